@@ -1,0 +1,100 @@
+"""The FastAPI application every service is built from: logging, errors, health, database,
+token verification and the background workers (outbox relay, consumers)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+import structlog
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from luutru_common.auth import TokenVerifier
+from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+from luutru_common.health import MetricsMiddleware
+from luutru_common.health import router as health_router
+from luutru_common.logging import CorrelationIdMiddleware, configure_logging
+from luutru_common.problems import install_problem_handlers
+from luutru_common.settings import ServiceSettings
+
+log = structlog.get_logger()
+
+WorkerFactory = Callable[[FastAPI], list[Coroutine[Any, Any, None]]]
+
+
+class BackgroundWorkers:
+    """Long-running coroutines owned by the app; each restarts itself on failure."""
+
+    def __init__(self) -> None:
+        self.tasks: list[asyncio.Task[None]] = []
+
+    def start(self, coros: list[Coroutine[Any, Any, None]]) -> None:
+        self.tasks = [asyncio.create_task(c) for c in coros]
+
+    async def stop(self) -> None:
+        for task in self.tasks:
+            task.cancel()
+        for task in self.tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self.tasks = []
+
+
+def create_service_app(
+    *,
+    settings: ServiceSettings,
+    title: str,
+    description: str,
+    routers: list[APIRouter],
+    workers: WorkerFactory | None = None,
+    on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
+    verifier: TokenVerifier | None = None,
+) -> FastAPI:
+    configure_logging(
+        service=settings.service_name, level=settings.log_level, json=settings.log_json
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.engine = make_engine(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            application_name=settings.service_name,
+        )
+        app.state.session_factory = make_session_factory(app.state.engine)
+        background = BackgroundWorkers()
+        try:
+            if on_startup is not None:
+                await on_startup(app)
+            if workers is not None and settings.embedded_workers:
+                background.start(workers(app))
+            log.info("service_started", service=settings.service_name)
+            yield
+        finally:
+            await background.stop()
+            await app.state.engine.dispose()
+
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.token_verifier = verifier or TokenVerifier(
+        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+    )
+    install_problem_handlers(app)
+    app.include_router(health_router)
+    for router in routers:
+        app.include_router(router)
+    app.add_middleware(MetricsMiddleware, service=settings.service_name)
+    app.add_middleware(CorrelationIdMiddleware)
+    return app
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    """A fresh, not yet started unit of work: the endpoint opens and commits it itself, so
+    the response is sent only after the commit (never in a dependency's teardown)."""
+    return UnitOfWork(request.app.state.session_factory)
+
+
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_uow)]

@@ -1,0 +1,268 @@
+"""Consumer runner: at-least-once delivery turned into exactly-once effects.
+
+For each batch fetched from Kafka the runner opens one transaction, records the event ids in
+``processed_events`` (skipping those seen before), runs the handlers, commits, and only then
+commits the Kafka offsets. If a batch fails, it is replayed one message at a time so a single
+poison message goes to the dead-letter topic ``<topic>.<group>.dlq`` and the rest go on.
+Transient failures (PostgreSQL unreachable) are retried without committing anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from prometheus_client import Counter
+from pydantic import ValidationError
+from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
+from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
+from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
+
+log = structlog.get_logger()
+
+Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+
+CONSUMED = Counter(
+    "luutru_events_consumed_total", "Events handled", ["group", "event_type", "outcome"]
+)
+
+
+class PermanentError(Exception):
+    """A handler's way to say: this message can never succeed — dead-letter it."""
+
+
+def processed_events_table(metadata: MetaData) -> Table:
+    return Table(
+        "processed_events",
+        metadata,
+        Column("consumer_group", Text, primary_key=True),
+        Column("event_id", UUID(as_uuid=True), primary_key=True),
+        Column("processed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, OSError | asyncpg.PostgresConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    record: ConsumerRecord
+    envelope: Envelope
+    event: Event
+
+
+class Poison(Exception):
+    def __init__(self, reason: str, error: str) -> None:
+        super().__init__(f"{reason}: {error}")
+        self.reason = reason
+        self.error = error
+
+
+def decode(record: ConsumerRecord) -> Decoded | None:
+    """Parse one record; None for event types this consumer does not know (newer producers)."""
+    try:
+        envelope = Envelope.model_validate_json(record.value or b"")
+    except ValidationError as exc:
+        raise Poison("invalid-envelope", str(exc)[:2000]) from exc
+    model = EVENT_TYPES.get(envelope.event_type)
+    if model is None:
+        return None
+    if envelope.schema_version > model.schema_version:
+        raise Poison(
+            "unsupported-schema-version",
+            f"{envelope.event_type} v{envelope.schema_version} > v{model.schema_version}",
+        )
+    try:
+        event = model.model_validate(envelope.data)
+    except ValidationError as exc:
+        raise Poison("invalid-event", str(exc)[:2000]) from exc
+    return Decoded(record, envelope, event)
+
+
+class ConsumerRunner:
+    def __init__(
+        self,
+        *,
+        topics: list[str],
+        group_id: str,
+        bootstrap: str,
+        session_factory: async_sessionmaker[AsyncSession],
+        processed_events: Table,
+        handlers: Mapping[str, Handler],
+        max_batch: int = 500,
+    ) -> None:
+        self.topics = topics
+        self.group_id = group_id
+        self.bootstrap = bootstrap
+        self.session_factory = session_factory
+        self.processed_events = processed_events
+        self.handlers = dict(handlers)
+        self.max_batch = max_batch
+        self.running = False
+        self._consumer: AIOKafkaConsumer | None = None
+        self._dlq: AIOKafkaProducer | None = None
+
+    async def run(self) -> None:
+        backoff = 0.5
+        while True:
+            try:
+                await self._run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.running = False
+                log.warning("consumer_restart", group=self.group_id, error=repr(exc))
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _run_once(self) -> None:
+        consumer = AIOKafkaConsumer(
+            *self.topics,
+            bootstrap_servers=self.bootstrap,
+            group_id=self.group_id,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            client_id=f"{self.group_id}-consumer",
+        )
+        dlq = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all"
+        )
+        try:
+            await consumer.start()
+            await dlq.start()
+            self._consumer, self._dlq = consumer, dlq
+            self.running = True
+            log.info("consumer_started", group=self.group_id, topics=self.topics)
+            while True:
+                batches = await consumer.getmany(timeout_ms=1000, max_records=self.max_batch)
+                for tp, records in batches.items():
+                    await self.process(records)
+                    await consumer.commit({tp: records[-1].offset + 1})
+        finally:
+            self.running = False
+            for client in (consumer, dlq):
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(client.stop(), 10)
+
+    # ---- processing, public so tests can drive it with hand-made records -----------------
+
+    async def process(self, records: list[ConsumerRecord]) -> None:
+        """Handle records of one partition, in order. Returns when all are handled or
+        dead-lettered; raises only for transient failures that outlasted the retries."""
+        decoded: list[Decoded] = []
+        for record in records:
+            try:
+                item = decode(record)
+            except Poison as poison:
+                # Flush what came before so ordering is kept, then dead-letter this one.
+                await self._handle_batch(decoded)
+                decoded = []
+                await self._dead_letter(record, poison.reason, poison.error)
+                continue
+            if item is not None and item.envelope.event_type in self.handlers:
+                decoded.append(item)
+        await self._handle_batch(decoded)
+
+    async def _handle_batch(self, items: list[Decoded]) -> None:
+        if not items:
+            return
+        try:
+            await self._with_transient_retry(lambda: self._apply(items))
+        except Exception as exc:
+            if len(items) == 1:
+                await self._dead_letter(items[0].record, "handler-failed", repr(exc))
+                return
+            # Find the culprit: one transaction per message.
+            for item in items:
+                await self._handle_batch([item])
+
+    async def _with_transient_retry(self, op: Callable[[], Awaitable[None]]) -> None:
+        attempt = 0
+        delay = 0.2
+        while True:
+            attempt += 1
+            try:
+                return await op()
+            except PermanentError:
+                raise
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                # PostgreSQL away: wait without limit — dead-lettering would lose events.
+                log.warning("consumer_transient_error", group=self.group_id, error=repr(exc))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def _apply(self, items: list[Decoded]) -> None:
+        async with self.session_factory() as session, session.begin():
+            ids = [item.envelope.event_id for item in items]
+            stmt = (
+                insert(self.processed_events)
+                .values([{"consumer_group": self.group_id, "event_id": i} for i in ids])
+                .on_conflict_do_nothing()
+                .returning(self.processed_events.c.event_id)
+            )
+            fresh = set((await session.execute(stmt)).scalars().all())
+            seen: set[uuid.UUID] = set()
+            for item in items:
+                eid = item.envelope.event_id
+                if eid not in fresh or eid in seen:
+                    CONSUMED.labels(self.group_id, item.envelope.event_type, "duplicate").inc()
+                    continue
+                seen.add(eid)
+                bind_correlation_id(_header(item.record, KAFKA_CORRELATION_HEADER))
+                await self.handlers[item.envelope.event_type](session, item.event, item.envelope)
+                CONSUMED.labels(self.group_id, item.envelope.event_type, "ok").inc()
+
+    async def _dead_letter(self, record: ConsumerRecord, reason: str, error: str) -> None:
+        topic = dead_letter_topic(record.topic, self.group_id)
+        log.error(
+            "event_dead_lettered",
+            group=self.group_id,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            reason=reason,
+            error=error[:500],
+        )
+        CONSUMED.labels(self.group_id, "?", "dead-lettered").inc()
+        if self._dlq is None:
+            raise RuntimeError("dead-letter producer not started")
+        headers = list(record.headers or ()) + [
+            ("dlq_reason", reason.encode()),
+            ("dlq_error", error[:4000].encode()),
+            (
+                "dlq_source",
+                json.dumps(
+                    {"topic": record.topic, "partition": record.partition, "offset": record.offset}
+                ).encode(),
+            ),
+        ]
+        await self._dlq.send_and_wait(topic, value=record.value, key=record.key, headers=headers)
+
+    def assignment(self) -> set[TopicPartition]:
+        return set(self._consumer.assignment()) if self._consumer else set()
+
+
+def _header(record: ConsumerRecord, name: str) -> str | None:
+    for key, value in record.headers or ():
+        if key == name and value is not None:
+            return value.decode("utf-8", "replace")
+    return None

@@ -1,0 +1,85 @@
+"""Async engine, session factory and the unit of work.
+
+The unit of work is the one place a transaction begins and ends: it rolls back unless the
+caller commits explicitly, so nothing is half-written when a handler raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import MetaData
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+# One naming convention for every schema so Alembic produces stable constraint names.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def schema_metadata(schema: str) -> MetaData:
+    """MetaData bound to one service's PostgreSQL schema."""
+    return MetaData(schema=schema, naming_convention=NAMING_CONVENTION)
+
+
+def make_engine(url: str, *, pool_size: int = 10, application_name: str = "luutru") -> AsyncEngine:
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": application_name}},
+    )
+
+
+def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: objects stay readable after commit, when we build the response.
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def asyncpg_dsn(sqlalchemy_url: str) -> str:
+    """The same database as a plain libpq DSN, for raw asyncpg connections (LISTEN, COPY)."""
+    return (
+        make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    )
+
+
+class UnitOfWork:
+    """`async with UnitOfWork(factory) as uow:` … `await uow.commit()`.
+
+    Leaving the block without `commit()` rolls back.
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        await self.session.begin()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        # close() rolls back an uncommitted transaction and detaches objects without
+        # expiring them, so what was read stays readable for building the response.
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+
+@asynccontextmanager
+async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+    async with UnitOfWork(factory) as uow:
+        yield uow

@@ -1,0 +1,70 @@
+"""Schema-scoped Alembic: each service migrates only its own PostgreSQL schema and keeps its
+version table there. Migrations run as their own step (`luutru-<service> migrate`), never at
+app start."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+from sqlalchemy.engine import Connection
+
+from luutru_common.db import make_engine
+
+
+def alembic_config(migrations_dir: Path, database_url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(migrations_dir, database_url), revision)
+
+
+def run_alembic_env(metadata: MetaData) -> None:
+    """Body of a service's migrations/env.py."""
+    schema = metadata.schema
+    assert schema, "service metadata must be bound to a schema"
+
+    def include_name(name, type_, parent_names):
+        if type_ == "schema":
+            return name == schema
+        return True
+
+    def do_run(connection: Connection) -> None:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            include_name=include_name,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+    async def run_async() -> None:
+        engine = make_engine(context.config.get_main_option("sqlalchemy.url"), pool_size=1)
+        try:
+            async with engine.begin() as conn:
+                await conn.run_sync(do_run)
+        finally:
+            await engine.dispose()
+
+    if context.is_offline_mode():
+        context.configure(
+            url=context.config.get_main_option("sqlalchemy.url"),
+            target_metadata=metadata,
+            version_table_schema=schema,
+            literal_binds=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    else:
+        asyncio.run(run_async())

@@ -1,0 +1,244 @@
+"""Transactional outbox and its relay.
+
+A state change and the rows describing its events commit in one transaction
+(`record_events`). The relay — one active per service, elected with a PostgreSQL advisory
+lock — wakes on NOTIFY or every poll interval, publishes unsent rows in id order with an
+idempotent producer (acks=all) and only then marks them published. Kafka being down never
+fails a request: rows wait in the table until the broker is back. A crash between publishing
+and marking re-publishes a few events; consumers deduplicate by event id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+import zlib
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+from prometheus_client import Counter, Gauge
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    Table,
+    Text,
+    func,
+    insert,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from luutru_common.events import Envelope, Event, new_envelope
+from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
+
+log = structlog.get_logger()
+
+OUTBOX_PUBLISHED = Counter(
+    "luutru_outbox_published_total", "Events published from the outbox", ["service", "topic"]
+)
+OUTBOX_BACKLOG = Gauge("luutru_outbox_backlog", "Unpublished outbox rows seen", ["service"])
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """The outbox of one service, in that service's schema."""
+    table = Table(
+        "outbox",
+        metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("topic", Text, nullable=False),
+        Column("key", Text, nullable=False),
+        Column("event_type", Text, nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("correlation_id", Text),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True)),
+    )
+    Index(
+        "ix_outbox_unpublished",
+        table.c.id,
+        postgresql_where=table.c.published_at.is_(None),
+    )
+    return table
+
+
+def notify_channel(schema: str) -> str:
+    return f"{schema}_outbox"
+
+
+def advisory_lock_key(schema: str) -> int:
+    # Stable across processes and Python versions (hash() is salted per process).
+    return zlib.crc32(f"luutru-outbox-relay:{schema}".encode())
+
+
+def envelopes_for(events: list[Event], *, producer: str) -> list[Envelope]:
+    cid = get_correlation_id()
+    return [new_envelope(e, producer=producer, correlation_id=cid) for e in events]
+
+
+async def record_events(
+    session: AsyncSession, table: Table, events: list[Event], *, producer: str
+) -> list[Envelope]:
+    """Add events to the outbox inside the caller's transaction and wake the relay on commit."""
+    if not events:
+        return []
+    envelopes = envelopes_for(events, producer=producer)
+    await session.execute(
+        insert(table),
+        [
+            {
+                "event_id": env.event_id,
+                "topic": str(event.topic),
+                "key": event.partition_key(),
+                "event_type": env.event_type,
+                "payload": env.model_dump(mode="json"),
+                "correlation_id": env.correlation_id,
+            }
+            for env, event in zip(envelopes, events, strict=True)
+        ],
+    )
+    # NOTIFY is delivered at commit and collapsed per transaction: one wake-up per commit.
+    await session.execute(text("SELECT pg_notify(:ch, '')"), {"ch": notify_channel(table.schema)})
+    return envelopes
+
+
+_IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        *,
+        dsn: str,
+        schema: str,
+        bootstrap: str,
+        service: str,
+        batch_size: int = 1000,
+        poll_interval: float = 1.0,
+        retention_hours: int = 24,
+    ) -> None:
+        if not _IDENT.match(schema):
+            raise ValueError(f"bad schema name {schema!r}")
+        self.dsn = dsn
+        self.schema = schema
+        self.bootstrap = bootstrap
+        self.service = service
+        self.batch_size = batch_size
+        self.poll_interval = poll_interval
+        self.retention_hours = retention_hours
+        self.is_leader = False
+        self._table = f"{schema}.outbox"
+
+    async def run(self) -> None:
+        """Run until cancelled; reconnect after any failure of PostgreSQL or Kafka."""
+        backoff = 0.5
+        while True:
+            try:
+                await self._run_once()
+                backoff = 0.5
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.is_leader = False
+                log.warning("outbox_relay_restart", error=repr(exc), backoff=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _run_once(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self.dsn)
+        producer: AIOKafkaProducer | None = None
+        try:
+            # Session-level advisory lock: held while this connection lives, so a crashed
+            # leader releases it and a standby takes over.
+            while not await conn.fetchval(
+                "SELECT pg_try_advisory_lock($1)", advisory_lock_key(self.schema)
+            ):
+                await asyncio.sleep(self.poll_interval * 5)
+            self.is_leader = True
+            log.info("outbox_relay_leader", schema=self.schema)
+            wake = asyncio.Event()
+            await conn.add_listener(notify_channel(self.schema), lambda *_: wake.set())
+            producer = await self._start_producer()
+            rounds = 0
+            while True:
+                wake.clear()
+                published = await self._publish_batch(conn, producer)
+                rounds += 1
+                if rounds % 600 == 0:
+                    await self._purge(conn)
+                if published < self.batch_size:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self.poll_interval)
+        finally:
+            self.is_leader = False
+            if producer is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(producer.stop(), 10)
+            with contextlib.suppress(Exception):
+                await conn.close(timeout=5)
+
+    async def _start_producer(self) -> AIOKafkaProducer:
+        backoff = 0.5
+        while True:
+            producer = AIOKafkaProducer(
+                bootstrap_servers=self.bootstrap,
+                enable_idempotence=True,
+                acks="all",
+                linger_ms=5,
+                request_timeout_ms=15000,
+                client_id=f"{self.service}-outbox",
+                compression_type=None,
+            )
+            try:
+                await producer.start()
+                return producer
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    await producer.stop()
+                log.warning("outbox_kafka_unavailable", error=repr(exc), backoff=backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+
+    async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        rows = await conn.fetch(
+            f"SELECT id, topic, key, payload::text AS payload, correlation_id FROM {self._table} "
+            "WHERE published_at IS NULL ORDER BY id LIMIT $1",
+            self.batch_size,
+        )
+        OUTBOX_BACKLOG.labels(self.service).set(len(rows))
+        if not rows:
+            return 0
+        futures = []
+        for row in rows:
+            headers = []
+            if row["correlation_id"]:
+                headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
+            futures.append(
+                await producer.send(
+                    row["topic"],
+                    value=row["payload"].encode(),
+                    key=row["key"].encode(),
+                    headers=headers,
+                )
+            )
+        # Every send must be acknowledged by the broker (acks=all) before rows count as sent.
+        await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
+        await conn.execute(
+            f"UPDATE {self._table} SET published_at = now() WHERE id = ANY($1::bigint[])",
+            [r["id"] for r in rows],
+        )
+        for row in rows:
+            OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc()
+        return len(rows)
+
+    async def _purge(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(
+            f"DELETE FROM {self._table} WHERE published_at < now() - make_interval(hours => $1)",
+            self.retention_hours,
+        )

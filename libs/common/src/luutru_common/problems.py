@@ -1,0 +1,200 @@
+"""RFC 9457 problem details (``application/problem+json``) for every error we answer.
+
+Each bad field or row is one entry of ``errors`` with a JSON pointer into the request, a
+stable code and a message in Vietnamese and English. Nothing ever leaves as a bare 500 page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_BASE = "https://luutru.example/problems/"
+
+log = structlog.get_logger()
+
+
+class LocalizedMessage(BaseModel):
+    vi: str
+    en: str
+
+
+class FieldError(BaseModel):
+    pointer: str = Field(description="JSON pointer into the request, e.g. /guests/3/id_number")
+    code: str = Field(description="Stable machine-readable code")
+    message: LocalizedMessage
+
+
+class ProblemDetail(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    code: str
+    instance: str | None = None
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class Problem(Exception):
+    """Raise anywhere in a request to answer with problem+json."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        *,
+        errors: list[FieldError] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.code = code
+        self.title = title
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers
+
+    def to_model(self, instance: str | None = None) -> ProblemDetail:
+        return ProblemDetail(
+            type=PROBLEM_BASE + self.code,
+            title=self.title,
+            status=self.status,
+            detail=self.detail,
+            code=self.code,
+            instance=instance,
+            errors=self.errors,
+        )
+
+
+def field_error(pointer: str, code: str, vi: str, en: str) -> FieldError:
+    return FieldError(pointer=pointer, code=code, message=LocalizedMessage(vi=vi, en=en))
+
+
+def json_pointer(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc]
+    return "/" + "/".join(parts) if parts else ""
+
+
+# Vietnamese for the pydantic error types a client meets most; others fall back to English.
+_VI_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc",
+    "string_type": "Phải là chuỗi ký tự",
+    "string_too_short": "Chuỗi quá ngắn",
+    "string_too_long": "Chuỗi quá dài",
+    "string_pattern_mismatch": "Sai định dạng",
+    "int_type": "Phải là số nguyên",
+    "int_parsing": "Phải là số nguyên",
+    "float_parsing": "Phải là số",
+    "bool_parsing": "Phải là true hoặc false",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD)",
+    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD)",
+    "datetime_parsing": "Thời điểm không hợp lệ (ISO 8601)",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ (ISO 8601)",
+    "uuid_parsing": "Mã định danh (UUID) không hợp lệ",
+    "literal_error": "Giá trị không thuộc danh sách cho phép",
+    "enum": "Giá trị không thuộc danh sách cho phép",
+    "greater_than_equal": "Giá trị quá nhỏ",
+    "less_than_equal": "Giá trị quá lớn",
+    "greater_than": "Giá trị quá nhỏ",
+    "less_than": "Giá trị quá lớn",
+    "extra_forbidden": "Trường không được phép",
+    "json_invalid": "JSON không hợp lệ",
+    "model_attributes_type": "Phải là một đối tượng JSON",
+    "dict_type": "Phải là một đối tượng JSON",
+    "list_type": "Phải là một danh sách",
+    "value_error": "Giá trị không hợp lệ",
+    "too_short": "Danh sách quá ngắn",
+    "too_long": "Danh sách quá dài",
+}
+
+
+def validation_errors(
+    errors: list[dict[str, Any]], *, strip_prefix: bool = True
+) -> list[FieldError]:
+    out: list[FieldError] = []
+    for err in errors:
+        loc = list(err.get("loc", ()))
+        # FastAPI prefixes the location with where it came from (body, query, path, header).
+        if strip_prefix and loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+            source = loc.pop(0)
+            if source != "body":
+                loc = [f"{source}:{loc[0]}"] if loc else [source]
+        etype = str(err.get("type", "value_error"))
+        en = str(err.get("msg", "Invalid value"))
+        out.append(field_error(json_pointer(loc), etype, _VI_MESSAGES.get(etype, en), en))
+    return out
+
+
+def _response(problem: ProblemDetail, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(mode="json", exclude_none=True),
+        status_code=problem.status,
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
+
+
+_STATUS_CODES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthenticated", "Authentication required"),
+    403: ("forbidden", "Forbidden"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict"),
+    413: ("payload-too-large", "Payload too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    429: ("too-many-requests", "Too many requests"),
+}
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    @app.exception_handler(Problem)
+    async def _problem(request: Request, exc: Problem) -> JSONResponse:
+        return _response(exc.to_model(request.url.path), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        problem = Problem(
+            422,
+            "validation-failed",
+            "Request is invalid",
+            "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
+            errors=validation_errors(list(exc.errors())),
+        )
+        return _response(problem.to_model(request.url.path))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code, title = _STATUS_CODES.get(exc.status_code, ("http-error", "HTTP error"))
+        detail = exc.detail if isinstance(exc.detail, str) else None
+        problem = Problem(exc.status_code, code, title, detail)
+        return _response(problem.to_model(request.url.path), getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled_error", path=request.url.path)
+        problem = Problem(
+            500,
+            "internal-error",
+            "Internal error",
+            "Lỗi hệ thống, vui lòng thử lại / Internal error, please retry",
+        )
+        return _response(problem.to_model(request.url.path))
+
+
+# For OpenAPI: declare the problem responses an endpoint can give.
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {
+        s: {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}, "description": "Problem"}
+        for s in statuses
+    }

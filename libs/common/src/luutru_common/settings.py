@@ -1,0 +1,30 @@
+"""Settings shared by every service; each service subclasses `ServiceSettings`.
+
+All values come from the environment (prefix ``LUUTRU_``) so the same image runs on a laptop,
+in compose and in Kubernetes.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LUUTRU_", extra="ignore")
+
+    service_name: str = "luutru"
+    environment: str = Field(default="dev", description="dev | test | prod")
+    database_url: str = "postgresql+asyncpg://luutru:luutru@127.0.0.1:55432/luutru"
+    database_pool_size: int = 10
+    kafka_bootstrap: str = "127.0.0.1:59092"
+    log_level: str = "INFO"
+    log_json: bool = False
+    # Background workers (outbox relay, consumers) run inside the API process by default;
+    # set false to run them in a separate `worker` process instead.
+    embedded_workers: bool = True
+    # Where the public keys that sign access tokens are published (the accounts service).
+    jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    jwt_issuer: str = "luutru-accounts"
+    jwt_audience: str = "luutru"
+    outbox_poll_interval_s: float = 1.0

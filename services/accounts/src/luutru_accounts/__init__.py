@@ -1,0 +1,1 @@
+"""accounts: facility registry, users and roles, token issuing (JWKS)."""

@@ -1,0 +1,1 @@
+"""analytics: projections of the event streams, department feeds, alerts, compliance."""

@@ -1,0 +1,15 @@
+from pathlib import Path
+
+from luutru_analytics.app import create_app
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_common.cli import run_cli
+
+
+def main() -> None:
+    run_cli(
+        service="analytics",
+        default_port=8003,
+        settings_factory=AnalyticsSettings,
+        app_factory=create_app,
+        migrations_dir=Path(__file__).parent / "migrations",
+    )

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel
+from sqlalchemy import func, select
+
+from luutru_analytics.feeds.scope import scope_for
+from luutru_analytics.models import StayFact
+from luutru_common.app import UnitOfWorkDep
+from luutru_common.auth import CurrentPrincipal
+from luutru_common.problems import Problem, field_error, problem_responses
+
+router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
+
+
+class ArrivalsCell(BaseModel):
+    date: date
+    facility_type: str
+    arrivals: int | None
+    suppressed: bool = False
+
+
+class ArrivalsFeed(BaseModel):
+    date_from: date
+    date_to: date
+    rows: list[ArrivalsCell]
+
+
+@router.get(
+    "/arrivals",
+    response_model=ArrivalsFeed,
+    summary="Lượt khách đến theo ngày và loại cơ sở / Arrivals per day and facility type",
+    description=(
+        "Số liệu tổng hợp; ô nhỏ hơn ngưỡng bị ẩn với người ngoài ngành Công an. / Aggregates "
+        "only; cells below the threshold are suppressed for non-police roles."
+    ),
+    responses=problem_responses(401, 403, 422),
+)
+async def arrivals(
+    request: Request,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    date_from: Annotated[date, Query(description="Từ ngày / From (inclusive)")],
+    date_to: Annotated[date, Query(description="Đến ngày / To (inclusive)")],
+) -> ArrivalsFeed:
+    if date_to < date_from:
+        raise Problem(
+            422,
+            "validation-failed",
+            "Invalid date range",
+            errors=[
+                field_error(
+                    "/query:date_to",
+                    "date-range",
+                    "Đến ngày phải sau từ ngày",
+                    "date_to must not be before date_from",
+                )
+            ],
+        )
+    scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
+    stmt = (
+        select(StayFact.check_in_date, StayFact.facility_type, func.count())
+        .where(
+            StayFact.check_in_date.between(date_from, date_to),
+            StayFact.facility_type.in_(scope.facility_types),
+        )
+        .group_by(StayFact.check_in_date, StayFact.facility_type)
+        .order_by(StayFact.check_in_date, StayFact.facility_type)
+    )
+    if scope.communes:
+        stmt = stmt.where(StayFact.commune_code.in_(scope.communes))
+    async with uow:
+        rows = (await uow.session.execute(stmt)).all()
+    cells = []
+    for day, ftype, count in rows:
+        hidden = count < scope.suppress_below
+        cells.append(
+            ArrivalsCell(
+                date=day, facility_type=ftype, arrivals=None if hidden else count, suppressed=hidden
+            )
+        )
+    return ArrivalsFeed(date_from=date_from, date_to=date_to, rows=cells)

@@ -1,0 +1,4 @@
+from luutru_analytics.models import metadata
+from luutru_common.migrations import run_alembic_env
+
+run_alembic_env(metadata)

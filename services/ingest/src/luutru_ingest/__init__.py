@@ -1,0 +1,1 @@
+"""ingest: guest registrations, check-out and corrections, uploads, coach manifests."""

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from fastapi import FastAPI
+
+from luutru_common.app import create_service_app
+from luutru_common.consumer import ConsumerRunner
+from luutru_common.db import asyncpg_dsn
+from luutru_common.events import FacilityRegistered, Topic
+from luutru_common.outbox import OutboxRelay
+from luutru_ingest.deadline import DeadlineRule
+from luutru_ingest.facilities import on_facility_registered
+from luutru_ingest.models import SCHEMA, processed_events
+from luutru_ingest.settings import IngestSettings
+from luutru_ingest.stays.endpoints import router as stays_router
+
+CONSUMER_GROUP = "ingest"
+
+DESCRIPTION = """
+**ingest** — cơ sở lưu trú khai báo khách: từng khách, theo lô, tải tệp; nhà xe khai báo
+hành khách theo chuyến.
+
+Facilities register guests; coach operators submit trip manifests. Every accepted record is
+durable before the answer and gets a receipt with its reporting deadline (`due_at`).
+Errors are `application/problem+json` (RFC 9457) with one entry per bad field.
+"""
+
+
+def create_app(settings: IngestSettings | None = None, *, force_workers: bool = False) -> FastAPI:
+    settings = settings or IngestSettings()
+    if force_workers:
+        settings = settings.model_copy(update={"embedded_workers": True})
+
+    def workers(app: FastAPI):
+        app.state.relay = OutboxRelay(
+            dsn=asyncpg_dsn(settings.database_url),
+            schema=SCHEMA,
+            bootstrap=settings.kafka_bootstrap,
+            service=settings.service_name,
+            poll_interval=settings.outbox_poll_interval_s,
+        )
+        app.state.facility_consumer = ConsumerRunner(
+            topics=[Topic.FACILITY],
+            group_id=CONSUMER_GROUP,
+            bootstrap=settings.kafka_bootstrap,
+            session_factory=app.state.session_factory,
+            processed_events=processed_events,
+            handlers={FacilityRegistered.event_type: on_facility_registered},
+        )
+        return [app.state.relay.run(), app.state.facility_consumer.run()]
+
+    app = create_service_app(
+        settings=settings,
+        title="luutru ingest",
+        description=DESCRIPTION,
+        routers=[stays_router],
+        workers=workers,
+    )
+    app.state.deadline_rule = DeadlineRule(
+        timezone=ZoneInfo(settings.local_timezone),
+        cutoff_hour=settings.report_cutoff_hour,
+        late_arrival_deadline_hour=settings.late_arrival_deadline_hour,
+    )
+    return app
