@@ -59,6 +59,7 @@ KAFKA_LOGS="$KAFKA_DIR/logs"
 KAFKA_CONF="$KAFKA_DIR/server.properties"
 KAFKA_LOG4J="$KAFKA_DIR/log4j.properties"
 KAFKA_TOOLS_LOG4J="$KAFKA_DIR/tools-log4j.properties"
+KAFKA_LOG4J2="$KAFKA_DIR/log4j2.properties"
 KAFKA_PID="$KAFKA_DIR/kafka.pid"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_DIR/cluster.id"
 KAFKA_BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
@@ -95,8 +96,20 @@ apt_install() {
 
 with_lock() {
   mkdir -p "$LOCAL_DIR"
-  exec 9>"$LOCAL_DIR/.lock"
-  flock -w 600 9 || die "another infra/local.sh holds $LOCAL_DIR/.lock"
+  exec 9>"$LOCAL_DIR/infra.lock"
+  flock -w 600 9 || die "another infra/local.sh holds $LOCAL_DIR/infra.lock for 10 minutes"
+}
+
+# For daemons: close every inherited descriptor above stderr (our lock, callers' pipes),
+# so a server never holds the lock or keeps a caller's pipe open.
+close_extra_fds() {
+  local fd n
+  for fd in "/proc/$BASHPID/fd/"*; do
+    n="${fd##*/}"
+    if [[ "$n" =~ ^[0-9]+$ ]] && ((n > 2)); then
+      eval "exec $n>&-" 2>/dev/null || true
+    fi
+  done
 }
 
 # ---------------------------------------------------------------- PostgreSQL
@@ -140,9 +153,15 @@ ensure_pg_os_user() {
 ensure_pg_traversable() {
   [[ "$IS_ROOT" == 1 ]] || return 0
   runuser -u "$PG_SUPERUSER" -- test -x "$PG_DIR" 2>/dev/null && return 0
-  local d="$PG_DIR"
+  # Walk down from / and open the first blocking directory each time.
+  local d="$PG_DIR" i
+  local -a chain=()
   while [[ "$d" != "/" ]]; do
     d="$(dirname "$d")"
+    chain+=("$d")
+  done
+  for ((i = ${#chain[@]} - 1; i >= 0; i--)); do
+    d="${chain[$i]}"
     if ! runuser -u "$PG_SUPERUSER" -- test -x "$d" 2>/dev/null; then
       log "chmod o+x $d (so user $PG_SUPERUSER can reach $PG_DIR)"
       chmod o+x "$d"
@@ -246,7 +265,8 @@ pg_start() {
     pg_write_conf
     [[ "$IS_ROOT" == 1 ]] && chown "$PG_SUPERUSER:" "$PG_RUN" "$PG_LOGDIR"
     log "postgres: starting on $PG_HOST:$PG_PORT"
-    if ! pg_run "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_START_TIMEOUT" start >/dev/null 2>&1; then
+    if ! (close_extra_fds; pg_run "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_START_TIMEOUT" start \
+        </dev/null >/dev/null 2>&1); then
       die_with_log "$PG_LOG" "postgres failed to start"
     fi
     pg_wait_ready
@@ -382,6 +402,29 @@ log4j.logger.org.apache.kafka.raft=INFO
 log4j.logger.org.apache.kafka.controller=INFO
 EOF
 
+  # Kafka 4 also loads log4j-core (for its dynamic log-level API). Logging itself goes
+  # through slf4j-reload4j above; this only keeps log4j2 from complaining about no config.
+  cat >"$KAFKA_LOG4J2" <<'EOF'
+status = error
+appender.err.type = Console
+appender.err.name = STDERR
+appender.err.target = SYSTEM_ERR
+appender.err.layout.type = PatternLayout
+appender.err.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = warn
+rootLogger.appenderRef.err.ref = STDERR
+EOF
+}
+
+# Config files of the short-lived command-line tools; rewritten whenever they run.
+kafka_write_tool_config() {
+  mkdir -p "$KAFKA_DIR" "$KAFKA_LOGS"
+  cat >"$KAFKA_DIR/admin.properties" <<'EOF'
+# Admin client settings for the command-line tools run by infra/local.sh.
+request.timeout.ms=10000
+default.api.timeout.ms=30000
+EOF
+
   cat >"$KAFKA_TOOLS_LOG4J" <<'EOF'
 # reload4j config for the command-line tools: warnings only, to stderr.
 log4j.rootLogger=WARN, stderr
@@ -450,7 +493,8 @@ kafka_list_topics() {
   local out
   out="$(timeout 60 java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto \
     -Dlog4j.configuration="file:$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
-    org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" --list 2>&1)" || {
+    org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+    --command-config "$KAFKA_DIR/admin.properties" --list 2>&1)" || {
     echo "$out" >&2
     return 1
   }
@@ -476,6 +520,7 @@ kafka_start() {
   ensure_java
   mkdir -p "$KAFKA_DIR"
   kafka_ensure_libs
+  kafka_write_tool_config
   local pid
   if pid="$(kafka_pid)"; then
     if ! port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
@@ -494,16 +539,21 @@ kafka_start() {
   kafka_write_config
   kafka_format
   log "kafka: starting on $KAFKA_BOOTSTRAP (controller $KAFKA_HOST:$KAFKA_CONTROLLER_PORT)"
-  # setsid: the broker gets its own session, so it outlives this shell and its Ctrl-C.
-  # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of JVM flags
-  setsid nohup java $KAFKA_HEAP_OPTS -server \
-    -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
-    -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
-    -Dlog4j.configuration="file:$KAFKA_LOG4J" -Dkafka.logs.dir="$KAFKA_LOGS" \
-    -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF" \
-    >"$KAFKA_LOGS/kafka.out" 2>&1 </dev/null &
-  pid=$!
-  echo "$pid" >"$KAFKA_PID"
+  # Launched from a subshell, so the broker is not our child (a later `wait` must not
+  # wait for it); setsid gives it its own session, so it outlives this shell and its Ctrl-C.
+  (
+    close_extra_fds
+    # shellcheck disable=SC2086  # KAFKA_HEAP_OPTS is a list of JVM flags
+    setsid nohup java $KAFKA_HEAP_OPTS -server \
+      -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 \
+      -XX:+ExplicitGCInvokesConcurrent -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
+      -Dlog4j.configuration="file:$KAFKA_LOG4J" -Dlog4j2.configurationFile="$KAFKA_LOG4J2" \
+      -Dkafka.logs.dir="$KAFKA_LOGS" \
+      -cp "$KAFKA_LIBS/*" kafka.Kafka "$KAFKA_CONF" \
+      >"$KAFKA_LOGS/kafka.out" 2>&1 </dev/null &
+    echo $! >"$KAFKA_PID"
+  )
+  pid="$(cat "$KAFKA_PID")"
   kafka_wait_ready "$pid"
   log "kafka: ready (pid $pid) on $KAFKA_BOOTSTRAP"
 }
@@ -570,31 +620,35 @@ kafka_topics() {
     return 0
   fi
   log "kafka: creating ${#missing[@]} topic(s): $(printf '%s\n' "${missing[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
-  # One JVM per topic (TopicCommand takes one --topic), a few at a time.
-  local errdir="$KAFKA_LOGS/topics.err.d" line i=0
-  rm -rf "$errdir"
-  mkdir -p "$errdir"
-  for line in "${missing[@]}"; do
-    read -r name parts policy <<<"$line"
-    (
+  # One JVM per topic (TopicCommand takes one --topic), up to 4 at a time.
+  local outdir="$KAFKA_LOGS/topics.d" line failed=0 i
+  local -a pids=() names=()
+  rm -rf "$outdir"
+  mkdir -p "$outdir"
+  for line in "${missing[@]}" ""; do
+    if [[ -n "$line" ]]; then
+      read -r name parts policy <<<"$line"
       kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+        --command-config "$KAFKA_DIR/admin.properties" \
         --create --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1 \
-        --config "cleanup.policy=$policy" >"$errdir/$name.log" 2>&1 || touch "$errdir/$name.failed"
-    ) &
-    i=$((i + 1))
-    if ((i % 4 == 0)); then wait; fi
-  done
-  wait
-  local failed=0 f
-  for f in "$errdir"/*.failed; do
-    [[ -e "$f" ]] || continue
-    failed=1
-    name="$(basename "$f" .failed)"
-    echo "[infra] ERROR: creating topic $name failed:" >&2
-    cat "$errdir/$name.log" >&2
+        --config "cleanup.policy=$policy" >"$outdir/$name.log" 2>&1 &
+      pids+=("$!")
+      names+=("$name")
+    fi
+    if ((${#pids[@]} == 4)) || [[ -z "$line" ]]; then
+      for i in "${!pids[@]}"; do
+        if ! wait "${pids[$i]}"; then
+          failed=1
+          echo "[infra] ERROR: creating topic ${names[$i]} failed ($outdir/${names[$i]}.log):" >&2
+          grep -v -e ' WARN ' -e '^WARNING: Due to limitations' "$outdir/${names[$i]}.log" | tail -n 5 >&2 || true
+        fi
+      done
+      pids=()
+      names=()
+    fi
   done
   ((failed == 0)) || exit 1
-  rm -rf "$errdir"
+  rm -rf "$outdir"
   KAFKA_TOPIC_LIST=""
   log "kafka: topics ready"
 }
@@ -613,8 +667,9 @@ cmd_reset() {
   kafka_stop
   pg_stop
   log "deleting $PG_DIR and Kafka data/logs/config under $KAFKA_DIR (jars kept)"
-  rm -rf "$PG_DIR" "$KAFKA_DATA" "$KAFKA_LOGS" "$KAFKA_CONF" "$KAFKA_LOG4J" "$KAFKA_TOOLS_LOG4J" \
-    "$KAFKA_PID" "$KAFKA_CLUSTER_ID_FILE" "$KAFKA_DIR/mvn.log" "$KAFKA_DIR/libs.tmp"
+  rm -rf "$PG_DIR" "$KAFKA_DATA" "$KAFKA_LOGS" "$KAFKA_CONF" "$KAFKA_LOG4J" "$KAFKA_LOG4J2" "$KAFKA_TOOLS_LOG4J" \
+    "$KAFKA_DIR/admin.properties" "$KAFKA_PID" "$KAFKA_CLUSTER_ID_FILE" "$KAFKA_DIR/mvn.log" \
+    "$KAFKA_DIR/libs.tmp"
   log "reset done"
 }
 
@@ -639,7 +694,7 @@ main() {
     pg-stop)     with_lock; pg_stop ;;
     kafka-start) with_lock; kafka_start ;;
     kafka-stop)  with_lock; kafka_stop ;;
-    topics)      with_lock; ensure_java; kafka_topics ;;
+    topics)      with_lock; ensure_java; kafka_write_tool_config; kafka_topics ;;
     reset)       with_lock; cmd_reset ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;

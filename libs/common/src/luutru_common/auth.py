@@ -86,12 +86,15 @@ class TokenVerifier:
                 return
             self._last_fetch = time.monotonic()
             try:
-                async with httpx.AsyncClient(timeout=5) as client:
-                    response = await client.get(self.jwks_url)
-                    response.raise_for_status()
-                    self.add_jwks(response.json())
-            except (httpx.HTTPError, ValueError) as exc:
+                self.add_jwks(await self.fetch_jwks())
+            except (httpx.HTTPError, ValueError, KeyError) as exc:
                 log.warning("jwks_fetch_failed", url=self.jwks_url, error=repr(exc))
+
+    async def fetch_jwks(self) -> dict[str, Any]:
+        async with httpx.AsyncClient(timeout=5) as client:
+            response = await client.get(self.jwks_url)
+            response.raise_for_status()
+            return response.json()
 
     async def verify(self, token: str) -> Principal:
         try:

@@ -20,6 +20,8 @@ from typing import Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
 from prometheus_client import Counter
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
@@ -107,6 +109,7 @@ class ConsumerRunner:
         processed_events: Table,
         handlers: Mapping[str, Handler],
         max_batch: int = 500,
+        dlq_replication_factor: int = 1,
     ) -> None:
         self.topics = topics
         self.group_id = group_id
@@ -115,6 +118,7 @@ class ConsumerRunner:
         self.processed_events = processed_events
         self.handlers = dict(handlers)
         self.max_batch = max_batch
+        self.dlq_replication_factor = dlq_replication_factor
         self.running = False
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
@@ -145,6 +149,11 @@ class ConsumerRunner:
             bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all"
         )
         try:
+            await ensure_topics(
+                self.bootstrap,
+                [dead_letter_topic(t, self.group_id) for t in self.topics],
+                replication_factor=self.dlq_replication_factor,
+            )
             await consumer.start()
             await dlq.start()
             self._consumer, self._dlq = consumer, dlq
@@ -259,6 +268,30 @@ class ConsumerRunner:
 
     def assignment(self) -> set[TopicPartition]:
         return set(self._consumer.assignment()) if self._consumer else set()
+
+
+async def ensure_topics(
+    bootstrap: str, names: list[str], *, partitions: int = 1, replication_factor: int = 1
+) -> None:
+    """Create topics that do not exist yet (dead-letter topics follow the group names, which
+    are configuration, so each runner makes its own)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [n for n in names if n not in existing]
+        if missing:
+            with contextlib.suppress(TopicAlreadyExistsError):
+                await admin.create_topics(
+                    [
+                        NewTopic(
+                            n, num_partitions=partitions, replication_factor=replication_factor
+                        )
+                        for n in missing
+                    ]
+                )
+    finally:
+        await admin.close()
 
 
 def _header(record: ConsumerRecord, name: str) -> str | None:

@@ -28,3 +28,11 @@ class ServiceSettings(BaseSettings):
     jwt_issuer: str = "luutru-accounts"
     jwt_audience: str = "luutru"
     outbox_poll_interval_s: float = 1.0
+    # Prepended to every consumer group id, so a test run or a second environment on the
+    # same Kafka cluster keeps its own offsets.
+    consumer_group_prefix: str = ""
+    # Replication of the dead-letter topics the consumers create (3 on a production cluster).
+    kafka_replication_factor: int = 1
+
+    def group_id(self, name: str) -> str:
+        return f"{self.consumer_group_prefix}{name}"

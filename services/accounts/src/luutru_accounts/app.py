@@ -4,11 +4,12 @@ from fastapi import FastAPI
 
 from luutru_accounts import users
 from luutru_accounts.auth.endpoints import router as auth_router
-from luutru_accounts.auth.keys import ensure_signing_key
+from luutru_accounts.auth.keys import ensure_signing_key, jwks
 from luutru_accounts.facilities.endpoints import router as facilities_router
 from luutru_accounts.models import SCHEMA
 from luutru_accounts.settings import AccountsSettings
 from luutru_common.app import create_service_app
+from luutru_common.auth import TokenVerifier
 from luutru_common.db import UnitOfWork, asyncpg_dsn
 from luutru_common.outbox import OutboxRelay
 
@@ -45,11 +46,25 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         )
         return [app.state.relay.run()]
 
-    return create_service_app(
+    app: FastAPI | None = None
+
+    class OwnKeysVerifier(TokenVerifier):
+        """accounts verifies its own tokens from its own table, not over HTTP."""
+
+        async def fetch_jwks(self) -> dict:
+            assert app is not None
+            async with UnitOfWork(app.state.session_factory) as uow:
+                return await jwks(uow.session)
+
+    app = create_service_app(
         settings=settings,
+        verifier=OwnKeysVerifier(
+            settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        ),
         title="luutru accounts",
         description=DESCRIPTION,
         routers=[auth_router, facilities_router],
         workers=workers,
         on_startup=on_startup,
     )
+    return app

@@ -30,10 +30,11 @@ def create_app(
     def workers(app: FastAPI):
         app.state.stay_consumer = ConsumerRunner(
             topics=[Topic.STAY],
-            group_id=CONSUMER_GROUP,
+            group_id=settings.group_id(CONSUMER_GROUP),
             bootstrap=settings.kafka_bootstrap,
             session_factory=app.state.session_factory,
             processed_events=processed_events,
+            dlq_replication_factor=settings.kafka_replication_factor,
             handlers={GuestCheckedIn.event_type: on_guest_checked_in},
         )
         return [app.state.stay_consumer.run()]

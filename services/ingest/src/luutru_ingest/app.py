@@ -42,10 +42,11 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         )
         app.state.facility_consumer = ConsumerRunner(
             topics=[Topic.FACILITY],
-            group_id=CONSUMER_GROUP,
+            group_id=settings.group_id(CONSUMER_GROUP),
             bootstrap=settings.kafka_bootstrap,
             session_factory=app.state.session_factory,
             processed_events=processed_events,
+            dlq_replication_factor=settings.kafka_replication_factor,
             handlers={FacilityRegistered.event_type: on_facility_registered},
         )
         return [app.state.relay.run(), app.state.facility_consumer.run()]

@@ -1,0 +1,3 @@
+from luutru_accounts.cli import main
+
+main()

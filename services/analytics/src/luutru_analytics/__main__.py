@@ -1,0 +1,3 @@
+from luutru_analytics.cli import main
+
+main()

@@ -1,0 +1,3 @@
+from luutru_ingest.cli import main
+
+main()

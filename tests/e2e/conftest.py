@@ -1,0 +1,96 @@
+"""The three services as real processes (`luutru-<service> serve`) on their own database and
+consumer groups, against the local PostgreSQL and Kafka."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import KAFKA_BOOTSTRAP, ROOT, database_url, recreate_database
+
+E2E_DB = "luutru_e2e"
+PORTS = {"accounts": 18001, "ingest": 18002, "analytics": 18003}
+ADMIN = ("admin", "E2e-Admin-Pass-2026")
+
+
+@dataclass
+class Platform:
+    urls: dict[str, str]
+    admin: tuple[str, str]
+
+    def url(self, service: str, path: str) -> str:
+        return self.urls[service] + path
+
+
+@pytest.fixture(scope="session")
+def platform(infrastructure, tmp_path_factory) -> Platform:
+    recreate_database(E2E_DB)
+    logs: Path = tmp_path_factory.mktemp("service-logs")
+    env = {
+        **os.environ,
+        "LUUTRU_DATABASE_URL": database_url(E2E_DB),
+        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        "LUUTRU_CONSUMER_GROUP_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-",
+        "LUUTRU_JWKS_URL": f"http://127.0.0.1:{PORTS['accounts']}/.well-known/jwks.json",
+        "LUUTRU_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
+        "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
+        "LUUTRU_OUTBOX_POLL_INTERVAL_S": "0.5",
+        "LUUTRU_ENVIRONMENT": "test",
+    }
+    processes = []
+    for service, port in PORTS.items():
+        log = open(logs / f"{service}.log", "wb")  # noqa: SIM115 — closed with the process
+        processes.append(
+            (
+                service,
+                log,
+                subprocess.Popen(
+                    [sys.executable, "-m", f"luutru_{service}", "serve", "--port", str(port)],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    cwd=ROOT,
+                ),
+            )
+        )
+    urls = {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
+    try:
+        _wait_ready(urls, processes, logs)
+        yield Platform(urls=urls, admin=ADMIN)
+    finally:
+        for _, _log, process in processes:
+            process.terminate()
+        for _, log, process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+
+def _wait_ready(urls, processes, logs: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    pending = dict(urls)
+    while pending:
+        for service, process_entry in [(s, p) for s, _, p in processes if s in pending]:
+            if process_entry.poll() is not None:
+                raise RuntimeError(
+                    f"{service} exited: {(logs / f'{service}.log').read_text()[-3000:]}"
+                )
+        for service, url in list(pending.items()):
+            try:
+                if httpx.get(url + "/readyz", timeout=2).status_code == 200:
+                    del pending[service]
+            except httpx.HTTPError:
+                pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"not ready in {timeout}s: {sorted(pending)}")
+        time.sleep(0.3)

@@ -1,0 +1,74 @@
+"""Small helpers to look at real Kafka topics from tests."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from tests.support import KAFKA_BOOTSTRAP
+
+
+async def end_offsets(topic: str) -> dict[TopicPartition, int]:
+    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
+        if not partitions:
+            await consumer._client.force_metadata_update()
+            partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic)]
+        return await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+
+
+async def wait_for_message(topic: str, since: dict[TopicPartition, int], predicate, timeout=30.0):
+    """Read ``topic`` from the given offsets until a message's JSON value matches."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        consumer.assign(list(since))
+        for tp, offset in since.items():
+            consumer.seek(tp, offset)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            batches = await consumer.getmany(timeout_ms=500)
+            for records in batches.values():
+                for record in records:
+                    try:
+                        value = json.loads(record.value)
+                    except ValueError:
+                        value = None
+                    if predicate(record, value):
+                        return record, value
+        raise AssertionError(f"no matching message on {topic} within {timeout}s")
+    finally:
+        await consumer.stop()
+
+
+async def start_group_at_end(group_id: str, topic: str) -> None:
+    """Commit a new consumer group's offsets at the end of a topic, so a runner under test
+    starts with the messages the test sends, not the whole history."""
+    offsets = await end_offsets(topic)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=KAFKA_BOOTSTRAP, group_id=group_id, enable_auto_commit=False
+    )
+    await consumer.start()
+    try:
+        consumer.assign(list(offsets))
+        await consumer.commit(offsets)
+    finally:
+        await consumer.stop()
+
+
+async def eventually(check, timeout=20.0, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(interval)

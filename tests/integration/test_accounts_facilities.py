@@ -1,0 +1,102 @@
+"""accounts on real PostgreSQL: login, facility registration and its event in one transaction."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from luutru_accounts.app import create_app
+from luutru_accounts.settings import AccountsSettings
+from tests.support import bearer, running_app
+
+FACILITY = {
+    "name": "Nhà nghỉ Hoa Mai",
+    "facility_type": "motel",
+    "province_code": 75,
+    "commune_code": 26068,
+    "street": "12 Phạm Văn Thuận",
+    "rooms": 8,
+    "beds": 12,
+}
+
+
+@pytest.fixture
+async def client(service_env):
+    app = create_app(AccountsSettings(**service_env, embedded_workers=False))
+    async with running_app(app) as client:
+        yield client
+
+
+async def admin_token(client) -> str:
+    response = await client.post(
+        "/v1/auth/token", json={"username": "admin", "password": "ChangeMe-2026!"}
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+async def test_police_admin_registers_facility_with_event_and_manager(client, db):
+    token = await admin_token(client)
+    response = await client.post("/v1/facilities", json=FACILITY, headers=bearer(token))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    facility = body["facility"]
+    assert facility["code"].startswith("75-")
+    async with db.connect() as conn:
+        events = (
+            await conn.execute(
+                text("SELECT event_type, topic, payload FROM accounts.outbox WHERE key = :k"),
+                {"k": facility["id"]},
+            )
+        ).all()
+    assert [(e.event_type, e.topic) for e in events] == [("FacilityRegistered", "facility.v1")]
+    assert events[0].payload["data"]["commune_code"] == 26068
+    # The first manager can log in with the one-time password and must change it.
+    login = await client.post(
+        "/v1/auth/token",
+        json={
+            "username": body["manager"]["username"],
+            "password": body["manager"]["one_time_password"],
+        },
+    )
+    assert login.status_code == 200
+    assert login.json()["must_change_password"] is True
+
+
+async def test_invalid_facility_names_each_field(client):
+    token = await admin_token(client)
+    bad = {**FACILITY, "facility_type": "castle", "province_code": 75, "commune_code": 1}
+    response = await client.post("/v1/facilities", json=bad, headers=bearer(token))
+    assert response.status_code == 422
+    pointers = {e["pointer"]: e["code"] for e in response.json()["errors"]}
+    assert pointers == {
+        "/facility_type": "facility-type-unknown",
+        "/commune_code": "commune-unknown",
+    }
+
+
+async def test_wrong_password_and_unknown_user_answer_alike(client):
+    wrong = await client.post("/v1/auth/token", json={"username": "admin", "password": "nope"})
+    unknown = await client.post("/v1/auth/token", json={"username": "ghost", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["code"] == unknown.json()["code"] == "invalid-credentials"
+
+
+async def test_only_police_admins_register_facilities(client):
+    token = await admin_token(client)
+    created = await client.post("/v1/facilities", json=FACILITY, headers=bearer(token))
+    manager = created.json()["manager"]
+    login = await client.post(
+        "/v1/auth/token",
+        json={"username": manager["username"], "password": manager["one_time_password"]},
+    )
+    response = await client.post(
+        "/v1/facilities", json=FACILITY, headers=bearer(login.json()["access_token"])
+    )
+    assert response.status_code == 403
+    assert (await client.post("/v1/facilities", json=FACILITY)).status_code == 401
+
+
+async def test_jwks_publishes_the_signing_key(client):
+    keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
+    assert keys and all(k["kty"] == "EC" and k["alg"] == "ES256" and "d" not in k for k in keys)

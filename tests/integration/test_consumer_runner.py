@@ -1,0 +1,118 @@
+"""The consumer runner on real Kafka and PostgreSQL: duplicates count once, a poison message
+goes to the dead-letter topic and the consumer goes on."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from datetime import UTC, date, datetime
+
+from aiokafka import AIOKafkaProducer
+from sqlalchemy import text
+
+from luutru_analytics.models import processed_events
+from luutru_analytics.projections import on_guest_checked_in
+from luutru_common.consumer import ConsumerRunner
+from luutru_common.db import make_engine, make_session_factory
+from luutru_common.events import GuestCheckedIn, GuestIdentity, Topic, dead_letter_topic
+from luutru_common.outbox import envelopes_for
+from tests.integration.kafka_helpers import (
+    end_offsets,
+    eventually,
+    start_group_at_end,
+    wait_for_message,
+)
+from tests.support import KAFKA_BOOTSTRAP
+
+
+def checked_in(facility_id: uuid.UUID) -> GuestCheckedIn:
+    now = datetime.now(UTC)
+    return GuestCheckedIn(
+        stay_id=uuid.uuid4(),
+        facility_id=facility_id,
+        facility_type="hotel",
+        province_code=75,
+        commune_code=26068,
+        guest=GuestIdentity(
+            full_name="Trần Thị Bình",
+            date_of_birth=date(1985, 3, 9),
+            gender="female",
+            id_number="075185000111",
+            nationality="VNM",
+            country_of_residence="VNM",
+        ),
+        check_in_at=now,
+        received_at=now,
+        due_at=now,
+    )
+
+
+async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, group_prefix, db):
+    group = f"{group_prefix}analytics"
+    await start_group_at_end(group, Topic.STAY)
+    engine = make_engine(test_database, pool_size=2)
+    runner = ConsumerRunner(
+        topics=[Topic.STAY],
+        group_id=group,
+        bootstrap=KAFKA_BOOTSTRAP,
+        session_factory=make_session_factory(engine),
+        processed_events=processed_events,
+        handlers={GuestCheckedIn.event_type: on_guest_checked_in},
+    )
+    task = asyncio.create_task(runner.run())
+    facility = uuid.uuid4()
+    first, second = checked_in(facility), checked_in(facility)
+    env_first, env_second = envelopes_for([first, second], producer="test")
+    key = str(facility).encode()  # one key: one partition, so the order below is kept
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP)
+    await producer.start()
+    try:
+        await eventually(lambda: _assigned(runner))
+        dlq = dead_letter_topic(Topic.STAY, group)
+        dlq_start = await end_offsets(dlq)
+        for value in (
+            env_first.model_dump_json().encode(),
+            env_first.model_dump_json().encode(),  # the same event delivered twice
+            b"\x00 not json at all",  # poison
+            env_second.model_dump_json().encode(),
+        ):
+            await producer.send_and_wait(Topic.STAY, value=value, key=key)
+
+        async def second_projected():
+            async with db.connect() as conn:
+                return await conn.scalar(
+                    text("SELECT count(*) FROM analytics.stay_facts WHERE stay_id = :s"),
+                    {"s": second.stay_id},
+                )
+
+        await eventually(second_projected)
+        async with db.connect() as conn:
+            facts = await conn.scalar(
+                text("SELECT count(*) FROM analytics.stay_facts WHERE facility_id = :f"),
+                {"f": facility},
+            )
+            seen = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM analytics.processed_events "
+                    "WHERE consumer_group = :g AND event_id = :e"
+                ),
+                {"g": group, "e": env_first.event_id},
+            )
+        assert (facts, seen) == (2, 1)
+        record, _ = await wait_for_message(
+            dlq, dlq_start, lambda r, v: r.value == b"\x00 not json at all", timeout=15
+        )
+        headers = dict(record.headers)
+        assert headers["dlq_reason"] == b"invalid-envelope"
+        assert record.key == key
+    finally:
+        await producer.stop()
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await engine.dispose()
+
+
+async def _assigned(runner: ConsumerRunner) -> bool:
+    return runner.running and bool(runner.assignment())

@@ -1,0 +1,68 @@
+"""The transactional outbox: with the Kafka broker stopped, a check-in still answers 201, and
+its event reaches stay.v1 once the broker is back."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from sqlalchemy import text
+
+from luutru_common.events import Topic
+from luutru_ingest.app import create_app
+from luutru_ingest.settings import IngestSettings
+from tests.integration.conftest import add_facility_view
+from tests.integration.kafka_helpers import end_offsets, wait_for_message
+from tests.support import ROOT, bearer, running_app
+
+pytestmark = pytest.mark.kafka_outage
+
+
+def infra(command: str) -> None:
+    subprocess.run(["bash", str(ROOT / "infra" / "local.sh"), command], check=True, timeout=180)
+
+
+async def test_check_in_survives_kafka_outage(service_env, signer, db):
+    offsets = await end_offsets(Topic.STAY)
+    fid = await add_facility_view(db)
+    app = create_app(IngestSettings(**service_env))  # relay running in the background
+    app.state.token_verifier.add_jwks(signer.jwks)
+    guest = {
+        "full_name": "Lê Hoàng Nam",
+        "date_of_birth": "1979-12-30",
+        "gender": "male",
+        "id_number": "079079004321",
+        "check_in_at": "2026-11-27T20:15:00+07:00",
+    }
+    token = signer.token(role="facility_staff", facility_id=fid)
+    async with running_app(app) as client:
+        infra("kafka-stop")
+        try:
+            response = await client.post("/v1/stays", json=guest, headers=bearer(token))
+            assert response.status_code == 201, response.text
+            stay_id = response.json()["stay_id"]
+            async with db.connect() as conn:
+                published = await conn.scalar(
+                    text(
+                        "SELECT published_at FROM ingest.outbox "
+                        "WHERE payload->'data'->>'stay_id' = :s"
+                    ),
+                    {"s": stay_id},
+                )
+            assert published is None  # stored, waiting for the broker
+        finally:
+            infra("kafka-start")
+        record, event = await wait_for_message(
+            Topic.STAY,
+            offsets,
+            lambda r, v: bool(v) and v["data"].get("stay_id") == stay_id,
+            timeout=60,
+        )
+    assert event["event_type"] == "GuestCheckedIn"
+    assert record.key == str(fid).encode()
+    async with db.connect() as conn:
+        published = await conn.scalar(
+            text("SELECT published_at FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s"),
+            {"s": stay_id},
+        )
+    assert published is not None

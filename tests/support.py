@@ -1,0 +1,94 @@
+"""Helpers shared by the integration and end-to-end tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from jwt.algorithms import ECAlgorithm
+
+from luutru_common.auth import TOKEN_ALGORITHM
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_PORT = int(os.environ.get("LUUTRU_PG_PORT", "55432"))
+KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('LUUTRU_KAFKA_PORT', '59092')}"
+SERVICES = ("accounts", "ingest", "analytics")
+
+
+def database_url(name: str) -> str:
+    return f"postgresql+asyncpg://luutru:luutru@127.0.0.1:{PG_PORT}/{name}"
+
+
+def recreate_database(name: str) -> None:
+    """Drop and create a database, then migrate every service into it with its own CLI."""
+    psql = [
+        "psql",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        str(PG_PORT),
+        "-U",
+        "luutru",
+        "-d",
+        "postgres",
+        "-v",
+        "ON_ERROR_STOP=1",
+        "-q",
+    ]
+    subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
+    subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}" OWNER luutru'], check=True)
+    env = {**os.environ, "LUUTRU_DATABASE_URL": database_url(name)}
+    for service in SERVICES:
+        subprocess.run([sys.executable, "-m", f"luutru_{service}", "migrate"], check=True, env=env)
+
+
+class TestSigner:
+    """A signing key of the tests' own, published to an app's verifier like accounts' JWKS."""
+
+    def __init__(self) -> None:
+        self.private = ec.generate_private_key(ec.SECP256R1())
+        self.kid = "test-" + uuid.uuid4().hex[:8]
+        jwk = json.loads(ECAlgorithm.to_jwk(self.private.public_key()))
+        jwk.update({"kid": self.kid, "alg": TOKEN_ALGORITHM, "use": "sig"})
+        self.jwks = {"keys": [jwk]}
+        self.pem = self.private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+
+    def token(self, *, role: str, ttl: int = 300, **claims) -> str:
+        now = int(time.time())
+        payload = {
+            "sub": claims.pop("sub", str(uuid.uuid4())),
+            "role": role,
+            "iss": "luutru-accounts",
+            "aud": "luutru",
+            "iat": now,
+            "exp": now + ttl,
+            **{k: (str(v) if isinstance(v, uuid.UUID) else v) for k, v in claims.items()},
+        }
+        return jwt.encode(payload, self.pem, algorithm=TOKEN_ALGORITHM, headers={"kid": self.kid})
+
+
+@asynccontextmanager
+async def running_app(app):
+    """Run an app's lifespan (database, workers) and give an HTTP client bound to it."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
