@@ -86,6 +86,20 @@ port_open() {
   (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
 }
 
+# True when process PID owns a listening TCP socket on PORT (any address).
+pid_listens_on() {
+  local pid="$1" port inodes inode
+  port="$(printf ':%04X' "$2")"
+  inodes="$(awk -v p="$port" '$4 == "0A" && substr($2, length($2) - 4) == p { print $10 }' \
+    /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
+  for inode in $inodes; do
+    if find "/proc/$pid/fd" -maxdepth 1 -lname "socket:\[$inode\]" 2>/dev/null | grep -q .; then
+      return 0
+    fi
+  done
+  return 1
+}
+
 apt_install() {
   [[ "$IS_ROOT" == 1 ]] || die "need root to install: $* (or install it yourself)"
   command -v apt-get >/dev/null || die "apt-get not found; install $* yourself"
@@ -503,7 +517,8 @@ kafka_list_topics() {
 
 kafka_wait_ready() {
   local pid="$1" deadline=$((SECONDS + KAFKA_START_TIMEOUT))
-  until port_open "$KAFKA_HOST" "$KAFKA_PORT"; do
+  # Wait until *this* broker listens (not some other process on the same port).
+  until pid_listens_on "$pid" "$KAFKA_PORT" && port_open "$KAFKA_HOST" "$KAFKA_PORT"; do
     kill -0 "$pid" 2>/dev/null || die_with_log "$KAFKA_LOGS/server.log" "kafka exited during start-up (see also $KAFKA_LOGS/kafka.out)"
     ((SECONDS < deadline)) || die_with_log "$KAFKA_LOGS/server.log" "kafka not listening on $KAFKA_BOOTSTRAP after ${KAFKA_START_TIMEOUT}s"
     sleep 0.2

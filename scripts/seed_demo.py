@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import time
 from datetime import datetime, timedelta
@@ -16,7 +17,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-STATE = Path(__file__).resolve().parents[1] / ".local" / "demo.json"
+STATE = Path(
+    os.environ.get("LUUTRU_DEMO_STATE", Path(__file__).resolve().parents[1] / ".local" / "demo.json")
+)
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = ("admin", "ChangeMe-2026!")
 
