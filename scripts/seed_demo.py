@@ -18,7 +18,9 @@ from zoneinfo import ZoneInfo
 import httpx
 
 STATE = Path(
-    os.environ.get("LUUTRU_DEMO_STATE", Path(__file__).resolve().parents[1] / ".local" / "demo.json")
+    os.environ.get(
+        "LUUTRU_DEMO_STATE", Path(__file__).resolve().parents[1] / ".local" / "demo.json"
+    )
 )
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = ("admin", "ChangeMe-2026!")

@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 PG_PORT = int(os.environ.get("LUUTRU_PG_PORT", "55432"))
 KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('LUUTRU_KAFKA_PORT', '59092')}"
 SERVICES = ("accounts", "ingest", "analytics")
+# Lets several test runs share one PostgreSQL and Kafka (e.g. LUUTRU_TEST_TAG=_a): each gets
+# its own databases and end-to-end ports.
+TEST_TAG = os.environ.get("LUUTRU_TEST_TAG", "")
+E2E_PORT_BASE = int(os.environ.get("LUUTRU_E2E_PORT_BASE", "18000"))
 
 
 def database_url(name: str) -> str:

@@ -14,10 +14,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import KAFKA_BOOTSTRAP, ROOT, database_url, recreate_database
+from tests.support import (
+    E2E_PORT_BASE,
+    KAFKA_BOOTSTRAP,
+    ROOT,
+    TEST_TAG,
+    database_url,
+    recreate_database,
+)
 
-E2E_DB = "luutru_e2e"
-PORTS = {"accounts": 18001, "ingest": 18002, "analytics": 18003}
+E2E_DB = f"luutru_e2e{TEST_TAG}"
+PORTS = {"accounts": E2E_PORT_BASE + 1, "ingest": E2E_PORT_BASE + 2, "analytics": E2E_PORT_BASE + 3}
 ADMIN = ("admin", "E2e-Admin-Pass-2026")
 
 

@@ -7,9 +7,15 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from tests.support import KAFKA_BOOTSTRAP, TestSigner, database_url, recreate_database
+from tests.support import (
+    KAFKA_BOOTSTRAP,
+    TEST_TAG,
+    TestSigner,
+    database_url,
+    recreate_database,
+)
 
-TEST_DB = "luutru_test"
+TEST_DB = f"luutru_test{TEST_TAG}"
 
 
 @pytest.fixture(scope="session")

@@ -7,10 +7,10 @@ from fastapi import FastAPI
 from luutru_common.app import create_service_app
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.db import asyncpg_dsn
-from luutru_common.events import FacilityRegistered, Topic
+from luutru_common.events import Topic
 from luutru_common.outbox import OutboxRelay
 from luutru_ingest.deadline import DeadlineRule
-from luutru_ingest.facilities import on_facility_registered
+from luutru_ingest.facilities import FACILITY_HANDLERS
 from luutru_ingest.models import SCHEMA, processed_events
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays.endpoints import router as stays_router
@@ -47,7 +47,7 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
             session_factory=app.state.session_factory,
             processed_events=processed_events,
             dlq_replication_factor=settings.kafka_replication_factor,
-            handlers={FacilityRegistered.event_type: on_facility_registered},
+            handlers=FACILITY_HANDLERS,
         )
         return [app.state.relay.run(), app.state.facility_consumer.run()]
 

@@ -5,13 +5,22 @@ from __future__ import annotations
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_common.events import Envelope, FacilityRegistered
+from luutru_common.events import (
+    Envelope,
+    FacilityClosed,
+    FacilityEvent,
+    FacilityRegistered,
+    FacilityReinstated,
+    FacilitySuspended,
+    FacilityUpdated,
+)
 from luutru_ingest.models import FacilityView
 
 
-async def on_facility_registered(
-    session: AsyncSession, event: FacilityRegistered, envelope: Envelope
+async def on_facility_event(
+    session: AsyncSession, event: FacilityEvent, envelope: Envelope
 ) -> None:
+    """Every facility event carries the whole facility (facility.v1 is compacted): upsert it."""
     values = {
         "id": event.facility_id,
         "code": event.code,
@@ -31,3 +40,15 @@ async def on_facility_registered(
         where=FacilityView.as_of <= stmt.excluded.as_of,
     )
     await session.execute(stmt)
+
+
+FACILITY_HANDLERS = {
+    cls.event_type: on_facility_event
+    for cls in (
+        FacilityRegistered,
+        FacilityUpdated,
+        FacilitySuspended,
+        FacilityReinstated,
+        FacilityClosed,
+    )
+}

@@ -11,7 +11,7 @@ import uuid
 from datetime import date, datetime
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from luutru_common.events.topics import Topic
 
@@ -27,8 +27,15 @@ class Event(BaseModel):
         raise NotImplementedError
 
 
-class FacilityRegistered(Event):
-    event_type: ClassVar[str] = "FacilityRegistered"
+# ---- facility.v1 (compacted, keyed by facility id) ----------------------------------------
+#
+# The topic is compacted: only the newest event of each facility survives, so every facility
+# event carries the whole facility as it is after the change, not just what changed.
+
+FacilityStatus = Literal["active", "suspended", "closed"]
+
+
+class FacilityEvent(Event):
     topic: ClassVar[Topic] = Topic.FACILITY
 
     facility_id: uuid.UUID
@@ -39,16 +46,45 @@ class FacilityRegistered(Event):
     province_code: int
     commune_code: int
     street: str | None = None
+    zone: str | None = None  # industrial / economic zone, for zone housing
     rooms: int | None = None
     beds: int | None = None
-    status: Literal["active", "suspended", "closed"] = "active"
+    vehicles: int | None = None  # coach operators
+    seats: int | None = None  # coach operators
+    status: FacilityStatus = "active"
 
     def partition_key(self) -> str:
         return str(self.facility_id)
 
 
+class FacilityRegistered(FacilityEvent):
+    event_type: ClassVar[str] = "FacilityRegistered"
+
+
+class FacilityUpdated(FacilityEvent):
+    event_type: ClassVar[str] = "FacilityUpdated"
+
+
+class FacilitySuspended(FacilityEvent):
+    event_type: ClassVar[str] = "FacilitySuspended"
+    reason: str | None = None
+
+
+class FacilityReinstated(FacilityEvent):
+    event_type: ClassVar[str] = "FacilityReinstated"
+
+
+class FacilityClosed(FacilityEvent):
+    event_type: ClassVar[str] = "FacilityClosed"
+    reason: str | None = None
+
+
+# ---- stay.v1 (keyed by facility id) ---------------------------------------------------------
+
+
 class GuestIdentity(BaseModel):
-    """Personal data of a guest. Only police-side consumers may keep it as is."""
+    """Personal data of a guest or passenger. Only police-side stores may keep it as is;
+    department-facing projections keep pseudonymous attributes only."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
@@ -59,10 +95,17 @@ class GuestIdentity(BaseModel):
     passport_number: str | None = None
     nationality: str
     country_of_residence: str
+    # Foreigners (Law 47/2014 Art. 33): visa or exemption, entry date and port.
+    visa_type: str | None = None
+    visa_number: str | None = None
+    entry_date: date | None = None
+    entry_port: str | None = None
+    source: Literal["typed", "qr"] | None = None  # chip-card QR data is unsigned
 
 
-class GuestCheckedIn(Event):
-    event_type: ClassVar[str] = "GuestCheckedIn"
+class StayState(Event):
+    """The full state of a stay, as GuestCheckedIn and StayCorrected carry it."""
+
     topic: ClassVar[Topic] = Topic.STAY
 
     stay_id: uuid.UUID
@@ -72,6 +115,7 @@ class GuestCheckedIn(Event):
     facility_type: str
     province_code: int
     commune_code: int
+    star_rating: int | None = None
     guest: GuestIdentity
     room: str | None = None
     reason: str | None = None
@@ -80,11 +124,161 @@ class GuestCheckedIn(Event):
     received_at: datetime
     due_at: datetime
     late_minutes: int = 0
+    # Minors: the accompanying adult's document and the relationship.
+    accompanying_adult_document: str | None = None
+    relationship: str | None = None
+    unaccompanied_minor: bool = False
+    version: int = 1
 
     def partition_key(self) -> str:
         return str(self.facility_id)
 
 
+class GuestCheckedIn(StayState):
+    event_type: ClassVar[str] = "GuestCheckedIn"
+
+
+class StayCorrected(StayState):
+    """A full replacement of a stay (a correction or an extension), kept as a new version."""
+
+    event_type: ClassVar[str] = "StayCorrected"
+    correction_reason: str | None = None
+
+
+class GuestCheckedOut(Event):
+    event_type: ClassVar[str] = "GuestCheckedOut"
+    topic: ClassVar[Topic] = Topic.STAY
+
+    stay_id: uuid.UUID
+    facility_id: uuid.UUID
+    check_out_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.facility_id)
+
+
+class StayVoided(Event):
+    """A record made by mistake; consumers remove it from their counts."""
+
+    event_type: ClassVar[str] = "StayVoided"
+    topic: ClassVar[Topic] = Topic.STAY
+
+    stay_id: uuid.UUID
+    facility_id: uuid.UUID
+    reason: str
+
+    def partition_key(self) -> str:
+        return str(self.facility_id)
+
+
+# ---- trip.v1 (keyed by operator id) ---------------------------------------------------------
+
+
+class CrewMember(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    full_name: str
+    role: str  # driver, assistant, …
+    id_number: str | None = None
+
+
+class Passenger(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    passenger_id: uuid.UUID
+    guest: GuestIdentity
+    seat: str | None = None
+    boarding_point: str | None = None
+    alighting_point: str | None = None
+
+
+class TripManifestSubmitted(Event):
+    event_type: ClassVar[str] = "TripManifestSubmitted"
+    topic: ClassVar[Topic] = Topic.TRIP
+
+    trip_id: uuid.UUID
+    operator_id: uuid.UUID  # the coach operator's facility id
+    province_code: int
+    commune_code: int
+    plate: str
+    origin_province: int
+    destination_province: int
+    departure_at: datetime
+    seats: int
+    crew: list[CrewMember] = Field(default_factory=list)
+    passengers: list[Passenger] = Field(default_factory=list)
+    received_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.operator_id)
+
+
+class TripPassengersChanged(Event):
+    event_type: ClassVar[str] = "TripPassengersChanged"
+    topic: ClassVar[Topic] = Topic.TRIP
+
+    trip_id: uuid.UUID
+    operator_id: uuid.UUID
+    added: list[Passenger] = Field(default_factory=list)
+    removed: list[uuid.UUID] = Field(default_factory=list)
+    no_shows: list[uuid.UUID] = Field(default_factory=list)
+
+    def partition_key(self) -> str:
+        return str(self.operator_id)
+
+
+class TripCancelled(Event):
+    event_type: ClassVar[str] = "TripCancelled"
+    topic: ClassVar[Topic] = Topic.TRIP
+
+    trip_id: uuid.UUID
+    operator_id: uuid.UUID
+    reason: str | None = None
+
+    def partition_key(self) -> str:
+        return str(self.operator_id)
+
+
+# ---- alert.v1 (keyed by alert id) -----------------------------------------------------------
+
+
+class WatchlistHit(Event):
+    """For police-side integrations only; never reaches anything facility-facing."""
+
+    event_type: ClassVar[str] = "WatchlistHit"
+    topic: ClassVar[Topic] = Topic.ALERT
+
+    alert_id: uuid.UUID
+    watchlist_entry_id: uuid.UUID
+    match_kind: Literal["document", "name_dob"]
+    score: float
+    subject_name: str
+    subject_document: str | None = None
+    stay_id: uuid.UUID | None = None
+    trip_id: uuid.UUID | None = None
+    facility_id: uuid.UUID
+    commune_code: int
+    detected_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.alert_id)
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.event_type: cls for cls in (FacilityRegistered, GuestCheckedIn)
+    cls.event_type: cls
+    for cls in (
+        FacilityRegistered,
+        FacilityUpdated,
+        FacilitySuspended,
+        FacilityReinstated,
+        FacilityClosed,
+        GuestCheckedIn,
+        StayCorrected,
+        GuestCheckedOut,
+        StayVoided,
+        TripManifestSubmitted,
+        TripPassengersChanged,
+        TripCancelled,
+        WatchlistHit,
+    )
 }
