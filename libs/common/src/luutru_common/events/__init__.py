@@ -49,4 +49,5 @@ __all__ = [
     "TripPassengersChanged",
     "WatchlistHit",
     "dead_letter_topic",
+    "new_envelope",
 ]
