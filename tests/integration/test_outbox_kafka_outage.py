@@ -12,7 +12,7 @@ from luutru_common.events import Topic
 from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
 from tests.integration.conftest import add_facility_view
-from tests.integration.kafka_helpers import end_offsets, wait_for_message
+from tests.integration.kafka_helpers import end_offsets, eventually, wait_for_message
 from tests.support import ROOT, bearer, running_app
 
 pytestmark = pytest.mark.kafka_outage
@@ -58,11 +58,18 @@ async def test_check_in_survives_kafka_outage(service_env, signer, db):
             lambda r, v: bool(v) and v["data"].get("stay_id") == stay_id,
             timeout=60,
         )
+
+        async def marked_published():
+            async with db.connect() as conn:
+                return await conn.scalar(
+                    text(
+                        "SELECT published_at FROM ingest.outbox "
+                        "WHERE payload->'data'->>'stay_id' = :s"
+                    ),
+                    {"s": stay_id},
+                )
+
+        # The relay marks a row once the broker acknowledged it: a moment after delivery.
+        assert await eventually(marked_published, timeout=15)
     assert event["event_type"] == "GuestCheckedIn"
     assert record.key == str(fid).encode()
-    async with db.connect() as conn:
-        published = await conn.scalar(
-            text("SELECT published_at FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s"),
-            {"s": stay_id},
-        )
-    assert published is not None
