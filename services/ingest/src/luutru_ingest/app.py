@@ -12,8 +12,11 @@ from luutru_common.outbox import OutboxRelay
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.facilities import FACILITY_HANDLERS
 from luutru_ingest.models import SCHEMA, processed_events
+from luutru_ingest.qr.endpoints import router as qr_router
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays.endpoints import router as stays_router
+from luutru_ingest.uploads.endpoints import router as uploads_router
+from luutru_ingest.uploads.worker import UploadWorker
 
 CONSUMER_GROUP = "ingest"
 
@@ -49,13 +52,20 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
             dlq_replication_factor=settings.kafka_replication_factor,
             handlers=FACILITY_HANDLERS,
         )
-        return [app.state.relay.run(), app.state.facility_consumer.run()]
+        app.state.upload_worker = UploadWorker(
+            app.state.session_factory, settings=settings, rule=app.state.deadline_rule
+        )
+        return [
+            app.state.relay.run(),
+            app.state.facility_consumer.run(),
+            app.state.upload_worker.run(),
+        ]
 
     app = create_service_app(
         settings=settings,
         title="luutru ingest",
         description=DESCRIPTION,
-        routers=[stays_router],
+        routers=[stays_router, qr_router, uploads_router],
         workers=workers,
     )
     app.state.deadline_rule = DeadlineRule(

@@ -5,7 +5,18 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Integer, Text, UniqueConstraint, func
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    LargeBinary,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -66,6 +77,131 @@ class Stay(Base):
     late_minutes: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[str] = mapped_column(Text, default="checked_in")
     warnings: Mapped[list] = mapped_column(JSONB, default=list)
+    # Added in 0002: the rest of DOMAIN.md's fields and the life of a stay.
+    legacy_id_number: Mapped[str | None] = mapped_column(Text)  # old 9-digit CMND, optional
+    visa_type: Mapped[str | None] = mapped_column(Text)
+    visa_number: Mapped[str | None] = mapped_column(Text)
+    entry_date: Mapped[date | None] = mapped_column(Date)
+    entry_port: Mapped[str | None] = mapped_column(Text)
+    accompanying_adult_document: Mapped[str | None] = mapped_column(Text)
+    relationship: Mapped[str | None] = mapped_column(Text)
+    # Police-only: never rendered in any facility-facing response.
+    unaccompanied_minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    source: Mapped[str] = mapped_column(Text, default="typed")  # typed | qr | upload
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    check_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+Index("ix_stays_facility_day", Stay.facility_id, Stay.check_in_date, Stay.id)
+
+
+class StayVersion(Base):
+    """Every earlier state of a corrected stay, with who changed it and why."""
+
+    __tablename__ = "stay_versions"
+
+    stay_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[dict] = mapped_column(JSONB)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class IdempotencyKey(Base):
+    """A client's Idempotency-Key with the request it came with and the answer it got."""
+
+    __tablename__ = "idempotency_keys"
+
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    key: Mapped[str] = mapped_column(Text, primary_key=True)
+    request_hash: Mapped[str] = mapped_column(Text)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    response: Mapped[dict | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Upload(Base):
+    """A file as the operator sent it (stored before any processing) and its progress."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    kind: Mapped[str] = mapped_column(Text)  # guests | trip
+    filename: Mapped[str] = mapped_column(Text)
+    file_format: Mapped[str] = mapped_column(Text)  # csv | xlsx
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by: Mapped[str] = mapped_column(Text)
+    trip_fields: Mapped[dict | None] = mapped_column(JSONB)
+    status: Mapped[str] = mapped_column(Text, default="pending")  # pending|processing|done|failed
+    # Rows before next_row are done (their results are in upload_rows, same transaction).
+    next_row: Mapped[int] = mapped_column(Integer, default=0)
+    total_rows: Mapped[int | None] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[dict | None] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+Index(
+    "ix_uploads_waiting",
+    Upload.created_at,
+    postgresql_where=Upload.status.in_(["pending", "processing"]),
+)
+
+
+class UploadRow(Base):
+    """The result of one data row of an upload (row_number counts data rows from 1)."""
+
+    __tablename__ = "upload_rows"
+
+    upload_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    row_number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(Text)  # accepted | duplicate | rejected
+    stay_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    errors: Mapped[list] = mapped_column(JSONB, default=list)
+    warnings: Mapped[list] = mapped_column(JSONB, default=list)
+
+
+class Trip(Base):
+    """One coach trip's manifest (U-ETDS style: one atomic submission per trip)."""
+
+    __tablename__ = "trips"
+    __table_args__ = (UniqueConstraint("operator_id", "plate", "departure_at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    plate: Mapped[str] = mapped_column(Text)
+    origin_province: Mapped[int] = mapped_column(Integer)
+    destination_province: Mapped[int] = mapped_column(Integer)
+    departure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seats: Mapped[int] = mapped_column(Integer)
+    crew: Mapped[list] = mapped_column(JSONB, default=list)
+    status: Mapped[str] = mapped_column(Text, default="submitted")  # submitted | cancelled
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TripPassenger(Base):
+    __tablename__ = "trip_passengers"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    trip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    guest: Mapped[dict] = mapped_column(JSONB)  # GuestIdentity as JSON
+    document_number: Mapped[str] = mapped_column(Text)
+    seat: Mapped[str | None] = mapped_column(Text)
+    boarding_point: Mapped[str | None] = mapped_column(Text)
+    alighting_point: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, default="on_board")  # on_board|removed|no_show
 
 
 metadata = Base.metadata

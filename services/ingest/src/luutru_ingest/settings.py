@@ -8,3 +8,13 @@ class IngestSettings(ServiceSettings):
     local_timezone: str = "Asia/Ho_Chi_Minh"
     report_cutoff_hour: int = 23
     late_arrival_deadline_hour: int = 8
+    # Guests per insert statement in a batch (one transaction per chunk of an upload).
+    batch_chunk_size: int = 1000
+    # Uploads: limits, and the worker that processes stored files.
+    upload_max_bytes: int = 20 * 1024 * 1024
+    upload_max_rows: int = 200_000
+    upload_chunk_rows: int = 500
+    upload_lease_s: float = 30.0
+    upload_poll_interval_s: float = 0.5
+    # Tests only: a pause after each chunk so a test can kill the process mid-upload.
+    upload_chunk_delay_s: float = 0.0

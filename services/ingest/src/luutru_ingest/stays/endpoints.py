@@ -1,21 +1,81 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, require_roles
+from luutru_common.db import UnitOfWork
 from luutru_common.problems import Problem, problem_responses
-from luutru_ingest.stays import service
-from luutru_ingest.stays.schemas import CheckIn, Receipt
+from luutru_ingest.stays import idempotency, repository, service
+from luutru_ingest.stays.schemas import (
+    BatchCheckIn,
+    BatchResult,
+    CheckIn,
+    CheckOut,
+    Correction,
+    Extension,
+    Receipt,
+    StayPage,
+    StayView,
+    ValidationReport,
+    Void,
+)
 
 router = APIRouter(prefix="/v1", tags=["stays"])
 
 FacilityUser = Annotated[
     Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))
 ]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description=(
+            "Khóa chống gửi trùng: gửi lại cùng khóa, cùng nội dung nhận lại đúng câu trả lời "
+            "cũ / Same key and body → the original answer; same key, other body → 422"
+        ),
+    ),
+]
+
+
+def _writes(principal: Principal, scope: str) -> None:
+    """Machine clients need the scope for writes; people are governed by their role."""
+    if principal.client and scope not in principal.scopes:
+        raise Problem(
+            403,
+            "scope-missing",
+            "Missing scope",
+            f"Ứng dụng thiếu quyền {scope} / The client lacks the {scope} scope",
+        )
+
+
+async def idempotent(
+    uow: UnitOfWork,
+    request: Request,
+    facility_id: uuid.UUID,
+    key: str | None,
+    work: Callable[[], Awaitable[tuple[int, BaseModel]]],
+) -> JSONResponse:
+    """Run ``work`` inside the open unit of work, once per Idempotency-Key, and commit."""
+    digest = idempotency.request_hash(request.method, request.url.path, await request.body())
+    if key is not None:
+        stored = await idempotency.claim(uow.session, facility_id, key, digest)
+        if stored is not None:
+            return JSONResponse(stored.body, stored.status_code)
+    status, model = await work()
+    body = model.model_dump(mode="json")
+    if key is not None:
+        await idempotency.remember(uow.session, facility_id, key, status, body)
+    await uow.commit()
+    return JSONResponse(body, status)
 
 
 @router.post(
@@ -24,14 +84,15 @@ FacilityUser = Annotated[
     response_model=Receipt,
     summary="Khai báo lưu trú một khách / Check in one guest",
     description=(
-        "Lưu ngay và trả về biên nhận (hạn khai báo, đúng hạn hay trễ). Gửi lại cùng khách, "
-        "cùng ngày đến trả về biên nhận cũ (200), không tạo bản ghi trùng. / Stores the "
-        "registration and returns its receipt. A retry for the same document and arrival day "
-        "returns the original receipt with 200 and creates nothing."
+        "Lưu ngay và trả về biên nhận (hạn khai báo, đúng hạn hay trễ, cảnh báo). Gửi lại "
+        "cùng khách, cùng ngày đến trả về biên nhận cũ (200), không tạo bản ghi trùng. Có thể "
+        "gửi chuỗi QR (`qr`) thay cho các trường định danh. / Stores the registration and "
+        "returns its receipt. A retry for the same document and arrival day returns the "
+        "original receipt with 200 and creates nothing. `qr` may replace the identity fields."
     ),
     responses={
         200: {"model": Receipt, "description": "Already registered: the original receipt"},
-        **problem_responses(401, 403, 404, 422),
+        **problem_responses(400, 401, 403, 404, 422),
     },
 )
 async def check_in(
@@ -39,22 +100,328 @@ async def check_in(
     principal: FacilityUser,
     uow: UnitOfWorkDep,
     request: Request,
-    response: Response,
-) -> Receipt:
-    if principal.facility_id is None:
-        raise Problem(403, "no-facility", "Token carries no facility")
+    idempotency_key: IdempotencyKey = None,
+):
+    _writes(principal, "stays:write")
     now = datetime.now(UTC)
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
-        receipt, created = await service.check_in(
+
+        async def work():
+            [result] = await service.register(
+                uow.session,
+                facility=facility,
+                items=[(0, body)],
+                rule=request.app.state.deadline_rule,
+                now=now,
+                pointer=lambda _: "",
+            )
+            if result.status == "rejected":
+                raise Problem(
+                    422,
+                    "validation-failed",
+                    "Registration is invalid",
+                    "Thông tin khai báo không hợp lệ / The registration has invalid fields",
+                    errors=result.errors,
+                )
+            assert result.receipt is not None
+            return (201 if result.status == "accepted" else 200), result.receipt
+
+        response = await idempotent(uow, request, facility.id, idempotency_key, work)
+    response.headers["Location"] = f"/v1/stays/{_stay_id(response)}"
+    return response
+
+
+def _stay_id(response: JSONResponse) -> str:
+    return json.loads(bytes(response.body)).get("stay_id", "")
+
+
+@router.post(
+    "/stays/batch",
+    response_model=BatchResult,
+    summary="Khai báo lưu trú theo lô / Check in a batch of guests",
+    description=(
+        "Tối đa 10.000 khách một lần. Mỗi khách một kết quả (accepted / duplicate / rejected) "
+        "với lỗi trỏ tới trường, ví dụ /guests/3/id_number; khách hợp lệ được nhận dù khách "
+        "khác bị từ chối. `dry_run=true`: chỉ kiểm tra, không lưu. / Up to 10,000 guests. A "
+        "result per guest with JSON pointers; valid guests are accepted even when others are "
+        "refused. `dry_run=true` validates only and stores nothing."
+    ),
+    responses=problem_responses(400, 401, 403, 404, 422),
+)
+async def check_in_batch(
+    body: BatchCheckIn,
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+    dry_run: Annotated[bool, Query(description="Chỉ kiểm tra / Validate only")] = False,
+):
+    _writes(principal, "stays:write")
+    now = datetime.now(UTC)
+    chunk = request.app.state.settings.batch_chunk_size
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        if dry_run:
+            results = await service.register(
+                uow.session,
+                facility=facility,
+                items=list(enumerate(body.guests)),
+                rule=request.app.state.deadline_rule,
+                now=now,
+                pointer=lambda i: f"/guests/{i}",
+                dry_run=True,
+            )
+            return _batch_result(results)
+
+        async def work():
+            results = []
+            items = list(enumerate(body.guests))
+            for start in range(0, len(items), chunk):
+                results += await service.register(
+                    uow.session,
+                    facility=facility,
+                    items=items[start : start + chunk],
+                    rule=request.app.state.deadline_rule,
+                    now=now,
+                    pointer=lambda i: f"/guests/{i}",
+                )
+            return 200, _batch_result(results)
+
+        return await idempotent(uow, request, facility.id, idempotency_key, work)
+
+
+def _batch_result(results) -> BatchResult:
+    counts = {"accepted": 0, "duplicate": 0, "rejected": 0, "valid": 0}
+    for r in results:
+        counts[r.status] += 1
+    return BatchResult(
+        accepted=counts["accepted"] + counts["valid"],
+        duplicates=counts["duplicate"],
+        rejected=counts["rejected"],
+        results=results,
+    )
+
+
+@router.post(
+    "/stays/validate",
+    response_model=ValidationReport,
+    summary="Kiểm tra bản khai, không lưu / Validate a registration without storing it",
+    description=(
+        "Cùng các quy tắc như khai báo thật; không lưu gì. / Exactly the rules of a real "
+        "check-in; nothing is stored."
+    ),
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def validate(
+    body: CheckIn, principal: FacilityUser, uow: UnitOfWorkDep, request: Request
+) -> ValidationReport:
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        [result] = await service.register(
             uow.session,
             facility=facility,
-            data=body,
+            items=[(0, body)],
             rule=request.app.state.deadline_rule,
-            now=now,
+            now=datetime.now(UTC),
+            pointer=lambda _: "",
+            dry_run=True,
+        )
+    return ValidationReport(
+        valid=result.status == "valid", errors=result.errors, warnings=result.warnings
+    )
+
+
+@router.get(
+    "/stays",
+    response_model=StayPage,
+    summary="Đối soát: các bản khai theo ngày đến / Reconcile: my records for a day",
+    description=(
+        "Mọi bản khai của cơ sở có ngày đến là `date`, kèm trạng thái; phân trang bằng "
+        "`cursor`. / Every record of my facility with that arrival day and its status, "
+        "paginated by cursor."
+    ),
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def reconcile(
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    day: Annotated[date, Query(alias="date", description="Ngày đến / Arrival day")],
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> StayPage:
+    after = None
+    if cursor:
+        try:
+            after = uuid.UUID(cursor)
+        except ValueError:
+            raise Problem(
+                422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
+            ) from None
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stays = await repository.stays_on(
+            uow.session, facility.id, day, after=after, limit=limit + 1
+        )
+    more = len(stays) > limit
+    stays = stays[:limit]
+    return StayPage(
+        items=[stay_view(s) for s in stays],
+        next_cursor=str(stays[-1].id) if more else None,
+    )
+
+
+def stay_view(stay) -> StayView:
+    return StayView(
+        stay_id=stay.id,
+        status=stay.status,
+        version=stay.version,
+        full_name=stay.full_name,
+        date_of_birth=stay.date_of_birth,
+        gender=stay.gender,
+        document_type=stay.document_type,
+        document_number=stay.document_number,
+        nationality=stay.nationality,
+        country_of_residence=stay.country_of_residence,
+        room=stay.room,
+        check_in_at=stay.check_in_at,
+        expected_check_out=stay.expected_check_out,
+        check_out_at=stay.check_out_at,
+        received_at=stay.received_at,
+        due_at=stay.due_at,
+        late_minutes=stay.late_minutes,
+        source=stay.source,
+        warnings=stay.warnings or [],
+    )
+
+
+_STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+@router.get(
+    "/stays/{stay_id}",
+    response_model=StayView,
+    summary="Xem một bản khai / One record",
+    responses=_STAY_ERRORS,
+)
+async def get_stay(stay_id: uuid.UUID, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stay = await repository.stay(uow.session, facility.id, stay_id)
+    if stay is None:
+        raise Problem(404, "stay-not-found", "Stay not found", "Không tìm thấy bản khai")
+    return stay_view(stay)
+
+
+@router.post(
+    "/stays/{stay_id}/check-out",
+    response_model=StayView,
+    summary="Khách rời đi / Check a guest out",
+    responses=_STAY_ERRORS,
+)
+async def check_out(
+    stay_id: uuid.UUID,
+    body: CheckOut,
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+) -> StayView:
+    _writes(principal, "stays:write")
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stay = await service.check_out(
+            uow.session,
+            facility=facility,
+            stay_id=stay_id,
+            at=body.check_out_at,
+            rule=request.app.state.deadline_rule,
         )
         await uow.commit()
-    if not created:
-        response.status_code = 200
-    response.headers["Location"] = f"/v1/stays/{receipt.stay_id}"
-    return receipt
+    return stay_view(stay)
+
+
+@router.post(
+    "/stays/{stay_id}/extend",
+    response_model=StayView,
+    summary="Gia hạn lưu trú / Extend a stay",
+    description=(
+        "Một lần sửa với ngày đi mới (phát StayCorrected). / A correction with a new "
+        "expected check-out (emits StayCorrected)."
+    ),
+    responses=_STAY_ERRORS,
+)
+async def extend(
+    stay_id: uuid.UUID,
+    body: Extension,
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+) -> StayView:
+    _writes(principal, "stays:write")
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stay = await service.extend(
+            uow.session,
+            facility=facility,
+            stay_id=stay_id,
+            expected_check_out=body.expected_check_out,
+            reason=body.reason,
+            by=principal.subject,
+            rule=request.app.state.deadline_rule,
+            now=datetime.now(UTC),
+        )
+        await uow.commit()
+    return stay_view(stay)
+
+
+@router.put(
+    "/stays/{stay_id}",
+    response_model=StayView,
+    summary="Sửa bản khai (thay thế toàn bộ) / Correct a record (full replacement)",
+    description=(
+        "Bản cũ được giữ làm phiên bản; cần lý do. / The previous state is kept as a version; "
+        "a reason is required."
+    ),
+    responses=_STAY_ERRORS,
+)
+async def correct(
+    stay_id: uuid.UUID,
+    body: Correction,
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+) -> StayView:
+    _writes(principal, "stays:write")
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stay = await service.correct(
+            uow.session,
+            facility=facility,
+            stay_id=stay_id,
+            data=body.stay,
+            reason=body.reason,
+            by=principal.subject,
+            rule=request.app.state.deadline_rule,
+            now=datetime.now(UTC),
+        )
+        await uow.commit()
+    return stay_view(stay)
+
+
+@router.post(
+    "/stays/{stay_id}/void",
+    response_model=StayView,
+    summary="Hủy bản khai nhầm / Void a record made by mistake",
+    responses=_STAY_ERRORS,
+)
+async def void(
+    stay_id: uuid.UUID, body: Void, principal: FacilityUser, uow: UnitOfWorkDep
+) -> StayView:
+    _writes(principal, "stays:write")
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stay = await service.void(
+            uow.session, facility=facility, stay_id=stay_id, reason=body.reason
+        )
+        await uow.commit()
+    return stay_view(stay)

@@ -1,37 +1,161 @@
+"""All stay queries. The bulk paths speak asyncpg directly (arrays through `unnest`): one
+statement per chunk instead of one per guest is what makes thousands of guests a second."""
+
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert
+import asyncpg
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_ingest.models import FacilityView, Stay
+
+# Column → PostgreSQL array type, in insert order.
+STAY_COLUMNS: dict[str, str] = {
+    "id": "uuid",
+    "facility_id": "uuid",
+    "document_type": "text",
+    "document_number": "text",
+    "full_name": "text",
+    "name_key": "text",
+    "date_of_birth": "date",
+    "gender": "text",
+    "nationality": "text",
+    "country_of_residence": "text",
+    "room": "text",
+    "reason": "text",
+    "check_in_at": "timestamptz",
+    "check_in_date": "date",
+    "expected_check_out": "date",
+    "received_at": "timestamptz",
+    "due_at": "timestamptz",
+    "late_minutes": "int",
+    "status": "text",
+    "warnings": "jsonb",
+    "legacy_id_number": "text",
+    "visa_type": "text",
+    "visa_number": "text",
+    "entry_date": "date",
+    "entry_port": "text",
+    "accompanying_adult_document": "text",
+    "relationship": "text",
+    "unaccompanied_minor": "bool",
+    "source": "text",
+    "version": "int",
+    "upload_id": "uuid",
+}
+
+_cols = list(STAY_COLUMNS)
+# jsonb travels as text (asyncpg has no default jsonb[] codec) and is cast in the SELECT.
+_params = ", ".join(
+    f"${i}::{'text' if t == 'jsonb' else t}[]" for i, t in enumerate(STAY_COLUMNS.values(), 1)
+)
+_select = ", ".join(f"{c}::jsonb" if t == "jsonb" else c for c, t in STAY_COLUMNS.items())
+INSERT_STAYS = (
+    f"INSERT INTO ingest.stays ({', '.join(_cols)}) "
+    f"SELECT {_select} FROM unnest({_params}) AS t({', '.join(_cols)}) "
+    "ON CONFLICT (facility_id, document_number, check_in_date) DO NOTHING RETURNING id"
+)
+SELECT_BY_NATURAL_KEYS = (
+    "SELECT s.* FROM ingest.stays s JOIN unnest($2::text[], $3::date[]) AS k(doc, day) "
+    "ON s.document_number = k.doc AND s.check_in_date = k.day WHERE s.facility_id = $1"
+)
+INSERT_OUTBOX = (
+    "INSERT INTO ingest.outbox (event_id, topic, key, event_type, payload, correlation_id) "
+    "SELECT e, t, k, et, p::jsonb, c FROM unnest($1::uuid[], $2::text[], $3::text[], "
+    "$4::text[], $5::text[], $6::text[]) AS x(e, t, k, et, p, c)"
+)
+
+
+async def driver(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session, inside the same transaction."""
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    return raw.driver_connection  # type: ignore[return-value]
 
 
 async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityView | None:
     return await session.get(FacilityView, facility_id)
 
 
-async def insert_if_new(session: AsyncSession, values: dict) -> bool:
-    """Insert unless the natural key exists; True when this call created the stay."""
-    stmt = (
-        insert(Stay)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["facility_id", "document_number", "check_in_date"])
-        .returning(Stay.id)
+async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID]:
+    """Insert the rows whose natural key is new; returns the ids created."""
+    if not rows:
+        return set()
+    conn = await driver(session)
+    columns = [
+        [json.dumps(row[c], ensure_ascii=False) for row in rows]
+        if t == "jsonb"
+        else [row[c] for row in rows]
+        for c, t in STAY_COLUMNS.items()
+    ]
+    created = await conn.fetch(INSERT_STAYS, *columns)
+    return {r["id"] for r in created}
+
+
+async def by_natural_keys(
+    session: AsyncSession, facility_id: uuid.UUID, keys: list[tuple[str, date]]
+) -> dict[tuple[str, date], asyncpg.Record]:
+    if not keys:
+        return {}
+    conn = await driver(session)
+    rows = await conn.fetch(
+        SELECT_BY_NATURAL_KEYS, facility_id, [k[0] for k in keys], [k[1] for k in keys]
     )
-    return (await session.execute(stmt)).scalar_one_or_none() is not None
+    return {(r["document_number"], r["check_in_date"]): r for r in rows}
 
 
-async def by_natural_key(
-    session: AsyncSession, facility_id: uuid.UUID, document_number: str, check_in_date: date
+async def insert_outbox(session: AsyncSession, rows: list[tuple]) -> None:
+    """rows: (event_id, topic, key, event_type, payload_json, correlation_id)."""
+    if not rows:
+        return
+    conn = await driver(session)
+    await conn.execute(INSERT_OUTBOX, *[list(col) for col in zip(*rows, strict=True)])
+    await conn.execute("SELECT pg_notify('ingest_outbox', '')")
+
+
+async def in_house_count(session: AsyncSession, facility_id: uuid.UUID, day: date) -> int:
+    """Guests held on ``day``: arrived by then, not voided, not checked out before it."""
+    return int(
+        await session.scalar(
+            text(
+                "SELECT count(*) FROM ingest.stays WHERE facility_id = :f "
+                "AND check_in_date <= :d AND status <> 'voided' "
+                "AND (check_out_at IS NULL OR check_out_at::date >= :d) "
+                "AND (expected_check_out IS NULL OR expected_check_out >= :d)"
+            ),
+            {"f": facility_id, "d": day},
+        )
+        or 0
+    )
+
+
+async def stay_for_update(
+    session: AsyncSession, facility_id: uuid.UUID, stay_id: uuid.UUID
 ) -> Stay | None:
     return await session.scalar(
-        select(Stay).where(
-            Stay.facility_id == facility_id,
-            Stay.document_number == document_number,
-            Stay.check_in_date == check_in_date,
-        )
+        select(Stay).where(Stay.id == stay_id, Stay.facility_id == facility_id).with_for_update()
     )
+
+
+async def stay(session: AsyncSession, facility_id: uuid.UUID, stay_id: uuid.UUID) -> Stay | None:
+    return await session.scalar(
+        select(Stay).where(Stay.id == stay_id, Stay.facility_id == facility_id)
+    )
+
+
+async def stays_on(
+    session: AsyncSession,
+    facility_id: uuid.UUID,
+    day: date,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+) -> list[Stay]:
+    query = select(Stay).where(Stay.facility_id == facility_id, Stay.check_in_date == day)
+    if after is not None:
+        query = query.where(Stay.id > after)
+    return list((await session.scalars(query.order_by(Stay.id).limit(limit))).all())

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from luutru_ingest.models import Upload, UploadRow
+from luutru_ingest.stays.repository import driver
+
+
+async def claim_next(session: AsyncSession, lease_s: float) -> uuid.UUID | None:
+    """Take the oldest waiting upload whose lease is free; SKIP LOCKED lets several workers
+    share the queue, the lease hands a dead worker's upload to another."""
+    return await session.scalar(
+        text(
+            "UPDATE ingest.uploads SET status = 'processing', attempts = attempts + 1, "
+            "lease_until = now() + make_interval(secs => :lease) WHERE id = ("
+            " SELECT id FROM ingest.uploads WHERE status IN ('pending', 'processing')"
+            " AND (lease_until IS NULL OR lease_until < now())"
+            " ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1) RETURNING id"
+        ),
+        {"lease": lease_s},
+    )
+
+
+async def get(session: AsyncSession, upload_id: uuid.UUID) -> Upload | None:
+    return await session.get(Upload, upload_id)
+
+
+async def advance(
+    session: AsyncSession,
+    upload_id: uuid.UUID,
+    *,
+    expected_next_row: int,
+    next_row: int,
+    counts: dict[str, int],
+    lease_s: float,
+) -> bool:
+    """Record a chunk as done. False when another worker moved the upload on meanwhile (our
+    lease ran out): the caller must roll back its chunk."""
+    moved = await session.scalar(
+        text(
+            "UPDATE ingest.uploads SET next_row = :next, accepted = accepted + :a, "
+            "duplicates = duplicates + :d, rejected = rejected + :r, "
+            "lease_until = now() + make_interval(secs => :lease) "
+            "WHERE id = :id AND next_row = :expected RETURNING id"
+        ),
+        {
+            "id": upload_id,
+            "next": next_row,
+            "expected": expected_next_row,
+            "a": counts.get("accepted", 0),
+            "d": counts.get("duplicate", 0),
+            "r": counts.get("rejected", 0),
+            "lease": lease_s,
+        },
+    )
+    return moved is not None
+
+
+async def insert_rows(session: AsyncSession, upload_id: uuid.UUID, rows: list[tuple]) -> None:
+    """rows: (row_number, status, stay_id, errors, warnings)."""
+    if not rows:
+        return
+    conn = await driver(session)
+    await conn.execute(
+        "INSERT INTO ingest.upload_rows (upload_id, row_number, status, stay_id, errors, warnings) "
+        "SELECT $1, n, s, i, e::jsonb, w::jsonb FROM unnest($2::int[], $3::text[], $4::uuid[], "
+        "$5::text[], $6::text[]) AS x(n, s, i, e, w)",
+        upload_id,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        [r[2] for r in rows],
+        [json.dumps(r[3], ensure_ascii=False) for r in rows],
+        [json.dumps(r[4], ensure_ascii=False) for r in rows],
+    )
+
+
+async def finish(
+    session: AsyncSession,
+    upload_id: uuid.UUID,
+    *,
+    status: str,
+    total_rows: int | None,
+    error: dict | None,
+    at: datetime,
+) -> None:
+    await session.execute(
+        text(
+            "UPDATE ingest.uploads SET status = :s, total_rows = coalesce(:t, total_rows), "
+            "error = CAST(:e AS jsonb), finished_at = :at, lease_until = NULL WHERE id = :id"
+        ),
+        {
+            "id": upload_id,
+            "s": status,
+            "t": total_rows,
+            "e": json.dumps(error, ensure_ascii=False) if error else None,
+            "at": at,
+        },
+    )
+
+
+async def row_results(
+    session: AsyncSession, upload_id: uuid.UUID, *, after_row: int, limit: int
+) -> list[UploadRow]:
+    return list(
+        (
+            await session.scalars(
+                select(UploadRow)
+                .where(UploadRow.upload_id == upload_id, UploadRow.row_number > after_row)
+                .order_by(UploadRow.row_number)
+                .limit(limit)
+            )
+        ).all()
+    )
+
+
+async def rejected_rows(session: AsyncSession, upload_id: uuid.UUID) -> dict[int, list]:
+    rows = await session.execute(
+        select(UploadRow.row_number, UploadRow.errors).where(
+            UploadRow.upload_id == upload_id, UploadRow.status == "rejected"
+        )
+    )
+    return {n: e for n, e in rows.all()}

@@ -1,0 +1,164 @@
+"""Files we hand back: the operator's sheet with only the bad rows (plus an error column), and
+the templates. Every cell is neutralised against formula (CSV) injection first."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import pycountry
+import xlsxwriter
+
+from luutru_common.facility_types import FACILITY_TYPES
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        return value.isoformat()
+    return neutralise(value if isinstance(value, int | float | str) else str(value))
+
+
+def to_csv(rows: list[list[Any]]) -> bytes:
+    """UTF-8 with BOM, so Excel opens Vietnamese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in rows:
+        writer.writerow([_cell(c) for c in row])
+    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+
+
+def to_xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    buffer = io.BytesIO()
+    # strings_to_formulas=False: text is never interpreted as a formula on our side either.
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    bold = workbook.add_format({"bold": True})
+    for name, rows in sheets.items():
+        sheet = workbook.add_worksheet(name[:31])
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, _cell(value), bold if r == 0 else None)
+    workbook.close()
+    return buffer.getvalue()
+
+
+ERROR_COLUMN = "Lỗi / Errors"
+
+
+def error_message(errors: list[dict]) -> str:
+    return "; ".join(
+        f"{e['pointer'].split('/')[-1]}: {e['message']['vi']} / {e['message']['en']}"
+        for e in errors
+    )
+
+
+TEMPLATE_HEADERS = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số định danh",
+    "Số hộ chiếu",
+    "Quốc tịch",
+    "Nước cư trú",
+    "Loại thị thực",
+    "Số thị thực",
+    "Ngày nhập cảnh",
+    "Cửa khẩu nhập cảnh",
+    "Giấy tờ người đi cùng",
+    "Quan hệ",
+    "Phòng",
+    "Lý do",
+    "Ngày đến",
+    "Ngày đi dự kiến",
+]
+TEMPLATE_EXAMPLES = [
+    [
+        "Nguyễn Văn An",
+        "01/05/1990",
+        "Nam",
+        "075090001234",
+        "",
+        "VNM",
+        "VNM",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "101",
+        "Du lịch",
+        "27/11/2026 14:00",
+        "29/11/2026",
+    ],
+    [
+        "John Smith",
+        "12/03/1985",
+        "Male",
+        "",
+        "C01234567",
+        "GBR",
+        "GBR",
+        "exempt",
+        "",
+        "20/11/2026",
+        "Tân Sơn Nhất",
+        "",
+        "",
+        "102",
+        "Tourism",
+        "27/11/2026 15:30",
+        "30/11/2026",
+    ],
+]
+INSTRUCTIONS = [
+    ["Hướng dẫn / Instructions"],
+    ["Mỗi dòng một khách; giữ nguyên dòng tiêu đề (tiếng Việt hoặc tiếng Anh đều được)."],
+    ["One guest per row; keep the header row (Vietnamese or English headers both work)."],
+    ["Ngày: dd/mm/yyyy hoặc ô ngày của Excel. Dates: dd/mm/yyyy or Excel date cells."],
+    ["Giới tính: Nam / Nữ / Khác. Gender: Male / Female / Other."],
+    ["Cần Số định danh (12 số) hoặc Số hộ chiếu. An ID number (12 digits) or a passport."],
+    [
+        "Người nước ngoài: hộ chiếu, loại thị thực (exempt nếu miễn), số thị thực, ngày và cửa "
+        "khẩu nhập cảnh. Foreigners: passport, visa type (exempt if exempt), visa number, "
+        "entry date and port."
+    ],
+    ["Trẻ em: giấy tờ người đi cùng và quan hệ. Minors: accompanying adult and relationship."],
+    ["Quốc tịch: mã ISO 3166-1 alpha-3 (VNM, USA, KOR…). Nationality: ISO alpha-3 codes."],
+]
+
+
+def template_rows() -> list[list[Any]]:
+    return [TEMPLATE_HEADERS, *TEMPLATE_EXAMPLES]
+
+
+def template_xlsx() -> bytes:
+    codes = [["Mã / Code", "Quốc gia / Country"]] + sorted(
+        [c.alpha_3, c.name] for c in pycountry.countries
+    )
+    types = [["Loại cơ sở / Facility type", "Tên / Name"]] + [
+        [t.code, f"{t.name_vi} / {t.name_en}"] for t in FACILITY_TYPES
+    ]
+    genders = [["Giới tính / Gender"], ["Nam / Male"], ["Nữ / Female"], ["Khác / Other"]]
+    return to_xlsx(
+        {
+            "Khách - Guests": template_rows(),
+            "Hướng dẫn - Instructions": INSTRUCTIONS,
+            "Quốc gia - Countries": codes,
+            "Giới tính - Genders": genders,
+            "Loại cơ sở - Types": types,
+        }
+    )
