@@ -24,6 +24,9 @@ STATE = Path(
 )
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ADMIN = ("admin", "ChangeMe-2026!")
+# accounts makes every new manager change the one-time password at first login; the demo
+# managers all get this one, so the printed credentials stay usable.
+DEMO_MANAGER_PASSWORD = "QuanLy-Demo-2026!"
 
 FACILITIES = [
     {
@@ -94,10 +97,11 @@ def main() -> None:
         state = ensure_facilities(http, args.accounts, admin)
         total = 0
         for i, facility in enumerate(state["facilities"]):
-            token = login(http, args.accounts, facility["username"], facility["password"])
+            token = manager_login(http, args.accounts, facility)
             total += register_guests(
                 http, args.ingest, token, seed=i, count=args.guests_per_facility
             )
+    STATE.write_text(json.dumps(state, ensure_ascii=False, indent=2))
     print_summary(args, state, total)
 
 
@@ -105,6 +109,28 @@ def login(http: httpx.Client, base: str, username: str, password: str) -> str:
     response = http.post(f"{base}/v1/auth/token", json={"username": username, "password": password})
     response.raise_for_status()
     return response.json()["access_token"]
+
+
+def manager_login(http: httpx.Client, base: str, facility: dict) -> str:
+    """Log a demo manager in, changing the one-time password first if it is still one."""
+    response = http.post(
+        f"{base}/v1/auth/token",
+        json={"username": facility["username"], "password": facility["password"]},
+    )
+    response.raise_for_status()
+    if not response.json().get("must_change_password"):
+        return response.json()["access_token"]
+    changed = http.post(
+        f"{base}/v1/auth/password",
+        json={
+            "username": facility["username"],
+            "current_password": facility["password"],
+            "new_password": DEMO_MANAGER_PASSWORD,
+        },
+    )
+    changed.raise_for_status()
+    facility["password"] = DEMO_MANAGER_PASSWORD
+    return changed.json()["access_token"]
 
 
 def ensure_facilities(http: httpx.Client, base: str, admin: str) -> dict:
@@ -184,7 +210,7 @@ def print_summary(args, state: dict, guests: int) -> None:
     print(f"  analytics  {args.analytics}/docs   e.g. /v1/feeds/arrivals?date_from=…&date_to=…")
     print()
     print(f"Police admin (Công an tỉnh):  {ADMIN[0]} / {ADMIN[1]}")
-    print("Facility managers (one-time passwords):")
+    print("Facility managers:")
     for f in state["facilities"]:
         print(f"  {f['code']}  {f['name']:<32} {f['username']} / {f['password']}")
     print(f"Guests registered today: {guests}")

@@ -96,3 +96,24 @@ async def running_app(app):
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+# The password every test account gets at its first login (meets accounts' password policy).
+TEST_PASSWORD = "Đổi-Mật-Khẩu-2026"
+
+
+def first_login(accounts_url: str, username: str, one_time_password: str) -> str:
+    """First login of an account created with a one-time password (a facility manager, new
+    staff): accounts requires the password to be changed before its tokens are good for
+    anything else. Changes it to TEST_PASSWORD and returns an access token."""
+    response = httpx.post(
+        f"{accounts_url}/v1/auth/password",
+        json={
+            "username": username,
+            "current_password": one_time_password,
+            "new_password": TEST_PASSWORD,
+        },
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]

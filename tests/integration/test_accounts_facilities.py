@@ -86,12 +86,18 @@ async def test_only_police_admins_register_facilities(client):
     token = await admin_token(client)
     created = await client.post("/v1/facilities", json=FACILITY, headers=bearer(token))
     manager = created.json()["manager"]
-    login = await client.post(
-        "/v1/auth/token",
-        json={"username": manager["username"], "password": manager["one_time_password"]},
+    # The one-time password is changed first: until then the token is good for nothing else.
+    changed = await client.post(
+        "/v1/auth/password",
+        json={
+            "username": manager["username"],
+            "current_password": manager["one_time_password"],
+            "new_password": "Hoa-Mai-2026-quản-lý",
+        },
     )
+    assert changed.status_code == 200, changed.text
     response = await client.post(
-        "/v1/facilities", json=FACILITY, headers=bearer(login.json()["access_token"])
+        "/v1/facilities", json=FACILITY, headers=bearer(changed.json()["access_token"])
     )
     assert response.status_code == 403
     assert (await client.post("/v1/facilities", json=FACILITY)).status_code == 401

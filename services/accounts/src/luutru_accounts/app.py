@@ -2,22 +2,30 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from luutru_accounts import users
+from luutru_accounts.audit.endpoints import router as audit_router
+from luutru_accounts.auth.endpoints import retired_key_horizon
 from luutru_accounts.auth.endpoints import router as auth_router
 from luutru_accounts.auth.keys import ensure_signing_key, jwks
+from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
+from luutru_accounts.clients.endpoints import router as clients_router
 from luutru_accounts.facilities.endpoints import router as facilities_router
 from luutru_accounts.models import SCHEMA
 from luutru_accounts.settings import AccountsSettings
+from luutru_accounts.users import service as users
+from luutru_accounts.users.endpoints import router as users_router
 from luutru_common.app import create_service_app
 from luutru_common.auth import TokenVerifier
 from luutru_common.db import UnitOfWork, asyncpg_dsn
 from luutru_common.outbox import OutboxRelay
 
 DESCRIPTION = """
-**accounts** — sổ đăng ký cơ sở lưu trú, người dùng và vai trò, cấp mã truy cập.
+**accounts** — sổ đăng ký cơ sở lưu trú, người dùng và vai trò, cấp mã truy cập, nhật ký.
 
-Facility registry, users and roles, token issuing. Public keys for verifying tokens are at
-`/.well-known/jwks.json`. Errors are `application/problem+json` (RFC 9457).
+Facility registry, users and roles, token issuing (password, refresh, OAuth2 client
+credentials), API clients and the audit log. Public keys for verifying tokens are at
+`/.well-known/jwks.json`. Errors are `application/problem+json` (RFC 9457). A user who must
+change the password first gets a token good only for `POST /v1/auth/password`. See
+docs/accounts.md.
 """
 
 
@@ -54,7 +62,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         async def fetch_jwks(self) -> dict:
             assert app is not None
             async with UnitOfWork(app.state.session_factory) as uow:
-                return await jwks(uow.session)
+                return await jwks(uow.session, retired_for_s=retired_key_horizon(settings))
 
     app = create_service_app(
         settings=settings,
@@ -63,8 +71,12 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         ),
         title="luutru accounts",
         description=DESCRIPTION,
-        routers=[auth_router, facilities_router],
+        routers=[auth_router, facilities_router, users_router, clients_router, audit_router],
         workers=workers,
         on_startup=on_startup,
+    )
+    # Accepts only the tokens of users who must change their password (their own audience).
+    app.state.password_change_verifier = OwnKeysVerifier(
+        settings.jwks_url, issuer=settings.jwt_issuer, audience=PASSWORD_CHANGE_AUDIENCE
     )
     return app

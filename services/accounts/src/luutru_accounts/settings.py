@@ -13,6 +13,20 @@ class AccountsSettings(ServiceSettings):
     bootstrap_admin_username: str = "admin"
     bootstrap_admin_password: str = DEV_ADMIN_PASSWORD
     access_token_ttl_s: int = 900
+    # A refresh token lives this long; each use replaces it with a new one (rotation).
+    refresh_token_ttl_s: int = 12 * 3600
+    # Machine clients (client credentials) get access tokens of this lifetime, no refresh.
+    client_token_ttl_s: int = 900
+    # A retired signing key stays in the JWKS for the access-token lifetime plus this margin
+    # (clock skew), so tokens it signed keep verifying until they expire.
+    signing_key_grace_s: int = 120
+    # Lockout: this many failed logins for one username within the window lock it.
+    login_lockout_threshold: int = 5
+    login_failure_window_s: int = 15 * 60
+    login_lockout_s: int = 15 * 60
+    password_min_length: int = 10
+    import_max_rows: int = 5000
+    import_max_bytes: int = 10 * 1024 * 1024
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> AccountsSettings:

@@ -1,17 +1,22 @@
-"""Signing keys, the JWKS document and token minting."""
+"""Signing keys, the JWKS document, token minting and key rotation.
+
+Rotation adds a new key and retires the current one: a retired key signs nothing more but stays
+in the JWKS until every token it signed has expired (access-token lifetime plus a margin), so
+ingest and analytics keep verifying them; unknown key ids make them refetch the JWKS.
+"""
 
 from __future__ import annotations
 
 import json
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_accounts.models import SigningKey
@@ -31,16 +36,47 @@ def _new_key() -> SigningKey:
     return SigningKey(kid=kid, private_pem=pem, public_jwk=json.dumps(jwk))
 
 
+async def _lock(session: AsyncSession) -> None:
+    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('accounts-signing-key'))"))
+
+
 async def ensure_signing_key(session: AsyncSession) -> None:
     """Create the first key if there is none; safe when several replicas start together."""
-    await session.execute(text("SELECT pg_advisory_xact_lock(hashtext('accounts-signing-key'))"))
+    await _lock(session)
     existing = await session.scalar(select(SigningKey).where(SigningKey.retired_at.is_(None)))
     if existing is None:
         session.add(_new_key())
 
 
-async def jwks(session: AsyncSession) -> dict:
-    keys = (await session.scalars(select(SigningKey).order_by(SigningKey.created_at))).all()
+async def rotate(session: AsyncSession) -> tuple[SigningKey, list[str]]:
+    """Start signing with a new key; retire the current ones (they keep verifying)."""
+    await _lock(session)
+    retired = (
+        await session.scalars(
+            update(SigningKey)
+            .where(SigningKey.retired_at.is_(None))
+            .values(retired_at=datetime.now(UTC))
+            .returning(SigningKey.kid)
+        )
+    ).all()
+    key = _new_key()
+    # created_at from the clock, not the transaction start, so the new key sorts last.
+    key.created_at = datetime.now(UTC)
+    session.add(key)
+    await session.flush()
+    return key, list(retired)
+
+
+async def jwks(session: AsyncSession, *, retired_for_s: int = 3600) -> dict:
+    """Active keys and keys retired less than ``retired_for_s`` ago."""
+    horizon = datetime.now(UTC) - timedelta(seconds=retired_for_s)
+    keys = (
+        await session.scalars(
+            select(SigningKey)
+            .where(or_(SigningKey.retired_at.is_(None), SigningKey.retired_at > horizon))
+            .order_by(SigningKey.created_at)
+        )
+    ).all()
     return {"keys": [json.loads(k.public_jwk) for k in keys]}
 
 

@@ -1,11 +1,15 @@
-"""Password hashing: argon2id through passlib's API (the maintained `libpass` distribution)."""
+"""Password hashing: argon2id through passlib's API (the maintained `libpass` distribution),
+and the password policy."""
 
 from __future__ import annotations
 
 import secrets
 import string
 
+from anyio import to_thread
 from passlib.hash import argon2
+
+from luutru_common.problems import FieldError, field_error
 
 _hasher = argon2.using(type="ID")
 # Verified against when the user does not exist, so an unknown username costs the same time
@@ -21,7 +25,20 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     if password_hash is None:
         _hasher.verify(password, _DUMMY_HASH)
         return False
-    return _hasher.verify(password, password_hash)
+    try:
+        return _hasher.verify(password, password_hash)
+    except ValueError:  # a malformed stored hash is a failed login, not a crash
+        return False
+
+
+# argon2 takes a few hundred milliseconds of CPU on purpose: run it in a worker thread so the
+# event loop keeps serving other requests meanwhile.
+async def hash_password_async(password: str) -> str:
+    return await to_thread.run_sync(hash_password, password)
+
+
+async def verify_password_async(password: str, password_hash: str | None) -> bool:
+    return await to_thread.run_sync(verify_password, password, password_hash)
 
 
 def one_time_password() -> str:
@@ -29,3 +46,47 @@ def one_time_password() -> str:
     alphabet = string.ascii_letters + string.digits
     core = "".join(secrets.choice(alphabet) for _ in range(12))
     return f"{core[:4]}-{core[4:8]}-{core[8:]}"
+
+
+def _classes(password: str) -> int:
+    lower = any(c.islower() for c in password)
+    upper = any(c.isupper() for c in password)
+    digit = any(c.isdigit() for c in password)
+    other = any(not c.isalnum() for c in password)
+    return lower + upper + digit + other
+
+
+def policy_errors(
+    password: str, *, username: str, min_length: int, pointer: str = "/new_password"
+) -> list[FieldError]:
+    """The password policy: long enough, not the username, and some variety of characters
+    (three of: lower case, upper case, digits, other characters)."""
+    errors: list[FieldError] = []
+    if len(password) < min_length:
+        errors.append(
+            field_error(
+                pointer,
+                "password-too-short",
+                f"Mật khẩu phải có ít nhất {min_length} ký tự",
+                f"The password needs at least {min_length} characters",
+            )
+        )
+    if username and username.casefold() in password.casefold():
+        errors.append(
+            field_error(
+                pointer,
+                "password-contains-username",
+                "Mật khẩu không được chứa tên đăng nhập",
+                "The password must not contain the username",
+            )
+        )
+    if _classes(password) < 3 or len(set(password)) < 5:
+        errors.append(
+            field_error(
+                pointer,
+                "password-too-simple",
+                "Mật khẩu cần ít nhất 3 loại ký tự: chữ thường, chữ hoa, chữ số, ký tự khác",
+                "The password needs three of: lower case, upper case, digits, other characters",
+            )
+        )
+    return errors

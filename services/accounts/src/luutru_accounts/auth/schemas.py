@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class PasswordGrant(BaseModel):
+    """Đăng nhập bằng mật khẩu / Password login (the default grant)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    grant_type: Literal["password"] = "password"
+    username: str = Field(min_length=1, max_length=200)
+    password: str = Field(min_length=1, max_length=500)
+
+
+class RefreshGrant(BaseModel):
+    """Đổi mã làm mới lấy mã mới / Exchange a refresh token (it rotates)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    grant_type: Literal["refresh_token"]
+    refresh_token: str = Field(min_length=1, max_length=500)
+
+
+class ClientCredentialsGrant(BaseModel):
+    """Ứng dụng máy (PMS) / Machine client: OAuth2 client credentials. The id and secret may
+    also come as HTTP Basic authentication (client_secret_basic)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    grant_type: Literal["client_credentials"]
+    client_id: str | None = Field(default=None, min_length=1, max_length=200)
+    client_secret: str | None = Field(default=None, min_length=1, max_length=500)
+    scope: str | None = Field(
+        default=None, max_length=500, description="Space-separated subset of the granted scopes"
+    )
+
+
+GRANTS: dict[str, type[BaseModel]] = {
+    "password": PasswordGrant,
+    "refresh_token": RefreshGrant,
+    "client_credentials": ClientCredentialsGrant,
+}
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int = Field(description="Giây / Seconds until the access token expires")
+    refresh_token: str | None = Field(
+        default=None, description="Mã làm mới, dùng một lần / Single-use refresh token"
+    )
+    refresh_expires_in: int | None = None
+    scope: str | None = None
+    must_change_password: bool = Field(
+        default=False,
+        description=(
+            "Phải đổi mật khẩu: mã truy cập chỉ dùng được để đổi mật khẩu / The password must "
+            "be changed first: the access token is good only for POST /v1/auth/password"
+        ),
+    )
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="Bắt buộc khi không gửi mã truy cập / Required without a bearer token",
+    )
+    current_password: str = Field(min_length=1, max_length=500)
+    new_password: str = Field(min_length=1, max_length=500)
+
+
+class Logout(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=500)
+
+
+class RotatedKey(BaseModel):
+    kid: str = Field(description="Khoá ký mới / The new signing key id")
+    retired: list[str] = Field(
+        description="Khoá cũ, vẫn xác minh đến khi mã hết hạn / Retired keys, still verifying"
+    )

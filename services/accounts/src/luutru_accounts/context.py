@@ -1,0 +1,75 @@
+"""Who is calling and from where: what every change records in the audit log."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from luutru_common.auth import CurrentPrincipal, Principal, Role
+from luutru_common.logging import get_correlation_id
+from luutru_common.problems import Problem
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str | None
+    name: str | None
+    role: str | None
+    facility_id: uuid.UUID | None
+    client_ip: str | None
+    correlation_id: str | None
+
+
+def client_ip(request: Request) -> str | None:
+    # uvicorn runs with proxy_headers, so behind a trusted proxy this is X-Forwarded-For.
+    return request.client.host if request.client else None
+
+
+def anonymous(request: Request) -> Actor:
+    return Actor(None, None, None, None, client_ip(request), get_correlation_id())
+
+
+def actor_of(principal: Principal, request: Request, name: str | None = None) -> Actor:
+    return Actor(
+        id=principal.subject,
+        name=name,
+        role=principal.role.value,
+        facility_id=principal.facility_id,
+        client_ip=client_ip(request),
+        correlation_id=get_correlation_id(),
+    )
+
+
+@dataclass(frozen=True)
+class Caller:
+    principal: Principal
+    actor: Actor
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+
+def caller_with(*roles: Role):
+    """Dependency: a person (not a machine client) holding one of ``roles``."""
+    allowed = frozenset(roles)
+
+    async def dependency(principal: CurrentPrincipal, request: Request) -> Caller:
+        if principal.client or principal.role not in allowed:
+            raise Problem(
+                403,
+                "forbidden",
+                "Forbidden",
+                "Vai trò của bạn không được phép / Your role may not do this",
+            )
+        return Caller(principal, actor_of(principal, request))
+
+    return dependency
+
+
+PoliceAdmin = Annotated[Caller, Depends(caller_with(Role.POLICE_ADMIN, Role.SYSTEM_ADMIN))]
+FacilityManager = Annotated[Caller, Depends(caller_with(Role.FACILITY_MANAGER))]
+AnyPerson = Annotated[Caller, Depends(caller_with(*Role))]

@@ -1,0 +1,165 @@
+"""The role × endpoint matrix of accounts: every role against every endpoint, allowed or
+refused (403 for a role that may never do it, 404 for what belongs to another facility or
+commune), plus anonymous callers and machine clients."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import pytest
+
+from luutru_accounts.app import create_app
+from tests import support
+from tests.integration.accounts_helpers import HOTEL, accounts_settings, admin_token
+from tests.support import bearer, running_app
+
+ROLES = (
+    "system_admin",
+    "police_admin",
+    "police_officer",
+    "facility_manager",
+    "facility_staff",
+    "department_analyst",
+    "anonymous",
+    "api_client",
+)
+
+
+@dataclass
+class World:
+    client: object
+    tokens: dict[str, dict[str, str]]
+    a: str  # facility of the facility roles, in commune 26068 (the officer's)
+    b: str  # another facility, in commune 26041
+    b_staff: str  # a staff user of facility B
+
+
+@pytest.fixture(scope="module")
+async def world(test_database):
+    app = create_app(accounts_settings(test_database))
+    signer = support.TestSigner()
+    async with running_app(app) as client:
+        # Tokens signed by a test key that accounts trusts, so every role and claim can be had.
+        app.state.token_verifier.add_jwks(signer.jwks)
+        admin = await admin_token(client)
+        a = await client.post("/v1/facilities", json=HOTEL, headers=bearer(admin))
+        b = await client.post(
+            "/v1/facilities",
+            json={**HOTEL, "name": "Nhà nghỉ B", "commune_code": 26041},
+            headers=bearer(admin),
+        )
+        a_id, b_id = a.json()["facility"]["id"], b.json()["facility"]["id"]
+        b_staff = await client.post(
+            "/v1/users",
+            json={
+                "username": f"nv.b.{uuid.uuid4().hex[:6]}",
+                "full_name": "Trần Thị B",
+                "role": "facility_staff",
+                "facility_id": b_id,
+            },
+            headers=bearer(admin),
+        )
+        tok = {
+            "system_admin": signer.token(role="system_admin"),
+            "police_admin": signer.token(role="police_admin"),
+            "police_officer": signer.token(role="police_officer", communes=[26068]),
+            "facility_manager": signer.token(role="facility_manager", facility_id=a_id),
+            "facility_staff": signer.token(role="facility_staff", facility_id=a_id),
+            "department_analyst": signer.token(role="department_analyst", department="VHTTDL"),
+            "api_client": signer.token(
+                role="facility_staff", facility_id=a_id, client=True, scope="stays:write"
+            ),
+        }
+        tokens = {role: bearer(t) for role, t in tok.items()} | {"anonymous": {}}
+        yield World(client, tokens, a_id, b_id, b_staff.json()["user"]["id"])
+
+
+def _user(role: str, extra):
+    return lambda w: {
+        "username": f"u{uuid.uuid4().hex[:10]}",
+        "full_name": "Lê Văn C",
+        "role": role,
+        **extra(w),
+    }
+
+
+ADMINS = {"system_admin", "police_admin"}
+POLICE = ADMINS | {"police_officer"}
+
+
+def expect(ok: int, allowed: set[str], **special: int) -> dict[str, int]:
+    table = {role: 403 for role in ROLES} | {"anonymous": 401}
+    table |= {role: ok for role in allowed}
+    return table | special
+
+
+# (name, method, path(world), body(world) or None, {role: status})
+MATRIX = [
+    ("register facility", "POST", lambda w: "/v1/facilities", lambda w: HOTEL,
+     expect(201, ADMINS)),
+    ("list facilities", "GET", lambda w: "/v1/facilities", None, expect(200, POLICE)),
+    ("get own facility", "GET", lambda w: f"/v1/facilities/{w.a}", None,
+     expect(200, POLICE | {"facility_manager", "facility_staff"})),
+    ("get other facility", "GET", lambda w: f"/v1/facilities/{w.b}", None,
+     expect(200, ADMINS, police_officer=404, facility_manager=404, facility_staff=404)),
+    ("update facility", "PATCH", lambda w: f"/v1/facilities/{w.a}",
+     lambda w: {"street": "2 Cách Mạng Tháng Tám"}, expect(200, ADMINS)),
+    ("suspend facility", "POST", lambda w: f"/v1/facilities/{uuid.uuid4()}/suspend",
+     lambda w: {"reason": "kiểm tra"}, expect(404, ADMINS)),
+    ("reinstate facility", "POST", lambda w: f"/v1/facilities/{uuid.uuid4()}/reinstate",
+     None, expect(404, ADMINS)),
+    ("close facility", "POST", lambda w: f"/v1/facilities/{uuid.uuid4()}/close", None,
+     expect(404, ADMINS)),
+    ("create police officer", "POST", lambda w: "/v1/users",
+     _user("police_officer", lambda w: {"communes": [26068]}), expect(201, ADMINS)),
+    ("create analyst", "POST", lambda w: "/v1/users",
+     _user("department_analyst", lambda w: {"department": "SYT"}), expect(201, ADMINS)),
+    ("create police admin", "POST", lambda w: "/v1/users", _user("police_admin", lambda w: {}),
+     expect(201, {"system_admin"})),
+    ("create staff of own facility", "POST", lambda w: "/v1/users",
+     _user("facility_staff", lambda w: {"facility_id": w.a}),
+     expect(201, ADMINS | {"facility_manager"})),
+    ("create staff of other facility", "POST", lambda w: "/v1/users",
+     _user("facility_staff", lambda w: {"facility_id": w.b}),
+     expect(201, ADMINS, facility_manager=404)),
+    ("list users", "GET", lambda w: "/v1/users", None,
+     expect(200, ADMINS | {"facility_manager"})),
+    ("get other facility's user", "GET", lambda w: f"/v1/users/{w.b_staff}", None,
+     expect(200, ADMINS, facility_manager=404)),
+    ("disable other facility's user", "POST", lambda w: f"/v1/users/{w.b_staff}/disable",
+     None, expect(200, ADMINS, facility_manager=404)),
+    ("reset other facility's user", "POST", lambda w: f"/v1/users/{w.b_staff}/reset-password",
+     None, expect(200, ADMINS, facility_manager=404)),
+    ("create api client", "POST", lambda w: "/v1/clients",
+     lambda w: {"name": "PMS", "scopes": ["stays:write"]}, expect(201, {"facility_manager"})),
+    ("list api clients", "GET", lambda w: "/v1/clients", None,
+     expect(200, ADMINS | {"facility_manager"})),
+    ("revoke unknown api client", "POST", lambda w: f"/v1/clients/{uuid.uuid4()}/revoke",
+     None, expect(404, ADMINS | {"facility_manager"})),
+    ("query audit log", "GET", lambda w: "/v1/audit", None, expect(200, ADMINS)),
+    ("rotate signing key", "POST", lambda w: "/v1/auth/keys/rotate", None,
+     expect(200, ADMINS)),
+    ("facility types", "GET", lambda w: "/v1/facility-types", None,
+     {role: 200 for role in ROLES}),
+    ("jwks", "GET", lambda w: "/.well-known/jwks.json", None, {role: 200 for role in ROLES}),
+]  # fmt: skip
+
+CASES = [
+    pytest.param(method, path, body, role, status, id=f"{name}-{role}")
+    for name, method, path, body, table in MATRIX
+    for role, status in table.items()
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "role", "status"), CASES)
+async def test_role_endpoint_matrix(world: World, method, path, body, role, status):
+    response = await world.client.request(
+        method,
+        path(world),
+        json=body(world) if body else None,
+        headers=world.tokens[role],
+    )
+    assert response.status_code == status, response.text
+    if status >= 400:
+        assert response.headers["content-type"] == "application/problem+json"
