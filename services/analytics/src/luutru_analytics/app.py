@@ -2,21 +2,32 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from luutru_analytics.alerts.endpoints import router as alerts_router
+from luutru_analytics.compliance.endpoints import router as compliance_router
 from luutru_analytics.feeds.endpoints import router as feeds_router
-from luutru_analytics.models import processed_events
-from luutru_analytics.projections import on_guest_checked_in
+from luutru_analytics.feeds.health import router as health_router
+from luutru_analytics.feeds.tourism import router as tourism_router
+from luutru_analytics.feeds.transport import router as transport_router
+from luutru_analytics.feeds.zones import router as zones_router
+from luutru_analytics.models import SCHEMA, processed_events
+from luutru_analytics.police.endpoints import router as police_router
+from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.rebuild import CONSUMER_GROUP, TOPICS
 from luutru_analytics.settings import AnalyticsSettings
+from luutru_analytics.watchlist.endpoints import router as watchlist_router
 from luutru_common.app import create_service_app
 from luutru_common.consumer import ConsumerRunner
-from luutru_common.events import GuestCheckedIn, Topic
-
-CONSUMER_GROUP = "analytics"
+from luutru_common.db import asyncpg_dsn
+from luutru_common.outbox import OutboxRelay
 
 DESCRIPTION = """
 **analytics** — số liệu tổng hợp cho các sở, cảnh báo đối tượng truy nã, tình hình khai báo.
 
-Department feeds (aggregates only), wanted-person alerts and reporting compliance, built from
-the event streams. Errors are `application/problem+json` (RFC 9457).
+Department feeds (aggregates only, small cells suppressed), wanted-person alerts and reporting
+compliance for the police, built from the event streams (facility.v1, stay.v1, trip.v1).
+Facilities have no access to any of it: matching happens here, asynchronously, so nothing in
+what ingest answers a facility depends on the watchlist. Errors are
+`application/problem+json` (RFC 9457).
 """
 
 
@@ -28,21 +39,40 @@ def create_app(
         settings = settings.model_copy(update={"embedded_workers": True})
 
     def workers(app: FastAPI):
-        app.state.stay_consumer = ConsumerRunner(
-            topics=[Topic.STAY],
+        app.state.relay = OutboxRelay(
+            dsn=asyncpg_dsn(settings.database_url),
+            schema=SCHEMA,
+            bootstrap=settings.kafka_bootstrap,
+            service=settings.service_name,
+            poll_interval=settings.outbox_poll_interval_s,
+        )
+        app.state.consumer = ConsumerRunner(
+            topics=list(TOPICS),
             group_id=settings.group_id(CONSUMER_GROUP),
             bootstrap=settings.kafka_bootstrap,
             session_factory=app.state.session_factory,
             processed_events=processed_events,
             dlq_replication_factor=settings.kafka_replication_factor,
-            handlers={GuestCheckedIn.event_type: on_guest_checked_in},
+            handlers=build_handlers(settings),
         )
-        return [app.state.stay_consumer.run()]
+        # The walking skeleton's name for it, kept for anything that looks it up.
+        app.state.stay_consumer = app.state.consumer
+        return [app.state.relay.run(), app.state.consumer.run()]
 
     return create_service_app(
         settings=settings,
         title="luutru analytics",
         description=DESCRIPTION,
-        routers=[feeds_router],
+        routers=[
+            feeds_router,
+            tourism_router,
+            health_router,
+            zones_router,
+            transport_router,
+            police_router,
+            watchlist_router,
+            alerts_router,
+            compliance_router,
+        ],
         workers=workers,
     )

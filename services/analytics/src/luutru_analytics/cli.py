@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 from luutru_analytics.app import create_app
@@ -6,6 +7,12 @@ from luutru_common.cli import run_cli
 
 
 def main() -> None:
+    # `rebuild` is analytics' own command; the shared ones (serve, migrate, worker) follow.
+    if sys.argv[1:2] == ["rebuild"]:
+        from luutru_analytics.rebuild import main as rebuild
+
+        rebuild()
+        return
     run_cli(
         service="analytics",
         default_port=8003,

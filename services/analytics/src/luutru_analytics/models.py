@@ -1,17 +1,40 @@
-"""The analytics schema. Tables that departments read hold no personal data: a stay is a
-pseudonymous row with age band, gender, nationality and country of residence."""
+"""The analytics schema.
+
+Two kinds of tables, kept apart on purpose:
+- department-facing projections (`facilities`, `stay_facts`, `trips`, `trip_passengers`) hold
+  NO personal data: a guest is a pseudonymous key (HMAC of the document number), an age band,
+  gender, nationality, country of residence and province of origin;
+- police-only tables (`guest_records`, `watchlist_entries`, `alerts`, `access_log`) hold the
+  personal data needed for person search and watchlist matching; every read is logged.
+
+Projections are rebuilt from the topics (`luutru-analytics rebuild`); the police-side state
+(watchlist, alerts, access log) and the outbox are never truncated.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import Date, Index, Integer, Text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Identity,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from luutru_common.consumer import processed_events_table
 from luutru_common.db import schema_metadata
+from luutru_common.outbox import outbox_table
 
 SCHEMA = "analytics"
 
@@ -20,9 +43,37 @@ class Base(DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
 
 
+# ---- department-facing projections (no personal data) --------------------------------------
+
+
+class FacilityFact(Base):
+    """The facility registry as facility.v1 tells it; `as_of` guards against older events."""
+
+    __tablename__ = "facilities"
+
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    code: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    facility_type: Mapped[str] = mapped_column(Text)
+    star_rating: Mapped[int | None] = mapped_column(Integer)
+    province_code: Mapped[int] = mapped_column(Integer)
+    commune_code: Mapped[int] = mapped_column(Integer)
+    zone: Mapped[str | None] = mapped_column(Text)
+    rooms: Mapped[int | None] = mapped_column(Integer)
+    beds: Mapped[int | None] = mapped_column(Integer)
+    seats: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StayFact(Base):
     __tablename__ = "stay_facts"
-    __table_args__ = (Index("ix_stay_facts_day_type", "check_in_date", "facility_type"),)
+    __table_args__ = (
+        Index("ix_stay_facts_day_type", "check_in_date", "facility_type"),
+        Index("ix_stay_facts_facility_day", "facility_id", "check_in_date"),
+        Index("ix_stay_facts_night_end", "night_end"),
+    )
 
     stay_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
@@ -34,7 +85,180 @@ class StayFact(Base):
     gender: Mapped[str] = mapped_column(Text)
     nationality: Mapped[str] = mapped_column(Text)
     country_of_residence: Mapped[str] = mapped_column(Text)
+    star_rating: Mapped[int | None] = mapped_column(Integer)
+    room: Mapped[str | None] = mapped_column(Text)
+    guest_key: Mapped[str | None] = mapped_column(Text)  # HMAC of the document number
+    # Legacy 3-digit province code of birth registration from a Vietnamese ID number.
+    origin_province: Mapped[str | None] = mapped_column(Text)
+    expected_check_out: Mapped[date | None] = mapped_column(Date)
+    check_out_date: Mapped[date | None] = mapped_column(Date)
+    # First night NOT stayed: check-out date, else expected check-out, else the next day.
+    night_end: Mapped[date | None] = mapped_column(Date)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    late_minutes: Mapped[int] = mapped_column(Integer, server_default="0")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    voided: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class StayCheckOut(Base):
+    """Check-outs and voids kept on their own, so one that arrives before its check-in is
+    applied when the check-in comes (events of one stay may be reordered on replay)."""
+
+    __tablename__ = "stay_endings"
+
+    stay_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    check_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class TripFact(Base):
+    __tablename__ = "trips"
+    __table_args__ = (Index("ix_trips_departure_date", "departure_date"),)
+
+    trip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    operator_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    province_code: Mapped[int] = mapped_column(Integer)
+    commune_code: Mapped[int] = mapped_column(Integer)
+    origin_province: Mapped[int] = mapped_column(Integer)
+    destination_province: Mapped[int] = mapped_column(Integer)
+    departure_date: Mapped[date] = mapped_column(Date)
+    seats: Mapped[int] = mapped_column(Integer)
+
+
+class TripCancellation(Base):
+    __tablename__ = "trip_cancellations"
+
+    trip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+
+
+class TripPassenger(Base):
+    """One passenger of a trip; `status` booked | removed | no_show. A removal that arrives
+    before the manifest inserts a row without demographics that the manifest then fills."""
+
+    __tablename__ = "trip_passengers"
+    __table_args__ = (Index("ix_trip_passengers_trip", "trip_id"),)
+
+    passenger_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    trip_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    status: Mapped[str] = mapped_column(Text)
+    age_band: Mapped[str | None] = mapped_column(Text)
+    gender: Mapped[str | None] = mapped_column(Text)
+    nationality: Mapped[str | None] = mapped_column(Text)
+    guest_key: Mapped[str | None] = mapped_column(Text)
+
+
+# ---- police-only tables (personal data) ----------------------------------------------------
+
+
+class GuestRecord(Base):
+    """A guest (of a stay) or passenger (of a trip) with identity, for search and matching."""
+
+    __tablename__ = "guest_records"
+    __table_args__ = (
+        Index("ix_guest_records_document", "document_number"),
+        Index("ix_guest_records_name_key_dob", "name_key", "date_of_birth"),
+    )
+
+    record_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)  # stay | passenger
+    stay_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    trip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    facility_type: Mapped[str] = mapped_column(Text)
+    commune_code: Mapped[int] = mapped_column(Integer)
+    full_name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text)
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(Text)
+    id_number: Mapped[str | None] = mapped_column(Text)
+    passport_number: Mapped[str | None] = mapped_column(Text)
+    document_number: Mapped[str | None] = mapped_column(Text)
+    nationality: Mapped[str] = mapped_column(Text)
+    country_of_residence: Mapped[str] = mapped_column(Text)
+    visa_type: Mapped[str | None] = mapped_column(Text)
+    visa_number: Mapped[str | None] = mapped_column(Text)
+    entry_date: Mapped[date | None] = mapped_column(Date)
+    entry_port: Mapped[str | None] = mapped_column(Text)
+    room: Mapped[str | None] = mapped_column(Text)
+    arrived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expected_departure: Mapped[date | None] = mapped_column(Date)
+    departed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    voided: Mapped[bool] = mapped_column(Boolean, server_default="false")
+
+
+class WatchlistEntry(Base):
+    __tablename__ = "watchlist_entries"
+    __table_args__ = (
+        Index("ix_watchlist_document", "document_number"),
+        Index("ix_watchlist_dob", "date_of_birth"),
+    )
+
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    document_number: Mapped[str | None] = mapped_column(Text)
+    full_name: Mapped[str | None] = mapped_column(Text)
+    name_key: Mapped[str | None] = mapped_column(Text)
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (
+        # One alert per watchlist entry and registration, however often the event is replayed.
+        UniqueConstraint("entry_id", "record_id"),
+        Index("ix_alerts_seq", "seq"),
+    )
+
+    alert_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True))  # stream cursor
+    entry_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    record_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    match_kind: Mapped[str] = mapped_column(Text)
+    score: Mapped[float] = mapped_column(Float)
+    subject_name: Mapped[str] = mapped_column(Text)
+    subject_document: Mapped[str | None] = mapped_column(Text)
+    stay_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    trip_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    commune_code: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(Text, server_default="new")
+    registered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    detected_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    notes: Mapped[list] = mapped_column(JSONB, server_default="[]")
+
+
+class AccessLogEntry(Base):
+    """Append-only (a trigger refuses UPDATE and DELETE): every read of personal data."""
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(always=True), primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    subject: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    query: Mapped[dict] = mapped_column(JSONB)
+    purpose: Mapped[str] = mapped_column(Text)
+    result_count: Mapped[int] = mapped_column(Integer)
 
 
 metadata = Base.metadata
 processed_events = processed_events_table(metadata)
+outbox = outbox_table(metadata)
+
+# Truncated by `luutru-analytics rebuild` before the replay.
+PROJECTION_TABLES = (
+    "facilities",
+    "stay_facts",
+    "stay_endings",
+    "trips",
+    "trip_cancellations",
+    "trip_passengers",
+    "guest_records",
+    "processed_events",
+)

@@ -1,3 +1,5 @@
+from pydantic import Field
+
 from luutru_common.settings import ServiceSettings
 
 
@@ -6,3 +8,12 @@ class AnalyticsSettings(ServiceSettings):
     local_timezone: str = "Asia/Ho_Chi_Minh"
     # Cells counting fewer people than this are hidden from everyone but the police.
     suppression_threshold: int = 5
+    # Key of the HMAC that turns document numbers into pseudonymous guest keys. Rotating it
+    # breaks the link between old and new keys (rebuild afterwards for consistent keys).
+    pseudonym_secret: str = Field(default="dev-only-pseudonym-secret", min_length=16)
+    # Name + date-of-birth matches scoring below this raise no alert (1.0 = same folded name).
+    name_match_threshold: float = 0.8
+    # Compliance: an active facility that reported nobody for this many days is listed.
+    silent_facility_days: int = 3
+    # How often the alert stream looks for new alerts (seconds).
+    alert_stream_poll_s: float = 0.5

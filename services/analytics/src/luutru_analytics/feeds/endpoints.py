@@ -1,3 +1,6 @@
+"""GET /v1/feeds/arrivals: the first feed, arrivals per day and facility type, kept as it was
+(the walking skeleton's end-to-end test reads it)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -66,6 +69,7 @@ async def arrivals(
         .where(
             StayFact.check_in_date.between(date_from, date_to),
             StayFact.facility_type.in_(scope.facility_types),
+            ~StayFact.voided,
         )
         .group_by(StayFact.check_in_date, StayFact.facility_type)
         .order_by(StayFact.check_in_date, StayFact.facility_type)

@@ -1,5 +1,6 @@
 """Who may see which rows of a feed: police by province or commune, analysts by the facility
-types of their department; small cells are suppressed for everyone but police."""
+types of their department; small cells are suppressed for everyone but police. Facilities
+have no access to analytics at all."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ class FeedScope:
     facility_types: frozenset[str]
     communes: tuple[int, ...]  # empty = all communes
     suppress_below: int  # 0 = no suppression
+    police: bool = False
 
 
 def scope_for(principal: Principal, *, threshold: int) -> FeedScope:
@@ -22,7 +24,46 @@ def scope_for(principal: Principal, *, threshold: int) -> FeedScope:
         communes = principal.communes if principal.role == Role.POLICE_OFFICER else ()
         if principal.role == Role.POLICE_OFFICER and not communes:
             raise Problem(403, "no-communes", "Police officer has no communes assigned")
-        return FeedScope(frozenset(FACILITY_TYPE_CODES), communes, 0)
+        return FeedScope(frozenset(FACILITY_TYPE_CODES), communes, 0, police=True)
     if principal.role == Role.DEPARTMENT_ANALYST and principal.department:
         return FeedScope(types_of_department(principal.department), (), threshold)
     raise Problem(403, "forbidden", "Forbidden", "Không có quyền xem số liệu / No feed access")
+
+
+def require_police(principal: Principal) -> FeedScope:
+    """Personal data and alerts: police only (commune police within their communes)."""
+    if principal.role not in POLICE_ROLES:
+        raise Problem(403, "forbidden", "Forbidden", "Chỉ lực lượng Công an / Police only")
+    return scope_for(principal, threshold=0)
+
+
+@dataclass(frozen=True)
+class Effective:
+    """What one query may read: the scope narrowed by the caller's filters."""
+
+    facility_types: list[str]
+    communes: list[int] | None  # None = all
+    star_ratings: list[int] | None
+    suppress_below: int
+
+
+def narrow(
+    scope: FeedScope,
+    *,
+    feed_types: frozenset[str] | None = None,
+    facility_types: tuple[str, ...] = (),
+    communes: tuple[int, ...] = (),
+    star_ratings: tuple[int, ...] = (),
+) -> Effective:
+    types = set(scope.facility_types)
+    if feed_types is not None:
+        types &= feed_types
+    if facility_types:
+        types &= set(facility_types)
+    if scope.communes:
+        allowed = [c for c in communes if c in scope.communes] if communes else list(scope.communes)
+        # Asking only for communes outside one's scope gives nothing rather than everything.
+        chosen: list[int] | None = allowed or [-1]
+    else:
+        chosen = list(communes) or None
+    return Effective(sorted(types), chosen, list(star_ratings) or None, scope.suppress_below)

@@ -1,0 +1,88 @@
+"""SYT (model 11): stays at medical facilities — health data, so counts only: admissions,
+patient-nights, discharges and average length by facility and day. No age, gender or
+nationality breakdowns."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from luutru_analytics.feeds import repository
+from luutru_analytics.feeds.filters import FiltersDep
+from luutru_analytics.feeds.render import render
+from luutru_analytics.feeds.scope import narrow, scope_for
+from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_analytics.feeds.tourism import FORMATS
+from luutru_analytics.models import FacilityFact
+from luutru_common.app import UnitOfWorkDep
+from luutru_common.auth import CurrentPrincipal
+from luutru_common.facility_types import Department, types_of_department
+from luutru_common.problems import problem_responses
+
+router = APIRouter(prefix="/v1/feeds/health", tags=["feeds: SYT"])
+HEALTH_TYPES = types_of_department(Department.SYT)
+
+
+@router.get(
+    "",
+    summary="Y tế: lượt lưu trú tại cơ sở khám chữa bệnh / Health: stays at medical facilities",
+    description=(
+        "Chỉ số đếm theo cơ sở và ngày: lượt vào, ngày lưu trú, lượt ra, thời gian bình quân. "
+        "/ Counts only, by facility and period: arrivals, nights, departures, average length."
+    ),
+    responses={**problem_responses(401, 403, 422), **FORMATS},
+)
+async def health(
+    request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
+) -> Response:
+    scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
+    e = narrow(scope, feed_types=HEALTH_TYPES, facility_types=f.facility_types, communes=f.communes)
+    async with uow:
+        cells = await repository.stay_cells(uow.session, f, e, group="facility")
+        ids = {uuid.UUID(c.key) for c in cells}
+        names = (
+            {
+                fa.facility_id: fa
+                for fa in (
+                    await uow.session.scalars(
+                        select(FacilityFact).where(FacilityFact.facility_id.in_(ids))
+                    )
+                ).all()
+            }
+            if ids
+            else {}
+        )
+    rows = []
+    for c in cells:
+        fa = names.get(uuid.UUID(c.key))
+        rows.append(
+            {
+                "period_start": c.start,
+                "period_end": c.stop,
+                "facility_id": c.key,
+                "facility_code": fa.code if fa else None,
+                "facility_name": fa.name if fa else None,
+                "arrivals": c.arrivals,
+                "nights": c.nights,
+                "departures": c.departures,
+                "average_length_of_stay": ratio(c.nights, c.arrivals, 2),
+                "people": c.stays,
+            }
+        )
+    suppress(
+        rows,
+        threshold=e.suppress_below,
+        people="people",
+        values=("arrivals", "nights", "departures", "average_length_of_stay"),
+        group_by="period_start",
+    )
+    body = {
+        "date_from": f.date_from,
+        "date_to": f.date_to,
+        "granularity": f.granularity,
+        "rows": rows,
+    }
+    return render(request, body, name="health")

@@ -1,0 +1,221 @@
+"""VHTTDL (models 9 and 39): arrivals, guest-nights, average length of stay, room and bed
+occupancy, breakdowns and the change against the previous period."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from luutru_analytics.feeds import repository
+from luutru_analytics.feeds.filters import FeedFilters, FiltersDep
+from luutru_analytics.feeds.render import render
+from luutru_analytics.feeds.scope import narrow, scope_for
+from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_common.app import UnitOfWorkDep
+from luutru_common.auth import CurrentPrincipal
+from luutru_common.facility_types import Department, types_of_department
+from luutru_common.problems import problem_responses
+
+router = APIRouter(prefix="/v1/feeds/tourism", tags=["feeds: VHTTDL"])
+
+TOURISM_TYPES = types_of_department(Department.VHTTDL)
+FORMATS = {
+    200: {
+        "content": {
+            "text/csv": {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+        }
+    }
+}
+
+
+async def _totals(session, f: FeedFilters, e) -> dict:
+    one = FeedFilters(f.date_from, f.date_to, "day", f.communes, f.facility_types, f.star_ratings)
+    cells = await repository.stay_cells(session, one, e)
+    arrivals = sum(c.arrivals for c in cells)
+    nights = sum(c.nights for c in cells)
+    # People behind the total: the largest daily count is a lower bound that is cheap.
+    people = max((c.stays for c in cells), default=0)
+    return {"arrivals": arrivals, "guest_nights": nights, "people": people}
+
+
+def _change(current: int | None, previous: int | None) -> float | None:
+    if current is None or previous is None or previous == 0:
+        return None
+    return round((current - previous) / previous, 4)
+
+
+@router.get(
+    "",
+    summary="Du lịch: khách đến, ngày khách, công suất / Tourism: arrivals, nights, occupancy",
+    description=(
+        "Lượt khách đến (kể cả trẻ em), ngày khách, thời gian lưu trú bình quân, công suất "
+        "phòng và giường theo kỳ; so với kỳ trước. / Arrivals (children included), "
+        "guest-nights, average length of stay (nights ÷ arrivals), room occupancy (occupied "
+        "÷ available room-nights), bed occupancy (guest-nights ÷ available bed-nights) per "
+        "period, with the change against the previous period of the same length."
+    ),
+    responses={**problem_responses(401, 403, 422), **FORMATS},
+)
+async def tourism(
+    request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
+) -> Response:
+    scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
+    e = narrow(
+        scope,
+        feed_types=TOURISM_TYPES,
+        facility_types=f.facility_types,
+        communes=f.communes,
+        star_ratings=f.star_ratings,
+    )
+    async with uow:
+        cells = await repository.stay_cells(uow.session, f, e)
+        occ = await repository.occupancy(uow.session, f, e)
+        current = await _totals(uow.session, f, e)
+        previous = await _totals(uow.session, f.previous(), e)
+    by_start = {c.start: c for c in cells}
+    rows = []
+    for start, (room_used, room_avail, bed_used, bed_avail) in sorted(occ.items()):
+        c = by_start.get(start)
+        arrivals, nights, people = (c.arrivals, c.nights, c.stays) if c else (0, 0, 0)
+        rows.append(
+            {
+                "period_start": start,
+                "period_end": c.stop if c else None,
+                "arrivals": arrivals,
+                "guest_nights": nights,
+                "average_length_of_stay": ratio(nights, arrivals, 2),
+                "room_occupancy": ratio(room_used, room_avail),
+                "bed_occupancy": ratio(bed_used, bed_avail),
+                "people": people,
+            }
+        )
+    metrics = (
+        "arrivals",
+        "guest_nights",
+        "average_length_of_stay",
+        "room_occupancy",
+        "bed_occupancy",
+    )
+    suppress(rows, threshold=e.suppress_below, people="people", values=metrics)
+    totals = []
+    for label, t in (("current", current), ("previous", previous)):
+        totals.append(
+            {
+                "period": label,
+                "arrivals": t["arrivals"],
+                "guest_nights": t["guest_nights"],
+                "average_length_of_stay": ratio(t["guest_nights"], t["arrivals"], 2),
+                "people": t["people"],
+            }
+        )
+    suppress(
+        totals,
+        threshold=e.suppress_below,
+        people="people",
+        values=("arrivals", "guest_nights", "average_length_of_stay"),
+    )
+    cur, prev = totals
+    change = {
+        "arrivals": _change(cur["arrivals"], prev["arrivals"]),
+        "guest_nights": _change(cur["guest_nights"], prev["guest_nights"]),
+    }
+    body = {
+        "date_from": f.date_from,
+        "date_to": f.date_to,
+        "granularity": f.granularity,
+        "facility_types": e.facility_types,
+        "total": cur,
+        "previous_period": {
+            **prev,
+            "date_from": f.previous().date_from,
+            "date_to": f.previous().date_to,
+        },
+        "change": change,
+        "rows": rows,
+    }
+    return render(request, body, name="tourism")
+
+
+Breakdown = Literal[
+    "domestic", "residence", "nationality", "age_group", "facility_type", "star_rating", "commune"
+]
+
+
+@router.get(
+    "/breakdown",
+    summary="Du lịch: phân tổ khách / Tourism: arrivals and nights broken down",
+    description=(
+        "Trong nước / quốc tế theo nơi cư trú (`domestic`, `residence`), quốc tịch (top N), "
+        "nhóm tuổi, loại cơ sở, hạng sao, xã. / Domestic vs international by country of "
+        "residence, by nationality (top N, the rest as OTHER), age group, facility type, star "
+        "rating or commune."
+    ),
+    responses={**problem_responses(401, 403, 422), **FORMATS},
+)
+async def tourism_breakdown(
+    request: Request,
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    f: FiltersDep,
+    by: Annotated[Breakdown, Query(description="Phân tổ theo / Break down by")],
+    top: Annotated[int, Query(ge=1, le=100, description="Số nhóm lớn nhất / Top N keys")] = 10,
+) -> Response:
+    scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
+    e = narrow(
+        scope,
+        feed_types=TOURISM_TYPES,
+        facility_types=f.facility_types,
+        communes=f.communes,
+        star_ratings=f.star_ratings,
+    )
+    async with uow:
+        cells = await repository.stay_cells(uow.session, f, e, group=by)
+    rows = breakdown_rows(cells, top=top)
+    suppress(
+        rows,
+        threshold=e.suppress_below,
+        people="people",
+        values=("arrivals", "guest_nights", "average_length_of_stay"),
+        group_by="period_start",
+    )
+    body = {
+        "date_from": f.date_from,
+        "date_to": f.date_to,
+        "granularity": f.granularity,
+        "by": by,
+        "facility_types": e.facility_types,
+        "rows": rows,
+    }
+    return render(request, body, name=f"tourism-{by}")
+
+
+def breakdown_rows(cells: list[repository.StayCell], *, top: int) -> list[dict]:
+    """Keep the `top` keys by arrivals over the whole period; merge the rest into OTHER."""
+    weight: dict[str, int] = {}
+    for c in cells:
+        weight[c.key] = weight.get(c.key, 0) + c.arrivals
+    kept = set(sorted(weight, key=lambda k: (-weight[k], k))[:top])
+    merged: dict[tuple, dict] = {}
+    for c in cells:
+        key = c.key if c.key in kept else "OTHER"
+        row = merged.setdefault(
+            (c.start, key),
+            {
+                "period_start": c.start,
+                "period_end": c.stop,
+                "key": key,
+                "arrivals": 0,
+                "guest_nights": 0,
+                "people": 0,
+            },
+        )
+        row["arrivals"] += c.arrivals
+        row["guest_nights"] += c.nights
+        row["people"] += c.stays
+    rows = sorted(merged.values(), key=lambda r: (r["period_start"], r["key"]))
+    for row in rows:
+        row["average_length_of_stay"] = ratio(row["guest_nights"], row["arrivals"], 2)
+    return rows

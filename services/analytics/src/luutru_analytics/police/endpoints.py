@@ -1,0 +1,150 @@
+"""Police-only reads of personal data: foreign guests staying now and the person search.
+Every answer is logged in the access log in the same transaction, before it is sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from luutru_analytics.feeds.scope import require_police
+from luutru_analytics.models import AccessLogEntry
+from luutru_analytics.police import repository
+from luutru_analytics.police.access import log_access
+from luutru_analytics.police.schemas import (
+    AccessLogOut,
+    GuestRecordList,
+    GuestRecordOut,
+    PersonSearch,
+)
+from luutru_analytics.watchlist.matching import normalize_document
+from luutru_common.app import UnitOfWorkDep
+from luutru_common.auth import CurrentPrincipal, Role
+from luutru_common.identity import name_match_key
+from luutru_common.problems import Problem, field_error, problem_responses
+
+router = APIRouter(prefix="/v1/police", tags=["police"])
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@router.get(
+    "/foreign-guests",
+    response_model=GuestRecordList,
+    summary="Người nước ngoài đang lưu trú / Foreign guests staying now",
+    description=(
+        "Dữ liệu cá nhân, chỉ Công an (Công an xã: trong xã của mình); mỗi lần xem được ghi "
+        "nhật ký truy cập. / Personal data, police only (commune police: their communes); "
+        "every read is written to the access log."
+    ),
+    responses=problem_responses(401, 403, 422),
+)
+async def foreign_guests(
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    purpose: Annotated[
+        str, Query(min_length=5, max_length=500, description="Mục đích / Purpose of the read")
+    ] = "Quản lý người nước ngoài cư trú (Luật 47/2014) / oversight of foreigners' residence",
+    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+) -> GuestRecordList:
+    scope = require_police(principal)
+    today = datetime.now(VN).date()
+    async with uow:
+        found = (
+            await uow.session.scalars(repository.foreign_guests_now(today, scope.communes, limit))
+        ).all()
+        await log_access(
+            uow.session,
+            principal,
+            action="foreign-guests",
+            query={"date": today, "communes": scope.communes or "all"},
+            purpose=purpose,
+            result_count=len(found),
+        )
+        await uow.commit()
+    return GuestRecordList(rows=[GuestRecordOut.model_validate(r) for r in found])
+
+
+@router.post(
+    "/search",
+    response_model=GuestRecordList,
+    summary="Tra cứu người lưu trú / Person search",
+    description=(
+        "Theo số giấy tờ, hoặc họ tên (không phân biệt dấu) và ngày sinh. Bắt buộc nêu mục "
+        "đích; mỗi lần tra cứu được ghi nhật ký (ai, khi nào, tra gì, vì sao). / By document "
+        "number, or accent-folded name and date of birth. A stated purpose is required; each "
+        "search is logged (who, when, what, why)."
+    ),
+    responses=problem_responses(401, 403, 422),
+)
+async def person_search(
+    body: PersonSearch, principal: CurrentPrincipal, uow: UnitOfWorkDep
+) -> GuestRecordList:
+    scope = require_police(principal)
+    document = normalize_document(body.document_number)
+    name_key = name_match_key(body.full_name) if body.full_name else None
+    if not document and not name_key:
+        raise Problem(
+            422,
+            "validation-failed",
+            "Invalid search",
+            errors=[
+                field_error(
+                    "/document_number",
+                    "search-needs-key",
+                    "Cần số giấy tờ hoặc họ tên",
+                    "Give a document number or a full name",
+                )
+            ],
+        )
+    async with uow:
+        found = (
+            await uow.session.scalars(
+                repository.search(
+                    document=document,
+                    name_key=name_key,
+                    date_of_birth=body.date_of_birth,
+                    communes=scope.communes,
+                    limit=body.limit,
+                )
+            )
+        ).all()
+        await log_access(
+            uow.session,
+            principal,
+            action="person-search",
+            query={
+                "document_number": document,
+                "full_name": body.full_name,
+                "date_of_birth": body.date_of_birth,
+            },
+            purpose=body.purpose,
+            result_count=len(found),
+        )
+        await uow.commit()
+    return GuestRecordList(rows=[GuestRecordOut.model_validate(r) for r in found])
+
+
+@router.get(
+    "/access-log",
+    response_model=list[AccessLogOut],
+    summary="Nhật ký truy cập dữ liệu cá nhân / Personal-data access log",
+    description="Chỉ Công an tỉnh / Provincial police (police_admin, system_admin) only.",
+    responses=problem_responses(401, 403),
+)
+async def access_log(
+    principal: CurrentPrincipal,
+    uow: UnitOfWorkDep,
+    subject: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[AccessLogOut]:
+    if principal.role not in (Role.POLICE_ADMIN, Role.SYSTEM_ADMIN):
+        raise Problem(403, "forbidden", "Forbidden", "Chỉ Công an tỉnh / Provincial police only")
+    stmt = select(AccessLogEntry).order_by(AccessLogEntry.id.desc()).limit(limit)
+    if subject:
+        stmt = stmt.where(AccessLogEntry.subject == subject)
+    async with uow:
+        rows = (await uow.session.scalars(stmt)).all()
+    return [AccessLogOut.model_validate(r) for r in rows]

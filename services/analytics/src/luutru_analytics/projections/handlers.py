@@ -1,0 +1,54 @@
+"""The handler table of the analytics consumer group (facility.v1, stay.v1, trip.v1)."""
+
+from __future__ import annotations
+
+from luutru_analytics.projections.facilities import on_facility_event
+from luutru_analytics.projections.stays import StayProjection
+from luutru_analytics.projections.trips import TripProjection
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_analytics.watchlist.matching import WatchlistMatcher
+from luutru_common.consumer import Handler
+from luutru_common.events import (
+    FacilityClosed,
+    FacilityRegistered,
+    FacilityReinstated,
+    FacilitySuspended,
+    FacilityUpdated,
+    GuestCheckedIn,
+    GuestCheckedOut,
+    StayCorrected,
+    StayVoided,
+    TripCancelled,
+    TripManifestSubmitted,
+    TripPassengersChanged,
+)
+
+
+def build_handlers(settings: AnalyticsSettings, *, matching: bool = True) -> dict[str, Handler]:
+    """`matching=False` for a rebuild: replaying history must not alert on old stays for
+    entries added since (those were matched against guests present when they were added)."""
+    matcher = WatchlistMatcher(threshold=settings.name_match_threshold) if matching else None
+    stays = StayProjection(pseudonym_secret=settings.pseudonym_secret, matcher=matcher)
+    trips = TripProjection(pseudonym_secret=settings.pseudonym_secret, matcher=matcher)
+    handlers: dict[str, Handler] = {
+        cls.event_type: on_facility_event
+        for cls in (
+            FacilityRegistered,
+            FacilityUpdated,
+            FacilitySuspended,
+            FacilityReinstated,
+            FacilityClosed,
+        )
+    }
+    handlers.update(
+        {
+            GuestCheckedIn.event_type: stays.on_stay_state,
+            StayCorrected.event_type: stays.on_stay_state,
+            GuestCheckedOut.event_type: stays.on_checked_out,
+            StayVoided.event_type: stays.on_voided,
+            TripManifestSubmitted.event_type: trips.on_manifest,
+            TripPassengersChanged.event_type: trips.on_passengers_changed,
+            TripCancelled.event_type: trips.on_cancelled,
+        }
+    )
+    return handlers

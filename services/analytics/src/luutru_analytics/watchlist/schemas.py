@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class WatchlistEntryIn(BaseModel):
+    """A document number, or a full name with date of birth (or both)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    document_number: str | None = Field(default=None, max_length=20)
+    full_name: str | None = Field(default=None, max_length=200)
+    date_of_birth: date | None = None
+    reason: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _enough_to_match(self) -> WatchlistEntryIn:
+        has_doc = bool(self.document_number and self.document_number.strip())
+        if not has_doc and not (self.full_name and self.date_of_birth):
+            raise ValueError(
+                "cần số giấy tờ, hoặc họ tên và ngày sinh / give a document number, or a full "
+                "name with date of birth"
+            )
+        return self
+
+
+class WatchlistEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    entry_id: uuid.UUID
+    document_number: str | None
+    full_name: str | None
+    date_of_birth: date | None
+    reason: str | None
+    active: bool
+    created_by: str
+    created_at: datetime
+
+
+class WatchlistAdded(BaseModel):
+    entry: WatchlistEntryOut
+    alerts_raised: int = Field(description="Khớp với khách đang lưu trú / Guests staying now")
+
+
+class UploadRowResult(BaseModel):
+    row: int
+    entry_id: uuid.UUID | None = None
+    alerts_raised: int = 0
+    errors: list[dict] = Field(default_factory=list)
+
+
+class UploadResult(BaseModel):
+    accepted: int
+    rejected: int
+    alerts_raised: int
+    rows: list[UploadRowResult]

@@ -1,0 +1,168 @@
+"""Test data for the analytics tests: events made by hand and fed to the real consumer
+runner (processed_events, handlers, real PostgreSQL) without going through Kafka."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import count
+from zoneinfo import ZoneInfo
+
+from aiokafka.structs import ConsumerRecord
+
+from luutru_analytics.models import processed_events
+from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_common.consumer import ConsumerRunner
+from luutru_common.events import (
+    Envelope,
+    Event,
+    FacilityRegistered,
+    GuestCheckedIn,
+    GuestIdentity,
+    new_envelope,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+_offsets = count()
+
+
+def unique_commune() -> int:
+    """A commune code of the test's own, so counts of other tests cannot mix in."""
+    return random.randrange(1_000_000, 9_000_000)
+
+
+def unique_day() -> date:
+    return date(2001, 1, 1) + timedelta(days=random.randrange(8000))
+
+
+def facility(
+    *,
+    commune: int,
+    facility_type: str = "hotel",
+    rooms: int | None = 10,
+    beds: int | None = 20,
+    star_rating: int | None = None,
+    zone: str | None = None,
+    status: str = "active",
+    name: str = "Cơ sở thử",
+    facility_id: uuid.UUID | None = None,
+    cls=FacilityRegistered,
+) -> Event:
+    fid = facility_id or uuid.uuid4()
+    return cls(
+        facility_id=fid,
+        code=f"75-{fid.hex[:6]}",
+        name=name,
+        facility_type=facility_type,
+        star_rating=star_rating,
+        province_code=75,
+        commune_code=commune,
+        zone=zone,
+        rooms=rooms,
+        beds=beds,
+        status=status,
+    )
+
+
+def guest(
+    *,
+    name: str = "Nguyễn Văn An",
+    born: date = date(1990, 5, 1),
+    gender: str = "male",
+    id_number: str | None = None,
+    passport: str | None = None,
+    nationality: str = "VNM",
+    residence: str | None = None,
+) -> GuestIdentity:
+    if id_number is None and passport is None:
+        id_number = f"075{random.randrange(10**9):09d}"
+    return GuestIdentity(
+        full_name=name,
+        date_of_birth=born,
+        gender=gender,
+        id_number=id_number,
+        passport_number=passport,
+        nationality=nationality,
+        country_of_residence=residence or nationality,
+    )
+
+
+def check_in(
+    fac: Event,
+    day: date,
+    *,
+    nights: int | None = None,
+    room: str | None = None,
+    who: GuestIdentity | None = None,
+    late_minutes: int = 0,
+    at: time = time(14, 0),
+    stay_id: uuid.UUID | None = None,
+    version: int = 1,
+    cls=GuestCheckedIn,
+) -> GuestCheckedIn:
+    arrived = datetime.combine(day, at, VN)
+    return cls(
+        stay_id=stay_id or uuid.uuid4(),
+        facility_id=fac.facility_id,
+        facility_type=fac.facility_type,
+        province_code=75,
+        commune_code=fac.commune_code,
+        star_rating=fac.star_rating,
+        guest=who or guest(),
+        room=room,
+        check_in_at=arrived,
+        expected_check_out=day + timedelta(days=nights) if nights is not None else None,
+        received_at=arrived + timedelta(minutes=late_minutes),
+        due_at=arrived,
+        late_minutes=late_minutes,
+        version=version,
+    )
+
+
+def envelope(event: Event, *, occurred_at: datetime | None = None) -> Envelope:
+    env = new_envelope(event, producer="test")
+    if occurred_at is not None:
+        env = env.model_copy(update={"occurred_at": occurred_at})
+    return env
+
+
+def record(env: Envelope) -> ConsumerRecord:
+    value = env.model_dump_json().encode()
+    return ConsumerRecord(
+        topic="test",
+        partition=0,
+        offset=next(_offsets),
+        timestamp=0,
+        timestamp_type=0,
+        key=None,
+        value=value,
+        checksum=None,
+        serialized_key_size=0,
+        serialized_value_size=len(value),
+        headers=[],
+    )
+
+
+class Feeder:
+    """The analytics consumer's handlers behind the real runner, fed by hand."""
+
+    def __init__(self, session_factory, settings: AnalyticsSettings, group: str) -> None:
+        self.runner = ConsumerRunner(
+            topics=["test"],
+            group_id=group,
+            bootstrap="unused:9092",
+            session_factory=session_factory,
+            processed_events=processed_events,
+            handlers=build_handlers(settings),
+        )
+
+    async def send(self, *items: Event | Envelope) -> list[Envelope]:
+        envs = [i if isinstance(i, Envelope) else envelope(i) for i in items]
+        await self.runner.process([record(e) for e in envs])
+        return envs
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
