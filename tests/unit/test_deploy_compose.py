@@ -1,0 +1,211 @@
+"""docker-compose.yml: valid for the compose client, and in step with the services' settings.
+
+`docker-compose config` validates and resolves the file without an engine (the binary comes
+from scripts/bootstrap.sh, ensure_deploy_tools).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from luutru_accounts.settings import AccountsSettings
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_ingest.settings import IngestSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / ".local" / "bin" / "docker-compose"
+SETTINGS = {"accounts": AccountsSettings, "ingest": IngestSettings, "analytics": AnalyticsSettings}
+# The variables of the file that an operator sets (in .env); config must work without them.
+OPERATOR_VARIABLES = (
+    "LUUTRU_ENVIRONMENT",
+    "POSTGRES_PASSWORD",
+    "LUUTRU_BOOTSTRAP_ADMIN_USERNAME",
+    "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD",
+)
+
+
+def compose_config(path: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    assert COMPOSE.exists(), "run: source scripts/bootstrap.sh && ensure_deploy_tools"
+    base = {"PATH": "/usr/bin:/bin", "HOME": str(ROOT / ".local")}
+    return subprocess.run(
+        [str(COMPOSE), "-f", str(path), "--profile", "demo", "config", "--format", "json"],
+        cwd=path.parent,
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+    )
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    result = compose_config(ROOT / "docker-compose.yml")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def default_port(service: str) -> int:
+    cli = (ROOT / "services" / service / "src" / f"luutru_{service}" / "cli.py").read_text()
+    return int(re.search(r"default_port=(\d+)", cli).group(1))
+
+
+def kafka_version() -> str:
+    pom = (ROOT / "infra" / "kafka" / "pom.xml").read_text()
+    return re.search(r"<kafka.version>([^<]+)</kafka.version>", pom).group(1)
+
+
+def settings_fields(service: str) -> set[str]:
+    return {f"LUUTRU_{name.upper()}" for name in SETTINGS[service].model_fields}
+
+
+def test_the_file_has_the_whole_topology(config):
+    assert set(config["services"]) == {
+        "postgres",
+        "kafka",
+        "topics",
+        "migrate-accounts",
+        "migrate-ingest",
+        "migrate-analytics",
+        "accounts",
+        "ingest",
+        "analytics",
+        "seed",
+    }
+    assert config["services"]["seed"]["profiles"] == ["demo"]
+    for name, service in config["services"].items():
+        if name != "seed":
+            assert "profiles" not in service, name
+
+
+def test_kafka_is_the_pinned_version_in_kraft_mode(config):
+    kafka = config["services"]["kafka"]
+    assert kafka["image"] == f"apache/kafka:{kafka_version()}"
+    assert config["services"]["topics"]["image"] == kafka["image"]
+    assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
+    assert kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    # the data volume is where the broker writes
+    assert kafka["environment"]["KAFKA_LOG_DIRS"] in {v["target"] for v in kafka["volumes"]}
+
+
+def test_the_topics_come_from_infra_topics_txt(config):
+    topics = config["services"]["topics"]
+    mounts = {(Path(v["source"]), v["target"]) for v in topics["volumes"]}
+    assert (ROOT / "infra" / "topics.txt", "/topics.txt") in mounts
+    assert "--create --if-not-exists" in topics["command"][0]
+    assert topics["depends_on"]["kafka"]["condition"] == "service_healthy"
+
+
+@pytest.mark.parametrize("service", SETTINGS)
+def test_each_service_image_command_port_and_health(config, service):
+    svc = config["services"][service]
+    assert svc["image"] == f"luutru-{service}"
+    assert svc["build"]["args"] == {"SERVICE": service}
+    assert svc["build"]["dockerfile"] == "Dockerfile"
+    command = svc["command"]
+    assert command[:2] == [f"luutru-{service}", "serve"]
+    port = int(command[command.index("--port") + 1])
+    assert command[command.index("--host") + 1] == "0.0.0.0"
+    [published] = svc["ports"]
+    assert published["target"] == port
+    assert int(published["published"]) == default_port(service)  # as with scripts/run
+    probe = " ".join(svc["healthcheck"]["test"])
+    assert f"127.0.0.1:{port}/readyz" in probe
+    assert svc["restart"] == "unless-stopped"
+
+
+@pytest.mark.parametrize("service", SETTINGS)
+def test_each_service_waits_for_its_migration_and_the_infrastructure(config, service):
+    deps = config["services"][service]["depends_on"]
+    assert deps[f"migrate-{service}"]["condition"] == "service_completed_successfully"
+    assert deps["topics"]["condition"] == "service_completed_successfully"
+    assert deps["postgres"]["condition"] == "service_healthy"
+    assert deps["kafka"]["condition"] == "service_healthy"
+    if service != "accounts":  # tokens are checked against the accounts JWKS
+        assert deps["accounts"]["condition"] == "service_healthy"
+    migrate = config["services"][f"migrate-{service}"]
+    assert migrate["image"] == f"luutru-{service}"
+    assert migrate["command"] == [f"luutru-{service}", "migrate"]
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["restart"] == "no"
+
+
+@pytest.mark.parametrize("service", SETTINGS)
+def test_every_luutru_variable_is_a_setting_of_that_service(config, service):
+    for name in (service, f"migrate-{service}"):
+        env = config["services"][name]["environment"]
+        unknown = {key for key in env if key.startswith("LUUTRU_")} - settings_fields(service)
+        assert not unknown, f"{name}: {unknown} are not fields of {SETTINGS[service].__name__}"
+
+
+@pytest.mark.parametrize("service", SETTINGS)
+def test_the_environment_builds_valid_settings_that_point_inside_compose(
+    config, service, monkeypatch
+):
+    svc = config["services"][service]
+    for key in list(os.environ):
+        if key.startswith("LUUTRU_"):
+            monkeypatch.delenv(key)
+    for key, value in svc["environment"].items():
+        monkeypatch.setenv(key, value)
+    settings = SETTINGS[service]()
+    port = svc["command"][svc["command"].index("--port") + 1]
+    postgres = config["services"]["postgres"]["environment"]
+    assert settings.database_url == (
+        f"postgresql+asyncpg://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}"
+        f"@postgres:5432/{postgres['POSTGRES_DB']}"
+    )
+    advertised = config["services"]["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    assert f"//{settings.kafka_bootstrap}" in advertised
+    assert settings.jwks_url == f"http://accounts:{port}/.well-known/jwks.json"
+    assert settings.embedded_workers is True  # one machine: no separate worker containers
+    assert settings.kafka_replication_factor == 1  # one broker
+    assert settings.log_json is True
+
+
+def test_secrets_come_from_the_operator_environment(config):
+    result = compose_config(
+        ROOT / "docker-compose.yml",
+        {
+            "LUUTRU_ENVIRONMENT": "prod",
+            "POSTGRES_PASSWORD": "s3cret-pg",
+            "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": "s3cret-admin",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    assert services["postgres"]["environment"]["POSTGRES_PASSWORD"] == "s3cret-pg"
+    accounts = services["accounts"]["environment"]
+    assert accounts["LUUTRU_BOOTSTRAP_ADMIN_PASSWORD"] == "s3cret-admin"
+    assert accounts["LUUTRU_ENVIRONMENT"] == "prod"
+    assert ":s3cret-pg@postgres:" in services["ingest"]["environment"]["LUUTRU_DATABASE_URL"]
+    text = (ROOT / "docker-compose.yml").read_text()
+    for variable in OPERATOR_VARIABLES:
+        assert "${" + variable in text
+
+
+def test_the_demo_seed_uses_the_services_inside_compose(config):
+    seed = config["services"]["seed"]
+    command = " ".join(seed["command"])
+    for service in SETTINGS:
+        assert f"--{service} http://{service}:8000" in command
+        assert seed["depends_on"][service]["condition"] == "service_healthy"
+    assert (ROOT / "scripts" / "seed_demo.py") in {Path(v["source"]) for v in seed["volumes"]}
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "services:\n  web:\n    image: x\n    restartt: always\n",  # unknown key
+        "services:\n  web:\n    image: x\n    depends_on: {db: {condition: service_healthy}}\n",
+        "services:\n  web:\n    image: x\n    ports: [{target: not-a-port}]\n",
+    ],
+)
+def test_compose_rejects_a_broken_file(tmp_path, broken):
+    path = tmp_path / "docker-compose.yml"
+    path.write_text(broken)
+    assert compose_config(path).returncode != 0

@@ -1,0 +1,512 @@
+"""deploy/k8s: every overlay renders (kustomize) and every object is valid offline (kubeconform
+against the Kubernetes 1.34 schemas and the CloudNativePG and KEDA CRD schemas, all prepared
+by scripts/bootstrap.sh, ensure_deploy_tools), and the manifests agree with the services.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from luutru_accounts.settings import AccountsSettings
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_ingest.settings import IngestSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = ROOT / ".local" / "bin"
+SCHEMAS = ROOT / ".local" / "k8s-schemas"
+K8S = ROOT / "deploy" / "k8s"
+OVERLAYS = ("dev", "prod")
+SETTINGS = {"accounts": AccountsSettings, "ingest": IngestSettings, "analytics": AnalyticsSettings}
+# Strimzi publishes its CRDs with its release files, in no registry reachable here: these
+# kinds are checked by the structural tests below instead of by schema.
+WITHOUT_SCHEMA = ("Kafka", "KafkaNodePool", "KafkaTopic")
+CONSUMER_GROUPS = {"ingest": {"facility.v1"}, "analytics": {"facility.v1", "stay.v1", "trip.v1"}}
+
+
+def tool(name: str) -> str:
+    path = BIN / name
+    assert path.exists(), "run: source scripts/bootstrap.sh && ensure_deploy_tools"
+    return str(path)
+
+
+def kubernetes_version() -> str:
+    bootstrap = (ROOT / "scripts" / "bootstrap.sh").read_text()
+    return re.search(r'^K8S_VERSION="([^"]+)"', bootstrap, re.M).group(1)
+
+
+def kubeconform(manifests: str) -> list[dict]:
+    """One result per object: {"kind", "name", "status", "msg"}."""
+    result = subprocess.run(
+        [
+            tool("kubeconform"),
+            "-strict",
+            "-verbose",
+            "-output",
+            "json",
+            "-kubernetes-version",
+            kubernetes_version(),
+            "-skip",
+            ",".join(WITHOUT_SCHEMA),
+            "-schema-location",
+            str(SCHEMAS / "kubernetes" / "{{ .ResourceKind }}{{ .KindSuffix }}.json"),
+            "-schema-location",
+            str(
+                SCHEMAS
+                / "crds"
+                / "{{ .Group }}"
+                / "{{ .ResourceKind }}_{{ .ResourceAPIVersion }}.json"
+            ),
+            "-",
+        ],
+        input=manifests,
+        capture_output=True,
+        text=True,
+        env={"PATH": os.environ["PATH"], "HOME": str(ROOT / ".local")},
+    )
+    return json.loads(result.stdout)["resources"]
+
+
+def render(overlay: str) -> str:
+    result = subprocess.run(
+        [tool("kustomize"), "build", str(K8S / "overlays" / overlay)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    return {overlay: render(overlay) for overlay in OVERLAYS}
+
+
+@pytest.fixture(scope="module")
+def objects(rendered) -> dict[str, list[dict]]:
+    return {o: [d for d in yaml.safe_load_all(text) if d] for o, text in rendered.items()}
+
+
+def find(objs: list[dict], kind: str, name: str | None = None) -> list[dict]:
+    return [o for o in objs if o["kind"] == kind and name in (None, o["metadata"]["name"])]
+
+
+def one(objs: list[dict], kind: str, name: str) -> dict:
+    [obj] = find(objs, kind, name)
+    return obj
+
+
+def topics_txt() -> dict[str, tuple[int, str]]:
+    rows = [
+        line.split()
+        for line in (ROOT / "infra" / "topics.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    return {name: (int(parts), policy) for name, parts, policy in rows}
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_object_of_the_overlay_is_valid(rendered, objects, overlay):
+    results = kubeconform(rendered[overlay])
+    bad = [r for r in results if r["status"] not in ("statusValid", "statusSkipped")]
+    assert not bad, bad
+    skipped = {r["kind"] for r in results if r["status"] == "statusSkipped"}
+    assert skipped <= set(WITHOUT_SCHEMA)
+    validated = {r["kind"] for r in results if r["status"] == "statusValid"}
+    # the CRDs of the operators really were checked, not skipped
+    assert {"Deployment", "Job", "NetworkPolicy", "Cluster", "ScaledObject"} <= validated
+    assert len(results) == len(objects[overlay])
+
+
+def test_the_secret_templates_are_valid():
+    text = "\n---\n".join(p.read_text() for p in sorted((K8S / "secrets").glob("*.yaml")))
+    results = kubeconform(text)
+    assert len(results) == 4
+    assert all(r["status"] == "statusValid" for r in results), results
+
+
+BROKEN = {
+    "unknown field": """
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: x}
+spec:
+  replicas: 1
+  selector: {matchLabels: {a: b}}
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      containers: [{name: x, image: x, livenessProbes: {}}]
+""",
+    "wrong type": """
+apiVersion: v1
+kind: Service
+metadata: {name: x}
+spec: {ports: [{port: eighty}]}
+""",
+    "CRD field (KEDA)": """
+apiVersion: keda.sh/v1alpha1
+kind: ScaledObject
+metadata: {name: x}
+spec:
+  scaleTargetRef: {name: x}
+  maxReplicaCount: many
+  triggers: [{type: kafka, metadata: {topic: a}}]
+""",
+    "CRD field (CloudNativePG)": """
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: {name: x}
+spec:
+  instances: 3
+  storage: {size: 1Gi}
+  replicaCount: 3
+""",
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_broken_object_is_rejected(case):
+    [result] = kubeconform(BROKEN[case])
+    assert result["status"] == "statusInvalid", result
+
+
+# --- the services ----------------------------------------------------------------------------
+
+
+def container(obj: dict) -> dict:
+    [c] = obj["spec"]["template"]["spec"]["containers"]
+    return c
+
+
+def environment(objs: list[dict], c: dict, secret_values: dict[str, str]) -> dict[str, str]:
+    """The environment a container gets: envFrom ConfigMaps/Secrets, then env (with $(VAR))."""
+    env: dict[str, str] = {}
+    for source in c.get("envFrom", []):
+        if "configMapRef" in source:
+            env.update(one(objs, "ConfigMap", source["configMapRef"]["name"])["data"])
+        else:
+            env.update(secret_values)
+    for item in c.get("env", []):
+        if "value" in item:
+            env[item["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env[m.group(1)], item["value"])
+        else:
+            env[item["name"]] = "from-secret"
+    return env
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize("service", SETTINGS)
+def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay, service):
+    objs = objects[overlay]
+    name = f"luutru-{service}"
+    api = one(objs, "Deployment", name)
+    c = container(api)
+    assert c["command"][1:] == ["--", name, "serve", "--host", "0.0.0.0", "--port", "8000"]
+    assert c["livenessProbe"]["httpGet"]["path"] == "/livez"
+    assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert c["startupProbe"]["httpGet"]["path"] == "/livez"
+    assert {p["containerPort"] for p in c["ports"]} == {8000}
+    for deployment in (api, one(objs, "Deployment", f"{name}-worker")):
+        c = container(deployment)
+        assert c["resources"]["requests"]["cpu"] and c["resources"]["requests"]["memory"]
+        assert c["resources"]["limits"]["memory"]
+        pod = deployment["spec"]["template"]["spec"]
+        assert pod["securityContext"]["runAsNonRoot"] is True
+        assert pod["securityContext"]["runAsUser"] == 10001  # the image's user
+        assert c["securityContext"]["readOnlyRootFilesystem"] is True
+        assert c["securityContext"]["allowPrivilegeEscalation"] is False
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        pdbs = [
+            p
+            for p in find(objs, "PodDisruptionBudget")
+            if p["spec"]["selector"]["matchLabels"].items() <= labels.items()
+        ]
+        assert len(pdbs) == 1, deployment["metadata"]["name"]
+    worker = container(one(objs, "Deployment", f"{name}-worker"))
+    assert worker["command"][2:] == [name, "worker"]
+    job = one(objs, "Job", f"{name}-migrate")
+    assert container(job)["command"][2:] == [name, "migrate"]
+    service_obj = one(objs, "Service", name)
+    assert (
+        service_obj["spec"]["selector"].items()
+        <= api["spec"]["template"]["metadata"]["labels"].items()
+    )
+    assert service_obj["spec"]["selector"]["app.kubernetes.io/component"] == "api"
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+@pytest.mark.parametrize("service", SETTINGS)
+def test_the_environment_is_made_of_real_settings(objects, overlay, service, monkeypatch):
+    objs = objects[overlay]
+    for name in (f"luutru-{service}", f"luutru-{service}-worker"):
+        c = container(one(objs, "Deployment", name))
+        env = environment(objs, c, {"LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": "a-real-secret"})
+        fields = {f"LUUTRU_{f.upper()}" for f in SETTINGS[service].model_fields}
+        unknown = {k for k in env if k.startswith("LUUTRU_")} - fields
+        assert not unknown, f"{overlay}/{name}: not settings of {service}: {unknown}"
+        for key in list(os.environ):
+            if key.startswith("LUUTRU_"):
+                monkeypatch.delenv(key)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        settings = SETTINGS[service]()  # parses every value (and refuses dev secrets in prod)
+        assert settings.environment == ("prod" if overlay == "prod" else "dev")
+        assert settings.embedded_workers is False  # workers run in their own Deployments
+        assert settings.database_url.startswith("postgresql+asyncpg://")
+        assert "@luutru-pg-rw:5432/" in settings.database_url
+        assert settings.kafka_bootstrap == "luutru-kafka-bootstrap:9092"
+        assert settings.jwks_url == "http://luutru-accounts:8000/.well-known/jwks.json"
+        assert settings.kafka_replication_factor == (3 if overlay == "prod" else 1)
+    if service == "accounts":
+        refs = [s for s in c["envFrom"] if "secretRef" in s]
+        assert refs == [{"secretRef": {"name": "luutru-accounts"}}]
+
+
+def test_dev_generates_its_secrets_and_prod_never_carries_any(objects):
+    assert {s["metadata"]["name"] for s in find(objects["dev"], "Secret")} == {
+        "luutru-db-app",
+        "luutru-accounts",
+    }
+    assert find(objects["prod"], "Secret") == []
+
+
+# --- Kafka, PostgreSQL, scaling ----------------------------------------------------------------
+
+
+def kafka_version() -> str:
+    pom = (ROOT / "infra" / "kafka" / "pom.xml").read_text()
+    return re.search(r"<kafka.version>([^<]+)</kafka.version>", pom).group(1)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_kafka_is_strimzi_in_kraft_mode_with_node_pools(objects, overlay):
+    objs = objects[overlay]
+    kafka = one(objs, "Kafka", "luutru")
+    assert kafka["apiVersion"] == "kafka.strimzi.io/v1beta2"
+    assert kafka["metadata"]["annotations"]["strimzi.io/kraft"] == "enabled"
+    assert kafka["metadata"]["annotations"]["strimzi.io/node-pools"] == "enabled"
+    assert kafka["spec"]["kafka"]["version"] == kafka_version()
+    assert "zookeeper" not in kafka["spec"]
+    [listener] = kafka["spec"]["kafka"]["listeners"]
+    assert (listener["name"], listener["port"], listener["type"]) == ("plain", 9092, "internal")
+    pools = find(objs, "KafkaNodePool")
+    assert all(p["metadata"]["labels"]["strimzi.io/cluster"] == "luutru" for p in pools)
+    roles = [
+        role for p in pools for role in p["spec"]["roles"] for _ in range(p["spec"]["replicas"])
+    ]
+    if overlay == "prod":
+        assert roles.count("controller") == 3 and roles.count("broker") == 3
+        config = kafka["spec"]["kafka"]["config"]
+        assert config["min.insync.replicas"] == 2 and config["default.replication.factor"] == 3
+        assert config["offsets.topic.replication.factor"] == 3
+    else:
+        assert sorted(roles) == ["broker", "controller"]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_topics_are_those_of_infra_topics_txt(objects, overlay):
+    topics = {t["spec"]["topicName"]: t for t in find(objects[overlay], "KafkaTopic")}
+    local = topics_txt()
+    assert set(topics) == set(local)
+    for name, (partitions, policy) in local.items():
+        topic = topics[name]
+        assert topic["metadata"]["labels"]["strimzi.io/cluster"] == "luutru"
+        assert topic["spec"]["config"]["cleanup.policy"] == policy
+        assert topic["spec"]["partitions"] >= partitions  # never fewer than local tests use
+        if overlay == "prod":
+            assert topic["spec"]["replicas"] == 3
+            assert topic["spec"]["config"]["min.insync.replicas"] == 2
+        else:
+            assert topic["spec"]["partitions"] == partitions
+    for group, sources in CONSUMER_GROUPS.items():
+        for source in sources:
+            assert f"{source}.{group}.dlq" in topics  # pre-created, replicated like the rest
+
+
+def scaling_problems(objs: list[dict]) -> list[str]:
+    """ScaledObjects that could start idle consumers or stop the outbox relay."""
+    partitions = {t["spec"]["topicName"]: t["spec"]["partitions"] for t in find(objs, "KafkaTopic")}
+    found = []
+    for scaled in find(objs, "ScaledObject"):
+        name, spec = scaled["metadata"]["name"], scaled["spec"]
+        topics = [t["metadata"]["topic"] for t in spec["triggers"] if t["type"] == "kafka"]
+        if not topics:
+            found.append(f"{name}: no kafka trigger")
+            continue
+        ceiling = max(partitions[t] for t in topics)
+        if spec["maxReplicaCount"] > ceiling:
+            found.append(f"{name}: {spec['maxReplicaCount']} replicas > {ceiling} partitions")
+        if spec.get("minReplicaCount", 0) < 1:
+            found.append(f"{name}: may scale to zero, stopping the outbox relay")
+    return found
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_keda_scales_each_consumer_group_within_its_partitions(objects, overlay):
+    objs = objects[overlay]
+    assert scaling_problems(objs) == []
+    for group, topics in CONSUMER_GROUPS.items():
+        scaled = one(objs, "ScaledObject", f"luutru-{group}-worker")
+        target = one(objs, "Deployment", scaled["spec"]["scaleTargetRef"]["name"])
+        assert container(target)["command"][-1] == "worker"
+        triggers = scaled["spec"]["triggers"]
+        assert {t["metadata"]["consumerGroup"] for t in triggers} == {group}
+        assert {t["metadata"]["topic"] for t in triggers} == topics
+        assert {t["metadata"]["bootstrapServers"] for t in triggers} == {
+            "luutru-kafka-bootstrap:9092"
+        }
+    # the consumer group names are the ones the services use
+    from luutru_analytics.app import CONSUMER_GROUP as analytics_group
+    from luutru_ingest.app import CONSUMER_GROUP as ingest_group
+
+    assert {ingest_group, analytics_group} == set(CONSUMER_GROUPS)
+
+
+def test_the_scaling_check_catches_too_many_replicas(objects):
+    objs = json.loads(json.dumps(objects["prod"]))
+    one(objs, "ScaledObject", "luutru-ingest-worker")["spec"]["maxReplicaCount"] = 4
+    one(objs, "ScaledObject", "luutru-analytics-worker")["spec"]["minReplicaCount"] = 0
+    assert len(scaling_problems(objs)) == 2
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_postgres_is_a_cloudnativepg_cluster(objects, overlay):
+    cluster = one(objects[overlay], "Cluster", "luutru-pg")
+    assert cluster["spec"]["instances"] == (3 if overlay == "prod" else 1)
+    assert cluster["spec"]["bootstrap"]["initdb"]["database"] == "luutru"
+    assert cluster["spec"]["bootstrap"]["initdb"]["secret"]["name"] == "luutru-db-app"
+    if overlay == "prod":
+        assert cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
+        assert cluster["spec"]["postgresql"]["synchronous"]["number"] == 1
+        assert one(objects[overlay], "ScheduledBackup", "luutru-pg-nightly")
+
+
+# --- network policies ----------------------------------------------------------------------
+
+
+def selects(selector: dict, labels: dict) -> bool:
+    if not labels.items() >= selector.get("matchLabels", {}).items():
+        return False
+    for expr in selector.get("matchExpressions", []):
+        value, op = labels.get(expr["key"]), expr["operator"]
+        if op == "In" and value not in expr["values"]:
+            return False
+        if op == "NotIn" and value in expr["values"]:
+            return False
+        if op == "Exists" and value is None:
+            return False
+        if op == "DoesNotExist" and value is not None:
+            return False
+    return True
+
+
+def peer_matches(peer: dict, pod: tuple[str, dict], here: str) -> bool:
+    namespace, labels = pod
+    if "namespaceSelector" in peer:
+        ns_ok = selects(peer["namespaceSelector"], {"kubernetes.io/metadata.name": namespace})
+    else:
+        ns_ok = namespace == here
+    return ns_ok and selects(peer.get("podSelector", {}), labels)
+
+
+def direction_allows(policies, kind, subject, other, port, here) -> bool:
+    """Whether the policies selecting `subject` allow traffic with `other` in `kind`."""
+    namespace, labels = subject
+    if namespace != here:
+        return True  # not governed by this namespace's policies
+    applying = [
+        p
+        for p in policies
+        if kind in p["spec"]["policyTypes"] and selects(p["spec"]["podSelector"], labels)
+    ]
+    if not applying:
+        return True
+    key, peers_key = ("ingress", "from") if kind == "Ingress" else ("egress", "to")
+    for policy in applying:
+        for rule in policy["spec"].get(key, []):
+            peers_ok = peers_key not in rule or any(
+                peer_matches(peer, other, here) for peer in rule[peers_key]
+            )
+            ports_ok = "ports" not in rule or any(p["port"] == port for p in rule["ports"])
+            if peers_ok and ports_ok:
+                return True
+    return False
+
+
+def kafka_peers_allow(objs, source, here) -> bool:
+    """Strimzi writes the listener's NetworkPolicy from networkPolicyPeers."""
+    [listener] = one(objs, "Kafka", "luutru")["spec"]["kafka"]["listeners"]
+    return any(peer_matches(p, source, here) for p in listener["networkPolicyPeers"])
+
+
+def pod(component: str, service: str | None = None, namespace: str = "luutru") -> tuple:
+    labels = {"app.kubernetes.io/component": component}
+    if service:
+        labels["app.kubernetes.io/name"] = f"luutru-{service}"
+    return namespace, labels
+
+
+PG = ("luutru", {"cnpg.io/cluster": "luutru-pg", "cnpg.io/instanceRole": "primary"})
+KAFKA = ("luutru", {"strimzi.io/cluster": "luutru", "strimzi.io/broker-role": "true"})
+NGINX = ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
+OTHER_NS = ("someone-else", {"app": "curious"})
+
+
+def can_connect(objs, source, destination, port) -> bool:
+    policies = find(objs, "NetworkPolicy")
+    here = "luutru"
+    egress = direction_allows(policies, "Egress", source, destination, port, here)
+    if destination == KAFKA:
+        return egress and kafka_peers_allow(objs, source, here)
+    return egress and direction_allows(policies, "Ingress", destination, source, port, here)
+
+
+@pytest.mark.parametrize(
+    ("source", "destination", "port", "allowed"),
+    [
+        (pod("api", "ingest"), PG, 5432, True),
+        (pod("worker", "analytics"), PG, 5432, True),
+        (pod("migration", "accounts"), PG, 5432, True),
+        (pod("worker", "ingest"), KAFKA, 9092, True),
+        (pod("api", "accounts"), KAFKA, 9092, True),
+        (pod("api", "ingest"), pod("api", "accounts"), 8000, True),  # JWKS
+        (pod("worker", "analytics"), pod("api", "accounts"), 8000, True),  # JWKS
+        (NGINX, pod("api", "ingest"), 8000, True),
+        (NGINX, pod("api", "analytics"), 8000, True),
+        (NGINX, pod("api", "accounts"), 8000, True),
+        (pod("api", "accounts"), pod("api", "ingest"), 8000, False),
+        (pod("api", "analytics"), pod("api", "ingest"), 8000, False),
+        (pod("api", "ingest"), pod("api", "analytics"), 8000, False),
+        (NGINX, PG, 5432, False),
+        (NGINX, pod("worker", "ingest"), 8000, False),
+        (OTHER_NS, PG, 5432, False),
+        (OTHER_NS, KAFKA, 9092, False),
+        (OTHER_NS, pod("api", "accounts"), 8000, False),
+        (pod("api", "ingest"), OTHER_NS, 443, False),  # no way out to anywhere else
+        (pod("api", "ingest"), PG, 8000, False),
+    ],
+)
+def test_only_what_must_talk_can_talk(objects, source, destination, port, allowed):
+    assert can_connect(objects["prod"], source, destination, port) is allowed
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_ingress_routes_one_host_to_each_api(objects, overlay):
+    ingress = one(objects[overlay], "Ingress", "luutru")
+    backends = {
+        rule["host"].split(".")[0]: rule["http"]["paths"][0]["backend"]["service"]
+        for rule in ingress["spec"]["rules"]
+    }
+    assert backends == {s: {"name": f"luutru-{s}", "port": {"name": "http"}} for s in SETTINGS}
+    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
+    assert set(ingress["spec"]["tls"][0]["hosts"]) == hosts
