@@ -27,6 +27,7 @@ OPERATOR_VARIABLES = (
     "POSTGRES_PASSWORD",
     "LUUTRU_BOOTSTRAP_ADMIN_USERNAME",
     "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD",
+    "LUUTRU_PSEUDONYM_SECRET",
 )
 
 
@@ -174,6 +175,7 @@ def test_secrets_come_from_the_operator_environment(config):
             "LUUTRU_ENVIRONMENT": "prod",
             "POSTGRES_PASSWORD": "s3cret-pg",
             "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": "s3cret-admin",
+            "LUUTRU_PSEUDONYM_SECRET": "s3cret-pseudonym-key-0123",
         },
     )
     assert result.returncode == 0, result.stderr
@@ -182,6 +184,8 @@ def test_secrets_come_from_the_operator_environment(config):
     accounts = services["accounts"]["environment"]
     assert accounts["LUUTRU_BOOTSTRAP_ADMIN_PASSWORD"] == "s3cret-admin"
     assert accounts["LUUTRU_ENVIRONMENT"] == "prod"
+    analytics = services["analytics"]["environment"]
+    assert analytics["LUUTRU_PSEUDONYM_SECRET"] == "s3cret-pseudonym-key-0123"
     assert ":s3cret-pg@postgres:" in services["ingest"]["environment"]["LUUTRU_DATABASE_URL"]
     text = (ROOT / "docker-compose.yml").read_text()
     for variable in OPERATOR_VARIABLES:

@@ -5,6 +5,7 @@ by scripts/bootstrap.sh, ensure_deploy_tools), and the manifests agree with the 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import re
@@ -130,7 +131,7 @@ def test_every_object_of_the_overlay_is_valid(rendered, objects, overlay):
 def test_the_secret_templates_are_valid():
     text = "\n---\n".join(p.read_text() for p in sorted((K8S / "secrets").glob("*.yaml")))
     results = kubeconform(text)
-    assert len(results) == 4
+    assert len(results) == 5
     assert all(r["status"] == "statusValid" for r in results), results
 
 
@@ -188,19 +189,34 @@ def container(obj: dict) -> dict:
     return c
 
 
-def environment(objs: list[dict], c: dict, secret_values: dict[str, str]) -> dict[str, str]:
+def secret_values(objs: list[dict]) -> dict[str, dict[str, str]]:
+    """The secrets as the overlay generates them, else as the templates of deploy/k8s/secrets."""
+    values = {}
+    for path in sorted((K8S / "secrets").glob("*.yaml")):
+        secret = yaml.safe_load(path.read_text())
+        values[secret["metadata"]["name"]] = secret["stringData"]
+    for secret in find(objs, "Secret"):
+        values[secret["metadata"]["name"]] = {
+            k: base64.b64decode(v).decode() for k, v in secret.get("data", {}).items()
+        }
+    return values
+
+
+def environment(objs: list[dict], c: dict) -> dict[str, str]:
     """The environment a container gets: envFrom ConfigMaps/Secrets, then env (with $(VAR))."""
+    secrets = secret_values(objs)
     env: dict[str, str] = {}
     for source in c.get("envFrom", []):
         if "configMapRef" in source:
             env.update(one(objs, "ConfigMap", source["configMapRef"]["name"])["data"])
         else:
-            env.update(secret_values)
+            env.update(secrets[source["secretRef"]["name"]])
     for item in c.get("env", []):
         if "value" in item:
             env[item["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env[m.group(1)], item["value"])
         else:
-            env[item["name"]] = "from-secret"
+            ref = item["valueFrom"]["secretKeyRef"]
+            env[item["name"]] = secrets[ref["name"]][ref["key"]]
     return env
 
 
@@ -250,7 +266,7 @@ def test_the_environment_is_made_of_real_settings(objects, overlay, service, mon
     objs = objects[overlay]
     for name in (f"luutru-{service}", f"luutru-{service}-worker"):
         c = container(one(objs, "Deployment", name))
-        env = environment(objs, c, {"LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": "a-real-secret"})
+        env = environment(objs, c)
         fields = {f"LUUTRU_{f.upper()}" for f in SETTINGS[service].model_fields}
         unknown = {k for k in env if k.startswith("LUUTRU_")} - fields
         assert not unknown, f"{overlay}/{name}: not settings of {service}: {unknown}"
@@ -267,15 +283,15 @@ def test_the_environment_is_made_of_real_settings(objects, overlay, service, mon
         assert settings.kafka_bootstrap == "luutru-kafka-bootstrap:9092"
         assert settings.jwks_url == "http://luutru-accounts:8000/.well-known/jwks.json"
         assert settings.kafka_replication_factor == (3 if overlay == "prod" else 1)
-    if service == "accounts":
-        refs = [s for s in c["envFrom"] if "secretRef" in s]
-        assert refs == [{"secretRef": {"name": "luutru-accounts"}}]
+    refs = [s["secretRef"]["name"] for s in c["envFrom"] if "secretRef" in s]
+    assert refs == ([] if service == "ingest" else [f"luutru-{service}"])
 
 
 def test_dev_generates_its_secrets_and_prod_never_carries_any(objects):
     assert {s["metadata"]["name"] for s in find(objects["dev"], "Secret")} == {
         "luutru-db-app",
         "luutru-accounts",
+        "luutru-analytics",
     }
     assert find(objects["prod"], "Secret") == []
 
