@@ -17,6 +17,17 @@ BASE = {
 }
 
 
+FOREIGNER = {
+    "nationality": "USA",
+    "id_number": None,
+    "passport_number": "567123456",
+    "visa_type": "DL",
+    "visa_number": "V1234567",
+    "entry_date": date(2026, 11, 20),
+    "entry_port": "Tân Sơn Nhất",
+}
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -33,6 +44,50 @@ BASE = {
             {"expected_check_out": date(2026, 11, 26)},
             {("/expected_check_out", "check-out-before-check-in")},
         ),
+        ({"full_name": None}, {("/full_name", "required")}),
+        ({"gender": None}, {("/gender", "required")}),
+        ({"date_of_birth": None}, {("/date_of_birth", "required")}),
+        ({"date_of_birth": date(1890, 1, 1)}, {("/date_of_birth", "birth-too-early")}),
+        ({"nationality": "ZZZ"}, {("/nationality", "country-code")}),
+        ({"legacy_id_number": "12345"}, {("/legacy_id_number", "legacy-id-format")}),
+        ({"legacy_id_number": "123456789"}, set()),
+        ({"qr": "not a qr"}, {("/qr", "qr-format")}),
+        (
+            {"relationship": "mẹ"},
+            {("/accompanying_adult_document", "accompanying-adult-required")},
+        ),
+        # A minor with an adult needs the relationship.
+        (
+            {
+                "date_of_birth": date(2015, 1, 1),
+                "id_number": "075215001234",
+                "accompanying_adult_document": "075090001234",
+            },
+            {("/relationship", "relationship-required")},
+        ),
+        # Foreigners: passport, visa type and number, entry date and port.
+        (
+            {"nationality": "KOR", "id_number": None, "passport_number": "M12345678"},
+            {
+                ("/visa_type", "visa-type-required"),
+                ("/entry_date", "entry-date-required"),
+                ("/entry_port", "entry-port-required"),
+            },
+        ),
+        ({**FOREIGNER}, set()),
+        ({**FOREIGNER, "visa_type": "exempt", "visa_number": None}, set()),
+        ({**FOREIGNER, "visa_number": None}, {("/visa_number", "visa-number-required")}),
+        (
+            {**FOREIGNER, "passport_number": None, "id_number": "075090001234"},
+            {("/passport_number", "passport-required")},
+        ),
+        (
+            {**FOREIGNER, "entry_date": date(2026, 11, 28)},
+            {("/entry_date", "entry-after-check-in")},
+        ),
+        # MRZ codes: Germany's D<< and the stateless XXA are accepted.
+        ({**FOREIGNER, "nationality": "D<<"}, set()),
+        ({**FOREIGNER, "nationality": "XXA"}, set()),
     ],
 )
 def test_rule(change, expected):
@@ -58,3 +113,43 @@ def test_passport_is_normalised():
         CheckIn(**{**BASE, "id_number": None, "passport_number": " c 0123 4567 "}), today=TODAY
     )
     assert (verdict.document_type, verdict.document_number) == ("passport", "C01234567")
+
+
+@pytest.mark.parametrize(
+    ("change", "warnings"),
+    [
+        ({}, set()),
+        ({"id_number": "999090001234"}, {"id-province-unknown"}),
+        ({"gender": "female"}, {"id-gender-mismatch"}),
+        ({"date_of_birth": date(1991, 5, 1)}, {"id-birth-year-mismatch"}),
+        ({"id_number": "075290001234"}, {"id-century-mismatch"}),
+        ({"gender": "other"}, set()),
+        ({"expected_check_out": date(2026, 12, 27)}, {"long-stay-temporary-residence"}),
+        ({"expected_check_out": date(2026, 12, 26)}, set()),
+    ],
+)
+def test_warning(change, warnings):
+    """Warnings never refuse the record; each has its own stable code."""
+    verdict = check_in_rules(CheckIn(**{**BASE, **change}), today=TODAY)
+    assert verdict.errors == []
+    assert {w.code for w in verdict.warnings} == warnings
+    assert all(w.message.vi and w.message.en for w in verdict.warnings)
+
+
+def test_unaccompanied_minor_is_flagged_but_not_reported():
+    minor = {**BASE, "date_of_birth": date(2012, 3, 4), "id_number": "075212001234"}
+    verdict = check_in_rules(CheckIn(**minor), today=TODAY)
+    assert verdict.unaccompanied_minor is True
+    assert verdict.errors == [] and verdict.warnings == []
+    accompanied = {**minor, "accompanying_adult_document": "075090001234", "relationship": "con"}
+    assert check_in_rules(CheckIn(**accompanied), today=TODAY).unaccompanied_minor is False
+
+
+def test_qr_fills_the_identity_fields():
+    qr = "075090001234|123456789|Nguyễn Văn An|01051990|Nam|Biên Hòa, Đồng Nai|01012021"
+    data = CheckIn(qr=qr, check_in_at=datetime(2026, 11, 27, 14, 0))
+    verdict = check_in_rules(data, today=TODAY)
+    assert verdict.errors == []
+    assert verdict.source == "qr"
+    assert (verdict.document_number, verdict.guest.full_name) == ("075090001234", "Nguyễn Văn An")
+    assert verdict.guest.gender == "male" and verdict.guest.legacy_id_number == "123456789"

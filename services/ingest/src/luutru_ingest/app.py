@@ -15,6 +15,7 @@ from luutru_ingest.models import SCHEMA, processed_events
 from luutru_ingest.qr.endpoints import router as qr_router
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays.endpoints import router as stays_router
+from luutru_ingest.trips.endpoints import router as trips_router
 from luutru_ingest.uploads.endpoints import router as uploads_router
 from luutru_ingest.uploads.worker import UploadWorker
 
@@ -65,7 +66,7 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         settings=settings,
         title="luutru ingest",
         description=DESCRIPTION,
-        routers=[stays_router, qr_router, uploads_router],
+        routers=[stays_router, qr_router, uploads_router, trips_router],
         workers=workers,
     )
     app.state.deadline_rule = DeadlineRule(

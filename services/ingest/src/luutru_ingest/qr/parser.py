@@ -42,7 +42,12 @@ def parse_qr(text: str, *, pointer: str = "/qr") -> tuple[QrGuest | None, list[F
     """Parse the QR text; on failure return the errors (code `qr-format`, every problem)."""
     fields = [f.strip() for f in unicodedata.normalize("NFC", text.strip()).split("|")]
     if len(fields) == 6:
-        fields.insert(1, "")
+        # Either the old CMND or the issue date is missing: an empty or 9-digit second field
+        # is the CMND, anything else is the name.
+        if fields[1] == "" or (fields[1].isdigit() and len(fields[1]) == 9):
+            fields.append("")
+        else:
+            fields.insert(1, "")
     if len(fields) != 7:
         return None, [
             field_error(

@@ -407,7 +407,16 @@ async def correct(
         )
     )
     values = stay_values(verdict, facility_id=facility.id, rule=rule, now=now)
-    keep = {"id", "facility_id", "received_at", "due_at", "late_minutes", "status", "upload_id"}
+    keep = {
+        "id",
+        "facility_id",
+        "received_at",
+        "due_at",
+        "late_minutes",
+        "status",
+        "upload_id",
+        "version",
+    }
     for key, value in values.items():
         if key not in keep:
             setattr(stay, key, value)

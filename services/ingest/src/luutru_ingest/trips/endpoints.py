@@ -1,0 +1,240 @@
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from luutru_common.app import UnitOfWorkDep
+from luutru_common.auth import Principal, Role, require_roles
+from luutru_common.problems import Problem, problem_responses, validation_errors
+from luutru_ingest.models import Upload
+from luutru_ingest.stays import service as stays
+from luutru_ingest.stays.endpoints import IdempotencyKey, _writes, idempotent
+from luutru_ingest.trips import service
+from luutru_ingest.trips.schemas import (
+    PassengerChange,
+    PassengerResult,
+    PassengerView,
+    TripCancel,
+    TripIn,
+    TripReceipt,
+    TripView,
+)
+from luutru_ingest.uploads import service as uploads
+from luutru_ingest.uploads.endpoints import read_limited, status_of
+from luutru_ingest.uploads.schemas import UploadStatus
+
+router = APIRouter(prefix="/v1", tags=["trips"])
+
+CoachUser = Annotated[Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))]
+SCOPE = "trips:write"
+
+
+@router.post(
+    "/trips",
+    status_code=201,
+    response_model=TripReceipt,
+    summary="Khai báo hành khách một chuyến xe / Submit a trip manifest",
+    description=(
+        "Một yêu cầu cho cả chuyến: nhận tất cả hoặc không nhận gì, lỗi chỉ rõ từng hành khách "
+        "(/passengers/3/id_number). Gửi lại cùng chuyến (biển số, giờ xuất bến) trả biên nhận "
+        "cũ. / One atomic request per trip: all passengers or none, with per-passenger errors. "
+        "Resubmitting the same trip (plate, departure) returns the original receipt."
+    ),
+    responses={200: {"model": TripReceipt}, **problem_responses(400, 401, 403, 404, 422)},
+)
+async def submit(
+    body: TripIn,
+    principal: CoachUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+):
+    _writes(principal, SCOPE)
+    now = datetime.now(UTC)
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+
+        async def work():
+            receipt, created = await service.submit(
+                uow.session,
+                operator=operator,
+                data=body,
+                rule=request.app.state.deadline_rule,
+                now=now,
+            )
+            return (201 if created else 200), receipt
+
+        return await idempotent(uow, request, operator.id, idempotency_key, work)
+
+
+@router.get(
+    "/trips/{trip_id}",
+    response_model=TripView,
+    summary="Xem chuyến / One trip",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_trip(trip_id: uuid.UUID, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+        trip = await service.own_trip(uow.session, operator.id, trip_id)
+        passengers = await service.passengers_of(uow.session, trip.id)
+    return trip_view(trip, passengers)
+
+
+@router.post(
+    "/trips/{trip_id}/passengers",
+    response_model=list[PassengerResult],
+    summary="Thêm, bớt hành khách, đánh dấu không đi / Add, remove, mark no-shows",
+    description=("Nguyên tử như khi khai báo chuyến. / Atomic, like the manifest itself."),
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def change_passengers(
+    trip_id: uuid.UUID,
+    body: PassengerChange,
+    principal: CoachUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+) -> list[PassengerResult]:
+    _writes(principal, SCOPE)
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+        results = await service.change_passengers(
+            uow.session,
+            operator=operator,
+            trip_id=trip_id,
+            add=body.add,
+            remove=body.remove,
+            no_shows=body.no_shows,
+            rule=request.app.state.deadline_rule,
+            now=datetime.now(UTC),
+        )
+        await uow.commit()
+    return results
+
+
+@router.post(
+    "/trips/{trip_id}/cancel",
+    response_model=TripView,
+    summary="Hủy chuyến / Cancel the trip",
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def cancel(
+    trip_id: uuid.UUID, body: TripCancel, principal: CoachUser, uow: UnitOfWorkDep
+) -> TripView:
+    _writes(principal, SCOPE)
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+        trip = await service.cancel(
+            uow.session, operator=operator, trip_id=trip_id, reason=body.reason
+        )
+        passengers = await service.passengers_of(uow.session, trip.id)
+        await uow.commit()
+    return trip_view(trip, passengers)
+
+
+@router.post(
+    "/uploads/trips",
+    status_code=202,
+    response_model=UploadStatus,
+    summary="Tải lên danh sách hành khách một chuyến / Upload a trip's passenger list",
+    description=(
+        "Tệp CSV/XLSX danh sách hành khách cùng các trường của chuyến; xử lý nền, nguyên tử "
+        "cho cả chuyến. / A CSV/XLSX passenger list plus the trip's fields; processed in the "
+        "background, atomically for the trip."
+    ),
+    responses=problem_responses(401, 403, 404, 413, 422),
+)
+async def upload_trip(
+    request: Request,
+    principal: CoachUser,
+    uow: UnitOfWorkDep,
+    file: Annotated[UploadFile, File()],
+    plate: Annotated[str, Form(max_length=20)],
+    origin_province: Annotated[int, Form()],
+    destination_province: Annotated[int, Form()],
+    departure_at: Annotated[datetime, Form()],
+    seats: Annotated[int, Form(ge=1, le=100)],
+):
+    _writes(principal, SCOPE)
+    fields = {
+        "plate": plate,
+        "origin_province": origin_province,
+        "destination_province": destination_province,
+        "departure_at": departure_at.isoformat(),
+        "seats": seats,
+    }
+    try:
+        TripIn.model_validate({**fields, "passengers": [{}]})
+    except ValidationError as exc:
+        raise Problem(
+            422, "validation-failed", "Trip fields are invalid",
+            errors=validation_errors(list(exc.errors()), strip_prefix=False),
+        ) from None  # fmt: skip
+    settings = request.app.state.settings
+    raw = await read_limited(file, settings.upload_max_bytes)
+    filename = (file.filename or "trip")[:200]
+    fmt, _ = uploads.check_file(raw, filename, settings)
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+        record = Upload(
+            id=uuid.uuid4(),
+            facility_id=operator.id,
+            kind="trip",
+            filename=filename,
+            file_format=fmt,
+            raw=raw,
+            size=len(raw),
+            uploaded_by=principal.subject,
+            trip_fields=fields,
+            status="pending",
+            next_row=2,
+            accepted=0,
+            duplicates=0,
+            rejected=0,
+            attempts=0,
+            created_at=datetime.now(UTC),
+        )
+        uow.session.add(record)
+        await uow.commit()
+    body = status_of(record, []).model_dump(mode="json")
+    return JSONResponse(body, 202, headers={"Location": f"/v1/uploads/{record.id}"})
+
+
+def trip_view(trip, passengers) -> TripView:
+    return TripView(
+        trip_id=trip.id,
+        status=trip.status,  # type: ignore[arg-type]
+        plate=trip.plate,
+        origin_province=trip.origin_province,
+        destination_province=trip.destination_province,
+        departure_at=trip.departure_at,
+        seats=trip.seats,
+        received_at=trip.received_at,
+        passengers=[
+            PassengerView(
+                passenger_id=p.id,
+                full_name=p.guest["full_name"],
+                document_number=p.document_number,
+                seat=p.seat,
+                boarding_point=p.boarding_point,
+                alighting_point=p.alighting_point,
+                status=p.status,  # type: ignore[arg-type]
+            )
+            for p in passengers
+        ],
+    )

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from luutru_common.problems import FieldError
+from luutru_ingest.stays.schemas import Gender
+
+
+class CrewIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    full_name: str = Field(min_length=1, max_length=200)
+    role: str = Field(default="driver", max_length=50, description="Lái xe, phụ xe… / Role")
+    id_number: str | None = Field(default=None, max_length=40)
+
+
+class PassengerIn(BaseModel):
+    """A passenger's identity (the same fields and rules as a guest) and seat."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    qr: str | None = Field(default=None, max_length=1000)
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    date_of_birth: date | None = None
+    gender: Gender | None = None
+    id_number: str | None = Field(default=None, max_length=40)
+    passport_number: str | None = Field(default=None, max_length=40)
+    nationality: str = Field(default="VNM", max_length=3)
+    country_of_residence: str | None = Field(default=None, max_length=3)
+    visa_type: str | None = Field(default=None, max_length=40)
+    visa_number: str | None = Field(default=None, max_length=40)
+    entry_date: date | None = None
+    entry_port: str | None = Field(default=None, max_length=100)
+    accompanying_adult_document: str | None = Field(default=None, max_length=40)
+    relationship: str | None = Field(default=None, max_length=50)
+    seat: str | None = Field(default=None, max_length=10, description="Số ghế / Seat")
+    boarding_point: str | None = Field(default=None, max_length=200, description="Điểm đón")
+    alighting_point: str | None = Field(default=None, max_length=200, description="Điểm trả")
+
+
+class TripIn(BaseModel):
+    """One trip's manifest (the operator is the coach facility of the token)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    plate: str = Field(min_length=4, max_length=20, description="Biển số xe / Plate")
+    origin_province: int = Field(description="Mã tỉnh đi (34 tỉnh) / Origin province code")
+    destination_province: int = Field(description="Mã tỉnh đến / Destination province code")
+    departure_at: datetime = Field(description="Giờ xuất bến / Departure time")
+    seats: int = Field(ge=1, le=100, description="Số ghế / Seats")
+    crew: list[CrewIn] = Field(default_factory=list, max_length=10)
+    passengers: list[PassengerIn] = Field(min_length=1, max_length=100)
+
+
+class PassengerResult(BaseModel):
+    index: int
+    passenger_id: uuid.UUID | None = None
+    warnings: list[FieldError] = Field(default_factory=list)
+
+
+class TripReceipt(BaseModel):
+    trip_id: uuid.UUID
+    status: Literal["submitted", "cancelled"]
+    received_at: datetime
+    passengers: list[PassengerResult]
+
+
+class PassengerChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    add: list[PassengerIn] = Field(default_factory=list, max_length=100)
+    remove: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    no_shows: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+
+
+class TripCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    reason: str | None = Field(default=None, max_length=300)
+
+
+class PassengerView(BaseModel):
+    passenger_id: uuid.UUID
+    full_name: str
+    document_number: str
+    seat: str | None
+    boarding_point: str | None
+    alighting_point: str | None
+    status: Literal["on_board", "removed", "no_show"]
+
+
+class TripView(BaseModel):
+    trip_id: uuid.UUID
+    status: Literal["submitted", "cancelled"]
+    plate: str
+    origin_province: int
+    destination_province: int
+    departure_at: datetime
+    seats: int
+    received_at: datetime
+    passengers: list[PassengerView]

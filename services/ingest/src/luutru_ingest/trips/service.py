@@ -1,0 +1,353 @@
+"""Coach manifests (U-ETDS style): one atomic submission per trip — every passenger valid or
+none stored — with the guests' identity rules; later additions, removals, no-shows, cancel."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from luutru_common.admin_units import province_name
+from luutru_common.events import (
+    CrewMember,
+    Passenger,
+    TripCancelled,
+    TripManifestSubmitted,
+    TripPassengersChanged,
+)
+from luutru_common.problems import FieldError, Problem, field_error
+from luutru_ingest.deadline import DeadlineRule
+from luutru_ingest.models import FacilityView, Trip, TripPassenger
+from luutru_ingest.stays.schemas import CheckIn
+from luutru_ingest.stays.service import aware, emit, guest_identity, stay_values
+from luutru_ingest.stays.validation import check_in_rules
+from luutru_ingest.trips.schemas import (
+    PassengerIn,
+    PassengerResult,
+    TripIn,
+    TripReceipt,
+)
+
+# Vietnamese plates: 2-digit area code, series letters (and digit), number — e.g. 51B-123.45.
+PLATE_RE = re.compile(r"^\d{2}[A-Z]{1,2}\d?-?\d{3,5}$")
+PASSENGER_FIELDS = ("seat", "boarding_point", "alighting_point")
+
+
+def normalize_plate(plate: str) -> str:
+    return re.sub(r"[\s.]", "", plate.upper())
+
+
+def _passengers(
+    passengers: list[PassengerIn],
+    *,
+    departure: datetime,
+    rule: DeadlineRule,
+    now: datetime,
+    operator_id: uuid.UUID,
+    pointer: str,
+    taken_seats: set[str],
+    taken_documents: set[str],
+) -> tuple[list[dict], list[FieldError], list[PassengerResult]]:
+    """Validate passengers like guests; the departure stands for the check-in time."""
+    errors: list[FieldError] = []
+    rows: list[dict] = []
+    results: list[PassengerResult] = []
+    today = rule.local_date(now)
+    for i, p in enumerate(passengers):
+        ptr = f"{pointer}/{i}"
+        identity = p.model_dump(exclude=set(PASSENGER_FIELDS), exclude_unset=True)
+        verdict = check_in_rules(
+            CheckIn(**identity, check_in_at=departure), today=today, pointer=ptr
+        )
+        errors.extend(verdict.errors)
+        if p.seat:
+            if p.seat in taken_seats:
+                errors.append(
+                    field_error(
+                        f"{ptr}/seat",
+                        "seat-taken",
+                        "Ghế đã có hành khách khác",
+                        "Another passenger has this seat",
+                    )
+                )
+            taken_seats.add(p.seat)
+        if verdict.errors:
+            continue
+        if verdict.document_number in taken_documents:
+            errors.append(
+                field_error(
+                    f"{ptr}/id_number",
+                    "passenger-duplicate",
+                    "Hành khách bị khai hai lần trên chuyến",
+                    "This passenger is listed twice on the trip",
+                )
+            )
+            continue
+        taken_documents.add(verdict.document_number)
+        values = stay_values(verdict, facility_id=operator_id, rule=rule, now=now)
+        guest = guest_identity(values).model_dump(mode="json")
+        pid = uuid.uuid4()
+        rows.append(
+            {
+                "id": pid,
+                "guest": guest,
+                "document_number": verdict.document_number,
+                **{f: getattr(p, f) for f in PASSENGER_FIELDS},
+                "status": "on_board",
+            }
+        )
+        results.append(PassengerResult(index=i, passenger_id=pid, warnings=verdict.warnings))
+    return rows, errors, results
+
+
+def _refuse(errors: list[FieldError]) -> Problem:
+    return Problem(
+        422,
+        "validation-failed",
+        "Manifest is invalid",
+        "Danh sách hành khách không hợp lệ, chuyến chưa được nhận / The manifest is invalid; "
+        "nothing was stored",
+        errors=errors,
+    )
+
+
+def _passenger_event(row: dict) -> Passenger:
+    return Passenger(
+        passenger_id=row["id"],
+        guest=row["guest"],
+        seat=row["seat"],
+        boarding_point=row["boarding_point"],
+        alighting_point=row["alighting_point"],
+    )
+
+
+async def submit(
+    session: AsyncSession,
+    *,
+    operator: FacilityView,
+    data: TripIn,
+    rule: DeadlineRule,
+    now: datetime,
+) -> tuple[TripReceipt, bool]:
+    """Store the whole manifest or nothing. A resubmission of the same trip (operator, plate,
+    departure) returns the original receipt and creates nothing."""
+    errors: list[FieldError] = []
+    plate = normalize_plate(data.plate)
+    if not PLATE_RE.match(plate):
+        errors.append(
+            field_error(
+                "/plate", "plate-format", "Biển số không hợp lệ (ví dụ 51B-123.45)",
+                "Invalid plate (e.g. 51B-123.45)",
+            )
+        )  # fmt: skip
+    for name in ("origin_province", "destination_province"):
+        if province_name(getattr(data, name)) is None:
+            errors.append(
+                field_error(
+                    f"/{name}", "province-code", "Mã tỉnh không tồn tại (34 tỉnh từ 1/7/2025)",
+                    "Unknown province code (the 34 provinces since 1/7/2025)",
+                )
+            )  # fmt: skip
+    if len(data.passengers) > data.seats:
+        errors.append(
+            field_error(
+                "/passengers", "over-seats", "Số hành khách vượt quá số ghế",
+                "More passengers than seats",
+            )
+        )  # fmt: skip
+    departure = aware(data.departure_at, rule).astimezone(UTC)
+    rows, passenger_errors, results = _passengers(
+        data.passengers,
+        departure=departure,
+        rule=rule,
+        now=now,
+        operator_id=operator.id,
+        pointer="/passengers",
+        taken_seats=set(),
+        taken_documents=set(),
+    )
+    errors.extend(passenger_errors)
+    if errors:
+        raise _refuse(errors)
+
+    trip_id = uuid.uuid4()
+    crew = [c.model_dump(mode="json") for c in data.crew]
+    created = await session.scalar(
+        insert(Trip)
+        .values(
+            id=trip_id,
+            operator_id=operator.id,
+            plate=plate,
+            origin_province=data.origin_province,
+            destination_province=data.destination_province,
+            departure_at=departure,
+            seats=data.seats,
+            crew=crew,
+            status="submitted",
+            received_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["operator_id", "plate", "departure_at"])
+        .returning(Trip.id)
+    )
+    if created is None:
+        trip = await session.scalar(
+            select(Trip).where(
+                Trip.operator_id == operator.id,
+                Trip.plate == plate,
+                Trip.departure_at == departure,
+            )
+        )
+        assert trip is not None
+        return await receipt_of(session, trip), False
+    await _insert_passengers(session, trip_id, rows, start=0)
+    await emit(
+        session,
+        [
+            TripManifestSubmitted(
+                trip_id=trip_id,
+                operator_id=operator.id,
+                province_code=operator.province_code,
+                commune_code=operator.commune_code,
+                plate=plate,
+                origin_province=data.origin_province,
+                destination_province=data.destination_province,
+                departure_at=departure,
+                seats=data.seats,
+                crew=[CrewMember(**c) for c in crew],
+                passengers=[_passenger_event(r) for r in rows],
+                received_at=now,
+            )
+        ],
+    )
+    return TripReceipt(
+        trip_id=trip_id, status="submitted", received_at=now, passengers=results
+    ), True
+
+
+async def _insert_passengers(
+    session: AsyncSession, trip_id: uuid.UUID, rows: list[dict], *, start: int
+) -> None:
+    if rows:
+        await session.execute(
+            insert(TripPassenger),
+            [{"trip_id": trip_id, "seq": start + n, **r} for n, r in enumerate(rows)],
+        )
+
+
+async def _trip_passengers(session: AsyncSession, trip_id: uuid.UUID) -> list[TripPassenger]:
+    return list(
+        (
+            await session.scalars(
+                select(TripPassenger)
+                .where(TripPassenger.trip_id == trip_id)
+                .order_by(TripPassenger.seq)
+            )
+        ).all()
+    )
+
+
+async def receipt_of(session: AsyncSession, trip: Trip) -> TripReceipt:
+    passengers = await _trip_passengers(session, trip.id)
+    return TripReceipt(
+        trip_id=trip.id,
+        status=trip.status,  # type: ignore[arg-type]
+        received_at=trip.received_at,
+        passengers=[PassengerResult(index=n, passenger_id=p.id) for n, p in enumerate(passengers)],
+    )
+
+
+async def own_trip(
+    session: AsyncSession, operator_id: uuid.UUID, trip_id: uuid.UUID, *, lock: bool = False
+) -> Trip:
+    query = select(Trip).where(Trip.id == trip_id, Trip.operator_id == operator_id)
+    trip = await session.scalar(query.with_for_update() if lock else query)
+    if trip is None:
+        raise Problem(404, "trip-not-found", "Trip not found", "Không tìm thấy chuyến")
+    return trip
+
+
+async def change_passengers(
+    session: AsyncSession,
+    *,
+    operator: FacilityView,
+    trip_id: uuid.UUID,
+    add: list[PassengerIn],
+    remove: list[uuid.UUID],
+    no_shows: list[uuid.UUID],
+    rule: DeadlineRule,
+    now: datetime,
+) -> list[PassengerResult]:
+    trip = await own_trip(session, operator.id, trip_id, lock=True)
+    if trip.status == "cancelled":
+        raise Problem(409, "trip-cancelled", "Trip cancelled", "Chuyến đã hủy")
+    current = await _trip_passengers(session, trip.id)
+    by_id = {p.id: p for p in current}
+    errors: list[FieldError] = []
+    for name, ids in (("remove", remove), ("no_shows", no_shows)):
+        for i, pid in enumerate(ids):
+            if pid not in by_id or by_id[pid].status != "on_board":
+                errors.append(
+                    field_error(
+                        f"/{name}/{i}", "passenger-not-on-board", "Không có hành khách này",
+                        "No such passenger on board",
+                    )
+                )  # fmt: skip
+    on_board = [p for p in current if p.status == "on_board" and p.id not in set(remove)]
+    rows, passenger_errors, results = _passengers(
+        add,
+        departure=trip.departure_at,
+        rule=rule,
+        now=now,
+        operator_id=operator.id,
+        pointer="/add",
+        taken_seats={p.seat for p in on_board if p.seat},
+        taken_documents={p.document_number for p in on_board},
+    )
+    errors.extend(passenger_errors)
+    if len(on_board) + len(rows) > trip.seats:
+        errors.append(
+            field_error(
+                "/add", "over-seats", "Số hành khách vượt quá số ghế", "More passengers than seats"
+            )
+        )
+    if errors:
+        raise _refuse(errors)
+    for pid in remove:
+        by_id[pid].status = "removed"
+    for pid in no_shows:
+        by_id[pid].status = "no_show"
+    await _insert_passengers(session, trip.id, rows, start=len(current))
+    await session.flush()
+    await emit(
+        session,
+        [
+            TripPassengersChanged(
+                trip_id=trip.id,
+                operator_id=operator.id,
+                added=[_passenger_event(r) for r in rows],
+                removed=remove,
+                no_shows=no_shows,
+            )
+        ],
+    )
+    return results
+
+
+async def cancel(
+    session: AsyncSession, *, operator: FacilityView, trip_id: uuid.UUID, reason: str | None
+) -> Trip:
+    trip = await own_trip(session, operator.id, trip_id, lock=True)
+    if trip.status == "cancelled":
+        return trip
+    trip.status, trip.cancel_reason = "cancelled", reason
+    await session.flush()
+    await emit(session, [TripCancelled(trip_id=trip.id, operator_id=operator.id, reason=reason)])
+    return trip
+
+
+async def passengers_of(session: AsyncSession, trip_id: uuid.UUID) -> list[TripPassenger]:
+    return await _trip_passengers(session, trip_id)

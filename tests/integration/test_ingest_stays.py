@@ -1,0 +1,350 @@
+"""Batches, idempotency (retries and races), the life of a stay, reconcile and dry runs —
+through the ingest API on the real PostgreSQL (workers off)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import uuid
+
+import pytest
+from sqlalchemy import text
+
+from luutru_ingest.app import create_app
+from luutru_ingest.settings import IngestSettings
+from tests.integration.conftest import add_facility_view
+from tests.support import bearer, running_app
+
+
+def id_number(year: int = 1990, female: bool = False) -> str:
+    century = (year // 100 - 19) * 2 + (1 if female else 0)
+    return f"075{century}{year % 100:02d}{random.randrange(10**6):06d}"
+
+
+def guest(**change) -> dict:
+    return {
+        "full_name": "Nguyễn Văn An",
+        "date_of_birth": "1990-05-01",
+        "gender": "male",
+        "id_number": id_number(),
+        "check_in_at": "2026-11-27T14:00:00+07:00",
+        "room": "101",
+        **change,
+    }
+
+
+@pytest.fixture
+async def client(service_env, signer):
+    app = create_app(IngestSettings(**service_env, embedded_workers=False, batch_chunk_size=7))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    async with running_app(app) as client:
+        yield client
+
+
+@pytest.fixture
+async def facility(db):
+    return await add_facility_view(db, beds=500)
+
+
+def staff(signer, facility_id, **claims) -> dict:
+    return bearer(signer.token(role="facility_staff", facility_id=facility_id, **claims))
+
+
+async def count(db, sql: str, **params) -> int:
+    async with db.connect() as conn:
+        return await conn.scalar(text(sql), params)
+
+
+async def test_batch_accepts_the_valid_and_points_at_the_rest(client, signer, db, facility):
+    guests = [guest() for _ in range(20)]
+    guests[3]["id_number"] = "12345"
+    guests[11] = {"full_name": "X", "date_of_birth": "not a date"}
+    guests[15]["nationality"] = "ZZZ"
+    response = await client.post(
+        "/v1/stays/batch", json={"guests": guests}, headers=staff(signer, facility)
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (17, 0, 3)
+    by_index = {r["index"]: r for r in body["results"]}
+    assert [e["pointer"] for e in by_index[3]["errors"]] == ["/guests/3/id_number"]
+    assert "/guests/11/date_of_birth" in {e["pointer"] for e in by_index[11]["errors"]}
+    assert "/guests/11/check_in_at" in {e["pointer"] for e in by_index[11]["errors"]}
+    assert [e["code"] for e in by_index[15]["errors"]] == ["country-code"]
+    assert by_index[0]["receipt"]["due_at"] == "2026-11-27T16:00:00Z"
+    # 17 stays, 17 events, across chunks of 7 — all durable when the answer came.
+    stays = await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility)
+    events = await count(
+        db,
+        "SELECT count(*) FROM ingest.outbox WHERE key = :f AND event_type = 'GuestCheckedIn'",
+        f=str(facility),
+    )
+    assert (stays, events) == (17, 17)
+    # Sent again: every accepted guest is a duplicate with its original receipt.
+    again = (
+        await client.post(
+            "/v1/stays/batch", json={"guests": guests}, headers=staff(signer, facility)
+        )
+    ).json()
+    assert (again["accepted"], again["duplicates"], again["rejected"]) == (0, 17, 3)
+    assert again["results"][0]["receipt"]["stay_id"] == by_index[0]["receipt"]["stay_id"]
+
+
+async def test_idempotency_key_replays_and_refuses_another_body(client, signer, db, facility):
+    headers = {**staff(signer, facility), "Idempotency-Key": "k-" + uuid.uuid4().hex}
+    body = guest()
+    first = await client.post("/v1/stays", json=body, headers=headers)
+    again = await client.post("/v1/stays", json=body, headers=headers)
+    assert (first.status_code, again.status_code) == (201, 201)
+    assert again.json() == first.json()
+    other = await client.post("/v1/stays", json=guest(), headers=headers)
+    assert other.status_code == 422
+    assert other.json()["code"] == "idempotency-key-reused"
+    assert (
+        await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility) == 1
+    )
+
+
+@pytest.mark.parametrize("with_key", [False, True])
+async def test_racing_duplicates_register_once(client, signer, db, facility, with_key):
+    headers = staff(signer, facility)
+    if with_key:
+        headers["Idempotency-Key"] = uuid.uuid4().hex
+    body = guest()
+    responses = await asyncio.gather(
+        *[client.post("/v1/stays", json=body, headers=headers) for _ in range(8)]
+    )
+    assert all(r.status_code in (200, 201) for r in responses), [r.text for r in responses]
+    assert len({r.json()["stay_id"] for r in responses}) == 1
+    stays = await count(
+        db,
+        "SELECT count(*) FROM ingest.stays WHERE facility_id = :f AND document_number = :d",
+        f=facility,
+        d=body["id_number"],
+    )
+    events = await count(
+        db,
+        "SELECT count(*) FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s",
+        s=responses[0].json()["stay_id"],
+    )
+    assert (stays, events) == (1, 1)
+
+
+async def test_racing_batches_register_each_guest_once(client, signer, db, facility):
+    guests = [guest() for _ in range(30)]
+    answers = await asyncio.gather(
+        *[
+            client.post("/v1/stays/batch", json={"guests": guests}, headers=staff(signer, facility))
+            for _ in range(3)
+        ]
+    )
+    assert sum(a.json()["accepted"] for a in answers) == 30
+    assert sum(a.json()["duplicates"] for a in answers) == 60
+    assert (
+        await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility)
+        == 30
+    )
+
+
+async def test_life_of_a_stay(client, signer, db, facility):
+    headers = staff(signer, facility)
+    stay_id = (await client.post("/v1/stays", json=guest(), headers=headers)).json()["stay_id"]
+
+    extended = await client.post(
+        f"/v1/stays/{stay_id}/extend", json={"expected_check_out": "2026-11-30"}, headers=headers
+    )
+    assert extended.status_code == 200, extended.text
+    assert (extended.json()["version"], extended.json()["expected_check_out"]) == (2, "2026-11-30")
+
+    corrected_body = guest(full_name="Nguyễn Văn Ân", id_number=extended.json()["document_number"])
+    corrected = await client.put(
+        f"/v1/stays/{stay_id}",
+        json={"stay": corrected_body, "reason": "sai dấu tên"},
+        headers=headers,
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert (corrected.json()["full_name"], corrected.json()["version"]) == ("Nguyễn Văn Ân", 3)
+    no_reason = await client.put(
+        f"/v1/stays/{stay_id}", json={"stay": corrected_body}, headers=headers
+    )
+    assert no_reason.status_code == 422
+
+    early = await client.post(
+        f"/v1/stays/{stay_id}/check-out",
+        json={"check_out_at": "2026-11-26T10:00:00+07:00"},
+        headers=headers,
+    )
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["code"] == "check-out-before-check-in"
+    out = await client.post(
+        f"/v1/stays/{stay_id}/check-out",
+        json={"check_out_at": "2026-11-29T10:00:00+07:00"},
+        headers=headers,
+    )
+    assert out.json()["status"] == "checked_out"
+
+    voided = await client.post(
+        f"/v1/stays/{stay_id}/void", json={"reason": "nhập nhầm"}, headers=headers
+    )
+    assert voided.json()["status"] == "voided"
+    refused = await client.post(
+        f"/v1/stays/{stay_id}/extend", json={"expected_check_out": "2026-12-01"}, headers=headers
+    )
+    assert refused.status_code == 409
+
+    async with db.connect() as conn:
+        versions = (
+            await conn.execute(
+                text(
+                    "SELECT version, reason, data->>'full_name' FROM ingest.stay_versions "
+                    "WHERE stay_id = :s ORDER BY version"
+                ),
+                {"s": stay_id},
+            )
+        ).all()
+        events = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT event_type FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s "
+                        "ORDER BY id"
+                    ),
+                    {"s": stay_id},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert [(v[0], v[1], v[2]) for v in versions] == [
+        (1, "extension", "Nguyễn Văn An"),
+        (2, "sai dấu tên", "Nguyễn Văn An"),
+    ]
+    assert events == [
+        "GuestCheckedIn",
+        "StayCorrected",
+        "StayCorrected",
+        "GuestCheckedOut",
+        "StayVoided",
+    ]
+
+
+async def test_another_facility_cannot_touch_my_stay(client, signer, db, facility):
+    stay_id = (
+        await client.post("/v1/stays", json=guest(), headers=staff(signer, facility))
+    ).json()["stay_id"]
+    other = await add_facility_view(db)
+    response = await client.post(
+        f"/v1/stays/{stay_id}/void", json={"reason": "x"}, headers=staff(signer, other)
+    )
+    assert response.status_code == 404
+
+
+async def test_reconcile_pages_through_the_day_with_statuses(client, signer, db, facility):
+    headers = staff(signer, facility)
+    guests = [guest(check_in_at="2026-11-20T09:00:00+07:00") for _ in range(5)]
+    batch = (await client.post("/v1/stays/batch", json={"guests": guests}, headers=headers)).json()
+    voided = batch["results"][0]["receipt"]["stay_id"]
+    await client.post(f"/v1/stays/{voided}/void", json={"reason": "x"}, headers=headers)
+    await client.post(
+        "/v1/stays", json=guest(check_in_at="2026-11-21T09:00:00+07:00"), headers=headers
+    )
+
+    seen, cursor = [], None
+    while True:
+        params = {"date": "2026-11-20", "limit": 2, **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/v1/stays", params=params, headers=headers)).json()
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 5
+    assert {s["stay_id"]: s["status"] for s in seen}[voided] == "voided"
+    assert all("unaccompanied_minor" not in s for s in seen)
+
+
+async def test_dry_run_and_validate_store_nothing(client, signer, db, facility):
+    headers = staff(signer, facility)
+    report = await client.post("/v1/stays/validate", json=guest(gender="female"), headers=headers)
+    assert report.status_code == 200
+    assert report.json()["valid"] is True
+    assert [w["code"] for w in report.json()["warnings"]] == ["id-gender-mismatch"]
+    bad = (
+        await client.post("/v1/stays/validate", json=guest(id_number="1"), headers=headers)
+    ).json()
+    assert bad["valid"] is False and bad["errors"][0]["code"] == "id-number-format"
+    dry = await client.post(
+        "/v1/stays/batch?dry_run=true", json={"guests": [guest(), guest()]}, headers=headers
+    )
+    assert [r["status"] for r in dry.json()["results"]] == ["valid", "valid"]
+    assert (
+        await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility) == 0
+    )
+
+
+async def test_unaccompanied_minor_is_a_police_only_flag(client, signer, db, facility):
+    minor = guest(date_of_birth="2015-06-01", id_number=id_number(2015), full_name="Lê Bảo Ngọc")
+    response = await client.post("/v1/stays", json=minor, headers=staff(signer, facility))
+    assert response.status_code == 201
+    assert "minor" not in response.text
+    async with db.connect() as conn:
+        payload = await conn.scalar(
+            text("SELECT payload FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s"),
+            {"s": response.json()["stay_id"]},
+        )
+    assert payload["data"]["unaccompanied_minor"] is True
+
+
+async def test_qr_check_in_marks_the_source(client, signer, db, facility):
+    qr = f"{id_number()}||Phạm Minh Tuấn|01051990|Nam|Biên Hòa"
+    response = await client.post(
+        "/v1/stays",
+        json={"qr": qr, "check_in_at": "2026-11-27T14:00:00+07:00", "room": "7"},
+        headers=staff(signer, facility),
+    )
+    assert response.status_code == 201, response.text
+    async with db.connect() as conn:
+        payload = await conn.scalar(
+            text("SELECT payload FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s"),
+            {"s": response.json()["stay_id"]},
+        )
+    assert payload["data"]["guest"]["source"] == "qr"
+    assert payload["data"]["guest"]["full_name"] == "Phạm Minh Tuấn"
+    parsed = await client.post("/v1/qr/parse", json={"qr": qr}, headers=staff(signer, facility))
+    assert parsed.json()["full_name"] == "Phạm Minh Tuấn"
+
+
+async def test_late_records_are_accepted_with_minutes_late(client, signer, facility):
+    response = await client.post(
+        "/v1/stays",
+        json=guest(check_in_at="2026-11-01T10:00:00+07:00"),
+        headers=staff(signer, facility),
+    )
+    assert response.status_code == 201
+    assert response.json()["on_time"] is False and response.json()["late_minutes"] > 0
+
+
+async def test_over_capacity_is_a_warning(client, signer, db):
+    small = await add_facility_view(db, beds=2)
+    guests = [guest(check_in_at="2026-11-27T10:00:00+07:00") for _ in range(3)]
+    body = (
+        await client.post("/v1/stays/batch", json={"guests": guests}, headers=staff(signer, small))
+    ).json()
+    assert body["accepted"] == 3
+    assert [[w["code"] for w in r["warnings"]] for r in body["results"]] == [
+        [],
+        [],
+        ["over-capacity"],
+    ]
+
+
+async def test_coach_cannot_register_guests_and_clients_need_the_scope(client, signer, db):
+    coach = await add_facility_view(db, facility_type="coach")
+    refused = await client.post("/v1/stays", json=guest(), headers=staff(signer, coach))
+    assert refused.json()["code"] == "facility-type-takes-no-guests"
+    hotel = await add_facility_view(db)
+    pms = staff(signer, hotel, client=True, scope="trips:write")
+    assert (await client.post("/v1/stays", json=guest(), headers=pms)).json()[
+        "code"
+    ] == "scope-missing"
+    allowed = staff(signer, hotel, client=True, scope="stays:write")
+    assert (await client.post("/v1/stays", json=guest(), headers=allowed)).status_code == 201
