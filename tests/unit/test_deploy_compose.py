@@ -114,6 +114,7 @@ def test_each_service_image_command_port_and_health(config, service):
     [published] = svc["ports"]
     assert published["target"] == port
     assert int(published["published"]) == default_port(service)  # as with scripts/run
+    assert published["host_ip"] == "127.0.0.1"  # behind a reverse proxy unless told otherwise
     probe = " ".join(svc["healthcheck"]["test"])
     assert f"127.0.0.1:{port}/readyz" in probe
     assert svc["restart"] == "unless-stopped"
