@@ -58,6 +58,13 @@ def narrow(
     types = set(scope.facility_types)
     if feed_types is not None:
         types &= feed_types
+        if not types:
+            raise Problem(
+                403,
+                "forbidden",
+                "Forbidden",
+                "Số liệu này thuộc sở khác / This feed belongs to another department",
+            )
     if facility_types:
         types &= set(facility_types)
     if scope.communes:

@@ -17,7 +17,7 @@ from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
-from luutru_common.problems import Problem, problem_responses
+from luutru_common.problems import problem_responses
 
 router = APIRouter(prefix="/v1/feeds/transport", tags=["feeds: SGTVT"])
 TRANSPORT_TYPES = types_of_department(Department.SGTVT)
@@ -55,8 +55,6 @@ async def transport(
 ) -> Response:
     scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
     e = narrow(scope, feed_types=TRANSPORT_TYPES, communes=f.communes)
-    if not e.facility_types:
-        raise Problem(403, "forbidden", "Forbidden", "Không có quyền / Not in your scope")
     where = [
         "t.departure_date BETWEEN :date_from AND :date_to",
         "NOT EXISTS (SELECT 1 FROM analytics.trip_cancellations c WHERE c.trip_id = t.trip_id)",

@@ -1,0 +1,174 @@
+"""Who sees what: analysts only their department's facility types and never small cells,
+commune police only their communes, facilities nothing at all."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from luutru_analytics.app import create_app
+from luutru_analytics.settings import AnalyticsSettings
+from tests.integration.analytics_helpers import (
+    Feeder,
+    check_in,
+    facility,
+    guest,
+    unique_commune,
+    unique_day,
+)
+from tests.support import bearer, running_app
+
+
+@pytest.fixture
+async def app(service_env, signer):
+    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+@pytest.fixture
+async def world(app, group_prefix):
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}access")
+    c1, c2, d = unique_commune(), unique_commune(), unique_day()
+    h1 = facility(commune=c1, facility_type="hotel")
+    h2 = facility(commune=c2, facility_type="hotel")
+    m1 = facility(commune=c1, facility_type="medical")
+    stays = (
+        [check_in(h1, d, nights=1, who=guest(nationality="VNM")) for _ in range(6)]
+        + [
+            check_in(h1, d, nights=1, who=guest(nationality="KOR", passport=f"K{i:07d}"))
+            for i in range(2)
+        ]
+        + [
+            check_in(h1, d, nights=1, who=guest(nationality="USA", passport=f"U{i:07d}"))
+            for i in range(7)
+        ]
+        + [check_in(h2, d, nights=1) for _ in range(3)]
+        + [check_in(m1, d, nights=1) for _ in range(8)]
+    )
+    await feeder.send(h1, h2, m1, *stays)
+    return {"c1": c1, "c2": c2, "d": d, "client": app.state.client}
+
+
+def params(w, **extra):
+    return {"date_from": w["d"].isoformat(), "date_to": w["d"].isoformat(), **extra}
+
+
+async def test_analyst_sees_only_own_department_and_small_cells_are_hidden(world, signer):
+    client = world["client"]
+    vhttdl = bearer(signer.token(role="department_analyst", department="VHTTDL"))
+    # Commune c2 has 3 hotel guests: below 5, suppressed for the analyst, shown to police.
+    body = (
+        await client.get(
+            "/v1/feeds/tourism", params=params(world, commune=world["c2"]), headers=vhttdl
+        )
+    ).json()
+    assert body["rows"][0]["suppressed"] is True
+    assert body["rows"][0]["arrivals"] is None and body["total"]["arrivals"] is None
+    police = bearer(signer.token(role="police_admin"))
+    body = (
+        await client.get(
+            "/v1/feeds/tourism", params=params(world, commune=world["c2"]), headers=police
+        )
+    ).json()
+    assert (body["rows"][0]["arrivals"], body["rows"][0]["suppressed"]) == (3, False)
+    # The medical stays are SYT's: the tourism analyst gets 403 on the health feed, and the
+    # tourism feed never counts them (c1: 15 hotel guests, not 23).
+    answer = await client.get("/v1/feeds/health", params=params(world), headers=vhttdl)
+    assert answer.status_code == 403
+    body = (
+        await client.get(
+            "/v1/feeds/tourism", params=params(world, commune=world["c1"]), headers=vhttdl
+        )
+    ).json()
+    assert body["rows"][0]["arrivals"] == 15
+    syt = bearer(signer.token(role="department_analyst", department="SYT"))
+    body = (
+        await client.get("/v1/feeds/health", params=params(world, commune=world["c1"]), headers=syt)
+    ).json()
+    assert [r["arrivals"] for r in body["rows"]] == [8]
+    arrivals = (await client.get("/v1/feeds/arrivals", params=params(world), headers=syt)).json()
+    assert {r["facility_type"] for r in arrivals["rows"]} <= {"medical"}
+
+
+async def test_a_lone_hidden_cell_hides_a_second_one(world, signer):
+    vhttdl = bearer(signer.token(role="department_analyst", department="VHTTDL"))
+    body = (
+        await world["client"].get(
+            "/v1/feeds/tourism/breakdown",
+            params=params(world, commune=world["c1"], by="nationality"),
+            headers=vhttdl,
+        )
+    ).json()
+    cells = {r["key"]: r["arrivals"] for r in body["rows"]}
+    # KOR (2) is below 5; alone it could be worked out as 15 − 6 − 7, so the next smallest
+    # cell (VNM, 6) is hidden too; USA (7) stays.
+    assert cells == {"KOR": None, "VNM": None, "USA": 7}
+
+
+async def test_commune_police_see_only_their_communes(world, signer):
+    client = world["client"]
+    officer = bearer(signer.token(role="police_officer", communes=[world["c2"]]))
+    body = (await client.get("/v1/feeds/tourism", params=params(world), headers=officer)).json()
+    assert body["rows"][0]["arrivals"] == 3  # c2 only, unsuppressed for police
+    body = (
+        await client.get(
+            "/v1/feeds/tourism", params=params(world, commune=world["c1"]), headers=officer
+        )
+    ).json()
+    assert body["rows"][0]["arrivals"] == 0  # asking for another commune gives nothing
+    nobody = bearer(signer.token(role="police_officer", communes=[]))
+    answer = await client.get("/v1/feeds/tourism", params=params(world), headers=nobody)
+    assert answer.status_code == 403
+
+
+GET_PATHS = [
+    "/v1/feeds/arrivals",
+    "/v1/feeds/tourism",
+    "/v1/feeds/tourism/breakdown?by=nationality",
+    "/v1/feeds/health",
+    "/v1/feeds/zones",
+    "/v1/feeds/transport",
+    "/v1/police/foreign-guests",
+    "/v1/police/access-log",
+    "/v1/watchlist",
+    "/v1/alerts",
+    "/v1/alerts/stream",
+    "/v1/compliance/daily",
+    "/v1/compliance/fine-bands",
+    "/v1/compliance/silent-facilities",
+]
+
+
+@pytest.mark.parametrize("role", ["facility_manager", "facility_staff"])
+async def test_facilities_have_no_access_at_all(world, signer, role):
+    import uuid
+
+    token = bearer(signer.token(role=role, facility_id=uuid.uuid4()))
+    for path in GET_PATHS:
+        sep = "&" if "?" in path else "?"
+        answer = await world["client"].get(
+            f"{path}{sep}date_from={world['d']}&date_to={world['d']}", headers=token
+        )
+        assert answer.status_code == 403, path
+    answer = await world["client"].post(
+        "/v1/police/search", json={"purpose": "kiểm tra", "document_number": "1"}, headers=token
+    )
+    assert answer.status_code == 403
+    answer = await world["client"].post(
+        "/v1/watchlist", json={"document_number": "075090001234"}, headers=token
+    )
+    assert answer.status_code == 403
+
+
+async def test_analysts_get_no_personal_data_alerts_or_compliance(world, signer):
+    analyst = bearer(signer.token(role="department_analyst", department="VHTTDL"))
+    for path in GET_PATHS[6:]:
+        answer = await world["client"].get(
+            f"{path}?date_from={world['d']}&date_to={world['d'] + timedelta(days=1)}",
+            headers=analyst,
+        )
+        assert answer.status_code == 403, path

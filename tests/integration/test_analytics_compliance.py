@@ -1,0 +1,122 @@
+"""Reporting compliance: per facility and day, fine bands, silent facilities."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from luutru_analytics.app import create_app
+from luutru_analytics.compliance.endpoints import fine_band
+from luutru_analytics.settings import AnalyticsSettings
+from tests.integration.analytics_helpers import (
+    VN,
+    Feeder,
+    check_in,
+    facility,
+    unique_commune,
+    unique_day,
+)
+from tests.support import bearer, running_app
+
+
+@pytest.fixture
+async def app(service_env, signer):
+    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+def test_fine_bands_of_decree_282():
+    assert [fine_band(n) for n in (0, 1, 3, 4, 8, 9, 40)] == [
+        None,
+        "1-3",
+        "1-3",
+        "4-8",
+        "4-8",
+        "9+",
+        "9+",
+    ]
+
+
+async def test_daily_compliance_and_fine_bands(app, signer, group_prefix):
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}comp")
+    c, d = unique_commune(), unique_day()
+    a = facility(commune=c, name="A")
+    b = facility(commune=c, name="B")
+    await feeder.send(
+        a,
+        b,
+        # A on d: 2 on time, 2 late (30 and 90 minutes) → 4 reported, 2 late → band 1-3.
+        *[check_in(a, d) for _ in range(2)],
+        check_in(a, d, late_minutes=30),
+        check_in(a, d, late_minutes=90),
+        # B on d: 9 late by 10 minutes each → band 9+; B on d+1: 5 late by 1 → band 4-8.
+        *[check_in(b, d, late_minutes=10) for _ in range(9)],
+        *[check_in(b, d + timedelta(days=1), late_minutes=1) for _ in range(5)],
+    )
+    officer = bearer(signer.token(role="police_officer", communes=[c]))
+    params = {"date_from": d.isoformat(), "date_to": (d + timedelta(days=1)).isoformat()}
+    body = (
+        await app.state.client.get("/v1/compliance/daily", params=params, headers=officer)
+    ).json()
+    rows = [
+        (
+            r["day"],
+            r["facility_name"],
+            r["guests_reported"],
+            r["late_reports"],
+            r["minutes_late_total"],
+            r["minutes_late_max"],
+            r["fine_band"],
+        )
+        for r in body["rows"]
+    ]
+    d0, d1 = d.isoformat(), (d + timedelta(days=1)).isoformat()
+    assert sorted(rows) == sorted(
+        [
+            (d0, "A", 4, 2, 120, 90, "1-3"),  # 30 + 90 = 120 minutes
+            (d0, "B", 9, 9, 90, 10, "9+"),  # 9 × 10 = 90 minutes
+            (d1, "B", 5, 5, 5, 1, "4-8"),  # 5 × 1 = 5 minutes
+        ]
+    )
+    bands = (
+        await app.state.client.get("/v1/compliance/fine-bands", params=params, headers=officer)
+    ).json()
+    assert bands["rows"] == [
+        {"fine_band": "1-3", "facility_days": 1, "persons": 2},
+        {"fine_band": "4-8", "facility_days": 1, "persons": 5},
+        {"fine_band": "9+", "facility_days": 1, "persons": 9},
+    ]
+
+
+async def test_silent_facilities(app, signer, group_prefix):
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}silent")
+    c = unique_commune()
+    recent = facility(commune=c, name="Gửi hôm qua")
+    old = facility(commune=c, name="Gửi 10 ngày trước")
+    never = facility(commune=c, name="Chưa gửi")
+    closed = facility(commune=c, name="Đã đóng", status="closed")
+    coach = facility(commune=c, facility_type="coach", name="Nhà xe")
+    today = datetime.now(VN).date()
+    await feeder.send(
+        recent,
+        old,
+        never,
+        closed,
+        coach,
+        check_in(recent, today - timedelta(days=1)),
+        check_in(old, today - timedelta(days=10)),
+    )
+    officer = bearer(signer.token(role="police_officer", communes=[c]))
+    body = (
+        await app.state.client.get(
+            "/v1/compliance/silent-facilities", params={"days": 3}, headers=officer
+        )
+    ).json()
+    # Closed facilities and coach operators (they report trips) are not listed.
+    assert [r["facility_name"] for r in body["rows"]] == ["Chưa gửi", "Gửi 10 ngày trước"]
+    assert body["rows"][1]["silent_days"] in (9, 10)
+    assert datetime.fromisoformat(body["rows"][1]["last_report_at"]) < datetime.now(UTC)

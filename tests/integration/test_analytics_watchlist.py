@@ -1,0 +1,282 @@
+"""Watchlist, matching, alerts and the police reads of personal data (with the access log),
+in-process on real PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import random
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+import xlsxwriter
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from luutru_analytics.app import create_app
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_analytics.watchlist.matching import name_score
+from luutru_common.events import GuestCheckedOut
+from tests.integration.analytics_helpers import (
+    VN,
+    Feeder,
+    check_in,
+    facility,
+    guest,
+    unique_commune,
+)
+from tests.support import bearer, running_app
+
+
+def rare_birthday() -> date:
+    """A date of birth no other test uses, so entries here match only this test's guests."""
+    return date(1900, 1, 1) + timedelta(days=random.randrange(30000))
+
+
+def rare_document() -> str:
+    return f"0{random.randrange(10**11):011d}"
+
+
+@pytest.fixture
+async def app(service_env, signer):
+    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+@pytest.fixture
+def feeder(app, group_prefix):
+    return Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}wl")
+
+
+@pytest.fixture
+def admin(signer):
+    return bearer(signer.token(role="police_admin", sub="police-admin-1"))
+
+
+async def alerts_for(db, **where):
+    clause = " AND ".join(f"{k} = :{k}" for k in where)
+    async with db.connect() as conn:
+        return (
+            (await conn.execute(text(f"SELECT * FROM analytics.alerts WHERE {clause}"), where))
+            .mappings()
+            .all()
+        )
+
+
+def test_name_scores():
+    assert name_score("NGUYEN VAN AN", "NGUYEN VAN AN") == 1.0
+    # A missing middle name: Dice 2·2/(3+2) = 0.8; characters 2·9/(13+9) = 0.818 → 0.818.
+    assert name_score("NGUYEN VAN AN", "NGUYEN AN") == 0.818
+    assert name_score("NGUYEN VAN AN", "TRAN THI BINH") < 0.5
+
+
+async def test_document_hit_raises_alert_and_watchlist_hit_in_outbox(app, feeder, admin, db):
+    doc = rare_document()
+    added = await app.state.client.post(
+        "/v1/watchlist",
+        json={"document_number": doc, "reason": "Truy nã QĐ 12/2026"},
+        headers=admin,
+    )
+    assert added.status_code == 201, added.text
+    assert added.json()["alerts_raised"] == 0
+    h = facility(commune=unique_commune())
+    stay = check_in(
+        h, datetime.now(VN).date(), nights=1, who=guest(name="Lê Văn Tám", id_number=doc)
+    )
+    other = check_in(h, datetime.now(VN).date(), nights=1)
+    await feeder.send(h, stay, other, stay)
+    (alert,) = await alerts_for(db, facility_id=h.facility_id)
+    assert (alert["match_kind"], alert["score"], alert["status"]) == ("document", 1.0, "new")
+    assert alert["stay_id"] == stay.stay_id and alert["subject_name"] == "Lê Văn Tám"
+    async with db.connect() as conn:
+        hit = (
+            await conn.execute(
+                text("SELECT topic, key, payload FROM analytics.outbox WHERE key = :k"),
+                {"k": str(alert["alert_id"])},
+            )
+        ).one()
+    assert (hit.topic, hit.payload["event_type"]) == ("alert.v1", "WatchlistHit")
+    assert hit.payload["data"]["stay_id"] == str(stay.stay_id)
+
+
+async def test_name_and_birth_date_match_with_a_score(app, feeder, admin, db):
+    born = rare_birthday()
+    added = await app.state.client.post(
+        "/v1/watchlist",
+        json={"full_name": "Nguyễn Văn Ấn", "date_of_birth": born.isoformat()},
+        headers=admin,
+    )
+    assert added.status_code == 201, added.text
+    h = facility(commune=unique_commune())
+    today = datetime.now(VN).date()
+    same = check_in(h, today, who=guest(name="NGUYEN VAN AN", born=born))  # folded: 1.0
+    shorter = check_in(h, today, who=guest(name="Nguyễn Ấn", born=born))  # 0.818 (above)
+    other_name = check_in(h, today, who=guest(name="Trần Thị Bình", born=born))
+    other_day = check_in(h, today, who=guest(name="Nguyễn Văn Ấn", born=born + timedelta(1)))
+    await feeder.send(h, same, shorter, other_name, other_day)
+    alerts = {
+        a["stay_id"]: (a["match_kind"], a["score"])
+        for a in await alerts_for(db, facility_id=h.facility_id)
+    }
+    assert alerts == {same.stay_id: ("name_dob", 1.0), shorter.stay_id: ("name_dob", 0.818)}
+
+
+async def test_new_entry_is_matched_against_guests_staying_now(app, feeder, admin, db):
+    doc, gone_doc = rare_document(), rare_document()
+    h = facility(commune=unique_commune())
+    today = datetime.now(VN).date()
+    here = check_in(h, today - timedelta(days=1), nights=3, who=guest(id_number=doc))
+    gone = check_in(h, today - timedelta(days=1), nights=3, who=guest(id_number=gone_doc))
+    await feeder.send(
+        h,
+        here,
+        gone,
+        GuestCheckedOut(
+            stay_id=gone.stay_id, facility_id=h.facility_id, check_out_at=datetime.now(VN)
+        ),
+    )
+    for document, raised in ((doc, 1), (gone_doc, 0)):
+        added = await app.state.client.post(
+            "/v1/watchlist", json={"document_number": document}, headers=admin
+        )
+        assert added.json()["alerts_raised"] == raised
+    (alert,) = await alerts_for(db, facility_id=h.facility_id)
+    assert alert["stay_id"] == here.stay_id
+
+
+async def test_alert_moves_new_acknowledged_closed_with_notes(app, feeder, admin, signer, db):
+    doc = rare_document()
+    await app.state.client.post("/v1/watchlist", json={"document_number": doc}, headers=admin)
+    c = unique_commune()
+    h = facility(commune=c)
+    await feeder.send(h, check_in(h, datetime.now(VN).date(), who=guest(id_number=doc)))
+    (alert,) = await alerts_for(db, facility_id=h.facility_id)
+    client = app.state.client
+    # Commune police of another commune neither see nor touch it; those of its commune do.
+    stranger = bearer(signer.token(role="police_officer", communes=[c + 1]))
+    listed = (await client.get("/v1/alerts", headers=stranger)).json()
+    assert str(alert["alert_id"]) not in {a["alert_id"] for a in listed}
+    path = f"/v1/alerts/{alert['alert_id']}/transitions"
+    assert (
+        await client.post(path, json={"status": "acknowledged"}, headers=stranger)
+    ).status_code == 404
+    local = bearer(signer.token(role="police_officer", communes=[c], sub="officer-7"))
+    listed = (await client.get("/v1/alerts", params={"status": "new"}, headers=local)).json()
+    assert str(alert["alert_id"]) in {a["alert_id"] for a in listed}
+    ack = await client.post(
+        path, json={"status": "acknowledged", "note": "Đã cử tổ công tác"}, headers=local
+    )
+    assert ack.status_code == 200 and ack.json()["status"] == "acknowledged"
+    closed = await client.post(
+        path, json={"status": "closed", "note": "Đã xác minh"}, headers=admin
+    )
+    assert closed.json()["status"] == "closed"
+    assert [(n["status"], n["by"], n["note"]) for n in closed.json()["notes"]] == [
+        ("acknowledged", "officer-7", "Đã cử tổ công tác"),
+        ("closed", "police-admin-1", "Đã xác minh"),
+    ]
+    again = await client.post(path, json={"status": "acknowledged"}, headers=admin)
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+
+
+async def test_upload_csv_and_xlsx_with_per_row_results(app, admin, db):
+    born = rare_birthday()
+    csv_text = (
+        "Số giấy tờ,Họ tên,Ngày sinh,Lý do\n"
+        f"{rare_document()},,,Truy nã\n"
+        f",Phạm Văn Đồng,{born:%d/%m/%Y},Truy nã\n"
+        ",Chỉ Có Tên,,thiếu ngày sinh\n"
+        ",Ngày Sai,31/02/1990,\n"
+    )
+    answer = await app.state.client.post(
+        "/v1/watchlist/upload",
+        headers=admin,
+        files={"file": ("ds.csv", csv_text.encode(), "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["accepted"], body["rejected"]) == (2, 2)
+    assert [bool(r["errors"]) for r in body["rows"]] == [False, False, True, True]
+    assert body["rows"][3]["errors"][0]["pointer"] == "/rows/4/date_of_birth"
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Số giấy tờ", "Họ tên", "Ngày sinh"])
+    sheet.write_row(1, 0, ["", "Võ Thị Sáu", (born - date(1899, 12, 30)).days])  # Excel serial
+    book.close()
+    answer = await app.state.client.post(
+        "/v1/watchlist/upload", headers=admin, files={"file": ("ds.xlsx", buffer.getvalue())}
+    )
+    assert answer.json()["accepted"] == 1
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT date_of_birth FROM analytics.watchlist_entries WHERE entry_id = :e"),
+            {"e": answer.json()["rows"][0]["entry_id"]},
+        )
+    assert stored == born
+
+
+async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feeder, signer, db):
+    doc = rare_document()
+    c = unique_commune()
+    h = facility(commune=c)
+    today = datetime.now(VN).date()
+    tourist = guest(
+        name="John Smith", passport=f"X{random.randrange(10**7):07d}", nationality="GBR"
+    )
+    await feeder.send(
+        h,
+        check_in(h, today, nights=2, who=guest(name="Đỗ Văn Hùng", id_number=doc)),
+        check_in(h, today, nights=2, who=tourist),
+    )
+    officer = bearer(signer.token(role="police_officer", communes=[c], sub=f"o-{uuid.uuid4()}"))
+    client = app.state.client
+    missing = await client.post("/v1/police/search", json={"document_number": doc}, headers=officer)
+    assert missing.status_code == 422
+    found = await client.post(
+        "/v1/police/search",
+        json={"document_number": doc, "purpose": "Xác minh theo đơn tố giác số 15"},
+        headers=officer,
+    )
+    assert [r["full_name"] for r in found.json()["rows"]] == ["Đỗ Văn Hùng"]
+    by_name = await client.post(
+        "/v1/police/search",
+        json={"full_name": "do van hung", "purpose": "Xác minh theo đơn tố giác số 15"},
+        headers=officer,
+    )
+    assert [r["id_number"] for r in by_name.json()["rows"]] == [doc]
+    foreigners = (await client.get("/v1/police/foreign-guests", headers=officer)).json()
+    assert [r["passport_number"] for r in foreigners["rows"]] == [tourist.passport_number]
+    analyst = bearer(signer.token(role="department_analyst", department="VHTTDL"))
+    assert (
+        await client.post(
+            "/v1/police/search",
+            headers=analyst,
+            json={"document_number": doc, "purpose": "tò mò thôi"},
+        )
+    ).status_code == 403
+
+    subject = officer["Authorization"]
+    admin = bearer(signer.token(role="police_admin"))
+    log = (await client.get("/v1/police/access-log", headers=admin)).json()
+    mine = [
+        e
+        for e in log
+        if e["role"] == "police_officer"
+        and e["result_count"]
+        and e["purpose"].startswith("Xác minh")
+    ]
+    assert subject and len(mine) >= 2
+    assert mine[-1]["query"]["document_number"] == doc
+    # The log is append-only.
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with db.begin() as conn:
+            await conn.execute(text("UPDATE analytics.access_log SET purpose = 'x'"))
+    with pytest.raises(DBAPIError, match="append-only"):
+        async with db.begin() as conn:
+            await conn.execute(text("DELETE FROM analytics.access_log"))
