@@ -1,0 +1,214 @@
+"""Coach manifests: atomic per trip, per-passenger errors, resubmission, changes, cancel, and
+the same manifest as an upload."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+import pytest
+from sqlalchemy import text
+
+from luutru_ingest.app import create_app
+from luutru_ingest.settings import IngestSettings
+from luutru_ingest.uploads.worker import UploadWorker
+from tests.integration.conftest import add_facility_view
+from tests.support import bearer, running_app
+
+
+def passenger(seat: str, **change) -> dict:
+    return {
+        "full_name": "Trần Văn Bình",
+        "date_of_birth": "1988-02-03",
+        "gender": "male",
+        "id_number": f"075088{random.randrange(10**6):06d}",
+        "seat": seat,
+        "boarding_point": "Bến xe Đồng Nai",
+        "alighting_point": "Bến xe Miền Đông",
+        **change,
+    }
+
+
+def trip(**change) -> dict:
+    return {
+        "plate": "60B-123.45",
+        "origin_province": 75,
+        "destination_province": 79,
+        "departure_at": f"2026-11-27T{random.randrange(6, 22):02d}:{random.randrange(60):02d}:00+07:00",
+        "seats": 3,
+        "crew": [{"full_name": "Lê Văn Tài", "role": "driver", "id_number": "075080001111"}],
+        "passengers": [passenger("A1"), passenger("A2")],
+        **change,
+    }
+
+
+@pytest.fixture
+async def app(service_env, signer):
+    app = create_app(IngestSettings(**service_env, embedded_workers=False))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+@pytest.fixture
+async def coach(db):
+    return await add_facility_view(db, facility_type="coach", beds=None)
+
+
+def operator(signer, facility_id) -> dict:
+    return bearer(signer.token(role="facility_manager", facility_id=facility_id))
+
+
+async def events(db, trip_id) -> list[str]:
+    async with db.connect() as conn:
+        return list(
+            (
+                await conn.execute(
+                    text(
+                        "SELECT event_type FROM ingest.outbox WHERE topic = 'trip.v1' AND "
+                        "payload->'data'->>'trip_id' = :t ORDER BY id"
+                    ),
+                    {"t": trip_id},
+                )
+            ).scalars()
+        )
+
+
+async def test_manifest_is_atomic_with_per_passenger_errors(app, signer, db, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    bad = trip(passengers=[passenger("A1"), passenger("A1", id_number="123"), passenger("A3")])
+    refused = await client.post("/v1/trips", json=bad, headers=headers)
+    assert refused.status_code == 422
+    assert {(e["pointer"], e["code"]) for e in refused.json()["errors"]} == {
+        ("/passengers/1/id_number", "id-number-format"),
+        ("/passengers/1/seat", "seat-taken"),
+    }
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM ingest.trips WHERE operator_id = :o"), {"o": coach}
+        )
+    assert stored == 0
+
+    body = trip()
+    accepted = await client.post("/v1/trips", json=body, headers=headers)
+    assert accepted.status_code == 201, accepted.text
+    receipt = accepted.json()
+    assert [p["index"] for p in receipt["passengers"]] == [0, 1]
+    again = await client.post("/v1/trips", json=body, headers=headers)
+    assert again.status_code == 200 and again.json()["trip_id"] == receipt["trip_id"]
+    assert await events(db, receipt["trip_id"]) == ["TripManifestSubmitted"]
+
+
+async def test_trip_rules(app, signer, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    response = await client.post(
+        "/v1/trips",
+        json=trip(
+            plate="XX-?????",
+            origin_province=99,
+            seats=1,
+            passengers=[passenger("1"), passenger("2")],
+        ),
+        headers=headers,
+    )
+    assert {e["code"] for e in response.json()["errors"]} == {
+        "plate-format",
+        "province-code",
+        "over-seats",
+    }
+
+
+async def test_changes_and_cancel(app, signer, db, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    receipt = (await client.post("/v1/trips", json=trip(), headers=headers)).json()
+    trip_id = receipt["trip_id"]
+    first, second = (p["passenger_id"] for p in receipt["passengers"])
+    full = await client.post(
+        f"/v1/trips/{trip_id}/passengers",
+        json={"add": [passenger("B1"), passenger("B2")]},
+        headers=headers,
+    )
+    assert full.status_code == 422 and full.json()["errors"][0]["code"] == "over-seats"
+    changed = await client.post(
+        f"/v1/trips/{trip_id}/passengers",
+        json={"add": [passenger("A1")], "remove": [first], "no_shows": [second]},
+        headers=headers,
+    )
+    assert changed.status_code == 200, changed.text
+    view = (await client.get(f"/v1/trips/{trip_id}", headers=headers)).json()
+    assert [p["status"] for p in view["passengers"]] == ["removed", "no_show", "on_board"]
+    cancelled = await client.post(
+        f"/v1/trips/{trip_id}/cancel", json={"reason": "hỏng xe"}, headers=headers
+    )
+    assert cancelled.json()["status"] == "cancelled"
+    assert await events(db, trip_id) == [
+        "TripManifestSubmitted",
+        "TripPassengersChanged",
+        "TripCancelled",
+    ]
+
+
+async def test_hotels_cannot_submit_trips(app, signer, db):
+    hotel = await add_facility_view(db)
+    response = await app.state.client.post(
+        "/v1/trips", json=trip(), headers=operator(signer, hotel)
+    )
+    assert response.json()["code"] == "facility-not-coach"
+
+
+async def test_manifest_as_an_upload(app, signer, db, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Số ghế", "Điểm đón"])
+    writer.writerow(
+        [
+            "Trần Văn Bình",
+            "03/02/1988",
+            "Nam",
+            f"075088{random.randrange(10**6):06d}",
+            "A1",
+            "Biên Hòa",
+        ]
+    )
+    writer.writerow(
+        ["Lý Thị Mai", "04/04/1992", "Nữ", f"075192{random.randrange(10**6):06d}", "A2", "Biên Hòa"]
+    )
+    fields = {
+        "plate": "60B-999.99",
+        "origin_province": "75",
+        "destination_province": "79",
+        "departure_at": "2026-11-27T20:00:00+07:00",
+        "seats": "40",
+    }
+    response = await client.post(
+        "/v1/uploads/trips",
+        files={"file": ("chuyen.csv", buffer.getvalue().encode())},
+        data=fields,
+        headers=headers,
+    )
+    assert response.status_code == 202, response.text
+    await UploadWorker(
+        app.state.session_factory, settings=app.state.settings, rule=app.state.deadline_rule
+    ).drain()
+    status = (
+        await client.get(f"/v1/uploads/{response.json()['upload_id']}", headers=headers)
+    ).json()
+    assert (status["status"], status["accepted"], status["rejected"]) == ("done", 2, 0)
+    async with db.connect() as conn:
+        seats = (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT p.seat FROM ingest.trip_passengers p JOIN ingest.trips t "
+                        "ON t.id = p.trip_id WHERE t.operator_id = :o ORDER BY p.seq"
+                    ),
+                    {"o": coach},
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert list(seats) == ["A1", "A2"]

@@ -1,0 +1,223 @@
+"""Uploads end to end on the real PostgreSQL: stored, processed by the upload worker, a result
+per row, the operator's error sheet, templates and limits."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import unicodedata
+
+import pytest
+import xlsxwriter
+from python_calamine import CalamineWorkbook
+from sqlalchemy import text
+
+from luutru_ingest.app import create_app
+from luutru_ingest.settings import IngestSettings
+from luutru_ingest.uploads.worker import UploadWorker
+from tests.integration.conftest import add_facility_view
+from tests.support import bearer, running_app
+from tests.unit.test_ingest_files import cp1258
+
+HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Ngày đến", "Phòng", "Ghi chú"]
+
+
+def rows(n: int = 6) -> list[list]:
+    out = [HEADER]
+    for i in range(n):
+        out.append(
+            [
+                f"Nguyễn Thị Hằng {i}",
+                "01/05/1990",
+                "Nữ",
+                f"0751{90}{random.randrange(10**6):06d}",
+                "27/11/2026 14:00",
+                str(100 + i),
+                "",
+            ]
+        )
+    # Row 3 (sheet line 3): a bad ID; row 5: a bad date and a formula in a free column.
+    out[2][3] = "12AB"
+    out[4][1] = "31/02/1990"
+    out[4][6] = '=HYPERLINK("http://x")'
+    return out
+
+
+def as_csv(table) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table)
+    return buffer.getvalue()
+
+
+def as_xlsx(table, *, excel_dates: bool = False) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
+    for r, row in enumerate(table):
+        for c, value in enumerate(row):
+            if excel_dates and r > 0 and c == 1 and value == "01/05/1990":
+                sheet.write_number(r, c, 32994, date_format)  # an Excel serial date
+            else:
+                sheet.write_string(r, c, value)
+    workbook.close()
+    return buffer.getvalue()
+
+
+ENCODINGS = {
+    "utf8.csv": lambda t: as_csv(t).encode("utf-8"),
+    "bom.csv": lambda t: b"\xef\xbb\xbf" + as_csv(t).encode("utf-8"),
+    "utf16.csv": lambda t: as_csv(t).encode("utf-16"),
+    "cp1258.csv": lambda t: cp1258(unicodedata.normalize("NFC", as_csv(t))),
+    "guests.xlsx": as_xlsx,
+    "serials.xlsx": lambda t: as_xlsx(t, excel_dates=True),
+}
+
+
+@pytest.fixture
+async def app(service_env, signer):
+    app = create_app(IngestSettings(**service_env, embedded_workers=False, upload_chunk_rows=2))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+def worker(app) -> UploadWorker:
+    return UploadWorker(
+        app.state.session_factory, settings=app.state.settings, rule=app.state.deadline_rule
+    )
+
+
+@pytest.fixture
+async def facility(db):
+    return await add_facility_view(db, beds=None)
+
+
+def staff(signer, facility_id) -> dict:
+    return bearer(signer.token(role="facility_staff", facility_id=facility_id))
+
+
+@pytest.mark.parametrize("filename", list(ENCODINGS))
+async def test_upload_in_each_encoding(app, signer, db, facility, filename):
+    client, headers = app.state.client, staff(signer, facility)
+    table = rows()
+    raw = ENCODINGS[filename](table)
+    response = await client.post("/v1/uploads", files={"file": (filename, raw)}, headers=headers)
+    assert response.status_code == 202, response.text
+    upload_id = response.json()["upload_id"]
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT raw FROM ingest.uploads WHERE id = :i"), {"i": upload_id}
+        )
+    assert bytes(stored) == raw  # the file as sent, before any processing
+
+    await worker(app).drain()
+    status = (await client.get(f"/v1/uploads/{upload_id}", headers=headers)).json()
+    assert (status["status"], status["total_rows"]) == ("done", 6)
+    assert (status["accepted"], status["rejected"]) == (4, 2)
+    by_row = {r["row"]: r for r in status["results"]}
+    assert by_row[3]["errors"][0]["pointer"] == "/rows/3/id_number"
+    assert by_row[5]["errors"][0]["code"] == "date-format"
+    names = await _names(db, facility)
+    assert "Nguyễn Thị Hằng 0" in names
+    assert all(unicodedata.is_normalized("NFC", n) for n in names)
+
+    # The error sheet: the operator's own header and bad rows, an error column, no formulas.
+    sheet = await client.get(f"/v1/uploads/{upload_id}/errors.csv", headers=headers)
+    lines = list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))
+    assert lines[0] == [*HEADER, "Lỗi / Errors"]
+    assert [line[0] for line in lines[1:]] == ["Nguyễn Thị Hằng 1", "Nguyễn Thị Hằng 3"]
+    assert lines[2][6].startswith("'=")
+    assert "id_number" in lines[1][-1]
+    xlsx = await client.get(f"/v1/uploads/{upload_id}/errors.xlsx", headers=headers)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    cells = book.get_sheet_by_index(0).to_python()
+    assert len(cells) == 3 and cells[2][6].startswith("'=")
+
+    # Re-uploading the fixed rows registers only them; the good ones are duplicates.
+    fixed = [row[:] for row in table]
+    fixed[2][3], fixed[4][1] = f"075190{random.randrange(10**6):06d}", "01/05/1990"
+    again = await client.post(
+        "/v1/uploads", files={"file": ("fixed.csv", as_csv(fixed).encode())}, headers=headers
+    )
+    await worker(app).drain()
+    status = (await client.get(f"/v1/uploads/{again.json()['upload_id']}", headers=headers)).json()
+    assert (status["accepted"], status["duplicates"], status["rejected"]) == (2, 4, 0)
+    assert len(await _names(db, facility)) == 6
+
+
+async def _names(db, facility) -> list[str]:
+    async with db.connect() as conn:
+        return list(
+            (
+                await conn.execute(
+                    text("SELECT full_name FROM ingest.stays WHERE facility_id = :f"),
+                    {"f": facility},
+                )
+            ).scalars()
+        )
+
+
+async def test_templates(app, signer, facility):
+    client, headers = app.state.client, staff(signer, facility)
+    xlsx = await client.get("/v1/templates/guests.xlsx", headers=headers)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    assert len(book.sheet_names) == 5
+    header = book.get_sheet_by_index(0).to_python()[0]
+    assert header[0] == "Họ và tên"
+    countries = book.get_sheet_by_name(book.sheet_names[2]).to_python()
+    assert ["VNM", "Viet Nam"] in countries
+    csv_template = await client.get("/v1/templates/guests.csv", headers=headers)
+    assert csv_template.content.startswith(b"\xef\xbb\xbf")
+    assert (await client.get("/v1/templates/guests.pdf", headers=headers)).status_code == 404
+
+
+async def test_limits_and_bad_files_are_clear_problems(app, signer, facility, db):
+    client, headers = app.state.client, staff(signer, facility)
+    app.state.settings.upload_max_bytes = 1000
+    big = await client.post(
+        "/v1/uploads", files={"file": ("big.csv", as_csv(rows(40)).encode())}, headers=headers
+    )
+    assert big.status_code == 413 and big.json()["code"] == "file-too-large"
+    app.state.settings.upload_max_bytes = 10**7
+    app.state.settings.upload_max_rows = 10
+    many = await client.post(
+        "/v1/uploads", files={"file": ("many.csv", as_csv(rows(40)).encode())}, headers=headers
+    )
+    assert many.status_code == 413 and many.json()["code"] == "too-many-rows"
+    many_xlsx = await client.post(
+        "/v1/uploads", files={"file": ("many.xlsx", as_xlsx(rows(40)))}, headers=headers
+    )
+    assert many_xlsx.status_code == 413
+    app.state.settings.upload_max_rows = 200_000
+    headless = await client.post(
+        "/v1/uploads", files={"file": ("x.csv", b"a,b,c\n1,2,3\n")}, headers=headers
+    )
+    assert headless.status_code == 422 and headless.json()["code"] == "headers-unknown"
+    empty = await client.post("/v1/uploads", files={"file": ("x.csv", b"")}, headers=headers)
+    assert empty.status_code == 422
+    broken = await client.post(
+        "/v1/uploads", files={"file": ("x.xlsx", b"PK\x03\x04garbage")}, headers=headers
+    )
+    assert broken.status_code == 422 and broken.json()["code"] == "file-unreadable"
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM ingest.uploads WHERE facility_id = :f"), {"f": facility}
+        )
+    assert stored == 0
+
+
+async def test_uploads_are_private_to_their_facility(app, signer, db, facility):
+    client = app.state.client
+    response = await client.post(
+        "/v1/uploads",
+        files={"file": ("a.csv", as_csv(rows(6)).encode())},
+        headers=staff(signer, facility),
+    )
+    other = await add_facility_view(db)
+    peek = await client.get(
+        f"/v1/uploads/{response.json()['upload_id']}", headers=staff(signer, other)
+    )
+    assert peek.status_code == 404
