@@ -26,7 +26,8 @@ ensure_python_deps() {
 # Deploy tooling for tests/unit/test_deploy_*.py, all pinned, all under .local/ (not needed to
 # run luutru). Go tools are built from the Go module proxy with the machine's Go (>= 1.24;
 # GOTOOLCHAIN lets an older one fetch a newer toolchain module); schemas come from PyPI
-# (kubernetes-validate) and the operators' Go modules. Cold: a few minutes (compose is the
+# (kubernetes-validate), the operators' Go modules (CloudNativePG, KEDA) and Maven Central
+# (Strimzi's model classes and CRD generator; Maven and Java as for infra/local.sh). Cold: a few minutes (compose is the
 # big one); warm: a version check per tool.
 KUSTOMIZE_VERSION="v5.8.1"
 KUBECONFORM_VERSION="v0.8.0"
@@ -91,6 +92,7 @@ PY
     _stamp hadolint "$HADOLINT_VERSION"
   fi
   local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION"
+  schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12)"
   if ! _stamp_ok k8s-schemas "$schema_pins"; then
     _ensure_go; say "preparing Kubernetes $K8S_VERSION and CRD schemas"
     rm -rf "$schemas" "$ROOT/.local/cache/k8s" && mkdir -p "$ROOT/.local/cache/k8s"
@@ -101,8 +103,18 @@ PY
     local cnpg keda
     cnpg="$(_go_module_dir "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION")"
     keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
+    # Strimzi: its CRDs generated from its model classes (deploy/tools/strimzi-crds/pom.xml).
+    local strimzi="$ROOT/.local/cache/strimzi"
+    mvn -B -q -f "$ROOT/deploy/tools/strimzi-crds/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory="$strimzi/lib" >/dev/null
+    mkdir -p "$strimzi/crds"
+    java -cp "$strimzi/lib/*" io.strimzi.crdgenerator.CrdGenerator --yaml \
+      --crd-api-version v1 --api-versions v1beta2 --storage-version v1beta2 --target-kube 1.16+ \
+      io.strimzi.api.kafka.model.kafka.Kafka="$strimzi/crds/kafka.yaml" \
+      io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$strimzi/crds/kafkanodepool.yaml" \
+      io.strimzi.api.kafka.model.topic.KafkaTopic="$strimzi/crds/kafkatopic.yaml" 2>/dev/null
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py crds "$schemas/crds" \
-      "$cnpg"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml)
+      "$cnpg"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml)
     _stamp k8s-schemas "$schema_pins"
   fi
 }
