@@ -162,7 +162,11 @@ def iter_rows(raw: bytes, fmt: str) -> Iterator[list[Any]]:
         text = decode_csv(raw)
         sample = text[:4096]
         delimiter = ";" if sample.count(";") > sample.count(",") else ","
-        yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+        try:
+            # newline="": the csv module itself handles \r, \n and \r\n line ends.
+            yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        except csv.Error as exc:
+            raise unreadable(f"Tệp CSV hỏng / The CSV file is malformed: {exc}") from exc
 
 
 def is_blank(row: list[Any]) -> bool:
