@@ -42,6 +42,10 @@ _stamp_ok() { [[ -f "$ROOT/.local/bin/.$1" && "$(cat "$ROOT/.local/bin/.$1")" ==
 _stamp() { echo "$2" >"$ROOT/.local/bin/.$1"; }
 
 _ensure_go() {
+  # A non-interactive shell (CI) may not have the toolchain's folder on PATH.
+  [[ -x /usr/local/go/bin/go ]] && [[ ":$PATH:" != *":/usr/local/go/bin:"* ]] && export PATH="/usr/local/go/bin:$PATH"
+  # A Go older than a module needs fetches the newer toolchain (itself a Go module).
+  export GOTOOLCHAIN=auto
   command -v go >/dev/null && return
   say "installing Go (apt)"
   apt-get update -qq && apt-get install -y -qq golang-go >/dev/null
