@@ -193,11 +193,12 @@ async def test_locked_account_answers_alike_whether_or_not_it_exists(client):
 
 
 async def test_access_token_expires(test_database):
-    app = create_app(accounts_settings(test_database, access_token_ttl_s=1))
+    # A few seconds of life: enough for the first use even on a loaded 2-core CI machine.
+    app = create_app(accounts_settings(test_database, access_token_ttl_s=4))
     async with running_app(app) as client:
         token = await admin_token(client)
         assert (await client.get("/v1/users/me", headers=bearer(token))).status_code == 200
-        await asyncio.sleep(2.2)
+        await asyncio.sleep(5.2)
         expired = await client.get("/v1/users/me", headers=bearer(token))
         assert expired.status_code == 401
         assert "expired" in expired.json()["detail"].lower()
