@@ -11,8 +11,9 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from luutru_analytics.app import create_app
-from luutru_analytics.rebuild import rebuild
+from luutru_analytics.rebuild import TOPICS, rebuild
 from luutru_analytics.settings import AnalyticsSettings
+from luutru_common.consumer import ensure_topics
 from luutru_common.events import (
     FacilityUpdated,
     GuestCheckedOut,
@@ -176,6 +177,11 @@ FROM analytics.stay_facts s JOIN analytics.guest_records g ON g.record_id = s.st
 WHERE s.facility_id = :f ORDER BY s.stay_id"""
 
 
+DAILY = """
+SELECT day, arrivals, nights, departures, occupied_rooms FROM analytics.stay_daily
+WHERE facility_id = :f AND (arrivals <> 0 OR nights <> 0 OR departures <> 0) ORDER BY day"""
+
+
 async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, group_prefix):
     """Events go through real Kafka, out of order and duplicated; the live consumer projects
     them; `rebuild` truncates and replays every topic from zero; the rows are the same."""
@@ -200,18 +206,22 @@ async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, g
         envelope(StayVoided(stay_id=s3.stay_id, facility_id=h.facility_id, reason="test")),
     ]
     events.append(events[2])  # a duplicate delivery
+    # Topics of the test's own (source_topic_prefix), so the replay reads only its events.
+    prefix = f"{group_prefix}"
+    await ensure_topics(KAFKA_BOOTSTRAP, [f"{prefix}{t}" for t in TOPICS], partitions=2)
     producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_idempotence=True)
     await producer.start()
     try:
         for env in events:
             topic = "facility.v1" if env.event_type.startswith("Facility") else "stay.v1"
+            topic = prefix + topic
             await producer.send_and_wait(
                 topic, env.model_dump_json().encode(), key=str(h.facility_id).encode()
             )
     finally:
         await producer.stop()
 
-    settings = AnalyticsSettings(**service_env)
+    settings = AnalyticsSettings(**service_env, source_topic_prefix=prefix)
     app = create_app(settings)
     async with running_app(app):
 
@@ -228,6 +238,7 @@ async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, g
         await eventually(projected, timeout=60)
     async with db.connect() as conn:
         before = (await conn.execute(text(SNAPSHOT), {"f": h.facility_id})).all()
+        daily_before = (await conn.execute(text(DAILY), {"f": h.facility_id})).all()
     # s1: checked out d+1 (before its check-in arrived); s2: the v2 correction (room 9, 4
     # nights) kept although v1 came later; s3 voided.
     by_id = {r.stay_id: r for r in before}
@@ -236,12 +247,18 @@ async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, g
     assert by_id[s3.stay_id].voided and by_id[s3.stay_id].record_voided
 
     replayed = await rebuild(settings)
-    assert replayed >= len(events)
+    assert replayed == len(events)
     async with db.connect() as conn:
         after = (await conn.execute(text(SNAPSHOT), {"f": h.facility_id})).all()
+        daily_after = (await conn.execute(text(DAILY), {"f": h.facility_id})).all()
         facility_rows = await conn.scalar(
             text("SELECT count(*) FROM analytics.facilities WHERE facility_id = :f"),
             {"f": h.facility_id},
         )
     assert after == before
+    assert daily_after == daily_before
+    # The daily rollup agrees with the stays: s1 (d, 1 night, left d+1) and s2 v2 (d, 4
+    # nights in room 9); s3 voided. Arrivals d: 2; nights d: 2, d+1..d+3: 1; departure d+1.
+    assert [(r.day - d).days for r in daily_after if r.nights] == [0, 1, 2, 3]
+    assert [(r.arrivals, r.nights, r.departures) for r in daily_after][:2] == [(2, 2, 0), (0, 1, 1)]
     assert facility_rows == 1

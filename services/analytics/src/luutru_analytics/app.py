@@ -12,7 +12,7 @@ from luutru_analytics.feeds.zones import router as zones_router
 from luutru_analytics.models import SCHEMA, processed_events
 from luutru_analytics.police.endpoints import router as police_router
 from luutru_analytics.projections.handlers import build_handlers
-from luutru_analytics.rebuild import CONSUMER_GROUP, TOPICS
+from luutru_analytics.rebuild import CONSUMER_GROUP, source_topics
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_analytics.watchlist.endpoints import router as watchlist_router
 from luutru_common.app import create_service_app
@@ -47,7 +47,7 @@ def create_app(
             poll_interval=settings.outbox_poll_interval_s,
         )
         app.state.consumer = ConsumerRunner(
-            topics=list(TOPICS),
+            topics=source_topics(settings),
             group_id=settings.group_id(CONSUMER_GROUP),
             bootstrap=settings.kafka_bootstrap,
             session_factory=app.state.session_factory,

@@ -100,6 +100,37 @@ class StayFact(Base):
     voided: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
+class StayDaily(Base):
+    """Pre-aggregated per day and facility, kept in step with `stay_facts` by the stay
+    handlers (each change adds the new stay's contribution and takes away the old one), so
+    feeds over millions of stays read a few thousand rows. `occupied_rooms` counts rooms with
+    at least one guest that night (see `RoomNight`)."""
+
+    __tablename__ = "stay_daily"
+    __table_args__ = (Index("ix_stay_daily_day", "day"),)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_type: Mapped[str] = mapped_column(Text)
+    commune_code: Mapped[int] = mapped_column(Integer)
+    star_rating: Mapped[int | None] = mapped_column(Integer)
+    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
+    nights: Mapped[int] = mapped_column(Integer, server_default="0")  # guests that night
+    departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class RoomNight(Base):
+    """Guests per room and night; a stay without a room number is a room of its own."""
+
+    __tablename__ = "room_nights"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    room: Mapped[str] = mapped_column(Text, primary_key=True)
+    guests: Mapped[int] = mapped_column(Integer)
+
+
 class StayCheckOut(Base):
     """Check-outs and voids kept on their own, so one that arrives before its check-in is
     applied when the check-in comes (events of one stay may be reordered on replay)."""
@@ -256,6 +287,8 @@ PROJECTION_TABLES = (
     "facilities",
     "stay_facts",
     "stay_endings",
+    "stay_daily",
+    "room_nights",
     "trips",
     "trip_cancellations",
     "trip_passengers",

@@ -24,9 +24,9 @@ from sqlalchemy import text
 from luutru_analytics.models import PROJECTION_TABLES, SCHEMA, processed_events
 from luutru_analytics.projections.handlers import build_handlers
 from luutru_analytics.settings import AnalyticsSettings
-from luutru_common.consumer import ConsumerRunner
+from luutru_common.consumer import ConsumerRunner, ensure_topics
 from luutru_common.db import make_engine, make_session_factory
-from luutru_common.events import Topic
+from luutru_common.events import Topic, dead_letter_topic
 
 log = structlog.get_logger()
 
@@ -34,13 +34,18 @@ CONSUMER_GROUP = "analytics"
 TOPICS = [Topic.FACILITY, Topic.STAY, Topic.TRIP]
 
 
+def source_topics(settings: AnalyticsSettings) -> list[str]:
+    return [f"{settings.source_topic_prefix}{t}" for t in TOPICS]
+
+
 async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
     """Returns the number of records replayed."""
     engine = make_engine(settings.database_url, pool_size=2)
     factory = make_session_factory(engine)
     group = settings.group_id(CONSUMER_GROUP)
+    topics = source_topics(settings)
     runner = ConsumerRunner(
-        topics=list(TOPICS),
+        topics=topics,
         group_id=group,
         bootstrap=settings.kafka_bootstrap,
         session_factory=factory,
@@ -56,11 +61,16 @@ async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
         async with engine.begin() as conn:
             tables = ", ".join(f"{SCHEMA}.{t}" for t in PROJECTION_TABLES)
             await conn.execute(text(f"TRUNCATE {tables}"))
+        await ensure_topics(
+            settings.kafka_bootstrap,
+            [dead_letter_topic(t, group) for t in topics],
+            replication_factor=settings.kafka_replication_factor,
+        )
         await reader.start()
         await dlq.start()
         runner._dlq = dlq  # poison messages still go to the group's dead-letter topic
         partitions = []
-        for topic in TOPICS:
+        for topic in topics:
             parts = reader.partitions_for_topic(topic)
             if parts is None:
                 await reader._client.force_metadata_update()
@@ -69,7 +79,7 @@ async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
         ends = await reader.end_offsets(partitions)
         pending = {tp for tp in partitions if ends[tp] > 0}
         # Facilities first, so stays find their facility rows (they need not, but it is tidy).
-        for topic in TOPICS:
+        for topic in topics:
             mine = [tp for tp in partitions if tp.topic == topic and tp in pending]
             if not mine:
                 continue

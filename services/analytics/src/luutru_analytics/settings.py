@@ -15,5 +15,8 @@ class AnalyticsSettings(ServiceSettings):
     name_match_threshold: float = 0.8
     # Compliance: an active facility that reported nobody for this many days is listed.
     silent_facility_days: int = 3
+    # Prepended to the topics the projections read (facility.v1, stay.v1, trip.v1): lets a
+    # test or a trial replay run on topics of its own. Empty in every real deployment.
+    source_topic_prefix: str = ""
     # How often the alert stream looks for new alerts (seconds).
     alert_stream_poll_s: float = 0.5

@@ -41,7 +41,7 @@ async def health(
     scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
     e = narrow(scope, feed_types=HEALTH_TYPES, facility_types=f.facility_types, communes=f.communes)
     async with uow:
-        cells = await repository.stay_cells(uow.session, f, e, group="facility")
+        cells = await repository.daily_cells(uow.session, f, e, group="facility")
         ids = {uuid.UUID(c.key) for c in cells}
         names = (
             {
@@ -69,7 +69,7 @@ async def health(
                 "nights": c.nights,
                 "departures": c.departures,
                 "average_length_of_stay": ratio(c.nights, c.arrivals, 2),
-                "people": c.stays,
+                "people": c.people,
             }
         )
     suppress(

@@ -105,13 +105,62 @@ GROUP BY 1, 2, 3 ORDER BY 1, 3"""
     return [StayCell(*r) for r in rows]
 
 
-async def occupancy(
+@dataclass
+class DailyCell:
+    start: date
+    stop: date
+    key: str
+    arrivals: int
+    nights: int
+    departures: int
+    people: int  # a lower bound of the people behind the cell: max(arrivals, busiest night)
+    rooms_used: int  # occupied room-nights at facilities that declared rooms
+    bed_nights: int  # guest-nights at facilities that declared beds
+
+
+DAILY_GROUPS = {"none": "''", "facility": "sd.facility_id::text"}
+
+
+async def daily_cells(
+    session: AsyncSession, f: FeedFilters, e: Effective, *, group: str = "none"
+) -> list[DailyCell]:
+    """The same counts as `stay_cells`, read from the pre-aggregated `stay_daily` (a few
+    rows per facility and day instead of one per stay)."""
+    where = [
+        "sd.day BETWEEN CAST(:date_from AS date) AND CAST(:date_to AS date)",
+        "sd.facility_type = ANY(CAST(:types AS text[]))",
+    ]
+    if e.communes is not None:
+        where.append("sd.commune_code = ANY(CAST(:communes AS int[]))")
+    if e.star_ratings is not None:
+        where.append("sd.star_rating = ANY(CAST(:stars AS int[]))")
+    sql = f"""
+WITH {BUCKETS},
+d AS (
+  SELECT sd.day, {DAILY_GROUPS[group]} AS key, sum(sd.arrivals) AS arrivals,
+    sum(sd.nights) AS nights, sum(sd.departures) AS departures,
+    coalesce(sum(sd.occupied_rooms) FILTER (WHERE fa.rooms > 0), 0) AS rooms_used,
+    coalesce(sum(sd.nights) FILTER (WHERE fa.beds > 0), 0) AS bed_nights
+  FROM analytics.stay_daily sd
+  LEFT JOIN analytics.facilities fa ON fa.facility_id = sd.facility_id
+  WHERE {" AND ".join(where)}
+  GROUP BY 1, 2
+)
+SELECT b.start, b.stop, d.key, sum(d.arrivals), sum(d.nights), sum(d.departures),
+  greatest(sum(d.arrivals), max(d.nights)), sum(d.rooms_used), sum(d.bed_nights)
+FROM b JOIN d ON d.day BETWEEN b.start AND b.stop
+GROUP BY 1, 2, 3
+HAVING sum(d.arrivals) + sum(d.nights) + sum(d.departures) > 0
+ORDER BY 1, 3"""
+    rows = (await session.execute(text(sql), _params(f, e))).all()
+    return [DailyCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
+
+
+async def availability(
     session: AsyncSession, f: FeedFilters, e: Effective
-) -> dict[date, tuple[int, int, int, int]]:
-    """Per bucket: occupied room-nights, available room-nights, guest-nights at facilities
-    that declared beds, available bed-nights. Only facilities that declared rooms (beds)
-    count on either side of the room (bed) ratio; a stay without a room number occupies a
-    room of its own."""
+) -> list[tuple[date, date, int, int]]:
+    """Per bucket (every bucket, even empty ones): available room-nights and bed-nights —
+    rooms (beds) declared by the facilities in scope that are not closed, times the days."""
     fac_where = ["fa.facility_type = ANY(CAST(:types AS text[]))", "fa.status <> 'closed'"]
     if e.communes is not None:
         fac_where.append("fa.commune_code = ANY(CAST(:communes AS int[]))")
@@ -119,31 +168,12 @@ async def occupancy(
         fac_where.append("fa.star_rating = ANY(CAST(:stars AS int[]))")
     sql = f"""
 WITH {BUCKETS},
-used AS (
-  SELECT b.start,
-    count(DISTINCT (s.facility_id, coalesce(s.room, s.stay_id::text), n))
-      FILTER (WHERE fa.rooms > 0) AS room_nights,
-    count(n) FILTER (WHERE fa.beds > 0) AS bed_guest_nights
-  FROM b JOIN analytics.stay_facts s
-    ON s.check_in_date <= b.stop AND s.night_end > b.start AND {_stay_where(e)}
-  JOIN analytics.facilities fa ON fa.facility_id = s.facility_id
-  CROSS JOIN LATERAL generate_series(
-      greatest(s.check_in_date, b.start)::timestamp,
-      (least(s.night_end, b.stop + 1) - 1)::timestamp, interval '1 day') n
-  GROUP BY b.start
-),
-available AS (
-  SELECT b.start,
-    sum(coalesce(fa.rooms, 0) * (b.stop - b.start + 1)) AS room_nights,
-    sum(coalesce(fa.beds, 0) * (b.stop - b.start + 1)) AS bed_nights
-  FROM b JOIN analytics.facilities fa ON {" AND ".join(fac_where)}
-  GROUP BY b.start
-)
-SELECT b.start, coalesce(u.room_nights, 0), coalesce(a.room_nights, 0),
-       coalesce(u.bed_guest_nights, 0), coalesce(a.bed_nights, 0)
-FROM b LEFT JOIN used u ON u.start = b.start LEFT JOIN available a ON a.start = b.start"""
+fac AS (SELECT coalesce(sum(fa.rooms), 0) AS rooms, coalesce(sum(fa.beds), 0) AS beds
+        FROM analytics.facilities fa WHERE {" AND ".join(fac_where)})
+SELECT b.start, b.stop, fac.rooms * (b.stop - b.start + 1), fac.beds * (b.stop - b.start + 1)
+FROM b CROSS JOIN fac ORDER BY b.start"""
     rows = (await session.execute(text(sql), _params(f, e))).all()
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+    return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
 
 
 async def present_now(

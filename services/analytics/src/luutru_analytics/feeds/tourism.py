@@ -33,11 +33,12 @@ FORMATS = {
 
 async def _totals(session, f: FeedFilters, e) -> dict:
     one = FeedFilters(f.date_from, f.date_to, "day", f.communes, f.facility_types, f.star_ratings)
-    cells = await repository.stay_cells(session, one, e)
+    cells = await repository.daily_cells(session, one, e)
     arrivals = sum(c.arrivals for c in cells)
     nights = sum(c.nights for c in cells)
-    # People behind the total: the largest daily count is a lower bound that is cheap.
-    people = max((c.stays for c in cells), default=0)
+    # People behind the total: a lower bound (more arrivals or a busier night cannot come
+    # from fewer people), so suppression errs on the side of hiding.
+    people = max([arrivals, *(c.nights for c in cells)])
     return {"arrivals": arrivals, "guest_nights": nights, "people": people}
 
 
@@ -71,19 +72,20 @@ async def tourism(
         star_ratings=f.star_ratings,
     )
     async with uow:
-        cells = await repository.stay_cells(uow.session, f, e)
-        occ = await repository.occupancy(uow.session, f, e)
+        cells = await repository.daily_cells(uow.session, f, e)
+        available = await repository.availability(uow.session, f, e)
         current = await _totals(uow.session, f, e)
         previous = await _totals(uow.session, f.previous(), e)
     by_start = {c.start: c for c in cells}
     rows = []
-    for start, (room_used, room_avail, bed_used, bed_avail) in sorted(occ.items()):
+    for start, stop, room_avail, bed_avail in available:
         c = by_start.get(start)
-        arrivals, nights, people = (c.arrivals, c.nights, c.stays) if c else (0, 0, 0)
+        arrivals, nights, people = (c.arrivals, c.nights, c.people) if c else (0, 0, 0)
+        room_used, bed_used = (c.rooms_used, c.bed_nights) if c else (0, 0)
         rows.append(
             {
                 "period_start": start,
-                "period_end": c.stop if c else None,
+                "period_end": stop,
                 "arrivals": arrivals,
                 "guest_nights": nights,
                 "average_length_of_stay": ratio(nights, arrivals, 2),

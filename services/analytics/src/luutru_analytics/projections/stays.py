@@ -12,6 +12,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.models import GuestRecord, StayCheckOut, StayFact
+from luutru_analytics.projections import rollup
 from luutru_analytics.projections.attributes import (
     age_band,
     document_number,
@@ -41,6 +42,7 @@ class StayProjection:
     ) -> None:
         """GuestCheckedIn and StayCorrected: the full stay, applied only if its version is
         not older than what is stored (a late v1 after a v2 changes nothing)."""
+        before = await rollup.snapshot(session, event.stay_id)
         ending = await session.get(StayCheckOut, event.stay_id)
         arrival = local_date(event.check_in_at)
         check_out_date = local_date(ending.check_out_at) if ending and ending.check_out_at else None
@@ -83,6 +85,7 @@ class StayProjection:
                 where=StayFact.version <= stmt.excluded.version,
             )
         )
+        await rollup.apply_change(session, before, await rollup.snapshot(session, event.stay_id))
 
         doc = document_number(guest)
         record = {
@@ -128,11 +131,13 @@ class StayProjection:
             )
         )
         day = local_date(event.check_out_at)
+        before = await rollup.snapshot(session, event.stay_id)
         await session.execute(
             update(StayFact)
             .where(StayFact.stay_id == event.stay_id)
             .values(check_out_date=day, night_end=func.greatest(StayFact.check_in_date, day))
         )
+        await rollup.apply_change(session, before, await rollup.snapshot(session, event.stay_id))
         await session.execute(
             update(GuestRecord)
             .where(GuestRecord.record_id == event.stay_id)
@@ -144,9 +149,11 @@ class StayProjection:
         await session.execute(
             stmt.on_conflict_do_update(index_elements=[StayCheckOut.stay_id], set_={"voided": True})
         )
+        before = await rollup.snapshot(session, event.stay_id)
         await session.execute(
             update(StayFact).where(StayFact.stay_id == event.stay_id).values(voided=True)
         )
+        await rollup.apply_change(session, before, await rollup.snapshot(session, event.stay_id))
         await session.execute(
             update(GuestRecord).where(GuestRecord.record_id == event.stay_id).values(voided=True)
         )

@@ -1,0 +1,141 @@
+"""Keeping `stay_daily` and `room_nights` in step with `stay_facts`.
+
+A stay contributes an arrival on its arrival day, one guest-night on every night from
+arrival up to `night_end`, a departure on its check-out day and its room on each of those
+nights. On every change the handler takes the contribution of the row as it was and adds the
+one of the row as it is now; an event that changes nothing (duplicate, older version)
+therefore changes no count.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from luutru_analytics.models import StayFact
+
+FIELDS = (
+    "stay_id",
+    "facility_id",
+    "facility_type",
+    "commune_code",
+    "star_rating",
+    "check_in_date",
+    "night_end",
+    "check_out_date",
+    "room",
+    "voided",
+)
+
+
+async def snapshot(session: AsyncSession, stay_id: uuid.UUID) -> dict[str, Any] | None:
+    """The stay's row as it is, locked for the rest of the transaction."""
+    row = (
+        await session.execute(
+            select(*(getattr(StayFact, f) for f in FIELDS))
+            .where(StayFact.stay_id == stay_id)
+            .with_for_update()
+        )
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def _nights(row: dict[str, Any]) -> list[date]:
+    start, end = row["check_in_date"], row["night_end"]
+    return [start + timedelta(days=i) for i in range(max(0, (end - start).days))]
+
+
+def _room(row: dict[str, Any]) -> str:
+    return row["room"] or f"stay:{row['stay_id']}"
+
+
+async def apply_change(
+    session: AsyncSession, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    def key(r):
+        return None if r is None else tuple(r[f] for f in FIELDS)
+
+    if key(before) == key(after):
+        return
+    daily: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    rooms: dict[tuple, int] = defaultdict(int)
+    attrs: dict[uuid.UUID, tuple] = {}
+    for row, sign in ((before, -1), (after, 1)):
+        if row is None or row["voided"]:
+            continue
+        fid = row["facility_id"]
+        attrs[fid] = (row["facility_type"], row["commune_code"], row["star_rating"])
+        daily[(row["check_in_date"], fid)][0] += sign
+        for night in _nights(row):
+            daily[(night, fid)][1] += sign
+            rooms[(night, fid, _room(row))] += sign
+        if row["check_out_date"] is not None:
+            daily[(row["check_out_date"], fid)][2] += sign
+    room_changes = [
+        {"day": d, "facility_id": f, "room": r, "delta": n} for (d, f, r), n in rooms.items() if n
+    ]
+    occupied: dict[tuple, int] = defaultdict(int)
+    if room_changes:
+        # One statement for all the room-nights of this change.
+        result = await session.execute(
+            text(
+                "INSERT INTO analytics.room_nights AS r (day, facility_id, room, guests) "
+                "SELECT * FROM unnest(CAST(:days AS date[]), CAST(:fids AS uuid[]), "
+                "CAST(:rooms AS text[]), CAST(:deltas AS int[])) "
+                "ON CONFLICT (day, facility_id, room) DO UPDATE "
+                "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
+            ),
+            {
+                "days": [c["day"] for c in room_changes],
+                "fids": [c["facility_id"] for c in room_changes],
+                "rooms": [c["room"] for c in room_changes],
+                "deltas": [c["delta"] for c in room_changes],
+            },
+        )
+        deltas = {(c["day"], c["facility_id"], c["room"]): c["delta"] for c in room_changes}
+        for day, fid, room, guests in result.all():
+            delta = deltas[(day, fid, room)]
+            # A room becomes occupied when its first guest arrives, free when its last leaves.
+            if delta > 0 and guests == delta:
+                occupied[(day, fid)] += 1
+            elif delta < 0 and guests == 0:
+                occupied[(day, fid)] -= 1
+    rows = []
+    for (day, fid), (arrivals, nights, departures) in daily.items():
+        rooms_delta = occupied.pop((day, fid), 0)
+        if arrivals or nights or departures or rooms_delta:
+            rows.append((day, fid, arrivals, nights, departures, rooms_delta))
+    rows += [(d, f, 0, 0, 0, n) for (d, f), n in occupied.items() if n]
+    if not rows:
+        return
+    await session.execute(
+        text(
+            "INSERT INTO analytics.stay_daily AS s (day, facility_id, facility_type, "
+            "commune_code, star_rating, arrivals, nights, departures, occupied_rooms) "
+            "VALUES (:day, :facility_id, :facility_type, :commune_code, :star_rating, "
+            ":arrivals, :nights, :departures, :occupied_rooms) "
+            "ON CONFLICT (day, facility_id) DO UPDATE SET "
+            "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
+            "departures = s.departures + excluded.departures, "
+            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms"
+        ),
+        [
+            {
+                "day": day,
+                "facility_id": fid,
+                "facility_type": attrs[fid][0],
+                "commune_code": attrs[fid][1],
+                "star_rating": attrs[fid][2],
+                "arrivals": a,
+                "nights": n,
+                "departures": dep,
+                "occupied_rooms": occ,
+            }
+            for day, fid, a, n, dep, occ in rows
+        ],
+    )
