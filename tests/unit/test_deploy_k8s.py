@@ -382,7 +382,8 @@ def test_keda_scales_each_consumer_group_within_its_partitions(objects, overlay)
         target = one(objs, "Deployment", scaled["spec"]["scaleTargetRef"]["name"])
         assert container(target)["command"][-1] == "worker"
         triggers = scaled["spec"]["triggers"]
-        assert {t["metadata"]["consumerGroup"] for t in triggers} == {group}
+        prefix = one(objs, "ConfigMap", "luutru-common")["data"]["LUUTRU_CONSUMER_GROUP_PREFIX"]
+        assert {t["metadata"]["consumerGroup"] for t in triggers} == {prefix + group}
         assert {t["metadata"]["topic"] for t in triggers} == topics
         assert {t["metadata"]["bootstrapServers"] for t in triggers} == {
             "luutru-kafka-bootstrap:9092"
