@@ -348,3 +348,44 @@ async def test_coach_cannot_register_guests_and_clients_need_the_scope(client, s
     ] == "scope-missing"
     allowed = staff(signer, hotel, client=True, scope="stays:write")
     assert (await client.post("/v1/stays", json=guest(), headers=allowed)).status_code == 201
+
+
+@pytest.mark.parametrize("size", [1, 50])
+async def test_nothing_is_visible_before_the_commit(service_env, db, size):
+    """The bulk statements go through asyncpg directly: they must still run inside the unit
+    of work, so an answer never promises what a rollback could take back."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+    from luutru_ingest.deadline import DeadlineRule
+    from luutru_ingest.models import FacilityView
+    from luutru_ingest.stays import service
+
+    fid = await add_facility_view(db, beds=None)  # no capacity query runs first
+    engine = make_engine(service_env["database_url"])
+    try:
+        async with UnitOfWork(make_session_factory(engine)) as uow:
+            facility = await uow.session.get(FacilityView, fid)
+            uow.session.expunge_all()
+        async with UnitOfWork(make_session_factory(engine)) as uow:
+            results = await service.register(
+                uow.session,
+                facility=facility,
+                items=[(i, guest()) for i in range(size)],
+                rule=DeadlineRule(ZoneInfo("Asia/Ho_Chi_Minh")),
+                now=datetime.now(UTC),
+                pointer=lambda i: f"/guests/{i}",
+            )
+            assert {r.status for r in results} == {"accepted"}
+            seen = await count(
+                db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=fid
+            )
+            assert seen == 0
+            # leaving without commit rolls back
+        assert (
+            await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=fid) == 0
+        )
+        assert await count(db, "SELECT count(*) FROM ingest.outbox WHERE key = :f", f=str(fid)) == 0
+    finally:
+        await engine.dispose()

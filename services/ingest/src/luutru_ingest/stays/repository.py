@@ -71,14 +71,35 @@ INSERT_OUTBOX = (
 
 
 async def driver(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under the session, inside the same transaction."""
+    """The asyncpg connection under the session, inside the session's transaction.
+
+    SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement; a statement
+    sent straight through asyncpg before that would run in autocommit, outside the unit of
+    work. So make sure the transaction has begun first.
+    """
     conn = await session.connection()
     raw = await conn.get_raw_connection()
-    return raw.driver_connection  # type: ignore[return-value]
+    driver_connection: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
+    if not driver_connection.is_in_transaction():
+        await session.execute(text("SELECT 1"))
+    assert driver_connection.is_in_transaction()
+    return driver_connection
 
 
 async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityView | None:
     return await session.get(FacilityView, facility_id)
+
+
+# Rows arrive by binary COPY into a per-connection temporary table, then move with one
+# INSERT … ON CONFLICT: COPY is the cheapest way in, and the natural key still decides.
+CREATE_STAGING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS stays_in "
+    "(LIKE ingest.stays INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+)
+MOVE_STAGED = (
+    f"INSERT INTO ingest.stays ({', '.join(_cols)}) SELECT {', '.join(_cols)} FROM stays_in "
+    "ON CONFLICT (facility_id, document_number, check_in_date) DO NOTHING RETURNING id"
+)
 
 
 async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID]:
@@ -86,14 +107,25 @@ async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID
     if not rows:
         return set()
     conn = await driver(session)
-    columns = [
-        [json.dumps(row[c], ensure_ascii=False) for row in rows]
-        if t == "jsonb"
-        else [row[c] for row in rows]
-        for c, t in STAY_COLUMNS.items()
+    if len(rows) < 20:  # a single check-in: one statement beats staging
+        columns = [
+            [json.dumps(row[c], ensure_ascii=False) for row in rows]
+            if t == "jsonb"
+            else [row[c] for row in rows]
+            for c, t in STAY_COLUMNS.items()
+        ]
+        return {r["id"] for r in await conn.fetch(INSERT_STAYS, *columns)}
+    await conn.execute(CREATE_STAGING)
+    await conn.execute("TRUNCATE stays_in")
+    records = [
+        tuple(
+            json.dumps(row[c], ensure_ascii=False) if t == "jsonb" else row[c]
+            for c, t in STAY_COLUMNS.items()
+        )
+        for row in rows
     ]
-    created = await conn.fetch(INSERT_STAYS, *columns)
-    return {r["id"] for r in created}
+    await conn.copy_records_to_table("stays_in", records=records, columns=_cols)
+    return {r["id"] for r in await conn.fetch(MOVE_STAGED)}
 
 
 async def by_natural_keys(
@@ -113,7 +145,15 @@ async def insert_outbox(session: AsyncSession, rows: list[tuple]) -> None:
     if not rows:
         return
     conn = await driver(session)
-    await conn.execute(INSERT_OUTBOX, *[list(col) for col in zip(*rows, strict=True)])
+    if len(rows) < 20:
+        await conn.execute(INSERT_OUTBOX, *[list(col) for col in zip(*rows, strict=True)])
+    else:
+        await conn.copy_records_to_table(
+            "outbox",
+            schema_name="ingest",
+            records=rows,
+            columns=["event_id", "topic", "key", "event_type", "payload", "correlation_id"],
+        )
     await conn.execute("SELECT pg_notify('ingest_outbox', '')")
 
 

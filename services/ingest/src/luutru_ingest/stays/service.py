@@ -31,7 +31,7 @@ from luutru_common.logging import get_correlation_id
 from luutru_common.problems import FieldError, Problem, field_error, validation_errors
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Stay, StayVersion
-from luutru_ingest.stays import repository
+from luutru_ingest.stays import fast_events, repository
 from luutru_ingest.stays.schemas import CheckIn, Receipt, RecordResult
 from luutru_ingest.stays.validation import Verdict, check_in_rules, country_code
 
@@ -100,7 +100,12 @@ class Prepared:
 
 
 def stay_values(
-    verdict: Verdict, *, facility_id: uuid.UUID, rule: DeadlineRule, now: datetime
+    verdict: Verdict,
+    *,
+    facility_id: uuid.UUID,
+    rule: DeadlineRule,
+    now: datetime,
+    stay_id: uuid.UUID | None = None,
 ) -> dict:
     """The stay row for a guest that passed the rules."""
     data = verdict.guest
@@ -110,7 +115,7 @@ def stay_values(
     nationality = country_code(data.nationality) or data.nationality.upper()
     residence = country_code(data.country_of_residence or "") or nationality
     return {
-        "id": uuid.uuid4(),
+        "id": stay_id or uuid.uuid4(),
         "facility_id": facility_id,
         "document_type": verdict.document_type,
         "document_number": verdict.document_number,
@@ -183,6 +188,7 @@ async def register(
     today = rule.local_date(now)
     results: dict[int, RecordResult] = {}
     prepared: list[Prepared] = []
+    stay_ids = fast_events.uuids(len(items))
     for index, raw in items:
         p = pointer(index)
         data, shape_errors = (raw, []) if isinstance(raw, CheckIn) else parse_item(raw, p)
@@ -195,7 +201,9 @@ async def register(
                 index=index, status="rejected", errors=verdict.errors, warnings=verdict.warnings
             )
             continue
-        values = stay_values(verdict, facility_id=facility.id, rule=rule, now=now)
+        values = stay_values(
+            verdict, facility_id=facility.id, rule=rule, now=now, stay_id=stay_ids.pop()
+        )
         values["upload_id"] = upload_id
         prepared.append(Prepared(index, values, verdict.warnings))
     await capacity_warnings(session, facility, prepared, today=today)
@@ -213,10 +221,21 @@ async def register(
         facility.id,
         [(p.values["document_number"], p.values["check_in_date"]) for p in duplicates],
     )
-    events = []
+    outbox_rows = []
+    cid = get_correlation_id()
+    occurred_at = fast_events._iso(datetime.now(UTC))
+    event_ids = fast_events.uuids(len(created))
     for item in prepared:
         if item.values["id"] in created:
-            events.append(checked_in_event(item.values, facility))
+            outbox_rows.append(
+                fast_events.checked_in_row(
+                    item.values,
+                    facility,
+                    event_id=event_ids.pop(),
+                    occurred_at=occurred_at,
+                    correlation_id=cid,
+                )
+            )
             results[item.index] = RecordResult(
                 index=item.index,
                 status="accepted",
@@ -228,7 +247,7 @@ async def register(
             results[item.index] = RecordResult(
                 index=item.index, status="duplicate", receipt=receipt(dict(original))
             )
-    await emit(session, events)
+    await repository.insert_outbox(session, outbox_rows)
     return [results[i] for i, _ in items]
 
 

@@ -1,0 +1,453 @@
+"""Ingest benchmark (run on purpose, not in the test suite):
+
+    uv run python -m bench.ingest.run [--batch-guests 100000] [--rate 500] [--seconds 20]
+                                       [--xlsx-rows 100000]
+
+Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker)
+on its own database against the local PostgreSQL and Kafka, then measures:
+1. batch ingest — guests/s accepted and durable (each answer comes after its commit);
+2. single check-ins at a fixed rate (open loop) — latency percentiles;
+3. a 100,000-row XLSX upload — time to done, and the server's peak memory;
+4. the ceiling — asyncpg COPY of the same rows into a copy of the stays table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import asyncpg
+import httpx
+import xlsxwriter
+
+from bench.ingest.data import facility_types, guest
+from tests.support import KAFKA_BOOTSTRAP, ROOT, TestSigner, bearer, database_url
+
+DB = "luutru_bench_ingest"
+PORT = 18290
+
+
+def recreate(name: str) -> None:
+    env = {**os.environ, "PGPASSWORD": "luutru"}
+    psql = ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-q"]
+    subprocess.run(
+        [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env=env, check=True
+    )
+    subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"'], env=env, check=True)
+    env["LUUTRU_DATABASE_URL"] = database_url(name)
+    subprocess.run([sys.executable, "-m", "luutru_ingest", "migrate"], env=env, check=True)
+
+
+def serve_jwks(signer: TestSigner) -> str:
+    body = json.dumps(signer.jwks).encode()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_port}/jwks.json"
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory of a process and its children (uvicorn runs the app in-process)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def add_facilities(conn, n: int, rng: random.Random) -> list[uuid.UUID]:
+    ids = [uuid.uuid4() for _ in range(n)]
+    await conn.executemany(
+        "INSERT INTO ingest.facilities (id, code, name, facility_type, province_code, "
+        "commune_code, beds, status, as_of) VALUES ($1, $2, 'Bench', $3, 75, 26068, $4, "
+        "'active', now())",
+        [
+            (fid, f"B-{i}", kind, rng.choice([None, 20, 60, 200, 2000]))
+            for i, (fid, kind) in enumerate(zip(ids, facility_types(n, rng), strict=True))
+        ],
+    )
+    return ids
+
+
+async def bench_batch(client, signer, facilities, total: int, size: int, rng) -> dict:
+    """Concurrent batches of `size` guests; each facility sends its own day's list."""
+    serial = iter(range(10**6))
+    day = date(2026, 11, 20)
+    batches = []
+    for i in range(total // size):
+        fid = facilities[i % len(facilities)]
+        guests = [guest(rng, next(serial), day) for _ in range(size)]
+        # Encoded before the clock starts: the load generator's JSON is not the server's cost.
+        batches.append((fid, json.dumps({"guests": guests}).encode()))
+    accepted = 0
+
+    async def send(fid, guests):
+        nonlocal accepted
+        headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
+        headers["Content-Type"] = "application/json"
+        r = await client.post("/v1/stays/batch", content=guests, headers=headers)
+        r.raise_for_status()
+        accepted += r.json()["accepted"]
+
+    queue = list(batches)
+    start = time.perf_counter()
+
+    async def worker():
+        while queue:
+            await send(*queue.pop())
+
+    await asyncio.gather(*[worker() for _ in range(3)])
+    elapsed = time.perf_counter() - start
+    return {
+        "guests": total,
+        "accepted": accepted,
+        "seconds": round(elapsed, 2),
+        "guests_per_s": round(accepted / elapsed),
+    }
+
+
+async def bench_single(client, signer, facilities, rate: int, seconds: float, rng) -> dict:
+    """Open loop: requests start on schedule whatever the previous ones are doing."""
+    tokens = {
+        fid: bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
+        for fid in facilities
+    }
+    day = date(2026, 11, 21)
+    latencies: list[float] = []
+    errors = 0
+    n = int(rate * seconds)
+    bodies = [
+        (facilities[i % len(facilities)], json.dumps(guest(rng, 500_000 + i, day)).encode())
+        for i in range(n)
+    ]
+    for headers in tokens.values():
+        headers["Content-Type"] = "application/json"
+
+    async def one(fid, body):
+        nonlocal errors
+        t0 = time.perf_counter()
+        try:
+            r = await client.post("/v1/stays", content=body, headers=tokens[fid])
+            if r.status_code not in (200, 201):
+                errors += 1
+        except httpx.HTTPError:
+            errors += 1
+        latencies.append((time.perf_counter() - t0) * 1000)
+
+    tasks = []
+    start = time.perf_counter()
+    for i, (fid, body) in enumerate(bodies):
+        delay = start + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(fid, body)))
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    return {
+        "requests": n,
+        "achieved_rps": round(n / elapsed),
+        "errors": errors,
+        "p50_ms": round(q[49], 1),
+        "p95_ms": round(q[94], 1),
+        "p99_ms": round(q[98], 1),
+        "max_ms": round(latencies[-1], 1),
+    }
+
+
+def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
+    header = [
+        "Họ và tên",
+        "Ngày sinh",
+        "Giới tính",
+        "Số định danh",
+        "Số hộ chiếu",
+        "Quốc tịch",
+        "Loại thị thực",
+        "Số thị thực",
+        "Ngày nhập cảnh",
+        "Cửa khẩu nhập cảnh",
+        "Phòng",
+        "Lý do",
+        "Ngày đến",
+        "Ngày đi dự kiến",
+    ]
+    keys = [
+        "full_name",
+        "date_of_birth",
+        "gender",
+        "id_number",
+        "passport_number",
+        "nationality",
+        "visa_type",
+        "visa_number",
+        "entry_date",
+        "entry_port",
+        "room",
+        "reason",
+        "check_in_at",
+        "expected_check_out",
+    ]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, header)
+    guests = []
+    day = date(2026, 11, 22)
+    for r in range(1, rows + 1):
+        g = guest(rng, 700_000 + r, day)
+        guests.append(g)
+        cells = []
+        for k in keys:
+            v = g.get(k, "")
+            if k in ("date_of_birth", "entry_date", "expected_check_out") and v:
+                v = date.fromisoformat(v).strftime("%d/%m/%Y")
+            elif k == "gender":
+                v = "Nam" if v == "male" else "Nữ"
+            elif k == "check_in_at":
+                v = datetime.fromisoformat(v).strftime("%d/%m/%Y %H:%M")
+            cells.append(v)
+        sheet.write_row(r, 0, cells)
+    book.close()
+    return buffer.getvalue(), guests
+
+
+async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> dict:
+    headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
+    before = rss_mb(pid)
+    start = time.perf_counter()
+    r = await client.post("/v1/uploads", files={"file": ("khach.xlsx", raw)}, headers=headers)
+    r.raise_for_status()
+    upload_id = r.json()["upload_id"]
+    while True:
+        s = (await client.get(f"/v1/uploads/{upload_id}?limit=1", headers=headers)).json()
+        if s["status"] in ("done", "failed"):
+            break
+        await asyncio.sleep(0.25)
+    elapsed = time.perf_counter() - start
+    return {
+        "rows": rows,
+        "file_mb": round(len(raw) / 2**20, 1),
+        "status": s["status"],
+        "accepted": s["accepted"],
+        "rejected": s["rejected"],
+        "seconds": round(elapsed, 1),
+        "rows_per_s": round(rows / elapsed),
+        "rss_before_mb": round(before),
+        "rss_after_mb": round(rss_mb(pid)),
+        "peak_rss_mb": round(peak_rss_mb(pid)),
+    }
+
+
+async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
+    """The ceiling: the same rows straight into PostgreSQL with COPY (no validation, no events,
+    no HTTP)."""
+    conn = await asyncpg.connect(dsn)
+    await conn.execute("DROP TABLE IF EXISTS public.bench_copy")
+    await conn.execute("CREATE TABLE public.bench_copy (LIKE ingest.stays INCLUDING ALL)")
+    now = datetime.now(UTC)
+    records = []
+    for g in guests:
+        arrival = datetime.fromisoformat(g["check_in_at"])
+        records.append(
+            (
+                uuid.uuid4(),
+                fid,
+                "id_number" if g.get("id_number") else "passport",
+                g.get("id_number") or g["passport_number"],
+                g["full_name"],
+                g["full_name"].upper(),
+                date.fromisoformat(g["date_of_birth"]),
+                g["gender"],
+                g.get("nationality", "VNM"),
+                g.get("nationality", "VNM"),
+                g["room"],
+                g["reason"],
+                arrival,
+                arrival.date(),
+                date.fromisoformat(g["expected_check_out"]),
+                now,
+                arrival + timedelta(hours=6),
+                0,
+                "checked_in",
+                "[]",
+            )
+        )
+    columns = [
+        "id",
+        "facility_id",
+        "document_type",
+        "document_number",
+        "full_name",
+        "name_key",
+        "date_of_birth",
+        "gender",
+        "nationality",
+        "country_of_residence",
+        "room",
+        "reason",
+        "check_in_at",
+        "check_in_date",
+        "expected_check_out",
+        "received_at",
+        "due_at",
+        "late_minutes",
+        "status",
+        "warnings",
+    ]
+    start = time.perf_counter()
+    await conn.copy_records_to_table(
+        "bench_copy", records=records, columns=columns, schema_name="public"
+    )
+    elapsed = time.perf_counter() - start
+    await conn.execute("DROP TABLE public.bench_copy")
+    await conn.close()
+    return {
+        "rows": len(records),
+        "seconds": round(elapsed, 2),
+        "rows_per_s": round(len(records) / elapsed),
+    }
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in open("/proc/cpuinfo")
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        int(line.split()[1]) for line in open("/proc/meminfo") if line.startswith("MemTotal")
+    )
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "memory_gb": round(mem / 2**20, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+    }
+
+
+async def main(args) -> None:
+    rng = random.Random(7)
+    recreate(DB)
+    dsn = database_url(DB).replace("+asyncpg", "")
+    conn = await asyncpg.connect(dsn)
+    facilities = await add_facilities(conn, 200, rng)
+    await conn.close()
+    signer = TestSigner()
+    env = {
+        **os.environ,
+        "LUUTRU_DATABASE_URL": database_url(DB),
+        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{uuid.uuid4().hex[:6]}-",
+        "LUUTRU_JWKS_URL": serve_jwks(signer),
+        "LUUTRU_LOG_LEVEL": "WARNING",
+        "LUUTRU_DATABASE_POOL_SIZE": "20",
+        **({"LUUTRU_UPLOAD_CHUNK_ROWS": str(args.chunk_rows)} if args.chunk_rows else {}),
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "luutru_ingest",
+            "serve",
+            "--port",
+            str(PORT),
+            "--workers",
+            str(args.workers),
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    results: dict = {"machine": machine()}
+    try:
+        limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{PORT}", timeout=120, limits=limits
+        ) as client:
+            for _ in range(100):
+                try:
+                    if (await client.get("/livez")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.2)
+            if "batch" in args.parts:
+                results["batch"] = await bench_batch(
+                    client, signer, facilities, args.batch_guests, 1000, rng
+                )
+                print(json.dumps(results["batch"]), flush=True)
+            if "single" in args.parts:
+                results["single"] = await bench_single(
+                    client, signer, facilities, args.rate, args.seconds, rng
+                )
+                print(json.dumps(results["single"]), flush=True)
+            if "upload" in args.parts or "copy" in args.parts:
+                raw, guests = xlsx_file(args.xlsx_rows, rng)
+            if "upload" in args.parts:
+                results["upload"] = await bench_upload(
+                    client, signer, facilities[0], raw, args.xlsx_rows, server.pid
+                )
+                print(json.dumps(results["upload"]), flush=True)
+            if "copy" in args.parts:
+                results["copy"] = await bench_copy(dsn, guests, facilities[1])
+                print(json.dumps(results["copy"]), flush=True)
+                if "upload" in args.parts:
+                    results["upload_fraction_of_copy"] = round(
+                        results["upload"]["rows_per_s"] / results["copy"]["rows_per_s"], 3
+                    )
+                if "batch" in args.parts:
+                    results["batch_fraction_of_copy"] = round(
+                        results["batch"]["guests_per_s"] / results["copy"]["rows_per_s"], 3
+                    )
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    print(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--parts", default="batch,single,upload,copy")
+    parser.add_argument("--batch-guests", type=int, default=100_000)
+    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--xlsx-rows", type=int, default=100_000)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--chunk-rows", type=int, default=0)
+    asyncio.run(main(parser.parse_args()))
