@@ -6,14 +6,63 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-SURNAMES = "Nguyễn Trần Lê Phạm Hoàng Huỳnh Phan Vũ Võ Đặng Bùi Đỗ Hồ Ngô Dương Lý".split()
+SURNAMES = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+]
 MIDDLE = {
-    "male": "Văn Hữu Đức Minh Quốc Thành Công".split(),
-    "female": "Thị Ngọc Thanh Thu Mỹ Bảo".split(),
+    "male": ["Văn", "Hữu", "Đức", "Minh", "Quốc", "Thành", "Công"],
+    "female": ["Thị", "Ngọc", "Thanh", "Thu", "Mỹ", "Bảo"],
 }
 GIVEN = {
-    "male": "An Bình Dũng Hùng Khoa Long Nam Phúc Quân Sơn Tài Tuấn Việt Lộc Đạt".split(),
-    "female": "Anh Châu Giang Hằng Lan Linh Mai Ngân Oanh Thảo Trang Uyên Vy Yến Ánh".split(),
+    "male": [
+        "An",
+        "Bình",
+        "Dũng",
+        "Hùng",
+        "Khoa",
+        "Long",
+        "Nam",
+        "Phúc",
+        "Quân",
+        "Sơn",
+        "Tài",
+        "Tuấn",
+        "Việt",
+        "Lộc",
+        "Đạt",
+    ],
+    "female": [
+        "Anh",
+        "Châu",
+        "Giang",
+        "Hằng",
+        "Lan",
+        "Linh",
+        "Mai",
+        "Ngân",
+        "Oanh",
+        "Thảo",
+        "Trang",
+        "Uyên",
+        "Vy",
+        "Yến",
+        "Ánh",
+    ],
 }
 FOREIGN = [
     ("KOR", ["Kim Min-jun", "Lee Seo-yeon", "Park Ji-ho"]),
