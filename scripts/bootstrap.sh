@@ -109,7 +109,7 @@ PY
     keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
     # Strimzi: its CRDs generated from its model classes (deploy/tools/strimzi-crds/pom.xml).
     local strimzi="$ROOT/.local/cache/strimzi"
-    mvn -B -q -f "$ROOT/deploy/tools/strimzi-crds/pom.xml" dependency:copy-dependencies \
+    mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/tools/strimzi-crds/pom.xml" dependency:copy-dependencies \
       -DoutputDirectory="$strimzi/lib" >/dev/null
     mkdir -p "$strimzi/crds"
     java -cp "$strimzi/lib/*" io.strimzi.crdgenerator.CrdGenerator --yaml \
