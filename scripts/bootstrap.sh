@@ -109,8 +109,12 @@ PY
     keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
     # Strimzi: its CRDs generated from its model classes (deploy/tools/strimzi-crds/pom.xml).
     local strimzi="$ROOT/.local/cache/strimzi"
-    mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/tools/strimzi-crds/pom.xml" dependency:copy-dependencies \
-      -DoutputDirectory="$strimzi/lib" >/dev/null
+    mkdir -p "$strimzi"
+    if ! mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/tools/strimzi-crds/pom.xml" \
+      dependency:copy-dependencies -DoutputDirectory="$strimzi/lib" >"$strimzi/mvn.log" 2>&1; then
+      cat "$strimzi/mvn.log" >&2
+      return 1
+    fi
     mkdir -p "$strimzi/crds"
     java -cp "$strimzi/lib/*" io.strimzi.crdgenerator.CrdGenerator --yaml \
       --crd-api-version v1 --api-versions v1beta2 --storage-version v1beta2 --target-kube 1.16+ \
