@@ -13,7 +13,7 @@ class IngestSettings(ServiceSettings):
     # Uploads: limits, and the worker that processes stored files.
     upload_max_bytes: int = 20 * 1024 * 1024
     upload_max_rows: int = 200_000
-    upload_chunk_rows: int = 500
+    upload_chunk_rows: int = 1000
     upload_lease_s: float = 30.0
     upload_poll_interval_s: float = 0.5
     # Tests only: a pause after each chunk so a test can kill the process mid-upload.
