@@ -11,7 +11,14 @@ import pytest
 
 from luutru_accounts.app import create_app
 from tests import support
-from tests.integration.accounts_helpers import HOTEL, accounts_settings, admin_token
+from tests.integration.accounts_helpers import (
+    HOTEL,
+    NEW_PASSWORD,
+    accounts_settings,
+    admin_token,
+    new_facility,
+    new_user,
+)
 from tests.support import bearer, running_app
 
 ROLES = (
@@ -72,6 +79,7 @@ async def world(test_database):
             ),
         }
         tokens = {role: bearer(t) for role, t in tok.items()} | {"anonymous": {}}
+        tokens["orphan_manager"] = bearer(signer.token(role="facility_manager"))
         yield World(client, tokens, a_id, b_id, b_staff.json()["user"]["id"])
 
 
@@ -163,3 +171,55 @@ async def test_role_endpoint_matrix(world: World, method, path, body, role, stat
     assert response.status_code == status, response.text
     if status >= 400:
         assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_facility_role_without_a_facility_is_refused(world: World):
+    """A facility role without its facility would match every user without one (the police)."""
+    response = await world.client.get("/v1/users", headers=world.tokens["orphan_manager"])
+    assert response.status_code == 403
+
+
+async def test_facilities_are_isolated_from_each_other(world: World, test_database):
+    client = world.client
+    admin = await admin_token(client)
+    a = await new_facility(client, admin)
+    b = await new_facility(client, admin, name="Nhà nghỉ Bên Kia", commune_code=26041)
+    a_staff = await new_user(client, a["token"], "facility_staff")
+    a_client = await client.post(
+        "/v1/clients", json={"name": "PMS A", "scopes": ["stays:write"]}, headers=bearer(a["token"])
+    )
+    b_headers = bearer(b["token"])
+    # B's manager sees only B's users and clients …
+    users = await client.get("/v1/users", headers=b_headers)
+    assert {u["facility_id"] for u in users.json()["items"]} == {b["facility"]["id"]}
+    assert (await client.get("/v1/clients", headers=b_headers)).json() == []
+    # … and A's are not there at all: 404, not 403.
+    for method, path in [
+        ("GET", f"/v1/users/{a_staff['user']['id']}"),
+        ("POST", f"/v1/users/{a_staff['user']['id']}/disable"),
+        ("POST", f"/v1/users/{a_staff['user']['id']}/reset-password"),
+        ("PATCH", f"/v1/users/{a_staff['user']['id']}"),
+        ("GET", f"/v1/facilities/{a['facility']['id']}"),
+        ("POST", f"/v1/clients/{a_client.json()['client']['id']}/revoke"),
+    ]:
+        response = await client.request(
+            method, path, headers=b_headers, json={} if method == "PATCH" else None
+        )
+        assert response.status_code == 404, (method, path, response.text)
+    # A's staff member is untouched.
+    login = await client.post(
+        "/v1/auth/token", json={"username": a_staff["username"], "password": NEW_PASSWORD}
+    )
+    assert login.status_code == 200
+    # A manager cannot create staff for B either.
+    elsewhere = await client.post(
+        "/v1/users",
+        json={
+            "username": f"nv{uuid.uuid4().hex[:8]}",
+            "full_name": "X",
+            "role": "facility_staff",
+            "facility_id": b["facility"]["id"],
+        },
+        headers=bearer(a["token"]),
+    )
+    assert elsewhere.status_code == 404

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from luutru_common.auth import CurrentPrincipal, Principal, Role
+from luutru_common.auth import FACILITY_ROLES, CurrentPrincipal, Principal, Role
 from luutru_common.logging import get_correlation_id
 from luutru_common.problems import Problem
 
@@ -58,7 +58,10 @@ def caller_with(*roles: Role):
     allowed = frozenset(roles)
 
     async def dependency(principal: CurrentPrincipal, request: Request) -> Caller:
-        if principal.client or principal.role not in allowed:
+        # A facility role without its facility would match every user without one (the police):
+        # such a token is refused outright rather than trusted to be filtered later.
+        orphan = principal.role in FACILITY_ROLES and principal.facility_id is None
+        if principal.client or principal.role not in allowed or orphan:
             raise Problem(
                 403,
                 "forbidden",

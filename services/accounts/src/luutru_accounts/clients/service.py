@@ -36,6 +36,13 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
 def not_found() -> Problem:
     return Problem(404, "client-not-found", "Client not found", "Không tìm thấy ứng dụng")
 
@@ -69,7 +76,7 @@ async def create_client(
         facility_id=facility.id,
         scopes=sorted(set(data.scopes)),
         secret_hash=_hash(secret),
-        created_by=uuid.UUID(caller.principal.subject),
+        created_by=_uuid_or_none(caller.principal.subject),
         created_at=datetime.now(UTC),
     )
     session.add(client)
