@@ -395,6 +395,19 @@ def test_keda_scales_each_consumer_group_within_its_partitions(objects, overlay)
     assert {ingest_group, analytics_group} == set(CONSUMER_GROUPS)
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_autoscaled_deployments_leave_the_count_to_their_autoscaler(objects, overlay):
+    objs = objects[overlay]
+    scaled = {h["spec"]["scaleTargetRef"]["name"] for h in find(objs, "HorizontalPodAutoscaler")}
+    scaled |= {s["spec"]["scaleTargetRef"]["name"] for s in find(objs, "ScaledObject")}
+    assert {"luutru-ingest-worker", "luutru-analytics-worker"} <= scaled
+    if overlay == "prod":
+        assert {"luutru-accounts", "luutru-ingest", "luutru-analytics"} <= scaled
+    for name in scaled:
+        # an apply would otherwise reset a scaled-up Deployment to the manifest's count
+        assert "replicas" not in one(objs, "Deployment", name)["spec"], name
+
+
 def test_the_scaling_check_catches_too_many_replicas(objects):
     objs = json.loads(json.dumps(objects["prod"]))
     one(objs, "ScaledObject", "luutru-ingest-worker")["spec"]["maxReplicaCount"] = 4
