@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
+import subprocess
+import sys
 import uuid
 
 import jwt
@@ -382,3 +385,20 @@ async def test_audit_log_is_append_only(client, db):
                     await conn.execute(text(statement))
         count = await conn.scalar(text("SELECT count(*) FROM accounts.audit_log"))
     assert count > 0
+
+
+async def test_rotate_key_from_the_command_line(client, test_database):
+    env = {**os.environ, "LUUTRU_DATABASE_URL": test_database}
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "luutru_accounts", "rotate-key"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    kid = done.stdout.split()[3].rstrip(";")
+    token = await admin_token(client)
+    assert jwt.get_unverified_header(token)["kid"] == kid
+    published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+    assert kid in published
