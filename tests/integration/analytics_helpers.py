@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from aiokafka.structs import ConsumerRecord
 
 from luutru_analytics.models import processed_events
-from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.events import (
@@ -156,6 +156,7 @@ class Feeder:
             session_factory=session_factory,
             processed_events=processed_events,
             handlers=build_handlers(settings),
+            batch_handlers=build_batch_handlers(settings),
         )
 
     async def send(self, *items: Event | Envelope) -> list[Envelope]:

@@ -35,6 +35,8 @@ from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
 log = structlog.get_logger()
 
 Handler = Callable[[AsyncSession, Any, Envelope], Awaitable[None]]
+# Optional: handles a run of consecutive events in one call (fewer round trips under load).
+BatchHandler = Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[None]]
 
 CONSUMED = Counter(
     "luutru_events_consumed_total", "Events handled", ["group", "event_type", "outcome"]
@@ -110,6 +112,8 @@ class ConsumerRunner:
         handlers: Mapping[str, Handler],
         max_batch: int = 500,
         dlq_replication_factor: int = 1,
+        batch_handlers: Mapping[str, BatchHandler] | None = None,
+        consumer_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.topics = topics
         self.group_id = group_id
@@ -117,6 +121,12 @@ class ConsumerRunner:
         self.session_factory = session_factory
         self.processed_events = processed_events
         self.handlers = dict(handlers)
+        # Event types listed here are handled in runs: consecutive events whose batch handler
+        # is the same function go to it together, in order. Others go one by one.
+        self.batch_handlers = dict(batch_handlers or {})
+        # Extra AIOKafkaConsumer settings, e.g. fetch_min_bytes / fetch_max_wait_ms to let
+        # the broker gather bigger batches under load (fewer transactions per event).
+        self.consumer_options = dict(consumer_options or {})
         self.max_batch = max_batch
         self.dlq_replication_factor = dlq_replication_factor
         self.running = False
@@ -144,6 +154,7 @@ class ConsumerRunner:
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             client_id=f"{self.group_id}-consumer",
+            **self.consumer_options,
         )
         dlq = AIOKafkaProducer(
             bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all"
@@ -185,7 +196,10 @@ class ConsumerRunner:
                 decoded = []
                 await self._dead_letter(record, poison.reason, poison.error)
                 continue
-            if item is not None and item.envelope.event_type in self.handlers:
+            if item is not None and (
+                item.envelope.event_type in self.handlers
+                or item.envelope.event_type in self.batch_handlers
+            ):
                 decoded.append(item)
         await self._handle_batch(decoded)
 
@@ -230,15 +244,35 @@ class ConsumerRunner:
             )
             fresh = set((await session.execute(stmt)).scalars().all())
             seen: set[uuid.UUID] = set()
+            todo: list[Decoded] = []
             for item in items:
                 eid = item.envelope.event_id
                 if eid not in fresh or eid in seen:
                     CONSUMED.labels(self.group_id, item.envelope.event_type, "duplicate").inc()
                     continue
                 seen.add(eid)
+                todo.append(item)
+            i = 0
+            while i < len(todo):
+                item = todo[i]
                 bind_correlation_id(_header(item.record, KAFKA_CORRELATION_HEADER))
-                await self.handlers[item.envelope.event_type](session, item.event, item.envelope)
-                CONSUMED.labels(self.group_id, item.envelope.event_type, "ok").inc()
+                batch = self.batch_handlers.get(item.envelope.event_type)
+                if batch is None:
+                    await self.handlers[item.envelope.event_type](
+                        session, item.event, item.envelope
+                    )
+                    CONSUMED.labels(self.group_id, item.envelope.event_type, "ok").inc()
+                    i += 1
+                    continue
+                j = i + 1
+                while (
+                    j < len(todo) and self.batch_handlers.get(todo[j].envelope.event_type) == batch
+                ):
+                    j += 1
+                await batch(session, [(x.event, x.envelope) for x in todo[i:j]])
+                for x in todo[i:j]:
+                    CONSUMED.labels(self.group_id, x.envelope.event_type, "ok").inc()
+                i = j
 
     async def _dead_letter(self, record: ConsumerRecord, reason: str, error: str) -> None:
         topic = dead_letter_topic(record.topic, self.group_id)

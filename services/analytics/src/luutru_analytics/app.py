@@ -11,7 +11,7 @@ from luutru_analytics.feeds.transport import router as transport_router
 from luutru_analytics.feeds.zones import router as zones_router
 from luutru_analytics.models import SCHEMA, processed_events
 from luutru_analytics.police.endpoints import router as police_router
-from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.rebuild import CONSUMER_GROUP, source_topics
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_analytics.watchlist.endpoints import router as watchlist_router
@@ -54,6 +54,10 @@ def create_app(
             processed_events=processed_events,
             dlq_replication_factor=settings.kafka_replication_factor,
             handlers=build_handlers(settings),
+            batch_handlers=build_batch_handlers(settings),
+            # Under load the broker waits up to 100 ms to fill a bigger batch: a few
+            # transactions a second instead of one per handful of events.
+            consumer_options={"fetch_min_bytes": 256 * 1024, "fetch_max_wait_ms": 100},
         )
         # The walking skeleton's name for it, kept for anything that looks it up.
         app.state.stay_consumer = app.state.consumer

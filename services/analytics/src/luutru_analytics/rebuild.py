@@ -22,7 +22,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from sqlalchemy import text
 
 from luutru_analytics.models import PROJECTION_TABLES, SCHEMA, processed_events
-from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.consumer import ConsumerRunner, ensure_topics
 from luutru_common.db import make_engine, make_session_factory
@@ -51,6 +51,7 @@ async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
         session_factory=factory,
         processed_events=processed_events,
         handlers=build_handlers(settings, matching=False),
+        batch_handlers=build_batch_handlers(settings, matching=False),
     )
     reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
     dlq = AIOKafkaProducer(

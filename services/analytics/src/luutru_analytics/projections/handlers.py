@@ -7,7 +7,7 @@ from luutru_analytics.projections.stays import StayProjection
 from luutru_analytics.projections.trips import TripProjection
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_analytics.watchlist.matching import WatchlistMatcher
-from luutru_common.consumer import Handler
+from luutru_common.consumer import BatchHandler, Handler
 from luutru_common.events import (
     FacilityClosed,
     FacilityRegistered,
@@ -25,6 +25,17 @@ from luutru_common.events import (
 
 
 def build_handlers(settings: AnalyticsSettings, *, matching: bool = True) -> dict[str, Handler]:
+    return _build(settings, matching=matching)[0]
+
+
+def build_batch_handlers(
+    settings: AnalyticsSettings, *, matching: bool = True
+) -> dict[str, BatchHandler]:
+    """Check-ins and corrections in runs (the bulk of the traffic)."""
+    return _build(settings, matching=matching)[1]
+
+
+def _build(settings: AnalyticsSettings, *, matching: bool):
     """`matching=False` for a rebuild: replaying history must not alert on old stays for
     entries added since (those were matched against guests present when they were added)."""
     matcher = WatchlistMatcher(threshold=settings.name_match_threshold) if matching else None
@@ -51,4 +62,8 @@ def build_handlers(settings: AnalyticsSettings, *, matching: bool = True) -> dic
             TripCancelled.event_type: trips.on_cancelled,
         }
     )
-    return handlers
+    batch: dict[str, BatchHandler] = {
+        GuestCheckedIn.event_type: stays.on_stay_states,
+        StayCorrected.event_type: stays.on_stay_states,
+    }
+    return handlers, batch

@@ -35,14 +35,20 @@ FIELDS = (
 
 async def snapshot(session: AsyncSession, stay_id: uuid.UUID) -> dict[str, Any] | None:
     """The stay's row as it is, locked for the rest of the transaction."""
-    row = (
+    return (await snapshots(session, [stay_id])).get(stay_id)
+
+
+async def snapshots(
+    session: AsyncSession, stay_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    rows = (
         await session.execute(
             select(*(getattr(StayFact, f) for f in FIELDS))
-            .where(StayFact.stay_id == stay_id)
+            .where(StayFact.stay_id.in_(stay_ids))
             .with_for_update()
         )
-    ).first()
-    return dict(row._mapping) if row else None
+    ).all()
+    return {r.stay_id: dict(r._mapping) for r in rows}
 
 
 def _nights(row: dict[str, Any]) -> list[date]:
@@ -57,15 +63,27 @@ def _room(row: dict[str, Any]) -> str:
 async def apply_change(
     session: AsyncSession, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> None:
+    await apply_changes(session, [(before, after)])
+
+
+async def apply_changes(
+    session: AsyncSession, changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]
+) -> None:
+    """Apply the (before, after) pairs of many stays in two statements."""
+
     def key(r):
         return None if r is None else tuple(r[f] for f in FIELDS)
 
-    if key(before) == key(after):
+    signed = []
+    for before, after in changes:
+        if key(before) != key(after):
+            signed += [(before, -1), (after, 1)]
+    if not signed:
         return
     daily: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     rooms: dict[tuple, int] = defaultdict(int)
     attrs: dict[uuid.UUID, tuple] = {}
-    for row, sign in ((before, -1), (after, 1)):
+    for row, sign in signed:
         if row is None or row["voided"]:
             continue
         fid = row["facility_id"]

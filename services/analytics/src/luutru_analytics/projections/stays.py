@@ -3,11 +3,11 @@ matching of every check-in and correction."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -24,8 +24,13 @@ from luutru_common.identity import name_match_key, normalize_name
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
-# Called with the police-side record of a registration once it is stored.
-Matcher = Callable[[AsyncSession, dict], Awaitable[None]]
+
+class Matcher(Protocol):
+    """Matches police-side records of registrations once they are stored."""
+
+    async def __call__(self, session: AsyncSession, record: dict) -> None: ...
+
+    async def match_many(self, session: AsyncSession, records: list[dict]) -> None: ...
 
 
 def local_date(moment: datetime):
@@ -40,10 +45,66 @@ class StayProjection:
     async def on_stay_state(
         self, session: AsyncSession, event: StayState, envelope: Envelope
     ) -> None:
-        """GuestCheckedIn and StayCorrected: the full stay, applied only if its version is
-        not older than what is stored (a late v1 after a v2 changes nothing)."""
-        before = await rollup.snapshot(session, event.stay_id)
-        ending = await session.get(StayCheckOut, event.stay_id)
+        await self.on_stay_states(session, [(event, envelope)])
+
+    async def on_stay_states(
+        self, session: AsyncSession, items: list[tuple[StayState, Envelope]]
+    ) -> None:
+        """GuestCheckedIn and StayCorrected, a run at a time: the full stay, applied only if
+        its version is not older than what is stored (a late v1 after a v2 changes
+        nothing). A few statements per run, not per event, so the consumer keeps up with
+        bursts."""
+        latest: dict = {}
+        for event, _ in items:  # the same stay twice in one run: the newest version counts
+            kept = latest.get(event.stay_id)
+            if kept is None or kept.version <= event.version:
+                latest[event.stay_id] = event
+        events = list(latest.values())
+        ids = [e.stay_id for e in events]
+        before = await rollup.snapshots(session, ids)
+        endings = {
+            e.stay_id: e
+            for e in (
+                await session.scalars(select(StayCheckOut).where(StayCheckOut.stay_id.in_(ids)))
+            ).all()
+        }
+        facts, records = [], []
+        for event in events:
+            fact, record = self._rows(event, endings.get(event.stay_id))
+            facts.append(fact)
+            records.append(record)
+        # One cached statement executed for many rows (SQLAlchemy's insertmanyvalues).
+        stmt = insert(StayFact)
+        kept = ("stay_id", "check_out_date", "voided")
+        set_ = {k: stmt.excluded[k] for k in facts[0] if k not in kept}
+        # A check-out stored earlier wins over the expected date of the new version.
+        set_["night_end"] = func.coalesce(
+            func.greatest(StayFact.check_out_date, stmt.excluded.check_in_date),
+            stmt.excluded.night_end,
+        )
+        await session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[StayFact.stay_id],
+                set_=set_,
+                where=StayFact.version <= stmt.excluded.version,
+            ),
+            facts,
+        )
+        after = await rollup.snapshots(session, ids)
+        await rollup.apply_changes(session, [(before.get(i), after.get(i)) for i in ids])
+        applied = await upsert_guest_records(session, records)
+        if self.matcher is not None:
+            registered = {e.stay_id: e.received_at for e in events}
+            await self.matcher.match_many(
+                session,
+                [
+                    {**r, "registered_at": registered[r["record_id"]]}
+                    for r in records
+                    if r["record_id"] in applied
+                ],
+            )
+
+    def _rows(self, event: StayState, ending: StayCheckOut | None) -> tuple[dict, dict]:
         arrival = local_date(event.check_in_at)
         check_out_date = local_date(ending.check_out_at) if ending and ending.check_out_at else None
         guest = event.guest
@@ -70,24 +131,6 @@ class StayProjection:
             "version": event.version,
             "voided": bool(ending and ending.voided),
         }
-        stmt = insert(StayFact).values(fact)
-        kept = ("stay_id", "check_out_date", "voided")
-        set_ = {k: stmt.excluded[k] for k in fact if k not in kept}
-        # A check-out stored earlier wins over the expected date of the new version.
-        set_["night_end"] = func.coalesce(
-            func.greatest(StayFact.check_out_date, stmt.excluded.check_in_date),
-            stmt.excluded.night_end,
-        )
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[StayFact.stay_id],
-                set_=set_,
-                where=StayFact.version <= stmt.excluded.version,
-            )
-        )
-        await rollup.apply_change(session, before, await rollup.snapshot(session, event.stay_id))
-
-        doc = document_number(guest)
         record = {
             "record_id": event.stay_id,
             "kind": "stay",
@@ -102,7 +145,7 @@ class StayProjection:
             "gender": guest.gender,
             "id_number": guest.id_number,
             "passport_number": guest.passport_number,
-            "document_number": doc,
+            "document_number": document_number(guest),
             "nationality": guest.nationality,
             "country_of_residence": guest.country_of_residence,
             "visa_type": guest.visa_type,
@@ -116,9 +159,7 @@ class StayProjection:
             "version": event.version,
             "voided": bool(ending and ending.voided),
         }
-        applied = await upsert_guest_record(session, record)
-        if applied and self.matcher is not None:
-            await self.matcher(session, {**record, "registered_at": event.received_at})
+        return fact, record
 
     async def on_checked_out(
         self, session: AsyncSession, event: GuestCheckedOut, envelope: Envelope
@@ -171,13 +212,21 @@ def night_end(arrival, check_out_date, expected_check_out):
 
 async def upsert_guest_record(session: AsyncSession, record: dict) -> bool:
     """Store a police-side record unless a newer version is there; True if stored."""
-    stmt = insert(GuestRecord).values(record)
+    return bool(await upsert_guest_records(session, [record]))
+
+
+async def upsert_guest_records(session: AsyncSession, records: list[dict]) -> set:
+    """Store police-side records unless newer versions are there; the ids stored."""
+    if not records:
+        return set()
+    stmt = insert(GuestRecord)
     kept = ("record_id", "departed_at", "voided")
     result = await session.execute(
         stmt.on_conflict_do_update(
             index_elements=[GuestRecord.record_id],
-            set_={k: stmt.excluded[k] for k in record if k not in kept},
+            set_={k: stmt.excluded[k] for k in records[0] if k not in kept},
             where=GuestRecord.version <= stmt.excluded.version,
-        ).returning(GuestRecord.record_id)
+        ).returning(GuestRecord.record_id),
+        records,
     )
-    return result.first() is not None
+    return set(result.scalars().all())

@@ -66,19 +66,29 @@ class WatchlistMatcher:
 
     async def __call__(self, session: AsyncSession, record: dict) -> None:
         """Match one registration against every active entry (called by the projections)."""
-        doc = normalize_document(record.get("document_number"))
-        conditions = [WatchlistEntry.date_of_birth == record["date_of_birth"]]
-        if doc:
-            conditions.append(WatchlistEntry.document_number == doc)
+        await self.match_many(session, [record])
+
+    async def match_many(self, session: AsyncSession, records: list[dict]) -> None:
+        """One query for the candidates of many registrations, then judged one by one."""
+        if not records:
+            return
+        docs = {normalize_document(r.get("document_number")) for r in records} - {None}
+        births = {r["date_of_birth"] for r in records}
+        conditions = [WatchlistEntry.date_of_birth.in_(births)]
+        if docs:
+            conditions.append(WatchlistEntry.document_number.in_(docs))
         entries = (
             await session.scalars(
                 select(WatchlistEntry).where(WatchlistEntry.active, or_(*conditions))
             )
         ).all()
-        for entry in entries:
-            verdict = judge(entry, record, self.threshold)
-            if verdict is not None:
-                await raise_alert(session, entry, record, *verdict)
+        if not entries:
+            return
+        for record in records:
+            for entry in entries:
+                verdict = judge(entry, record, self.threshold)
+                if verdict is not None:
+                    await raise_alert(session, entry, record, *verdict)
 
 
 async def raise_alert(
