@@ -120,6 +120,23 @@ class StayDaily(Base):
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+class StayDailyArea(Base):
+    """`stay_daily` summed over facilities of the same type, commune and star rating (0 = no
+    stars): a few hundred rows a day for a province, so a year of the tourism feed reads
+    thousands of rows, not millions. Kept in step in the same transaction."""
+
+    __tablename__ = "stay_daily_area"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
+    commune_code: Mapped[int] = mapped_column(Integer, primary_key=True)
+    star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
+    nights: Mapped[int] = mapped_column(Integer, server_default="0")
+    departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
 class RoomNight(Base):
     """Guests per room and night; a stay without a room number is a room of its own."""
 
@@ -288,6 +305,7 @@ PROJECTION_TABLES = (
     "stay_facts",
     "stay_endings",
     "stay_daily",
+    "stay_daily_area",
     "room_nights",
     "trips",
     "trip_cancellations",

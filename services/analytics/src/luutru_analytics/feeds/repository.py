@@ -4,7 +4,7 @@ stays with buckets, occupancy). Definitions are in docs/analytics.md."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -156,24 +156,64 @@ ORDER BY 1, 3"""
     return [DailyCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
 
 
-async def availability(
-    session: AsyncSession, f: FeedFilters, e: Effective
-) -> list[tuple[date, date, int, int]]:
-    """Per bucket (every bucket, even empty ones): available room-nights and bed-nights —
-    rooms (beds) declared by the facilities in scope that are not closed, times the days."""
-    fac_where = ["fa.facility_type = ANY(CAST(:types AS text[]))", "fa.status <> 'closed'"]
+async def area_days(
+    session: AsyncSession, e: Effective, date_from: date, date_to: date
+) -> dict[date, tuple[int, int, int, int]]:
+    """Per day: arrivals, guest-nights, departures, occupied room-nights, from the area
+    rollup (`stay_daily_area`)."""
+    where = [
+        "a.day BETWEEN :date_from AND :date_to",
+        "a.facility_type = ANY(CAST(:types AS text[]))",
+    ]
     if e.communes is not None:
-        fac_where.append("fa.commune_code = ANY(CAST(:communes AS int[]))")
+        where.append("a.commune_code = ANY(CAST(:communes AS int[]))")
     if e.star_ratings is not None:
-        fac_where.append("fa.star_rating = ANY(CAST(:stars AS int[]))")
-    sql = f"""
-WITH {BUCKETS},
-fac AS (SELECT coalesce(sum(fa.rooms), 0) AS rooms, coalesce(sum(fa.beds), 0) AS beds
-        FROM analytics.facilities fa WHERE {" AND ".join(fac_where)})
-SELECT b.start, b.stop, fac.rooms * (b.stop - b.start + 1), fac.beds * (b.stop - b.start + 1)
-FROM b CROSS JOIN fac ORDER BY b.start"""
-    rows = (await session.execute(text(sql), _params(f, e))).all()
-    return [(r[0], r[1], int(r[2]), int(r[3])) for r in rows]
+        where.append("a.star_rating = ANY(CAST(:stars AS int[]))")
+    sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
+  sum(a.occupied_rooms) FROM analytics.stay_daily_area a WHERE {" AND ".join(where)}
+GROUP BY a.day"""
+    params = {
+        "date_from": date_from,
+        "date_to": date_to,
+        "types": e.facility_types,
+        "communes": e.communes,
+        "stars": e.star_ratings,
+    }
+    rows = (await session.execute(text(sql), params)).all()
+    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+
+
+async def capacity(session: AsyncSession, e: Effective) -> tuple[int, int]:
+    """Rooms and beds declared by the facilities in scope that are not closed."""
+    where = ["fa.facility_type = ANY(CAST(:types AS text[]))", "fa.status <> 'closed'"]
+    if e.communes is not None:
+        where.append("fa.commune_code = ANY(CAST(:communes AS int[]))")
+    if e.star_ratings is not None:
+        where.append("fa.star_rating = ANY(CAST(:stars AS int[]))")
+    sql = f"""SELECT coalesce(sum(fa.rooms), 0), coalesce(sum(fa.beds), 0)
+FROM analytics.facilities fa WHERE {" AND ".join(where)}"""
+    params = {"types": e.facility_types, "communes": e.communes, "stars": e.star_ratings}
+    rooms, beds = (await session.execute(text(sql), params)).one()
+    return int(rooms), int(beds)
+
+
+def buckets(date_from: date, date_to: date, granularity: str) -> list[tuple[date, date]]:
+    """The period cut into days, ISO weeks (Monday first) or calendar months, the first and
+    last clipped to the period — as the SQL of `stay_cells` cuts it."""
+    out = []
+    start = date_from
+    while start <= date_to:
+        if granularity == "day":
+            stop = start
+        elif granularity == "week":
+            stop = start + timedelta(days=6 - start.weekday())
+        else:
+            following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+            stop = following - timedelta(days=1)
+        stop = min(stop, date_to)
+        out.append((start, stop))
+        start = stop + timedelta(days=1)
+    return out
 
 
 async def present_now(

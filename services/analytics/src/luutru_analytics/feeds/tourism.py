@@ -3,13 +3,14 @@ occupancy, breakdowns and the change against the previous period."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from luutru_analytics.feeds import repository
-from luutru_analytics.feeds.filters import FeedFilters, FiltersDep
+from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import narrow, scope_for
 from luutru_analytics.feeds.suppression import ratio, suppress
@@ -31,15 +32,21 @@ FORMATS = {
 }
 
 
-async def _totals(session, f: FeedFilters, e) -> dict:
-    one = FeedFilters(f.date_from, f.date_to, "day", f.communes, f.facility_types, f.star_ratings)
-    cells = await repository.daily_cells(session, one, e)
-    arrivals = sum(c.arrivals for c in cells)
-    nights = sum(c.nights for c in cells)
-    # People behind the total: a lower bound (more arrivals or a busier night cannot come
-    # from fewer people), so suppression errs on the side of hiding.
-    people = max([arrivals, *(c.nights for c in cells)])
-    return {"arrivals": arrivals, "guest_nights": nights, "people": people}
+def _summary(days: dict, start: date, stop: date) -> dict:
+    """Arrivals, nights, occupied room-nights and the people behind them (a lower bound:
+    max(arrivals, the busiest night)) of the days start..stop."""
+    arrivals = nights = rooms = busiest = 0
+    day = start
+    while day <= stop:
+        a, n, _, r = days.get(day, (0, 0, 0, 0))
+        arrivals, nights, rooms, busiest = arrivals + a, nights + n, rooms + r, max(busiest, n)
+        day += timedelta(days=1)
+    return {
+        "arrivals": arrivals,
+        "nights": nights,
+        "rooms": rooms,
+        "people": max(arrivals, busiest),
+    }
 
 
 def _change(current: int | None, previous: int | None) -> float | None:
@@ -71,29 +78,28 @@ async def tourism(
         communes=f.communes,
         star_ratings=f.star_ratings,
     )
+    previous = f.previous()
     async with uow:
-        cells = await repository.daily_cells(uow.session, f, e)
-        available = await repository.availability(uow.session, f, e)
-        current = await _totals(uow.session, f, e)
-        previous = await _totals(uow.session, f.previous(), e)
-    by_start = {c.start: c for c in cells}
+        days = await repository.area_days(uow.session, e, previous.date_from, f.date_to)
+        rooms, beds = await repository.capacity(uow.session, e)
     rows = []
-    for start, stop, room_avail, bed_avail in available:
-        c = by_start.get(start)
-        arrivals, nights, people = (c.arrivals, c.nights, c.people) if c else (0, 0, 0)
-        room_used, bed_used = (c.rooms_used, c.bed_nights) if c else (0, 0)
+    for start, stop in repository.buckets(f.date_from, f.date_to, f.granularity):
+        cell = _summary(days, start, stop)
+        span = (stop - start).days + 1
         rows.append(
             {
                 "period_start": start,
                 "period_end": stop,
-                "arrivals": arrivals,
-                "guest_nights": nights,
-                "average_length_of_stay": ratio(nights, arrivals, 2),
-                "room_occupancy": ratio(room_used, room_avail),
-                "bed_occupancy": ratio(bed_used, bed_avail),
-                "people": people,
+                "arrivals": cell["arrivals"],
+                "guest_nights": cell["nights"],
+                "average_length_of_stay": ratio(cell["nights"], cell["arrivals"], 2),
+                "room_occupancy": ratio(cell["rooms"], rooms * span),
+                "bed_occupancy": ratio(cell["nights"], beds * span),
+                "people": cell["people"],
             }
         )
+    current = _summary(days, f.date_from, f.date_to)
+    before = _summary(days, previous.date_from, previous.date_to)
     metrics = (
         "arrivals",
         "guest_nights",
@@ -103,13 +109,13 @@ async def tourism(
     )
     suppress(rows, threshold=e.suppress_below, people="people", values=metrics)
     totals = []
-    for label, t in (("current", current), ("previous", previous)):
+    for label, t in (("current", current), ("previous", before)):
         totals.append(
             {
                 "period": label,
                 "arrivals": t["arrivals"],
-                "guest_nights": t["guest_nights"],
-                "average_length_of_stay": ratio(t["guest_nights"], t["arrivals"], 2),
+                "guest_nights": t["nights"],
+                "average_length_of_stay": ratio(t["nights"], t["arrivals"], 2),
                 "people": t["people"],
             }
         )
@@ -130,11 +136,7 @@ async def tourism(
         "granularity": f.granularity,
         "facility_types": e.facility_types,
         "total": cur,
-        "previous_period": {
-            **prev,
-            "date_from": f.previous().date_from,
-            "date_to": f.previous().date_to,
-        },
+        "previous_period": {**prev, "date_from": previous.date_from, "date_to": previous.date_to},
         "change": change,
         "rows": rows,
     }

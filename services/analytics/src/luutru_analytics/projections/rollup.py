@@ -129,8 +129,41 @@ async def apply_changes(
         if arrivals or nights or departures or rooms_delta:
             rows.append((day, fid, arrivals, nights, departures, rooms_delta))
     rows += [(d, f, 0, 0, 0, n) for (d, f), n in occupied.items() if n]
+    # A fixed order of row locks, so two consumers never wait for each other in a cycle.
+    rows.sort(key=lambda r: (r[0], str(r[1])))
     if not rows:
         return
+    area: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for day, fid, a, n, dep, occ in rows:
+        ftype, commune, star = attrs[fid]
+        cell = area[(day, ftype, commune, star or 0)]
+        for i, v in enumerate((a, n, dep, occ)):
+            cell[i] += v
+    await session.execute(
+        text(
+            "INSERT INTO analytics.stay_daily_area AS s (day, facility_type, commune_code, "
+            "star_rating, arrivals, nights, departures, occupied_rooms) "
+            "VALUES (:day, :facility_type, :commune_code, :star_rating, :arrivals, :nights, "
+            ":departures, :occupied_rooms) "
+            "ON CONFLICT (day, facility_type, commune_code, star_rating) DO UPDATE SET "
+            "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
+            "departures = s.departures + excluded.departures, "
+            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms"
+        ),
+        [
+            {
+                "day": day,
+                "facility_type": ftype,
+                "commune_code": commune,
+                "star_rating": star,
+                "arrivals": a,
+                "nights": n,
+                "departures": dep,
+                "occupied_rooms": occ,
+            }
+            for (day, ftype, commune, star), (a, n, dep, occ) in sorted(area.items())
+        ],
+    )
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily AS s (day, facility_id, facility_type, "

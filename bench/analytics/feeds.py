@@ -1,0 +1,267 @@
+"""Feed queries over millions of stays, and the same questions answered by DuckDB scanning
+the raw rows (what an analyst would do with an export instead).
+
+    uv run --group bench python -m bench.analytics.feeds --stays 10000000
+
+1. A database of its own is filled in SQL (generate_series): 2,000 facilities in 50
+   communes, N stays over two years (1–5 nights), then the daily rollup the projections
+   keep (`stay_daily`, `stay_daily_area`) is built from them in one pass. Stays carry no
+   room number here, so each is a room of its own.
+2. Each feed question is asked through the real API (in-process ASGI app, police token, so
+   no suppression) `--reps` times; p50/p95 of the whole HTTP answer.
+3. The raw rows go to DuckDB (an in-memory table loaded from a CSV export); the same
+   questions in DuckDB SQL over the raw rows, timed the same way; ratio = ours ÷ DuckDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import tempfile
+import time
+from datetime import UTC, date, datetime
+
+import duckdb
+import httpx
+from bench.analytics.common import PG, database_url, fresh_database, machine, percentile, psql
+from tests.support import TestSigner
+
+from luutru_analytics.app import create_app
+from luutru_analytics.settings import AnalyticsSettings
+
+DB = "luutru_bench_feeds"
+START = date(2024, 1, 1)
+
+FILL = """
+SELECT setseed(0.42);
+INSERT INTO analytics.facilities (facility_id, code, name, facility_type, star_rating,
+  province_code, commune_code, rooms, beds, status, registered_at, as_of)
+SELECT gen_random_uuid(), 'B' || n, 'Cơ sở ' || n,
+  (ARRAY['hotel','hotel','hotel','hotel','motel','motel','motel','boarding_house',
+         'homestay','medical'])[1 + n % 10],
+  CASE WHEN n % 10 < 4 THEN 1 + n % 5 END, 75, 26000 + n % 50,
+  5 + n % 96, 2 * (5 + n % 96), 'active', now(), now()
+FROM generate_series(0, 1999) n;
+CREATE TEMP TABLE fac AS
+  SELECT row_number() OVER (ORDER BY code) - 1 AS n, * FROM analytics.facilities;
+ALTER TABLE analytics.stay_facts SET UNLOGGED;
+DROP INDEX analytics.ix_stay_facts_day_type;
+DROP INDEX analytics.ix_stay_facts_facility_day;
+DROP INDEX analytics.ix_stay_facts_night_end;
+INSERT INTO analytics.stay_facts (stay_id, facility_id, facility_type, province_code,
+  commune_code, check_in_date, age_band, gender, nationality, country_of_residence,
+  star_rating, night_end, check_out_date, received_at, late_minutes, version, voided)
+SELECT gen_random_uuid(), f.facility_id, f.facility_type, 75, f.commune_code, s.day,
+  (ARRAY['0-14','15-24','25-34','35-44','45-54','55-64','65+'])[1 + (s.r * 7)::int % 7],
+  CASE WHEN s.r < 0.5 THEN 'male' ELSE 'female' END,
+  CASE WHEN s.r < 0.85 THEN 'VNM' WHEN s.r < 0.92 THEN 'KOR' ELSE 'CHN' END,
+  CASE WHEN s.r < 0.86 THEN 'VNM' ELSE 'KOR' END,
+  f.star_rating, s.day + s.nights, s.day + s.nights, now(), 0, 1, false
+FROM (SELECT i, random() AS r, floor(random() * 2000)::int AS fn,
+        DATE '2024-01-01' + floor(random() * 730)::int AS day,
+        1 + floor(random() * 5)::int AS nights
+      FROM generate_series(1, :stays) i) s
+JOIN fac f ON f.n = s.fn;
+ALTER TABLE analytics.stay_facts SET LOGGED;
+CREATE INDEX ix_stay_facts_day_type ON analytics.stay_facts (check_in_date, facility_type);
+CREATE INDEX ix_stay_facts_facility_day ON analytics.stay_facts (facility_id, check_in_date);
+CREATE INDEX ix_stay_facts_night_end ON analytics.stay_facts (night_end);
+INSERT INTO analytics.stay_daily (day, facility_id, facility_type, commune_code, star_rating,
+  arrivals, nights, departures, occupied_rooms)
+SELECT day, facility_id, min(facility_type), min(commune_code), min(star_rating),
+  sum(a), sum(n), sum(d), sum(n)
+FROM (
+  SELECT check_in_date AS day, facility_id, facility_type, commune_code, star_rating,
+    1 AS a, 0 AS n, 0 AS d FROM analytics.stay_facts
+  UNION ALL
+  SELECT g::date, facility_id, facility_type, commune_code, star_rating, 0, 1, 0
+  FROM analytics.stay_facts,
+       generate_series(check_in_date, night_end - 1, interval '1 day') g
+  UNION ALL
+  SELECT check_out_date, facility_id, facility_type, commune_code, star_rating, 0, 0, 1
+  FROM analytics.stay_facts
+) x GROUP BY day, facility_id;
+INSERT INTO analytics.stay_daily_area (day, facility_type, commune_code, star_rating,
+  arrivals, nights, departures, occupied_rooms)
+SELECT day, facility_type, commune_code, coalesce(star_rating, 0), sum(arrivals), sum(nights),
+  sum(departures), sum(occupied_rooms)
+FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
+VACUUM ANALYZE analytics.stay_daily_area;
+VACUUM ANALYZE analytics.stay_facts;
+VACUUM ANALYZE analytics.stay_daily;
+VACUUM ANALYZE analytics.facilities;
+"""
+
+# (name, feed path, query parameters, the same question in DuckDB over the raw rows)
+QUESTIONS = [
+    (
+        "tourism, 1 month by day, whole province",
+        "/v1/feeds/tourism",
+        {"date_from": "2025-03-01", "date_to": "2025-03-31", "granularity": "day"},
+        """
+        WITH s AS (SELECT * FROM stays WHERE facility_type IN ('hotel','motel',
+          'boarding_house','homestay') AND check_in_date <= DATE '2025-03-31'
+          AND night_end > DATE '2025-03-01')
+        SELECT d, (SELECT count(*) FROM s WHERE check_in_date = d) AS arrivals, n AS nights
+        FROM (SELECT unnest(generate_series(greatest(check_in_date, DATE '2025-03-01'),
+                least(night_end - 1, DATE '2025-03-31'), INTERVAL 1 DAY))::date AS d,
+                count(*) OVER () AS n FROM s) GROUP BY ALL
+        """,
+    ),
+    (
+        "tourism, 1 quarter by week, one commune",
+        "/v1/feeds/tourism",
+        {
+            "date_from": "2025-04-01",
+            "date_to": "2025-06-30",
+            "granularity": "week",
+            "commune": 26007,
+        },
+        """
+        WITH s AS (SELECT * FROM stays WHERE commune_code = 26007 AND facility_type IN
+          ('hotel','motel','boarding_house','homestay') AND check_in_date <= DATE '2025-06-30'
+          AND night_end > DATE '2025-04-01'),
+        n AS (SELECT date_trunc('week', unnest(generate_series(
+                greatest(check_in_date, DATE '2025-04-01'), least(night_end - 1,
+                DATE '2025-06-30'), INTERVAL 1 DAY))) AS w FROM s)
+        SELECT w, count(*) FROM n GROUP BY w
+        UNION ALL
+        SELECT date_trunc('week', check_in_date), count(*) FROM s
+        WHERE check_in_date >= DATE '2025-04-01' GROUP BY 1
+        """,
+    ),
+    (
+        "tourism, 1 year by month, hotels",
+        "/v1/feeds/tourism",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "facility_type": "hotel",
+        },
+        """
+        WITH s AS (SELECT * FROM stays WHERE facility_type = 'hotel'
+          AND check_in_date <= DATE '2025-06-30' AND night_end > DATE '2024-07-01'),
+        n AS (SELECT date_trunc('month', unnest(generate_series(
+                greatest(check_in_date, DATE '2024-07-01'), least(night_end - 1,
+                DATE '2025-06-30'), INTERVAL 1 DAY))) AS m FROM s)
+        SELECT m, count(*) FROM n GROUP BY m
+        UNION ALL
+        SELECT date_trunc('month', check_in_date), count(*) FROM s
+        WHERE check_in_date >= DATE '2024-07-01' GROUP BY 1
+        """,
+    ),
+    (
+        "health, 1 week by facility and day",
+        "/v1/feeds/health",
+        {"date_from": "2025-05-05", "date_to": "2025-05-11", "granularity": "day"},
+        """
+        WITH s AS (SELECT * FROM stays WHERE facility_type = 'medical'
+          AND check_in_date <= DATE '2025-05-11' AND night_end >= DATE '2025-05-05')
+        SELECT facility_id, d, count(*) FROM (
+          SELECT facility_id, unnest(generate_series(greatest(check_in_date,
+            DATE '2025-05-05'), least(night_end - 1, DATE '2025-05-11'), INTERVAL 1 DAY)) AS d
+          FROM s) GROUP BY ALL
+        """,
+    ),
+]
+
+
+def fill(stays: int) -> None:
+    fresh_database(DB)
+    started = time.monotonic()
+    env = {**os.environ, "PGPASSWORD": "luutru"}
+    subprocess.run(
+        [*PG, "-d", DB, "-v", "ON_ERROR_STOP=1", "-q", "-v", f"stays={stays}"],
+        input=FILL,
+        text=True,
+        check=True,
+        env=env,
+    )
+    print(f"filled {stays} stays in {time.monotonic() - started:.0f} s")
+
+
+async def ours(reps: int) -> list[tuple[float, float]]:
+    signer = TestSigner()
+    settings = AnalyticsSettings(database_url=database_url(DB), embedded_workers=False)
+    app = create_app(settings)
+    app.state.token_verifier.add_jwks(signer.jwks)
+    headers = {"Authorization": f"Bearer {signer.token(role='police_admin', ttl=3600)}"}
+    results = []
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
+            for _, path, params, _ in QUESTIONS:
+                times = []
+                for i in range(reps + 2):
+                    t = time.perf_counter()
+                    answer = await client.get(path, params=params, headers=headers)
+                    elapsed = time.perf_counter() - t
+                    assert answer.status_code == 200, answer.text
+                    if i >= 2:  # two warm-ups
+                        times.append(elapsed)
+                results.append((percentile(times, 50), percentile(times, 95)))
+    return results
+
+
+def theirs(reps: int) -> list[tuple[float, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "stays.csv")
+        env = {**os.environ, "PGPASSWORD": "luutru"}
+        subprocess.run(
+            [
+                *PG,
+                "-d",
+                DB,
+                "-c",
+                f"\\copy (SELECT facility_id, facility_type, commune_code, star_rating, "
+                f"check_in_date, night_end, check_out_date, age_band, gender, nationality, "
+                f"country_of_residence FROM analytics.stay_facts) TO '{path}' CSV HEADER",
+            ],
+            check=True,
+            env=env,
+        )
+        con = duckdb.connect()
+        con.execute(f"CREATE TABLE stays AS SELECT * FROM read_csv_auto('{path}')")
+    results = []
+    for *_, sql in QUESTIONS:
+        times = []
+        for i in range(reps + 2):
+            t = time.perf_counter()
+            con.execute(sql).fetchall()
+            if i >= 2:
+                times.append(time.perf_counter() - t)
+        results.append((percentile(times, 50), percentile(times, 95)))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stays", type=int, default=10_000_000)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--skip-fill", action="store_true")
+    args = parser.parse_args()
+    print(machine(), datetime.now(UTC).isoformat(timespec="seconds"))
+    if not args.skip_fill:
+        fill(args.stays)
+    print(
+        "stays:",
+        psql(DB, "SELECT count(*) FROM analytics.stay_facts"),
+        "daily rows:",
+        psql(DB, "SELECT count(*) FROM analytics.stay_daily"),
+    )
+    a = asyncio.run(ours(args.reps))
+    b = theirs(max(5, args.reps // 3))
+    print("| question | luutru p50 | luutru p95 | DuckDB p50 | DuckDB p95 | ratio p95 |")
+    print("|---|---|---|---|---|---|")
+    for (name, *_), (p50, p95), (d50, d95) in zip(QUESTIONS, a, b, strict=True):
+        print(
+            f"| {name} | {p50 * 1000:.0f} ms | {p95 * 1000:.0f} ms | {d50 * 1000:.0f} ms | "
+            f"{d95 * 1000:.0f} ms | {p95 / d95:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
