@@ -186,6 +186,46 @@ async def bench_single(client, signer, facilities, rate: int, seconds: float, rn
     }
 
 
+def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
+    """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
+    check-ins and the latency at that load."""
+    token = signer.token(role="facility_staff", facility_id=fid, ttl=3600)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{int(seconds)}s",
+            "--latency",
+            "-s",
+            str(Path(__file__).with_name("single.lua")),
+            f"http://127.0.0.1:{PORT}",
+        ],
+        env={**os.environ, "TOKEN": token},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result: dict = {"connections": connections}
+    for line in out.splitlines():
+        parts = line.split()
+        if parts and parts[0] in ("50%", "90%", "99%"):
+            value = parts[1]
+            ms = (
+                float(value[:-2])
+                if value.endswith("ms")
+                else (
+                    float(value[:-2]) / 1000 if value.endswith("us") else float(value[:-1]) * 1000
+                )
+            )
+            result[f"p{parts[0][:-1]}_ms"] = round(ms, 1)
+        elif line.startswith("Requests/sec:"):
+            result["rps"] = round(float(parts[1]))
+        elif "Non-2xx" in line:
+            result["non_2xx"] = int(parts[-1])
+    return result
+
+
 def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
     header = [
         "Họ và tên",
@@ -419,6 +459,11 @@ async def main(args) -> None:
                     client, signer, facilities, args.rate, args.seconds, rng
                 )
                 print(json.dumps(results["single"]), flush=True)
+            if "wrk" in args.parts:
+                for connections in (4, 16, 64):
+                    result = bench_wrk(signer, facilities[2], connections, args.seconds)
+                    results.setdefault("wrk", []).append(result)
+                    print(json.dumps(result), flush=True)
             if "upload" in args.parts or "copy" in args.parts:
                 raw, guests = xlsx_file(args.xlsx_rows, rng)
             if "upload" in args.parts:
@@ -445,7 +490,7 @@ async def main(args) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="batch,single,upload,copy")
+    parser.add_argument("--parts", default="batch,wrk,upload,copy")
     parser.add_argument("--batch-guests", type=int, default=100_000)
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=20)

@@ -107,14 +107,6 @@ async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID
     if not rows:
         return set()
     conn = await driver(session)
-    if len(rows) < 20:  # a single check-in: one statement beats staging
-        columns = [
-            [json.dumps(row[c], ensure_ascii=False) for row in rows]
-            if t == "jsonb"
-            else [row[c] for row in rows]
-            for c, t in STAY_COLUMNS.items()
-        ]
-        return {r["id"] for r in await conn.fetch(INSERT_STAYS, *columns)}
     await conn.execute(CREATE_STAGING)
     await conn.execute("TRUNCATE stays_in")
     records = [
@@ -126,6 +118,45 @@ async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID
     ]
     await conn.copy_records_to_table("stays_in", records=records, columns=_cols)
     return {r["id"] for r in await conn.fetch(MOVE_STAGED)}
+
+
+_OUTBOX_ARRAYS = (
+    "unnest(CAST(:oe AS uuid[]), CAST(:os AS uuid[]), CAST(:ot AS text[]), CAST(:ok AS text[]), "
+    "CAST(:oet AS text[]), CAST(:op AS text[]), CAST(:oc AS text[])) AS x(e, sid, t, k, et, p, c)"
+)
+_STAY_ARRAYS = ", ".join(
+    f"CAST(:s{i} AS {'text' if t == 'jsonb' else t}[])" for i, t in enumerate(STAY_COLUMNS.values())
+)
+# A few guests (a single check-in): stays, their events and the relay's wake-up in one round
+# trip. An event is written only for a stay the statement actually inserted.
+INSERT_SMALL = text(
+    f"WITH s AS (INSERT INTO ingest.stays ({', '.join(_cols)}) "
+    f"SELECT {_select} FROM unnest({_STAY_ARRAYS}) AS t({', '.join(_cols)}) "
+    "ON CONFLICT (facility_id, document_number, check_in_date) DO NOTHING RETURNING id), "
+    "o AS (INSERT INTO ingest.outbox (event_id, topic, key, event_type, payload, correlation_id) "
+    f"SELECT e, t, k, et, CAST(p AS jsonb), c FROM {_OUTBOX_ARRAYS} "
+    "WHERE x.sid IN (SELECT id FROM s) RETURNING 1) "
+    "SELECT s.id, pg_notify('ingest_outbox', '') FROM s"
+)
+
+
+async def insert_small(
+    session: AsyncSession, rows: list[dict], events: list[tuple[uuid.UUID, tuple]]
+) -> set[uuid.UUID]:
+    """Insert new stays and, for those inserted, their events; returns the ids created.
+
+    events: (stay_id, outbox row) pairs.
+    """
+    params: dict = {}
+    for i, (c, t) in enumerate(STAY_COLUMNS.items()):
+        params[f"s{i}"] = [
+            json.dumps(row[c], ensure_ascii=False) if t == "jsonb" else row[c] for row in rows
+        ]
+    outbox_rows = [row for _, row in events]
+    for key, n in (("oe", 0), ("ot", 1), ("ok", 2), ("oet", 3), ("op", 4), ("oc", 5)):
+        params[key] = [row[n] for row in outbox_rows]
+    params["os"] = [stay_id for stay_id, _ in events]
+    return {r[0] for r in (await session.execute(INSERT_SMALL, params)).all()}
 
 
 async def by_natural_keys(

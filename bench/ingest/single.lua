@@ -1,0 +1,22 @@
+-- wrk script: single check-ins (POST /v1/stays), each a new guest, with Vietnamese names.
+-- The token of one facility comes from the TOKEN environment variable.
+local token = os.getenv("TOKEN")
+local surnames = {"Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"}
+local given = {"Văn An", "Thị Hằng", "Hữu Lộc", "Minh Tuấn", "Ngọc Ánh", "Đức Dũng", "Thu Trang"}
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer " .. token
+
+function init(args)
+  math.randomseed(os.time() + math.random(1, 100000))
+end
+
+request = function()
+  local day = math.random(1, 28)
+  local body = string.format(
+    '{"full_name":"%s %s","date_of_birth":"1990-05-01","gender":"male",' ..
+    '"id_number":"0750%02d%06d","check_in_at":"2026-10-%02dT15:00:00+07:00","room":"%d"}',
+    surnames[math.random(#surnames)], given[math.random(#given)],
+    math.random(0, 99), math.random(0, 999999), day, math.random(101, 520))
+  return wrk.format(nil, "/v1/stays", nil, body)
+end
