@@ -1,0 +1,84 @@
+"""Pure pieces of analytics: period buckets, suppression, pseudonyms, province of origin."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from luutru_analytics.feeds.repository import buckets
+from luutru_analytics.feeds.suppression import suppress
+from luutru_analytics.projections.attributes import guest_key, origin_province
+from luutru_analytics.projections.stays import night_end
+from luutru_common.events import GuestIdentity
+
+
+def test_month_and_week_buckets_are_clipped_to_the_period():
+    assert buckets(date(2026, 1, 20), date(2026, 3, 5), "month") == [
+        (date(2026, 1, 20), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 5)),
+    ]
+    # 2026-11-25 is a Wednesday: its week ends on Sunday the 29th.
+    assert buckets(date(2026, 11, 25), date(2026, 12, 2), "week") == [
+        (date(2026, 11, 25), date(2026, 11, 29)),
+        (date(2026, 11, 30), date(2026, 12, 2)),
+    ]
+    assert buckets(date(2026, 12, 30), date(2027, 1, 1), "day")[-1] == (
+        date(2027, 1, 1),
+        date(2027, 1, 1),
+    )
+
+
+def test_night_end_rules():
+    arrival = date(2026, 5, 1)
+    assert night_end(arrival, date(2026, 5, 3), date(2026, 5, 9)) == date(2026, 5, 3)
+    assert night_end(arrival, None, date(2026, 5, 9)) == date(2026, 5, 9)
+    assert night_end(arrival, None, None) == date(2026, 5, 2)  # one night
+    assert night_end(arrival, arrival, None) == arrival  # same-day check-out: no night
+
+
+def test_suppression_hides_small_cells_and_a_second_one_against_differencing():
+    rows = [
+        {"k": "a", "v": 2, "n": 2},
+        {"k": "b", "v": 6, "n": 6},
+        {"k": "c", "v": 9, "n": 9},
+        {"k": "d", "v": 0, "n": 0},
+    ]
+    suppress(rows, threshold=5, people="n", values=("v",), group_by=None)
+    assert [(r["v"], r["suppressed"]) for r in rows] == [
+        (None, True),
+        (6, False),
+        (9, False),
+        (0, False),
+    ]
+    rows = [{"g": 1, "v": 2, "n": 2}, {"g": 1, "v": 6, "n": 6}, {"g": 1, "v": 9, "n": 9}]
+    suppress(rows, threshold=5, people="n", values=("v",), group_by="g")
+    assert [r["v"] for r in rows] == [None, None, 9]
+    rows = [{"v": 2, "n": 2}]
+    suppress(rows, threshold=0, people="n", values=("v",))
+    assert rows == [{"v": 2, "suppressed": False}]
+
+
+def person(**kw) -> GuestIdentity:
+    base = {
+        "full_name": "A",
+        "date_of_birth": date(1990, 1, 1),
+        "gender": "male",
+        "nationality": "VNM",
+        "country_of_residence": "VNM",
+        "id_number": "075090001234",
+    }
+    return GuestIdentity(**{**base, **kw})
+
+
+def test_guest_key_is_keyed_and_stable():
+    a = guest_key("secret-one-0123456789", person())
+    assert a == guest_key("secret-one-0123456789", person(full_name="B"))
+    assert a != guest_key("secret-two-0123456789", person())
+    assert "075090001234" not in a
+    assert guest_key("s" * 16, person(id_number=None)) is None
+
+
+def test_province_of_origin_from_the_id_number():
+    assert origin_province(person()) == "075"
+    assert origin_province(person(nationality="KOR", id_number=None, passport_number="M1")) is None
+    assert origin_province(person(id_number="12345")) is None
