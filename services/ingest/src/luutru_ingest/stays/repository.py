@@ -70,6 +70,11 @@ INSERT_OUTBOX = (
 )
 
 
+def jsonb_text(value) -> str:
+    # Most records carry no warnings: skip the encoder for the empty list.
+    return "[]" if not value else json.dumps(value, ensure_ascii=False)
+
+
 async def driver(session: AsyncSession) -> asyncpg.Connection:
     """The asyncpg connection under the session, inside the session's transaction.
 
@@ -110,10 +115,7 @@ async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID
     await conn.execute(CREATE_STAGING)
     await conn.execute("TRUNCATE stays_in")
     records = [
-        tuple(
-            json.dumps(row[c], ensure_ascii=False) if t == "jsonb" else row[c]
-            for c, t in STAY_COLUMNS.items()
-        )
+        tuple(jsonb_text(row[c]) if t == "jsonb" else row[c] for c, t in STAY_COLUMNS.items())
         for row in rows
     ]
     await conn.copy_records_to_table("stays_in", records=records, columns=_cols)

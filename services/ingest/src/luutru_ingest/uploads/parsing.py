@@ -179,7 +179,17 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
+def _dmy(text: str) -> date | None:
+    """dd/mm/yyyy without strptime (a third of a large upload's time went to strptime)."""
+    parts = text.split("/")
+    if len(parts) == 3 and all(p.isdigit() for p in parts) and len(parts[2]) == 4:
+        return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    return None
+
+
 def parse_date(value: Any) -> date:
+    if isinstance(value, str) and (fast := _dmy(value.strip())) is not None:
+        return fast
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -198,6 +208,12 @@ def parse_date(value: Any) -> date:
 
 
 def parse_datetime(value: Any) -> datetime:
+    if isinstance(value, str):
+        day_part, _, time_part = value.strip().partition(" ")
+        day = _dmy(day_part)
+        hm = time_part.split(":")
+        if day is not None and len(hm) in (2, 3) and all(p.isdigit() for p in hm):
+            return datetime.combine(day, time(*map(int, hm)))
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_ingest.models import Upload, UploadRow
-from luutru_ingest.stays.repository import driver
+from luutru_ingest.stays.repository import driver, jsonb_text
 
 
 async def claim_next(session: AsyncSession, lease_s: float) -> uuid.UUID | None:
@@ -66,16 +66,11 @@ async def insert_rows(session: AsyncSession, upload_id: uuid.UUID, rows: list[tu
     if not rows:
         return
     conn = await driver(session)
-    await conn.execute(
-        "INSERT INTO ingest.upload_rows (upload_id, row_number, status, stay_id, errors, warnings) "
-        "SELECT $1, n, s, i, e::jsonb, w::jsonb FROM unnest($2::int[], $3::text[], $4::uuid[], "
-        "$5::text[], $6::text[]) AS x(n, s, i, e, w)",
-        upload_id,
-        [r[0] for r in rows],
-        [r[1] for r in rows],
-        [r[2] for r in rows],
-        [json.dumps(r[3], ensure_ascii=False) for r in rows],
-        [json.dumps(r[4], ensure_ascii=False) for r in rows],
+    await conn.copy_records_to_table(
+        "upload_rows",
+        schema_name="ingest",
+        columns=["upload_id", "row_number", "status", "stay_id", "errors", "warnings"],
+        records=[(upload_id, n, s, i, jsonb_text(e), jsonb_text(w)) for n, s, i, e, w in rows],
     )
 
 
