@@ -41,7 +41,7 @@ INSERT INTO analytics.facilities (facility_id, code, name, facility_type, star_r
 SELECT gen_random_uuid(), 'B' || n, 'Cơ sở ' || n,
   (ARRAY['hotel','hotel','hotel','hotel','motel','motel','motel','boarding_house',
          'homestay','medical'])[1 + n % 10],
-  CASE WHEN n % 10 < 4 THEN 1 + n % 5 END, 75, 26000 + n % 50,
+  CASE WHEN n % 10 < 4 THEN 1 + n % 5 END, 75, 26000 + (n / 10) % 50,
   5 + n % 96, 2 * (5 + n % 96), 'active', now(), now()
 FROM generate_series(0, 1999) n;
 CREATE TEMP TABLE fac AS
@@ -88,6 +88,9 @@ INSERT INTO analytics.stay_daily_area (day, facility_type, commune_code, star_ra
 SELECT day, facility_type, commune_code, coalesce(star_rating, 0), sum(arrivals), sum(nights),
   sum(departures), sum(occupied_rooms)
 FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
+-- In production rows arrive in time order; the bulk fill above does not keep that order.
+CLUSTER analytics.stay_daily USING pk_stay_daily;
+CLUSTER analytics.stay_daily_area USING pk_stay_daily_area;
 VACUUM ANALYZE analytics.stay_daily_area;
 VACUUM ANALYZE analytics.stay_facts;
 VACUUM ANALYZE analytics.stay_daily;
@@ -151,6 +154,26 @@ QUESTIONS = [
         UNION ALL
         SELECT date_trunc('month', check_in_date), count(*) FROM s
         WHERE check_in_date >= DATE '2024-07-01' GROUP BY 1
+        """,
+    ),
+    (
+        "tourism by nationality, 1 month, whole province (raw rows)",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2025-03-01",
+            "date_to": "2025-03-31",
+            "granularity": "month",
+            "by": "nationality",
+        },
+        """
+        WITH s AS (SELECT * FROM stays WHERE facility_type IN ('hotel','motel',
+          'boarding_house','homestay') AND check_in_date <= DATE '2025-03-31'
+          AND night_end >= DATE '2025-03-01')
+        SELECT nationality,
+          count(*) FILTER (WHERE check_in_date >= DATE '2025-03-01') AS arrivals,
+          sum(greatest(0, least(night_end, DATE '2025-04-01')
+                          - greatest(check_in_date, DATE '2025-03-01'))) AS nights
+        FROM s GROUP BY nationality
         """,
     ),
     (

@@ -107,7 +107,7 @@ class StayDaily(Base):
     at least one guest that night (see `RoomNight`)."""
 
     __tablename__ = "stay_daily"
-    __table_args__ = (Index("ix_stay_daily_day", "day"),)
+    __table_args__ = (Index("ix_stay_daily_day_type", "day", "facility_type"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
