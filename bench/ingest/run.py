@@ -1,14 +1,16 @@
-"""Ingest benchmark (run on purpose, not in the test suite):
+"""Ingest benchmark (run on purpose, not in the test suite; the wrk part needs `wrk`):
 
-    uv run python -m bench.ingest.run [--batch-guests 100000] [--rate 500] [--seconds 20]
-                                       [--xlsx-rows 100000]
+    uv run python -m bench.ingest.run [--parts batch,wrk,upload,copy] [--batch-guests 50000]
+                                       [--seconds 15] [--xlsx-rows 100000] [--workers 1]
 
 Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker)
 on its own database against the local PostgreSQL and Kafka, then measures:
-1. batch ingest — guests/s accepted and durable (each answer comes after its commit);
-2. single check-ins at a fixed rate (open loop) — latency percentiles;
-3. a 100,000-row XLSX upload — time to done, and the server's peak memory;
-4. the ceiling — asyncpg COPY of the same rows into a copy of the stays table.
+1. batch ingest (`batch`) — guests/s accepted and durable (each answer comes after its commit);
+2. single check-ins with wrk (`wrk`, closed loop at 4/16/64 connections) — throughput and
+   latency percentiles; `single` is an open-loop Python generator at `--rate` req/s (on this
+   2-core machine the Python client itself becomes the bottleneck);
+3. a 100,000-row XLSX upload (`upload`) — time to done, and the server's memory;
+4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table.
 """
 
 from __future__ import annotations
