@@ -55,9 +55,9 @@ def create_app(
             dlq_replication_factor=settings.kafka_replication_factor,
             handlers=build_handlers(settings),
             batch_handlers=build_batch_handlers(settings),
-            # Under load the broker waits up to 100 ms to fill a bigger batch: a few
+            # Under load the broker waits up to 200 ms to fill a bigger batch: a few
             # transactions a second instead of one per handful of events.
-            consumer_options={"fetch_min_bytes": 256 * 1024, "fetch_max_wait_ms": 100},
+            consumer_options={"fetch_min_bytes": 1024 * 1024, "fetch_max_wait_ms": 200},
         )
         # The walking skeleton's name for it, kept for anything that looks it up.
         app.state.stay_consumer = app.state.consumer
