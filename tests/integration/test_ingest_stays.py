@@ -389,3 +389,30 @@ async def test_nothing_is_visible_before_the_commit(service_env, db, size):
         assert await count(db, "SELECT count(*) FROM ingest.outbox WHERE key = :f", f=str(fid)) == 0
     finally:
         await engine.dispose()
+
+
+async def test_reconcile_held_lists_every_guest_in_house_that_day(client, signer, facility):
+    headers = staff(signer, facility)
+    staying = guest(
+        check_in_at="2026-10-01T15:00:00+07:00", expected_check_out="2026-10-05", room="1"
+    )
+    gone = guest(check_in_at="2026-10-01T15:00:00+07:00", room="2")
+    later = guest(check_in_at="2026-10-04T15:00:00+07:00", room="3")
+    ids = {}
+    for name, body in (("staying", staying), ("gone", gone), ("later", later)):
+        ids[name] = (await client.post("/v1/stays", json=body, headers=headers)).json()["stay_id"]
+    await client.post(
+        f"/v1/stays/{ids['gone']}/check-out",
+        json={"check_out_at": "2026-10-02T09:00:00+07:00"},
+        headers=headers,
+    )
+    page = (
+        await client.get(
+            "/v1/stays", params={"date": "2026-10-03", "held": "true"}, headers=headers
+        )
+    ).json()
+    assert {s["stay_id"] for s in page["items"]} == {ids["staying"]}
+    arrivals = (
+        await client.get("/v1/stays", params={"date": "2026-10-01"}, headers=headers)
+    ).json()
+    assert {s["stay_id"] for s in arrivals["items"]} == {ids["staying"], ids["gone"]}

@@ -237,9 +237,10 @@ async def validate(
     response_model=StayPage,
     summary="Đối soát: các bản khai theo ngày đến / Reconcile: my records for a day",
     description=(
-        "Mọi bản khai của cơ sở có ngày đến là `date`, kèm trạng thái; phân trang bằng "
-        "`cursor`. / Every record of my facility with that arrival day and its status, "
-        "paginated by cursor."
+        "Mọi bản khai của cơ sở có ngày đến là `date` (hoặc, với `held=true`, mọi khách lưu "
+        "trú trong ngày), kèm trạng thái; phân trang bằng `cursor`. / Every record of my "
+        "facility with that arrival day (or, with `held=true`, every guest held that day) "
+        "and its status, paginated by cursor."
     ),
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -249,6 +250,15 @@ async def reconcile(
     day: Annotated[date, Query(alias="date", description="Ngày đến / Arrival day")],
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    held: Annotated[
+        bool,
+        Query(
+            description=(
+                "true: mọi khách đang lưu trú trong ngày đó (không chỉ khách đến) / every "
+                "guest held that day, not only arrivals"
+            )
+        ),
+    ] = False,
 ) -> StayPage:
     after = None
     if cursor:
@@ -261,7 +271,7 @@ async def reconcile(
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stays = await repository.stays_on(
-            uow.session, facility.id, day, after=after, limit=limit + 1
+            uow.session, facility.id, day, after=after, limit=limit + 1, in_house=held
         )
     more = len(stays) > limit
     stays = stays[:limit]

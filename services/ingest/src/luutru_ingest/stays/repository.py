@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 
 import asyncpg
-from sqlalchemy import select, text
+from sqlalchemy import Date, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_ingest.models import FacilityView, Stay
@@ -227,8 +227,20 @@ async def stays_on(
     *,
     after: uuid.UUID | None,
     limit: int,
+    in_house: bool = False,
 ) -> list[Stay]:
-    query = select(Stay).where(Stay.facility_id == facility_id, Stay.check_in_date == day)
+    query = select(Stay).where(Stay.facility_id == facility_id)
+    if in_house:
+        # Held that day: arrived by then and not gone before it (voided records included,
+        # with their status, so the facility sees what it cancelled).
+        local_out = func.timezone("Asia/Ho_Chi_Minh", Stay.check_out_at).cast(Date)
+        query = query.where(
+            Stay.check_in_date <= day,
+            or_(Stay.check_out_at.is_(None), local_out >= day),
+            or_(Stay.expected_check_out.is_(None), Stay.expected_check_out >= day),
+        )
+    else:
+        query = query.where(Stay.check_in_date == day)
     if after is not None:
         query = query.where(Stay.id > after)
     return list((await session.scalars(query.order_by(Stay.id).limit(limit))).all())
