@@ -416,3 +416,16 @@ async def test_reconcile_held_lists_every_guest_in_house_that_day(client, signer
         await client.get("/v1/stays", params={"date": "2026-10-01"}, headers=headers)
     ).json()
     assert {s["stay_id"] for s in arrivals["items"]} == {ids["staying"], ids["gone"]}
+
+
+async def test_batch_with_idempotency_key_replays_its_answer(client, signer, db, facility):
+    headers = {**staff(signer, facility), "Idempotency-Key": uuid.uuid4().hex}
+    body = {"guests": [guest() for _ in range(10)]}
+    first = await client.post("/v1/stays/batch", json=body, headers=headers)
+    again = await client.post("/v1/stays/batch", json=body, headers=headers)
+    assert first.json()["accepted"] == 10
+    assert again.json() == first.json()  # the original answer: accepted, not duplicates
+    assert (
+        await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility)
+        == 10
+    )

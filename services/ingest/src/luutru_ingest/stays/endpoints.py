@@ -188,7 +188,26 @@ async def check_in_batch(
                 )
             return 200, _batch_result(results)
 
-        return await idempotent(uow, request, facility.id, idempotency_key, work)
+        if idempotency_key is not None:
+            # The stored answer must match what is stored: one transaction for the batch.
+            return await idempotent(uow, request, facility.id, idempotency_key, work)
+    # Without a key, one transaction per chunk keeps locks short; a retry after a failure
+    # finds the committed chunks as duplicates (the natural key), so nothing is lost or
+    # doubled. The answer still comes only after every chunk has committed.
+    results = []
+    items = list(enumerate(body.guests))
+    for start in range(0, len(items), chunk):
+        async with UnitOfWork(request.app.state.session_factory) as chunk_uow:
+            results += await service.register(
+                chunk_uow.session,
+                facility=facility,
+                items=items[start : start + chunk],
+                rule=request.app.state.deadline_rule,
+                now=now,
+                pointer=lambda i: f"/guests/{i}",
+            )
+            await chunk_uow.commit()
+    return JSONResponse(_batch_result(results).model_dump(mode="json"), 200)
 
 
 def _batch_result(results) -> BatchResult:
