@@ -280,3 +280,41 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
     with pytest.raises(DBAPIError, match="append-only"):
         async with db.begin() as conn:
             await conn.execute(text("DELETE FROM analytics.access_log"))
+
+
+async def test_a_wanted_coach_passenger_raises_an_alert(app, feeder, admin, db):
+    from luutru_common.events import Passenger, TripManifestSubmitted, TripPassengersChanged
+
+    doc, later_doc = rare_document(), rare_document()
+    for document in (doc, later_doc):
+        await app.state.client.post(
+            "/v1/watchlist", json={"document_number": document}, headers=admin
+        )
+    c = unique_commune()
+    operator = facility(commune=c, facility_type="coach", rooms=None, beds=None)
+    wanted = Passenger(passenger_id=uuid.uuid4(), guest=guest(id_number=doc), seat="12")
+    now = datetime.now(VN)
+    trip = TripManifestSubmitted(
+        trip_id=uuid.uuid4(),
+        operator_id=operator.facility_id,
+        province_code=75,
+        commune_code=c,
+        plate="60B-999.99",
+        origin_province=75,
+        destination_province=79,
+        departure_at=now,
+        seats=40,
+        passengers=[wanted, Passenger(passenger_id=uuid.uuid4(), guest=guest(), seat="13")],
+        received_at=now,
+    )
+    added = Passenger(passenger_id=uuid.uuid4(), guest=guest(id_number=later_doc))
+    await feeder.send(
+        operator,
+        trip,
+        TripPassengersChanged(
+            trip_id=trip.trip_id, operator_id=operator.facility_id, added=[added]
+        ),
+    )
+    alerts = {a["subject_document"]: a for a in await alerts_for(db, trip_id=trip.trip_id)}
+    assert set(alerts) == {doc, later_doc}
+    assert alerts[doc]["commune_code"] == c and alerts[doc]["stay_id"] is None

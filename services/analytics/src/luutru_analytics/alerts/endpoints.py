@@ -104,6 +104,14 @@ async def transition(
         ]
         alert.status = body.status
         alert.updated_at = now
+        await log_access(
+            uow.session,
+            principal,
+            action="alert-transition",
+            query={"alert_id": alert_id, "status": body.status},
+            purpose=PURPOSE,
+            result_count=1,
+        )
         await uow.commit()
     return AlertOut.model_validate(alert)
 
