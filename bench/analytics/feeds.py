@@ -89,6 +89,7 @@ SELECT day, facility_type, commune_code, coalesce(star_rating, 0), sum(arrivals)
   sum(departures), sum(occupied_rooms)
 FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
 -- In production rows arrive in time order; the bulk fill above does not keep that order.
+CLUSTER analytics.stay_facts USING ix_stay_facts_day_type;
 CLUSTER analytics.stay_daily USING pk_stay_daily;
 CLUSTER analytics.stay_daily_area USING pk_stay_daily_area;
 VACUUM ANALYZE analytics.stay_daily_area;

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -73,6 +74,8 @@ class StayFact(Base):
         Index("ix_stay_facts_day_type", "check_in_date", "facility_type"),
         Index("ix_stay_facts_facility_day", "facility_id", "check_in_date"),
         Index("ix_stay_facts_night_end", "night_end"),
+        # The longest stay bounds the feeds' scans (migration 0006).
+        Index("ix_stay_facts_length", text("(night_end - check_in_date)")),
     )
 
     stay_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)

@@ -60,6 +60,8 @@ def _stay_where(e: Effective) -> str:
         "s.facility_type = ANY(CAST(:types AS text[]))",
         "s.check_in_date <= CAST(:date_to AS date)",
         "s.night_end >= CAST(:date_from AS date)",
+        # No stay is longer than the longest one: a lower bound for the arrival-day index.
+        "s.check_in_date >= CAST(:date_from AS date) - CAST(:longest AS int)",
     ]
     if e.communes is not None:
         where.append("s.commune_code = ANY(CAST(:communes AS int[]))")
@@ -101,8 +103,17 @@ FROM b JOIN analytics.stay_facts s
   ON s.check_in_date <= b.stop AND s.night_end >= b.start AND {_stay_where(e)}
 {join}
 GROUP BY 1, 2, 3 ORDER BY 1, 3"""
-    rows = (await session.execute(text(sql), _params(f, e))).all()
+    params = {**_params(f, e), "longest": await longest_stay(session)}
+    rows = (await session.execute(text(sql), params)).all()
     return [StayCell(*r) for r in rows]
+
+
+async def longest_stay(session: AsyncSession) -> int:
+    """Nights of the longest stay (one probe of ix_stay_facts_length)."""
+    longest = await session.scalar(
+        text("SELECT max(night_end - check_in_date) FROM analytics.stay_facts")
+    )
+    return int(longest or 0)
 
 
 @dataclass
