@@ -82,3 +82,14 @@ def test_province_of_origin_from_the_id_number():
     assert origin_province(person()) == "075"
     assert origin_province(person(nationality="KOR", id_number=None, passport_number="M1")) is None
     assert origin_province(person(id_number="12345")) is None
+
+
+def test_production_refuses_the_default_pseudonym_secret():
+    import pytest
+    from pydantic import ValidationError
+
+    from luutru_analytics.settings import AnalyticsSettings
+
+    with pytest.raises(ValidationError, match="LUUTRU_PSEUDONYM_SECRET"):
+        AnalyticsSettings(environment="prod")
+    assert AnalyticsSettings(environment="prod", pseudonym_secret="x" * 32).pseudonym_secret

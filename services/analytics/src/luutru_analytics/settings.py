@@ -1,6 +1,10 @@
-from pydantic import Field
+from __future__ import annotations
+
+from pydantic import Field, model_validator
 
 from luutru_common.settings import ServiceSettings
+
+DEV_PSEUDONYM_SECRET = "dev-only-pseudonym-secret"
 
 
 class AnalyticsSettings(ServiceSettings):
@@ -10,7 +14,7 @@ class AnalyticsSettings(ServiceSettings):
     suppression_threshold: int = 5
     # Key of the HMAC that turns document numbers into pseudonymous guest keys. Rotating it
     # breaks the link between old and new keys (rebuild afterwards for consistent keys).
-    pseudonym_secret: str = Field(default="dev-only-pseudonym-secret", min_length=16)
+    pseudonym_secret: str = Field(default=DEV_PSEUDONYM_SECRET, min_length=16)
     # Name + date-of-birth matches scoring below this raise no alert (1.0 = same folded name).
     name_match_threshold: float = 0.8
     # Compliance: an active facility that reported nobody for this many days is listed.
@@ -20,3 +24,10 @@ class AnalyticsSettings(ServiceSettings):
     source_topic_prefix: str = ""
     # How often the alert stream looks for new alerts (seconds).
     alert_stream_poll_s: float = 0.5
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> AnalyticsSettings:
+        # With the public default, anyone could recompute guest keys from document numbers.
+        if self.environment == "prod" and self.pseudonym_secret == DEV_PSEUDONYM_SECRET:
+            raise ValueError("set LUUTRU_PSEUDONYM_SECRET: the default is for dev only")
+        return self
