@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from luutru_analytics.text import SafeText
+
 AlertStatus = Literal["new", "acknowledged", "closed"]
 
 
@@ -34,4 +36,4 @@ class AlertTransition(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal["acknowledged", "closed"]
-    note: str | None = Field(default=None, max_length=2000)
+    note: SafeText | None = Field(default=None, max_length=2000)

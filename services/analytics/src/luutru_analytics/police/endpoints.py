@@ -20,6 +20,7 @@ from luutru_analytics.police.schemas import (
     GuestRecordOut,
     PersonSearch,
 )
+from luutru_analytics.text import NO_NUL
 from luutru_analytics.watchlist.matching import normalize_document
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal, Role
@@ -45,7 +46,13 @@ async def foreign_guests(
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
     purpose: Annotated[
-        str, Query(min_length=5, max_length=500, description="Mục đích / Purpose of the read")
+        str,
+        Query(
+            min_length=5,
+            max_length=500,
+            pattern=NO_NUL,
+            description="Mục đích / Purpose of the read",
+        ),
     ] = "Quản lý người nước ngoài cư trú (Luật 47/2014) / oversight of foreigners' residence",
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
 ) -> GuestRecordList:
@@ -137,7 +144,7 @@ async def person_search(
 async def access_log(
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
-    subject: str | None = None,
+    subject: Annotated[str | None, Query(max_length=200, pattern=NO_NUL)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AccessLogOut]:
     if principal.role not in (Role.POLICE_ADMIN, Role.SYSTEM_ADMIN):

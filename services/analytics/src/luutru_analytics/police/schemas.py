@@ -5,15 +5,19 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from luutru_analytics.text import SafeText
+
 
 class PersonSearch(BaseModel):
     """At least one of document_number or full_name; purpose is mandatory (Law 91/2025)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    purpose: str = Field(min_length=5, max_length=500, description="Mục đích tra cứu / Purpose")
-    document_number: str | None = Field(default=None, max_length=20)
-    full_name: str | None = Field(default=None, max_length=200)
+    purpose: SafeText = Field(
+        min_length=5, max_length=500, description="Mục đích tra cứu / Purpose"
+    )
+    document_number: SafeText | None = Field(default=None, max_length=20)
+    full_name: SafeText | None = Field(default=None, max_length=200)
     date_of_birth: date | None = None
     limit: int = Field(default=100, ge=1, le=1000)
 

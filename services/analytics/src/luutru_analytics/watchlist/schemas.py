@@ -5,16 +5,18 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from luutru_analytics.text import SafeText
+
 
 class WatchlistEntryIn(BaseModel):
     """A document number, or a full name with date of birth (or both)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    document_number: str | None = Field(default=None, max_length=20)
-    full_name: str | None = Field(default=None, max_length=200)
+    document_number: SafeText | None = Field(default=None, max_length=20)
+    full_name: SafeText | None = Field(default=None, max_length=200)
     date_of_birth: date | None = None
-    reason: str | None = Field(default=None, max_length=500)
+    reason: SafeText | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
     def _enough_to_match(self) -> WatchlistEntryIn:

@@ -1,0 +1,66 @@
+"""Property-based test of every analytics endpoint from its own OpenAPI document
+(schemathesis, in process over ASGI, on the real test database), as police (who may call
+everything): whatever the input, never a 5xx, and every error is application/problem+json.
+Bounded to a few examples per operation. The SSE stream is left out (it never ends)."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from luutru_analytics.app import create_app
+from luutru_analytics.settings import AnalyticsSettings
+from tests import support
+
+_DOCUMENT = create_app(AnalyticsSettings(environment="test")).openapi()
+OPERATIONS = [
+    (method.upper(), path)
+    for path, item in _DOCUMENT["paths"].items()
+    for method in item
+    if method in ("get", "post", "put", "patch", "delete") and path != "/v1/alerts/stream"
+]
+
+
+@pytest.fixture(scope="module")
+def signer():
+    return support.TestSigner()
+
+
+@pytest.fixture(scope="module")
+def analytics_schema(test_database, signer):
+    app = create_app(
+        AnalyticsSettings(
+            database_url=test_database,
+            environment="test",
+            embedded_workers=False,
+            jwks_url="http://127.0.0.1:9/unused",
+        )
+    )
+    app.state.token_verifier.add_jwks(signer.jwks)
+    return schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+@pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
+def test_no_input_yields_a_server_error(analytics_schema, signer, method, path):
+    operation = analytics_schema[path][method]
+    token = signer.token(role="police_admin", ttl=3600)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=15,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def check(case):
+        response = case.call(headers=headers)
+        assert response.status_code < 500, (case.method, case.formatted_path, response.text)
+        if response.status_code >= 400:
+            content_type = response.headers.get("content-type", [""])
+            content_type = content_type[0] if isinstance(content_type, list) else content_type
+            assert content_type.startswith("application/problem+json"), response.text
+
+    check()
