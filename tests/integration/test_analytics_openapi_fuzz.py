@@ -1,6 +1,6 @@
 """Property-based test of every analytics endpoint from its own OpenAPI document
 (schemathesis, in process over ASGI, on the real test database), as police (who may call
-everything): whatever the input, never a 5xx, and every error is application/problem+json.
+everything) and as a department analyst (suppression, 403s): whatever the input, never a 5xx, and every error is application/problem+json.
 Bounded to a few examples per operation. The SSE stream is left out (it never ends)."""
 
 from __future__ import annotations
@@ -41,10 +41,17 @@ def analytics_schema(test_database, signer):
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
+ROLES = {
+    "police": {"role": "police_admin"},
+    "analyst": {"role": "department_analyst", "department": "VHTTDL"},
+}
+
+
+@pytest.mark.parametrize("who", list(ROLES))
 @pytest.mark.parametrize(("method", "path"), OPERATIONS, ids=[f"{m} {p}" for m, p in OPERATIONS])
-def test_no_input_yields_a_server_error(analytics_schema, signer, method, path):
+def test_no_input_yields_a_server_error(analytics_schema, signer, method, path, who):
     operation = analytics_schema[path][method]
-    token = signer.token(role="police_admin", ttl=3600)
+    token = signer.token(ttl=3600, **ROLES[who])
     headers = {"Authorization": f"Bearer {token}"}
 
     @given(case=operation.as_strategy())
