@@ -43,18 +43,14 @@ async def health(
     async with uow:
         cells = await repository.daily_cells(uow.session, f, e, group="facility")
         ids = {uuid.UUID(c.key) for c in cells}
-        names = (
-            {
-                fa.facility_id: fa
-                for fa in (
-                    await uow.session.scalars(
-                        select(FacilityFact).where(FacilityFact.facility_id.in_(ids))
-                    )
-                ).all()
-            }
-            if ids
-            else {}
-        )
+        names = {}
+        if ids:
+            found = await uow.session.execute(
+                select(FacilityFact.facility_id, FacilityFact.code, FacilityFact.name).where(
+                    FacilityFact.facility_id.in_(ids)
+                )
+            )
+            names = {fid: (code, name) for fid, code, name in found}
     rows = []
     for c in cells:
         fa = names.get(uuid.UUID(c.key))
@@ -63,8 +59,8 @@ async def health(
                 "period_start": c.start,
                 "period_end": c.stop,
                 "facility_id": c.key,
-                "facility_code": fa.code if fa else None,
-                "facility_name": fa.name if fa else None,
+                "facility_code": fa[0] if fa else None,
+                "facility_name": fa[1] if fa else None,
                 "arrivals": c.arrivals,
                 "nights": c.nights,
                 "departures": c.departures,

@@ -125,8 +125,6 @@ class DailyCell:
     nights: int
     departures: int
     people: int  # a lower bound of the people behind the cell: max(arrivals, busiest night)
-    rooms_used: int  # occupied room-nights at facilities that declared rooms
-    bed_nights: int  # guest-nights at facilities that declared beds
 
 
 DAILY_GROUPS = {"none": "''", "facility": "sd.facility_id::text"}
@@ -149,16 +147,13 @@ async def daily_cells(
 WITH {BUCKETS},
 d AS (
   SELECT sd.day, {DAILY_GROUPS[group]} AS key, sum(sd.arrivals) AS arrivals,
-    sum(sd.nights) AS nights, sum(sd.departures) AS departures,
-    coalesce(sum(sd.occupied_rooms) FILTER (WHERE fa.rooms > 0), 0) AS rooms_used,
-    coalesce(sum(sd.nights) FILTER (WHERE fa.beds > 0), 0) AS bed_nights
+    sum(sd.nights) AS nights, sum(sd.departures) AS departures
   FROM analytics.stay_daily sd
-  LEFT JOIN analytics.facilities fa ON fa.facility_id = sd.facility_id
   WHERE {" AND ".join(where)}
   GROUP BY 1, 2
 )
 SELECT b.start, b.stop, d.key, sum(d.arrivals), sum(d.nights), sum(d.departures),
-  greatest(sum(d.arrivals), max(d.nights)), sum(d.rooms_used), sum(d.bed_nights)
+  greatest(sum(d.arrivals), max(d.nights))
 FROM b JOIN d ON d.day BETWEEN b.start AND b.stop
 GROUP BY 1, 2, 3
 HAVING sum(d.arrivals) + sum(d.nights) + sum(d.departures) > 0
