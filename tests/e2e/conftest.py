@@ -109,3 +109,15 @@ def _wait_ready(urls, processes, logs: Path, timeout: float = 60) -> None:
         if time.monotonic() > deadline:
             raise RuntimeError(f"not ready in {timeout}s: {sorted(pending)}")
         time.sleep(0.3)
+
+
+def poll(fn, timeout: float, interval: float = 0.25):
+    """Call ``fn`` until it returns something other than None, for at most ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = fn()
+        if result is not None:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout}s")
+        time.sleep(interval)

@@ -5,25 +5,13 @@ FacilitySuspended reaches ingest's read model over facility.v1; reinstating lets
 from __future__ import annotations
 
 import random
-import time
 import uuid
 from datetime import date, timedelta
 
 import httpx
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, poll
 from tests.support import TEST_PASSWORD, first_login
-
-
-def poll(fn, timeout: float, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fn()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s")
-        time.sleep(interval)
 
 
 def login(platform: Platform, username: str, password: str) -> httpx.Response:

@@ -15,21 +15,10 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, poll
 from tests.support import first_login
 
 VN = timezone(timedelta(hours=7))
-
-
-def poll(fn, timeout: float, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fn()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s")
-        time.sleep(interval)
 
 
 def shape(value):

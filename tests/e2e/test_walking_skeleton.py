@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import httpx
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, poll
 from tests.support import first_login
 
 
@@ -20,17 +20,6 @@ def token(platform: Platform, username: str, password: str) -> str:
     )
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
-
-
-def poll(fn, timeout: float, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = fn()
-        if result is not None:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout}s")
-        time.sleep(interval)
 
 
 def test_platform_is_ready(platform: Platform):

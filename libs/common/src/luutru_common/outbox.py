@@ -34,8 +34,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_common.db import asyncpg_dsn
 from luutru_common.events import Envelope, Event, new_envelope
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
+from luutru_common.settings import ServiceSettings
 
 log = structlog.get_logger()
 
@@ -134,6 +136,17 @@ class OutboxRelay:
         self.retention_hours = retention_hours
         self.is_leader = False
         self._table = f"{schema}.outbox"
+
+    @classmethod
+    def for_service(cls, settings: ServiceSettings, schema: str) -> OutboxRelay:
+        """The relay of one service's outbox, configured from its settings."""
+        return cls(
+            dsn=asyncpg_dsn(settings.database_url),
+            schema=schema,
+            bootstrap=settings.kafka_bootstrap,
+            service=settings.service_name,
+            poll_interval=settings.outbox_poll_interval_s,
+        )
 
     async def run(self) -> None:
         """Run until cancelled; reconnect after any failure of PostgreSQL or Kafka."""

@@ -15,7 +15,7 @@ from luutru_accounts.users import service as users
 from luutru_accounts.users.endpoints import router as users_router
 from luutru_common.app import create_service_app
 from luutru_common.auth import TokenVerifier
-from luutru_common.db import UnitOfWork, asyncpg_dsn
+from luutru_common.db import UnitOfWork
 from luutru_common.outbox import OutboxRelay
 
 DESCRIPTION = """
@@ -45,13 +45,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
             await uow.commit()
 
     def workers(app: FastAPI):
-        app.state.relay = OutboxRelay(
-            dsn=asyncpg_dsn(settings.database_url),
-            schema=SCHEMA,
-            bootstrap=settings.kafka_bootstrap,
-            service=settings.service_name,
-            poll_interval=settings.outbox_poll_interval_s,
-        )
+        app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
         return [app.state.relay.run()]
 
     app: FastAPI | None = None

@@ -17,7 +17,6 @@ from luutru_analytics.settings import AnalyticsSettings
 from luutru_analytics.watchlist.endpoints import router as watchlist_router
 from luutru_common.app import create_service_app
 from luutru_common.consumer import ConsumerRunner
-from luutru_common.db import asyncpg_dsn
 from luutru_common.outbox import OutboxRelay
 
 DESCRIPTION = """
@@ -39,13 +38,7 @@ def create_app(
         settings = settings.model_copy(update={"embedded_workers": True})
 
     def workers(app: FastAPI):
-        app.state.relay = OutboxRelay(
-            dsn=asyncpg_dsn(settings.database_url),
-            schema=SCHEMA,
-            bootstrap=settings.kafka_bootstrap,
-            service=settings.service_name,
-            poll_interval=settings.outbox_poll_interval_s,
-        )
+        app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
         app.state.consumer = ConsumerRunner(
             topics=source_topics(settings),
             group_id=settings.group_id(CONSUMER_GROUP),

@@ -6,7 +6,6 @@ from fastapi import FastAPI
 
 from luutru_common.app import create_service_app
 from luutru_common.consumer import ConsumerRunner
-from luutru_common.db import asyncpg_dsn
 from luutru_common.events import Topic
 from luutru_common.outbox import OutboxRelay
 from luutru_ingest.deadline import DeadlineRule
@@ -37,13 +36,7 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         settings = settings.model_copy(update={"embedded_workers": True})
 
     def workers(app: FastAPI):
-        app.state.relay = OutboxRelay(
-            dsn=asyncpg_dsn(settings.database_url),
-            schema=SCHEMA,
-            bootstrap=settings.kafka_bootstrap,
-            service=settings.service_name,
-            poll_interval=settings.outbox_poll_interval_s,
-        )
+        app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
         app.state.facility_consumer = ConsumerRunner(
             topics=[Topic.FACILITY],
             group_id=settings.group_id(CONSUMER_GROUP),
