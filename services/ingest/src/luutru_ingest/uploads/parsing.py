@@ -17,10 +17,9 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
 from luutru_common.identity import name_match_key
 from luutru_common.problems import FieldError, Problem, field_error
+from luutru_ingest.uploads.xlsx_stream import XlsxError, iter_sheet_rows
 
 # A header cell is matched after accent folding, lower-casing and squeezing punctuation, so
 # "Họ và tên", "HO VA TEN" and "full_name" all find their field.
@@ -152,12 +151,12 @@ def iter_rows(raw: bytes, fmt: str) -> Iterator[list[Any]]:
     """Every row of the first sheet (header first), streamed."""
     if fmt == "xlsx":
         check_xlsx_archive(raw)
+        # Streamed (xlsx_stream): memory stays flat however many rows the sheet has.
         try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(raw))
-            sheet = workbook.get_sheet_by_index(0)
-        except Exception as exc:  # calamine raises several types for a broken workbook
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                yield from iter_sheet_rows(archive)
+        except (XlsxError, zipfile.BadZipFile, ValueError, OSError) as exc:
             raise unreadable("Không đọc được tệp XLSX / The XLSX file cannot be read") from exc
-        yield from sheet.iter_rows()
     else:
         text = decode_csv(raw)
         sample = text[:4096]
