@@ -3,29 +3,23 @@ in process over ASGI, on the real test database): whatever the input, the answer
 5xx, and every error is application/problem+json. Bounded to a few examples per operation so
 it stays part of the normal suite.
 
-schemathesis' pytest loader (`from_fixture`) does not work with pytest 9, so each operation is
-a parametrized test that draws its cases from `operation.as_strategy()` with hypothesis."""
+Input that breaks the schema (negative) is drawn too for every operation that takes input."""
 
 from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
 from tests import support
 from tests.integration.accounts_helpers import accounts_settings
+from tests.integration.openapi_fuzz import assert_never_a_server_error, operations
 
 # The operations, read from the document without starting the app (no database needed).
 _DOCUMENT = create_app(AccountsSettings(environment="test")).openapi()
-OPERATIONS = [
-    (method.upper(), path, bool(spec.get("parameters") or spec.get("requestBody")))
-    for path, item in _DOCUMENT["paths"].items()
-    for method, spec in item.items()
-    if method in ("get", "post", "put", "patch", "delete")
-]
+OPERATIONS = operations(_DOCUMENT)
 # Valid-looking input (positive) for every operation; input that breaks the schema (negative)
 # for every operation that takes any input.
 CASES = [
@@ -55,20 +49,4 @@ def test_no_input_yields_a_server_error(accounts_schema, signer, method, path, m
     operation = accounts_schema[path][method]
     headers = {"Authorization": f"Bearer {signer.token(role='police_admin', ttl=3600)}"}
 
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(
-        max_examples=10,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    def check(case):
-        response = case.call(headers=headers)
-        assert response.status_code < 500, (case.method, case.formatted_path, response.text)
-        if response.status_code >= 400:
-            content_type = response.headers.get("content-type", [""])
-            content_type = content_type[0] if isinstance(content_type, list) else content_type
-            assert content_type.startswith("application/problem+json"), response.text
-
-    check()
+    assert_never_a_server_error(operation, headers, max_examples=10, mode=mode)

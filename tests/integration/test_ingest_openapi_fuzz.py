@@ -14,19 +14,14 @@ from datetime import UTC, datetime
 import asyncpg
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
 
 from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
 from tests import support
+from tests.integration.openapi_fuzz import assert_never_a_server_error, operations
 
 _DOCUMENT = create_app(IngestSettings(environment="test")).openapi()
-OPERATIONS = [
-    (method.upper(), path)
-    for path, item in _DOCUMENT["paths"].items()
-    for method in item
-    if method in ("get", "post", "put", "patch", "delete")
-]
+OPERATIONS = [(method, path) for method, path, _ in operations(_DOCUMENT)]
 
 
 @pytest.fixture(scope="module")
@@ -78,20 +73,4 @@ def test_no_input_yields_a_server_error(ingest_schema, signer, facilities, metho
     token = signer.token(role="facility_manager", facility_id=facilities[kind], ttl=3600)
     headers = {"Authorization": f"Bearer {token}"}
 
-    @given(case=operation.as_strategy())
-    @settings(
-        max_examples=15,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    def check(case):
-        response = case.call(headers=headers)
-        assert response.status_code < 500, (case.method, case.formatted_path, response.text)
-        if response.status_code >= 400:
-            content_type = response.headers.get("content-type", [""])
-            content_type = content_type[0] if isinstance(content_type, list) else content_type
-            assert content_type.startswith("application/problem+json"), response.text
-
-    check()
+    assert_never_a_server_error(operation, headers, max_examples=15)

@@ -13,6 +13,10 @@ from luutru_common.problems import Problem, field_error
 
 Granularity = Literal["day", "week", "month"]
 MAX_DAYS = 3 * 366
+# Far enough apart for any real question; also keeps the previous period (compared against)
+# and week/month bucketing inside what Python's date can hold.
+EARLIEST = date(1970, 1, 1)
+LATEST = date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -60,8 +64,19 @@ def feed_filters(
         Query(description="json | csv | xlsx (hoặc header Accept / or the Accept header)"),
     ] = None,
 ) -> FeedFilters:
-    errors = []
-    if date_to < date_from:
+    errors = [
+        field_error(
+            f"/query:{name}",
+            "date-out-of-range",
+            f"Ngày phải từ {EARLIEST:%d/%m/%Y} đến {LATEST:%d/%m/%Y}",
+            f"Dates must be between {EARLIEST} and {LATEST}",
+        )
+        for name, value in (("date_from", date_from), ("date_to", date_to))
+        if not EARLIEST <= value <= LATEST
+    ]
+    if errors:
+        pass  # the range checks below would compare dates already refused
+    elif date_to < date_from:
         errors.append(
             field_error(
                 "/query:date_to",
