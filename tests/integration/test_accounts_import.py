@@ -171,3 +171,17 @@ async def test_unusable_files_are_problems(client, content, status, code):
     assert response.status_code == status, response.text
     assert response.json()["code"] == code
     assert response.json()["errors"][0]["pointer"].startswith("/file")
+
+
+async def test_legacy_windows_1258_csv_reads_like_utf8(client):
+    """Old office PCs still save Vietnamese CSV as Windows-1258 (tones as combining marks)."""
+    from tests.unit.test_tabular import cp1258
+
+    admin = await admin_token(client)
+    tag = uuid.uuid4().hex[:6]
+    legacy = cp1258(csv_file(tag).decode("utf-8").lstrip("\ufeff"))
+    dry = await upload(client, admin, legacy, "co-so-1258.csv", dry_run="true")
+    assert dry.status_code == 200, dry.text
+    assert [(r["row"], r["status"]) for r in dry.json()["rows"]] == [
+        (2, "valid"), (3, "valid"), (4, "rejected"), (6, "rejected"), (7, "rejected"),
+    ]  # fmt: skip

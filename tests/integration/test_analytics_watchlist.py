@@ -318,3 +318,22 @@ async def test_a_wanted_coach_passenger_raises_an_alert(app, feeder, admin, db):
     alerts = {a["subject_document"]: a for a in await alerts_for(db, trip_id=trip.trip_id)}
     assert set(alerts) == {doc, later_doc}
     assert alerts[doc]["commune_code"] == c and alerts[doc]["stay_id"] is None
+
+
+async def test_upload_of_a_legacy_windows_1258_csv(app, admin, db):
+    """The list police keep on an old office PC: Windows-1258, semicolons, names in NFC after."""
+    from tests.unit.test_tabular import cp1258
+
+    born = rare_birthday()
+    content = cp1258(f"Số giấy tờ;Họ tên;Ngày sinh\n;Nguyễn Thị Định;{born:%d/%m/%Y}\n")
+    answer = await app.state.client.post(
+        "/v1/watchlist/upload", headers=admin, files={"file": ("ds.csv", content, "text/csv")}
+    )
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["accepted"] == 1
+    async with db.connect() as conn:
+        name = await conn.scalar(
+            text("SELECT full_name FROM analytics.watchlist_entries WHERE entry_id = :e"),
+            {"e": answer.json()["rows"][0]["entry_id"]},
+        )
+    assert name == "Nguyễn Thị Định"

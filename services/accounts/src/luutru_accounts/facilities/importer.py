@@ -8,18 +8,16 @@ and skipped (partial acceptance), a good row is created whole, nothing is half-c
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, Field, ValidationError
-from python_calamine import CalamineError, CalamineWorkbook
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_accounts.context import Actor
 from luutru_accounts.facilities import repository, service
 from luutru_accounts.facilities.schemas import FacilityCreate, ManagerCredentials
+from luutru_common import tabular
 from luutru_common.facility_types import FACILITY_TYPES
 from luutru_common.identity import name_match_key
 from luutru_common.problems import FieldError, Problem, field_error, validation_errors
@@ -95,7 +93,7 @@ def _unsupported() -> Problem:
         415,
         "unsupported-file",
         "Unsupported file",
-        "Chỉ nhận CSV (UTF-8) hoặc XLSX / Only CSV (UTF-8) or XLSX files",
+        "Chỉ nhận CSV hoặc XLSX / Only CSV or XLSX files",
         errors=[
             field_error(
                 "/file", "file-format-unsupported", "Tệp không phải CSV/XLSX", "Not CSV or XLSX"
@@ -115,26 +113,9 @@ def _cell(value: object) -> str:
 
 
 def _table(content: bytes, filename: str | None, content_type: str | None) -> list[list[str]]:
-    name = (filename or "").lower()
-    if content.startswith(b"PK") or name.endswith((".xlsx", ".xls", ".ods")):
-        try:
-            sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-            return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-        except (CalamineError, ValueError, IndexError, OSError) as exc:
-            raise _unsupported() from exc
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _unsupported() from exc
-    if "\x00" in text:
-        raise _unsupported()
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    try:
-        return [
-            [c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
-    except csv.Error as exc:
+        return [[_cell(v) for v in row] for row in tabular.read_table(content, filename or "")]
+    except tabular.UnreadableFile as exc:
         raise _unsupported() from exc
 
 

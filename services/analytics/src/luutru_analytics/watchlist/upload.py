@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
-from python_calamine import CalamineWorkbook
-
+from luutru_common import tabular
 from luutru_common.identity import name_match_key
 
 HEADERS = {
@@ -17,7 +14,6 @@ HEADERS = {
     "date_of_birth": ("ngay sinh", "date_of_birth"),
     "reason": ("ly do", "reason"),
 }
-EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def _field_of(header: str) -> str | None:
@@ -29,32 +25,16 @@ def _field_of(header: str) -> str | None:
 
 
 def read_table(filename: str, content: bytes) -> list[list[Any]]:
-    if filename.lower().endswith((".xlsx", ".xls", ".ods")):
-        sheet = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=True)
-    text = content.decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    return [row for row in csv.reader(io.StringIO(text), dialect) if any(c.strip() for c in row)]
+    """Rows of the first sheet without the blank ones (any encoding; zip bombs refused)."""
+    return [
+        row
+        for row in tabular.read_table(content, filename)
+        if any(str(c).strip() for c in row if c is not None)
+    ]
 
 
 def parse_date(value: Any) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float):
-        return EXCEL_EPOCH + timedelta(days=int(value))
-    text = str(value).strip()
-    if text.isdigit():
-        return EXCEL_EPOCH + timedelta(days=int(text))
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return tabular.excel_date(value)
 
 
 def rows_as_dicts(table: list[list[Any]]) -> tuple[list[dict[str, Any]], list[str]]:
