@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import unicodedata
 import uuid
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -117,3 +118,21 @@ def first_login(accounts_url: str, username: str, one_time_password: str) -> str
     )
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
+
+
+TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
+
+
+def cp1258(text: str) -> bytes:
+    """Encode as legacy Windows software does: precomposed letters where Windows-1258 has them
+    (â, ê, ơ, ư, đ…), the five tones as combining marks after them."""
+    out = []
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out.append(char.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
+            tones = "".join(c for c in parts if c in TONE_MARKS)
+            out.append((base + tones).encode("cp1258"))
+    return b"".join(out)

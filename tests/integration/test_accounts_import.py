@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from luutru_accounts.app import create_app
 from tests.integration.accounts_helpers import accounts_settings, admin_token, login
-from tests.support import bearer, running_app
+from tests.support import bearer, cp1258, running_app
 
 HEADER = (
     "Tên cơ sở,Loại hình,Hạng sao,Mã tỉnh,Mã xã,Địa chỉ,Số phòng,Số giường,"
@@ -175,8 +175,6 @@ async def test_unusable_files_are_problems(client, content, status, code):
 
 async def test_legacy_windows_1258_csv_reads_like_utf8(client):
     """Old office PCs still save Vietnamese CSV as Windows-1258 (tones as combining marks)."""
-    from tests.unit.test_tabular import cp1258
-
     admin = await admin_token(client)
     tag = uuid.uuid4().hex[:6]
     legacy = cp1258(csv_file(tag).decode("utf-8").lstrip("\ufeff"))

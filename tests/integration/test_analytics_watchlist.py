@@ -25,7 +25,7 @@ from tests.integration.analytics_helpers import (
     guest,
     unique_commune,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer, cp1258, running_app
 
 
 def rare_birthday() -> date:
@@ -322,8 +322,6 @@ async def test_a_wanted_coach_passenger_raises_an_alert(app, feeder, admin, db):
 
 async def test_upload_of_a_legacy_windows_1258_csv(app, admin, db):
     """The list police keep on an old office PC: Windows-1258, semicolons, names in NFC after."""
-    from tests.unit.test_tabular import cp1258
-
     born = rare_birthday()
     content = cp1258(f"Số giấy tờ;Họ tên;Ngày sinh\n;Nguyễn Thị Định;{born:%d/%m/%Y}\n")
     answer = await app.state.client.post(

@@ -17,8 +17,7 @@ from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.uploads.worker import UploadWorker
 from tests.integration.conftest import add_facility_view
-from tests.support import bearer, running_app
-from tests.unit.test_ingest_files import cp1258
+from tests.support import bearer, cp1258, running_app
 
 HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Ngày đến", "Phòng", "Ghi chú"]
 
@@ -221,3 +220,18 @@ async def test_uploads_are_private_to_their_facility(app, signer, db, facility):
         f"/v1/uploads/{response.json()['upload_id']}", headers=staff(signer, other)
     )
     assert peek.status_code == 404
+
+
+async def test_machine_clients_need_the_stays_scope_to_upload(app, signer, facility):
+    content = {"file": ("a.csv", as_csv(rows(6)).encode())}
+    coach_system = bearer(
+        signer.token(role="facility_staff", facility_id=facility, client=True, scope="trips:write")
+    )
+    refused = await app.state.client.post("/v1/uploads", files=content, headers=coach_system)
+    assert (refused.status_code, refused.json()["code"]) == (403, "scope-missing")
+    pms = bearer(
+        signer.token(role="facility_staff", facility_id=facility, client=True, scope="stays:write")
+    )
+    assert (
+        await app.state.client.post("/v1/uploads", files=content, headers=pms)
+    ).status_code == 202

@@ -11,30 +11,13 @@ import xlsxwriter
 
 from luutru_common.problems import Problem
 from luutru_ingest.uploads import parsing, sheets
+from tests.support import cp1258
 
 ROWS = [
     ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Ngày đến"],
     ["Nguyễn Thị Hằng", "01/05/1990", "Nữ", "075190001234", "27/11/2026 14:00"],
     ["Đỗ Hữu Lộc", "12/12/1985", "Nam", "075085001234", "27/11/2026 15:30"],
 ]
-
-
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as legacy Windows software does: precomposed letters where cp1258 has them
-    (â, ê, ơ, ư, đ…), the five tones as combining marks."""
-    out = []
-    for char in text:
-        try:
-            out.append(char.encode("cp1258"))
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", char)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in TONE_MARKS))
-            tones = "".join(c for c in parts if c in TONE_MARKS)
-            out.append((base + tones).encode("cp1258"))
-    return b"".join(out)
 
 
 def csv_text(rows=ROWS) -> str:

@@ -11,26 +11,9 @@ import pytest
 import xlsxwriter
 
 from luutru_common import tabular
+from tests.support import cp1258
 
 ROWS = [["Họ và tên", "Ngày sinh"], ["Nguyễn Thị Ánh", "05/03/1990"], ["Đỗ Văn Lộc", "31/12/2001"]]
-
-
-TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng
-
-
-def cp1258(text: str) -> bytes:
-    """Encode as Windows-1258 does: precomposed base letters (â ê ô ă ơ ư đ), the tone as a
-    combining mark after them."""
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            decomposed = unicodedata.normalize("NFD", ch)
-            tones = "".join(c for c in decomposed if c in TONE_MARKS)
-            base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
-            out += (base + tones).encode("cp1258")
-    return out
 
 
 def csv_text(delimiter: str = ",") -> str:

@@ -164,3 +164,15 @@ def require_roles(*roles: Role):
         return principal
 
     return dependency
+
+
+def ensure_scope(principal: Principal, scope: str) -> None:
+    """Machine clients (OAuth2 client credentials) act only within the scopes they were
+    granted; people are governed by their role alone."""
+    if principal.client and scope not in principal.scopes:
+        raise Problem(
+            403,
+            "scope-missing",
+            "Missing scope",
+            f"Ứng dụng thiếu quyền {scope} / The client lacks the {scope} scope",
+        )

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, require_roles
+from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.db import UnitOfWork
 from luutru_common.problems import Problem, problem_responses
 from luutru_ingest.stays import idempotency, repository, service
@@ -44,17 +44,6 @@ IdempotencyKey = Annotated[
         ),
     ),
 ]
-
-
-def _writes(principal: Principal, scope: str) -> None:
-    """Machine clients need the scope for writes; people are governed by their role."""
-    if principal.client and scope not in principal.scopes:
-        raise Problem(
-            403,
-            "scope-missing",
-            "Missing scope",
-            f"Ứng dụng thiếu quyền {scope} / The client lacks the {scope} scope",
-        )
 
 
 async def idempotent(
@@ -102,7 +91,7 @@ async def check_in(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ):
-    _writes(principal, "stays:write")
+    ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
@@ -157,7 +146,7 @@ async def check_in_batch(
     idempotency_key: IdempotencyKey = None,
     dry_run: Annotated[bool, Query(description="Chỉ kiểm tra / Validate only")] = False,
 ):
-    _writes(principal, "stays:write")
+    ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     chunk = request.app.state.settings.batch_chunk_size
     async with uow:
@@ -355,7 +344,7 @@ async def check_out(
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    _writes(principal, "stays:write")
+    ensure_scope(principal, "stays:write")
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.check_out(
@@ -386,7 +375,7 @@ async def extend(
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    _writes(principal, "stays:write")
+    ensure_scope(principal, "stays:write")
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.extend(
@@ -420,7 +409,7 @@ async def correct(
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    _writes(principal, "stays:write")
+    ensure_scope(principal, "stays:write")
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.correct(
@@ -446,7 +435,7 @@ async def correct(
 async def void(
     stay_id: uuid.UUID, body: Void, principal: FacilityUser, uow: UnitOfWorkDep
 ) -> StayView:
-    _writes(principal, "stays:write")
+    ensure_scope(principal, "stays:write")
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.void(

@@ -9,11 +9,11 @@ from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, require_roles
+from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.problems import Problem, problem_responses, validation_errors
 from luutru_ingest.models import Upload
 from luutru_ingest.stays import service as stays
-from luutru_ingest.stays.endpoints import IdempotencyKey, _writes, idempotent
+from luutru_ingest.stays.endpoints import IdempotencyKey, idempotent
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import (
     PassengerChange,
@@ -54,7 +54,7 @@ async def submit(
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ):
-    _writes(principal, SCOPE)
+    ensure_scope(principal, SCOPE)
     now = datetime.now(UTC)
     async with uow:
         operator = await stays.active_facility(
@@ -104,7 +104,7 @@ async def change_passengers(
     uow: UnitOfWorkDep,
     request: Request,
 ) -> list[PassengerResult]:
-    _writes(principal, SCOPE)
+    ensure_scope(principal, SCOPE)
     async with uow:
         operator = await stays.active_facility(
             uow.session, principal.facility_id, takes_guests=False
@@ -132,7 +132,7 @@ async def change_passengers(
 async def cancel(
     trip_id: uuid.UUID, body: TripCancel, principal: CoachUser, uow: UnitOfWorkDep
 ) -> TripView:
-    _writes(principal, SCOPE)
+    ensure_scope(principal, SCOPE)
     async with uow:
         operator = await stays.active_facility(
             uow.session, principal.facility_id, takes_guests=False
@@ -168,7 +168,7 @@ async def upload_trip(
     departure_at: Annotated[datetime, Form()],
     seats: Annotated[int, Form(ge=1, le=100)],
 ):
-    _writes(principal, SCOPE)
+    ensure_scope(principal, SCOPE)
     fields = {
         "plate": plate,
         "origin_province": origin_province,

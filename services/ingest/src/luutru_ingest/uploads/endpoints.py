@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, require_roles
+from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.problems import Problem, problem_responses
 from luutru_ingest.models import Upload
 from luutru_ingest.stays import service as stays
@@ -61,6 +61,7 @@ async def upload(
     uow: UnitOfWorkDep,
     file: Annotated[UploadFile, File(description="CSV hoặc XLSX / CSV or XLSX")],
 ):
+    ensure_scope(principal, "stays:write")
     settings = request.app.state.settings
     raw = await read_limited(file, settings.upload_max_bytes)
     filename = (file.filename or "upload")[:200]
