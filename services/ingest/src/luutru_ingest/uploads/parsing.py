@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from luutru_common import tabular
 from luutru_common.identity import name_match_key
 from luutru_common.problems import FieldError, Problem, field_error
 from luutru_ingest.uploads.xlsx_stream import XlsxError, iter_sheet_rows
@@ -80,12 +81,7 @@ _GENDERS = {
     "khac": "other",
     "other": "other",
 }
-EXCEL_EPOCH = date(1899, 12, 30)
-
-# Limits on what an XLSX archive may expand to, checked before any XML is parsed.
-MAX_UNCOMPRESSED = 400 * 1024 * 1024
-MAX_RATIO = 200
-MAX_ENTRIES = 2000
+EXCEL_EPOCH = tabular.EXCEL_EPOCH
 
 
 def header_key(cell: object) -> str:
@@ -99,48 +95,19 @@ def map_headers(cells: list[Any]) -> dict[int, str]:
 
 
 def file_format(filename: str, raw: bytes) -> str:
-    if raw[:4] == b"PK\x03\x04" or filename.lower().endswith(".xlsx"):
-        return "xlsx"
-    return "csv"
-
-
-def decode_csv(raw: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 (BOM) or Windows-1258, always returned as NFC text.
-
-    Windows-1258 writes most tones as combining marks, so decoding alone leaves NFD-like
-    text; NFC puts every letter back together.
-    """
-    if raw.startswith(b"\xef\xbb\xbf"):
-        text = raw[3:].decode("utf-8")
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = raw.decode("utf-16")
-    else:
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1258", errors="replace")
-    return unicodedata.normalize("NFC", text)
+    return "xlsx" if tabular.is_xlsx(raw, filename) else "csv"
 
 
 def check_xlsx_archive(raw: bytes) -> None:
-    """Refuse zip bombs: too many entries, too large once expanded, or compressed too well."""
+    """Refuse zip bombs before any XML is parsed (luutru_common.tabular measures)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile as exc:
-        raise unreadable("Tệp XLSX hỏng / The XLSX file is damaged") from exc
-    entries = archive.infolist()
-    total = sum(e.file_size for e in entries)
-    worst = max(
-        (e.file_size / max(e.compress_size, 1) for e in entries if e.file_size > 1 << 20),
-        default=0,
-    )
-    if len(entries) > MAX_ENTRIES or total > MAX_UNCOMPRESSED or worst > MAX_RATIO:
+        tabular.check_xlsx_archive(raw)
+    except tabular.ArchiveTooLarge as exc:
         raise Problem(
-            413,
-            "archive-too-large",
-            "The XLSX file expands too much",
-            "Tệp XLSX giải nén ra quá lớn (nghi zip bomb) / The XLSX expands too much (zip bomb?)",
-        )
+            413, "archive-too-large", "The XLSX file expands too much", f"{exc.vi} / {exc.en}"
+        ) from exc
+    except tabular.UnreadableFile as exc:
+        raise unreadable(f"{exc.vi} / {exc.en}") from exc
 
 
 def unreadable(detail: str) -> Problem:
@@ -158,12 +125,15 @@ def iter_rows(raw: bytes, fmt: str) -> Iterator[list[Any]]:
         except (XlsxError, zipfile.BadZipFile, ValueError, OSError) as exc:
             raise unreadable("Không đọc được tệp XLSX / The XLSX file cannot be read") from exc
     else:
-        text = decode_csv(raw)
-        sample = text[:4096]
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+        try:
+            text = tabular.decode_csv(raw)
+        except tabular.UnreadableFile as exc:
+            raise unreadable(f"{exc.vi} / {exc.en}") from exc
         try:
             # newline="": the csv module itself handles \r, \n and \r\n line ends.
-            yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            yield from csv.reader(
+                io.StringIO(text, newline=""), delimiter=tabular.csv_delimiter(text)
+            )
         except csv.Error as exc:
             raise unreadable(f"Tệp CSV hỏng / The CSV file is malformed: {exc}") from exc
 
