@@ -5,7 +5,7 @@ the raw rows (what an analyst would do with an export instead).
 
 1. A database of its own is filled in SQL (generate_series): 2,000 facilities in 50
    communes, N stays over two years (1–5 nights), then the daily rollup the projections
-   keep (`stay_daily`, `stay_daily_area`) is built from them in one pass. Stays carry no
+   keep (`stay_daily`, `stay_daily_area`, `stay_daily_breakdown`) is built from them. Stays carry no
    room number here, so each is a room of its own.
 2. Each feed question is asked through the real API (in-process ASGI app, police token, so
    no suppression) `--reps` times; p50/p95 of the whole HTTP answer.
@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime
@@ -34,7 +36,17 @@ from luutru_analytics.settings import AnalyticsSettings
 DB = "luutru_bench_feeds"
 START = date(2024, 1, 1)
 
-FILL = """
+# The breakdown rollup from the stays: the same statement as migration 0007's backfill (the
+# migration ran on the empty database before the fill).
+BREAKDOWN = (
+    importlib.import_module(
+        "luutru_analytics.migrations.versions.0007_daily_rollup_by_breakdown"
+    ).BACKFILL.strip()
+    + ";"
+)
+
+FILL = (
+    """
 SELECT setseed(0.42);
 INSERT INTO analytics.facilities (facility_id, code, name, facility_type, star_rating,
   province_code, commune_code, rooms, beds, status, registered_at, as_of)
@@ -88,15 +100,21 @@ INSERT INTO analytics.stay_daily_area (day, facility_type, commune_code, star_ra
 SELECT day, facility_type, commune_code, coalesce(star_rating, 0), sum(arrivals), sum(nights),
   sum(departures), sum(occupied_rooms)
 FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
+"""
+    + BREAKDOWN
+    + """
 -- In production rows arrive in time order; the bulk fill above does not keep that order.
 CLUSTER analytics.stay_facts USING ix_stay_facts_day_type;
 CLUSTER analytics.stay_daily USING pk_stay_daily;
 CLUSTER analytics.stay_daily_area USING pk_stay_daily_area;
+CLUSTER analytics.stay_daily_breakdown USING pk_stay_daily_breakdown;
+VACUUM ANALYZE analytics.stay_daily_breakdown;
 VACUUM ANALYZE analytics.stay_daily_area;
 VACUUM ANALYZE analytics.stay_facts;
 VACUUM ANALYZE analytics.stay_daily;
 VACUUM ANALYZE analytics.facilities;
 """
+)
 
 # (name, feed path, query parameters, the same question in DuckDB over the raw rows)
 QUESTIONS = [
@@ -158,7 +176,7 @@ QUESTIONS = [
         """,
     ),
     (
-        "tourism by nationality, 1 month, whole province (raw rows)",
+        "tourism by nationality, 1 month, whole province",
         "/v1/feeds/tourism/breakdown",
         {
             "date_from": "2025-03-01",
@@ -175,6 +193,28 @@ QUESTIONS = [
           sum(greatest(0, least(night_end, DATE '2025-04-01')
                           - greatest(check_in_date, DATE '2025-03-01'))) AS nights
         FROM s GROUP BY nationality
+        """,
+    ),
+    (
+        "tourism domestic vs international, 1 year by month, whole province",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "domestic",
+        },
+        """
+        WITH s AS (SELECT * FROM stays WHERE facility_type IN ('hotel','motel',
+          'boarding_house','homestay') AND check_in_date <= DATE '2025-06-30'
+          AND night_end > DATE '2024-07-01'),
+        n AS (SELECT country_of_residence = 'VNM' AS domestic, date_trunc('month',
+                unnest(generate_series(greatest(check_in_date, DATE '2024-07-01'),
+                least(night_end - 1, DATE '2025-06-30'), INTERVAL 1 DAY))) AS m FROM s)
+        SELECT domestic, m, count(*) FROM n GROUP BY ALL
+        UNION ALL
+        SELECT country_of_residence = 'VNM', date_trunc('month', check_in_date), count(*)
+        FROM s WHERE check_in_date >= DATE '2024-07-01' GROUP BY ALL
         """,
     ),
     (
@@ -205,6 +245,22 @@ def fill(stays: int) -> None:
         env=env,
     )
     print(f"filled {stays} stays in {time.monotonic() - started:.0f} s")
+
+
+def catch_up() -> None:
+    """--skip-fill: bring a kept database to the current migrations; a new rollup is then
+    backfilled from its stays by the migration, and clustered like the fill does."""
+    before = psql(DB, "SELECT version_num FROM analytics.alembic_version")
+    subprocess.run(
+        [sys.executable, "-m", "luutru_analytics", "migrate"],
+        check=True,
+        env={**os.environ, "LUUTRU_DATABASE_URL": database_url(DB)},
+    )
+    if before < "0007":
+        started = time.monotonic()
+        psql(DB, "CLUSTER analytics.stay_daily_breakdown USING pk_stay_daily_breakdown")
+        psql(DB, "VACUUM ANALYZE analytics.stay_daily_breakdown")
+        print(f"clustered the breakdown rollup in {time.monotonic() - started:.0f} s")
 
 
 async def ours(reps: int) -> list[tuple[float, float]]:
@@ -268,13 +324,17 @@ def main() -> None:
     parser.add_argument("--skip-fill", action="store_true")
     args = parser.parse_args()
     print(machine(), datetime.now(UTC).isoformat(timespec="seconds"))
-    if not args.skip_fill:
+    if args.skip_fill:
+        catch_up()
+    else:
         fill(args.stays)
     print(
         "stays:",
         psql(DB, "SELECT count(*) FROM analytics.stay_facts"),
         "daily rows:",
         psql(DB, "SELECT count(*) FROM analytics.stay_daily"),
+        "breakdown rows:",
+        psql(DB, "SELECT count(*) FROM analytics.stay_daily_breakdown"),
     )
     a = asyncio.run(ours(args.reps))
     b = theirs(max(5, args.reps // 3))

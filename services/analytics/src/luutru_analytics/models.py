@@ -140,6 +140,25 @@ class StayDailyArea(Base):
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+class StayDailyBreakdown(Base):
+    """Arrivals, guest-nights and departures per day, area and the value of one guest
+    dimension (`nationality`, `residence`, `age_group`, `gender`, `origin_province`): the
+    breakdown feeds read a few thousand of these rows instead of every stay of the period.
+    Kept in step with `stay_facts` in the same transaction (rollup.apply_changes)."""
+
+    __tablename__ = "stay_daily_breakdown"
+
+    dimension: Mapped[str] = mapped_column(Text, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
+    commune_code: Mapped[int] = mapped_column(Integer, primary_key=True)
+    star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = no stars
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
+    nights: Mapped[int] = mapped_column(Integer, server_default="0")
+    departures: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
 class RoomNight(Base):
     """Guests per room and night; a stay without a room number is a room of its own."""
 
@@ -309,6 +328,7 @@ PROJECTION_TABLES = (
     "stay_endings",
     "stay_daily",
     "stay_daily_area",
+    "stay_daily_breakdown",
     "room_nights",
     "trips",
     "trip_cancellations",

@@ -108,6 +108,81 @@ GROUP BY 1, 2, 3 ORDER BY 1, 3"""
     return [StayCell(*r) for r in rows]
 
 
+# Breakdown keys read from the daily rollups: (table, key SQL over `r`, dimension or None).
+ROLLUP_GROUPS: dict[str, tuple[str, str, str | None]] = {
+    "none": ("stay_daily_area", "''", None),
+    "residence": ("stay_daily_breakdown", "r.value", "residence"),
+    "domestic": (
+        "stay_daily_breakdown",
+        "CASE WHEN r.value = 'VNM' THEN 'domestic' ELSE 'international' END",
+        "residence",
+    ),
+    "nationality": ("stay_daily_breakdown", "r.value", "nationality"),
+    "age_group": ("stay_daily_breakdown", "r.value", "age_group"),
+    "gender": ("stay_daily_breakdown", "r.value", "gender"),
+    "origin_province": ("stay_daily_breakdown", "r.value", "origin_province"),
+    "facility_type": ("stay_daily_area", "r.facility_type", None),
+    "star_rating": (
+        "stay_daily_area",
+        "CASE WHEN r.star_rating = 0 THEN 'none' ELSE r.star_rating::text END",
+        None,
+    ),
+    "commune": ("stay_daily_area", "r.commune_code::text", None),
+    "facility": ("stay_daily", "r.facility_id::text", None),
+    # The zone as the facility has it now, as `stay_cells` joins it.
+    "zone": ("stay_daily", "coalesce(fa.zone, 'none')", None),
+}
+
+
+async def rollup_cells(
+    session: AsyncSession, f: FeedFilters, e: Effective, *, group: str = "none"
+) -> list[StayCell]:
+    """The same cells as `stay_cells`, read from the daily rollups. Stays that touch a
+    bucket are those that arrive in it plus those staying the night before it starts (a
+    stay touches [start, stop] when it arrives by `stop` and its night_end is not before
+    `start`), so `stays` = arrivals of the bucket + guest-nights of the day before."""
+    table, key, dimension = ROLLUP_GROUPS[group]
+    where = [
+        "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)",
+        "r.facility_type = ANY(CAST(:types AS text[]))",
+    ]
+    if dimension is not None:
+        where.append("r.dimension = :dimension")
+    if e.communes is not None:
+        where.append("r.commune_code = ANY(CAST(:communes AS int[]))")
+    if e.star_ratings is not None:
+        where.append("r.star_rating = ANY(CAST(:stars AS int[]))")
+    join = (
+        "LEFT JOIN analytics.facilities fa ON fa.facility_id = r.facility_id"
+        if "fa." in key
+        else ""
+    )
+    sql = f"""
+WITH {BUCKETS},
+d AS (
+  SELECT r.day, {key} AS key, sum(r.arrivals) AS a, sum(r.nights) AS n,
+    sum(r.departures) AS dep
+  FROM analytics.{table} r {join}
+  WHERE {" AND ".join(where)}
+  GROUP BY 1, 2
+),
+c AS (
+  SELECT b.start, b.stop, d.key,
+    coalesce(sum(d.a) FILTER (WHERE d.day >= b.start), 0) AS arrivals,
+    coalesce(sum(d.n) FILTER (WHERE d.day >= b.start), 0) AS nights,
+    coalesce(sum(d.dep) FILTER (WHERE d.day >= b.start), 0) AS departures,
+    coalesce(sum(d.n) FILTER (WHERE d.day = b.start - 1), 0) AS staying
+  FROM b JOIN d ON d.day BETWEEN b.start - 1 AND b.stop
+  GROUP BY 1, 2, 3
+)
+SELECT start, stop, key, arrivals, nights, departures, arrivals + staying AS stays
+FROM c WHERE arrivals + staying > 0
+ORDER BY 1, 3"""
+    params = {**_params(f, e), "dimension": dimension}
+    rows = (await session.execute(text(sql), params)).all()
+    return [StayCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
+
+
 async def longest_stay(session: AsyncSession) -> int:
     """Nights of the longest stay (one probe of ix_stay_facts_length)."""
     longest = await session.scalar(

@@ -176,7 +176,7 @@ async def tourism_breakdown(
         star_ratings=f.star_ratings,
     )
     async with uow:
-        cells = await repository.stay_cells(uow.session, f, e, group=by)
+        cells = await repository.rollup_cells(uow.session, f, e, group=by)
     rows = breakdown_rows(cells, top=top)
     suppress(
         rows,

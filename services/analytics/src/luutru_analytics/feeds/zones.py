@@ -52,7 +52,7 @@ async def zones(
     e = narrow(scope, feed_types=ZONE_TYPES, facility_types=f.facility_types, communes=f.communes)
     today = datetime.now(VN).date()
     async with uow:
-        cells = await repository.stay_cells(uow.session, f, e, group=by)
+        cells = await repository.rollup_cells(uow.session, f, e, group=by)
         now = await repository.present_now(uow.session, e, today, group=by)
     rows = [
         {

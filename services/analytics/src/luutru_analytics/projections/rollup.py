@@ -30,7 +30,23 @@ FIELDS = (
     "check_out_date",
     "room",
     "voided",
+    # The guest dimensions of `stay_daily_breakdown`: a correction of any of them moves the
+    # stay from one breakdown value to another.
+    "nationality",
+    "country_of_residence",
+    "age_band",
+    "gender",
+    "origin_province",
 )
+
+# Dimension of `stay_daily_breakdown` → the value of a stay row.
+DIMENSIONS = {
+    "nationality": lambda r: r["nationality"],
+    "residence": lambda r: r["country_of_residence"],
+    "age_group": lambda r: r["age_band"],
+    "gender": lambda r: r["gender"],
+    "origin_province": lambda r: r["origin_province"] or "unknown",
+}
 
 
 async def snapshot(session: AsyncSession, stay_id: uuid.UUID) -> dict[str, Any] | None:
@@ -80,6 +96,7 @@ async def apply_changes(
             signed += [(before, -1), (after, 1)]
     if not signed:
         return
+    await _apply_breakdown(session, signed)
     daily: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
     rooms: dict[tuple, int] = defaultdict(int)
     attrs: dict[uuid.UUID, tuple] = {}
@@ -189,4 +206,49 @@ async def apply_changes(
             }
             for day, fid, a, n, dep, occ in rows
         ],
+    )
+
+
+async def _apply_breakdown(session: AsyncSession, signed: list[tuple[dict | None, int]]) -> None:
+    """`stay_daily_breakdown`: the same arrival / nights / departure contributions as
+    `stay_daily`, once per guest dimension, under the stay row's own area."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row, sign in signed:
+        if row is None or row["voided"]:
+            continue
+        area = (row["facility_type"], row["commune_code"], row["star_rating"] or 0)
+        days = [(row["check_in_date"], 0)] + [(night, 1) for night in _nights(row)]
+        if row["check_out_date"] is not None:
+            days.append((row["check_out_date"], 2))
+        for dimension, value_of in DIMENSIONS.items():
+            value = value_of(row)
+            for day, i in days:
+                cells[(dimension, day, *area, value)][i] += sign
+    rows = sorted((k, v) for k, v in cells.items() if any(v))
+    if not rows:
+        return
+    # Sorted: the same order of row locks in every transaction, so no deadlock cycles.
+    await session.execute(
+        text(
+            "INSERT INTO analytics.stay_daily_breakdown AS b (dimension, day, facility_type, "
+            "commune_code, star_rating, value, arrivals, nights, departures) "
+            "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
+            "CAST(:types AS text[]), CAST(:communes AS int[]), CAST(:stars AS int[]), "
+            "CAST(:values AS text[]), CAST(:arrivals AS int[]), CAST(:nights AS int[]), "
+            "CAST(:departures AS int[])) "
+            "ON CONFLICT (dimension, day, facility_type, commune_code, star_rating, value) "
+            "DO UPDATE SET arrivals = b.arrivals + excluded.arrivals, "
+            "nights = b.nights + excluded.nights, departures = b.departures + excluded.departures"
+        ),
+        {
+            "dims": [k[0] for k, _ in rows],
+            "days": [k[1] for k, _ in rows],
+            "types": [k[2] for k, _ in rows],
+            "communes": [k[3] for k, _ in rows],
+            "stars": [k[4] for k, _ in rows],
+            "values": [k[5] for k, _ in rows],
+            "arrivals": [v[0] for _, v in rows],
+            "nights": [v[1] for _, v in rows],
+            "departures": [v[2] for _, v in rows],
+        },
     )

@@ -1,0 +1,75 @@
+"""daily rollup per guest dimension (the breakdown feeds), filled from stay_facts
+
+Revision ID: 0007
+Revises: 0006
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+# The same counts the stay handlers keep (rollup.apply_changes), for the stays already
+# stored; a fresh database has none. `luutru-analytics rebuild` refills it from the events.
+BACKFILL = """
+WITH per AS (  -- stays alike in everything the rollup keeps, counted once
+  SELECT dim.name, dim.value, s.facility_type, s.commune_code,
+    coalesce(s.star_rating, 0) AS star_rating, s.check_in_date, s.night_end, s.check_out_date,
+    count(*) AS stays
+  FROM analytics.stay_facts s
+  CROSS JOIN LATERAL (VALUES ('nationality', s.nationality),
+    ('residence', s.country_of_residence), ('age_group', s.age_band), ('gender', s.gender),
+    ('origin_province', coalesce(s.origin_province, 'unknown'))) AS dim(name, value)
+  WHERE NOT s.voided
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+)
+INSERT INTO analytics.stay_daily_breakdown (dimension, day, facility_type, commune_code,
+  star_rating, value, arrivals, nights, departures)
+SELECT per.name, x.day, per.facility_type, per.commune_code, per.star_rating, per.value,
+  sum(x.a * per.stays), sum(x.n * per.stays), sum(x.d * per.stays)
+FROM per
+CROSS JOIN LATERAL (
+  SELECT per.check_in_date AS day, 1 AS a, 0 AS n, 0 AS d
+  UNION ALL
+  SELECT g::date, 0, 1, 0
+  FROM generate_series(per.check_in_date, per.night_end - 1, interval '1 day') g
+  UNION ALL
+  SELECT per.check_out_date, 0, 0, 1 WHERE per.check_out_date IS NOT NULL
+) x
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "stay_daily_breakdown",
+        sa.Column("dimension", sa.Text(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("facility_type", sa.Text(), nullable=False),
+        sa.Column("commune_code", sa.Integer(), nullable=False),
+        sa.Column("star_rating", sa.Integer(), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("arrivals", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("nights", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("departures", sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint(
+            "dimension",
+            "day",
+            "facility_type",
+            "commune_code",
+            "star_rating",
+            "value",
+            name=op.f("pk_stay_daily_breakdown"),
+        ),
+        schema="analytics",
+    )
+    # Millions of stays group in memory rather than through temporary files.
+    op.execute("SET LOCAL work_mem = '512MB'")
+    op.execute(BACKFILL)
+
+
+def downgrade() -> None:
+    op.drop_table("stay_daily_breakdown", schema="analytics")

@@ -1,0 +1,154 @@
+"""The breakdown feeds read `stay_daily_breakdown` (and the other daily rollups): on a small
+mixed dataset — corrections that move a stay to another nationality, commune or length,
+voids, check-outs before and after their check-in, a same-day check-out, a zone facility —
+every breakdown read from the rollups equals the one computed from `stay_facts`, and the
+rollup equals a recount from `stay_facts`."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import text
+
+from luutru_analytics.app import create_app
+from luutru_analytics.feeds import repository
+from luutru_analytics.feeds.filters import FeedFilters
+from luutru_analytics.feeds.scope import Effective
+from luutru_analytics.settings import AnalyticsSettings
+from luutru_common.events import GuestCheckedOut, StayCorrected, StayVoided
+from tests.integration.analytics_helpers import (
+    VN,
+    Feeder,
+    check_in,
+    facility,
+    guest,
+    unique_commune,
+    unique_day,
+)
+from tests.support import running_app
+
+BACKFILL = importlib.import_module(
+    "luutru_analytics.migrations.versions.0007_daily_rollup_by_breakdown"
+).BACKFILL
+
+
+@pytest.fixture
+async def app(service_env):
+    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
+    async with running_app(app):
+        yield app
+
+
+def out(stay, day: date, hour: int = 11) -> GuestCheckedOut:
+    return GuestCheckedOut(
+        stay_id=stay.stay_id,
+        facility_id=stay.facility_id,
+        check_out_at=datetime.combine(day, time(hour), VN),
+    )
+
+
+async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, group_prefix):
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}bd")
+    c1, c2, d = unique_commune(), unique_commune(), unique_day()
+    hotel = facility(commune=c1, star_rating=3)
+    motel = facility(commune=c1, facility_type="motel")
+    other = facility(commune=c2, facility_type="homestay")
+    zone = facility(commune=c2, facility_type="zone_housing", zone="KCN A")
+    rental = facility(commune=c1, facility_type="rental_housing")
+
+    def day(n: int) -> date:
+        return d + timedelta(days=n)
+
+    kor = guest(nationality="KOR", passport="M1234567", gender="female", born=date(2001, 2, 3))
+    chn_vn = guest(nationality="CHN", residence="VNM", passport="E7654321", born=date(1950, 1, 1))
+    vn = guest(id_number="079123456789", born=date(1985, 6, 7))
+    vn_other = guest(id_number="001987654321", gender="female", born=date(2015, 1, 1))
+    a = check_in(hotel, day(0), nights=3, who=kor)
+    b = check_in(hotel, day(2), nights=10, who=vn, room="201")
+    c = check_in(motel, day(5), nights=1, who=chn_vn)
+    e = check_in(other, day(-3), nights=6, who=vn_other)
+    g = check_in(zone, day(1), nights=40, who=vn)
+    h = check_in(rental, day(8), who=kor)
+    v = check_in(motel, day(4), nights=2, who=vn)
+    same_day = check_in(hotel, day(6), nights=2, who=chn_vn)
+    await feeder.send(hotel, motel, other, zone, rental)
+    # Out of order: a check-out and a void before their check-ins.
+    await feeder.send(
+        out(e, day(1)), StayVoided(stay_id=v.stay_id, facility_id=motel.facility_id, reason="nhầm")
+    )
+    await feeder.send(a, b, c, e, g, h, v, same_day)
+    await feeder.send(
+        # a: nationality and length corrected; b: moved to the motel (another area).
+        check_in(hotel, day(0), nights=2, who=vn, stay_id=a.stay_id, version=2, cls=StayCorrected),
+        check_in(motel, day(3), nights=4, who=vn, stay_id=b.stay_id, version=2, cls=StayCorrected),
+        out(same_day, day(6), 20),
+        out(g, day(20)),
+        StayVoided(stay_id=c.stay_id, facility_id=motel.facility_id, reason="nhầm"),
+    )
+    # An older correction after the newer one changes nothing.
+    await feeder.send(
+        check_in(hotel, day(0), nights=9, who=kor, stay_id=a.stay_id, version=1, cls=StayCorrected)
+    )
+    await feeder.send(out(b, day(9)))
+
+    types = sorted({"hotel", "motel", "homestay", "zone_housing", "rental_housing"})
+    periods = [
+        (day(-5), day(30), "day"),
+        (day(2), day(25), "week"),
+        (day(-40), day(60), "month"),
+        (day(6), day(6), "day"),
+    ]
+    checked = 0
+    async with app.state.session_factory() as session:
+        for date_from, date_to, granularity in periods:
+            for communes, stars in (([c1, c2], None), ([c1], None), ([c1, c2], [3])):
+                f = FeedFilters(date_from, date_to, granularity, (), (), ())
+                e_ = Effective(types, communes, stars, 0)
+                for group in repository.ROLLUP_GROUPS:
+                    want = await repository.stay_cells(session, f, e_, group=group)
+                    got = await repository.rollup_cells(session, f, e_, group=group)
+                    assert got == want, (group, date_from, date_to, granularity, communes)
+                    checked += len(want)
+        # The rollup itself equals a recount from stay_facts: nothing left over from the
+        # voided stays or the superseded versions, no zero rows kept.
+        params = {"communes": [c1, c2]}
+        stored = (await session.execute(text(STORED), params)).all()
+        recounted = (await session.execute(text(RECOUNT), params)).all()
+    # And migration 0007's backfill from stay_facts gives the same rows (rolled back).
+    async with app.state.session_factory() as session:
+        await session.execute(text("TRUNCATE analytics.stay_daily_breakdown"))
+        await session.execute(text(BACKFILL))
+        backfilled = (await session.execute(text(STORED), params)).all()
+        await session.rollback()
+    assert stored == recounted
+    assert backfilled == stored
+    assert len(stored) > 100
+    assert checked > 50
+
+
+STORED = """
+SELECT dimension, day, facility_type, commune_code, star_rating, value, arrivals, nights,
+  departures FROM analytics.stay_daily_breakdown
+WHERE commune_code = ANY(:communes) AND (arrivals, nights, departures) <> (0, 0, 0)
+ORDER BY 1, 2, 3, 4, 5, 6"""
+
+RECOUNT = """
+SELECT dim.name, x.day, s.facility_type, s.commune_code, coalesce(s.star_rating, 0), dim.value,
+  sum(x.a), sum(x.n), sum(x.d)
+FROM analytics.stay_facts s
+CROSS JOIN LATERAL (VALUES ('nationality', s.nationality),
+  ('residence', s.country_of_residence), ('age_group', s.age_band), ('gender', s.gender),
+  ('origin_province', coalesce(s.origin_province, 'unknown'))) AS dim(name, value)
+CROSS JOIN LATERAL (
+  SELECT s.check_in_date AS day, 1 AS a, 0 AS n, 0 AS d
+  UNION ALL
+  SELECT g::date, 0, 1, 0
+  FROM generate_series(s.check_in_date, s.night_end - 1, interval '1 day') g
+  UNION ALL
+  SELECT s.check_out_date, 0, 0, 1 WHERE s.check_out_date IS NOT NULL
+) x
+WHERE NOT s.voided AND s.commune_code = ANY(:communes)
+GROUP BY 1, 2, 3, 4, 5, 6
+ORDER BY 1, 2, 3, 4, 5, 6"""
