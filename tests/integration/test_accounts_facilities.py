@@ -106,3 +106,14 @@ async def test_only_police_admins_register_facilities(client):
 async def test_jwks_publishes_the_signing_key(client):
     keys = (await client.get("/.well-known/jwks.json")).json()["keys"]
     assert keys and all(k["kty"] == "EC" and k["alg"] == "ES256" and "d" not in k for k in keys)
+
+
+async def test_text_postgresql_cannot_store_is_a_client_error(client):
+    """A NUL byte passes schema validation but not PostgreSQL: 422 problem, never a 500."""
+    token = await admin_token(client)
+    response = await client.get(
+        "/v1/audit", params={"target_id": "ab\x00cd"}, headers=bearer(token)
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["code"] == "invalid-characters"

@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
@@ -180,6 +181,21 @@ def install_problem_handlers(app: FastAPI) -> None:
         problem = Problem(exc.status_code, code, title, detail)
         return _response(problem.to_model(request.url.path), getattr(exc, "headers", None))
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if _sqlstate(exc) in _BAD_TEXT_SQLSTATES:
+            # Text PostgreSQL cannot store (a NUL byte, say) that got past validation: the
+            # client's input is at fault, not the server.
+            problem = Problem(
+                422,
+                "invalid-characters",
+                "Text contains characters that cannot be stored",
+                "Dữ liệu chứa ký tự không hợp lệ (ví dụ NUL) / The input contains characters "
+                "that cannot be stored (such as NUL)",
+            )
+            return _response(problem.to_model(request.url.path))
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled_error", path=request.url.path)
@@ -190,6 +206,23 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Lỗi hệ thống, vui lòng thử lại / Internal error, please retry",
         )
         return _response(problem.to_model(request.url.path))
+
+
+# character_not_in_repertoire (e.g. NUL in UTF-8 text), untranslatable_character
+_BAD_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL error code behind an exception, through SQLAlchemy's wrapping."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        code = getattr(current, "sqlstate", None) or getattr(current, "pgcode", None)
+        if isinstance(code, str):
+            return code
+        current = getattr(current, "orig", None) or current.__cause__
+    return None
 
 
 # For OpenAPI: declare the problem responses an endpoint can give.
