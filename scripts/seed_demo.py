@@ -23,7 +23,11 @@ STATE = Path(
     )
 )
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-ADMIN = ("admin", "ChangeMe-2026!")
+# The police admin accounts bootstraps from the same settings (dev defaults).
+ADMIN = (
+    os.environ.get("LUUTRU_BOOTSTRAP_ADMIN_USERNAME", "admin"),
+    os.environ.get("LUUTRU_BOOTSTRAP_ADMIN_PASSWORD", "ChangeMe-2026!"),
+)
 # accounts makes every new manager change the one-time password at first login; the demo
 # managers all get this one, so the printed credentials stay usable.
 DEMO_MANAGER_PASSWORD = "QuanLy-Demo-2026!"
@@ -99,6 +103,8 @@ def main() -> None:
         total = 0
         for i, facility in enumerate(state["facilities"]):
             token = manager_login(http, args.accounts, facility)
+            # Saved at once: a password changed now must not be lost if a later step fails.
+            STATE.write_text(json.dumps(state, ensure_ascii=False, indent=2))
             total += register_guests(
                 http, args.ingest, token, seed=i, count=args.guests_per_facility
             )
@@ -114,10 +120,14 @@ def login(http: httpx.Client, base: str, username: str, password: str) -> str:
 
 def manager_login(http: httpx.Client, base: str, facility: dict) -> str:
     """Log a demo manager in, changing the one-time password first if it is still one."""
-    response = http.post(
-        f"{base}/v1/auth/token",
-        json={"username": facility["username"], "password": facility["password"]},
-    )
+    for password in dict.fromkeys((facility["password"], DEMO_MANAGER_PASSWORD)):
+        response = http.post(
+            f"{base}/v1/auth/token",
+            json={"username": facility["username"], "password": password},
+        )
+        if response.status_code == 200:
+            facility["password"] = password
+            break
     response.raise_for_status()
     if not response.json().get("must_change_password"):
         return response.json()["access_token"]
@@ -180,7 +190,15 @@ def register_guests(http: httpx.Client, base: str, token: str, *, seed: int, cou
         female = rng.random() < 0.5
         if rng.random() < 0.15:
             country, name = rng.choice(FOREIGN)
-            doc = {"passport_number": f"{country[0]}{seed:02d}{n:06d}", "nationality": country}
+            doc = {
+                "passport_number": f"{country[0]}{seed:02d}{n:06d}",
+                "nationality": country,
+                # Foreigners (Law 47/2014 Art. 33): visa or exemption, entry date and port.
+                "visa_type": "DL",
+                "visa_number": f"V{seed:02d}{n:06d}",
+                "entry_date": (arrival.date() - timedelta(days=rng.randrange(1, 10))).isoformat(),
+                "entry_port": rng.choice(["Cửa khẩu Tân Sơn Nhất", "Cửa khẩu Mộc Bài"]),
+            }
         else:
             name = f"{rng.choice(FAMILY)} {'Thị' if female else rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
             century = 0 if born.year < 2000 else 2
@@ -198,7 +216,8 @@ def register_guests(http: httpx.Client, base: str, token: str, *, seed: int, cou
             if response.status_code != 404:
                 break
             time.sleep(0.25)
-        response.raise_for_status()
+        if response.status_code >= 400:
+            raise SystemExit(f"seed: guest {n} refused: {response.status_code} {response.text}")
         done += 1
     return done
 
