@@ -7,6 +7,7 @@ import csv
 import io
 import random
 import unicodedata
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -235,3 +236,29 @@ async def test_machine_clients_need_the_stays_scope_to_upload(app, signer, facil
     assert (
         await app.state.client.post("/v1/uploads", files=content, headers=pms)
     ).status_code == 202
+
+
+def with_sheet_renamed(xlsx: bytes, new: str = "xl/worksheets/guests.xml") -> bytes:
+    """The same workbook with its sheet stored under another name, as some tools write it."""
+    source, out = zipfile.ZipFile(io.BytesIO(xlsx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in ("xl/_rels/workbook.xml.rels", "[Content_Types].xml"):
+                data = data.replace(b"worksheets/sheet1.xml", new.removeprefix("xl/").encode())
+            name = new if item.filename == "xl/worksheets/sheet1.xml" else item.filename
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+async def test_row_limit_reads_the_sheet_the_workbook_names(app, signer, facility):
+    app.state.settings.upload_max_rows = 10
+    try:
+        response = await app.state.client.post(
+            "/v1/uploads",
+            files={"file": ("many.xlsx", with_sheet_renamed(as_xlsx(rows(40))))},
+            headers=staff(signer, facility),
+        )
+    finally:
+        app.state.settings.upload_max_rows = 200_000
+    assert (response.status_code, response.json()["code"]) == (413, "too-many-rows")

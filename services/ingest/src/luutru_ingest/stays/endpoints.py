@@ -255,6 +255,7 @@ async def validate(
 async def reconcile(
     principal: FacilityUser,
     uow: UnitOfWorkDep,
+    request: Request,
     day: Annotated[date, Query(alias="date", description="Ngày đến / Arrival day")],
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
@@ -279,7 +280,13 @@ async def reconcile(
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stays = await repository.stays_on(
-            uow.session, facility.id, day, after=after, limit=limit + 1, in_house=held
+            uow.session,
+            facility.id,
+            day,
+            after=after,
+            limit=limit + 1,
+            in_house=held,
+            timezone=request.app.state.settings.local_timezone,
         )
     more = len(stays) > limit
     stays = stays[:limit]

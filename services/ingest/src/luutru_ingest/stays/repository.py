@@ -228,12 +228,13 @@ async def stays_on(
     after: uuid.UUID | None,
     limit: int,
     in_house: bool = False,
+    timezone: str = "Asia/Ho_Chi_Minh",
 ) -> list[Stay]:
     query = select(Stay).where(Stay.facility_id == facility_id)
     if in_house:
         # Held that day: arrived by then and not gone before it (voided records included,
         # with their status, so the facility sees what it cancelled).
-        local_out = func.timezone("Asia/Ho_Chi_Minh", Stay.check_out_at).cast(Date)
+        local_out = func.timezone(timezone, Stay.check_out_at).cast(Date)
         query = query.where(
             Stay.check_in_date <= day,
             or_(Stay.check_out_at.is_(None), local_out >= day),

@@ -23,6 +23,7 @@ from luutru_ingest.models import FacilityView, Upload
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays import service as stays
 from luutru_ingest.uploads import parsing, repository, sheets
+from luutru_ingest.uploads.xlsx_stream import XlsxError, first_sheet_path
 
 log = structlog.get_logger()
 
@@ -31,14 +32,15 @@ HEADER_LINE = 1  # row numbers are the sheet's own line numbers; the header is l
 
 
 def _xlsx_declared_rows(raw: bytes) -> int | None:
-    """The first sheet's <dimension ref="A1:Q100001"> without parsing the sheet."""
+    """The first sheet's <dimension ref="A1:Q100001"> without parsing the sheet (the sheet the
+    reader will use, found through the workbook, not assumed to be sheet1.xml)."""
     try:
         with (
             zipfile.ZipFile(io.BytesIO(raw)) as archive,
-            archive.open("xl/worksheets/sheet1.xml") as sheet,
+            archive.open(first_sheet_path(archive)) as sheet,
         ):
             head = sheet.read(4096).decode("utf-8", "replace")
-    except (KeyError, zipfile.BadZipFile):
+    except (KeyError, zipfile.BadZipFile, XlsxError):
         return None
     match = re.search(r'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
     return int(match.group(1)) - 1 if match else None
