@@ -127,9 +127,31 @@ PY
   fi
 }
 
+# The web console's browser libraries (Preact, htm, Chart.js, jsQR), pinned by
+# services/console/package-lock.json and served from its node_modules; no bundler.
+ensure_console_vendor() {
+  local dir="$ROOT/services/console"
+  if [[ -f "$dir/node_modules/.package-lock.json" ]] \
+    && cmp -s <(python3 -c 'import json,sys; print(sorted((k,v.get("version")) for k,v in json.load(open(sys.argv[1]))["packages"].items() if k))' "$dir/package-lock.json") \
+              <(python3 -c 'import json,sys; print(sorted((k,v.get("version")) for k,v in json.load(open(sys.argv[1]))["packages"].items() if k))' "$dir/node_modules/.package-lock.json"); then
+    return
+  fi
+  command -v npm >/dev/null || { say "installing Node.js and npm (apt)"; apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+  say "installing the console's browser libraries (npm ci)"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+}
+
+# Headless Chromium for the console's browser tests (tests/e2e/console), from Debian's package.
+ensure_chromium() {
+  command -v chromium >/dev/null && return
+  say "installing Chromium (apt)"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+}
+
 bootstrap() {
   ensure_uv
   ensure_python_deps
+  ensure_console_vendor
   bash "$ROOT/infra/local.sh" up
 }
 

@@ -1,0 +1,3 @@
+from luutru_console.cli import main
+
+main()

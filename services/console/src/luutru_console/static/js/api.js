@@ -1,0 +1,135 @@
+// Every call goes to the public APIs (same origin: the console forwards /v1/... to the
+// service that owns it) with the signed-in user's bearer token. A 401 triggers one refresh
+// of the token (refresh tokens rotate), then the call is retried once.
+import { localized } from "./i18n.js";
+import { currentSession, refreshSession, signOut } from "./session.js";
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem?.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem || {};
+  }
+
+  // The field errors by JSON pointer ("/guests/3/id_number" → message in the current language).
+  get fieldErrors() {
+    const out = {};
+    for (const e of this.problem.errors || []) out[e.pointer || ""] = localized(e.message) || e.code;
+    return out;
+  }
+
+  get text() {
+    return localized(this.problem.detail) || this.problem.title || `HTTP ${this.status}`;
+  }
+}
+
+async function send(path, { method = "GET", json, body, headers = {}, auth = true, signal } = {}) {
+  const init = { method, headers: { Accept: "application/json, application/problem+json", ...headers }, signal };
+  if (json !== undefined) {
+    init.body = JSON.stringify(json);
+    init.headers["Content-Type"] = "application/json";
+  } else if (body !== undefined) {
+    init.body = body; // FormData: the browser sets the multipart boundary
+  }
+  const session = currentSession();
+  if (auth && session) init.headers.Authorization = `Bearer ${session.accessToken}`;
+  return fetch(path, init);
+}
+
+// Returns the raw Response (for files and streams) after the auth retry; throws ApiError.
+export async function apiResponse(path, options = {}) {
+  let response = await send(path, options);
+  if (response.status === 401 && options.auth !== false && currentSession()) {
+    if (await refreshSession()) response = await send(path, options);
+    else signOut("expired");
+  }
+  if (!response.ok) {
+    let problem = null;
+    try {
+      problem = await response.json();
+    } catch {
+      problem = { title: response.statusText };
+    }
+    throw new ApiError(response.status, problem);
+  }
+  return response;
+}
+
+export async function api(path, options = {}) {
+  const response = await apiResponse(path, options);
+  if (response.status === 204) return null;
+  const type = response.headers.get("content-type") || "";
+  return type.includes("json") ? response.json() : response.text();
+}
+
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === "") continue;
+    if (Array.isArray(value)) value.forEach((v) => search.append(key, v));
+    else search.append(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : "";
+}
+
+// Download a file answer (CSV/XLSX export, error sheet) under its server-given name.
+export async function download(path, fallbackName) {
+  const response = await apiResponse(path, { headers: { Accept: "*/*" } });
+  const disposition = response.headers.get("content-disposition") || "";
+  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+  const name = match ? decodeURIComponent(match[1]) : fallbackName;
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement("a"), { href: url, download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// Server-sent events with the bearer token (EventSource cannot send one): calls
+// onEvent({id, event, data}) per event and reconnects with Last-Event-ID until stopped.
+export function eventStream(path, onEvent, { onState = () => {} } = {}) {
+  const controller = new AbortController();
+  let lastId = null;
+  (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        const headers = { Accept: "text/event-stream" };
+        if (lastId) headers["Last-Event-ID"] = lastId;
+        const response = await apiResponse(path, { headers, signal: controller.signal });
+        onState("open");
+        const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+        let buffer = "";
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const event = { id: null, event: "message", data: "" };
+            for (const line of block.split("\n")) {
+              if (line.startsWith(":")) continue;
+              const [field, ...rest] = line.split(":");
+              const val = rest.join(":").replace(/^ /, "");
+              if (field === "id") event.id = val;
+              else if (field === "event") event.event = val;
+              else if (field === "data") event.data += (event.data ? "\n" : "") + val;
+            }
+            if (event.id) lastId = event.id;
+            if (event.data) onEvent(event);
+          }
+        }
+      } catch (error) {
+        if (controller.signal.aborted) break;
+        onState("error", error);
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) break;
+      }
+      if (!controller.signal.aborted) await new Promise((r) => setTimeout(r, 2000));
+    }
+    onState("closed");
+  })();
+  return () => controller.abort();
+}

@@ -1,0 +1,239 @@
+// The console's shell: sign-in, the first-login password change, the navigation for the
+// signed-in role, the language switch, and the page the hash names.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api } from "./api.js";
+import { getLang, localized, messages, onLangChange, setLang, t } from "./i18n.js";
+import { match, navigate, useLocation } from "./router.js";
+import { changePassword, currentSession, hasRole, onSessionChange, signIn, signOut } from "./session.js";
+import { AppContext, Banner, html, Input, Loading } from "./ui.js";
+import * as staff from "./pages/staff.js";
+import * as coach from "./pages/coach.js";
+import * as registry from "./pages/registry.js";
+import * as police from "./pages/police.js";
+import * as analyst from "./pages/analyst.js";
+
+// Order = order in the navigation.
+const ROUTES = [staff, coach, registry, police, analyst].flatMap((m) => m.routes);
+
+messages({
+  vi: {
+    "app.name": "Lưu trú",
+    "app.tagline": "Khai báo lưu trú — Công an tỉnh",
+    "app.skip": "Bỏ qua, tới nội dung chính",
+    "app.menu": "Trình đơn",
+    "lang.switch": "English",
+    "lang.label": "Chuyển sang tiếng Anh",
+    "login.title": "Đăng nhập",
+    "login.username": "Tên đăng nhập",
+    "login.password": "Mật khẩu",
+    "login.submit": "Đăng nhập",
+    "login.failed": "Sai tên đăng nhập hoặc mật khẩu",
+    "login.locked": "Tạm khoá do đăng nhập sai nhiều lần. Thử lại sau {minutes} phút.",
+    "login.expired": "Phiên làm việc đã hết hạn, vui lòng đăng nhập lại.",
+    "login.help": "Tài khoản do Công an tỉnh cấp. Quên mật khẩu: liên hệ cán bộ quản lý.",
+    "logout": "Đăng xuất",
+    "pw.title": "Đổi mật khẩu lần đầu",
+    "pw.intro": "Mật khẩu được cấp chỉ dùng một lần. Hãy đặt mật khẩu mới.",
+    "pw.current": "Mật khẩu hiện tại",
+    "pw.new": "Mật khẩu mới",
+    "pw.confirm": "Nhập lại mật khẩu mới",
+    "pw.mismatch": "Hai mật khẩu mới không giống nhau",
+    "pw.submit": "Đổi mật khẩu",
+    "pw.policy": "Ít nhất 10 ký tự, có chữ và số.",
+    "nav.none": "Tài khoản này chưa có trang nào trên bảng điều khiển.",
+    "notfound": "Không có trang này.",
+    "role.system_admin": "Quản trị hệ thống",
+    "role.police_admin": "Quản trị Công an",
+    "role.police_officer": "Công an xã/phường",
+    "role.facility_manager": "Quản lý cơ sở",
+    "role.facility_staff": "Nhân viên cơ sở",
+    "role.department_analyst": "Cán bộ sở, ngành",
+  },
+  en: {
+    "app.name": "Stay registration",
+    "app.tagline": "Stay registration — Provincial police",
+    "app.skip": "Skip to main content",
+    "app.menu": "Menu",
+    "lang.switch": "Tiếng Việt",
+    "lang.label": "Switch to Vietnamese",
+    "login.title": "Sign in",
+    "login.username": "Username",
+    "login.password": "Password",
+    "login.submit": "Sign in",
+    "login.failed": "Wrong username or password",
+    "login.locked": "Locked after too many failed sign-ins. Try again in {minutes} min.",
+    "login.expired": "Your session has expired; please sign in again.",
+    "login.help": "Accounts are issued by the provincial police. Forgotten password: ask your administrator.",
+    "logout": "Sign out",
+    "pw.title": "Change your first password",
+    "pw.intro": "The password you were given works once. Choose a new one.",
+    "pw.current": "Current password",
+    "pw.new": "New password",
+    "pw.confirm": "New password again",
+    "pw.mismatch": "The two new passwords differ",
+    "pw.submit": "Change password",
+    "pw.policy": "At least 10 characters, letters and digits.",
+    "nav.none": "This account has no pages in the console yet.",
+    "notfound": "No such page.",
+    "role.system_admin": "System administrator",
+    "role.police_admin": "Police administrator",
+    "role.police_officer": "Commune police",
+    "role.facility_manager": "Facility manager",
+    "role.facility_staff": "Facility staff",
+    "role.department_analyst": "Department analyst",
+  },
+});
+
+// A route is for the signed-in user when their role is in its groups and, for facility
+// pages, the facility is of the right kind (coach operators file trips, not guests).
+function allowed(route, app) {
+  if (!hasRole(...route.roles)) return false;
+  if (route.facilityKind && app.facility) {
+    const isCoach = app.facility.type === "coach";
+    return route.facilityKind === (isCoach ? "coach" : "lodging");
+  }
+  return true;
+}
+
+function LanguageSwitch() {
+  const other = getLang() === "vi" ? "en" : "vi";
+  return html`<button type="button" class="lang" lang=${other} aria-label=${t("lang.label")}
+    data-testid="lang-switch" onClick=${() => setLang(other)}>${t("lang.switch")}</button>`;
+}
+
+function SignIn({ reason }) {
+  const [username, setUsername] = useState("");
+  const [password, setPassword] = useState("");
+  const [error, setError] = useState(reason === "expired" ? t("login.expired") : null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await signIn(username.trim(), password);
+    } catch (e) {
+      if (e.status === 429) {
+        const minutes = Math.max(1, Math.ceil(Number(e.retryAfter || 60) / 60));
+        setError(t("login.locked", { minutes }));
+      } else if (e.status === 401) setError(t("login.failed"));
+      else setError(localized(e.problem?.detail) || e.message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<main id="main" class="signin">
+    <form onSubmit=${submit} class="card narrow" aria-labelledby="signin-title">
+      <h1 id="signin-title">${t("login.title")}</h1>
+      <p class="muted">${t("app.tagline")}</p>
+      ${error ? html`<${Banner} kind="error">${error}<//>` : null}
+      <${Input} label=${t("login.username")} name="username" autocomplete="username" required
+        value=${username} onInput=${setUsername} autofocus />
+      <${Input} label=${t("login.password")} name="password" type="password" autocomplete="current-password"
+        required value=${password} onInput=${setPassword} />
+      <button type="submit" class="primary" disabled=${busy}>${t("login.submit")}</button>
+      <p class="hint">${t("login.help")}</p>
+    </form>
+  </main>`;
+}
+
+function FirstPassword() {
+  const [current, setCurrent] = useState("");
+  const [next, setNext] = useState("");
+  const [again, setAgain] = useState("");
+  const [error, setError] = useState(null);
+  const [fields, setFields] = useState({});
+  const submit = async (event) => {
+    event.preventDefault();
+    setError(null);
+    setFields({});
+    if (next !== again) return setFields({ again: t("pw.mismatch") });
+    try {
+      await changePassword(current, next);
+    } catch (e) {
+      const byField = {};
+      for (const fe of e.problem?.errors || []) byField[fe.pointer.replace(/^\//, "")] = localized(fe.message);
+      setFields(byField);
+      setError(localized(e.problem?.detail) || e.problem?.title || e.message);
+    }
+  };
+  return html`<main id="main" class="signin">
+    <form onSubmit=${submit} class="card narrow" aria-labelledby="pw-title">
+      <h1 id="pw-title">${t("pw.title")}</h1>
+      <p>${t("pw.intro")}</p>
+      ${error ? html`<${Banner} kind="error">${error}<//>` : null}
+      <${Input} label=${t("pw.current")} name="current_password" type="password" required
+        autocomplete="current-password" value=${current} onInput=${setCurrent} error=${fields.current_password} />
+      <${Input} label=${t("pw.new")} name="new_password" type="password" required autocomplete="new-password"
+        hint=${t("pw.policy")} value=${next} onInput=${setNext} error=${fields.new_password} />
+      <${Input} label=${t("pw.confirm")} name="again" type="password" required autocomplete="new-password"
+        value=${again} onInput=${setAgain} error=${fields.again} />
+      <button type="submit" class="primary">${t("pw.submit")}</button>
+      <button type="button" class="link" onClick=${() => signOut()}>${t("logout")}</button>
+    </form>
+  </main>`;
+}
+
+function Shell({ session }) {
+  const where = useLocation();
+  const [facility, setFacility] = useState(undefined);
+  const [menuOpen, setMenuOpen] = useState(false);
+  useEffect(() => setMenuOpen(false), [where.path]);
+  useEffect(() => {
+    if (!session.facilityId) return setFacility(null);
+    api(`/v1/facilities/${session.facilityId}`).then(setFacility, () => setFacility(null));
+  }, [session.facilityId]);
+  if (facility === undefined) return html`<${Loading} />`;
+  const app = { session, facility, navigate };
+  const mine = ROUTES.filter((r) => allowed(r, app));
+  const nav = mine.filter((r) => r.nav);
+  let view = null;
+  for (const route of mine) {
+    const params = match(route.path, where.path);
+    if (params) {
+      view = html`<${route.view} params=${params} query=${where.query} key=${where.path} />`;
+      break;
+    }
+  }
+  if (where.path === "/" && nav.length) {
+    navigate(nav[0].path);
+    return null;
+  }
+  return html`<${AppContext.Provider} value=${app}>
+    <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>${t("app.skip")}</a>
+    <header class="topbar">
+      <button type="button" class="menu-toggle" aria-expanded=${menuOpen} aria-controls="nav"
+        onClick=${() => setMenuOpen(!menuOpen)}>${t("app.menu")}</button>
+      <a class="brand" href="#/">${t("app.name")}</a>
+      <span class="who" data-testid="who">${session.username} · ${t(`role.${session.role}`)}${facility ? ` · ${facility.name}` : ""}</span>
+      <${LanguageSwitch} />
+      <button type="button" class="link" onClick=${() => signOut()}>${t("logout")}</button>
+    </header>
+    <div class="layout">
+      <nav id="nav" class=${menuOpen ? "open" : ""} aria-label=${t("app.menu")}>
+        <ul>${nav.map((r) => html`<li><a href=${`#${r.path}`}
+          aria-current=${where.path === r.path || where.path.startsWith(`${r.path}/`) ? "page" : undefined}>${t(r.nav)}</a></li>`)}</ul>
+      </nav>
+      <main id="main" tabindex="-1">${view ?? html`<p>${nav.length ? t("notfound") : t("nav.none")}</p>`}</main>
+    </div>
+  <//>`;
+}
+
+function App() {
+  const [session, setSession] = useState(currentSession());
+  const [reason, setReason] = useState(null);
+  const [, setLangTick] = useState(0);
+  useEffect(() => onSessionChange((s, why) => { setSession(s); setReason(why ?? null); }), []);
+  useEffect(() => onLangChange(() => setLangTick((n) => n + 1)), []);
+  let body;
+  if (!session) body = html`<${SignIn} reason=${reason} />`;
+  else if (session.mustChangePassword) body = html`<${FirstPassword} />`;
+  else body = html`<${Shell} session=${session} key=${session.claims.sub} />`;
+  return html`<div class="app" data-lang=${getLang()}>
+    ${!session || session.mustChangePassword ? html`<div class="lang-corner"><${LanguageSwitch} /></div>` : null}
+    ${body}
+  </div>`;
+}
+
+render(html`<${App} />`, document.getElementById("app"));

@@ -1,0 +1,38 @@
+// Hash routes ("#/guests?day=2026-11-27"): the server serves one page; each page module
+// exports `routes`, and main.js shows the ones the signed-in role may use.
+import { useEffect, useState } from "preact/hooks";
+
+export function parseHash(hash = location.hash) {
+  const raw = hash.replace(/^#/, "") || "/";
+  const [path, search = ""] = raw.split("?");
+  return { path, query: Object.fromEntries(new URLSearchParams(search)) };
+}
+
+export function navigate(path, query = {}) {
+  const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== "" && v != null));
+  const text = search.toString();
+  location.hash = text ? `${path}?${text}` : path;
+}
+
+export function useLocation() {
+  const [where, setWhere] = useState(parseHash());
+  useEffect(() => {
+    const onChange = () => setWhere(parseHash());
+    addEventListener("hashchange", onChange);
+    return () => removeEventListener("hashchange", onChange);
+  }, []);
+  return where;
+}
+
+// "/stays/:id" matches "/stays/abc" → {id: "abc"}
+export function match(pattern, path) {
+  const want = pattern.split("/");
+  const got = path.split("/");
+  if (want.length !== got.length) return null;
+  const params = {};
+  for (let i = 0; i < want.length; i++) {
+    if (want[i].startsWith(":")) params[want[i].slice(1)] = decodeURIComponent(got[i]);
+    else if (want[i] !== got[i]) return null;
+  }
+  return params;
+}

@@ -1,0 +1,91 @@
+"""Accounts for the console tests, made through the public APIs like the police admin would."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform
+from tests.support import TEST_PASSWORD, first_login
+
+
+def api_token(platform: Platform, username: str, password: str) -> str:
+    response = httpx.post(
+        platform.url("accounts", "/v1/auth/token"),
+        json={"username": username, "password": password},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def admin_headers(platform: Platform) -> dict[str, str]:
+    return {"Authorization": f"Bearer {api_token(platform, *platform.admin)}"}
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    facility_id: str | None = None
+    facility_code: str | None = None
+
+    def headers(self, platform: Platform) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_token(platform, self.username, self.password)}"}
+
+
+def new_facility(platform: Platform, **fields) -> Account:
+    """A facility (a 3-star hotel in Biên Hòa unless told otherwise) and its manager, whose
+    first password has been changed to TEST_PASSWORD."""
+    body = {
+        "name": f"Khách sạn Thử {uuid.uuid4().hex[:6]}",
+        "facility_type": "hotel",
+        "star_rating": 3,
+        "province_code": 75,
+        "commune_code": 26068,
+        "rooms": 30,
+        "beds": 60,
+        **fields,
+    }
+    response = httpx.post(
+        platform.url("accounts", "/v1/facilities"),
+        headers=admin_headers(platform),
+        json=body,
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    created = response.json()
+    manager = created["manager"]
+    first_login(platform.urls["accounts"], manager["username"], manager["one_time_password"])
+    return Account(
+        manager["username"],
+        TEST_PASSWORD,
+        facility_id=created["facility"]["id"],
+        facility_code=created["facility"].get("code"),
+    )
+
+
+def new_user(platform: Platform, role: str, **fields) -> Account:
+    """A police or analyst account (first password changed to TEST_PASSWORD)."""
+    username = f"{role.replace('_', '.')}.{uuid.uuid4().hex[:6]}"
+    response = httpx.post(
+        platform.url("accounts", "/v1/users"),
+        headers=admin_headers(platform),
+        json={"username": username, "full_name": "Nguyễn Văn Thử", "role": role, **fields},
+        timeout=30,
+    )
+    assert response.status_code == 201, response.text
+    first_login(platform.urls["accounts"], username, response.json()["one_time_password"])
+    return Account(username, TEST_PASSWORD)
+
+
+def sign_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the console's form (Vietnamese labels) and wait for the shell."""
+    page.goto("/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_test_id("who")).to_contain_text(username)

@@ -1,0 +1,91 @@
+"""The console's shell: sign-in, the first-login password change, the role's navigation,
+the language switch, and the API forwarding with the user's own token."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform
+from tests.e2e.console.conftest import shot
+from tests.e2e.console.helpers import admin_headers, sign_in
+
+
+def test_wrong_password_is_refused_next_to_the_form(page: Page):
+    page.goto("/")
+    shot(page, "sign-in")
+    page.get_by_label("Tên đăng nhập").fill("nobody")
+    page.get_by_label("Mật khẩu").fill("wrong-password")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("alert")).to_contain_text("Sai tên đăng nhập hoặc mật khẩu")
+
+
+def test_first_login_changes_the_one_time_password(page: Page, platform: Platform):
+    created = httpx.post(
+        platform.url("accounts", "/v1/facilities"),
+        headers=admin_headers(platform),
+        json={
+            "name": "Nhà nghỉ Lần Đầu",
+            "facility_type": "guest_house",
+            "province_code": 75,
+            "commune_code": 26068,
+            "rooms": 5,
+            "beds": 8,
+        },
+        timeout=30,
+    )
+    assert created.status_code == 201, created.text
+    manager = created.json()["manager"]
+    sign_in_form = page.goto("/")
+    assert sign_in_form.ok
+    page.get_by_label("Tên đăng nhập").fill(manager["username"])
+    page.get_by_label("Mật khẩu").fill(manager["one_time_password"])
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Đổi mật khẩu lần đầu")).to_be_visible()
+    shot(page, "first-password")
+    page.get_by_label("Mật khẩu hiện tại").fill(manager["one_time_password"])
+    page.get_by_label(re.compile(r"^Mật khẩu mới")).fill("Mật-Khẩu-Mới-2026")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("Mật-Khẩu-Khác-2026")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    # A mismatch is shown next to the field it concerns, before anything is sent.
+    expect(page.locator(".has-error")).to_contain_text("Hai mật khẩu mới không giống nhau")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("Mật-Khẩu-Mới-2026")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.get_by_test_id("who")).to_contain_text("Nhà nghỉ Lần Đầu")
+    # The new password is the one accounts now accepts.
+    token = httpx.post(
+        platform.url("accounts", "/v1/auth/token"),
+        json={"username": manager["username"], "password": "Mật-Khẩu-Mới-2026"},
+        timeout=30,
+    )
+    assert token.status_code == 200
+
+
+def test_language_switch_and_role_navigation(page: Page, platform: Platform):
+    sign_in(page, *platform.admin)
+    nav = page.get_by_role("navigation")
+    expect(nav).to_be_visible()
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.reload()  # the choice is remembered
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+
+
+def test_console_forwards_api_calls_with_the_callers_token(console: str, platform: Platform):
+    # No token: the service's own problem+json comes back through the console.
+    refused = httpx.get(f"{console}/v1/facilities", timeout=10)
+    assert refused.status_code == 401
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    listed = httpx.get(f"{console}/v1/facilities", headers=admin_headers(platform), timeout=10)
+    assert listed.status_code == 200
+    assert "items" in listed.json() or isinstance(listed.json(), list)
+    unknown = httpx.get(f"{console}/v1/nothing-here", timeout=10)
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "not-found"
+    page = httpx.get(console + "/", timeout=10)
+    assert "script-src 'self' 'sha256-" in page.headers["content-security-policy"]
