@@ -30,4 +30,7 @@ def test_demo_seed_loads_and_is_idempotent(platform: Platform, tmp_path):
         done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=180)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Guests registered today: 30" in done.stdout
-    assert done.stdout.count("QuanLy-Demo-2026!") == 5  # first-login passwords were changed
+    # Every demo account (6 facilities with the coach operator, 4 analysts, 1 commune officer)
+    # had its one-time password changed to the printed one.
+    assert done.stdout.count("QuanLy-Demo-2026!") == 11
+    assert "web console" in done.stdout
