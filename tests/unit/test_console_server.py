@@ -1,0 +1,145 @@
+"""The console's server: every API path reaches the service that owns it, requests and
+answers pass through unchanged (bodies streamed both ways, the caller's token kept, hop-by-hop
+headers dropped), and a service that does not answer is a 502 problem, not a hang or a 500."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+
+import httpx
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from luutru_console.app import VENDOR_FILES, create_app
+from luutru_console.routing import API_PREFIXES, service_for
+from luutru_console.settings import ConsoleSettings
+
+
+@pytest.mark.parametrize("service", ["accounts", "ingest", "analytics"])
+def test_every_path_of_a_service_is_routed_to_it(service):
+    app = importlib.import_module(f"luutru_{service}.app").create_app()
+    paths = [p for p in app.openapi()["paths"] if p not in {"/livez", "/readyz", "/metrics"}]
+    assert paths
+    wrong = {p: service_for(p) for p in paths if service_for(p) != service}
+    assert not wrong, f"console routes these {service} paths elsewhere: {wrong}"
+
+
+def test_prefixes_match_whole_segments():
+    assert service_for("/v1/stays") == "ingest"
+    assert service_for("/v1/stays/abc/check-out") == "ingest"
+    assert service_for("/v1/staysx") is None
+    assert service_for("/v1/uploads/trips") == "ingest"
+    assert service_for("/static/js/main.js") is None
+    assert set(API_PREFIXES.values()) == {"accounts", "ingest", "analytics"}
+
+
+def upstream_app() -> FastAPI:
+    """A stand-in service that echoes what it received (this tests the forwarding alone)."""
+    app = FastAPI()
+
+    @app.api_route("/v1/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
+    async def echo(request: Request, path: str):
+        if path == "alerts/stream":
+
+            async def events():
+                for n in range(3):
+                    yield f"id: {n}\nevent: alert\ndata: {n}\n\n"
+
+            return StreamingResponse(events(), media_type="text/event-stream")
+        body = await request.body()
+        return JSONResponse(
+            {
+                "method": request.method,
+                "path": request.url.path,
+                "query": request.url.query,
+                "size": len(body),
+                "headers": dict(request.headers),
+            },
+            status_code=201 if request.method == "POST" else 200,
+            headers={"x-upstream": "yes", "connection": "close"},
+        )
+
+    return app
+
+
+@pytest.fixture
+async def console():
+    app = create_app(ConsoleSettings())
+    async with app.router.lifespan_context(app):
+        # Every service is the echo app; the real client is swapped for one that calls it.
+        app.state.http = httpx.AsyncClient(transport=httpx.ASGITransport(upstream_app()))
+        transport = httpx.ASGITransport(app, client=("203.0.113.7", 5555))
+        async with httpx.AsyncClient(transport=transport, base_url="http://console") as client:
+            yield client
+        await app.state.http.aclose()
+
+
+async def test_request_passes_through_with_token_query_and_body(console):
+    body = b"x" * 3_000_000  # an upload-sized body, streamed
+    response = await console.post(
+        "/v1/uploads?dry_run=true&x=1&x=2",
+        content=body,
+        headers={
+            "authorization": "Bearer abc",
+            "idempotency-key": "k-1",
+            "content-type": "text/csv",
+            "cookie": "session=secret",
+        },
+    )
+    assert response.status_code == 201
+    echoed = response.json()
+    assert echoed["path"] == "/v1/uploads"
+    assert echoed["query"] == "dry_run=true&x=1&x=2"
+    assert echoed["size"] == len(body)
+    assert echoed["headers"]["authorization"] == "Bearer abc"
+    assert echoed["headers"]["idempotency-key"] == "k-1"
+    assert "cookie" not in echoed["headers"]  # the console never forwards cookies
+    assert echoed["headers"]["x-forwarded-for"] == "203.0.113.7"
+    assert response.headers["x-upstream"] == "yes"
+    assert "connection" not in response.headers
+
+
+async def test_event_stream_is_relayed_event_by_event(console):
+    async with console.stream("GET", "/v1/alerts/stream") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        text = "".join([chunk async for chunk in response.aiter_text()])
+    assert [line for line in text.splitlines() if line.startswith("data:")] == [
+        "data: 0",
+        "data: 1",
+        "data: 2",
+    ]
+
+
+async def test_unknown_path_is_a_problem(console):
+    response = await console.get("/v1/nope")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_service_down_is_a_502_problem():
+    settings = ConsoleSettings(ingest_url="http://127.0.0.1:9")  # nothing listens on port 9
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://console") as client:
+            response = await asyncio.wait_for(client.get("/v1/stays"), timeout=10)
+    assert response.status_code == 502
+    assert response.json()["code"] == "upstream-unavailable"
+    assert "ingest" in response.json()["detail"]
+
+
+async def test_page_vendor_files_and_readiness(console):
+    page = await console.get("/")
+    assert page.status_code == 200
+    assert '<script type="importmap">' in page.text
+    policy = page.headers["content-security-policy"]
+    assert "'unsafe-inline'" not in policy
+    assert "frame-ancestors 'none'" in policy
+    for name in VENDOR_FILES:  # installed by scripts/bootstrap.sh (npm ci)
+        response = await console.get(f"/vendor/{name}")
+        assert response.status_code == 200, name
+        assert response.headers["content-type"].startswith("text/javascript")
+    assert (await console.get("/vendor/../../package.json")).status_code == 404
+    assert (await console.get("/readyz")).json() == {"status": "ok", "missing": []}
