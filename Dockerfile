@@ -3,6 +3,7 @@
 #   docker build --build-arg SERVICE=accounts  -t luutru-accounts  .
 #   docker build --build-arg SERVICE=ingest    -t luutru-ingest    .
 #   docker build --build-arg SERVICE=analytics -t luutru-analytics .
+#   docker build --build-arg SERVICE=console   -t luutru-console   .
 # Multi-stage: the builder resolves the service's dependencies from uv.lock (and nothing else
 # of the workspace: no dev tools, no other service); the runtime stage carries only the
 # virtual environment, runs as an unprivileged user and needs no writable root filesystem.
@@ -10,11 +11,12 @@
 # orchestrator can say `serve`, `migrate` or `worker` without knowing the service's name.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_VERSION=0.9.30
+ARG NODE_IMAGE=node:20-bookworm-slim
 
 FROM ${PYTHON_IMAGE} AS builder
 ARG SERVICE
 ARG UV_VERSION
-RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=accounts|ingest|analytics" && false)
+RUN test -n "${SERVICE}" || (echo "build with --build-arg SERVICE=accounts|ingest|analytics|console" && false)
 RUN pip install --no-cache-dir "uv==${UV_VERSION}"
 ENV UV_COMPILE_BYTECODE=1 UV_LINK_MODE=copy UV_PYTHON_DOWNLOADS=never \
     UV_PROJECT_ENVIRONMENT=/app/.venv
@@ -26,6 +28,7 @@ COPY libs/common/pyproject.toml libs/common/
 COPY services/accounts/pyproject.toml services/accounts/
 COPY services/ingest/pyproject.toml services/ingest/
 COPY services/analytics/pyproject.toml services/analytics/
+COPY services/console/pyproject.toml services/console/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace --package "luutru-${SERVICE}"
 # Then the code, installed as wheels (not editable): the runtime needs no /src.
@@ -35,6 +38,17 @@ RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-editable --package "luutru-${SERVICE}" \
  && ln -s "/app/.venv/bin/luutru-${SERVICE}" /app/.venv/bin/luutru-service \
  && /app/.venv/bin/luutru-service --help >/dev/null
+
+# The web console's browser libraries, pinned by its package-lock.json: only the files it
+# serves are kept (a few hundred kB, in every image; the console alone reads them).
+FROM ${NODE_IMAGE} AS console-vendor
+WORKDIR /vendor
+COPY services/console/package.json services/console/package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && mkdir -p /out \
+ && cp --parents node_modules/preact/dist/preact.module.js node_modules/preact/hooks/dist/hooks.module.js \
+      node_modules/htm/dist/htm.module.js node_modules/chart.js/dist/chart.umd.min.js \
+      node_modules/jsqr/dist/jsQR.js /out/
 
 FROM ${PYTHON_IMAGE} AS runtime
 ARG SERVICE
@@ -50,9 +64,11 @@ ENV SERVICE=${SERVICE} \
     PATH=/app/.venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    LUUTRU_LOG_JSON=true
+    LUUTRU_LOG_JSON=true \
+    LUUTRU_CONSOLE_VENDOR_DIR=/app/console-vendor/node_modules
 WORKDIR /app
 COPY --from=builder --chown=root:root /app/.venv /app/.venv
+COPY --from=console-vendor --chown=root:root /out /app/console-vendor
 USER 10001:10001
 EXPOSE 8000
 # /readyz: the process answers AND reaches PostgreSQL and Kafka (compose waits on it).

@@ -75,6 +75,7 @@ def test_the_file_has_the_whole_topology(config):
         "accounts",
         "ingest",
         "analytics",
+        "console",
         "seed",
     }
     assert config["services"]["seed"]["profiles"] == ["demo"]
@@ -167,6 +168,30 @@ def test_the_environment_builds_valid_settings_that_point_inside_compose(
     assert settings.embedded_workers is True  # one machine: no separate worker containers
     assert settings.kafka_replication_factor == 1  # one broker
     assert settings.log_json is True
+
+
+def test_the_console_forwards_to_the_services_inside_compose(config, monkeypatch):
+    from luutru_console.settings import ConsoleSettings
+
+    console = config["services"]["console"]
+    assert console["image"] == "luutru-console"
+    assert console["build"]["args"] == {"SERVICE": "console"}
+    assert console["command"][:2] == ["luutru-console", "serve"]
+    [published] = console["ports"]
+    assert (published["published"], published["host_ip"]) == ("8000", "127.0.0.1")
+    assert "/readyz" in " ".join(console["healthcheck"]["test"])
+    for service in ("accounts", "ingest", "analytics"):
+        assert console["depends_on"][service]["condition"] == "service_healthy"
+    fields = {f"LUUTRU_{name.upper()}" for name in ConsoleSettings.model_fields}
+    assert set(console["environment"]) <= fields
+    for key in list(os.environ):
+        if key.startswith("LUUTRU_"):
+            monkeypatch.delenv(key)
+    for key, value in console["environment"].items():
+        monkeypatch.setenv(key, value)
+    settings = ConsoleSettings()
+    for service in ("accounts", "ingest", "analytics"):
+        assert settings.upstream(service) == f"http://{service}:8000"
 
 
 def test_secrets_come_from_the_operator_environment(config):

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HADOLINT = ROOT / ".local" / "bin" / "hadolint"
-SERVICES = ("accounts", "ingest", "analytics")
+SERVICES = ("accounts", "ingest", "analytics", "console")
 
 
 def stages(dockerfile: str) -> list[list[tuple[str, str]]]:
@@ -148,3 +148,13 @@ def test_hadolint_rejects_a_bad_dockerfile(tmp_path, bad):
     path.write_text(bad)
     result = subprocess.run([str(HADOLINT), "--no-color", str(path)], capture_output=True)
     assert result.returncode != 0
+
+
+def test_the_images_carry_every_browser_library_the_console_serves():
+    from luutru_console.app import VENDOR_FILES
+
+    vendor = next(s for s in stages(DOCKERFILE) if any("npm ci" in arg for _, arg in s))
+    copied = " ".join(arg for ins, arg in vendor if ins == "RUN")
+    for path in VENDOR_FILES.values():
+        assert f"node_modules/{path}" in copied, path
+    assert "LUUTRU_CONSOLE_VENDOR_DIR=/app/console-vendor/node_modules" in DOCKERFILE
