@@ -1,0 +1,71 @@
+// Building blocks shared by the police pages: facility names, guest-record tables, the
+// privacy notice, and the mapping of a problem's field errors to form fields.
+import { useEffect, useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
+import { Banner, fieldErrors, html, Table } from "../../ui.js";
+
+// One GET /v1/facilities/{id} per facility per page load (alerts and records carry ids only).
+const facilities = new Map();
+
+export function FacilityName({ id }) {
+  if (!facilities.has(id)) facilities.set(id, api(`/v1/facilities/${id}`).catch(() => null));
+  const [facility, setFacility] = useState(undefined);
+  useEffect(() => {
+    let live = true;
+    facilities.get(id).then((f) => live && setFacility(f));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (facility) return html`<span class="facility-name">${facility.name} <span class="muted">(${facility.code})</span></span>`;
+  return html`<code title=${id}>${id.slice(0, 8)}</code>`;
+}
+
+export function PrivacyNotice() {
+  return html`<${Banner} kind="info">${t("police.privacy")}<//>`;
+}
+
+// The field errors of a problem by field name; errors on the whole body (pointer "")
+// go to `rootField` so they show next to a field too. Pydantic's model-level message
+// comes as "Value error, vi / en": shown in the current language.
+export function formErrors(error, rootField) {
+  const out = fieldErrors(error, "");
+  const whole = (error?.problem?.errors || []).find((e) => !e.pointer);
+  if (whole && rootField && !out[rootField]) {
+    const en = typeof whole.message === "object" ? whole.message.en || "" : String(whole.message || "");
+    const text = en.replace(/^Value error,\s*/, "");
+    out[rootField] = text.includes(" / ") ? localized(text) : localized(whole.message) || whole.code;
+  }
+  return out;
+}
+
+const GENDERS = new Set(["male", "female", "other"]);
+const gender = (g) => (GENDERS.has(g) ? t(`police.gender.${g}`) : g || "—");
+const joined = (...parts) => parts.filter(Boolean).join(" · ") || "—";
+
+export function GuestTable({ rows, caption }) {
+  const columns = [
+    { key: "full_name", label: t("police.guest.name") },
+    { key: "date_of_birth", label: t("police.guest.dob"), render: (r) => fmtDate(r.date_of_birth) },
+    { key: "gender", label: t("police.guest.gender"), render: (r) => gender(r.gender) },
+    { key: "nationality", label: t("police.guest.nationality") },
+    { key: "document", label: t("police.guest.document"), render: (r) => joined(r.passport_number, r.id_number) },
+    { key: "visa", label: t("police.guest.visa"), render: (r) => joined(r.visa_type, r.visa_number) },
+    {
+      key: "entry",
+      label: t("police.guest.entry"),
+      render: (r) => joined(r.entry_date ? fmtDate(r.entry_date) : null, r.entry_port),
+    },
+    { key: "facility", label: t("police.facility"), render: (r) => html`<${FacilityName} id=${r.facility_id} />` },
+    { key: "room", label: t("police.guest.room") },
+    { key: "arrived_at", label: t("police.guest.arrived"), render: (r) => fmtDateTime(r.arrived_at) },
+    {
+      key: "expected_departure",
+      label: t("police.guest.departure"),
+      render: (r) => (r.departed_at ? `${t("police.guest.departed")} ${fmtDateTime(r.departed_at)}` : fmtDate(r.expected_departure)),
+    },
+  ];
+  return html`<${Table} class="stack guests" columns=${columns} rows=${rows} caption=${caption}
+    rowKey=${(r) => r.record_id} />`;
+}

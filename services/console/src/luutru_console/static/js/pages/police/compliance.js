@@ -1,0 +1,136 @@
+// Reporting compliance: per facility and day (guests reported, reported late = "not reported
+// by the deadline" as the API counts it), the fine bands of NĐ 282/2025 Art. 10, and the
+// active facilities silent for N days; each table downloadable as CSV or XLSX.
+import { useState } from "preact/hooks";
+import { api, download, query } from "../../api.js";
+import { fmtDate, fmtDateTime, fmtNumber, t, todayVN } from "../../i18n.js";
+import { html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { formErrors } from "./common.js";
+
+const BANDS = ["1-3", "4-8", "9+"];
+const band = (b) => (BANDS.includes(b) ? t(`police.compliance.band.${b}`) : b || t("police.compliance.noBand"));
+
+function Exports({ path, params, name }) {
+  const [error, setError] = useState(null);
+  const get = (format) => {
+    setError(null);
+    download(`${path}${query({ ...params, format })}`, `${name}.${format}`).catch(setError);
+  };
+  return html`<div class="actions exports">
+    <button type="button" onClick=${() => get("csv")}>${t("police.export.csv")}</button>
+    <button type="button" onClick=${() => get("xlsx")}>${t("police.export.xlsx")}</button>
+    <${ProblemBanner} error=${error} onClose=${() => setError(null)} />
+  </div>`;
+}
+
+export function CompliancePage({ query: params }) {
+  const [form, setForm] = useState({
+    date_from: params?.date_from || todayVN(-6),
+    date_to: params?.date_to || todayVN(),
+    days: params?.days || "",
+  });
+  const [applied, setApplied] = useState(form);
+  const range = { date_from: applied.date_from, date_to: applied.date_to };
+  const daily = useAsync(() => api(`/v1/compliance/daily${query(range)}`), [applied]);
+  const bands = useAsync(() => api(`/v1/compliance/fine-bands${query(range)}`), [applied]);
+  const silent = useAsync(() => api(`/v1/compliance/silent-facilities${query({ days: applied.days })}`), [applied]);
+  const errors = { ...formErrors(daily.error), ...formErrors(silent.error) };
+  const set = (key) => (value) => setForm({ ...form, [key]: value });
+  const submit = (event) => {
+    event.preventDefault();
+    setApplied({ ...form });
+  };
+
+  return html`<${Page} title=${t("police.compliance.title")}>
+    <form class="card police-filters" onSubmit=${submit} noValidate>
+      <${Input} label=${t("police.compliance.from")} name="date_from" type="date" required value=${form.date_from}
+        onInput=${set("date_from")} error=${errors["query:date_from"]} />
+      <${Input} label=${t("police.compliance.to")} name="date_to" type="date" required value=${form.date_to}
+        onInput=${set("date_to")} error=${errors["query:date_to"]} />
+      <${Input} label=${t("police.compliance.days")} name="days" type="number" min="1" max="365" value=${form.days}
+        onInput=${set("days")} error=${errors["query:days"]} />
+      <button type="submit" class="primary">${t("police.compliance.apply")}</button>
+    </form>
+    <p class="muted definition">${t("police.compliance.definition")}</p>
+    <${Daily} state=${daily} range=${range} />
+    <${Bands} state=${bands} range=${range} />
+    <${Silent} state=${silent} days=${applied.days} />
+  <//>`;
+}
+
+function Daily({ state, range }) {
+  const rows = state.data?.rows || [];
+  const total = (key) => rows.reduce((sum, r) => sum + (r[key] || 0), 0);
+  const columns = [
+    { key: "day", label: t("police.compliance.day"), render: (r) => fmtDate(r.day) },
+    {
+      key: "facility",
+      label: t("police.facility"),
+      render: (r) => html`${r.facility_name || r.facility_id} <span class="muted">${r.facility_code ? `(${r.facility_code})` : ""}</span>`,
+    },
+    { key: "guests_reported", label: t("police.compliance.guests"), numeric: true, render: (r) => fmtNumber(r.guests_reported) },
+    { key: "late_reports", label: t("police.compliance.late"), numeric: true, render: (r) => fmtNumber(r.late_reports) },
+    { key: "minutes_late_total", label: t("police.compliance.minutesTotal"), numeric: true, render: (r) => fmtNumber(r.minutes_late_total) },
+    { key: "minutes_late_max", label: t("police.compliance.minutesMax"), numeric: true, render: (r) => fmtNumber(r.minutes_late_max) },
+    { key: "fine_band", label: t("police.compliance.band"), render: (r) => (r.fine_band ? html`<span class="band">${band(r.fine_band)}</span>` : "—") },
+  ];
+  return html`<section aria-labelledby="cmp-daily">
+    <header class="page-head"><h2 id="cmp-daily">${t("police.compliance.daily")}</h2>
+      <${Exports} path="/v1/compliance/daily" params=${range} name="compliance-daily" /></header>
+    <${ProblemBanner} error=${state.error} />
+    ${state.loading ? html`<${Loading} />` : null}
+    ${state.data
+      ? html`<div class="kpis" data-testid="compliance-totals">
+            <div class="kpi" data-testid="kpi-guests"><div class="value">${fmtNumber(total("guests_reported"))}</div>
+              <div class="label">${t("police.compliance.guests")}</div></div>
+            <div class="kpi" data-testid="kpi-late"><div class="value">${fmtNumber(total("late_reports"))}</div>
+              <div class="label">${t("police.compliance.late")}</div></div>
+            <div class="kpi" data-testid="kpi-breach"><div class="value">${fmtNumber(rows.filter((r) => r.fine_band).length)}</div>
+              <div class="label">${t("police.compliance.facilityDays")}</div></div>
+          </div>
+          <${Table} class="stack" data-testid="compliance-daily" columns=${columns} rows=${rows}
+            rowKey=${(r) => `${r.day}-${r.facility_id}`} />`
+      : null}
+  </section>`;
+}
+
+function Bands({ state, range }) {
+  const columns = [
+    { key: "fine_band", label: t("police.compliance.band"), render: (r) => band(r.fine_band) },
+    { key: "facility_days", label: t("police.compliance.facilityDays"), numeric: true, render: (r) => fmtNumber(r.facility_days) },
+    { key: "persons", label: t("police.compliance.persons"), numeric: true, render: (r) => fmtNumber(r.persons) },
+  ];
+  return html`<section aria-labelledby="cmp-bands">
+    <header class="page-head"><h2 id="cmp-bands">${t("police.compliance.bands")}</h2>
+      <${Exports} path="/v1/compliance/fine-bands" params=${range} name="compliance-fine-bands" /></header>
+    <p class="muted">${t("police.compliance.bandsNote")}</p>
+    <${ProblemBanner} error=${state.error} />
+    ${state.loading ? html`<${Loading} />` : null}
+    ${state.data
+      ? html`<${Table} class="stack" data-testid="compliance-bands" columns=${columns} rows=${state.data.rows}
+          rowKey=${(r) => r.fine_band} />`
+      : null}
+  </section>`;
+}
+
+function Silent({ state, days }) {
+  const n = state.data?.days ?? days;
+  const columns = [
+    { key: "facility_code", label: t("police.facility"), render: (r) => html`${r.facility_name} <span class="muted">(${r.facility_code})</span>` },
+    { key: "facility_type", label: t("police.compliance.type") },
+    { key: "commune_code", label: t("police.commune") },
+    { key: "last_report_at", label: t("police.compliance.lastReport"), render: (r) => (r.last_report_at ? fmtDateTime(r.last_report_at) : t("police.compliance.never")) },
+    { key: "silent_days", label: t("police.compliance.silentDays"), numeric: true, render: (r) => (r.silent_days == null ? t("police.compliance.never") : fmtNumber(r.silent_days)) },
+  ];
+  return html`<section aria-labelledby="cmp-silent">
+    <header class="page-head"><h2 id="cmp-silent">${t("police.compliance.silent", { days: n ?? "N" })}</h2>
+      <${Exports} path="/v1/compliance/silent-facilities" params=${{ days }} name="compliance-silent" /></header>
+    ${state.data ? html`<p class="muted">${t("police.compliance.silentNote", { days: n, asOf: fmtDate(state.data.as_of) })}</p>` : null}
+    <${ProblemBanner} error=${state.error} />
+    ${state.loading ? html`<${Loading} />` : null}
+    ${state.data
+      ? html`<${Table} class="stack" data-testid="compliance-silent" columns=${columns} rows=${state.data.rows}
+          rowKey=${(r) => r.facility_id} />`
+      : null}
+  </section>`;
+}

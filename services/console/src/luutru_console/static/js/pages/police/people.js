@@ -1,0 +1,130 @@
+// Reads of personal data, each logged by the API with its stated purpose: foreign guests
+// staying now, the person search, and (provincial police) the access log itself.
+import { useState } from "preact/hooks";
+import { api, query } from "../../api.js";
+import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
+import { html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { formErrors, GuestTable, PrivacyNotice } from "./common.js";
+
+function PurposeField({ value, onInput, error }) {
+  return html`<div class="purpose-box">
+    <${Input} label=${t("police.purpose")} name="purpose" required value=${value} onInput=${onInput}
+      error=${error} hint=${t("police.purposeHint")} autocomplete="off" maxLength="500" />
+  </div>`;
+}
+
+export function ForeignGuestsPage() {
+  const [purpose, setPurpose] = useState(t("police.foreign.defaultPurpose"));
+  const [state, setState] = useState({ rows: null, error: null, busy: false });
+  const submit = async (event) => {
+    event.preventDefault();
+    setState({ rows: state.rows, error: null, busy: true });
+    try {
+      const answer = await api(`/v1/police/foreign-guests${query({ purpose: purpose.trim(), limit: 1000 })}`);
+      setState({ rows: answer.rows, error: null, busy: false });
+    } catch (error) {
+      setState({ rows: null, error, busy: false });
+    }
+  };
+  const errors = formErrors(state.error);
+  return html`<${Page} title=${t("police.foreign.title")}>
+    <${PrivacyNotice} />
+    <form class="card" onSubmit=${submit} noValidate>
+      <${PurposeField} value=${purpose} onInput=${setPurpose} error=${errors["query:purpose"] || errors.purpose} />
+      <button type="submit" class="primary" disabled=${state.busy}>${t("police.foreign.show")}</button>
+    </form>
+    <${ProblemBanner} error=${state.error} />
+    ${state.busy ? html`<${Loading} />` : null}
+    ${state.rows
+      ? html`<p role="status" data-testid="result-count">${t("police.foreign.count", { n: fmtNumber(state.rows.length) })}</p>
+          <${GuestTable} rows=${state.rows} />`
+      : null}
+  <//>`;
+}
+
+const EMPTY_SEARCH = { purpose: "", document_number: "", full_name: "", date_of_birth: "" };
+
+export function SearchPage() {
+  const [form, setForm] = useState(EMPTY_SEARCH);
+  const [state, setState] = useState({ rows: null, error: null, busy: false });
+  const set = (key) => (value) => setForm({ ...form, [key]: value });
+  const submit = async (event) => {
+    event.preventDefault();
+    setState({ rows: null, error: null, busy: true });
+    // Empty fields are left out, so a missing purpose is refused by the API (and logged nowhere).
+    const body = Object.fromEntries(
+      Object.entries(form)
+        .map(([k, v]) => [k, v.trim()])
+        .filter(([, v]) => v !== ""),
+    );
+    try {
+      const answer = await api("/v1/police/search", { method: "POST", json: body });
+      setState({ rows: answer.rows, error: null, busy: false });
+    } catch (error) {
+      setState({ rows: null, error, busy: false });
+    }
+  };
+  const errors = formErrors(state.error, "document_number");
+  return html`<${Page} title=${t("police.search.title")}>
+    <${PrivacyNotice} />
+    <form class="card" onSubmit=${submit} noValidate aria-describedby="search-intro">
+      <${PurposeField} value=${form.purpose} onInput=${set("purpose")} error=${errors.purpose} />
+      <p id="search-intro" class="muted">${t("police.search.intro")}</p>
+      <div class="grid">
+        <${Input} label=${t("police.search.document")} name="document_number" value=${form.document_number}
+          onInput=${set("document_number")} error=${errors.document_number} autocomplete="off" />
+        <${Input} label=${t("police.search.name")} name="full_name" value=${form.full_name}
+          onInput=${set("full_name")} error=${errors.full_name} autocomplete="off" />
+        <${Input} label=${t("police.search.dob")} name="date_of_birth" type="date" value=${form.date_of_birth}
+          onInput=${set("date_of_birth")} error=${errors.date_of_birth} />
+      </div>
+      <button type="submit" class="primary" disabled=${state.busy}>${t("police.search.submit")}</button>
+    </form>
+    <${ProblemBanner} error=${state.error} />
+    ${state.busy ? html`<${Loading} />` : null}
+    ${state.rows
+      ? html`<p role="status" data-testid="result-count">${t("police.search.found", { n: fmtNumber(state.rows.length) })}</p>
+          <${GuestTable} rows=${state.rows} />`
+      : null}
+  <//>`;
+}
+
+export function AccessLogPage({ query: params }) {
+  const [form, setForm] = useState({ subject: params?.subject || "", limit: params?.limit || "100" });
+  const [applied, setApplied] = useState(form);
+  const log = useAsync(
+    () => api(`/v1/police/access-log${query({ subject: applied.subject.trim(), limit: applied.limit })}`),
+    [applied],
+  );
+  const errors = formErrors(log.error);
+  const columns = [
+    { key: "at", label: t("police.log.at"), render: (r) => fmtDateTime(r.at) },
+    { key: "subject", label: t("police.log.subject") },
+    { key: "role", label: t("police.log.role") },
+    { key: "action", label: t("police.log.action"), render: (r) => html`<code>${r.action}</code>` },
+    {
+      key: "query",
+      label: t("police.log.query"),
+      render: (r) =>
+        html`<span class="log-query">${Object.entries(r.query || {})
+          .filter(([, v]) => v != null)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(", ") || "—"}</span>`,
+    },
+    { key: "purpose", label: t("police.log.purpose") },
+    { key: "result_count", label: t("police.log.count"), numeric: true },
+  ];
+  return html`<${Page} title=${t("police.log.title")}>
+    <form class="card police-filters" noValidate onSubmit=${(e) => { e.preventDefault(); setApplied({ ...form }); }}>
+      <${Input} label=${t("police.log.subject")} name="subject" value=${form.subject}
+        onInput=${(v) => setForm({ ...form, subject: v })} error=${errors["query:subject"]} />
+      <${Input} label=${t("police.log.limit")} name="limit" type="number" min="1" max="1000" value=${form.limit}
+        onInput=${(v) => setForm({ ...form, limit: v })} error=${errors["query:limit"]} />
+      <button type="submit" class="primary">${t("police.log.filter")}</button>
+    </form>
+    <${ProblemBanner} error=${log.error} />
+    ${log.loading ? html`<${Loading} />` : null}
+    ${log.data ? html`<${Table} class="stack" data-testid="access-log" columns=${columns} rows=${log.data} />` : null}
+  <//>`;
+}
+
