@@ -530,6 +530,16 @@ def can_connect(objs, source, destination, port) -> bool:
         (OTHER_NS, pod("api", "accounts"), 8000, False),
         (pod("api", "ingest"), OTHER_NS, 443, False),  # no way out to anywhere else
         (pod("api", "ingest"), PG, 8000, False),
+        # The web console: reached from the ingress controller, reaches only the three APIs.
+        (NGINX, pod("web", "console"), 8000, True),
+        (pod("web", "console"), pod("api", "accounts"), 8000, True),
+        (pod("web", "console"), pod("api", "ingest"), 8000, True),
+        (pod("web", "console"), pod("api", "analytics"), 8000, True),
+        (pod("web", "console"), PG, 5432, False),
+        (pod("web", "console"), KAFKA, 9092, False),
+        (pod("web", "console"), pod("worker", "ingest"), 8000, False),
+        (OTHER_NS, pod("web", "console"), 8000, False),
+        (pod("api", "ingest"), pod("web", "console"), 8000, False),
     ],
 )
 def test_only_what_must_talk_can_talk(objects, source, destination, port, allowed):
@@ -537,12 +547,50 @@ def test_only_what_must_talk_can_talk(objects, source, destination, port, allowe
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_ingress_routes_one_host_to_each_api(objects, overlay):
+def test_the_ingress_routes_one_host_to_each_api_and_the_console(objects, overlay):
     ingress = one(objects[overlay], "Ingress", "luutru")
     backends = {
         rule["host"].split(".")[0]: rule["http"]["paths"][0]["backend"]["service"]
         for rule in ingress["spec"]["rules"]
     }
-    assert backends == {s: {"name": f"luutru-{s}", "port": {"name": "http"}} for s in SETTINGS}
+    assert backends == {
+        s: {"name": f"luutru-{s}", "port": {"name": "http"}} for s in (*SETTINGS, "console")
+    }
     hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
     assert set(ingress["spec"]["tls"][0]["hosts"]) == hosts
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_console_is_a_locked_down_stateless_web_deployment(objects, overlay, monkeypatch):
+    from luutru_console.settings import ConsoleSettings
+
+    objs = objects[overlay]
+    deployment = one(objs, "Deployment", "luutru-console")
+    c = container(deployment)
+    assert c["command"][1:] == [
+        "--",
+        "luutru-console",
+        "serve",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        "8000",
+    ]
+    assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert c["securityContext"]["readOnlyRootFilesystem"] is True
+    assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == 10001
+    env = environment(objs, c)
+    assert not any("secretKeyRef" in str(e) for e in c.get("env", []))  # no secrets at all
+    for key in list(os.environ):
+        if key.startswith("LUUTRU_"):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    settings = ConsoleSettings()
+    for service in SETTINGS:  # the Services' names, not public hosts
+        assert settings.upstream(service) == f"http://luutru-{service}:8000"
+        one(objs, "Service", f"luutru-{service}")
+    assert one(objs, "Service", "luutru-console")["spec"]["selector"] == {
+        "app.kubernetes.io/name": "luutru-console",
+        "app.kubernetes.io/component": "web",
+    }
