@@ -1,0 +1,369 @@
+"""The police pages of the console: a watchlist alert arriving live on the open alerts page
+after a matching check-in and its workflow, the watchlist form and file upload, the
+compliance view against /v1/compliance/*, foreign guests staying now, the person search
+that needs a purpose, and the personal-data access log."""
+
+from __future__ import annotations
+
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform, poll
+from tests.e2e.console.conftest import shot
+from tests.e2e.console.helpers import Account, admin_headers, new_facility, sign_in
+
+VN = timezone(timedelta(hours=7))
+
+
+def check_in(platform: Platform, account: Account, guest: dict) -> dict:
+    """Check a guest in through ingest once the new facility has reached it (over Kafka)."""
+    headers = account.headers(platform)
+
+    def attempt():
+        response = httpx.post(
+            platform.url("ingest", "/v1/stays"), headers=headers, json=guest, timeout=30
+        )
+        if response.status_code == 404 and response.json().get("code") == "facility-unknown":
+            return None
+        return response
+
+    response = poll(attempt, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def analytics(platform: Platform, path: str, headers: dict, **params):
+    response = httpx.get(
+        platform.url("analytics", path), headers=headers, params=params, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def doc_number() -> str:
+    return f"0790{random.randrange(10**8):08d}"
+
+
+@pytest.fixture(scope="module")
+def lodging(platform: Platform) -> dict:
+    """A hotel with a guest reported two days late and a foreign guest staying now, both
+    already projected into analytics."""
+    account = new_facility(platform)
+    now = datetime.now(VN).replace(microsecond=0)
+    late = check_in(
+        platform,
+        account,
+        {
+            "full_name": "Lê Thị Muộn",
+            "date_of_birth": "1990-05-06",
+            "gender": "female",
+            "id_number": doc_number(),
+            "check_in_at": (now - timedelta(days=2)).replace(hour=10, minute=0).isoformat(),
+            "room": "101",
+        },
+    )
+    passport = f"M{random.randrange(10**7):07d}"
+    foreign = check_in(
+        platform,
+        account,
+        {
+            "full_name": "KIM MIN JUN",
+            "date_of_birth": "1985-09-10",
+            "gender": "male",
+            "passport_number": passport,
+            "nationality": "KOR",
+            "visa_type": "DL",
+            "visa_number": f"VA{random.randrange(10**7):07d}",
+            "entry_date": (now - timedelta(days=3)).date().isoformat(),
+            "entry_port": "Tân Sơn Nhất",
+            "check_in_at": now.isoformat(),
+            "expected_check_out": (now + timedelta(days=2)).date().isoformat(),
+            "room": "202",
+        },
+    )
+    headers = admin_headers(platform)
+
+    def projected():
+        search = httpx.post(
+            platform.url("analytics", "/v1/police/search"),
+            headers=headers,
+            json={"purpose": "kiểm thử tự động / e2e test", "document_number": passport},
+            timeout=30,
+        ).json()
+        day = (now - timedelta(days=2)).date().isoformat()
+        daily = analytics(platform, "/v1/compliance/daily", headers, date_from=day, date_to=day)[
+            "rows"
+        ]
+        mine = [r for r in daily if r["facility_id"] == account.facility_id]
+        return True if search.get("rows") and mine and mine[0]["late_reports"] else None
+
+    poll(projected, timeout=60, interval=1)
+    return {"account": account, "late": late, "foreign": foreign, "passport": passport}
+
+
+def test_police_admin_sees_a_watchlist_alert_appear_live(page: Page, platform: Platform):
+    headers = admin_headers(platform)
+    sign_in(page, *platform.admin)
+    page.goto("/#/police/alerts")
+    expect(page.get_by_role("heading", level=1, name="Cảnh báo truy nã")).to_be_visible()
+    expect(page.get_by_test_id("live-indicator")).to_have_attribute("data-state", "open")
+    page.evaluate("window.__notReloaded = true")
+
+    wanted_doc = doc_number()
+    added = httpx.post(
+        platform.url("analytics", "/v1/watchlist"),
+        headers=headers,
+        json={"document_number": wanted_doc, "reason": "Lệnh truy nã số 07/2026 (thử)"},
+        timeout=30,
+    )
+    assert added.status_code == 201, added.text
+    account = new_facility(platform)
+    now = datetime.now(VN).replace(microsecond=0)
+    receipt = check_in(
+        platform,
+        account,
+        {
+            "full_name": "Hồ Văn Trốn",
+            "date_of_birth": "1988-02-03",
+            "gender": "male",
+            "id_number": wanted_doc,
+            "check_in_at": now.isoformat(),
+            "room": str(random.randrange(100, 999)),
+        },
+    )
+
+    def alerted():
+        alerts = analytics(platform, "/v1/alerts", headers, status="new")
+        return next((a for a in alerts if a["stay_id"] == receipt["stay_id"]), None)
+
+    alert = poll(alerted, timeout=30, interval=0.5)
+    card = page.locator(f'[data-alert-id="{alert["alert_id"]}"]')
+    # Pushed by the live stream into the page that was already open (no reload).
+    expect(card).to_be_visible(timeout=30_000)
+    assert page.evaluate("window.__notReloaded") is True
+    expect(card.get_by_role("heading")).to_have_text(alert["subject_name"])
+    expect(card.locator(".doc")).to_have_text(alert["subject_document"])
+    expect(card).to_contain_text("Vừa đến")
+    expect(card).to_contain_text("Số giấy tờ (trùng khớp)")
+    expect(card).to_contain_text(account.facility_code)
+    expect(page.get_by_test_id("alert-announce")).to_contain_text(alert["subject_name"])
+    assert (
+        page.locator("[data-testid=alert]").first.get_attribute("data-alert-id")
+        == alert["alert_id"]
+    )
+    shot(page, "police-alerts")
+
+    # The API's refusal (a note over 2000 characters) is shown next to the note.
+    card.get_by_label("Ghi chú xử lý").fill("x" * 2001)
+    card.get_by_role("button", name="Tiếp nhận").click()
+    expect(card.locator(".field.has-error")).to_contain_text("Chuỗi quá dài")
+    expect(card.get_by_role("alert").last).to_contain_text("/note")
+
+    card.get_by_label("Ghi chú xử lý").fill("Đã giao Công an phường xác minh")
+    card.get_by_role("button", name="Tiếp nhận").click()
+    expect(card).to_contain_text("Đã chuyển sang: Đã tiếp nhận")
+    acknowledged = analytics(platform, "/v1/alerts", headers, status="acknowledged")
+    mine = next(a for a in acknowledged if a["alert_id"] == alert["alert_id"])
+    assert mine["notes"][-1]["note"] == "Đã giao Công an phường xác minh"
+
+    card.get_by_label("Ghi chú xử lý").fill("Đã xác minh, bàn giao đơn vị truy nã")
+    card.get_by_role("button", name="Đóng cảnh báo").click()
+    expect(card).to_contain_text("Đã chuyển sang: Đã đóng")
+    expect(card.get_by_role("button", name="Đóng cảnh báo")).to_have_count(0)
+    closed = analytics(platform, "/v1/alerts", headers, status="closed")
+    mine = next(a for a in closed if a["alert_id"] == alert["alert_id"])
+    assert [n["status"] for n in mine["notes"]] == ["acknowledged", "closed"]
+    assert mine["notes"][-1]["note"] == "Đã xác minh, bàn giao đơn vị truy nã"
+    assert page.evaluate("window.__notReloaded") is True
+
+
+def test_watchlist_form_shows_errors_next_to_fields_and_lists_the_entry(
+    page: Page, platform: Platform
+):
+    headers = admin_headers(platform)
+    sign_in(page, *platform.admin)
+    page.goto("/#/police/watchlist")
+    form = page.locator("form", has=page.get_by_role("heading", name="Thêm đối tượng"))
+    document = form.get_by_label("Số giấy tờ (CCCD/hộ chiếu)")
+    document_field = form.locator(".field", has=document)
+
+    # Too long a document number: the API's pointer /document_number lands under that field.
+    document.fill("1" * 25)
+    form.get_by_role("button", name="Thêm vào danh sách").click()
+    expect(document).to_have_attribute("aria-invalid", "true")
+    expect(document_field.locator(".field-error")).to_have_text("Chuỗi quá dài")
+
+    # A name without a date of birth is not enough to match: refused as a whole, shown there.
+    refused = httpx.post(
+        platform.url("analytics", "/v1/watchlist"),
+        headers=headers,
+        json={"full_name": "Nguyễn Văn Thiếu"},
+        timeout=30,
+    )
+    assert refused.status_code == 422
+    message = refused.json()["errors"][0]["message"]["en"].removeprefix("Value error, ")
+    document.fill("")
+    form.get_by_label("Họ và tên").fill("Nguyễn Văn Thiếu")
+    form.get_by_role("button", name="Thêm vào danh sách").click()
+    expect(document_field.locator(".field-error")).to_have_text(message.split(" / ")[0])
+
+    wanted = doc_number()
+    document.fill(wanted)
+    form.get_by_label("Ngày sinh").fill("1979-12-31")
+    form.get_by_label("Lý do (số lệnh truy nã…)").fill("Quyết định truy nã 15/2026 (thử)")
+    form.get_by_role("button", name="Thêm vào danh sách").click()
+    expect(page.get_by_role("status").filter(has_text="Đã thêm")).to_be_visible()
+    row = page.get_by_test_id("watchlist").locator("tr", has_text=wanted)
+    expect(row).to_contain_text("Nguyễn Văn Thiếu")
+    expect(row).to_contain_text("31/12/1979")
+    entries = analytics(platform, "/v1/watchlist", headers)
+    entry = next(e for e in entries if e["document_number"] == wanted)
+    assert (entry["full_name"], entry["date_of_birth"]) == ("Nguyễn Văn Thiếu", "1979-12-31")
+    expect(form.get_by_label("Số giấy tờ (CCCD/hộ chiếu)")).to_have_value("")
+
+    # A file: one good row, one with a bad date; a result per row.
+    uploaded = doc_number()
+    csv = f"Số giấy tờ,Họ tên,Ngày sinh,Lý do\n{uploaded},Trần Văn Tệp,01/02/1980,Thử\n,Lê Văn Sai,31/31/1980,Thử\n"
+    upload = page.locator(
+        "form", has=page.get_by_role("heading", name="Tải tệp danh sách (CSV/XLSX)")
+    )
+    upload.get_by_label("Tệp CSV hoặc XLSX").set_input_files(
+        {"name": "truy-na.csv", "mimeType": "text/csv", "buffer": csv.encode()}
+    )
+    upload.get_by_role("button", name="Tải lên").click()
+    result = page.get_by_test_id("upload-result")
+    expect(result).to_contain_text("Nhận 1 dòng, từ chối 1 dòng")
+    expect(result.locator("tbody tr").nth(0)).to_contain_text("Đã thêm")
+    expect(result.locator("tbody tr").nth(1)).to_contain_text("/rows/2/date_of_birth")
+    expect(page.get_by_test_id("watchlist").locator("tr", has_text=uploaded)).to_be_visible()
+    shot(page, "police-watchlist")
+
+    # Removing takes a confirmation; the entry then leaves the API's list too.
+    row.get_by_role("button", name="Gỡ").click()
+    row.get_by_role("button", name="Xác nhận gỡ").click()
+    expect(page.get_by_test_id("watchlist").locator("tr", has_text=wanted)).to_have_count(0)
+    assert wanted not in {
+        e["document_number"] for e in analytics(platform, "/v1/watchlist", headers)
+    }
+
+
+def test_compliance_page_shows_the_numbers_of_the_api(
+    page: Page, platform: Platform, lodging: dict
+):
+    headers = admin_headers(platform)
+    today = datetime.now(VN).date()
+    date_from, date_to = (today - timedelta(days=3)).isoformat(), today.isoformat()
+    daily = analytics(
+        platform, "/v1/compliance/daily", headers, date_from=date_from, date_to=date_to
+    )
+    bands = analytics(
+        platform, "/v1/compliance/fine-bands", headers, date_from=date_from, date_to=date_to
+    )
+    silent = analytics(platform, "/v1/compliance/silent-facilities", headers, days=3)
+    account = lodging["account"]
+    late_day = (today - timedelta(days=2)).isoformat()
+    mine = next(
+        r for r in daily["rows"] if r["facility_id"] == account.facility_id and r["day"] == late_day
+    )
+    assert mine["late_reports"] == 1 and mine["fine_band"] == "1-3"
+
+    sign_in(page, *platform.admin)
+    page.goto("/#/police/compliance")
+    page.get_by_label("Từ ngày").fill(date_from)
+    page.get_by_label("Đến ngày").fill(date_to)
+    page.get_by_label("Số ngày không khai báo (N)").fill("3")
+    page.get_by_role("button", name="Xem", exact=True).click()
+
+    table = page.get_by_test_id("compliance-daily")
+    expect(table.locator("tbody tr")).to_have_count(len(daily["rows"]))
+    d = datetime.fromisoformat(late_day)
+    row = table.locator("tr", has_text=account.facility_code).filter(has_text=f"{d:%d/%m/%Y}")
+    cells = row.locator("td")
+    expect(cells.nth(2)).to_have_text(str(mine["guests_reported"]))
+    expect(cells.nth(3)).to_have_text(str(mine["late_reports"]))
+    expect(cells.nth(6)).to_have_text("1–3 người")
+    guests = sum(r["guests_reported"] for r in daily["rows"])
+    late = sum(r["late_reports"] for r in daily["rows"])
+    number = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731 — vi-VN grouping
+    expect(page.get_by_test_id("kpi-guests").locator(".value")).to_have_text(number(guests))
+    expect(page.get_by_test_id("kpi-late").locator(".value")).to_have_text(number(late))
+
+    band_rows = page.get_by_test_id("compliance-bands").locator("tbody tr")
+    expect(band_rows).to_have_count(3)
+    for i, band in enumerate(bands["rows"]):
+        expect(band_rows.nth(i).locator("td").nth(1)).to_have_text(number(band["facility_days"]))
+        expect(band_rows.nth(i).locator("td").nth(2)).to_have_text(number(band["persons"]))
+
+    expect(page.get_by_role("heading", name="Cơ sở không khai báo 3 ngày")).to_be_visible()
+    if silent["rows"]:
+        expect(page.get_by_test_id("compliance-silent").locator("tbody tr")).to_have_count(
+            len(silent["rows"])
+        )
+    shot(page, "police-compliance")
+
+    with page.expect_download() as downloaded:
+        page.locator(
+            "section", has=page.get_by_role("heading", name="Theo cơ sở và ngày")
+        ).get_by_role("button", name="Tải CSV").click()
+    assert downloaded.value.suggested_filename == "compliance-daily.csv"
+    content = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
+    assert account.facility_id in content
+
+
+def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platform, lodging: dict):
+    headers = admin_headers(platform)
+    sign_in(page, *platform.admin)
+
+    page.goto("/#/police/foreigners")
+    page.get_by_role("button", name="Xem danh sách").click()
+    foreigners = analytics(platform, "/v1/police/foreign-guests", headers)["rows"]
+    expect(page.get_by_test_id("result-count")).to_have_text(
+        f"{len(foreigners)} người đang lưu trú"
+    )
+    expect(page.locator("table.guests tr", has_text=lodging["passport"])).to_contain_text(
+        "KIM MIN JUN"
+    )
+    shot(page, "police-foreigners")
+
+    page.goto("/#/police/search")
+    purpose = page.get_by_label("Mục đích tra cứu")
+    page.get_by_label("Số giấy tờ").fill(lodging["passport"])
+    page.get_by_role("button", name="Tra cứu").click()
+    refused = httpx.post(
+        platform.url("analytics", "/v1/police/search"),
+        headers=headers,
+        json={"document_number": lodging["passport"]},
+        timeout=30,
+    )
+    assert refused.status_code == 422
+    problem = next(e for e in refused.json()["errors"] if e["pointer"] == "/purpose")
+    expect(purpose).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".purpose-box .field-error")).to_have_text(problem["message"]["vi"])
+    expect(page.get_by_test_id("result-count")).to_have_count(0)
+
+    why = f"Xác minh theo đơn trình báo {uuid.uuid4().hex[:6]}"
+    purpose.fill(why)
+    page.get_by_role("button", name="Tra cứu").click()
+    found = httpx.post(
+        platform.url("analytics", "/v1/police/search"),
+        headers=headers,
+        json={"purpose": why, "document_number": lodging["passport"]},
+        timeout=30,
+    ).json()["rows"]
+    expect(page.get_by_test_id("result-count")).to_have_text(f"Tìm thấy {len(found)} kết quả")
+    expect(page.locator("table.guests tbody tr")).to_have_count(len(found))
+    expect(page.locator("table.guests")).to_contain_text("KIM MIN JUN")
+    shot(page, "police-search")
+
+    page.goto("/#/police/access-log")
+    log = page.get_by_test_id("access-log")
+    expect(log.locator("tr", has_text=why).first).to_contain_text("person-search")
+    entries = analytics(platform, "/v1/police/access-log", headers, limit=100)
+    assert any(e["purpose"] == why and e["action"] == "person-search" for e in entries)
+    shot(page, "police-access-log")
