@@ -1,0 +1,259 @@
+// Building blocks of the department dashboards: a Chart.js chart that is destroyed with its
+// view, KPI cards, suppressed cells shown as "<5" (never as 0), period labels, and a
+// breakdown (key × period) shown as a chart and a table with its own export.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { download, query } from "../../api.js";
+import { fmtDate, fmtNumber, getLang, messages, t } from "../../i18n.js";
+import { html, ProblemBanner, Table } from "../../ui.js";
+
+messages({
+  vi: {
+    "analyst.suppressed": "<5",
+    "analyst.suppressedTitle": "Ô dưới 5 người, được ẩn",
+    "analyst.legend":
+      "«<5»: ô có dưới 5 người được ẩn để bảo vệ dữ liệu cá nhân (không phải số 0); «—»: không tính được (chưa có dữ liệu hoặc chưa khai báo số phòng, giường).",
+    "analyst.export.csv": "Tải CSV",
+    "analyst.export.xlsx": "Tải Excel",
+    "analyst.export.of": "{what}: tải về",
+    "analyst.change": "so với kỳ trước",
+    "analyst.change.none": "không so sánh được",
+    "analyst.chartOf": "Biểu đồ: {what}",
+    "analyst.period": "Kỳ",
+    "analyst.key": "Nhóm",
+  },
+  en: {
+    "analyst.suppressed": "<5",
+    "analyst.suppressedTitle": "Fewer than 5 people, hidden",
+    "analyst.legend":
+      "“<5”: a cell of fewer than 5 people is hidden to protect personal data (it is not zero); “—”: cannot be computed (no data, or no rooms or beds declared).",
+    "analyst.export.csv": "Download CSV",
+    "analyst.export.xlsx": "Download Excel",
+    "analyst.export.of": "{what}: download",
+    "analyst.change": "vs previous period",
+    "analyst.change.none": "no comparison",
+    "analyst.chartOf": "Chart: {what}",
+    "analyst.period": "Period",
+    "analyst.key": "Group",
+  },
+});
+
+export const PALETTE = [
+  "#a31515", "#1a5fb4", "#1e7b34", "#9a6700", "#6d3fa0", "#0f7c85",
+  "#c2410c", "#4b5563", "#be185d", "#2f6f3e", "#7c5e10", "#334155",
+];
+
+export const pct = (value) => (value == null ? "—" : `${fmtNumber(value * 100, 1)} %`);
+export const num = (value, digits = 0) => fmtNumber(value, digits);
+
+// A cell of a feed row: "<5" when the API suppressed it, "—" when there is no number.
+export function cell(row, field, format = num) {
+  if (row?.suppressed) {
+    return html`<span class="suppressed" title=${t("analyst.suppressedTitle")}>${t("analyst.suppressed")}</span>`;
+  }
+  const value = row?.[field];
+  return value == null ? "—" : format(value);
+}
+
+// A chart value: null when suppressed (a gap in the chart, never a zero).
+export const value = (row, field) => (row && !row.suppressed ? row[field] ?? null : null);
+
+export function periodLabel(start, end, granularity) {
+  if (!start) return "—";
+  if (granularity === "month") return fmtDate(start).slice(3);
+  if (granularity === "week" || (end && end !== start)) return `${fmtDate(start).slice(0, 5)}–${fmtDate(end)}`;
+  return fmtDate(start);
+}
+
+export function Legend() {
+  return html`<p class="analyst-legend hint">${t("analyst.legend")}</p>`;
+}
+
+export function Kpis({ children }) {
+  return html`<div class="analyst-kpis">${children}</div>`;
+}
+
+// change: a fraction (0.125 = +12.5 %) or null; testid names the value for tests.
+export function Kpi({ label, value: shown, change, testid, note }) {
+  let delta = null;
+  if (change !== undefined) {
+    const dir = change == null ? "" : change > 0 ? "up" : change < 0 ? "down" : "flat";
+    delta = html`<p class=${`kpi-change ${dir}`} data-testid=${testid ? `${testid}-change` : undefined}>
+      ${change == null ? t("analyst.change.none") : `${change > 0 ? "+" : ""}${pct(change)} ${t("analyst.change")}`}
+    </p>`;
+  }
+  return html`<div class="analyst-kpi">
+    <p class="kpi-label">${label}</p>
+    <p class="kpi-value" data-testid=${testid}>${shown}</p>
+    ${delta}
+    ${note ? html`<p class="kpi-note hint">${note}</p>` : null}
+  </div>`;
+}
+
+// One Chart.js chart; re-created when its data or the language change, destroyed on unmount.
+export function ChartView({ type = "bar", labels, datasets, title, testid, stacked = false, percent = false, horizontal = false }) {
+  const canvas = useRef(null);
+  const signature = JSON.stringify({ type, labels, datasets, stacked, percent, horizontal, lang: getLang() });
+  useEffect(() => {
+    const Chart = window.Chart;
+    if (!Chart || !canvas.current) return undefined;
+    const format = (v) => (percent ? pct(v) : num(v, 2));
+    const valueAxis = {
+      stacked,
+      beginAtZero: true,
+      ticks: { callback: (v) => (percent ? `${fmtNumber(v * 100)} %` : fmtNumber(v, 2)) },
+    };
+    const chart = new Chart(canvas.current, {
+      type,
+      data: {
+        labels,
+        datasets: datasets.map((d, i) => ({
+          borderColor: PALETTE[i % PALETTE.length],
+          backgroundColor: type === "line" ? PALETTE[i % PALETTE.length] : `${PALETTE[i % PALETTE.length]}cc`,
+          spanGaps: false,
+          tension: 0.2,
+          ...d,
+        })),
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        animation: false,
+        indexAxis: horizontal ? "y" : "x",
+        interaction: { mode: "index", intersect: false },
+        plugins: {
+          legend: { position: "bottom" },
+          tooltip: {
+            callbacks: {
+              label: (ctx) => `${ctx.dataset.label}: ${ctx.raw == null ? t("analyst.suppressed") : format(ctx.raw)}`,
+            },
+          },
+        },
+        scales: horizontal
+          ? { x: valueAxis, y: { stacked } }
+          : { x: { stacked }, y: valueAxis },
+      },
+    });
+    return () => chart.destroy();
+  }, [signature]);
+  return html`<div class="chart-box">
+    <canvas ref=${canvas} role="img" aria-label=${t("analyst.chartOf", { what: title })} data-testid=${testid}></canvas>
+  </div>`;
+}
+
+export function ExportButtons({ path, params, name, what }) {
+  const [error, setError] = useState(null);
+  const get = async (format) => {
+    setError(null);
+    try {
+      await download(`${path}${query({ ...params, format })}`, `${name}.${format}`);
+    } catch (e) {
+      setError(e);
+    }
+  };
+  return html`<div class="analyst-export" role="group" aria-label=${t("analyst.export.of", { what })}>
+    <button type="button" onClick=${() => get("csv")}>${t("analyst.export.csv")}</button>
+    <button type="button" onClick=${() => get("xlsx")}>${t("analyst.export.xlsx")}</button>
+    ${error ? html`<${ProblemBanner} error=${error} onClose=${() => setError(null)} />` : null}
+  </div>`;
+}
+
+// A section: heading, export buttons, then its content.
+export function Section({ title, id, exportTo, children }) {
+  return html`<section class="card analyst-section" aria-labelledby=${id}>
+    <div class="analyst-section-head">
+      <h2 id=${id}>${title}</h2>
+      ${exportTo ? html`<${ExportButtons} ...${exportTo} what=${title} />` : null}
+    </div>
+    ${children}
+  </section>`;
+}
+
+// Rows {period_start, period_end, key, <metric>, suppressed} → a bar chart of keys with one
+// dataset per period (stacked), and the same numbers as a table (key × period).
+export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, testid, title }) {
+  const periods = [];
+  const seen = new Set();
+  for (const r of rows) {
+    if (!seen.has(r.period_start)) {
+      seen.add(r.period_start);
+      periods.push([r.period_start, r.period_end]);
+    }
+  }
+  periods.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  const byKey = new Map();
+  for (const r of rows) {
+    if (!byKey.has(r.key)) byKey.set(r.key, {});
+    byKey.get(r.key)[r.period_start] = r;
+  }
+  const weight = (k) => Object.values(byKey.get(k)).reduce((s, r) => s + (value(r, metric) ?? 0), 0);
+  const keys = [...byKey.keys()].sort((a, b) => {
+    if (a === "OTHER" || b === "OTHER") return a === "OTHER" ? 1 : -1;
+    return weight(b) - weight(a) || String(a).localeCompare(String(b));
+  });
+  const labelOf = (k) => keyLabel(k);
+  const datasets = periods.map(([start, end]) => ({
+    label: `${metricLabel} · ${periodLabel(start, end, granularity)}`,
+    data: keys.map((k) => {
+      const r = byKey.get(k)[start];
+      return r ? value(r, metric) : 0;
+    }),
+  }));
+  const columns = [
+    { key: "key", label: t("analyst.key"), render: (row) => labelOf(row.key) },
+    ...periods.map(([start, end]) => ({
+      key: start,
+      label: periods.length > 1 ? periodLabel(start, end, granularity) : metricLabel,
+      numeric: true,
+      render: (row) => (row.cells[start] ? cell(row.cells[start], metric) : "0"),
+    })),
+  ];
+  const tableRows = keys.map((k) => ({ id: k, key: k, cells: byKey.get(k) }));
+  if (!rows.length) return html`<p class="empty">${t("ui.empty")}</p>`;
+  return html`
+    <${ChartView} type="bar" labels=${keys.map(labelOf)} datasets=${datasets} stacked=${periods.length > 1}
+      horizontal=${keys.length > 6} title=${title} testid=${testid} />
+    <${Table} class="stack" columns=${columns} rows=${tableRows} data-testid=${`${testid}-table`} caption=${title} />`;
+}
+
+// Rows {period_start, period_end, key, <metric>, suppressed} over time: periods on the x
+// axis, one stacked dataset per key (hidden cells are gaps, not zeros).
+export function Series({ rows, metric, metricLabel, keyLabel, granularity, testid, title }) {
+  const periods = [];
+  const keys = [];
+  const cells = new Map();
+  for (const r of rows) {
+    if (!periods.some(([s]) => s === r.period_start)) periods.push([r.period_start, r.period_end]);
+    if (!keys.includes(r.key)) keys.push(r.key);
+    cells.set(`${r.period_start}|${r.key}`, r);
+  }
+  periods.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  if (!rows.length) return html`<p class="empty">${t("ui.empty")}</p>`;
+  return html`<${ChartView} type="bar" stacked testid=${testid} title=${title}
+    labels=${periods.map(([s, e]) => periodLabel(s, e, granularity))}
+    datasets=${keys.map((k) => ({
+      label: `${metricLabel} · ${keyLabel(k)}`,
+      data: periods.map(([s]) => {
+        const r = cells.get(`${s}|${k}`);
+        return r ? value(r, metric) : 0;
+      }),
+    }))} />`;
+}
+
+// Sum of the visible cells, and whether any cell was hidden (then the sum is a lower bound).
+export function visibleSum(rows, field) {
+  let sum = 0;
+  let hidden = false;
+  for (const r of rows) {
+    if (r.suppressed) hidden = true;
+    else sum += r[field] ?? 0;
+  }
+  return { sum, hidden };
+}
+
+messages({
+  vi: { "analyst.atLeast": "≥ {n}", "analyst.partial": "Chưa tính các ô bị ẩn (<5)." },
+  en: { "analyst.atLeast": "≥ {n}", "analyst.partial": "Hidden cells (<5) not included." },
+});
+
+export const showSum = ({ sum, hidden }, digits = 0) =>
+  hidden ? t("analyst.atLeast", { n: num(sum, digits) }) : num(sum, digits);

@@ -1,0 +1,103 @@
+// SGTVT (model 12): trips, seats, passengers and load factor by day, route, operator and
+// province of origin and destination.
+import { api, query } from "../../api.js";
+import { messages, t } from "../../i18n.js";
+import { html, Loading, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { cell, ChartView, Kpi, Kpis, Legend, num, pct, periodLabel, Section, showSum, value, visibleSum } from "./common.js";
+
+messages({
+  vi: {
+    "analyst.transport.trips": "Chuyến xe",
+    "analyst.transport.seats": "Số ghế",
+    "analyst.transport.passengers": "Hành khách",
+    "analyst.transport.load": "Hệ số sử dụng ghế",
+    "analyst.transport.trend": "Hành khách và chuyến xe theo ngày",
+    "analyst.transport.loadTrend": "Hệ số sử dụng ghế theo ngày",
+    "analyst.transport.by.route": "Theo tuyến (tỉnh đi – tỉnh đến)",
+    "analyst.transport.by.operator": "Theo nhà xe",
+    "analyst.transport.by.origin_province": "Theo tỉnh đi",
+    "analyst.transport.by.destination_province": "Theo tỉnh đến",
+    "analyst.transport.note": "Không tính chuyến bị hủy, khách bị rút khỏi danh sách và khách không lên xe.",
+  },
+  en: {
+    "analyst.transport.trips": "Trips",
+    "analyst.transport.seats": "Seats",
+    "analyst.transport.passengers": "Passengers",
+    "analyst.transport.load": "Load factor",
+    "analyst.transport.trend": "Passengers and trips per day",
+    "analyst.transport.loadTrend": "Load factor per day",
+    "analyst.transport.by.route": "By route (origin – destination province)",
+    "analyst.transport.by.operator": "By operator",
+    "analyst.transport.by.origin_province": "By origin province",
+    "analyst.transport.by.destination_province": "By destination province",
+    "analyst.transport.note": "Cancelled trips, passengers removed from the manifest and no-shows are not counted.",
+  },
+});
+
+const FEED = "/v1/feeds/transport";
+const BREAKDOWNS = ["route", "operator", "origin_province", "destination_province"];
+
+function columnsFor(keyTitle, keyRender = (r) => r.key) {
+  return [
+    { key: "key", label: keyTitle, render: keyRender },
+    { key: "trips", label: t("analyst.transport.trips"), numeric: true, render: (r) => num(r.trips) },
+    { key: "seats", label: t("analyst.transport.seats"), numeric: true, render: (r) => num(r.seats) },
+    { key: "passengers", label: t("analyst.transport.passengers"), numeric: true, render: (r) => cell(r, "passengers") },
+    { key: "load", label: t("analyst.transport.load"), numeric: true, render: (r) => cell(r, "load_factor", pct) },
+  ];
+}
+
+export function TransportView({ params }) {
+  const signature = JSON.stringify(params);
+  const { granularity, ...rest } = params;
+  const all = useAsync(
+    () => Promise.all(["day", ...BREAKDOWNS].map((by) => api(`${FEED}${query({ ...rest, by })}`))),
+    [signature],
+  );
+  if (all.error) return html`<${ProblemBanner} error=${all.error} />`;
+  if (all.loading || !all.data) return html`<${Loading} />`;
+  const [days, ...parts] = all.data;
+  const routes = parts[0].rows;
+  const trips = routes.reduce((s, r) => s + r.trips, 0);
+  const seats = routes.reduce((s, r) => s + r.seats, 0);
+  const passengers = visibleSum(routes, "passengers");
+  const labels = days.rows.map((r) => periodLabel(r.key));
+  return html`
+    <p class="hint">${t("analyst.transport.note")}</p>
+    <${Kpis}>
+      <${Kpi} label=${t("analyst.transport.trips")} value=${num(trips)} testid="kpi-trips" />
+      <${Kpi} label=${t("analyst.transport.seats")} value=${num(seats)} testid="kpi-seats" />
+      <${Kpi} label=${t("analyst.transport.passengers")} value=${showSum(passengers)} testid="kpi-passengers"
+        note=${passengers.hidden ? t("analyst.partial") : null} />
+      <${Kpi} label=${t("analyst.transport.load")} value=${passengers.hidden || !seats ? "—" : pct(passengers.sum / seats)}
+        testid="kpi-load" />
+    <//>
+    <${Legend} />
+    <${Section} title=${t("analyst.transport.trend")} id="analyst-trend" exportTo=${{ path: FEED, params: { ...rest, by: "day" }, name: "transport-day" }}>
+      ${days.rows.length
+        ? html`
+          <${ChartView} type="line" labels=${labels} testid="chart-trend" title=${t("analyst.transport.trend")}
+            datasets=${[
+              { label: t("analyst.transport.passengers"), data: days.rows.map((r) => value(r, "passengers")) },
+              { label: t("analyst.transport.trips"), data: days.rows.map((r) => r.trips) },
+            ]} />
+          <${ChartView} type="line" labels=${labels} testid="chart-load" percent title=${t("analyst.transport.loadTrend")}
+            datasets=${[{ label: t("analyst.transport.load"), data: days.rows.map((r) => value(r, "load_factor")) }]} />`
+        : null}
+      <${Table} class="stack" columns=${columnsFor(t("analyst.period"), (r) => periodLabel(r.key))} rows=${days.rows}
+        rowKey=${(r) => r.key} caption=${t("analyst.transport.trend")} data-testid="table-trend" />
+    <//>
+    ${BREAKDOWNS.map((by, i) => {
+      const title = t(`analyst.transport.by.${by}`);
+      const rows = parts[i].rows;
+      return html`<${Section} key=${by} title=${title} id=${`analyst-by-${by}`}
+        exportTo=${{ path: FEED, params: { ...rest, by }, name: `transport-${by}` }}>
+        ${rows.length
+          ? html`<${ChartView} type="bar" testid=${`chart-by-${by}`} title=${title} horizontal=${rows.length > 6}
+              labels=${rows.map((r) => r.key)}
+              datasets=${[{ label: t("analyst.transport.passengers"), data: rows.map((r) => value(r, "passengers")) }]} />`
+          : null}
+        <${Table} class="stack" columns=${columnsFor(t("analyst.key"))} rows=${rows} rowKey=${(r) => r.key} caption=${title} />
+      <//>`;
+    })}`;
+}

@@ -1,0 +1,404 @@
+"""The department dashboards: what an analyst's charts, headline numbers and tables show is
+what the feed API answers for the same filter; the filters live in the URL; the export
+downloads the same numbers; facilities do not see the dashboards.
+
+Guests are checked in on days of a random past period of this module's own (as in
+test_walking_skeleton.py), so other tests' data cannot mix into the counts, with at least 5
+guests behind every cell the tests compare (so suppression does not hide them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform, poll
+from tests.e2e.console.conftest import shot
+from tests.e2e.console.helpers import Account, new_facility, new_user, sign_in
+
+TOURISM = "VHTTDL"
+
+
+@dataclass
+class Scenario:
+    start: date  # first day of the period
+    end: date  # last day
+    analyst: Account
+    hotel: Account  # 3 stars, commune 26068
+    motel: Account  # no stars, commune 26041
+    arrivals: int
+    nights: int
+
+
+def guest(day: date, nights: int, *, foreign: bool = False, female: bool = False) -> dict:
+    born = date(day.year - 30, 3, 14)
+    body = {
+        "full_name": "Trần Thị Mai" if female else "Lê Văn Bình",
+        "date_of_birth": born.isoformat(),
+        "gender": "female" if female else "male",
+        "check_in_at": f"{day.isoformat()}T14:00:00+07:00",
+        "expected_check_out": (day + timedelta(days=nights)).isoformat(),
+        "room": str(random.randrange(100, 999)),
+    }
+    if foreign:
+        body |= {
+            "nationality": "KOR",
+            "passport_number": f"M{random.randrange(10**7, 10**8)}",
+            "visa_type": "exempt",
+            "entry_date": day.isoformat(),
+            "entry_port": "Tân Sơn Nhất",
+        }
+    else:
+        digit = "1" if female else "0"
+        body["id_number"] = f"075{digit}{born.year % 100:02d}{random.randrange(10**6):06d}"
+    return body
+
+
+def check_in(platform: Platform, account: Account, guests: list[dict]) -> None:
+    headers = account.headers(platform)
+
+    def send():
+        response = httpx.post(
+            platform.url("ingest", "/v1/stays/batch"),
+            headers=headers,
+            json={"guests": guests},
+            timeout=30,
+        )
+        # The facility reaches ingest over facility.v1; until then ingest answers 404.
+        return None if response.status_code == 404 else response
+
+    response = poll(send, timeout=20)
+    assert response.status_code in (200, 201), response.text
+    assert response.json()["accepted"] == len(guests), response.text
+
+
+def feed(platform: Platform, account: Account, path: str, **params) -> httpx.Response:
+    response = httpx.get(
+        platform.url("analytics", path),
+        headers=account.headers(platform),
+        params=params,
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response
+
+
+@pytest.fixture(scope="module")
+def scenario(platform: Platform) -> Scenario:
+    # Eight days inside one month (the breakdowns are by month).
+    start = date(random.randrange(1995, 2019), random.randrange(1, 13), random.randrange(1, 21))
+    end = start + timedelta(days=7)
+    hotel = new_facility(platform, facility_type="hotel", star_rating=3, commune_code=26068)
+    motel = new_facility(
+        platform, facility_type="motel", star_rating=None, commune_code=26041, rooms=10, beds=20
+    )
+    guest_house = new_facility(
+        platform, facility_type="guest_house", star_rating=None, rooms=5, beds=8
+    )
+    d = [start + timedelta(days=i) for i in range(8)]
+    # Hotel: 6 guests for 2 nights on day 0, 7 guests for 1 night on day 2.
+    check_in(platform, hotel, [guest(d[0], 2, female=i % 2 == 0) for i in range(6)])
+    check_in(platform, hotel, [guest(d[2], 1, female=i % 2 == 1) for i in range(7)])
+    # Motel: 5 Korean guests for 3 nights on day 4.
+    check_in(platform, motel, [guest(d[4], 3, foreign=True) for _ in range(5)])
+    # Guest house: 2 guests (a cell below the threshold when the guest house is alone).
+    check_in(platform, guest_house, [guest(d[6], 1) for _ in range(2)])
+    arrivals = 6 + 7 + 5 + 2
+    nights = 6 * 2 + 7 * 1 + 5 * 3 + 2 * 1
+    analyst = new_user(platform, "department_analyst", department=TOURISM)
+
+    def counted():
+        body = feed(
+            platform,
+            analyst,
+            "/v1/feeds/tourism",
+            date_from=start.isoformat(),
+            date_to=end.isoformat(),
+        ).json()
+        return body if body["total"]["arrivals"] == arrivals else None
+
+    body = poll(counted, timeout=30)
+    assert body["total"]["guest_nights"] == nights
+    return Scenario(start, end, analyst, hotel, motel, arrivals, nights)
+
+
+def chart_data(page: Page, testid: str) -> dict:
+    """The data of the Chart.js instance drawn on the canvas (not what the page meant to draw)."""
+    canvas = page.get_by_test_id(testid)
+    expect(canvas).to_be_attached()
+    return canvas.evaluate(
+        "(c) => { const d = Chart.getChart(c).data;"
+        " return {labels: d.labels, datasets: d.datasets.map((s) => ({label: s.label, data: s.data}))}; }"
+    )
+
+
+def open_dashboard(page: Page, **params) -> None:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    page.goto(f"/#/analyst?{query}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Văn hóa, Thể thao và Du lịch")
+    expect(page.get_by_test_id("chart-trend")).to_be_attached()
+
+
+def vn(n: float, digits: int = 0) -> str:
+    """A number as the console shows it in Vietnamese (comma decimals)."""
+    text = f"{n:.{digits}f}".rstrip("0").rstrip(".") if digits else str(int(n))
+    return text.replace(".", ",")
+
+
+def ddmmyyyy(iso: str) -> str:
+    y, m, d = iso.split("-")
+    return f"{d}/{m}/{y}"
+
+
+def test_chart_kpis_and_table_equal_the_feed(page: Page, platform: Platform, scenario: Scenario):
+    s = scenario
+    sign_in(page, s.analyst.username, s.analyst.password)
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("link", name="Số liệu sở, ngành")).to_be_visible()
+    open_dashboard(page, date_from=s.start, date_to=s.end, granularity="day")
+    api = feed(
+        platform,
+        s.analyst,
+        "/v1/feeds/tourism",
+        date_from=s.start.isoformat(),
+        date_to=s.end.isoformat(),
+        granularity="day",
+    ).json()
+    assert [r["arrivals"] for r in api["rows"]] == [6, 0, 7, 0, 5, 0, 2, 0]
+
+    # The chart: one point per day, the feed's arrivals and guest-nights.
+    chart = chart_data(page, "chart-trend")
+    assert chart["labels"] == [ddmmyyyy(r["period_start"]) for r in api["rows"]]
+    assert [d["label"] for d in chart["datasets"]] == ["Lượt khách đến", "Ngày khách"]
+    assert chart["datasets"][0]["data"] == [r["arrivals"] for r in api["rows"]]
+    assert chart["datasets"][1]["data"] == [r["guest_nights"] for r in api["rows"]]
+    occupancy = chart_data(page, "chart-occupancy")
+    assert occupancy["datasets"][0]["data"] == [r["room_occupancy"] for r in api["rows"]]
+    assert occupancy["datasets"][1]["data"] == [r["bed_occupancy"] for r in api["rows"]]
+
+    # The headline numbers.
+    total = api["total"]
+    assert total["arrivals"] == s.arrivals
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text(str(total["arrivals"]))
+    expect(page.get_by_test_id("kpi-nights")).to_have_text(str(total["guest_nights"]))
+    expect(page.get_by_test_id("kpi-alos")).to_have_text(vn(total["average_length_of_stay"], 2))
+    # Nothing in the previous period: no change to show (not a 0 %).
+    assert api["change"]["arrivals"] is None
+    expect(page.get_by_test_id("kpi-arrivals-change")).to_have_text("không so sánh được")
+    # 5 of 20 arrivals live abroad (Korea).
+    expect(page.get_by_test_id("kpi-intl")).to_have_text("25 %")
+
+    # The table beneath the chart: the same numbers row by row.
+    table = page.get_by_test_id("table-trend")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(len(api["rows"]))
+    for i, r in enumerate(api["rows"]):
+        cells = rows.nth(i).locator("td")
+        expect(cells.nth(0)).to_have_text(ddmmyyyy(r["period_start"]))
+        expect(cells.nth(1)).to_have_text(str(r["arrivals"]))
+        expect(cells.nth(2)).to_have_text(str(r["guest_nights"]))
+
+    # A breakdown chart: nationality, as the breakdown feed answers it.
+    by_nat = feed(
+        platform,
+        s.analyst,
+        "/v1/feeds/tourism/breakdown",
+        date_from=s.start.isoformat(),
+        date_to=s.end.isoformat(),
+        granularity="month",
+        by="nationality",
+        top=10,
+    ).json()
+    expected = {}
+    for r in by_nat["rows"]:
+        expected.setdefault(r["key"], 0)
+        expected[r["key"]] += r["arrivals"]
+    assert expected == {"VNM": 15, "KOR": 5}
+    chart = chart_data(page, "chart-by-nationality")
+    shown = {}
+    for dataset in chart["datasets"]:
+        for key, n in zip(chart["labels"], dataset["data"], strict=True):
+            shown[key] = shown.get(key, 0) + n
+    assert shown == expected
+    shot(page, "analyst-dashboard")
+
+    # On a phone the charts shrink with the screen and the tables become cards.
+    page.set_viewport_size({"width": 390, "height": 844})
+    box = page.get_by_test_id("chart-trend").bounding_box()
+    assert box and box["width"] <= 390
+    shot(page, "analyst-dashboard-phone")
+
+
+def test_small_cells_show_as_hidden_not_zero(page: Page, platform: Platform, scenario: Scenario):
+    s = scenario
+    sign_in(page, s.analyst.username, s.analyst.password)
+    open_dashboard(page, date_from=s.start, date_to=s.end, facility_type="guest_house")
+    api = feed(
+        platform,
+        s.analyst,
+        "/v1/feeds/tourism",
+        date_from=s.start.isoformat(),
+        date_to=s.end.isoformat(),
+        facility_type="guest_house",
+    ).json()
+    hidden = [i for i, r in enumerate(api["rows"]) if r["suppressed"]]
+    assert hidden, api  # the 2 guest-house guests are below the threshold
+    chart = chart_data(page, "chart-trend")
+    for i in hidden:
+        assert chart["datasets"][0]["data"][i] is None  # a gap, not a 0
+        row = page.get_by_test_id("table-trend").locator("tbody tr").nth(i)
+        expect(row.locator("td").nth(1)).to_have_text("<5")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("<5")
+    expect(page.get_by_text("không phải số 0")).to_be_visible()
+    shot(page, "analyst-suppressed")
+
+
+def test_filters_change_the_url_and_the_chart(page: Page, platform: Platform, scenario: Scenario):
+    s = scenario
+    sign_in(page, s.analyst.username, s.analyst.password)
+    open_dashboard(page, date_from=s.start, date_to=s.end)
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text(str(s.arrivals))
+
+    # Narrow the dates to the first three days: only the hotel's guests remain.
+    narrow_end = s.start + timedelta(days=2)
+    page.get_by_label("Đến ngày").fill(narrow_end.isoformat())
+    page.get_by_role("button", name="Xem số liệu").click()
+    expect(page).to_have_url(f"**date_to={narrow_end.isoformat()}**")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("13")
+    api = feed(
+        platform,
+        s.analyst,
+        "/v1/feeds/tourism",
+        date_from=s.start.isoformat(),
+        date_to=narrow_end.isoformat(),
+        granularity="day",
+    ).json()
+    chart = chart_data(page, "chart-trend")
+    assert len(chart["labels"]) == 3
+    assert chart["datasets"][0]["data"] == [r["arrivals"] for r in api["rows"]] == [6, 0, 7]
+
+    # Whole period again, grouped by week, commune of the motel only.
+    page.get_by_label("Đến ngày").fill(s.end.isoformat())
+    page.get_by_label("Gộp theo").select_option("week")
+    page.get_by_label("Mã xã, phường").fill("26041")
+    page.get_by_role("button", name="Xem số liệu").click()
+    expect(page).to_have_url("**commune=26041**")
+    expect(page).to_have_url("**granularity=week**")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("5")
+    params = dict(
+        date_from=s.start.isoformat(),
+        date_to=s.end.isoformat(),
+        granularity="week",
+        commune=26041,
+    )
+    api = feed(platform, s.analyst, "/v1/feeds/tourism", **params).json()
+    chart = chart_data(page, "chart-trend")
+    assert chart["datasets"][0]["data"] == [r["arrivals"] for r in api["rows"]]
+    assert sum(chart["datasets"][0]["data"]) == 5
+
+    # Star rating: 3-star hotels only, in every commune.
+    page.get_by_label("Mã xã, phường").fill("")
+    page.get_by_label("Hạng sao").select_option("3")
+    page.get_by_role("button", name="Xem số liệu").click()
+    expect(page).to_have_url("**star_rating=3**")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("13")
+
+    # The URL is the view: opening it again (a bookmark) shows the same filters and numbers.
+    url = page.url
+    page.goto("/")
+    page.goto(url)
+    expect(page.get_by_label("Hạng sao")).to_have_value("3")
+    expect(page.get_by_label("Gộp theo")).to_have_value("week")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("13")
+
+    # A reversed range is refused next to the field, before anything is asked.
+    page.get_by_label("Đến ngày").fill((s.start - timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Xem số liệu").click()
+    expect(page.locator(".has-error")).to_contain_text("Đến ngày phải từ ngày bắt đầu trở đi")
+    shot(page, "analyst-filters")
+
+
+def test_csv_export_has_the_feeds_numbers(page: Page, platform: Platform, scenario: Scenario):
+    s = scenario
+    sign_in(page, s.analyst.username, s.analyst.password)
+    open_dashboard(page, date_from=s.start, date_to=s.end, granularity="day")
+    trend = page.locator("section", has=page.get_by_role("heading", name="Diễn biến theo thời gian"))
+    with page.expect_download() as info:
+        trend.get_by_role("button", name="Tải CSV").click()
+    download = info.value
+    assert download.suggested_filename == "tourism.csv"
+    text = open(download.path(), encoding="utf-8-sig").read()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    api = feed(
+        platform,
+        s.analyst,
+        "/v1/feeds/tourism",
+        date_from=s.start.isoformat(),
+        date_to=s.end.isoformat(),
+        granularity="day",
+    ).json()
+    assert [r["period_start"] for r in rows] == [r["period_start"] for r in api["rows"]]
+    assert [int(r["arrivals"]) for r in rows] == [r["arrivals"] for r in api["rows"]]
+    assert [int(r["guest_nights"]) for r in rows] == [r["guest_nights"] for r in api["rows"]]
+    assert sum(int(r["arrivals"]) for r in rows) == s.arrivals
+
+    with page.expect_download() as info:
+        trend.get_by_role("button", name="Tải Excel").click()
+    assert info.value.suggested_filename == "tourism.xlsx"
+    assert open(info.value.path(), "rb").read(2) == b"PK"  # a zip: an XLSX workbook
+
+
+def test_police_pick_the_department(page: Page, platform: Platform, scenario: Scenario):
+    s = scenario
+    sign_in(page, *platform.admin)
+    page.goto(f"/#/analyst?date_from={s.start}&date_to={s.end}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Văn hóa, Thể thao và Du lịch")
+    # Police see every cell: the guest house's 2 guests are not hidden from them.
+    expect(page.get_by_test_id("kpi-arrivals")).not_to_have_text("<5")
+    page.get_by_label("Sở, ngành").select_option("SYT")
+    expect(page).to_have_url("**department=SYT**")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Y tế")
+    expect(page.get_by_test_id("kpi-arrivals")).to_be_visible()
+    shot(page, "analyst-health")
+    page.get_by_label("Sở, ngành").select_option("BQLKKT")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Quản lý Khu kinh tế")
+    expect(page.get_by_test_id("kpi-residents")).to_be_visible()
+    shot(page, "analyst-zones")
+    page.get_by_label("Sở, ngành").select_option("SGTVT")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Giao thông vận tải")
+    expect(page.get_by_test_id("kpi-trips")).to_be_visible()
+    shot(page, "analyst-transport")
+    # In English the charts are labelled in English.
+    page.get_by_label("Sở, ngành").select_option("VHTTDL")
+    expect(page.get_by_test_id("chart-trend")).to_be_attached()
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Culture, Sports and Tourism")
+    chart = chart_data(page, "chart-trend")
+    assert [d["label"] for d in chart["datasets"]] == ["Arrivals", "Guest-nights"]
+
+
+def test_facility_user_has_no_dashboard(page: Page, platform: Platform, scenario: Scenario):
+    s = scenario
+    sign_in(page, s.hotel.username, s.hotel.password)
+    expect(page.get_by_role("navigation").get_by_role("link", name="Số liệu sở, ngành")).to_have_count(0)
+    page.goto(f"/#/analyst?date_from={s.start}&date_to={s.end}")
+    expect(page.get_by_role("main")).to_contain_text(re.compile("Không có trang này|chưa có trang nào"))
+    expect(page.locator("canvas")).to_have_count(0)
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_count(0)
+    # The API itself refuses them too.
+    response = httpx.get(
+        platform.url("analytics", "/v1/feeds/tourism"),
+        headers=s.hotel.headers(platform),
+        params={"date_from": s.start.isoformat(), "date_to": s.end.isoformat()},
+        timeout=30,
+    )
+    assert response.status_code == 403
+    shot(page, "analyst-facility-denied")
+
