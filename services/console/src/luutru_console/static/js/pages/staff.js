@@ -1,11 +1,18 @@
-// Placeholder: replaced by the staff pages.
-import { messages, t } from "../i18n.js";
-import { html, Page } from "../ui.js";
+// The pages of a lodging facility's staff (hotel, guest house, boarding house, zone housing,
+// hospital): today's guests, check-in (typed, pasted or scanned QR), the record with its
+// receipt, check-out / extension / correction / voiding, and guest-list uploads.
+import "./staff/messages.js";
+import { CheckInPage } from "./staff/check-in.js";
+import { CorrectPage, RecordPage } from "./staff/record.js";
+import { TodayPage } from "./staff/today.js";
+import { UploadPage } from "./staff/upload.js";
 
-messages({ vi: { "nav.staff": "staff" }, en: { "nav.staff": "staff" } });
+const staff = { roles: ["facility"], facilityKind: "lodging" };
 
-function Placeholder() {
-  return html`<${Page} title=${t("nav.staff")}><p>…</p><//>`;
-}
-
-export const routes = [{ path: "/guests", nav: "nav.staff", roles: ["facility"], facilityKind: "lodging", view: Placeholder }];
+export const routes = [
+  { path: "/guests", nav: "nav.staff.today", ...staff, view: TodayPage },
+  { path: "/check-in", nav: "nav.staff.checkIn", ...staff, view: CheckInPage },
+  { path: "/guest-list", nav: "nav.staff.upload", ...staff, view: UploadPage },
+  { path: "/guests/:id", ...staff, view: RecordPage },
+  { path: "/guests/:id/correct", ...staff, view: CorrectPage },
+];

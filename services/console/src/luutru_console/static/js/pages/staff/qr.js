@@ -1,0 +1,117 @@
+// The chip-card QR: pasted (a handheld scanner types it) or scanned with the phone camera,
+// then read by POST /v1/qr/parse. Frames are decoded with BarcodeDetector when the browser
+// has it, else with the served jsQR (global `jsQR`).
+import "./messages.js";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { t } from "../../i18n.js";
+import { Banner, fieldErrors, html, ProblemBanner, TextArea } from "../../ui.js";
+
+function CameraScanner({ onText, onStop }) {
+  const video = useRef(null);
+  const [problem, setProblem] = useState(null);
+  useEffect(() => {
+    let stream = null;
+    let stopped = false;
+    let frame = 0;
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    const detector =
+      "BarcodeDetector" in window ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
+    const decode = async () => {
+      const el = video.current;
+      if (!el || el.readyState < 2) return null;
+      if (detector) {
+        const codes = await detector.detect(el);
+        return codes[0]?.rawValue || null;
+      }
+      canvas.width = el.videoWidth;
+      canvas.height = el.videoHeight;
+      context.drawImage(el, 0, 0, canvas.width, canvas.height);
+      const image = context.getImageData(0, 0, canvas.width, canvas.height);
+      return window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" })?.data || null;
+    };
+    const tick = async () => {
+      if (stopped) return;
+      try {
+        const text = await decode();
+        if (text && !stopped) {
+          stopped = true;
+          onText(text);
+          return;
+        }
+      } catch (e) {
+        setProblem(String(e.message || e));
+      }
+      frame = requestAnimationFrame(tick);
+    };
+    (async () => {
+      if (!navigator.mediaDevices?.getUserMedia) return setProblem(t("staff.qr.insecure"));
+      if (!detector && typeof window.jsQR !== "function") return setProblem(t("staff.qr.noDecoder"));
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
+        if (stopped) return stream.getTracks().forEach((track) => track.stop());
+        video.current.srcObject = stream;
+        await video.current.play();
+        frame = requestAnimationFrame(tick);
+      } catch (e) {
+        setProblem(String(e.message || e.name || e));
+      }
+    })();
+    return () => {
+      stopped = true;
+      cancelAnimationFrame(frame);
+      stream?.getTracks().forEach((track) => track.stop());
+    };
+  }, []);
+  return html`<div class="staff-scanner">
+    ${problem
+      ? html`<${Banner} kind="error">${t("staff.qr.noCamera", { reason: problem })}<//>`
+      : html`<p class="muted" role="status">${t("staff.qr.scanning")}</p>`}
+    <video class="scanner" ref=${video} muted playsinline aria-label=${t("staff.qr.video")}></video>
+    <div><button type="button" onClick=${onStop}>${t("staff.qr.stop")}</button></div>
+  </div>`;
+}
+
+// onParsed(guest, qrText): guest is the QrGuest of POST /v1/qr/parse.
+export function QrBox({ onParsed }) {
+  const [text, setText] = useState("");
+  const [scanning, setScanning] = useState(false);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const read = async (qr) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const guest = await api("/v1/qr/parse", { method: "POST", json: { qr } });
+      onParsed(guest, qr);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const onKeyDown = (event) => {
+    // Handheld scanners end with Enter: read at once.
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      if (event.currentTarget.value.trim()) read(event.currentTarget.value.trim());
+    }
+  };
+  const errors = fieldErrors(error, "");
+  return html`<section class="card staff-qr" aria-labelledby="staff-qr-title">
+    <h2 id="staff-qr-title">${t("staff.qr.title")}</h2>
+    <${TextArea} label=${t("staff.qr.paste")} name="qr" rows="2" value=${text} onInput=${setText}
+      hint=${t("staff.qr.pasteHint")} error=${errors.qr} onKeyDown=${onKeyDown} />
+    ${error && !errors.qr ? html`<${ProblemBanner} error=${error} />` : null}
+    <div class="actions">
+      <button type="button" disabled=${busy || !text.trim()} onClick=${() => read(text.trim())}>${t("staff.qr.read")}</button>
+      ${scanning ? null : html`<button type="button" onClick=${() => setScanning(true)}>${t("staff.qr.scan")}</button>`}
+    </div>
+    ${scanning
+      ? html`<${CameraScanner} onStop=${() => setScanning(false)}
+          onText=${(qr) => { setScanning(false); setText(qr); read(qr); }} />`
+      : null}
+  </section>`;
+}

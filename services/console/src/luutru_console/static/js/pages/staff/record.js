@@ -1,0 +1,125 @@
+// One record: its receipt, what was registered, its warnings, and what can be done with it
+// (check out, extend, correct, void); and the correction page (a full replacement + reason).
+import "./messages.js";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { fmtDate, t } from "../../i18n.js";
+import { navigate } from "../../router.js";
+import { Banner, fieldErrors, html, Loading, Page, ProblemBanner, TextArea, useAsync } from "../../ui.js";
+import { StayAction } from "./actions.js";
+import { documentText, Receipt, StatusBadge, Warnings, When } from "./common.js";
+import { GuestForm, guestBody, guestOfStay } from "./guest-form.js";
+
+function genderText(gender) {
+  return ["male", "female", "other"].includes(gender) ? t(`staff.gender.${gender}`) : gender;
+}
+
+function sourceText(source) {
+  return ["typed", "qr", "upload", "api"].includes(source) ? t(`staff.source.${source}`) : source;
+}
+
+export function RecordPage({ params, query }) {
+  const { data: loaded, error, loading } = useAsync(() => api(`/v1/stays/${params.id}`), [params.id]);
+  const [stay, setStay] = useState(null);
+  const [action, setAction] = useState(null);
+  const [notice, setNotice] = useState(
+    query.corrected ? t("staff.detail.corrected", { version: query.corrected }) : null,
+  );
+  const noticeRef = useRef(null);
+  useEffect(() => setStay(loaded), [loaded]);
+  useEffect(() => {
+    if (notice) noticeRef.current?.focus();
+  }, [notice]);
+
+  const title = stay ? stay.full_name : t("staff.detail.title");
+  const back = html`<a class="button" href="#/guests">${t("staff.detail.back")}</a>`;
+  if (loading && !stay) return html`<${Page} title=${title} actions=${back}><${Loading} /><//>`;
+  if (error || !stay) return html`<${Page} title=${title} actions=${back}><${ProblemBanner} error=${error} /><//>`;
+
+  const open = stay.status !== "voided";
+  const rows = [
+    [t("staff.f.status"), html`<${StatusBadge} status=${stay.status} />`],
+    [t("staff.f.document"), documentText(stay)],
+    [t("staff.f.date_of_birth"), fmtDate(stay.date_of_birth)],
+    [t("staff.f.gender"), genderText(stay.gender)],
+    [t("staff.f.nationality"), stay.nationality],
+    [t("staff.f.country_of_residence"), stay.country_of_residence],
+    [t("staff.f.room"), stay.room || "—"],
+    [t("staff.f.check_in_at"), html`<${When} iso=${stay.check_in_at} />`],
+    [t("staff.f.expected_check_out"), stay.expected_check_out ? fmtDate(stay.expected_check_out) : "—"],
+    ...(stay.check_out_at ? [[t("staff.detail.checkOutAt"), html`<${When} iso=${stay.check_out_at} />`]] : []),
+    [t("staff.f.source"), sourceText(stay.source)],
+    [t("staff.f.version"), String(stay.version)],
+  ];
+  return html`<${Page} title=${title} actions=${back}>
+    ${notice ? html`<div tabindex="-1" ref=${noticeRef}><${Banner} kind="ok">${notice}<//></div>` : null}
+    ${action
+      ? html`<${StayAction} key=${action} kind=${action} stay=${stay} onCancel=${() => setAction(null)}
+          onDone=${(updated, message) => { setAction(null); setStay(updated); setNotice(message); }} />`
+      : null}
+    ${open && !action
+      ? html`<div class="actions staff-record-actions">
+          ${stay.status === "checked_in"
+            ? html`<button type="button" class="primary" onClick=${() => { setNotice(null); setAction("checkOut"); }}>${t("staff.action.checkOut")}</button>
+              <button type="button" onClick=${() => { setNotice(null); setAction("extend"); }}>${t("staff.action.extend")}</button>`
+            : null}
+          <a class="button" href=${`#/guests/${stay.stay_id}/correct`}>${t("staff.action.correct")}</a>
+          <button type="button" class="danger" onClick=${() => { setNotice(null); setAction("void"); }}>${t("staff.action.void")}</button>
+        </div>`
+      : null}
+    <${Receipt} stay=${stay} />
+    <${Warnings} warnings=${stay.warnings} />
+    <section class="card" aria-labelledby="staff-record-guest">
+      <h2 id="staff-record-guest">${t("staff.detail.identity")}</h2>
+      <dl class="staff-dl" data-testid="record">
+        ${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}
+      </dl>
+    </section>
+  <//>`;
+}
+
+export function CorrectPage({ params }) {
+  const { data: stay, error: loadError, loading } = useAsync(() => api(`/v1/stays/${params.id}`), [params.id]);
+  const [guest, setGuest] = useState(null);
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => stay && setGuest(guestOfStay(stay)), [stay]);
+
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await api(`/v1/stays/${params.id}`, {
+        method: "PUT",
+        json: { stay: guestBody(guest), reason },
+      });
+      navigate(`/guests/${params.id}`, { corrected: updated.version });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const title = t("staff.correct.title");
+  const back = html`<a class="button" href=${`#/guests/${params.id}`}>${t("staff.action.cancel")}</a>`;
+  if (loading || (stay && !guest)) return html`<${Page} title=${title} actions=${back}><${Loading} /><//>`;
+  if (loadError) return html`<${Page} title=${title} actions=${back}><${ProblemBanner} error=${loadError} /><//>`;
+  const errors = fieldErrors(error, "/stay");
+  const top = fieldErrors(error, "");
+  return html`<${Page} title=${`${title}: ${stay.full_name}`} actions=${back}>
+    <p>${t("staff.correct.intro")}</p>
+    <${Banner} kind="warn">${t("staff.correct.missing")}<//>
+    <form class="card" onSubmit=${submit} noValidate aria-label=${title}>
+      <${ProblemBanner} error=${error} />
+      <${GuestForm} guest=${guest} onChange=${setGuest} errors=${errors} />
+      <${TextArea} label=${t("staff.correct.reason")} name="correction_reason" required maxlength="300"
+        value=${reason} onInput=${setReason} error=${top.reason} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t("staff.correct.submit")}</button>
+      </div>
+    </form>
+  <//>`;
+}

@@ -1,0 +1,363 @@
+"""The lodging staff's pages in the browser: check-in by typing and from the chip-card QR, the
+receipt, refused fields, check-out and voiding from today's list, a correction, and a
+guest-list upload with its annotated refused rows and error sheet — each compared with what
+the ingest API itself says."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import re
+import unicodedata
+import uuid
+from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform, poll
+from tests.e2e.console.conftest import shot
+from tests.e2e.console.helpers import Account, new_facility, sign_in
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def today_vn() -> str:
+    return datetime.now(VN).date().isoformat()
+
+
+def id_number(year: int = 1990, female: bool = False) -> str:
+    """A well-formed personal ID: Đồng Nai (075), century/gender digit, year, 6 digits."""
+    century = (year // 100 - 19) * 2 + int(female)
+    return f"075{century}{year % 100:02d}{random.randrange(10**6):06d}"
+
+
+def guest_name() -> str:
+    return f"Trần Thị Thử {uuid.uuid4().hex[:5].upper()}"
+
+
+@pytest.fixture(scope="module")
+def lodging(platform: Platform) -> Account:
+    """A five-room boarding house and its manager, once ingest knows the facility (it arrives
+    over Kafka a moment after the police create it)."""
+    account = new_facility(
+        platform,
+        name=f"Nhà trọ Năm Phòng {uuid.uuid4().hex[:4]}",
+        facility_type="boarding_house",
+        star_rating=None,
+        rooms=5,
+        beds=8,
+    )
+    headers = account.headers(platform)
+
+    def known():
+        response = httpx.get(
+            platform.url("ingest", "/v1/stays"),
+            params={"date": today_vn()},
+            headers=headers,
+            timeout=30,
+        )
+        return None if response.status_code == 404 else response
+
+    assert poll(known, 60).status_code == 200
+    return account
+
+
+def api(platform: Platform, account: Account, method: str, path: str, **kwargs) -> httpx.Response:
+    return httpx.request(
+        method,
+        platform.url("ingest", path),
+        headers=account.headers(platform),
+        timeout=30,
+        **kwargs,
+    )
+
+
+def check_in_api(platform: Platform, account: Account, **fields) -> dict:
+    body = {
+        "full_name": guest_name(),
+        "date_of_birth": "1990-05-01",
+        "gender": "female",
+        "id_number": id_number(1990, female=True),
+        "room": "P1",
+        "check_in_at": datetime.now(VN).replace(tzinfo=None, microsecond=0).isoformat(),
+        **fields,
+    }
+    response = api(platform, account, "POST", "/v1/stays", json=body)
+    assert response.status_code == 201, response.text
+    return {**body, **response.json()}
+
+
+def formatted(page: Page, iso: str) -> str:
+    """The console's date-time format (vi-VN, Vietnam time) of an API value."""
+    return page.evaluate(
+        """iso => new Date(iso).toLocaleString("vi-VN",
+             {timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short"})""",
+        iso,
+    )
+
+
+def expect_receipt(page: Page, stay: dict) -> None:
+    """The receipt on the page is the one GET /v1/stays/{id} gives for that record."""
+    receipt = page.get_by_test_id("receipt")
+    expect(receipt.get_by_test_id("receipt-id")).to_have_text(stay["stay_id"])
+    for testid, key in (("receipt-received", "received_at"), ("receipt-due", "due_at")):
+        shown = receipt.get_by_test_id(testid)
+        expect(shown).to_have_text(formatted(page, stay[key]))
+        assert datetime.fromisoformat(shown.get_attribute("datetime")) == datetime.fromisoformat(
+            stay[key]
+        )
+    timeliness = receipt.get_by_test_id("receipt-timeliness")
+    expect(timeliness).to_have_attribute("data-late-minutes", str(stay["late_minutes"]))
+    expected = "Đúng hạn" if stay["late_minutes"] == 0 else f"Trễ {stay['late_minutes']} phút"
+    expect(timeliness).to_have_text(expected)
+
+
+def test_check_in_by_typing_shows_the_receipt(page: Page, platform: Platform, lodging: Account):
+    sign_in(page, lodging.username, lodging.password)
+    # The landing page of a lodging facility is today's guests.
+    expect(page.get_by_role("heading", name="Khách hôm nay")).to_be_visible()
+    page.get_by_role("navigation").get_by_role("link", name="Khai báo khách").click()
+    expect(page.get_by_role("heading", name="Khai báo khách")).to_be_visible()
+    name, number = guest_name(), id_number(1990, female=True)
+    page.get_by_label("Họ và tên").fill(name)
+    page.get_by_label("Ngày sinh").fill("1990-05-01")
+    page.get_by_label("Giới tính").select_option("female")
+    page.get_by_label("Số định danh cá nhân").fill(number)
+    page.get_by_label("Phòng / giường").fill("P2")
+    shot(page, "staff-check-in")
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/v1/stays")) as sent:
+        # A double tap sends one registration.
+        page.get_by_role("button", name="Gửi khai báo").dblclick()
+    assert sent.value.headers.get("idempotency-key")
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+    shot(page, "staff-receipt")
+
+    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
+    assert (stay["full_name"], stay["document_number"], stay["room"]) == (name, number, "P2")
+    expect_receipt(page, stay)
+    day = api(platform, lodging, "GET", "/v1/stays", params={"date": today_vn()}).json()
+    assert [s["stay_id"] for s in day["items"] if s["document_number"] == number] == [stay_id]
+
+    # The record's own page shows the same receipt.
+    page.get_by_role("link", name="Xem bản khai").click()
+    expect(page.get_by_role("heading", name=name)).to_be_visible()
+    expect_receipt(page, stay)
+    shot(page, "staff-record")
+
+
+def test_pasting_the_chip_card_qr_fills_the_form(page: Page, platform: Platform, lodging: Account):
+    number = id_number(1985)
+    # As a scanner on another keyboard layout may deliver it: decomposed accents (NFD).
+    qr = unicodedata.normalize(
+        "NFD", f"{number}||Lê Văn Quét|15081985|Nam|12 Phạm Văn Thuận, Biên Hòa, Đồng Nai|01072021"
+    )
+    parsed = api(platform, lodging, "POST", "/v1/qr/parse", json={"qr": qr}).json()
+    sign_in(page, lodging.username, lodging.password)
+    page.goto("/#/check-in")
+    page.get_by_label("Dán chuỗi QR").fill(qr)
+    page.get_by_role("button", name="Đọc mã QR").click()
+    expect(page.get_by_label("Họ và tên")).to_have_value(parsed["full_name"])
+    expect(page.get_by_label("Ngày sinh")).to_have_value(parsed["date_of_birth"])
+    expect(page.get_by_label("Giới tính")).to_have_value(parsed["gender"])
+    expect(page.get_by_label("Số định danh cá nhân")).to_have_value(parsed["id_number"])
+    expect(page.get_by_text(parsed["address"])).to_be_visible()
+    assert unicodedata.is_normalized("NFC", page.get_by_label("Họ và tên").input_value())
+    shot(page, "staff-check-in-qr")
+
+    page.get_by_label("Phòng / giường").fill("P3")
+    page.get_by_role("button", name="Gửi khai báo").click()
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
+    assert (stay["document_number"], stay["full_name"], stay["source"]) == (
+        parsed["id_number"],
+        parsed["full_name"],
+        "qr",
+    )
+
+
+def test_a_refused_check_in_shows_the_error_next_to_the_field(
+    page: Page, platform: Platform, lodging: Account
+):
+    body = {
+        "full_name": guest_name(),
+        "date_of_birth": "1992-03-04",
+        "gender": "male",
+        "id_number": "07509200123",  # 11 digits
+        "check_in_at": datetime.now(VN).replace(tzinfo=None, microsecond=0).isoformat(),
+    }
+    report = api(platform, lodging, "POST", "/v1/stays/validate", json=body).json()
+    [refusal] = [e for e in report["errors"] if e["pointer"] == "/id_number"]
+
+    sign_in(page, lodging.username, lodging.password)
+    page.goto("/#/check-in")
+    page.get_by_label("Họ và tên").fill(body["full_name"])
+    page.get_by_label("Ngày sinh").fill(body["date_of_birth"])
+    page.get_by_label("Giới tính").select_option("male")
+    page.get_by_label("Số định danh cá nhân").fill(body["id_number"])
+    page.get_by_role("button", name="Gửi khai báo").click()
+    field = page.locator(".field.has-error").filter(has=page.get_by_label("Số định danh cá nhân"))
+    expect(field).to_contain_text(refusal["message"]["vi"])
+    expect(page.get_by_label("Số định danh cá nhân")).to_have_attribute("aria-invalid", "true")
+    # The other fields are fine: no error under them.
+    expect(page.locator(".field.has-error")).to_have_count(1)
+    expect(page.get_by_test_id("receipt")).to_have_count(0)
+    shot(page, "staff-check-in-refused")
+    day = api(platform, lodging, "GET", "/v1/stays", params={"date": today_vn()}).json()
+    assert body["full_name"] not in [s["full_name"] for s in day["items"]]
+
+    # Fixed, the same form goes through.
+    page.get_by_label("Số định danh cá nhân").fill(id_number(1992))
+    page.get_by_role("button", name="Gửi khai báo").click()
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+
+
+def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, lodging: Account):
+    leaving = check_in_api(platform, lodging, room="P4")
+    mistaken = check_in_api(platform, lodging, room="P5")
+    sign_in(page, lodging.username, lodging.password)
+    staying = page.get_by_test_id("staying")
+    expect(staying).to_contain_text(leaving["full_name"])
+    expect(staying).to_contain_text(mistaken["full_name"])
+    shot(page, "staff-today")
+
+    staying.get_by_role("row").filter(has_text=leaving["full_name"]).get_by_role(
+        "button", name="Trả phòng"
+    ).click()
+    action = page.get_by_test_id("stay-action")
+    expect(action).to_contain_text(leaving["full_name"])
+    expect(action.get_by_label("Giờ trả phòng")).not_to_have_value("")
+    shot(page, "staff-check-out")
+    action.get_by_role("button", name="Xác nhận trả phòng").click()
+    expect(page.get_by_role("status").filter(has_text="Đã trả phòng cho")).to_be_visible()
+    expect(staying).not_to_contain_text(leaving["full_name"])
+    expect(page.get_by_test_id("checked-out")).to_contain_text(leaving["full_name"])
+    assert api(platform, lodging, "GET", f"/v1/stays/{leaving['stay_id']}").json()["status"] == (
+        "checked_out"
+    )
+
+    staying.get_by_role("row").filter(has_text=mistaken["full_name"]).get_by_role(
+        "button", name="Hủy bản khai"
+    ).click()
+    action.get_by_label("Lý do hủy").fill("Khai trùng, khách không đến")
+    shot(page, "staff-void")
+    action.get_by_role("button", name="Xác nhận hủy bản khai").click()
+    expect(page.get_by_test_id("voided")).to_contain_text(mistaken["full_name"])
+    expect(staying).not_to_contain_text(mistaken["full_name"])
+    voided = api(platform, lodging, "GET", f"/v1/stays/{mistaken['stay_id']}").json()
+    assert voided["status"] == "voided"
+
+    # The counter is the number of guests the API says are staying that day.
+    held = api(
+        platform, lodging, "GET", "/v1/stays", params={"date": today_vn(), "held": "true"}
+    ).json()["items"]
+    arrivals = api(platform, lodging, "GET", "/v1/stays", params={"date": today_vn()}).json()
+    ids = {s["stay_id"] for s in held + arrivals["items"] if s["status"] == "checked_in"}
+    expect(page.get_by_test_id("count-staying")).to_have_text(str(len(ids)))
+
+
+def test_correct_and_extend_a_record(page: Page, platform: Platform, lodging: Account):
+    stay = check_in_api(platform, lodging, room="P1")
+    sign_in(page, lodging.username, lodging.password)
+    page.goto(f"/#/guests/{stay['stay_id']}")
+    expect(page.get_by_role("heading", name=stay["full_name"])).to_be_visible()
+    page.get_by_role("link", name="Sửa").click()
+    expect(page.get_by_label("Họ và tên")).to_have_value(stay["full_name"])
+    page.get_by_label("Phòng / giường").fill("P3")
+    # No reason: the API refuses, and says so next to the reason.
+    page.get_by_role("button", name="Lưu bản sửa").click()
+    expect(
+        page.locator(".field.has-error").filter(has=page.get_by_label("Lý do sửa"))
+    ).to_be_visible()
+    page.get_by_label("Lý do sửa").fill("Khách đổi phòng")
+    shot(page, "staff-correct")
+    page.get_by_role("button", name="Lưu bản sửa").click()
+    expect(page.get_by_role("status").filter(has_text="phiên bản 2")).to_be_visible()
+    after = api(platform, lodging, "GET", f"/v1/stays/{stay['stay_id']}").json()
+    assert (after["room"], after["version"]) == ("P3", 2)
+    # A correction keeps the original receipt.
+    for key in ("received_at", "due_at"):
+        assert datetime.fromisoformat(after[key]) == datetime.fromisoformat(stay[key])
+    expect_receipt(page, after)
+
+    page.get_by_role("button", name="Gia hạn").click()
+    page.get_by_label("Ngày đi mới").fill("2099-01-02")
+    page.get_by_role("button", name="Xác nhận gia hạn").click()
+    expect(page.get_by_role("status").filter(has_text="02/01/2099")).to_be_visible()
+    extended = api(platform, lodging, "GET", f"/v1/stays/{stay['stay_id']}").json()
+    assert extended["expected_check_out"] == "2099-01-02"
+
+
+def guest_list(rows: list[list[str]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Quốc tịch", "Phòng", "Ngày đến"]
+    )
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_upload_shows_the_refused_rows_and_the_error_sheet(
+    page: Page, platform: Platform, lodging: Account
+):
+    arrival = datetime.now(VN).strftime("%d/%m/%Y %H:%M")
+    tag = uuid.uuid4().hex[:4].upper()
+    rows = [
+        [f"Phạm Văn Một {tag}", "01/01/1980", "Nam", id_number(1980), "VNM", "P1", arrival],
+        [f"Phạm Thị Hai {tag}", "02/02/1991", "Nữ", "0751910012", "VNM", "P1", arrival],  # short ID
+        [f"Phạm Văn Ba {tag}", "03/03/1975", "Nam", id_number(1975), "VNM", "P2", arrival],
+        [f"Phạm Thị Bốn {tag}", "31/02/1990", "Nữ", id_number(1990, True), "VNM", "P2", arrival],
+        [f"Phạm Văn Năm {tag}", "05/05/2001", "Nam", id_number(2001), "VNM", "P3", arrival],
+    ]
+    sign_in(page, lodging.username, lodging.password)
+    page.get_by_role("navigation").get_by_role("link", name="Tải danh sách khách").click()
+    with page.expect_download() as template:
+        page.get_by_role("button", name="Tải mẫu CSV").click()
+    assert template.value.suggested_filename == "guests.csv"
+    page.get_by_label("Tệp danh sách").set_input_files(
+        {"name": "khach-hom-nay.csv", "mimeType": "text/csv", "buffer": guest_list(rows)}
+    )
+    shot(page, "staff-upload")
+    page.get_by_role("button", name="Tải lên").click()
+    expect(page.get_by_test_id("upload-status")).to_have_text("Đã xử lý xong", timeout=60_000)
+    upload_id = parse_qs(urlsplit(page.url).fragment.split("?", 1)[1])["upload"][0]
+    status = api(platform, lodging, "GET", f"/v1/uploads/{upload_id}").json()
+    assert (status["accepted"], status["rejected"]) == (3, 2)
+    expect(page.get_by_test_id("upload-counts")).to_contain_text("3 nhận")
+    expect(page.get_by_test_id("upload-counts")).to_contain_text("2 lỗi")
+
+    expected = [
+        (str(r["row"]), e["message"]["vi"])
+        for r in status["results"]
+        if r["status"] == "rejected"
+        for e in r["errors"]
+    ]
+    assert {row for row, _ in expected} == {"3", "5"}  # the header is line 1
+    table = page.get_by_test_id("refused-rows")
+    lines = table.locator("tbody tr")
+    expect(lines).to_have_count(len(expected))
+    shown = [
+        (cells[0], cells[2])
+        for cells in (line.locator("td").all_inner_texts() for line in lines.all())
+    ]
+    assert shown == expected
+    id_line = lines.filter(has_text=re.compile(r"^\s*3\b"))
+    expect(id_line.locator("td").nth(1)).to_have_text("Số định danh cá nhân")
+    shot(page, "staff-upload-result")
+
+    with page.expect_download() as sheet:
+        page.get_by_role("button", name="Tải bảng lỗi (XLSX)").click()
+    assert sheet.value.suggested_filename == f"errors-{upload_id}.xlsx"
+    assert sheet.value.path().read_bytes()[:2] == b"PK"
+    with page.expect_download() as sheet_csv:
+        page.get_by_role("button", name="Tải bảng lỗi (CSV)").click()
+    text = sheet_csv.value.path().read_bytes().decode("utf-8-sig")
+    refused = list(csv.reader(io.StringIO(text)))
+    assert [line[0] for line in refused[1:]] == [rows[1][0], rows[3][0]]
