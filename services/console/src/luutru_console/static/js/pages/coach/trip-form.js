@@ -1,0 +1,142 @@
+// A new trip's manifest by form: the trip (plate, route, departure, seats, crew), then the
+// passengers. The manifest is atomic: one bad passenger refuses it all, and each error is
+// shown on the passenger's own field.
+import { useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { t, todayVN } from "../../i18n.js";
+import { fieldErrors, html, Input, Page, ProblemBanner, useApp } from "../../ui.js";
+import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
+import { justSubmitted, newKey, rememberResults, rememberTrip } from "./trips.js";
+
+export const DEFAULT_PROVINCE = 75; // Đồng Nai
+
+export function emptyTrip() {
+  return {
+    plate: "",
+    origin_province: String(DEFAULT_PROVINCE),
+    destination_province: "",
+    departure_at: `${todayVN()}T07:00`,
+    seats: "45",
+  };
+}
+
+const num = (v) => (String(v).trim() === "" ? null : Number(v));
+
+export function tripFieldsBody(trip) {
+  return {
+    plate: trip.plate.trim(),
+    origin_province: num(trip.origin_province),
+    destination_province: num(trip.destination_province),
+    departure_at: trip.departure_at,
+    seats: num(trip.seats),
+  };
+}
+
+// The trip's own fields; errors keyed by field name (from fieldErrors(error, "")).
+export function TripFields({ trip, setTrip, errors }) {
+  const set = (f) => (v) => setTrip({ ...trip, [f]: v });
+  return html`<div class="grid">
+    <${Input} label=${t("coach.trip.plate")} name="plate" required value=${trip.plate} onInput=${set("plate")}
+      hint=${t("coach.trip.plateHint")} error=${errors.plate} autocomplete="off" />
+    <${Input} label=${t("coach.trip.origin")} name="origin_province" type="number" inputmode="numeric" required
+      value=${trip.origin_province} onInput=${set("origin_province")} error=${errors.origin_province}
+      hint=${t("coach.trip.provinceHint")} />
+    <${Input} label=${t("coach.trip.destination")} name="destination_province" type="number" inputmode="numeric"
+      required value=${trip.destination_province} onInput=${set("destination_province")}
+      error=${errors.destination_province} hint=${t("coach.trip.provinceHint")} />
+    <${Input} label=${t("coach.trip.departure_at")} name="departure_at" type="datetime-local" required
+      value=${trip.departure_at} onInput=${set("departure_at")} error=${errors.departure_at}
+      hint=${t("coach.trip.departureHint")} />
+    <${Input} label=${t("coach.trip.seats")} name="seats" type="number" min="1" max="100" required
+      value=${trip.seats} onInput=${set("seats")} error=${errors.seats} />
+  </div>`;
+}
+
+let crewSeq = 0;
+const emptyCrew = () => ({ key: `c${++crewSeq}`, full_name: "", role: "", id_number: "" });
+
+function CrewEditor({ crew, setCrew, error }) {
+  return html`<div class="coach-crew">
+    ${crew.map((c, i) => {
+      const errors = fieldErrors(error, `/crew/${i}`);
+      const set = (f) => (v) => setCrew(crew.map((x) => (x.key === c.key ? { ...x, [f]: v } : x)));
+      return html`<fieldset key=${c.key} class="coach-crew-member">
+        <legend>${t("coach.crew.legend", { n: i + 1 })}</legend>
+        <div class="grid">
+          <${Input} label=${t("coach.crew.full_name")} name="crew_full_name" required value=${c.full_name}
+            onInput=${set("full_name")} error=${errors.full_name} />
+          <${Input} label=${t("coach.crew.role")} name="crew_role" value=${c.role} onInput=${set("role")}
+            hint=${t("coach.crew.roleHint")} error=${errors.role} />
+          <${Input} label=${t("coach.crew.id_number")} name="crew_id_number" value=${c.id_number}
+            onInput=${set("id_number")} error=${errors.id_number} />
+        </div>
+        <button type="button" class="danger" aria-label=${t("coach.crew.removeN", { n: i + 1 })}
+          onClick=${() => setCrew(crew.filter((x) => x.key !== c.key))}>${t("coach.p.remove")}</button>
+      </fieldset>`;
+    })}
+    <button type="button" onClick=${() => setCrew([...crew, emptyCrew()])}>${t("coach.crew.add")}</button>
+  </div>`;
+}
+
+function crewBody(crew) {
+  return crew.map((c) => {
+    const out = { full_name: c.full_name.trim() };
+    if (c.role.trim()) out.role = c.role.trim();
+    if (c.id_number.trim()) out.id_number = c.id_number.trim();
+    return out;
+  });
+}
+
+export function TripForm() {
+  const { session, navigate } = useApp();
+  const [trip, setTrip] = useState(emptyTrip);
+  const [crew, setCrew] = useState([]);
+  const [rows, setRows] = useState(() => [emptyPassenger()]);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  // One Idempotency-Key per distinct manifest: a retry of the same body replays its answer.
+  const [attempt, setAttempt] = useState({ body: null, key: null });
+
+  const submit = async (event) => {
+    event.preventDefault();
+    const body = { ...tripFieldsBody(trip), crew: crewBody(crew), passengers: rows.map(passengerBody) };
+    const text = JSON.stringify(body);
+    const key = attempt.body === text ? attempt.key : newKey();
+    setAttempt({ body: text, key });
+    setBusy(true);
+    setError(null);
+    try {
+      const receipt = await api("/v1/trips", { method: "POST", json: body, headers: { "Idempotency-Key": key } });
+      rememberTrip(session.facilityId, receipt.trip_id);
+      rememberResults(receipt.passengers);
+      justSubmitted.set(receipt.trip_id, receipt);
+      navigate(`/trips/${receipt.trip_id}`);
+    } catch (e) {
+      setError(e);
+      setTimeout(() => document.querySelector(".coach-form .banner.error")?.scrollIntoView?.({ block: "center" }), 0);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<${Page} title=${t("coach.form.title")}>
+    <form class="coach-form" onSubmit=${submit} noValidate>
+      <${ProblemBanner} error=${error} />
+      <section class="card" aria-labelledby="coach-trip-h">
+        <h2 id="coach-trip-h">${t("coach.form.trip")}</h2>
+        <${TripFields} trip=${trip} setTrip=${setTrip} errors=${fieldErrors(error, "")} />
+        <h3>${t("coach.crew.title")}</h3>
+        <${CrewEditor} crew=${crew} setCrew=${setCrew} error=${error} />
+      </section>
+      <section class="card" aria-labelledby="coach-pax-h">
+        <h2 id="coach-pax-h">${t("coach.form.passengers", { n: rows.length })}</h2>
+        <p class="hint">${t("coach.form.atomic")}</p>
+        <${PassengerEditor} rows=${rows} setRows=${setRows} error=${error} pointer="/passengers" />
+      </section>
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t("coach.form.submit")}</button>
+        <a class="button" href="#/trips">${t("coach.back")}</a>
+      </div>
+    </form>
+  <//>`;
+}

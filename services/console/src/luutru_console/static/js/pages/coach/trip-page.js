@@ -1,0 +1,186 @@
+// One trip: its passengers with their results, later additions, no-shows, removals, and the
+// cancellation of the whole trip.
+import { useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { Badge, Banner, html, Input, Loading, Page, ProblemBanner, Table, useApp, useAsync } from "../../ui.js";
+import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
+import { forgetTrip, justSubmitted, receiptWarnings, rememberResults, rememberTrip, tripStatusBadge } from "./trips.js";
+
+const PASSENGER_KIND = { on_board: "ok", no_show: "warn", removed: "neutral" };
+
+function Warnings({ list }) {
+  if (!list?.length) return "—";
+  return html`<ul class="coach-warnings">${list.map(
+    (w) => html`<li><${Badge} kind="warn">${t("coach.warning")}<//> ${localized(w.message) || w.code}</li>`,
+  )}</ul>`;
+}
+
+function PassengerActions({ trip, passenger, onDone }) {
+  const [pending, setPending] = useState(null); // "no_shows" | "remove"
+  const [busy, setBusy] = useState(false);
+  if (trip.status !== "submitted" || passenger.status !== "on_board") return "—";
+  const name = passenger.full_name;
+  const run = async () => {
+    setBusy(true);
+    try {
+      await api(`/v1/trips/${trip.trip_id}/passengers`, { method: "POST", json: { [pending]: [passenger.passenger_id] } });
+      onDone(null, t(pending === "remove" ? "coach.trip.removed" : "coach.trip.noShowDone", { name }));
+    } catch (e) {
+      onDone(e);
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
+  };
+  if (pending) {
+    return html`<span class="coach-confirm">
+      <button type="button" class="danger" disabled=${busy} onClick=${run}
+        aria-label=${t(pending === "remove" ? "coach.trip.confirmRemoveN" : "coach.trip.confirmNoShowN", { name })}>
+        ${t(pending === "remove" ? "coach.trip.confirmRemove" : "coach.trip.confirmNoShow")}</button>
+      <button type="button" onClick=${() => setPending(null)}>${t("coach.cancelAction")}</button>
+    </span>`;
+  }
+  return html`<span class="coach-confirm">
+    <button type="button" onClick=${() => setPending("no_shows")}
+      aria-label=${t("coach.trip.noShowN", { name })}>${t("coach.trip.noShow")}</button>
+    <button type="button" class="danger" onClick=${() => setPending("remove")}
+      aria-label=${t("coach.trip.removeN", { name })}>${t("coach.p.remove")}</button>
+  </span>`;
+}
+
+function AddPassengers({ trip, onAdded }) {
+  const [rows, setRows] = useState(() => [emptyPassenger()]);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const results = await api(`/v1/trips/${trip.trip_id}/passengers`, {
+        method: "POST",
+        json: { add: rows.map(passengerBody) },
+      });
+      rememberResults(results);
+      setRows([emptyPassenger()]);
+      onAdded(t("coach.trip.added", { n: results.length }));
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="card coach-add" onSubmit=${submit} noValidate aria-labelledby="coach-add-h">
+    <h2 id="coach-add-h">${t("coach.trip.addTitle")}</h2>
+    <${ProblemBanner} error=${error} />
+    <${PassengerEditor} rows=${rows} setRows=${setRows} error=${error} pointer="/add" />
+    <div class="actions"><button type="submit" class="primary" disabled=${busy}>${t("coach.trip.addSubmit")}</button></div>
+  </form>`;
+}
+
+function CancelTrip({ trip, onCancelled }) {
+  const [reason, setReason] = useState("");
+  const [confirm, setConfirm] = useState(false);
+  const [error, setError] = useState(null);
+  const submit = async (event) => {
+    event.preventDefault();
+    if (!confirm) return setConfirm(true);
+    setError(null);
+    try {
+      const view = await api(`/v1/trips/${trip.trip_id}/cancel`, {
+        method: "POST",
+        json: reason.trim() ? { reason: reason.trim() } : {},
+      });
+      onCancelled(view);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setConfirm(false);
+    }
+  };
+  return html`<form class="card coach-cancel" onSubmit=${submit} aria-labelledby="coach-cancel-h">
+    <h2 id="coach-cancel-h">${t("coach.trip.cancelTitle")}</h2>
+    <${ProblemBanner} error=${error} />
+    <${Input} label=${t("coach.trip.cancelReason")} name="reason" value=${reason} onInput=${setReason}
+      error=${error?.fieldErrors?.["/reason"]} />
+    ${confirm ? html`<${Banner} kind="warn">${t("coach.trip.cancelWarn")}<//>` : null}
+    <div class="actions">
+      <button type="submit" class="danger">${t(confirm ? "coach.trip.cancelConfirm" : "coach.trip.cancel")}</button>
+      ${confirm ? html`<button type="button" onClick=${() => setConfirm(false)}>${t("coach.cancelAction")}</button>` : null}
+    </div>
+  </form>`;
+}
+
+export function TripPage({ params }) {
+  const { session, navigate } = useApp();
+  const [tick, setTick] = useState(0);
+  const [notice, setNotice] = useState(null);
+  const [actionError, setActionError] = useState(null);
+  const { data: trip, error, loading } = useAsync(async () => {
+    const view = await api(`/v1/trips/${params.id}`);
+    rememberTrip(session.facilityId, view.trip_id);
+    return view;
+  }, [params.id, tick]);
+  const reload = (message) => {
+    setNotice(message);
+    setTick((n) => n + 1);
+  };
+  if (loading && !trip) return html`<${Loading} />`;
+  if (error) {
+    return html`<${Page} title=${t("coach.trip.title")}>
+      <${ProblemBanner} error=${error} />
+      <div class="actions">
+        <a class="button" href="#/trips">${t("coach.back")}</a>
+        <button type="button" onClick=${() => { forgetTrip(session.facilityId, params.id); navigate("/trips"); }}>
+          ${t("coach.trips.forget")}</button>
+      </div>
+    <//>`;
+  }
+  const receipt = justSubmitted.get(trip.trip_id);
+  const onBoard = trip.passengers.filter((p) => p.status === "on_board").length;
+  const columns = [
+    { key: "n", label: "#", numeric: true, render: (p) => fmtNumber(trip.passengers.indexOf(p) + 1) },
+    { key: "full_name", label: t("coach.p.full_name") },
+    { key: "document_number", label: t("coach.trip.document") },
+    { key: "seat", label: t("coach.p.seat") },
+    { key: "boarding_point", label: t("coach.p.boarding_point") },
+    { key: "alighting_point", label: t("coach.p.alighting_point") },
+    {
+      key: "status",
+      label: t("coach.trip.passengerStatus"),
+      render: (p) => html`<${Badge} kind=${PASSENGER_KIND[p.status]}>${t(`coach.passenger.${p.status}`)}<//>`,
+    },
+    { key: "warnings", label: t("coach.trip.warnings"), render: (p) => html`<${Warnings} list=${receiptWarnings.get(p.passenger_id)} />` },
+    {
+      key: "actions",
+      label: t("coach.trip.actions"),
+      render: (p) => html`<${PassengerActions} trip=${trip} passenger=${p}
+        onDone=${(e, message) => { setActionError(e); if (!e) reload(message); }} />`,
+    },
+  ];
+  return html`<${Page} title=${t("coach.trip.titlePlate", { plate: trip.plate })}
+      actions=${html`<a class="button" href="#/trips">${t("coach.back")}</a>`}>
+    ${receipt
+      ? html`<${Banner} kind="ok">${t("coach.trip.received", { n: receipt.passengers.length, at: fmtDateTime(receipt.received_at) })}<//>`
+      : null}
+    ${notice ? html`<${Banner} kind="ok">${notice}<//>` : null}
+    <${ProblemBanner} error=${actionError} onClose=${() => setActionError(null)} />
+    <dl class="coach-facts card" data-testid="trip-facts">
+      <div><dt>${t("coach.trip.status")}</dt><dd>${tripStatusBadge(trip.status)}</dd></div>
+      <div><dt>${t("coach.trip.plate")}</dt><dd>${trip.plate}</dd></div>
+      <div><dt>${t("coach.trip.route")}</dt><dd>${trip.origin_province} → ${trip.destination_province}</dd></div>
+      <div><dt>${t("coach.trip.departure_at")}</dt><dd>${fmtDateTime(trip.departure_at)}</dd></div>
+      <div><dt>${t("coach.trip.onBoard")}</dt><dd>${fmtNumber(onBoard)} / ${fmtNumber(trip.seats)}</dd></div>
+      <div><dt>${t("coach.trip.received_at")}</dt><dd>${fmtDateTime(trip.received_at)}</dd></div>
+      <div><dt>${t("coach.trip.id")}</dt><dd><code data-testid="trip-id">${trip.trip_id}</code></dd></div>
+    </dl>
+    <h2>${t("coach.trip.passengers")}</h2>
+    <${Table} class="stack" data-testid="passengers" columns=${columns} rows=${trip.passengers}
+      rowKey=${(p) => p.passenger_id} />
+    ${trip.status === "submitted"
+      ? html`<${AddPassengers} trip=${trip} onAdded=${reload} />
+        <${CancelTrip} trip=${trip} onCancelled=${() => reload(t("coach.trip.cancelled"))} />`
+      : html`<${Banner} kind="warn">${t("coach.trip.isCancelled")}<//>`}
+  <//>`;
+}

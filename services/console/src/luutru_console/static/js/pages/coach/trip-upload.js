@@ -1,0 +1,173 @@
+// A trip's passenger sheet (CSV/XLSX) plus the trip's fields: stored at once (202), then
+// processed in the background as one atomic manifest; the page follows it to a result per row.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { Badge, Banner, fieldErrors, html, Loading, Page, ProblemBanner, Table, useApp } from "../../ui.js";
+import { emptyTrip, TripFields, tripFieldsBody } from "./trip-form.js";
+
+const UPLOAD_KIND = { pending: "info", processing: "info", done: "ok", failed: "bad" };
+const ROW_KIND = { accepted: "ok", duplicate: "info", rejected: "bad" };
+const TEMPLATE_HEADERS = [
+  "Họ và tên",
+  "Ngày sinh",
+  "Giới tính",
+  "Số định danh",
+  "Số hộ chiếu",
+  "Quốc tịch",
+  "Số ghế",
+  "Điểm đón",
+  "Điểm trả",
+];
+const TEMPLATE_EXAMPLE = ["Nguyễn Văn An", "15/03/1990", "Nam", "075090001234", "", "VNM", "A1", "Biên Hòa", "Quận 1"];
+
+function downloadTemplate() {
+  const csv = `\ufeff${TEMPLATE_HEADERS.join(",")}\r\n${TEMPLATE_EXAMPLE.join(",")}\r\n`;
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const link = Object.assign(document.createElement("a"), { href: url, download: "hanh-khach.csv" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+// A file input that Preact never resets (ui.js's Input would write value="" on each render).
+export function FileField({ label, name, accept, error, hint, required, onFile }) {
+  const id = useRef(`f-${name}-${Math.random().toString(36).slice(2, 8)}`).current;
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  return html`<div class=${`field${error ? " has-error" : ""}`}>
+    <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
+    <input id=${id} name=${name} type="file" accept=${accept} required=${required}
+      aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
+      onChange=${(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
+    ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
+    ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
+  </div>`;
+}
+
+function ErrorList({ list }) {
+  if (!list?.length) return "—";
+  return html`<ul class="coach-row-errors">${list.map(
+    (e) => html`<li><code>${(e.pointer || "").split("/").pop()}</code> ${localized(e.message) || e.code}</li>`,
+  )}</ul>`;
+}
+
+// Follow an upload until it is processed, then read every row result.
+function useUpload(uploadId) {
+  const [state, setState] = useState({ upload: null, rows: [], error: null });
+  useEffect(() => {
+    if (!uploadId) return setState({ upload: null, rows: [], error: null });
+    let stopped = false;
+    (async () => {
+      try {
+        for (;;) {
+          const upload = await api(`/v1/uploads/${uploadId}?limit=1000`);
+          if (stopped) return;
+          if (upload.status === "done" || upload.status === "failed") {
+            const rows = [...upload.results];
+            let after = upload.next_after_row;
+            while (after && !stopped) {
+              const next = await api(`/v1/uploads/${uploadId}?limit=1000&after_row=${after}`);
+              rows.push(...next.results);
+              after = next.next_after_row;
+            }
+            if (!stopped) setState({ upload, rows, error: null });
+            return;
+          }
+          setState({ upload, rows: [], error: null });
+          await new Promise((r) => setTimeout(r, 800));
+        }
+      } catch (error) {
+        if (!stopped) setState((s) => ({ ...s, error }));
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }, [uploadId]);
+  return state;
+}
+
+function UploadResult({ uploadId }) {
+  const { upload, rows, error } = useUpload(uploadId);
+  if (error) return html`<${ProblemBanner} error=${error} />`;
+  if (!upload) return html`<${Loading} />`;
+  const finished = upload.status === "done" || upload.status === "failed";
+  const tripErrors = upload.error?.errors || [];
+  const accepted = finished && upload.accepted > 0 && upload.rejected === 0;
+  const columns = [
+    { key: "row", label: t("coach.upload.row"), numeric: true },
+    {
+      key: "status",
+      label: t("coach.upload.rowStatus"),
+      render: (r) => html`<${Badge} kind=${ROW_KIND[r.status]}>${t(`coach.upload.row.${r.status}`)}<//>`,
+    },
+    { key: "errors", label: t("coach.upload.errors"), render: (r) => html`<${ErrorList} list=${r.errors} />` },
+    { key: "warnings", label: t("coach.trip.warnings"), render: (r) => html`<${ErrorList} list=${r.warnings} />` },
+  ];
+  return html`<section class="card" aria-labelledby="coach-upload-result" aria-live="polite">
+    <h2 id="coach-upload-result">${t("coach.upload.result")}</h2>
+    <dl class="coach-facts" data-testid="upload-facts">
+      <div><dt>${t("coach.upload.file")}</dt><dd>${upload.filename}</dd></div>
+      <div><dt>${t("coach.upload.status")}</dt><dd><${Badge} kind=${UPLOAD_KIND[upload.status]}>${t(`coach.upload.status.${upload.status}`)}<//></dd></div>
+      <div><dt>${t("coach.upload.accepted")}</dt><dd data-testid="upload-accepted">${fmtNumber(upload.accepted)}</dd></div>
+      <div><dt>${t("coach.upload.rejected")}</dt><dd data-testid="upload-rejected">${fmtNumber(upload.rejected)}</dd></div>
+      <div><dt>${t("coach.upload.created_at")}</dt><dd>${fmtDateTime(upload.created_at)}</dd></div>
+      <div><dt>${t("coach.upload.id")}</dt><dd><code data-testid="upload-id">${upload.upload_id}</code></dd></div>
+    </dl>
+    ${!finished ? html`<p role="status">${t("coach.upload.processing", { n: fmtNumber(upload.processed_rows) })}</p>` : null}
+    ${finished && accepted ? html`<${Banner} kind="ok">${t("coach.upload.allAccepted")}<//>` : null}
+    ${finished && !accepted ? html`<${Banner} kind="error">${t("coach.upload.refused")}<//>` : null}
+    ${tripErrors.length
+      ? html`<div class="banner error" role="alert"><strong>${t("coach.upload.tripErrors")}</strong>
+          <${ErrorList} list=${tripErrors} /></div>`
+      : null}
+    ${finished
+      ? html`<${Table} class="stack" data-testid="upload-rows" columns=${columns} rows=${rows}
+          rowKey=${(r) => r.row} />`
+      : null}
+  </section>`;
+}
+
+export function TripUpload({ query }) {
+  const { navigate } = useApp();
+  const [trip, setTrip] = useState(emptyTrip);
+  const [file, setFile] = useState(null);
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [formKey, setFormKey] = useState(0);
+  const submit = async (event) => {
+    event.preventDefault();
+    setError(null);
+    const form = new FormData();
+    if (file) form.append("file", file, file.name);
+    for (const [k, v] of Object.entries(tripFieldsBody(trip))) form.append(k, v ?? "");
+    setBusy(true);
+    try {
+      const upload = await api("/v1/uploads/trips", { method: "POST", body: form });
+      setFormKey((n) => n + 1);
+      setFile(null);
+      navigate("/trip-upload", { upload: upload.upload_id });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errors = fieldErrors(error, "");
+  return html`<${Page} title=${t("coach.upload.title")}
+      actions=${html`<button type="button" onClick=${downloadTemplate}>${t("coach.upload.template")}</button>`}>
+    <p class="hint">${t("coach.upload.intro")}</p>
+    <form class="card coach-upload" onSubmit=${submit} noValidate>
+      <${ProblemBanner} error=${error} />
+      <${TripFields} trip=${trip} setTrip=${setTrip} errors=${errors} />
+      <${FileField} key=${formKey} label=${t("coach.upload.file")} name="file" accept=".csv,.xlsx,text/csv"
+        required hint=${t("coach.upload.fileHint")} error=${errors.file} onFile=${setFile} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy || !file}>${t("coach.upload.submit")}</button>
+        <a class="button" href="#/trips">${t("coach.back")}</a>
+      </div>
+    </form>
+    ${query?.upload ? html`<${UploadResult} uploadId=${query.upload} key=${query.upload} />` : null}
+  <//>`;
+}

@@ -1,0 +1,195 @@
+"""The coach operator's pages: a trip manifest by form (errors next to the passenger's own
+field, then a result per passenger equal to what ingest stores), a no-show, and the passenger
+sheet upload with a result per row."""
+
+from __future__ import annotations
+
+import random
+import uuid
+
+import httpx
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import Platform, poll
+from tests.e2e.console.conftest import shot
+from tests.e2e.console.helpers import Account, new_facility, sign_in
+
+PASSENGER_STATUS = {"on_board": "Trên xe", "no_show": "Không đi", "removed": "Đã xoá"}
+
+
+def coach_operator(platform: Platform) -> tuple[Account, dict[str, str]]:
+    """A coach operator whose facility has reached ingest (over Kafka)."""
+    account = new_facility(
+        platform,
+        name=f"Nhà xe Thử {uuid.uuid4().hex[:6]}",
+        facility_type="coach",
+        star_rating=None,
+        rooms=None,
+        beds=None,
+        vehicles=4,
+        seats=180,
+    )
+    headers = account.headers(platform)
+
+    def known():
+        r = httpx.get(
+            platform.url("ingest", f"/v1/trips/{uuid.uuid4()}"), headers=headers, timeout=10
+        )
+        return True if r.status_code == 404 and r.json().get("code") == "trip-not-found" else None
+
+    poll(known, timeout=30)
+    return account, headers
+
+
+def plate() -> str:
+    return f"60B-{random.randint(100, 999)}.{random.randint(10, 99)}"
+
+
+def fill_passenger(page: Page, n: int, name: str, dob: str, gender: str, id_number: str, seat: str):
+    group = page.get_by_role("group", name=f"Hành khách {n}", exact=True)
+    group.get_by_label("Họ và tên").fill(name)
+    group.get_by_label("Ngày sinh").fill(dob)
+    group.get_by_label("Giới tính").select_option(label=gender)
+    group.get_by_label("Số định danh cá nhân").fill(id_number)
+    group.get_by_label("Số ghế").fill(seat)
+    group.get_by_label("Điểm đón").fill("Bến xe Đồng Nai")
+    group.get_by_label("Điểm trả").fill("Bến xe Miền Đông")
+    return group
+
+
+def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
+    account, headers = coach_operator(platform)
+    sign_in(page, account.username, account.password)
+    nav = page.get_by_role("navigation")
+    nav.get_by_role("link", name="Chuyến xe").click()
+    expect(page.get_by_role("heading", name="Chuyến xe đã khai báo")).to_be_visible()
+    expect(page.get_by_text("chỉ gồm các chuyến được khai báo từ trình duyệt này")).to_be_visible()
+
+    # --- the manifest by form, one passenger with a bad ID number ---
+    nav.get_by_role("link", name="Khai báo chuyến").click()
+    expect(page.get_by_role("heading", name="Khai báo chuyến xe")).to_be_visible()
+    trip_plate = plate()
+    page.get_by_label("Biển số xe").fill(trip_plate)
+    page.get_by_label("Mã tỉnh đến").fill("79")
+    page.get_by_label("Giờ xuất bến").fill("2026-11-27T07:30")
+    page.get_by_label("Số ghế trên xe").fill("45")
+    fill_passenger(page, 1, "Nguyễn Văn An", "1990-03-15", "Nam", "075090001234", "A1")
+    page.get_by_role("button", name="Thêm hành khách").click()
+    second = fill_passenger(page, 2, "Trần Thị Bình", "1985-07-02", "Nữ", "12345", "A2")
+    page.get_by_role("button", name="Thêm hành khách").click()
+    # digit 4 says male, the gender says female: a warning, not an error
+    fill_passenger(page, 3, "Lê Thị Cúc", "1995-01-20", "Nữ", "001095007777", "A3")
+    page.get_by_role("button", name="Gửi danh sách chuyến").click()
+
+    expect(page.get_by_role("alert").first).to_contain_text("chuyến chưa được nhận")
+    # The error sits on passenger 2's own ID field, and only there.
+    expect(second.locator(".field.has-error")).to_have_count(1)
+    expect(second.locator(".field.has-error")).to_contain_text("Số định danh cá nhân")
+    expect(second.locator(".field.has-error")).to_contain_text("12 chữ số")
+    expect(second.get_by_label("Số định danh cá nhân")).to_have_attribute("aria-invalid", "true")
+    for n in (1, 3):
+        group = page.get_by_role("group", name=f"Hành khách {n}", exact=True)
+        expect(group.locator(".field.has-error")).to_have_count(0)
+    expect(page.locator(".banner.error")).to_contain_text("/passengers/1/id_number")
+    shot(page, "coach-trip-form")
+
+    second.get_by_label("Số định danh cá nhân").fill("079185004321")
+    page.get_by_role("button", name="Gửi danh sách chuyến").click()
+    expect(
+        page.get_by_role("heading", name=f"Chuyến xe {trip_plate.replace('.', '')}")
+    ).to_be_visible()
+    expect(page.get_by_text("Đã nhận danh sách 3 hành khách")).to_be_visible()
+    trip_id = page.get_by_test_id("trip-id").inner_text()
+
+    # What the page shows per passenger is what ingest stored.
+    stored = httpx.get(platform.url("ingest", f"/v1/trips/{trip_id}"), headers=headers, timeout=10)
+    assert stored.status_code == 200, stored.text
+    trip = stored.json()
+    assert [p["full_name"] for p in trip["passengers"]] == [
+        "Nguyễn Văn An",
+        "Trần Thị Bình",
+        "Lê Thị Cúc",
+    ]
+    rows = page.get_by_test_id("passengers").locator("tbody tr")
+    expect(rows).to_have_count(3)
+    for i, p in enumerate(trip["passengers"]):
+        cells = rows.nth(i).locator("td")
+        expect(cells.nth(1)).to_have_text(p["full_name"])
+        expect(cells.nth(2)).to_have_text(p["document_number"])
+        expect(cells.nth(3)).to_have_text(p["seat"])
+        expect(cells.nth(6)).to_have_text(PASSENGER_STATUS[p["status"]])
+    # The receipt's warning for passenger 3 is on its row; the others have none.
+    expect(rows.nth(2).locator("td").nth(7)).to_contain_text("Cảnh báo")
+    expect(rows.nth(0).locator("td").nth(7)).to_have_text("—")
+    shot(page, "coach-trip")
+
+    # A no-show, confirmed, is what ingest then holds.
+    page.get_by_role("button", name="Đánh dấu Nguyễn Văn An không đi").click()
+    page.get_by_role("button", name="Xác nhận Nguyễn Văn An không đi").click()
+    expect(page.get_by_text("Đã đánh dấu Nguyễn Văn An không đi.")).to_be_visible()
+    expect(rows.nth(0).locator("td").nth(6)).to_have_text("Không đi")
+    after = httpx.get(platform.url("ingest", f"/v1/trips/{trip_id}"), headers=headers, timeout=10)
+    assert [p["status"] for p in after.json()["passengers"]] == ["no_show", "on_board", "on_board"]
+
+    # The trip list (this browser's trips) now has it.
+    nav.get_by_role("link", name="Chuyến xe").click()
+    expect(
+        page.get_by_test_id("trips").get_by_role("link", name=trip_plate.replace(".", ""))
+    ).to_be_visible()
+
+    # --- the passenger sheet: one bad row refuses the trip, each row says why ---
+    nav.get_by_role("link", name="Tải danh sách hành khách").click()
+    expect(page.get_by_role("heading", name="Tải lên danh sách hành khách")).to_be_visible()
+    sheet_plate = plate()
+    page.get_by_label("Biển số xe").fill(sheet_plate)
+    page.get_by_label("Mã tỉnh đến").fill("79")
+    page.get_by_label("Giờ xuất bến").fill("2026-11-27T09:00")
+    header = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Số ghế,Điểm đón,Điểm trả\r\n"
+    good = [
+        "Phạm Văn Dũng,12/05/1980,Nam,075080002222,B1,Biên Hòa,Quận 1\r\n",
+        "Võ Thị Em,03/09/1992,Nữ,075192003333,B2,Biên Hòa,Quận 5\r\n",
+    ]
+    bad = "Đỗ Văn Phúc,21/11/1975,Nam,07507500,B3,Biên Hòa,Thủ Đức\r\n"
+    page.get_by_label("Tệp danh sách hành khách").set_input_files(
+        {
+            "name": "hanh-khach.csv",
+            "mimeType": "text/csv",
+            "buffer": (header + good[0] + bad + good[1]).encode(),
+        }
+    )
+    page.get_by_role("button", name="Tải lên", exact=True).click()
+    table = page.get_by_test_id("upload-rows")
+    expect(table.locator("tbody tr")).to_have_count(3, timeout=30_000)
+    upload_id = page.get_by_test_id("upload-id").inner_text()
+    status = httpx.get(
+        platform.url("ingest", f"/v1/uploads/{upload_id}"), headers=headers, timeout=10
+    )
+    assert status.status_code == 200, status.text
+    results = status.json()["results"]
+    assert [r["row"] for r in results] == [2, 3, 4]
+    assert [r["status"] for r in results] == ["rejected"] * 3
+    assert [bool(r["errors"]) for r in results] == [False, True, False]
+    for i, r in enumerate(results):
+        cells = table.locator("tbody tr").nth(i).locator("td")
+        expect(cells.nth(0)).to_have_text(str(r["row"]))
+        expect(cells.nth(1)).to_have_text("Từ chối")
+    bad_row = table.locator("tbody tr").nth(1).locator("td").nth(2)
+    expect(bad_row).to_contain_text("id_number")
+    expect(bad_row).to_contain_text("12 chữ số")
+    expect(page.get_by_text("Chuyến chưa được nhận")).to_be_visible()
+    shot(page, "coach-trip-upload")
+
+    # The corrected sheet is accepted whole.
+    page.get_by_label("Tệp danh sách hành khách").set_input_files(
+        {
+            "name": "hanh-khach.csv",
+            "mimeType": "text/csv",
+            "buffer": (
+                header + good[0] + bad.replace("07507500", "075075004444") + good[1]
+            ).encode(),
+        }
+    )
+    page.get_by_role("button", name="Tải lên", exact=True).click()
+    expect(page.get_by_test_id("upload-accepted")).to_have_text("3", timeout=30_000)
+    expect(page.get_by_text("Đã nhận cả chuyến.")).to_be_visible()
+    expect(table.locator("tbody tr").locator("td").nth(1)).to_have_text("Nhận")
