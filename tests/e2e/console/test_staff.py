@@ -260,6 +260,15 @@ def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, l
     ids = {s["stay_id"] for s in held + arrivals["items"] if s["status"] == "checked_in"}
     expect(page.get_by_test_id("count-staying")).to_have_text(str(len(ids)))
 
+    # On a phone the rows become cards; in English every text is translated.
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(staying.get_by_role("button", name="Trả phòng").first).to_be_visible()
+    shot(page, "staff-today-phone")
+    page.get_by_role("button", name="Trình đơn").click()
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_role("heading", name="Today's guests")).to_be_visible()
+    expect(page.get_by_test_id("voided")).to_contain_text("Voided")
+
 
 def test_correct_and_extend_a_record(page: Page, platform: Platform, lodging: Account):
     stay = check_in_api(platform, lodging, room="P1")

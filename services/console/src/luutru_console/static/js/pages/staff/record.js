@@ -69,7 +69,7 @@ export function RecordPage({ params, query }) {
       : null}
     <${Receipt} stay=${stay} />
     <${Warnings} warnings=${stay.warnings} />
-    <section class="card" aria-labelledby="staff-record-guest">
+    <section class="card staff-card" aria-labelledby="staff-record-guest">
       <h2 id="staff-record-guest">${t("staff.detail.identity")}</h2>
       <dl class="staff-dl" data-testid="record">
         ${rows.map(([label, value]) => html`<dt>${label}</dt><dd>${value}</dd>`)}

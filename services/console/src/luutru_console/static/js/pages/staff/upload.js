@@ -35,7 +35,7 @@ function DownloadButton({ path, name, children }) {
 function Progress({ status }) {
   const finished = FINISHED.has(status.status);
   const total = status.total_rows;
-  return html`<section class="card" aria-labelledby="staff-upload-progress" data-testid="upload-progress">
+  return html`<section class="card staff-card" aria-labelledby="staff-upload-progress" data-testid="upload-progress">
     <h2 id="staff-upload-progress">${t("staff.upload.progress")}</h2>
     <p>${t("staff.upload.file_name", { name: status.filename })} · <strong data-testid="upload-status">${t(`staff.upload.status.${status.status}`)}</strong></p>
     ${finished
@@ -69,7 +69,7 @@ function Results({ status }) {
     { key: "message", label: t(labelKey), render: (e) => localized(e.message) || e.code },
   ];
   const id = status.upload_id;
-  return html`<section class="card" aria-labelledby="staff-upload-refused">
+  return html`<section class="card staff-card" aria-labelledby="staff-upload-refused">
     <h2 id="staff-upload-refused">${t("staff.upload.refused")} (${fmtNumber(status.rejected)})</h2>
     ${status.rejected
       ? html`<p class="muted">${t("staff.upload.errorsIntro")}</p>
@@ -156,7 +156,7 @@ export function UploadPage({ query }) {
   };
 
   return html`<${Page} title=${t("staff.upload.title")}>
-    <section class="card" aria-labelledby="staff-upload-templates">
+    <section class="card staff-card" aria-labelledby="staff-upload-templates">
       <h2 id="staff-upload-templates">${t("staff.upload.templates")}</h2>
       <p class="muted">${t("staff.upload.templatesIntro")}</p>
       <div class="actions">
