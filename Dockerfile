@@ -44,7 +44,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 FROM ${NODE_IMAGE} AS console-vendor
 WORKDIR /vendor
 COPY services/console/package.json services/console/package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund \
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && mkdir -p /out \
  && cp --parents node_modules/preact/dist/preact.module.js node_modules/preact/hooks/dist/hooks.module.js \
       node_modules/htm/dist/htm.module.js node_modules/chart.js/dist/chart.umd.min.js \

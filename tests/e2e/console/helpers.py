@@ -38,8 +38,8 @@ class Account:
 
 
 def new_facility(platform: Platform, **fields) -> Account:
-    """A facility (a 3-star hotel in Biên Hòa unless told otherwise) and its manager, whose
-    first password has been changed to TEST_PASSWORD."""
+    """A facility (a 3-star hotel in Biên Hòa unless told otherwise; a field given as None is
+    left out) and its manager, whose first password has been changed to TEST_PASSWORD."""
     body = {
         "name": f"Khách sạn Thử {uuid.uuid4().hex[:6]}",
         "facility_type": "hotel",
@@ -50,6 +50,7 @@ def new_facility(platform: Platform, **fields) -> Account:
         "beds": 60,
         **fields,
     }
+    body = {key: value for key, value in body.items() if value is not None}
     response = httpx.post(
         platform.url("accounts", "/v1/facilities"),
         headers=admin_headers(platform),

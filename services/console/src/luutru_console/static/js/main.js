@@ -98,7 +98,7 @@ function allowed(route, app) {
 
 function LanguageSwitch() {
   const other = getLang() === "vi" ? "en" : "vi";
-  return html`<button type="button" class="lang" lang=${other} aria-label=${t("lang.label")}
+  return html`<button type="button" class="lang" lang=${other} title=${t("lang.label")}
     data-testid="lang-switch" onClick=${() => setLang(other)}>${t("lang.switch")}</button>`;
 }
 
