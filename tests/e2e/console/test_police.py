@@ -160,9 +160,17 @@ def test_police_admin_sees_a_watchlist_alert_appear_live(page: Page, platform: P
     shot(page, "police-alerts")
 
     # The API's refusal (a note over 2000 characters) is shown next to the note.
+    refused = httpx.post(
+        platform.url("analytics", f"/v1/alerts/{alert['alert_id']}/transitions"),
+        headers=headers,
+        json={"status": "acknowledged", "note": "x" * 2001},
+        timeout=30,
+    )
+    assert refused.status_code == 422
+    problem = next(e for e in refused.json()["errors"] if e["pointer"] == "/note")
     card.get_by_label("Ghi chú xử lý").fill("x" * 2001)
     card.get_by_role("button", name="Tiếp nhận").click()
-    expect(card.locator(".field.has-error")).to_contain_text("Chuỗi quá dài")
+    expect(card.locator(".field.has-error .field-error")).to_have_text(problem["message"]["vi"])
     expect(card.get_by_role("alert").last).to_contain_text("/note")
 
     card.get_by_label("Ghi chú xử lý").fill("Đã giao Công an phường xác minh")
@@ -191,13 +199,21 @@ def test_watchlist_form_shows_errors_next_to_fields_and_lists_the_entry(
     page.goto("/#/police/watchlist")
     form = page.locator("form", has=page.get_by_role("heading", name="Thêm đối tượng"))
     document = form.get_by_label("Số giấy tờ (CCCD/hộ chiếu)")
-    document_field = form.locator(".field", has=document)
+    document_field = form.locator(".field", has=page.get_by_label("Số giấy tờ (CCCD/hộ chiếu)"))
 
     # Too long a document number: the API's pointer /document_number lands under that field.
+    too_long = httpx.post(
+        platform.url("analytics", "/v1/watchlist"),
+        headers=headers,
+        json={"document_number": "1" * 25},
+        timeout=30,
+    )
+    assert too_long.status_code == 422
+    problem = next(e for e in too_long.json()["errors"] if e["pointer"] == "/document_number")
     document.fill("1" * 25)
     form.get_by_role("button", name="Thêm vào danh sách").click()
     expect(document).to_have_attribute("aria-invalid", "true")
-    expect(document_field.locator(".field-error")).to_have_text("Chuỗi quá dài")
+    expect(document_field.locator(".field-error")).to_have_text(problem["message"]["vi"])
 
     # A name without a date of birth is not enough to match: refused as a whole, shown there.
     refused = httpx.post(
@@ -308,9 +324,9 @@ def test_compliance_page_shows_the_numbers_of_the_api(
     shot(page, "police-compliance")
 
     with page.expect_download() as downloaded:
-        page.locator(
-            "section", has=page.get_by_role("heading", name="Theo cơ sở và ngày")
-        ).get_by_role("button", name="Tải CSV").click()
+        page.get_by_role("region", name="Theo cơ sở và ngày").get_by_role(
+            "button", name="Tải CSV"
+        ).click()
     assert downloaded.value.suggested_filename == "compliance-daily.csv"
     content = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
     assert account.facility_id in content
