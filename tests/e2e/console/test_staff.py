@@ -150,6 +150,54 @@ def test_check_in_by_typing_shows_the_receipt(page: Page, platform: Platform, lo
     shot(page, "staff-record")
 
 
+def test_foreign_guest_and_child_show_their_own_fields(
+    page: Page, platform: Platform, lodging: Account
+):
+    sign_in(page, lodging.username, lodging.password)
+    page.goto("/#/check-in")
+    expect(page.get_by_test_id("foreigner-fields")).to_have_count(0)
+    page.get_by_label("Họ và tên").fill("KIM MIN JUN")
+    page.get_by_label("Ngày sinh").fill("1988-02-03")
+    page.get_by_label("Giới tính").select_option("male")
+    page.get_by_label("Quốc tịch").fill("kor")
+    foreigner = page.get_by_test_id("foreigner-fields")
+    expect(foreigner).to_be_visible()
+    expect(page.get_by_label("Số định danh cá nhân")).to_have_count(0)
+    passport = f"M{random.randrange(10**7, 10**8)}"
+    page.get_by_label("Số hộ chiếu").fill(passport)
+    page.get_by_label("Loại thị thực").fill("DL")
+    page.get_by_label("Số thị thực").fill("VN1234567")
+    page.get_by_label("Ngày nhập cảnh").fill(today_vn())
+    page.get_by_label("Cửa khẩu nhập cảnh").fill("Sân bay Tân Sơn Nhất")
+    shot(page, "staff-check-in-foreigner")
+    page.get_by_role("button", name="Gửi khai báo").click()
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
+    assert (stay["document_type"], stay["document_number"], stay["nationality"]) == (
+        "passport",
+        passport,
+        "KOR",
+    )
+
+    # A child: the accompanying adult's document and the relationship are asked for.
+    page.get_by_role("button", name="Khai báo khách tiếp theo").click()
+    expect(page.get_by_test_id("minor-fields")).to_have_count(0)
+    page.get_by_label("Họ và tên").fill(guest_name())
+    page.get_by_label("Ngày sinh").fill("2019-06-07")
+    page.get_by_label("Giới tính").select_option("female")
+    page.get_by_label("Số định danh cá nhân").fill(id_number(2019, female=True))
+    expect(page.get_by_test_id("minor-fields")).to_be_visible()
+    page.get_by_label("Giấy tờ của người đi cùng").fill(id_number(1988))
+    # A document without the relationship is refused, next to the relationship.
+    page.get_by_role("button", name="Gửi khai báo").click()
+    relationship = page.get_by_label("Quan hệ với người đi cùng")
+    expect(relationship).to_have_attribute("aria-invalid", "true")
+    relationship.fill("Con")
+    page.get_by_role("button", name="Gửi khai báo").click()
+    expect(page.get_by_test_id("receipt")).to_be_visible()
+
+
 def test_pasting_the_chip_card_qr_fills_the_form(page: Page, platform: Platform, lodging: Account):
     number = id_number(1985)
     # As a scanner on another keyboard layout may deliver it: decomposed accents (NFD).

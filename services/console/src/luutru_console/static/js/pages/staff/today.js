@@ -91,7 +91,7 @@ export function TodayPage({ query }) {
     ${loading && !data ? html`<${Loading} />` : null}
     ${data
       ? html`
-        <div class="kpis">
+        <div class="kpis staff-kpis">
           <div class="kpi"><div class="value" data-testid="count-staying">${fmtNumber(data.all.filter((s) => s.status === "checked_in").length)}</div>
             <div class="label">${t("staff.today.staying")}</div></div>
           <div class="kpi"><div class="value">${fmtNumber(arrivals)}</div><div class="label">${t("staff.today.arrivals")}</div></div>
