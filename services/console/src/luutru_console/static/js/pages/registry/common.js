@@ -1,0 +1,105 @@
+// Pieces shared by the registry pages: the facility types (with their department), status
+// badges, the one-time password panel, a file field, and a cursor-paged list loader.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../../api.js";
+import { getLang, t } from "../../i18n.js";
+import { Badge, html } from "../../ui.js";
+
+export const DEFAULT_PROVINCE = 75; // Đồng Nai: the demo province's police
+
+let typesPromise = null;
+export function facilityTypes() {
+  typesPromise ??= api("/v1/facility-types").catch((e) => {
+    typesPromise = null;
+    throw e;
+  });
+  return typesPromise;
+}
+
+export function useFacilityTypes() {
+  const [types, setTypes] = useState([]);
+  useEffect(() => {
+    facilityTypes().then(setTypes, () => setTypes([]));
+  }, []);
+  return types;
+}
+
+export const typeName = (type) => (type ? (getLang() === "en" ? type.name_en : type.name_vi) : "");
+export const departmentName = (type) =>
+  type ? (getLang() === "en" ? type.department_name_en : type.department_name_vi) : "";
+
+export function typeLabel(types, code) {
+  const type = types.find((x) => x.code === code);
+  return type ? typeName(type) : code;
+}
+
+const STATUS_KIND = { active: "ok", suspended: "warn", closed: "bad" };
+export function FacilityStatus({ status }) {
+  const known = status in STATUS_KIND;
+  return html`<${Badge} kind=${STATUS_KIND[status] || "neutral"}>${known ? t(`registry.status.${status}`) : status}<//>`;
+}
+
+// A one-time password, shown once, with the hand-over note.
+export function OneTimePassword({ username, password, title }) {
+  return html`<div class="registry-otp" role="status" data-testid="one-time-credentials">
+    ${title ? html`<p><strong>${title}</strong></p>` : null}
+    <dl>
+      <div><dt>${t("registry.otp.username")}</dt><dd><code data-testid="otp-username">${username}</code></dd></div>
+      <div><dt>${t("registry.otp.password")}</dt><dd><code data-testid="one-time-password">${password}</code></dd></div>
+    </dl>
+    <p class="registry-otp-note">${t("registry.otp.note")}</p>
+  </div>`;
+}
+
+// A file input that Preact never resets (ui.js's Input would write value="" on each render).
+export function FileField({ label, name, accept, error, hint, required, onFile }) {
+  const id = useRef(`f-${name}-${Math.random().toString(36).slice(2, 8)}`).current;
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  return html`<div class=${`field${error ? " has-error" : ""}`}>
+    <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
+    <input id=${id} name=${name} type="file" accept=${accept} required=${required}
+      aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
+      onChange=${(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
+    ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
+    ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
+  </div>`;
+}
+
+// A cursor-paged list: {items, error, loading, more, loadMore, reload}. `path(cursor)` gives
+// the URL of a page; `deps` restart from the first page.
+export function usePaged(path, deps) {
+  const [state, setState] = useState({ items: [], next: null, error: null, loading: true });
+  const seq = useRef(0);
+  const load = useCallback(async (cursor, append) => {
+    const mine = ++seq.current;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    try {
+      const page = await api(path(cursor));
+      if (mine !== seq.current) return;
+      setState((s) => ({
+        items: append ? [...s.items, ...page.items] : page.items,
+        next: page.next_cursor,
+        error: null,
+        loading: false,
+      }));
+    } catch (error) {
+      if (mine === seq.current) setState((s) => ({ ...s, error, loading: false }));
+    }
+  }, deps);
+  useEffect(() => {
+    load(null, false);
+  }, [load]);
+  return {
+    ...state,
+    more: Boolean(state.next),
+    loadMore: () => load(state.next, true),
+    reload: () => load(null, false),
+  };
+}
+
+// Number inputs: "" → null, digits → number, anything else as typed (the API says why).
+export function num(value) {
+  const text = String(value ?? "").trim();
+  if (text === "") return null;
+  return /^-?\d+$/.test(text) ? Number(text) : text;
+}

@@ -1,0 +1,244 @@
+// Accounts: the list (disable, enable, reset to a one-time password) and the creation form
+// with each role's own fields (facility, department, communes).
+import { useEffect, useState } from "preact/hooks";
+import { api, query } from "../../api.js";
+import { fmtDateTime, localized, t } from "../../i18n.js";
+import { currentSession } from "../../session.js";
+import { Badge, Banner, fieldErrors, html, Input, Page, ProblemBanner, Select, Table, useApp } from "../../ui.js";
+import { departmentName, num, OneTimePassword, useFacilityTypes, usePaged } from "./common.js";
+
+// What each admin role may create and manage (accounts' users/service.py MANAGES).
+const MANAGES = {
+  system_admin: ["police_admin", "police_officer", "department_analyst", "facility_manager", "facility_staff", "system_admin"],
+  police_admin: ["police_officer", "department_analyst", "facility_manager", "facility_staff"],
+};
+const manageable = () => MANAGES[currentSession()?.role] || [];
+const ALL_ROLES = ["system_admin", "police_admin", "police_officer", "department_analyst", "facility_manager", "facility_staff"];
+const FACILITY_ROLES = ["facility_manager", "facility_staff"];
+
+function UserActions({ user, onChanged }) {
+  const [pending, setPending] = useState(null); // "disable" | "reset-password"
+  const [busy, setBusy] = useState(false);
+  if (!manageable().includes(user.role)) return "—";
+  const run = async (action) => {
+    setBusy(true);
+    try {
+      const answer = await api(`/v1/users/${user.id}/${action}`, { method: "POST" });
+      onChanged(null, action, answer);
+    } catch (e) {
+      onChanged(e);
+    } finally {
+      setBusy(false);
+      setPending(null);
+    }
+  };
+  const name = user.username;
+  if (pending) {
+    return html`<span class="registry-confirm">
+      <button type="button" class="danger" disabled=${busy} onClick=${() => run(pending)}
+        aria-label=${t(`registry.users.confirm.${pending}N`, { name })}>${t(`registry.users.confirm.${pending}`)}</button>
+      <button type="button" onClick=${() => setPending(null)}>${t("registry.cancel")}</button>
+    </span>`;
+  }
+  return html`<span class="registry-confirm">
+    ${user.disabled
+      ? html`<button type="button" disabled=${busy} onClick=${() => run("enable")}
+          aria-label=${t("registry.users.enableN", { name })}>${t("registry.users.enable")}</button>`
+      : html`<button type="button" class="danger" onClick=${() => setPending("disable")}
+          aria-label=${t("registry.users.disableN", { name })}>${t("registry.users.disable")}</button>`}
+    <button type="button" onClick=${() => setPending("reset-password")}
+      aria-label=${t("registry.users.resetN", { name })}>${t("registry.users.reset")}</button>
+  </span>`;
+}
+
+function scopeOf(user) {
+  if (user.facility_id) return html`<a href=${`#/facilities/${user.facility_id}`}>${t("registry.users.facility")}</a>`;
+  if (user.department) return user.department;
+  if (user.communes?.length) return user.communes.join(", ");
+  return "—";
+}
+
+// Users, filtered (role, disabled, facility), with their actions and the answer of the last one.
+export function UsersTable({ facilityId, role, disabled }) {
+  const list = usePaged(
+    (cursor) => `/v1/users${query({ facility_id: facilityId, role, disabled, cursor, limit: 50 })}`,
+    [facilityId, role, disabled],
+  );
+  const [result, setResult] = useState(null);
+  const [error, setError] = useState(null);
+  const changed = (e, action, answer) => {
+    setError(e);
+    setResult(e ? null : { action, answer });
+    if (!e) list.reload();
+  };
+  const columns = [
+    { key: "username", label: t("registry.u.username"), render: (u) => html`<code>${u.username}</code>` },
+    { key: "full_name", label: t("registry.u.full_name") },
+    { key: "role", label: t("registry.u.role"), render: (u) => (ALL_ROLES.includes(u.role) ? t(`role.${u.role}`) : u.role) },
+    { key: "scope", label: t("registry.users.scope"), render: scopeOf },
+    {
+      key: "state",
+      label: t("registry.users.state"),
+      render: (u) => html`${u.disabled
+        ? html`<${Badge} kind="bad">${t("registry.users.disabled")}<//>`
+        : html`<${Badge} kind="ok">${t("registry.users.enabled")}<//>`}
+        ${u.must_change_password ? html` <${Badge} kind="info">${t("registry.users.firstLogin")}<//>` : null}`,
+    },
+    { key: "created_at", label: t("registry.u.created_at"), render: (u) => fmtDateTime(u.created_at) },
+    { key: "actions", label: t("registry.users.actions"), render: (u) => html`<${UserActions} user=${u} onChanged=${changed} />` },
+  ];
+  return html`<div class="registry-users">
+    <${ProblemBanner} error=${error ?? list.error} onClose=${error ? () => setError(null) : undefined} />
+    ${result?.action === "reset-password"
+      ? html`<${OneTimePassword} username=${result.answer.user.username} password=${result.answer.one_time_password}
+          title=${t("registry.users.resetDone")} />`
+      : null}
+    ${result && result.action !== "reset-password"
+      ? html`<${Banner} kind="ok">${t(`registry.users.${result.action}Done`, { name: result.answer.username })}<//>`
+      : null}
+    <${Table} class="stack" data-testid="users" columns=${columns} rows=${list.items}
+      empty=${list.loading ? t("ui.loading") : t("registry.users.empty")} />
+    ${list.more ? html`<button type="button" onClick=${list.loadMore} disabled=${list.loading}>${t("ui.more")}</button>` : null}
+  </div>`;
+}
+
+export function UserList({ query: where }) {
+  const { navigate } = useApp();
+  const [role, setRole] = useState(where.role ?? "");
+  const [disabled, setDisabled] = useState(where.disabled ?? "");
+  const filter = (e) => {
+    e.preventDefault();
+    navigate("/users", { role, disabled, facility_id: where.facility_id });
+  };
+  return html`<${Page} title=${t("registry.users.title")}
+      actions=${html`<a class="button primary" href="#/users/new">${t("registry.users.new")}</a>`}>
+    <form class="card registry-filters" onSubmit=${filter} role="search">
+      <${Select} label=${t("registry.u.role")} name="role" value=${role} onChange=${setRole}
+        options=${[["", t("registry.users.anyRole")], ...ALL_ROLES.map((r) => [r, t(`role.${r}`)])]} />
+      <${Select} label=${t("registry.users.state")} name="disabled" value=${disabled} onChange=${setDisabled}
+        options=${[["", t("registry.users.anyState")], ["false", t("registry.users.enabled")], ["true", t("registry.users.disabled")]]} />
+      <div class="actions"><button type="submit" class="primary">${t("registry.filter.search")}</button></div>
+    </form>
+    ${where.facility_id ? html`<p class="hint">${t("registry.users.ofFacility")} <a href=${`#/facilities/${where.facility_id}`}>${where.facility_id}</a></p>` : null}
+    <${UsersTable} role=${where.role} disabled=${where.disabled} facilityId=${where.facility_id} />
+  <//>`;
+}
+
+// Pick a facility by searching its name, code or licence number.
+function FacilityPicker({ value, onChange, error }) {
+  const [text, setText] = useState("");
+  const [options, setOptions] = useState([]);
+  const [searchError, setSearchError] = useState(null);
+  useEffect(() => {
+    if (!value || options.some((f) => f.id === value)) return;
+    api(`/v1/facilities/${value}`).then((f) => setOptions((o) => [f, ...o]), setSearchError);
+  }, [value]);
+  useEffect(() => {
+    const q = text.trim();
+    if (!q) return undefined;
+    const timer = setTimeout(() => {
+      api(`/v1/facilities${query({ q, limit: 20 })}`).then(
+        (page) => {
+          setSearchError(null);
+          setOptions((o) => [...o.filter((f) => f.id === value), ...page.items.filter((f) => f.id !== value)]);
+          if (!value && page.items.length) onChange(page.items[0].id);
+        },
+        setSearchError,
+      );
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [text]);
+  return html`<div class="registry-picker">
+    <${Input} label=${t("registry.u.facilitySearch")} name="facility_search" value=${text} onInput=${setText}
+      hint=${t("registry.u.facilitySearchHint")} autocomplete="off" />
+    <${ProblemBanner} error=${searchError} />
+    <${Select} label=${t("registry.u.facility_id")} name="facility_id" required value=${value ?? ""} onChange=${onChange}
+      error=${error} options=${[["", t("registry.u.chooseFacility")], ...options.map((f) => [f.id, `${f.code} — ${f.name}`])]} />
+  </div>`;
+}
+
+export function UserCreate({ query: where }) {
+  const types = useFacilityTypes();
+  const roles = manageable();
+  const [values, setValues] = useState(() => ({
+    username: "",
+    full_name: "",
+    role: roles.includes(where.role) ? where.role : roles[0] || "",
+    facility_id: where.facility_id || "",
+    department: "",
+    communes: "",
+  }));
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState(null);
+  const set = (f) => (v) => setValues({ ...values, [f]: v });
+  const departments = [...new Map(types.map((x) => [x.department, x])).values()];
+  const submit = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    const body = { username: values.username.trim(), full_name: values.full_name.trim(), role: values.role };
+    if (FACILITY_ROLES.includes(values.role)) body.facility_id = values.facility_id || null;
+    if (values.role === "department_analyst") body.department = values.department || null;
+    if (values.role === "police_officer") {
+      body.communes = values.communes.split(/[\s,;]+/).filter(Boolean).map(num);
+    }
+    try {
+      setCreated(await api("/v1/users", { method: "POST", json: body }));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (created) {
+    return html`<${Page} title=${t("registry.userForm.title")}>
+      <${Banner} kind="ok">${t("registry.userForm.done", { name: created.user.username, role: t(`role.${created.user.role}`) })}<//>
+      <${OneTimePassword} username=${created.user.username} password=${created.one_time_password} />
+      <div class="actions">
+        <a class="button primary" href="#/users">${t("registry.users.title")}</a>
+        <button type="button" onClick=${() => { setCreated(null); setValues({ ...values, username: "", full_name: "" }); }}>
+          ${t("registry.userForm.another")}</button>
+      </div>
+    <//>`;
+  }
+  const errors = fieldErrors(error, "");
+  // "/communes/2" errors belong to the communes field; say which code each is about.
+  const communeCodes = values.communes.split(/[\s,;]+/).filter(Boolean);
+  const communeErrors = Object.entries(error?.fieldErrors ?? {})
+    .filter(([p]) => p === "/communes" || p.startsWith("/communes/"))
+    .map(([p, m]) => {
+      const i = p.split("/")[2];
+      return i === undefined ? localized(m) : `${communeCodes[Number(i)] ?? i}: ${localized(m)}`;
+    });
+  return html`<${Page} title=${t("registry.userForm.title")}>
+    <form class="card registry-form" onSubmit=${submit} noValidate>
+      <${ProblemBanner} error=${error} />
+      <div class="grid">
+        <${Select} label=${t("registry.u.role")} name="role" required value=${values.role} onChange=${set("role")}
+          options=${roles.map((r) => [r, t(`role.${r}`)])} error=${errors.role} />
+        <${Input} label=${t("registry.u.username")} name="username" required value=${values.username}
+          onInput=${set("username")} hint=${t("registry.u.usernameHint")} error=${errors.username} autocomplete="off" />
+        <${Input} label=${t("registry.u.full_name")} name="full_name" required value=${values.full_name}
+          onInput=${set("full_name")} error=${errors.full_name} />
+      </div>
+      ${FACILITY_ROLES.includes(values.role)
+        ? html`<${FacilityPicker} value=${values.facility_id} onChange=${set("facility_id")} error=${errors.facility_id} />`
+        : null}
+      ${values.role === "department_analyst"
+        ? html`<${Select} label=${t("registry.u.department")} name="department" required value=${values.department}
+            onChange=${set("department")} error=${errors.department}
+            options=${[["", t("registry.u.chooseDepartment")], ...departments.map((x) => [x.department, `${x.department} — ${departmentName(x)}`])]} />`
+        : null}
+      ${values.role === "police_officer"
+        ? html`<${Input} label=${t("registry.u.communes")} name="communes" required value=${values.communes}
+            onInput=${set("communes")} hint=${t("registry.u.communesHint")}
+            error=${communeErrors.length ? communeErrors.join("; ") : undefined} inputmode="numeric" />`
+        : null}
+      <div class="actions">
+        <button type="submit" class="primary" disabled=${busy}>${t("registry.userForm.submit")}</button>
+        <a class="button" href="#/users">${t("registry.cancel")}</a>
+      </div>
+    </form>
+  <//>`;
+}
