@@ -229,6 +229,76 @@ def test_pasting_the_chip_card_qr_fills_the_form(page: Page, platform: Platform,
     )
 
 
+# The camera is the phone's: here getUserMedia gives a canvas stream, and the decoder (the
+# platform's BarcodeDetector, or jsQR where there is none, as on desktop Linux) is replaced
+# by one that "sees" the QR on the fourth frame it is given.
+FAKE_CAMERA = """
+window.__camera = {constraints: [], frames: 0, sizes: []};
+if (navigator.mediaDevices) {
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    window.__camera.constraints.push(constraints);
+    const canvas = document.createElement("canvas");
+    canvas.width = 320;
+    canvas.height = 240;
+    const context = canvas.getContext("2d");
+    setInterval(() => { context.fillStyle = "#777"; context.fillRect(0, 0, 320, 240); }, 40);
+    return canvas.captureStream(15);
+  };
+}
+"""
+FAKE_BARCODE_DETECTOR = """
+window.BarcodeDetector = class {
+  static async getSupportedFormats() { return ["qr_code", "ean_13"]; }
+  constructor(options) { window.__camera.formats = options.formats; }
+  async detect(source) {
+    window.__camera.frames += 1;
+    window.__camera.sizes.push([source.videoWidth, source.videoHeight]);
+    return window.__camera.frames > 3 ? [{rawValue: window.__qr}] : [];
+  }
+};
+"""
+FAKE_JSQR = """qr => {
+  delete window.BarcodeDetector;
+  window.jsQR = (data, width, height) => {
+    window.__camera.frames += 1;
+    window.__camera.sizes.push([width, height]);
+    return window.__camera.frames > 3 ? {data: qr} : null;
+  };
+}"""
+
+
+@pytest.mark.parametrize("decoder", ["BarcodeDetector", "jsQR"])
+def test_scanning_the_qr_with_the_camera_fills_the_form(
+    page: Page, platform: Platform, lodging: Account, decoder: str
+):
+    number = id_number(1979, female=True)
+    qr = f"{number}|123456789|Đỗ Thị Camera|09091979|Nữ|Phường Trấn Biên, Đồng Nai|02022022"
+    parsed = api(platform, lodging, "POST", "/v1/qr/parse", json={"qr": qr}).json()
+    page.add_init_script(FAKE_CAMERA)
+    if decoder == "BarcodeDetector":
+        page.add_init_script(FAKE_BARCODE_DETECTOR)
+    sign_in(page, lodging.username, lodging.password)
+    page.goto("/#/check-in")
+    page.evaluate("qr => { window.__qr = qr; }", qr)
+    if decoder == "jsQR":
+        page.evaluate(FAKE_JSQR, qr)
+    page.get_by_role("button", name="Quét bằng camera").click()
+    expect(page.get_by_label("Họ và tên")).to_have_value(parsed["full_name"])
+    expect(page.get_by_label("Số định danh cá nhân")).to_have_value(parsed["id_number"])
+    expect(page.get_by_label("Số CMND cũ (nếu có)")).to_have_value(parsed["legacy_id_number"])
+    expect(page.get_by_label("Ngày sinh")).to_have_value(parsed["date_of_birth"])
+    expect(page.get_by_label("Giới tính")).to_have_value(parsed["gender"])
+    # The camera is closed once the code is read.
+    expect(page.locator("video")).to_have_count(0)
+    camera = page.evaluate("window.__camera")
+    assert camera["constraints"][0]["video"] == {"facingMode": "environment"}
+    assert camera["frames"] == 4
+    assert all(w > 0 and h > 0 for w, h in camera["sizes"])
+    if decoder == "BarcodeDetector":
+        assert camera["formats"] == ["qr_code"]
+    shot(page, f"staff-check-in-camera-{decoder}")
+
+
 def test_a_refused_check_in_shows_the_error_next_to_the_field(
     page: Page, platform: Platform, lodging: Account
 ):

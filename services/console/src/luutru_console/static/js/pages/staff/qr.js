@@ -16,8 +16,7 @@ function CameraScanner({ onText, onStop }) {
     let frame = 0;
     const canvas = document.createElement("canvas");
     const context = canvas.getContext("2d", { willReadFrequently: true });
-    const detector =
-      "BarcodeDetector" in window ? new window.BarcodeDetector({ formats: ["qr_code"] }) : null;
+    let detector = null;
     const decode = async () => {
       const el = video.current;
       if (!el || el.readyState < 2) return null;
@@ -47,6 +46,15 @@ function CameraScanner({ onText, onStop }) {
     };
     (async () => {
       if (!navigator.mediaDevices?.getUserMedia) return setProblem(t("staff.qr.insecure"));
+      // BarcodeDetector where the platform reads QR codes with it (Android, macOS), else jsQR.
+      if (typeof window.BarcodeDetector === "function") {
+        try {
+          const formats = await window.BarcodeDetector.getSupportedFormats();
+          if (formats.includes("qr_code")) detector = new window.BarcodeDetector({ formats: ["qr_code"] });
+        } catch {
+          detector = null;
+        }
+      }
       if (!detector && typeof window.jsQR !== "function") return setProblem(t("staff.qr.noDecoder"));
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
