@@ -45,7 +45,7 @@ def plate() -> str:
     return f"60B-{random.randint(100, 999)}.{random.randint(10, 99)}"
 
 
-def fill_passenger(page: Page, n: int, name: str, dob: str, gender: str, id_number: str, seat: str):
+def fill_passenger(page, n: int, name: str, dob: str, gender: str, id_number: str, seat: str):
     group = page.get_by_role("group", name=f"Hành khách {n}", exact=True)
     group.get_by_label("Họ và tên").fill(name)
     group.get_by_label("Ngày sinh").fill(dob)
@@ -130,6 +130,33 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     expect(rows.nth(0).locator("td").nth(6)).to_have_text("Không đi")
     after = httpx.get(platform.url("ingest", f"/v1/trips/{trip_id}"), headers=headers, timeout=10)
     assert [p["status"] for p in after.json()["passengers"]] == ["no_show", "on_board", "on_board"]
+
+    # A later addition is atomic too: a taken seat is refused next to that seat.
+    add = page.locator("form.coach-add")
+    fill_passenger(add, 1, "Hoàng Văn Giang", "1988-04-04", "Nam", "075088005555", "A2")
+    add.get_by_role("button", name="Thêm vào chuyến").click()
+    added = add.get_by_role("group", name="Hành khách 1", exact=True)
+    expect(added.locator(".field.has-error")).to_have_count(1)
+    expect(added.locator(".field.has-error")).to_contain_text("Ghế đã có hành khách khác")
+    added.get_by_label("Số ghế").fill("A4")
+    add.get_by_role("button", name="Thêm vào chuyến").click()
+    expect(page.get_by_text("Đã thêm 1 hành khách.")).to_be_visible()
+    expect(rows).to_have_count(4)
+    expect(rows.nth(3).locator("td").nth(1)).to_have_text("Hoàng Văn Giang")
+
+    # Cancelling asks once more, then the trip is cancelled in ingest.
+    page.get_by_label("Lý do huỷ").fill("Xe hỏng")
+    page.get_by_role("button", name="Huỷ chuyến", exact=True).click()
+    page.get_by_role("button", name="Xác nhận huỷ chuyến").click()
+    expect(page.get_by_text("Đã huỷ chuyến.")).to_be_visible()
+    expect(page.get_by_test_id("trip-facts")).to_contain_text("Đã huỷ")
+    after = httpx.get(platform.url("ingest", f"/v1/trips/{trip_id}"), headers=headers, timeout=10)
+    assert after.json()["status"] == "cancelled"
+    assert len(after.json()["passengers"]) == 4
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("trip-facts")).to_contain_text("Cancelled")
+    expect(page.get_by_role("heading", name="Passengers and results")).to_be_visible()
+    page.get_by_test_id("lang-switch").click()
 
     # The trip list (this browser's trips) now has it.
     nav.get_by_role("link", name="Chuyến xe").click()

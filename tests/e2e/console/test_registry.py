@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import admin_headers, sign_in
+from tests.e2e.console.helpers import admin_headers, new_facility, new_user, sign_in
 
 
 def one_time_login(platform: Platform, username: str, password: str) -> dict:
@@ -110,6 +110,7 @@ def test_facility_lifecycle_and_audit(page: Page, platform: Platform):
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("Tạm dừng cơ sở")
     expect(rows.first).to_contain_text(reason)
+    expect(rows.first).to_contain_text(platform.admin[0])  # the actor's username, not an id
     logged = httpx.get(
         platform.url("accounts", "/v1/audit"),
         params={"action": "facility.suspended", "target_id": facility_id},
@@ -216,3 +217,49 @@ def test_analyst_account_shows_its_one_time_password(page: Page, platform: Platf
     expect(row).to_contain_text("SGTVT")
     expect(row).to_contain_text("Chưa đổi mật khẩu lần đầu")
     shot(page, "registry-users")
+
+
+def test_commune_police_see_only_their_communes(page: Page, platform: Platform):
+    mine = new_facility(
+        platform,
+        name=f"Nhà nghỉ Long Khánh {uuid.uuid4().hex[:6]}",
+        facility_type="motel",
+        star_rating=None,
+        commune_code=26080,
+    )
+    elsewhere = new_facility(
+        platform,
+        name=f"Nhà nghỉ Biên Hòa {uuid.uuid4().hex[:6]}",
+        facility_type="motel",
+        star_rating=None,
+        commune_code=26068,
+    )
+    officer = new_user(platform, "police_officer", communes=[26080])
+    sign_in(page, officer.username, officer.password)
+    page.get_by_role("navigation").get_by_role("link", name="Cơ sở", exact=True).click()
+    expect(page.get_by_text("Chỉ hiện các cơ sở thuộc xã/phường")).to_be_visible()
+    expect(page.get_by_role("link", name="Thêm cơ sở")).to_have_count(0)
+    listed = httpx.get(
+        platform.url("accounts", "/v1/facilities"),
+        params={"limit": 50},
+        headers=officer.headers(platform),
+        timeout=10,
+    ).json()["items"]
+    codes = {f["code"] for f in listed}
+    assert mine.facility_code in codes and elsewhere.facility_code not in codes
+    table = page.get_by_test_id("facilities")
+    expect(table.locator("tbody tr")).to_have_count(len(listed))
+    shown = {c.strip() for c in table.locator("tbody tr td:first-child").all_inner_texts()}
+    assert shown == codes
+    table.get_by_role("link", name=mine.facility_code).click()
+    expect(page.get_by_test_id("facility-status")).to_have_text("Đang hoạt động")
+    # looking, not changing: no edit or status actions for commune police
+    expect(page.get_by_role("button", name="Tạm dừng cơ sở")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sửa thông tin")).to_have_count(0)
+    page.get_by_test_id("lang-switch").click()
+    expect(page.get_by_test_id("facility-status")).to_have_text("Active")
+    page.get_by_role("link", name="Back to facilities").click()
+    expect(
+        page.get_by_role("heading", name="Lodging facilities and coach operators")
+    ).to_be_visible()
+    shot(page, "registry-facilities-officer")

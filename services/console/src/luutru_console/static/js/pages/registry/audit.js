@@ -1,6 +1,6 @@
 // The audit log (append-only): who did what, when and from where; filters in the URL.
-import { useState } from "preact/hooks";
-import { query } from "../../api.js";
+import { useEffect, useState } from "preact/hooks";
+import { api, query } from "../../api.js";
 import { fmtDateTime, t } from "../../i18n.js";
 import { html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { usePaged } from "./common.js";
@@ -40,6 +40,24 @@ function nextDayStart(day) {
   return `${d.toISOString().slice(0, 10)}T00:00:00+07:00`;
 }
 
+// Actors are logged by id; the admin may look users up, so show their usernames.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const usernames = new Map(); // actor id → Promise<username | null>
+function Actor({ id, name }) {
+  const [username, setUsername] = useState(null);
+  useEffect(() => {
+    if (name || !id || !UUID.test(id)) return undefined;
+    if (!usernames.has(id)) usernames.set(id, api(`/v1/users/${id}`).then((u) => u.username, () => null));
+    let live = true;
+    usernames.get(id).then((u) => live && setUsername(u));
+    return () => {
+      live = false;
+    };
+  }, [id, name]);
+  if (!id && !name) return t("registry.audit.anonymous");
+  return html`<span title=${id || undefined}>${name || username || id}</span>`;
+}
+
 function Details({ details }) {
   const entries = Object.entries(details || {});
   if (!entries.length) return "—";
@@ -76,7 +94,7 @@ export function AuditLog({ query: where }) {
     {
       key: "actor",
       label: t("registry.audit.who"),
-      render: (r) => html`${r.actor_name || r.actor_id || t("registry.audit.anonymous")}
+      render: (r) => html`<${Actor} id=${r.actor_id} name=${r.actor_name} />
         ${r.actor_role ? html`<br /><small class="muted">${r.actor_role}</small>` : null}`,
     },
     { key: "action", label: t("registry.audit.what"), render: (r) => html`<span data-action=${r.action}>${actionLabel(r.action)}</span>` },
