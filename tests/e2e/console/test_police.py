@@ -16,7 +16,13 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import Account, admin_headers, new_facility, sign_in
+from tests.e2e.console.helpers import (
+    Account,
+    admin_headers,
+    new_facility,
+    new_user,
+    sign_in,
+)
 
 VN = timezone(timedelta(hours=7))
 
@@ -383,3 +389,32 @@ def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platf
     entries = analytics(platform, "/v1/police/access-log", headers, limit=100)
     assert any(e["purpose"] == why and e["action"] == "person-search" for e in entries)
     shot(page, "police-access-log")
+
+
+def test_police_pages_are_for_police_only(page: Page, platform: Platform, lodging: dict):
+    # A facility never reaches the alerts (nor any police page): no menu entry, no page.
+    account = lodging["account"]
+    sign_in(page, account.username, account.password)
+    expect(page.get_by_role("navigation")).not_to_contain_text("Cảnh báo truy nã")
+    page.goto("/#/police/alerts")
+    expect(page.get_by_role("main")).to_contain_text("Không có trang này.")
+    expect(page.get_by_test_id("alert")).to_have_count(0)
+    page.get_by_role("button", name="Đăng xuất").click()
+
+    # A commune officer sees the alerts of their communes (as the API scopes them), but not
+    # the watchlist nor the access log, which are for the provincial police.
+    officer = new_user(platform, "police_officer", communes=[26041])
+    sign_in(page, officer.username, officer.password)
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("link", name="Cảnh báo truy nã")).to_be_visible()
+    expect(nav.get_by_role("link", name="Danh sách truy nã")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Nhật ký truy cập dữ liệu")).to_have_count(0)
+    page.goto("/#/police/alerts")
+    expect(page.get_by_test_id("live-indicator")).to_have_attribute("data-state", "open")
+    mine = analytics(platform, "/v1/alerts", officer.headers(platform))
+    if mine:
+        expect(page.get_by_test_id("alert")).to_have_count(len(mine))
+    else:
+        expect(page.get_by_text("Chưa có cảnh báo nào.")).to_be_visible()
+    page.goto("/#/police/watchlist")
+    expect(page.get_by_role("main")).to_contain_text("Không có trang này.")
