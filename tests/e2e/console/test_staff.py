@@ -329,10 +329,18 @@ def test_a_refused_check_in_shows_the_error_next_to_the_field(
     day = api(platform, lodging, "GET", "/v1/stays", params={"date": today_vn()}).json()
     assert body["full_name"] not in [s["full_name"] for s in day["items"]]
 
-    # Fixed, the same form goes through.
-    page.get_by_label("Số định danh cá nhân").fill(id_number(1992))
+    # Fixed, the same form goes through; digit 4 of this number says "female" while the
+    # guest is male: accepted, with the warning shown next to the receipt.
+    page.get_by_label("Số định danh cá nhân").fill(id_number(1992, female=True))
     page.get_by_role("button", name="Gửi khai báo").click()
     expect(page.get_by_test_id("receipt")).to_be_visible()
+    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
+    assert [w["code"] for w in stay["warnings"]] == ["id-gender-mismatch"]
+    expect(page.get_by_test_id("warnings")).to_have_text(
+        f"Số định danh cá nhân: {stay['warnings'][0]['message']['vi']}"
+    )
+    shot(page, "staff-receipt-warning")
 
 
 def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, lodging: Account):
