@@ -90,7 +90,7 @@ messages({
 function allowed(route, app) {
   if (!hasRole(...route.roles)) return false;
   if (route.facilityKind && app.facility) {
-    const isCoach = app.facility.type === "coach";
+    const isCoach = app.facility.facility_type === "coach";
     return route.facilityKind === (isCoach ? "coach" : "lodging");
   }
   return true;
