@@ -429,3 +429,36 @@ async def test_batch_with_idempotency_key_replays_its_answer(client, signer, db,
         await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility)
         == 10
     )
+
+
+async def test_a_record_shows_every_field_a_correction_replaces(client, signer, facility):
+    """A client pre-fills a correction from GET; a field missing there would be erased by
+    the full replacement unless typed again."""
+    headers = staff(signer, facility)
+    foreigner = {
+        "full_name": "Kim Min Jun",
+        "date_of_birth": "1991-03-04",
+        "gender": "male",
+        "passport_number": f"M{random.randrange(10**7):07d}",
+        "nationality": "KOR",
+        "visa_type": "DL",
+        "visa_number": "V1234567",
+        "entry_date": "2026-11-20",
+        "entry_port": "Cửa khẩu Tân Sơn Nhất",
+        "check_in_at": "2026-11-27T14:00:00+07:00",
+        "room": "202",
+        "reason": "du lịch",
+    }
+    stay_id = (await client.post("/v1/stays", json=foreigner, headers=headers)).json()["stay_id"]
+    shown = (await client.get(f"/v1/stays/{stay_id}", headers=headers)).json()
+    for field in ("visa_type", "visa_number", "entry_date", "entry_port", "reason", "room"):
+        assert shown[field] == foreigner[field], field
+    # The correction built from what GET shows (the room changed) keeps every other field.
+    replacement = {k: shown[k] for k in foreigner if k in shown}
+    replacement |= {"passport_number": shown["document_number"], "room": "203"}
+    corrected = await client.put(
+        f"/v1/stays/{stay_id}", json={"stay": replacement, "reason": "đổi phòng"}, headers=headers
+    )
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["visa_number"] == "V1234567"
+    assert corrected.json()["room"] == "203"

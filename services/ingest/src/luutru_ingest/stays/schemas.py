@@ -156,7 +156,8 @@ class Void(BaseModel):
 
 
 class StayView(BaseModel):
-    """A stay as its facility sees it (the police-only minor flag is never included)."""
+    """A stay as its facility sees it: every field a correction (PUT) replaces, so a client
+    can pre-fill one without losing any; the police-only minor flag is never included."""
 
     stay_id: uuid.UUID
     status: StayStatus
@@ -168,7 +169,15 @@ class StayView(BaseModel):
     document_number: str
     nationality: str
     country_of_residence: str
+    legacy_id_number: str | None = None
+    visa_type: str | None = None
+    visa_number: str | None = None
+    entry_date: date | None = None
+    entry_port: str | None = None
+    accompanying_adult_document: str | None = None
+    relationship: str | None = None
     room: str | None
+    reason: str | None = None
     check_in_at: datetime
     expected_check_out: date | None
     check_out_at: datetime | None
