@@ -387,7 +387,15 @@ def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platf
     log = page.get_by_test_id("access-log")
     expect(log.locator("tr", has_text=why).first).to_contain_text("person-search")
     entries = analytics(platform, "/v1/police/access-log", headers, limit=100)
-    assert any(e["purpose"] == why and e["action"] == "person-search" for e in entries)
+    logged = next(e for e in entries if e["purpose"] == why and e["action"] == "person-search")
+    row = log.locator("tr", has_text=why).first
+    expect(row).to_contain_text(platform.admin[0])  # the account by name, not by id
+    row.get_by_role("button", name="chỉ người này").click()
+    expect(page.get_by_label("Mã tài khoản")).to_have_value(logged["subject"])
+    theirs = analytics(
+        platform, "/v1/police/access-log", headers, subject=logged["subject"], limit=100
+    )
+    expect(log.locator("tbody tr")).to_have_count(len(theirs))
     shot(page, "police-access-log")
 
 

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, eventStream, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { Badge, html, Loading, Page, ProblemBanner, Select, TextArea } from "../../ui.js";
-import { FacilityName, formErrors } from "./common.js";
+import { FacilityName, formErrors, UserName } from "./common.js";
 
 const STATUSES = ["new", "acknowledged", "closed"];
 const STATUS_KIND = { new: "bad", acknowledged: "warn", closed: "ok" };
@@ -156,7 +156,7 @@ function AlertCard({ alert, fresh, onChange }) {
     ${alert.notes?.length
       ? html`<h3>${t("police.alerts.history")}</h3>
           <ol class="alert-history">${alert.notes.map(
-            (n) => html`<li>${fmtDateTime(n.at)} · ${n.by} · <strong>${statusLabel(n.status)}</strong>${n.note ? html`: ${n.note}` : null}</li>`,
+            (n) => html`<li>${fmtDateTime(n.at)} · <${UserName} id=${n.by} /> · <strong>${statusLabel(n.status)}</strong>${n.note ? html`: ${n.note}` : null}</li>`,
           )}</ol>`
       : null}
     ${done ? html`<p class="moved" role="status">${done}</p>` : null}

@@ -22,6 +22,28 @@ export function FacilityName({ id }) {
   return html`<code title=${id}>${id.slice(0, 8)}</code>`;
 }
 
+// Accounts appear in the analytics data by their id (the token subject): shown by username
+// when accounts lets the caller read the user (provincial police), else as a short id.
+const users = new Map();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function UserName({ id }) {
+  const known = UUID.test(id || "");
+  if (known && !users.has(id)) users.set(id, api(`/v1/users/${id}`).catch(() => null));
+  const [user, setUser] = useState(undefined);
+  useEffect(() => {
+    if (!known) return undefined;
+    let live = true;
+    users.get(id).then((u) => live && setUser(u));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (!known) return html`<span>${id || "—"}</span>`;
+  if (user) return html`<span class="user-name" title=${id}>${user.username}</span>`;
+  return html`<code title=${id}>${id.slice(0, 8)}</code>`;
+}
+
 export function PrivacyNotice() {
   return html`<${Banner} kind="info">${t("police.privacy")}<//>`;
 }

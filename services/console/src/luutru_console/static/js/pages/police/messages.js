@@ -137,6 +137,10 @@ messages({
 
     "police.log.title": "Nhật ký truy cập dữ liệu cá nhân",
     "police.log.subject": "Tài khoản",
+    "police.log.subjectId": "Mã tài khoản",
+    "police.log.subjectHint": "Để trống: mọi tài khoản. Bấm “chỉ người này” ở một dòng để lọc.",
+    "police.log.filterThis": "chỉ người này",
+    "police.log.only": "Chỉ xem nhật ký của {subject}",
     "police.log.limit": "Số dòng",
     "police.log.filter": "Lọc",
     "police.log.at": "Thời điểm",
@@ -281,6 +285,10 @@ messages({
 
     "police.log.title": "Personal-data access log",
     "police.log.subject": "Account",
+    "police.log.subjectId": "Account id",
+    "police.log.subjectHint": "Empty: every account. Click “only this one” on a row to filter.",
+    "police.log.filterThis": "only this one",
+    "police.log.only": "Show only the log of {subject}",
     "police.log.limit": "Rows",
     "police.log.filter": "Filter",
     "police.log.at": "When",

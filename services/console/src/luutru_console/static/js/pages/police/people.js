@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
-import { formErrors, GuestTable, PrivacyNotice } from "./common.js";
+import { formErrors, GuestTable, PrivacyNotice, UserName } from "./common.js";
 
 function PurposeField({ value, onInput, error }) {
   return html`<div class="purpose-box">
@@ -97,9 +97,19 @@ export function AccessLogPage({ query: params }) {
     [applied],
   );
   const errors = formErrors(log.error);
+  const show = (next) => {
+    setForm(next);
+    setApplied(next);
+  };
   const columns = [
     { key: "at", label: t("police.log.at"), render: (r) => fmtDateTime(r.at) },
-    { key: "subject", label: t("police.log.subject") },
+    {
+      key: "subject",
+      label: t("police.log.subject"),
+      render: (r) => html`<${UserName} id=${r.subject} />
+        <button type="button" class="link" title=${t("police.log.only", { subject: r.subject })}
+          onClick=${() => show({ ...form, subject: r.subject })}>${t("police.log.filterThis")}</button>`,
+    },
     { key: "role", label: t("police.log.role") },
     { key: "action", label: t("police.log.action"), render: (r) => html`<code>${r.action}</code>` },
     {
@@ -115,8 +125,8 @@ export function AccessLogPage({ query: params }) {
     { key: "result_count", label: t("police.log.count"), numeric: true },
   ];
   return html`<${Page} title=${t("police.log.title")}>
-    <form class="card police-filters" noValidate onSubmit=${(e) => { e.preventDefault(); setApplied({ ...form }); }}>
-      <${Input} label=${t("police.log.subject")} name="subject" value=${form.subject}
+    <form class="card police-filters" noValidate onSubmit=${(e) => { e.preventDefault(); show({ ...form }); }}>
+      <${Input} label=${t("police.log.subjectId")} name="subject" value=${form.subject} hint=${t("police.log.subjectHint")}
         onInput=${(v) => setForm({ ...form, subject: v })} error=${errors["query:subject"]} />
       <${Input} label=${t("police.log.limit")} name="limit" type="number" min="1" max="1000" value=${form.limit}
         onInput=${(v) => setForm({ ...form, limit: v })} error=${errors["query:limit"]} />

@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
 import { Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
-import { formErrors } from "./common.js";
+import { formErrors, UserName } from "./common.js";
 
 const EMPTY = { document_number: "", full_name: "", date_of_birth: "", reason: "" };
 
@@ -153,7 +153,7 @@ function Entries({ entries, onRemoved }) {
     { key: "full_name", label: t("police.watchlist.name") },
     { key: "date_of_birth", label: t("police.watchlist.dob"), render: (e) => fmtDate(e.date_of_birth) },
     { key: "reason", label: t("police.watchlist.reason") },
-    { key: "created_by", label: t("police.watchlist.createdBy") },
+    { key: "created_by", label: t("police.watchlist.createdBy"), render: (e) => html`<${UserName} id=${e.created_by} />` },
     { key: "created_at", label: t("police.watchlist.createdAt"), render: (e) => fmtDateTime(e.created_at) },
     {
       key: "actions",
