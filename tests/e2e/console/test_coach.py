@@ -220,3 +220,74 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     expect(page.get_by_test_id("upload-accepted")).to_have_text("3", timeout=30_000)
     expect(page.get_by_text("Đã nhận cả chuyến.")).to_be_visible()
     expect(table.locator("tbody tr").locator("td").nth(1)).to_have_text("Nhận")
+
+
+def test_coach_pages_are_accessible_on_phone_and_desk(browser, console: str, platform: Platform):
+    """Every coach page, the trip page and the form with its errors included: no serious axe
+    violation and no sideways scrolling on a phone."""
+    account, headers = coach_operator(platform)
+    trip = httpx.post(
+        platform.url("ingest", "/v1/trips"),
+        headers=headers,
+        json={
+            "plate": plate(),
+            "origin_province": 75,
+            "destination_province": 79,
+            "departure_at": "2026-11-27T10:00",
+            "seats": 30,
+            "passengers": [
+                {
+                    "full_name": "Nguyễn Văn An",
+                    "date_of_birth": "1990-03-15",
+                    "gender": "male",
+                    "id_number": "075090001234",
+                    "seat": "1",
+                }
+            ],
+        },
+        timeout=10,
+    )
+    assert trip.status_code == 201, trip.text
+    pages = ["#/trips", "#/new-trip", "#/trip-upload", f"#/trips/{trip.json()['trip_id']}"]
+    report = check_pages(
+        browser, console, account, pages, invalid_form="#/new-trip", shot_prefix="coach"
+    )
+    assert not report, report
+
+
+def check_pages(
+    browser, console: str, account, pages: list[str], invalid_form: str, shot_prefix: str
+) -> dict:
+    from tests.e2e.console.test_accessibility import DESK, PHONE, axe_violations
+
+    context = browser.new_context(base_url=console, locale="vi-VN", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    report: dict = {}
+    try:
+        sign_in(page, account.username, account.password)
+        for viewport_name, viewport in (("desk", DESK), ("phone", PHONE)):
+            page.set_viewport_size(viewport)
+            for href in pages:
+                page.goto("/" + href)
+                expect(page.locator("main h1")).to_be_visible()
+                expect(page.locator(".loading")).to_have_count(0)
+                if href == invalid_form:
+                    page.locator("main form button[type=submit]").first.click()
+                    expect(page.locator(".banner.error").first).to_be_visible()
+                if viewport_name == "phone":
+                    parts = href.removeprefix("#/").split("/")
+                    slug = "-".join("one" if len(part) > 20 else part for part in parts)
+                    shot(page, f"{shot_prefix}-phone-{slug}")
+                if problems := axe_violations(page):
+                    report[f"{viewport_name} {href}"] = problems
+                width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+                if width[0] > width[1] + 1:
+                    report[f"{viewport_name} {href} scrolls sideways"] = width
+        missing = page.evaluate("[...(window.__luutruMissingKeys || [])]")
+        assert not errors and not missing, (errors, missing)
+    finally:
+        context.close()
+    return report

@@ -100,6 +100,20 @@ def test_facility_lifecycle_and_audit(page: Page, platform: Platform):
     expect(page.get_by_test_id("facility-status")).to_have_text("Đang hoạt động")
     assert facility(platform, facility_id)["status"] == "active"
 
+    # An edit sends only what changed; a bad value is refused next to its field.
+    page.get_by_role("button", name="Sửa thông tin").click()
+    page.get_by_label("Điện thoại").fill("không có số")
+    page.get_by_label("Số phòng").fill("45")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.locator(".field.has-error")).to_contain_text("Điện thoại")
+    page.get_by_label("Điện thoại").fill("0251 3822 999")
+    page.get_by_role("button", name="Lưu thay đổi").click()
+    expect(page.get_by_text("Đã lưu thông tin cơ sở.")).to_be_visible()
+    stored = facility(platform, facility_id)
+    assert stored["rooms"] == 45 and stored["contact_phone"] == "0251 3822 999"
+    assert stored["beds"] == 80 and stored["star_rating"] == 4
+    expect(page.get_by_test_id("facility-facts")).to_contain_text("0251 3822 999")
+
     # The audit log shows the suspension, by whom and why.
     nav.get_by_role("link", name="Nhật ký", exact=True).click()
     expect(page.get_by_role("heading", name="Nhật ký hệ thống")).to_be_visible()
@@ -218,6 +232,30 @@ def test_analyst_account_shows_its_one_time_password(page: Page, platform: Platf
     expect(row).to_contain_text("Chưa đổi mật khẩu lần đầu")
     shot(page, "registry-users")
 
+    # Reset: a new one-time password, shown once; disable and re-enable.
+    page.get_by_role("button", name=f"Cấp lại mật khẩu cho {username}").click()
+    page.get_by_role("button", name=f"Xác nhận cấp lại mật khẩu cho {username}").click()
+    expect(page.get_by_test_id("otp-username")).to_have_text(username)
+    fresh = page.get_by_test_id("one-time-password").inner_text()
+    assert fresh != password
+    one_time_login(platform, username, fresh)
+    page.get_by_role("button", name=f"Khoá tài khoản {username}").click()
+    page.get_by_role("button", name=f"Xác nhận khoá tài khoản {username}").click()
+    expect(page.get_by_text(f"Đã khoá tài khoản {username}.")).to_be_visible()
+    expect(row).to_contain_text("Đã khoá")
+
+    def state() -> bool:
+        return httpx.get(
+            platform.url("accounts", f"/v1/users/{mine[0]['id']}"),
+            headers=admin_headers(platform),
+            timeout=10,
+        ).json()["disabled"]
+
+    assert state() is True
+    page.get_by_role("button", name=f"Mở khoá tài khoản {username}").click()
+    expect(page.get_by_text(f"Đã mở khoá tài khoản {username}.")).to_be_visible()
+    assert state() is False
+
 
 def test_commune_police_see_only_their_communes(page: Page, platform: Platform):
     mine = new_facility(
@@ -263,3 +301,24 @@ def test_commune_police_see_only_their_communes(page: Page, platform: Platform):
         page.get_by_role("heading", name="Lodging facilities and coach operators")
     ).to_be_visible()
     shot(page, "registry-facilities-officer")
+
+
+def test_registry_pages_are_accessible_on_phone_and_desk(browser, console: str, platform: Platform):
+    from tests.e2e.console.helpers import Account
+    from tests.e2e.console.test_coach import check_pages
+
+    hotel = new_facility(platform)
+    pages = [
+        "#/facilities",
+        "#/facilities/new",
+        "#/facilities/import",
+        f"#/facilities/{hotel.facility_id}",
+        "#/users",
+        "#/users/new",
+        "#/audit",
+    ]
+    admin = Account(*platform.admin)
+    report = check_pages(
+        browser, console, admin, pages, invalid_form="#/facilities/new", shot_prefix="registry"
+    )
+    assert not report, report
