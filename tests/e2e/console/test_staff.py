@@ -397,7 +397,7 @@ def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, l
 
 
 def test_correct_and_extend_a_record(page: Page, platform: Platform, lodging: Account):
-    stay = check_in_api(platform, lodging, room="P1")
+    stay = check_in_api(platform, lodging, room="P1", reason="Công tác")
     sign_in(page, lodging.username, lodging.password)
     page.goto(f"/#/guests/{stay['stay_id']}")
     expect(page.get_by_role("heading", name=stay["full_name"])).to_be_visible()
@@ -415,6 +415,7 @@ def test_correct_and_extend_a_record(page: Page, platform: Platform, lodging: Ac
     expect(page.get_by_role("status").filter(has_text="phiên bản 2")).to_be_visible()
     after = api(platform, lodging, "GET", f"/v1/stays/{stay['stay_id']}").json()
     assert (after["room"], after["version"]) == ("P3", 2)
+    assert after["reason"] == "Công tác"  # pre-filled from the record, so not erased
     # A correction keeps the original receipt.
     for key in ("received_at", "due_at"):
         assert datetime.fromisoformat(after[key]) == datetime.fromisoformat(stay[key])

@@ -146,7 +146,6 @@ messages({
 
     "staff.correct.title": "Sửa bản khai",
     "staff.correct.intro": "Bản sửa thay thế toàn bộ bản khai; bản cũ được giữ lại làm lịch sử. Biên nhận và hạn khai báo không đổi.",
-    "staff.correct.missing": "Máy chủ không trả về các trường: thị thực, nhập cảnh, người đi cùng, lý do lưu trú, CMND cũ. Nếu khách có các thông tin này, hãy nhập lại, nếu không chúng sẽ bị xóa.",
     "staff.correct.reason": "Lý do sửa",
     "staff.correct.submit": "Lưu bản sửa",
 
@@ -319,7 +318,6 @@ messages({
 
     "staff.correct.title": "Correct the record",
     "staff.correct.intro": "A correction replaces the whole record; the previous version is kept as history. The receipt and deadline do not change.",
-    "staff.correct.missing": "The server does not return these fields: visa, entry, accompanying adult, reason for stay, old ID card. If the guest has them, type them again, or they will be erased.",
     "staff.correct.reason": "Reason for the correction",
     "staff.correct.submit": "Save the correction",
 

@@ -111,7 +111,6 @@ export function CorrectPage({ params }) {
   const top = fieldErrors(error, "");
   return html`<${Page} title=${`${title}: ${stay.full_name}`} actions=${back}>
     <p>${t("staff.correct.intro")}</p>
-    <${Banner} kind="warn">${t("staff.correct.missing")}<//>
     <form class="card" onSubmit=${submit} noValidate aria-label=${title}>
       <${ProblemBanner} error=${error} />
       <${GuestForm} guest=${guest} onChange=${setGuest} errors=${errors} />
