@@ -337,6 +337,12 @@ def test_compliance_page_shows_the_numbers_of_the_api(
     content = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
     assert account.facility_id in content
 
+    # A reversed range: the API's problem is shown under "Đến ngày".
+    page.get_by_label("Đến ngày").fill((today - timedelta(days=5)).isoformat())
+    page.get_by_role("button", name="Xem", exact=True).click()
+    to_field = page.locator(".field", has=page.get_by_label("Đến ngày"))
+    expect(to_field.locator(".field-error")).to_have_text("Đến ngày phải sau từ ngày")
+
 
 def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platform, lodging: dict):
     headers = admin_headers(platform)

@@ -42,6 +42,15 @@ export function ForeignGuestsPage() {
   <//>`;
 }
 
+const ACTIONS = new Set([
+  "person-search",
+  "foreign-guests",
+  "watchlist-list",
+  "alerts-list",
+  "alerts-stream",
+  "alert-transition",
+]);
+
 const EMPTY_SEARCH = { purpose: "", document_number: "", full_name: "", date_of_birth: "" };
 
 export function SearchPage() {
@@ -111,7 +120,11 @@ export function AccessLogPage({ query: params }) {
           onClick=${() => show({ ...form, subject: r.subject })}>${t("police.log.filterThis")}</button>`,
     },
     { key: "role", label: t("police.log.role") },
-    { key: "action", label: t("police.log.action"), render: (r) => html`<code>${r.action}</code>` },
+    {
+      key: "action",
+      label: t("police.log.action"),
+      render: (r) => html`${ACTIONS.has(r.action) ? t(`police.log.action.${r.action}`) : ""} <code>${r.action}</code>`,
+    },
     {
       key: "query",
       label: t("police.log.query"),
