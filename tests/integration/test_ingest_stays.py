@@ -398,8 +398,18 @@ async def test_reconcile_held_lists_every_guest_in_house_that_day(client, signer
     )
     gone = guest(check_in_at="2026-10-01T15:00:00+07:00", room="2")
     later = guest(check_in_at="2026-10-04T15:00:00+07:00", room="3")
+    # Expected to leave on the 2nd but never checked out: still held (the facility must see
+    # them to check them out), on every day up to today.
+    overstaying = guest(
+        check_in_at="2026-10-01T15:00:00+07:00", expected_check_out="2026-10-02", room="4"
+    )
     ids = {}
-    for name, body in (("staying", staying), ("gone", gone), ("later", later)):
+    for name, body in (
+        ("staying", staying),
+        ("gone", gone),
+        ("later", later),
+        ("overstaying", overstaying),
+    ):
         ids[name] = (await client.post("/v1/stays", json=body, headers=headers)).json()["stay_id"]
     await client.post(
         f"/v1/stays/{ids['gone']}/check-out",
@@ -411,11 +421,22 @@ async def test_reconcile_held_lists_every_guest_in_house_that_day(client, signer
             "/v1/stays", params={"date": "2026-10-03", "held": "true"}, headers=headers
         )
     ).json()
-    assert {s["stay_id"] for s in page["items"]} == {ids["staying"]}
+    assert {s["stay_id"] for s in page["items"]} == {ids["staying"], ids["overstaying"]}
     arrivals = (
         await client.get("/v1/stays", params={"date": "2026-10-01"}, headers=headers)
     ).json()
-    assert {s["stay_id"] for s in arrivals["items"]} == {ids["staying"], ids["gone"]}
+    assert {s["stay_id"] for s in arrivals["items"]} == {
+        ids["staying"],
+        ids["gone"],
+        ids["overstaying"],
+    }
+    # A day to come trusts the expected check-out dates.
+    future = (
+        await client.get(
+            "/v1/stays", params={"date": "2099-01-01", "held": "true"}, headers=headers
+        )
+    ).json()
+    assert ids["overstaying"] not in {s["stay_id"] for s in future["items"]}
 
 
 async def test_batch_with_idempotency_key_replays_its_answer(client, signer, db, facility):

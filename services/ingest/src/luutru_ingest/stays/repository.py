@@ -8,7 +8,7 @@ import uuid
 from datetime import date
 
 import asyncpg
-from sqlalchemy import Date, func, or_, select, text
+from sqlalchemy import Date, and_, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_ingest.models import FacilityView, Stay
@@ -233,12 +233,24 @@ async def stays_on(
     query = select(Stay).where(Stay.facility_id == facility_id)
     if in_house:
         # Held that day: arrived by then and not gone before it (voided records included,
-        # with their status, so the facility sees what it cancelled).
+        # with their status, so the facility sees what it cancelled). A guest never checked
+        # out is held up to today even past the expected check-out: that overstayer is the one
+        # the facility must see to check out; only future days trust the expected date.
         local_out = func.timezone(timezone, Stay.check_out_at).cast(Date)
+        today = func.timezone(timezone, func.now()).cast(Date)
         query = query.where(
             Stay.check_in_date <= day,
-            or_(Stay.check_out_at.is_(None), local_out >= day),
-            or_(Stay.expected_check_out.is_(None), Stay.expected_check_out >= day),
+            or_(
+                and_(Stay.check_out_at.is_not(None), local_out >= day),
+                and_(
+                    Stay.check_out_at.is_(None),
+                    or_(
+                        Stay.expected_check_out.is_(None),
+                        Stay.expected_check_out >= day,
+                        literal(day) <= today,
+                    ),
+                ),
+            ),
         )
     else:
         query = query.where(Stay.check_in_date == day)
