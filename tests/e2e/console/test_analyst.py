@@ -435,3 +435,96 @@ def test_feed_counts_hotel_guests_under_their_star_rating(platform: Platform, sc
         star_rating=3,
     ).json()
     assert body["total"]["arrivals"] == 13
+
+
+def test_health_dashboard_equals_the_health_feed(page: Page, platform: Platform):
+    start = date(random.randrange(1995, 2019), random.randrange(1, 13), random.randrange(1, 21))
+    end = start + timedelta(days=3)
+    hospital = new_facility(
+        platform,
+        name=f"Bệnh viện Thử {random.randrange(10**6)}",
+        facility_type="medical",
+        star_rating=None,
+        rooms=40,
+        beds=120,
+    )
+    check_in(platform, hospital, [guest(start, 2, female=i % 2 == 0) for i in range(6)])
+    check_in(platform, hospital, [guest(start + timedelta(days=1), 1) for _ in range(5)])
+    analyst = new_user(platform, "department_analyst", department="SYT")
+    params = dict(date_from=start.isoformat(), date_to=end.isoformat(), granularity="day")
+
+    def counted():
+        body = feed(platform, analyst, "/v1/feeds/health", **params).json()
+        mine = [r for r in body["rows"] if r["facility_id"] == hospital.facility_id]
+        return body if sum(r["arrivals"] or 0 for r in mine) == 11 else None
+
+    api = poll(counted, timeout=30)
+    sign_in(page, analyst.username, analyst.password)
+    page.goto(f"/#/analyst?date_from={start}&date_to={end}&granularity=day")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Y tế")
+    # Health data: no type, star or breakdown choices, counts only.
+    expect(page.get_by_label("Hạng sao", exact=True)).to_have_count(0)
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("11")
+    expect(page.get_by_test_id("kpi-nights")).to_have_text(str(6 * 2 + 5))
+    chart = chart_data(page, "chart-trend")
+    # Every day of the filter on the chart; a day the feed has no row for is 0.
+    periods = [(start + timedelta(days=i)).isoformat() for i in range(4)]
+    assert chart["labels"] == [ddmmyyyy(p) for p in periods]
+    [dataset] = chart["datasets"]
+    assert dataset["label"].endswith(api["rows"][0]["facility_name"])
+    by_day = {r["period_start"]: r["arrivals"] for r in api["rows"]}
+    assert dataset["data"] == [by_day.get(p, 0) for p in periods]
+    assert sum(dataset["data"]) == 11
+    rows = page.get_by_test_id("table-trend").locator("tbody tr")
+    expect(rows).to_have_count(len(api["rows"]))
+    for i, r in enumerate(api["rows"]):
+        expect(rows.nth(i).locator("td").nth(2)).to_have_text(str(r["arrivals"]))
+        expect(rows.nth(i).locator("td").nth(3)).to_have_text(str(r["nights"]))
+    shot(page, "analyst-health-data")
+
+
+def test_zones_dashboard_equals_the_zones_feed(page: Page, platform: Platform):
+    start = date(random.randrange(1995, 2019), random.randrange(1, 13), random.randrange(1, 21))
+    end = start + timedelta(days=3)
+    zone = f"KCN Thử {random.randrange(10**6)}"
+    housing = new_facility(
+        platform,
+        name=f"Nhà ở {zone}",
+        facility_type="zone_housing",
+        star_rating=None,
+        zone=zone,
+        rooms=20,
+        beds=40,
+    )
+    # 6 workers: 3 men and 3 women (each gender below the threshold: hidden, never 0).
+    check_in(platform, housing, [guest(start, 3, female=i % 2 == 0) for i in range(6)])
+    analyst = new_user(platform, "department_analyst", department="BQLKKT")
+    params = dict(date_from=start.isoformat(), date_to=end.isoformat(), granularity="day")
+
+    def counted():
+        body = feed(platform, analyst, "/v1/feeds/zones", by="zone", **params).json()
+        mine = [r for r in body["rows"] if r["key"] == zone]
+        return body if sum(r["arrivals"] or 0 for r in mine) == 6 else None
+
+    api = poll(counted, timeout=30)
+    sign_in(page, analyst.username, analyst.password)
+    page.goto(f"/#/analyst?date_from={start}&date_to={end}&granularity=day")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Quản lý Khu kinh tế")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("6")
+    chart = chart_data(page, "chart-trend")
+    periods = [(start + timedelta(days=i)).isoformat() for i in range(4)]
+    assert chart["labels"] == [ddmmyyyy(p) for p in periods]
+    [dataset] = [d for d in chart["datasets"] if d["label"].endswith(zone)]
+    cells = {r["period_start"]: r["arrivals"] for r in api["rows"] if r["key"] == zone}
+    assert dataset["data"] == [cells.get(p, 0) for p in periods]
+    # By gender: both cells are below 5, so the API hides them and the page shows "<5".
+    genders = feed(
+        platform, analyst, "/v1/feeds/zones", by="gender", **{**params, "granularity": "month"}
+    ).json()
+    assert genders["rows"] and all(r["suppressed"] for r in genders["rows"])
+    chart = chart_data(page, "chart-by-gender")
+    assert all(v is None for d in chart["datasets"] for v in d["data"])
+    table = page.get_by_test_id("chart-by-gender-table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    expect(table.locator("tbody td.num")).to_have_text(["<5", "<5"])
+    shot(page, "analyst-zones-data")

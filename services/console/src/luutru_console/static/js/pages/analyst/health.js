@@ -3,7 +3,7 @@
 import { api, query } from "../../api.js";
 import { messages, t } from "../../i18n.js";
 import { html, Loading, ProblemBanner, Table, useAsync } from "../../ui.js";
-import { cell, Kpi, Kpis, Legend, num, periodLabel, Section, Series, showSum, visibleSum } from "./common.js";
+import { cell, Kpi, Kpis, Legend, num, periodLabel, Section, buckets, Series, showSum, visibleSum } from "./common.js";
 
 messages({
   vi: {
@@ -60,7 +60,7 @@ export function HealthView({ params }) {
     <//>
     <${Legend} />
     <${Section} title=${t("analyst.health.trend")} id="analyst-trend" exportTo=${{ path: FEED, params, name: "health" }}>
-      <${Series} rows=${rows} metric="arrivals" metricLabel=${t("analyst.health.arrivals")} keyLabel=${(k) => k}
+      <${Series} rows=${rows} periods=${buckets(feed.date_from, feed.date_to, g)} metric="arrivals" metricLabel=${t("analyst.health.arrivals")} keyLabel=${(k) => k}
         granularity=${g} testid="chart-trend" title=${t("analyst.health.trend")} />
       <${Table} class="stack" columns=${columns} rows=${rows} rowKey=${(r) => `${r.period_start}|${r.facility_id}`}
         caption=${t("analyst.health.table")} data-testid="table-trend" />

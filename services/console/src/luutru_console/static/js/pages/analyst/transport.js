@@ -3,7 +3,7 @@
 import { api, query } from "../../api.js";
 import { messages, t } from "../../i18n.js";
 import { html, Loading, ProblemBanner, Table, useAsync } from "../../ui.js";
-import { cell, ChartView, Kpi, Kpis, Legend, num, pct, periodLabel, Section, showSum, value, visibleSum } from "./common.js";
+import { buckets, cell, ChartView, Kpi, Kpis, Legend, num, pct, periodLabel, Section, showSum, value, visibleSum } from "./common.js";
 
 messages({
   vi: {
@@ -61,7 +61,11 @@ export function TransportView({ params }) {
   const trips = routes.reduce((s, r) => s + r.trips, 0);
   const seats = routes.reduce((s, r) => s + r.seats, 0);
   const passengers = visibleSum(routes, "passengers");
-  const labels = days.rows.map((r) => periodLabel(r.key));
+  // Every day of the period on the chart (a day without trips: 0 trips, no load factor).
+  const byDay = new Map(days.rows.map((r) => [r.key, r]));
+  const allDays = buckets(params.date_from, params.date_to, "day").map(([d]) => d);
+  const labels = allDays.map((d) => periodLabel(d));
+  const daily = (field, none) => allDays.map((d) => (byDay.has(d) ? value(byDay.get(d), field) : none));
   return html`
     <p class="hint">${t("analyst.transport.note")}</p>
     <${Kpis}>
@@ -78,11 +82,11 @@ export function TransportView({ params }) {
         ? html`
           <${ChartView} type="line" labels=${labels} testid="chart-trend" title=${t("analyst.transport.trend")}
             datasets=${[
-              { label: t("analyst.transport.passengers"), data: days.rows.map((r) => value(r, "passengers")) },
-              { label: t("analyst.transport.trips"), data: days.rows.map((r) => r.trips) },
+              { label: t("analyst.transport.passengers"), data: daily("passengers", 0) },
+              { label: t("analyst.transport.trips"), data: allDays.map((d) => byDay.get(d)?.trips ?? 0) },
             ]} />
           <${ChartView} type="line" labels=${labels} testid="chart-load" percent title=${t("analyst.transport.loadTrend")}
-            datasets=${[{ label: t("analyst.transport.load"), data: days.rows.map((r) => value(r, "load_factor")) }]} />`
+            datasets=${[{ label: t("analyst.transport.load"), data: daily("load_factor", null) }]} />`
         : null}
       <${Table} class="stack" columns=${columnsFor(t("analyst.period"), (r) => periodLabel(r.key))} rows=${days.rows}
         rowKey=${(r) => r.key} caption=${t("analyst.transport.trend")} data-testid="table-trend" />

@@ -3,7 +3,7 @@
 import { api, query } from "../../api.js";
 import { messages, t } from "../../i18n.js";
 import { html, Loading, ProblemBanner, Table, useAsync } from "../../ui.js";
-import { Breakdown, cell, ChartView, Kpi, Kpis, Legend, periodLabel, Section, Series, showSum, value, visibleSum } from "./common.js";
+import { Breakdown, cell, ChartView, Kpi, Kpis, Legend, periodLabel, Section, buckets, Series, showSum, value, visibleSum } from "./common.js";
 
 messages({
   vi: {
@@ -87,7 +87,7 @@ export function ZonesView({ params }) {
     <//>
     <${Legend} />
     <${Section} title=${t("analyst.zones.trend")} id="analyst-trend" exportTo=${{ path: FEED, params: { ...params, by: "zone" }, name: "zones-zone" }}>
-      <${Series} rows=${feed.rows} metric="arrivals" metricLabel=${t("analyst.zones.arrivals")} keyLabel=${zoneLabel}
+      <${Series} rows=${feed.rows} periods=${buckets(feed.date_from, feed.date_to, g)} metric="arrivals" metricLabel=${t("analyst.zones.arrivals")} keyLabel=${zoneLabel}
         granularity=${g} testid="chart-trend" title=${t("analyst.zones.trend")} />
       <${Table} class="stack" columns=${columns} rows=${feed.rows} rowKey=${(r) => `${r.period_start}|${r.key}`}
         caption=${t("analyst.zones.table")} data-testid="table-trend" />
