@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import admin_headers, sign_in
+from tests.e2e.console.helpers import admin_headers, new_facility, sign_in
 
 
 def test_wrong_password_is_refused_next_to_the_form(page: Page):
@@ -89,3 +89,28 @@ def test_console_forwards_api_calls_with_the_callers_token(console: str, platfor
     assert unknown.json()["code"] == "not-found"
     page = httpx.get(console + "/", timeout=10)
     assert "script-src 'self' 'sha256-" in page.headers["content-security-policy"]
+
+
+def test_each_kind_of_facility_sees_its_own_pages(page: Page, platform: Platform):
+    coach = new_facility(
+        platform,
+        facility_type="coach",
+        star_rating=None,
+        rooms=None,
+        beds=None,
+        vehicles=2,
+        seats=80,
+    )
+    hotel = new_facility(platform)
+    sign_in(page, coach.username, coach.password)
+    nav = page.get_by_role("navigation")
+    expect(nav.get_by_role("link").first).to_have_attribute("href", "#/trips")
+    hrefs = nav.get_by_role("link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert "#/guests" not in hrefs and "#/check-in" not in hrefs
+    page.get_by_role("button", name="Đăng xuất").click()
+    sign_in(page, hotel.username, hotel.password)
+    expect(nav.get_by_role("link").first).to_have_attribute("href", "#/guests")
+    hrefs = nav.get_by_role("link").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert not [h for h in hrefs if "trip" in h]
+    # Neither sees police or department pages.
+    assert not [h for h in hrefs if h.startswith(("#/police", "#/analyst", "#/facilities"))]

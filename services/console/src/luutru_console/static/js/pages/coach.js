@@ -1,7 +1,6 @@
 // Coach operators (nhà xe): one atomic manifest per trip, by form or as a passenger sheet,
 // with a result per passenger; later additions, no-shows, removals and cancellation.
 import { messages, t } from "../i18n.js";
-import { html, Page, useApp } from "../ui.js";
 import { TripForm } from "./coach/trip-form.js";
 import { TripPage } from "./coach/trip-page.js";
 import { TripUpload } from "./coach/trip-upload.js";
@@ -12,7 +11,6 @@ messages({
     "nav.coach": "Chuyến xe",
     "nav.coach.new": "Khai báo chuyến",
     "nav.coach.upload": "Tải danh sách hành khách",
-    "coach.onlyCoaches": "Trang này dành cho nhà xe (cơ sở loại xe khách).",
     "coach.choose": "— Chọn —",
     "coach.back": "Về danh sách chuyến",
     "coach.cancelAction": "Thôi",
@@ -142,7 +140,6 @@ messages({
     "nav.coach": "Trips",
     "nav.coach.new": "New trip",
     "nav.coach.upload": "Upload passenger sheet",
-    "coach.onlyCoaches": "This page is for coach operators.",
     "coach.choose": "— Choose —",
     "coach.back": "Back to trips",
     "coach.cancelAction": "Never mind",
@@ -270,25 +267,12 @@ messages({
   },
 });
 
-// main.js picks a facility's pages by `app.facility.type`, but GET /v1/facilities/{id} names
-// the field `facility_type`, so `facilityKind: "coach"` hides these pages from coach operators
-// themselves. Until main.js reads `facility_type`, the routes are for every facility user
-// and each view checks the facility's type (reported; then put facilityKind back).
-const FOR_COACHES = { roles: ["facility"] };
-
-function coachOnly(View) {
-  return function CoachOnly(props) {
-    const { facility } = useApp();
-    if (facility && facility.facility_type !== "coach") {
-      return html`<${Page} title=${t("nav.coach")}><p>${t("coach.onlyCoaches")}</p><//>`;
-    }
-    return html`<${View} ...${props} />`;
-  };
-}
+// Coach operators file trips, not guests: main.js shows these only to coach facilities.
+const FOR_COACHES = { roles: ["facility"], facilityKind: "coach" };
 
 export const routes = [
-  { path: "/trips", nav: "nav.coach", ...FOR_COACHES, view: coachOnly(TripList) },
-  { path: "/new-trip", nav: "nav.coach.new", ...FOR_COACHES, view: coachOnly(TripForm) },
-  { path: "/trip-upload", nav: "nav.coach.upload", ...FOR_COACHES, view: coachOnly(TripUpload) },
-  { path: "/trips/:id", ...FOR_COACHES, view: coachOnly(TripPage) },
+  { path: "/trips", nav: "nav.coach", ...FOR_COACHES, view: TripList },
+  { path: "/new-trip", nav: "nav.coach.new", ...FOR_COACHES, view: TripForm },
+  { path: "/trip-upload", nav: "nav.coach.upload", ...FOR_COACHES, view: TripUpload },
+  { path: "/trips/:id", ...FOR_COACHES, view: TripPage },
 ];

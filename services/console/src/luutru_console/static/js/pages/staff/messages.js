@@ -6,8 +6,6 @@ messages({
     "nav.staff.today": "Khách hôm nay",
     "nav.staff.checkIn": "Khai báo khách",
     "nav.staff.upload": "Tải danh sách khách",
-    "staff.onlyLodging": "Các trang này dành cho cơ sở lưu trú. Nhà xe khai báo hành khách theo chuyến.",
-    "staff.toTrips": "Tới trang chuyến xe",
 
     "staff.f.full_name": "Họ và tên",
     "staff.f.date_of_birth": "Ngày sinh",
@@ -178,8 +176,6 @@ messages({
     "nav.staff.today": "Today's guests",
     "nav.staff.checkIn": "Check in a guest",
     "nav.staff.upload": "Upload a guest list",
-    "staff.onlyLodging": "These pages are for lodging facilities. Coach operators report passengers per trip.",
-    "staff.toTrips": "Go to the trips",
 
     "staff.f.full_name": "Full name",
     "staff.f.date_of_birth": "Date of birth",
