@@ -528,3 +528,78 @@ def test_zones_dashboard_equals_the_zones_feed(page: Page, platform: Platform):
     expect(table.locator("tbody tr")).to_have_count(2)
     expect(table.locator("tbody td.num")).to_have_text(["<5", "<5"])
     shot(page, "analyst-zones-data")
+
+
+def submit_trip(platform: Platform, operator: Account, day: date, *, to: int, seats: int, n: int):
+    passengers = []
+    for i in range(n):
+        p = guest(day, 0, female=i % 2 == 0)
+        for field in ("check_in_at", "expected_check_out", "room"):
+            p.pop(field)
+        passengers.append({**p, "seat": f"A{i + 1}"})
+    trip = {
+        "plate": "60B-123.45",
+        "origin_province": 75,
+        "destination_province": to,
+        "departure_at": f"{day.isoformat()}T08:00:00+07:00",
+        "seats": seats,
+        "crew": [{"full_name": "Nguyễn Văn Tài", "role": "driver"}],
+        "passengers": passengers,
+    }
+    headers = operator.headers(platform)
+
+    def send():
+        response = httpx.post(
+            platform.url("ingest", "/v1/trips"), headers=headers, json=trip, timeout=30
+        )
+        return None if response.status_code == 404 else response
+
+    response = poll(send, timeout=20)
+    assert response.status_code == 201, response.text
+
+
+def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Platform):
+    start = date(random.randrange(1995, 2019), random.randrange(1, 13), random.randrange(1, 21))
+    end = start + timedelta(days=3)
+    operator = new_facility(
+        platform,
+        name=f"Nhà xe Thử {random.randrange(10**6)}",
+        facility_type="coach",
+        star_rating=None,
+        rooms=None,
+        beds=None,
+        vehicles=2,
+        seats=85,
+    )
+    submit_trip(platform, operator, start, to=79, seats=45, n=6)
+    submit_trip(platform, operator, start + timedelta(days=1), to=68, seats=40, n=5)
+    analyst = new_user(platform, "department_analyst", department="SGTVT")
+    params = dict(date_from=start.isoformat(), date_to=end.isoformat())
+
+    def counted():
+        body = feed(platform, analyst, "/v1/feeds/transport", by="day", **params).json()
+        return body if sum(r["trips"] for r in body["rows"]) == 2 else None
+
+    days = poll(counted, timeout=30)
+    sign_in(page, analyst.username, analyst.password)
+    page.goto(f"/#/analyst?date_from={start}&date_to={end}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Giao thông vận tải")
+    expect(page.get_by_label("Gộp theo", exact=True)).to_have_count(0)  # trips are by day
+    expect(page.get_by_test_id("kpi-trips")).to_have_text("2")
+    expect(page.get_by_test_id("kpi-seats")).to_have_text("85")
+    expect(page.get_by_test_id("kpi-passengers")).to_have_text("11")
+    expect(page.get_by_test_id("kpi-load")).to_have_text(f"{vn(11 / 85 * 100, 1)} %")
+    chart = chart_data(page, "chart-trend")
+    periods = [(start + timedelta(days=i)).isoformat() for i in range(4)]
+    assert chart["labels"] == [ddmmyyyy(p) for p in periods]
+    by_day = {r["key"]: r for r in days["rows"]}
+    assert chart["datasets"][0]["data"] == [
+        by_day[p]["passengers"] if p in by_day else 0 for p in periods
+    ]
+    assert chart["datasets"][0]["data"] == [6, 5, 0, 0]
+    assert chart["datasets"][1]["data"] == [1, 1, 0, 0]
+    routes = feed(platform, analyst, "/v1/feeds/transport", by="route", **params).json()
+    chart = chart_data(page, "chart-by-route")
+    assert chart["labels"] == [r["key"] for r in routes["rows"]] == ["75-68", "75-79"]
+    assert chart["datasets"][0]["data"] == [r["passengers"] for r in routes["rows"]] == [5, 6]
+    shot(page, "analyst-transport-data")
