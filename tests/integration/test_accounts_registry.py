@@ -260,3 +260,16 @@ async def test_facility_types_publish_the_department_mapping(client):
     assert types["zone_housing"]["department"] == "BQLKKT" and types["zone_housing"]["has_zone"]
     assert types["medical"]["department"] == "SYT"
     assert types["coach"]["department"] == "SGTVT" and not types["coach"]["takes_guests"]
+
+
+async def test_provinces_and_their_communes_are_published_by_name(client):
+    provinces = {p["code"]: p["name"] for p in (await client.get("/v1/provinces")).json()}
+    assert len(provinces) == 34  # the two-tier system since 1/7/2025
+    assert "Đồng Nai" in provinces[75]
+    communes = {
+        c["code"]: c["name"] for c in (await client.get("/v1/provinces/75/communes")).json()
+    }
+    assert communes[26068] == "Phường Biên Hòa"
+    unknown = await client.get("/v1/provinces/99/communes")
+    assert unknown.status_code == 404
+    assert unknown.json()["code"] == "province-unknown"

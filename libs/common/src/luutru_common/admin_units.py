@@ -40,3 +40,7 @@ def commune_in_province(commune_code: int, province_code: int) -> bool:
 
 def communes_of(province_code: int) -> list[tuple[int, str]]:
     return [(int(w.code), w.name) for w in Ward.iter_by_province(ProvinceCode(province_code))]
+
+
+def provinces() -> list[tuple[int, str]]:
+    return sorted((code, p.name) for code, p in _provinces().items())

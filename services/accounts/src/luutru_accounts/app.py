@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from luutru_accounts.admin_units import router as admin_units_router
 from luutru_accounts.audit.endpoints import router as audit_router
 from luutru_accounts.auth.endpoints import retired_key_horizon
 from luutru_accounts.auth.endpoints import router as auth_router
@@ -65,7 +66,14 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         ),
         title="luutru accounts",
         description=DESCRIPTION,
-        routers=[auth_router, facilities_router, users_router, clients_router, audit_router],
+        routers=[
+            auth_router,
+            facilities_router,
+            admin_units_router,
+            users_router,
+            clients_router,
+            audit_router,
+        ],
         workers=workers,
         on_startup=on_startup,
     )

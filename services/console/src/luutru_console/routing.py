@@ -13,6 +13,7 @@ API_PREFIXES: dict[str, str] = {
     "/v1/auth": "accounts",
     "/v1/facilities": "accounts",
     "/v1/facility-types": "accounts",
+    "/v1/provinces": "accounts",
     "/v1/users": "accounts",
     "/v1/clients": "accounts",
     "/v1/audit": "accounts",
