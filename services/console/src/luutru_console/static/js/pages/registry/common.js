@@ -103,3 +103,45 @@ export function num(value) {
   if (text === "") return null;
   return /^-?\d+$/.test(text) ? Number(text) : text;
 }
+
+// Provinces and their communes by name (accounts: GET /v1/provinces/...), cached per page load.
+const unitCache = new Map();
+function adminUnits(path) {
+  if (!unitCache.has(path)) {
+    unitCache.set(path, api(path).catch((e) => {
+      unitCache.delete(path);
+      throw e;
+    }));
+  }
+  return unitCache.get(path);
+}
+
+export function useAdminUnits(provinceCode) {
+  const [units, setUnits] = useState({ provinces: [], communes: [] });
+  useEffect(() => {
+    let live = true;
+    const province = Number(provinceCode);
+    Promise.all([
+      adminUnits("/v1/provinces"),
+      province > 0 ? adminUnits(`/v1/provinces/${province}/communes`).catch(() => []) : [],
+    ]).then(([provinces, communes]) => live && setUnits({ provinces, communes }), () => {});
+    return () => {
+      live = false;
+    };
+  }, [provinceCode]);
+  return units;
+}
+
+export const unitName = (units, code) => units.find((u) => String(u.code) === String(code))?.name;
+
+// Suggestions for a code field: typing "Biên" offers "26068 — Phường Biên Hòa".
+export function UnitList({ id, units }) {
+  return html`<datalist id=${id}>${units.map((u) => html`<option value=${u.code}>${u.name}</option>`)}</datalist>`;
+}
+
+// "26068 — Phường Biên Hòa": a commune code with its name once known.
+export function CommuneName({ province, commune }) {
+  const units = useAdminUnits(province);
+  const name = unitName(units.communes, commune);
+  return html`<span>${commune}${name ? ` — ${name}` : ""}</span>`;
+}

@@ -6,6 +6,7 @@ import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { hasRole } from "../../session.js";
 import { Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, Select, Table, useApp, useAsync } from "../../ui.js";
 import {
+  CommuneName,
   DEFAULT_PROVINCE,
   departmentName,
   FacilityStatus,
@@ -15,6 +16,9 @@ import {
   typeName,
   useFacilityTypes,
   usePaged,
+  UnitList,
+  unitName,
+  useAdminUnits,
 } from "./common.js";
 import { UsersTable } from "./users.js";
 
@@ -49,7 +53,7 @@ export function FacilityList({ query: where }) {
     { key: "code", label: t("registry.f.code"), render: (f) => html`<a href=${`#/facilities/${f.id}`}>${f.code}</a>` },
     { key: "name", label: t("registry.f.name") },
     { key: "facility_type", label: t("registry.f.facility_type"), render: (f) => typeLabel(types, f.facility_type) },
-    { key: "commune_code", label: t("registry.f.commune_code"), render: (f) => `${f.commune_code} (${f.province_code})` },
+    { key: "commune_code", label: t("registry.f.commune_code"), render: (f) => html`<${CommuneName} province=${f.province_code} commune=${f.commune_code} />` },
     { key: "street", label: t("registry.f.street") },
     { key: "status", label: t("registry.f.status"), render: (f) => html`<${FacilityStatus} status=${f.status} />` },
   ];
@@ -129,6 +133,7 @@ function bodyOf(values, type, original) {
 export function FacilityFields({ values, setValues, errors, types, editing }) {
   const type = types.find((x) => x.code === values.facility_type);
   const fits = applicable(type);
+  const units = useAdminUnits(values.province_code);
   const set = (f) => (v) => setValues({ ...values, [f]: v });
   const text = (f, extra = {}) =>
     html`<${Input} label=${t(`registry.f.${f}`)} name=${f} value=${values[f]} onInput=${set(f)} error=${errors[f]} ...${extra} />`;
@@ -154,8 +159,19 @@ export function FacilityFields({ values, setValues, errors, types, editing }) {
     <fieldset class="registry-group">
       <legend>${t("registry.form.address")}</legend>
       <div class="grid">
-        ${number("province_code", { required: true, disabled: editing, hint: editing ? t("registry.form.provinceFixed") : t("registry.form.provinceHint") })}
-        ${number("commune_code", { required: true, hint: t("registry.form.communeHint") })}
+        ${number("province_code", {
+          required: true,
+          disabled: editing,
+          list: "registry-provinces",
+          hint: unitName(units.provinces, values.province_code) ?? (editing ? t("registry.form.provinceFixed") : t("registry.form.provinceHint")),
+        })}
+        ${number("commune_code", {
+          required: true,
+          list: "registry-communes",
+          hint: unitName(units.communes, values.commune_code) ?? t("registry.form.communeHint"),
+        })}
+        <${UnitList} id="registry-provinces" units=${units.provinces} />
+        <${UnitList} id="registry-communes" units=${units.communes} />
         ${text("street")}
       </div>
     </fieldset>
@@ -316,7 +332,7 @@ export function FacilityPage({ params }) {
       ${current.star_rating ? fact("star_rating", t("registry.form.stars", { n: current.star_rating })) : null}
       ${current.zone ? fact("zone", current.zone) : null}
       ${fact("province_code", current.province_code)}
-      ${fact("commune_code", current.commune_code)}
+      ${fact("commune_code", html`<${CommuneName} province=${current.province_code} commune=${current.commune_code} />`)}
       ${fact("street", current.street)}
       ${current.rooms != null ? fact("rooms", fmtNumber(current.rooms)) : null}
       ${current.beds != null ? fact("beds", fmtNumber(current.beds)) : null}
