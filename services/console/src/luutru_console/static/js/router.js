@@ -19,6 +19,7 @@ export function useLocation() {
   useEffect(() => {
     const onChange = () => setWhere(parseHash());
     addEventListener("hashchange", onChange);
+    onChange(); // a change between the first render and now would otherwise be lost
     return () => removeEventListener("hashchange", onChange);
   }, []);
   return where;
