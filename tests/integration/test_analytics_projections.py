@@ -262,3 +262,22 @@ async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, g
     assert [(r.day - d).days for r in daily_after if r.nights] == [0, 1, 2, 3]
     assert [(r.arrivals, r.nights, r.departures) for r in daily_after][:2] == [(2, 2, 0), (0, 1, 1)]
     assert facility_rows == 1
+
+
+async def test_stays_take_the_star_rating_of_the_registry(feeder, db):
+    """Ingest knows no star ratings and sends none; the tourism feeds' star filter and
+    breakdown need the hotel's, which analytics has from facility.v1."""
+    c, d = unique_commune(), unique_day()
+    hotel = facility(commune=c, star_rating=4)
+    stay = check_in(hotel, d, nights=1).model_copy(update={"star_rating": None})
+    await feeder.send(hotel, stay)
+    assert (await fact(db, stay.stay_id))["star_rating"] == 4
+    async with db.connect() as conn:
+        area = await conn.scalar(
+            text(
+                "SELECT sum(arrivals) FROM analytics.stay_daily_area "
+                "WHERE commune_code = :c AND day = :d AND star_rating = 4"
+            ),
+            {"c": c, "d": d},
+        )
+    assert area == 1

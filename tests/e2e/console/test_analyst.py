@@ -419,11 +419,6 @@ def test_facility_user_has_no_dashboard(page: Page, platform: Platform, scenario
     shot(page, "analyst-facility-denied")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="API defect: ingest's GuestCheckedIn carries star_rating=None "
-    "(stays/fast_events.py), so analytics files every stay as unrated",
-)
 def test_feed_counts_hotel_guests_under_their_star_rating(platform: Platform, scenario: Scenario):
     s = scenario
     body = feed(

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_analytics.models import GuestRecord, StayCheckOut, StayFact
+from luutru_analytics.models import FacilityFact, GuestRecord, StayCheckOut, StayFact
 from luutru_analytics.projections import rollup
 from luutru_analytics.projections.attributes import (
     age_band,
@@ -68,8 +68,24 @@ class StayProjection:
                 await session.scalars(select(StayCheckOut).where(StayCheckOut.stay_id.in_(ids)))
             ).all()
         }
+        # Ingest knows no star ratings; the registry (facility.v1, projected here before any
+        # of the facility's stays can be accepted) does: the rating when the stay is seen.
+        unrated = {e.facility_id for e in events if e.star_rating is None}
+        stars = dict(
+            (
+                await session.execute(
+                    select(FacilityFact.facility_id, FacilityFact.star_rating).where(
+                        FacilityFact.facility_id.in_(unrated)
+                    )
+                )
+            ).all()
+            if unrated
+            else []
+        )
         facts, records = [], []
         for event in events:
+            if event.star_rating is None and stars.get(event.facility_id) is not None:
+                event = event.model_copy(update={"star_rating": stars[event.facility_id]})
             fact, record = self._rows(event, endings.get(event.stay_id))
             facts.append(fact)
             records.append(record)
