@@ -225,6 +225,11 @@ async def test_tourism_breakdowns(world):
     assert cells(body) == {"hotel": (5, 6), "motel": (0, 1)}
     body = await get(world, "/v1/feeds/tourism/breakdown", by="star_rating", granularity="week")
     assert cells(body) == {"3": (5, 6), "none": (0, 1)}
+    for by in ("gender", "origin_province"):  # every guest in exactly one cell
+        body = await get(world, "/v1/feeds/tourism/breakdown", by=by, granularity="week")
+        totals = [sum(v[i] for v in cells(body).values()) for i in (0, 1)]
+        assert totals == [5, 7], by
+    assert set(cells(body)) >= {"unknown"}  # the passport holders have no province of origin
 
 
 async def test_health_counts_by_facility_and_day(world):

@@ -144,7 +144,15 @@ async def tourism(
 
 
 Breakdown = Literal[
-    "domestic", "residence", "nationality", "age_group", "facility_type", "star_rating", "commune"
+    "domestic",
+    "residence",
+    "nationality",
+    "age_group",
+    "gender",
+    "origin_province",
+    "facility_type",
+    "star_rating",
+    "commune",
 ]
 
 
@@ -153,9 +161,10 @@ Breakdown = Literal[
     summary="Du lịch: phân tổ khách / Tourism: arrivals and nights broken down",
     description=(
         "Trong nước / quốc tế theo nơi cư trú (`domestic`, `residence`), quốc tịch (top N), "
-        "nhóm tuổi, loại cơ sở, hạng sao, xã. / Domestic vs international by country of "
-        "residence, by nationality (top N, the rest as OTHER), age group, facility type, star "
-        "rating or commune."
+        "nhóm tuổi, giới tính, tỉnh gốc (theo số định danh), loại cơ sở, hạng sao, xã. / "
+        "Domestic vs international by country of residence, by nationality (top N, the rest "
+        "as OTHER), age group, gender, province of origin (from the ID number), facility "
+        "type, star rating or commune."
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )

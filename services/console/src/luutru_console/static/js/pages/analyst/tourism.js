@@ -21,6 +21,8 @@ messages({
     "analyst.tourism.by.nationality": "Theo quốc tịch (10 nước nhiều nhất)",
     "analyst.tourism.by.residence": "Theo nước cư trú (10 nước nhiều nhất)",
     "analyst.tourism.by.age_group": "Theo nhóm tuổi",
+    "analyst.tourism.by.gender": "Theo giới tính",
+    "analyst.tourism.by.origin_province": "Theo tỉnh gốc (mã tỉnh trên số định danh)",
     "analyst.tourism.by.facility_type": "Theo loại cơ sở",
     "analyst.tourism.by.star_rating": "Theo hạng sao",
     "analyst.tourism.by.commune": "Theo xã, phường",
@@ -46,6 +48,8 @@ messages({
     "analyst.tourism.by.nationality": "By nationality (top 10)",
     "analyst.tourism.by.residence": "By country of residence (top 10)",
     "analyst.tourism.by.age_group": "By age group",
+    "analyst.tourism.by.gender": "By gender",
+    "analyst.tourism.by.origin_province": "By province of origin (code in the ID number)",
     "analyst.tourism.by.facility_type": "By facility type",
     "analyst.tourism.by.star_rating": "By star rating",
     "analyst.tourism.by.commune": "By commune",
@@ -59,7 +63,9 @@ messages({
 });
 
 const FEED = "/v1/feeds/tourism";
-const BREAKDOWNS = ["domestic", "nationality", "residence", "age_group", "facility_type", "star_rating", "commune"];
+const BREAKDOWNS = [
+  "domestic", "nationality", "residence", "age_group", "gender", "origin_province", "facility_type", "star_rating", "commune",
+];
 
 // Occupancy of the whole period from the buckets' (capacity is the same in every bucket):
 // the mean weighted by the days of each bucket; unknown if any bucket is hidden or unknown.
@@ -90,6 +96,7 @@ export function keyLabel(by, key, typeName) {
   if (["domestic", "international", "OTHER"].includes(key)) return t(`analyst.key.${key}`);
   if (by === "facility_type") return typeName(key);
   if (by === "star_rating") return key === "none" ? t("analyst.key.none") : t("analyst.key.stars", { n: key });
+  if (by === "gender" || key === "unknown") return t(`analyst.key.${key}`); // male, female, other, unknown
   return key;
 }
 
