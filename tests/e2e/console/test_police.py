@@ -107,7 +107,9 @@ def lodging(platform: Platform) -> dict:
             "rows"
         ]
         mine = [r for r in daily if r["facility_id"] == account.facility_id]
-        return True if search.get("rows") and mine and mine[0]["late_reports"] else None
+        # The facility itself comes over another topic: wait for its name and code too.
+        ready = mine and mine[0]["late_reports"] and mine[0]["facility_code"]
+        return True if search.get("rows") and ready else None
 
     poll(projected, timeout=60, interval=1)
     return {"account": account, "late": late, "foreign": foreign, "passport": passport}
