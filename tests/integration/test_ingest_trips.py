@@ -212,3 +212,36 @@ async def test_manifest_as_an_upload(app, signer, db, coach):
             .all()
         )
     assert list(seats) == ["A1", "A2"]
+
+
+async def test_the_operator_lists_its_trips_of_a_day(app, signer, db, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    late = trip(departure_at="2026-11-28T23:30:00+07:00", plate="60B-111.11")  # 16:30Z: the 28th
+    early = trip(departure_at="2026-11-28T00:15:00+07:00", plate="60B-222.22")  # 17:15Z the 27th
+    other_day = trip(departure_at="2026-11-29T08:00:00+07:00", plate="60B-333.33")
+    ids = {}
+    for name, body in (("late", late), ("early", early), ("other", other_day)):
+        ids[name] = (await client.post("/v1/trips", json=body, headers=headers)).json()["trip_id"]
+    await client.post(
+        f"/v1/trips/{ids['late']}/passengers", json={"add": [passenger("A3")]}, headers=headers
+    )
+    listed = await client.get("/v1/trips", params={"date": "2026-11-28"}, headers=headers)
+    assert listed.status_code == 200, listed.text
+    by_id = {t["trip_id"]: t for t in listed.json()["items"]}
+    assert set(by_id) == {ids["late"], ids["early"]}  # the local day, not the UTC one
+    assert (by_id[ids["late"]]["on_board"], by_id[ids["early"]]["on_board"]) == (3, 2)
+    paged = await client.get(
+        "/v1/trips", params={"date": "2026-11-28", "limit": 1}, headers=headers
+    )
+    second = await client.get(
+        "/v1/trips",
+        params={"date": "2026-11-28", "limit": 1, "cursor": paged.json()["next_cursor"]},
+        headers=headers,
+    )
+    assert {paged.json()["items"][0]["trip_id"], second.json()["items"][0]["trip_id"]} == set(by_id)
+    # Another operator sees none of them.
+    other = await add_facility_view(db, facility_type="coach", beds=None)
+    theirs = await client.get(
+        "/v1/trips", params={"date": "2026-11-28"}, headers=operator(signer, other)
+    )
+    assert theirs.json()["items"] == []

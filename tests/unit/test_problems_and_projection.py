@@ -25,6 +25,33 @@ def test_validation_errors_strip_body_and_keep_query_source():
     assert errors[1].message.vi == "Thiếu trường bắt buộc"
 
 
+def test_length_and_model_errors_read_well_in_both_languages():
+    from typing import Annotated
+
+    from pydantic import AfterValidator, BaseModel, Field, ValidationError, model_validator
+
+    Text = Annotated[str, AfterValidator(str.strip)]
+
+    class Entry(BaseModel):
+        document_number: Text | None = Field(default=None, max_length=20)
+
+        @model_validator(mode="after")
+        def _enough(self):
+            if not self.document_number:
+                raise ValueError("cần số giấy tờ / give a document number")
+            return self
+
+    with pytest.raises(ValidationError) as long_one:
+        Entry(document_number="1" * 25)
+    [error] = validation_errors(long_one.value.errors(), strip_prefix=False)
+    assert error.pointer == "/document_number"
+    assert error.message.vi == "Quá dài (tối đa 20)"  # a text, not "a list too long"
+    with pytest.raises(ValidationError) as missing:
+        Entry()
+    [error] = validation_errors(missing.value.errors(), strip_prefix=False)
+    assert (error.message.vi, error.message.en) == ("cần số giấy tờ", "give a document number")
+
+
 @pytest.mark.parametrize(
     ("birth", "band"),
     [

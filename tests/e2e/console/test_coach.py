@@ -63,7 +63,7 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     nav = page.get_by_role("navigation")
     nav.get_by_role("link", name="Chuyến xe").click()
     expect(page.get_by_role("heading", name="Chuyến xe đã khai báo")).to_be_visible()
-    expect(page.get_by_text("chỉ gồm các chuyến được khai báo từ trình duyệt này")).to_be_visible()
+    expect(page.get_by_text("Không có chuyến nào xuất bến trong ngày này.")).to_be_visible()
 
     # --- the manifest by form, one passenger with a bad ID number ---
     nav.get_by_role("link", name="Khai báo chuyến").click()
@@ -158,8 +158,9 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     expect(page.get_by_role("heading", name="Passengers and results")).to_be_visible()
     page.get_by_test_id("lang-switch").click()
 
-    # The trip list (this browser's trips) now has it.
+    # The list of the departure day has it (as GET /v1/trips?date= does).
     nav.get_by_role("link", name="Chuyến xe").click()
+    page.get_by_label("Ngày xuất bến").fill("2026-11-27")
     expect(
         page.get_by_test_id("trips").get_by_role("link", name=trip_plate.replace(".", ""))
     ).to_be_visible()

@@ -65,6 +65,7 @@ def test_first_login_changes_the_one_time_password(page: Page, platform: Platfor
 
 def test_language_switch_and_role_navigation(page: Page, platform: Platform):
     sign_in(page, *platform.admin)
+    expect(page).to_have_url(re.compile(r"#/police/alerts$"))  # the police land on live alerts
     nav = page.get_by_role("navigation")
     expect(nav).to_be_visible()
     page.get_by_test_id("lang-switch").click()

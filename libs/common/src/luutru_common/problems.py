@@ -113,9 +113,35 @@ _VI_MESSAGES = {
     "dict_type": "Phải là một đối tượng JSON",
     "list_type": "Phải là một danh sách",
     "value_error": "Giá trị không hợp lệ",
-    "too_short": "Danh sách quá ngắn",
-    "too_long": "Danh sách quá dài",
+    # Lists, and text fields whose type has its own validators (pydantic then reports the
+    # generic length errors): the limit comes from the error's context.
+    "too_short": "Quá ngắn",
+    "too_long": "Quá dài",
 }
+
+_LIMITS = {
+    "too_short": ("min_length", "tối thiểu"),
+    "string_too_short": ("min_length", "tối thiểu"),
+    "too_long": ("max_length", "tối đa"),
+    "string_too_long": ("max_length", "tối đa"),
+}
+
+
+def _vietnamese(etype: str, en: str, ctx: dict[str, Any]) -> str:
+    # A validator that raises ValueError("tiếng Việt / English") says it in both languages.
+    if etype == "value_error" and " / " in en:
+        return en.removeprefix("Value error, ").split(" / ", 1)[0]
+    vi = _VI_MESSAGES.get(etype, en)
+    if etype in _LIMITS and _LIMITS[etype][0] in ctx:
+        key, word = _LIMITS[etype]
+        vi = f"{vi} ({word} {ctx[key]})"
+    return vi
+
+
+def _english(etype: str, en: str) -> str:
+    if etype == "value_error" and " / " in en:
+        return en.removeprefix("Value error, ").split(" / ", 1)[1]
+    return en
 
 
 def validation_errors(
@@ -131,7 +157,10 @@ def validation_errors(
                 loc = [f"{source}:{loc[0]}"] if loc else [source]
         etype = str(err.get("type", "value_error"))
         en = str(err.get("msg", "Invalid value"))
-        out.append(field_error(json_pointer(loc), etype, _VI_MESSAGES.get(etype, en), en))
+        ctx = err.get("ctx") or {}
+        out.append(
+            field_error(json_pointer(loc), etype, _vietnamese(etype, en, ctx), _english(etype, en))
+        )
     return out
 
 

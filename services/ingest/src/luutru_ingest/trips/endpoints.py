@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -21,7 +21,9 @@ from luutru_ingest.trips.schemas import (
     PassengerView,
     TripCancel,
     TripIn,
+    TripPage,
     TripReceipt,
+    TripSummary,
     TripView,
 )
 from luutru_ingest.uploads import service as uploads
@@ -72,6 +74,66 @@ async def submit(
             return (201 if created else 200), receipt
 
         return await idempotent(uow, request, operator.id, idempotency_key, work)
+
+
+@router.get(
+    "/trips",
+    response_model=TripPage,
+    summary="Các chuyến trong ngày / My trips departing on a day",
+    description=(
+        "Các chuyến của nhà xe xuất bến trong ngày (giờ Việt Nam), kèm số hành khách trên xe, "
+        "phân trang bằng con trỏ. / The operator's trips departing that day (local time), with "
+        "the passengers on board, paginated by cursor."
+    ),
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def list_trips(
+    principal: CoachUser,
+    uow: UnitOfWorkDep,
+    request: Request,
+    day: Annotated[date, Query(alias="date", description="Ngày xuất bến / Departure day")],
+    cursor: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> TripPage:
+    after = None
+    if cursor:
+        try:
+            after = uuid.UUID(cursor)
+        except ValueError:
+            raise Problem(
+                422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
+            ) from None
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+        found = await service.trips_departing(
+            uow.session,
+            operator.id,
+            day,
+            after=after,
+            limit=limit + 1,
+            timezone=request.app.state.settings.local_timezone,
+        )
+    more = len(found) > limit
+    found = found[:limit]
+    return TripPage(
+        items=[
+            TripSummary(
+                trip_id=trip.id,
+                status=trip.status,
+                plate=trip.plate,
+                origin_province=trip.origin_province,
+                destination_province=trip.destination_province,
+                departure_at=trip.departure_at,
+                seats=trip.seats,
+                received_at=trip.received_at,
+                on_board=on_board,
+            )
+            for trip, on_board in found
+        ],
+        next_cursor=str(found[-1][0].id) if more else None,
+    )
 
 
 @router.get(

@@ -100,3 +100,24 @@ class TripView(BaseModel):
     seats: int
     received_at: datetime
     passengers: list[PassengerView]
+
+
+class TripSummary(BaseModel):
+    """A trip in the operator's list: the manifest's head and how many are on board."""
+
+    trip_id: uuid.UUID
+    status: Literal["submitted", "cancelled"]
+    plate: str
+    origin_province: int
+    destination_province: int
+    departure_at: datetime
+    seats: int
+    received_at: datetime
+    on_board: int = Field(description="Hành khách trên xe / Passengers on board")
+
+
+class TripPage(BaseModel):
+    items: list[TripSummary]
+    next_cursor: str | None = Field(
+        default=None, description="Gửi lại để lấy trang sau / Pass back for the next page"
+    )

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Date, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -258,6 +258,30 @@ async def receipt_of(session: AsyncSession, trip: Trip) -> TripReceipt:
         received_at=trip.received_at,
         passengers=[PassengerResult(index=n, passenger_id=p.id) for n, p in enumerate(passengers)],
     )
+
+
+async def trips_departing(
+    session: AsyncSession,
+    operator_id: uuid.UUID,
+    day: date,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+    timezone: str,
+) -> list[tuple[Trip, int]]:
+    """The operator's trips leaving on ``day`` (local time), with their passengers on board."""
+    on_board = (
+        select(func.count())
+        .where(TripPassenger.trip_id == Trip.id, TripPassenger.status == "on_board")
+        .scalar_subquery()
+    )
+    query = select(Trip, on_board).where(
+        Trip.operator_id == operator_id,
+        func.timezone(timezone, Trip.departure_at).cast(Date) == day,
+    )
+    if after is not None:
+        query = query.where(Trip.id > after)
+    return [(trip, n) for trip, n in (await session.execute(query.order_by(Trip.id).limit(limit)))]
 
 
 async def own_trip(

@@ -13,8 +13,8 @@ import * as registry from "./pages/registry.js";
 import * as police from "./pages/police.js";
 import * as analyst from "./pages/analyst.js";
 
-// Order = order in the navigation.
-const ROUTES = [staff, coach, registry, police, analyst].flatMap((m) => m.routes);
+// Order = order in the navigation; the first entry is where a role lands (police: live alerts).
+const ROUTES = [staff, coach, police, registry, analyst].flatMap((m) => m.routes);
 
 messages({
   vi: {

@@ -101,13 +101,11 @@ messages({
     "coach.trips.title": "Chuyến xe đã khai báo",
     "coach.trips.new": "Khai báo chuyến mới",
     "coach.trips.upload": "Tải lên danh sách hành khách",
-    "coach.trips.localNote":
-      "Danh sách này chỉ gồm các chuyến được khai báo từ trình duyệt này (hệ thống chưa có chức năng liệt kê chuyến). Chuyến khai báo nơi khác: mở theo mã chuyến.",
-    "coach.trips.empty": "Chưa có chuyến nào được khai báo từ trình duyệt này.",
+    "coach.trips.empty": "Không có chuyến nào xuất bến trong ngày này.",
+    "coach.trips.day": "Ngày xuất bến",
     "coach.trips.openId": "Mã chuyến",
     "coach.trips.openHint": "Mã chuyến trên biên nhận",
     "coach.trips.open": "Mở chuyến",
-    "coach.trips.forget": "Bỏ khỏi danh sách",
     "coach.upload.title": "Tải lên danh sách hành khách",
     "coach.upload.intro":
       "Tệp CSV hoặc XLSX, dòng đầu là tiêu đề (Họ và tên, Ngày sinh, Giới tính, Số định danh, Số ghế, Điểm đón, Điểm trả…); thông tin chuyến nhập ở dưới. Cả chuyến được nhận hoặc không nhận.",
@@ -230,13 +228,11 @@ messages({
     "coach.trips.title": "Submitted trips",
     "coach.trips.new": "Submit a new trip",
     "coach.trips.upload": "Upload a passenger sheet",
-    "coach.trips.localNote":
-      "This list holds only the trips submitted from this browser (there is no trip list in the system yet). A trip submitted elsewhere: open it by its id.",
-    "coach.trips.empty": "No trip submitted from this browser yet.",
+    "coach.trips.empty": "No trip departs on this day.",
+    "coach.trips.day": "Departure day",
     "coach.trips.openId": "Trip id",
     "coach.trips.openHint": "The trip id on the receipt",
     "coach.trips.open": "Open the trip",
-    "coach.trips.forget": "Remove from the list",
     "coach.upload.title": "Upload a passenger sheet",
     "coach.upload.intro":
       "CSV or XLSX with headers in the first row (Full name, Date of birth, Gender, ID number, Seat, Boarding point, Alighting point…); the trip's details go below. The whole trip is accepted or nothing is.",

@@ -6,7 +6,7 @@ import { api } from "../../api.js";
 import { t, todayVN } from "../../i18n.js";
 import { fieldErrors, html, Input, Page, ProblemBanner, useApp } from "../../ui.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
-import { justSubmitted, newKey, rememberResults, rememberTrip } from "./trips.js";
+import { justSubmitted, newKey, rememberResults } from "./trips.js";
 
 export const DEFAULT_PROVINCE = 75; // Đồng Nai
 
@@ -107,7 +107,6 @@ export function TripForm() {
     setError(null);
     try {
       const receipt = await api("/v1/trips", { method: "POST", json: body, headers: { "Idempotency-Key": key } });
-      rememberTrip(session.facilityId, receipt.trip_id);
       rememberResults(receipt.passengers);
       justSubmitted.set(receipt.trip_id, receipt);
       navigate(`/trips/${receipt.trip_id}`);

@@ -5,7 +5,7 @@ import { api } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
 import { Badge, Banner, html, Input, Loading, Page, ProblemBanner, Table, useApp, useAsync } from "../../ui.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
-import { forgetTrip, justSubmitted, receiptWarnings, rememberResults, rememberTrip, tripStatusBadge } from "./trips.js";
+import { justSubmitted, receiptWarnings, rememberResults, tripStatusBadge } from "./trips.js";
 
 const PASSENGER_KIND = { on_board: "ok", no_show: "warn", removed: "neutral" };
 
@@ -117,11 +117,7 @@ export function TripPage({ params }) {
   const [tick, setTick] = useState(0);
   const [notice, setNotice] = useState(null);
   const [actionError, setActionError] = useState(null);
-  const { data: trip, error, loading } = useAsync(async () => {
-    const view = await api(`/v1/trips/${params.id}`);
-    rememberTrip(session.facilityId, view.trip_id);
-    return view;
-  }, [params.id, tick]);
+  const { data: trip, error, loading } = useAsync(() => api(`/v1/trips/${params.id}`), [params.id, tick]);
   const reload = (message) => {
     setNotice(message);
     setTick((n) => n + 1);
@@ -132,8 +128,6 @@ export function TripPage({ params }) {
       <${ProblemBanner} error=${error} />
       <div class="actions">
         <a class="button" href="#/trips">${t("coach.back")}</a>
-        <button type="button" onClick=${() => { forgetTrip(session.facilityId, params.id); navigate("/trips"); }}>
-          ${t("coach.trips.forget")}</button>
       </div>
     <//>`;
   }

@@ -49,16 +49,11 @@ export function PrivacyNotice() {
 }
 
 // The field errors of a problem by field name; errors on the whole body (pointer "")
-// go to `rootField` so they show next to a field too. Pydantic's model-level message
-// comes as "Value error, vi / en": shown in the current language.
+// go to `rootField` so they show next to a field too.
 export function formErrors(error, rootField) {
   const out = fieldErrors(error, "");
   const whole = (error?.problem?.errors || []).find((e) => !e.pointer);
-  if (whole && rootField && !out[rootField]) {
-    const en = typeof whole.message === "object" ? whole.message.en || "" : String(whole.message || "");
-    const text = en.replace(/^Value error,\s*/, "");
-    out[rootField] = text.includes(" / ") ? localized(text) : localized(whole.message) || whole.code;
-  }
+  if (whole && rootField && !out[rootField]) out[rootField] = localized(whole.message) || whole.code;
   return out;
 }
 
