@@ -92,6 +92,49 @@ async def test_daily_compliance_and_fine_bands(app, signer, group_prefix):
     ]
 
 
+async def test_compliance_filters_apply_within_the_officers_communes(app, signer, group_prefix):
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}compf")
+    c1, c2, d = unique_commune(), unique_commune(), unique_day()
+    hotel = facility(commune=c1, name="H", star_rating=3)
+    motel = facility(commune=c1, name="M", facility_type="motel")
+    elsewhere = facility(commune=c2, name="E")
+    await feeder.send(
+        hotel,
+        motel,
+        elsewhere,
+        check_in(hotel, d, late_minutes=5),
+        check_in(motel, d, late_minutes=5),
+        check_in(elsewhere, d, late_minutes=5),
+    )
+    admin = bearer(signer.token(role="police_admin"))
+    base = {"date_from": d.isoformat(), "date_to": d.isoformat()}
+
+    async def names(headers, **filters):
+        response = await app.state.client.get(
+            "/v1/compliance/daily", params={**base, **filters}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        return sorted(r["facility_name"] for r in response.json()["rows"])
+
+    assert await names(admin, commune=[c1, c2]) == ["E", "H", "M"]
+    assert await names(admin, commune=[c1], facility_type=["motel"]) == ["M"]
+    assert await names(admin, commune=[c1, c2], star_rating=[3]) == ["H"]
+    officer = bearer(signer.token(role="police_officer", communes=[c1]))
+    assert await names(officer) == ["H", "M"]
+    assert await names(officer, commune=[c2]) == []  # not theirs: nothing, not everything
+    bands = await app.state.client.get(
+        "/v1/compliance/fine-bands",
+        params={**base, "commune": [c1, c2], "facility_type": "hotel"},
+        headers=admin,
+    )
+    # H and E are hotels (one late guest each), M is not.
+    assert [(r["facility_days"], r["persons"]) for r in bands.json()["rows"]] == [
+        (2, 2),
+        (0, 0),
+        (0, 0),
+    ]
+
+
 async def test_silent_facilities(app, signer, group_prefix):
     feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}silent")
     c = unique_commune()

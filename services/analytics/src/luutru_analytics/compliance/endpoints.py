@@ -16,7 +16,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from luutru_analytics.feeds.filters import FiltersDep
+from luutru_analytics.feeds.filters import FeedFilters, FiltersDep
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import require_police
 from luutru_analytics.feeds.tourism import FORMATS
@@ -42,22 +42,36 @@ def fine_band(unreported: int) -> str | None:
     return "9+"
 
 
-def _daily_sql(communes: tuple[int, ...]) -> str:
-    where = "s.check_in_date BETWEEN :date_from AND :date_to AND NOT s.voided"
-    if communes:
-        where += " AND s.commune_code = ANY(CAST(:communes AS int[]))"
-    return f"""
+def _daily_query(f: FeedFilters, scope_communes: tuple[int, ...]) -> tuple[str, dict]:
+    """Per facility and arrival day; the commune, type and star filters apply, and a commune
+    officer's own communes bound whatever communes are asked for."""
+    where = ["s.check_in_date BETWEEN :date_from AND :date_to", "NOT s.voided"]
+    params: dict = {"date_from": f.date_from, "date_to": f.date_to}
+    communes = set(f.communes) if f.communes else None
+    if scope_communes:
+        communes = set(scope_communes) & communes if communes is not None else set(scope_communes)
+    if communes is not None:
+        where.append("s.commune_code = ANY(CAST(:communes AS int[]))")
+        params["communes"] = sorted(communes)
+    if f.facility_types:
+        where.append("s.facility_type = ANY(CAST(:types AS text[]))")
+        params["types"] = list(f.facility_types)
+    if f.star_ratings:
+        where.append("s.star_rating = ANY(CAST(:stars AS int[]))")
+        params["stars"] = list(f.star_ratings)
+    sql = f"""
 WITH d AS (
   SELECT s.facility_id, s.check_in_date AS day, count(*) AS guests_reported,
     count(*) FILTER (WHERE s.late_minutes > 0) AS late_reports,
     coalesce(sum(s.late_minutes), 0) AS minutes_late_total,
     coalesce(max(s.late_minutes), 0) AS minutes_late_max
-  FROM analytics.stay_facts s WHERE {where}
+  FROM analytics.stay_facts s WHERE {" AND ".join(where)}
   GROUP BY 1, 2
 )
 SELECT d.*, {BAND_SQL} AS fine_band, fa.code AS facility_code, fa.name AS facility_name,
   fa.commune_code
 FROM d LEFT JOIN analytics.facilities fa ON fa.facility_id = d.facility_id"""
+    return sql, params
 
 
 @router.get(
@@ -75,8 +89,8 @@ async def daily(
     request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
 ) -> Response:
     scope = require_police(principal)
-    params = {"date_from": f.date_from, "date_to": f.date_to, "communes": list(scope.communes)}
-    sql = _daily_sql(scope.communes) + " ORDER BY d.day, fa.code NULLS LAST, d.facility_id"
+    sql, params = _daily_query(f, scope.communes)
+    sql += " ORDER BY d.day, fa.code NULLS LAST, d.facility_id"
     async with uow:
         found = (await uow.session.execute(text(sql), params)).mappings().all()
     rows = [
@@ -111,9 +125,9 @@ async def fine_bands(
     request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
 ) -> Response:
     scope = require_police(principal)
-    params = {"date_from": f.date_from, "date_to": f.date_to, "communes": list(scope.communes)}
+    daily_sql, params = _daily_query(f, scope.communes)
     sql = f"""SELECT fine_band, count(*) AS facility_days, sum(late_reports) AS persons
-FROM ({_daily_sql(scope.communes)}) x WHERE fine_band IS NOT NULL GROUP BY 1"""
+FROM ({daily_sql}) x WHERE fine_band IS NOT NULL GROUP BY 1"""
     async with uow:
         found = {r[0]: (r[1], int(r[2])) for r in (await uow.session.execute(text(sql), params))}
     rows = [
