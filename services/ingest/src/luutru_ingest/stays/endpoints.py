@@ -269,14 +269,7 @@ async def reconcile(
         ),
     ] = False,
 ) -> StayPage:
-    after = None
-    if cursor:
-        try:
-            after = uuid.UUID(cursor)
-        except ValueError:
-            raise Problem(
-                422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
-            ) from None
+    after = page_cursor(cursor)
     async with uow:
         facility = await service.active_facility(uow.session, principal.facility_id)
         stays = await repository.stays_on(
@@ -294,6 +287,18 @@ async def reconcile(
         items=[stay_view(s) for s in stays],
         next_cursor=str(stays[-1].id) if more else None,
     )
+
+
+def page_cursor(cursor: str | None) -> uuid.UUID | None:
+    """The last id of the previous page (lists are paged by id), or None for the first."""
+    if not cursor:
+        return None
+    try:
+        return uuid.UUID(cursor)
+    except ValueError:
+        raise Problem(
+            422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
+        ) from None
 
 
 def stay_view(stay) -> StayView:

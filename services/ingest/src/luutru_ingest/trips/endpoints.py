@@ -13,7 +13,7 @@ from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.problems import Problem, problem_responses, validation_errors
 from luutru_ingest.models import Upload
 from luutru_ingest.stays import service as stays
-from luutru_ingest.stays.endpoints import IdempotencyKey, idempotent
+from luutru_ingest.stays.endpoints import IdempotencyKey, idempotent, page_cursor
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import (
     PassengerChange,
@@ -95,14 +95,7 @@ async def list_trips(
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> TripPage:
-    after = None
-    if cursor:
-        try:
-            after = uuid.UUID(cursor)
-        except ValueError:
-            raise Problem(
-                422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
-            ) from None
+    after = page_cursor(cursor)
     async with uow:
         operator = await stays.active_facility(
             uow.session, principal.facility_id, takes_guests=False

@@ -66,6 +66,20 @@ export function TextArea({ label, name, error, hint, required, value, onInput, .
   </div>`;
 }
 
+// A file picker; Preact never writes its value (Input would reset it on each render).
+export function FileField({ label, name, accept, error, hint, required, onFile }) {
+  const id = useFieldId(name);
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  return html`<div class=${`field${error ? " has-error" : ""}`}>
+    <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
+    <input id=${id} name=${name} type="file" accept=${accept} required=${required}
+      aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
+      onChange=${(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
+    ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
+    ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
+  </div>`;
+}
+
 // options: [[value, label], ...]
 export function Select({ label, name, error, required, value, options, onChange, ...rest }) {
   const id = useFieldId(name);

@@ -1,9 +1,9 @@
 // A trip's passenger sheet (CSV/XLSX) plus the trip's fields: stored at once (202), then
 // processed in the background as one atomic manifest; the page follows it to a result per row.
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
-import { Badge, Banner, fieldErrors, html, Loading, Page, ProblemBanner, Table, useApp } from "../../ui.js";
+import { Badge, Banner, FileField, fieldErrors, html, Loading, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { emptyTrip, TripFields, tripFieldsBody } from "./trip-form.js";
 
 const UPLOAD_KIND = { pending: "info", processing: "info", done: "ok", failed: "bad" };
@@ -29,20 +29,6 @@ function downloadTemplate() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
-// A file input that Preact never resets (ui.js's Input would write value="" on each render).
-export function FileField({ label, name, accept, error, hint, required, onFile }) {
-  const id = useRef(`f-${name}-${Math.random().toString(36).slice(2, 8)}`).current;
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
-  return html`<div class=${`field${error ? " has-error" : ""}`}>
-    <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
-    <input id=${id} name=${name} type="file" accept=${accept} required=${required}
-      aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
-      onChange=${(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
-    ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
-    ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
-  </div>`;
 }
 
 function ErrorList({ list }) {

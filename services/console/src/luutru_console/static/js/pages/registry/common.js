@@ -51,20 +51,6 @@ export function OneTimePassword({ username, password, title }) {
   </div>`;
 }
 
-// A file input that Preact never resets (ui.js's Input would write value="" on each render).
-export function FileField({ label, name, accept, error, hint, required, onFile }) {
-  const id = useRef(`f-${name}-${Math.random().toString(36).slice(2, 8)}`).current;
-  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
-  return html`<div class=${`field${error ? " has-error" : ""}`}>
-    <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
-    <input id=${id} name=${name} type="file" accept=${accept} required=${required}
-      aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
-      onChange=${(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
-    ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
-    ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
-  </div>`;
-}
-
 // A cursor-paged list: {items, error, loading, more, loadMore, reload}. `path(cursor)` gives
 // the URL of a page; `deps` restart from the first page.
 export function usePaged(path, deps) {

@@ -3,8 +3,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtNumber, localized, t } from "../../i18n.js";
-import { Badge, Banner, Checkbox, fieldErrors, html, Page, ProblemBanner, Table } from "../../ui.js";
-import { FileField } from "./common.js";
+import { Badge, Banner, Checkbox, FileField, fieldErrors, html, Page, ProblemBanner, Table } from "../../ui.js";
 
 const ROW_KIND = { created: "ok", valid: "info", rejected: "bad" };
 const TEMPLATE = [
