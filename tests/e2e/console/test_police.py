@@ -339,6 +339,27 @@ def test_compliance_page_shows_the_numbers_of_the_api(
     content = Path(downloaded.value.path()).read_text(encoding="utf-8-sig")
     assert account.facility_id in content
 
+    # Narrowed to the facility's commune and type: the rows the API gives for that filter.
+    facility = httpx.get(
+        platform.url("accounts", f"/v1/facilities/{account.facility_id}"), headers=headers
+    ).json()
+    narrowed = analytics(
+        platform,
+        "/v1/compliance/daily",
+        headers,
+        date_from=date_from,
+        date_to=date_to,
+        commune=facility["commune_code"],
+        facility_type=facility["facility_type"],
+    )
+    assert 0 < len(narrowed["rows"]) <= len(daily["rows"])
+    page.get_by_label("Mã xã/phường").fill(str(facility["commune_code"]))
+    page.get_by_label("Loại cơ sở").select_option(facility["facility_type"])
+    page.get_by_role("button", name="Xem", exact=True).click()
+    expect(table.locator("tbody tr")).to_have_count(len(narrowed["rows"]))
+    page.get_by_label("Mã xã/phường").fill("")
+    page.get_by_label("Loại cơ sở").select_option("")
+
     # A reversed range: the API's problem is shown under "Đến ngày".
     page.get_by_label("Đến ngày").fill((today - timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Xem", exact=True).click()

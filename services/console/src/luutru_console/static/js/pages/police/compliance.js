@@ -3,8 +3,8 @@
 // active facilities silent for N days; each table downloadable as CSV or XLSX.
 import { useState } from "preact/hooks";
 import { api, download, query } from "../../api.js";
-import { fmtDate, fmtDateTime, fmtNumber, t, todayVN } from "../../i18n.js";
-import { html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { fmtDate, fmtDateTime, fmtNumber, getLang, t, todayVN } from "../../i18n.js";
+import { html, Input, Loading, Page, ProblemBanner, Select, Table, useAsync } from "../../ui.js";
 import { formErrors } from "./common.js";
 
 const BANDS = ["1-3", "4-8", "9+"];
@@ -28,9 +28,17 @@ export function CompliancePage({ query: params }) {
     date_from: params?.date_from || todayVN(-6),
     date_to: params?.date_to || todayVN(),
     days: params?.days || "",
+    commune: params?.commune || "",
+    facility_type: params?.facility_type || "",
   });
   const [applied, setApplied] = useState(form);
-  const range = { date_from: applied.date_from, date_to: applied.date_to };
+  const types = useAsync(() => api("/v1/facility-types"), []);
+  const range = {
+    date_from: applied.date_from,
+    date_to: applied.date_to,
+    commune: applied.commune.trim(),
+    facility_type: applied.facility_type,
+  };
   const daily = useAsync(() => api(`/v1/compliance/daily${query(range)}`), [applied]);
   const bands = useAsync(() => api(`/v1/compliance/fine-bands${query(range)}`), [applied]);
   const silent = useAsync(() => api(`/v1/compliance/silent-facilities${query({ days: applied.days })}`), [applied]);
@@ -47,6 +55,11 @@ export function CompliancePage({ query: params }) {
         onInput=${set("date_from")} error=${errors["query:date_from"]} />
       <${Input} label=${t("police.compliance.to")} name="date_to" type="date" required value=${form.date_to}
         onInput=${set("date_to")} error=${errors["query:date_to"]} />
+      <${Input} label=${t("police.compliance.commune")} name="commune" inputmode="numeric" value=${form.commune}
+        onInput=${set("commune")} error=${errors["query:commune/0"] || errors["query:commune"]} />
+      <${Select} label=${t("police.compliance.typeFilter")} name="facility_type" value=${form.facility_type}
+        options=${[["", t("police.compliance.anyType")], ...(types.data || []).filter((x) => x.takes_guests).map((x) => [x.code, getLang() === "en" ? x.name_en : x.name_vi])]}
+        onChange=${set("facility_type")} error=${errors["query:facility_type/0"]} />
       <${Input} label=${t("police.compliance.days")} name="days" type="number" min="1" max="365" value=${form.days}
         onInput=${set("days")} error=${errors["query:days"]} />
       <button type="submit" class="primary">${t("police.compliance.apply")}</button>

@@ -86,6 +86,9 @@ messages({
     "police.compliance.from": "Từ ngày",
     "police.compliance.to": "Đến ngày",
     "police.compliance.days": "Số ngày không khai báo (N)",
+    "police.compliance.commune": "Mã xã/phường",
+    "police.compliance.typeFilter": "Loại cơ sở",
+    "police.compliance.anyType": "Tất cả",
     "police.compliance.apply": "Xem",
     "police.compliance.definition":
       "“Không khai báo đúng hạn” là số khách có khai báo đến sau hạn (muộn), tính theo cơ sở và ngày đến. Khách không được khai báo lần nào không thể đếm từ dữ liệu; xem danh sách cơ sở im lặng bên dưới.",
@@ -240,6 +243,9 @@ messages({
     "police.compliance.from": "From",
     "police.compliance.to": "To",
     "police.compliance.days": "Days without reports (N)",
+    "police.compliance.commune": "Commune code",
+    "police.compliance.typeFilter": "Facility type",
+    "police.compliance.anyType": "All",
     "police.compliance.apply": "Show",
     "police.compliance.definition":
       "“Not reported on time” counts guests whose registration arrived after its deadline (late), per facility and arrival day. Guests never reported at all cannot be counted from the data; see the silent facilities below.",
