@@ -550,7 +550,9 @@ def test_only_what_must_talk_can_talk(objects, source, destination, port, allowe
 def test_the_ingress_routes_one_host_to_each_api_and_the_console(objects, overlay):
     ingress = one(objects[overlay], "Ingress", "luutru")
     backends = {
-        rule["host"].split(".")[0]: rule["http"]["paths"][0]["backend"]["service"]
+        rule["host"].split(".")[0]: next(
+            p["backend"]["service"] for p in rule["http"]["paths"] if p["path"] == "/"
+        )
         for rule in ingress["spec"]["rules"]
     }
     assert backends == {
@@ -594,3 +596,18 @@ def test_the_console_is_a_locked_down_stateless_web_deployment(objects, overlay,
         "app.kubernetes.io/name": "luutru-console",
         "app.kubernetes.io/component": "web",
     }
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_console_host_sends_api_paths_straight_to_their_service(objects, overlay):
+    from luutru_console.routing import API_PREFIXES
+
+    ingress = one(objects[overlay], "Ingress", "luutru")
+    [console] = [r for r in ingress["spec"]["rules"] if r["host"].startswith("console.")]
+    routed = {
+        p["path"]: p["backend"]["service"]["name"].removeprefix("luutru-")
+        for p in console["http"]["paths"]
+        if p["path"] != "/"
+    }
+    assert routed == API_PREFIXES  # the same table as the console's own pass-through
+    assert all(p["pathType"] == "Prefix" for p in console["http"]["paths"])

@@ -97,14 +97,19 @@ export function Warnings({ warnings }) {
 export const documentText = (stay) =>
   `${t(stay.document_type === "passport" ? "staff.doc.passport_short" : "staff.doc.id_number")} ${stay.document_number}`;
 
-// Every record of a day (arrivals, or with held every guest held that day), all pages.
-export async function staysOf(day, held = false) {
+// The records of a day (arrivals, or with held every guest held that day), page after page
+// up to `max`: a facility that never checks guests out would otherwise load them all. The
+// array's `truncated` says more exist.
+export const MAX_DAY_RECORDS = 2000;
+
+export async function staysOf(day, held = false, max = MAX_DAY_RECORDS) {
   const items = [];
   let cursor = null;
   do {
     const page = await api(`/v1/stays${query({ date: day, held: held ? "true" : undefined, cursor, limit: 1000 })}`);
     items.push(...page.items);
     cursor = page.next_cursor;
-  } while (cursor);
+  } while (cursor && items.length < max);
+  items.truncated = Boolean(cursor);
   return items;
 }

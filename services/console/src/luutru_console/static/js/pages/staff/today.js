@@ -6,7 +6,7 @@ import { fmtNumber, t, todayVN } from "../../i18n.js";
 import { navigate } from "../../router.js";
 import { Banner, html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
 import { StayAction } from "./actions.js";
-import { documentText, StatusBadge, staysOf, TimelinessBadge, When } from "./common.js";
+import { documentText, MAX_DAY_RECORDS, StatusBadge, staysOf, TimelinessBadge, When } from "./common.js";
 
 async function dayRecords(day) {
   const [arrivals, held] = await Promise.all([staysOf(day), staysOf(day, true)]);
@@ -15,7 +15,7 @@ async function dayRecords(day) {
   const all = [...byId.values()].sort(
     (a, b) => (a.room || "").localeCompare(b.room || "", "vi", { numeric: true }) || a.full_name.localeCompare(b.full_name, "vi"),
   );
-  return { all, arrivals };
+  return { all, arrivals, truncated: arrivals.truncated || held.truncated };
 }
 
 const fold = (text) => (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase();
@@ -89,6 +89,7 @@ export function TodayPage({ query }) {
       : null}
     <${ProblemBanner} error=${error} />
     ${loading && !data ? html`<${Loading} />` : null}
+    ${data?.truncated ? html`<${Banner} kind="warn">${t("staff.today.truncated", { n: fmtNumber(MAX_DAY_RECORDS) })}<//>` : null}
     ${data
       ? html`
         <div class="kpis staff-kpis">
