@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import Platform, _wait_ready
 from tests.support import E2E_PORT_BASE, ROOT
@@ -92,7 +93,10 @@ def page(browser: Browser, console: str, request) -> Page:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     name = re.sub(r"[^\w.-]+", "_", request.node.name)
     try:
-        page.screenshot(path=ARTIFACTS / f"{name}.final.png", full_page=True)
+        try:
+            page.screenshot(path=ARTIFACTS / f"{name}.final.png", full_page=True)
+        except PlaywrightError:  # a page of thousands of rows: keep what is on screen
+            page.screenshot(path=ARTIFACTS / f"{name}.final.png")
         missing = page.evaluate("[...(window.__luutruMissingKeys || [])]")
     finally:
         context.close()
