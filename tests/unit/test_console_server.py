@@ -86,6 +86,8 @@ async def test_request_passes_through_with_token_query_and_body(console):
             "idempotency-key": "k-1",
             "content-type": "text/csv",
             "cookie": "session=secret",
+            "x-forwarded-for": "10.9.9.9",  # a client cannot choose its audited address
+            "x-real-ip": "10.9.9.9",
         },
     )
     assert response.status_code == 201
@@ -97,7 +99,11 @@ async def test_request_passes_through_with_token_query_and_body(console):
     assert echoed["headers"]["idempotency-key"] == "k-1"
     assert "cookie" not in echoed["headers"]  # the console never forwards cookies
     assert echoed["headers"]["x-forwarded-for"] == "203.0.113.7"
+    assert "x-real-ip" not in echoed["headers"]
     assert response.headers["x-upstream"] == "yes"
+    # Data, never a page: opened on the console's origin it could run nothing.
+    assert "sandbox" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
     assert "connection" not in response.headers
 
 
@@ -110,6 +116,29 @@ async def test_event_stream_is_relayed_event_by_event(console):
         "data: 1",
         "data: 2",
     ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/stays/%2e%2e/%2e%2e/docs",  # decoded by the server into /v1/stays/../../docs
+        "/v1/stays/%2E%2E/%2E%2E/openapi.json",
+        "/v1/stays/..%2f..%2fdocs",
+        "/v1/stays/x%5c..%5c..%5cmetrics",
+    ],
+)
+async def test_a_path_that_could_climb_out_of_its_api_is_refused(console, path):
+    response = await console.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not-found"  # the console's own answer, not upstream's
+
+
+def test_dot_segments_are_refused_as_sent():
+    from luutru_console.proxy import safe_path
+
+    assert safe_path(b"/v1/stays/abc/check-out") == "/v1/stays/abc/check-out"
+    assert safe_path(b"/v1/stays/../../docs") is None
+    assert safe_path(b"/v1/stays/./x") is None
 
 
 async def test_unknown_path_is_a_problem(console):
@@ -143,3 +172,6 @@ async def test_page_vendor_files_and_readiness(console):
         assert response.headers["content-type"].startswith("text/javascript")
     assert (await console.get("/vendor/../../package.json")).status_code == 404
     assert (await console.get("/readyz")).json() == {"status": "ok", "missing": []}
+    module = await console.get("/static/js/main.js")
+    assert module.headers["cache-control"] == "no-cache"  # revalidated after a deploy
+    assert module.headers.get("etag")

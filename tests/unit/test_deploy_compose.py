@@ -183,7 +183,10 @@ def test_the_console_forwards_to_the_services_inside_compose(config, monkeypatch
     for service in ("accounts", "ingest", "analytics"):
         assert console["depends_on"][service]["condition"] == "service_healthy"
     fields = {f"LUUTRU_{name.upper()}" for name in ConsoleSettings.model_fields}
-    assert set(console["environment"]) <= fields
+    assert {k for k in console["environment"] if k.startswith("LUUTRU_")} <= fields
+    # The audited client address survives the console's hop (uvicorn trusts its header).
+    for name in ("console", "accounts", "ingest", "analytics"):
+        assert config["services"][name]["environment"]["FORWARDED_ALLOW_IPS"] == "*", name
     for key in list(os.environ):
         if key.startswith("LUUTRU_"):
             monkeypatch.delenv(key)

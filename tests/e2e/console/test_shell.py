@@ -157,3 +157,16 @@ def test_an_expired_access_token_is_refreshed_and_sign_out_revokes_the_session(
         return response if response.status_code != 200 else None
 
     assert refused().status_code in (400, 401)  # signing out revoked the session
+
+
+def test_a_crafted_link_cannot_steer_the_pages_api_calls(page: Page, platform: Platform):
+    """A record id from the address goes into API paths; one that would change the path
+    ('../../v1/police/…') matches no page, and no such call is made."""
+    sign_in(page, *platform.admin)
+    called = []
+    page.on("request", lambda r: called.append(r.url) if "/v1/police" in r.url else None)
+    page.goto("/#/facilities/..%2F..%2Fv1%2Fpolice%2Fforeign-guests%3Fpurpose%3Dx")
+    expect(page.get_by_text("Không có trang này.")).to_be_visible()
+    page.goto("/#/guests/%E0%A4%A")  # does not even decode: no page, no crash
+    expect(page.get_by_text("Không có trang này.")).to_be_visible()
+    assert not called

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from luutru_common.health import MetricsMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import Problem, install_problem_handlers
-from luutru_console.proxy import forward
+from luutru_console.proxy import forward, safe_path
 from luutru_console.routing import service_for
 from luutru_console.settings import ConsoleSettings
 
@@ -55,6 +55,28 @@ def _security_headers(index_html: str) -> dict[str, str]:
         "permissions-policy": "camera=(self), microphone=(), geolocation=()",
         "cache-control": "no-cache",
     }
+
+
+class RevalidateStatic:
+    """`Cache-Control: no-cache` on the page's own modules and styles: their names carry no
+    version, so after a deploy the browser must ask (ETag) instead of mixing old and new."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or not scope["path"].startswith("/static/"):
+            return await self.app(scope, receive, send)
+
+        async def send_revalidated(message):
+            if message["type"] == "http.response.start":
+                message["headers"] = [
+                    *[(k, v) for k, v in message["headers"] if k.lower() != b"cache-control"],
+                    (b"cache-control", b"no-cache"),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_revalidated)
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
@@ -116,13 +138,16 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         include_in_schema=False,
     )
     async def api(request: Request, path: str):
-        service = service_for(request.url.path)
+        raw = safe_path(request.scope.get("raw_path") or request.url.path.encode())
+        service = service_for(request.url.path) if raw is not None else None
         if service is None:
             raise Problem(
                 404, "not-found", "Not found", "Không có trang hoặc API này / No such page or API"
             )
-        return await forward(request, request.app.state.http, settings.upstream(service), service)
+        upstream = settings.upstream(service)
+        return await forward(request, request.app.state.http, upstream, service, raw)
 
+    app.add_middleware(RevalidateStatic)
     app.add_middleware(MetricsMiddleware, service="console")
     app.add_middleware(CorrelationIdMiddleware)
     return app

@@ -10,47 +10,48 @@ from starlette.background import BackgroundTask
 
 from luutru_common.problems import Problem
 
-# Hop-by-hop headers (RFC 9110 §7.6.1) and those the proxy sets itself.
+# Hop-by-hop headers (RFC 9110 §7.6.1), cookies (the console has none to give), and the
+# forwarding headers: a client must not choose the address the services audit. uvicorn has
+# already taken the client's address from a trusted proxy in front (FORWARDED_ALLOW_IPS).
 _DROP_REQUEST = {
-    "host",
-    "connection",
-    "keep-alive",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-authorization",
-    "proxy-connection",
-    "transfer-encoding",
-    "cookie",
-}
+    "host", "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization",
+    "proxy-connection", "transfer-encoding", "cookie", "forwarded", "x-forwarded-for",
+    "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip",
+}  # fmt: skip
 _DROP_RESPONSE = {
-    "connection",
-    "keep-alive",
-    "te",
-    "trailer",
-    "upgrade",
-    "proxy-authenticate",
-    "transfer-encoding",
-    "set-cookie",
+    "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-authenticate",
+    "transfer-encoding", "set-cookie",
+}  # fmt: skip
+# API answers are data (JSON, CSV, XLSX, events), never pages: should one be opened as a
+# page on the console's origin, where the tokens live, it may run nothing.
+_API_ANSWER_HEADERS = {
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'; sandbox",
+    "x-content-type-options": "nosniff",
 }
+# Encoded dots, slashes and backslashes: the server decodes them, and '..' may then resolve.
+_ENCODED = ("%2e", "%2f", "%5c", "\\")
 
 
-def _forwarded_for(request: Request) -> str:
-    client = request.client.host if request.client else ""
-    earlier = request.headers.get("x-forwarded-for")
-    return f"{earlier}, {client}" if earlier and client else (earlier or client)
+def safe_path(raw_path: bytes) -> str | None:
+    """The path as the client sent it, or None when it could climb out of the API prefix it
+    names (a dot segment, or an encoded dot, slash or backslash)."""
+    path = raw_path.decode("latin-1")
+    if any(code in path.lower() for code in _ENCODED):
+        return None
+    if any(segment in (".", "..") for segment in path.split("/")):
+        return None
+    return path
 
 
-async def forward(request: Request, client: httpx.AsyncClient, base_url: str, service: str):
-    headers = [
-        (k, v)
-        for k, v in request.headers.items()
-        if k.lower() not in _DROP_REQUEST and k.lower() != "x-forwarded-for"
-    ]
-    headers.append(("x-forwarded-for", _forwarded_for(request)))
+async def forward(
+    request: Request, client: httpx.AsyncClient, base_url: str, service: str, path: str
+) -> StreamingResponse:
+    headers = [(k, v) for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST]
+    if request.client:
+        headers.append(("x-forwarded-for", request.client.host))
     upstream = client.build_request(
         request.method,
-        base_url + request.url.path,
+        base_url + path,
         params=request.query_params.multi_items(),
         headers=headers,
         content=request.stream(),
@@ -65,9 +66,10 @@ async def forward(request: Request, client: httpx.AsyncClient, base_url: str, se
             f"Dịch vụ {service} không phản hồi / The {service} service did not answer "
             f"({type(exc).__name__})",
         ) from exc
+    answer = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
     return StreamingResponse(
         response.aiter_raw(),
         status_code=response.status_code,
-        headers={k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE},
+        headers={**answer, **_API_ANSWER_HEADERS},
         background=BackgroundTask(response.aclose),
     )

@@ -77,8 +77,14 @@ export function query(params) {
 export async function download(path, fallbackName) {
   const response = await apiResponse(path, { headers: { Accept: "*/*" } });
   const disposition = response.headers.get("content-disposition") || "";
-  const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-  const name = match ? decodeURIComponent(match[1]) : fallbackName;
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  let name = plain ? plain[1] : fallbackName;
+  try {
+    if (encoded) name = decodeURIComponent(encoded[1]);
+  } catch {
+    // a malformed encoded name: keep the plain one
+  }
   const url = URL.createObjectURL(await response.blob());
   const link = Object.assign(document.createElement("a"), { href: url, download: name });
   document.body.append(link);

@@ -43,6 +43,7 @@ messages({
     "pw.policy": "Ít nhất 10 ký tự, có chữ và số.",
     "nav.none": "Tài khoản này chưa có trang nào trên bảng điều khiển.",
     "notfound": "Không có trang này.",
+    "shell.facilityUnavailable": "Không tải được thông tin cơ sở của tài khoản. Thử lại sau giây lát.",
     "role.system_admin": "Quản trị hệ thống",
     "role.police_admin": "Quản trị Công an",
     "role.police_officer": "Công an xã/phường",
@@ -76,6 +77,7 @@ messages({
     "pw.policy": "At least 10 characters, letters and digits.",
     "nav.none": "This account has no pages in the console yet.",
     "notfound": "No such page.",
+    "shell.facilityUnavailable": "The account's facility could not be loaded. Try again in a moment.",
     "role.system_admin": "System administrator",
     "role.police_admin": "Police administrator",
     "role.police_officer": "Commune police",
@@ -175,6 +177,12 @@ function FirstPassword() {
   </main>`;
 }
 
+// The role's first page, once rendered (navigating while rendering would update state mid-render).
+function Landing({ to }) {
+  useEffect(() => navigate(to), [to]);
+  return null;
+}
+
 function Shell({ session }) {
   const where = useLocation();
   const [facility, setFacility] = useState(undefined);
@@ -196,9 +204,14 @@ function Shell({ session }) {
       break;
     }
   }
-  if (where.path === "/" && nav.length) {
-    navigate(nav[0].path);
-    return null;
+  if (where.path === "/" && nav.length) return html`<${Landing} to=${nav[0].path} />`;
+  if (session.facilityId && facility === null) {
+    // Without its facility the shell cannot tell guest pages from trip pages: say so.
+    return html`<main id="main" class="signin"><div class="card narrow">
+      <${Banner} kind="error">${t("shell.facilityUnavailable")}<//>
+      <button type="button" onClick=${() => location.reload()}>${t("ui.retry")}</button>
+      <button type="button" class="link" onClick=${() => signOut()}>${t("logout")}</button>
+    </div></main>`;
   }
   return html`<${AppContext.Provider} value=${app}>
     <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>${t("app.skip")}</a>

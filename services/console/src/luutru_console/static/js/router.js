@@ -25,6 +25,19 @@ export function useLocation() {
   return where;
 }
 
+// A parameter goes into API paths (/v1/facilities/${id}): one that could change the path
+// ("../../v1/police/…" from a crafted link), or that does not decode, matches nothing.
+const UNSAFE_PARAM = /[/\\?#%]|^\.\.?$/;
+
+function decodeParam(text) {
+  try {
+    const value = decodeURIComponent(text);
+    return value && !UNSAFE_PARAM.test(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
 // "/stays/:id" matches "/stays/abc" → {id: "abc"}
 export function match(pattern, path) {
   const want = pattern.split("/");
@@ -32,8 +45,11 @@ export function match(pattern, path) {
   if (want.length !== got.length) return null;
   const params = {};
   for (let i = 0; i < want.length; i++) {
-    if (want[i].startsWith(":")) params[want[i].slice(1)] = decodeURIComponent(got[i]);
-    else if (want[i] !== got[i]) return null;
+    if (want[i].startsWith(":")) {
+      const value = decodeParam(got[i]);
+      if (value === null) return null;
+      params[want[i].slice(1)] = value;
+    } else if (want[i] !== got[i]) return null;
   }
   return params;
 }

@@ -56,11 +56,13 @@ export function Input({ label, name, error, hint, required, type = "text", value
 
 export function TextArea({ label, name, error, hint, required, value, onInput, ...rest }) {
   const id = useFieldId(name);
+  const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  // `value` as a property (not child text), so clearing it from code clears the box.
   return html`<div class=${`field${error ? " has-error" : ""}`}>
     <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
     <textarea id=${id} name=${name} required=${required} aria-invalid=${error ? "true" : undefined}
-      aria-describedby=${error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-      onInput=${(e) => onInput?.(e.currentTarget.value, e)} ...${rest}>${value ?? ""}</textarea>
+      aria-describedby=${described || undefined} value=${value ?? ""}
+      onInput=${(e) => onInput?.(e.currentTarget.value, e)} ...${rest} />
     ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
     ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
   </div>`;

@@ -1,6 +1,6 @@
 // The operator's trips of a departure day (GET /v1/trips?date=), and what the trip pages
 // share; the receipts' warnings live in memory for the session (the trip view has none).
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t, todayVN } from "../../i18n.js";
 import { Badge, html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
@@ -26,10 +26,13 @@ export function TripList({ query: where = {} }) {
   const day = where.date || todayVN();
   const [openId, setOpenId] = useState("");
   const [pages, setPages] = useState({ day: null, items: [], next: null, error: null, loading: false });
+  const latest = useRef(0); // an answer for a day no longer shown is dropped
   const load = async (cursor = null) => {
+    const mine = ++latest.current;
     setPages((p) => ({ ...p, loading: true, error: null }));
     try {
       const page = await api(`/v1/trips${query({ date: day, cursor })}`);
+      if (mine !== latest.current) return;
       setPages((p) => ({
         day,
         items: cursor ? [...p.items, ...page.items] : page.items,
@@ -38,7 +41,7 @@ export function TripList({ query: where = {} }) {
         loading: false,
       }));
     } catch (error) {
-      setPages((p) => ({ ...p, day, error, loading: false }));
+      if (mine === latest.current) setPages((p) => ({ ...p, day, error, loading: false }));
     }
   };
   useEffect(() => {

@@ -13,6 +13,10 @@ function PurposeField({ value, onInput, error }) {
   </div>`;
 }
 
+// The most rows the API gives at once; a full page means there may be more.
+const FOREIGN_LIMIT = 5000;
+const SEARCH_LIMIT = 1000;
+
 export function ForeignGuestsPage() {
   const [purpose, setPurpose] = useState(t("police.foreign.defaultPurpose"));
   const [state, setState] = useState({ rows: null, error: null, busy: false });
@@ -20,7 +24,7 @@ export function ForeignGuestsPage() {
     event.preventDefault();
     setState({ rows: state.rows, error: null, busy: true });
     try {
-      const answer = await api(`/v1/police/foreign-guests${query({ purpose: purpose.trim(), limit: 1000 })}`);
+      const answer = await api(`/v1/police/foreign-guests${query({ purpose: purpose.trim(), limit: FOREIGN_LIMIT })}`);
       setState({ rows: answer.rows, error: null, busy: false });
     } catch (error) {
       setState({ rows: null, error, busy: false });
@@ -36,7 +40,8 @@ export function ForeignGuestsPage() {
     <${ProblemBanner} error=${state.error} />
     ${state.busy ? html`<${Loading} />` : null}
     ${state.rows
-      ? html`<p role="status" data-testid="result-count">${t("police.foreign.count", { n: fmtNumber(state.rows.length) })}</p>
+      ? html`<p role="status" data-testid="result-count">${t("police.foreign.count", { n: fmtNumber(state.rows.length) })}
+          ${state.rows.length >= FOREIGN_LIMIT ? html` <strong>${t("police.firstOnly", { n: fmtNumber(FOREIGN_LIMIT) })}</strong>` : null}</p>
           <${GuestTable} rows=${state.rows} />`
       : null}
   <//>`;
@@ -67,7 +72,7 @@ export function SearchPage() {
         .filter(([, v]) => v !== ""),
     );
     try {
-      const answer = await api("/v1/police/search", { method: "POST", json: body });
+      const answer = await api("/v1/police/search", { method: "POST", json: { ...body, limit: SEARCH_LIMIT } });
       setState({ rows: answer.rows, error: null, busy: false });
     } catch (error) {
       setState({ rows: null, error, busy: false });
@@ -92,7 +97,8 @@ export function SearchPage() {
     <${ProblemBanner} error=${state.error} />
     ${state.busy ? html`<${Loading} />` : null}
     ${state.rows
-      ? html`<p role="status" data-testid="result-count">${t("police.search.found", { n: fmtNumber(state.rows.length) })}</p>
+      ? html`<p role="status" data-testid="result-count">${t("police.search.found", { n: fmtNumber(state.rows.length) })}
+          ${state.rows.length >= SEARCH_LIMIT ? html` <strong>${t("police.firstOnly", { n: fmtNumber(SEARCH_LIMIT) })}</strong>` : null}</p>
           <${GuestTable} rows=${state.rows} />`
       : null}
   <//>`;

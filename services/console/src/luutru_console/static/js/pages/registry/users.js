@@ -136,17 +136,23 @@ function FacilityPicker({ value, onChange, error }) {
   useEffect(() => {
     const q = text.trim();
     if (!q) return undefined;
+    let current = true; // a slower answer to an earlier search must not win
     const timer = setTimeout(() => {
       api(`/v1/facilities${query({ q, limit: 20 })}`).then(
         (page) => {
+          if (!current) return;
           setSearchError(null);
           setOptions((o) => [...o.filter((f) => f.id === value), ...page.items.filter((f) => f.id !== value)]);
-          if (!value && page.items.length) onChange(page.items[0].id);
+          // Chosen for the admin only when the search names exactly one facility.
+          if (!value && page.items.length === 1) onChange(page.items[0].id);
         },
-        setSearchError,
+        (error) => current && setSearchError(error),
       );
     }, 250);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [text]);
   return html`<div class="registry-picker">
     <${Input} label=${t("registry.u.facilitySearch")} name="facility_search" value=${text} onInput=${setText}
