@@ -2,14 +2,20 @@
 // privacy notice, and the mapping of a problem's field errors to form fields.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api.js";
+import { onSessionChange } from "../../session.js";
 import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
 import { Banner, fieldErrors, html, Table } from "../../ui.js";
 
-// One GET /v1/facilities/{id} per facility per page load (alerts and records carry ids only).
+// One GET /v1/facilities/{id} per facility per signed-in user (alerts and records carry ids
+// only); a failed lookup is not remembered, and another user starts afresh.
 const facilities = new Map();
+const forgetOnFailure = (map, id) => () => {
+  map.delete(id);
+  return null;
+};
 
 export function FacilityName({ id }) {
-  if (!facilities.has(id)) facilities.set(id, api(`/v1/facilities/${id}`).catch(() => null));
+  if (!facilities.has(id)) facilities.set(id, api(`/v1/facilities/${id}`).catch(forgetOnFailure(facilities, id)));
   const [facility, setFacility] = useState(undefined);
   useEffect(() => {
     let live = true;
@@ -25,11 +31,15 @@ export function FacilityName({ id }) {
 // Accounts appear in the analytics data by their id (the token subject): shown by username
 // when accounts lets the caller read the user (provincial police), else as a short id.
 const users = new Map();
+onSessionChange(() => {
+  facilities.clear();
+  users.clear();
+});
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function UserName({ id }) {
   const known = UUID.test(id || "");
-  if (known && !users.has(id)) users.set(id, api(`/v1/users/${id}`).catch(() => null));
+  if (known && !users.has(id)) users.set(id, api(`/v1/users/${id}`).catch(forgetOnFailure(users, id)));
   const [user, setUser] = useState(undefined);
   useEffect(() => {
     if (!known) return undefined;

@@ -1,6 +1,7 @@
 // The audit log (append-only): who did what, when and from where; filters in the URL.
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
+import { onSessionChange } from "../../session.js";
 import { fmtDateTime, t } from "../../i18n.js";
 import { html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { usePaged } from "./common.js";
@@ -42,12 +43,22 @@ function nextDayStart(day) {
 
 // Actors are logged by id; the admin may look users up, so show their usernames.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const usernames = new Map(); // actor id → Promise<username | null>
+const usernames = new Map(); // actor id → Promise<username | null>, per signed-in user
+onSessionChange(() => usernames.clear());
 function Actor({ id, name }) {
   const [username, setUsername] = useState(null);
   useEffect(() => {
     if (name || !id || !UUID.test(id)) return undefined;
-    if (!usernames.has(id)) usernames.set(id, api(`/v1/users/${id}`).then((u) => u.username, () => null));
+    if (!usernames.has(id)) {
+      const lookup = api(`/v1/users/${id}`).then(
+        (u) => u.username,
+        () => {
+          usernames.delete(id); // not remembered: the next view asks again
+          return null;
+        },
+      );
+      usernames.set(id, lookup);
+    }
     let live = true;
     usernames.get(id).then((u) => live && setUsername(u));
     return () => {
