@@ -50,6 +50,13 @@ async def test_check_in_survives_kafka_outage(service_env, signer, db):
                     {"s": stay_id},
                 )
             assert published is None  # stored, waiting for the broker
+            # Still ready (the pod stays in its Service), and says Kafka is away.
+            ready = await client.get("/readyz")
+            assert ready.status_code == 200
+            assert ready.json() == {
+                "status": "degraded",
+                "checks": {"database": True, "kafka": False},
+            }
         finally:
             infra("kafka-start")
         record, event = await wait_for_message(
