@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import os
 import platform
+import shutil
 import statistics
 import time
 import uuid
@@ -114,7 +115,8 @@ def page_loads() -> list[tuple[str, str, float]]:
 
     results = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        chromium = os.environ.get("LUUTRU_CHROMIUM") or shutil.which("chromium")
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         for user, password, pages in (
             ("ql.75-000003", PASSWORD, ["/#/guests", "/#/check-in", "/#/guest-list"]),
             ("admin", "ChangeMe-2026!", ["/#/police/alerts", "/#/police/compliance", "/#/facilities", "/#/audit"]),
