@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.e2e.conftest import Platform, _wait_ready
@@ -23,6 +23,9 @@ from tests.support import E2E_PORT_BASE, ROOT
 
 CONSOLE_PORT = E2E_PORT_BASE + 4
 ARTIFACTS = ROOT / ".local" / "artifacts" / "console"
+# Assertions wait up to 15 s (Playwright's default is 5): a loaded CI machine running the
+# three services, Kafka and PostgreSQL on two cores can take seconds to answer.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
