@@ -221,6 +221,12 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     expect(page.get_by_test_id("upload-accepted")).to_have_text("3", timeout=30_000)
     expect(page.get_by_text("Đã nhận cả chuyến.")).to_be_visible()
     expect(table.locator("tbody tr").locator("td").nth(1)).to_have_text("Nhận")
+    # From there to the trip, in the list of its departure day.
+    page.get_by_role("link", name="Xem chuyến trong danh sách ngày đó").click()
+    expect(page.get_by_label("Ngày xuất bến")).to_have_value("2026-11-27")
+    expect(
+        page.get_by_test_id("trips").get_by_role("link", name=sheet_plate.replace(".", ""))
+    ).to_be_visible()
 
 
 def test_coach_pages_are_accessible_on_phone_and_desk(browser, console: str, platform: Platform):

@@ -74,7 +74,7 @@ function useUpload(uploadId) {
   return state;
 }
 
-function UploadResult({ uploadId }) {
+function UploadResult({ uploadId, day }) {
   const { upload, rows, error } = useUpload(uploadId);
   if (error) return html`<${ProblemBanner} error=${error} />`;
   if (!upload) return html`<${Loading} />`;
@@ -102,7 +102,10 @@ function UploadResult({ uploadId }) {
       <div><dt>${t("coach.upload.id")}</dt><dd><code data-testid="upload-id">${upload.upload_id}</code></dd></div>
     </dl>
     ${!finished ? html`<p role="status">${t("coach.upload.processing", { n: fmtNumber(upload.processed_rows) })}</p>` : null}
-    ${finished && accepted ? html`<${Banner} kind="ok">${t("coach.upload.allAccepted")}<//>` : null}
+    ${finished && accepted
+      ? html`<${Banner} kind="ok">${t("coach.upload.allAccepted")}
+          ${day ? html` <a href=${`#/trips?date=${day}`}>${t("coach.upload.toTrips")}</a>` : null}<//>`
+      : null}
     ${finished && !accepted ? html`<${Banner} kind="error">${t("coach.upload.refused")}<//>` : null}
     ${tripErrors.length
       ? html`<div class="banner error" role="alert"><strong>${t("coach.upload.tripErrors")}</strong>
@@ -133,7 +136,8 @@ export function TripUpload({ query }) {
       const upload = await api("/v1/uploads/trips", { method: "POST", body: form });
       setFormKey((n) => n + 1);
       setFile(null);
-      navigate("/trip-upload", { upload: upload.upload_id });
+      // The departure day (local, as typed) leads to the trip in that day's list.
+      navigate("/trip-upload", { upload: upload.upload_id, date: (trip.departure_at || "").slice(0, 10) });
     } catch (e) {
       setError(e);
     } finally {
@@ -154,6 +158,6 @@ export function TripUpload({ query }) {
         <a class="button" href="#/trips">${t("coach.back")}</a>
       </div>
     </form>
-    ${query?.upload ? html`<${UploadResult} uploadId=${query.upload} key=${query.upload} />` : null}
+    ${query?.upload ? html`<${UploadResult} uploadId=${query.upload} day=${query.date} key=${query.upload} />` : null}
   <//>`;
 }
