@@ -39,9 +39,18 @@ export function TodayPage({ query }) {
   const left = shown.filter((s) => s.status === "checked_out");
   const voided = shown.filter((s) => s.status === "voided");
 
+  const opener = useRef(null); // the button that opened the form gets the focus back
   const act = (kind, stay) => {
+    opener.current = document.activeElement;
     setNotice(null);
     setAction({ kind, stay });
+  };
+  const cancel = () => {
+    setAction(null);
+    requestAnimationFrame(() => {
+      const back = opener.current?.isConnected ? opener.current : document.querySelector("main h1");
+      back?.focus();
+    });
   };
   const columns = (withActions) => [
     {
@@ -84,7 +93,7 @@ export function TodayPage({ query }) {
     ${notice ? html`<div tabindex="-1" ref=${noticeRef}><${Banner} kind="ok">${notice}<//></div>` : null}
     ${action
       ? html`<${StayAction} key=${`${action.kind}-${action.stay.stay_id}`} kind=${action.kind} stay=${action.stay}
-          onCancel=${() => setAction(null)}
+          onCancel=${cancel}
           onDone=${(_, message) => { setAction(null); setNotice(message); reload(); }} />`
       : null}
     <${ProblemBanner} error=${error} />
