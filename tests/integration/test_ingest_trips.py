@@ -245,3 +245,37 @@ async def test_the_operator_lists_its_trips_of_a_day(app, signer, db, coach):
         "/v1/trips", params={"date": "2026-11-28"}, headers=operator(signer, other)
     )
     assert theirs.json()["items"] == []
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+async def test_the_passenger_template_is_accepted_as_it_is(app, signer, coach, fmt):
+    """The sheet a coach operator downloads goes back in unchanged: every header is one the
+    upload reads, and the examples pass the rules."""
+    client, headers = app.state.client, operator(signer, coach)
+    template = await client.get(f"/v1/templates/trip-passengers.{fmt}", headers=headers)
+    assert template.status_code == 200, template.text
+    assert f"trip-passengers.{fmt}" in template.headers["content-disposition"]
+    fields = {
+        "plate": f"60B-{random.randrange(1000):03d}.{random.randrange(100):02d}",
+        "origin_province": "75",
+        "destination_province": "68",
+        "departure_at": "2026-11-27T21:00:00+07:00",
+        "seats": "40",
+    }
+    response = await client.post(
+        "/v1/uploads/trips",
+        files={"file": (f"mau.{fmt}", template.content)},
+        data=fields,
+        headers=headers,
+    )
+    assert response.status_code == 202, response.text
+    await UploadWorker(
+        app.state.session_factory, settings=app.state.settings, rule=app.state.deadline_rule
+    ).drain()
+    status = (
+        await client.get(f"/v1/uploads/{response.json()['upload_id']}", headers=headers)
+    ).json()
+    counts = (status["status"], status["accepted"], status["rejected"])
+    assert counts == ("done", 2, 0), status["results"]
+    other = await client.get("/v1/templates/trip-passengers.pdf", headers=headers)
+    assert other.status_code == 404

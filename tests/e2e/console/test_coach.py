@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from pathlib import Path
 
 import httpx
 from playwright.sync_api import Page, expect
@@ -168,6 +169,11 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     # --- the passenger sheet: one bad row refuses the trip, each row says why ---
     nav.get_by_role("link", name="Tải danh sách hành khách").click()
     expect(page.get_by_role("heading", name="Tải lên danh sách hành khách")).to_be_visible()
+    # The template is ingest's own (the one its upload reads back).
+    with page.expect_download() as template:
+        page.get_by_role("button", name="Tải tệp mẫu CSV").click()
+    assert template.value.suggested_filename == "trip-passengers.csv"
+    assert "Số ghế" in Path(template.value.path()).read_text(encoding="utf-8-sig")
     sheet_plate = plate()
     page.get_by_label("Biển số xe").fill(sheet_plate)
     page.get_by_label("Mã tỉnh đến").fill("79")

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import ValidationError
 
 from luutru_common.app import UnitOfWorkDep
@@ -27,7 +27,8 @@ from luutru_ingest.trips.schemas import (
     TripView,
 )
 from luutru_ingest.uploads import service as uploads
-from luutru_ingest.uploads.endpoints import read_limited, status_of
+from luutru_ingest.uploads import sheets
+from luutru_ingest.uploads.endpoints import XLSX, read_limited, status_of
 from luutru_ingest.uploads.schemas import UploadStatus
 
 router = APIRouter(prefix="/v1", tags=["trips"])
@@ -293,3 +294,26 @@ def trip_view(trip, passengers) -> TripView:
             for p in passengers
         ],
     )
+
+
+@router.get(
+    "/templates/trip-passengers.{fmt}",
+    summary="Mẫu danh sách hành khách / Passenger sheet template",
+    description=(
+        "Tiêu đề và ví dụ cho POST /v1/uploads/trips (các trường của chuyến gửi trong form). "
+        "/ Headers and examples for POST /v1/uploads/trips (the trip's fields go in the form)."
+    ),
+    responses={200: {"content": {XLSX: {}, "text/csv": {}}}, **problem_responses(401, 403, 404)},
+)
+async def passenger_template(fmt: str, principal: CoachUser) -> Response:
+    rows = sheets.passenger_template_rows()
+    if fmt == "csv":
+        body, media_type = sheets.to_csv(rows), "text/csv"
+    elif fmt == "xlsx":
+        body, media_type = sheets.to_xlsx({"Hành khách": rows}), XLSX
+    else:
+        raise Problem(
+            404, "not-found", "Not found", "Chỉ có trip-passengers.xlsx hoặc trip-passengers.csv"
+        )
+    disposition = f'attachment; filename="trip-passengers.{fmt}"'
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -145,6 +145,35 @@ def template_rows() -> list[list[Any]]:
     return [TEMPLATE_HEADERS, *TEMPLATE_EXAMPLES]
 
 
+# A coach trip's passenger sheet (POST /v1/uploads/trips): the trip's own fields go in the
+# form, one passenger per row here. The same header names the upload parser reads.
+PASSENGER_TEMPLATE_HEADERS = [
+    "Họ và tên",
+    "Ngày sinh",
+    "Giới tính",
+    "Số định danh",
+    "Số hộ chiếu",
+    "Quốc tịch",
+    "Loại thị thực",
+    "Số thị thực",
+    "Ngày nhập cảnh",
+    "Cửa khẩu nhập cảnh",
+    "Số ghế",
+    "Điểm đón",
+    "Điểm trả",
+]
+PASSENGER_TEMPLATE_EXAMPLES = [
+    ["Nguyễn Văn An", "15/03/1990", "Nam", "075090001234", "", "VNM", "", "", "", "",
+     "A1", "Bến xe Biên Hòa", "Bến xe Liên tỉnh Đà Lạt"],
+    ["Kim Min Jun", "04/07/1991", "Male", "", "M12345678", "KOR", "exempt", "", "20/11/2026",
+     "Tân Sơn Nhất", "A2", "Bến xe Biên Hòa", "Bến xe Liên tỉnh Đà Lạt"],
+]  # fmt: skip
+
+
+def passenger_template_rows() -> list[list[Any]]:
+    return [PASSENGER_TEMPLATE_HEADERS, *PASSENGER_TEMPLATE_EXAMPLES]
+
+
 def template_xlsx() -> bytes:
     codes = [["Mã / Code", "Quốc gia / Country"]] + sorted(
         [c.alpha_3, c.name] for c in pycountry.countries

@@ -110,7 +110,8 @@ messages({
     "coach.upload.title": "Tải lên danh sách hành khách",
     "coach.upload.intro":
       "Tệp CSV hoặc XLSX, dòng đầu là tiêu đề (Họ và tên, Ngày sinh, Giới tính, Số định danh, Số ghế, Điểm đón, Điểm trả…); thông tin chuyến nhập ở dưới. Cả chuyến được nhận hoặc không nhận.",
-    "coach.upload.template": "Tải tệp mẫu (CSV)",
+    "coach.upload.template": "Tải tệp mẫu CSV",
+    "coach.upload.templateXlsx": "Tải tệp mẫu Excel",
     "coach.upload.file": "Tệp danh sách hành khách",
     "coach.upload.fileHint": "CSV hoặc XLSX, tối đa 20 MB",
     "coach.upload.submit": "Tải lên",
@@ -238,7 +239,8 @@ messages({
     "coach.upload.title": "Upload a passenger sheet",
     "coach.upload.intro":
       "CSV or XLSX with headers in the first row (Full name, Date of birth, Gender, ID number, Seat, Boarding point, Alighting point…); the trip's details go below. The whole trip is accepted or nothing is.",
-    "coach.upload.template": "Download a template (CSV)",
+    "coach.upload.template": "Download the CSV template",
+    "coach.upload.templateXlsx": "Download the Excel template",
     "coach.upload.file": "Passenger sheet",
     "coach.upload.fileHint": "CSV or XLSX, at most 20 MB",
     "coach.upload.submit": "Upload",

@@ -1,36 +1,13 @@
 // A trip's passenger sheet (CSV/XLSX) plus the trip's fields: stored at once (202), then
 // processed in the background as one atomic manifest; the page follows it to a result per row.
 import { useEffect, useState } from "preact/hooks";
-import { api } from "../../api.js";
+import { api, download } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
 import { Badge, Banner, FileField, fieldErrors, html, Loading, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { emptyTrip, TripFields, tripFieldsBody } from "./trip-form.js";
 
 const UPLOAD_KIND = { pending: "info", processing: "info", done: "ok", failed: "bad" };
 const ROW_KIND = { accepted: "ok", duplicate: "info", rejected: "bad" };
-const TEMPLATE_HEADERS = [
-  "Họ và tên",
-  "Ngày sinh",
-  "Giới tính",
-  "Số định danh",
-  "Số hộ chiếu",
-  "Quốc tịch",
-  "Số ghế",
-  "Điểm đón",
-  "Điểm trả",
-];
-const TEMPLATE_EXAMPLE = ["Nguyễn Văn An", "15/03/1990", "Nam", "075090001234", "", "VNM", "A1", "Biên Hòa", "Quận 1"];
-
-function downloadTemplate() {
-  const csv = `\ufeff${TEMPLATE_HEADERS.join(",")}\r\n${TEMPLATE_EXAMPLE.join(",")}\r\n`;
-  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-  const link = Object.assign(document.createElement("a"), { href: url, download: "hanh-khach.csv" });
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10000);
-}
-
 function ErrorList({ list }) {
   if (!list?.length) return "—";
   return html`<ul class="coach-row-errors">${list.map(
@@ -144,9 +121,13 @@ export function TripUpload({ query }) {
       setBusy(false);
     }
   };
+  // The template comes from ingest, which reads the sheet back: one list of headers.
+  const getTemplate = (fmt) =>
+    download(`/v1/templates/trip-passengers.${fmt}`, `trip-passengers.${fmt}`).catch(setError);
   const errors = fieldErrors(error, "");
   return html`<${Page} title=${t("coach.upload.title")}
-      actions=${html`<button type="button" onClick=${downloadTemplate}>${t("coach.upload.template")}</button>`}>
+      actions=${html`<button type="button" onClick=${() => getTemplate("xlsx")}>${t("coach.upload.templateXlsx")}</button>
+        <button type="button" onClick=${() => getTemplate("csv")}>${t("coach.upload.template")}</button>`}>
     <p class="hint">${t("coach.upload.intro")}</p>
     <form class="card coach-upload" onSubmit=${submit} noValidate>
       <${ProblemBanner} error=${error} />
