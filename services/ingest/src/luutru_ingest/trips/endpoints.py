@@ -113,17 +113,7 @@ async def list_trips(
     found = found[:limit]
     return TripPage(
         items=[
-            TripSummary(
-                trip_id=trip.id,
-                status=trip.status,
-                plate=trip.plate,
-                origin_province=trip.origin_province,
-                destination_province=trip.destination_province,
-                departure_at=trip.departure_at,
-                seats=trip.seats,
-                received_at=trip.received_at,
-                on_board=on_board,
-            )
+            TripSummary(**TripSummary.fields_of(trip), on_board=on_board)
             for trip, on_board in found
         ],
         next_cursor=str(found[-1][0].id) if more else None,
@@ -273,14 +263,7 @@ async def upload_trip(
 
 def trip_view(trip, passengers) -> TripView:
     return TripView(
-        trip_id=trip.id,
-        status=trip.status,  # type: ignore[arg-type]
-        plate=trip.plate,
-        origin_province=trip.origin_province,
-        destination_province=trip.destination_province,
-        departure_at=trip.departure_at,
-        seats=trip.seats,
-        received_at=trip.received_at,
+        **TripView.fields_of(trip),
         passengers=[
             PassengerView(
                 passenger_id=p.id,

@@ -90,7 +90,9 @@ class PassengerView(BaseModel):
     status: Literal["on_board", "removed", "no_show"]
 
 
-class TripView(BaseModel):
+class TripHead(BaseModel):
+    """A trip's manifest head, as the list and the trip page show it."""
+
     trip_id: uuid.UUID
     status: Literal["submitted", "cancelled"]
     plate: str
@@ -99,20 +101,28 @@ class TripView(BaseModel):
     departure_at: datetime
     seats: int
     received_at: datetime
+
+    @classmethod
+    def fields_of(cls, trip) -> dict:
+        return {
+            "trip_id": trip.id,
+            "status": trip.status,
+            "plate": trip.plate,
+            "origin_province": trip.origin_province,
+            "destination_province": trip.destination_province,
+            "departure_at": trip.departure_at,
+            "seats": trip.seats,
+            "received_at": trip.received_at,
+        }
+
+
+class TripView(TripHead):
     passengers: list[PassengerView]
 
 
-class TripSummary(BaseModel):
-    """A trip in the operator's list: the manifest's head and how many are on board."""
+class TripSummary(TripHead):
+    """A trip in the operator's list: its head and how many are on board."""
 
-    trip_id: uuid.UUID
-    status: Literal["submitted", "cancelled"]
-    plate: str
-    origin_province: int
-    destination_province: int
-    departure_at: datetime
-    seats: int
-    received_at: datetime
     on_board: int = Field(description="Hành khách trên xe / Passengers on board")
 
 
