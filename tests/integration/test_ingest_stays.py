@@ -337,6 +337,21 @@ async def test_over_capacity_is_a_warning(client, signer, db):
     ]
 
 
+async def test_an_overstayer_never_checked_out_still_fills_a_bed(client, signer, db):
+    """The same 'held' as the reconcile list: past the expected date, not checked out."""
+    small = await add_facility_view(db, beds=2)
+    headers = staff(signer, small)
+    overstayer = guest(check_in_at="2026-11-20T10:00:00+07:00", expected_check_out="2026-11-21")
+    assert (await client.post("/v1/stays", json=overstayer, headers=headers)).status_code == 201
+    body = (
+        await client.post("/v1/stays/batch", json={"guests": [guest(), guest()]}, headers=headers)
+    ).json()
+    assert [[w["code"] for w in r["warnings"]] for r in body["results"]] == [
+        [],
+        ["over-capacity"],
+    ]
+
+
 async def test_coach_cannot_register_guests_and_clients_need_the_scope(client, signer, db):
     coach = await add_facility_view(db, facility_type="coach")
     refused = await client.post("/v1/stays", json=guest(), headers=staff(signer, coach))

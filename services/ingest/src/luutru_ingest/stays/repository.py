@@ -190,20 +190,37 @@ async def insert_outbox(session: AsyncSession, rows: list[tuple]) -> None:
     await conn.execute("SELECT pg_notify('ingest_outbox', '')")
 
 
-async def in_house_count(session: AsyncSession, facility_id: uuid.UUID, day: date) -> int:
-    """Guests held on ``day``: arrived by then, not voided, not checked out before it."""
-    return int(
-        await session.scalar(
-            text(
-                "SELECT count(*) FROM ingest.stays WHERE facility_id = :f "
-                "AND check_in_date <= :d AND status <> 'voided' "
-                "AND (check_out_at IS NULL OR check_out_at::date >= :d) "
-                "AND (expected_check_out IS NULL OR expected_check_out >= :d)"
+def held_on(day: date, timezone: str):
+    """Held on ``day`` (local time): arrived by then and not gone before it. A guest never
+    checked out is held up to today even past the expected check-out: that overstayer is the
+    one the facility must see to check out (and who fills a bed); only days to come trust the
+    expected date. One definition for the reconcile list and the over-capacity warning."""
+    local_out = func.timezone(timezone, Stay.check_out_at).cast(Date)
+    today = func.timezone(timezone, func.now()).cast(Date)
+    return and_(
+        Stay.check_in_date <= day,
+        or_(
+            and_(Stay.check_out_at.is_not(None), local_out >= day),
+            and_(
+                Stay.check_out_at.is_(None),
+                or_(
+                    Stay.expected_check_out.is_(None),
+                    Stay.expected_check_out >= day,
+                    literal(day) <= today,
+                ),
             ),
-            {"f": facility_id, "d": day},
-        )
-        or 0
+        ),
     )
+
+
+async def in_house_count(
+    session: AsyncSession, facility_id: uuid.UUID, day: date, *, timezone: str
+) -> int:
+    """Guests held on ``day``, voided records aside."""
+    query = select(func.count()).where(
+        Stay.facility_id == facility_id, Stay.status != "voided", held_on(day, timezone)
+    )
+    return int(await session.scalar(query) or 0)
 
 
 async def stay_for_update(
@@ -232,26 +249,8 @@ async def stays_on(
 ) -> list[Stay]:
     query = select(Stay).where(Stay.facility_id == facility_id)
     if in_house:
-        # Held that day: arrived by then and not gone before it (voided records included,
-        # with their status, so the facility sees what it cancelled). A guest never checked
-        # out is held up to today even past the expected check-out: that overstayer is the one
-        # the facility must see to check out; only future days trust the expected date.
-        local_out = func.timezone(timezone, Stay.check_out_at).cast(Date)
-        today = func.timezone(timezone, func.now()).cast(Date)
-        query = query.where(
-            Stay.check_in_date <= day,
-            or_(
-                and_(Stay.check_out_at.is_not(None), local_out >= day),
-                and_(
-                    Stay.check_out_at.is_(None),
-                    or_(
-                        Stay.expected_check_out.is_(None),
-                        Stay.expected_check_out >= day,
-                        literal(day) <= today,
-                    ),
-                ),
-            ),
-        )
+        # Voided records included, with their status, so the facility sees what it cancelled.
+        query = query.where(held_on(day, timezone))
     else:
         query = query.where(Stay.check_in_date == day)
     if after is not None:

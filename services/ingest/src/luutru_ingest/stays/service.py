@@ -174,12 +174,17 @@ def stay_values(
 
 
 async def capacity_warnings(
-    session: AsyncSession, facility: FacilityView, prepared: list[Prepared], *, today: date
+    session: AsyncSession,
+    facility: FacilityView,
+    prepared: list[Prepared],
+    *,
+    today: date,
+    timezone: str,
 ) -> None:
     """More guests than declared beds is a warning on each guest beyond the beds."""
     if not facility.beds or not prepared:
         return
-    held = await repository.in_house_count(session, facility.id, today)
+    held = await repository.in_house_count(session, facility.id, today, timezone=timezone)
     for position, item in enumerate(prepared, 1):
         if held + position > facility.beds:
             item.warnings.append(
@@ -230,7 +235,7 @@ async def register(
         )
         values["upload_id"] = upload_id
         prepared.append(Prepared(index, values, verdict.warnings))
-    await capacity_warnings(session, facility, prepared, today=today)
+    await capacity_warnings(session, facility, prepared, today=today, timezone=rule.timezone.key)
     if dry_run:
         for item in prepared:
             results[item.index] = RecordResult(
