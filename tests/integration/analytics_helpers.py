@@ -28,9 +28,14 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _offsets = count()
 
 
+# Past the codes of the real communes (at most 32248) and inside the 5 digits a commune code
+# has (luutru_common.bounds.CommuneCode): one after another, so no two tests share one.
+_communes = count(random.randrange(40_000, 90_000))
+
+
 def unique_commune() -> int:
     """A commune code of the test's own, so counts of other tests cannot mix in."""
-    return random.randrange(1_000_000, 9_000_000)
+    return next(_communes)
 
 
 def unique_day() -> date:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import uuid
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -156,21 +157,133 @@ async def test_xlsx_with_english_headers(client):
     assert {e["pointer"] for e in second["errors"]} == {"/vehicles", "/seats"}
 
 
+def zip_bomb() -> bytes:
+    """An "XLSX" whose sheet expands from about 50 KB to 50 MB of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024
+    return out.getvalue()
+
+
+def word_document() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return out.getvalue()
+
+
 @pytest.mark.parametrize(
-    ("content", "status", "code"),
+    ("content", "name", "status", "code"),
     [
-        (b"\x00\x01\x02binary", 415, "unsupported-file"),
-        (b"Ten,Foo\n1,2\n", 422, "validation-failed"),  # no recognisable required columns
-        (b"", 422, "validation-failed"),
-        (b"PK\x03\x04 not really a workbook", 415, "unsupported-file"),
+        (b"\x00\x01\x02binary", "f.csv", 415, "file-unsupported"),
+        (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "co-so.pdf", 415, "file-unsupported"),
+        (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "co-so.csv", 415, "file-unsupported"),  # by content
+        (word_document(), "co-so.docx", 415, "file-unsupported"),
+        (b"", "f.csv", 422, "file-empty"),
+        (b"\xef\xbb\xbf\r\n\r\n", "f.csv", 422, "file-empty"),
+        (b"PK\x03\x04 not really a workbook", "f.xlsx", 422, "file-unreadable"),
+        (zip_bomb(), "bomb.xlsx", 413, "archive-too-large"),
     ],
+    ids=["binary", "pdf", "pdf-named-csv", "word", "empty", "bom-only", "damaged", "zip-bomb"],
 )
-async def test_unusable_files_are_problems(client, content, status, code):
+async def test_unusable_files_are_the_shared_file_problems(client, content, name, status, code):
     admin = await admin_token(client)
-    response = await upload(client, admin, content, "f.csv")
+    response = await upload(client, admin, content, name)
     assert response.status_code == status, response.text
-    assert response.json()["code"] == code
-    assert response.json()["errors"][0]["pointer"].startswith("/file")
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert (body["status"], body["code"]) == (status, code)
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [("/file", code)]
+
+
+async def test_a_sheet_without_the_required_columns_says_what_it_found_and_lacks(client, db):
+    admin = await admin_token(client)
+    tag = uuid.uuid4().hex[:6]
+    # Under a title: a name and a commune code, no type and no province.
+    content = f"Danh sách cơ sở\n\nTên cơ sở,Mã xã,Ghi chú\nKhách sạn {tag},26068,x\n".encode()
+    response = await upload(client, admin, content, "thieu-cot.csv")
+    assert response.status_code == 422, response.text
+    body = response.json()
+    assert body["code"] == "headers-unknown"
+    assert "“Tên cơ sở”, “Mã xã”, “Ghi chú”" in body["detail"]  # what was found
+    assert [(e["pointer"], e["code"], e["message"]["vi"]) for e in body["errors"]] == [
+        ("/file", "column-missing", "Thiếu cột “Loại hình”"),
+        ("/file", "column-missing", "Thiếu cột “Mã tỉnh”"),
+    ]
+    assert body["errors"][1]["message"]["en"] == "Missing column “Province code”"
+    async with db.connect() as conn:
+        count = await conn.scalar(
+            text("SELECT count(*) FROM accounts.facilities WHERE name LIKE :p"), {"p": f"%{tag}"}
+        )
+    assert count == 0
+
+
+async def test_title_rows_blank_lines_and_unknown_columns(client):
+    """A list as police keep it: a title, the office, a blank line, then the header; rows
+    numbered as the spreadsheet shows them; columns we do not read named in the report."""
+    admin = await admin_token(client)
+    tag = uuid.uuid4().hex[:6]
+    lines = [
+        "DANH SÁCH CƠ SỞ LƯU TRÚ;;;;;;;",
+        "Công an tỉnh Đồng Nai;;;;;;;",
+        ";;;;;;;",
+        "STT;Tên cơ sở;Loại hình;Mã tỉnh;Mã xã;Số phòng;Ghi chú;Tên",
+        f"1;Khách sạn Tiêu Đề {tag};Khách sạn;75;26068;25;mới mở;trùng",
+        ";;;;;;;",  # a blank line between rows keeps the lines under it where they are
+        f"2;Nhà nghỉ Tiêu Đề {tag};Nhà nghỉ;75;26041;không rõ;;",
+    ]
+    content = "\r\n".join(lines).encode("utf-8")
+    response = await upload(client, admin, content, "co-so.csv", dry_run="true")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["header_row"] == 4
+    assert [(r["row"], r["status"]) for r in report["rows"]] == [(5, "valid"), (7, "rejected")]
+    assert {e["pointer"]: e["code"] for e in report["rows"][1]["errors"]} == {
+        "/rooms": "int_parsing"
+    }
+    assert [(n["code"], n["column"], n["header"]) for n in report["notices"]] == [
+        ("column-unknown", "G", "Ghi chú"),
+        ("column-duplicate", "H", "Tên"),
+    ]
+    assert report["notices"][0]["message"] == {
+        "vi": "Cột G “Ghi chú”: không nhận ra nên bỏ qua",
+        "en": "Column G “Ghi chú”: not recognised, so ignored",
+    }
+
+
+async def test_xlsx_with_a_title_row_keeps_the_sheets_line_numbers(client):
+    admin = await admin_token(client)
+    tag = uuid.uuid4().hex[:6]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "Danh sách nhà xe")  # line 1; line 2 left empty
+    sheet.write_row(2, 0, ["Name", "Type", "Province code", "Commune code", "Vehicles", "Seats"])
+    sheet.write_row(3, 0, [f"Coach {tag}", "coach", 75, 26068, 12, 480])
+    sheet.write_row(5, 0, [f"Coach two {tag}", "coach", 75, 26068])  # line 6, after a gap
+    book.close()
+    response = await upload(client, admin, buffer.getvalue(), "nha-xe.xlsx", dry_run="true")
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["header_row"] == 3 and report["notices"] == []
+    assert [(r["row"], r["status"]) for r in report["rows"]] == [(4, "valid"), (6, "rejected")]
+    assert {e["pointer"] for e in report["rows"][1]["errors"]} == {"/vehicles", "/seats"}
+
+
+async def test_too_large_and_too_many_rows(test_database):
+    settings = accounts_settings(test_database, import_max_bytes=2000, import_max_rows=2)
+    async with running_app(create_app(settings)) as client:
+        admin = await admin_token(client)
+        too_large = await upload(client, admin, csv_file("x") + b"#" * 2000, "big.csv")
+        assert too_large.status_code == 413, too_large.text
+        assert too_large.json()["code"] == "file-too-large"
+        too_many = await upload(client, admin, csv_file("y"), "many.csv", dry_run="true")
+        assert too_many.status_code == 413, too_many.text
+        assert too_many.json()["code"] == "too-many-rows"
 
 
 async def test_legacy_windows_1258_csv_reads_like_utf8(client):

@@ -139,9 +139,10 @@ async def test_a_failed_change_leaves_no_event(client, db):
             },
         ),
         ({"province_code": 1, "commune_code": 26068}, {"/commune_code": "commune-unknown"}),
-        ({"province_code": 9999}, {"/province_code": "province-unknown"}),
+        ({"province_code": 98}, {"/province_code": "province-unknown"}),
+        ({"province_code": 9999}, {"/province_code": "value-out-of-range"}),
         ({"contact_phone": "abc"}, {"/contact_phone": "string_pattern_mismatch"}),
-        ({"star_rating": 6}, {"/star_rating": "less_than_equal"}),
+        ({"star_rating": 6}, {"/star_rating": "value-out-of-range"}),
         ({"unexpected": 1}, {"/unexpected": "extra_forbidden"}),
     ],
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import random
 import uuid
+import zipfile
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -200,8 +201,15 @@ async def test_upload_csv_and_xlsx_with_per_row_results(app, admin, db):
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert (body["accepted"], body["rejected"]) == (2, 2)
-    assert [bool(r["errors"]) for r in body["rows"]] == [False, False, True, True]
-    assert body["rows"][3]["errors"][0]["pointer"] == "/rows/4/date_of_birth"
+    # Rows are the lines the spreadsheet shows: the header is line 1.
+    assert [(r["row"], [e["code"] for e in r["errors"]]) for r in body["rows"]] == [
+        (2, []),
+        (3, []),
+        (4, ["entry-incomplete"]),
+        (5, ["date-invalid"]),
+    ]
+    assert body["rows"][3]["errors"][0]["pointer"] == "/rows/5/date_of_birth"
+    assert body["header_row"] == 1 and body["notices"] == []
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
@@ -335,3 +343,166 @@ async def test_upload_of_a_legacy_windows_1258_csv(app, admin, db):
             {"e": answer.json()["rows"][0]["entry_id"]},
         )
     assert name == "Nguyễn Thị Định"
+
+
+def zip_bomb() -> bytes:
+    """An "XLSX" whose sheet expands from about 50 KB to 50 MB of zeros."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+    assert len(out.getvalue()) < 1024 * 1024
+    return out.getvalue()
+
+
+async def upload_watchlist(app, admin, content: bytes, name: str):
+    return await app.state.client.post(
+        "/v1/watchlist/upload", headers=admin, files={"file": (name, content)}
+    )
+
+
+async def stored_entry(db, entry_id: str):
+    async with db.connect() as conn:
+        return (
+            (
+                await conn.execute(
+                    text(
+                        "SELECT document_number, full_name, date_of_birth, reason"
+                        " FROM analytics.watchlist_entries WHERE entry_id = :e"
+                    ),
+                    {"e": entry_id},
+                )
+            )
+            .mappings()
+            .one()
+        )
+
+
+async def test_upload_under_a_title_with_the_sheets_line_numbers(app, admin, db):
+    """A list as police keep it: a title and a blank line above the header, the name in two
+    columns, the document in "Số CCCD" or "Số hộ chiếu", a column we do not keep and one we
+    do not know; every problem of a row said at once."""
+    born, doc = rare_birthday(), rare_document()
+    passport = f"C{random.randrange(10**7):07d}"
+    lines = [
+        "DANH SÁCH ĐỐI TƯỢNG TRUY NÃ,,,,,,,",
+        ",,,,,,,",
+        "STT,Họ,Tên,Ngày sinh,Số CCCD,Số hộ chiếu,Giới tính,Ghi chú chuyên án",
+        f"1,,,,{doc},,Nam,QĐ 1",
+        f"2,Trần Văn,Bảy,{born:%d/%m/%Y},,{passport},Nam,",
+        ",,,,,,,",  # a blank line: the rows under it keep their own numbers
+        "3,Lê Thị,Tám,31/02/1990,,,Nữ,",  # a date that does not exist
+        "4,,,ngày 5 tháng 3,,,,",  # unreadable date, and neither a document nor a name
+    ]
+    answer = await upload_watchlist(app, admin, "\n".join(lines).encode(), "truy-na.csv")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["header_row"] == 3
+    assert (body["accepted"], body["rejected"]) == (2, 2)
+    rows = {r["row"]: r for r in body["rows"]}
+    assert sorted(rows) == [4, 5, 7, 8]
+    assert rows[4]["entry_id"] and rows[5]["entry_id"]
+    assert [(e["pointer"], e["code"]) for e in rows[7]["errors"]] == [
+        ("/rows/7/date_of_birth", "date-invalid")
+    ]
+    assert [(e["pointer"], e["code"]) for e in rows[8]["errors"]] == [
+        ("/rows/8/date_of_birth", "date-format"),
+        ("/rows/8", "entry-incomplete"),
+    ]
+    assert all(e["message"]["vi"] and e["message"]["en"] for e in rows[8]["errors"])
+    first = await stored_entry(db, rows[4]["entry_id"])
+    assert (first["document_number"], first["full_name"]) == (doc, None)
+    second = await stored_entry(db, rows[5]["entry_id"])
+    assert (second["document_number"], second["full_name"], second["date_of_birth"]) == (
+        passport,
+        "Trần Văn Bảy",
+        born,
+    )
+    assert [(n["code"], n["column"], n["header"]) for n in body["notices"]] == [
+        ("column-not-stored", "G", "Giới tính"),
+        ("column-unknown", "H", "Ghi chú chuyên án"),
+    ]
+    assert body["notices"][1]["message"]["vi"] == (
+        "Cột H “Ghi chú chuyên án”: không nhận ra nên bỏ qua"
+    )
+
+
+async def test_upload_of_an_xlsx_under_a_title(app, admin, db):
+    born = rare_birthday()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write(0, 0, "Danh sách truy nã")
+    sheet.write_row(2, 0, ["Họ và tên", "Ngày sinh", "Lý do", "Biệt danh"])
+    dated = book.add_format({"num_format": "dd/mm/yyyy"})
+    sheet.write(3, 0, "Võ Văn Kiệt")
+    sheet.write_datetime(3, 1, datetime.combine(born, datetime.min.time()), dated)
+    sheet.write(3, 2, "Truy nã")
+    sheet.write(3, 3, "Sáu Dân")
+    book.close()
+    answer = await upload_watchlist(app, admin, buffer.getvalue(), "ds.xlsx")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["header_row"] == 3 and [r["row"] for r in body["rows"]] == [4]
+    assert [(n["code"], n["column"]) for n in body["notices"]] == [("column-unknown", "D")]
+    stored = await stored_entry(db, body["rows"][0]["entry_id"])
+    assert (stored["full_name"], stored["date_of_birth"], stored["reason"]) == (
+        "Võ Văn Kiệt",
+        born,
+        "Truy nã",
+    )
+
+
+async def test_a_list_of_document_numbers_alone(app, admin, db):
+    doc = rare_document()
+    answer = await upload_watchlist(app, admin, f"Số CCCD\n{doc}\n".encode(), "so.csv")
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert (body["header_row"], [r["row"] for r in body["rows"]]) == (1, [2])
+    assert (await stored_entry(db, body["rows"][0]["entry_id"]))["document_number"] == doc
+
+
+@pytest.mark.parametrize(
+    ("lines", "found", "missing"),
+    [
+        # Names without dates of birth, and no document: no row could ever match.
+        (["Danh sách", "", "Họ và tên,Lý do", "Nguyễn Văn A,x"], "“Họ và tên”, “Lý do”",
+         ["Thiếu cột “Số định danh” hoặc “Ngày sinh”"]),
+        (["Lý do,Ghi chú", "x,y"], "“Lý do”, “Ghi chú”",
+         ["Thiếu cột “Số định danh” hoặc “Họ và tên”",
+          "Thiếu cột “Số định danh” hoặc “Ngày sinh”"]),
+    ],
+    ids=["name-without-birth-date", "nothing-to-match"],
+)  # fmt: skip
+async def test_a_sheet_without_the_columns_to_match_is_refused(app, admin, lines, found, missing):
+    answer = await upload_watchlist(app, admin, "\n".join(lines).encode(), "ds.csv")
+    assert answer.status_code == 422, answer.text
+    body = answer.json()
+    assert body["code"] == "headers-unknown"
+    assert f"columns found: {found}" in body["detail"]
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [
+        ("/file", "column-missing")
+    ] * len(missing)
+    assert [e["message"]["vi"] for e in body["errors"]] == missing
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "status", "code"),
+    [
+        (zip_bomb(), "bomb.xlsx", 413, "archive-too-large"),
+        (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "ds.pdf", 415, "file-unsupported"),
+        (b"%PDF-1.7\n1 0 obj <<>> endobj\n", "ds.csv", 415, "file-unsupported"),
+        (b"", "ds.csv", 422, "file-empty"),
+        (b"PK\x03\x04 not really a workbook", "ds.xlsx", 422, "file-unreadable"),
+        (b"x" * (10 * 1024 * 1024 + 1), "big.csv", 413, "file-too-large"),
+    ],
+    ids=["zip-bomb", "pdf", "pdf-named-csv", "empty", "damaged", "too-large"],
+)
+async def test_unusable_files_are_the_shared_file_problems(app, admin, content, name, status, code):
+    answer = await upload_watchlist(app, admin, content, name)
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    body = answer.json()
+    assert (body["status"], body["code"]) == (status, code)
+    assert [(e["pointer"], e["code"]) for e in body["errors"]] == [("/file", code)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 import pytest
 from sqlalchemy import text
@@ -96,7 +97,8 @@ async def test_suspended_facility_is_refused(client, signer, db):
 
 async def test_every_invalid_field_is_reported_at_once(client, signer, db):
     fid = await add_facility_view(db)
-    bad = {**GUEST, "id_number": "12345", "nationality": "VN1", "date_of_birth": "2999-01-01"}
+    next_year = f"{date.today().year + 1}-01-01"
+    bad = {**GUEST, "id_number": "12345", "nationality": "VN1", "date_of_birth": next_year}
     response = await client.post("/v1/stays", json=bad, headers=staff(signer, fid))
     assert response.status_code == 422
     body = response.json()
@@ -117,6 +119,50 @@ async def test_malformed_body_names_the_field(client, signer, db):
     )
     assert response.status_code == 422
     assert [e["pointer"] for e in response.json()["errors"]] == ["/date_of_birth"]
+
+
+@pytest.mark.parametrize("path", ["/v1/stays", "/v1/stays/validate"])
+async def test_an_unreadable_field_comes_with_the_other_fields_errors(client, signer, db, path):
+    """A body that does not validate still gets the rules of its readable fields: 31
+    February does not hide an 11-digit ID number, nor `31-Feb-95` a country code."""
+    fid = await add_facility_view(db)
+    impossible = {**GUEST, "date_of_birth": "1995-02-31", "id_number": "07509000123"}
+    response = await client.post(path, json=impossible, headers=staff(signer, fid))
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "validation-failed"
+    assert {(e["pointer"], e["code"]) for e in body["errors"]} == {
+        ("/date_of_birth", "date-invalid"),
+        ("/id_number", "id-number-format"),
+    }
+    [date_error] = [e for e in body["errors"] if e["code"] == "date-invalid"]
+    assert date_error["message"] == {
+        "vi": "Ngày không tồn tại (ví dụ 31/02)",
+        "en": "This date does not exist (e.g. 31 February)",
+    }
+    garbage = {**GUEST, "date_of_birth": "31-Feb-95", "nationality": "VN1", "check_in_at": "x"}
+    response = await client.post(path, json=garbage, headers=staff(signer, fid))
+    assert response.status_code == 422
+    assert {(e["pointer"], e["code"]) for e in response.json()["errors"]} == {
+        ("/date_of_birth", "date-format"),
+        ("/check_in_at", "date-format"),
+        ("/nationality", "country-code"),
+    }
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM ingest.stays WHERE facility_id = :f"), {"f": fid}
+        )
+    assert stored == 0
+
+
+async def test_a_refused_body_still_needs_a_token_and_valid_bodies_keep_their_schema(client):
+    impossible = {**GUEST, "date_of_birth": "1995-02-31"}
+    assert (await client.post("/v1/stays", json=impossible)).status_code == 401
+    document = (await client.get("/openapi.json")).json()
+    for path in ("/v1/stays", "/v1/stays/validate"):
+        schema = document["paths"][path]["post"]["requestBody"]["content"]["application/json"]
+        assert schema["schema"] == {"$ref": "#/components/schemas/CheckIn"}
 
 
 async def test_requires_a_facility_token(client, signer):

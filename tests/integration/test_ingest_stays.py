@@ -90,6 +90,56 @@ async def test_batch_accepts_the_valid_and_points_at_the_rest(client, signer, db
     assert again["results"][0]["receipt"]["stay_id"] == by_index[0]["receipt"]["stay_id"]
 
 
+async def test_a_batch_item_reports_every_violation(client, signer, db, facility):
+    guests = [
+        guest(date_of_birth="1995-02-31", id_number="07509000123"),
+        guest(date_of_birth="31-Feb-95", gender="nam", expected_check_out="2026-11-01"),
+        guest(check_in_at="2026-13-01T14:00:00", expected_check_out="2026-11-01", room="1" * 51),
+        guest(),
+    ]
+    response = await client.post(
+        "/v1/stays/batch", json={"guests": guests}, headers=staff(signer, facility)
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["accepted"], body["rejected"]) == (1, 3)
+    errors = [{(e["pointer"], e["code"]) for e in r["errors"]} for r in body["results"]]
+    assert errors[0] == {
+        ("/guests/0/date_of_birth", "date-invalid"),
+        ("/guests/0/id_number", "id-number-format"),
+    }
+    # No `required` for the unreadable date of birth and gender; the arrival's rules still run.
+    assert errors[1] == {
+        ("/guests/1/date_of_birth", "date-format"),
+        ("/guests/1/gender", "literal_error"),
+        ("/guests/1/expected_check_out", "check-out-before-check-in"),
+    }
+    # Without a readable arrival, the rules about it wait.
+    assert errors[2] == {
+        ("/guests/2/check_in_at", "date-invalid"),
+        ("/guests/2/room", "string_too_long"),
+    }
+    assert [r["status"] for r in body["results"]] == ["rejected"] * 3 + ["accepted"]
+    stays = await count(db, "SELECT count(*) FROM ingest.stays WHERE facility_id = :f", f=facility)
+    assert stays == 1
+
+
+async def test_a_refused_correction_lists_every_violation(client, signer, db, facility):
+    headers = staff(signer, facility)
+    stay_id = (await client.post("/v1/stays", json=guest(), headers=headers)).json()["stay_id"]
+    bad_stay = guest(date_of_birth="1995-02-31", id_number="07509000123", nationality="VN1")
+    response = await client.put(f"/v1/stays/{stay_id}", json={"stay": bad_stay}, headers=headers)
+    assert response.status_code == 422
+    assert {(e["pointer"], e["code"]) for e in response.json()["errors"]} == {
+        ("/reason", "missing"),
+        ("/stay/date_of_birth", "date-invalid"),
+        ("/stay/id_number", "id-number-format"),
+        ("/stay/nationality", "country-code"),
+    }
+    view = (await client.get(f"/v1/stays/{stay_id}", headers=headers)).json()
+    assert view["version"] == 1
+
+
 async def test_idempotency_key_replays_and_refuses_another_body(client, signer, db, facility):
     headers = {**staff(signer, facility), "Idempotency-Key": "k-" + uuid.uuid4().hex}
     body = guest()

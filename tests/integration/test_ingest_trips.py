@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 import random
+from datetime import date
 
 import pytest
+import xlsxwriter
 from sqlalchemy import text
 
 from luutru_ingest.app import create_app
@@ -99,6 +101,97 @@ async def test_manifest_is_atomic_with_per_passenger_errors(app, signer, db, coa
     again = await client.post("/v1/trips", json=body, headers=headers)
     assert again.status_code == 200 and again.json()["trip_id"] == receipt["trip_id"]
     assert await events(db, receipt["trip_id"]) == ["TripManifestSubmitted"]
+
+
+def born_next_year() -> str:
+    return f"{date.today().year + 1}-03-04"
+
+
+async def test_a_manifest_lists_every_passengers_violations(app, signer, db, coach):
+    """Passenger 0's impossible birthday does not hide passenger 1's errors: one answer."""
+    client, headers = app.state.client, operator(signer, coach)
+    body = trip(
+        passengers=[
+            passenger("A1", date_of_birth="1995-02-31"),
+            passenger("A2", date_of_birth=born_next_year(), id_number="07508812345"),
+            passenger("A3"),
+        ]
+    )
+    refused = await client.post("/v1/trips", json=body, headers=headers)
+    assert refused.status_code == 422
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert {(e["pointer"], e["code"]) for e in refused.json()["errors"]} == {
+        ("/passengers/0/date_of_birth", "date-invalid"),
+        ("/passengers/1/date_of_birth", "birth-in-future"),
+        ("/passengers/1/id_number", "id-number-format"),
+    }
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM ingest.trips WHERE operator_id = :o"), {"o": coach}
+        )
+    assert stored == 0
+
+
+async def test_trip_fields_errors_come_with_the_passengers(app, signer, coach):
+    """A trip field that cannot be read (the body is refused before the endpoint) still comes
+    with the trip rules of the other fields and every passenger's violations."""
+    client, headers = app.state.client, operator(signer, coach)
+    body = trip(
+        plate="X",
+        destination_province=98,
+        departure_at="2026-11-31T20:00:00+07:00",
+        passengers=[
+            passenger("A1", date_of_birth="31-Feb-95", id_number="1"),
+            passenger("A1", date_of_birth=born_next_year(), nationality="VN1"),
+            "not a passenger",
+        ],
+    )
+    refused = await client.post("/v1/trips", json=body, headers=headers)
+    assert refused.status_code == 422
+    found = {(e["pointer"], e["code"]) for e in refused.json()["errors"]}
+    assert found == {
+        ("/plate", "string_too_short"),
+        ("/destination_province", "province-code"),
+        ("/departure_at", "date-invalid"),
+        ("/passengers/0/date_of_birth", "date-format"),
+        ("/passengers/0/id_number", "id-number-format"),
+        ("/passengers/1/date_of_birth", "birth-in-future"),
+        ("/passengers/1/nationality", "country-code"),
+        ("/passengers/1/seat", "seat-taken"),
+        ("/passengers/2", "model_type"),
+    }
+    [not_one] = [e for e in refused.json()["errors"] if e["pointer"] == "/passengers/2"]
+    assert not_one["message"]["vi"] == "Phải là một đối tượng JSON"
+    document = (await client.get("/openapi.json")).json()
+    schema = document["paths"]["/v1/trips"]["post"]["requestBody"]["content"]["application/json"]
+    assert schema["schema"] == {"$ref": "#/components/schemas/TripIn"}
+    items = document["components"]["schemas"]["TripIn"]["properties"]["passengers"]["items"]
+    assert items["title"] == "PassengerIn" and "date_of_birth" in items["properties"]
+
+
+async def test_added_passengers_report_every_violation(app, signer, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    receipt = (await client.post("/v1/trips", json=trip(seats=10), headers=headers)).json()
+    path = f"/v1/trips/{receipt['trip_id']}/passengers"
+    add = [
+        passenger("B1", date_of_birth="1995-02-31"),
+        passenger("B2", date_of_birth=born_next_year(), id_number="07508812345"),
+    ]
+    refused = await client.post(path, json={"add": add}, headers=headers)
+    assert refused.status_code == 422
+    expected = {
+        ("/add/0/date_of_birth", "date-invalid"),
+        ("/add/1/date_of_birth", "birth-in-future"),
+        ("/add/1/id_number", "id-number-format"),
+    }
+    assert {(e["pointer"], e["code"]) for e in refused.json()["errors"]} == expected
+    # A removal that is not an id refuses the body: the additions are still judged.
+    refused = await client.post(path, json={"add": add, "remove": ["nobody"]}, headers=headers)
+    assert refused.status_code == 422
+    found = {(e["pointer"], e["code"]) for e in refused.json()["errors"]}
+    assert found == expected | {("/remove/0", "uuid_parsing")}
+    view = (await client.get(f"/v1/trips/{receipt['trip_id']}", headers=headers)).json()
+    assert len(view["passengers"]) == 2
 
 
 async def test_trip_rules(app, signer, coach):
@@ -279,3 +372,72 @@ async def test_the_passenger_template_is_accepted_as_it_is(app, signer, coach, f
     assert counts == ("done", 2, 0), status["results"]
     other = await client.get("/v1/templates/trip-passengers.pdf", headers=headers)
     assert other.status_code == 404
+
+
+TRIP_FORM = {
+    "plate": "93B-012.34",
+    "origin_province": "75",
+    "destination_province": "68",
+    "departure_at": "2026-11-27T20:00:00+07:00",
+    "seats": "40",
+}
+
+
+def passenger_sheet(rows: list[list]) -> bytes:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for r, row in enumerate(rows):
+        sheet.write_row(r, 0, row)
+    book.close()
+    return buffer.getvalue()
+
+
+async def test_trip_sheet_header_is_checked_before_it_is_accepted(app, signer, coach, db):
+    client, headers = app.state.client, operator(signer, coach)
+    no_documents = passenger_sheet(
+        [["DANH SÁCH HÀNH KHÁCH — Biển số: 93B-012.34"], [], ["STT", "Họ và tên", "Ngày sinh",
+         "Giới tính", "Số ghế"], ["1", "Nguyễn Văn An", "15/03/1990", "Nam", "A1"]]
+    )  # fmt: skip
+    refused = await client.post(
+        "/v1/uploads/trips",
+        files={"file": ("chuyen.xlsx", no_documents)},
+        data=TRIP_FORM,
+        headers=headers,
+    )
+    assert (refused.status_code, refused.json()["code"]) == (422, "headers-unknown")
+    assert [e["code"] for e in refused.json()["errors"]] == ["column-missing"]
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT count(*) FROM ingest.uploads WHERE facility_id = :f"), {"f": coach}
+        )
+    assert stored == 0
+
+
+async def test_trip_sheet_under_a_title_with_an_id_or_passport_column(app, signer, coach):
+    client, headers = app.state.client, operator(signer, coach)
+    raw = passenger_sheet(
+        [
+            ["DANH SÁCH HÀNH KHÁCH — Biển số: 93B-012.34"],
+            [],
+            ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD/Hộ chiếu", "Quốc tịch",
+             "Loại thị thực", "Ngày nhập cảnh", "Cửa khẩu", "Số ghế"],
+            ["1", "Nguyễn Văn An", "15/03/1990", "Nam", "075090001234", "VNM", "", "", "",
+             "A1"],
+            ["2", "Kim Min Jun", "04/07/1991", "Nam", "M12345678", "Hàn Quốc", "exempt",
+             "20/11/2026", "Tân Sơn Nhất", "A2"],
+        ]
+    )  # fmt: skip
+    response = await client.post(
+        "/v1/uploads/trips", files={"file": ("chuyen.xlsx", raw)}, data=TRIP_FORM, headers=headers
+    )
+    assert response.status_code == 202, response.text
+    await UploadWorker(
+        app.state.session_factory, settings=app.state.settings, rule=app.state.deadline_rule
+    ).drain()
+    status = (
+        await client.get(f"/v1/uploads/{response.json()['upload_id']}", headers=headers)
+    ).json()
+    assert (status["accepted"], status["rejected"]) == (2, 0), status["results"]
+    assert [r["row"] for r in status["results"]] == [4, 5]
+    assert status["header_row"] == 3

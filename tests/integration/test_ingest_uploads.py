@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 import unicodedata
 import zipfile
@@ -119,7 +120,18 @@ async def test_upload_in_each_encoding(app, signer, db, facility, filename):
     assert (status["accepted"], status["rejected"]) == (4, 2)
     by_row = {r["row"]: r for r in status["results"]}
     assert by_row[3]["errors"][0]["pointer"] == "/rows/3/id_number"
-    assert by_row[5]["errors"][0]["code"] == "date-format"
+    # 31/02 can be read but does not exist.
+    assert by_row[5]["errors"][0]["code"] == "date-invalid"
+    # No column is dropped silently: "Ghi chú" is recognised and said not to be stored.
+    assert status["header_row"] == 1
+    assert [(n["code"], n["column"]) for n in status["notices"]] == [("column-not-stored", "G")]
+    assert status["columns"][3] == {
+        "column": "D",
+        "header": "Số định danh",
+        "field": "id_number",
+        "label": "Số định danh / Personal ID number",
+        "status": "mapped",
+    }
     names = await _names(db, facility)
     assert "Nguyễn Thị Hằng 0" in names
     assert all(unicodedata.is_normalized("NFC", n) for n in names)
@@ -130,7 +142,8 @@ async def test_upload_in_each_encoding(app, signer, db, facility, filename):
     assert lines[0] == [*HEADER, "Lỗi / Errors"]
     assert [line[0] for line in lines[1:]] == ["Nguyễn Thị Hằng 1", "Nguyễn Thị Hằng 3"]
     assert lines[2][6].startswith("'=")
-    assert "id_number" in lines[1][-1]
+    # The column as people name it, never the API's field key.
+    assert "Số định danh" in lines[1][-1] and "id_number" not in lines[1][-1]
     xlsx = await client.get(f"/v1/uploads/{upload_id}/errors.xlsx", headers=headers)
     book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
     cells = book.get_sheet_by_index(0).to_python()
@@ -262,3 +275,157 @@ async def test_row_limit_reads_the_sheet_the_workbook_names(app, signer, facilit
     finally:
         app.state.settings.upload_max_rows = 200_000
     assert (response.status_code, response.json()["code"]) == (413, "too-many-rows")
+
+
+def pms_export(n: int = 3) -> list[list]:
+    """A hotel program's export: a title, a blank line, headers of its own wording — two of
+    which no dictionary can know ("Mã GT" holds the ID number, "Khách" the name)."""
+    out = [["BÁO CÁO KHÁCH ĐẾN — KS Sông Đồng Nai"], [], ["STT", "Khách", "Ngày sinh", "Phái",
+           "Mã GT", "Ngày đến", "Phòng", "Mã KH"]]  # fmt: skip
+    for i in range(n):
+        out.append(
+            [
+                str(i + 1),
+                f"Trần Văn Bình {i}",
+                "02/03/1988",
+                "Nam",
+                f"075088{random.randrange(10**6):06d}",
+                "27/11/2026 10:00",
+                str(200 + i),
+                f"KH{i:04d}",
+            ]
+        )
+    return out
+
+
+async def test_preview_then_an_explicit_mapping_is_used_and_remembered(app, signer, facility):
+    client, headers = app.state.client, staff(signer, facility)
+    raw = as_csv(pms_export()).encode()
+
+    first = await client.post("/v1/uploads/preview", files={"file": ("pms.csv", raw)},
+                              headers=headers)  # fmt: skip
+    assert first.status_code == 200, first.text
+    preview = first.json()
+    assert (preview["header_row"], preview["header_found"]) == (3, True)
+    assert preview["mapping_source"] == "detected"
+    assert {c["column"]: c["status"] for c in preview["columns"]} == {
+        "A": "ignored",
+        "B": "unknown",
+        "C": "mapped",
+        "D": "mapped",
+        "E": "unknown",
+        "F": "mapped",
+        "G": "mapped",
+        "H": "unknown",
+    }
+    assert [m["vi"] for m in preview["missing"]] == [
+        "Thiếu cột “Họ và tên” hoặc “Họ”",
+        "Thiếu cột “Số định danh” hoặc “Số hộ chiếu”",
+    ]
+    # The rows are shown cell by cell so the operator can tell what each column holds; they
+    # are judged once the header names every required column.
+    assert [(r["row"], r["status"]) for r in preview["rows"]] == [
+        (4, "unchecked"),
+        (5, "unchecked"),
+        (6, "unchecked"),
+    ]
+    assert preview["rows"][0]["cells"]["B"] == "Trần Văn Bình 0"
+    assert any(f["field"] == "id_number" and f["required"] for f in preview["fields"])
+
+    # Submitting as detected is refused before anything is stored, saying what is missing.
+    refused = await client.post("/v1/uploads", files={"file": ("pms.csv", raw)}, headers=headers)
+    assert (refused.status_code, refused.json()["code"]) == (422, "headers-unknown")
+    assert "“Khách”" in refused.json()["detail"]
+
+    mapping = json.dumps({"B": "full_name", "E": "id_number", "H": None})
+    second = await client.post(
+        "/v1/uploads/preview",
+        files={"file": ("pms.csv", raw)},
+        data={"mapping": mapping},
+        headers=headers,
+    )
+    checked = second.json()
+    assert checked["missing"] == [] and checked["mapping_source"] == "explicit"
+    assert [(r["row"], r["status"]) for r in checked["rows"]] == [
+        (4, "valid"),
+        (5, "valid"),
+        (6, "valid"),
+    ]
+    assert checked["rows"][0]["values"]["full_name"] == "Trần Văn Bình 0"
+
+    accepted = await client.post(
+        "/v1/uploads", files={"file": ("pms.csv", raw)}, data={"mapping": mapping},
+        headers=headers,
+    )  # fmt: skip
+    assert accepted.status_code == 202, accepted.text
+    await worker(app).drain()
+    status = (await client.get(f"/v1/uploads/{accepted.json()['upload_id']}",
+                               headers=headers)).json()  # fmt: skip
+    assert (status["accepted"], status["rejected"], status["header_row"]) == (3, 0, 3)
+    assert [r["row"] for r in status["results"]] == [4, 5, 6]  # the lines the sheet shows
+
+    # Next time, a file with the same headers is offered the same mapping.
+    again = await client.post(
+        "/v1/uploads/preview",
+        files={"file": ("pms2.csv", as_csv(pms_export(2)).encode())},
+        headers=headers,
+    )
+    remembered = again.json()
+    assert remembered["mapping_source"] == "remembered"
+    assert remembered["mapping"]["B"] == "full_name" and remembered["mapping"]["E"] == "id_number"
+    assert remembered["missing"] == []
+
+
+async def test_a_bad_mapping_is_a_clear_problem(app, signer, facility):
+    client, headers = app.state.client, staff(signer, facility)
+    raw = as_csv(pms_export()).encode()
+    for mapping, code in (
+        ("not json", "mapping-invalid"),
+        (json.dumps({"B": "shoe_size"}), "mapping-invalid"),
+        (json.dumps({"9": "full_name"}), "mapping-invalid"),
+    ):
+        response = await client.post(
+            "/v1/uploads", files={"file": ("pms.csv", raw)}, data={"mapping": mapping},
+            headers=headers,
+        )  # fmt: skip
+        assert (response.status_code, response.json()["code"]) == (422, code)
+
+
+async def test_foreign_guests_without_the_visa_columns_are_told_once(app, signer, facility):
+    client, headers = app.state.client, staff(signer, facility)
+    table = [["Họ và tên", "Ngày sinh", "Giới tính", "Số hộ chiếu", "Quốc tịch", "Ngày đến"]]
+    for i in range(3):
+        table.append([f"Kim Min Jun {i}", "04/07/1991", "Nam", f"M{random.randrange(10**8):08d}",
+                      "Hàn Quốc", "27/11/2026 15:00"])  # fmt: skip
+    response = await client.post(
+        "/v1/uploads", files={"file": ("kr.csv", as_csv(table).encode())}, headers=headers
+    )
+    await worker(app).drain()
+    status = (await client.get(f"/v1/uploads/{response.json()['upload_id']}",
+                               headers=headers)).json()  # fmt: skip
+    assert status["rejected"] == 3
+    for row in status["results"]:
+        assert [e["code"] for e in row["errors"]] == ["foreign-columns-missing"]
+    [notice] = status["notices"]
+    assert notice["code"] == "foreign-columns-missing"
+    assert notice["message"]["vi"].startswith("3 khách nước ngoài cần các cột “Loại thị thực”")
+
+
+async def test_every_violation_of_a_row_at_once(app, signer, facility):
+    client, headers = app.state.client, staff(signer, facility)
+    table = [
+        HEADER,
+        ["Lê Thị Mai", "31/02/1990", "Nữ", "", "27/11/2026 14:00", "101", ""],
+        ["Lê Văn Nam", "01/01/2099", "Nam", "07509900123", "27/11/2026 14:00", "102", ""],
+    ]
+    response = await client.post(
+        "/v1/uploads", files={"file": ("bad.csv", as_csv(table).encode())}, headers=headers
+    )
+    await worker(app).drain()
+    status = (await client.get(f"/v1/uploads/{response.json()['upload_id']}",
+                               headers=headers)).json()  # fmt: skip
+    codes = {r["row"]: {e["code"] for e in r["errors"]} for r in status["results"]}
+    assert codes == {
+        2: {"date-invalid", "document-missing"},
+        3: {"birth-in-future", "id-number-format"},
+    }

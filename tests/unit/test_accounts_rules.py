@@ -43,7 +43,8 @@ def test_headers_match_whatever_the_keyboard_and_case():
         for h in ("TÊN CƠ SỞ ", "loại hình", "Mã Tỉnh", "Mã xã/phường", "Hạng sao", "Unknown")
     )
     content = f"{header}\nKhách sạn A,Khách sạn,75,26068,4 sao,ignored\n,,,,,\n".encode()
-    rows = importer.read_rows(content, filename="a.csv", content_type="text/csv")
+    sheet = importer.read_sheet(content, filename="a.csv", max_rows=10)
+    rows = sheet.rows
     assert rows == [
         (
             2,
@@ -58,21 +59,50 @@ def test_headers_match_whatever_the_keyboard_and_case():
     ]
     facility = importer._to_facility(rows[0][1])
     assert (facility.facility_type, facility.star_rating) == ("hotel", 4)
+    assert [(n.code, n.column, n.header) for n in importer.column_notices(sheet.layout)] == [
+        ("column-unknown", "F", "Unknown")
+    ]
+
+
+def test_facility_fields_are_not_a_persons():
+    """ "Số phòng" is how many rooms the facility has, "Tên" its name, "Địa chỉ" its street:
+    the facility vocabulary, not the guest list's."""
+    content = (
+        "Tên,Loại hình,Mã tỉnh,Mã xã,Địa chỉ,Số phòng,Số giường\nA,hotel,75,26068,1 Lê Lợi,40,80\n"
+    )
+    ((line, values),) = importer.read_sheet(content.encode(), filename="a.csv", max_rows=10).rows
+    assert line == 2
+    assert values == {
+        "name": "A",
+        "facility_type": "hotel",
+        "province_code": "75",
+        "commune_code": "26068",
+        "street": "1 Lê Lợi",
+        "rooms": "40",
+        "beds": "80",
+    }
 
 
 def test_semicolon_csv_and_missing_columns():
-    rows = importer.read_rows(
-        b"Name;Type;Province code;Commune code\nA;motel;75;26041\n",
-        filename=None,
-        content_type=None,
-    )
+    rows = importer.read_sheet(
+        b"Name;Type;Province code;Commune code\nA;motel;75;26041\n", filename=None, max_rows=10
+    ).rows
     assert rows[0][1]["facility_type"] == "motel"
     with pytest.raises(Problem) as missing:
-        importer.read_rows(b"Name,Type\nA,motel\n", filename="x.csv", content_type=None)
-    assert {e.pointer for e in missing.value.errors} == {
-        "/file/columns/province_code",
-        "/file/columns/commune_code",
-    }
+        importer.read_sheet(b"Name,Type\nA,motel\n", filename="x.csv", max_rows=10)
+    assert (missing.value.status, missing.value.code) == (422, "headers-unknown")
+    assert [(e.pointer, e.code, e.message.en) for e in missing.value.errors] == [
+        ("/file", "column-missing", "Missing column “Province code”"),
+        ("/file", "column-missing", "Missing column “Commune code”"),
+    ]
+
+
+def test_too_many_rows_are_refused_while_reading():
+    content = "Name,Type,Province code,Commune code\n" + "A,motel,75,26041\n" * 3
+    assert len(importer.read_sheet(content.encode(), filename="a.csv", max_rows=3).rows) == 3
+    with pytest.raises(Problem) as many:
+        importer.read_sheet(content.encode(), filename="a.csv", max_rows=2)
+    assert (many.value.status, many.value.code) == (413, "too-many-rows")
 
 
 @pytest.mark.parametrize("value", ["75-000123", 12345, ["a", 1]])

@@ -1,14 +1,18 @@
-"""Reading operators' files (encodings, headers, dates) and what we hand back (neutralised)."""
+"""Reading operators' files through the shared intake — header rows where people put them,
+the wordings they use, cells as they type them — and what we hand back (neutralised)."""
 
 import csv
 import io
 import unicodedata
-import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 import xlsxwriter
 
+from luutru_common import intake
+from luutru_common.intake import cells
+from luutru_common.intake.header import find_header
+from luutru_common.intake.person import person_record, route_document
 from luutru_common.problems import Problem
 from luutru_ingest.uploads import parsing, sheets
 from tests.support import cp1258
@@ -20,47 +24,143 @@ ROWS = [
 ]
 
 
-def csv_text(rows=ROWS) -> str:
+def csv_bytes(rows, encode=lambda t: t.encode("utf-8"), delimiter=",", end="\r\n") -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=end).writerows(rows)
+    return encode(buffer.getvalue())
+
+
+def lines_of(raw: bytes, filename="x.csv"):
+    return intake.open_sheet(raw, filename).head
 
 
 @pytest.mark.parametrize(
-    "encode",
+    ("encode", "delimiter"),
     [
-        lambda t: t.encode("utf-8"),
-        lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"),
-        lambda t: t.encode("utf-16"),
-        # Windows-1258 writes tones as combining marks: the text must come back as NFC.
-        cp1258,
+        (lambda t: t.encode("utf-8"), ","),
+        (lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), ";"),
+        (lambda t: t.encode("utf-16"), "\t"),  # Excel's "Unicode text"
+        (lambda t: t.encode("utf-16-le"), "\t"),  # … without its BOM
+        (cp1258, ","),  # tones as combining marks: the text must come back NFC
     ],
-    ids=["utf8", "utf8-bom", "utf16", "cp1258"],
+    ids=["utf8", "utf8-bom-semicolon", "utf16-tab", "utf16le-no-bom", "cp1258"],
 )
-def test_csv_encodings_decode_to_the_same_nfc_rows(encode):
-    rows = list(parsing.iter_rows(encode(csv_text()), "csv"))
-    assert rows == ROWS
-    assert all(unicodedata.is_normalized("NFC", c) for row in rows for c in row)
+def test_csv_encodings_and_separators_give_the_same_nfc_rows(encode, delimiter):
+    head = lines_of(csv_bytes(ROWS, encode, delimiter))
+    assert [cells for _, cells in head] == ROWS
+    assert [n for n, _ in head] == [1, 2, 3]
+    assert all(unicodedata.is_normalized("NFC", c) for _, row in head for c in row)
 
 
-def test_headers_in_vietnamese_english_and_without_accents():
-    assert parsing.map_headers(["Họ và tên", "DATE OF BIRTH", "gioi tinh", "Passport No", "x"]) == {
+def test_windows_line_ends_written_twice_keep_the_sheets_line_numbers():
+    raw = csv_bytes(ROWS, end="\r\r\n")
+    assert [n for n, _ in lines_of(raw)] == [1, 2, 3]
+
+
+TITLED = [
+    ["DANH SÁCH KHÁCH LƯU TRÚ", "", ""],
+    ["Khách sạn Sông Đồng Nai — ngày 27/11/2026", "", ""],
+    ["", "", ""],
+    ["STT", "Họ và tên (*)", "Ngày sinh", "Giới tính", "Số CCCD/Hộ chiếu", "Ngày đến"],
+    ["1", "Nguyễn Thị Hằng", "01/05/1990", "Nữ", "075190001234", "27/11/2026 14:00"],
+]
+
+
+def test_header_found_under_title_and_blank_rows():
+    head = lines_of(csv_bytes(TITLED))
+    layout = intake.layout(head, parsing.GUESTS)
+    assert layout.header_lines == (4,)
+    assert [(c.letter, c.field, c.status) for c in layout.columns] == [
+        ("A", "row_number", "ignored"),
+        ("B", "full_name", "mapped"),
+        ("C", "date_of_birth", "mapped"),
+        ("D", "gender", "mapped"),
+        ("E", "document_number", "mapped"),
+        ("F", "check_in_at", "mapped"),
+    ]
+
+
+def test_two_line_header_under_merged_cells():
+    lines = [
+        (1, ["Họ và tên", "Ngày sinh", "Giới tính", "Giấy tờ tùy thân", "", "Ngày đến"]),
+        (2, ["", "", "", "Loại", "Số", ""]),
+        (3, ["An", "01/05/1990", "Nam", "CCCD", "075090001234", "27/11/2026"]),
+    ]
+    found = find_header(lines, intake.PERSON)
+    assert found is not None and found[0] == (1, 2)
+    layout = intake.layout(lines, parsing.GUESTS)
+    assert {c.letter: c.field for c in layout.columns}["D"] == "document_type"
+    assert {c.letter: c.field for c in layout.columns}["E"] == "document_number"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Số giấy tờ", "document_number"),
+        ("Số CMND/CCCD", "document_number"),
+        ("Số CCCD/Hộ chiếu", "document_number"),
+        ("Số định danh", "id_number"),
+        ("SO DINH DANH CA NHAN", "id_number"),
+        ("Số hộ chiếu", "passport_number"),
+        ("Passport No.", "passport_number"),
+        ("Nơi cư trú", "country_of_residence"),
+        ("Nơi cư trú (quốc gia)", "country_of_residence"),
+        ("Quốc gia cư trú", "country_of_residence"),
+        ("Ngày đến", "check_in_at"),
+        ("Giờ đến", "check_in_time"),
+        ("Ngày đi (dự kiến)", "expected_check_out"),
+        ("Ngày đi dự kiến", "expected_check_out"),
+        ("1. Họ tên khách", "full_name"),
+        ("date_of_birth", "date_of_birth"),
+        ("Ghi chú", "note"),
+        ("SĐT", "phone"),
+        ("Mã khách", None),
+    ],
+)
+def test_synonyms(header, field):
+    assert intake.PERSON.match(header) == field
+
+
+def test_missing_columns_are_named_before_anything_is_read():
+    lines = [(1, ["Họ và tên", "Ngày sinh", "Giới tính", "Ngày đến", "Ghi chú"])]
+    with pytest.raises(Problem) as refused:
+        intake.require(intake.layout(lines, parsing.GUESTS), parsing.GUESTS)
+    problem = refused.value
+    assert (problem.status, problem.code) == (422, "headers-unknown")
+    assert [e.code for e in problem.errors] == ["column-missing"]
+    assert "Số định danh" in problem.errors[0].message.vi
+    assert "“Ghi chú”" in (problem.detail or "")
+
+
+def test_explicit_mapping_overrides_detection():
+    lines = [(1, ["Tên KH", "NS", "GT", "Giấy tờ", "Ngày đến", "Mã"])]
+    mapping = intake.validate_mapping(
+        {"A": "full_name", "b": "date_of_birth", "C": "gender", "F": None}, parsing.GUESTS
+    )
+    layout = intake.require(intake.layout(lines, parsing.GUESTS, mapping=mapping), parsing.GUESTS)
+    assert layout.fields == {
         0: "full_name",
         1: "date_of_birth",
         2: "gender",
+        3: "document_number",
+        4: "check_in_at",
     }
-    assert parsing.map_headers(["Số hộ chiếu", "Quốc tịch", "Phòng"]) == {
-        0: "passport_number",
-        1: "nationality",
-        2: "room",
-    }
+    assert layout.columns[5].status == "ignored"
+    with pytest.raises(Problem) as refused:
+        intake.validate_mapping({"1": "full_name", "B": "shoe_size"}, parsing.GUESTS)
+    assert [e.code for e in refused.value.errors] == ["mapping-column", "mapping-field"]
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
         ("01/05/1990", date(1990, 5, 1)),
+        ("1/5/1990", date(1990, 5, 1)),
+        ("01-05-1990", date(1990, 5, 1)),
+        ("01.05.1990", date(1990, 5, 1)),
         ("1990-05-01", date(1990, 5, 1)),
+        ("01051990", date(1990, 5, 1)),
+        ("01/05/1990 00:00:00", date(1990, 5, 1)),
         (32994, date(1990, 5, 1)),
         (32994.0, date(1990, 5, 1)),
         ("32994", date(1990, 5, 1)),
@@ -68,46 +168,173 @@ def test_headers_in_vietnamese_english_and_without_accents():
     ],
 )
 def test_dates_as_text_or_excel_serials(value, expected):
-    assert parsing.parse_date(value) == expected
+    assert cells.parse_date(value) == expected
 
 
-def test_row_to_record_converts_and_reports_bad_cells():
-    columns = parsing.map_headers(ROWS[0])
-    record, errors = parsing.row_to_record(ROWS[1], columns, "/rows/2")
-    assert errors == []
-    assert record == {
-        "full_name": "Nguyễn Thị Hằng",
-        "date_of_birth": "1990-05-01",
-        "gender": "female",
-        "id_number": "075190001234",
-        "check_in_at": "2026-11-27T14:00:00",
-    }
-    _, errors = parsing.row_to_record(["A", "31/02/1990", "?", "1", "x"], columns, "/rows/9")
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("31/02/1990", "date-invalid"),
+        ("1990-13-01", "date-invalid"),
+        ("00/01/1990", "date-invalid"),
+        (99999999, "date-invalid"),
+        ("mùng 5 tết", "date-format"),
+        ("01/05/90", "date-format"),  # a two-digit year: not guessed
+        # A year alone ("Năm sinh"), not Excel's day 1990 of 1905.
+        ("1990", "date-year-only"),
+        (1990.0, "date-year-only"),
+    ],
+)
+def test_date_that_does_not_exist_differs_from_one_that_cannot_be_read(value, code):
+    with pytest.raises(cells.CellError) as refused:
+        cells.parse_date(value)
+    assert refused.value.code == code
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("27/11/2026 14:00", datetime(2026, 11, 27, 14, 0)),
+        ("14:00 27/11/2026", datetime(2026, 11, 27, 14, 0)),
+        ("27/11/2026 2:30 PM", datetime(2026, 11, 27, 14, 30)),
+        ("27/11/2026 14h30", datetime(2026, 11, 27, 14, 30)),
+        ("2026-11-27T14:00", datetime(2026, 11, 27, 14, 0)),
+        ("27/11/2026", date(2026, 11, 27)),
+        (46353.25, datetime(2026, 11, 27, 6, 0)),
+    ],
+)
+def test_arrivals(value, expected):
+    assert cells.parse_moment(value) == expected
+
+
+def test_times():
+    assert cells.parse_time("14g30") == time(14, 30)
+    assert cells.parse_time(0.75) == time(18, 0)
+    with pytest.raises(cells.CellError):
+        cells.parse_time("25:00")
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Việt Nam", "VNM"),
+        ("VN", "VNM"),
+        ("Hàn Quốc", "KOR"),
+        ("United Kingdom", "GBR"),
+        ("usa", "USA"),
+        ("JPN", "JPN"),
+        ("Đài Loan", "TWN"),
+        ("Atlantis", None),
+    ],
+)
+def test_countries_by_code_or_name(value, code):
+    assert cells.country_code(value) == code
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "expected"),
+    [
+        ("id", "075090001234", ("id_number", "075090001234", False)),
+        (None, "075 090 001 234", ("id_number", "075090001234", False)),
+        (None, 75090001234.0, ("id_number", "075090001234", True)),  # Excel dropped the 0
+        (None, "C01234567", ("passport_number", "C01234567", False)),
+        ("passport", "12345678", ("passport_number", "12345678", False)),
+        (None, "123456789", ("legacy_id_number", "123456789", False)),
+        (None, "CCCD: 075090001234", ("id_number", "075090001234", False)),
+        (None, "HC B1234567", ("passport_number", "B1234567", False)),
+    ],
+)
+def test_document_number_goes_where_it_belongs(kind, value, expected):
+    assert route_document(kind, value) == expected
+
+
+def test_scientific_notation_from_excel_is_named():
+    with pytest.raises(cells.CellError) as refused:
+        cells.identity_number("7.5090001234E+10")
+    assert refused.value.code == "id-number-excel-format"
+
+
+def test_a_row_reports_every_unreadable_cell_and_reads_the_rest():
+    lines = [
+        (1, ["Họ", "Tên", "Ngày sinh", "Giới tính", "Loại giấy tờ", "Số giấy tờ", "Ngày đến",
+             "Giờ đến", "Quốc tịch"]),
+        (2, ["Nguyễn Văn", "An", "31/02/1990", "?", "Hộ chiếu", "B1234567", "27/11/2026",
+             "09:15", "Hàn Quốc"]),
+    ]  # fmt: skip
+    layout = intake.layout(lines, parsing.GUESTS)
+    record, errors, warnings = person_record(lines[1][1], layout, "/rows/2")
     assert {(e.pointer, e.code) for e in errors} == {
-        ("/rows/9/date_of_birth", "date-format"),
-        ("/rows/9/gender", "gender-value"),
-        ("/rows/9/check_in_at", "date-format"),
+        ("/rows/2/date_of_birth", "date-invalid"),
+        ("/rows/2/gender", "gender-value"),
     }
+    assert errors[0].message.vi.startswith("Ngày sinh:")
+    assert record == {
+        "full_name": "Nguyễn Văn An",
+        "passport_number": "B1234567",
+        "nationality": "KOR",
+        "check_in_at": "2026-11-27T09:15:00",
+    }
+    assert warnings == []
 
 
-def test_xlsx_rows_read_with_calamine():
+def test_a_residence_column_holding_addresses_falls_back_on_nationality():
+    lines = [(1, ["Họ và tên", "Nơi cư trú"]), (2, ["An", "12 Lê Lợi, Biên Hòa"])]
+    layout = intake.layout(lines, parsing.GUESTS)
+    record, errors, warnings = person_record(lines[1][1], layout, "/rows/2")
+    assert "country_of_residence" not in record and errors == []
+    assert [w.code for w in warnings] == ["residence-is-address"]
+
+
+def test_foreign_errors_for_absent_columns_fold_into_one():
+    lines = [(1, ["Họ và tên", "Ngày sinh", "Giới tính", "Số hộ chiếu", "Quốc tịch", "Ngày đến"])]
+    layout = intake.layout(lines, parsing.GUESTS)
+    absent = parsing.absent_foreign_columns(layout)
+    assert absent == ["visa_type", "visa_number", "entry_date", "entry_port"]
+    from luutru_common.problems import field_error
+
+    errors = [
+        field_error("/rows/2/visa_type", "visa-type-required", "", ""),
+        field_error("/rows/2/entry_date", "entry-date-required", "", ""),
+        field_error("/rows/2/entry_port", "entry-port-required", "", ""),
+        field_error("/rows/2/date_of_birth", "birth-in-future", "", ""),
+    ]
+    folded = parsing.fold_foreign_errors(errors, absent, "/rows/2")
+    assert [e.code for e in folded] == ["birth-in-future", "foreign-columns-missing"]
+
+
+def test_column_notices_name_what_is_not_stored():
+    lines = [(1, ["Họ và tên", "Ngày sinh", "Ghi chú", "Mã KH", "Thời gian đến", "Ngày đến"])]
+    layout = intake.layout(lines, parsing.GUESTS)
+    notices = {n["column"]: n["code"] for n in parsing.column_notices(layout)}
+    assert notices == {"C": "column-not-stored", "D": "column-unknown", "F": "column-duplicate"}
+
+
+def test_xlsx_header_and_line_numbers_as_excel_shows_them():
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
     sheet = workbook.add_worksheet()
-    for r, row in enumerate(ROWS):
+    sheet.write(0, 0, "DANH SÁCH HÀNH KHÁCH — Biển số: 93B-012.34")
+    for r, row in enumerate(ROWS, start=2):
         sheet.write_row(r, 0, row)
     workbook.close()
-    rows = list(parsing.iter_rows(buffer.getvalue(), "xlsx"))
-    assert [list(map(str, r)) for r in rows] == ROWS
+    opened = intake.open_sheet(buffer.getvalue(), "trip.xlsx")
+    layout = opened.layout(parsing.PASSENGERS)
+    assert layout.header_line == 3
+    assert [n for n, _ in opened.data_rows(layout)] == [4, 5]
 
 
-def test_zip_bomb_is_refused_before_parsing():
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (50 * 1024 * 1024))
+@pytest.mark.parametrize(
+    ("raw", "filename", "status", "code"),
+    [
+        (b"%PDF-1.7 ...", "list.pdf", 415, "file-unsupported"),
+        (b"", "x.csv", 422, "file-empty"),
+        (b"\x89PNG\r\n", "photo.png", 415, "file-unsupported"),
+    ],
+)
+def test_files_that_are_not_spreadsheets(raw, filename, status, code):
     with pytest.raises(Problem) as refused:
-        list(parsing.iter_rows(buffer.getvalue(), "xlsx"))
-    assert (refused.value.status, refused.value.code) == (413, "archive-too-large")
+        intake.open_sheet(raw, filename)
+    assert (refused.value.status, refused.value.code) == (status, code)
 
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -120,3 +347,16 @@ def test_formula_cells_are_neutralised(cell):
 def test_plain_cells_untouched():
     assert sheets.neutralise("Nguyễn") == "Nguyễn"
     assert sheets.neutralise(-5) == -5
+
+
+def test_error_sheet_messages_name_the_column_as_people_do():
+    message = sheets.error_message(
+        [
+            {
+                "pointer": "/rows/5/id_number",
+                "code": "id-number-format",
+                "message": {"vi": "Phải gồm 12 chữ số", "en": "Must be 12 digits"},
+            }
+        ]
+    )
+    assert message == "Số định danh: Phải gồm 12 chữ số / Personal ID number: Must be 12 digits"

@@ -11,8 +11,11 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
+from luutru_common import intake
+from luutru_common.intake import files, xlsx_stream
+from luutru_common.intake.person import person_record
 from luutru_common.problems import Problem
-from luutru_ingest.uploads import parsing, xlsx_stream
+from luutru_ingest.uploads import parsing
 
 NAME_NFC = unicodedata.normalize("NFC", "Nguyễn Thị Hằng")
 NAME_NFD = unicodedata.normalize("NFD", "Trần Văn Đức")
@@ -25,7 +28,7 @@ def calamine_rows(raw: bytes) -> list[list]:
 def stream_rows(raw: bytes) -> list[list]:
     """The rows as the upload worker reads them (pattern fast path), checked against the
     general expat reader on every file: both must agree."""
-    rows = list(parsing.iter_rows(raw, "xlsx"))
+    rows = [cells for _, cells in files.iter_lines(raw, "xlsx")]
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         assert list(xlsx_stream.iter_sheet_rows(archive, fast=False)) == rows
     return rows
@@ -97,11 +100,13 @@ def test_constant_memory_file_uses_inline_strings():
 def test_rows_feed_the_same_records():
     raw = workbook()
     rows = stream_rows(raw)
-    columns = parsing.map_headers(rows[0])
-    record, errors = parsing.row_to_record(rows[2], columns, "/rows/3")
+    layout = intake.Sheet(raw, "xlsx").layout(parsing.GUESTS)
+    record, errors, warnings = person_record(rows[2], layout, "/rows/3")
     assert errors == []
     assert record["date_of_birth"] == "1990-05-07"
-    assert record["id_number"] == "75190001234"
+    # Excel kept the ID as a number and dropped its leading zero: put back, and said so.
+    assert record["id_number"] == "075190001234"
+    assert [w.code for w in warnings] == ["id-leading-zero-restored"]
     assert record["check_in_at"] == "2026-11-27T06:00:00"
 
 
@@ -248,11 +253,11 @@ def test_column_letters():
 def test_broken_sheet_is_unreadable():
     raw = _hand_built('<row r="1"><c r="A1"><v>1</v></c>')  # </row> missing
     with pytest.raises(Problem) as refused:
-        list(parsing.iter_rows(raw, "xlsx"))
+        list(files.iter_lines(raw, "xlsx"))
     assert (refused.value.status, refused.value.code) == (422, "file-unreadable")
     with zipfile.ZipFile(io.BytesIO(raw)) as archive, pytest.raises(xlsx_stream.XlsxError):
         list(xlsx_stream.iter_sheet_rows(archive, fast=False))
     assert (refused.value.status, refused.value.code) == (422, "file-unreadable")
     with pytest.raises(Problem) as refused:
-        list(parsing.iter_rows(b"PK\x03\x04 not really a zip", "xlsx"))
+        list(files.iter_lines(b"PK\x03\x04 not really a zip", "xlsx"))
     assert refused.value.code == "file-unreadable"

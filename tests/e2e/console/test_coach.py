@@ -208,7 +208,8 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
         expect(cells.nth(0)).to_have_text(str(r["row"]))
         expect(cells.nth(1)).to_have_text("Từ chối")
     bad_row = table.locator("tbody tr").nth(1).locator("td").nth(2)
-    expect(bad_row).to_contain_text("id_number")
+    expect(bad_row).to_contain_text("Số định danh")  # the field in words, never its key
+    expect(bad_row).not_to_contain_text("id_number")
     expect(bad_row).to_contain_text("12 chữ số")
     expect(page.get_by_text("Chuyến chưa được nhận")).to_be_visible()
     shot(page, "coach-trip-upload")
@@ -233,6 +234,55 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     expect(
         page.get_by_test_id("trips").get_by_role("link", name=sheet_plate.replace(".", ""))
     ).to_be_visible()
+
+
+def test_passenger_sheet_preview_finds_the_header_under_a_title(page: Page, platform: Platform):
+    """A sheet as coach operators make them — the company, the route and the plate above the
+    header: the preview says which line is the header, reads the first rows, and the upload
+    goes through as the preview read it."""
+    account, headers = coach_operator(platform)
+    sheet_plate = plate()
+    sheet = (
+        "NHÀ XE THỬ — DANH SÁCH HÀNH KHÁCH,,,,,,\r\n"
+        f"Biển số {sheet_plate} — Biên Hòa đi TP.HCM,,,,,,\r\n"
+        "Họ và tên,Ngày sinh,Giới tính,Số CCCD,Ghế,Điểm đón,Điểm trả\r\n"
+        "Phạm Văn Dũng,12/05/1980,Nam,075080002222,C1,Biên Hòa,Quận 1\r\n"
+        "Võ Thị Em,03/09/1992,Nữ,075192003333,C2,Biên Hòa,Quận 5\r\n"
+    ).encode()
+    sign_in(page, account.username, account.password)
+    page.get_by_role("navigation").get_by_role("link", name="Tải danh sách hành khách").click()
+    page.get_by_label("Biển số xe").fill(sheet_plate)
+    page.get_by_label("Mã tỉnh đến").fill("79")
+    page.get_by_label("Giờ xuất bến").fill("2026-11-28T06:00")
+    page.get_by_label("Tệp danh sách hành khách").set_input_files(
+        {"name": "hanh-khach-tieu-de.csv", "mimeType": "text/csv", "buffer": sheet}
+    )
+    mapping = page.get_by_test_id("mapping")
+    expect(mapping.get_by_test_id("header-row")).to_have_text("Dòng tiêu đề: dòng 3")
+    expect(mapping.get_by_test_id("mapping-complete")).to_be_visible()
+    expect(page.get_by_label("Cột D — “Số CCCD”")).to_have_value("id_number")
+    expect(page.get_by_label("Cột E — “Ghế”")).to_have_value("seat")
+    rows = mapping.get_by_test_id("preview-rows").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("td").first).to_have_text("4")
+    expect(rows.nth(1).locator("td").first).to_have_text("5")
+    expect(mapping.locator("[data-testid=preview-rows] tbody tr[data-status=valid]")).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text("Võ Thị Em")
+    shot(page, "coach-trip-upload-mapping")
+
+    page.get_by_role("button", name="Tải lên", exact=True).click()
+    expect(page.get_by_test_id("upload-accepted")).to_have_text("2", timeout=30_000)
+    expect(page.get_by_text("Đã nhận cả chuyến.")).to_be_visible()
+    expect(page.get_by_test_id("result-header-row")).to_have_text("Dòng tiêu đề đã dùng: dòng 3")
+    upload_id = page.get_by_test_id("upload-id").inner_text()
+    status = httpx.get(
+        platform.url("ingest", f"/v1/uploads/{upload_id}"), headers=headers, timeout=10
+    ).json()
+    assert status["header_row"] == 3
+    assert [(r["row"], r["status"]) for r in status["results"]] == [(4, "accepted"), (5, "accepted")]
+    # The mapping step is gone with the file sent.
+    expect(page.get_by_test_id("mapping")).to_have_count(0)
+    shot(page, "coach-trip-upload-mapping-result")
 
 
 def test_coach_pages_are_accessible_on_phone_and_desk(browser, console: str, platform: Platform):

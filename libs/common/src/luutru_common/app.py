@@ -16,6 +16,7 @@ from luutru_common.auth import TokenVerifier
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
+from luutru_common.json_guard import JsonGuardMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import install_problem_handlers
 from luutru_common.settings import ServiceSettings
@@ -86,6 +87,8 @@ def create_service_app(
     app.include_router(health_router)
     for router in routers:
         app.include_router(router)
+    # Innermost, so refused bodies are still measured and carry the correlation id.
+    app.add_middleware(JsonGuardMiddleware)
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
     app.add_middleware(CorrelationIdMiddleware)
     return app

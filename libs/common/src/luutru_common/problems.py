@@ -96,10 +96,6 @@ _VI_MESSAGES = {
     "int_parsing": "Phải là số nguyên",
     "float_parsing": "Phải là số",
     "bool_parsing": "Phải là true hoặc false",
-    "date_from_datetime_parsing": "Ngày không hợp lệ (YYYY-MM-DD)",
-    "date_parsing": "Ngày không hợp lệ (YYYY-MM-DD)",
-    "datetime_parsing": "Thời điểm không hợp lệ (ISO 8601)",
-    "datetime_from_date_parsing": "Thời điểm không hợp lệ (ISO 8601)",
     "uuid_parsing": "Mã định danh (UUID) không hợp lệ",
     "literal_error": "Giá trị không thuộc danh sách cho phép",
     "enum": "Giá trị không thuộc danh sách cho phép",
@@ -110,6 +106,7 @@ _VI_MESSAGES = {
     "extra_forbidden": "Trường không được phép",
     "json_invalid": "JSON không hợp lệ",
     "model_attributes_type": "Phải là một đối tượng JSON",
+    "model_type": "Phải là một đối tượng JSON",
     "dict_type": "Phải là một đối tượng JSON",
     "list_type": "Phải là một danh sách",
     "value_error": "Giá trị không hợp lệ",
@@ -127,9 +124,14 @@ _LIMITS = {
 }
 
 
+def _bilingual(etype: str, en: str) -> bool:
+    # A validator that raises ValueError("tiếng Việt / English") says it in both languages, and
+    # so do our own error types (kebab-case codes, as luutru_common.bounds raises them).
+    return (etype == "value_error" or "-" in etype) and " / " in en
+
+
 def _vietnamese(etype: str, en: str, ctx: dict[str, Any]) -> str:
-    # A validator that raises ValueError("tiếng Việt / English") says it in both languages.
-    if etype == "value_error" and " / " in en:
+    if _bilingual(etype, en):
         return en.removeprefix("Value error, ").split(" / ", 1)[0]
     vi = _VI_MESSAGES.get(etype, en)
     if etype in _LIMITS and _LIMITS[etype][0] in ctx:
@@ -139,9 +141,54 @@ def _vietnamese(etype: str, en: str, ctx: dict[str, Any]) -> str:
 
 
 def _english(etype: str, en: str) -> str:
-    if etype == "value_error" and " / " in en:
+    if _bilingual(etype, en):
         return en.removeprefix("Value error, ").split(" / ", 1)[1]
     return en
+
+
+# Pydantic's errors for a date or a time it could not parse, by the kind of field.
+_DATE_PARSING = {
+    "date_parsing": "date",
+    "date_from_datetime_parsing": "date",
+    "date_from_datetime_inexact": "date",  # a number read as a timestamp with a time of day
+    "datetime_parsing": "datetime",
+    "datetime_from_date_parsing": "datetime",
+}
+# …and what it says (ctx.error) when the text is in the right format but the day is not in
+# the calendar (31/02, month 13, year 0).
+_NOT_IN_CALENDAR = (
+    "day value is outside expected range",
+    "month value is outside expected range",
+    "year 0 is out of range",
+)
+_DATE_INVALID = (
+    "date-invalid",
+    "Ngày không tồn tại (ví dụ 31/02)",
+    "This date does not exist (e.g. 31 February)",
+)
+_DATE_FORMAT = {
+    "date": (
+        "date-format",
+        "Không đọc được ngày; ghi theo dạng YYYY-MM-DD (ví dụ 1990-05-01)",
+        "The date cannot be read; write it as YYYY-MM-DD (e.g. 1990-05-01)",
+    ),
+    "datetime": (
+        "date-format",
+        "Không đọc được thời điểm; ghi theo ISO 8601 (ví dụ 2026-11-27T14:00:00+07:00)",
+        "The time cannot be read; write it in ISO 8601 (e.g. 2026-11-27T14:00:00+07:00)",
+    ),
+}
+
+
+def _date_error(etype: str, ctx: dict[str, Any]) -> tuple[str, str, str] | None:
+    """`date-invalid` for a well-written date that does not exist, `date-format` for one that
+    cannot be read; None for any other error."""
+    kind = _DATE_PARSING.get(etype)
+    if kind is None:
+        return None
+    if str(ctx.get("error", "")).startswith(_NOT_IN_CALENDAR):
+        return _DATE_INVALID
+    return _DATE_FORMAT[kind]
 
 
 def validation_errors(
@@ -150,14 +197,18 @@ def validation_errors(
     out: list[FieldError] = []
     for err in errors:
         loc = list(err.get("loc", ()))
-        # FastAPI prefixes the location with where it came from (body, query, path, header).
+        # FastAPI prefixes the location with where it came from (body, query, path, header);
+        # a parameter's name takes the source as a prefix, the rest (a list's index) stays.
         if strip_prefix and loc and loc[0] in ("body", "query", "path", "header", "cookie"):
             source = loc.pop(0)
             if source != "body":
-                loc = [f"{source}:{loc[0]}"] if loc else [source]
+                loc = [f"{source}:{loc[0]}", *loc[1:]] if loc else [source]
         etype = str(err.get("type", "value_error"))
         en = str(err.get("msg", "Invalid value"))
         ctx = err.get("ctx") or {}
+        if (date_error := _date_error(etype, ctx)) is not None:
+            out.append(field_error(json_pointer(loc), *date_error))
+            continue
         out.append(
             field_error(json_pointer(loc), etype, _vietnamese(etype, en, ctx), _english(etype, en))
         )
@@ -205,6 +256,9 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if isinstance(exc.__cause__, RecursionError):
+            # FastAPI's answer to a body its JSON decoder could not descend into.
+            return await _too_deep(request, exc.__cause__)
         code, title = _STATUS_CODES.get(exc.status_code, ("http-error", "HTTP error"))
         detail = exc.detail if isinstance(exc.detail, str) else None
         problem = Problem(exc.status_code, code, title, detail)
@@ -215,15 +269,39 @@ def install_problem_handlers(app: FastAPI) -> None:
         if _sqlstate(exc) in _BAD_TEXT_SQLSTATES:
             # Text PostgreSQL cannot store (a NUL byte, say) that got past validation: the
             # client's input is at fault, not the server.
+            return _response(_invalid_characters().to_model(request.url.path))
+        if _sqlstate(exc) in _OUT_OF_RANGE_SQLSTATES:
+            # A number or time PostgreSQL cannot hold that got past the bounds of
+            # luutru_common.bounds: still the input's fault, never a server error.
             problem = Problem(
                 422,
-                "invalid-characters",
-                "Text contains characters that cannot be stored",
-                "Dữ liệu chứa ký tự không hợp lệ (ví dụ NUL) / The input contains characters "
-                "that cannot be stored (such as NUL)",
+                "value-out-of-range",
+                "A value is out of range",
+                "Một giá trị vượt quá giới hạn cho phép / A value is out of the allowed range",
             )
             return _response(problem.to_model(request.url.path))
         return await _unexpected(request, exc)
+
+    @app.exception_handler(RecursionError)
+    async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:
+        # Input nested deeper than any reader of it can go (JSON read by hand, say; the
+        # JsonGuardMiddleware refuses deep JSON bodies before this).
+        log.warning("input_too_deep", path=request.url.path)
+        problem = Problem(
+            400,
+            "json-too-deep",
+            "Input nested too deeply",
+            "Dữ liệu lồng nhau quá sâu / The input is nested too deeply",
+        )
+        return _response(problem.to_model(request.url.path))
+
+    @app.exception_handler(UnicodeEncodeError)
+    async def _unencodable(request: Request, exc: UnicodeEncodeError) -> JSONResponse:
+        # Text with an unpaired surrogate (valid JSON "\\ud800") has no UTF-8 encoding: the
+        # client's input, not the server, is at fault. The JsonGuardMiddleware names the field
+        # for JSON bodies; this is the net under everything else.
+        log.warning("unencodable_text", path=request.url.path, reason=exc.reason)
+        return _response(_invalid_characters().to_model(request.url.path))
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -239,6 +317,18 @@ def install_problem_handlers(app: FastAPI) -> None:
 
 # character_not_in_repertoire (e.g. NUL in UTF-8 text), untranslatable_character
 _BAD_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
+# numeric_value_out_of_range, datetime_field_overflow
+_OUT_OF_RANGE_SQLSTATES = frozenset({"22003", "22008"})
+
+
+def _invalid_characters() -> Problem:
+    return Problem(
+        422,
+        "invalid-characters",
+        "Text contains characters that cannot be stored",
+        "Dữ liệu chứa ký tự không hợp lệ (ví dụ NUL) / The input contains characters "
+        "that cannot be stored (such as NUL)",
+    )
 
 
 def _sqlstate(exc: BaseException) -> str | None:

@@ -149,6 +149,13 @@ class Upload(Base):
     error: Mapped[dict | None] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The operator's explicit column mapping (letter → field or null) and header line, if any;
+    # the layout as read (header line; each column's letter, header, field, status) and the
+    # file-level notices.
+    mapping: Mapped[dict | None] = mapped_column(JSONB)
+    header_row: Mapped[int | None] = mapped_column(Integer)
+    layout: Mapped[dict | None] = mapped_column(JSONB)
+    notices: Mapped[list] = mapped_column(JSONB, default=list)
 
 
 Index(
@@ -156,6 +163,20 @@ Index(
     Upload.created_at,
     postgresql_where=Upload.status.in_(["pending", "processing"]),
 )
+
+
+class UploadMapping(Base):
+    """A facility's last explicit column mapping per kind of upload, offered again by the
+    preview when a file with the same headers arrives."""
+
+    __tablename__ = "upload_mappings"
+
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    kind: Mapped[str] = mapped_column(Text, primary_key=True)
+    signature: Mapped[str] = mapped_column(Text)
+    header_row: Mapped[int | None] = mapped_column(Integer)
+    mapping: Mapped[dict] = mapped_column(JSONB)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class UploadRow(Base):

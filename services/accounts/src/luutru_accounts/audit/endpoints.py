@@ -12,6 +12,7 @@ from luutru_accounts import pagination
 from luutru_accounts.context import PoliceAdmin
 from luutru_accounts.models import AuditEntry
 from luutru_common.app import UnitOfWorkDep
+from luutru_common.bounds import Moment
 from luutru_common.problems import problem_responses
 
 router = APIRouter(prefix="/v1/audit", tags=["audit"])
@@ -61,13 +62,15 @@ async def query_audit(
     actor_id: Annotated[str | None, Query(max_length=200)] = None,
     target_id: Annotated[str | None, Query(max_length=200)] = None,
     facility_id: Annotated[uuid.UUID | None, Query()] = None,
-    since: Annotated[datetime | None, Query(description="Từ (ISO 8601) / From")] = None,
-    until: Annotated[datetime | None, Query(description="Đến (ISO 8601) / Until")] = None,
+    since: Annotated[Moment | None, Query(description="Từ (ISO 8601) / From")] = None,
+    until: Annotated[Moment | None, Query(description="Đến (ISO 8601) / Until")] = None,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
     before = pagination.decode(cursor)
-    if before is not None and (not isinstance(before, int) or isinstance(before, bool)):
+    if before is not None and (
+        not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**63
+    ):
         raise pagination.bad_cursor()
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     if action is not None:

@@ -19,8 +19,10 @@ from luutru_accounts.facilities.schemas import (
     OptionalReason,
     StatusChange,
 )
+from luutru_common import intake
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import POLICE_ROLES, Role
+from luutru_common.bounds import CommuneCode, ProvinceCode
 from luutru_common.facility_types import DEPARTMENT_NAMES, FACILITY_TYPES
 from luutru_common.problems import Problem, problem_responses
 
@@ -86,8 +88,8 @@ async def list_facilities(
     caller: AnyPerson,
     uow: UnitOfWorkDep,
     facility_type: Annotated[str | None, Query(max_length=50, description="Loại cơ sở")] = None,
-    province_code: Annotated[int | None, Query(ge=0, le=999, description="Mã tỉnh")] = None,
-    commune_code: Annotated[int | None, Query(ge=0, le=99999, description="Mã xã")] = None,
+    province_code: Annotated[ProvinceCode | None, Query(description="Mã tỉnh")] = None,
+    commune_code: Annotated[CommuneCode | None, Query(description="Mã xã")] = None,
     status: Annotated[Literal["active", "suspended", "closed"] | None, Query()] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Tên, mã, số giấy phép / Text search")
@@ -126,7 +128,7 @@ async def list_facilities(
 @router.post(
     "/facilities/import",
     response_model=importer.ImportReport,
-    summary="Nhập danh sách cơ sở từ CSV/XLSX / Bulk import facilities",
+    summary="Nhập danh sách cơ sở từ CSV/XLSX/XLS/ODS / Bulk import facilities",
     description=importer.DESCRIPTION,
     responses=problem_responses(401, 403, 413, 415, 422),
 )
@@ -134,7 +136,9 @@ async def import_facilities(
     request: Request,
     caller: PoliceAdmin,
     uow: UnitOfWorkDep,
-    file: Annotated[UploadFile, File(description="CSV (UTF-8) hoặc XLSX")],
+    file: Annotated[
+        UploadFile, File(description="Bảng tính CSV, XLSX, XLS hoặc ODS / A spreadsheet")
+    ],
     dry_run: Annotated[
         bool, Query(description="Chỉ kiểm tra, không tạo / Validate only, create nothing")
     ] = False,
@@ -142,22 +146,14 @@ async def import_facilities(
     settings = request.app.state.settings
     content = await file.read(settings.import_max_bytes + 1)
     if len(content) > settings.import_max_bytes:
-        raise Problem(
-            413,
-            "payload-too-large",
-            "File too large",
-            f"Tệp quá lớn (tối đa {settings.import_max_bytes} byte) / File too large",
+        raise intake.file_problem(
+            "file-too-large",
+            f"tối đa {settings.import_max_bytes} byte",
+            f"at most {settings.import_max_bytes} bytes",
         )
-    rows = importer.read_rows(content, filename=file.filename, content_type=file.content_type)
-    if len(rows) > settings.import_max_rows:
-        raise Problem(
-            413,
-            "too-many-rows",
-            "Too many rows",
-            f"Tối đa {settings.import_max_rows} dòng / At most {settings.import_max_rows} rows",
-        )
+    sheet = importer.read_sheet(content, filename=file.filename, max_rows=settings.import_max_rows)
     async with uow:
-        report = await importer.import_rows(uow.session, rows, actor=caller.actor, dry_run=dry_run)
+        report = await importer.import_rows(uow.session, sheet, actor=caller.actor, dry_run=dry_run)
         if not dry_run:
             await uow.commit()
     return report

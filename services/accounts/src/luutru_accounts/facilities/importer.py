@@ -1,13 +1,19 @@
-"""Bulk import of the facility lists the police already hold (CSV or XLSX).
+"""Bulk import of the facility lists the police already hold.
 
-Headers may be Vietnamese ("Tên cơ sở", "Loại hình", "Mã xã", …) or English; they are matched
-accent- and case-insensitively. Each row is validated on its own and created inside its own
-savepoint, with its manager account, FacilityRegistered and audit row: a bad row is reported
-and skipped (partial acceptance), a good row is created whole, nothing is half-created.
+The file is read through the shared intake (luutru_common.intake), like every upload of the
+platform: CSV in any encoding, XLSX, XLS or ODS; the header row found under title and blank
+rows; rows numbered as the spreadsheet shows them; the same file problems and codes
+everywhere. The fields are the facility's own — here "Số phòng" is a number of rooms, not a
+guest's room — matched accent-, case- and punctuation-insensitively, in Vietnamese or English.
+
+Each row is validated on its own and created inside its own savepoint, with its manager
+account, FacilityRegistered and audit row: a bad row is reported and skipped (partial
+acceptance), a good row is created whole, nothing is half-created.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
@@ -17,62 +23,114 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from luutru_accounts.context import Actor
 from luutru_accounts.facilities import repository, service
 from luutru_accounts.facilities.schemas import FacilityCreate, ManagerCredentials
-from luutru_common import tabular
+from luutru_common import intake
 from luutru_common.facility_types import FACILITY_TYPES
 from luutru_common.identity import name_match_key
-from luutru_common.problems import FieldError, Problem, field_error, validation_errors
+from luutru_common.intake import notices
+from luutru_common.intake.notices import Notice
+from luutru_common.problems import FieldError, Problem, validation_errors
 
-# field → accepted headers (compared by their accent-folded upper-case key)
-HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("Tên cơ sở", "Tên", "Name", "Facility name"),
-    "facility_type": ("Loại hình", "Loại cơ sở", "Loại hình cơ sở", "Type", "Facility type"),
-    "star_rating": ("Hạng sao", "Số sao", "Star rating", "Stars"),
-    "province_code": ("Mã tỉnh", "Province code", "Province"),
-    "commune_code": ("Mã xã", "Mã xã/phường", "Mã phường/xã", "Commune code", "Commune"),
-    "street": ("Địa chỉ", "Số nhà, đường", "Street", "Address"),
-    "zone": ("Khu công nghiệp", "Khu kinh tế", "KCN/KKT", "Zone"),
-    "rooms": ("Số phòng", "Rooms"),
-    "beds": ("Số giường", "Beds"),
-    "vehicles": ("Số xe", "Vehicles"),
-    "seats": ("Số ghế", "Seats"),
-    "business_licence_number": (
-        "Số giấy phép kinh doanh",
-        "Số GPKD",
-        "Giấy phép kinh doanh",
-        "Business licence number",
-        "Business license number",
-        "Licence number",
-    ),
-    "legal_representative": ("Người đại diện", "Người đại diện pháp luật", "Legal representative"),
-    "contact_phone": ("Điện thoại", "Số điện thoại", "Phone", "Contact phone"),
-    "contact_email": ("Email", "Thư điện tử", "Contact email"),
-}
-_HEADER_KEYS = {
-    name_match_key(h): field for field, names in HEADERS.items() for h in (*names, field)
-}
+# The facility's fields and the headers that name them (compared by their header key:
+# accents, case and punctuation folded). Not the person vocabulary: "Số phòng" here is how
+# many rooms the facility has, "Tên" its name.
+FACILITY_FIELDS = intake.Vocabulary(
+    [
+        intake.Field("row_number", "STT", "No.", ("TT", "Số TT", "Số thứ tự")),
+        intake.Field("name", "Tên cơ sở", "Facility name", ("Tên", "Name")),
+        intake.Field(
+            "facility_type",
+            "Loại hình",
+            "Facility type",
+            ("Loại cơ sở", "Loại hình cơ sở", "Type"),
+        ),
+        intake.Field("star_rating", "Hạng sao", "Star rating", ("Số sao", "Stars")),
+        intake.Field("province_code", "Mã tỉnh", "Province code", ("Province",)),
+        intake.Field(
+            "commune_code",
+            "Mã xã",
+            "Commune code",
+            ("Mã xã/phường", "Mã phường/xã", "Commune"),
+        ),
+        intake.Field("street", "Địa chỉ", "Street", ("Số nhà, đường", "Address")),
+        intake.Field("zone", "Khu công nghiệp", "Zone", ("Khu kinh tế", "KCN/KKT")),
+        intake.Field("rooms", "Số phòng", "Rooms"),
+        intake.Field("beds", "Số giường", "Beds"),
+        intake.Field("vehicles", "Số xe", "Vehicles"),
+        intake.Field("seats", "Số ghế", "Seats"),
+        intake.Field(
+            "business_licence_number",
+            "Số giấy phép kinh doanh",
+            "Business licence number",
+            (
+                "Số GPKD",
+                "Giấy phép kinh doanh",
+                "Business license number",
+                "Licence number",
+            ),
+        ),
+        intake.Field(
+            "legal_representative",
+            "Người đại diện",
+            "Legal representative",
+            ("Người đại diện pháp luật",),
+        ),
+        intake.Field("contact_phone", "Điện thoại", "Phone", ("Số điện thoại", "Contact phone")),
+        intake.Field("contact_email", "Email", "Email", ("Thư điện tử", "Contact email")),
+    ]
+)
+FACILITIES = intake.Target(
+    name="facilities",
+    vocabulary=FACILITY_FIELDS,
+    stores=frozenset(FacilityCreate.model_fields),
+    required=(("name",), ("facility_type",), ("province_code",), ("commune_code",)),
+)
 _TYPE_KEYS = {
     name_match_key(label): t.code
     for t in FACILITY_TYPES
     for label in (t.code, t.name_vi, t.name_en)
 }
-REQUIRED = ("name", "facility_type", "province_code", "commune_code")
+
+
+def _headers(field: intake.Field) -> str:
+    return ", ".join(f"“{h}”" for h in (field.vi, field.en, *field.synonyms))
+
 
 DESCRIPTION = (
-    "Tệp CSV (UTF-8, có hoặc không BOM, phân cách dấu phẩy hoặc chấm phẩy) hoặc XLSX (trang "
-    "tính đầu tiên), dòng đầu là tiêu đề tiếng Việt hoặc tiếng Anh: "
-    + ", ".join(f"“{names[0]}”" for names in HEADERS.values())
-    + ". Loại hình theo mã (hotel) hoặc tên (Khách sạn). Kết quả theo từng dòng; dòng lỗi bị "
+    "Bảng tính CSV (UTF-8 có hoặc không BOM, UTF-16, Windows-1258; phân cách dấu phẩy, chấm "
+    "phẩy hoặc tab), XLSX, XLS hoặc ODS (trang tính đầu tiên). Dòng tiêu đề được tìm trong 20 "
+    "dòng đầu (có thể có dòng tựa đề, dòng trống phía trên); tiêu đề tiếng Việt hoặc tiếng "
+    "Anh, không phân biệt hoa thường, dấu: "
+    + "; ".join(
+        f"{f.key}: {_headers(f)}" for f in FACILITY_FIELDS.fields.values() if f.key != "row_number"
+    )
+    + ". Bắt buộc có các cột tên, loại hình, mã tỉnh, mã xã; thiếu thì cả tệp bị từ chối (422 "
+    "headers-unknown, nêu các cột tìm thấy và cột thiếu). Loại hình theo mã (hotel) hoặc tên "
+    "(Khách sạn). Mỗi dòng một kết quả, `row` là số dòng như bảng tính hiển thị; dòng lỗi bị "
     "bỏ qua, dòng hợp lệ được tạo đầy đủ (tài khoản quản lý, sự kiện). Số giấy phép đã có thì "
-    "dòng bị từ chối, nên nhập lại cùng tệp không tạo trùng. / CSV (UTF-8 with or without BOM, "
-    "comma or semicolon) or XLSX (first sheet) with Vietnamese or English headers. A result per "
-    "row; bad rows are skipped, good rows are created whole (manager account, event). A row "
-    "whose licence number already exists is refused, so importing the same file twice creates "
-    "no duplicates. `dry_run=true` validates only."
+    "dòng bị từ chối, nên nhập lại cùng tệp không tạo trùng. Cột không đọc được nêu trong "
+    "`notices`. Lỗi tệp: 413 file-too-large, 413 archive-too-large (nghi zip bomb), 413 "
+    "too-many-rows, 415 file-unsupported (không phải bảng tính, ví dụ PDF, Word), 422 "
+    "file-empty, 422 file-unreadable (tệp hỏng), 422 headers-unknown. / A CSV (UTF-8 with "
+    "or without BOM, UTF-16, Windows-1258; comma, semicolon or tab), XLSX, XLS or ODS "
+    "spreadsheet (first sheet). The header row is looked for in the first 20 lines (title and "
+    "blank rows above it are fine); headers in Vietnamese or English, whatever their case and "
+    "accents (listed above by field). The name, type, province code and commune code columns "
+    "are required, or the whole file is refused (422 headers-unknown, naming the columns found "
+    "and those missing). The type is a code (hotel) or a name (Khách sạn). One result per "
+    "row, `row` being the line number the spreadsheet shows; bad rows are skipped, good rows "
+    "are created whole (manager account, event). A row whose licence number already exists "
+    "is refused, so importing the same file twice creates no duplicates. Columns not read "
+    "are listed in `notices`. File problems: 413 file-too-large, 413 archive-too-large (a zip "
+    "bomb?), 413 too-many-rows, 415 file-unsupported (not a spreadsheet: a PDF, a Word "
+    "document), 422 file-empty, 422 file-unreadable (damaged), 422 headers-unknown. "
+    "`dry_run=true` validates only."
 )
 
 
 class RowResult(BaseModel):
-    row: int = Field(description="Số dòng trong tệp (tiêu đề là dòng 1) / Row number in the file")
+    row: int = Field(
+        description="Số dòng như bảng tính hiển thị / The line number the spreadsheet shows"
+    )
     status: Literal["created", "valid", "rejected"]
     facility_id: str | None = None
     facility_code: str | None = None
@@ -85,21 +143,20 @@ class ImportReport(BaseModel):
     total: int
     created: int
     rejected: int
+    header_row: int | None = Field(
+        default=None, description="Dòng tiêu đề trong tệp / The header's line in the file"
+    )
+    notices: list[Notice] = Field(
+        default_factory=list,
+        description="Cột không đọc (không nhận ra, trùng) / Columns not read",
+    )
     rows: list[RowResult]
 
 
-def _unsupported() -> Problem:
-    return Problem(
-        415,
-        "unsupported-file",
-        "Unsupported file",
-        "Chỉ nhận CSV hoặc XLSX / Only CSV or XLSX files",
-        errors=[
-            field_error(
-                "/file", "file-format-unsupported", "Tệp không phải CSV/XLSX", "Not CSV or XLSX"
-            )
-        ],
-    )
+@dataclass
+class FacilitySheet:
+    layout: intake.Layout
+    rows: list[tuple[int, dict[str, str]]]  # (line as the sheet shows it, {field: text})
 
 
 def _cell(value: object) -> str:
@@ -112,54 +169,31 @@ def _cell(value: object) -> str:
     return str(value).strip()
 
 
-def _table(content: bytes, filename: str | None, content_type: str | None) -> list[list[str]]:
-    try:
-        return [[_cell(v) for v in row] for row in tabular.read_table(content, filename or "")]
-    except tabular.UnreadableFile as exc:
-        raise _unsupported() from exc
-
-
-def read_rows(
-    content: bytes, *, filename: str | None, content_type: str | None
-) -> list[tuple[int, dict[str, str]]]:
-    """(row number, {field: text}) for each non-empty data row."""
-    table = _table(content, filename, content_type)
-    if not table:
-        raise Problem(
-            422,
-            "validation-failed",
-            "Empty file",
-            errors=[field_error("/file", "file-empty", "Tệp rỗng", "The file is empty")],
-        )
-    columns = [_HEADER_KEYS.get(name_match_key(h)) for h in table[0]]
-    missing = [f for f in REQUIRED if f not in columns]
-    if missing:
-        raise Problem(
-            422,
-            "validation-failed",
-            "Missing columns",
-            "Thiếu cột bắt buộc / Required columns are missing",
-            errors=[
-                field_error(
-                    f"/file/columns/{f}",
-                    "column-missing",
-                    f"Thiếu cột “{HEADERS[f][0]}”",
-                    f"Missing column “{HEADERS[f][-1]}”",
-                )
-                for f in missing
-            ],
-        )
-    rows = []
-    for number, raw in enumerate(table[1:], start=2):
-        if not any(raw):
-            continue
+def read_sheet(content: bytes, *, filename: str | None, max_rows: int) -> FacilitySheet:
+    """The layout and (line, {field: text}) for each non-blank data row; the shared file
+    problems otherwise (415 file-unsupported, 413 archive-too-large / too-many-rows, 422
+    file-empty / file-unreadable / headers-unknown with the missing columns)."""
+    sheet = intake.open_sheet(content, filename or "")
+    layout = sheet.layout(FACILITIES)
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, cells in sheet.data_rows(layout):
+        if len(rows) >= max_rows:
+            raise intake.file_problem(
+                "too-many-rows",
+                f"tối đa {max_rows} dòng mỗi tệp",
+                f"at most {max_rows} rows per file",
+            )
         values = {
-            field: value
-            for field, value in zip(columns, raw, strict=False)
-            if field is not None and value != ""
+            field: text
+            for index, field in layout.fields.items()
+            if index < len(cells) and (text := _cell(cells[index])) != ""
         }
-        rows.append((number, values))
-    return rows
+        rows.append((line, values))
+    return FacilitySheet(layout, rows)
+
+
+def column_notices(layout: intake.Layout) -> list[Notice]:
+    return [Notice.model_validate(n) for n in notices.column_notices(layout, FACILITY_FIELDS)]
 
 
 def _to_facility(values: dict[str, str]) -> FacilityCreate:
@@ -177,14 +211,14 @@ def _to_facility(values: dict[str, str]) -> FacilityCreate:
 
 async def import_rows(
     session: AsyncSession,
-    rows: list[tuple[int, dict[str, str]]],
+    sheet: FacilitySheet,
     *,
     actor: Actor,
     dry_run: bool,
 ) -> ImportReport:
     results: list[RowResult] = []
     seen_licences: set[str] = set()
-    for number, values in rows:
+    for number, values in sheet.rows:
         try:
             data = _to_facility(values)
         except ValidationError as exc:
@@ -226,5 +260,11 @@ async def import_rows(
     created = sum(r.status == "created" for r in results)
     rejected = sum(r.status == "rejected" for r in results)
     return ImportReport(
-        dry_run=dry_run, total=len(results), created=created, rejected=rejected, rows=results
+        dry_run=dry_run,
+        total=len(results),
+        created=created,
+        rejected=rejected,
+        header_row=sheet.layout.header_line or None,
+        notices=column_notices(sheet.layout),
+        rows=results,
     )

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from luutru_common.bounds import CommuneCode, ProvinceCode, StarRating
 from luutru_common.facility_types import FACILITY_TYPE_CODES
 
 PHONE_PATTERN = r"^\+?[0-9][0-9 .\-]{6,19}$"
@@ -23,11 +24,13 @@ class FacilityFields(BaseModel):
         description="Loại cơ sở / Facility type: " + ", ".join(FACILITY_TYPE_CODES),
         examples=["hotel"],
     )
-    star_rating: int | None = Field(
-        default=None, ge=1, le=5, description="Hạng sao (khách sạn) / Star rating, hotels only"
+    star_rating: StarRating | None = Field(
+        default=None, description="Hạng sao (khách sạn) / Star rating, hotels only"
     )
-    province_code: int = Field(description="Mã tỉnh (danh mục 2025) / Province code", examples=[75])
-    commune_code: int = Field(description="Mã xã/phường / Commune code", examples=[26068])
+    province_code: ProvinceCode = Field(
+        description="Mã tỉnh (danh mục 2025) / Province code", examples=[75]
+    )
+    commune_code: CommuneCode = Field(description="Mã xã/phường / Commune code", examples=[26068])
     street: str | None = Field(default=None, max_length=300, description="Số nhà, đường / Street")
     zone: str | None = Field(
         default=None,
@@ -70,9 +73,9 @@ class FacilityUpdate(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=300)
     facility_type: str | None = None
-    star_rating: int | None = Field(default=None, ge=1, le=5)
-    province_code: int | None = None
-    commune_code: int | None = None
+    star_rating: StarRating | None = None
+    province_code: ProvinceCode | None = None
+    commune_code: CommuneCode | None = None
     street: str | None = Field(default=None, max_length=300)
     zone: str | None = Field(default=None, max_length=300)
     rooms: int | None = Field(default=None, ge=0, le=100000)

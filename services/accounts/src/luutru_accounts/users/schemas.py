@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from luutru_common.auth import Role
+from luutru_common.bounds import CommuneCode
 from luutru_common.facility_types import Department
 
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
@@ -27,7 +28,7 @@ class UserCreate(BaseModel):
     department: Department | None = Field(
         default=None, description="Sở (chuyên viên phân tích) / Department, for analysts"
     )
-    communes: list[int] | None = Field(
+    communes: list[CommuneCode] | None = Field(
         default=None,
         max_length=200,
         description="Xã/phường phụ trách (công an xã) / Communes of a police officer",
@@ -38,7 +39,7 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    communes: list[int] | None = Field(default=None, max_length=200)
+    communes: list[CommuneCode] | None = Field(default=None, max_length=200)
 
 
 class UserOut(BaseModel):

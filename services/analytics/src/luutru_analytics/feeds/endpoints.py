@@ -14,6 +14,7 @@ from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.models import StayFact
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
+from luutru_common.bounds import BoundedDate
 from luutru_common.problems import Problem, field_error, problem_responses
 
 router = APIRouter(prefix="/v1/feeds", tags=["feeds"])
@@ -46,8 +47,8 @@ async def arrivals(
     request: Request,
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
-    date_from: Annotated[date, Query(description="Từ ngày / From (inclusive)")],
-    date_to: Annotated[date, Query(description="Đến ngày / To (inclusive)")],
+    date_from: Annotated[BoundedDate, Query(description="Từ ngày / From (inclusive)")],
+    date_to: Annotated[BoundedDate, Query(description="Đến ngày / To (inclusive)")],
 ) -> ArrivalsFeed:
     if date_to < date_from:
         raise Problem(

@@ -8,15 +8,15 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
+from luutru_common.bounds import BoundedDate, CommuneCode, StarRating
 from luutru_common.facility_types import FACILITY_TYPE_CODES
 from luutru_common.problems import Problem, field_error
 
 Granularity = Literal["day", "week", "month"]
 MAX_DAYS = 3 * 366
-# Far enough apart for any real question; also keeps the previous period (compared against)
-# and week/month bucketing inside what Python's date can hold.
-EARLIEST = date(1970, 1, 1)
-LATEST = date(2999, 12, 31)
+# Dates are bounded (1900–2100, luutru_common.bounds): far enough apart for any real question,
+# and the previous period (compared against) and week/month bucketing stay inside what
+# Python's date can hold.
 
 
 @dataclass(frozen=True)
@@ -45,38 +45,28 @@ class FeedFilters:
 
 
 def feed_filters(
-    date_from: Annotated[date, Query(description="Từ ngày / From (inclusive)")],
-    date_to: Annotated[date, Query(description="Đến ngày / To (inclusive)")],
+    date_from: Annotated[BoundedDate, Query(description="Từ ngày / From (inclusive)")],
+    date_to: Annotated[BoundedDate, Query(description="Đến ngày / To (inclusive)")],
     granularity: Annotated[
         Granularity, Query(description="Gộp theo ngày, tuần, tháng / Day, week or month")
     ] = "day",
     commune: Annotated[
-        list[int] | None, Query(description="Mã xã/phường (lặp lại được) / Commune code(s)")
+        list[CommuneCode] | None,
+        Query(description="Mã xã/phường (lặp lại được) / Commune code(s)"),
     ] = None,
     facility_type: Annotated[
         list[str] | None, Query(description="Loại cơ sở (lặp lại được) / Facility type(s)")
     ] = None,
     star_rating: Annotated[
-        list[int] | None, Query(description="Hạng sao (lặp lại được) / Star rating(s)")
+        list[StarRating] | None, Query(description="Hạng sao (lặp lại được) / Star rating(s)")
     ] = None,
     format: Annotated[
         Literal["json", "csv", "xlsx"] | None,
         Query(description="json | csv | xlsx (hoặc header Accept / or the Accept header)"),
     ] = None,
 ) -> FeedFilters:
-    errors = [
-        field_error(
-            f"/query:{name}",
-            "date-out-of-range",
-            f"Ngày phải từ {EARLIEST:%d/%m/%Y} đến {LATEST:%d/%m/%Y}",
-            f"Dates must be between {EARLIEST} and {LATEST}",
-        )
-        for name, value in (("date_from", date_from), ("date_to", date_to))
-        if not EARLIEST <= value <= LATEST
-    ]
-    if errors:
-        pass  # the range checks below would compare dates already refused
-    elif date_to < date_from:
+    errors = []
+    if date_to < date_from:
         errors.append(
             field_error(
                 "/query:date_to",

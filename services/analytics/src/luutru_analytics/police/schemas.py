@@ -6,6 +6,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from luutru_analytics.text import SafeText
+from luutru_common.bounds import BoundedDate
 
 
 class PersonSearch(BaseModel):
@@ -18,7 +19,7 @@ class PersonSearch(BaseModel):
     )
     document_number: SafeText | None = Field(default=None, max_length=20)
     full_name: SafeText | None = Field(default=None, max_length=200)
-    date_of_birth: date | None = None
+    date_of_birth: BoundedDate | None = None
     limit: int = Field(default=100, ge=1, le=1000)
 
 

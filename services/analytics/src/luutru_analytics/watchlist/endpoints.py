@@ -7,7 +7,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, UploadFile
-from pydantic import ValidationError
 from sqlalchemy import select
 
 from luutru_analytics.models import WatchlistEntry
@@ -21,9 +20,10 @@ from luutru_analytics.watchlist.schemas import (
     WatchlistEntryOut,
 )
 from luutru_analytics.watchlist.service import add_entry
+from luutru_common import intake
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, require_roles
-from luutru_common.problems import Problem, field_error, problem_responses
+from luutru_common.problems import Problem, problem_responses
 
 router = APIRouter(prefix="/v1/watchlist", tags=["watchlist"])
 
@@ -59,84 +59,86 @@ async def add(
     return WatchlistAdded(entry=WatchlistEntryOut.model_validate(entry), alerts_raised=raised)
 
 
+UPLOAD_DESCRIPTION = (
+    "Bảng tính CSV (UTF-8 có hoặc không BOM, UTF-16, Windows-1258; phân cách dấu phẩy, chấm "
+    "phẩy hoặc tab), XLSX, XLS hoặc ODS (trang tính đầu tiên), tối đa 10 MB. Dòng tiêu đề được "
+    "tìm trong 20 dòng đầu (có thể có dòng tựa đề, dòng trống phía trên), tiêu đề tiếng Việt "
+    "hoặc tiếng Anh: số giấy tờ (“Số giấy tờ”, “Số CCCD”, “Số định danh”, “Số hộ chiếu”, “Số "
+    "CMND”), họ tên (“Họ và tên”, hoặc “Họ” và “Tên”), “Ngày sinh” (dd/mm/yyyy, yyyy-mm-dd "
+    "hoặc ô ngày của Excel), “Lý do”. Cần cột số giấy tờ, hoặc cột họ tên và ngày sinh; thiếu "
+    "thì cả tệp bị từ chối (422 headers-unknown, nêu các cột tìm thấy và cột thiếu). Mỗi dòng "
+    "một kết quả, `row` là số dòng như bảng tính hiển thị; mỗi dòng cần số giấy tờ, hoặc họ "
+    "tên và ngày sinh, và được báo mọi lỗi cùng lúc (ngày sai dạng: date-format; ngày không "
+    "tồn tại: date-invalid); dòng lỗi không chặn dòng khác. Cột không đọc được nêu trong "
+    "`notices`. Lỗi tệp: 413 file-too-large, 413 archive-too-large (nghi zip bomb), 415 "
+    "file-unsupported (không phải bảng tính, ví dụ PDF, Word), 422 file-empty, 422 "
+    "file-unreadable (tệp hỏng), 422 headers-unknown. / A CSV (UTF-8 with or without BOM, "
+    "UTF-16, Windows-1258; comma, semicolon or tab), XLSX, XLS or ODS spreadsheet (first "
+    "sheet), at most 10 MB. The header row is looked for in the first 20 lines (title and "
+    "blank rows above it are fine), in Vietnamese or English: a document number (document, "
+    "ID card, personal ID, passport or old ID number), the full name (or surname and given "
+    "name), the date of birth (dd/mm/yyyy, yyyy-mm-dd or an Excel date), the reason. A "
+    "document column, or name and date-of-birth columns, must be there, or the whole file is "
+    "refused (422 headers-unknown, naming the columns found and those missing). One result "
+    "per row, `row` being the line number the spreadsheet shows; each row needs a document "
+    "number, or a full name with a date of birth, and gets all its errors at once (a date "
+    "that cannot be read: date-format; one that does not exist: date-invalid); bad rows do "
+    "not stop good ones. Columns not read are listed in `notices`. File problems: 413 "
+    "file-too-large, 413 archive-too-large (a zip bomb?), 415 file-unsupported (not a "
+    "spreadsheet: a PDF, a Word document), 422 file-empty, 422 file-unreadable (damaged), "
+    "422 headers-unknown."
+)
+
+
 @router.post(
     "/upload",
     response_model=UploadResult,
-    summary="Tải danh sách truy nã (CSV/XLSX) / Upload a watchlist file (CSV/XLSX)",
-    description=(
-        "Cột: Số giấy tờ, Họ tên, Ngày sinh (dd/mm/yyyy hoặc ngày Excel), Lý do. Kết quả theo "
-        "từng dòng; dòng lỗi không chặn dòng khác. / Columns: document number, full name, "
-        "date of birth (dd/mm/yyyy or an Excel date), reason. One result per row; bad rows "
-        "do not stop good ones."
+    summary=(
+        "Tải danh sách truy nã (CSV/XLSX/XLS/ODS) / Upload a watchlist file (CSV/XLSX/XLS/ODS)"
     ),
-    responses=problem_responses(401, 403, 413, 422),
+    description=UPLOAD_DESCRIPTION,
+    responses=problem_responses(401, 403, 413, 415, 422),
 )
 async def upload(
     request: Request, file: UploadFile, principal: WatchlistManager, uow: UnitOfWorkDep
 ) -> UploadResult:
     content = await file.read(MAX_UPLOAD_BYTES + 1)
     if len(content) > MAX_UPLOAD_BYTES:
-        raise Problem(413, "file-too-large", "File too large", "Tối đa 10 MB / At most 10 MB")
-    try:
-        table = files.read_table(file.filename or "", content)
-    except Exception as exc:
-        raise Problem(
-            422,
-            "unreadable-file",
-            "Unreadable file",
-            errors=[
-                field_error("/file", "unreadable-file", "Không đọc được tệp", f"Cannot read: {exc}")
-            ],
-        ) from exc
-    rows, _unknown = files.rows_as_dicts(table)
+        raise intake.file_problem("file-too-large", "tối đa 10 MB", "at most 10 MB")
+    sheet, layout = files.open_watchlist(content, file.filename or "")
+    # The whole file is read before anything is stored: a file damaged halfway is refused
+    # whole, not half-imported.
+    rows = list(files.read_rows(sheet, layout))
     results: list[UploadRowResult] = []
     threshold = request.app.state.settings.name_match_threshold
     async with uow:
-        for i, row in enumerate(rows, start=1):
-            try:
-                row["date_of_birth"] = files.parse_date(row.get("date_of_birth"))
-            except ValueError:
+        for row in rows:
+            if row.entry is None:
                 results.append(
-                    UploadRowResult(row=i, errors=[_err(i, "date_of_birth", "bad-date")])
-                )
-                continue
-            try:
-                data = WatchlistEntryIn(
-                    **{
-                        k: (str(v) if k != "date_of_birth" and v is not None else v)
-                        for k, v in row.items()
-                        if v not in ("", None)
-                    }
-                )
-            except ValidationError as exc:
-                results.append(
-                    UploadRowResult(
-                        row=i,
-                        errors=[
-                            _err(i, ".".join(map(str, e["loc"])) or "row", e["type"])
-                            for e in exc.errors()
-                        ],
-                    )
+                    UploadRowResult(row=row.line, errors=row.errors, warnings=row.warnings)
                 )
                 continue
             entry, raised = await add_entry(
-                uow.session, data, created_by=principal.subject, threshold=threshold
+                uow.session, row.entry, created_by=principal.subject, threshold=threshold
             )
-            results.append(UploadRowResult(row=i, entry_id=entry.entry_id, alerts_raised=raised))
+            results.append(
+                UploadRowResult(
+                    row=row.line,
+                    entry_id=entry.entry_id,
+                    alerts_raised=raised,
+                    warnings=row.warnings,
+                )
+            )
         await uow.commit()
     accepted = sum(1 for r in results if r.entry_id)
     return UploadResult(
         accepted=accepted,
         rejected=len(results) - accepted,
         alerts_raised=sum(r.alerts_raised for r in results),
+        header_row=layout.header_line or None,
+        notices=files.column_notices(layout),  # type: ignore[arg-type]
         rows=results,
     )
-
-
-def _err(row: int, field: str, code: str) -> dict:
-    return field_error(
-        f"/rows/{row}/{field}", code, "Dữ liệu không hợp lệ", f"Invalid value ({code})"
-    ).model_dump()
 
 
 @router.get(

@@ -6,6 +6,9 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from luutru_analytics.text import SafeText
+from luutru_common.bounds import BoundedDate
+from luutru_common.intake.notices import Notice
+from luutru_common.problems import FieldError
 
 
 class WatchlistEntryIn(BaseModel):
@@ -15,7 +18,7 @@ class WatchlistEntryIn(BaseModel):
 
     document_number: SafeText | None = Field(default=None, max_length=20)
     full_name: SafeText | None = Field(default=None, max_length=200)
-    date_of_birth: date | None = None
+    date_of_birth: BoundedDate | None = None
     reason: SafeText | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
@@ -48,14 +51,27 @@ class WatchlistAdded(BaseModel):
 
 
 class UploadRowResult(BaseModel):
-    row: int
+    row: int = Field(
+        description="Số dòng như bảng tính hiển thị / The line number the spreadsheet shows"
+    )
     entry_id: uuid.UUID | None = None
     alerts_raised: int = 0
-    errors: list[dict] = Field(default_factory=list)
+    errors: list[FieldError] = Field(default_factory=list)
+    warnings: list[FieldError] = Field(
+        default_factory=list,
+        description="Đã nhận, nhưng nên kiểm tra / Accepted, but worth checking",
+    )
 
 
 class UploadResult(BaseModel):
     accepted: int
     rejected: int
     alerts_raised: int
+    header_row: int | None = Field(
+        default=None, description="Dòng tiêu đề trong tệp / The header's line in the file"
+    )
+    notices: list[Notice] = Field(
+        default_factory=list,
+        description="Cột không đọc (không nhận ra, không lưu, trùng) / Columns not read",
+    )
     rows: list[UploadRowResult]

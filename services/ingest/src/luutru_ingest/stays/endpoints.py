@@ -3,18 +3,23 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request
+import structlog
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, ensure_scope, require_roles
+from luutru_common.bounds import BoundedDate
 from luutru_common.db import UnitOfWork
-from luutru_common.problems import Problem, problem_responses
+from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
 from luutru_ingest.stays import idempotency, repository, service
+from luutru_ingest.stays.checking import field_of, parse_partial, partial_verdict
 from luutru_ingest.stays.schemas import (
     BatchCheckIn,
     BatchResult,
@@ -29,7 +34,82 @@ from luutru_ingest.stays.schemas import (
     Void,
 )
 
-router = APIRouter(prefix="/v1", tags=["stays"])
+log = structlog.get_logger()
+
+# The exception path of an endpoint whose body is a typed model: (the request, the JSON body
+# that did not validate) → every violation of that body.
+Recheck = Callable[[Request, dict[str, Any]], list[FieldError]]
+
+
+def rechecked(recheck: Recheck) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Mark an endpoint whose body, when it does not validate, is read again by ``recheck`` so
+    the 422 lists every violation — the fields that cannot be read next to the rules the other
+    fields break — instead of pydantic's errors alone. Valid bodies never take this path."""
+
+    def mark(endpoint: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint.recheck = recheck  # type: ignore[attr-defined]
+        return endpoint
+
+    return mark
+
+
+class RecheckedRoute(APIRoute):
+    """A route that answers a refused body of a `rechecked` endpoint with its recheck."""
+
+    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        handler = super().get_route_handler()
+        recheck: Recheck | None = getattr(self.endpoint, "recheck", None)
+        if recheck is None:
+            return handler
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                raise _every_violation(request, exc, recheck) from None
+
+        return route
+
+
+def _every_violation(request: Request, exc: RequestValidationError, recheck: Recheck) -> Problem:
+    details = list(exc.errors())
+    in_body = [d for d in details if tuple(d.get("loc", ()))[:1] == ("body",)]
+    elsewhere = [d for d in details if tuple(d.get("loc", ()))[:1] != ("body",)]
+    found: list[FieldError] = []
+    if in_body and isinstance(exc.body, dict):  # not for a body that is not JSON or an object
+        try:
+            found = recheck(request, exc.body)
+        except Exception:  # the refusal stands with pydantic's errors: never a 500 for it
+            log.exception("recheck_failed", path=request.url.path)
+    return Problem(
+        422,
+        "validation-failed",
+        "Request is invalid",
+        "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
+        errors=validation_errors(elsewhere) + (found or validation_errors(in_body)),
+    )
+
+
+def _check_in_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
+    now = datetime.now(UTC)
+    today = request.app.state.deadline_rule.local_date(now)
+    return partial_verdict(body, now=now, today=today, refuse_future=True).errors
+
+
+def _correction_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
+    """The correction's own fields, and every violation of the replacement stay."""
+    _, errors, _ = parse_partial(Correction, body)
+    stay = body.get("stay")
+    if not isinstance(stay, dict):
+        return errors
+    now = datetime.now(UTC)
+    today = request.app.state.deadline_rule.local_date(now)
+    others = [e for e in errors if field_of(e.pointer) != "stay"]
+    verdict = partial_verdict(stay, "/stay", now=now, today=today, refuse_future=True)
+    return others + verdict.errors
+
+
+router = APIRouter(prefix="/v1", tags=["stays"], route_class=RecheckedRoute)
 
 FacilityUser = Annotated[
     Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))
@@ -84,6 +164,7 @@ async def idempotent(
         **problem_responses(400, 401, 403, 404, 422),
     },
 )
+@rechecked(_check_in_violations)
 async def check_in(
     body: CheckIn,
     principal: FacilityUser,
@@ -221,6 +302,7 @@ def _batch_result(results) -> BatchResult:
     ),
     responses=problem_responses(401, 403, 404, 422),
 )
+@rechecked(_check_in_violations)
 async def validate(
     body: CheckIn, principal: FacilityUser, uow: UnitOfWorkDep, request: Request
 ) -> ValidationReport:
@@ -256,7 +338,7 @@ async def reconcile(
     principal: FacilityUser,
     uow: UnitOfWorkDep,
     request: Request,
-    day: Annotated[date, Query(alias="date", description="Ngày đến / Arrival day")],
+    day: Annotated[BoundedDate, Query(alias="date", description="Ngày đến / Arrival day")],
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
     held: Annotated[
@@ -422,6 +504,7 @@ async def extend(
     ),
     responses=_STAY_ERRORS,
 )
+@rechecked(_correction_violations)
 async def correct(
     stay_id: uuid.UUID,
     body: Correction,

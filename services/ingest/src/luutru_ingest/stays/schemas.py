@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from luutru_common.bounds import BoundedDate, Moment
 from luutru_common.problems import FieldError
 
 Gender = Literal["male", "female", "other"]
@@ -29,7 +30,7 @@ class CheckIn(BaseModel):
     full_name: str | None = Field(
         default=None, min_length=1, max_length=200, description="Họ và tên / Full name"
     )
-    date_of_birth: date | None = Field(default=None, description="Ngày sinh / Date of birth")
+    date_of_birth: BoundedDate | None = Field(default=None, description="Ngày sinh / Date of birth")
     gender: Gender | None = Field(default=None, description="Giới tính / Gender")
     id_number: str | None = Field(
         default=None,
@@ -61,7 +62,7 @@ class CheckIn(BaseModel):
     visa_number: str | None = Field(
         default=None, max_length=40, description="Số thị thực / Visa number"
     )
-    entry_date: date | None = Field(default=None, description="Ngày nhập cảnh / Entry date")
+    entry_date: BoundedDate | None = Field(default=None, description="Ngày nhập cảnh / Entry date")
     entry_port: str | None = Field(
         default=None, max_length=100, description="Cửa khẩu nhập cảnh / Port of entry"
     )
@@ -77,10 +78,10 @@ class CheckIn(BaseModel):
     )
     room: str | None = Field(default=None, max_length=50, description="Phòng/giường / Room or bed")
     reason: str | None = Field(default=None, max_length=300, description="Lý do lưu trú / Reason")
-    check_in_at: datetime = Field(
+    check_in_at: Moment = Field(
         description="Thời điểm đến; không có múi giờ thì hiểu là giờ Việt Nam / Arrival time"
     )
-    expected_check_out: date | None = Field(
+    expected_check_out: BoundedDate | None = Field(
         default=None, description="Dự kiến rời đi / Expected check-out date"
     )
 
@@ -133,14 +134,14 @@ class ValidationReport(BaseModel):
 
 class CheckOut(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    check_out_at: datetime | None = Field(
+    check_out_at: Moment | None = Field(
         default=None, description="Thời điểm rời đi; mặc định là bây giờ / Default: now"
     )
 
 
 class Extension(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-    expected_check_out: date = Field(description="Ngày đi mới / New expected check-out")
+    expected_check_out: BoundedDate = Field(description="Ngày đi mới / New expected check-out")
     reason: str | None = Field(default=None, max_length=300)
 
 

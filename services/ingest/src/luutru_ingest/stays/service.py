@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.events import (
@@ -29,10 +28,11 @@ from luutru_common.events import (
 from luutru_common.facility_types import BY_CODE
 from luutru_common.identity import name_match_key, normalize_name
 from luutru_common.logging import get_correlation_id
-from luutru_common.problems import FieldError, Problem, field_error, validation_errors
+from luutru_common.problems import FieldError, Problem, field_error
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Stay, StayVersion
 from luutru_ingest.stays import fast_events, repository
+from luutru_ingest.stays.checking import partial_verdict
 from luutru_ingest.stays.schemas import CheckIn, Receipt, RecordResult
 from luutru_ingest.stays.validation import Verdict, check_in_rules, country_code
 
@@ -103,17 +103,6 @@ async def _cached_facility(session: AsyncSession, facility_id: uuid.UUID) -> Fac
 def aware(moment: datetime, rule: DeadlineRule) -> datetime:
     # A naive time is the receptionist's wall clock in Vietnam.
     return moment if moment.tzinfo else moment.replace(tzinfo=rule.timezone)
-
-
-def parse_item(raw: object, pointer: str) -> tuple[CheckIn | None, list[FieldError]]:
-    """Validate one batch item's shape; errors point into the batch (/guests/3/...)."""
-    try:
-        return CheckIn.model_validate(raw), []
-    except ValidationError as exc:
-        errors = validation_errors(list(exc.errors()), strip_prefix=False)
-        for e in errors:
-            e.pointer = pointer + e.pointer
-        return None, errors
 
 
 @dataclass
@@ -215,16 +204,19 @@ async def register(
     natural key already exists get their original receipt with status `duplicate`.
     """
     today = rule.local_date(now)
+    local_now = now.astimezone(rule.timezone)  # naive check-in times are local wall time
     results: dict[int, RecordResult] = {}
     prepared: list[Prepared] = []
     stay_ids = fast_events.uuids(len(items))
     for index, raw in items:
         p = pointer(index)
-        data, shape_errors = (raw, []) if isinstance(raw, CheckIn) else parse_item(raw, p)
-        if data is None:
-            results[index] = RecordResult(index=index, status="rejected", errors=shape_errors)
-            continue
-        verdict = check_in_rules(data, today=today, pointer=p)
+        # A raw item (a batch's) is read field by field: the fields that cannot be read are
+        # errors next to the rule errors of the others.
+        verdict = (
+            check_in_rules(raw, today=today, now=local_now, pointer=p)
+            if isinstance(raw, CheckIn)
+            else partial_verdict(raw, p, now=now, today=today, refuse_future=True)
+        )
         if verdict.errors:
             results[index] = RecordResult(
                 index=index, status="rejected", errors=verdict.errors, warnings=verdict.warnings
@@ -442,7 +434,9 @@ async def correct(
     """A full replacement; the previous state is kept in stay_versions. The receipt times of
     the original registration stay (a correction does not make a record late)."""
     stay = await _open_stay(session, facility.id, stay_id)
-    verdict = check_in_rules(data, today=rule.local_date(now), pointer=pointer)
+    verdict = check_in_rules(
+        data, today=rule.local_date(now), now=now.astimezone(rule.timezone), pointer=pointer
+    )
     if verdict.errors:
         raise Problem(
             422,
@@ -523,8 +517,10 @@ async def extend(
 
 
 def checkin_of(stay: Stay) -> CheckIn:
-    """The registration a stay was made from (for an extension's full replacement)."""
-    return CheckIn(
+    """The registration a stay was made from (for an extension's full replacement). Built
+    without validation: the stay passed the rules when stored, possibly before today's bounds
+    (see luutru_common.bounds), and the rules judge it again anyway."""
+    return CheckIn.model_construct(
         full_name=stay.full_name,
         date_of_birth=stay.date_of_birth,
         gender=stay.gender,  # type: ignore[arg-type]

@@ -8,10 +8,11 @@ check-in, batches, uploads, corrections, trip passengers and the dry run.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import pycountry
+from pydantic import ValidationError
 
 from luutru_common.identity import (
     ID_NUMBER_RE,
@@ -19,12 +20,15 @@ from luutru_common.identity import (
     id_number_parts,
     normalize_passport,
 )
-from luutru_common.problems import FieldError, field_error
+from luutru_common.problems import FieldError, field_error, validation_errors
 from luutru_ingest.qr.parser import parse_qr
 from luutru_ingest.stays.schemas import CheckIn
 
 ADULT_AGE = 18
 LONG_STAY_DAYS = 30  # stays this long should be registered as tạm trú instead
+# A guest is registered on arrival: a check-in further ahead of the server's clock than this
+# (clocks drift, a receptionist rounds up) is refused.
+FUTURE_CHECK_IN_MARGIN = timedelta(minutes=15)
 VISA_EXEMPT = "exempt"
 # Codes that appear in passports' MRZ but are not ISO 3166 countries (ICAO Doc 9303).
 MRZ_CODES = {
@@ -80,7 +84,13 @@ def _age(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def check_in_rules(data: CheckIn, *, today: date, pointer: str = "") -> Verdict:
+def check_in_rules(
+    data: CheckIn, *, today: date, pointer: str = "", now: datetime | None = None
+) -> Verdict:
+    """The rules of one registration. ``today`` is the local day; with ``now`` (the server's
+    clock, aware, in the local time zone: a naive check_in_at is read in its zone) a check-in
+    more than FUTURE_CHECK_IN_MARGIN ahead is refused — callers whose arrival may be planned
+    ahead (a trip's departure) leave it out."""
     v = Verdict()
     p = pointer
     if data.qr:
@@ -97,9 +107,14 @@ def check_in_rules(data: CheckIn, *, today: date, pointer: str = "") -> Verdict:
                 "gender": qr.gender,
                 **typed,
             }
-            data = CheckIn.model_validate(merged)
-            v.source = "qr"
+            try:
+                data = CheckIn.model_validate(merged)
+                v.source = "qr"
+            except ValidationError as exc:  # what the QR says breaks a field's bounds
+                v.errors.extend(_qr_field_errors(exc, f"{p}/qr"))
     v.guest = data
+    if now is not None:
+        _future_rule(v, data.check_in_at, now, p)
 
     for name, vi in (
         ("full_name", "họ tên"),
@@ -203,6 +218,37 @@ def check_in_rules(data: CheckIn, *, today: date, pointer: str = "") -> Verdict:
             "A relationship needs the accompanying adult's document",
         )
     return v
+
+
+def _future_rule(v: Verdict, check_in_at: datetime, now: datetime, p: str) -> None:
+    assert now.tzinfo is not None, "now must be aware"
+    arrival = check_in_at if check_in_at.tzinfo else check_in_at.replace(tzinfo=now.tzinfo)
+    if arrival - now > FUTURE_CHECK_IN_MARGIN:
+        minutes = int(FUTURE_CHECK_IN_MARGIN.total_seconds() // 60)
+        v.error(
+            f"{p}/check_in_at",
+            "check-in-in-future",
+            f"Giờ đến không thể ở tương lai (quá {minutes} phút so với giờ máy chủ)",
+            f"The check-in time cannot be in the future (more than {minutes} minutes ahead "
+            "of the server clock)",
+        )
+
+
+def _qr_field_errors(exc: ValidationError, pointer: str) -> list[FieldError]:
+    """A QR field that does not fit the registration (a birth date out of bounds, a name too
+    long), as an error on the QR text."""
+    out = []
+    for e in validation_errors(list(exc.errors()), strip_prefix=False):
+        name = e.pointer.lstrip("/") or "qr"
+        out.append(
+            field_error(
+                pointer,
+                e.code,
+                f"{name} đọc từ QR: {e.message.vi}",
+                f"The QR's {name}: {e.message.en}",
+            )
+        )
+    return out
 
 
 def _id_number_warnings(v: Verdict, id_number: str, data: CheckIn, p: str) -> None:

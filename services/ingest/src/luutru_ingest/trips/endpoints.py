@@ -2,18 +2,23 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import ValidationError
 
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, ensure_scope, require_roles
-from luutru_common.problems import Problem, problem_responses, validation_errors
-from luutru_ingest.models import Upload
+from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
 from luutru_ingest.stays import service as stays
-from luutru_ingest.stays.endpoints import IdempotencyKey, idempotent, page_cursor
+from luutru_ingest.stays.endpoints import (
+    IdempotencyKey,
+    RecheckedRoute,
+    idempotent,
+    page_cursor,
+    rechecked,
+)
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import (
     PassengerChange,
@@ -26,15 +31,25 @@ from luutru_ingest.trips.schemas import (
     TripSummary,
     TripView,
 )
-from luutru_ingest.uploads import service as uploads
+from luutru_ingest.uploads import parsing as uploads_parsing
 from luutru_ingest.uploads import sheets
-from luutru_ingest.uploads.endpoints import XLSX, read_limited, status_of
+from luutru_ingest.uploads.endpoints import XLSX, HeaderRowForm, MappingForm, accept_upload
 from luutru_ingest.uploads.schemas import UploadStatus
 
-router = APIRouter(prefix="/v1", tags=["trips"])
+router = APIRouter(prefix="/v1", tags=["trips"], route_class=RecheckedRoute)
 
 CoachUser = Annotated[Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))]
 SCOPE = "trips:write"
+
+
+def _manifest_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
+    rule = request.app.state.deadline_rule
+    return service.manifest_errors(body, rule=rule, now=datetime.now(UTC))
+
+
+def _change_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
+    rule = request.app.state.deadline_rule
+    return service.change_errors(body, rule=rule, now=datetime.now(UTC))
 
 
 @router.post(
@@ -50,6 +65,7 @@ SCOPE = "trips:write"
     ),
     responses={200: {"model": TripReceipt}, **problem_responses(400, 401, 403, 404, 422)},
 )
+@rechecked(_manifest_violations)
 async def submit(
     body: TripIn,
     principal: CoachUser,
@@ -143,6 +159,7 @@ async def get_trip(trip_id: uuid.UUID, principal: CoachUser, uow: UnitOfWorkDep)
     description=("Nguyên tử như khi khai báo chuyến. / Atomic, like the manifest itself."),
     responses=problem_responses(401, 403, 404, 409, 422),
 )
+@rechecked(_change_violations)
 async def change_passengers(
     trip_id: uuid.UUID,
     body: PassengerChange,
@@ -213,6 +230,8 @@ async def upload_trip(
     destination_province: Annotated[int, Form()],
     departure_at: Annotated[datetime, Form()],
     seats: Annotated[int, Form(ge=1, le=100)],
+    mapping: MappingForm = None,
+    header_row: HeaderRowForm = None,
 ):
     ensure_scope(principal, SCOPE)
     fields = {
@@ -229,36 +248,16 @@ async def upload_trip(
             422, "validation-failed", "Trip fields are invalid",
             errors=validation_errors(list(exc.errors()), strip_prefix=False),
         ) from None  # fmt: skip
-    settings = request.app.state.settings
-    raw = await read_limited(file, settings.upload_max_bytes)
-    filename = (file.filename or "trip")[:200]
-    fmt, _ = uploads.check_file(raw, filename, settings)
-    async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
-        record = Upload(
-            id=uuid.uuid4(),
-            facility_id=operator.id,
-            kind="trip",
-            filename=filename,
-            file_format=fmt,
-            raw=raw,
-            size=len(raw),
-            uploaded_by=principal.subject,
-            trip_fields=fields,
-            status="pending",
-            next_row=2,
-            accepted=0,
-            duplicates=0,
-            rejected=0,
-            attempts=0,
-            created_at=datetime.now(UTC),
-        )
-        uow.session.add(record)
-        await uow.commit()
-    body = status_of(record, []).model_dump(mode="json")
-    return JSONResponse(body, 202, headers={"Location": f"/v1/uploads/{record.id}"})
+    return await accept_upload(
+        request,
+        uow,
+        principal,
+        file,
+        target=uploads_parsing.PASSENGERS,
+        mapping=mapping,
+        header_row=header_row,
+        trip_fields=fields,
+    )
 
 
 def trip_view(trip, passengers) -> TripView:

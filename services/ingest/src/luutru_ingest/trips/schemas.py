@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
-from typing import Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from luutru_common.bounds import BoundedDate, Moment, ProvinceCode
 from luutru_common.problems import FieldError
 from luutru_ingest.stays.schemas import Gender
 
@@ -24,7 +25,7 @@ class PassengerIn(BaseModel):
 
     qr: str | None = Field(default=None, max_length=1000)
     full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    date_of_birth: date | None = None
+    date_of_birth: BoundedDate | None = None
     gender: Gender | None = None
     id_number: str | None = Field(default=None, max_length=40)
     passport_number: str | None = Field(default=None, max_length=40)
@@ -32,7 +33,7 @@ class PassengerIn(BaseModel):
     country_of_residence: str | None = Field(default=None, max_length=3)
     visa_type: str | None = Field(default=None, max_length=40)
     visa_number: str | None = Field(default=None, max_length=40)
-    entry_date: date | None = None
+    entry_date: BoundedDate | None = None
     entry_port: str | None = Field(default=None, max_length=100)
     accompanying_adult_document: str | None = Field(default=None, max_length=40)
     relationship: str | None = Field(default=None, max_length=50)
@@ -41,18 +42,26 @@ class PassengerIn(BaseModel):
     alighting_point: str | None = Field(default=None, max_length=200, description="Điểm trả")
 
 
+# Passengers are read one by one (trips.service), so that every passenger's violations come
+# back in one answer — a passenger whose date of birth cannot be read does not hide another's
+# errors: taken as any JSON value and documented as PassengerIn.
+PassengerItem = Annotated[Any, WithJsonSchema(PassengerIn.model_json_schema())]
+
+
 class TripIn(BaseModel):
     """One trip's manifest (the operator is the coach facility of the token)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     plate: str = Field(min_length=4, max_length=20, description="Biển số xe / Plate")
-    origin_province: int = Field(description="Mã tỉnh đi (34 tỉnh) / Origin province code")
-    destination_province: int = Field(description="Mã tỉnh đến / Destination province code")
-    departure_at: datetime = Field(description="Giờ xuất bến / Departure time")
+    origin_province: ProvinceCode = Field(description="Mã tỉnh đi (34 tỉnh) / Origin province code")
+    destination_province: ProvinceCode = Field(
+        description="Mã tỉnh đến / Destination province code"
+    )
+    departure_at: Moment = Field(description="Giờ xuất bến / Departure time")
     seats: int = Field(ge=1, le=100, description="Số ghế / Seats")
     crew: list[CrewIn] = Field(default_factory=list, max_length=10)
-    passengers: list[PassengerIn] = Field(min_length=1, max_length=100)
+    passengers: list[PassengerItem] = Field(min_length=1, max_length=100)
 
 
 class PassengerResult(BaseModel):
@@ -70,7 +79,7 @@ class TripReceipt(BaseModel):
 
 class PassengerChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    add: list[PassengerIn] = Field(default_factory=list, max_length=100)
+    add: list[PassengerItem] = Field(default_factory=list, max_length=100)
     remove: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     no_shows: list[uuid.UUID] = Field(default_factory=list, max_length=100)
 

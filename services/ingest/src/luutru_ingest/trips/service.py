@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import uuid
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import Date, func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -22,10 +23,10 @@ from luutru_common.events import (
 from luutru_common.problems import FieldError, Problem, field_error
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Trip, TripPassenger
-from luutru_ingest.stays.schemas import CheckIn
+from luutru_ingest.stays.checking import parse_partial, partial_verdict
 from luutru_ingest.stays.service import aware, emit, guest_identity, stay_values
-from luutru_ingest.stays.validation import check_in_rules
 from luutru_ingest.trips.schemas import (
+    PassengerChange,
     PassengerIn,
     PassengerResult,
     TripIn,
@@ -42,27 +43,36 @@ def normalize_plate(plate: str) -> str:
 
 
 def _passengers(
-    passengers: list[PassengerIn],
+    passengers: list[Any],
     *,
-    departure: datetime,
+    departure: datetime | None,
     rule: DeadlineRule,
     now: datetime,
-    operator_id: uuid.UUID,
+    operator_id: uuid.UUID | None,
     pointer: str,
     taken_seats: set[str],
     taken_documents: set[str],
 ) -> tuple[list[dict], list[FieldError], list[PassengerResult]]:
-    """Validate passengers like guests; the departure stands for the check-in time."""
+    """Read and judge passengers one by one, like guests arriving at the departure: every
+    passenger's violations, the fields that cannot be read next to the rules of the others.
+    Without a departure (it could not be read) the rules about the arrival are skipped and
+    nothing is made to be stored."""
     errors: list[FieldError] = []
     rows: list[dict] = []
     results: list[PassengerResult] = []
     today = rule.local_date(now)
-    for i, p in enumerate(passengers):
+    for i, raw in enumerate(passengers):
         ptr = f"{pointer}/{i}"
+        p, unreadable, left_out = parse_partial(PassengerIn, raw, ptr)
+        errors.extend(unreadable)
+        if p is None:
+            continue
         identity = p.model_dump(exclude=set(PASSENGER_FIELDS), exclude_unset=True)
-        verdict = check_in_rules(
-            CheckIn(**identity, check_in_at=departure), today=today, pointer=ptr
-        )
+        if departure is None:
+            left_out.add("check_in_at")
+        else:
+            identity["check_in_at"] = departure
+        verdict = partial_verdict(identity, ptr, now=now, today=today, unread=left_out)
         errors.extend(verdict.errors)
         if p.seat:
             if p.seat in taken_seats:
@@ -75,7 +85,7 @@ def _passengers(
                     )
                 )
             taken_seats.add(p.seat)
-        if verdict.errors:
+        if unreadable or verdict.errors:
             continue
         if verdict.document_number in taken_documents:
             errors.append(
@@ -88,6 +98,8 @@ def _passengers(
             )
             continue
         taken_documents.add(verdict.document_number)
+        if verdict.guest is None or operator_id is None:
+            continue  # judged without its arrival: nothing to store
         values = stay_values(verdict, facility_id=operator_id, rule=rule, now=now)
         guest = guest_identity(values).model_dump(mode="json")
         pid = uuid.uuid4()
@@ -102,6 +114,82 @@ def _passengers(
         )
         results.append(PassengerResult(index=i, passenger_id=pid, warnings=verdict.warnings))
     return rows, errors, results
+
+
+def trip_rules(data: TripIn) -> list[FieldError]:
+    """The rules of the manifest's own fields; a field that could not be read (None, see
+    `parse_partial`) is not judged."""
+    errors: list[FieldError] = []
+    if data.plate is not None and not PLATE_RE.match(normalize_plate(data.plate)):
+        errors.append(
+            field_error(
+                "/plate", "plate-format", "Biển số không hợp lệ (ví dụ 51B-123.45)",
+                "Invalid plate (e.g. 51B-123.45)",
+            )
+        )  # fmt: skip
+    for name in ("origin_province", "destination_province"):
+        code = getattr(data, name)
+        if code is not None and province_name(code) is None:
+            errors.append(
+                field_error(
+                    f"/{name}", "province-code", "Mã tỉnh không tồn tại (34 tỉnh từ 1/7/2025)",
+                    "Unknown province code (the 34 provinces since 1/7/2025)",
+                )
+            )  # fmt: skip
+    if data.seats is not None and data.passengers is not None and len(data.passengers) > data.seats:
+        errors.append(
+            field_error(
+                "/passengers", "over-seats", "Số hành khách vượt quá số ghế",
+                "More passengers than seats",
+            )
+        )  # fmt: skip
+    return errors
+
+
+def manifest_errors(raw: object, *, rule: DeadlineRule, now: datetime) -> list[FieldError]:
+    """Every violation of a manifest that does not validate as a whole (the exception path of
+    POST /v1/trips): the fields that cannot be read, the rules of the trip's other fields and
+    every passenger's violations."""
+    data, errors, _ = parse_partial(TripIn, raw)
+    if data is None:
+        return errors
+    errors += trip_rules(data)
+    if data.passengers is not None:
+        departure = (
+            None if data.departure_at is None else aware(data.departure_at, rule).astimezone(UTC)
+        )
+        _, passenger_errors, _ = _passengers(
+            data.passengers,
+            departure=departure,
+            rule=rule,
+            now=now,
+            operator_id=None,
+            pointer="/passengers",
+            taken_seats=set(),
+            taken_documents=set(),
+        )
+        errors += passenger_errors
+    return errors
+
+
+def change_errors(raw: object, *, rule: DeadlineRule, now: datetime) -> list[FieldError]:
+    """Every violation of a passenger change that does not validate as a whole: its fields
+    that cannot be read and every added passenger's violations (without the trip, which is
+    not read for a refused body: the rules about the arrival and the seats on board wait)."""
+    data, errors, _ = parse_partial(PassengerChange, raw)
+    if data is not None and data.add:
+        _, passenger_errors, _ = _passengers(
+            data.add,
+            departure=None,
+            rule=rule,
+            now=now,
+            operator_id=None,
+            pointer="/add",
+            taken_seats=set(),
+            taken_documents=set(),
+        )
+        errors += passenger_errors
+    return errors
 
 
 def _refuse(errors: list[FieldError]) -> Problem:
@@ -135,30 +223,8 @@ async def submit(
 ) -> tuple[TripReceipt, bool]:
     """Store the whole manifest or nothing. A resubmission of the same trip (operator, plate,
     departure) returns the original receipt and creates nothing."""
-    errors: list[FieldError] = []
+    errors = trip_rules(data)
     plate = normalize_plate(data.plate)
-    if not PLATE_RE.match(plate):
-        errors.append(
-            field_error(
-                "/plate", "plate-format", "Biển số không hợp lệ (ví dụ 51B-123.45)",
-                "Invalid plate (e.g. 51B-123.45)",
-            )
-        )  # fmt: skip
-    for name in ("origin_province", "destination_province"):
-        if province_name(getattr(data, name)) is None:
-            errors.append(
-                field_error(
-                    f"/{name}", "province-code", "Mã tỉnh không tồn tại (34 tỉnh từ 1/7/2025)",
-                    "Unknown province code (the 34 provinces since 1/7/2025)",
-                )
-            )  # fmt: skip
-    if len(data.passengers) > data.seats:
-        errors.append(
-            field_error(
-                "/passengers", "over-seats", "Số hành khách vượt quá số ghế",
-                "More passengers than seats",
-            )
-        )  # fmt: skip
     departure = aware(data.departure_at, rule).astimezone(UTC)
     rows, passenger_errors, results = _passengers(
         data.passengers,
@@ -299,7 +365,7 @@ async def change_passengers(
     *,
     operator: FacilityView,
     trip_id: uuid.UUID,
-    add: list[PassengerIn],
+    add: list[Any],
     remove: list[uuid.UUID],
     no_shows: list[uuid.UUID],
     rule: DeadlineRule,

@@ -1,5 +1,7 @@
 """A trip manifest sent as a file: the passenger rows plus the trip fields of the form. Like
-the JSON manifest it is atomic — one transaction for the trip and every row's result."""
+the JSON manifest it is atomic — one transaction for the trip and every row's result — and
+like it, every passenger's violations come back at once: unreadable cells next to the rules
+the rest of the row breaks, and the rules of every other row."""
 
 from __future__ import annotations
 
@@ -7,15 +9,15 @@ from datetime import UTC, datetime
 
 from pydantic import ValidationError
 
+from luutru_common import intake
 from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, validation_errors
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Upload
 from luutru_ingest.trips import service
-from luutru_ingest.trips.schemas import PassengerIn, TripIn
+from luutru_ingest.trips.schemas import TripIn
 from luutru_ingest.uploads import parsing, repository
-
-PASSENGER_KEYS = set(PassengerIn.model_fields)
+from luutru_ingest.uploads.service import all_violations
 
 
 def _row_of(pointer: str) -> int | None:
@@ -25,94 +27,111 @@ def _row_of(pointer: str) -> int | None:
     return None
 
 
+def _problem_error(problem: Problem) -> FieldError:
+    return FieldError.model_validate(
+        {
+            "pointer": "",
+            "code": problem.code,
+            "message": {"vi": problem.detail or problem.title, "en": problem.title},
+        }
+    )
+
+
 async def process_trip_upload(
     factory, upload: Upload, *, facility: FacilityView, rule: DeadlineRule
 ) -> None:
     now = datetime.now(UTC)
+    fields = upload.trip_fields or {}
     rows: list[tuple[int, dict]] = []
     row_errors: dict[int, list[FieldError]] = {}
     trip_errors: list[FieldError] = []
+    absent: list[str] = []
     try:
-        lines = parsing.iter_rows(upload.raw, upload.file_format)
-        columns = parsing.map_headers(next(lines, []))
-        line = 1
-        for raw in lines:
-            line += 1
-            if parsing.is_blank(raw):
-                continue
-            record, errors = parsing.row_to_record(raw, columns, f"/rows/{line}")
-            record = {k: v for k, v in record.items() if k in PASSENGER_KEYS}
-            if errors:
-                row_errors[line] = errors
-            rows.append((line, record))
-        data = TripIn.model_validate(
-            {**(upload.trip_fields or {}), "passengers": [r for _, r in rows]}
+        sheet = intake.Sheet(upload.raw, upload.file_format)
+        layout = sheet.layout(
+            parsing.PASSENGERS, mapping=upload.mapping, header_line=upload.header_row
         )
-    except ValidationError as exc:
-        for e in validation_errors(list(exc.errors()), strip_prefix=False):
+        absent = parsing.absent_foreign_columns(layout)
+        for line, cells in sheet.data_rows(layout):
+            pointer = f"/rows/{line}"
+            record, errors, _ = parsing.record_of(cells, layout, parsing.PASSENGERS, pointer)
+            if errors:
+                # The passenger is judged as a guest arriving at the departure.
+                judged = {k: v for k, v in record.items() if k not in parsing.PASSENGER_ONLY}
+                judged["check_in_at"] = fields.get("departure_at") or now.isoformat()
+                row_errors[line] = all_violations(
+                    judged, errors, pointer=pointer, now=now, refuse_future=False
+                )
+            rows.append((line, record))
+    except Problem as problem:
+        trip_errors.append(_problem_error(problem))
+
+    # The rows that could be read go through the manifest's own checks, so their violations
+    # are reported even when other rows had unreadable cells (the trip is then refused).
+    clean = [(line, record) for line, record in rows if line not in row_errors]
+
+    def place(errors: list[FieldError]) -> None:
+        for e in errors:
             n = _row_of(e.pointer)
-            if n is not None and n < len(rows):
-                line = rows[n][0]
+            if n is not None and n < len(clean):
+                line = clean[n][0]
                 e.pointer = e.pointer.replace(f"/passengers/{n}", f"/rows/{line}", 1)
                 row_errors.setdefault(line, []).append(e)
             else:
                 trip_errors.append(e)
-        data = None
-    except Problem as problem:
-        trip_errors.append(
-            FieldError.model_validate(
-                {
-                    "pointer": "",
-                    "code": problem.code,
-                    "message": {"vi": problem.detail or problem.title, "en": problem.title},
-                }
-            )
-        )
-        data = None
+
+    data: TripIn | None = None
+    if not trip_errors and clean:
+        try:
+            data = TripIn.model_validate({**fields, "passengers": [r for _, r in clean]})
+        except ValidationError as exc:
+            place(validation_errors(list(exc.errors()), strip_prefix=False))
 
     async with UnitOfWork(factory) as uow:
         results: list[tuple] = []
-        status = "done"
-        if data is not None and not row_errors:
+        if data is not None:
             try:
                 receipt, _ = await service.submit(
                     uow.session, operator=facility, data=data, rule=rule, now=now
                 )
-                for r in receipt.passengers:
-                    results.append(
-                        (
-                            rows[r.index][0],
-                            "accepted",
-                            None,
-                            [],
-                            [w.model_dump(mode="json") for w in r.warnings],
-                        )
+                results = [
+                    (
+                        clean[r.index][0],
+                        "accepted",
+                        None,
+                        [],
+                        [w.model_dump(mode="json") for w in r.warnings],
                     )
+                    for r in receipt.passengers
+                ]
             except Problem as problem:
-                for e in problem.errors:
-                    n = _row_of(e.pointer)
-                    if n is not None:
-                        line = rows[n][0]
-                        e.pointer = e.pointer.replace(f"/passengers/{n}", f"/rows/{line}", 1)
-                        row_errors.setdefault(line, []).append(e)
-                    else:
-                        trip_errors.append(e)
+                place(problem.errors)
+                if not problem.errors:
+                    trip_errors.append(_problem_error(problem))
+            if row_errors or trip_errors:
                 await uow.session.rollback()
         if row_errors or trip_errors or data is None:
-            status = "failed" if trip_errors else "done"
             # All or nothing: every row is refused, the bad ones say why.
             results = [
                 (
                     line,
                     "rejected",
                     None,
-                    [e.model_dump(mode="json") for e in row_errors.get(line, [])],
+                    [
+                        e.model_dump(mode="json")
+                        for e in parsing.fold_foreign_errors(
+                            row_errors.get(line, []), absent, f"/rows/{line}"
+                        )
+                    ],
                     [],
                 )
                 for line, _ in rows
             ]
         await repository.insert_rows(uow.session, upload.id, results)
         accepted = sum(1 for r in results if r[1] == "accepted")
+        foreign = sum(
+            1 for r in results if any(e["code"] == "foreign-columns-missing" for e in r[3])
+        )
         await repository.advance(
             uow.session,
             upload.id,
@@ -124,11 +143,12 @@ async def process_trip_upload(
         await repository.finish(
             uow.session,
             upload.id,
-            status=status,
+            status="failed" if trip_errors else "done",
             total_rows=len(rows),
             error={"errors": [e.model_dump(mode="json") for e in trip_errors]}
             if trip_errors
             else None,
             at=now,
+            add_notices=[parsing.foreign_notice(foreign, absent)] if foreign else None,
         )
         await uow.commit()

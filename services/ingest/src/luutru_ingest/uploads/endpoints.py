@@ -1,19 +1,21 @@
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from luutru_common import intake
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.problems import Problem, problem_responses
 from luutru_ingest.models import Upload
 from luutru_ingest.stays import service as stays
-from luutru_ingest.uploads import repository, service, sheets
-from luutru_ingest.uploads.schemas import RowResult, UploadStatus
+from luutru_ingest.uploads import parsing, previews, repository, service, sheets
+from luutru_ingest.uploads.schemas import RowResult, UploadPreview, UploadStatus
 
 router = APIRouter(prefix="/v1", tags=["uploads"])
 
@@ -29,54 +31,87 @@ async def read_limited(file: UploadFile, limit: int) -> bytes:
     while chunk := await file.read(1 << 20):
         size += len(chunk)
         if size > limit:
-            raise Problem(
-                413,
-                "file-too-large",
-                "File too large",
-                f"Tệp tối đa {limit // (1024 * 1024)} MB / At most {limit // (1024 * 1024)} MB",
-            )
+            mb = limit // (1024 * 1024)
+            raise intake.file_problem("file-too-large", f"tối đa {mb} MB", f"at most {mb} MB")
         parts.append(chunk)
     if size == 0:
-        raise Problem(422, "file-empty", "Empty file", "Tệp rỗng / The file is empty")
+        raise intake.file_problem("file-empty")
     return b"".join(parts)
 
 
-@router.post(
-    "/uploads",
-    status_code=202,
-    response_model=UploadStatus,
-    summary="Tải lên danh sách khách (CSV/XLSX) / Upload a guest list (CSV/XLSX)",
-    description=(
-        "Tệp được lưu nguyên vẹn rồi xử lý nền; trả 202 và mã tải lên. CSV (UTF-8, UTF-8 BOM, "
-        "UTF-16, Windows-1258) hoặc XLSX; tiêu đề tiếng Việt hoặc tiếng Anh; ngày dd/mm/yyyy "
-        "hoặc ngày Excel. / The file is stored as sent and processed in the background; 202 "
-        "with an id. CSV (UTF-8, BOM, UTF-16, Windows-1258) or XLSX; Vietnamese or English "
-        "headers; dd/mm/yyyy or Excel dates."
+MappingForm = Annotated[
+    str | None,
+    Form(
+        max_length=10_000,
+        description=(
+            'Ghép cột tự chọn, JSON: {"A": "full_name", "F": "id_number", "G": null} (null: bỏ '
+            "qua cột); cột không nêu được tự nhận / An explicit column mapping as JSON, column "
+            "letter → field (null ignores the column); columns not named are detected"
+        ),
     ),
-    responses=problem_responses(401, 403, 404, 413, 422),
-)
-async def upload(
+]
+HeaderRowForm = Annotated[
+    int | None,
+    Form(
+        ge=1,
+        le=intake.HEADER_SCAN,
+        description="Dòng tiêu đề, nếu không muốn tự tìm / The header's line, instead of detection",
+    ),
+]
+
+
+def parse_mapping(text: str | None, target: intake.Target) -> dict[str, str | None] | None:
+    if not text:
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raw = None
+    if not isinstance(raw, dict):
+        raise Problem(
+            422,
+            "mapping-invalid",
+            "The column mapping is invalid",
+            'Ghép cột phải là JSON dạng {"A": "full_name"} / The mapping must be JSON like '
+            '{"A": "full_name"}',
+        )
+    return intake.validate_mapping(raw, target)
+
+
+async def accept_upload(
     request: Request,
-    principal: FacilityUser,
-    uow: UnitOfWorkDep,
-    file: Annotated[UploadFile, File(description="CSV hoặc XLSX / CSV or XLSX")],
-):
-    ensure_scope(principal, "stays:write")
+    uow,
+    principal: Principal,
+    file: UploadFile,
+    *,
+    target: intake.Target,
+    mapping: str | None,
+    header_row: int | None,
+    trip_fields: dict | None = None,
+) -> JSONResponse:
+    """Check the file as the worker will read it, store it as sent, answer 202. Nothing is
+    stored for a file the worker could not read or whose header lacks a required column."""
     settings = request.app.state.settings
+    explicit = parse_mapping(mapping, target)
     raw = await read_limited(file, settings.upload_max_bytes)
-    filename = (file.filename or "upload")[:200]
-    fmt, _ = service.check_file(raw, filename, settings)
+    filename = (file.filename or target.name)[:200]
+    fmt, layout = service.check_file(
+        raw, filename, settings, target, mapping=explicit, header_row=header_row
+    )
     async with uow:
-        facility = await stays.active_facility(uow.session, principal.facility_id)
+        facility = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=target is parsing.GUESTS
+        )
         record = Upload(
             id=uuid.uuid4(),
             facility_id=facility.id,
-            kind="guests",
+            kind=target.name,
             filename=filename,
             file_format=fmt,
             raw=raw,
             size=len(raw),
             uploaded_by=principal.subject,
+            trip_fields=trip_fields,
             status="pending",
             next_row=2,
             accepted=0,
@@ -84,11 +119,114 @@ async def upload(
             rejected=0,
             attempts=0,
             created_at=datetime.now(UTC),
+            mapping=explicit,
+            header_row=header_row,
+            layout=parsing.layout_view(layout),
+            notices=parsing.column_notices(layout),
         )
         uow.session.add(record)
+        if explicit:
+            detected = intake.Sheet(raw, fmt).layout(target, strict=False)
+            await repository.remember_mapping(
+                uow.session,
+                facility.id,
+                target.name,
+                signature=detected.signature,
+                mapping=explicit,
+                header_row=header_row,
+            )
         await uow.commit()
     body = status_of(record, []).model_dump(mode="json")
     return JSONResponse(body, 202, headers={"Location": f"/v1/uploads/{record.id}"})
+
+
+UPLOAD_DESCRIPTION = (
+    "Tệp được kiểm tra (loại tệp, dòng tiêu đề, cột bắt buộc) rồi lưu nguyên vẹn và xử lý "
+    "nền; trả 202 và mã tải lên. CSV (UTF-8, UTF-8 BOM, UTF-16, Windows-1258; dấu phẩy, chấm "
+    "phẩy hoặc tab), XLSX, XLS hoặc ODS. Dòng tiêu đề được tìm trong 20 dòng đầu (bỏ qua dòng "
+    "tên bảng, dòng trống; tiêu đề hai dòng); tên cột tiếng Việt hoặc tiếng Anh, nhiều cách "
+    "viết; cặp Loại giấy tờ + Số giấy tờ. Ngày dd/mm/yyyy hoặc ngày Excel. Có thể gửi kèm "
+    "ghép cột tự chọn (xem /v1/uploads/preview). / The file is checked (type, header row, "
+    "required columns), stored as sent and processed in the background; 202 with an id. CSV "
+    "(UTF-8, BOM, UTF-16, Windows-1258; comma, semicolon or tab), XLSX, XLS or ODS. The header "
+    "is found in the first 20 lines (title and blank lines skipped, two-line headers); "
+    "Vietnamese or English headers in many wordings; a document type + number pair. Dates "
+    "dd/mm/yyyy or Excel dates. An explicit column mapping may be sent (see "
+    "/v1/uploads/preview)."
+)
+
+
+@router.post(
+    "/uploads",
+    status_code=202,
+    response_model=UploadStatus,
+    summary="Tải lên danh sách khách (CSV/XLSX) / Upload a guest list (CSV/XLSX)",
+    description=UPLOAD_DESCRIPTION,
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+)
+async def upload(
+    request: Request,
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    file: Annotated[UploadFile, File(description="CSV, XLSX, XLS hoặc ODS")],
+    mapping: MappingForm = None,
+    header_row: HeaderRowForm = None,
+):
+    ensure_scope(principal, "stays:write")
+    return await accept_upload(
+        request,
+        uow,
+        principal,
+        file,
+        target=parsing.GUESTS,
+        mapping=mapping,
+        header_row=header_row,
+    )
+
+
+@router.post(
+    "/uploads/preview",
+    response_model=UploadPreview,
+    summary="Xem trước cách đọc tệp và ghép cột / Preview how a file is read and mapped",
+    description=(
+        "Không lưu gì. Trả về dòng tiêu đề tìm thấy, cột nào ghép với trường nào, các dòng đầu "
+        "đã kiểm tra và cột bắt buộc còn thiếu. Nếu cơ sở đã ghép cột cho tệp cùng tiêu đề "
+        "lần trước, ghép cột đó được đề xuất. / Stores nothing. Answers the header found, "
+        "each column's field, the first rows checked and the required columns missing. A "
+        "facility's last mapping for a file with the same headers is offered again."
+    ),
+    responses=problem_responses(401, 403, 404, 413, 415, 422),
+)
+async def preview(
+    request: Request,
+    principal: FacilityUser,
+    uow: UnitOfWorkDep,
+    file: Annotated[UploadFile, File(description="CSV, XLSX, XLS hoặc ODS")],
+    kind: Annotated[Literal["guests", "trip"], Form()] = "guests",
+    mapping: MappingForm = None,
+    header_row: HeaderRowForm = None,
+) -> UploadPreview:
+    ensure_scope(principal, "stays:write" if kind == "guests" else "trips:write")
+    target = parsing.TARGETS[kind]
+    explicit = parse_mapping(mapping, target)
+    settings = request.app.state.settings
+    raw = await read_limited(file, settings.upload_max_bytes)
+    async with uow:
+        facility = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=kind == "guests"
+        )
+        remembered = await repository.remembered_mapping(uow.session, facility.id, kind)
+        return await previews.preview(
+            uow.session,
+            raw,
+            file.filename or "",
+            target,
+            facility=facility,
+            explicit=explicit,
+            header_row=header_row,
+            remembered=remembered,
+            rule=request.app.state.deadline_rule,
+        )
 
 
 def status_of(upload: Upload, rows, *, limit: int = 0) -> UploadStatus:
@@ -102,6 +240,7 @@ def status_of(upload: Upload, rows, *, limit: int = 0) -> UploadStatus:
         )
         for r in rows
     ]
+    layout = upload.layout or {}
     return UploadStatus(
         upload_id=upload.id,
         kind=upload.kind,  # type: ignore[arg-type]
@@ -115,6 +254,9 @@ def status_of(upload: Upload, rows, *, limit: int = 0) -> UploadStatus:
         created_at=upload.created_at,
         finished_at=upload.finished_at,
         error=upload.error,
+        header_row=layout.get("header_row"),
+        columns=layout.get("columns", []),
+        notices=upload.notices or [],
         results=results,
         next_after_row=results[-1].row if limit and len(results) == limit else None,
     )
@@ -137,7 +279,7 @@ async def upload_status(
     upload_id: uuid.UUID,
     principal: FacilityUser,
     uow: UnitOfWorkDep,
-    after_row: Annotated[int, Query(ge=0)] = 0,
+    after_row: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> UploadStatus:
     async with uow:

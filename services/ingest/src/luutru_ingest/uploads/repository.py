@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_ingest.models import Upload, UploadRow
+from luutru_ingest.models import Upload, UploadMapping, UploadRow
 from luutru_ingest.stays.repository import driver, jsonb_text
 
 
@@ -82,18 +82,66 @@ async def finish(
     total_rows: int | None,
     error: dict | None,
     at: datetime,
+    add_notices: list[dict] | None = None,
 ) -> None:
     await session.execute(
         text(
             "UPDATE ingest.uploads SET status = :s, total_rows = coalesce(:t, total_rows), "
-            "error = CAST(:e AS jsonb), finished_at = :at, lease_until = NULL WHERE id = :id"
+            "error = CAST(:e AS jsonb), finished_at = :at, lease_until = NULL, "
+            "notices = notices || CAST(:n AS jsonb) WHERE id = :id"
         ),
         {
             "id": upload_id,
             "s": status,
             "t": total_rows,
             "e": json.dumps(error, ensure_ascii=False) if error else None,
+            "n": json.dumps(add_notices or [], ensure_ascii=False),
             "at": at,
+        },
+    )
+
+
+async def count_row_errors(session: AsyncSession, upload_id: uuid.UUID, code: str) -> int:
+    """How many of an upload's rows carry an error with this code."""
+    return await session.scalar(
+        text(
+            "SELECT count(*) FROM ingest.upload_rows WHERE upload_id = :id "
+            "AND errors @> CAST(:pattern AS jsonb)"
+        ),
+        {"id": upload_id, "pattern": json.dumps([{"code": code}])},
+    )
+
+
+async def remembered_mapping(
+    session: AsyncSession, facility_id: uuid.UUID, kind: str
+) -> UploadMapping | None:
+    return await session.get(UploadMapping, (facility_id, kind))
+
+
+async def remember_mapping(
+    session: AsyncSession,
+    facility_id: uuid.UUID,
+    kind: str,
+    *,
+    signature: str,
+    mapping: dict,
+    header_row: int | None,
+) -> None:
+    """The facility's last explicit mapping for this kind of upload (one per kind)."""
+    await session.execute(
+        text(
+            "INSERT INTO ingest.upload_mappings (facility_id, kind, signature, header_row,"
+            " mapping, updated_at) VALUES (:f, :k, :s, :h, CAST(:m AS jsonb), now())"
+            " ON CONFLICT (facility_id, kind) DO UPDATE SET signature = excluded.signature,"
+            " header_row = excluded.header_row, mapping = excluded.mapping,"
+            " updated_at = excluded.updated_at"
+        ),
+        {
+            "f": facility_id,
+            "k": kind,
+            "s": signature,
+            "h": header_row,
+            "m": json.dumps(mapping, ensure_ascii=False),
         },
     )
 

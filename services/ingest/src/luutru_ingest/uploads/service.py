@@ -10,25 +10,28 @@ import io
 import re
 import uuid
 import zipfile
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from luutru_common import intake
 from luutru_common.db import UnitOfWork
-from luutru_common.problems import Problem
+from luutru_common.intake.xlsx_stream import XlsxError, first_sheet_path
+from luutru_common.problems import FieldError, Problem
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Upload
 from luutru_ingest.settings import IngestSettings
+from luutru_ingest.stays import checking
 from luutru_ingest.stays import service as stays
 from luutru_ingest.uploads import parsing, repository, sheets
-from luutru_ingest.uploads.xlsx_stream import XlsxError, first_sheet_path
 
 log = structlog.get_logger()
 
 MAX_ATTEMPTS = 5
-HEADER_LINE = 1  # row numbers are the sheet's own line numbers; the header is line 1
+USUAL_ARRIVAL = time(14)  # a day without a time: the usual check-in hour
 
 
 def _xlsx_declared_rows(raw: bytes) -> int | None:
@@ -46,39 +49,43 @@ def _xlsx_declared_rows(raw: bytes) -> int | None:
     return int(match.group(1)) - 1 if match else None
 
 
-def check_file(raw: bytes, filename: str, settings: IngestSettings) -> tuple[str, int | None]:
-    """Refuse what we will not process before storing it: format, archive, headers, rows."""
-    fmt = parsing.file_format(filename, raw)
-    rows = parsing.iter_rows(raw, fmt) if fmt == "csv" else None
-    declared: int | None = None
-    if fmt == "xlsx":
-        parsing.check_xlsx_archive(raw)
+def check_file(
+    raw: bytes,
+    filename: str,
+    settings: IngestSettings,
+    target: intake.Target,
+    *,
+    mapping: dict[str, str | None] | None = None,
+    header_row: int | None = None,
+) -> tuple[str, intake.Layout]:
+    """Refuse what we will not process before storing it: the file type, an archive that
+    expands too much, a sheet whose header does not name the required columns (422
+    headers-unknown saying what was found and what is missing), too many rows."""
+    sheet = intake.open_sheet(raw, filename)
+    layout = sheet.layout(target, mapping=mapping, header_line=header_row)
+    if sheet.format == "xlsx":
         declared = _xlsx_declared_rows(raw)
     else:
-        assert rows is not None
-        header = next(rows, [])
-        if not parsing.map_headers(header):
-            raise _no_headers()
-        declared = sum(1 for _ in rows)
+        declared = sum(1 for _ in sheet.data_rows(layout))
     if declared is not None and declared > settings.upload_max_rows:
-        raise Problem(
-            413,
+        raise intake.file_problem(
             "too-many-rows",
-            "Too many rows",
-            f"Tối đa {settings.upload_max_rows} dòng mỗi tệp / At most "
-            f"{settings.upload_max_rows} rows per file (this one has {declared})",
+            f"tối đa {settings.upload_max_rows} dòng mỗi tệp, tệp này có {declared}",
+            f"at most {settings.upload_max_rows} rows per file, this one has {declared}",
         )
-    return fmt, declared
+    return sheet.format, layout
 
 
-def _no_headers() -> Problem:
-    return Problem(
-        422,
-        "headers-unknown",
-        "No known column headers",
-        "Dòng đầu không có tiêu đề cột nào quen thuộc; hãy dùng mẫu / The first row has no "
-        "known column header; use the template",
-    )
+def arrival_on(rule: DeadlineRule, now: datetime) -> Callable[[date], datetime]:
+    """What time an arrival given as a day alone stands for: the usual check-in hour, or now
+    when that hour is still ahead today (a day's deadline is the same whatever its hour)."""
+    local_now = now.astimezone(rule.timezone).replace(tzinfo=None)
+
+    def on(day: date) -> datetime:
+        usual = datetime.combine(day, USUAL_ARRIVAL)
+        return min(usual, local_now.replace(microsecond=0)) if day == local_now.date() else usual
+
+    return on
 
 
 async def process(
@@ -107,30 +114,23 @@ async def process(
         await process_trip_upload(factory, upload, facility=facility, rule=rule)
         return
     try:
-        rows = parsing.iter_rows(raw, fmt)
-        header = next(rows, [])
-        columns = parsing.map_headers(header)
-        if not columns:
-            raise _no_headers()
+        sheet = intake.Sheet(raw, fmt)
+        layout = sheet.layout(parsing.GUESTS, mapping=upload.mapping, header_line=upload.header_row)
         chunk: list[tuple[int, list[Any]]] = []
-        line = HEADER_LINE
         total = 0
-        for row in rows:
-            line += 1
-            if parsing.is_blank(row):
-                continue
+        for line, row in sheet.data_rows(layout):
             total += 1
             if line < next_row:
                 continue  # done before a restart
             chunk.append((line, row))
             if len(chunk) >= settings.upload_chunk_rows:
                 next_row = await _chunk(
-                    factory, upload_id, facility, chunk, columns, next_row, settings, rule
+                    factory, upload_id, facility, chunk, layout, next_row, settings, rule
                 )
                 chunk = []
         if chunk:
             next_row = await _chunk(
-                factory, upload_id, facility, chunk, columns, next_row, settings, rule
+                factory, upload_id, facility, chunk, layout, next_row, settings, rule
             )
     except Problem as problem:
         await _finish(factory, upload_id, "failed", None, problem.to_model().model_dump())
@@ -138,7 +138,27 @@ async def process(
     except _LeaseLost:
         log.warning("upload_lease_lost", upload_id=str(upload_id))
         return
-    await _finish(factory, upload_id, "done", total, None)
+    await _finish(factory, upload_id, "done", total, None, layout=layout)
+
+
+def all_violations(
+    record: dict[str, Any],
+    cell_errors: list[FieldError],
+    *,
+    pointer: str,
+    now: datetime,
+    refuse_future: bool = True,
+) -> list[FieldError]:
+    """A row's unreadable cells, and every rule its readable cells break (the rules that need
+    an unreadable cell are skipped). A trip's passengers board at a departure that may be
+    ahead (refuse_future=False); a guest's arrival may not."""
+    unread = {checking.field_of(e.pointer, pointer) for e in cell_errors}
+    if "check_in_time" in unread:
+        unread.add("check_in_at")
+    _, errors, _ = checking.validate_partial(
+        record, pointer, now=now, unread={f for f in unread if f}, refuse_future=refuse_future
+    )
+    return cell_errors + errors
 
 
 class _LeaseLost(Exception):
@@ -149,8 +169,15 @@ def _error(code: str) -> dict:
     return {"code": code}
 
 
-async def _finish(factory, upload_id, status, total, error) -> None:
+async def _finish(factory, upload_id, status, total, error, *, layout=None) -> None:
     async with UnitOfWork(factory) as uow:
+        notices = None
+        if layout is not None and (absent := parsing.absent_foreign_columns(layout)):
+            count = await repository.count_row_errors(
+                uow.session, upload_id, "foreign-columns-missing"
+            )
+            if count:
+                notices = [parsing.foreign_notice(count, absent)]
         await repository.finish(
             uow.session,
             upload_id,
@@ -158,6 +185,7 @@ async def _finish(factory, upload_id, status, total, error) -> None:
             total_rows=total,
             error=error,
             at=datetime.now(UTC),
+            add_notices=notices,
         )
         await uow.commit()
 
@@ -167,19 +195,34 @@ async def _chunk(
     upload_id: uuid.UUID,
     facility: FacilityView,
     chunk: list[tuple[int, list[Any]]],
-    columns: dict[int, str],
+    layout: intake.Layout,
     next_row: int,
     settings: IngestSettings,
     rule: DeadlineRule,
 ) -> int:
+    now = datetime.now(UTC)
+    on_day = arrival_on(rule, now)
+    absent = parsing.absent_foreign_columns(layout)
     items: list[tuple[int, object]] = []
     early: dict[int, list] = {}
+    cell_warnings: dict[int, list[FieldError]] = {}
     for line, row in chunk:
-        record, errors = parsing.row_to_record(row, columns, f"/rows/{line}")
+        pointer = f"/rows/{line}"
+        record, errors, warnings = parsing.record_of(
+            row, layout, parsing.GUESTS, pointer, day_arrival=on_day
+        )
         if errors:
-            early[line] = [e.model_dump(mode="json") for e in errors]
+            # Every violation at once: the rules still judge the cells that could be read.
+            errors = all_violations(record, errors, pointer=pointer, now=now)
         else:
             items.append((line, record))
+        if errors:
+            early[line] = [
+                e.model_dump(mode="json")
+                for e in parsing.fold_foreign_errors(errors, absent, pointer)
+            ]
+        if warnings:
+            cell_warnings[line] = warnings
     new_next = chunk[-1][0] + 1
     async with UnitOfWork(factory) as uow:
         results = await stays.register(
@@ -187,7 +230,7 @@ async def _chunk(
             facility=facility,
             items=items,
             rule=rule,
-            now=datetime.now(UTC),
+            now=now,
             pointer=lambda n: f"/rows/{n}",
             upload_id=upload_id,
         )
@@ -195,13 +238,16 @@ async def _chunk(
         rows = [(line, "rejected", None, errs, []) for line, errs in early.items()]
         for r in results:
             counts[r.status] += 1
+            pointer = f"/rows/{r.index}"
+            errors = parsing.fold_foreign_errors(r.errors, absent, pointer)
+            warnings = cell_warnings.get(r.index, []) + r.warnings
             rows.append(
                 (
                     r.index,
                     r.status,
                     r.receipt.stay_id if r.receipt else None,
-                    [e.model_dump(mode="json") for e in r.errors],
-                    [w.model_dump(mode="json") for w in r.warnings],
+                    [e.model_dump(mode="json") for e in errors],
+                    [w.model_dump(mode="json") for w in warnings],
                 )
             )
         await repository.insert_rows(uow.session, upload_id, rows)
@@ -221,13 +267,14 @@ async def _chunk(
 
 
 def error_sheet(upload: Upload, rejected: dict[int, list]) -> list[list[Any]]:
-    """The operator's own rows that were refused, with the reasons in a last column."""
-    rows = parsing.iter_rows(upload.raw, upload.file_format)
-    header = list(next(rows, []))
+    """The operator's header and own rows that were refused, with the reasons in a last
+    column — ready to fix and upload again."""
+    sheet = intake.Sheet(upload.raw, upload.file_format)
+    target = parsing.TARGETS[upload.kind]
+    layout = sheet.layout(target, mapping=upload.mapping, header_line=upload.header_row)
+    header = [c.header for c in layout.columns]
     out = [[*header, sheets.ERROR_COLUMN]]
-    line = HEADER_LINE
-    for row in rows:
-        line += 1
+    for line, row in sheet.data_rows(layout):
         if line in rejected:
             cells = list(row) + [""] * (len(header) - len(row))
             out.append([*cells, sheets.error_message(rejected[line])])

@@ -11,6 +11,7 @@ import pycountry
 import xlsxwriter
 
 from luutru_common.facility_types import FACILITY_TYPES
+from luutru_common.intake import PERSON
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -59,10 +60,17 @@ ERROR_COLUMN = "Lỗi / Errors"
 
 
 def error_message(errors: list[dict]) -> str:
-    return "; ".join(
-        f"{e['pointer'].split('/')[-1]}: {e['message']['vi']} / {e['message']['en']}"
-        for e in errors
-    )
+    """The reasons a row was refused, each under the name of its column as people say it."""
+    parts = []
+    for e in errors:
+        key = e["pointer"].rsplit("/", 1)[-1]
+        field = PERSON.fields.get(key)
+        vi, en = e["message"]["vi"], e["message"]["en"]
+        if field is not None:
+            vi = vi if vi.startswith(field.vi) else f"{field.vi}: {vi}"
+            en = en if en.startswith(field.en) else f"{field.en}: {en}"
+        parts.append(f"{vi} / {en}")
+    return "; ".join(parts)
 
 
 TEMPLATE_HEADERS = [

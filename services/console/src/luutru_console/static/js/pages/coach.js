@@ -109,7 +109,7 @@ messages({
     "coach.trips.open": "Mở chuyến",
     "coach.upload.title": "Tải lên danh sách hành khách",
     "coach.upload.intro":
-      "Tệp CSV hoặc XLSX, dòng đầu là tiêu đề (Họ và tên, Ngày sinh, Giới tính, Số định danh, Số ghế, Điểm đón, Điểm trả…); thông tin chuyến nhập ở dưới. Cả chuyến được nhận hoặc không nhận.",
+      "Tệp CSV hoặc XLSX có một dòng tiêu đề (Họ và tên, Ngày sinh, Giới tính, Số định danh, Số ghế, Điểm đón, Điểm trả…; dòng tên bảng phía trên được bỏ qua); chọn tệp để xem cách đọc và ghép cột. Thông tin chuyến nhập ở dưới. Cả chuyến được nhận hoặc không nhận.",
     "coach.upload.template": "Tải tệp mẫu CSV",
     "coach.upload.templateXlsx": "Tải tệp mẫu Excel",
     "coach.upload.file": "Tệp danh sách hành khách",
@@ -238,7 +238,7 @@ messages({
     "coach.trips.open": "Open the trip",
     "coach.upload.title": "Upload a passenger sheet",
     "coach.upload.intro":
-      "CSV or XLSX with headers in the first row (Full name, Date of birth, Gender, ID number, Seat, Boarding point, Alighting point…); the trip's details go below. The whole trip is accepted or nothing is.",
+      "CSV or XLSX with a header row (Full name, Date of birth, Gender, ID number, Seat, Boarding point, Alighting point…; title lines above it are skipped); pick the file to see how its columns are read and matched. The trip's details go below. The whole trip is accepted or nothing is.",
     "coach.upload.template": "Download the CSV template",
     "coach.upload.templateXlsx": "Download the Excel template",
     "coach.upload.file": "Passenger sheet",

@@ -1,18 +1,31 @@
-// A trip's passenger sheet (CSV/XLSX) plus the trip's fields: stored at once (202), then
-// processed in the background as one atomic manifest; the page follows it to a result per row.
+// A trip's passenger sheet (CSV/XLSX) plus the trip's fields: the sheet's mapping step (the
+// header line found, a field per column, the first rows checked: upload-mapping.js), then
+// stored at once (202) and processed in the background as one atomic manifest; the page
+// follows it to a result per row and the notices on the file.
 import { useEffect, useState } from "preact/hooks";
 import { api, download } from "../../api.js";
-import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { Badge, Banner, FileField, fieldErrors, html, Loading, Page, ProblemBanner, Table, useApp } from "../../ui.js";
+import {
+  BlockedReason, MappingStep, problemText, ResultNotices, UploadProblem, useUploadPreview,
+} from "../../upload-mapping.js";
 import { emptyTrip, TripFields, tripFieldsBody } from "./trip-form.js";
+
+// The trip's own fields by name, for the problems of a refused submission.
+const tripLabels = () => ({
+  plate: t("coach.trip.plate"),
+  origin_province: t("coach.trip.origin"),
+  destination_province: t("coach.trip.destination"),
+  departure_at: t("coach.trip.departure_at"),
+  seats: t("coach.trip.seats"),
+});
 
 const UPLOAD_KIND = { pending: "info", processing: "info", done: "ok", failed: "bad" };
 const ROW_KIND = { accepted: "ok", duplicate: "info", rejected: "bad" };
+// A row's errors in words: the field's name, then the message (never a pointer or a key).
 function ErrorList({ list }) {
   if (!list?.length) return "—";
-  return html`<ul class="coach-row-errors">${list.map(
-    (e) => html`<li><code>${(e.pointer || "").split("/").pop()}</code> ${localized(e.message) || e.code}</li>`,
-  )}</ul>`;
+  return html`<ul class="coach-row-errors">${list.map((e) => html`<li>${problemText(e, tripLabels())}</li>`)}</ul>`;
 }
 
 // Follow an upload until it is processed, then read every row result.
@@ -84,6 +97,7 @@ function UploadResult({ uploadId, day }) {
           ${day ? html` <a href=${`#/trips?date=${day}`}>${t("coach.upload.toTrips")}</a>` : null}<//>`
       : null}
     ${finished && !accepted ? html`<${Banner} kind="error">${t("coach.upload.refused")}<//>` : null}
+    <${ResultNotices} status=${upload} />
     ${tripErrors.length
       ? html`<div class="banner error" role="alert"><strong>${t("coach.upload.tripErrors")}</strong>
           <${ErrorList} list=${tripErrors} /></div>`
@@ -102,11 +116,13 @@ export function TripUpload({ query }) {
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
+  const preview = useUploadPreview(file, "trip");
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
     const form = new FormData();
     if (file) form.append("file", file, file.name);
+    if (file) preview.appendTo(form);
     for (const [k, v] of Object.entries(tripFieldsBody(trip))) form.append(k, v ?? "");
     setBusy(true);
     try {
@@ -130,14 +146,18 @@ export function TripUpload({ query }) {
         <button type="button" onClick=${() => getTemplate("csv")}>${t("coach.upload.template")}</button>`}>
     <p class="hint">${t("coach.upload.intro")}</p>
     <form class="card coach-upload" onSubmit=${submit} noValidate>
-      <${ProblemBanner} error=${error} />
+      <${UploadProblem} error=${error} labels=${tripLabels()} />
       <${TripFields} trip=${trip} setTrip=${setTrip} errors=${errors} />
       <${FileField} key=${formKey} label=${t("coach.upload.file")} name="file" accept=".csv,.xlsx,text/csv"
-        required hint=${t("coach.upload.fileHint")} error=${errors.file} onFile=${setFile} />
+        required hint=${t("coach.upload.fileHint")} error=${errors.file}
+        onFile=${(f) => { setError(null); setFile(f); }} />
+      ${file ? html`<${MappingStep} state=${preview} idPrefix="coach-upload" />` : null}
       <div class="actions">
-        <button type="submit" class="primary" disabled=${busy || !file}>${t("coach.upload.submit")}</button>
+        <button type="submit" class="primary" disabled=${busy || !file || Boolean(preview.blocked)}
+          aria-describedby=${preview.blocked ? "coach-upload-blocked" : undefined}>${t("coach.upload.submit")}</button>
         <a class="button" href="#/trips">${t("coach.back")}</a>
       </div>
+      <${BlockedReason} blocked=${preview.blocked} id="coach-upload-blocked" />
     </form>
     ${query?.upload ? html`<${UploadResult} uploadId=${query.upload} day=${query.date} key=${query.upload} />` : null}
   <//>`;

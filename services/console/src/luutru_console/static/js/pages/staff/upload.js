@@ -1,13 +1,26 @@
-// Upload a guest list (CSV/XLSX): the templates, the file, then the progress of the
-// background processing and the refused rows with row, field and message; the error sheet
-// (the operator's own refused rows with an error column) to fix and upload again.
+// Upload a guest list (CSV/XLSX): the templates, the file and its mapping step (the header
+// line found, a field per column, the first rows checked: upload-mapping.js), then the
+// progress of the background processing, the notices on the file and the refused rows with
+// row, field and message; the error sheet (the operator's own refused rows with an error
+// column) to fix and upload again.
 import "./messages.js";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, download } from "../../api.js";
 import { fmtNumber, localized, t } from "../../i18n.js";
 import { navigate } from "../../router.js";
 import { Banner, fieldErrors, html, Page, ProblemBanner, Table } from "../../ui.js";
-import { fieldLabel, pointerField } from "./common.js";
+import {
+  BlockedReason, fieldText, MappingStep, pointerField, ResultNotices, UploadProblem, useUploadPreview,
+} from "../../upload-mapping.js";
+import { fieldLabel } from "./common.js";
+
+// The field of a refused row's error in words (the staff pages' own names first).
+const errorField = (pointer) => {
+  const key = pointerField(pointer);
+  if (!key) return "—";
+  const own = fieldLabel(key);
+  return own !== key ? own : fieldText(key) || "—";
+};
 
 const FINISHED = new Set(["done", "failed"]);
 
@@ -65,12 +78,13 @@ function Results({ status }) {
   const warned = problemLines(status.results.filter((r) => r.status !== "rejected"), "warnings");
   const columns = (labelKey) => [
     { key: "row", label: t("staff.f.row"), numeric: true },
-    { key: "field", label: t("staff.f.field"), render: (e) => fieldLabel(pointerField(e.pointer)) },
+    { key: "field", label: t("staff.f.field"), render: (e) => errorField(e.pointer) },
     { key: "message", label: t(labelKey), render: (e) => localized(e.message) || e.code },
   ];
   const id = status.upload_id;
   return html`<section class="card staff-card" aria-labelledby="staff-upload-refused">
     <h2 id="staff-upload-refused">${t("staff.upload.refused")} (${fmtNumber(status.rejected)})</h2>
+    <${ResultNotices} status=${status} />
     ${status.rejected
       ? html`<p class="muted">${t("staff.upload.errorsIntro")}</p>
         <div class="actions">
@@ -97,6 +111,7 @@ export function UploadPage({ query }) {
   const [status, setStatus] = useState(null);
   const [pollError, setPollError] = useState(null);
   const input = useRef(null);
+  const preview = useUploadPreview(uploadId ? null : file, "guests");
 
   // Poll the upload until it is finished, then fetch every row result.
   useEffect(() => {
@@ -135,6 +150,7 @@ export function UploadPage({ query }) {
     if (!file) return setFileError(t("staff.upload.noFile"));
     const body = new FormData();
     body.append("file", file, file.name);
+    preview.appendTo(body);
     setBusy(true);
     try {
       const created = await api("/v1/uploads", { method: "POST", body });
@@ -171,18 +187,23 @@ export function UploadPage({ query }) {
         ${status?.status === "done" ? html`<${Results} status=${status} />` : null}
         <div class="actions"><button type="button" onClick=${another}>${t("staff.upload.another")}</button></div>`
       : html`<form class="card" onSubmit=${submit} noValidate aria-label=${t("staff.upload.title")}>
-          <${ProblemBanner} error=${error} />
+          <${UploadProblem} error=${error} />
           <div class=${`field${fileError ? " has-error" : ""}`}>
             <label for="staff-upload-file">${t("staff.upload.file")} <span class="req" aria-hidden="true">*</span></label>
             <input id="staff-upload-file" ref=${input} type="file" name="file" required
               accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               aria-invalid=${fileError ? "true" : undefined}
               aria-describedby=${fileError ? "staff-upload-file-error staff-upload-file-hint" : "staff-upload-file-hint"}
-              onChange=${(e) => setFile(e.currentTarget.files[0] || null)} />
+              onChange=${(e) => { setError(null); setFileError(null); setFile(e.currentTarget.files[0] || null); }} />
             <small id="staff-upload-file-hint" class="hint">${t("staff.upload.fileHint")}</small>
             ${fileError ? html`<small id="staff-upload-file-error" class="field-error" role="alert">${fileError}</small>` : null}
           </div>
-          <button type="submit" class="primary" disabled=${busy}>${t("staff.upload.submit")}</button>
+          ${file ? html`<${MappingStep} state=${preview} idPrefix="staff-upload" />` : null}
+          <div class="staff-submit">
+            <button type="submit" class="primary" disabled=${busy || Boolean(preview.blocked)}
+              aria-describedby=${preview.blocked ? "staff-upload-blocked" : undefined}>${t("staff.upload.submit")}</button>
+            <${BlockedReason} blocked=${preview.blocked} id="staff-upload-blocked" />
+          </div>
         </form>`}
   <//>`;
 }

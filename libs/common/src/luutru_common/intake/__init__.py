@@ -1,0 +1,97 @@
+"""One intake for every spreadsheet the platform receives — guest lists, trip passenger sheets,
+the police's facility import and the watchlist:
+
+- files: what kind of file it is, its rows with the line numbers the operator's spreadsheet
+  shows, and one set of file problems (too large, archive too large, unreadable, empty,
+  unsupported, headers unknown) with one status each;
+- vocabulary: one synonym dictionary for the fields, Vietnamese and English;
+- header: the header row found among the first rows (title rows, blank rows, two-line
+  headers), or an explicit mapping; the same header check before any upload is accepted;
+- cells and person: each cell read as its field, every unreadable cell an error of its own.
+
+Use `open_sheet` then `Sheet.layout` and `Sheet.data_rows`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from itertools import chain, islice
+from typing import Any
+
+from luutru_common.intake.files import (
+    FILE_PROBLEMS,
+    file_problem,
+    is_blank,
+    iter_lines,
+    sniff_format,
+)
+from luutru_common.intake.header import (
+    HEADER_SCAN,
+    Column,
+    Layout,
+    Target,
+    column_index,
+    column_letter,
+    headers_unknown,
+    layout,
+    require,
+    validate_mapping,
+)
+from luutru_common.intake.vocabulary import PERSON, Field, Vocabulary, header_key
+
+__all__ = [
+    "FILE_PROBLEMS",
+    "HEADER_SCAN",
+    "PERSON",
+    "Column",
+    "Field",
+    "Layout",
+    "Sheet",
+    "Target",
+    "Vocabulary",
+    "column_index",
+    "column_letter",
+    "file_problem",
+    "header_key",
+    "headers_unknown",
+    "is_blank",
+    "open_sheet",
+    "require",
+    "sniff_format",
+    "validate_mapping",
+]
+
+
+class Sheet:
+    """The first sheet of a file, read once from top to bottom: the first lines are kept to
+    find the header, the rest stream (a 100,000-row XLSX never sits in memory)."""
+
+    def __init__(self, raw: bytes, fmt: str) -> None:
+        self.format = fmt
+        self._lines = iter_lines(raw, fmt)
+        self.head: list[tuple[int, list[Any]]] = list(islice(self._lines, HEADER_SCAN + 2))
+
+    def layout(
+        self,
+        target: Target,
+        *,
+        mapping: dict[str, str | None] | None = None,
+        header_line: int | None = None,
+        strict: bool = True,
+    ) -> Layout:
+        """Where the header is and what each column holds; strict: refuse (422
+        headers-unknown) a sheet whose required columns are not all there."""
+        found = layout(self.head, target, mapping=mapping, header_line=header_line)
+        return require(found, target) if strict else found
+
+    def data_rows(self, found: Layout) -> Iterator[tuple[int, list[Any]]]:
+        """(line number, cells) of every non-blank row under the header."""
+        after = found.header_line
+        for line, cells in chain(self.head, self._lines):
+            if line > after and not is_blank(cells):
+                yield line, cells
+
+
+def open_sheet(raw: bytes, filename: str = "") -> Sheet:
+    """Sniff the format (refusing what is not a spreadsheet) and open the first sheet."""
+    return Sheet(raw, sniff_format(raw, filename))

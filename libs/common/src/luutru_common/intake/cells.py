@@ -1,0 +1,372 @@
+"""Reading one cell as the field it is in: dates as Excel gives them or as people type them,
+genders and countries in Vietnamese or English, identity numbers that Excel has mangled.
+
+A converter returns the value or raises CellError with a stable code and a message that says
+what to do. `date-format` is for a date that cannot be read; `date-invalid` for one that can be
+read but does not exist (31/02).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
+from typing import Any
+
+import pycountry
+
+from luutru_common.intake.vocabulary import header_key
+
+# Excel's day 0 (its serial numbers count from here, with the 1900 leap-year bug built in).
+EXCEL_EPOCH = date(1899, 12, 30)
+MAX_SERIAL = 2958465  # 9999-12-31
+
+
+class CellError(ValueError):
+    def __init__(self, code: str, vi: str, en: str) -> None:
+        super().__init__(en)
+        self.code = code
+        self.vi = vi
+        self.en = en
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, datetime):
+        value = value.strftime("%d/%m/%Y %H:%M") if value.time() != time() else value.date()
+    if isinstance(value, date) and not isinstance(value, datetime):
+        value = value.strftime("%d/%m/%Y")
+    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+
+
+def _date_format() -> CellError:
+    return CellError(
+        "date-format",
+        "Không đọc được ngày; ghi dd/mm/yyyy (ví dụ 05/01/1990) hoặc dùng ô ngày của Excel",
+        "The date cannot be read; write dd/mm/yyyy (e.g. 05/01/1990) or use an Excel date cell",
+    )
+
+
+def _date_invalid(shown: str) -> CellError:
+    return CellError(
+        "date-invalid",
+        f"Ngày {shown} không tồn tại (kiểm tra ngày và tháng)",
+        f"The date {shown} does not exist (check the day and the month)",
+    )
+
+
+def _serial(number: float) -> date:
+    if 1900 <= number <= 2100 and number == int(number):
+        # A year alone ("Năm sinh: 1990") — far likelier than Excel's day 1990 (1905).
+        raise CellError(
+            "date-year-only",
+            f"Chỉ có năm {int(number)}; cần đủ ngày/tháng/năm (dd/mm/yyyy)",
+            f"Only the year {int(number)}; the full date is needed (dd/mm/yyyy)",
+        )
+    if not 1 <= number <= MAX_SERIAL:
+        raise _date_invalid(text(number))
+    return EXCEL_EPOCH + timedelta(days=int(number))
+
+
+_NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
+
+
+def _make(year: int, month: int, day: int, shown: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _date_invalid(shown) from None
+
+
+def parse_date(value: Any) -> date:
+    """A date cell, an Excel serial, or text: dd/mm/yyyy (also - or .), yyyy-mm-dd, ddmmyyyy
+    as on the chip-card QR, with or without a time after it."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise _date_format()
+    if isinstance(value, int | float):
+        return _serial(value)
+    if isinstance(value, str):
+        # dd/mm/yyyy without a regular expression: most cells of a large upload are this.
+        parts = value.split("/")
+        if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
+            return _make(int(parts[2]), int(parts[1]), int(parts[0]), value)
+    shown = text(value)
+    day_part = shown.split(" ", 1)[0].split("T", 1)[0]
+    match = _NUMERIC_DATE.match(day_part)
+    if match:
+        a, b, c = match.groups()
+        if len(a) == 4:  # yyyy-mm-dd
+            return _make(int(a), int(b), int(c), day_part)
+        if len(c) == 4:  # dd/mm/yyyy
+            return _make(int(c), int(b), int(a), day_part)
+        raise _date_format()  # a two-digit year: 1920 or 2020? refuse to guess
+    if day_part.isdigit():
+        if len(day_part) <= 6:
+            return _serial(int(day_part))
+        if len(day_part) == 8:
+            if day_part[:2] in ("19", "20") and int(day_part[4:6]) <= 12:
+                return _make(int(day_part[:4]), int(day_part[4:6]), int(day_part[6:]), shown)
+            return _make(int(day_part[4:]), int(day_part[2:4]), int(day_part[:2]), shown)
+    raise _date_format()
+
+
+_TIME = re.compile(r"^(\d{1,2})\s*[:hHgG]\s*(\d{1,2})?(?:\s*[:mM']\s*(\d{1,2}))?\s*([AaPp][Mm])?$")
+
+
+def parse_time(value: Any) -> time:
+    """14:30, 14h30, 14g30, 2:30 PM, a time cell, or a fraction of a day."""
+    if isinstance(value, time):
+        return value
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
+        seconds = round(value * 86400)
+        return time(seconds // 3600, seconds % 3600 // 60)
+    match = _TIME.match(text(value))
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2) or 0)
+        if match.group(4):
+            hour = hour % 12 + (12 if match.group(4).lower() == "pm" else 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise CellError(
+        "time-format",
+        "Không đọc được giờ; ghi hh:mm (ví dụ 14:30)",
+        "The time cannot be read; write hh:mm (e.g. 14:30)",
+    )
+
+
+def parse_moment(value: Any) -> datetime | date:
+    """An arrival: a date with a time (datetime), or a day alone (date) when no time is given —
+    the caller decides what time a day alone stands for."""
+    if isinstance(value, datetime):
+        return value if value.time() != time() else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        day = _serial(value)
+        fraction = value - int(value)
+        if fraction <= 0:
+            return day
+        return datetime.combine(day, parse_time(fraction))
+    shown = text(value)
+    if "T" in shown and shown[:4].isdigit():
+        try:
+            moment = datetime.fromisoformat(shown)
+        except ValueError:
+            pass
+        else:
+            return moment
+    parts = shown.replace(",", " ").split()
+    if len(parts) >= 2:
+        # "27/11/2026 14:00" or "14:00 27/11/2026"
+        for day_text, time_text in (
+            (parts[0], " ".join(parts[1:])),
+            (parts[-1], " ".join(parts[:-1])),
+        ):
+            if _NUMERIC_DATE.match(day_text) or (day_text.isdigit() and len(day_text) == 8):
+                day = parse_date(day_text)
+                try:
+                    return datetime.combine(day, parse_time(time_text))
+                except CellError:
+                    continue
+    return parse_date(shown)
+
+
+@lru_cache(maxsize=4096)
+def _cached_key(value: str) -> str:
+    return header_key(value)
+
+
+def _key(value: Any) -> str:
+    # A sheet repeats the same few genders and countries thousands of times.
+    return _cached_key(value) if isinstance(value, str) else header_key(value)
+
+
+_GENDERS = {
+    "nam": "male",
+    "nam gioi": "male",
+    "male": "male",
+    "m": "male",
+    "man": "male",
+    "ong": "male",
+    "mr": "male",
+    "trai": "male",
+    "nu": "female",
+    "nu gioi": "female",
+    "female": "female",
+    "f": "female",
+    "woman": "female",
+    "ba": "female",
+    "mrs": "female",
+    "ms": "female",
+    "gai": "female",
+    "khac": "other",
+    "other": "other",
+    "x": "other",
+}
+
+
+def parse_gender(value: Any) -> str:
+    found = _GENDERS.get(_key(value))
+    if found is None:
+        raise CellError(
+            "gender-value",
+            "Giới tính ghi Nam, Nữ hoặc Khác",
+            "Gender is Nam, Nữ or Khác (Male, Female, Other)",
+        )
+    return found
+
+
+# Country names as Vietnamese offices write them (ISO alpha-3 codes, English names and
+# alpha-2 codes are read through pycountry).
+_VIETNAMESE_COUNTRIES = {
+    "viet nam": "VNM",
+    "vn": "VNM",
+    "vietnamese": "VNM",
+    "trung quoc": "CHN",
+    "tq": "CHN",
+    "han quoc": "KOR",
+    "dai han": "KOR",
+    "korea": "KOR",
+    "south korea": "KOR",
+    "trieu tien": "PRK",
+    "nhat ban": "JPN",
+    "nhat": "JPN",
+    "my": "USA",
+    "hoa ky": "USA",
+    "usa": "USA",
+    "anh": "GBR",
+    "vuong quoc anh": "GBR",
+    "uk": "GBR",
+    "phap": "FRA",
+    "duc": "DEU",
+    "nga": "RUS",
+    "lien bang nga": "RUS",
+    "russia": "RUS",
+    "uc": "AUS",
+    "australia": "AUS",
+    "thai lan": "THA",
+    "lao": "LAO",
+    "laos": "LAO",
+    "campuchia": "KHM",
+    "cambodia": "KHM",
+    "singapore": "SGP",
+    "xinh ga po": "SGP",
+    "malaysia": "MYS",
+    "ma lai": "MYS",
+    "indonesia": "IDN",
+    "philippines": "PHL",
+    "phi lip pin": "PHL",
+    "an do": "IND",
+    "dai loan": "TWN",
+    "taiwan": "TWN",
+    "hong kong": "HKG",
+    "ma cao": "MAC",
+    "canada": "CAN",
+    "y": "ITA",
+    "tay ban nha": "ESP",
+    "bo dao nha": "PRT",
+    "ha lan": "NLD",
+    "bi": "BEL",
+    "thuy si": "CHE",
+    "thuy dien": "SWE",
+    "na uy": "NOR",
+    "dan mach": "DNK",
+    "phan lan": "FIN",
+    "ba lan": "POL",
+    "sec": "CZE",
+    "ao": "AUT",
+    "hy lap": "GRC",
+    "tho nhi ky": "TUR",
+    "israel": "ISR",
+    "ai cap": "EGY",
+    "nam phi": "ZAF",
+    "brazil": "BRA",
+    "mexico": "MEX",
+    "argentina": "ARG",
+    "new zealand": "NZL",
+    "myanmar": "MMR",
+    "mien dien": "MMR",
+    "mong co": "MNG",
+    "bangladesh": "BGD",
+    "pakistan": "PAK",
+    "iran": "IRN",
+    "ukraina": "UKR",
+    "ukraine": "UKR",
+    "belarus": "BLR",
+    "kazakhstan": "KAZ",
+    "a rap xe ut": "SAU",
+    "uae": "ARE",
+    "cuba": "CUB",
+    "ireland": "IRL",
+}
+
+
+@cache
+def _pycountry_keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (
+            c.alpha_3,
+            c.alpha_2,
+            c.name,
+            getattr(c, "common_name", ""),
+            getattr(c, "official_name", ""),
+        ):
+            if name:
+                keys.setdefault(header_key(name), c.alpha_3)
+    return keys
+
+
+def country_code(value: Any) -> str | None:
+    """ISO 3166-1 alpha-3 for a code or a name in Vietnamese or English; None when unknown
+    (the caller keeps the text, and the registration rules say what is wrong with it)."""
+    key = _key(value)
+    if not key:
+        return None
+    if key in _VIETNAMESE_COUNTRIES:
+        return _VIETNAMESE_COUNTRIES[key]
+    return _pycountry_keys().get(key)
+
+
+_SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
+
+
+def identity_number(value: Any) -> tuple[str, bool]:
+    """The digits of an ID number as typed ("075 090 001 234", "075.090.001.234"), and whether
+    a leading zero was put back: a 12-digit number that Excel stored as a number lost it (every
+    province code of birth registration starts with 0)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            raise _excel_mangled()
+        digits = str(int(value))
+        if len(digits) == 11:
+            return "0" + digits, True
+        return digits, False
+    shown = text(value)
+    if _SCIENTIFIC.match(shown):
+        raise _excel_mangled()
+    if re.fullmatch(r"[\d\s.\-]+", shown):
+        return re.sub(r"[\s.\-]", "", shown), False
+    return shown, False
+
+
+def _excel_mangled() -> CellError:
+    return CellError(
+        "id-number-excel-format",
+        "Excel đã đổi số định danh thành dạng số mũ (7,5E+10), mất chữ số; định dạng cột là "
+        "Văn bản (Text) rồi nhập lại",
+        "Excel turned the ID number into scientific notation (7.5E+10) and lost digits; "
+        "format the column as Text and type it again",
+    )
