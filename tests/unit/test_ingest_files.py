@@ -360,3 +360,29 @@ def test_error_sheet_messages_name_the_column_as_people_do():
         ]
     )
     assert message == "Số định danh: Phải gồm 12 chữ số / Personal ID number: Must be 12 digits"
+
+
+def tcvn3(text: str) -> str:
+    """Text as a .VnTime font stores it (the inverse of the intake's table)."""
+    from luutru_common.intake.legacy import _TCVN3
+
+    back = {u: c for c, u in _TCVN3.items()}
+    return "".join(back.get(ch, ch) for ch in text)
+
+
+def test_a_sheet_typed_in_tcvn3_is_read_once_its_header_says_so():
+    rows = [[tcvn3(c) for c in row] for row in ROWS]
+    assert rows[0][0] == "Hä vµ tªn"
+    opened = intake.open_sheet(csv_bytes(rows, lambda t: t.encode("cp1252")), "abc.csv")
+    layout = opened.layout(parsing.GUESTS)
+    assert opened.encoding == "tcvn3"
+    assert [c.header for c in layout.columns] == ROWS[0]
+    assert [cells[0] for _, cells in opened.data_rows(layout)] == ["Nguyễn Thị Hằng", "Đỗ Hữu Lộc"]
+
+
+def test_latin_letters_of_a_unicode_sheet_are_never_taken_for_tcvn3():
+    rows = [ROWS[0], ["Tá Hà", "01/05/1990", "Nữ", "075190001234", "27/11/2026 14:00"]]
+    opened = intake.open_sheet(csv_bytes(rows), "x.csv")
+    layout = opened.layout(parsing.GUESTS)
+    assert opened.encoding is None
+    assert [cells[0] for _, cells in opened.data_rows(layout)] == ["Tá Hà"]

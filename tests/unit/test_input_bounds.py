@@ -11,6 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from sqlalchemy.exc import DBAPIError
 
 from luutru_common.bounds import BoundedDate, CommuneCode, Moment, ProvinceCode, StarRating
 from luutru_common.json_guard import (
@@ -169,6 +170,15 @@ def _app(*, guard: bool) -> httpx.AsyncClient:
     async def typed(body: Body) -> dict:
         return {"name": body.name}
 
+    @app.get("/db")
+    async def database(sqlstate: str, message: str) -> dict:
+        class Orig(Exception):
+            pass
+
+        orig = Orig(message)
+        orig.sqlstate = sqlstate
+        raise DBAPIError("SELECT 1", {}, orig)
+
     @app.post("/raw")
     async def raw(request: Request) -> dict:
         value = json.loads(await request.body())
@@ -214,6 +224,24 @@ async def test_the_handlers_are_the_net_without_the_guard():
     lone = await client.post("/raw", content=b'["\\ud800"]', headers=headers)
     assert (lone.status_code, lone.json()["code"]) == (422, "invalid-characters")
     assert lone.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "message", "status", "code"),
+    [
+        ("22000", "invalid input for query argument $1: 1 (value out of int32 range)", 422,
+         "value-out-of-range"),
+        ("22003", "integer out of range", 422, "value-out-of-range"),
+        ("22008", "timestamp out of range", 422, "value-out-of-range"),
+        ("22021", "invalid byte sequence for encoding UTF8: 0x00", 422, "invalid-characters"),
+        ("22000", "invalid input for query argument $1: 'x' (expected str)", 500,
+         "internal-error"),
+        ("42601", "syntax error", 500, "internal-error"),
+    ],
+)  # fmt: skip
+async def test_database_errors_caused_by_input_are_4xx(sqlstate, message, status, code):
+    response = await _app(guard=True).get("/db", params={"sqlstate": sqlstate, "message": message})
+    assert (response.status_code, response.json()["code"]) == (status, code)
 
 
 # ---- check-in-in-future ---------------------------------------------------------------------

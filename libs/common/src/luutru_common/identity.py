@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 
 # Số định danh cá nhân / CCCD: 12 digits, no check digit. The hard rule.
-ID_NUMBER_RE = re.compile(r"^\d{12}$")
+ID_NUMBER_RE = re.compile(r"^[0-9]{12}$")  # ASCII digits: \d would take "０" and "٣" too
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{5,20}$")
 ALPHA3_RE = re.compile(r"^[A-Z]{3}$")
 

@@ -270,7 +270,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             # Text PostgreSQL cannot store (a NUL byte, say) that got past validation: the
             # client's input is at fault, not the server.
             return _response(_invalid_characters().to_model(request.url.path))
-        if _sqlstate(exc) in _OUT_OF_RANGE_SQLSTATES:
+        if _out_of_range(exc):
             # A number or time PostgreSQL cannot hold that got past the bounds of
             # luutru_common.bounds: still the input's fault, never a server error.
             problem = Problem(
@@ -319,6 +319,15 @@ def install_problem_handlers(app: FastAPI) -> None:
 _BAD_TEXT_SQLSTATES = frozenset({"22021", "22P05"})
 # numeric_value_out_of_range, datetime_field_overflow
 _OUT_OF_RANGE_SQLSTATES = frozenset({"22003", "22008"})
+
+
+def _out_of_range(exc: BaseException) -> bool:
+    code = _sqlstate(exc)
+    if code in _OUT_OF_RANGE_SQLSTATES:
+        return True
+    # asyncpg refuses a parameter it cannot encode (an int past int32/int64) with a generic
+    # data_exception: "invalid input for query argument $1: … (value out of int32 range)".
+    return code == "22000" and "value out of" in str(exc)
 
 
 def _invalid_characters() -> Problem:

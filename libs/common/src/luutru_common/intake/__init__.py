@@ -15,7 +15,7 @@ Use `open_sheet` then `Sheet.layout` and `Sheet.data_rows`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from itertools import chain, islice
+from itertools import islice
 from typing import Any
 
 from luutru_common.intake.files import (
@@ -33,10 +33,12 @@ from luutru_common.intake.header import (
     column_index,
     column_letter,
     headers_unknown,
+    is_footer,
     layout,
     require,
     validate_mapping,
 )
+from luutru_common.intake.legacy import convert_cells
 from luutru_common.intake.vocabulary import PERSON, Field, Vocabulary, header_key
 
 __all__ = [
@@ -68,8 +70,32 @@ class Sheet:
 
     def __init__(self, raw: bytes, fmt: str) -> None:
         self.format = fmt
+        self._raw = raw
         self._lines = iter_lines(raw, fmt)
         self.head: list[tuple[int, list[Any]]] = list(islice(self._lines, HEADER_SCAN + 2))
+        self.encoding: str | None = None  # "tcvn3" when the text is in that legacy encoding
+        self._decided = False
+
+    def _decide_encoding(self, target: Target) -> None:
+        """TCVN3 text ("Hä vµ tªn") is converted when, and only when, the header is known
+        after conversion and was not before."""
+        if self._decided:
+            return
+        self._decided = True
+        as_is = layout(self.head, target)
+        if as_is.recognised and not as_is.missing:
+            return
+        # A CSV holds the font's byte codes: read them as Latin-1, not as Windows-1258.
+        lines = (
+            iter_lines(self._raw, self.format, single_byte="latin-1")
+            if self.format == "csv"
+            else self._lines
+        )
+        head = self.head if self.format != "csv" else list(islice(lines, HEADER_SCAN + 2))
+        converted = [(n, convert_cells(c)) for n, c in head]
+        found = layout(converted, target)
+        if found.recognised and len(found.fields) > len(as_is.fields):
+            self.head, self._lines, self.encoding = converted, lines, "tcvn3"
 
     def layout(
         self,
@@ -81,14 +107,28 @@ class Sheet:
     ) -> Layout:
         """Where the header is and what each column holds; strict: refuse (422
         headers-unknown) a sheet whose required columns are not all there."""
+        self._decide_encoding(target)
         found = layout(self.head, target, mapping=mapping, header_line=header_line)
         return require(found, target) if strict else found
 
     def data_rows(self, found: Layout) -> Iterator[tuple[int, list[Any]]]:
-        """(line number, cells) of every non-blank row under the header."""
+        """(line number, cells) of every non-blank row under the header; the total and
+        signature lines under a printed list are set aside in ``skipped``."""
         after = found.header_line
-        for line, cells in chain(self.head, self._lines):
+        self.skipped: list[int] = []
+        for line, cells in self.head:
             if line > after and not is_blank(cells):
+                if is_footer(cells):
+                    self.skipped.append(line)
+                    continue
+                yield line, cells
+        for line, cells in self._lines:
+            if line > after and not is_blank(cells):
+                if self.encoding:
+                    cells = convert_cells(cells)
+                if is_footer(cells):
+                    self.skipped.append(line)
+                    continue
                 yield line, cells
 
 

@@ -31,6 +31,17 @@ class CellError(ValueError):
         self.en = en
 
 
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() is also true of "²" and "٣", which int() then refuses or misreads.
+    return text.isascii() and text.isdigit()
+
+
+def _compatible(value: Any) -> str:
+    """Text of a date, time or number cell with full-width and other compatibility forms
+    folded ("２０２６" → "2026", "²" → "2"): what an Asian keyboard types is the same digit."""
+    return unicodedata.normalize("NFKC", text(value))
+
+
 def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -74,7 +85,7 @@ def _serial(number: float) -> date:
     return EXCEL_EPOCH + timedelta(days=int(number))
 
 
-_NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
+_NUMERIC_DATE = re.compile(r"^([0-9]{1,4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,4})$")
 
 
 def _make(year: int, month: int, day: int, shown: str) -> date:
@@ -98,9 +109,9 @@ def parse_date(value: Any) -> date:
     if isinstance(value, str):
         # dd/mm/yyyy without a regular expression: most cells of a large upload are this.
         parts = value.split("/")
-        if len(parts) == 3 and len(parts[2]) == 4 and all(p.isdigit() for p in parts):
+        if len(parts) == 3 and len(parts[2]) == 4 and all(_ascii_digits(p) for p in parts):
             return _make(int(parts[2]), int(parts[1]), int(parts[0]), value)
-    shown = text(value)
+    shown = _compatible(value)
     day_part = shown.split(" ", 1)[0].split("T", 1)[0]
     match = _NUMERIC_DATE.match(day_part)
     if match:
@@ -110,7 +121,7 @@ def parse_date(value: Any) -> date:
         if len(c) == 4:  # dd/mm/yyyy
             return _make(int(c), int(b), int(a), day_part)
         raise _date_format()  # a two-digit year: 1920 or 2020? refuse to guess
-    if day_part.isdigit():
+    if _ascii_digits(day_part):
         if len(day_part) <= 6:
             return _serial(int(day_part))
         if len(day_part) == 8:
@@ -120,7 +131,9 @@ def parse_date(value: Any) -> date:
     raise _date_format()
 
 
-_TIME = re.compile(r"^(\d{1,2})\s*[:hHgG]\s*(\d{1,2})?(?:\s*[:mM']\s*(\d{1,2}))?\s*([AaPp][Mm])?$")
+_TIME = re.compile(
+    r"^([0-9]{1,2})\s*[:hHgG]\s*([0-9]{1,2})?(?:\s*[:mM']\s*([0-9]{1,2}))?\s*([AaPp][Mm])?$"
+)
 
 
 def parse_time(value: Any) -> time:
@@ -132,7 +145,7 @@ def parse_time(value: Any) -> time:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value < 1:
         seconds = round(value * 86400)
         return time(seconds // 3600, seconds % 3600 // 60)
-    match = _TIME.match(text(value))
+    match = _TIME.match(_compatible(value))
     if match:
         hour, minute = int(match.group(1)), int(match.group(2) or 0)
         if match.group(4):
@@ -159,8 +172,8 @@ def parse_moment(value: Any) -> datetime | date:
         if fraction <= 0:
             return day
         return datetime.combine(day, parse_time(fraction))
-    shown = text(value)
-    if "T" in shown and shown[:4].isdigit():
+    shown = _compatible(value)
+    if "T" in shown and _ascii_digits(shown[:4]):
         try:
             moment = datetime.fromisoformat(shown)
         except ValueError:
@@ -174,7 +187,7 @@ def parse_moment(value: Any) -> datetime | date:
             (parts[0], " ".join(parts[1:])),
             (parts[-1], " ".join(parts[:-1])),
         ):
-            if _NUMERIC_DATE.match(day_text) or (day_text.isdigit() and len(day_text) == 8):
+            if _NUMERIC_DATE.match(day_text) or (_ascii_digits(day_text) and len(day_text) == 8):
                 day = parse_date(day_text)
                 try:
                     return datetime.combine(day, parse_time(time_text))
@@ -340,7 +353,8 @@ def country_code(value: Any) -> str | None:
     return _pycountry_keys().get(key)
 
 
-_SCIENTIFIC = re.compile(r"^\d+([.,]\d+)?[eE]\+?\d+$")
+_SCIENTIFIC = re.compile(r"^[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+$")
+MAX_DOCUMENT = 20  # longer is no identity document: said as its format, not as a length
 
 
 def identity_number(value: Any) -> tuple[str, bool]:
@@ -354,11 +368,19 @@ def identity_number(value: Any) -> tuple[str, bool]:
         if len(digits) == 11:
             return "0" + digits, True
         return digits, False
-    shown = text(value)
+    shown = _compatible(value)
     if _SCIENTIFIC.match(shown):
         raise _excel_mangled()
-    if re.fullmatch(r"[\d\s.\-]+", shown):
-        return re.sub(r"[\s.\-]", "", shown), False
+    if re.fullmatch(r"[0-9\s.\-]+", shown):
+        shown = re.sub(r"[\s.\-]", "", shown)
+    if len(shown) > MAX_DOCUMENT:
+        raise CellError(
+            "id-number-format",
+            f"Số giấy tờ quá dài ({len(shown)} ký tự): số định danh gồm 12 chữ số, hộ chiếu "
+            "5–20 chữ và số",
+            f"The document number is too long ({len(shown)} characters): an ID number has "
+            "12 digits, a passport 5–20 letters or digits",
+        )
     return shown, False
 
 

@@ -140,9 +140,10 @@ def _looks_utf16le(raw: bytes) -> bool:
     return len(odd) >= 4 and odd.count(0) > 0.4 * len(odd) and sample[0::2].count(0) == 0
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (BOM or not), UTF-16 (BOM, or Excel's BOM-less "Unicode text") or Windows-1258,
-    always returned as NFC text.
+def decode_text(raw: bytes, single_byte: str = "cp1258") -> str:
+    """UTF-8 (BOM or not), UTF-16 (BOM, or Excel's BOM-less "Unicode text") or Windows-1258
+    (``single_byte``: latin-1 to get at a legacy font encoding's codes), always returned as
+    NFC text.
 
     Windows-1258 writes most tones as combining marks, so decoding alone leaves NFD-like text;
     NFC puts every letter back together."""
@@ -156,7 +157,7 @@ def decode_text(raw: bytes) -> str:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            text = raw.decode("cp1258", errors="replace")
+            text = raw.decode(single_byte, errors="replace")
     if "\x00" in text:
         raise file_problem("file-unsupported", "không phải tệp văn bản", "not a text file")
     return unicodedata.normalize("NFC", text)
@@ -206,9 +207,12 @@ def _xlsx_lines(raw: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise file_problem("file-unreadable", "tệp XLSX hỏng", "the XLSX is damaged") from exc
 
 
-def iter_lines(raw: bytes, fmt: str) -> Iterator[tuple[int, list[Any]]]:
+def iter_lines(
+    raw: bytes, fmt: str, *, single_byte: str = "cp1258"
+) -> Iterator[tuple[int, list[Any]]]:
     """(line number as the spreadsheet shows it, cells) for every row of the first sheet.
-    XLSX/XLS/ODS cells keep their types (numbers, dates); CSV cells are strings."""
+    XLSX/XLS/ODS cells keep their types (numbers, dates); CSV cells are strings, decoded as
+    `decode_text` does."""
     if fmt == "xlsx":
         check_archive(raw)
         yield from _xlsx_lines(raw)
@@ -218,7 +222,7 @@ def iter_lines(raw: bytes, fmt: str) -> Iterator[tuple[int, list[Any]]]:
     elif fmt == "xls":
         yield from _calamine_lines(raw)
     else:
-        yield from csv_lines(decode_text(raw))
+        yield from csv_lines(decode_text(raw, single_byte))
 
 
 def is_blank(cells: list[Any]) -> bool:

@@ -12,7 +12,9 @@ An operator (or the console's mapping step) may override any of it with an expli
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from luutru_common.intake.files import file_problem, is_blank
@@ -174,6 +176,27 @@ def find_header(
         if candidate[0] >= MIN_FIELDS and (best is None or candidate[0] > best[0]):
             best = candidate
     return (best[1], best[2]) if best else None
+
+
+# What the bottom of a printed list says: totals, the signature block, "place, date" line.
+_FOOTER = re.compile(
+    r"\b(tong cong|tong so|cong so|nguoi lap|lap bieu|ky ghi ro|ky va ghi ro|ky ten|xac nhan"
+    r"|giam doc|chu co so|chu nha|nguoi khai|thu truong|dong dau|total)\b"
+    r"|\bngay \d+ thang \d+ nam \d+"
+)
+# A person's row has a document number or a date of birth; a footer has neither.
+_PERSON_LIKE = re.compile(r"[0-9]{9}|[A-Z][0-9]{6}|^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$")
+
+
+def is_footer(cells: list[Any]) -> bool:
+    """A total or a signature block under the list ("Tổng cộng: 12 khách", "Người lập biểu
+    (Ký, ghi rõ họ tên)", "Biên Hòa, ngày 27 tháng 11 năm 2026"), not a person."""
+    if any(isinstance(c, date) for c in cells):
+        return False
+    texts = [t for c in cells if (t := _text(c))]
+    if not texts or len(texts) > 3 or any(_PERSON_LIKE.search(t) for t in texts):
+        return False
+    return any(_FOOTER.search(header_key(t)) for t in texts)
 
 
 def first_row_texts(lines: list[tuple[int, list[Any]]]) -> list[str]:

@@ -49,7 +49,7 @@ def route_document(kind: str | None, raw: Any) -> tuple[str, str, bool]:
         kind = kind or prefix
         raw = rest
     number, restored = cells.identity_number(raw)
-    digits = number.isdigit()
+    digits = number.isascii() and number.isdigit()
     if kind == "passport" or (kind is None and not digits):
         return "passport_number", number, False
     if digits and len(number) == 9:
@@ -113,20 +113,23 @@ def _country(key: str, value: Any, pointer: str, warnings: list[FieldError]) -> 
     if code is not None:
         return code
     shown = cells.text(value)
-    if key == "country_of_residence" and (
-        len(shown) > 3 and any(c.isdigit() or c == "," for c in shown)
-    ):
-        # "Nơi cư trú" holding a street address: not a country; the nationality stands in.
+    if key == "country_of_residence" and len(shown) > 3:
+        # "Nơi cư trú" holding a place, not a country ("12 Lê Lợi, Biên Hòa", "Hà Nội"): the
+        # nationality stands in, and the operator is told.
         warnings.append(
             field_error(
                 f"{pointer}/{key}",
                 "residence-is-address",
-                "Cột nơi cư trú ghi địa chỉ, không phải quốc gia: nước cư trú lấy theo quốc tịch",
-                "The residence column holds an address, not a country: the nationality is used",
+                f"Nơi cư trú “{shown}” không phải tên nước: nước cư trú lấy theo quốc tịch",
+                f"Residence “{shown}” is not a country: the nationality is used",
             )
         )
         return None
-    return shown  # the registration rules say it is not a country code
+    raise cells.CellError(
+        "country-code",
+        f"Không nhận ra nước “{shown}”: ghi mã 3 chữ (VNM, KOR, USA…) hoặc tên nước",
+        f"“{shown}” is not a country we know: write its 3-letter code (VNM, KOR, USA…) or its name",
+    )
 
 
 def _zero_restored(pointer: str, key: str) -> FieldError:

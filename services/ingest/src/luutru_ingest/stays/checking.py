@@ -184,3 +184,23 @@ def validate_partial(
         raw, pointer, now=now, today=today, unread=unread, refuse_future=refuse_future
     )
     return verdict.guest, verdict.errors, verdict.warnings
+
+
+def all_violations(
+    record: dict[str, Any],
+    cell_errors: list[FieldError],
+    *,
+    pointer: str,
+    now: datetime,
+    refuse_future: bool = True,
+) -> list[FieldError]:
+    """A row's unreadable cells, and every rule its readable cells break (the rules that need
+    an unreadable cell are skipped). A trip's passengers board at a departure that may be
+    ahead (refuse_future=False); a guest's arrival may not."""
+    unread = {field_of(e.pointer, pointer) for e in cell_errors}
+    if "check_in_time" in unread:
+        unread.add("check_in_at")
+    _, errors, _ = validate_partial(
+        record, pointer, now=now, unread={f for f in unread if f}, refuse_future=refuse_future
+    )
+    return cell_errors + errors

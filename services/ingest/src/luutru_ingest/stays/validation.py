@@ -155,7 +155,9 @@ def check_in_rules(
         elif not v.document_number:
             v.document_type, v.document_number = "passport", passport
     if data.legacy_id_number and not (
-        data.legacy_id_number.isdigit() and len(data.legacy_id_number) == 9
+        data.legacy_id_number.isascii()
+        and data.legacy_id_number.isdigit()
+        and len(data.legacy_id_number) == 9
     ):
         v.error(
             f"{p}/legacy_id_number",

@@ -37,7 +37,8 @@ class PassengerIn(BaseModel):
     entry_port: str | None = Field(default=None, max_length=100)
     accompanying_adult_document: str | None = Field(default=None, max_length=40)
     relationship: str | None = Field(default=None, max_length=50)
-    seat: str | None = Field(default=None, max_length=10, description="Số ghế / Seat")
+    # Sleeper coaches name berths, not just seats ("Tầng dưới 05").
+    seat: str | None = Field(default=None, max_length=30, description="Số ghế / Seat or berth")
     boarding_point: str | None = Field(default=None, max_length=200, description="Điểm đón")
     alighting_point: str | None = Field(default=None, max_length=200, description="Điểm trả")
 

@@ -14,10 +14,10 @@ from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, validation_errors
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Upload
+from luutru_ingest.stays.checking import all_violations
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import TripIn
 from luutru_ingest.uploads import parsing, repository
-from luutru_ingest.uploads.service import all_violations
 
 
 def _row_of(pointer: str) -> int | None:
@@ -46,6 +46,8 @@ async def process_trip_upload(
     row_errors: dict[int, list[FieldError]] = {}
     trip_errors: list[FieldError] = []
     absent: list[str] = []
+    skipped: list[int] = []
+    cell_warnings: dict[int, list[FieldError]] = {}
     try:
         sheet = intake.Sheet(upload.raw, upload.file_format)
         layout = sheet.layout(
@@ -54,7 +56,9 @@ async def process_trip_upload(
         absent = parsing.absent_foreign_columns(layout)
         for line, cells in sheet.data_rows(layout):
             pointer = f"/rows/{line}"
-            record, errors, _ = parsing.record_of(cells, layout, parsing.PASSENGERS, pointer)
+            record, errors, warnings = parsing.record_of(cells, layout, parsing.PASSENGERS, pointer)
+            if warnings:
+                cell_warnings[line] = warnings
             if errors:
                 # The passenger is judged as a guest arriving at the departure.
                 judged = {k: v for k, v in record.items() if k not in parsing.PASSENGER_ONLY}
@@ -63,6 +67,7 @@ async def process_trip_upload(
                     judged, errors, pointer=pointer, now=now, refuse_future=False
                 )
             rows.append((line, record))
+        skipped = sheet.skipped
     except Problem as problem:
         trip_errors.append(_problem_error(problem))
 
@@ -100,7 +105,10 @@ async def process_trip_upload(
                         "accepted",
                         None,
                         [],
-                        [w.model_dump(mode="json") for w in r.warnings],
+                        [
+                            w.model_dump(mode="json")
+                            for w in cell_warnings.get(clean[r.index][0], []) + r.warnings
+                        ],
                     )
                     for r in receipt.passengers
                 ]
@@ -149,6 +157,7 @@ async def process_trip_upload(
             if trip_errors
             else None,
             at=now,
-            add_notices=[parsing.foreign_notice(foreign, absent)] if foreign else None,
+            add_notices=parsing.skipped_notice(skipped)
+            + ([parsing.foreign_notice(foreign, absent)] if foreign else []),
         )
         await uow.commit()

@@ -95,7 +95,7 @@ async def accept_upload(
     explicit = parse_mapping(mapping, target)
     raw = await read_limited(file, settings.upload_max_bytes)
     filename = (file.filename or target.name)[:200]
-    fmt, layout = service.check_file(
+    sheet, layout = service.check_file(
         raw, filename, settings, target, mapping=explicit, header_row=header_row
     )
     async with uow:
@@ -107,7 +107,7 @@ async def accept_upload(
             facility_id=facility.id,
             kind=target.name,
             filename=filename,
-            file_format=fmt,
+            file_format=sheet.format,
             raw=raw,
             size=len(raw),
             uploaded_by=principal.subject,
@@ -122,11 +122,11 @@ async def accept_upload(
             mapping=explicit,
             header_row=header_row,
             layout=parsing.layout_view(layout),
-            notices=parsing.column_notices(layout),
+            notices=parsing.encoding_notices(sheet) + parsing.column_notices(layout),
         )
         uow.session.add(record)
         if explicit:
-            detected = intake.Sheet(raw, fmt).layout(target, strict=False)
+            detected = intake.Sheet(raw, sheet.format).layout(target, strict=False)
             await repository.remember_mapping(
                 uow.session,
                 facility.id,

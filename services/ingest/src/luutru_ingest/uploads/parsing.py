@@ -41,6 +41,7 @@ PASSENGERS = intake.Target(
     helpers=_PERSON_HELPERS - {"check_in_time"},
 )
 TARGETS = {"guests": GUESTS, "trip": PASSENGERS}
+_ARRIVAL = ("check_in_at", "check_in_time")
 PASSENGER_ONLY = frozenset({"seat", "boarding_point", "alighting_point"})
 
 # A foreigner's registration needs these (Law 47/2014 Art. 33); a sheet without the columns
@@ -63,7 +64,35 @@ def record_of(
 ) -> tuple[dict[str, Any], list[FieldError], list[FieldError]]:
     """(record of the target's fields, cell errors, cell warnings) for one data row."""
     record, errors, warnings = person_record(row, layout, pointer, day_arrival=day_arrival)
+    if (
+        target is GUESTS
+        and "check_in_at" not in record
+        and not any(e.pointer.rsplit("/", 1)[-1] in _ARRIVAL for e in errors)
+    ):
+        errors.append(
+            field_error(
+                f"{pointer}/check_in_at",
+                "required",
+                "Thiếu ngày đến",
+                "The arrival (check-in) date is missing",
+            )
+        )
     return {k: v for k, v in record.items() if k in target.stores}, errors, warnings
+
+
+def skipped_notice(lines: list[int]) -> list[dict]:
+    """The total and signature lines under a printed list, set aside (not refused)."""
+    if not lines:
+        return []
+    shown = ", ".join(map(str, lines[:10])) + ("…" if len(lines) > 10 else "")
+    return [
+        notices.notice(
+            "rows-skipped",
+            None,
+            f"Dòng {shown}: dòng tổng cộng hoặc chữ ký, không phải người — bỏ qua",
+            f"Line {shown}: a total or signature line, not a person — skipped",
+        )
+    ]
 
 
 def absent_foreign_columns(layout: intake.Layout) -> list[str]:
@@ -104,6 +133,21 @@ def foreign_notice(count: int, absent: list[str]) -> dict:
         f"{count} foreign guests need the columns {names_en}: add them to the sheet (the "
         "template has them) and upload the refused rows again",
     )
+
+
+def encoding_notices(sheet: intake.Sheet) -> list[dict]:
+    if sheet.encoding != "tcvn3":
+        return []
+    return [
+        notices.notice(
+            "legacy-encoding",
+            None,
+            "Tệp gõ bằng bảng mã TCVN3 (ABC, phông .VnTime): đã chuyển sang Unicode; hãy kiểm "
+            "tra tên khách trong kết quả (chữ hoa của phông .VnTimeH thành chữ thường)",
+            "The file is typed in the legacy TCVN3 (ABC) encoding: converted to Unicode; check "
+            "the guests' names in the result (capitals of the .VnTimeH font come out lower case)",
+        )
+    ]
 
 
 def column_notices(layout: intake.Layout) -> list[dict]:

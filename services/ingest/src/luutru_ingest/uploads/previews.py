@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common import intake
 from luutru_common.intake.cells import is_empty, text
 from luutru_common.intake.header import requirement_label
-from luutru_common.problems import LocalizedMessage
+from luutru_common.problems import FieldError, LocalizedMessage, validation_errors
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, UploadMapping
+from luutru_ingest.stays import checking
 from luutru_ingest.stays import service as stays
+from luutru_ingest.trips.schemas import PassengerIn
 from luutru_ingest.uploads import parsing, service
 from luutru_ingest.uploads.schemas import FieldChoice, PreviewRow, UploadPreview
 
@@ -76,10 +79,22 @@ async def preview(
             )
             for need in found.missing
         ],
-        notices=parsing.column_notices(found),  # type: ignore[arg-type]
+        notices=parsing.encoding_notices(sheet) + parsing.column_notices(found),  # type: ignore[arg-type]
         rows=rows,
         fields=field_choices(target),
     )
+
+
+def _passenger_fields(record: dict[str, Any], pointer: str) -> list[FieldError]:
+    only = {k: v for k, v in record.items() if k in parsing.PASSENGER_ONLY}
+    try:
+        PassengerIn.model_validate(only)
+    except ValidationError as exc:
+        errors = validation_errors(list(exc.errors()), strip_prefix=False)
+        for e in errors:
+            e.pointer = pointer + e.pointer
+        return errors
+    return []
 
 
 async def _checked(
@@ -107,14 +122,16 @@ async def _checked(
             out.append(PreviewRow(row=line, cells=shown, values=record, status="unchecked"))
             continue
         if target is parsing.PASSENGERS:
-            # A passenger is judged as a guest arriving now (the trip's time is in the form).
+            # A passenger is judged as a guest arriving now (the trip's time is in the form),
+            # and the seat and stops by the manifest's own field rules.
+            errors += _passenger_fields(record, pointer)
             judged = {k: v for k, v in record.items() if k not in parsing.PASSENGER_ONLY}
             judged["check_in_at"] = now.isoformat()
-            errors = service.all_violations(
+            errors = checking.all_violations(
                 judged, errors, pointer=pointer, now=now, refuse_future=False
             )
         elif errors:
-            errors = service.all_violations(record, errors, pointer=pointer, now=now)
+            errors = checking.all_violations(record, errors, pointer=pointer, now=now)
         else:
             [result] = await stays.register(
                 session,

@@ -26,6 +26,7 @@ from luutru_ingest.models import FacilityView, Upload
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays import checking
 from luutru_ingest.stays import service as stays
+from luutru_ingest.trips.uploads import process_trip_upload
 from luutru_ingest.uploads import parsing, repository, sheets
 
 log = structlog.get_logger()
@@ -57,7 +58,7 @@ def check_file(
     *,
     mapping: dict[str, str | None] | None = None,
     header_row: int | None = None,
-) -> tuple[str, intake.Layout]:
+) -> tuple[intake.Sheet, intake.Layout]:
     """Refuse what we will not process before storing it: the file type, an archive that
     expands too much, a sheet whose header does not name the required columns (422
     headers-unknown saying what was found and what is missing), too many rows."""
@@ -73,7 +74,7 @@ def check_file(
             f"tối đa {settings.upload_max_rows} dòng mỗi tệp, tệp này có {declared}",
             f"at most {settings.upload_max_rows} rows per file, this one has {declared}",
         )
-    return sheet.format, layout
+    return sheet, layout
 
 
 def arrival_on(rule: DeadlineRule, now: datetime) -> Callable[[date], datetime]:
@@ -109,8 +110,6 @@ async def process(
         await _finish(factory, upload_id, "failed", None, _error("facility-not-active"))
         return
     if upload.kind == "trip":
-        from luutru_ingest.trips.uploads import process_trip_upload
-
         await process_trip_upload(factory, upload, facility=facility, rule=rule)
         return
     try:
@@ -138,27 +137,15 @@ async def process(
     except _LeaseLost:
         log.warning("upload_lease_lost", upload_id=str(upload_id))
         return
-    await _finish(factory, upload_id, "done", total, None, layout=layout)
-
-
-def all_violations(
-    record: dict[str, Any],
-    cell_errors: list[FieldError],
-    *,
-    pointer: str,
-    now: datetime,
-    refuse_future: bool = True,
-) -> list[FieldError]:
-    """A row's unreadable cells, and every rule its readable cells break (the rules that need
-    an unreadable cell are skipped). A trip's passengers board at a departure that may be
-    ahead (refuse_future=False); a guest's arrival may not."""
-    unread = {checking.field_of(e.pointer, pointer) for e in cell_errors}
-    if "check_in_time" in unread:
-        unread.add("check_in_at")
-    _, errors, _ = checking.validate_partial(
-        record, pointer, now=now, unread={f for f in unread if f}, refuse_future=refuse_future
+    await _finish(
+        factory,
+        upload_id,
+        "done",
+        total,
+        None,
+        layout=layout,
+        extra=parsing.skipped_notice(sheet.skipped),
     )
-    return cell_errors + errors
 
 
 class _LeaseLost(Exception):
@@ -169,15 +156,15 @@ def _error(code: str) -> dict:
     return {"code": code}
 
 
-async def _finish(factory, upload_id, status, total, error, *, layout=None) -> None:
+async def _finish(factory, upload_id, status, total, error, *, layout=None, extra=()) -> None:
     async with UnitOfWork(factory) as uow:
-        notices = None
+        notices = list(extra)
         if layout is not None and (absent := parsing.absent_foreign_columns(layout)):
             count = await repository.count_row_errors(
                 uow.session, upload_id, "foreign-columns-missing"
             )
             if count:
-                notices = [parsing.foreign_notice(count, absent)]
+                notices.append(parsing.foreign_notice(count, absent))
         await repository.finish(
             uow.session,
             upload_id,
@@ -213,7 +200,7 @@ async def _chunk(
         )
         if errors:
             # Every violation at once: the rules still judge the cells that could be read.
-            errors = all_violations(record, errors, pointer=pointer, now=now)
+            errors = checking.all_violations(record, errors, pointer=pointer, now=now)
         else:
             items.append((line, record))
         if errors:
