@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -90,3 +91,29 @@ def sign_in(page: Page, username: str, password: str) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_test_id("who")).to_contain_text(username)
+
+
+# What a person must never read on a page: the API's internals.
+_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+_POINTER = re.compile(r"(?<![\w/])/(?:rows|guests|passengers|add|stay|file)(?:/[\w~-]+)+")
+_FIELD_KEYS = (
+    "full_name", "date_of_birth", "id_number", "passport_number", "legacy_id_number",
+    "country_of_residence", "visa_type", "visa_number", "entry_date", "entry_port",
+    "accompanying_adult_document", "check_in_at", "expected_check_out", "commune_code",
+    "province_code", "facility_type", "police_admin", "facility_manager", "facility_staff",
+    "commune_police", "department_analyst", "system_admin",
+)  # fmt: skip
+
+
+def internals_on_screen(page: Page) -> list[str]:
+    """UUIDs, JSON pointers and raw field or role keys in the visible text of the page."""
+    text = page.locator("body").inner_text()
+    found = _UUID.findall(text) + _POINTER.findall(text)
+    found += [key for key in _FIELD_KEYS if re.search(rf"\b{key}\b", text)]
+    return found
+
+
+def assert_for_people(page: Page) -> None:
+    """The page as a person reads it holds none of the API's internals."""
+    found = internals_on_screen(page)
+    assert not found, f"internals shown to a person: {found[:10]}"
