@@ -386,3 +386,24 @@ def test_latin_letters_of_a_unicode_sheet_are_never_taken_for_tcvn3():
     layout = opened.layout(parsing.GUESTS)
     assert opened.encoding is None
     assert [cells[0] for _, cells in opened.data_rows(layout)] == ["Tá Hà"]
+
+
+def test_birth_date_written_under_nam_or_nu_gives_the_gender_too():
+    lines = [
+        (1, ["STT", "Họ và tên", "Ngày sinh", "", "Số CCCD", "Ngày đến"]),
+        (2, ["", "", "Nam", "Nữ", "", ""]),
+        (3, ["1", "Nguyễn Văn An", "01/05/1990", "", "075090001234", "27/11/2026 14:00"]),
+        (4, ["2", "Lê Thị Mai", "", "31/02/1992", "075192001234", "27/11/2026 14:00"]),
+    ]
+    layout = intake.require(intake.layout(lines, parsing.GUESTS), parsing.GUESTS)
+    assert layout.header_lines == (1, 2)
+    record, errors, _ = person_record(lines[2][1], layout, "/rows/3")
+    assert (record["date_of_birth"], record["gender"], errors) == ("1990-05-01", "male", [])
+    record, errors, _ = person_record(lines[3][1], layout, "/rows/4")
+    assert [(e.pointer, e.code) for e in errors] == [("/rows/4/date_of_birth", "date-invalid")]
+    assert record["gender"] == "female"
+
+
+@pytest.mark.parametrize("value", ["01-May-1990", "May 1, 1990", "1 May 1990"])
+def test_month_names_of_english_exports(value):
+    assert cells.parse_date(value) == date(1990, 5, 1)

@@ -74,6 +74,7 @@ class Sheet:
         self._lines = iter_lines(raw, fmt)
         self.head: list[tuple[int, list[Any]]] = list(islice(self._lines, HEADER_SCAN + 2))
         self.encoding: str | None = None  # "tcvn3" when the text is in that legacy encoding
+        self.skipped: list[int] = []  # footer lines set aside by data_rows
         self._decided = False
 
     def _decide_encoding(self, target: Target) -> None:

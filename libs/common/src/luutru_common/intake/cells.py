@@ -17,6 +17,7 @@ from typing import Any
 import pycountry
 
 from luutru_common.intake.vocabulary import header_key
+from luutru_common.names import countries
 
 # Excel's day 0 (its serial numbers count from here, with the 1900 leap-year bug built in).
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -121,6 +122,8 @@ def parse_date(value: Any) -> date:
         if len(c) == 4:  # dd/mm/yyyy
             return _make(int(c), int(b), int(a), day_part)
         raise _date_format()  # a two-digit year: 1920 or 2020? refuse to guess
+    if (named := _month_named(shown)) is not None:
+        return named
     if _ascii_digits(day_part):
         if len(day_part) <= 6:
             return _serial(int(day_part))
@@ -129,6 +132,22 @@ def parse_date(value: Any) -> date:
                 return _make(int(day_part[:4]), int(day_part[4:6]), int(day_part[6:]), shown)
             return _make(int(day_part[4:]), int(day_part[2:4]), int(day_part[:2]), shown)
     raise _date_format()
+
+
+# Hotel software exports written for English readers: "01-May-1990", "May 1, 1990".
+_MONTH_NAMED = ("%d-%b-%Y", "%d %b %Y", "%d/%b/%Y", "%b %d %Y", "%d %B %Y", "%B %d %Y")
+
+
+def _month_named(shown: str) -> date | None:
+    if not any(c.isalpha() for c in shown):
+        return None
+    plain = " ".join(shown.replace(",", " ").split())
+    for fmt in _MONTH_NAMED:
+        try:
+            return datetime.strptime(plain, fmt).date()
+        except ValueError:
+            continue
+    return None
 
 
 _TIME = re.compile(
@@ -329,6 +348,8 @@ _VIETNAMESE_COUNTRIES = {
 @cache
 def _pycountry_keys() -> dict[str, str]:
     keys: dict[str, str] = {}
+    for named in countries():  # the names the console shows, read back
+        keys.setdefault(header_key(named.name_vi), named.code)
     for c in pycountry.countries:
         for name in (
             c.alpha_3,

@@ -20,6 +20,8 @@ from luutru_common.problems import FieldError, field_error
 
 DATE_FIELDS = frozenset({"date_of_birth", "entry_date", "expected_check_out"})
 COUNTRY_FIELDS = frozenset({"nationality", "country_of_residence"})
+BIRTH_BY_GENDER = {"birth_male": "male", "birth_female": "female"}
+_ERROR_FIELD = {"birth_male": "date_of_birth", "birth_female": "date_of_birth"}
 _PASSPORT_WORDS = ("ho chieu", "passport", "hc", "pp", "hchieu")
 _ID_WORDS = ("cccd", "can cuoc", "dinh danh", "cmnd", "chung minh", "cmt", "id", "khai sinh")
 
@@ -82,7 +84,12 @@ def person_record(
 
     for key, value in values.items():
         try:
-            if key in DATE_FIELDS:
+            if key in BIRTH_BY_GENDER:
+                # The column it is written in says the gender, even when the date is bad.
+                record.setdefault("gender", BIRTH_BY_GENDER[key])
+                if "date_of_birth" not in record:
+                    record["date_of_birth"] = cells.parse_date(value).isoformat()
+            elif key in DATE_FIELDS:
                 record[key] = cells.parse_date(value).isoformat()
             elif key == "gender":
                 record[key] = cells.parse_gender(value)
@@ -96,7 +103,7 @@ def person_record(
             elif key not in ("check_in_at", "check_in_time", "document_type", "document_number"):
                 record[key] = cells.text(value)
         except cells.CellError as exc:
-            errors.append(_error(pointer, key, exc))
+            errors.append(_error(pointer, _ERROR_FIELD.get(key, key), exc))
     record = {k: v for k, v in record.items() if v is not None}
 
     if "family_name" in record or "given_name" in record:

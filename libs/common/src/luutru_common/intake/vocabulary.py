@@ -135,6 +135,20 @@ PERSON = Vocabulary(
                 "year of birth",
             ),
         ),
+        # The form of Vietnamese registers: the date of birth written under "Nam" or "Nữ"
+        # (two columns under a merged "Ngày sinh"), which gives the gender too.
+        Field(
+            "birth_male",
+            "Ngày sinh (Nam)",
+            "Date of birth (male)",
+            ("ngay sinh nam", "nam sinh nam", "ngay thang nam sinh nam", "sinh ngay nam", "nam"),
+        ),
+        Field(
+            "birth_female",
+            "Ngày sinh (Nữ)",
+            "Date of birth (female)",
+            ("ngay sinh nu", "nam sinh nu", "ngay thang nam sinh nu", "sinh ngay nu", "nu"),
+        ),
         Field(
             "gender",
             "Giới tính",

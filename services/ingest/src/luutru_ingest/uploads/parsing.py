@@ -23,21 +23,31 @@ from luutru_ingest.trips.schemas import PassengerIn
 _NAME = ("full_name", "family_name", "given_name", "qr")
 _DOCUMENT = ("id_number", "passport_number", "document_number", "qr")
 _PERSON_HELPERS = frozenset(
-    {"family_name", "given_name", "document_type", "document_number", "check_in_time"}
+    {
+        "family_name",
+        "given_name",
+        "document_type",
+        "document_number",
+        "check_in_time",
+        "birth_male",
+        "birth_female",
+    }
 )
+_BIRTH = ("date_of_birth", "birth_male", "birth_female", "qr")
+_GENDER = ("gender", "birth_male", "birth_female", "qr")
 
 GUESTS = intake.Target(
     name="guests",
     vocabulary=intake.PERSON,
     stores=frozenset(CheckIn.model_fields),
-    required=(_NAME, ("date_of_birth", "qr"), ("gender", "qr"), _DOCUMENT, ("check_in_at",)),
+    required=(_NAME, _BIRTH, _GENDER, _DOCUMENT, ("check_in_at",)),
     helpers=_PERSON_HELPERS,
 )
 PASSENGERS = intake.Target(
     name="trip",
     vocabulary=intake.PERSON,
     stores=frozenset(PassengerIn.model_fields),
-    required=(_NAME, ("date_of_birth", "qr"), ("gender", "qr"), _DOCUMENT),
+    required=(_NAME, _BIRTH, _GENDER, _DOCUMENT),
     helpers=_PERSON_HELPERS - {"check_in_time"},
 )
 TARGETS = {"guests": GUESTS, "trip": PASSENGERS}
