@@ -33,6 +33,7 @@ from sqlalchemy import text
 
 from luutru_common import bounds
 from luutru_common.intake import FILE_PROBLEMS, PERSON
+from luutru_common.problems import VALIDATION_CODES
 from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.uploads.parsing import FOREIGN_COLUMNS
@@ -328,6 +329,8 @@ CELL_CODES = {
 }
 # uploads/parsing.py: about the file as a whole (and the foreign guests' folded row error).
 NOTICE_CODES = {
+    "legacy-encoding",
+    "rows-skipped",
     "column-not-stored",
     "column-unknown",
     "column-duplicate",
@@ -350,7 +353,8 @@ BOUND_CODES = {"value-out-of-range", "date-out-of-range"}
 # uploads/service.py: why an upload as a whole failed (its `error`).
 UPLOAD_FAILURE_CODES = {"processing-failed", "facility-not-active"}
 DOCUMENTED = (
-    RULE_CODES
+    VALIDATION_CODES
+    | RULE_CODES
     | TRIP_CODES
     | CELL_CODES
     | NOTICE_CODES

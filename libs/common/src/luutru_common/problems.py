@@ -116,6 +116,10 @@ _VI_MESSAGES = {
     "too_long": "Quá dài",
 }
 
+# The field-validation codes a request can be answered with besides the rules' own (pydantic's
+# error types, each with its Vietnamese message above).
+VALIDATION_CODES = frozenset(_VI_MESSAGES)
+
 _LIMITS = {
     "too_short": ("min_length", "tối thiểu"),
     "string_too_short": ("min_length", "tối thiểu"),

@@ -182,7 +182,7 @@ def find_header(
 _FOOTER = re.compile(
     r"\b(tong cong|tong so|cong so|nguoi lap|lap bieu|ky ghi ro|ky va ghi ro|ky ten|xac nhan"
     r"|giam doc|chu co so|chu nha|nguoi khai|thu truong|dong dau|total)\b"
-    r"|\bngay \d+ thang \d+ nam \d+"
+    r"|^cong\b|\bngay \d+ thang \d+ nam \d+"
 )
 # A person's row has a document number or a date of birth; a footer has neither.
 _PERSON_LIKE = re.compile(r"[0-9]{9}|[A-Z][0-9]{6}|^[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}$")
