@@ -274,3 +274,25 @@ async def test_provinces_and_their_communes_are_published_by_name(client):
     unknown = await client.get("/v1/provinces/99/communes")
     assert unknown.status_code == 404
     assert unknown.json()["code"] == "province-unknown"
+
+
+async def test_countries_roles_and_visa_types_are_published_by_name(client):
+    countries = {c["code"]: c for c in (await client.get("/v1/countries")).json()}
+    assert len(countries) == 249  # every ISO 3166-1 country
+    assert countries["KOR"]["name_vi"] == "Hàn Quốc"
+    assert countries["KOR"]["name_en"] == "South Korea"
+    assert countries["VNM"]["name_vi"] == "Việt Nam"
+    assert all(c["name_vi"] and c["name_en"] for c in countries.values())
+    roles = {r["code"]: r for r in (await client.get("/v1/roles")).json()}
+    assert set(roles) == {
+        "system_admin",
+        "police_admin",
+        "police_officer",
+        "facility_manager",
+        "facility_staff",
+        "department_analyst",
+    }
+    assert roles["police_admin"]["name_en"] == "Police administrator"
+    visas = {v["code"]: v for v in (await client.get("/v1/visa-types")).json()}
+    assert {"exempt", "DL", "EV", "LĐ2", "DN1"} <= set(visas)
+    assert visas["DL"]["name_vi"] == "Du lịch (DL)" and visas["DL"]["description_en"]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from luutru_analytics.app import create_app
 from luutru_analytics.compliance.endpoints import fine_band
+from luutru_analytics.feeds.labels import duration
 from luutru_analytics.settings import AnalyticsSettings
 from tests.integration.analytics_helpers import (
     VN,
@@ -163,3 +166,54 @@ async def test_silent_facilities(app, signer, group_prefix):
     assert [r["facility_name"] for r in body["rows"]] == ["Chưa gửi", "Gửi 10 ngày trước"]
     assert body["rows"][1]["silent_days"] in (9, 10)
     assert datetime.fromisoformat(body["rows"][1]["last_report_at"]) < datetime.now(UTC)
+
+
+async def test_lateness_in_the_export_is_in_days_and_hours(app, signer, group_prefix):
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}compx")
+    c, d = unique_commune(), unique_day()
+    a = facility(commune=c, name="Nhà nghỉ Trễ")
+    # 2 days 1 hour (2,940 min) and 3 hours 20 minutes (200 min): 3,140 min in all.
+    await feeder.send(
+        a, check_in(a, d, late_minutes=2940), check_in(a, d, late_minutes=200), check_in(a, d)
+    )
+    officer = bearer(signer.token(role="police_officer", communes=[c]))
+    params = {"date_from": d.isoformat(), "date_to": d.isoformat(), "format": "csv"}
+    vi = await app.state.client.get(
+        "/v1/compliance/daily", params={**params, "lang": "vi"}, headers=officer
+    )
+    (head, row) = list(csv.reader(io.StringIO(vi.text.lstrip("\ufeff"))))
+    assert head == [
+        "Ngày",
+        "Mã cơ sở",
+        "Cơ sở",
+        "Khách đã khai báo",
+        "Khai báo trễ hạn",
+        "Tổng thời gian trễ",
+        "Trễ lâu nhất",
+        "Khung phạt (NĐ 282/2025)",
+    ]
+    assert row[0] == d.strftime("%d/%m/%Y")
+    assert row[2:] == ["Nhà nghỉ Trễ", "3", "2", "2 ngày 4 giờ", "2 ngày 1 giờ", "1–3 người"]
+    en = await app.state.client.get(
+        "/v1/compliance/daily", params={**params, "lang": "en"}, headers=officer
+    )
+    (head, row) = list(csv.reader(io.StringIO(en.text.lstrip("\ufeff"))))
+    assert head[5:] == ["Total lateness", "Longest lateness", "Fine band (Decree 282/2025)"]
+    assert row[5:] == ["2 days 4 hours", "2 days 1 hour", "1–3 persons"]
+
+
+def test_durations_as_people_say_them():
+    assert [duration(m, "vi") for m in (0, 45, 60, 200, 1440, 2940, 174408)] == [
+        "0",
+        "45 phút",
+        "1 giờ",
+        "3 giờ 20 phút",
+        "1 ngày",
+        "2 ngày 1 giờ",
+        "121 ngày 2 giờ",
+    ]
+    assert [duration(m, "en") for m in (1, 61, 1500)] == [
+        "1 minute",
+        "1 hour 1 minute",
+        "1 day 1 hour",
+    ]

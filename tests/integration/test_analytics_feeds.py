@@ -211,6 +211,8 @@ async def test_tourism_breakdowns(world):
         world, "/v1/feeds/tourism/breakdown", by="nationality", granularity="week", top=2
     )
     assert cells(body) == {"VNM": (3, 5), "KOR": (1, 1), "OTHER": (1, 1)}
+    names = {r["key"]: r["name"] for r in body["rows"]}
+    assert names == {"VNM": "Việt Nam", "KOR": "Hàn Quốc", "OTHER": None}
     # Age groups on the arrival day: s1 30 and s6 30 → 25-34 (1 arrival, 2+1 nights), s2 20,
     # s3 8 (2 nights), s4 40 (0 nights), s5 70.
     body = await get(world, "/v1/feeds/tourism/breakdown", by="age_group", granularity="week")
@@ -259,7 +261,10 @@ async def test_zones_residents_arrivals_departures(world):
         ("001", 1, 0),
         ("075", 1, 1),
     ]
-    assert body["residents_now"] == [{"key": "079", "residents": 1, "suppressed": False}]
+    assert [r["name"] for r in body["rows"]] == ["Hà Nội", "Đồng Nai"]  # the legacy provinces
+    assert body["residents_now"] == [
+        {"key": "079", "name": "TP. Hồ Chí Minh", "residents": 1, "suppressed": False}
+    ]
     body = await get(world, "/v1/feeds/zones", by="gender", granularity="week")
     assert [(r["key"], r["arrivals"]) for r in body["rows"]] == [("female", 1), ("male", 1)]
 
@@ -309,10 +314,20 @@ async def test_transport_trips_passengers_load_factor(world, app):
     assert [
         (r["key"], r["trips"], r["seats"], r["passengers"], r["load_factor"]) for r in body["rows"]
     ] == [("75-1", 1, 30, 6, 0.2), ("75-79", 1, 40, 2, 0.05)]
+    # Each key has its name (the console and the exports show it): routes by province names.
+    assert [r["name"] for r in body["rows"]] == [
+        "Đồng Nai → Thành phố Hà Nội",
+        "Đồng Nai → Thành phố Hồ Chí Minh",
+    ]
     body = await get(w, "/v1/feeds/transport", by="destination_province")
     assert {r["key"]: r["passengers"] for r in body["rows"]} == {"1": 6, "79": 2}
+    assert {r["key"]: r["name"] for r in body["rows"]} == {
+        "1": "Thành phố Hà Nội",
+        "79": "Thành phố Hồ Chí Minh",
+    }
     body = await get(w, "/v1/feeds/transport", by="operator")
     assert [(r["trips"], r["passengers"]) for r in body["rows"]] == [(2, 8)]
+    assert [r["name"] for r in body["rows"]] == [operator.name]  # not the operator's id
 
 
 async def test_csv_and_xlsx_answers(world):
@@ -337,6 +352,59 @@ async def test_csv_and_xlsx_answers(world):
     table = sheet.to_python()
     assert table[0][:4] == ["period_start", "period_end", "arrivals", "guest_nights"]
     assert [row[2] for row in table[1:]] == [3, 1, 1]
+
+
+async def test_exports_for_people_in_the_chosen_language(world):
+    """`lang=vi|en`: headers in that language, percentages, yes/no and dates as people write
+    them; no ids nor the people-behind-a-cell bound; XLSX keeps numbers as numbers."""
+    client = world["client"]
+    vi = await client.get(
+        "/v1/feeds/tourism", params=q(world, format="csv", lang="vi"), headers=world["police"]
+    )
+    assert vi.status_code == 200
+    rows = list(csv.reader(io.StringIO(vi.text.lstrip("\ufeff"))))
+    assert rows[0] == [
+        "Từ ngày",
+        "Đến ngày",
+        "Lượt khách đến",
+        "Ngày khách",
+        "Số đêm lưu trú bình quân",
+        "Công suất phòng",
+        "Công suất giường",
+        "Bị ẩn (dưới 5 người)",
+    ]
+    d = world["day"]
+    # The first day (test_tourism_per_day): 3 arrivals, 4 nights, ALOS 1.33, 0.2, 0.1333.
+    assert rows[1] == [d.strftime("%d/%m/%Y")] * 2 + ["3", "4", "1,33", "20,0 %", "13,3 %", "không"]
+    en = await client.get(
+        "/v1/feeds/tourism", params=q(world, format="csv", lang="en"), headers=world["police"]
+    )
+    rows = list(csv.reader(io.StringIO(en.text.lstrip("\ufeff"))))
+    assert (
+        rows[0][:3] == ["From", "To", "Arrivals"] and rows[0][-1] == "Hidden (fewer than 5 people)"
+    )
+    assert rows[1] == [d.isoformat()] * 2 + ["3", "4", "1.33", "20.0%", "13.3%", "no"]
+    assert 'filename="tourism.csv"' in en.headers["content-disposition"]
+    # Breakdown keys by their names.
+    by_gender = await client.get(
+        "/v1/feeds/tourism/breakdown",
+        params=q(world, format="csv", lang="vi", by="domestic", granularity="month"),
+        headers=world["police"],
+    )
+    table = list(csv.reader(io.StringIO(by_gender.text.lstrip("\ufeff"))))
+    assert table[0][2] == "Nhóm" and {r[2] for r in table[1:]} == {"Trong nước", "Quốc tế"}
+    xlsx = await client.get(
+        "/v1/feeds/tourism", params=q(world, format="xlsx", lang="en"), headers=world["police"]
+    )
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
+    table = sheet.to_python()
+    assert table[0][:3] == ["From", "To", "Arrivals"]
+    assert table[1][2:7] == [3, 4, 1.33, 0.2, 0.1333] and table[1][7] == "no"
+    # Without `lang` the files keep the JSON's keys (for programs).
+    raw = await client.get(
+        "/v1/feeds/tourism", params=q(world, format="csv"), headers=world["police"]
+    )
+    assert raw.text.lstrip("\ufeff").startswith("period_start,period_end,arrivals")
 
 
 async def test_bad_query_is_a_problem(world):

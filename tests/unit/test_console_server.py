@@ -48,6 +48,8 @@ def upstream_app() -> FastAPI:
                     yield f"id: {n}\nevent: alert\ndata: {n}\n\n"
 
             return StreamingResponse(events(), media_type="text/event-stream")
+        if path == "stays/list":  # a long answer
+            return JSONResponse([{"n": n, "full_name": "Nguyễn Văn A"} for n in range(500)])
         body = await request.body()
         return JSONResponse(
             {
@@ -175,3 +177,95 @@ async def test_page_vendor_files_and_readiness(console):
     module = await console.get("/static/js/main.js")
     assert module.headers["cache-control"] == "no-cache"  # revalidated after a deploy
     assert module.headers.get("etag")
+
+
+async def test_static_files_are_gzipped_when_the_browser_takes_it(console):
+    plain = await console.get("/static/js/main.js", headers={"accept-encoding": "identity"})
+    packed = await console.get("/static/js/main.js", headers={"accept-encoding": "gzip, br"})
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx decodes it: the same module
+    assert int(packed.headers["content-length"]) < len(plain.content) / 2
+    assert packed.headers["vary"] == "accept-encoding"
+    refused = await console.get("/static/js/main.js", headers={"accept-encoding": "gzip;q=0"})
+    assert "content-encoding" not in refused.headers
+    vendor = await console.get("/vendor/chart.js", headers={"accept-encoding": "gzip"})
+    assert vendor.headers["content-encoding"] == "gzip"
+
+
+async def test_versioned_files_are_immutable_and_the_page_is_revalidated(console):
+    import re
+
+    page = await console.get("/")
+    assert page.headers["cache-control"] == "no-cache"
+    found = re.search(r'src="/static/js/main\.js\?v=([0-9a-f]{16})"', page.text)
+    assert found, page.text
+    version = found.group(1)
+    current = await console.get(f"/static/js/main.js?v={version}")
+    assert current.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert current.headers["etag"] == f'"{version}"'
+    # An old version asked for after a deploy gets today's file, revalidated, never immutable.
+    stale = await console.get("/static/js/main.js?v=0000000000000000")
+    assert stale.headers["cache-control"] == "no-cache"
+    again = await console.get("/static/js/main.js", headers={"if-none-match": f'"{version}"'})
+    assert again.status_code == 304 and not again.content
+    for href in re.findall(r'href="(/static/css/[^"]+)"', page.text):
+        assert re.search(r"\?v=[0-9a-f]{16}$", href), href
+    assert (await console.get("/static/../app.py")).status_code == 404
+    assert (await console.get("/static/index.html")).status_code == 404
+    assert (await console.get("/static/js/nothing.js")).status_code == 404
+
+
+async def test_import_map_versions_every_module_and_its_hash_is_in_the_csp(console):
+    import base64
+    import hashlib
+    import json
+    import re
+
+    page = await console.get("/")
+    [inline] = re.findall(r'<script type="importmap">(.*?)</script>', page.text, re.S)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in page.headers["content-security-policy"]
+    imports = json.loads(inline)["imports"]
+    assert re.fullmatch(r"/vendor/preact\.js\?v=[0-9a-f]{16}", imports["preact"])
+    assert imports["/static/js/api.js"].startswith("/static/js/api.js?v=")
+    assert imports["/static/js/pages/staff/check-in.js"].startswith("/static/js/pages/staff/")
+    assert imports["/vendor/chart.js"].startswith("/vendor/chart.js?v=")
+    # The sign-in page loads neither Chart.js nor jsQR: the pages that use them do.
+    assert not re.search(r'<script[^>]+src="/vendor/(chart|jsqr)', page.text)
+
+
+async def test_long_api_answers_are_gzipped_as_they_stream_events_never(console):
+    long = await console.get("/v1/stays/list", headers={"accept-encoding": "gzip"})
+    assert long.headers["content-encoding"] == "gzip"
+    assert "accept-encoding" in long.headers["vary"]
+    assert len(long.json()) == 500  # httpx decodes it
+    raw = await console.get("/v1/stays/list", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in raw.headers and raw.json() == long.json()
+    # A small answer is not worth it.
+    small = await console.get("/v1/stays", headers={"accept-encoding": "gzip"})
+    assert "content-encoding" not in small.headers
+    # The live stream: never compressed, so each event reaches the page when it is sent.
+    async with console.stream(
+        "GET", "/v1/alerts/stream", headers={"accept-encoding": "gzip"}
+    ) as response:
+        assert "content-encoding" not in response.headers
+        first = await anext(response.aiter_text())
+    assert first.startswith("id: 0")
+
+
+async def test_gzip_of_a_stream_flushes_every_chunk():
+    import zlib
+
+    from luutru_console.proxy import _gzipped
+
+    async def chunks():
+        yield b'{"a": 1,'
+        yield b' "b": 2}'
+
+    unpacker = zlib.decompressobj(31)
+    seen = []
+    async for part in _gzipped(chunks()):
+        seen.append(unpacker.decompress(part))
+    # Each chunk can be read in full as soon as it has been sent, not only at the end.
+    assert seen[0] == b'{"a": 1,' and seen[1] == b' "b": 2}'

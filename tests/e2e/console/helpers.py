@@ -117,3 +117,11 @@ def assert_for_people(page: Page) -> None:
     """The page as a person reads it holds none of the API's internals."""
     found = internals_on_screen(page)
     assert not found, f"internals shown to a person: {found[:10]}"
+
+
+def pick(scope, label: str, typed: str, option: str) -> None:
+    """Choose `option` in the search picker labelled `label` by typing `typed`."""
+    box = scope.get_by_role("combobox", name=label, exact=True)
+    box.fill(typed)
+    scope.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value(option)

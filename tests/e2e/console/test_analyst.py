@@ -22,7 +22,14 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import Account, new_facility, new_user, sign_in
+from tests.e2e.console.helpers import (
+    Account,
+    assert_for_people,
+    new_facility,
+    new_user,
+    pick,
+    sign_in,
+)
 
 TOURISM = "VHTTDL"
 
@@ -227,7 +234,11 @@ def test_chart_kpis_and_table_equal_the_feed(page: Page, platform: Platform, sce
     for dataset in chart["datasets"]:
         for key, n in zip(chart["labels"], dataset["data"], strict=True):
             shown[key] = shown.get(key, 0) + n
-    assert shown == expected
+    # The countries by name (the feed's `name`), not their codes.
+    names = {r["key"]: r["name"] for r in by_nat["rows"]}
+    assert names == {"VNM": "Việt Nam", "KOR": "Hàn Quốc"}
+    assert shown == {names[k]: n for k, n in expected.items()}
+    assert_for_people(page)
     shot(page, "analyst-dashboard")
 
     # On a phone the charts shrink with the screen and the tables become cards.
@@ -292,7 +303,7 @@ def test_filters_change_the_url_and_the_chart(page: Page, platform: Platform, sc
     # Whole period again, grouped by week, commune of the motel only.
     page.get_by_label("Đến ngày").fill(s.end.isoformat())
     page.get_by_label("Gộp theo", exact=True).select_option("week")
-    page.get_by_label("Mã xã, phường").fill("26041")
+    pick(page, "Xã, phường", "Trấn Biên", "Phường Trấn Biên")  # by name, not 26041
     page.get_by_role("button", name="Xem số liệu").click()
     expect(page).to_have_url(re.compile("commune=26041"))
     expect(page).to_have_url(re.compile("granularity=week"))
@@ -309,7 +320,7 @@ def test_filters_change_the_url_and_the_chart(page: Page, platform: Platform, sc
     assert sum(chart["datasets"][0]["data"]) == 5
 
     # Star rating 3 only, in every commune: what the feed counts for that filter.
-    page.get_by_label("Mã xã, phường").fill("")
+    page.get_by_role("combobox", name="Xã, phường").fill("")
     page.get_by_label("Hạng sao", exact=True).select_option("3")
     page.get_by_role("button", name="Xem số liệu").click()
     expect(page).to_have_url(re.compile("star_rating=3"))
@@ -356,10 +367,11 @@ def test_csv_export_has_the_feeds_numbers(page: Page, platform: Platform, scenar
         date_to=s.end.isoformat(),
         granularity="day",
     ).json()
-    assert [r["period_start"] for r in rows] == [r["period_start"] for r in api["rows"]]
-    assert [int(r["arrivals"]) for r in rows] == [r["arrivals"] for r in api["rows"]]
-    assert [int(r["guest_nights"]) for r in rows] == [r["guest_nights"] for r in api["rows"]]
-    assert sum(int(r["arrivals"]) for r in rows) == s.arrivals
+    # For people, in the page's language (test_analyst_charts.py: English, percentages).
+    assert [r["Từ ngày"] for r in rows] == [ddmmyyyy(r["period_start"]) for r in api["rows"]]
+    assert [int(r["Lượt khách đến"]) for r in rows] == [r["arrivals"] for r in api["rows"]]
+    assert [int(r["Ngày khách"]) for r in rows] == [r["guest_nights"] for r in api["rows"]]
+    assert sum(int(r["Lượt khách đến"]) for r in rows) == s.arrivals
 
     with page.expect_download() as info:
         trend.get_by_role("button", name="Tải Excel").click()
@@ -556,9 +568,10 @@ def submit_trip(platform: Platform, operator: Account, day: date, *, to: int, se
 def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Platform):
     start = date(random.randrange(1995, 2019), random.randrange(1, 13), random.randrange(1, 21))
     end = start + timedelta(days=3)
+    operator_name = f"Nhà xe Thử {random.randrange(10**6)}"
     operator = new_facility(
         platform,
-        name=f"Nhà xe Thử {random.randrange(10**6)}",
+        name=operator_name,
         facility_type="coach",
         star_rating=None,
         rooms=None,
@@ -595,6 +608,13 @@ def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Pla
     assert chart["datasets"][1]["data"] == [1, 1, 0, 0]
     routes = feed(platform, analyst, "/v1/feeds/transport", by="route", **params).json()
     chart = chart_data(page, "chart-by-route")
-    assert chart["labels"] == [r["key"] for r in routes["rows"]] == ["75-68", "75-79"]
+    assert [r["key"] for r in routes["rows"]] == ["75-68", "75-79"]
+    # Routes and operators by their names, never by codes or ids.
+    assert chart["labels"] == [r["name"] for r in routes["rows"]]
+    assert chart["labels"] == ["Đồng Nai → Lâm Đồng", "Đồng Nai → Thành phố Hồ Chí Minh"]
     assert chart["datasets"][0]["data"] == [r["passengers"] for r in routes["rows"]] == [5, 6]
+    assert chart_data(page, "chart-by-operator")["labels"] == [operator_name]
+    route_table = page.locator("section[aria-labelledby=analyst-by-route] table")
+    expect(route_table).to_contain_text("Đồng Nai → Lâm Đồng")
+    assert_for_people(page)
     shot(page, "analyst-transport-data")

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import Account, new_facility, sign_in
+from tests.e2e.console.helpers import Account, assert_for_people, new_facility, pick, sign_in
 
 PASSENGER_STATUS = {"on_board": "Trên xe", "no_show": "Không đi", "removed": "Đã xoá"}
 
@@ -71,7 +71,7 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     expect(page.get_by_role("heading", name="Khai báo chuyến xe")).to_be_visible()
     trip_plate = plate()
     page.get_by_label("Biển số xe").fill(trip_plate)
-    page.get_by_label("Mã tỉnh đến").fill("79")
+    pick(page, "Tỉnh đến", "Hồ Chí", "Thành phố Hồ Chí Minh")
     page.get_by_label("Giờ xuất bến").fill("2026-11-27T07:30")
     page.get_by_label("Số ghế trên xe").fill("45")
     fill_passenger(page, 1, "Nguyễn Văn An", "1990-03-15", "Nam", "075090001234", "A1")
@@ -91,7 +91,9 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     for n in (1, 3):
         group = page.get_by_role("group", name=f"Hành khách {n}", exact=True)
         expect(group.locator(".field.has-error")).to_have_count(0)
-    expect(page.locator(".banner.error")).to_contain_text("/passengers/1/id_number")
+    # The summary names the passenger and the field, counted from 1, never by pointer.
+    expect(page.locator(".banner.error")).to_contain_text("Hành khách thứ 2 — Số định danh")
+    assert_for_people(page)
     shot(page, "coach-trip-form")
 
     second.get_by_label("Số định danh cá nhân").fill("079185004321")
@@ -100,7 +102,8 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
         page.get_by_role("heading", name=f"Chuyến xe {trip_plate.replace('.', '')}")
     ).to_be_visible()
     expect(page.get_by_text("Đã nhận danh sách 3 hành khách")).to_be_visible()
-    trip_id = page.get_by_test_id("trip-id").inner_text()
+    trip_id = page.get_by_test_id("trip-facts").get_attribute("data-trip-id")
+    expect(page.get_by_test_id("trip-route")).to_have_text("Đồng Nai → Thành phố Hồ Chí Minh")
 
     # What the page shows per passenger is what ingest stored.
     stored = httpx.get(platform.url("ingest", f"/v1/trips/{trip_id}"), headers=headers, timeout=10)
@@ -176,7 +179,7 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     assert "Số ghế" in Path(template.value.path()).read_text(encoding="utf-8-sig")
     sheet_plate = plate()
     page.get_by_label("Biển số xe").fill(sheet_plate)
-    page.get_by_label("Mã tỉnh đến").fill("79")
+    pick(page, "Tỉnh đến", "Hồ Chí", "Thành phố Hồ Chí Minh")
     page.get_by_label("Giờ xuất bến").fill("2026-11-27T09:00")
     header = "Họ và tên,Ngày sinh,Giới tính,Số định danh,Số ghế,Điểm đón,Điểm trả\r\n"
     good = [
@@ -192,9 +195,14 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
         }
     )
     page.get_by_role("button", name="Tải lên", exact=True).click()
+    # The trip's outcome first, then only the row to fix, with its reason in words.
+    outcome = page.get_by_test_id("upload-outcome")
+    expect(outcome).to_contain_text("Chuyến chưa được nhận", timeout=30_000)
+    expect(outcome).to_contain_text("Cần sửa 1 dòng")
+    expect(page.get_by_test_id("upload-facts")).to_contain_text("Chuyến bị từ chối")
     table = page.get_by_test_id("upload-rows")
-    expect(table.locator("tbody tr")).to_have_count(3, timeout=30_000)
-    upload_id = page.get_by_test_id("upload-id").inner_text()
+    expect(table.locator("tbody tr")).to_have_count(1)
+    upload_id = page.get_by_test_id("upload-result").get_attribute("data-upload-id")
     status = httpx.get(
         platform.url("ingest", f"/v1/uploads/{upload_id}"), headers=headers, timeout=10
     )
@@ -203,15 +211,19 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     assert [r["row"] for r in results] == [2, 3, 4]
     assert [r["status"] for r in results] == ["rejected"] * 3
     assert [bool(r["errors"]) for r in results] == [False, True, False]
-    for i, r in enumerate(results):
-        cells = table.locator("tbody tr").nth(i).locator("td")
-        expect(cells.nth(0)).to_have_text(str(r["row"]))
-        expect(cells.nth(1)).to_have_text("Từ chối")
-    bad_row = table.locator("tbody tr").nth(1).locator("td").nth(2)
-    expect(bad_row).to_contain_text("Số định danh")  # the field in words, never its key
-    expect(bad_row).not_to_contain_text("id_number")
-    expect(bad_row).to_contain_text("12 chữ số")
-    expect(page.get_by_text("Chuyến chưa được nhận")).to_be_visible()
+    bad_row = table.locator("tbody tr").first.locator("td")
+    expect(bad_row.nth(0)).to_have_text("3")
+    expect(bad_row.nth(1)).to_contain_text("Số định danh")  # the field in words, never its key
+    expect(bad_row.nth(1)).not_to_contain_text("id_number")
+    expect(bad_row.nth(1)).to_contain_text("12 chữ số")
+    # The operator's own sheet with an error column: every passenger (a trip is sent whole),
+    # the reason on the bad one's line.
+    with page.expect_download() as sheet:
+        page.get_by_role("button", name="Tải tệp kèm cột lỗi (CSV)").click()
+    lines = Path(sheet.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 4 and lines[0].endswith("Lỗi / Errors")
+    assert "Đỗ Văn Phúc" in lines[2] and "Số định danh" in lines[2]
+    assert_for_people(page)
     shot(page, "coach-trip-upload")
 
     # The corrected sheet is accepted whole.
@@ -227,7 +239,7 @@ def test_manifest_by_form_then_by_sheet(page: Page, platform: Platform):
     page.get_by_role("button", name="Tải lên", exact=True).click()
     expect(page.get_by_test_id("upload-accepted")).to_have_text("3", timeout=30_000)
     expect(page.get_by_text("Đã nhận cả chuyến.")).to_be_visible()
-    expect(table.locator("tbody tr").locator("td").nth(1)).to_have_text("Nhận")
+    expect(table.locator("tbody tr")).to_have_count(3)  # each passenger, with any warning
     # From there to the trip, in the list of its departure day.
     page.get_by_role("link", name="Xem chuyến trong danh sách ngày đó").click()
     expect(page.get_by_label("Ngày xuất bến")).to_have_value("2026-11-27")
@@ -252,7 +264,7 @@ def test_passenger_sheet_preview_finds_the_header_under_a_title(page: Page, plat
     sign_in(page, account.username, account.password)
     page.get_by_role("navigation").get_by_role("link", name="Tải danh sách hành khách").click()
     page.get_by_label("Biển số xe").fill(sheet_plate)
-    page.get_by_label("Mã tỉnh đến").fill("79")
+    pick(page, "Tỉnh đến", "Hồ Chí", "Thành phố Hồ Chí Minh")
     page.get_by_label("Giờ xuất bến").fill("2026-11-28T06:00")
     page.get_by_label("Tệp danh sách hành khách").set_input_files(
         {"name": "hanh-khach-tieu-de.csv", "mimeType": "text/csv", "buffer": sheet}
@@ -266,20 +278,23 @@ def test_passenger_sheet_preview_finds_the_header_under_a_title(page: Page, plat
     expect(rows).to_have_count(2)
     expect(rows.nth(0).locator("td").first).to_have_text("4")
     expect(rows.nth(1).locator("td").first).to_have_text("5")
-    expect(mapping.locator("[data-testid=preview-rows] tbody tr[data-status=valid]")).to_have_count(2)
+    valid_rows = mapping.locator("[data-testid=preview-rows] tbody tr[data-status=valid]")
+    expect(valid_rows).to_have_count(2)
     expect(rows.nth(1)).to_contain_text("Võ Thị Em")
+    assert_for_people(page)
     shot(page, "coach-trip-upload-mapping")
 
     page.get_by_role("button", name="Tải lên", exact=True).click()
     expect(page.get_by_test_id("upload-accepted")).to_have_text("2", timeout=30_000)
     expect(page.get_by_text("Đã nhận cả chuyến.")).to_be_visible()
     expect(page.get_by_test_id("result-header-row")).to_have_text("Dòng tiêu đề đã dùng: dòng 3")
-    upload_id = page.get_by_test_id("upload-id").inner_text()
+    upload_id = page.get_by_test_id("upload-result").get_attribute("data-upload-id")
     status = httpx.get(
         platform.url("ingest", f"/v1/uploads/{upload_id}"), headers=headers, timeout=10
     ).json()
     assert status["header_row"] == 3
-    assert [(r["row"], r["status"]) for r in status["results"]] == [(4, "accepted"), (5, "accepted")]
+    results = [(r["row"], r["status"]) for r in status["results"]]
+    assert results == [(4, "accepted"), (5, "accepted")]
     # The mapping step is gone with the file sent.
     expect(page.get_by_test_id("mapping")).to_have_count(0)
     shot(page, "coach-trip-upload-mapping-result")

@@ -11,7 +11,14 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import admin_headers, new_facility, new_user, sign_in
+from tests.e2e.console.helpers import (
+    admin_headers,
+    assert_for_people,
+    new_facility,
+    new_user,
+    pick,
+    sign_in,
+)
 
 
 def one_time_login(platform: Platform, username: str, password: str) -> dict:
@@ -49,8 +56,8 @@ def test_facility_lifecycle_and_audit(page: Page, platform: Platform):
     page.get_by_label("Loại cơ sở").select_option("hotel")
     expect(page.get_by_test_id("department")).to_contain_text("Sở Văn hóa, Thể thao và Du lịch")
     page.get_by_label("Hạng sao").select_option(label="4 sao")
-    expect(page.get_by_label("Mã tỉnh")).to_have_value("75")
-    page.get_by_label("Mã xã/phường").fill("99999")
+    # Province and commune are picked by name (the province of the police by default).
+    expect(page.get_by_role("combobox", name="Tỉnh, thành phố")).to_have_value("Đồng Nai")
     page.get_by_label("Số nhà, đường").fill("12 Đường 30/4")
     page.get_by_label("Số phòng").fill("40")
     page.get_by_label("Số giường").fill("80")
@@ -61,13 +68,16 @@ def test_facility_lifecycle_and_audit(page: Page, platform: Platform):
 
     commune = page.locator(".field.has-error")
     expect(commune).to_have_count(1)
-    expect(commune).to_contain_text("Mã xã/phường")
-    expect(commune).to_contain_text("không thuộc tỉnh đã chọn")
-    expect(page.get_by_label("Mã xã/phường")).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(".banner.error")).to_contain_text("/commune_code")
+    expect(commune).to_contain_text("Xã, phường")
+    expect(page.get_by_role("combobox", name="Xã, phường")).to_have_attribute(
+        "aria-invalid", "true"
+    )
+    # The summary names the field in words, never by its pointer.
+    expect(page.locator(".banner.error")).to_contain_text("Xã, phường:")
+    assert_for_people(page)
     shot(page, "registry-facility-form")
 
-    page.get_by_label("Mã xã/phường").fill("26068")
+    pick(page, "Xã, phường", "biên hòa", "Phường Biên Hòa")
     page.get_by_role("button", name="Tạo cơ sở và tài khoản quản lý").click()
     expect(page.get_by_text(f"Đã tạo cơ sở {name}")).to_be_visible()
     expect(page.get_by_text("chỉ hiện MỘT LẦN")).to_be_visible()
@@ -84,6 +94,10 @@ def test_facility_lifecycle_and_audit(page: Page, platform: Platform):
     assert stored["name"] == name and stored["star_rating"] == 4 and stored["commune_code"] == 26068
     assert stored["rooms"] == 40 and stored["beds"] == 80
     expect(page.get_by_test_id("facility-status")).to_have_text("Đang hoạt động")
+    # The province and the commune by their names, not their codes.
+    expect(page.locator("[data-field=province_code]")).to_have_text("Đồng Nai")
+    expect(page.locator("[data-field=commune_code]")).to_have_text("Phường Biên Hòa")
+    assert_for_people(page)
 
     # Suspend with a reason, then reinstate; accounts holds what the page shows.
     reason = f"Kiểm tra PCCC không đạt {uuid.uuid4().hex[:4]}"
@@ -178,8 +192,9 @@ def test_bulk_import_shows_the_bad_rows_error(page: Page, platform: Platform):
     bad = rows.nth(1).locator("td")
     expect(bad.nth(0)).to_have_text("3")
     expect(bad.nth(1)).to_have_text("Lỗi")
-    expect(bad.nth(5)).to_contain_text("commune_code")
+    expect(bad.nth(5)).to_contain_text("Xã, phường: ")  # the field by name, not its key
     expect(bad.nth(5)).to_contain_text("Mã xã/phường không thuộc tỉnh đã chọn")
+    assert_for_people(page)
     expect(page.get_by_text("chỉ hiện MỘT LẦN tại đây")).to_be_visible()
     shot(page, "registry-import")
 
@@ -228,8 +243,9 @@ def test_analyst_account_shows_its_one_time_password(page: Page, platform: Platf
     page.get_by_label("Vai trò").select_option("department_analyst")
     page.get_by_role("button", name="Lọc").click()
     row = page.get_by_test_id("users").locator("tbody tr", has_text=username)
-    expect(row).to_contain_text("SGTVT")
+    expect(row).to_contain_text("Sở Giao thông vận tải")  # the department by name
     expect(row).to_contain_text("Chưa đổi mật khẩu lần đầu")
+    assert_for_people(page)
     shot(page, "registry-users")
 
     # Reset: a new one-time password, shown once; disable and re-enable.

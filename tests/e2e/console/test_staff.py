@@ -20,7 +20,7 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import Account, new_facility, sign_in
+from tests.e2e.console.helpers import Account, assert_for_people, new_facility, sign_in
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -100,10 +100,32 @@ def formatted(page: Page, iso: str) -> str:
     )
 
 
+def late_text(minutes: int, lang: str = "vi") -> str:
+    """Lateness as the console says it: "2 giờ 15 phút", "1 ngày 1 giờ" — never raw minutes."""
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    units = {"vi": ("ngày", "giờ", "phút"), "en": ("day", "hour", "minute")}[lang]
+
+    def part(n: int, unit: str) -> str:
+        return f"{n} {unit}" + ("s" if lang == "en" and n != 1 else "")
+
+    if days:
+        parts = [part(days, units[0])] + ([part(hours, units[1])] if hours else [])
+    elif hours:
+        parts = [part(hours, units[1])] + ([part(mins, units[2])] if mins else [])
+    else:
+        parts = [part(mins, units[2])]
+    text = " ".join(parts)
+    return f"Trễ {text}" if lang == "vi" else f"{text} late"
+
+
 def expect_receipt(page: Page, stay: dict) -> None:
     """The receipt on the page is the one GET /v1/stays/{id} gives for that record."""
     receipt = page.get_by_test_id("receipt")
-    expect(receipt.get_by_test_id("receipt-id")).to_have_text(stay["stay_id"])
+    expect(receipt).to_have_attribute("data-stay-id", stay["stay_id"])
+    expect(receipt.get_by_test_id("receipt-number")).to_have_text(stay["receipt_number"])
+    expect(receipt.get_by_test_id("receipt-name")).to_have_text(stay["full_name"])
+    expect(receipt.get_by_test_id("receipt-room")).to_have_text(stay["room"] or "—")
     for testid, key in (("receipt-received", "received_at"), ("receipt-due", "due_at")):
         shown = receipt.get_by_test_id(testid)
         expect(shown).to_have_text(formatted(page, stay[key]))
@@ -112,7 +134,7 @@ def expect_receipt(page: Page, stay: dict) -> None:
         )
     timeliness = receipt.get_by_test_id("receipt-timeliness")
     expect(timeliness).to_have_attribute("data-late-minutes", str(stay["late_minutes"]))
-    expected = "Đúng hạn" if stay["late_minutes"] == 0 else f"Trễ {stay['late_minutes']} phút"
+    expected = "Đúng hạn" if stay["late_minutes"] == 0 else late_text(stay["late_minutes"])
     expect(timeliness).to_have_text(expected)
 
 
@@ -136,7 +158,7 @@ def test_check_in_by_typing_shows_the_receipt(page: Page, platform: Platform, lo
     expect(page.get_by_test_id("receipt")).to_be_visible()
     shot(page, "staff-receipt")
 
-    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay_id = page.get_by_test_id("receipt").get_attribute("data-stay-id")
     stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
     assert (stay["full_name"], stay["document_number"], stay["room"]) == (name, number, "P2")
     expect_receipt(page, stay)
@@ -172,7 +194,7 @@ def test_foreign_guest_and_child_show_their_own_fields(
     shot(page, "staff-check-in-foreigner")
     page.get_by_role("button", name="Gửi khai báo").click()
     expect(page.get_by_test_id("receipt")).to_be_visible()
-    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay_id = page.get_by_test_id("receipt").get_attribute("data-stay-id")
     stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
     assert (stay["document_type"], stay["document_number"], stay["nationality"]) == (
         "passport",
@@ -220,7 +242,7 @@ def test_pasting_the_chip_card_qr_fills_the_form(page: Page, platform: Platform,
     page.get_by_label("Phòng / giường").fill("P3")
     page.get_by_role("button", name="Gửi khai báo").click()
     expect(page.get_by_test_id("receipt")).to_be_visible()
-    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay_id = page.get_by_test_id("receipt").get_attribute("data-stay-id")
     stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
     assert (stay["document_number"], stay["full_name"], stay["source"]) == (
         parsed["id_number"],
@@ -334,11 +356,13 @@ def test_a_refused_check_in_shows_the_error_next_to_the_field(
     page.get_by_label("Số định danh cá nhân").fill(id_number(1992, female=True))
     page.get_by_role("button", name="Gửi khai báo").click()
     expect(page.get_by_test_id("receipt")).to_be_visible()
-    stay_id = page.get_by_test_id("receipt-id").inner_text()
+    stay_id = page.get_by_test_id("receipt").get_attribute("data-stay-id")
     stay = api(platform, lodging, "GET", f"/v1/stays/{stay_id}").json()
     assert [w["code"] for w in stay["warnings"]] == ["id-gender-mismatch"]
+    # The warning names the field and says what to do about it.
     expect(page.get_by_test_id("warnings")).to_have_text(
         f"Số định danh cá nhân: {stay['warnings'][0]['message']['vi']}"
+        "Việc cần làm: kiểm tra lại số CCCD với thẻ của khách; nếu nhập sai, bấm Sửa."
     )
     shot(page, "staff-receipt-warning")
 
@@ -355,7 +379,7 @@ def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, l
 
     # Opened and cancelled by keyboard: the focus returns to the button that opened it.
     check_out = (
-        staying.get_by_role("row")
+        staying.get_by_test_id("guest-card")
         .filter(has_text=leaving["full_name"])
         .get_by_role("button", name="Trả phòng")
     )
@@ -377,9 +401,11 @@ def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, l
         "checked_out"
     )
 
-    staying.get_by_role("row").filter(has_text=mistaken["full_name"]).get_by_role(
-        "button", name="Hủy bản khai"
-    ).click()
+    # Voiding is in the card's "More" menu, away from the check-out button.
+    card = staying.get_by_test_id("guest-card").filter(has_text=mistaken["full_name"])
+    expect(card.get_by_role("button", name="Hủy bản khai")).to_be_hidden()
+    card.locator("summary", has_text="Thêm").click()
+    card.get_by_role("button", name="Hủy bản khai").click()
     action.get_by_label("Lý do hủy").fill("Khai trùng, khách không đến")
     shot(page, "staff-void")
     action.get_by_role("button", name="Xác nhận hủy bản khai").click()
@@ -396,7 +422,7 @@ def test_check_out_and_void_from_todays_guests(page: Page, platform: Platform, l
     ids = {s["stay_id"] for s in held + arrivals["items"] if s["status"] == "checked_in"}
     expect(page.get_by_test_id("count-staying")).to_have_text(str(len(ids)))
 
-    # On a phone the rows become cards; in English every text is translated.
+    # On a phone the cards stack; in English every text is translated.
     page.set_viewport_size({"width": 390, "height": 844})
     expect(staying.get_by_role("button", name="Trả phòng").first).to_be_visible()
     shot(page, "staff-today-phone")
@@ -522,7 +548,7 @@ def titled_sheet(header: list[str], rows: list[list[str]], title: list[str]) -> 
 
 # "Tên KH" and "Số thẻ" are in no wording the intake knows (libs/common/…/intake/vocabulary.py):
 # the name and the document are missing until the operator says which columns hold them.
-UNMAPPED_HEADER = ["STT", "Tên KH", "Ngày sinh", "Giới tính", "Số thẻ", "Phòng", "Ngày đến"]
+UNMAPPED_HEADER = ["STT", "Tên KH", "Ngày sinh", "Giới tính", "Số thẻ", "Phòng", "Ngày đến", "Ghi chú"]  # fmt: skip
 
 
 def test_upload_mapping_step_then_the_remembered_mapping(
@@ -531,9 +557,9 @@ def test_upload_mapping_step_then_the_remembered_mapping(
     arrival = datetime.now(VN).strftime("%d/%m/%Y %H:%M")
     tag = uuid.uuid4().hex[:4].upper()
     rows = [
-        ["1", f"Lê Văn Một {tag}", "01/01/1980", "Nam", id_number(1980), "P1", arrival],
-        ["2", f"Lê Thị Hai {tag}", "02/02/1991", "Nữ", id_number(1991, True), "P1", arrival],
-        ["3", f"Lê Văn Ba {tag}", "03/03/1975", "Nam", id_number(1975), "P2", arrival],
+        ["1", f"Lê Văn Một {tag}", "01/01/1980", "Nam", id_number(1980), "P1", arrival, ""],
+        ["2", f"Lê Thị Hai {tag}", "02/02/1991", "Nữ", id_number(1991, True), "P1", arrival, "VIP"],
+        ["3", f"Lê Văn Ba {tag}", "03/03/1975", "Nam", id_number(1975), "P2", arrival, ""],
     ]
     title = ["DANH SÁCH KHÁCH LƯU TRÚ", f"Nhà trọ Năm Phòng — ngày {arrival[:10]}"]
     sheet = titled_sheet(UNMAPPED_HEADER, rows, title)  # the header is line 4
@@ -551,12 +577,32 @@ def test_upload_mapping_step_then_the_remembered_mapping(
     preview = said.json()
     assert preview["header_row"] == 4 and preview["mapping_source"] == "detected"
     assert [c["status"] for c in preview["columns"]] == [
-        "ignored", "unknown", "mapped", "mapped", "unknown", "mapped", "mapped",
+        "ignored", "unknown", "mapped", "mapped", "unknown", "mapped", "mapped", "not-stored",
     ]  # fmt: skip
     assert len(preview["missing"]) == 2
 
     sign_in(page, lodging.username, lodging.password)
     page.get_by_role("navigation").get_by_role("link", name="Tải danh sách khách").click()
+    # A picture instead of a sheet: the preview's problem in words, the button held back.
+    picture = b"\x89PNG\r\n\x1a\n" + bytes(64)
+    refused = api(
+        platform,
+        lodging,
+        "POST",
+        "/v1/uploads/preview",
+        files={"file": ("danh-sach.png", picture, "image/png")},
+        data={"kind": "guests"},
+    )
+    assert refused.status_code == 415, refused.text
+    page.get_by_label("Tệp danh sách").set_input_files(
+        {"name": "danh-sach.png", "mimeType": "image/png", "buffer": picture}
+    )
+    problem = page.get_by_test_id("preview-problem")
+    expect(problem).to_have_attribute("data-problem", "file-unsupported")
+    expect(problem).to_have_text(refused.json()["detail"].split(" / ")[0])
+    expect(page.get_by_role("button", name="Tải lên", exact=True)).to_be_disabled()
+    expect(page.get_by_test_id("submit-reason")).to_contain_text("tệp có lỗi")
+
     page.get_by_label("Tệp danh sách").set_input_files(upload_file)
     mapping = page.get_by_test_id("mapping")
     expect(mapping.get_by_test_id("header-row")).to_have_text("Dòng tiêu đề: dòng 4")
@@ -575,6 +621,10 @@ def test_upload_mapping_step_then_the_remembered_mapping(
         expect(cells.nth(1)).to_have_text(column["header"])
     expect(columns.nth(1).get_by_test_id("column-status")).to_have_text("Không nhận ra")
     expect(columns.nth(0).get_by_test_id("column-status")).to_have_text("Bỏ qua")
+    expect(columns.nth(7).get_by_test_id("column-status")).to_have_text("Không lưu")
+    expect(page.get_by_label("Cột H — “Ghi chú”").locator("option:checked")).to_have_text(
+        "Ghi chú (không lưu)"
+    )
     expect(mapping.get_by_test_id("preview-notices")).to_contain_text("Cột B “Tên KH”")
     name_select = page.get_by_label("Cột B — “Tên KH”")
     expect(name_select).to_have_value("")
@@ -584,6 +634,7 @@ def test_upload_mapping_step_then_the_remembered_mapping(
     expect(preview_rows).to_have_count(3)
     expect(preview_rows.first.locator("td").first).to_have_text("5")
     expect(preview_rows.first).to_have_attribute("data-status", "unchecked")
+    assert_for_people(page)
     shot(page, "staff-upload-mapping-missing")
 
     # The operator says which columns hold the name and the ID; the preview runs again and
@@ -596,11 +647,13 @@ def test_upload_mapping_step_then_the_remembered_mapping(
     page.get_by_label("Cột E — “Số thẻ”").select_option(label="Số định danh")
     expect(mapping.get_by_test_id("mapping-complete")).to_be_visible()
     expect(missing).to_have_count(0)
-    expect(mapping.locator("[data-testid=preview-rows] tbody tr[data-status=valid]")).to_have_count(3)
+    valid_rows = mapping.locator("[data-testid=preview-rows] tbody tr[data-status=valid]")
+    expect(valid_rows).to_have_count(3)
     expect(preview_rows.first).to_contain_text(rows[0][1])
     expect(preview_rows.first).to_contain_text("01/01/1980")
     expect(submit).to_be_enabled()
     expect(page.get_by_test_id("submit-reason")).to_have_count(0)
+    assert_for_people(page)
     shot(page, "staff-upload-mapping-done")
 
     # Without the mapping ingest would refuse this header (422 headers-unknown).
@@ -611,6 +664,11 @@ def test_upload_mapping_step_then_the_remembered_mapping(
     assert (status["accepted"], status["rejected"], status["header_row"]) == (3, 0, 4)
     expect(page.get_by_test_id("upload-counts")).to_contain_text("3 nhận")
     expect(page.get_by_test_id("result-header-row")).to_have_text("Dòng tiêu đề đã dùng: dòng 4")
+    # The notices on the file are the upload's own (the note column is not stored).
+    notices = page.get_by_test_id("upload-notices").locator("li")
+    expect(notices).to_have_text([n["message"]["vi"] for n in status["notices"]])
+    assert [n["code"] for n in status["notices"]] == ["column-not-stored"]
+    assert_for_people(page)
     shot(page, "staff-upload-mapping-result")
 
     # The same file again: the mapping chosen is offered at once.
@@ -676,8 +734,25 @@ def test_mapping_step_on_a_phone_by_keyboard(browser, console: str, lodging: Acc
         width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
         assert width[0] <= width[1] + 1, width
 
-        # By keyboard alone: Tab from the file picker to column E's select, type the field.
+        # By keyboard alone: another header line, then back, then column E's field.
         page.get_by_label("Tệp danh sách").focus()
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+                break
+        else:
+            pytest.fail("“Đổi dòng tiêu đề” cannot be reached with Tab")
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        expect(page.get_by_label("Số dòng của dòng tiêu đề")).to_be_focused()
+        page.keyboard.type("1")
+        page.keyboard.press("Enter")
+        expect(page.get_by_test_id("header-row")).to_have_text("Dòng tiêu đề: dòng 1")
+        expect(page.get_by_label("Cột A — “DANH SÁCH KHÁCH”")).to_be_visible()
+        page.get_by_label("Số dòng của dòng tiêu đề").fill("3")
+        page.keyboard.press("Enter")
+        expect(page.get_by_test_id("header-row")).to_have_text("Dòng tiêu đề: dòng 3")
+        expect(page.get_by_label("Cột B — “Họ tên khách”")).to_have_value("full_name")
         for _ in range(40):
             page.keyboard.press("Tab")
             if page.evaluate("document.activeElement.dataset.column") == "E":
@@ -695,6 +770,7 @@ def test_mapping_step_on_a_phone_by_keyboard(browser, console: str, lodging: Acc
             page.get_by_test_id("preview-rows").locator("tbody tr[data-status=valid]")
         ).to_have_count(1)
         expect(page.get_by_role("button", name="Tải lên", exact=True)).to_be_enabled()
+        assert_for_people(page)
         shot(page, "staff-upload-mapping-phone-done")
         assert not (problems := axe_violations(page)), problems
         page.set_viewport_size(DESK)

@@ -11,6 +11,7 @@ from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
 from luutru_accounts.clients.endpoints import router as clients_router
 from luutru_accounts.facilities.endpoints import router as facilities_router
 from luutru_accounts.models import SCHEMA
+from luutru_accounts.names import router as names_router
 from luutru_accounts.settings import AccountsSettings
 from luutru_accounts.users import service as users
 from luutru_accounts.users.endpoints import router as users_router
@@ -70,6 +71,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
             auth_router,
             facilities_router,
             admin_units_router,
+            names_router,
             users_router,
             clients_router,
             audit_router,

@@ -59,6 +59,7 @@ class FacilityFact(Base):
     star_rating: Mapped[int | None] = mapped_column(Integer)
     province_code: Mapped[int] = mapped_column(Integer)
     commune_code: Mapped[int] = mapped_column(Integer)
+    street: Mapped[str | None] = mapped_column(Text)  # migration 0008
     zone: Mapped[str | None] = mapped_column(Text)
     rooms: Mapped[int | None] = mapped_column(Integer)
     beds: Mapped[int | None] = mapped_column(Integer)

@@ -5,6 +5,7 @@ browser keeps the user's token and sends it with every API call."""
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import re
 from collections.abc import AsyncIterator
@@ -12,13 +13,13 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from fastapi.staticfiles import StaticFiles
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 
 from luutru_common.health import MetricsMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import Problem, install_problem_handlers
+from luutru_console.assets import IMMUTABLE, REVALIDATE, Assets, accepts_gzip
 from luutru_console.proxy import forward, safe_path
 from luutru_console.routing import service_for
 from luutru_console.settings import ConsoleSettings
@@ -57,37 +58,35 @@ def _security_headers(index_html: str) -> dict[str, str]:
     }
 
 
-class RevalidateStatic:
-    """`Cache-Control: no-cache` on the page's own modules and styles: their names carry no
-    version, so after a deploy the browser must ask (ETag) instead of mixing old and new."""
-
-    def __init__(self, app) -> None:
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or not scope["path"].startswith("/static/"):
-            return await self.app(scope, receive, send)
-
-        async def send_revalidated(message):
-            if message["type"] == "http.response.start":
-                message["headers"] = [
-                    *[(k, v) for k, v in message["headers"] if k.lower() != b"cache-control"],
-                    (b"cache-control", b"no-cache"),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_revalidated)
+def _file_response(request: Request, asset, *, immutable: bool) -> Response:
+    """One of the console's files: gzip when the browser takes it, 304 when it has it."""
+    headers = {
+        "etag": asset.etag,
+        "cache-control": IMMUTABLE if immutable else REVALIDATE,
+        "vary": "accept-encoding",
+        "x-content-type-options": "nosniff",
+    }
+    if asset.etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    body = asset.body
+    if asset.gzipped is not None and accepts_gzip(request.headers.get("accept-encoding", "")):
+        body = asset.gzipped
+        headers["content-encoding"] = "gzip"
+    return Response(body, media_type=asset.media_type, headers=headers)
 
 
 def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
     settings = settings or ConsoleSettings()
     configure_logging(service="console", level=settings.log_level, json=settings.log_json)
-    index_html = (STATIC / "index.html").read_text(encoding="utf-8")
-    page_headers = _security_headers(index_html)
+    assets = Assets(
+        STATIC, {name: settings.console_vendor_dir / f for name, f in VENDOR_FILES.items()}
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         timeout = httpx.Timeout(settings.console_upstream_timeout_s, connect=5.0)
+        # Read and gzip every file once now, not during the first visitor's page load.
+        assets.page((STATIC / "index.html").read_text(encoding="utf-8"))
         async with httpx.AsyncClient(timeout=timeout) as client:
             app.state.http = client
             yield
@@ -117,20 +116,24 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         )
 
     @app.get("/", include_in_schema=False)
-    async def index() -> HTMLResponse:
-        return HTMLResponse(index_html, headers=page_headers)
+    async def index(request: Request) -> Response:
+        # Built on each load (a few dozen stats): the versions follow the files on disk.
+        page = assets.page((STATIC / "index.html").read_text(encoding="utf-8"))
+        headers = {**_security_headers(page), "vary": "accept-encoding"}
+        body = page.encode()
+        if accepts_gzip(request.headers.get("accept-encoding", "")):
+            body = gzip.compress(body, compresslevel=6, mtime=0)
+            headers["content-encoding"] = "gzip"
+        return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
     @app.get("/vendor/{name}", include_in_schema=False)
-    async def vendor(name: str) -> FileResponse:
-        if name not in VENDOR_FILES:
+    @app.get("/static/{name:path}", include_in_schema=False)
+    async def asset(request: Request, name: str) -> Response:
+        found = assets.get(request.url.path)
+        if found is None:
             raise Problem(404, "not-found", "Not found", "Không có tệp này / No such file")
-        return FileResponse(
-            settings.console_vendor_dir / VENDOR_FILES[name],
-            media_type="text/javascript",
-            headers={"cache-control": "public, max-age=3600"},
-        )
-
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+        immutable = request.query_params.get("v") == found.version
+        return _file_response(request, found, immutable=immutable)
 
     @app.api_route(
         "/{path:path}",
@@ -147,7 +150,6 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         upstream = settings.upstream(service)
         return await forward(request, request.app.state.http, upstream, service, raw)
 
-    app.add_middleware(RevalidateStatic)
     app.add_middleware(MetricsMiddleware, service="console")
     app.add_middleware(CorrelationIdMiddleware)
     return app

@@ -3,12 +3,16 @@ alert stream included), keeping the caller's Authorization and the client addres
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import AsyncIterator
+
 import httpx
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 from starlette.background import BackgroundTask
 
 from luutru_common.problems import Problem
+from luutru_console.assets import accepts_gzip
 
 # Hop-by-hop headers (RFC 9110 §7.6.1), cookies (the console has none to give), and the
 # forwarding headers: a client must not choose the address the services audit. uvicorn has
@@ -30,6 +34,34 @@ _API_ANSWER_HEADERS = {
 }
 # Encoded dots, slashes and backslashes: the server decodes them, and '..' may then resolve.
 _ENCODED = ("%2e", "%2f", "%5c", "\\")
+
+
+# Answers worth compressing on the way back (lists, exports as text); never an event stream,
+# which must reach the browser event by event, nor what is compressed already (XLSX, gzip).
+_COMPRESSIBLE = ("application/json", "application/problem+json", "text/csv", "text/plain")
+_MIN_COMPRESS = 1024
+
+
+def _compressible(request: Request, response: httpx.Response) -> bool:
+    media = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    length = response.headers.get("content-length")
+    return (
+        media in _COMPRESSIBLE
+        and "content-encoding" not in response.headers
+        and accepts_gzip(request.headers.get("accept-encoding", ""))
+        and not (length is not None and length.isdigit() and int(length) < _MIN_COMPRESS)
+    )
+
+
+async def _gzipped(chunks: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """gzip as the answer streams: each upstream chunk is flushed as it comes (no buffering
+    of the whole answer), the stream closed at the end."""
+    packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+    async for chunk in chunks:
+        out = packer.compress(chunk) + packer.flush(zlib.Z_SYNC_FLUSH)
+        if out:
+            yield out
+    yield packer.flush()
 
 
 def safe_path(raw_path: bytes) -> str | None:
@@ -67,8 +99,16 @@ async def forward(
             f"({type(exc).__name__})",
         ) from exc
     answer = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
+    body = response.aiter_raw()
+    if _compressible(request, response):
+        body = _gzipped(body)
+        answer = {k: v for k, v in answer.items() if k.lower() != "content-length"}
+        if answer.get("etag", "W/").startswith('"'):  # other bytes: the same content at most
+            answer["etag"] = "W/" + answer["etag"]
+        answer["content-encoding"] = "gzip"
+        answer["vary"] = ", ".join(filter(None, [answer.pop("vary", ""), "accept-encoding"]))
     return StreamingResponse(
-        response.aiter_raw(),
+        body,
         status_code=response.status_code,
         headers={**answer, **_API_ANSWER_HEADERS},
         background=BackgroundTask(response.aclose),

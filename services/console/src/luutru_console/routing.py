@@ -11,9 +11,13 @@ from __future__ import annotations
 API_PREFIXES: dict[str, str] = {
     "/.well-known/jwks.json": "accounts",
     "/v1/auth": "accounts",
+    "/v1/password-policy": "accounts",
     "/v1/facilities": "accounts",
     "/v1/facility-types": "accounts",
     "/v1/provinces": "accounts",
+    "/v1/countries": "accounts",
+    "/v1/roles": "accounts",
+    "/v1/visa-types": "accounts",
     "/v1/users": "accounts",
     "/v1/clients": "accounts",
     "/v1/audit": "accounts",

@@ -92,6 +92,8 @@ class Stay(Base):
     check_out_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     void_reason: Mapped[str | None] = mapped_column(Text)
     upload_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    # Added in 0004: the short number read out on the phone (receipt_numbers.py).
+    receipt_number: Mapped[str] = mapped_column(Text, unique=True)
 
 
 Index("ix_stays_facility_day", Stay.facility_id, Stay.check_in_date, Stay.id)
@@ -209,6 +211,8 @@ class Trip(Base):
     status: Mapped[str] = mapped_column(Text, default="submitted")  # submitted | cancelled
     cancel_reason: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Added in 0004: the short number read out on the phone (receipt_numbers.py).
+    receipt_number: Mapped[str] = mapped_column(Text, unique=True)
 
 
 class TripPassenger(Base):

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
 from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import service
+from luutru_accounts.auth import passwords, service
 from luutru_accounts.auth.keys import jwks, rotate
 from luutru_accounts.auth.schemas import (
     GRANTS,
@@ -22,6 +22,7 @@ from luutru_accounts.auth.schemas import (
     Logout,
     PasswordChange,
     PasswordGrant,
+    PasswordPolicy,
     RefreshGrant,
     RotatedKey,
     TokenResponse,
@@ -243,6 +244,29 @@ async def change_password(
             raise failure.problem from None
         await uow.commit()
     return tokens
+
+
+@router.get(
+    "/v1/password-policy",
+    response_model=PasswordPolicy,
+    summary="Quy tắc mật khẩu / The password policy",
+    description=(
+        "Công khai. Quy tắc mà đổi mật khẩu áp dụng, kèm lời giải thích tiếng Việt và tiếng "
+        "Anh để hiển thị cạnh ô mật khẩu. / Public. The rule a password change enforces, its "
+        "parameters and the same rule in words (vi, en) to show next to a password field."
+    ),
+)
+async def password_policy(request: Request, response: Response) -> PasswordPolicy:
+    min_length = request.app.state.settings.password_min_length
+    response.headers["cache-control"] = "public, max-age=300"
+    return PasswordPolicy(
+        min_length=min_length,
+        min_character_kinds=passwords.MIN_CHARACTER_KINDS,
+        character_kinds=list(passwords.CHARACTER_KINDS),
+        min_distinct_characters=passwords.MIN_DISTINCT_CHARACTERS,
+        may_contain_username=False,
+        text=passwords.policy_text(min_length),
+    )
 
 
 @router.post(

@@ -48,6 +48,13 @@ def one_time_password() -> str:
     return f"{core[:4]}-{core[4:8]}-{core[8:]}"
 
 
+# The policy's parameters besides the minimum length (a setting): policy_errors enforces them
+# and GET /v1/password-policy states them, so the hint a form shows is the rule that applies.
+MIN_CHARACTER_KINDS = 3
+MIN_DISTINCT_CHARACTERS = 5
+CHARACTER_KINDS = ("lower", "upper", "digit", "other")
+
+
 def _classes(password: str) -> int:
     lower = any(c.islower() for c in password)
     upper = any(c.isupper() for c in password)
@@ -80,7 +87,7 @@ def policy_errors(
                 "The password must not contain the username",
             )
         )
-    if _classes(password) < 3 or len(set(password)) < 5:
+    if _classes(password) < MIN_CHARACTER_KINDS or len(set(password)) < MIN_DISTINCT_CHARACTERS:
         errors.append(
             field_error(
                 pointer,
@@ -90,3 +97,18 @@ def policy_errors(
             )
         )
     return errors
+
+
+def policy_text(min_length: int) -> dict[str, str]:
+    """The policy in words, from the parameters policy_errors enforces."""
+    return {
+        "vi": (
+            f"Ít nhất {min_length} ký tự, có ít nhất {MIN_CHARACTER_KINDS} trong 4 loại: chữ "
+            "thường, chữ hoa, chữ số, ký tự khác; không chứa tên đăng nhập."
+        ),
+        "en": (
+            f"At least {min_length} characters, with at least {MIN_CHARACTER_KINDS} of the 4 "
+            "kinds: lower case, upper case, digits, other characters; not containing the "
+            "username."
+        ),
+    }

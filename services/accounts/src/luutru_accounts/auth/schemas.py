@@ -87,3 +87,27 @@ class RotatedKey(BaseModel):
     retired: list[str] = Field(
         description="Khoá cũ, vẫn xác minh đến khi mã hết hạn / Retired keys, still verifying"
     )
+
+
+class LocalizedText(BaseModel):
+    vi: str
+    en: str
+
+
+class PasswordPolicy(BaseModel):
+    """Quy tắc mật khẩu đang áp dụng / The password rule POST /v1/auth/password enforces."""
+
+    min_length: int = Field(description="Số ký tự tối thiểu / Minimum number of characters")
+    min_character_kinds: int = Field(
+        description="Số loại ký tự tối thiểu / How many of the kinds a password needs"
+    )
+    character_kinds: list[str] = Field(
+        description="Các loại ký tự / The kinds: lower, upper, digit, other"
+    )
+    min_distinct_characters: int = Field(
+        description="Số ký tự khác nhau tối thiểu / Minimum number of different characters"
+    )
+    may_contain_username: bool = Field(
+        description="Có được chứa tên đăng nhập / Whether the username may appear in it"
+    )
+    text: LocalizedText = Field(description="Quy tắc bằng lời / The rule in words")

@@ -10,16 +10,17 @@ separately instead. See docs/analytics.md.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import text
 
-from luutru_analytics.feeds.filters import FeedFilters, FiltersDep
+from luutru_analytics.feeds.filters import LANG_DESCRIPTION, FeedFilters, FiltersDep
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import require_police
 from luutru_analytics.feeds.tourism import FORMATS
+from luutru_common.admin_units import commune_name
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import FACILITY_TYPES
@@ -78,10 +79,11 @@ FROM d LEFT JOIN analytics.facilities fa ON fa.facility_id = d.facility_id"""
     "/daily",
     summary="Tình hình khai báo theo cơ sở và ngày / Reporting per facility and day",
     description=(
-        "Số khách đã khai báo, số khai báo trễ hạn, số phút trễ, khung phạt theo số người "
-        "không khai báo đúng hạn (NĐ 282/2025 Đ.10: 1–3, 4–8, ≥9). / Guests reported, late "
-        "reports, minutes late and the fine band of the number of persons not reported by the "
-        "deadline."
+        "Số khách đã khai báo, số khai báo trễ hạn, thời gian trễ (JSON: số phút; CSV/XLSX "
+        "với `lang`: ngày và giờ, như «2 ngày 1 giờ»), khung phạt theo số người không khai "
+        "báo đúng hạn (NĐ 282/2025 Đ.10: 1–3, 4–8, ≥9). / Guests reported, late reports, "
+        "lateness (JSON: minutes; CSV/XLSX with `lang`: days and hours, as in “2 days 1 "
+        "hour”) and the fine band of the number of persons not reported by the deadline."
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -157,6 +159,11 @@ async def silent_facilities(
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
     days: Annotated[int | None, Query(ge=1, le=365, description="N ngày / N days")] = None,
+    format: Annotated[
+        Literal["json", "csv", "xlsx"] | None,
+        Query(description="json | csv | xlsx (hoặc header Accept / or the Accept header)"),
+    ] = None,
+    lang: Annotated[Literal["vi", "en"] | None, Query(description=LANG_DESCRIPTION)] = None,
 ) -> Response:
     scope = require_police(principal)
     n = days or request.app.state.settings.silent_facility_days
@@ -181,6 +188,7 @@ ORDER BY last.at NULLS FIRST, fa.code"""
             "facility_name": r[2],
             "facility_type": r[3],
             "commune_code": r[4],
+            "commune_name": commune_name(r[4]),
             "last_report_at": r[5].isoformat() if r[5] else None,
             "silent_days": (datetime.now(UTC) - r[5]).days if r[5] else None,
         }

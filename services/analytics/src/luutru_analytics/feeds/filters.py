@@ -13,6 +13,13 @@ from luutru_common.facility_types import FACILITY_TYPE_CODES
 from luutru_common.problems import Problem, field_error
 
 Granularity = Literal["day", "week", "month"]
+LANG_DESCRIPTION = (
+    "CSV/XLSX cho người đọc: tiêu đề cột bằng tiếng Việt (vi) hoặc tiếng Anh (en), tỷ lệ "
+    "phần trăm, có/không, ngày dd/mm/yyyy, thời gian trễ theo ngày và giờ, tên thay mã; "
+    "không có: khóa cột và giá trị như JSON (cho chương trình). / CSV/XLSX for people: "
+    "headers in Vietnamese or English, percentages, yes/no, dates, lateness in days and "
+    "hours, names for codes; without it the JSON's column keys and values (for programs)."
+)
 MAX_DAYS = 3 * 366
 # Dates are bounded (1900–2100, luutru_common.bounds): far enough apart for any real question,
 # and the previous period (compared against) and week/month bucketing stay inside what
@@ -63,6 +70,10 @@ def feed_filters(
     format: Annotated[
         Literal["json", "csv", "xlsx"] | None,
         Query(description="json | csv | xlsx (hoặc header Accept / or the Accept header)"),
+    ] = None,
+    lang: Annotated[
+        Literal["vi", "en"] | None,
+        Query(description=LANG_DESCRIPTION),
     ] = None,
 ) -> FeedFilters:
     errors = []

@@ -1,15 +1,19 @@
-"""One feed, three shapes: JSON (default), CSV or XLSX — chosen by `?format=` or Accept."""
+"""One feed, three shapes: JSON (default), CSV or XLSX — chosen by `?format=` or Accept.
+With `?lang=vi|en` the CSV and XLSX are for people (labels.py): headers in that language,
+percentages, yes/no, dates and lateness as people write them."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import xlsxwriter
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+
+from luutru_analytics.feeds import labels
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +31,11 @@ def wanted_format(request: Request) -> str:
     return "json"
 
 
+def wanted_lang(request: Request) -> labels.Lang | None:
+    lang = request.query_params.get("lang")
+    return lang if lang in ("vi", "en") else None
+
+
 def _cell(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
@@ -39,6 +48,9 @@ def render(request: Request, body: dict[str, Any], *, name: str) -> Response:
         return JSONResponse(_jsonable(body))
     rows = body["rows"]
     columns = list(rows[0]) if rows else []
+    lang = wanted_lang(request)
+    if lang is not None:
+        return _for_people(fmt, rows, columns, lang, name=name, by=body.get("by"))
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -62,6 +74,61 @@ def render(request: Request, body: dict[str, Any], *, name: str) -> Response:
         buffer.getvalue(),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+    )
+
+
+def _for_people(
+    fmt: str, rows: list[dict], columns: list[str], lang: labels.Lang, *, name: str, by: Any
+) -> Response:
+    columns = labels.columns_for_people(columns)
+    # A group's name stands in its code's column, under the same header ("Nhóm" / "Group").
+    headers = [labels.header("key" if c == "name" else c, lang) for c in columns]
+    if "name" in columns:  # a group without a known name keeps its code, as people read it
+        rows = [
+            {**r, "name": r["name"] or labels.text_value("key", r.get("key"), lang, by=by)}
+            for r in rows
+        ]
+    filename = name
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([labels.text_value(c, row[c], lang, by=by) for c in columns])
+        return Response(
+            "\ufeff" + buffer.getvalue(),
+            media_type=f"{CSV}; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
+    # XLSX: numbers stay numbers (a percentage is a number shown as one, dates are dates), so
+    # the sheet can still be summed and charted; the rest is written as people read it.
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(name[:31])
+    bold = workbook.add_format({"bold": True})
+    as_percent = workbook.add_format({"num_format": "0.0%"})
+    as_decimal = workbook.add_format({"num_format": "0.00"})
+    as_date = workbook.add_format({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"})
+    sheet.write_row(0, 0, headers, bold)
+    for i, row in enumerate(rows, start=1):
+        for j, c in enumerate(columns):
+            value = row[c]
+            if value is None:
+                sheet.write_blank(i, j, None)
+            elif c in labels.PERCENT:
+                sheet.write_number(i, j, value, as_percent)
+            elif c in labels.DECIMAL:
+                sheet.write_number(i, j, value, as_decimal)
+            elif isinstance(value, date) and not isinstance(value, datetime):
+                sheet.write_datetime(i, j, datetime(value.year, value.month, value.day), as_date)
+            else:
+                sheet.write(i, j, labels.text_value(c, value, lang, by=by))
+    sheet.set_column(0, max(len(columns) - 1, 0), 16)
+    workbook.close()
+    return Response(
+        buffer.getvalue(),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
     )
 
 

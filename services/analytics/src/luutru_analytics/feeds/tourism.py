@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
+from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import narrow, scope_for
 from luutru_analytics.feeds.suppression import ratio, suppress
@@ -164,7 +165,9 @@ Breakdown = Literal[
         "nhóm tuổi, giới tính, tỉnh gốc (theo số định danh), loại cơ sở, hạng sao, xã. / "
         "Domestic vs international by country of residence, by nationality (top N, the rest "
         "as OTHER), age group, gender, province of origin (from the ID number), facility "
-        "type, star rating or commune."
+        "type, star rating or commune. Mỗi dòng có `name`: tên xã, nước, tỉnh gốc (null khi "
+        "khóa không có tên). / Each row has a `name`: the commune's, country's or province's "
+        "name (null when the key has none)."
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -194,6 +197,7 @@ async def tourism_breakdown(
         values=("arrivals", "guest_nights", "average_length_of_stay"),
         group_by="period_start",
     )
+    rows = with_names("birth_province" if by == "origin_province" else by, rows)
     body = {
         "date_from": f.date_from,
         "date_to": f.date_to,

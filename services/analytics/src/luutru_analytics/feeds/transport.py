@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy import text
 
 from luutru_analytics.feeds.filters import FiltersDep
+from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import narrow, scope_for
 from luutru_analytics.feeds.suppression import ratio, suppress
@@ -39,7 +40,9 @@ KEYS = {
         "Chuyến xe không bị hủy, hành khách (trừ khách bị rút khỏi danh sách và khách không "
         "lên xe), hệ số = hành khách ÷ số ghế. / Trips not cancelled, passengers (removed and "
         "no-shows excluded), load factor = passengers ÷ seats; by route, operator, day, "
-        "origin or destination province."
+        "origin or destination province. Trừ theo ngày, mỗi dòng có `name`: tên nhà xe, "
+        'tuyến ("Đồng Nai → Lâm Đồng") hoặc tỉnh. / Except by day, each row has a `name`: '
+        'the operator\'s registered name, the route ("Đồng Nai → Lâm Đồng") or the province.'
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -95,5 +98,23 @@ GROUP BY 1 ORDER BY 1"""
         values=("passengers", "load_factor"),
         group_by=None,
     )
+    if by == "operator" and rows:
+        # Operators by their registered name (the facility facts), not their id.
+        async with uow:
+            operators = dict(
+                (
+                    await uow.session.execute(
+                        text(
+                            "SELECT facility_id::text, name FROM analytics.facilities "
+                            "WHERE facility_id = ANY(CAST(:ids AS uuid[]))"
+                        ),
+                        {"ids": [r["key"] for r in rows]},
+                    )
+                ).all()
+            )
+        for r in rows:
+            r["name"] = operators.get(r["key"])
+    if by != "day":
+        rows = with_names(by, rows)
     body = {"date_from": f.date_from, "date_to": f.date_to, "by": by, "rows": rows}
     return render(request, body, name=f"transport-{by}")

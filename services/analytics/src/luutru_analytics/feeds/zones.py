@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
+from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import narrow, scope_for
 from luutru_analytics.feeds.suppression import suppress
@@ -77,6 +78,9 @@ async def zones(
     suppress(
         residents, threshold=e.suppress_below, people="people", values=("residents",), group_by=None
     )
+    if by == "origin_province":  # digits 1–3 of the ID number: named as the legacy province
+        rows = with_names("birth_province", rows)
+        residents = with_names("birth_province", residents)
     body = {
         "date_from": f.date_from,
         "date_to": f.date_to,

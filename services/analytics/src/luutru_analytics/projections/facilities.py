@@ -22,6 +22,7 @@ async def on_facility_event(
         "star_rating": event.star_rating,
         "province_code": event.province_code,
         "commune_code": event.commune_code,
+        "street": event.street,
         "zone": event.zone,
         "rooms": event.rooms,
         "beds": event.beds,

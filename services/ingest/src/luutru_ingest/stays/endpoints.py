@@ -18,6 +18,7 @@ from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.bounds import BoundedDate
 from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
+from luutru_ingest import receipt_numbers
 from luutru_ingest.stays import idempotency, repository, service
 from luutru_ingest.stays.checking import field_of, parse_partial, partial_verdict
 from luutru_ingest.stays.schemas import (
@@ -328,9 +329,10 @@ async def validate(
     summary="Đối soát: các bản khai theo ngày đến / Reconcile: my records for a day",
     description=(
         "Mọi bản khai của cơ sở có ngày đến là `date` (hoặc, với `held=true`, mọi khách lưu "
-        "trú trong ngày), kèm trạng thái; phân trang bằng `cursor`. / Every record of my "
-        "facility with that arrival day (or, with `held=true`, every guest held that day) "
-        "and its status, paginated by cursor."
+        "trú trong ngày), kèm trạng thái; phân trang bằng `cursor`; `q` lọc theo tên, phòng "
+        "hoặc số biên nhận. / Every record of my facility with that arrival day (or, with "
+        "`held=true`, every guest held that day) and its status, paginated by cursor; `q` "
+        "narrows to a name, a room or a receipt number."
     ),
     responses=problem_responses(401, 403, 404, 422),
 )
@@ -350,6 +352,17 @@ async def reconcile(
             )
         ),
     ] = False,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description=(
+                "Tên (không cần dấu, một phần), số phòng, hoặc số biên nhận (có hay không có "
+                "gạch nối) / A name (accents optional, any part), a room, or a receipt number "
+                "(dashes optional)"
+            ),
+        ),
+    ] = None,
 ) -> StayPage:
     after = page_cursor(cursor)
     async with uow:
@@ -362,6 +375,7 @@ async def reconcile(
             limit=limit + 1,
             in_house=held,
             timezone=request.app.state.settings.local_timezone,
+            text_query=q,
         )
     more = len(stays) > limit
     stays = stays[:limit]
@@ -386,6 +400,7 @@ def page_cursor(cursor: str | None) -> uuid.UUID | None:
 def stay_view(stay) -> StayView:
     return StayView(
         stay_id=stay.id,
+        receipt_number=stay.receipt_number,
         status=stay.status,
         version=stay.version,
         full_name=stay.full_name,
@@ -416,6 +431,32 @@ def stay_view(stay) -> StayView:
 
 
 _STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
+
+
+@router.get(
+    "/stays/by-number/{number}",
+    response_model=StayView,
+    summary="Tìm bản khai theo số biên nhận / A record by its receipt number",
+    description=(
+        "Số biên nhận như khách đọc qua điện thoại: chữ hoa hay thường, có hay không có gạch "
+        "nối (K7M-4QX-9PA, k7m4qx9pa). Chỉ tìm trong bản khai của cơ sở mình: số của cơ sở "
+        "khác là 404. / The receipt number as read out: any case, dashes optional. Only my "
+        "facility's records: another facility's number is a 404."
+    ),
+    responses=_STAY_ERRORS,
+)
+async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
+    normalized = receipt_numbers.normalize(number)
+    async with uow:
+        facility = await service.active_facility(uow.session, principal.facility_id)
+        stay = (
+            await repository.stay_by_number(uow.session, facility.id, normalized)
+            if normalized
+            else None
+        )
+    if stay is None:
+        raise Problem(404, "stay-not-found", "Stay not found", "Không tìm thấy bản khai")
+    return stay_view(stay)
 
 
 @router.get(

@@ -11,9 +11,14 @@ import asyncpg
 from sqlalchemy import Date, and_, func, literal, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_common.identity import name_match_key
+from luutru_ingest import receipt_numbers
 from luutru_ingest.models import FacilityView, Stay
 
 # Column → PostgreSQL array type, in insert order.
+# The inserts below take no conflict target: a natural key already there makes the guest a
+# duplicate, and a receipt number drawn twice (unique too) leaves the row out for
+# service.register to draw again — either way the row is simply not in RETURNING.
 STAY_COLUMNS: dict[str, str] = {
     "id": "uuid",
     "facility_id": "uuid",
@@ -46,6 +51,7 @@ STAY_COLUMNS: dict[str, str] = {
     "source": "text",
     "version": "int",
     "upload_id": "uuid",
+    "receipt_number": "text",
 }
 
 _cols = list(STAY_COLUMNS)
@@ -57,7 +63,7 @@ _select = ", ".join(f"{c}::jsonb" if t == "jsonb" else c for c, t in STAY_COLUMN
 INSERT_STAYS = (
     f"INSERT INTO ingest.stays ({', '.join(_cols)}) "
     f"SELECT {_select} FROM unnest({_params}) AS t({', '.join(_cols)}) "
-    "ON CONFLICT (facility_id, document_number, check_in_date) DO NOTHING RETURNING id"
+    "ON CONFLICT DO NOTHING RETURNING id"
 )
 SELECT_BY_NATURAL_KEYS = (
     "SELECT s.* FROM ingest.stays s JOIN unnest($2::text[], $3::date[]) AS k(doc, day) "
@@ -103,7 +109,7 @@ CREATE_STAGING = (
 )
 MOVE_STAGED = (
     f"INSERT INTO ingest.stays ({', '.join(_cols)}) SELECT {', '.join(_cols)} FROM stays_in "
-    "ON CONFLICT (facility_id, document_number, check_in_date) DO NOTHING RETURNING id"
+    "ON CONFLICT DO NOTHING RETURNING id"
 )
 
 
@@ -134,7 +140,7 @@ _STAY_ARRAYS = ", ".join(
 INSERT_SMALL = text(
     f"WITH s AS (INSERT INTO ingest.stays ({', '.join(_cols)}) "
     f"SELECT {_select} FROM unnest({_STAY_ARRAYS}) AS t({', '.join(_cols)}) "
-    "ON CONFLICT (facility_id, document_number, check_in_date) DO NOTHING RETURNING id), "
+    "ON CONFLICT DO NOTHING RETURNING id), "
     "o AS (INSERT INTO ingest.outbox (event_id, topic, key, event_type, payload, correlation_id) "
     f"SELECT e, t, k, et, CAST(p AS jsonb), c FROM {_OUTBOX_ARRAYS} "
     "WHERE x.sid IN (SELECT id FROM s) RETURNING 1) "
@@ -237,6 +243,25 @@ async def stay(session: AsyncSession, facility_id: uuid.UUID, stay_id: uuid.UUID
     )
 
 
+async def stay_by_number(session: AsyncSession, facility_id: uuid.UUID, number: str) -> Stay | None:
+    return await session.scalar(
+        select(Stay).where(Stay.receipt_number == number, Stay.facility_id == facility_id)
+    )
+
+
+def matching(text_query: str):
+    """A name (any accents, any part of it), a room, or a receipt number (as typed)."""
+    number = receipt_numbers.normalize(text_query)
+    folded = name_match_key(text_query)
+    conditions = [func.lower(Stay.room) == text_query.strip().lower()]
+    if folded:
+        escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(Stay.name_key.like(f"%{escaped}%"))
+    if number is not None:
+        conditions.append(Stay.receipt_number == number)
+    return or_(*conditions)
+
+
 async def stays_on(
     session: AsyncSession,
     facility_id: uuid.UUID,
@@ -246,8 +271,11 @@ async def stays_on(
     limit: int,
     in_house: bool = False,
     timezone: str = "Asia/Ho_Chi_Minh",
+    text_query: str | None = None,
 ) -> list[Stay]:
     query = select(Stay).where(Stay.facility_id == facility_id)
+    if text_query and text_query.strip():
+        query = query.where(matching(text_query))
     if in_house:
         # Voided records included, with their status, so the facility sees what it cancelled.
         query = query.where(held_on(day, timezone))

@@ -86,8 +86,22 @@ class CheckIn(BaseModel):
     )
 
 
+ReceiptNumber = Annotated[
+    str,
+    Field(
+        description=(
+            "Số biên nhận để đọc qua điện thoại, ví dụ K7M-4QX-9PA (9 ký tự, không có 0/O/1/I); "
+            "tra cứu bằng GET /v1/stays/by-number/{number}. / Receipt number to read out, e.g. "
+            "K7M-4QX-9PA; look it up with GET /v1/stays/by-number/{number}"
+        ),
+        examples=["K7M-4QX-9PA"],
+    ),
+]
+
+
 class Receipt(BaseModel):
     stay_id: uuid.UUID
+    receipt_number: ReceiptNumber
     facility_id: uuid.UUID
     received_at: datetime = Field(description="Giờ máy chủ nhận / Server time of receipt")
     due_at: datetime = Field(description="Hạn khai báo / Reporting deadline")
@@ -161,6 +175,7 @@ class StayView(BaseModel):
     can pre-fill one without losing any; the police-only minor flag is never included."""
 
     stay_id: uuid.UUID
+    receipt_number: ReceiptNumber
     status: StayStatus
     version: int
     full_name: str

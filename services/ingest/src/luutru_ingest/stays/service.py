@@ -29,6 +29,7 @@ from luutru_common.facility_types import BY_CODE
 from luutru_common.identity import name_match_key, normalize_name
 from luutru_common.logging import get_correlation_id
 from luutru_common.problems import FieldError, Problem, field_error
+from luutru_ingest import receipt_numbers
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Stay, StayVersion
 from luutru_ingest.stays import fast_events, repository
@@ -119,6 +120,7 @@ def stay_values(
     rule: DeadlineRule,
     now: datetime,
     stay_id: uuid.UUID | None = None,
+    receipt_number: str | None = None,
 ) -> dict:
     """The stay row for a guest that passed the rules."""
     data = verdict.guest
@@ -159,6 +161,7 @@ def stay_values(
         "source": verdict.source,
         "version": 1,
         "upload_id": None,
+        "receipt_number": receipt_number or receipt_numbers.new_number(),
     }
 
 
@@ -208,6 +211,7 @@ async def register(
     results: dict[int, RecordResult] = {}
     prepared: list[Prepared] = []
     stay_ids = fast_events.uuids(len(items))
+    numbers = receipt_numbers.new_numbers(len(items))
     for index, raw in items:
         p = pointer(index)
         # A raw item (a batch's) is read field by field: the fields that cannot be read are
@@ -223,7 +227,12 @@ async def register(
             )
             continue
         values = stay_values(
-            verdict, facility_id=facility.id, rule=rule, now=now, stay_id=stay_ids.pop()
+            verdict,
+            facility_id=facility.id,
+            rule=rule,
+            now=now,
+            stay_id=stay_ids.pop(),
+            receipt_number=numbers.pop(),
         )
         values["upload_id"] = upload_id
         prepared.append(Prepared(index, values, verdict.warnings))
@@ -248,21 +257,41 @@ async def register(
         )
         for item, event_id in zip(prepared, event_ids, strict=True)
     }
-    if len(prepared) < SMALL_BATCH:
-        created = await repository.insert_small(
-            session, [p.values for p in prepared], list(events.items())
+    created: set[uuid.UUID] = set()
+    existing: dict = {}
+    pending = prepared
+    for _ in range(5):
+        if len(prepared) < SMALL_BATCH:
+            inserted = await repository.insert_small(
+                session,
+                [p.values for p in pending],
+                [(p.values["id"], events[p.values["id"]]) for p in pending],
+            )
+        else:
+            inserted = await repository.insert_stays(session, [p.values for p in pending])
+            await repository.insert_outbox(
+                session, [events[p.values["id"]] for p in pending if p.values["id"] in inserted]
+            )
+        created |= inserted
+        left_out = [p for p in pending if p.values["id"] not in inserted]
+        existing |= await repository.by_natural_keys(
+            session,
+            facility.id,
+            [(p.values["document_number"], p.values["check_in_date"]) for p in left_out],
         )
+        # Left out without a stay of the same key: its receipt number was drawn before
+        # (about one in 10^13 a pair). Draw again for those alone.
+        pending = [
+            p
+            for p in left_out
+            if (p.values["document_number"], p.values["check_in_date"]) not in existing
+        ]
+        if not pending:
+            break
+        for item, number in zip(pending, receipt_numbers.new_numbers(len(pending)), strict=True):
+            item.values["receipt_number"] = number
     else:
-        created = await repository.insert_stays(session, [p.values for p in prepared])
-        await repository.insert_outbox(
-            session, [events[p.values["id"]] for p in prepared if p.values["id"] in created]
-        )
-    duplicates = [p for p in prepared if p.values["id"] not in created]
-    existing = await repository.by_natural_keys(
-        session,
-        facility.id,
-        [(p.values["document_number"], p.values["check_in_date"]) for p in duplicates],
-    )
+        raise RuntimeError("no free receipt number after 5 draws")
     for item in prepared:
         if item.values["id"] in created:
             results[item.index] = RecordResult(
@@ -304,6 +333,7 @@ def receipt(values: dict) -> Receipt:
     """The facility's receipt for a stay (row or values); never the police-only flags."""
     return Receipt(
         stay_id=values["id"],
+        receipt_number=values["receipt_number"],
         facility_id=values["facility_id"],
         received_at=values["received_at"],
         due_at=values["due_at"],
@@ -465,6 +495,7 @@ async def correct(
         "status",
         "upload_id",
         "version",
+        "receipt_number",
     }
     for key, value in values.items():
         if key not in keep:

@@ -116,13 +116,13 @@ def check_in_rules(
     if now is not None:
         _future_rule(v, data.check_in_at, now, p)
 
-    for name, vi in (
-        ("full_name", "họ tên"),
-        ("date_of_birth", "ngày sinh"),
-        ("gender", "giới tính"),
+    for name, vi, en in (
+        ("full_name", "họ tên", "full name"),
+        ("date_of_birth", "ngày sinh", "date of birth"),
+        ("gender", "giới tính", "gender"),
     ):
-        if getattr(data, name) is None:
-            v.error(f"{p}/{name}", "required", f"Thiếu {vi}", f"{name} is required")
+        if getattr(data, name) is None:  # in words: people read it under the field
+            v.error(f"{p}/{name}", "required", f"Thiếu {vi}", f"The {en} is required")
 
     id_number = (data.id_number or "").replace(" ", "")
     passport = normalize_passport(data.passport_number or "")

@@ -111,6 +111,16 @@ async def list_trips(
     day: Annotated[date, Query(alias="date", description="Ngày xuất bến / Departure day")],
     cursor: Annotated[str | None, Query(max_length=64)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description=(
+                "Số biên nhận (có hay không có gạch nối) hoặc biển số / A receipt number "
+                "(dashes optional) or a plate"
+            ),
+        ),
+    ] = None,
 ) -> TripPage:
     after = page_cursor(cursor)
     async with uow:
@@ -124,6 +134,7 @@ async def list_trips(
             after=after,
             limit=limit + 1,
             timezone=request.app.state.settings.local_timezone,
+            text_query=q,
         )
     more = len(found) > limit
     found = found[:limit]
@@ -134,6 +145,27 @@ async def list_trips(
         ],
         next_cursor=str(found[-1][0].id) if more else None,
     )
+
+
+@router.get(
+    "/trips/by-number/{number}",
+    response_model=TripView,
+    summary="Tìm chuyến theo số biên nhận / A trip by its receipt number",
+    description=(
+        "Chữ hoa hay thường, có hay không có gạch nối. Chỉ chuyến của nhà xe mình: số của nhà "
+        "xe khác là 404. / Any case, dashes optional. Only my trips: another operator's "
+        "number is a 404."
+    ),
+    responses=problem_responses(401, 403, 404, 422),
+)
+async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
+    async with uow:
+        operator = await stays.active_facility(
+            uow.session, principal.facility_id, takes_guests=False
+        )
+        trip = await service.own_trip_by_number(uow.session, operator.id, number)
+        passengers = await service.passengers_of(uow.session, trip.id)
+    return trip_view(trip, passengers)
 
 
 @router.get(

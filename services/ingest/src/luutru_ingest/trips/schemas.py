@@ -71,8 +71,22 @@ class PassengerResult(BaseModel):
     warnings: list[FieldError] = Field(default_factory=list)
 
 
+TripNumber = Annotated[
+    str,
+    Field(
+        description=(
+            "Số biên nhận của chuyến để đọc qua điện thoại, ví dụ K7M-4QX-9PA (9 ký tự, không "
+            "có 0/O/1/I); tra cứu bằng GET /v1/trips/by-number/{number}. / The trip's receipt "
+            "number to read out; look it up with GET /v1/trips/by-number/{number}"
+        ),
+        examples=["K7M-4QX-9PA"],
+    ),
+]
+
+
 class TripReceipt(BaseModel):
     trip_id: uuid.UUID
+    receipt_number: TripNumber
     status: Literal["submitted", "cancelled"]
     received_at: datetime
     passengers: list[PassengerResult]
@@ -104,6 +118,7 @@ class TripHead(BaseModel):
     """A trip's manifest head, as the list and the trip page show it."""
 
     trip_id: uuid.UUID
+    receipt_number: TripNumber
     status: Literal["submitted", "cancelled"]
     plate: str
     origin_province: int
@@ -116,6 +131,7 @@ class TripHead(BaseModel):
     def fields_of(cls, trip) -> dict:
         return {
             "trip_id": trip.id,
+            "receipt_number": trip.receipt_number,
             "status": trip.status,
             "plate": trip.plate,
             "origin_province": trip.origin_province,

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Date, func, select
+from sqlalchemy import Date, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from luutru_common.events import (
     TripPassengersChanged,
 )
 from luutru_common.problems import FieldError, Problem, field_error
+from luutru_ingest import receipt_numbers
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Trip, TripPassenger
 from luutru_ingest.stays.checking import parse_partial, partial_verdict
@@ -242,24 +243,30 @@ async def submit(
 
     trip_id = uuid.uuid4()
     crew = [c.model_dump(mode="json") for c in data.crew]
-    created = await session.scalar(
-        insert(Trip)
-        .values(
-            id=trip_id,
-            operator_id=operator.id,
-            plate=plate,
-            origin_province=data.origin_province,
-            destination_province=data.destination_province,
-            departure_at=departure,
-            seats=data.seats,
-            crew=crew,
-            status="submitted",
-            received_at=now,
+    # No conflict target: the same trip (operator, plate, departure) is a resubmission; a
+    # receipt number drawn before (about one in 10^13 a pair) is drawn again.
+    for _ in range(5):
+        number = receipt_numbers.new_number()
+        created = await session.scalar(
+            insert(Trip)
+            .values(
+                id=trip_id,
+                operator_id=operator.id,
+                plate=plate,
+                origin_province=data.origin_province,
+                destination_province=data.destination_province,
+                departure_at=departure,
+                seats=data.seats,
+                crew=crew,
+                status="submitted",
+                received_at=now,
+                receipt_number=number,
+            )
+            .on_conflict_do_nothing()
+            .returning(Trip.id)
         )
-        .on_conflict_do_nothing(index_elements=["operator_id", "plate", "departure_at"])
-        .returning(Trip.id)
-    )
-    if created is None:
+        if created is not None:
+            break
         trip = await session.scalar(
             select(Trip).where(
                 Trip.operator_id == operator.id,
@@ -267,8 +274,10 @@ async def submit(
                 Trip.departure_at == departure,
             )
         )
-        assert trip is not None
-        return await receipt_of(session, trip), False
+        if trip is not None:
+            return await receipt_of(session, trip), False
+    else:
+        raise RuntimeError("no free receipt number after 5 draws")
     await _insert_passengers(session, trip_id, rows, start=0)
     await emit(
         session,
@@ -290,7 +299,11 @@ async def submit(
         ],
     )
     return TripReceipt(
-        trip_id=trip_id, status="submitted", received_at=now, passengers=results
+        trip_id=trip_id,
+        receipt_number=number,
+        status="submitted",
+        received_at=now,
+        passengers=results,
     ), True
 
 
@@ -320,6 +333,7 @@ async def receipt_of(session: AsyncSession, trip: Trip) -> TripReceipt:
     passengers = await _trip_passengers(session, trip.id)
     return TripReceipt(
         trip_id=trip.id,
+        receipt_number=trip.receipt_number,
         status=trip.status,  # type: ignore[arg-type]
         received_at=trip.received_at,
         passengers=[PassengerResult(index=n, passenger_id=p.id) for n, p in enumerate(passengers)],
@@ -334,8 +348,10 @@ async def trips_departing(
     after: uuid.UUID | None,
     limit: int,
     timezone: str,
+    text_query: str | None = None,
 ) -> list[tuple[Trip, int]]:
-    """The operator's trips leaving on ``day`` (local time), with their passengers on board."""
+    """The operator's trips leaving on ``day`` (local time), with their passengers on board;
+    ``text_query``: only the trip with that receipt number or plate (as typed)."""
     on_board = (
         select(func.count())
         .where(TripPassenger.trip_id == Trip.id, TripPassenger.status == "on_board")
@@ -345,9 +361,32 @@ async def trips_departing(
         Trip.operator_id == operator_id,
         func.timezone(timezone, Trip.departure_at).cast(Date) == day,
     )
+    if text_query and text_query.strip():
+        number = receipt_numbers.normalize(text_query)
+        plate = normalize_plate(text_query)
+        query = query.where(
+            or_(Trip.receipt_number == number, Trip.plate == plate)
+            if number
+            else Trip.plate == plate
+        )
     if after is not None:
         query = query.where(Trip.id > after)
     return [(trip, n) for trip, n in (await session.execute(query.order_by(Trip.id).limit(limit)))]
+
+
+async def own_trip_by_number(session: AsyncSession, operator_id: uuid.UUID, text: str) -> Trip:
+    """The operator's trip with that receipt number (as typed); another operator's is a 404."""
+    number = receipt_numbers.normalize(text)
+    trip = (
+        await session.scalar(
+            select(Trip).where(Trip.receipt_number == number, Trip.operator_id == operator_id)
+        )
+        if number
+        else None
+    )
+    if trip is None:
+        raise Problem(404, "trip-not-found", "Trip not found", "Không tìm thấy chuyến")
+    return trip
 
 
 async def own_trip(

@@ -4,17 +4,40 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api.js";
 import { getLang, localized, messages, onLangChange, setLang, t } from "./i18n.js";
+import { AfterLoading, loadScript } from "./lazy.js";
 import { match, navigate, useLocation } from "./router.js";
 import { changePassword, currentSession, hasRole, onSessionChange, signIn, signOut } from "./session.js";
 import { AppContext, Banner, html, Input, Loading } from "./ui.js";
-import * as staff from "./pages/staff.js";
-import * as coach from "./pages/coach.js";
-import * as registry from "./pages/registry.js";
-import * as police from "./pages/police.js";
-import * as analyst from "./pages/analyst.js";
 
+// The page modules, loaded once someone who may use them has signed in (the sign-in page loads
+// none of them), with the classic scripts their pages need loaded when such a page opens.
 // Order = order in the navigation; the first entry is where a role lands (police: live alerts).
-const ROUTES = [staff, coach, police, registry, analyst].flatMap((m) => m.routes);
+const MODULES = [
+  { roles: ["facility"], facilityKind: "lodging", load: () => import("./pages/staff.js") },
+  { roles: ["facility"], facilityKind: "coach", load: () => import("./pages/coach.js") },
+  { roles: ["police"], load: () => import("./pages/police.js") },
+  { roles: ["police"], load: () => import("./pages/registry.js") },
+  { roles: ["analyst", "police"], load: () => import("./pages/analyst.js"), scripts: ["/vendor/chart.js"] },
+];
+
+// The routes of the modules the user may use: [] until loaded, null if one failed to load.
+function useRoutes(app) {
+  const wanted = app ? MODULES.filter((m) => allowed(m, app)) : [];
+  const signature = wanted.map((m) => MODULES.indexOf(m)).join(",");
+  const [routes, setRoutes] = useState(undefined);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    if (!app) return undefined;
+    let live = true;
+    setRoutes(undefined);
+    Promise.all(wanted.map((m) => m.load().then((mod) => mod.routes.map((r) => ({ ...r, scripts: m.scripts })))))
+      .then((lists) => live && setRoutes(lists.flat()), () => live && setRoutes(null));
+    return () => {
+      live = false;
+    };
+  }, [signature, attempt, Boolean(app)]);
+  return { routes, retry: () => setAttempt((n) => n + 1) };
+}
 
 messages({
   vi: {
@@ -40,7 +63,6 @@ messages({
     "pw.confirm": "Nhập lại mật khẩu mới",
     "pw.mismatch": "Hai mật khẩu mới không giống nhau",
     "pw.submit": "Đổi mật khẩu",
-    "pw.policy": "Ít nhất 10 ký tự, có chữ và số.",
     "nav.none": "Tài khoản này chưa có trang nào trên bảng điều khiển.",
     "notfound": "Không có trang này.",
     "shell.facilityUnavailable": "Không tải được thông tin cơ sở của tài khoản. Thử lại sau giây lát.",
@@ -74,7 +96,6 @@ messages({
     "pw.confirm": "New password again",
     "pw.mismatch": "The two new passwords differ",
     "pw.submit": "Change password",
-    "pw.policy": "At least 10 characters, letters and digits.",
     "nav.none": "This account has no pages in the console yet.",
     "notfound": "No such page.",
     "shell.facilityUnavailable": "The account's facility could not be loaded. Try again in a moment.",
@@ -120,6 +141,7 @@ function SignIn({ reason }) {
         const minutes = Math.max(1, Math.ceil(Number(e.retryAfter || 60) / 60));
         setError(t("login.locked", { minutes }));
       } else if (e.status === 401) setError(t("login.failed"));
+      else if (!e.status || e.status >= 502) setError(t("ui.offline")); // no network, no answer
       else setError(localized(e.problem?.detail) || e.message);
     } finally {
       setBusy(false);
@@ -146,6 +168,13 @@ function FirstPassword() {
   const [again, setAgain] = useState("");
   const [error, setError] = useState(null);
   const [fields, setFields] = useState({});
+  // The rule accounts enforces, in its own words (GET /v1/password-policy), never a copy of it.
+  const [policy, setPolicy] = useState(null);
+  useEffect(() => {
+    fetch("/v1/password-policy", { headers: { Accept: "application/json" } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then(setPolicy, () => setPolicy(null));
+  }, []);
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
@@ -157,7 +186,8 @@ function FirstPassword() {
       const byField = {};
       for (const fe of e.problem?.errors || []) byField[fe.pointer.replace(/^\//, "")] = localized(fe.message);
       setFields(byField);
-      setError(localized(e.problem?.detail) || e.problem?.title || e.message);
+      if (!e.status || e.status >= 502) setError(t("ui.offline"));
+      else setError(localized(e.problem?.detail) || e.problem?.title || e.message);
     }
   };
   return html`<main id="main" class="signin">
@@ -168,7 +198,7 @@ function FirstPassword() {
       <${Input} label=${t("pw.current")} name="current_password" type="password" required
         autocomplete="current-password" value=${current} onInput=${setCurrent} error=${fields.current_password} />
       <${Input} label=${t("pw.new")} name="new_password" type="password" required autocomplete="new-password"
-        hint=${t("pw.policy")} value=${next} onInput=${setNext} error=${fields.new_password} />
+        hint=${policy ? localized(policy.text) : null} value=${next} onInput=${setNext} error=${fields.new_password} />
       <${Input} label=${t("pw.confirm")} name="again" type="password" required autocomplete="new-password"
         value=${again} onInput=${setAgain} error=${fields.again} />
       <button type="submit" class="primary">${t("pw.submit")}</button>
@@ -192,15 +222,27 @@ function Shell({ session }) {
     if (!session.facilityId) return setFacility(null);
     api(`/v1/facilities/${session.facilityId}`).then(setFacility, () => setFacility(null));
   }, [session.facilityId]);
-  if (facility === undefined) return html`<${Loading} />`;
-  const app = { session, facility, navigate };
-  const mine = ROUTES.filter((r) => allowed(r, app));
+  const app = facility === undefined ? null : { session, facility, navigate };
+  const { routes, retry } = useRoutes(app);
+  if (facility === undefined || routes === undefined) return html`<${Loading} />`;
+  if (routes === null) {
+    return html`<main id="main" class="signin"><div class="card narrow">
+      <${Banner} kind="error">${t("ui.offline")}<//>
+      <button type="button" onClick=${retry}>${t("ui.retry")}</button>
+      <button type="button" class="link" onClick=${() => signOut()}>${t("logout")}</button>
+    </div></main>`;
+  }
+  const mine = routes.filter((r) => allowed(r, app));
   const nav = mine.filter((r) => r.nav);
   let view = null;
   for (const route of mine) {
     const params = match(route.path, where.path);
     if (params) {
       view = html`<${route.view} params=${params} query=${where.query} key=${where.path} />`;
+      if (route.scripts) {
+        const scripts = route.scripts;
+        view = html`<${AfterLoading} load=${() => Promise.all(scripts.map(loadScript))}>${view}<//>`;
+      }
       break;
     }
   }

@@ -363,6 +363,7 @@ const labelsOf = (preview) => {
 };
 
 function columnStatus(column, columns) {
+  if (!(column.status in STATUS_KIND)) return column.status;
   if (column.status !== "duplicate") return t(`umap.status.${column.status}`);
   const first = columns.find((c) => c.field === column.field && c.status === "mapped");
   return first ? t("umap.status.duplicate", { column: first.column }) : t("umap.status.duplicateAny");
@@ -439,7 +440,7 @@ function PreviewRows({ preview, labels, idPrefix }) {
       <tbody>${rows.map(
         (r) => html`<tr key=${r.row} data-row=${r.row} data-status=${r.status}>
           <td class="num" data-label=${t("umap.row")}>${r.row}</td>
-          <td data-label=${t("umap.rowStatus")}><${Badge} kind=${kind[r.status] || "neutral"}>${t(`umap.row.${r.status}`)}<//></td>
+          <td data-label=${t("umap.rowStatus")}><${Badge} kind=${kind[r.status] || "neutral"}>${r.status in kind ? t(`umap.row.${r.status}`) : r.status}<//></td>
           ${keys.map((k) => html`<td data-label=${fieldText(k, labels) || k}>${formatValue(k, r.values?.[k])}</td>`)}
           <td data-label=${t("umap.rowProblems")}>${r.errors?.length || r.warnings?.length
             ? html`<ul class="upload-row-problems">
@@ -545,4 +546,3 @@ export function ResultNotices({ status }) {
   </div>`;
 }
 
-export { labelsOf };

@@ -5,7 +5,8 @@
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { localized, messages, t, todayVN } from "../i18n.js";
-import { Banner, html, Input, Loading, Page, ProblemBanner, Select, useApp, useAsync } from "../ui.js";
+import { Banner, html, Input, Loading, Page, ProblemBanner, SearchSelect, Select, useApp, useAsync } from "../ui.js";
+import { communesPath, HOME_PROVINCE, pickOptions, useNames } from "../names.js";
 import { HealthView } from "./analyst/health.js";
 import { TourismView } from "./analyst/tourism.js";
 import { TransportView } from "./analyst/transport.js";
@@ -26,9 +27,9 @@ messages({
     "analyst.gran.day": "Ngày",
     "analyst.gran.week": "Tuần",
     "analyst.gran.month": "Tháng",
-    "analyst.commune": "Mã xã, phường",
-    "analyst.communeHint": "Để trống: tất cả. Nhiều mã cách nhau bằng dấu phẩy, ví dụ 26068, 26071.",
-    "analyst.communeBad": "Mã xã, phường là số (cách nhau bằng dấu phẩy)",
+    "analyst.commune": "Xã, phường",
+    "analyst.communeHint": "Để trống: tất cả. Gõ vài chữ của tên rồi chọn.",
+    "analyst.communeBad": "Chọn xã, phường trong danh sách",
     "analyst.type": "Loại cơ sở",
     "analyst.star": "Hạng sao",
     "analyst.all": "Tất cả",
@@ -52,9 +53,9 @@ messages({
     "analyst.gran.day": "Day",
     "analyst.gran.week": "Week",
     "analyst.gran.month": "Month",
-    "analyst.commune": "Commune code",
-    "analyst.communeHint": "Empty: all. Several codes separated by commas, e.g. 26068, 26071.",
-    "analyst.communeBad": "Commune codes are numbers (separated by commas)",
+    "analyst.commune": "Commune",
+    "analyst.communeHint": "Empty: all. Type part of the name, then pick.",
+    "analyst.communeBad": "Pick a commune from the list",
     "analyst.type": "Facility type",
     "analyst.star": "Star rating",
     "analyst.all": "All",
@@ -113,6 +114,7 @@ function Filters({ filters, options, types, onApply, department, onDepartment, d
   const signature = JSON.stringify(filters);
   useEffect(() => setForm(filters), [signature]);
   const set = (name) => (v) => setForm((old) => ({ ...old, [name]: v }));
+  const communes = pickOptions(useNames(communesPath(HOME_PROVINCE)));
   const submit = (event) => {
     event.preventDefault();
     const found = {};
@@ -142,8 +144,8 @@ function Filters({ filters, options, types, onApply, department, onDepartment, d
         ? html`<${Select} label=${t("analyst.granularity")} name="granularity" value=${form.granularity}
             options=${GRANULARITIES.map((g) => [g, t(`analyst.gran.${g}`)])} onChange=${set("granularity")} />`
         : null}
-      <${Input} label=${t("analyst.commune")} name="commune" inputmode="numeric" value=${form.commune}
-        onInput=${set("commune")} error=${errors.commune} hint=${t("analyst.communeHint")} />
+      <${SearchSelect} label=${t("analyst.commune")} name="commune" value=${form.commune} options=${communes}
+        onChange=${set("commune")} error=${errors.commune} hint=${t("analyst.communeHint")} />
       ${options.types && types.length > 1
         ? html`<${Select} label=${t("analyst.type")} name="facility_type" value=${form.facility_type}
             options=${[["", t("analyst.all")], ...types.map((ft) => [ft.code, localized({ vi: ft.name_vi, en: ft.name_en })])]}

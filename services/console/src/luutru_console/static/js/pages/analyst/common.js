@@ -20,6 +20,10 @@ messages({
     "analyst.chartOf": "Biểu đồ: {what}",
     "analyst.period": "Kỳ",
     "analyst.key": "Nhóm",
+    "analyst.axis.count": "Số lượng",
+    "analyst.axis.percent": "Tỷ lệ (%)",
+    "analyst.partial.month": "không trọn tháng",
+    "analyst.partial.week": "không trọn tuần",
   },
   en: {
     "analyst.suppressed": "<5",
@@ -34,6 +38,10 @@ messages({
     "analyst.chartOf": "Chart: {what}",
     "analyst.period": "Period",
     "analyst.key": "Group",
+    "analyst.axis.count": "Count",
+    "analyst.axis.percent": "Share (%)",
+    "analyst.partial.month": "part of the month",
+    "analyst.partial.week": "part of the week",
   },
 });
 
@@ -57,12 +65,30 @@ export function cell(row, field, format = num) {
 // A chart value: null when suppressed (a gap in the chart, never a zero).
 export const value = (row, field) => (row && !row.suppressed ? row[field] ?? null : null);
 
+// A period as people name it; a month or week the filter cuts (the feeds clip the first and
+// last bucket to the period) is marked as such, never shown as if whole.
 export function periodLabel(start, end, granularity) {
   if (!start) return "—";
-  if (granularity === "month") return fmtDate(start).slice(3);
-  if (granularity === "week" || (end && end !== start)) return `${fmtDate(start).slice(0, 5)}–${fmtDate(end)}`;
+  const range = () => `${fmtDate(start).slice(0, 5)}–${fmtDate(end)}`;
+  if (granularity === "month") {
+    const [y, m] = start.split("-").map(Number);
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    const whole = start.endsWith("-01") && (!end || end === `${start.slice(0, 8)}${String(last).padStart(2, "0")}`);
+    return whole ? fmtDate(start).slice(3) : `${range()} (${t("analyst.partial.month")})`;
+  }
+  if (granularity === "week") {
+    const days = end ? (Date.parse(end) - Date.parse(start)) / 86400000 + 1 : 7;
+    return days < 7 ? `${range()} (${t("analyst.partial.week")})` : range();
+  }
+  if (end && end !== start) return range();
   return fmtDate(start);
 }
+
+// Age bands (DOMAIN.md: 0–14, 15–24, …, 65+) in age order, unknown last.
+export const AGE_BANDS = ["0-14", "15-24", "25-34", "35-44", "45-54", "55-64", "65+"];
+const isAgeKeys = (keys) => keys.length > 0 && keys.every((k) => AGE_BANDS.includes(k) || k === "unknown" || k === "OTHER");
+const ageRank = (k) => (AGE_BANDS.includes(k) ? AGE_BANDS.indexOf(k) : AGE_BANDS.length + (k === "OTHER" ? 1 : 0));
+export const ageLabel = (k) => (AGE_BANDS.includes(k) ? k.replace("-", "–") : null);
 
 export function Legend() {
   return html`<p class="analyst-legend hint">${t("analyst.legend")}</p>`;
@@ -90,18 +116,23 @@ export function Kpi({ label, value: shown, change, testid, note }) {
 }
 
 // One Chart.js chart; re-created when its data or the language change, destroyed on unmount.
-export function ChartView({ type = "bar", labels, datasets, title, testid, stacked = false, percent = false, horizontal = false }) {
+// Both axes are titled: `indexTitle` (the periods or groups; default "Kỳ") and `valueTitle`
+// (default "Số lượng", or "Tỷ lệ (%)" for a percentage chart).
+export function ChartView({ type = "bar", labels, datasets, title, testid, stacked = false, percent = false, horizontal = false, indexTitle, valueTitle }) {
   const canvas = useRef(null);
-  const signature = JSON.stringify({ type, labels, datasets, stacked, percent, horizontal, lang: getLang() });
+  const signature = JSON.stringify({ type, labels, datasets, stacked, percent, horizontal, indexTitle, valueTitle, lang: getLang() });
   useEffect(() => {
     const Chart = window.Chart;
     if (!Chart || !canvas.current) return undefined;
     const format = (v) => (percent ? pct(v) : num(v, 2));
+    const axisTitle = (text) => ({ display: true, text, font: { weight: "bold" } });
     const valueAxis = {
       stacked,
       beginAtZero: true,
+      title: axisTitle(valueTitle || t(percent ? "analyst.axis.percent" : "analyst.axis.count")),
       ticks: { callback: (v) => (percent ? `${fmtNumber(v * 100)} %` : fmtNumber(v, 2)) },
     };
+    const indexAxis = { stacked, title: axisTitle(indexTitle || t("analyst.period")) };
     const chart = new Chart(canvas.current, {
       type,
       data: {
@@ -128,9 +159,7 @@ export function ChartView({ type = "bar", labels, datasets, title, testid, stack
             },
           },
         },
-        scales: horizontal
-          ? { x: valueAxis, y: { stacked } }
-          : { x: { stacked }, y: valueAxis },
+        scales: horizontal ? { x: valueAxis, y: indexAxis } : { x: indexAxis, y: valueAxis },
       },
     });
     return () => chart.destroy();
@@ -145,7 +174,8 @@ export function ExportButtons({ path, params, name, what }) {
   const get = async (format) => {
     setError(null);
     try {
-      await download(`${path}${query({ ...params, format })}`, `${name}.${format}`);
+      // In the page's language: headers, percentages and yes/no as people write them.
+      await download(`${path}${query({ ...params, format, lang: getLang() })}`, `${name}.${format}`);
     } catch (e) {
       setError(e);
     }
@@ -170,7 +200,7 @@ export function Section({ title, id, exportTo, children }) {
 
 // Rows {period_start, period_end, key, <metric>, suppressed} → a bar chart of keys with one
 // dataset per period (stacked), and the same numbers as a table (key × period).
-export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, testid, title }) {
+export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, testid, title, keyTitle }) {
   const periods = [];
   const seen = new Set();
   for (const r of rows) {
@@ -186,11 +216,13 @@ export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, te
     byKey.get(r.key)[r.period_start] = r;
   }
   const weight = (k) => Object.values(byKey.get(k)).reduce((s, r) => s + (value(r, metric) ?? 0), 0);
+  const byAge = isAgeKeys([...byKey.keys()]);
   const keys = [...byKey.keys()].sort((a, b) => {
+    if (byAge) return ageRank(a) - ageRank(b);
     if (a === "OTHER" || b === "OTHER") return a === "OTHER" ? 1 : -1;
     return weight(b) - weight(a) || String(a).localeCompare(String(b));
   });
-  const labelOf = (k) => keyLabel(k);
+  const labelOf = (k) => (byAge && ageLabel(k)) || keyLabel(k);
   const datasets = periods.map(([start, end]) => ({
     label: `${metricLabel} · ${periodLabel(start, end, granularity)}`,
     data: keys.map((k) => {
@@ -211,7 +243,8 @@ export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, te
   if (!rows.length) return html`<p class="empty">${t("ui.empty")}</p>`;
   return html`
     <${ChartView} type="bar" labels=${keys.map(labelOf)} datasets=${datasets} stacked=${periods.length > 1}
-      horizontal=${keys.length > 6} title=${title} testid=${testid} />
+      horizontal=${keys.length > 6 && !byAge} title=${title} testid=${testid}
+      indexTitle=${keyTitle || t("analyst.key")} valueTitle=${metricLabel} />
     <${Table} class="stack" columns=${columns} rows=${tableRows} data-testid=${`${testid}-table`} caption=${title} />`;
 }
 
@@ -245,7 +278,7 @@ export function Series({ rows, periods, metric, metricLabel, keyLabel, granulari
     cells.set(`${r.period_start}|${r.key}`, r);
   }
   if (!rows.length) return null; // the table beneath says there is nothing
-  return html`<${ChartView} type="bar" stacked testid=${testid} title=${title}
+  return html`<${ChartView} type="bar" stacked testid=${testid} title=${title} valueTitle=${metricLabel}
     labels=${periods.map(([s, e]) => periodLabel(s, e, granularity))}
     datasets=${keys.map((k) => ({
       label: `${metricLabel} · ${keyLabel(k)}`,

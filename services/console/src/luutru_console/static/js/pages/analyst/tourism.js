@@ -3,6 +3,7 @@
 import { api, query } from "../../api.js";
 import { messages, t } from "../../i18n.js";
 import { html, Loading, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { COUNTRIES, lookup, nameIn, useNames } from "../../names.js";
 import { Breakdown, cell, ChartView, Kpi, Kpis, Legend, num, pct, periodLabel, Section, value } from "./common.js";
 
 messages({
@@ -27,6 +28,7 @@ messages({
     "analyst.tourism.by.star_rating": "Theo hạng sao",
     "analyst.tourism.by.commune": "Theo xã, phường",
     "analyst.tourism.byMonth": "Lượt khách đến, theo tháng.",
+    "analyst.tourism.trendAxis": "Lượt khách, ngày khách",
     "analyst.key.domestic": "Trong nước",
     "analyst.key.international": "Quốc tế",
     "analyst.key.OTHER": "Khác",
@@ -54,6 +56,7 @@ messages({
     "analyst.tourism.by.star_rating": "By star rating",
     "analyst.tourism.by.commune": "By commune",
     "analyst.tourism.byMonth": "Arrivals, by month.",
+    "analyst.tourism.trendAxis": "Arrivals, guest-nights",
     "analyst.key.domestic": "Domestic",
     "analyst.key.international": "International",
     "analyst.key.OTHER": "Other",
@@ -92,12 +95,15 @@ function internationalShare(rows) {
   return all ? intl / all : null;
 }
 
-export function keyLabel(by, key, typeName) {
+export function keyLabel(by, key, typeName, names = new Map(), countries = []) {
   if (["domestic", "international", "OTHER"].includes(key)) return t(`analyst.key.${key}`);
   if (by === "facility_type") return typeName(key);
   if (by === "star_rating") return key === "none" ? t("analyst.key.none") : t("analyst.key.stars", { n: key });
   if (by === "gender" || key === "unknown") return t(`analyst.key.${key}`); // male, female, other, unknown
-  return key;
+  // Countries in the reader's language; communes and provinces of origin by the feed's `name`.
+  const country = (by === "nationality" || by === "residence") && lookup(countries, key);
+  if (country) return nameIn(country);
+  return names.get(key) || key;
 }
 
 export function TourismView({ params, typeName }) {
@@ -112,6 +118,7 @@ export function TourismView({ params, typeName }) {
       ),
     [signature],
   );
+  const countries = useNames(COUNTRIES);
   if (main.error) return html`<${ProblemBanner} error=${main.error} />`;
   if (main.loading || !main.data) return html`<${Loading} />`;
   const feed = main.data;
@@ -144,6 +151,7 @@ export function TourismView({ params, typeName }) {
     <${Legend} />
     <${Section} title=${t("analyst.tourism.trend")} id="analyst-trend" exportTo=${{ path: FEED, params, name: "tourism" }}>
       <${ChartView} type="line" labels=${labels} testid="chart-trend" title=${t("analyst.tourism.trend")}
+        valueTitle=${t("analyst.tourism.trendAxis")}
         datasets=${[
           { label: t("analyst.tourism.arrivals"), data: feed.rows.map((r) => value(r, "arrivals")) },
           { label: t("analyst.tourism.nights"), data: feed.rows.map((r) => value(r, "guest_nights")) },
@@ -165,7 +173,8 @@ export function TourismView({ params, typeName }) {
             exportTo=${{ path: `${FEED}/breakdown`, params: { ...params, granularity: "month", by, top: 10 }, name: `tourism-${by}` }}>
             <p class="hint">${t("analyst.tourism.byMonth")}</p>
             <${Breakdown} rows=${parts.data[i].rows} metric="arrivals" metricLabel=${t("analyst.tourism.arrivals")}
-              keyLabel=${(k) => keyLabel(by, k, typeName)} granularity="month" testid=${`chart-by-${by}`} title=${title} />
+              keyLabel=${(k) => keyLabel(by, k, typeName, new Map(parts.data[i].rows.map((r) => [r.key, r.name])), countries)}
+              granularity="month" testid=${`chart-by-${by}`} title=${title} />
           <//>`;
         })}`;
 }

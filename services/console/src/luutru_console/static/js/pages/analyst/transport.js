@@ -13,8 +13,9 @@ messages({
     "analyst.transport.load": "Hệ số sử dụng ghế",
     "analyst.transport.trend": "Hành khách và chuyến xe theo ngày",
     "analyst.transport.loadTrend": "Hệ số sử dụng ghế theo ngày",
-    "analyst.transport.by.route": "Theo tuyến (tỉnh đi – tỉnh đến)",
+    "analyst.transport.by.route": "Theo tuyến",
     "analyst.transport.by.operator": "Theo nhà xe",
+    "analyst.transport.unnamed": "Nhà xe chưa rõ tên",
     "analyst.transport.by.origin_province": "Theo tỉnh đi",
     "analyst.transport.by.destination_province": "Theo tỉnh đến",
     "analyst.transport.note": "Không tính chuyến bị hủy, khách bị rút khỏi danh sách và khách không lên xe.",
@@ -26,8 +27,9 @@ messages({
     "analyst.transport.load": "Load factor",
     "analyst.transport.trend": "Passengers and trips per day",
     "analyst.transport.loadTrend": "Load factor per day",
-    "analyst.transport.by.route": "By route (origin – destination province)",
+    "analyst.transport.by.route": "By route",
     "analyst.transport.by.operator": "By operator",
+    "analyst.transport.unnamed": "Operator (name unknown)",
     "analyst.transport.by.origin_province": "By origin province",
     "analyst.transport.by.destination_province": "By destination province",
     "analyst.transport.note": "Cancelled trips, passengers removed from the manifest and no-shows are not counted.",
@@ -35,6 +37,9 @@ messages({
 });
 
 const FEED = "/v1/feeds/transport";
+// A row by its name (operator, route "Đồng Nai → Lâm Đồng", province); an operator the
+// feed cannot name is "unnamed", never its id.
+const keyName = (r) => r.name || (/^[0-9a-f]{8}-/i.test(r.key) ? t("analyst.transport.unnamed") : r.key);
 const BREAKDOWNS = ["route", "operator", "origin_province", "destination_province"];
 
 function columnsFor(keyTitle, keyRender = (r) => r.key) {
@@ -98,10 +103,11 @@ export function TransportView({ params }) {
         exportTo=${{ path: FEED, params: { ...rest, by }, name: `transport-${by}` }}>
         ${rows.length
           ? html`<${ChartView} type="bar" testid=${`chart-by-${by}`} title=${title} horizontal=${rows.length > 6}
-              labels=${rows.map((r) => r.key)}
+              indexTitle=${t("analyst.key")} valueTitle=${t("analyst.transport.passengers")}
+              labels=${rows.map(keyName)}
               datasets=${[{ label: t("analyst.transport.passengers"), data: rows.map((r) => value(r, "passengers")) }]} />`
           : null}
-        <${Table} class="stack" columns=${columnsFor(t("analyst.key"))} rows=${rows} rowKey=${(r) => r.key} caption=${title} />
+        <${Table} class="stack" columns=${columnsFor(t("analyst.key"), keyName)} rows=${rows} rowKey=${(r) => r.key} caption=${title} />
       <//>`;
     })}`;
 }

@@ -95,6 +95,7 @@ export function ZonesView({ params }) {
     <${Section} title=${t("analyst.zones.residentsBy")} id="analyst-residents">
       ${feed.residents_now.length
         ? html`<${ChartView} type="bar" testid="chart-residents" title=${t("analyst.zones.residentsBy")}
+            indexTitle=${t("analyst.key")} valueTitle=${t("analyst.zones.residents")}
             labels=${feed.residents_now.map((r) => zoneLabel(r.key))}
             datasets=${[{ label: t("analyst.zones.residents"), data: feed.residents_now.map((r) => value(r, "residents")) }]} />`
         : null}
@@ -110,7 +111,8 @@ export function ZonesView({ params }) {
             exportTo=${{ path: FEED, params: { ...params, granularity: "month", by }, name: `zones-${by}` }}>
             <p class="hint">${t("analyst.zones.byMonth")}</p>
             <${Breakdown} rows=${parts.data[i].rows} metric="arrivals" metricLabel=${t("analyst.zones.arrivals")}
-              keyLabel=${keyLabel} granularity="month" testid=${`chart-by-${by}`} title=${title} />
+              keyLabel=${(k) => parts.data[i].rows.find((r) => r.key === k)?.name || keyLabel(k)} granularity="month"
+              testid=${`chart-by-${by}`} title=${title} />
           <//>`;
         })}`;
 }

@@ -1,7 +1,8 @@
 // The passenger list editor of a manifest (and of later additions): one fieldset per
 // passenger, each field with the API's error for it (/passengers/2/id_number) right under it.
-import { html, Input, Select, fieldErrors } from "../../ui.js";
-import { localized, t } from "../../i18n.js";
+import { html, Input, Select, SearchSelect, fieldErrors, pointerLabel } from "../../ui.js";
+import { COUNTRIES, nameIn, pickOptions, useNames, VISA_TYPES } from "../../names.js";
+import { getLang, localized, t } from "../../i18n.js";
 import { ApiError } from "../../api.js";
 
 let seq = 0;
@@ -49,7 +50,17 @@ function genderOptions() {
 
 function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) {
   const set = (field) => (value) => onChange({ ...row, [field]: value });
+  const countries = pickOptions(useNames(COUNTRIES));
+  const visas = useNames(VISA_TYPES).map((v) => ({
+    value: v.code,
+    label: nameIn(v),
+    hint: getLang() === "en" ? v.description_en : v.description_vi,
+  }));
   const field = (f) => {
+    if (f === "nationality" || f === "country_of_residence" || f === "visa_type") {
+      return html`<${SearchSelect} label=${t(`coach.p.${f}`)} name=${f} value=${row[f]} onChange=${set(f)}
+        options=${f === "visa_type" ? visas : countries} error=${errors[f]} />`;
+    }
     if (f === "gender") {
       return html`<${Select} label=${t("coach.p.gender")} name="gender" value=${row.gender}
         options=${genderOptions()} onChange=${set("gender")} error=${errors.gender} />`;
@@ -66,7 +77,7 @@ function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) 
     ${whole || other.length
       ? html`<ul class="field-error coach-row-errors" role="alert">
           ${whole ? html`<li>${whole}</li>` : null}
-          ${other.map(([k, m]) => html`<li><code>${k}</code> ${m}</li>`)}
+          ${other.map(([k, m]) => html`<li>${pointerLabel(`/${k}`) ? `${pointerLabel(`/${k}`)}: ` : ""}${m}</li>`)}
         </ul>`
       : null}
     <div class="grid">${MAIN.map(field)}${TRIP.map(field)}</div>

@@ -4,7 +4,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { t, todayVN } from "../../i18n.js";
-import { fieldErrors, html, Input, Page, ProblemBanner, useApp } from "../../ui.js";
+import { fieldErrors, html, Input, Page, ProblemBanner, SearchSelect, useApp } from "../../ui.js";
+import { PROVINCES, pickOptions, useNames } from "../../names.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
 import { justSubmitted, newKey, rememberResults } from "./trips.js";
 
@@ -35,14 +36,15 @@ export function tripFieldsBody(trip) {
 // The trip's own fields; errors keyed by field name (from fieldErrors(error, "")).
 export function TripFields({ trip, setTrip, errors }) {
   const set = (f) => (v) => setTrip({ ...trip, [f]: v });
+  const provinces = pickOptions(useNames(PROVINCES));
   return html`<div class="grid">
     <${Input} label=${t("coach.trip.plate")} name="plate" required value=${trip.plate} onInput=${set("plate")}
       hint=${t("coach.trip.plateHint")} error=${errors.plate} autocomplete="off" />
-    <${Input} label=${t("coach.trip.origin")} name="origin_province" type="number" inputmode="numeric" required
-      value=${trip.origin_province} onInput=${set("origin_province")} error=${errors.origin_province}
+    <${SearchSelect} label=${t("coach.trip.origin")} name="origin_province" required options=${provinces}
+      value=${trip.origin_province} onChange=${set("origin_province")} error=${errors.origin_province}
       hint=${t("coach.trip.provinceHint")} />
-    <${Input} label=${t("coach.trip.destination")} name="destination_province" type="number" inputmode="numeric"
-      required value=${trip.destination_province} onInput=${set("destination_province")}
+    <${SearchSelect} label=${t("coach.trip.destination")} name="destination_province" required options=${provinces}
+      value=${trip.destination_province} onChange=${set("destination_province")}
       error=${errors.destination_province} hint=${t("coach.trip.provinceHint")} />
     <${Input} label=${t("coach.trip.departure_at")} name="departure_at" type="datetime-local" required
       value=${trip.departure_at} onInput=${set("departure_at")} error=${errors.departure_at}

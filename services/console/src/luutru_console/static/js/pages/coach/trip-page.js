@@ -5,7 +5,8 @@ import { api } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
 import { Badge, Banner, html, Input, Loading, Page, ProblemBanner, Table, useApp, useAsync } from "../../ui.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
-import { justSubmitted, receiptWarnings, rememberResults, tripStatusBadge } from "./trips.js";
+import { justSubmitted, receiptWarnings, rememberResults, routeName, tripStatusBadge } from "./trips.js";
+import { PROVINCES, useNames } from "../../names.js";
 
 const PASSENGER_KIND = { on_board: "ok", no_show: "warn", removed: "neutral" };
 
@@ -118,6 +119,7 @@ export function TripPage({ params }) {
   const [notice, setNotice] = useState(null);
   const [actionError, setActionError] = useState(null);
   const { data: trip, error, loading } = useAsync(() => api(`/v1/trips/${params.id}`), [params.id, tick]);
+  const provinces = useNames(PROVINCES);
   const reload = (message) => {
     setNotice(message);
     setTick((n) => n + 1);
@@ -160,14 +162,14 @@ export function TripPage({ params }) {
       : null}
     ${notice ? html`<${Banner} kind="ok">${notice}<//>` : null}
     <${ProblemBanner} error=${actionError} onClose=${() => setActionError(null)} />
-    <dl class="coach-facts card" data-testid="trip-facts">
+    <dl class="coach-facts card" data-testid="trip-facts" data-trip-id=${trip.trip_id}>
+      <div><dt>${t("coach.trip.number")}</dt><dd data-testid="trip-number"><strong>${trip.receipt_number}</strong></dd></div>
       <div><dt>${t("coach.trip.status")}</dt><dd>${tripStatusBadge(trip.status)}</dd></div>
       <div><dt>${t("coach.trip.plate")}</dt><dd>${trip.plate}</dd></div>
-      <div><dt>${t("coach.trip.route")}</dt><dd>${trip.origin_province} → ${trip.destination_province}</dd></div>
+      <div><dt>${t("coach.trip.route")}</dt><dd data-testid="trip-route">${routeName(provinces, trip)}</dd></div>
       <div><dt>${t("coach.trip.departure_at")}</dt><dd>${fmtDateTime(trip.departure_at)}</dd></div>
       <div><dt>${t("coach.trip.onBoard")}</dt><dd>${fmtNumber(onBoard)} / ${fmtNumber(trip.seats)}</dd></div>
       <div><dt>${t("coach.trip.received_at")}</dt><dd>${fmtDateTime(trip.received_at)}</dd></div>
-      <div><dt>${t("coach.trip.id")}</dt><dd><code data-testid="trip-id">${trip.trip_id}</code></dd></div>
     </dl>
     <h2>${t("coach.trip.passengers")}</h2>
     <${Table} class="stack" data-testid="passengers" columns=${columns} rows=${trip.passengers}

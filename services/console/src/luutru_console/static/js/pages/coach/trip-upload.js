@@ -20,8 +20,6 @@ const tripLabels = () => ({
   seats: t("coach.trip.seats"),
 });
 
-const UPLOAD_KIND = { pending: "info", processing: "info", done: "ok", failed: "bad" };
-const ROW_KIND = { accepted: "ok", duplicate: "info", rejected: "bad" };
 // A row's errors in words: the field's name, then the message (never a pointer or a key).
 function ErrorList({ list }) {
   if (!list?.length) return "—";
@@ -64,6 +62,18 @@ function useUpload(uploadId) {
   return state;
 }
 
+function DownloadButton({ path, name, children }) {
+  const [error, setError] = useState(null);
+  return html`<span class="staff-download">
+    <button type="button" onClick=${() => { setError(null); download(path, name).catch(setError); }}>${children}</button>
+    <${ProblemBanner} error=${error} />
+  </span>`;
+}
+
+// The trip's outcome comes first; then, when it was refused, only the rows that need fixing
+// with their reasons (the others were fine, and wait for the whole file to be sent again),
+// and the operator's own sheet with an error column to download: a trip is atomic, so the
+// sheet holds every passenger, ready to fix and send again whole.
 function UploadResult({ uploadId, day }) {
   const { upload, rows, error } = useUpload(uploadId);
   if (error) return html`<${ProblemBanner} error=${error} />`;
@@ -71,40 +81,55 @@ function UploadResult({ uploadId, day }) {
   const finished = upload.status === "done" || upload.status === "failed";
   const tripErrors = upload.error?.errors || [];
   const accepted = finished && upload.accepted > 0 && upload.rejected === 0;
+  const toFix = rows.filter((r) => r.errors?.length);
+  const fine = rows.length - toFix.length;
+  const outcome = accepted ? "ok" : finished ? "bad" : "info";
   const columns = [
     { key: "row", label: t("coach.upload.row"), numeric: true },
-    {
-      key: "status",
-      label: t("coach.upload.rowStatus"),
-      render: (r) => html`<${Badge} kind=${ROW_KIND[r.status]}>${t(`coach.upload.row.${r.status}`)}<//>`,
-    },
     { key: "errors", label: t("coach.upload.errors"), render: (r) => html`<${ErrorList} list=${r.errors} />` },
+  ];
+  const shown = accepted ? rows : toFix;
+  const withWarnings = [
+    columns[0],
     { key: "warnings", label: t("coach.trip.warnings"), render: (r) => html`<${ErrorList} list=${r.warnings} />` },
   ];
-  return html`<section class="card" aria-labelledby="coach-upload-result" aria-live="polite">
+  return html`<section class="card" aria-labelledby="coach-upload-result" aria-live="polite"
+      data-testid="upload-result" data-upload-id=${upload.upload_id}>
     <h2 id="coach-upload-result">${t("coach.upload.result")}</h2>
-    <dl class="coach-facts" data-testid="upload-facts">
-      <div><dt>${t("coach.upload.file")}</dt><dd>${upload.filename}</dd></div>
-      <div><dt>${t("coach.upload.status")}</dt><dd><${Badge} kind=${UPLOAD_KIND[upload.status]}>${t(`coach.upload.status.${upload.status}`)}<//></dd></div>
-      <div><dt>${t("coach.upload.accepted")}</dt><dd data-testid="upload-accepted">${fmtNumber(upload.accepted)}</dd></div>
-      <div><dt>${t("coach.upload.rejected")}</dt><dd data-testid="upload-rejected">${fmtNumber(upload.rejected)}</dd></div>
-      <div><dt>${t("coach.upload.created_at")}</dt><dd>${fmtDateTime(upload.created_at)}</dd></div>
-      <div><dt>${t("coach.upload.id")}</dt><dd><code data-testid="upload-id">${upload.upload_id}</code></dd></div>
-    </dl>
     ${!finished ? html`<p role="status">${t("coach.upload.processing", { n: fmtNumber(upload.processed_rows) })}</p>` : null}
-    ${finished && accepted
+    ${accepted
       ? html`<${Banner} kind="ok">${t("coach.upload.allAccepted")}
           ${day ? html` <a href=${`#/trips?date=${day}`}>${t("coach.upload.toTrips")}</a>` : null}<//>`
       : null}
-    ${finished && !accepted ? html`<${Banner} kind="error">${t("coach.upload.refused")}<//>` : null}
+    ${finished && !accepted
+      ? html`<div class="banner error" role="alert" data-testid="upload-outcome">
+          <strong>${t("coach.upload.refused")}</strong>
+          ${toFix.length ? html`<p>${t("coach.upload.toFix", { n: fmtNumber(toFix.length), ok: fmtNumber(fine) })}</p>` : null}
+        </div>`
+      : null}
+    <dl class="coach-facts" data-testid="upload-facts">
+      <div><dt>${t("coach.upload.file")}</dt><dd>${upload.filename}</dd></div>
+      <div><dt>${t("coach.upload.status")}</dt><dd><${Badge} kind=${outcome}>${
+        accepted ? t("coach.upload.outcome.accepted") : finished ? t("coach.upload.outcome.refused") : t(`coach.upload.status.${upload.status}`)
+      }<//></dd></div>
+      <div><dt>${t("coach.upload.accepted")}</dt><dd data-testid="upload-accepted">${fmtNumber(upload.accepted)}</dd></div>
+      <div><dt>${t("coach.upload.rejected")}</dt><dd data-testid="upload-rejected">${fmtNumber(upload.rejected)}</dd></div>
+      <div><dt>${t("coach.upload.created_at")}</dt><dd>${fmtDateTime(upload.created_at)}</dd></div>
+    </dl>
     <${ResultNotices} status=${upload} />
     ${tripErrors.length
       ? html`<div class="banner error" role="alert"><strong>${t("coach.upload.tripErrors")}</strong>
           <${ErrorList} list=${tripErrors} /></div>`
       : null}
-    ${finished
-      ? html`<${Table} class="stack" data-testid="upload-rows" columns=${columns} rows=${rows}
-          rowKey=${(r) => r.row} />`
+    ${finished && !accepted && toFix.length
+      ? html`<p class="staff-downloads">
+          <${DownloadButton} path=${`/v1/uploads/${upload.upload_id}/errors.xlsx`} name="loi-hanh-khach.xlsx">${t("coach.upload.errorsXlsx")}<//>
+          <${DownloadButton} path=${`/v1/uploads/${upload.upload_id}/errors.csv`} name="loi-hanh-khach.csv">${t("coach.upload.errorsCsv")}<//>
+        </p>`
+      : null}
+    ${finished && shown.length
+      ? html`<${Table} class="stack" data-testid="upload-rows" columns=${accepted ? withWarnings : columns}
+          rows=${shown} rowKey=${(r) => r.row} />`
       : null}
   </section>`;
 }

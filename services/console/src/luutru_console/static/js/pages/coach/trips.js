@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t, todayVN } from "../../i18n.js";
 import { Badge, html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
+import { nameOf, PROVINCES, useNames } from "../../names.js";
 
 // passenger_id → warnings of its receipt (the trip view itself carries no warnings).
 export const receiptWarnings = new Map();
@@ -17,6 +18,10 @@ export function tripStatusBadge(status) {
   const kind = status === "submitted" ? "ok" : "bad";
   return html`<${Badge} kind=${kind}>${t(`coach.trip.status.${status}`)}<//>`;
 }
+
+// "Đồng Nai → Lâm Đồng": a trip's route by province names.
+export const routeName = (provinces, trip) =>
+  `${nameOf(provinces, trip.origin_province)} → ${nameOf(provinces, trip.destination_province)}`;
 
 export const newKey = () =>
   globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
@@ -47,6 +52,7 @@ export function TripList({ query: where = {} }) {
   useEffect(() => {
     load();
   }, [day]);
+  const provinces = useNames(PROVINCES);
   const columns = [
     {
       key: "plate",
@@ -54,7 +60,7 @@ export function TripList({ query: where = {} }) {
       render: (r) => html`<a href=${`#/trips/${r.trip_id}`}>${r.plate}</a>`,
     },
     { key: "departure_at", label: t("coach.trip.departure_at"), render: (r) => fmtDateTime(r.departure_at) },
-    { key: "route", label: t("coach.trip.route"), render: (r) => `${r.origin_province} → ${r.destination_province}` },
+    { key: "route", label: t("coach.trip.route"), render: (r) => routeName(provinces, r) },
     {
       key: "on_board",
       label: t("coach.trip.onBoard"),

@@ -1,55 +1,147 @@
-// The police landing page: wanted-person alerts, newest first, with new ones arriving live
-// from GET /v1/alerts/stream (server-sent events) and the new → acknowledged → closed workflow.
+// The police landing page: wanted-person alerts worked at volume. One card per person (the
+// matched registration) with all their hits and the watchlist entries by reason and name,
+// the facility's name, address and the room; totals, pages and filters (status, commune by
+// name, match kind) from GET /v1/alerts/people. New hits arrive live from
+// GET /v1/alerts/stream (server-sent events): the page reloads the current page of people and
+// marks the person as just arrived. A person's open hits are acknowledged or closed at once
+// (POST /v1/alerts/people/{record}/transitions), or one hit at a time.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, eventStream, query } from "../../api.js";
-import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
+import { fmtDate, fmtDateTime, fmtNumber, messages, t } from "../../i18n.js";
 import { Badge, html, Loading, Page, ProblemBanner, Select, TextArea } from "../../ui.js";
-import { FacilityName, formErrors, UserName } from "./common.js";
+import { formErrors, UserName } from "./common.js";
+
+messages({
+  vi: {
+    "police.alerts.totals": "{people} người · {hits} cảnh báo",
+    "police.alerts.hits": "{n} cảnh báo",
+    "police.alerts.open": "{n} chưa đóng",
+    "police.alerts.page": "Trang {page}/{pages}",
+    "police.alerts.prev": "Trang trước",
+    "police.alerts.next": "Trang sau",
+    "police.alerts.pages": "Phân trang",
+    "police.alerts.communeFilter": "Xã/phường",
+    "police.alerts.anyCommune": "Tất cả xã/phường",
+    "police.alerts.communeCode": "Xã/phường mã {code}",
+    "police.alerts.kindFilter": "Kiểu khớp",
+    "police.alerts.anyKind": "Mọi kiểu khớp",
+    "police.alerts.dob": "Ngày sinh",
+    "police.alerts.address": "Địa chỉ",
+    "police.alerts.room": "Phòng",
+    "police.alerts.noRoom": "Không khai báo",
+    "police.alerts.passenger": "Hành khách (chuyến xe)",
+    "police.alerts.arrival": "Giờ đến",
+    "police.alerts.hitsTitle": "Khớp với danh sách truy nã",
+    "police.alerts.entryName": "Đối tượng trong danh sách: {name}",
+    "police.alerts.entryDocument": "Số giấy tờ trong danh sách: {document}",
+    "police.alerts.noReason": "Không ghi lý do",
+    "police.alerts.acknowledgeAll": "Tiếp nhận ({n})",
+    "police.alerts.closeAll": "Đóng cảnh báo ({n})",
+    "police.alerts.acknowledgeOne": "Tiếp nhận mục này",
+    "police.alerts.closeOne": "Đóng mục này",
+    "police.alerts.movedAll": "Đã chuyển {n} cảnh báo sang: {status}",
+  },
+  en: {
+    "police.alerts.totals": "{people} people · {hits} alerts",
+    "police.alerts.hits": "{n} alerts",
+    "police.alerts.open": "{n} not closed",
+    "police.alerts.page": "Page {page} of {pages}",
+    "police.alerts.prev": "Previous page",
+    "police.alerts.next": "Next page",
+    "police.alerts.pages": "Pages",
+    "police.alerts.communeFilter": "Commune",
+    "police.alerts.anyCommune": "All communes",
+    "police.alerts.communeCode": "Commune no. {code}",
+    "police.alerts.kindFilter": "Match",
+    "police.alerts.anyKind": "Any match",
+    "police.alerts.dob": "Date of birth",
+    "police.alerts.address": "Address",
+    "police.alerts.room": "Room",
+    "police.alerts.noRoom": "Not reported",
+    "police.alerts.passenger": "Passenger (coach trip)",
+    "police.alerts.arrival": "Arrival",
+    "police.alerts.hitsTitle": "Watchlist matches",
+    "police.alerts.entryName": "Listed person: {name}",
+    "police.alerts.entryDocument": "Listed document: {document}",
+    "police.alerts.noReason": "No reason given",
+    "police.alerts.acknowledgeAll": "Acknowledge ({n})",
+    "police.alerts.closeAll": "Close the alerts ({n})",
+    "police.alerts.acknowledgeOne": "Acknowledge this one",
+    "police.alerts.closeOne": "Close this one",
+    "police.alerts.movedAll": "{n} alerts moved to: {status}",
+  },
+});
 
 const STATUSES = ["new", "acknowledged", "closed"];
 const STATUS_KIND = { new: "bad", acknowledged: "warn", closed: "ok" };
 const NEXT = { new: ["acknowledged", "closed"], acknowledged: ["closed"], closed: [] };
-const MATCH_KINDS = new Set(["document", "name_dob"]);
+const MATCH_KINDS = ["document", "name_dob"];
 const LIVE_KIND = { open: "ok", connecting: "info", error: "warn", closed: "bad" };
+const PAGE_SIZE = 20; // people per page; `page_size` in the page's address changes it (1–100)
 
 const statusLabel = (s) => (STATUSES.includes(s) ? t(`police.alerts.status.${s}`) : s);
+const kindLabel = (k) => (MATCH_KINDS.includes(k) ? t(`police.alerts.match.${k}`) : k);
+const communeLabel = (code, name) => name || t("police.alerts.communeCode", { code });
 
-// Union by alert_id (the most recently updated copy wins), in the filter, newest first.
-function merge(current, incoming, status) {
-  const byId = new Map((current || []).map((a) => [a.alert_id, a]));
-  for (const a of incoming) {
-    const known = byId.get(a.alert_id);
-    if (!known || new Date(a.updated_at) >= new Date(known.updated_at)) byId.set(a.alert_id, a);
-  }
-  return [...byId.values()].filter((a) => !status || a.status === status).sort((a, b) => b.seq - a.seq);
+// The person's status as the API gives it: new if any hit is new, else acknowledged if any is.
+function personStatus(hits) {
+  for (const s of ["new", "acknowledged"]) if (hits.some((h) => h.status === s)) return s;
+  return "closed";
 }
 
+// The filters come from the page's address: another address (a link, a bookmark) while the
+// page is open starts it afresh with its filters.
 export function AlertsPage({ query: params }) {
-  const [status, setStatus] = useState(STATUSES.includes(params?.status) ? params.status : "");
-  const [alerts, setAlerts] = useState(null);
+  return html`<${AlertsView} key=${JSON.stringify(params || {})} params=${params} />`;
+}
+
+function AlertsView({ params }) {
+  const [filters, setFilters] = useState({
+    status: STATUSES.includes(params?.status) ? params.status : "",
+    commune: params?.commune || "",
+    match_kind: MATCH_KINDS.includes(params?.match_kind) ? params.match_kind : "",
+  });
+  const [page, setPage] = useState(1);
+  const size = Math.min(100, Math.max(1, Number.parseInt(params?.page_size, 10) || PAGE_SIZE));
+  const [data, setData] = useState(null);
   const [error, setError] = useState(null);
   const [live, setLive] = useState("connecting");
   const [fresh, setFresh] = useState(() => new Set());
   const [announcement, setAnnouncement] = useState("");
-  const statusRef = useRef(status);
-  statusRef.current = status;
+  const wanted = useRef({ filters, page, size });
+  wanted.current = { filters, page, size };
+  const seq = useRef(0);
 
   const load = useCallback(async () => {
-    const wanted = statusRef.current;
+    const mine = ++seq.current;
+    const { filters: f, page: p, size: n } = wanted.current;
     try {
-      const rows = await api(`/v1/alerts${query({ status: wanted, limit: 200 })}`);
-      if (wanted === statusRef.current) setAlerts((prev) => merge(prev, rows, wanted));
+      const body = await api(`/v1/alerts/people${query({ ...f, page: p, page_size: n })}`);
+      if (mine !== seq.current) return;
+      // Past the last page (people closed or filtered away): go to the last one there is.
+      if (body.page > body.pages) {
+        setPage(body.pages);
+        return;
+      }
+      setData(body);
       setError(null);
     } catch (e) {
-      setError(e);
+      if (mine === seq.current) setError(e);
     }
   }, []);
   const loadRef = useRef(load);
 
   useEffect(() => {
-    setAlerts(null);
     load();
-  }, [status]);
+  }, [filters, page]);
+
+  // New hits arrive one event each; many at once reload the page once.
+  const pending = useRef(null);
+  const reloadSoon = () => {
+    clearTimeout(pending.current);
+    pending.current = setTimeout(() => loadRef.current(), 250);
+  };
+  useEffect(() => () => clearTimeout(pending.current), []);
 
   useEffect(
     () =>
@@ -63,11 +155,11 @@ export function AlertsPage({ query: params }) {
           } catch {
             return;
           }
-          setAlerts((prev) => merge(prev, [alert], statusRef.current));
           setFresh((s) => new Set(s).add(alert.alert_id));
           setAnnouncement(
             t("police.alerts.announce", { name: alert.subject_name, document: alert.subject_document || "—" }),
           );
+          reloadSoon();
         },
         {
           onState: (state) => {
@@ -80,7 +172,20 @@ export function AlertsPage({ query: params }) {
     [],
   );
 
-  const changed = (updated) => setAlerts((prev) => merge(prev, [updated], statusRef.current));
+  const setFilter = (key) => (value) => {
+    setFilters({ ...filters, [key]: value });
+    setPage(1);
+  };
+  const changed = (person) =>
+    setData((prev) => prev && { ...prev, items: prev.items.map((p) => (p.record_id === person.record_id ? person : p)) });
+  const communes = data?.communes || [];
+  const pager = data && data.pages > 1
+    ? html`<nav class="pager" aria-label=${t("police.alerts.pages")} data-testid="alert-pager">
+        <button type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>${t("police.alerts.prev")}</button>
+        <span>${t("police.alerts.page", { page: fmtNumber(data.page), pages: fmtNumber(data.pages) })}</span>
+        <button type="button" disabled=${page >= data.pages} onClick=${() => setPage(page + 1)}>${t("police.alerts.next")}</button>
+      </nav>`
+    : null;
 
   return html`<${Page} title=${t("police.alerts.title")}
     actions=${html`<span class=${`live-indicator ${live}`} data-testid="live-indicator" data-state=${live}>
@@ -90,85 +195,159 @@ export function AlertsPage({ query: params }) {
     <p class="muted">${t("police.alerts.intro")}</p>
     <p class="live-announce" role="status" aria-live="polite" aria-atomic="true" data-testid="alert-announce">${announcement}</p>
     <div class="police-filters">
-      <${Select} label=${t("police.alerts.filter")} name="status" value=${status} onChange=${setStatus}
+      <${Select} label=${t("police.alerts.filter")} name="status" value=${filters.status} onChange=${setFilter("status")}
         options=${[["", t("police.alerts.all")], ...STATUSES.map((s) => [s, statusLabel(s)])]} />
+      <${Select} key=${`communes-${communes.map((c) => c.code).join("-")}`} label=${t("police.alerts.communeFilter")}
+        name="commune" value=${filters.commune} onChange=${setFilter("commune")}
+        options=${[
+          ["", t("police.alerts.anyCommune")],
+          ...communes.map((c) => [String(c.code), `${communeLabel(c.code, c.name)} (${fmtNumber(c.people)})`]),
+          ...(filters.commune && !communes.some((c) => String(c.code) === filters.commune)
+            ? [[filters.commune, communeLabel(filters.commune)]]
+            : []),
+        ]} />
+      <${Select} label=${t("police.alerts.kindFilter")} name="match_kind" value=${filters.match_kind} onChange=${setFilter("match_kind")}
+        options=${[["", t("police.alerts.anyKind")], ...MATCH_KINDS.map((k) => [k, kindLabel(k)])]} />
     </div>
     <${ProblemBanner} error=${error} />
-    ${alerts === null
+    ${data
+      ? html`<p class="alert-totals" data-testid="alert-totals">
+          ${t("police.alerts.totals", { people: fmtNumber(data.total_people), hits: fmtNumber(data.total_hits) })}
+          ${data.pages > 1 ? html` · ${t("police.alerts.page", { page: fmtNumber(data.page), pages: fmtNumber(data.pages) })}` : null}
+        </p>`
+      : null}
+    ${data === null
       ? error
         ? null
         : html`<${Loading} />`
-      : alerts.length
+      : data.items.length
         ? html`<ol class="alert-list" aria-label=${t("police.alerts.title")}>
-            ${alerts.map(
-              (a) => html`<li key=${a.alert_id}><${AlertCard} alert=${a} fresh=${fresh.has(a.alert_id)} onChange=${changed} /></li>`,
+            ${data.items.map(
+              (p) => html`<li key=${p.record_id}><${PersonCard} person=${p}
+                fresh=${p.hits.some((h) => fresh.has(h.alert_id))} onChange=${changed} /></li>`,
             )}
-          </ol>`
+          </ol>
+          ${pager}`
         : html`<p class="empty">${t("police.alerts.none")}</p>`}
   <//>`;
 }
 
-function AlertCard({ alert, fresh, onChange }) {
+function PersonCard({ person, fresh, onChange }) {
   const [note, setNote] = useState("");
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(null);
-  const titleId = `alert-${alert.alert_id}`;
+  const titleId = `person-${person.record_id}`;
+  const body = (to) => ({ status: to, ...(note.trim() ? { note: note.trim() } : {}) });
 
-  const move = async (to) => {
+  const run = async (action) => {
     setBusy(true);
     setError(null);
     setDone(null);
     try {
-      const updated = await api(`/v1/alerts/${alert.alert_id}/transitions`, {
-        method: "POST",
-        json: { status: to, ...(note.trim() ? { note: note.trim() } : {}) },
-      });
+      await action();
       setNote("");
-      setDone(t("police.alerts.moved", { status: statusLabel(updated.status) }));
-      onChange(updated);
     } catch (e) {
       setError(e);
     } finally {
       setBusy(false);
     }
   };
-  const fields = formErrors(error, "note");
-  const kind = MATCH_KINDS.has(alert.match_kind) ? t(`police.alerts.match.${alert.match_kind}`) : alert.match_kind;
+  const moveAll = (to) =>
+    run(async () => {
+      const before = person.hits.filter((h) => NEXT[h.status].includes(to)).length;
+      const updated = await api(`/v1/alerts/people/${person.record_id}/transitions`, { method: "POST", json: body(to) });
+      setDone(
+        before > 1
+          ? t("police.alerts.movedAll", { n: fmtNumber(before), status: statusLabel(to) })
+          : t("police.alerts.moved", { status: statusLabel(updated.status) }),
+      );
+      onChange(updated);
+    });
+  const moveOne = (hit, to) =>
+    run(async () => {
+      const updated = await api(`/v1/alerts/${hit.alert_id}/transitions`, { method: "POST", json: body(to) });
+      const hits = person.hits.map((h) => (h.alert_id === hit.alert_id ? { ...h, ...updated } : h));
+      setDone(t("police.alerts.moved", { status: statusLabel(updated.status) }));
+      onChange({
+        ...person,
+        hits,
+        status: personStatus(hits),
+        open_count: hits.filter((h) => h.status !== "closed").length,
+      });
+    });
 
-  return html`<article class=${`alert-card status-${alert.status}${fresh ? " fresh" : ""}`} aria-labelledby=${titleId}
-    data-alert-id=${alert.alert_id} data-testid="alert">
+  const fields = formErrors(error, "note");
+  const canAck = person.hits.filter((h) => h.status === "new").length;
+  const canClose = person.hits.filter((h) => h.status !== "closed").length;
+  const many = person.hits.length > 1;
+  const address = [person.facility_street, communeLabel(person.commune_code, person.commune_name)].filter(Boolean).join(", ");
+
+  return html`<article class=${`alert-card status-${person.status}${fresh ? " fresh" : ""}`} aria-labelledby=${titleId}
+    data-record-id=${person.record_id} data-testid="alert-person">
     <header class="alert-head">
-      <h2 id=${titleId}>${alert.subject_name}</h2>
-      <${Badge} kind=${STATUS_KIND[alert.status] || "neutral"}>${statusLabel(alert.status)}<//>
+      <h2 id=${titleId}>${person.subject_name}</h2>
+      <${Badge} kind=${STATUS_KIND[person.status] || "neutral"}>${statusLabel(person.status)}<//>
+      <${Badge} kind="neutral"><span data-testid="hit-count">${t("police.alerts.hits", { n: fmtNumber(person.hit_count) })}</span><//>
+      ${person.open_count && person.open_count !== person.hit_count
+        ? html`<${Badge} kind="warn">${t("police.alerts.open", { n: fmtNumber(person.open_count) })}<//>`
+        : null}
       ${fresh ? html`<${Badge} kind="info">${t("police.alerts.arrived")}<//>` : null}
     </header>
     <dl class="alert-facts">
-      <div><dt>${t("police.alerts.document")}</dt><dd class="doc">${alert.subject_document || "—"}</dd></div>
-      <div><dt>${t("police.alerts.match")}</dt>
-        <dd>${kind} · ${t("police.alerts.score", { score: fmtNumber(alert.score * 100, 1) })}</dd></div>
-      <div><dt>${t("police.facility")}</dt><dd><${FacilityName} id=${alert.facility_id} /></dd></div>
-      <div><dt>${t("police.commune")}</dt><dd>${alert.commune_code}</dd></div>
-      <div><dt>${t("police.alerts.registeredAt")}</dt><dd>${fmtDateTime(alert.registered_at)}</dd></div>
-      <div><dt>${t("police.alerts.detectedAt")}</dt><dd>${fmtDateTime(alert.detected_at)}</dd></div>
-      <div><dt>${t("police.alerts.entry")}</dt><dd><code>${alert.entry_id.slice(0, 8)}</code></dd></div>
+      <div><dt>${t("police.alerts.document")}</dt><dd class="doc">${person.subject_document || "—"}</dd></div>
+      <div><dt>${t("police.alerts.dob")}</dt><dd>${fmtDate(person.date_of_birth)}</dd></div>
+      <div><dt>${t("police.facility")}</dt>
+        <dd class="facility-name" data-testid="alert-facility">${person.facility_name || "—"}${person.facility_code
+          ? html` <span class="muted">(${person.facility_code})</span>` : null}</dd></div>
+      <div><dt>${t("police.alerts.address")}</dt><dd data-testid="alert-address">${address || "—"}</dd></div>
+      <div><dt>${t("police.alerts.room")}</dt><dd data-testid="alert-room">${person.kind === "passenger"
+        ? t("police.alerts.passenger") : person.room || t("police.alerts.noRoom")}</dd></div>
+      <div><dt>${t("police.alerts.arrival")}</dt><dd>${fmtDateTime(person.arrived_at)}</dd></div>
     </dl>
-    ${alert.notes?.length
-      ? html`<h3>${t("police.alerts.history")}</h3>
-          <ol class="alert-history">${alert.notes.map(
-            (n) => html`<li>${fmtDateTime(n.at)} · <${UserName} id=${n.by} /> · <strong>${statusLabel(n.status)}</strong>${n.note ? html`: ${n.note}` : null}</li>`,
-          )}</ol>`
-      : null}
+    <h3>${t("police.alerts.hitsTitle")}</h3>
+    <ol class="alert-hits">
+      ${person.hits.map(
+        (h) => html`<li key=${h.alert_id} class=${`alert-hit status-${h.status}`} data-alert-id=${h.alert_id} data-testid="alert">
+          <p class="hit-head">
+            <strong class="hit-reason">${h.entry_reason || t("police.alerts.noReason")}</strong>
+            <${Badge} kind=${STATUS_KIND[h.status] || "neutral"}>${statusLabel(h.status)}<//>
+          </p>
+          <p class="hit-facts">${[
+            `${kindLabel(h.match_kind)} (${t("police.alerts.score", { score: fmtNumber(h.score * 100, 1) })})`,
+            h.entry_name ? t("police.alerts.entryName", { name: h.entry_name }) : null,
+            h.entry_document ? t("police.alerts.entryDocument", { document: h.entry_document }) : null,
+            `${t("police.alerts.detectedAt")} ${fmtDateTime(h.detected_at)}`,
+          ].filter(Boolean).join(" · ")}</p>
+          ${h.notes?.length
+            ? html`<ol class="alert-history" aria-label=${t("police.alerts.history")}>${h.notes.map(
+                (n) => html`<li>${fmtDateTime(n.at)} · <${UserName} id=${n.by} /> · <strong>${statusLabel(n.status)}</strong>${n.note ? html`: ${n.note}` : null}</li>`,
+              )}</ol>`
+            : null}
+          ${many && NEXT[h.status]?.length
+            ? html`<div class="actions hit-actions">
+                ${NEXT[h.status].map(
+                  (to) => html`<button type="button" class="small" disabled=${busy} onClick=${() => moveOne(h, to)}
+                    aria-label=${`${t(to === "closed" ? "police.alerts.closeOne" : "police.alerts.acknowledgeOne")}: ${h.entry_reason || kindLabel(h.match_kind)}`}>
+                    ${t(to === "closed" ? "police.alerts.closeOne" : "police.alerts.acknowledgeOne")}</button>`,
+                )}
+              </div>`
+            : null}
+        </li>`,
+      )}
+    </ol>
     ${done ? html`<p class="moved" role="status">${done}</p>` : null}
-    ${NEXT[alert.status]?.length
+    ${canClose
       ? html`<div class="alert-workflow">
           <${TextArea} label=${t("police.alerts.note")} name="note" hint=${t("police.alerts.noteHint")}
             value=${note} onInput=${setNote} error=${fields.note} rows="2" />
           <div class="actions">
-            ${NEXT[alert.status].map(
-              (to) => html`<button type="button" class=${to === "closed" ? "danger" : "primary"} disabled=${busy}
-                onClick=${() => move(to)}>${t(to === "closed" ? "police.alerts.close" : "police.alerts.acknowledge")}</button>`,
-            )}
+            ${canAck
+              ? html`<button type="button" class="primary" disabled=${busy} onClick=${() => moveAll("acknowledged")}>
+                  ${many ? t("police.alerts.acknowledgeAll", { n: fmtNumber(canAck) }) : t("police.alerts.acknowledge")}</button>`
+              : null}
+            <button type="button" class="danger" disabled=${busy} onClick=${() => moveAll("closed")}>
+              ${many ? t("police.alerts.closeAll", { n: fmtNumber(canClose) }) : t("police.alerts.close")}</button>
           </div>
         </div>`
       : null}

@@ -5,6 +5,7 @@ import { api } from "../../api.js";
 import { onSessionChange } from "../../session.js";
 import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
 import { Banner, fieldErrors, html, Table } from "../../ui.js";
+import { CountryName, VisaName } from "../../names.js";
 
 // One GET /v1/facilities/{id} per facility per signed-in user (alerts and records carry ids
 // only); a failed lookup is not remembered, and another user starts afresh.
@@ -76,9 +77,13 @@ export function GuestTable({ rows, caption }) {
     { key: "full_name", label: t("police.guest.name") },
     { key: "date_of_birth", label: t("police.guest.dob"), render: (r) => fmtDate(r.date_of_birth) },
     { key: "gender", label: t("police.guest.gender"), render: (r) => gender(r.gender) },
-    { key: "nationality", label: t("police.guest.nationality") },
+    { key: "nationality", label: t("police.guest.nationality"), render: (r) => html`<${CountryName} code=${r.nationality} />` },
     { key: "document", label: t("police.guest.document"), render: (r) => joined(r.passport_number, r.id_number) },
-    { key: "visa", label: t("police.guest.visa"), render: (r) => joined(r.visa_type, r.visa_number) },
+    {
+      key: "visa",
+      label: t("police.guest.visa"),
+      render: (r) => (r.visa_type ? html`<${VisaName} code=${r.visa_type} />${r.visa_number ? ` · ${r.visa_number}` : ""}` : joined(r.visa_number)),
+    },
     {
       key: "entry",
       label: t("police.guest.entry"),

@@ -3,9 +3,53 @@
 // active facilities silent for N days; each table downloadable as CSV or XLSX.
 import { useState } from "preact/hooks";
 import { api, download, query } from "../../api.js";
-import { fmtDate, fmtDateTime, fmtNumber, getLang, t, todayVN } from "../../i18n.js";
-import { html, Input, Loading, Page, ProblemBanner, Select, Table, useAsync } from "../../ui.js";
+import { fmtDate, fmtDateTime, fmtNumber, getLang, messages, t, todayVN } from "../../i18n.js";
+import { html, Input, Loading, Page, ProblemBanner, SearchSelect, Select, Table, useAsync } from "../../ui.js";
+import { communesPath, HOME_PROVINCE, pickOptions, useNames } from "../../names.js";
 import { formErrors } from "./common.js";
+
+messages({
+  vi: {
+    "police.compliance.communePick": "Xã/phường",
+    "police.compliance.communeHint": "Để trống: tất cả. Gõ vài chữ của tên rồi chọn.",
+    "police.compliance.lateTotal": "Tổng thời gian trễ",
+    "police.compliance.lateMax": "Trễ lâu nhất",
+    "police.compliance.lateness.days": "{n} ngày",
+    "police.compliance.lateness.hours": "{n} giờ",
+    "police.compliance.lateness.minutes": "{n} phút",
+  },
+  en: {
+    "police.compliance.communePick": "Commune",
+    "police.compliance.communeHint": "Empty: all. Type part of the name, then pick.",
+    "police.compliance.lateTotal": "Total lateness",
+    "police.compliance.lateMax": "Longest lateness",
+    "police.compliance.lateness.days": "{n} days",
+    "police.compliance.lateness.hours": "{n} hours",
+    "police.compliance.lateness.minutes": "{n} minutes",
+  },
+});
+
+// Lateness as people say it, as the API's exports write it (feeds/labels.py): "2 ngày 1 giờ",
+// "3 giờ 20 phút", "45 phút" — days with whole hours, never a count of minutes.
+export function lateness(minutes) {
+  if (!minutes || minutes <= 0) return "—";
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  const unit = (n, key) => {
+    const text = t(`police.compliance.lateness.${key}`, { n: fmtNumber(n) });
+    return getLang() === "en" && n === 1 ? text.replace(/s$/, "") : text;
+  };
+  const parts = [];
+  if (days) {
+    parts.push(unit(days, "days"));
+    if (hours) parts.push(unit(hours, "hours"));
+  } else if (hours) {
+    parts.push(unit(hours, "hours"));
+    if (mins) parts.push(unit(mins, "minutes"));
+  } else parts.push(unit(mins, "minutes"));
+  return parts.join(" ");
+}
 
 const BANDS = ["1-3", "4-8", "9+"];
 const band = (b) => (BANDS.includes(b) ? t(`police.compliance.band.${b}`) : b || t("police.compliance.noBand"));
@@ -14,7 +58,7 @@ function Exports({ path, params, name }) {
   const [error, setError] = useState(null);
   const get = (format) => {
     setError(null);
-    download(`${path}${query({ ...params, format })}`, `${name}.${format}`).catch(setError);
+    download(`${path}${query({ ...params, format, lang: getLang() })}`, `${name}.${format}`).catch(setError);
   };
   return html`<div class="actions exports">
     <button type="button" onClick=${() => get("csv")}>${t("police.export.csv")}</button>
@@ -33,6 +77,7 @@ export function CompliancePage({ query: params }) {
   });
   const [applied, setApplied] = useState(form);
   const types = useAsync(() => api("/v1/facility-types"), []);
+  const communes = pickOptions(useNames(communesPath(HOME_PROVINCE)));
   const range = {
     date_from: applied.date_from,
     date_to: applied.date_to,
@@ -55,8 +100,9 @@ export function CompliancePage({ query: params }) {
         onInput=${set("date_from")} error=${errors["query:date_from"]} />
       <${Input} label=${t("police.compliance.to")} name="date_to" type="date" required value=${form.date_to}
         onInput=${set("date_to")} error=${errors["query:date_to"]} />
-      <${Input} label=${t("police.compliance.commune")} name="commune" inputmode="numeric" value=${form.commune}
-        onInput=${set("commune")} error=${errors["query:commune/0"] || errors["query:commune"]} />
+      <${SearchSelect} label=${t("police.compliance.communePick")} name="commune" value=${form.commune}
+        options=${communes} onChange=${set("commune")} hint=${t("police.compliance.communeHint")}
+        error=${errors["query:commune/0"] || errors["query:commune"]} />
       <${Select} label=${t("police.compliance.typeFilter")} name="facility_type" value=${form.facility_type}
         options=${[["", t("police.compliance.anyType")], ...(types.data || []).filter((x) => x.takes_guests).map((x) => [x.code, getLang() === "en" ? x.name_en : x.name_vi])]}
         onChange=${set("facility_type")} error=${errors["query:facility_type/0"]} />
@@ -67,7 +113,7 @@ export function CompliancePage({ query: params }) {
     <p class="muted definition">${t("police.compliance.definition")}</p>
     <${Daily} state=${daily} range=${range} />
     <${Bands} state=${bands} range=${range} />
-    <${Silent} state=${silent} days=${applied.days} />
+    <${Silent} state=${silent} days=${applied.days} types=${types.data || []} />
   <//>`;
 }
 
@@ -83,8 +129,8 @@ function Daily({ state, range }) {
     },
     { key: "guests_reported", label: t("police.compliance.guests"), numeric: true, render: (r) => fmtNumber(r.guests_reported) },
     { key: "late_reports", label: t("police.compliance.late"), numeric: true, render: (r) => fmtNumber(r.late_reports) },
-    { key: "minutes_late_total", label: t("police.compliance.minutesTotal"), numeric: true, render: (r) => fmtNumber(r.minutes_late_total) },
-    { key: "minutes_late_max", label: t("police.compliance.minutesMax"), numeric: true, render: (r) => fmtNumber(r.minutes_late_max) },
+    { key: "minutes_late_total", label: t("police.compliance.lateTotal"), numeric: true, render: (r) => lateness(r.minutes_late_total) },
+    { key: "minutes_late_max", label: t("police.compliance.lateMax"), numeric: true, render: (r) => lateness(r.minutes_late_max) },
     { key: "fine_band", label: t("police.compliance.band"), render: (r) => (r.fine_band ? html`<span class="band">${band(r.fine_band)}</span>` : "—") },
   ];
   return html`<section aria-labelledby="cmp-daily">
@@ -126,12 +172,16 @@ function Bands({ state, range }) {
   </section>`;
 }
 
-function Silent({ state, days }) {
+function Silent({ state, days, types }) {
+  const typeName = (code) => {
+    const known = types.find((x) => x.code === code);
+    return known ? (getLang() === "en" ? known.name_en : known.name_vi) : code;
+  };
   const n = state.data?.days ?? days;
   const columns = [
     { key: "facility_code", label: t("police.facility"), render: (r) => html`${r.facility_name} <span class="muted">(${r.facility_code})</span>` },
-    { key: "facility_type", label: t("police.compliance.type") },
-    { key: "commune_code", label: t("police.commune") },
+    { key: "facility_type", label: t("police.compliance.type"), render: (r) => typeName(r.facility_type) },
+    { key: "commune_code", label: t("police.commune"), render: (r) => r.commune_name || r.commune_code },
     { key: "last_report_at", label: t("police.compliance.lastReport"), render: (r) => (r.last_report_at ? fmtDateTime(r.last_report_at) : t("police.compliance.never")) },
     { key: "silent_days", label: t("police.compliance.silentDays"), numeric: true, render: (r) => (r.silent_days == null ? t("police.compliance.never") : fmtNumber(r.silent_days)) },
   ];

@@ -3,7 +3,8 @@
 import { useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
-import { html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { html, Input, Loading, Page, ProblemBanner, pointerLabel, Table, useAsync } from "../../ui.js";
+import { RoleName } from "../../names.js";
 import { formErrors, GuestTable, PrivacyNotice, UserName } from "./common.js";
 
 function PurposeField({ value, onInput, error }) {
@@ -125,11 +126,11 @@ export function AccessLogPage({ query: params }) {
         <button type="button" class="link" title=${t("police.log.only", { subject: r.subject })}
           onClick=${() => show({ ...form, subject: r.subject })}>${t("police.log.filterThis")}</button>`,
     },
-    { key: "role", label: t("police.log.role") },
+    { key: "role", label: t("police.log.role"), render: (r) => html`<${RoleName} code=${r.role} />` },
     {
       key: "action",
       label: t("police.log.action"),
-      render: (r) => html`${ACTIONS.has(r.action) ? t(`police.log.action.${r.action}`) : ""} <code>${r.action}</code>`,
+      render: (r) => (ACTIONS.has(r.action) ? t(`police.log.action.${r.action}`) : html`<code>${r.action}</code>`),
     },
     {
       key: "query",
@@ -137,7 +138,7 @@ export function AccessLogPage({ query: params }) {
       render: (r) =>
         html`<span class="log-query">${Object.entries(r.query || {})
           .filter(([, v]) => v != null)
-          .map(([k, v]) => `${k}=${v}`)
+          .map(([k, v]) => `${pointerLabel(`/${k}`) || k}: ${v}`)
           .join(", ") || "—"}</span>`,
     },
     { key: "purpose", label: t("police.log.purpose") },

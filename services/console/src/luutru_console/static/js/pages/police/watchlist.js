@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
-import { Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, Table, useAsync } from "../../ui.js";
+import { Banner, fieldErrors, html, Input, Loading, Page, pointerLabel, ProblemBanner, Table, useAsync } from "../../ui.js";
 import { formErrors, UserName } from "./common.js";
 
 const EMPTY = { document_number: "", full_name: "", date_of_birth: "", reason: "" };
@@ -120,7 +120,12 @@ function UploadResult({ result }) {
       render: (r) =>
         r.errors?.length
           ? html`<ul class="row-errors">${r.errors.map(
-              (e) => html`<li><code>${e.pointer}</code> ${localized(e.message) || e.code}</li>`,
+              (e) => {
+                // The row is in its own column: only the field's name here.
+                const where = pointerLabel(String(e.pointer || "").replace(/^\/rows\/\d+/, ""));
+                const message = localized(e.message) || e.code;
+                return html`<li>${where && !message.startsWith(where) ? `${where}: ` : ""}${message}</li>`;
+              },
             )}</ul>`
           : "—",
     },

@@ -125,9 +125,9 @@ export function UnitList({ id, units }) {
   return html`<datalist id=${id}>${units.map((u) => html`<option value=${u.code}>${u.name}</option>`)}</datalist>`;
 }
 
-// "26068 — Phường Biên Hòa": a commune code with its name once known.
+// "Phường Biên Hòa": a commune by its name once known (its code until then).
 export function CommuneName({ province, commune }) {
   const units = useAdminUnits(province);
   const name = unitName(units.communes, commune);
-  return html`<span>${commune}${name ? ` — ${name}` : ""}</span>`;
+  return html`<span title=${commune}>${name || commune}</span>`;
 }

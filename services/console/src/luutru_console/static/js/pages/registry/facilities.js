@@ -4,7 +4,8 @@ import { useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { hasRole } from "../../session.js";
-import { Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, Select, Table, useApp, useAsync } from "../../ui.js";
+import { Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, SearchSelect, Select, Table, useApp, useAsync } from "../../ui.js";
+import { pickOptions, ProvinceName } from "../../names.js";
 import {
   CommuneName,
   DEFAULT_PROVINCE,
@@ -16,8 +17,6 @@ import {
   typeName,
   useFacilityTypes,
   usePaged,
-  UnitList,
-  unitName,
   useAdminUnits,
 } from "./common.js";
 import { UsersTable } from "./users.js";
@@ -25,7 +24,7 @@ import { UsersTable } from "./users.js";
 const FILTERS = ["q", "facility_type", "province_code", "commune_code", "status"];
 
 function typeOptions(types, empty) {
-  return [["", empty], ...types.map((x) => [x.code, `${typeName(x)} — ${x.department}`])];
+  return [["", empty], ...types.map((x) => [x.code, typeName(x)])];
 }
 
 function statusOptions() {
@@ -44,6 +43,7 @@ export function FacilityList({ query: where }) {
   const key = FILTERS.map((f) => where[f] ?? "").join("|");
   const list = usePaged((cursor) => `/v1/facilities${query({ ...where, cursor, limit: 50 })}`, [key]);
   const set = (f) => (v) => setFilters({ ...filters, [f]: v });
+  const units = useAdminUnits(filters.province_code || DEFAULT_PROVINCE);
   const search = (e) => {
     e.preventDefault();
     navigate("/facilities", filters);
@@ -66,10 +66,10 @@ export function FacilityList({ query: where }) {
       <${Input} label=${t("registry.filter.q")} name="q" value=${filters.q} onInput=${set("q")} />
       <${Select} label=${t("registry.f.facility_type")} name="facility_type" value=${filters.facility_type}
         options=${typeOptions(types, t("registry.filter.anyType"))} onChange=${set("facility_type")} />
-      <${Input} label=${t("registry.f.province_code")} name="province_code" type="number" value=${filters.province_code}
-        onInput=${set("province_code")} />
-      <${Input} label=${t("registry.f.commune_code")} name="commune_code" type="number" value=${filters.commune_code}
-        onInput=${set("commune_code")} />
+      <${SearchSelect} label=${t("registry.f.province_code")} name="province_code" value=${filters.province_code}
+        options=${pickOptions(units.provinces)} onChange=${(v) => setFilters({ ...filters, province_code: v, commune_code: "" })} />
+      <${SearchSelect} label=${t("registry.f.commune_code")} name="commune_code" value=${filters.commune_code}
+        options=${pickOptions(units.communes)} onChange=${set("commune_code")} />
       <${Select} label=${t("registry.f.status")} name="status" value=${filters.status} options=${statusOptions()}
         onChange=${set("status")} />
       <div class="actions"><button type="submit" class="primary">${t("registry.filter.search")}</button></div>
@@ -159,19 +159,13 @@ export function FacilityFields({ values, setValues, errors, types, editing }) {
     <fieldset class="registry-group">
       <legend>${t("registry.form.address")}</legend>
       <div class="grid">
-        ${number("province_code", {
-          required: true,
-          disabled: editing,
-          list: "registry-provinces",
-          hint: unitName(units.provinces, values.province_code) ?? (editing ? t("registry.form.provinceFixed") : t("registry.form.provinceHint")),
-        })}
-        ${number("commune_code", {
-          required: true,
-          list: "registry-communes",
-          hint: unitName(units.communes, values.commune_code) ?? t("registry.form.communeHint"),
-        })}
-        <${UnitList} id="registry-provinces" units=${units.provinces} />
-        <${UnitList} id="registry-communes" units=${units.communes} />
+        <${SearchSelect} label=${t("registry.f.province_code")} name="province_code" required disabled=${editing}
+          value=${values.province_code} options=${pickOptions(units.provinces)} error=${errors.province_code}
+          onChange=${(v) => setValues({ ...values, province_code: v, commune_code: "" })}
+          hint=${editing ? t("registry.form.provinceFixed") : t("registry.form.provinceHint")} />
+        <${SearchSelect} label=${t("registry.f.commune_code")} name="commune_code" required
+          value=${values.commune_code} options=${pickOptions(units.communes)} error=${errors.commune_code}
+          onChange=${set("commune_code")} hint=${t("registry.form.communeHint")} />
         ${text("street")}
       </div>
     </fieldset>
@@ -331,7 +325,7 @@ export function FacilityPage({ params }) {
       ${fact("department", type ? departmentName(type) : null)}
       ${current.star_rating ? fact("star_rating", t("registry.form.stars", { n: current.star_rating })) : null}
       ${current.zone ? fact("zone", current.zone) : null}
-      ${fact("province_code", current.province_code)}
+      ${fact("province_code", html`<${ProvinceName} code=${current.province_code} />`)}
       ${fact("commune_code", html`<${CommuneName} province=${current.province_code} commune=${current.commune_code} />`)}
       ${fact("street", current.street)}
       ${current.rooms != null ? fact("rooms", fmtNumber(current.rooms)) : null}

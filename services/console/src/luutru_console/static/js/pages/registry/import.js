@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtNumber, localized, t } from "../../i18n.js";
-import { Badge, Banner, Checkbox, FileField, fieldErrors, html, Page, ProblemBanner, Table } from "../../ui.js";
+import { Badge, Banner, Checkbox, fieldErrors, FileField, html, Page, pointerLabel, ProblemBanner, Table } from "../../ui.js";
 
 const ROW_KIND = { created: "ok", valid: "info", rejected: "bad" };
 const TEMPLATE = [
@@ -26,7 +26,12 @@ function downloadTemplate() {
 function RowErrors({ list }) {
   if (!list?.length) return "—";
   return html`<ul class="registry-row-errors">${list.map(
-    (e) => html`<li><code>${(e.pointer || "").replace(/^\//, "")}</code> ${localized(e.message) || e.code}</li>`,
+    (e) => {
+      // The field by its name (the row is in its own column), said once.
+      const where = pointerLabel(String(e.pointer || "").replace(/^\/rows\/\d+/, ""));
+      const message = localized(e.message) || e.code;
+      return html`<li>${where && !message.startsWith(where) ? `${where}: ` : ""}${message}</li>`;
+    },
   )}</ul>`;
 }
 

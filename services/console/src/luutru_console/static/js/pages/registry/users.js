@@ -4,8 +4,9 @@ import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, localized, t } from "../../i18n.js";
 import { currentSession } from "../../session.js";
-import { Badge, Banner, fieldErrors, html, Input, Page, ProblemBanner, Select, Table, useApp } from "../../ui.js";
-import { departmentName, num, OneTimePassword, useFacilityTypes, usePaged } from "./common.js";
+import { Badge, Banner, fieldErrors, html, Input, Page, ProblemBanner, SearchSelect, Select, Table, useApp } from "../../ui.js";
+import { communesPath, nameOf, pickOptions, useNames } from "../../names.js";
+import { DEFAULT_PROVINCE, departmentName, num, OneTimePassword, useFacilityTypes, usePaged } from "./common.js";
 
 // What each admin role may create and manage (accounts' users/service.py MANAGES).
 const MANAGES = {
@@ -51,11 +52,40 @@ function UserActions({ user, onChanged }) {
   </span>`;
 }
 
+// Police officers' communes are of the police's own province (the platform serves one).
+function CommuneNames({ codes }) {
+  const communes = useNames(communesPath(DEFAULT_PROVINCE));
+  return html`<span>${codes.map((c) => nameOf(communes, c)).join(", ")}</span>`;
+}
+
+function DepartmentName({ code }) {
+  const type = useFacilityTypes().find((x) => x.department === code);
+  return html`<span>${type ? departmentName(type) : code}</span>`;
+}
+
 function scopeOf(user) {
   if (user.facility_id) return html`<a href=${`#/facilities/${user.facility_id}`}>${t("registry.users.facility")}</a>`;
-  if (user.department) return user.department;
-  if (user.communes?.length) return user.communes.join(", ");
+  if (user.department) return html`<${DepartmentName} code=${user.department} />`;
+  if (user.communes?.length) return html`<${CommuneNames} codes=${user.communes} />`;
   return "—";
+}
+
+// Communes picked by name, one at a time, each removable.
+function CommunesPicker({ value, onChange, error }) {
+  const communes = useNames(communesPath(DEFAULT_PROVINCE));
+  const options = pickOptions(communes.filter((c) => !value.includes(String(c.code))));
+  return html`<div class="registry-communes">
+    <${SearchSelect} label=${t("registry.u.communes")} name="communes" required=${!value.length} value=""
+      options=${options} onChange=${(code) => code && onChange([...value, code])} hint=${t("registry.u.communesHint")}
+      error=${error} />
+    ${value.length
+      ? html`<ul class="chips" aria-label=${t("registry.u.communesChosen")}>${value.map(
+          (code) => html`<li key=${code}>${nameOf(communes, code)}
+            <button type="button" class="link" aria-label=${t("registry.u.communeRemove", { name: nameOf(communes, code) })}
+              onClick=${() => onChange(value.filter((c) => c !== code))}>×</button></li>`,
+        )}</ul>`
+      : null}
+  </div>`;
 }
 
 // Users, filtered (role, disabled, facility), with their actions and the answer of the last one.
@@ -119,9 +149,17 @@ export function UserList({ query: where }) {
         options=${[["", t("registry.users.anyState")], ["false", t("registry.users.enabled")], ["true", t("registry.users.disabled")]]} />
       <div class="actions"><button type="submit" class="primary">${t("registry.filter.search")}</button></div>
     </form>
-    ${where.facility_id ? html`<p class="hint">${t("registry.users.ofFacility")} <a href=${`#/facilities/${where.facility_id}`}>${where.facility_id}</a></p>` : null}
+    ${where.facility_id ? html`<p class="hint">${t("registry.users.ofFacility")} <a href=${`#/facilities/${where.facility_id}`}><${FacilityLabel} id=${where.facility_id} /></a></p>` : null}
     <${UsersTable} role=${where.role} disabled=${where.disabled} facilityId=${where.facility_id} />
   <//>`;
+}
+
+function FacilityLabel({ id }) {
+  const [facility, setFacility] = useState(null);
+  useEffect(() => {
+    api(`/v1/facilities/${id}`).then(setFacility, () => setFacility(null));
+  }, [id]);
+  return facility ? `${facility.name} (${facility.code})` : t("registry.users.facility");
 }
 
 // Pick a facility by searching its name, code or licence number.
@@ -172,13 +210,14 @@ export function UserCreate({ query: where }) {
     role: roles.includes(where.role) ? where.role : roles[0] || "",
     facility_id: where.facility_id || "",
     department: "",
-    communes: "",
+    communes: [],
   }));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState(null);
   const set = (f) => (v) => setValues({ ...values, [f]: v });
   const departments = [...new Map(types.map((x) => [x.department, x])).values()];
+  const communeList = useNames(communesPath(DEFAULT_PROVINCE));
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -187,7 +226,7 @@ export function UserCreate({ query: where }) {
     if (FACILITY_ROLES.includes(values.role)) body.facility_id = values.facility_id || null;
     if (values.role === "department_analyst") body.department = values.department || null;
     if (values.role === "police_officer") {
-      body.communes = values.communes.split(/[\s,;]+/).filter(Boolean).map(num);
+      body.communes = values.communes.map(num);
     }
     try {
       setCreated(await api("/v1/users", { method: "POST", json: body }));
@@ -210,12 +249,13 @@ export function UserCreate({ query: where }) {
   }
   const errors = fieldErrors(error, "");
   // "/communes/2" errors belong to the communes field; say which code each is about.
-  const communeCodes = values.communes.split(/[\s,;]+/).filter(Boolean);
+  const communeCodes = values.communes;
   const communeErrors = Object.entries(error?.fieldErrors ?? {})
     .filter(([p]) => p === "/communes" || p.startsWith("/communes/"))
     .map(([p, m]) => {
       const i = p.split("/")[2];
-      return i === undefined ? localized(m) : `${communeCodes[Number(i)] ?? i}: ${localized(m)}`;
+      const code = communeCodes[Number(i)];
+      return i === undefined || code === undefined ? localized(m) : `${nameOf(communeList, code)}: ${localized(m)}`;
     });
   return html`<${Page} title=${t("registry.userForm.title")}>
     <form class="card registry-form" onSubmit=${submit} noValidate>
@@ -234,12 +274,11 @@ export function UserCreate({ query: where }) {
       ${values.role === "department_analyst"
         ? html`<${Select} label=${t("registry.u.department")} name="department" required value=${values.department}
             onChange=${set("department")} error=${errors.department}
-            options=${[["", t("registry.u.chooseDepartment")], ...departments.map((x) => [x.department, `${x.department} — ${departmentName(x)}`])]} />`
+            options=${[["", t("registry.u.chooseDepartment")], ...departments.map((x) => [x.department, departmentName(x)])]} />`
         : null}
       ${values.role === "police_officer"
-        ? html`<${Input} label=${t("registry.u.communes")} name="communes" required value=${values.communes}
-            onInput=${set("communes")} hint=${t("registry.u.communesHint")}
-            error=${communeErrors.length ? communeErrors.join("; ") : undefined} inputmode="numeric" />`
+        ? html`<${CommunesPicker} value=${values.communes} onChange=${set("communes")}
+            error=${communeErrors.length ? communeErrors.join("; ") : undefined} />`
         : null}
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy}>${t("registry.userForm.submit")}</button>

@@ -1,9 +1,10 @@
 // Small pieces the staff pages share: Vietnam wall-clock times for inputs, the status and
 // on-time badges, the receipt, the warnings of an accepted record, the day's records.
 import "./messages.js";
+import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
-import { fmtDateTime, localized, t } from "../../i18n.js";
-import { Badge, Banner, html } from "../../ui.js";
+import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { Badge, Banner, html, useApp } from "../../ui.js";
 
 const TZ = "Asia/Ho_Chi_Minh";
 
@@ -55,23 +56,59 @@ export function StatusBadge({ status }) {
   return html`<${Badge} kind=${kind}>${t(`staff.status.${status}`)}<//>`;
 }
 
+// How late, as people say it: "45 phút", "2 giờ 15 phút", "1 ngày 1 giờ" (never raw minutes).
+export function durationText(minutes) {
+  const part = (n, unit) => t(n === 1 ? `staff.dur.${unit}` : `staff.dur.${unit}s`, { n: fmtNumber(n) });
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const mins = minutes % 60;
+  if (days) return [part(days, "day"), hours ? part(hours, "hour") : null].filter(Boolean).join(" ");
+  if (hours) return [part(hours, "hour"), mins ? part(mins, "minute") : null].filter(Boolean).join(" ");
+  return part(mins, "minute");
+}
+
+// One definition of "late", for the badges and the counters: a record (not voided) reported
+// after its deadline.
+export const isLate = (stay) => stay.status !== "voided" && (stay.late_minutes ?? 0) > 0;
+
 export function TimelinessBadge({ lateMinutes }) {
   return lateMinutes > 0
-    ? html`<${Badge} kind="warn">${t("staff.late", { minutes: lateMinutes })}<//>`
+    ? html`<${Badge} kind="warn">${t("staff.lateBy", { duration: durationText(lateMinutes) })}<//>`
     : html`<${Badge} kind="ok">${t("staff.onTime")}<//>`;
 }
 
 export const When = ({ iso, testid }) =>
   iso ? html`<time datetime=${iso} data-testid=${testid}>${fmtDateTime(iso)}</time>` : "—";
 
+// A receipt number spelled out for a screen reader ("K 7 M, 4 Q X, 9 P A").
+const spelled = (number) => (number || "").split("-").map((g) => g.split("").join(" ")).join(", ");
+
 // The receipt of a registration: from POST /v1/stays (Receipt) or GET /v1/stays/{id} (StayView).
+// A Receipt has no guest name or room: those come from the record itself.
 export function Receipt({ stay }) {
+  const app = useApp();
+  const [record, setRecord] = useState(stay.full_name !== undefined ? stay : null);
+  useEffect(() => {
+    if (stay.full_name !== undefined) return setRecord(stay);
+    let live = true;
+    api(`/v1/stays/${stay.stay_id}`).then((r) => live && setRecord(r), () => {});
+    return () => { live = false; };
+  }, [stay]);
   const late = stay.late_minutes ?? 0;
-  return html`<section class="card staff-receipt" aria-labelledby="staff-receipt-title" data-testid="receipt">
+  return html`<section class="card staff-receipt" aria-labelledby="staff-receipt-title" data-testid="receipt"
+      data-stay-id=${stay.stay_id}>
     <h2 id="staff-receipt-title">${t("staff.receipt.title")}</h2>
+    <p class="staff-receipt-number">
+      <span class="label">${t("staff.receipt.number")}</span>
+      <strong data-testid="receipt-number" aria-label=${spelled(stay.receipt_number)}>${stay.receipt_number}</strong>
+      <span class="muted">${t("staff.receipt.numberHint")}</span>
+    </p>
     <dl class="staff-dl">
-      <dt>${t("staff.receipt.number")}</dt>
-      <dd><code data-testid="receipt-id">${stay.stay_id}</code></dd>
+      ${record ? html`<dt>${t("staff.f.full_name")}</dt><dd data-testid="receipt-name">${record.full_name}</dd>
+        <dt>${t("staff.f.room")}</dt><dd data-testid="receipt-room">${record.room || "—"}</dd>` : null}
+      ${app?.facility?.name
+        ? html`<dt>${t("staff.receipt.facility")}</dt><dd data-testid="receipt-facility">${app.facility.name}</dd>`
+        : null}
       <dt>${t("staff.receipt.received")}</dt>
       <dd><${When} iso=${stay.received_at} testid="receipt-received" /></dd>
       <dt>${t("staff.receipt.due")}</dt>
@@ -84,13 +121,28 @@ export function Receipt({ stay }) {
   </section>`;
 }
 
+// What to do about a warning, by its code (the warning itself says what is wrong).
+const ADVICE = {
+  "id-province-unknown": "staff.advice.idDigits",
+  "id-gender-mismatch": "staff.advice.idDigits",
+  "id-century-mismatch": "staff.advice.idDigits",
+  "id-birth-year-mismatch": "staff.advice.idDigits",
+  "over-capacity": "staff.advice.overCapacity",
+  "long-stay-temporary-residence": "staff.advice.longStay",
+};
+
 export function Warnings({ warnings }) {
   if (!warnings?.length) return null;
   return html`<${Banner} kind="warn">
     <strong>${t("staff.warnings.title")}</strong>
-    <ul class="staff-warnings" data-testid="warnings">${warnings.map(
-      (w) => html`<li><strong>${fieldLabel(pointerField(w.pointer))}</strong>: ${localized(w.message) || w.code}</li>`,
-    )}</ul>
+    <ul class="staff-warnings" data-testid="warnings">${warnings.map((w) => {
+      const field = pointerField(w.pointer);
+      const label = field && fieldLabel(field) !== field ? fieldLabel(field) : ""; // never a raw key
+      return html`<li data-code=${w.code}>
+        ${label ? html`<strong>${label}</strong>: ` : null}${localized(w.message) || t("staff.warnings.other")}
+        ${ADVICE[w.code] ? html`<br /><span class="staff-advice">${t(ADVICE[w.code])}</span>` : null}
+      </li>`;
+    })}</ul>
   <//>`;
 }
 

@@ -137,13 +137,18 @@ export function guestBody(g) {
   return body;
 }
 
-// errors: {field: message} from fieldErrors(); onChange(nextGuest).
-export function GuestForm({ guest: g, onChange, errors = {} }) {
+// errors: {field: message} from fieldErrors(); onChange(nextGuest); onLeave(fieldName) when
+// the focus leaves a field (the check-in page checks it then, by the server's rules).
+export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
   const set = (name) => (value) => onChange({ ...g, [name]: value });
   const foreign = isForeign(g);
   const passport = foreign || g.docKind === "passport";
   const minor = isMinor(g);
-  return html`<div class="staff-guest-form">
+  const leave = (event) => {
+    const name = event.target?.name;
+    if (onLeave && name && event.target.matches?.("input, select, textarea")) onLeave(name);
+  };
+  return html`<div class="staff-guest-form" onFocusOut=${leave}>
     <fieldset class="staff-fieldset">
       <legend>${t("staff.section.identity")}</legend>
       <div class="grid">

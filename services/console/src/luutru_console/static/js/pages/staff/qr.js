@@ -1,10 +1,11 @@
 // The chip-card QR: pasted (a handheld scanner types it) or scanned with the phone camera,
 // then read by POST /v1/qr/parse. Frames are decoded with BarcodeDetector when the browser
-// has it, else with the served jsQR (global `jsQR`).
+// has it, else with the served jsQR (global `jsQR`, loaded only then: lazy.js).
 import "./messages.js";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { t } from "../../i18n.js";
+import { loadScript } from "../../lazy.js";
 import { Banner, fieldErrors, html, ProblemBanner, TextArea } from "../../ui.js";
 
 function CameraScanner({ onText, onStop }) {
@@ -54,6 +55,14 @@ function CameraScanner({ onText, onStop }) {
         } catch {
           detector = null;
         }
+      }
+      if (!detector && typeof window.jsQR !== "function") {
+        try {
+          await loadScript("/vendor/jsqr.js");
+        } catch {
+          // said below: no decoder
+        }
+        if (stopped) return;
       }
       if (!detector && typeof window.jsQR !== "function") return setProblem(t("staff.qr.noDecoder"));
       try {

@@ -64,7 +64,12 @@ export function RecordPage({ params, query }) {
               <button type="button" onClick=${() => { setNotice(null); setAction("extend"); }}>${t("staff.action.extend")}</button>`
             : null}
           <a class="button" href=${`#/guests/${stay.stay_id}/correct`}>${t("staff.action.correct")}</a>
-          <button type="button" class="danger" onClick=${() => { setNotice(null); setAction("void"); }}>${t("staff.action.void")}</button>
+          <details class="staff-more">
+            <summary>${t("staff.today.more")}<span class="visually-hidden"> — ${t("staff.today.moreFor", { name: stay.full_name })}</span></summary>
+            <div class="staff-more-menu">
+              <button type="button" class="danger" onClick=${() => { setNotice(null); setAction("void"); }}>${t("staff.action.void")}</button>
+            </div>
+          </details>
         </div>`
       : null}
     <${Receipt} stay=${stay} />

@@ -61,6 +61,7 @@ function Progress({ status }) {
       rejected: fmtNumber(status.rejected),
     })}</p>
     ${total != null ? html`<p class="muted">${t("staff.upload.total", { total: fmtNumber(total) })}</p>` : null}
+    <${ResultNotices} status=${status} />
     ${status.status === "failed"
       ? html`<${Banner} kind="error">${t("staff.upload.status.failed")}${status.error
           ? html`: ${localized(status.error.detail || status.error.message) || status.error.code || JSON.stringify(status.error)}`
@@ -84,7 +85,6 @@ function Results({ status }) {
   const id = status.upload_id;
   return html`<section class="card staff-card" aria-labelledby="staff-upload-refused">
     <h2 id="staff-upload-refused">${t("staff.upload.refused")} (${fmtNumber(status.rejected)})</h2>
-    <${ResultNotices} status=${status} />
     ${status.rejected
       ? html`<p class="muted">${t("staff.upload.errorsIntro")}</p>
         <div class="actions">
