@@ -91,7 +91,8 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
             log.close()
 
 
-def _wait_ready(urls, processes, logs: Path, timeout: float = 60) -> None:
+# Generous: on a busy 2-core machine importing three services at once has taken over a minute.
+def _wait_ready(urls, processes, logs: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     pending = dict(urls)
     while pending:
