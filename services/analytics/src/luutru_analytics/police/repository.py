@@ -26,6 +26,7 @@ def present(today: date) -> list[ColumnElement[bool]]:
 
 
 def in_communes(stmt: Select, communes: Sequence[int]) -> Select:
+    """`stmt` bounded by the scope's communes (not at all when the scope is every one)."""
     return stmt.where(GuestRecord.commune_code.in_(communes)) if communes else stmt
 
 

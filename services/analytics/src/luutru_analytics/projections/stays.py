@@ -42,6 +42,7 @@ class Matcher(Protocol):
 
 
 def local_date(moment: datetime):
+    """The day in Vietnam at that moment (days of the feeds are local days)."""
     return moment.astimezone(VN).date()
 
 
@@ -177,6 +178,8 @@ class StayProjection:
     async def on_checked_out(
         self, session: AsyncSession, event: GuestCheckedOut, envelope: Envelope
     ) -> None:
+        """Kept in `stay_endings` (a check-out before its check-in waits there), then the
+        stay's nights end on the check-out day."""
         stmt = insert(StayCheckOut).values(stay_id=event.stay_id, check_out_at=event.check_out_at)
         await session.execute(
             stmt.on_conflict_do_update(
@@ -199,6 +202,7 @@ class StayProjection:
         )
 
     async def on_voided(self, session: AsyncSession, event: StayVoided, envelope: Envelope) -> None:
+        """Kept in `stay_endings`, then the stay counts no more (its rollups taken back)."""
         stmt = insert(StayCheckOut).values(stay_id=event.stay_id, voided=True)
         await session.execute(
             stmt.on_conflict_do_update(index_elements=[StayCheckOut.stay_id], set_={"voided": True})
