@@ -39,10 +39,6 @@ def registration(facility_id: uuid.UUID, document: str) -> GuestCheckedIn:
     return GuestCheckedIn(
         stay_id=uuid.uuid4(),
         facility_id=facility_id,
-        facility_type="hotel",
-        province_code=75,
-        commune_code=26068,
-        star_rating=3,
         guest=GuestIdentity(
             full_name="Nguyễn Văn Thử",
             date_of_birth=date(1990, 1, 1),
@@ -58,14 +54,15 @@ def registration(facility_id: uuid.UUID, document: str) -> GuestCheckedIn:
     )
 
 
-def produce(topic: str, rate: int, seconds: int, wanted: list[str], out) -> None:
+def produce(
+    topic: str, rate: int, seconds: int, wanted: list[str], facilities: list[uuid.UUID], out
+) -> None:
     """Publish at a steady rate; report (stay id, send time, hit?) in small batches. Send
     times are CLOCK_MONOTONIC, which processes share."""
 
     async def go() -> None:
         producer = AIOKafkaProducer(bootstrap_servers=KAFKA, linger_ms=2)
         await producer.start()
-        facilities = [uuid.uuid4() for _ in range(300)]
         started = time.monotonic()
         total = rate * seconds
         batch = []
@@ -122,11 +119,23 @@ async def run(rate: int, seconds: int) -> dict:
     topics = source_topics(settings)
     await ensure_topics(KAFKA, topics, partitions=6)
     wanted = [f"09{random.randrange(10**10):010d}" for _ in range(200)]
+    # Stays are filed under their facility as analytics knows it from facility.v1: the
+    # registry is there before the registrations, as in production.
+    facilities = [uuid.uuid4() for _ in range(300)]
     total = rate * seconds
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         factory = app.state.session_factory
         async with factory() as s, s.begin():
+            await s.execute(
+                text(
+                    "INSERT INTO analytics.facilities (facility_id, code, name, facility_type, "
+                    "star_rating, province_code, commune_code, status, registered_at, as_of) "
+                    "VALUES (:f, :code, 'Khách sạn thử', 'hotel', 3, 75, 26068, 'active', "
+                    "now(), now())"
+                ),
+                [{"f": f, "code": f"75-{f.hex[:6]}"} for f in facilities],
+            )
             for doc in wanted:
                 await s.execute(
                     text(
@@ -139,7 +148,9 @@ async def run(rate: int, seconds: int) -> dict:
             await asyncio.sleep(0.2)
         ctx = multiprocessing.get_context("spawn")
         out = ctx.Queue()
-        child = ctx.Process(target=produce, args=(topics[1], rate, seconds, wanted, out))
+        child = ctx.Process(
+            target=produce, args=(topics[1], rate, seconds, wanted, facilities, out)
+        )
         child.start()
         hits = achieved = 0
         while True:

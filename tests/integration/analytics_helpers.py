@@ -107,14 +107,12 @@ def check_in(
     version: int = 1,
     cls=GuestCheckedIn,
 ) -> GuestCheckedIn:
+    """A stay as ingest sends it: no facility context (analytics has its own, from
+    facility.v1)."""
     arrived = datetime.combine(day, at, VN)
     return cls(
         stay_id=stay_id or uuid.uuid4(),
         facility_id=fac.facility_id,
-        facility_type=fac.facility_type,
-        province_code=75,
-        commune_code=fac.commune_code,
-        star_rating=fac.star_rating,
         guest=who or guest(),
         room=room,
         check_in_at=arrived,

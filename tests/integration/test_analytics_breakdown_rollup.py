@@ -15,7 +15,7 @@ from sqlalchemy import text
 from luutru_analytics.app import create_app
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FeedFilters
-from luutru_analytics.feeds.scope import Effective
+from luutru_analytics.feeds.query import FeedQuery
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.events import GuestCheckedOut, StayCorrected, StayVoided
 from tests.integration.analytics_helpers import (
@@ -105,7 +105,7 @@ async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, grou
         for date_from, date_to, granularity in periods:
             for communes, stars in (([c1, c2], None), ([c1], None), ([c1, c2], [3])):
                 f = FeedFilters(date_from, date_to, granularity, (), (), ())
-                e_ = Effective(types, communes, stars, 0)
+                e_ = FeedQuery(types, communes, stars, 0)
                 for group in repository.ROLLUP_GROUPS:
                     want = await repository.stay_cells(session, f, e_, group=group)
                     got = await repository.rollup_cells(session, f, e_, group=group)

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from luutru_analytics.app import create_app
-from luutru_analytics.compliance.endpoints import fine_band
 from luutru_analytics.feeds.labels import duration
 from luutru_analytics.settings import AnalyticsSettings
 from tests.integration.analytics_helpers import (
@@ -32,15 +31,38 @@ async def app(service_env, signer):
         yield app
 
 
-def test_fine_bands_of_decree_282():
-    assert [fine_band(n) for n in (0, 1, 3, 4, 8, 9, 40)] == [
-        None,
-        "1-3",
-        "1-3",
-        "4-8",
-        "4-8",
-        "9+",
-        "9+",
+async def test_fine_bands_of_decree_282_at_their_edges(app, signer, group_prefix):
+    """The bands the endpoints give (the SQL generated from compliance.bands.FINE_BANDS) at
+    every edge: 0 late → none, 1 and 3 → 1-3, 4 and 8 → 4-8, 9 → 9+."""
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}edges")
+    c, d = unique_commune(), unique_day()
+    late = {"L0": 0, "L1": 1, "L3": 3, "L4": 4, "L8": 8, "L9": 9}
+    sites = {name: facility(commune=c, name=name) for name in late}
+    await feeder.send(
+        *sites.values(),
+        *[check_in(sites[name], d, late_minutes=5) for name, n in late.items() for _ in range(n)],
+        check_in(sites["L0"], d),  # on time
+    )
+    officer = bearer(signer.token(role="police_officer", communes=[c]))
+    params = {"date_from": d.isoformat(), "date_to": d.isoformat()}
+    body = (
+        await app.state.client.get("/v1/compliance/daily", params=params, headers=officer)
+    ).json()
+    assert {r["facility_name"]: r["fine_band"] for r in body["rows"]} == {
+        "L0": None,
+        "L1": "1-3",
+        "L3": "1-3",
+        "L4": "4-8",
+        "L8": "4-8",
+        "L9": "9+",
+    }
+    bands = (
+        await app.state.client.get("/v1/compliance/fine-bands", params=params, headers=officer)
+    ).json()
+    assert bands["rows"] == [
+        {"fine_band": "1-3", "facility_days": 2, "persons": 4},
+        {"fine_band": "4-8", "facility_days": 2, "persons": 12},
+        {"fine_band": "9+", "facility_days": 1, "persons": 9},
     ]
 
 

@@ -264,20 +264,73 @@ async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, g
     assert facility_rows == 1
 
 
-async def test_stays_take_the_star_rating_of_the_registry(feeder, db):
-    """Ingest knows no star ratings and sends none; the tourism feeds' star filter and
-    breakdown need the hotel's, which analytics has from facility.v1."""
+async def test_stays_take_their_facility_context_from_the_registry(feeder, db):
+    """Stay events carry no facility context (or, from older producers, one analytics does
+    not read): the type, commune, province and star rating a stay's counts are filed under
+    are the registry's, from facility.v1."""
     c, d = unique_commune(), unique_day()
     hotel = facility(commune=c, star_rating=4)
-    stay = check_in(hotel, d, nights=1).model_copy(update={"star_rating": None})
-    await feeder.send(hotel, stay)
-    assert (await fact(db, stay.stay_id))["star_rating"] == 4
+    bare = check_in(hotel, d, nights=1)
+    assert (bare.facility_type, bare.commune_code, bare.star_rating) == (None, None, None)
+    # An old producer's copy that disagrees with the registry is not believed.
+    stale = check_in(hotel, d, nights=1).model_copy(
+        update={"facility_type": "motel", "province_code": 1, "commune_code": 1, "star_rating": 1}
+    )
+    await feeder.send(hotel, bare, stale)
+    for stay in (bare, stale):
+        row = await fact(db, stay.stay_id)
+        assert (row["facility_type"], row["province_code"], row["commune_code"]) == (
+            "hotel",
+            75,
+            c,
+        )
+        assert row["star_rating"] == 4
     async with db.connect() as conn:
         area = await conn.scalar(
             text(
                 "SELECT sum(arrivals) FROM analytics.stay_daily_area "
-                "WHERE commune_code = :c AND day = :d AND star_rating = 4"
+                "WHERE commune_code = :c AND day = :d AND facility_type = 'hotel' "
+                "AND star_rating = 4"
             ),
             {"c": c, "d": d},
         )
-    assert area == 1
+        record_commune = await conn.scalar(
+            text("SELECT commune_code FROM analytics.guest_records WHERE stay_id = :s"),
+            {"s": stale.stay_id},
+        )
+    assert (area, record_commune) == (2, c)
+
+
+async def test_a_stay_seen_before_its_facility_waits_for_it(feeder, db):
+    """facility.v1 and stay.v1 are read in no fixed order: a stay (and its correction and
+    check-out) seen first is projected, newest version, when the facility comes."""
+    c, d = unique_commune(), unique_day()
+    hotel = facility(commune=c, star_rating=3)
+    v1 = check_in(hotel, d, nights=1, room="101")
+    v2 = check_in(hotel, d, nights=3, room="102", stay_id=v1.stay_id, version=2, cls=StayCorrected)
+    out = GuestCheckedOut(
+        stay_id=v1.stay_id,
+        facility_id=hotel.facility_id,
+        check_out_at=datetime.combine(d + timedelta(days=2), time(10), VN),
+    )
+    await feeder.send(v2, v1, out)
+    assert await fact(db, v1.stay_id) is None
+    await feeder.send(hotel)
+    row = await fact(db, v1.stay_id)
+    assert (row["version"], row["room"], row["commune_code"], row["star_rating"]) == (
+        2,
+        "102",
+        c,
+        3,
+    )
+    assert (row["check_out_date"], row["night_end"]) == (d + timedelta(days=2),) * 2
+    async with db.connect() as conn:
+        nights = await conn.scalar(
+            text("SELECT sum(nights) FROM analytics.stay_daily WHERE facility_id = :f"),
+            {"f": hotel.facility_id},
+        )
+        waiting = await conn.scalar(
+            text("SELECT count(*) FROM analytics.stays_awaiting_facility WHERE stay_id = :s"),
+            {"s": v1.stay_id},
+        )
+    assert (nights, waiting) == (2, 0)

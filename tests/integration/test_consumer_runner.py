@@ -12,11 +12,14 @@ from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
 from luutru_analytics.models import processed_events
-from luutru_analytics.projections import on_guest_checked_in
+from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.db import make_engine, make_session_factory
 from luutru_common.events import GuestCheckedIn, GuestIdentity, Topic, dead_letter_topic
 from luutru_common.outbox import envelopes_for
+from tests.integration.analytics_helpers import envelope, facility, unique_commune
+from tests.integration.analytics_helpers import record as handmade
 from tests.integration.kafka_helpers import (
     end_offsets,
     eventually,
@@ -31,9 +34,6 @@ def checked_in(facility_id: uuid.UUID) -> GuestCheckedIn:
     return GuestCheckedIn(
         stay_id=uuid.uuid4(),
         facility_id=facility_id,
-        facility_type="hotel",
-        province_code=75,
-        commune_code=26068,
         guest=GuestIdentity(
             full_name="Trần Thị Bình",
             date_of_birth=date(1985, 3, 9),
@@ -58,13 +58,14 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
         bootstrap=KAFKA_BOOTSTRAP,
         session_factory=make_session_factory(engine),
         processed_events=processed_events,
-        handlers={GuestCheckedIn.event_type: on_guest_checked_in},
+        handlers=build_handlers(AnalyticsSettings(database_url=test_database)),
     )
+    hotel = facility(commune=unique_commune())
+    await runner.process([handmade(envelope(hotel))])  # its stays are filed under it
     task = asyncio.create_task(runner.run())
-    facility = uuid.uuid4()
-    first, second = checked_in(facility), checked_in(facility)
+    first, second = checked_in(hotel.facility_id), checked_in(hotel.facility_id)
     env_first, env_second = envelopes_for([first, second], producer="test")
-    key = str(facility).encode()  # one key: one partition, so the order below is kept
+    key = str(hotel.facility_id).encode()  # one key: one partition, so the order below is kept
     producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP)
     await producer.start()
     try:
@@ -90,7 +91,7 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
         async with db.connect() as conn:
             facts = await conn.scalar(
                 text("SELECT count(*) FROM analytics.stay_facts WHERE facility_id = :f"),
-                {"f": facility},
+                {"f": hotel.facility_id},
             )
             seen = await conn.scalar(
                 text(

@@ -17,6 +17,17 @@ def _resolve(schema: dict, node: dict) -> dict:
     return node
 
 
+def _types(node: dict) -> set[tuple]:
+    """The (type, format) pairs a field accepts, its `anyOf` alternatives included."""
+    if "anyOf" in node:
+        return {t for alternative in node["anyOf"] for t in _types(alternative)}
+    return {(node.get("type"), node.get("format"))}
+
+
+def _label(node: dict) -> str:
+    return " | ".join(sorted(str(t) for t, _ in _types(node)))
+
+
 def compatibility_problems(old: dict, new: dict, path: str = "") -> list[str]:
     problems = []
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
@@ -25,8 +36,10 @@ def compatibility_problems(old: dict, new: dict, path: str = "") -> list[str]:
             problems.append(f"{path}/{name} removed")
             continue
         a, b = _resolve(old, old_field), _resolve(new, new_props[name])
-        if a.get("type") != b.get("type") or a.get("format") != b.get("format"):
-            problems.append(f"{path}/{name} changed type {a.get('type')} -> {b.get('type')}")
+        # Widening to nullable (T -> T | null) keeps every old event valid; anything else
+        # that changes the accepted types does not.
+        if not _types(a) <= _types(b):
+            problems.append(f"{path}/{name} changed type {_label(a)} -> {_label(b)}")
         if "properties" in a:
             problems += compatibility_problems(
                 {**a, "$defs": old.get("$defs", {})},
@@ -56,4 +69,14 @@ def test_checker_catches_breaking_changes():
         "/a changed type string -> integer",
         "/b removed",
         "/c became required",
+    ]
+
+
+def test_checker_lets_a_field_become_optional_and_nullable_but_not_the_reverse():
+    required = {"properties": {"a": {"type": "string"}}, "required": ["a"]}
+    nullable = {"properties": {"a": {"anyOf": [{"type": "string"}, {"type": "null"}]}}}
+    assert compatibility_problems(required, nullable) == []
+    assert compatibility_problems(nullable, required) == [
+        "/a changed type null | string -> string",
+        "/a became required",
     ]

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from luutru_analytics.projections import age_band
+from luutru_analytics.projections.attributes import age_band
 from luutru_common.problems import json_pointer, validation_errors
 
 

@@ -182,6 +182,21 @@ class StayCheckOut(Base):
     voided: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
+class WaitingStay(Base):
+    """A stay seen before its facility (facility.v1 and stay.v1 are separate topics, read in
+    no fixed order): its newest version waits here until the facility event comes, since
+    the stay's counts are filed under the facility's type, place and star rating."""
+
+    __tablename__ = "stays_awaiting_facility"
+    __table_args__ = (Index("ix_stays_awaiting_facility_facility", "facility_id"),)
+
+    stay_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    version: Mapped[int] = mapped_column(Integer)
+    event_type: Mapped[str] = mapped_column(Text)
+    event: Mapped[dict] = mapped_column(JSONB)
+
+
 class TripFact(Base):
     __tablename__ = "trips"
     __table_args__ = (Index("ix_trips_departure_date", "departure_date"),)
@@ -327,6 +342,7 @@ PROJECTION_TABLES = (
     "facilities",
     "stay_facts",
     "stay_endings",
+    "stays_awaiting_facility",
     "stay_daily",
     "stay_daily_area",
     "stay_daily_breakdown",

@@ -35,6 +35,7 @@ TOPICS = [Topic.FACILITY, Topic.STAY, Topic.TRIP]
 
 
 def source_topics(settings: AnalyticsSettings) -> list[str]:
+    """facility.v1, stay.v1 and trip.v1 under the configured prefix (empty in production)."""
     return [f"{settings.source_topic_prefix}{t}" for t in TOPICS]
 
 

@@ -110,11 +110,12 @@ class StayState(Event):
 
     stay_id: uuid.UUID
     facility_id: uuid.UUID
-    # Facility context copied from ingest's read model, so consumers need not join topics
-    # whose events may arrive in another order.
-    facility_type: str
-    province_code: int
-    commune_code: int
+    # Facility context: no consumer reads it any more (analytics takes a facility's type,
+    # place and star rating from facility.v1), so producers may leave it out; optional
+    # rather than removed, so events written before stay readable.
+    facility_type: str | None = None
+    province_code: int | None = None
+    commune_code: int | None = None
     star_rating: int | None = None
     guest: GuestIdentity
     room: str | None = None

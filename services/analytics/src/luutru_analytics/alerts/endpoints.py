@@ -12,10 +12,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import func, select
 
+from luutru_analytics.alerts import repository, service
 from luutru_analytics.alerts.schemas import (
-    AlertHitOut,
     AlertOut,
     AlertPeoplePage,
     AlertPerson,
@@ -24,8 +23,8 @@ from luutru_analytics.alerts.schemas import (
     CommuneCount,
     MatchKind,
 )
+from luutru_analytics.alerts.service import NEXT
 from luutru_analytics.feeds.scope import require_police
-from luutru_analytics.models import Alert, FacilityFact, GuestRecord, WatchlistEntry
 from luutru_analytics.police.access import log_access
 from luutru_common.admin_units import commune_name
 from luutru_common.app import UnitOfWorkDep
@@ -35,12 +34,7 @@ from luutru_common.problems import Problem, problem_responses
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
 
-NEXT = {"new": {"acknowledged", "closed"}, "acknowledged": {"closed"}, "closed": set()}
 PURPOSE = "xử lý cảnh báo truy nã / handling wanted-person alerts"
-
-
-def _scoped(stmt, communes: tuple[int, ...]):
-    return stmt.where(Alert.commune_code.in_(communes)) if communes else stmt
 
 
 @router.get(
@@ -62,11 +56,8 @@ async def list_alerts(
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AlertOut]:
     scope = require_police(principal)
-    stmt = _scoped(select(Alert).order_by(Alert.seq.desc()).limit(limit), scope.communes)
-    if status:
-        stmt = stmt.where(Alert.status == status)
     async with uow:
-        alerts = (await uow.session.scalars(stmt)).all()
+        alerts = await repository.latest(uow.session, scope.communes, status=status, limit=limit)
         await log_access(
             uow.session,
             principal,
@@ -77,94 +68,6 @@ async def list_alerts(
         )
         await uow.commit()
     return [AlertOut.model_validate(a) for a in alerts]
-
-
-def _person_status(statuses: list[str]) -> str:
-    for status in ("new", "acknowledged"):
-        if status in statuses:
-            return status
-    return "closed"
-
-
-async def _people(session, record_ids: list[uuid.UUID], conditions: list) -> list[AlertPerson]:
-    """The cards of these registrations, in the order given: all their hits the caller may see
-    (newest first) with the watchlist entries, the facility and the room."""
-    if not record_ids:
-        return []
-    found = (
-        await session.execute(
-            select(
-                Alert,
-                WatchlistEntry.reason,
-                WatchlistEntry.full_name,
-                WatchlistEntry.document_number,
-                WatchlistEntry.date_of_birth,
-            )
-            .outerjoin(WatchlistEntry, WatchlistEntry.entry_id == Alert.entry_id)
-            .where(Alert.record_id.in_(record_ids), *conditions)
-            .order_by(Alert.seq.desc())
-        )
-    ).all()
-    hits: dict[uuid.UUID, list[AlertHitOut]] = {r: [] for r in record_ids}
-    for alert, reason, name, document, born in found:
-        hits[alert.record_id].append(
-            AlertHitOut.model_validate(
-                {
-                    **AlertOut.model_validate(alert).model_dump(),
-                    "entry_reason": reason,
-                    "entry_name": name,
-                    "entry_document": document,
-                    "entry_date_of_birth": born,
-                }
-            )
-        )
-    records = {
-        r.record_id: r
-        for r in (
-            await session.scalars(select(GuestRecord).where(GuestRecord.record_id.in_(record_ids)))
-        ).all()
-    }
-    facility_ids = {h[0].facility_id for h in hits.values() if h}
-    facilities = {
-        f.facility_id: f
-        for f in (
-            await session.scalars(
-                select(FacilityFact).where(FacilityFact.facility_id.in_(facility_ids))
-            )
-        ).all()
-    }
-    people = []
-    for record_id in record_ids:
-        own = hits[record_id]
-        if not own:
-            continue
-        first, rec = own[0], records.get(record_id)
-        fac = facilities.get(first.facility_id)
-        people.append(
-            AlertPerson(
-                record_id=record_id,
-                kind=rec.kind if rec else None,
-                subject_name=first.subject_name,
-                subject_document=first.subject_document,
-                date_of_birth=rec.date_of_birth if rec else None,
-                stay_id=first.stay_id,
-                trip_id=first.trip_id,
-                facility_id=first.facility_id,
-                facility_code=fac.code if fac else None,
-                facility_name=fac.name if fac else None,
-                facility_street=fac.street if fac else None,
-                commune_code=first.commune_code,
-                commune_name=commune_name(first.commune_code),
-                room=rec.room if rec else None,
-                arrived_at=rec.arrived_at if rec else first.registered_at,
-                status=_person_status([h.status for h in own]),
-                hit_count=len(own),
-                open_count=sum(1 for h in own if h.status != "closed"),
-                last_detected_at=max(h.detected_at for h in own),
-                hits=own,
-            )
-        )
-    return people
 
 
 @router.get(
@@ -204,44 +107,15 @@ async def list_people(
     page_size: Annotated[int, Query(ge=1, le=100, description="Số người mỗi trang")] = 20,
 ) -> AlertPeoplePage:
     scope = require_police(principal)
-    scoped = [Alert.commune_code.in_(scope.communes)] if scope.communes else []
-    base = list(scoped)
-    if status:
-        base.append(Alert.status == status)
-    if match_kind:
-        base.append(Alert.match_kind == match_kind)
-    conditions = [*base, Alert.commune_code.in_(commune)] if commune else base
+    chosen = repository.PeopleFilter(
+        scope.communes, status=status, match_kind=match_kind, chosen_communes=commune
+    )
     async with uow:
         session = uow.session
-        listed = select(Alert.record_id).where(*conditions).distinct().scalar_subquery()
-        total_people, total_hits = (
-            await session.execute(
-                select(func.count(func.distinct(Alert.record_id)), func.count()).where(
-                    Alert.record_id.in_(listed), *scoped
-                )
-            )
-        ).one()
-        last = func.max(Alert.seq)
-        record_ids = list(
-            (
-                await session.scalars(
-                    select(Alert.record_id)
-                    .where(*conditions)
-                    .group_by(Alert.record_id)
-                    .order_by(last.desc())
-                    .limit(page_size)
-                    .offset((page - 1) * page_size)
-                )
-            ).all()
-        )
-        items = await _people(session, record_ids, scoped)
-        communes = (
-            await session.execute(
-                select(Alert.commune_code, func.count(func.distinct(Alert.record_id)))
-                .where(*base)
-                .group_by(Alert.commune_code)
-            )
-        ).all()
+        total_people, total_hits = await repository.people_totals(session, chosen)
+        record_ids = await repository.people_page(session, chosen, page=page, page_size=page_size)
+        items = await service.people(session, record_ids, scope.communes)
+        communes = await repository.people_per_commune(session, chosen)
         await log_access(
             session,
             principal,
@@ -286,16 +160,8 @@ async def transition_person(
     record_id: uuid.UUID, body: AlertTransition, principal: CurrentPrincipal, uow: UnitOfWorkDep
 ) -> AlertPerson:
     scope = require_police(principal)
-    scoped = [Alert.commune_code.in_(scope.communes)] if scope.communes else []
     async with uow:
-        alerts = (
-            await uow.session.scalars(
-                select(Alert)
-                .where(Alert.record_id == record_id, *scoped)
-                .order_by(Alert.seq)
-                .with_for_update()
-            )
-        ).all()
+        alerts = await repository.person_hits_for_update(uow.session, record_id, scope.communes)
         if not alerts:
             raise Problem(404, "not-found", "Not found", "Không có cảnh báo này / No such alert")
         movable = [a for a in alerts if body.status in NEXT[a.status]]
@@ -309,7 +175,7 @@ async def transition_person(
             )
         now = datetime.now(UTC)
         for alert in movable:
-            _move(alert, body, principal.subject, now)
+            service.move(alert, body, principal.subject, now)
         await log_access(
             uow.session,
             principal,
@@ -323,7 +189,7 @@ async def transition_person(
             result_count=len(movable),
         )
         await uow.session.flush()
-        (person,) = await _people(uow.session, [record_id], scoped)
+        (person,) = await service.people(uow.session, [record_id], scope.communes)
         await uow.commit()
     return person
 
@@ -343,8 +209,8 @@ async def transition(
 ) -> AlertOut:
     scope = require_police(principal)
     async with uow:
-        alert = await uow.session.get(Alert, alert_id, with_for_update=True)
-        if alert is None or (scope.communes and alert.commune_code not in scope.communes):
+        alert = await repository.one_for_update(uow.session, alert_id, scope.communes)
+        if alert is None:
             raise Problem(404, "not-found", "Not found", "Không có cảnh báo này / No such alert")
         if body.status not in NEXT[alert.status]:
             raise Problem(
@@ -354,7 +220,7 @@ async def transition(
                 f"Không thể chuyển {alert.status} → {body.status} / "
                 f"cannot move {alert.status} → {body.status}",
             )
-        _move(alert, body, principal.subject, datetime.now(UTC))
+        service.move(alert, body, principal.subject, datetime.now(UTC))
         await log_access(
             uow.session,
             principal,
@@ -394,9 +260,7 @@ async def stream(
         if last_event_id and last_event_id.isdigit():
             cursor = int(last_event_id)
         else:
-            cursor = (
-                await uow.session.scalar(select(Alert.seq).order_by(Alert.seq.desc()).limit(1))
-            ) or 0
+            cursor = await repository.last_seq(uow.session)
         await log_access(
             uow.session,
             principal,
@@ -413,11 +277,7 @@ async def stream(
         idle = 0.0
         while not await request.is_disconnected():
             async with factory() as session:
-                stmt = _scoped(
-                    select(Alert).where(Alert.seq > cursor).order_by(Alert.seq).limit(100),
-                    scope.communes,
-                )
-                found = (await session.scalars(stmt)).all()
+                found = await repository.after(session, cursor, scope.communes)
             for alert in found:
                 cursor = alert.seq
                 payload = AlertOut.model_validate(alert).model_dump(mode="json")
@@ -436,13 +296,3 @@ async def stream(
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
-
-
-def _move(alert: Alert, body: AlertTransition, by: str, now: datetime) -> None:
-    """One step of an alert's life, with its note appended to the history."""
-    alert.notes = [
-        *alert.notes,
-        {"at": now.isoformat(), "by": by, "status": body.status, "note": body.note},
-    ]
-    alert.status = body.status
-    alert.updated_at = now

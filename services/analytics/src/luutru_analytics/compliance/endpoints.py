@@ -14,65 +14,34 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import text
 
+from luutru_analytics.compliance import repository
+from luutru_analytics.compliance.bands import BANDS
 from luutru_analytics.feeds.filters import LANG_DESCRIPTION, FeedFilters, FiltersDep
+from luutru_analytics.feeds.query import FeedQuery, narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import require_police
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.admin_units import commune_name
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import CurrentPrincipal
+from luutru_common.auth import CurrentPrincipal, Principal
 from luutru_common.facility_types import FACILITY_TYPES
 from luutru_common.problems import problem_responses
 
 router = APIRouter(prefix="/v1/compliance", tags=["compliance"])
 
-LODGING_TYPES = [t.code for t in FACILITY_TYPES if t.takes_guests]
-BAND_SQL = """CASE WHEN late_reports = 0 THEN NULL WHEN late_reports <= 3 THEN '1-3'
-  WHEN late_reports <= 8 THEN '4-8' ELSE '9+' END"""
+LODGING_TYPES = tuple(t.code for t in FACILITY_TYPES if t.takes_guests)
 
 
-def fine_band(unreported: int) -> str | None:
-    if unreported <= 0:
-        return None
-    if unreported <= 3:
-        return "1-3"
-    if unreported <= 8:
-        return "4-8"
-    return "9+"
-
-
-def _daily_query(f: FeedFilters, scope_communes: tuple[int, ...]) -> tuple[str, dict]:
-    """Per facility and arrival day; the commune, type and star filters apply, and a commune
-    officer's own communes bound whatever communes are asked for."""
-    where = ["s.check_in_date BETWEEN :date_from AND :date_to", "NOT s.voided"]
-    params: dict = {"date_from": f.date_from, "date_to": f.date_to}
-    communes = set(f.communes) if f.communes else None
-    if scope_communes:
-        communes = set(scope_communes) & communes if communes is not None else set(scope_communes)
-    if communes is not None:
-        where.append("s.commune_code = ANY(CAST(:communes AS int[]))")
-        params["communes"] = sorted(communes)
-    if f.facility_types:
-        where.append("s.facility_type = ANY(CAST(:types AS text[]))")
-        params["types"] = list(f.facility_types)
-    if f.star_ratings:
-        where.append("s.star_rating = ANY(CAST(:stars AS int[]))")
-        params["stars"] = list(f.star_ratings)
-    sql = f"""
-WITH d AS (
-  SELECT s.facility_id, s.check_in_date AS day, count(*) AS guests_reported,
-    count(*) FILTER (WHERE s.late_minutes > 0) AS late_reports,
-    coalesce(sum(s.late_minutes), 0) AS minutes_late_total,
-    coalesce(max(s.late_minutes), 0) AS minutes_late_max
-  FROM analytics.stay_facts s WHERE {" AND ".join(where)}
-  GROUP BY 1, 2
-)
-SELECT d.*, {BAND_SQL} AS fine_band, fa.code AS facility_code, fa.name AS facility_name,
-  fa.commune_code
-FROM d LEFT JOIN analytics.facilities fa ON fa.facility_id = d.facility_id"""
-    return sql, params
+def _query(principal: Principal, f: FeedFilters) -> FeedQuery:
+    """Police only; the commune, type and star filters apply, and a commune officer's own
+    communes bound whatever communes are asked for."""
+    return narrow(
+        require_police(principal),
+        facility_types=f.facility_types,
+        communes=f.communes,
+        star_ratings=f.star_ratings,
+    )
 
 
 @router.get(
@@ -90,11 +59,9 @@ FROM d LEFT JOIN analytics.facilities fa ON fa.facility_id = d.facility_id"""
 async def daily(
     request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
 ) -> Response:
-    scope = require_police(principal)
-    sql, params = _daily_query(f, scope.communes)
-    sql += " ORDER BY d.day, fa.code NULLS LAST, d.facility_id"
+    q = _query(principal, f)
     async with uow:
-        found = (await uow.session.execute(text(sql), params)).mappings().all()
+        found = await repository.daily(uow.session, q, f.date_from, f.date_to)
     rows = [
         {
             "day": r["day"],
@@ -126,19 +93,16 @@ async def daily(
 async def fine_bands(
     request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
 ) -> Response:
-    scope = require_police(principal)
-    daily_sql, params = _daily_query(f, scope.communes)
-    sql = f"""SELECT fine_band, count(*) AS facility_days, sum(late_reports) AS persons
-FROM ({daily_sql}) x WHERE fine_band IS NOT NULL GROUP BY 1"""
+    q = _query(principal, f)
     async with uow:
-        found = {r[0]: (r[1], int(r[2])) for r in (await uow.session.execute(text(sql), params))}
+        found = await repository.fine_band_counts(uow.session, q, f.date_from, f.date_to)
     rows = [
         {
             "fine_band": band,
             "facility_days": found.get(band, (0, 0))[0],
             "persons": found.get(band, (0, 0))[1],
         }
-        for band in ("1-3", "4-8", "9+")
+        for band in BANDS
     ]
     body = {"date_from": f.date_from, "date_to": f.date_to, "rows": rows}
     return render(request, body, name="compliance-fine-bands")
@@ -168,19 +132,9 @@ async def silent_facilities(
     scope = require_police(principal)
     n = days or request.app.state.settings.silent_facility_days
     since = datetime.now(UTC) - timedelta(days=n)
-    where = "fa.status = 'active' AND fa.facility_type = ANY(CAST(:types AS text[]))"
-    if scope.communes:
-        where += " AND fa.commune_code = ANY(CAST(:communes AS int[]))"
-    sql = f"""
-SELECT fa.facility_id, fa.code, fa.name, fa.facility_type, fa.commune_code, last.at
-FROM analytics.facilities fa
-LEFT JOIN LATERAL (SELECT max(s.received_at) AS at FROM analytics.stay_facts s
-                   WHERE s.facility_id = fa.facility_id) last ON true
-WHERE {where} AND (last.at IS NULL OR last.at < :since)
-ORDER BY last.at NULLS FIRST, fa.code"""
-    params = {"types": LODGING_TYPES, "communes": list(scope.communes), "since": since}
+    q = narrow(scope, facility_types=LODGING_TYPES)
     async with uow:
-        found = (await uow.session.execute(text(sql), params)).all()
+        found = await repository.silent_facilities(uow.session, q, since)
     rows = [
         {
             "facility_id": str(r[0]),

@@ -8,10 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
-from sqlalchemy import func, select
 
+from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.models import StayFact
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.bounds import BoundedDate
@@ -65,20 +64,8 @@ async def arrivals(
             ],
         )
     scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
-    stmt = (
-        select(StayFact.check_in_date, StayFact.facility_type, func.count())
-        .where(
-            StayFact.check_in_date.between(date_from, date_to),
-            StayFact.facility_type.in_(scope.facility_types),
-            ~StayFact.voided,
-        )
-        .group_by(StayFact.check_in_date, StayFact.facility_type)
-        .order_by(StayFact.check_in_date, StayFact.facility_type)
-    )
-    if scope.communes:
-        stmt = stmt.where(StayFact.commune_code.in_(scope.communes))
     async with uow:
-        rows = (await uow.session.execute(stmt)).all()
+        rows = await repository.arrivals_by_day(uow.session, scope, date_from, date_to)
     cells = []
     for day, ftype, count in rows:
         hidden = count < scope.suppress_below

@@ -37,6 +37,7 @@ class FeedFilters:
 
     @property
     def days(self) -> int:
+        """Days of the period, both ends included."""
         return (self.date_to - self.date_from).days + 1
 
     def previous(self) -> FeedFilters:

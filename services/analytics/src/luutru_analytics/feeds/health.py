@@ -8,15 +8,14 @@ import uuid
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
+from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import narrow, scope_for
+from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
-from luutru_analytics.models import FacilityFact
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
@@ -42,15 +41,7 @@ async def health(
     e = narrow(scope, feed_types=HEALTH_TYPES, facility_types=f.facility_types, communes=f.communes)
     async with uow:
         cells = await repository.daily_cells(uow.session, f, e, group="facility")
-        ids = {uuid.UUID(c.key) for c in cells}
-        names = {}
-        if ids:
-            found = await uow.session.execute(
-                select(FacilityFact.facility_id, FacilityFact.code, FacilityFact.name).where(
-                    FacilityFact.facility_id.in_(ids)
-                )
-            )
-            names = {fid: (code, name) for fid, code, name in found}
+        names = await repository.facility_names(uow.session, {uuid.UUID(c.key) for c in cells})
     rows = []
     for c in cells:
         fa = names.get(uuid.UUID(c.key))

@@ -76,6 +76,7 @@ def _i(lang: Lang) -> int:
 
 
 def header(column: str, lang: Lang) -> str:
+    """The column's heading in the language (its key when it has none)."""
     return HEADERS[column][_i(lang)] if column in HEADERS else column
 
 
@@ -90,6 +91,7 @@ def columns_for_people(columns: list[str]) -> list[str]:
 
 
 def decimal(value: float, digits: int, lang: Lang) -> str:
+    """The number with `digits` decimals and the language's decimal mark."""
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if lang == "vi" else text
 
@@ -127,6 +129,7 @@ def duration(minutes: int, lang: Lang) -> str:
 
 
 def when(value: date | datetime, lang: Lang) -> str:
+    """A day or a moment (local time) as the language writes it: dd/mm/yyyy in Vietnamese."""
     if isinstance(value, datetime):
         local = value.astimezone(VN)
         return (

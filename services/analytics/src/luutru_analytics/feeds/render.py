@@ -20,6 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def wanted_format(request: Request) -> str:
+    """json, csv or xlsx: `?format=` first, else the Accept header, else JSON."""
     explicit = request.query_params.get("format")
     if explicit in ("json", "csv", "xlsx"):
         return explicit
@@ -32,6 +33,7 @@ def wanted_format(request: Request) -> str:
 
 
 def wanted_lang(request: Request) -> labels.Lang | None:
+    """The language of an export for people; None for the keys and values of the JSON."""
     lang = request.query_params.get("lang")
     return lang if lang in ("vi", "en") else None
 

@@ -3,15 +3,18 @@ stays with buckets, occupancy). Definitions are in docs/analytics.md."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.feeds.filters import FeedFilters
-from luutru_analytics.feeds.scope import Effective
+from luutru_analytics.feeds.query import FeedQuery
+from luutru_analytics.feeds.scope import FeedScope
+from luutru_analytics.models import FacilityFact, StayFact
 
 # Breakdown keys of stays: SQL over `s` (stay_facts) and `fa` (facilities, left-joined).
 STAY_GROUPS: dict[str, str] = {
@@ -42,31 +45,25 @@ b AS (
 STEPS = {"day": "1 day", "week": "1 week", "month": "1 month"}
 
 
-def _params(f: FeedFilters, e: Effective) -> dict[str, Any]:
+def _params(f: FeedFilters, q: FeedQuery) -> dict[str, Any]:
     return {
         "date_from": f.date_from,
         "date_to": f.date_to,
         "unit": f.granularity,
         "step": STEPS[f.granularity],
-        "types": e.facility_types,
-        "communes": e.communes,
-        "stars": e.star_ratings,
+        **q.params(),
     }
 
 
-def _stay_where(e: Effective) -> str:
+def _stay_where(q: FeedQuery) -> str:
+    """Stays in the query's scope that overlap the period."""
     where = [
-        "NOT s.voided",
-        "s.facility_type = ANY(CAST(:types AS text[]))",
+        *q.stay_conditions("s"),
         "s.check_in_date <= CAST(:date_to AS date)",
         "s.night_end >= CAST(:date_from AS date)",
         # No stay is longer than the longest one: a lower bound for the arrival-day index.
         "s.check_in_date >= CAST(:date_from AS date) - CAST(:longest AS int)",
     ]
-    if e.communes is not None:
-        where.append("s.commune_code = ANY(CAST(:communes AS int[]))")
-    if e.star_ratings is not None:
-        where.append("s.star_rating = ANY(CAST(:stars AS int[]))")
     return " AND ".join(where)
 
 
@@ -82,7 +79,7 @@ class StayCell:
 
 
 async def stay_cells(
-    session: AsyncSession, f: FeedFilters, e: Effective, *, group: str = "none"
+    session: AsyncSession, f: FeedFilters, q: FeedQuery, *, group: str = "none"
 ) -> list[StayCell]:
     """Arrivals, guest-nights and departures per period bucket and breakdown key."""
     key = STAY_GROUPS[group]
@@ -100,10 +97,10 @@ SELECT b.start, b.stop, {key} AS key,
   count(*) FILTER (WHERE s.check_out_date BETWEEN b.start AND b.stop) AS departures,
   count(*) AS stays
 FROM b JOIN analytics.stay_facts s
-  ON s.check_in_date <= b.stop AND s.night_end >= b.start AND {_stay_where(e)}
+  ON s.check_in_date <= b.stop AND s.night_end >= b.start AND {_stay_where(q)}
 {join}
 GROUP BY 1, 2, 3 ORDER BY 1, 3"""
-    params = {**_params(f, e), "longest": await longest_stay(session)}
+    params = {**_params(f, q), "longest": await longest_stay(session)}
     rows = (await session.execute(text(sql), params)).all()
     return [StayCell(*r) for r in rows]
 
@@ -135,7 +132,7 @@ ROLLUP_GROUPS: dict[str, tuple[str, str, str | None]] = {
 
 
 async def rollup_cells(
-    session: AsyncSession, f: FeedFilters, e: Effective, *, group: str = "none"
+    session: AsyncSession, f: FeedFilters, q: FeedQuery, *, group: str = "none"
 ) -> list[StayCell]:
     """The same cells as `stay_cells`, read from the daily rollups. Stays that touch a
     bucket are those that arrive in it plus those staying the night before it starts (a
@@ -144,14 +141,10 @@ async def rollup_cells(
     table, key, dimension = ROLLUP_GROUPS[group]
     where = [
         "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)",
-        "r.facility_type = ANY(CAST(:types AS text[]))",
+        *q.conditions("r"),
     ]
     if dimension is not None:
         where.append("r.dimension = :dimension")
-    if e.communes is not None:
-        where.append("r.commune_code = ANY(CAST(:communes AS int[]))")
-    if e.star_ratings is not None:
-        where.append("r.star_rating = ANY(CAST(:stars AS int[]))")
     join = (
         "LEFT JOIN analytics.facilities fa ON fa.facility_id = r.facility_id"
         if "fa." in key
@@ -178,7 +171,7 @@ c AS (
 SELECT start, stop, key, arrivals, nights, departures, arrivals + staying AS stays
 FROM c WHERE arrivals + staying > 0
 ORDER BY 1, 3"""
-    params = {**_params(f, e), "dimension": dimension}
+    params = {**_params(f, q), "dimension": dimension}
     rows = (await session.execute(text(sql), params)).all()
     return [StayCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
 
@@ -206,18 +199,14 @@ DAILY_GROUPS = {"none": "''", "facility": "sd.facility_id::text"}
 
 
 async def daily_cells(
-    session: AsyncSession, f: FeedFilters, e: Effective, *, group: str = "none"
+    session: AsyncSession, f: FeedFilters, q: FeedQuery, *, group: str = "none"
 ) -> list[DailyCell]:
     """The same counts as `stay_cells`, read from the pre-aggregated `stay_daily` (a few
     rows per facility and day instead of one per stay)."""
     where = [
         "sd.day BETWEEN CAST(:date_from AS date) AND CAST(:date_to AS date)",
-        "sd.facility_type = ANY(CAST(:types AS text[]))",
+        *q.conditions("sd"),
     ]
-    if e.communes is not None:
-        where.append("sd.commune_code = ANY(CAST(:communes AS int[]))")
-    if e.star_ratings is not None:
-        where.append("sd.star_rating = ANY(CAST(:stars AS int[]))")
     sql = f"""
 WITH {BUCKETS},
 d AS (
@@ -233,48 +222,30 @@ FROM b JOIN d ON d.day BETWEEN b.start AND b.stop
 GROUP BY 1, 2, 3
 HAVING sum(d.arrivals) + sum(d.nights) + sum(d.departures) > 0
 ORDER BY 1, 3"""
-    rows = (await session.execute(text(sql), _params(f, e))).all()
+    rows = (await session.execute(text(sql), _params(f, q))).all()
     return [DailyCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
 
 
 async def area_days(
-    session: AsyncSession, e: Effective, date_from: date, date_to: date
+    session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
 ) -> dict[date, tuple[int, int, int, int]]:
     """Per day: arrivals, guest-nights, departures, occupied room-nights, from the area
     rollup (`stay_daily_area`)."""
-    where = [
-        "a.day BETWEEN :date_from AND :date_to",
-        "a.facility_type = ANY(CAST(:types AS text[]))",
-    ]
-    if e.communes is not None:
-        where.append("a.commune_code = ANY(CAST(:communes AS int[]))")
-    if e.star_ratings is not None:
-        where.append("a.star_rating = ANY(CAST(:stars AS int[]))")
+    where = ["a.day BETWEEN :date_from AND :date_to", *q.conditions("a")]
     sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
   sum(a.occupied_rooms) FROM analytics.stay_daily_area a WHERE {" AND ".join(where)}
 GROUP BY a.day"""
-    params = {
-        "date_from": date_from,
-        "date_to": date_to,
-        "types": e.facility_types,
-        "communes": e.communes,
-        "stars": e.star_ratings,
-    }
+    params = {"date_from": date_from, "date_to": date_to, **q.params()}
     rows = (await session.execute(text(sql), params)).all()
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
 
 
-async def capacity(session: AsyncSession, e: Effective) -> tuple[int, int]:
+async def capacity(session: AsyncSession, q: FeedQuery) -> tuple[int, int]:
     """Rooms and beds declared by the facilities in scope that are not closed."""
-    where = ["fa.facility_type = ANY(CAST(:types AS text[]))", "fa.status <> 'closed'"]
-    if e.communes is not None:
-        where.append("fa.commune_code = ANY(CAST(:communes AS int[]))")
-    if e.star_ratings is not None:
-        where.append("fa.star_rating = ANY(CAST(:stars AS int[]))")
+    where = [*q.conditions("fa"), "fa.status <> 'closed'"]
     sql = f"""SELECT coalesce(sum(fa.rooms), 0), coalesce(sum(fa.beds), 0)
 FROM analytics.facilities fa WHERE {" AND ".join(where)}"""
-    params = {"types": e.facility_types, "communes": e.communes, "stars": e.star_ratings}
-    rooms, beds = (await session.execute(text(sql), params)).one()
+    rooms, beds = (await session.execute(text(sql), q.params())).one()
     return int(rooms), int(beds)
 
 
@@ -298,7 +269,7 @@ def buckets(date_from: date, date_to: date, granularity: str) -> list[tuple[date
 
 
 async def present_now(
-    session: AsyncSession, e: Effective, today: date, *, group: str
+    session: AsyncSession, q: FeedQuery, today: date, *, group: str
 ) -> dict[str, int]:
     """People staying today (arrived, not checked out, night_end not passed), by key."""
     key = STAY_GROUPS[group]
@@ -308,19 +279,89 @@ async def present_now(
         else ""
     )
     where = [
-        "NOT s.voided",
-        "s.facility_type = ANY(CAST(:types AS text[]))",
+        *q.stay_conditions("s"),
         "s.check_in_date <= :today",
         "s.night_end > :today",
         "s.check_out_date IS NULL",
     ]
-    if e.communes is not None:
-        where.append("s.commune_code = ANY(CAST(:communes AS int[]))")
     sql = f"""SELECT {key} AS key, count(*) FROM analytics.stay_facts s {join}
 WHERE {" AND ".join(where)} GROUP BY 1"""
-    rows = (
-        await session.execute(
-            text(sql), {"types": e.facility_types, "communes": e.communes, "today": today}
-        )
-    ).all()
+    rows = (await session.execute(text(sql), {**q.params(), "today": today})).all()
     return {r[0]: int(r[1]) for r in rows}
+
+
+async def arrivals_by_day(
+    session: AsyncSession, scope: FeedScope, date_from: date, date_to: date
+) -> list[tuple[date, str, int]]:
+    """Arrivals per arrival day and facility type in the scope (the first feed)."""
+    stmt = (
+        select(StayFact.check_in_date, StayFact.facility_type, func.count())
+        .where(
+            StayFact.check_in_date.between(date_from, date_to),
+            StayFact.facility_type.in_(scope.facility_types),
+            ~StayFact.voided,
+        )
+        .group_by(StayFact.check_in_date, StayFact.facility_type)
+        .order_by(StayFact.check_in_date, StayFact.facility_type)
+    )
+    if scope.communes:
+        stmt = stmt.where(StayFact.commune_code.in_(scope.communes))
+    return [(day, ftype, count) for day, ftype, count in await session.execute(stmt)]
+
+
+# Breakdown keys of trips: SQL over `t` (trips).
+TRIP_GROUPS = {
+    "route": "t.origin_province || '-' || t.destination_province",
+    "operator": "t.operator_id::text",
+    "day": "t.departure_date::text",
+    "origin_province": "t.origin_province::text",
+    "destination_province": "t.destination_province::text",
+}
+
+
+@dataclass
+class TripCell:
+    key: str
+    trips: int
+    seats: int
+    passengers: int  # booked, with demographics: removed and no-shows excluded
+
+
+async def trip_cells(
+    session: AsyncSession, f: FeedFilters, q: FeedQuery, *, group: str
+) -> list[TripCell]:
+    """Trips not cancelled that depart in the period, their seats and passengers, by key.
+    Trips have no facility type or star rating: only the query's communes apply."""
+    where = [
+        "t.departure_date BETWEEN :date_from AND :date_to",
+        "NOT EXISTS (SELECT 1 FROM analytics.trip_cancellations c WHERE c.trip_id = t.trip_id)",
+        *q.conditions("t", types=False, stars=False),
+    ]
+    sql = f"""
+SELECT {TRIP_GROUPS[group]} AS key, count(*) AS trips, sum(t.seats) AS seats,
+       coalesce(sum(p.passengers), 0) AS passengers
+FROM analytics.trips t
+LEFT JOIN (SELECT trip_id, count(*) AS passengers FROM analytics.trip_passengers
+           WHERE status = 'booked' AND age_band IS NOT NULL GROUP BY trip_id) p
+  ON p.trip_id = t.trip_id
+WHERE {" AND ".join(where)}
+GROUP BY 1 ORDER BY 1"""
+    params = {"date_from": f.date_from, "date_to": f.date_to, "communes": q.communes}
+    rows = (await session.execute(text(sql), params)).all()
+    return [
+        TripCell(key, trips, int(seats), int(passengers)) for key, trips, seats, passengers in rows
+    ]
+
+
+async def facility_names(
+    session: AsyncSession, facility_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str]]:
+    """Code and registered name of each of these facilities (coach operators included)."""
+    if not facility_ids:
+        return {}
+    found = await session.execute(
+        select(FacilityFact.facility_id, FacilityFact.code, FacilityFact.name).where(
+            FacilityFact.facility_id.in_(facility_ids)
+        )
+    )
+    return {fid: (code, name) for fid, code, name in found}

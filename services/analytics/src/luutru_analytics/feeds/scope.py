@@ -20,6 +20,8 @@ class FeedScope:
 
 
 def scope_for(principal: Principal, *, threshold: int) -> FeedScope:
+    """Police see every facility type (an officer only their communes) and no suppression;
+    a department analyst the types of their department, with small cells suppressed."""
     if principal.role in POLICE_ROLES:
         communes = principal.communes if principal.role == Role.POLICE_OFFICER else ()
         if principal.role == Role.POLICE_OFFICER and not communes:
@@ -35,42 +37,3 @@ def require_police(principal: Principal) -> FeedScope:
     if principal.role not in POLICE_ROLES:
         raise Problem(403, "forbidden", "Forbidden", "Chỉ lực lượng Công an / Police only")
     return scope_for(principal, threshold=0)
-
-
-@dataclass(frozen=True)
-class Effective:
-    """What one query may read: the scope narrowed by the caller's filters."""
-
-    facility_types: list[str]
-    communes: list[int] | None  # None = all
-    star_ratings: list[int] | None
-    suppress_below: int
-
-
-def narrow(
-    scope: FeedScope,
-    *,
-    feed_types: frozenset[str] | None = None,
-    facility_types: tuple[str, ...] = (),
-    communes: tuple[int, ...] = (),
-    star_ratings: tuple[int, ...] = (),
-) -> Effective:
-    types = set(scope.facility_types)
-    if feed_types is not None:
-        types &= feed_types
-        if not types:
-            raise Problem(
-                403,
-                "forbidden",
-                "Forbidden",
-                "Số liệu này thuộc sở khác / This feed belongs to another department",
-            )
-    if facility_types:
-        types &= set(facility_types)
-    if scope.communes:
-        allowed = [c for c in communes if c in scope.communes] if communes else list(scope.communes)
-        # Asking only for communes outside one's scope gives nothing rather than everything.
-        chosen: list[int] | None = allowed or [-1]
-    else:
-        chosen = list(communes) or None
-    return Effective(sorted(types), chosen, list(star_ratings) or None, scope.suppress_below)

@@ -48,4 +48,5 @@ def suppress(
 
 
 def ratio(numerator: int | float, denominator: int | float, digits: int = 4) -> float | None:
+    """numerator ÷ denominator, rounded; None when there is nothing to divide by."""
     return round(numerator / denominator, digits) if denominator else None

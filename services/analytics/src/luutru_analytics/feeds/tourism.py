@@ -12,8 +12,9 @@ from fastapi.responses import Response
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.names import with_names
+from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import narrow, scope_for
+from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import ratio, suppress
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal

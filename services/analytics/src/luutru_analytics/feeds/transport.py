@@ -3,16 +3,18 @@ by origin and destination province."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import text
 
+from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.names import with_names
+from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import narrow, scope_for
+from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
@@ -22,14 +24,6 @@ from luutru_common.problems import problem_responses
 
 router = APIRouter(prefix="/v1/feeds/transport", tags=["feeds: SGTVT"])
 TRANSPORT_TYPES = types_of_department(Department.SGTVT)
-
-KEYS = {
-    "route": "t.origin_province || '-' || t.destination_province",
-    "operator": "t.operator_id::text",
-    "day": "t.departure_date::text",
-    "origin_province": "t.origin_province::text",
-    "destination_province": "t.destination_province::text",
-}
 
 
 @router.get(
@@ -58,38 +52,23 @@ async def transport(
 ) -> Response:
     scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
     e = narrow(scope, feed_types=TRANSPORT_TYPES, communes=f.communes)
-    where = [
-        "t.departure_date BETWEEN :date_from AND :date_to",
-        "NOT EXISTS (SELECT 1 FROM analytics.trip_cancellations c WHERE c.trip_id = t.trip_id)",
-    ]
-    if e.communes is not None:
-        where.append("t.commune_code = ANY(CAST(:communes AS int[]))")
-    sql = f"""
-SELECT {KEYS[by]} AS key, count(*) AS trips, sum(t.seats) AS seats,
-       coalesce(sum(p.passengers), 0) AS passengers
-FROM analytics.trips t
-LEFT JOIN (SELECT trip_id, count(*) AS passengers FROM analytics.trip_passengers
-           WHERE status = 'booked' AND age_band IS NOT NULL GROUP BY trip_id) p
-  ON p.trip_id = t.trip_id
-WHERE {" AND ".join(where)}
-GROUP BY 1 ORDER BY 1"""
     async with uow:
-        found = (
-            await uow.session.execute(
-                text(sql),
-                {"date_from": f.date_from, "date_to": f.date_to, "communes": e.communes},
-            )
-        ).all()
+        cells = await repository.trip_cells(uow.session, f, e, group=by)
+        operators = (
+            await repository.facility_names(uow.session, {uuid.UUID(c.key) for c in cells})
+            if by == "operator"
+            else {}
+        )
     rows = [
         {
-            "key": key,
-            "trips": trips,
-            "seats": int(seats),
-            "passengers": int(passengers),
-            "load_factor": ratio(int(passengers), int(seats)),
-            "people": int(passengers),
+            "key": c.key,
+            "trips": c.trips,
+            "seats": c.seats,
+            "passengers": c.passengers,
+            "load_factor": ratio(c.passengers, c.seats),
+            "people": c.passengers,
         }
-        for key, trips, seats, passengers in found
+        for c in cells
     ]
     suppress(
         rows,
@@ -100,20 +79,9 @@ GROUP BY 1 ORDER BY 1"""
     )
     if by == "operator" and rows:
         # Operators by their registered name (the facility facts), not their id.
-        async with uow:
-            operators = dict(
-                (
-                    await uow.session.execute(
-                        text(
-                            "SELECT facility_id::text, name FROM analytics.facilities "
-                            "WHERE facility_id = ANY(CAST(:ids AS uuid[]))"
-                        ),
-                        {"ids": [r["key"] for r in rows]},
-                    )
-                ).all()
-            )
         for r in rows:
-            r["name"] = operators.get(r["key"])
+            found = operators.get(uuid.UUID(r["key"]))
+            r["name"] = found[1] if found else None
     if by != "day":
         rows = with_names(by, rows)
     body = {"date_from": f.date_from, "date_to": f.date_to, "by": by, "rows": rows}

@@ -13,8 +13,9 @@ from fastapi.responses import Response
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.names import with_names
+from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import narrow, scope_for
+from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep

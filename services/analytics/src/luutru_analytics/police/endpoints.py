@@ -8,10 +8,8 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from luutru_analytics.feeds.scope import require_police
-from luutru_analytics.models import AccessLogEntry
 from luutru_analytics.police import repository
 from luutru_analytics.police.access import log_access
 from luutru_analytics.police.schemas import (
@@ -59,9 +57,7 @@ async def foreign_guests(
     scope = require_police(principal)
     today = datetime.now(VN).date()
     async with uow:
-        found = (
-            await uow.session.scalars(repository.foreign_guests_now(today, scope.communes, limit))
-        ).all()
+        found = await repository.foreign_guests_now(uow.session, today, scope.communes, limit)
         await log_access(
             uow.session,
             principal,
@@ -107,17 +103,14 @@ async def person_search(
             ],
         )
     async with uow:
-        found = (
-            await uow.session.scalars(
-                repository.search(
-                    document=document,
-                    name_key=name_key,
-                    date_of_birth=body.date_of_birth,
-                    communes=scope.communes,
-                    limit=body.limit,
-                )
-            )
-        ).all()
+        found = await repository.search(
+            uow.session,
+            document=document,
+            name_key=name_key,
+            date_of_birth=body.date_of_birth,
+            communes=scope.communes,
+            limit=body.limit,
+        )
         await log_access(
             uow.session,
             principal,
@@ -149,9 +142,6 @@ async def access_log(
 ) -> list[AccessLogOut]:
     if principal.role not in (Role.POLICE_ADMIN, Role.SYSTEM_ADMIN):
         raise Problem(403, "forbidden", "Forbidden", "Chỉ Công an tỉnh / Provincial police only")
-    stmt = select(AccessLogEntry).order_by(AccessLogEntry.id.desc()).limit(limit)
-    if subject:
-        stmt = stmt.where(AccessLogEntry.subject == subject)
     async with uow:
-        rows = (await uow.session.scalars(stmt)).all()
+        rows = await repository.access_log(uow.session, subject=subject, limit=limit)
     return [AccessLogOut.model_validate(r) for r in rows]

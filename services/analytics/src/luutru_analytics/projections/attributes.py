@@ -22,10 +22,12 @@ AGE_BANDS = (
 
 
 def age_on(birth: date, day: date) -> int:
+    """Completed years on `day`."""
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def age_band(birth: date, day: date) -> str:
+    """The age group of the tourism statistics on `day` (0-14 … 65+)."""
     age = age_on(birth, day)
     for upper, label in AGE_BANDS:
         if age <= upper:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from luutru_analytics.projections.facilities import on_facility_event
+from luutru_analytics.projections.facilities import FacilityProjection
 from luutru_analytics.projections.stays import StayProjection
 from luutru_analytics.projections.trips import TripProjection
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_analytics.watchlist.matching import WatchlistMatcher
 from luutru_common.consumer import BatchHandler, Handler
 from luutru_common.events import (
-    FacilityClosed,
-    FacilityRegistered,
-    FacilityReinstated,
-    FacilitySuspended,
-    FacilityUpdated,
     GuestCheckedIn,
     GuestCheckedOut,
     StayCorrected,
@@ -22,9 +17,11 @@ from luutru_common.events import (
     TripManifestSubmitted,
     TripPassengersChanged,
 )
+from luutru_common.facility_view import facility_handlers
 
 
 def build_handlers(settings: AnalyticsSettings, *, matching: bool = True) -> dict[str, Handler]:
+    """Every event type the consumer handles one at a time."""
     return _build(settings, matching=matching)[0]
 
 
@@ -41,16 +38,8 @@ def _build(settings: AnalyticsSettings, *, matching: bool):
     matcher = WatchlistMatcher(threshold=settings.name_match_threshold) if matching else None
     stays = StayProjection(pseudonym_secret=settings.pseudonym_secret, matcher=matcher)
     trips = TripProjection(pseudonym_secret=settings.pseudonym_secret, matcher=matcher)
-    handlers: dict[str, Handler] = {
-        cls.event_type: on_facility_event
-        for cls in (
-            FacilityRegistered,
-            FacilityUpdated,
-            FacilitySuspended,
-            FacilityReinstated,
-            FacilityClosed,
-        )
-    }
+    facilities = FacilityProjection(waiting=stays)
+    handlers = facility_handlers(facilities.on_facility_event)
     handlers.update(
         {
             GuestCheckedIn.event_type: stays.on_stay_state,

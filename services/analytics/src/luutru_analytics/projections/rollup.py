@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -57,6 +58,7 @@ async def snapshot(session: AsyncSession, stay_id: uuid.UUID) -> dict[str, Any] 
 async def snapshots(
     session: AsyncSession, stay_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, Any]]:
+    """The rows of these stays as they are (those stored), locked for the transaction."""
     rows = (
         await session.execute(
             select(*(getattr(StayFact, f) for f in FIELDS))
@@ -65,6 +67,24 @@ async def snapshots(
         )
     ).all()
     return {r.stay_id: dict(r._mapping) for r in rows}
+
+
+def _breakdown_cells(signed: Signed) -> list[tuple[tuple, list[int]]]:
+    """(dimension, day, type, commune, star rating, value) → [arrivals, nights, departures],
+    the cells that change, sorted: the same order of row locks in every transaction."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for row, sign in signed:
+        if row is None or row["voided"]:
+            continue
+        area = (row["facility_type"], row["commune_code"], row["star_rating"] or 0)
+        days = [(row["check_in_date"], 0)] + [(night, 1) for night in _nights(row)]
+        if row["check_out_date"] is not None:
+            days.append((row["check_out_date"], 2))
+        for dimension, value_of in DIMENSIONS.items():
+            value = value_of(row)
+            for day, i in days:
+                cells[(dimension, day, *area, value)][i] += sign
+    return sorted((k, v) for k, v in cells.items() if any(v))
 
 
 def _nights(row: dict[str, Any]) -> list[date]:
@@ -79,83 +99,134 @@ def _room(row: dict[str, Any]) -> str:
 async def apply_change(
     session: AsyncSession, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> None:
+    """`apply_changes` for one stay."""
     await apply_changes(session, [(before, after)])
 
 
+Row = dict[str, Any]
+Signed = list[tuple[Row | None, int]]
+
+
 async def apply_changes(
-    session: AsyncSession, changes: list[tuple[dict[str, Any] | None, dict[str, Any] | None]]
+    session: AsyncSession, changes: list[tuple[Row | None, Row | None]]
 ) -> None:
-    """Apply the (before, after) pairs of many stays in two statements."""
-
-    def key(r):
-        return None if r is None else tuple(r[f] for f in FIELDS)
-
-    signed = []
-    for before, after in changes:
-        if key(before) != key(after):
-            signed += [(before, -1), (after, 1)]
+    """Apply the (before, after) pairs of many stays: each changed stay's row as it was
+    counts −1, as it is +1, in a handful of statements for the whole run."""
+    signed = _signed_rows(changes)
     if not signed:
         return
     await _apply_breakdown(session, signed)
-    daily: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    rooms: dict[tuple, int] = defaultdict(int)
-    attrs: dict[uuid.UUID, tuple] = {}
+    counts = _facility_day_counts(signed)
+    occupied = await _apply_room_nights(session, counts.rooms)
+    rows = _daily_rows(counts.daily, occupied)
+    if not rows:
+        return
+    await _add_to_area(session, _area_cells(rows, counts.attrs))
+    await _add_to_daily(session, rows, counts.attrs)
+
+
+def _signed_rows(changes: list[tuple[Row | None, Row | None]]) -> Signed:
+    """The rows of the stays that changed in anything the rollups keep, with their sign."""
+
+    def key(r: Row | None) -> tuple | None:
+        return None if r is None else tuple(r[f] for f in FIELDS)
+
+    signed: Signed = []
+    for before, after in changes:
+        if key(before) != key(after):
+            signed += [(before, -1), (after, 1)]
+    return signed
+
+
+@dataclass
+class FacilityDayCounts:
+    """The signed contributions of stay rows per facility and day."""
+
+    # (day, facility) → [arrivals, guest-nights, departures]
+    daily: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    # (night, facility, room) → guests
+    rooms: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
+    # facility → (type, commune, star rating) the counts are filed under
+    attrs: dict[uuid.UUID, tuple] = field(default_factory=dict)
+
+
+def _facility_day_counts(signed: Signed) -> FacilityDayCounts:
+    counts = FacilityDayCounts()
     for row, sign in signed:
         if row is None or row["voided"]:
             continue
         fid = row["facility_id"]
-        attrs[fid] = (row["facility_type"], row["commune_code"], row["star_rating"])
-        daily[(row["check_in_date"], fid)][0] += sign
+        counts.attrs[fid] = (row["facility_type"], row["commune_code"], row["star_rating"])
+        counts.daily[(row["check_in_date"], fid)][0] += sign
         for night in _nights(row):
-            daily[(night, fid)][1] += sign
-            rooms[(night, fid, _room(row))] += sign
+            counts.daily[(night, fid)][1] += sign
+            counts.rooms[(night, fid, _room(row))] += sign
         if row["check_out_date"] is not None:
-            daily[(row["check_out_date"], fid)][2] += sign
-    room_changes = [
-        {"day": d, "facility_id": f, "room": r, "delta": n} for (d, f, r), n in rooms.items() if n
-    ]
+            counts.daily[(row["check_out_date"], fid)][2] += sign
+    return counts
+
+
+async def _apply_room_nights(session: AsyncSession, rooms: dict[tuple, int]) -> dict[tuple, int]:
+    """Add the guests per room and night; the change in occupied rooms per (day, facility)
+    that follows: a room becomes occupied when its first guest arrives, free when its last
+    leaves."""
+    changes = [(d, f, r, n) for (d, f, r), n in rooms.items() if n]
     occupied: dict[tuple, int] = defaultdict(int)
-    if room_changes:
-        # One statement for all the room-nights of this change.
-        result = await session.execute(
-            text(
-                "INSERT INTO analytics.room_nights AS r (day, facility_id, room, guests) "
-                "SELECT * FROM unnest(CAST(:days AS date[]), CAST(:fids AS uuid[]), "
-                "CAST(:rooms AS text[]), CAST(:deltas AS int[])) "
-                "ON CONFLICT (day, facility_id, room) DO UPDATE "
-                "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
-            ),
-            {
-                "days": [c["day"] for c in room_changes],
-                "fids": [c["facility_id"] for c in room_changes],
-                "rooms": [c["room"] for c in room_changes],
-                "deltas": [c["delta"] for c in room_changes],
-            },
-        )
-        deltas = {(c["day"], c["facility_id"], c["room"]): c["delta"] for c in room_changes}
-        for day, fid, room, guests in result.all():
-            delta = deltas[(day, fid, room)]
-            # A room becomes occupied when its first guest arrives, free when its last leaves.
-            if delta > 0 and guests == delta:
-                occupied[(day, fid)] += 1
-            elif delta < 0 and guests == 0:
-                occupied[(day, fid)] -= 1
+    if not changes:
+        return occupied
+    # One statement for all the room-nights of this change.
+    result = await session.execute(
+        text(
+            "INSERT INTO analytics.room_nights AS r (day, facility_id, room, guests) "
+            "SELECT * FROM unnest(CAST(:days AS date[]), CAST(:fids AS uuid[]), "
+            "CAST(:rooms AS text[]), CAST(:deltas AS int[])) "
+            "ON CONFLICT (day, facility_id, room) DO UPDATE "
+            "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
+        ),
+        {
+            "days": [c[0] for c in changes],
+            "fids": [c[1] for c in changes],
+            "rooms": [c[2] for c in changes],
+            "deltas": [c[3] for c in changes],
+        },
+    )
+    deltas = {(d, f, r): n for d, f, r, n in changes}
+    for day, fid, room, guests in result.all():
+        delta = deltas[(day, fid, room)]
+        if delta > 0 and guests == delta:
+            occupied[(day, fid)] += 1
+        elif delta < 0 and guests == 0:
+            occupied[(day, fid)] -= 1
+    return occupied
+
+
+def _daily_rows(daily: dict[tuple, list[int]], occupied: dict[tuple, int]) -> list[tuple]:
+    """(day, facility, arrivals, nights, departures, occupied rooms) rows that change
+    something, in a fixed order of row locks, so two consumers never wait for each other in
+    a cycle."""
+    occupied = dict(occupied)
     rows = []
     for (day, fid), (arrivals, nights, departures) in daily.items():
         rooms_delta = occupied.pop((day, fid), 0)
         if arrivals or nights or departures or rooms_delta:
             rows.append((day, fid, arrivals, nights, departures, rooms_delta))
     rows += [(d, f, 0, 0, 0, n) for (d, f), n in occupied.items() if n]
-    # A fixed order of row locks, so two consumers never wait for each other in a cycle.
     rows.sort(key=lambda r: (r[0], str(r[1])))
-    if not rows:
-        return
+    return rows
+
+
+def _area_cells(rows: list[tuple], attrs: dict[uuid.UUID, tuple]) -> dict[tuple, list[int]]:
+    """The daily rows summed per (day, type, commune, star rating; 0 = no stars)."""
     area: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for day, fid, a, n, dep, occ in rows:
         ftype, commune, star = attrs[fid]
         cell = area[(day, ftype, commune, star or 0)]
         for i, v in enumerate((a, n, dep, occ)):
             cell[i] += v
+    return area
+
+
+async def _add_to_area(session: AsyncSession, area: dict[tuple, list[int]]) -> None:
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily_area AS s (day, facility_type, commune_code, "
@@ -181,6 +252,11 @@ async def apply_changes(
             for (day, ftype, commune, star), (a, n, dep, occ) in sorted(area.items())
         ],
     )
+
+
+async def _add_to_daily(
+    session: AsyncSession, rows: list[tuple], attrs: dict[uuid.UUID, tuple]
+) -> None:
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily AS s (day, facility_id, facility_type, "
@@ -209,25 +285,12 @@ async def apply_changes(
     )
 
 
-async def _apply_breakdown(session: AsyncSession, signed: list[tuple[dict | None, int]]) -> None:
+async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
     """`stay_daily_breakdown`: the same arrival / nights / departure contributions as
     `stay_daily`, once per guest dimension, under the stay row's own area."""
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for row, sign in signed:
-        if row is None or row["voided"]:
-            continue
-        area = (row["facility_type"], row["commune_code"], row["star_rating"] or 0)
-        days = [(row["check_in_date"], 0)] + [(night, 1) for night in _nights(row)]
-        if row["check_out_date"] is not None:
-            days.append((row["check_out_date"], 2))
-        for dimension, value_of in DIMENSIONS.items():
-            value = value_of(row)
-            for day, i in days:
-                cells[(dimension, day, *area, value)][i] += sign
-    rows = sorted((k, v) for k, v in cells.items() if any(v))
+    rows = _breakdown_cells(signed)
     if not rows:
         return
-    # Sorted: the same order of row locks in every transaction, so no deadlock cycles.
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily_breakdown AS b (dimension, day, facility_type, "

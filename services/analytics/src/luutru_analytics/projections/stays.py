@@ -3,15 +3,16 @@ matching of every check-in and correction."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_analytics.models import FacilityFact, GuestRecord, StayCheckOut, StayFact
+from luutru_analytics.models import GuestRecord, StayCheckOut, StayFact, WaitingStay
 from luutru_analytics.projections import rollup
 from luutru_analytics.projections.attributes import (
     age_band,
@@ -19,7 +20,14 @@ from luutru_analytics.projections.attributes import (
     guest_key,
     origin_province,
 )
-from luutru_common.events import Envelope, GuestCheckedOut, StayState, StayVoided
+from luutru_analytics.projections.facilities import FacilityContext, facility_contexts
+from luutru_common.events import (
+    EVENT_TYPES,
+    Envelope,
+    GuestCheckedOut,
+    StayState,
+    StayVoided,
+)
 from luutru_common.identity import name_match_key, normalize_name
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -34,6 +42,7 @@ class Matcher(Protocol):
 
 
 def local_date(moment: datetime):
+    """The day in Vietnam at that moment (days of the feeds are local days)."""
     return moment.astimezone(VN).date()
 
 
@@ -50,16 +59,21 @@ class StayProjection:
     async def on_stay_states(
         self, session: AsyncSession, items: list[tuple[StayState, Envelope]]
     ) -> None:
-        """GuestCheckedIn and StayCorrected, a run at a time: the full stay, applied only if
-        its version is not older than what is stored (a late v1 after a v2 changes
-        nothing). A few statements per run, not per event, so the consumer keeps up with
-        bursts."""
-        latest: dict = {}
-        for event, _ in items:  # the same stay twice in one run: the newest version counts
-            kept = latest.get(event.stay_id)
-            if kept is None or kept.version <= event.version:
-                latest[event.stay_id] = event
-        events = list(latest.values())
+        """GuestCheckedIn and StayCorrected, a run at a time (see `project`)."""
+        await self.project(session, [event for event, _ in items])
+
+    async def project(self, session: AsyncSession, states: list[StayState]) -> None:
+        """The full stay, applied only if its version is not older than what is stored (a
+        late v1 after a v2 changes nothing). A few statements per run, not per event, so the
+        consumer keeps up with bursts. The facility's type, place and star rating come from
+        analytics' own facts of facility.v1 (as they are when the stay is seen); a stay whose
+        facility is not known yet waits for it."""
+        events = _newest_versions(states)
+        contexts = await facility_contexts(session, {e.facility_id for e in events})
+        await _wait_for_facility(session, [e for e in events if e.facility_id not in contexts])
+        events = [e for e in events if e.facility_id in contexts]
+        if not events:
+            return
         ids = [e.stay_id for e in events]
         before = await rollup.snapshots(session, ids)
         endings = {
@@ -68,44 +82,14 @@ class StayProjection:
                 await session.scalars(select(StayCheckOut).where(StayCheckOut.stay_id.in_(ids)))
             ).all()
         }
-        # Ingest knows no star ratings; the registry (facility.v1, projected here before any
-        # of the facility's stays can be accepted) does: the rating when the stay is seen.
-        unrated = {e.facility_id for e in events if e.star_rating is None}
-        stars = dict(
-            (
-                await session.execute(
-                    select(FacilityFact.facility_id, FacilityFact.star_rating).where(
-                        FacilityFact.facility_id.in_(unrated)
-                    )
-                )
-            ).all()
-            if unrated
-            else []
-        )
         facts, records = [], []
         for event in events:
-            if event.star_rating is None and stars.get(event.facility_id) is not None:
-                event = event.model_copy(update={"star_rating": stars[event.facility_id]})
-            fact, record = self._rows(event, endings.get(event.stay_id))
+            fact, record = self._rows(
+                event, contexts[event.facility_id], endings.get(event.stay_id)
+            )
             facts.append(fact)
             records.append(record)
-        # One cached statement executed for many rows (SQLAlchemy's insertmanyvalues).
-        stmt = insert(StayFact)
-        kept = ("stay_id", "check_out_date", "voided")
-        set_ = {k: stmt.excluded[k] for k in facts[0] if k not in kept}
-        # A check-out stored earlier wins over the expected date of the new version.
-        set_["night_end"] = func.coalesce(
-            func.greatest(StayFact.check_out_date, stmt.excluded.check_in_date),
-            stmt.excluded.night_end,
-        )
-        await session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[StayFact.stay_id],
-                set_=set_,
-                where=StayFact.version <= stmt.excluded.version,
-            ),
-            facts,
-        )
+        await _upsert_stay_facts(session, facts)
         after = await rollup.snapshots(session, ids)
         await rollup.apply_changes(session, [(before.get(i), after.get(i)) for i in ids])
         applied = await upsert_guest_records(session, records)
@@ -120,22 +104,36 @@ class StayProjection:
                 ],
             )
 
-    def _rows(self, event: StayState, ending: StayCheckOut | None) -> tuple[dict, dict]:
+    async def release_waiting(self, session: AsyncSession, facility_id: uuid.UUID) -> None:
+        """Project the stays that were waiting for this facility (now known)."""
+        found = await session.execute(
+            delete(WaitingStay)
+            .where(WaitingStay.facility_id == facility_id)
+            .returning(WaitingStay.event_type, WaitingStay.event)
+        )
+        states = [EVENT_TYPES[kind].model_validate(data) for kind, data in found.all()]
+        if states:
+            await self.project(session, states)
+
+    def _rows(
+        self, event: StayState, facility: FacilityContext, ending: StayCheckOut | None
+    ) -> tuple[dict, dict]:
+        """The stay's pseudonymous fact and its police-side record."""
         arrival = local_date(event.check_in_at)
         check_out_date = local_date(ending.check_out_at) if ending and ending.check_out_at else None
         guest = event.guest
         fact = {
             "stay_id": event.stay_id,
             "facility_id": event.facility_id,
-            "facility_type": event.facility_type,
-            "province_code": event.province_code,
-            "commune_code": event.commune_code,
+            "facility_type": facility.facility_type,
+            "province_code": facility.province_code,
+            "commune_code": facility.commune_code,
             "check_in_date": arrival,
             "age_band": age_band(guest.date_of_birth, arrival),
             "gender": guest.gender,
             "nationality": guest.nationality,
             "country_of_residence": guest.country_of_residence,
-            "star_rating": event.star_rating,
+            "star_rating": facility.star_rating,
             "room": event.room,
             "guest_key": guest_key(self.secret, guest),
             "origin_province": origin_province(guest),
@@ -153,8 +151,8 @@ class StayProjection:
             "stay_id": event.stay_id,
             "trip_id": None,
             "facility_id": event.facility_id,
-            "facility_type": event.facility_type,
-            "commune_code": event.commune_code,
+            "facility_type": facility.facility_type,
+            "commune_code": facility.commune_code,
             "full_name": normalize_name(guest.full_name),
             "name_key": name_match_key(guest.full_name),
             "date_of_birth": guest.date_of_birth,
@@ -180,6 +178,8 @@ class StayProjection:
     async def on_checked_out(
         self, session: AsyncSession, event: GuestCheckedOut, envelope: Envelope
     ) -> None:
+        """Kept in `stay_endings` (a check-out before its check-in waits there), then the
+        stay's nights end on the check-out day."""
         stmt = insert(StayCheckOut).values(stay_id=event.stay_id, check_out_at=event.check_out_at)
         await session.execute(
             stmt.on_conflict_do_update(
@@ -202,6 +202,7 @@ class StayProjection:
         )
 
     async def on_voided(self, session: AsyncSession, event: StayVoided, envelope: Envelope) -> None:
+        """Kept in `stay_endings`, then the stay counts no more (its rollups taken back)."""
         stmt = insert(StayCheckOut).values(stay_id=event.stay_id, voided=True)
         await session.execute(
             stmt.on_conflict_do_update(index_elements=[StayCheckOut.stay_id], set_={"voided": True})
@@ -224,6 +225,61 @@ def night_end(arrival, check_out_date, expected_check_out):
     if expected_check_out is not None:
         return max(arrival, expected_check_out)
     return arrival + timedelta(days=1)
+
+
+def _newest_versions(states: list[StayState]) -> list[StayState]:
+    """The same stay twice in one run: the newest version counts."""
+    latest: dict[uuid.UUID, StayState] = {}
+    for event in states:
+        kept = latest.get(event.stay_id)
+        if kept is None or kept.version <= event.version:
+            latest[event.stay_id] = event
+    return list(latest.values())
+
+
+async def _wait_for_facility(session: AsyncSession, events: list[StayState]) -> None:
+    """Keep the newest version of each of these stays until its facility is known."""
+    if not events:
+        return
+    stmt = insert(WaitingStay)
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[WaitingStay.stay_id],
+            set_={k: stmt.excluded[k] for k in ("version", "event_type", "event")},
+            where=WaitingStay.version <= stmt.excluded.version,
+        ),
+        [
+            {
+                "stay_id": e.stay_id,
+                "facility_id": e.facility_id,
+                "version": e.version,
+                "event_type": e.event_type,
+                "event": e.model_dump(mode="json"),
+            }
+            for e in events
+        ],
+    )
+
+
+async def _upsert_stay_facts(session: AsyncSession, facts: list[dict]) -> None:
+    """Store the facts unless newer versions are there. One cached statement executed for
+    many rows (SQLAlchemy's insertmanyvalues)."""
+    stmt = insert(StayFact)
+    kept = ("stay_id", "check_out_date", "voided")
+    set_ = {k: stmt.excluded[k] for k in facts[0] if k not in kept}
+    # A check-out stored earlier wins over the expected date of the new version.
+    set_["night_end"] = func.coalesce(
+        func.greatest(StayFact.check_out_date, stmt.excluded.check_in_date),
+        stmt.excluded.night_end,
+    )
+    await session.execute(
+        stmt.on_conflict_do_update(
+            index_elements=[StayFact.stay_id],
+            set_=set_,
+            where=StayFact.version <= stmt.excluded.version,
+        ),
+        facts,
+    )
 
 
 async def upsert_guest_record(session: AsyncSession, record: dict) -> bool:

@@ -35,6 +35,7 @@ class TripProjection:
     async def on_manifest(
         self, session: AsyncSession, event: TripManifestSubmitted, envelope: Envelope
     ) -> None:
+        """The trip and its passengers (pseudonymous and police-side), matched."""
         values = {
             "trip_id": event.trip_id,
             "operator_id": event.operator_id,
@@ -65,6 +66,8 @@ class TripProjection:
     async def on_passengers_changed(
         self, session: AsyncSession, event: TripPassengersChanged, envelope: Envelope
     ) -> None:
+        """Passengers added (matched), removed or marked no-show; a change before its
+        manifest files the passengers under the operator's commune."""
         trip = await session.get(TripFact, event.trip_id)
         if trip is not None:
             commune, departure = trip.commune_code, None
@@ -87,6 +90,7 @@ class TripProjection:
     async def on_cancelled(
         self, session: AsyncSession, event: TripCancelled, envelope: Envelope
     ) -> None:
+        """Kept apart, so a cancellation before the manifest still cancels the trip."""
         await session.execute(
             insert(TripCancellation).values(trip_id=event.trip_id).on_conflict_do_nothing()
         )

@@ -7,10 +7,9 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, UploadFile
-from sqlalchemy import select
 
-from luutru_analytics.models import WatchlistEntry
 from luutru_analytics.police.access import log_access
+from luutru_analytics.watchlist import repository
 from luutru_analytics.watchlist import upload as files
 from luutru_analytics.watchlist.schemas import (
     UploadResult,
@@ -150,13 +149,7 @@ async def upload(
 )
 async def list_entries(principal: WatchlistManager, uow: UnitOfWorkDep) -> list[WatchlistEntryOut]:
     async with uow:
-        entries = (
-            await uow.session.scalars(
-                select(WatchlistEntry)
-                .where(WatchlistEntry.active)
-                .order_by(WatchlistEntry.created_at)
-            )
-        ).all()
+        entries = await repository.active_entries(uow.session)
         await log_access(
             uow.session,
             principal,
@@ -178,7 +171,7 @@ async def list_entries(principal: WatchlistManager, uow: UnitOfWorkDep) -> list[
 )
 async def remove(entry_id: uuid.UUID, principal: WatchlistManager, uow: UnitOfWorkDep) -> None:
     async with uow:
-        entry = await uow.session.get(WatchlistEntry, entry_id)
+        entry = await repository.entry(uow.session, entry_id)
         if entry is None:
             raise Problem(404, "not-found", "Not found", "Không có mục này / No such entry")
         entry.active = False

@@ -25,6 +25,7 @@ PRODUCER = "analytics"
 
 
 def normalize_document(value: str | None) -> str | None:
+    """A document number as entries and records are compared by (None when blank)."""
     if not value or not value.strip():
         return None
     return normalize_passport(value)

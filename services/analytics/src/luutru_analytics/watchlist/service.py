@@ -6,11 +6,10 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.models import GuestRecord, WatchlistEntry
-from luutru_analytics.police.repository import present
+from luutru_analytics.police import repository as police
 from luutru_analytics.watchlist.matching import judge, normalize_document, raise_alert
 from luutru_analytics.watchlist.schemas import WatchlistEntryIn
 from luutru_common.identity import name_match_key, normalize_name
@@ -41,17 +40,14 @@ async def add_entry(
 async def match_present_guests(
     session: AsyncSession, entry: WatchlistEntry, *, threshold: float
 ) -> int:
-    conditions = []
-    if entry.document_number:
-        conditions.append(GuestRecord.document_number == entry.document_number)
-    if entry.date_of_birth is not None and entry.name_key:
-        conditions.append(GuestRecord.date_of_birth == entry.date_of_birth)
-    if not conditions:
-        return 0
-    today = datetime.now(VN).date()
-    records = (
-        await session.scalars(select(GuestRecord).where(or_(*conditions), *present(today)))
-    ).all()
+    """Raise alerts for the guests staying now who match a new entry; how many were raised."""
+    records = await police.present_with(
+        session,
+        datetime.now(VN).date(),
+        document=entry.document_number,
+        # A name alone matches nobody: the weaker match needs the date of birth too.
+        date_of_birth=entry.date_of_birth if entry.name_key else None,
+    )
     raised = 0
     for r in records:
         record = {c.key: getattr(r, c.key) for c in GuestRecord.__table__.columns}

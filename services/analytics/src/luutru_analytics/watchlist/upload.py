@@ -78,11 +78,13 @@ def _one_column_header(sheet: intake.Sheet) -> intake.Layout | None:
 
 
 def read_rows(sheet: intake.Sheet, layout: intake.Layout) -> Iterator[Row]:
+    """Every data row of the sheet, checked (`check_row`)."""
     for line, cells in sheet.data_rows(layout):
         yield check_row(line, cells, layout)
 
 
 def check_row(line: int, cells: list[Any], layout: intake.Layout) -> Row:
+    """One spreadsheet line as a watchlist entry, or its errors (all of them at once)."""
     pointer = f"/rows/{line}"
     record, cell_errors, cell_warnings = person_record(cells, layout, pointer)
     errors = [_as_document(e, pointer) for e in cell_errors]
@@ -131,6 +133,7 @@ def _as_document(error: FieldError, pointer: str) -> FieldError:
 
 
 def column_notices(layout: intake.Layout) -> list[dict]:
+    """The columns of the file that were not read, and why, for the upload's answer."""
     return notices.column_notices(
         layout,
         intake.PERSON,

@@ -1,0 +1,38 @@
+"""stays seen before their facility wait for it: analytics files a stay's counts under the
+facility's type, place and star rating from facility.v1, not from the stay event
+
+Revision ID: 0009
+Revises: 0008
+"""
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+revision = "0009"
+down_revision = "0008"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "stays_awaiting_facility",
+        sa.Column("stay_id", UUID(as_uuid=True), nullable=False),
+        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("event_type", sa.Text(), nullable=False),
+        sa.Column("event", JSONB(), nullable=False),
+        sa.PrimaryKeyConstraint("stay_id", name="pk_stays_awaiting_facility"),
+        schema="analytics",
+    )
+    op.create_index(
+        "ix_stays_awaiting_facility_facility",
+        "stays_awaiting_facility",
+        ["facility_id"],
+        schema="analytics",
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("stays_awaiting_facility", schema="analytics")
