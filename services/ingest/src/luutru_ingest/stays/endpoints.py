@@ -2,93 +2,43 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import structlog
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from pydantic import BaseModel
 
+from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, ensure_scope, require_roles
+from luutru_common.auth import ensure_scope
 from luutru_common.bounds import BoundedDate
 from luutru_common.db import UnitOfWork
-from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
+from luutru_common.problems import FieldError, Problem, problem_responses
 from luutru_ingest import receipt_numbers
-from luutru_ingest.stays import idempotency, repository, service
-from luutru_ingest.stays.checking import field_of, parse_partial, partial_verdict
+from luutru_ingest.core.checking import field_of, parse_partial, partial_verdict
+from luutru_ingest.core.facility import active_facility
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.http import (
+    FacilityUser,
+    IdempotencyKey,
+    RecheckedRoute,
+    idempotent,
+    rechecked,
+)
+from luutru_ingest.core.receipts import Receipt
+from luutru_ingest.core.registration import register
+from luutru_ingest.stays import repository, service
 from luutru_ingest.stays.schemas import (
     BatchCheckIn,
     BatchResult,
-    CheckIn,
     CheckOut,
     Correction,
     Extension,
-    Receipt,
     StayPage,
     StayView,
     ValidationReport,
     Void,
 )
-
-log = structlog.get_logger()
-
-# The exception path of an endpoint whose body is a typed model: (the request, the JSON body
-# that did not validate) → every violation of that body.
-Recheck = Callable[[Request, dict[str, Any]], list[FieldError]]
-
-
-def rechecked(recheck: Recheck) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark an endpoint whose body, when it does not validate, is read again by ``recheck`` so
-    the 422 lists every violation — the fields that cannot be read next to the rules the other
-    fields break — instead of pydantic's errors alone. Valid bodies never take this path."""
-
-    def mark(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-        endpoint.recheck = recheck  # type: ignore[attr-defined]
-        return endpoint
-
-    return mark
-
-
-class RecheckedRoute(APIRoute):
-    """A route that answers a refused body of a `rechecked` endpoint with its recheck."""
-
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        handler = super().get_route_handler()
-        recheck: Recheck | None = getattr(self.endpoint, "recheck", None)
-        if recheck is None:
-            return handler
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as exc:
-                raise _every_violation(request, exc, recheck) from None
-
-        return route
-
-
-def _every_violation(request: Request, exc: RequestValidationError, recheck: Recheck) -> Problem:
-    details = list(exc.errors())
-    in_body = [d for d in details if tuple(d.get("loc", ()))[:1] == ("body",)]
-    elsewhere = [d for d in details if tuple(d.get("loc", ()))[:1] != ("body",)]
-    found: list[FieldError] = []
-    if in_body and isinstance(exc.body, dict):  # not for a body that is not JSON or an object
-        try:
-            found = recheck(request, exc.body)
-        except Exception:  # the refusal stands with pydantic's errors: never a 500 for it
-            log.exception("recheck_failed", path=request.url.path)
-    return Problem(
-        422,
-        "validation-failed",
-        "Request is invalid",
-        "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
-        errors=validation_errors(elsewhere) + (found or validation_errors(in_body)),
-    )
 
 
 def _check_in_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
@@ -111,42 +61,6 @@ def _correction_violations(request: Request, body: dict[str, Any]) -> list[Field
 
 
 router = APIRouter(prefix="/v1", tags=["stays"], route_class=RecheckedRoute)
-
-FacilityUser = Annotated[
-    Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description=(
-            "Khóa chống gửi trùng: gửi lại cùng khóa, cùng nội dung nhận lại đúng câu trả lời "
-            "cũ / Same key and body → the original answer; same key, other body → 422"
-        ),
-    ),
-]
-
-
-async def idempotent(
-    uow: UnitOfWork,
-    request: Request,
-    facility_id: uuid.UUID,
-    key: str | None,
-    work: Callable[[], Awaitable[tuple[int, BaseModel]]],
-) -> JSONResponse:
-    """Run ``work`` inside the open unit of work, once per Idempotency-Key, and commit."""
-    digest = idempotency.request_hash(request.method, request.url.path, await request.body())
-    if key is not None:
-        stored = await idempotency.claim(uow.session, facility_id, key, digest)
-        if stored is not None:
-            return JSONResponse(stored.body, stored.status_code)
-    status, model = await work()
-    body = model.model_dump(mode="json")
-    if key is not None:
-        await idempotency.remember(uow.session, facility_id, key, status, body)
-    await uow.commit()
-    return JSONResponse(body, status)
-
 
 @router.post(
     "/stays",
@@ -176,10 +90,10 @@ async def check_in(
     ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
 
         async def work():
-            [result] = await service.register(
+            [result] = await register(
                 uow.session,
                 facility=facility,
                 items=[(0, body)],
@@ -187,7 +101,8 @@ async def check_in(
                 now=now,
                 pointer=lambda _: "",
             )
-            if result.status == "rejected":
+            # A guest that is not rejected has its receipt (new, or the original's).
+            if result.status == "rejected" or result.receipt is None:
                 raise Problem(
                     422,
                     "validation-failed",
@@ -195,7 +110,6 @@ async def check_in(
                     "Thông tin khai báo không hợp lệ / The registration has invalid fields",
                     errors=result.errors,
                 )
-            assert result.receipt is not None
             return (201 if result.status == "accepted" else 200), result.receipt
 
         response = await idempotent(uow, request, facility.id, idempotency_key, work)
@@ -232,9 +146,9 @@ async def check_in_batch(
     now = datetime.now(UTC)
     chunk = request.app.state.settings.batch_chunk_size
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         if dry_run:
-            results = await service.register(
+            results = await register(
                 uow.session,
                 facility=facility,
                 items=list(enumerate(body.guests)),
@@ -249,7 +163,7 @@ async def check_in_batch(
             results = []
             items = list(enumerate(body.guests))
             for start in range(0, len(items), chunk):
-                results += await service.register(
+                results += await register(
                     uow.session,
                     facility=facility,
                     items=items[start : start + chunk],
@@ -269,7 +183,7 @@ async def check_in_batch(
     items = list(enumerate(body.guests))
     for start in range(0, len(items), chunk):
         async with UnitOfWork(request.app.state.session_factory) as chunk_uow:
-            results += await service.register(
+            results += await register(
                 chunk_uow.session,
                 facility=facility,
                 items=items[start : start + chunk],
@@ -308,8 +222,8 @@ async def validate(
     body: CheckIn, principal: FacilityUser, uow: UnitOfWorkDep, request: Request
 ) -> ValidationReport:
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
-        [result] = await service.register(
+        facility = await active_facility(uow.session, principal.facility_id)
+        [result] = await register(
             uow.session,
             facility=facility,
             items=[(0, body)],
@@ -364,9 +278,9 @@ async def reconcile(
         ),
     ] = None,
 ) -> StayPage:
-    after = page_cursor(cursor)
+    after = paging.decode_uuid(cursor)
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stays = await repository.stays_on(
             uow.session,
             facility.id,
@@ -377,27 +291,12 @@ async def reconcile(
             timezone=request.app.state.settings.local_timezone,
             text_query=q,
         )
-    more = len(stays) > limit
-    stays = stays[:limit]
-    return StayPage(
-        items=[stay_view(s) for s in stays],
-        next_cursor=str(stays[-1].id) if more else None,
-    )
-
-
-def page_cursor(cursor: str | None) -> uuid.UUID | None:
-    """The last id of the previous page (lists are paged by id), or None for the first."""
-    if not cursor:
-        return None
-    try:
-        return uuid.UUID(cursor)
-    except ValueError:
-        raise Problem(
-            422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
-        ) from None
+    stays, next_cursor = paging.page(stays, limit, key=lambda s: str(s.id))
+    return StayPage(items=[stay_view(s) for s in stays], next_cursor=next_cursor)
 
 
 def stay_view(stay) -> StayView:
+    """A stored stay as the facility sees it."""
     return StayView(
         stay_id=stay.id,
         receipt_number=stay.receipt_number,
@@ -448,7 +347,7 @@ _STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
 async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
     normalized = receipt_numbers.normalize(number)
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stay = (
             await repository.stay_by_number(uow.session, facility.id, normalized)
             if normalized
@@ -467,7 +366,7 @@ async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWo
 )
 async def get_stay(stay_id: uuid.UUID, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stay = await repository.stay(uow.session, facility.id, stay_id)
     if stay is None:
         raise Problem(404, "stay-not-found", "Stay not found", "Không tìm thấy bản khai")
@@ -489,7 +388,7 @@ async def check_out(
 ) -> StayView:
     ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.check_out(
             uow.session,
             facility=facility,
@@ -520,7 +419,7 @@ async def extend(
 ) -> StayView:
     ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.extend(
             uow.session,
             facility=facility,
@@ -555,7 +454,7 @@ async def correct(
 ) -> StayView:
     ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.correct(
             uow.session,
             facility=facility,
@@ -581,7 +480,7 @@ async def void(
 ) -> StayView:
     ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
+        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.void(
             uow.session, facility=facility, stay_id=stay_id, reason=body.reason
         )

@@ -8,17 +8,16 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
-from luutru_ingest.stays import service as stays
-from luutru_ingest.stays.endpoints import (
-    IdempotencyKey,
-    RecheckedRoute,
-    idempotent,
-    page_cursor,
-    rechecked,
-)
+from luutru_ingest.core import sheets
+from luutru_ingest.core import upload_parsing as uploads_parsing
+from luutru_ingest.core.facility import active_facility
+from luutru_ingest.core.http import IdempotencyKey, RecheckedRoute, idempotent, rechecked
+from luutru_ingest.core.upload_intake import XLSX, HeaderRowForm, MappingForm, accept_upload
+from luutru_ingest.core.upload_schemas import UploadStatus
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import (
     PassengerChange,
@@ -31,10 +30,6 @@ from luutru_ingest.trips.schemas import (
     TripSummary,
     TripView,
 )
-from luutru_ingest.uploads import parsing as uploads_parsing
-from luutru_ingest.uploads import sheets
-from luutru_ingest.uploads.endpoints import XLSX, HeaderRowForm, MappingForm, accept_upload
-from luutru_ingest.uploads.schemas import UploadStatus
 
 router = APIRouter(prefix="/v1", tags=["trips"], route_class=RecheckedRoute)
 
@@ -76,7 +71,7 @@ async def submit(
     ensure_scope(principal, SCOPE)
     now = datetime.now(UTC)
     async with uow:
-        operator = await stays.active_facility(
+        operator = await active_facility(
             uow.session, principal.facility_id, takes_guests=False
         )
 
@@ -122,9 +117,9 @@ async def list_trips(
         ),
     ] = None,
 ) -> TripPage:
-    after = page_cursor(cursor)
+    after = paging.decode_uuid(cursor)
     async with uow:
-        operator = await stays.active_facility(
+        operator = await active_facility(
             uow.session, principal.facility_id, takes_guests=False
         )
         found = await service.trips_departing(
@@ -136,14 +131,13 @@ async def list_trips(
             timezone=request.app.state.settings.local_timezone,
             text_query=q,
         )
-    more = len(found) > limit
-    found = found[:limit]
+    found, next_cursor = paging.page(found, limit, key=lambda row: str(row[0].id))
     return TripPage(
         items=[
             TripSummary(**TripSummary.fields_of(trip), on_board=on_board)
             for trip, on_board in found
         ],
-        next_cursor=str(found[-1][0].id) if more else None,
+        next_cursor=next_cursor,
     )
 
 
@@ -160,7 +154,7 @@ async def list_trips(
 )
 async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
     async with uow:
-        operator = await stays.active_facility(
+        operator = await active_facility(
             uow.session, principal.facility_id, takes_guests=False
         )
         trip = await service.own_trip_by_number(uow.session, operator.id, number)
@@ -176,7 +170,7 @@ async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkD
 )
 async def get_trip(trip_id: uuid.UUID, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
     async with uow:
-        operator = await stays.active_facility(
+        operator = await active_facility(
             uow.session, principal.facility_id, takes_guests=False
         )
         trip = await service.own_trip(uow.session, operator.id, trip_id)
@@ -201,7 +195,7 @@ async def change_passengers(
 ) -> list[PassengerResult]:
     ensure_scope(principal, SCOPE)
     async with uow:
-        operator = await stays.active_facility(
+        operator = await active_facility(
             uow.session, principal.facility_id, takes_guests=False
         )
         results = await service.change_passengers(
@@ -229,7 +223,7 @@ async def cancel(
 ) -> TripView:
     ensure_scope(principal, SCOPE)
     async with uow:
-        operator = await stays.active_facility(
+        operator = await active_facility(
             uow.session, principal.facility_id, takes_guests=False
         )
         trip = await service.cancel(
@@ -293,6 +287,7 @@ async def upload_trip(
 
 
 def trip_view(trip, passengers) -> TripView:
+    """A trip and its passengers as the operator sees them."""
     return TripView(
         **TripView.fields_of(trip),
         passengers=[

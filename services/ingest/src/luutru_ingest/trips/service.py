@@ -22,10 +22,11 @@ from luutru_common.events import (
 )
 from luutru_common.problems import FieldError, Problem, field_error
 from luutru_ingest import receipt_numbers
+from luutru_ingest.core.checking import parse_partial, partial_verdict
+from luutru_ingest.core.events import emit
+from luutru_ingest.core.stay import aware, guest_identity, new_values
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Trip, TripPassenger
-from luutru_ingest.stays.checking import parse_partial, partial_verdict
-from luutru_ingest.stays.service import aware, emit, guest_identity, stay_values
 from luutru_ingest.trips.schemas import (
     PassengerChange,
     PassengerIn,
@@ -101,7 +102,7 @@ def _passengers(
         taken_documents.add(verdict.document_number)
         if verdict.guest is None or operator_id is None:
             continue  # judged without its arrival: nothing to store
-        values = stay_values(verdict, facility_id=operator_id, rule=rule, now=now)
+        values = new_values(verdict, facility_id=operator_id, rule=rule, now=now)
         guest = guest_identity(values).model_dump(mode="json")
         pid = uuid.uuid4()
         rows.append(

@@ -12,12 +12,13 @@ from pydantic import ValidationError
 from luutru_common import intake
 from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, validation_errors
+from luutru_ingest.core import upload_parsing as parsing
+from luutru_ingest.core import upload_store as repository
+from luutru_ingest.core.checking import all_violations
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Upload
-from luutru_ingest.stays.checking import all_violations
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import TripIn
-from luutru_ingest.uploads import parsing, repository
 
 
 def _row_of(pointer: str) -> int | None:

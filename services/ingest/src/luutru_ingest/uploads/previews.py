@@ -14,13 +14,14 @@ from luutru_common import intake
 from luutru_common.intake.cells import is_empty, text
 from luutru_common.intake.header import requirement_label
 from luutru_common.problems import FieldError, LocalizedMessage, validation_errors
+from luutru_ingest.core import checking
+from luutru_ingest.core import upload_parsing as parsing
+from luutru_ingest.core.guest import PassengerIn
+from luutru_ingest.core.registration import register
+from luutru_ingest.core.upload_schemas import FieldChoice, PreviewRow, UploadPreview
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, UploadMapping
-from luutru_ingest.stays import checking
-from luutru_ingest.stays import service as stays
-from luutru_ingest.trips.schemas import PassengerIn
-from luutru_ingest.uploads import parsing, service
-from luutru_ingest.uploads.schemas import FieldChoice, PreviewRow, UploadPreview
+from luutru_ingest.uploads import service
 
 PREVIEW_ROWS = 10
 
@@ -133,7 +134,7 @@ async def _checked(
         elif errors:
             errors = checking.all_violations(record, errors, pointer=pointer, now=now)
         else:
-            [result] = await stays.register(
+            [result] = await register(
                 session,
                 facility=facility,
                 items=[(line, record)],

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_common.db import jsonb_text, raw_connection
 from luutru_ingest.models import Upload, UploadMapping, UploadRow
-from luutru_ingest.stays.repository import driver, jsonb_text
 
 
 async def claim_next(session: AsyncSession, lease_s: float) -> uuid.UUID | None:
@@ -65,7 +65,7 @@ async def insert_rows(session: AsyncSession, upload_id: uuid.UUID, rows: list[tu
     """rows: (row_number, status, stay_id, errors, warnings)."""
     if not rows:
         return
-    conn = await driver(session)
+    conn = await raw_connection(session)
     await conn.copy_records_to_table(
         "upload_rows",
         schema_name="ingest",

@@ -17,8 +17,7 @@ from luutru_common import intake
 from luutru_common.intake import notices
 from luutru_common.intake.person import person_record
 from luutru_common.problems import FieldError, field_error
-from luutru_ingest.stays.schemas import CheckIn
-from luutru_ingest.trips.schemas import PassengerIn
+from luutru_ingest.core.guest import CheckIn, PassengerIn
 
 _NAME = ("full_name", "family_name", "given_name", "qr")
 _DOCUMENT = ("id_number", "passport_number", "document_number", "qr")

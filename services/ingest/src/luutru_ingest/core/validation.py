@@ -21,8 +21,8 @@ from luutru_common.identity import (
     normalize_passport,
 )
 from luutru_common.problems import FieldError, field_error, validation_errors
-from luutru_ingest.qr.parser import parse_qr
-from luutru_ingest.stays.schemas import CheckIn
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.qr import parse_qr
 
 ADULT_AGE = 18
 LONG_STAY_DAYS = 30  # stays this long should be registered as tạm trú instead
