@@ -147,7 +147,7 @@ async def register(
             await write_outbox(
                 session,
                 SCHEMA,
-                [events[p.values["id"]] for p in pending if p.values["id"] in inserted]
+                [events[p.values["id"]] for p in pending if p.values["id"] in inserted],
             )
         created |= inserted
         left_out = [p for p in pending if p.values["id"] not in inserted]

@@ -247,5 +247,3 @@ async def finish(factory, upload_id, status, total, error, *, layout=None, extra
             add_notices=notices,
         )
         await uow.commit()
-
-

@@ -62,6 +62,7 @@ def _correction_violations(request: Request, body: dict[str, Any]) -> list[Field
 
 router = APIRouter(prefix="/v1", tags=["stays"], route_class=RecheckedRoute)
 
+
 @router.post(
     "/stays",
     status_code=201,

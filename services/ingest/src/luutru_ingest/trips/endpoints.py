@@ -71,9 +71,7 @@ async def submit(
     ensure_scope(principal, SCOPE)
     now = datetime.now(UTC)
     async with uow:
-        operator = await active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
+        operator = await active_facility(uow.session, principal.facility_id, takes_guests=False)
 
         async def work():
             receipt, created = await service.submit(
@@ -119,9 +117,7 @@ async def list_trips(
 ) -> TripPage:
     after = paging.decode_uuid(cursor)
     async with uow:
-        operator = await active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
+        operator = await active_facility(uow.session, principal.facility_id, takes_guests=False)
         found = await service.trips_departing(
             uow.session,
             operator.id,
@@ -154,9 +150,7 @@ async def list_trips(
 )
 async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
     async with uow:
-        operator = await active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
+        operator = await active_facility(uow.session, principal.facility_id, takes_guests=False)
         trip = await service.own_trip_by_number(uow.session, operator.id, number)
         passengers = await service.passengers_of(uow.session, trip.id)
     return trip_view(trip, passengers)
@@ -170,9 +164,7 @@ async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkD
 )
 async def get_trip(trip_id: uuid.UUID, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
     async with uow:
-        operator = await active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
+        operator = await active_facility(uow.session, principal.facility_id, takes_guests=False)
         trip = await service.own_trip(uow.session, operator.id, trip_id)
         passengers = await service.passengers_of(uow.session, trip.id)
     return trip_view(trip, passengers)
@@ -195,9 +187,7 @@ async def change_passengers(
 ) -> list[PassengerResult]:
     ensure_scope(principal, SCOPE)
     async with uow:
-        operator = await active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
+        operator = await active_facility(uow.session, principal.facility_id, takes_guests=False)
         results = await service.change_passengers(
             uow.session,
             operator=operator,
@@ -223,9 +213,7 @@ async def cancel(
 ) -> TripView:
     ensure_scope(principal, SCOPE)
     async with uow:
-        operator = await active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
+        operator = await active_facility(uow.session, principal.facility_id, takes_guests=False)
         trip = await service.cancel(
             uow.session, operator=operator, trip_id=trip_id, reason=body.reason
         )
