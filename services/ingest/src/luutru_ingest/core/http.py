@@ -22,9 +22,9 @@ from luutru_ingest.core import idempotency
 log = structlog.get_logger()
 
 # Staff of a facility or of a coach operator; which of the two is core.facility's check.
-FacilityUser = Annotated[
-    Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))
-]
+FACILITY_ROLES = (Role.FACILITY_MANAGER, Role.FACILITY_STAFF)
+facility_user = require_roles(*FACILITY_ROLES)
+FacilityUser = Annotated[Principal, Depends(facility_user)]
 IdempotencyKey = Annotated[
     str | None,
     Header(

@@ -10,13 +10,12 @@ from fastapi.responses import JSONResponse
 
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import ensure_scope
 from luutru_common.bounds import BoundedDate
 from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, problem_responses
 from luutru_ingest import receipt_numbers
 from luutru_ingest.core.checking import field_of, parse_partial, partial_verdict
-from luutru_ingest.core.facility import active_facility
+from luutru_ingest.core.facility import GuestFacility, WritingFacility
 from luutru_ingest.core.guest import CheckIn
 from luutru_ingest.core.http import (
     FacilityUser,
@@ -83,15 +82,13 @@ router = APIRouter(prefix="/v1", tags=["stays"], route_class=RecheckedRoute)
 @rechecked(_check_in_violations)
 async def check_in(
     body: CheckIn,
-    principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ):
-    ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
 
         async def work():
             [result] = await register(
@@ -137,17 +134,15 @@ def _stay_id(response: JSONResponse) -> str:
 )
 async def check_in_batch(
     body: BatchCheckIn,
-    principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
     dry_run: Annotated[bool, Query(description="Chỉ kiểm tra / Validate only")] = False,
 ):
-    ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     chunk = request.app.state.settings.batch_chunk_size
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         if dry_run:
             results = await register(
                 uow.session,
@@ -220,10 +215,9 @@ def _batch_result(results) -> BatchResult:
 )
 @rechecked(_check_in_violations)
 async def validate(
-    body: CheckIn, principal: FacilityUser, uow: UnitOfWorkDep, request: Request
+    body: CheckIn, facility: GuestFacility, uow: UnitOfWorkDep, request: Request
 ) -> ValidationReport:
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         [result] = await register(
             uow.session,
             facility=facility,
@@ -252,7 +246,7 @@ async def validate(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def reconcile(
-    principal: FacilityUser,
+    facility: GuestFacility,
     uow: UnitOfWorkDep,
     request: Request,
     day: Annotated[BoundedDate, Query(alias="date", description="Ngày đến / Arrival day")],
@@ -281,7 +275,6 @@ async def reconcile(
 ) -> StayPage:
     after = paging.decode_uuid(cursor)
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stays = await repository.stays_on(
             uow.session,
             facility.id,
@@ -345,10 +338,9 @@ _STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
     ),
     responses=_STAY_ERRORS,
 )
-async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
+async def get_stay_by_number(number: str, facility: GuestFacility, uow: UnitOfWorkDep) -> StayView:
     normalized = receipt_numbers.normalize(number)
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stay = (
             await repository.stay_by_number(uow.session, facility.id, normalized)
             if normalized
@@ -365,9 +357,8 @@ async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWo
     summary="Xem một bản khai / One record",
     responses=_STAY_ERRORS,
 )
-async def get_stay(stay_id: uuid.UUID, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
+async def get_stay(stay_id: uuid.UUID, facility: GuestFacility, uow: UnitOfWorkDep) -> StayView:
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stay = await repository.stay(uow.session, facility.id, stay_id)
     if stay is None:
         raise Problem(404, "stay-not-found", "Stay not found", "Không tìm thấy bản khai")
@@ -383,13 +374,11 @@ async def get_stay(stay_id: uuid.UUID, principal: FacilityUser, uow: UnitOfWorkD
 async def check_out(
     stay_id: uuid.UUID,
     body: CheckOut,
-    principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.check_out(
             uow.session,
             facility=facility,
@@ -415,12 +404,11 @@ async def extend(
     stay_id: uuid.UUID,
     body: Extension,
     principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.extend(
             uow.session,
             facility=facility,
@@ -450,12 +438,11 @@ async def correct(
     stay_id: uuid.UUID,
     body: Correction,
     principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.correct(
             uow.session,
             facility=facility,
@@ -477,11 +464,9 @@ async def correct(
     responses=_STAY_ERRORS,
 )
 async def void(
-    stay_id: uuid.UUID, body: Void, principal: FacilityUser, uow: UnitOfWorkDep
+    stay_id: uuid.UUID, body: Void, facility: WritingFacility, uow: UnitOfWorkDep
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await active_facility(uow.session, principal.facility_id)
         stay = await service.void(
             uow.session, facility=facility, stay_id=stay_id, reason=body.reason
         )
