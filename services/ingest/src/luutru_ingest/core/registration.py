@@ -81,6 +81,44 @@ async def register(
     Accepted guests are inserted with one statement, their events with another; guests whose
     natural key already exists get their original receipt with status `duplicate`.
     """
+    results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
+    for item in prepared:
+        item.values["upload_id"] = upload_id
+    await capacity_warnings(
+        session, facility, prepared, today=rule.local_date(now), timezone=rule.timezone.key
+    )
+    if dry_run:
+        for item in prepared:
+            results[item.index] = RecordResult(
+                index=item.index, status="valid", warnings=item.warnings
+            )
+    else:
+        created, existing = await store_new(session, facility, prepared)
+        for item in prepared:
+            if item.values["id"] in created:
+                results[item.index] = RecordResult(
+                    index=item.index,
+                    status="accepted",
+                    receipt=stay.receipt(item.values),
+                    warnings=item.warnings,
+                )
+            else:
+                original = existing[(item.values["document_number"], item.values["check_in_date"])]
+                results[item.index] = RecordResult(
+                    index=item.index, status="duplicate", receipt=stay.receipt(dict(original))
+                )
+    return [results[i] for i, _ in items]
+
+
+def judge(
+    items: list[tuple[int, object]],
+    *,
+    facility: FacilityView,
+    rule: DeadlineRule,
+    now: datetime,
+    pointer: Callable[[int], str],
+) -> tuple[dict[int, RecordResult], list[Prepared]]:
+    """Read and judge each guest: the refused ones' results, and the rows of the others."""
     today = rule.local_date(now)
     local_now = now.astimezone(rule.timezone)  # naive check-in times are local wall time
     results: dict[int, RecordResult] = {}
@@ -109,16 +147,15 @@ async def register(
             stay_id=stay_ids.pop(),
             receipt_number=numbers.pop(),
         )
-        values["upload_id"] = upload_id
         prepared.append(Prepared(index, values, verdict.warnings))
-    await capacity_warnings(session, facility, prepared, today=today, timezone=rule.timezone.key)
-    if dry_run:
-        for item in prepared:
-            results[item.index] = RecordResult(
-                index=item.index, status="valid", warnings=item.warnings
-            )
-        return [results[i] for i, _ in items]
+    return results, prepared
 
+
+async def store_new(
+    session: AsyncSession, facility: FacilityView, prepared: list[Prepared]
+) -> tuple[set[uuid.UUID], dict]:
+    """Insert the guests whose natural key is new, with their GuestCheckedIn events. Returns
+    the ids created and, by natural key, the stored stays the others duplicate."""
     cid = get_correlation_id()
     occurred_at = stay.json_time(datetime.now(UTC))
     event_ids = stay.uuids(len(prepared))
@@ -164,22 +201,7 @@ async def register(
             if (p.values["document_number"], p.values["check_in_date"]) not in existing
         ]
         if not pending:
-            break
+            return created, existing
         for item, number in zip(pending, receipt_numbers.new_numbers(len(pending)), strict=True):
             item.values["receipt_number"] = number
-    else:
-        raise RuntimeError("no free receipt number after 5 draws")
-    for item in prepared:
-        if item.values["id"] in created:
-            results[item.index] = RecordResult(
-                index=item.index,
-                status="accepted",
-                receipt=stay.receipt(item.values),
-                warnings=item.warnings,
-            )
-        else:
-            original = existing[(item.values["document_number"], item.values["check_in_date"])]
-            results[item.index] = RecordResult(
-                index=item.index, status="duplicate", receipt=stay.receipt(dict(original))
-            )
-    return [results[i] for i, _ in items]
+    raise RuntimeError("no free receipt number after 5 draws")

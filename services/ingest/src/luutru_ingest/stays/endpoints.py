@@ -290,37 +290,11 @@ async def reconcile(
 
 
 def stay_view(stay) -> StayView:
-    """A stored stay as the facility sees it."""
-    return StayView(
-        stay_id=stay.id,
-        receipt_number=stay.receipt_number,
-        status=stay.status,
-        version=stay.version,
-        full_name=stay.full_name,
-        date_of_birth=stay.date_of_birth,
-        gender=stay.gender,
-        document_type=stay.document_type,
-        document_number=stay.document_number,
-        nationality=stay.nationality,
-        country_of_residence=stay.country_of_residence,
-        legacy_id_number=stay.legacy_id_number,
-        visa_type=stay.visa_type,
-        visa_number=stay.visa_number,
-        entry_date=stay.entry_date,
-        entry_port=stay.entry_port,
-        accompanying_adult_document=stay.accompanying_adult_document,
-        relationship=stay.relationship,
-        room=stay.room,
-        reason=stay.reason,
-        check_in_at=stay.check_in_at,
-        expected_check_out=stay.expected_check_out,
-        check_out_at=stay.check_out_at,
-        received_at=stay.received_at,
-        due_at=stay.due_at,
-        late_minutes=stay.late_minutes,
-        source=stay.source,
-        warnings=stay.warnings or [],
-    )
+    """A stored stay as the facility sees it: its columns of the same names."""
+    # Every field but the id is a column of the same name (core.stay.COLUMNS).
+    fields = {name: getattr(stay, name) for name in StayView.model_fields if name != "stay_id"}
+    fields["warnings"] = fields["warnings"] or []
+    return StayView(stay_id=stay.id, **fields)
 
 
 _STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
