@@ -65,6 +65,7 @@ HeaderRowForm = Annotated[
 
 
 def parse_mapping(text: str | None, target: intake.Target) -> dict[str, str | None] | None:
+    """An explicit column mapping sent as JSON, checked against the kind's fields."""
     if not text:
         return None
     try:

@@ -105,6 +105,7 @@ def skipped_notice(lines: list[int]) -> list[dict]:
 
 
 def absent_foreign_columns(layout: intake.Layout) -> list[str]:
+    """The foreigners' columns (visa, entry) the sheet does not have."""
     return [f for f in FOREIGN_COLUMNS.values() if not layout.has(f)]
 
 
@@ -132,6 +133,7 @@ def fold_foreign_errors(
 
 
 def foreign_notice(count: int, absent: list[str]) -> dict:
+    """The notice for ``count`` foreign guests refused for want of the ``absent`` columns."""
     names_vi = ", ".join(f"“{intake.PERSON.fields[f].vi}”" for f in absent)
     names_en = ", ".join(f"“{intake.PERSON.fields[f].en}”" for f in absent)
     return notices.notice(
@@ -145,6 +147,7 @@ def foreign_notice(count: int, absent: list[str]) -> dict:
 
 
 def encoding_notices(sheet: intake.Sheet) -> list[dict]:
+    """A notice when the sheet was typed in TCVN3 and converted to Unicode."""
     if sheet.encoding != "tcvn3":
         return []
     return [
@@ -160,6 +163,7 @@ def encoding_notices(sheet: intake.Sheet) -> list[dict]:
 
 
 def column_notices(layout: intake.Layout) -> list[dict]:
+    """Notices about the columns found: unknown, ignored, or not stored."""
     return notices.column_notices(
         layout,
         intake.PERSON,
@@ -174,6 +178,7 @@ def layout_view(layout: intake.Layout) -> dict:
 
 
 def columns_view(layout: intake.Layout) -> list[dict]:
+    """Each column of the sheet with its header, the field it was mapped to and why."""
     return [
         {
             "column": c.letter,

@@ -18,6 +18,7 @@ from luutru_ingest.models import Stay
 async def stay_for_update(
     session: AsyncSession, facility_id: uuid.UUID, stay_id: uuid.UUID
 ) -> Stay | None:
+    """The facility's stay, locked for a change; another facility's is None."""
     return await session.scalar(
         select(Stay).where(Stay.id == stay_id, Stay.facility_id == facility_id).with_for_update()
     )
@@ -59,6 +60,8 @@ async def stays_on(
     timezone: str = "Asia/Ho_Chi_Minh",
     text_query: str | None = None,
 ) -> list[Stay]:
+    """A page of the facility's stays in id order: those arriving on ``day``, or with
+    ``in_house`` those held that day; ``text_query`` narrows to a name, room or receipt."""
     query = select(Stay).where(Stay.facility_id == facility_id)
     if text_query and text_query.strip():
         query = query.where(matching(text_query))

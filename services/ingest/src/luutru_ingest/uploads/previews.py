@@ -27,6 +27,7 @@ PREVIEW_ROWS = 10
 
 
 def field_choices(target: intake.Target) -> list[FieldChoice]:
+    """The fields a column can be mapped to for this kind of upload, the required ones marked."""
     required = {f for need in target.required for f in need}
     return [
         FieldChoice(field=key, label=f.label, required=key in required)
@@ -47,6 +48,7 @@ async def preview(
     remembered: UploadMapping | None,
     rule: DeadlineRule,
 ) -> UploadPreview:
+    """How a file would be read (header, mapping, first rows checked), storing nothing."""
     sheet = intake.open_sheet(raw, filename)
     found = sheet.layout(target, mapping=explicit, header_line=header_row, strict=False)
     source = "explicit" if explicit or header_row else "detected"
