@@ -35,9 +35,9 @@ from luutru_common import bounds
 from luutru_common.intake import FILE_PROBLEMS, PERSON
 from luutru_common.problems import VALIDATION_CODES
 from luutru_ingest.app import create_app
+from luutru_ingest.core.upload_parsing import FOREIGN_COLUMNS
 from luutru_ingest.settings import IngestSettings
-from luutru_ingest.uploads.parsing import FOREIGN_COLUMNS
-from luutru_ingest.uploads.worker import UploadWorker
+from luutru_ingest.upload_worker import UploadWorker
 from tests.fixtures.sheets import make_corpus
 from tests.integration.conftest import add_facility_view
 from tests.support import ROOT, bearer, cp1258, running_app

@@ -15,9 +15,9 @@ from sqlalchemy import text
 
 from luutru_ingest import receipt_numbers
 from luutru_ingest.app import create_app
+from luutru_ingest.core import registration
 from luutru_ingest.settings import IngestSettings
-from luutru_ingest.stays import service as stays_service
-from luutru_ingest.uploads.worker import UploadWorker
+from luutru_ingest.upload_worker import UploadWorker
 from tests.integration.conftest import add_facility_view
 from tests.integration.test_ingest_stays import guest
 from tests.integration.test_ingest_trips import trip
@@ -142,7 +142,7 @@ async def test_the_stays_list_searches_by_number_name_and_room(app, signer, faci
 async def test_batch_paths_and_duplicates_carry_numbers(app, signer, facility, db):
     client, headers = app.state.client, staff(signer, facility)
     small = [guest() for _ in range(3)]  # one statement (insert_small)
-    large = [guest() for _ in range(stays_service.SMALL_BATCH + 5)]  # COPY (insert_stays)
+    large = [guest() for _ in range(registration.SMALL_BATCH + 5)]  # COPY (insert_stays)
     for guests in (small, large):
         body = (
             await client.post("/v1/stays/batch", json={"guests": guests}, headers=headers)

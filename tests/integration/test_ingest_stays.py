@@ -423,9 +423,9 @@ async def test_nothing_is_visible_before_the_commit(service_env, db, size):
     from zoneinfo import ZoneInfo
 
     from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+    from luutru_ingest.core import registration
     from luutru_ingest.deadline import DeadlineRule
     from luutru_ingest.models import FacilityView
-    from luutru_ingest.stays import service
 
     fid = await add_facility_view(db, beds=None)  # no capacity query runs first
     engine = make_engine(service_env["database_url"])
@@ -434,7 +434,7 @@ async def test_nothing_is_visible_before_the_commit(service_env, db, size):
             facility = await uow.session.get(FacilityView, fid)
             uow.session.expunge_all()
         async with UnitOfWork(make_session_factory(engine)) as uow:
-            results = await service.register(
+            results = await registration.register(
                 uow.session,
                 facility=facility,
                 items=[(i, guest()) for i in range(size)],

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
-from luutru_ingest.uploads.worker import UploadWorker
+from luutru_ingest.upload_worker import UploadWorker
 from tests.integration.conftest import add_facility_view
 from tests.support import bearer, cp1258, running_app
 

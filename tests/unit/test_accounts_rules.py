@@ -7,9 +7,9 @@ import unicodedata
 
 import pytest
 
-from luutru_accounts import pagination
 from luutru_accounts.auth.passwords import one_time_password, policy_errors
 from luutru_accounts.facilities import importer
+from luutru_common import paging
 from luutru_common.problems import Problem
 
 
@@ -107,11 +107,11 @@ def test_too_many_rows_are_refused_while_reading():
 
 @pytest.mark.parametrize("value", ["75-000123", 12345, ["a", 1]])
 def test_cursor_round_trip(value):
-    assert pagination.decode(pagination.encode(value)) == value
+    assert paging.decode(paging.encode(value)) == value
 
 
 @pytest.mark.parametrize("cursor", ["%%%", "bm90IGpzb24", "////"])
 def test_bad_cursor_is_a_problem(cursor):
     with pytest.raises(Problem) as bad:
-        pagination.decode(cursor)
+        paging.decode(cursor)
     assert bad.value.errors[0].pointer == "/query:cursor"

@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from luutru_ingest.stays.schemas import CheckIn
-from luutru_ingest.stays.validation import check_in_rules
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.validation import check_in_rules
 
 TODAY = date(2026, 11, 27)
 BASE = {

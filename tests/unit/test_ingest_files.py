@@ -14,7 +14,8 @@ from luutru_common.intake import cells
 from luutru_common.intake.header import find_header
 from luutru_common.intake.person import person_record, route_document
 from luutru_common.problems import Problem
-from luutru_ingest.uploads import parsing, sheets
+from luutru_ingest.core import sheets
+from luutru_ingest.core import upload_parsing as parsing
 from tests.support import cp1258
 
 ROWS = [

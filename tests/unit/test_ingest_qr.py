@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from luutru_ingest.qr.parser import parse_qr
+from luutru_ingest.core.qr import parse_qr
 
 SEVEN = "075190001234|123456789|Trần Thị Ngọc Ánh|15081990|Nữ|Phường Trấn Biên, Đồng Nai|20042021"
 SIX = "075190001234|Trần Thị Ngọc Ánh|15081990|Nữ|Phường Trấn Biên, Đồng Nai|20042021"

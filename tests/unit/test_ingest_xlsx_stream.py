@@ -15,7 +15,7 @@ from luutru_common import intake
 from luutru_common.intake import files, xlsx_stream
 from luutru_common.intake.person import person_record
 from luutru_common.problems import Problem
-from luutru_ingest.uploads import parsing
+from luutru_ingest.core import upload_parsing as parsing
 
 NAME_NFC = unicodedata.normalize("NFC", "Nguyễn Thị Hằng")
 NAME_NFD = unicodedata.normalize("NFD", "Trần Văn Đức")

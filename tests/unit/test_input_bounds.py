@@ -21,8 +21,8 @@ from luutru_common.json_guard import (
     surrogate_errors,
 )
 from luutru_common.problems import install_problem_handlers, validation_errors
-from luutru_ingest.stays.schemas import CheckIn
-from luutru_ingest.stays.validation import FUTURE_CHECK_IN_MARGIN, check_in_rules
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.validation import FUTURE_CHECK_IN_MARGIN, check_in_rules
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 

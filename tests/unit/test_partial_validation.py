@@ -11,9 +11,9 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from luutru_common.problems import validation_errors
-from luutru_ingest.stays.checking import field_of, parse_partial, partial_verdict, validate_partial
-from luutru_ingest.stays.schemas import CheckIn
-from luutru_ingest.stays.validation import check_in_rules
+from luutru_ingest.core.checking import field_of, parse_partial, partial_verdict, validate_partial
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.validation import check_in_rules
 from luutru_ingest.trips.schemas import TripIn
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
@@ -246,7 +246,7 @@ def _rechecked_app():
     from fastapi import APIRouter, FastAPI, Query
 
     from luutru_common.problems import field_error, install_problem_handlers
-    from luutru_ingest.stays.endpoints import RecheckedRoute, rechecked
+    from luutru_ingest.core.http import RecheckedRoute, rechecked
 
     def recheck(request, body):
         if body.get("name") == "boom":

@@ -176,3 +176,17 @@ def ensure_scope(principal: Principal, scope: str) -> None:
             "Missing scope",
             f"Ứng dụng thiếu quyền {scope} / The client lacks the {scope} scope",
         )
+
+
+def require_scope(scope: str, *roles: Role):
+    """Dependency factory: the caller holds one of ``roles`` and, when it is a machine
+    client, was granted ``scope`` (see `ensure_scope`). Returns the checked principal."""
+    by_role = require_roles(*roles)
+
+    # A default, not an Annotated hint: with postponed annotations FastAPI could not resolve
+    # a name local to this function.
+    async def dependency(principal: Principal = Depends(by_role)) -> Principal:
+        ensure_scope(principal, scope)
+        return principal
+
+    return dependency

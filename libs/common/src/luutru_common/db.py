@@ -6,10 +6,12 @@ caller commits explicitly, so nothing is half-written when a handler raises.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import MetaData
+import asyncpg
+from sqlalchemy import MetaData, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -53,6 +55,30 @@ def asyncpg_dsn(sqlalchemy_url: str) -> str:
     return (
         make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
     )
+
+
+async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session, inside the session's transaction (for COPY
+    and array statements that SQLAlchemy would slow down).
+
+    SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement; a statement
+    sent straight through asyncpg before that would run in autocommit, outside the unit of
+    work. So make sure the transaction has begun first.
+    """
+    conn = await session.connection()
+    raw = await conn.get_raw_connection()
+    driver_connection: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
+    if not driver_connection.is_in_transaction():
+        await session.execute(text("SELECT 1"))
+    if not driver_connection.is_in_transaction():
+        raise RuntimeError("the session did not begin a transaction")
+    return driver_connection
+
+
+def jsonb_text(value: object) -> str:
+    """A JSON value as the text a `jsonb` column takes through COPY or a text array (asyncpg
+    has no default jsonb[] codec). Most rows carry an empty list: skip the encoder for it."""
+    return "[]" if not value else json.dumps(value, ensure_ascii=False)
 
 
 class UnitOfWork:

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
+import uuid
 import zlib
 
 import asyncpg
@@ -28,13 +30,11 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    insert,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_common.db import asyncpg_dsn
+from luutru_common.db import asyncpg_dsn, raw_connection
 from luutru_common.events import Envelope, Event, new_envelope
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
 from luutru_common.settings import ServiceSettings
@@ -84,6 +84,56 @@ def envelopes_for(events: list[Event], *, producer: str) -> list[Envelope]:
     return [new_envelope(e, producer=producer, correlation_id=cid) for e in events]
 
 
+# An outbox row as written: (event_id, topic, key, event_type, payload JSON text,
+# correlation_id). Hot paths that serialise envelopes themselves hand rows in this shape.
+OutboxRow = tuple[uuid.UUID, str, str, str, str, str | None]
+OUTBOX_COLUMNS = ("event_id", "topic", "key", "event_type", "payload", "correlation_id")
+# Below this many rows one array statement is cheapest; from here on, binary COPY wins.
+COPY_FROM_ROWS = 20
+
+
+def outbox_rows(events: list[Event], envelopes: list[Envelope]) -> list[OutboxRow]:
+    """The outbox rows of events in their envelopes (see `envelopes_for`)."""
+    return [
+        (
+            env.event_id,
+            str(event.topic),
+            event.partition_key(),
+            env.event_type,
+            env.model_dump_json(),
+            env.correlation_id,
+        )
+        for env, event in zip(envelopes, events, strict=True)
+    ]
+
+
+@functools.cache
+def _insert_rows_sql(schema: str) -> str:
+    if not _IDENT.match(schema):
+        raise ValueError(f"bad schema name {schema!r}")
+    return (
+        f"INSERT INTO {schema}.outbox ({', '.join(OUTBOX_COLUMNS)}) "
+        "SELECT e, t, k, et, p::jsonb, c FROM unnest($1::uuid[], $2::text[], $3::text[], "
+        "$4::text[], $5::text[], $6::text[]) AS x(e, t, k, et, p, c)"
+    )
+
+
+async def write_outbox(session: AsyncSession, schema: str, rows: list[OutboxRow]) -> None:
+    """The one outbox writer: add rows to ``schema``.outbox inside the session's transaction
+    (one array statement for a few, binary COPY for many) and wake the relay on commit."""
+    if not rows:
+        return
+    conn = await raw_connection(session)
+    if len(rows) < COPY_FROM_ROWS:
+        await conn.execute(_insert_rows_sql(schema), *[list(c) for c in zip(*rows, strict=True)])
+    else:
+        await conn.copy_records_to_table(
+            "outbox", schema_name=schema, records=rows, columns=list(OUTBOX_COLUMNS)
+        )
+    # NOTIFY is delivered at commit and collapsed per transaction: one wake-up per commit.
+    await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
+
+
 async def record_events(
     session: AsyncSession, table: Table, events: list[Event], *, producer: str
 ) -> list[Envelope]:
@@ -91,22 +141,7 @@ async def record_events(
     if not events:
         return []
     envelopes = envelopes_for(events, producer=producer)
-    await session.execute(
-        insert(table),
-        [
-            {
-                "event_id": env.event_id,
-                "topic": str(event.topic),
-                "key": event.partition_key(),
-                "event_type": env.event_type,
-                "payload": env.model_dump(mode="json"),
-                "correlation_id": env.correlation_id,
-            }
-            for env, event in zip(envelopes, events, strict=True)
-        ],
-    )
-    # NOTIFY is delivered at commit and collapsed per transaction: one wake-up per commit.
-    await session.execute(text("SELECT pg_notify(:ch, '')"), {"ch": notify_channel(table.schema)})
+    await write_outbox(session, str(table.schema), outbox_rows(events, envelopes))
     return envelopes
 
 

@@ -15,8 +15,8 @@ from luutru_ingest.qr.endpoints import router as qr_router
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays.endpoints import router as stays_router
 from luutru_ingest.trips.endpoints import router as trips_router
+from luutru_ingest.upload_worker import UploadWorker
 from luutru_ingest.uploads.endpoints import router as uploads_router
-from luutru_ingest.uploads.worker import UploadWorker
 
 CONSUMER_GROUP = "ingest"
 

@@ -30,6 +30,7 @@ def new_numbers(n: int) -> list[str]:
 
 
 def new_number() -> str:
+    """One new random receipt number."""
     return new_numbers(1)[0]
 
 

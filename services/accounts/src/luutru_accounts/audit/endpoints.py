@@ -8,9 +8,9 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from luutru_accounts import pagination
 from luutru_accounts.context import PoliceAdmin
 from luutru_accounts.models import AuditEntry
+from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.bounds import Moment
 from luutru_common.problems import problem_responses
@@ -67,11 +67,9 @@ async def query_audit(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> AuditPage:
-    before = pagination.decode(cursor)
-    if before is not None and (
-        not isinstance(before, int) or isinstance(before, bool) or not 0 < before < 2**63
-    ):
-        raise pagination.bad_cursor()
+    before = paging.decode(cursor, int)
+    if before is not None and not 0 < before < 2**63:
+        raise paging.bad_cursor()
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit + 1)
     if action is not None:
         # "login" matches login.failed and login.succeeded; "login.failed" only itself.
@@ -94,9 +92,5 @@ async def query_audit(
         query = query.where(AuditEntry.id < before)
     async with uow:
         rows = list((await uow.session.scalars(query)).all())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return AuditPage(
-        items=[AuditOut.model_validate(r) for r in rows],
-        next_cursor=pagination.encode(rows[-1].id) if more else None,
-    )
+    rows, next_cursor = paging.page(rows, limit, key=lambda r: paging.encode(r.id))
+    return AuditPage(items=[AuditOut.model_validate(r) for r in rows], next_cursor=next_cursor)

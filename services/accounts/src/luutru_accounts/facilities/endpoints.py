@@ -5,7 +5,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
-from luutru_accounts import pagination
 from luutru_accounts.context import AnyPerson, Caller, PoliceAdmin
 from luutru_accounts.facilities import importer, repository, service
 from luutru_accounts.facilities.schemas import (
@@ -19,7 +18,7 @@ from luutru_accounts.facilities.schemas import (
     OptionalReason,
     StatusChange,
 )
-from luutru_common import intake
+from luutru_common import intake, paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import POLICE_ROLES, Role
 from luutru_common.bounds import CommuneCode, ProvinceCode
@@ -103,9 +102,7 @@ async def list_facilities(
     if caller.role == Role.POLICE_OFFICER:
         mine = list(caller.principal.communes)
         communes = [c for c in (communes or mine) if c in mine]
-    after = pagination.decode(cursor)
-    if after is not None and not isinstance(after, str):
-        raise pagination.bad_cursor()
+    after = paging.decode(cursor, str)
     async with uow:
         rows = await repository.search(
             uow.session,
@@ -117,11 +114,10 @@ async def list_facilities(
             after=after,
             limit=limit + 1,
         )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = paging.page(rows, limit, key=lambda r: paging.encode(r.code))
     return FacilityPage(
         items=[FacilityOut.model_validate(f) for f in rows],
-        next_cursor=pagination.encode(rows[-1].code) if more else None,
+        next_cursor=next_cursor,
     )
 
 

@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from luutru_accounts import pagination
 from luutru_accounts.context import AnyPerson
 from luutru_accounts.users import repository, service
 from luutru_accounts.users.schemas import UserCreate, UserCreated, UserOut, UserPage, UserUpdate
+from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Role
 from luutru_common.problems import problem_responses
@@ -61,9 +61,7 @@ async def list_users(
         raise service.forbidden()
     if caller.role == Role.FACILITY_MANAGER:
         facility_id = caller.principal.facility_id
-    after = pagination.decode(cursor)
-    if after is not None and not isinstance(after, str):
-        raise pagination.bad_cursor()
+    after = paging.decode(cursor, str)
     async with uow:
         rows = await repository.list_users(
             uow.session,
@@ -73,11 +71,10 @@ async def list_users(
             after=after,
             limit=limit + 1,
         )
-    more = len(rows) > limit
-    rows = rows[:limit]
+    rows, next_cursor = paging.page(rows, limit, key=lambda r: paging.encode(r.username))
     return UserPage(
         items=[UserOut.model_validate(u) for u in rows],
-        next_cursor=pagination.encode(rows[-1].username) if more else None,
+        next_cursor=next_cursor,
     )
 
 

@@ -7,7 +7,7 @@ from pydantic import BaseModel, Field
 
 from luutru_common.auth import Principal, Role, require_roles
 from luutru_common.problems import Problem, problem_responses
-from luutru_ingest.qr.parser import QrGuest, parse_qr
+from luutru_ingest.core.qr import QrGuest, parse_qr
 
 router = APIRouter(prefix="/v1", tags=["qr"])
 

@@ -2,93 +2,42 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-import structlog
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
-from pydantic import BaseModel
 
+from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, ensure_scope, require_roles
 from luutru_common.bounds import BoundedDate
 from luutru_common.db import UnitOfWork
-from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
+from luutru_common.problems import FieldError, Problem, problem_responses
 from luutru_ingest import receipt_numbers
-from luutru_ingest.stays import idempotency, repository, service
-from luutru_ingest.stays.checking import field_of, parse_partial, partial_verdict
+from luutru_ingest.core.checking import field_of, parse_partial, partial_verdict
+from luutru_ingest.core.facility import GuestFacility, WritingFacility
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.http import (
+    FacilityUser,
+    IdempotencyKey,
+    RecheckedRoute,
+    idempotent,
+    rechecked,
+)
+from luutru_ingest.core.receipts import Receipt
+from luutru_ingest.core.registration import register
+from luutru_ingest.stays import repository, service
 from luutru_ingest.stays.schemas import (
     BatchCheckIn,
     BatchResult,
-    CheckIn,
     CheckOut,
     Correction,
     Extension,
-    Receipt,
     StayPage,
     StayView,
     ValidationReport,
     Void,
 )
-
-log = structlog.get_logger()
-
-# The exception path of an endpoint whose body is a typed model: (the request, the JSON body
-# that did not validate) → every violation of that body.
-Recheck = Callable[[Request, dict[str, Any]], list[FieldError]]
-
-
-def rechecked(recheck: Recheck) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Mark an endpoint whose body, when it does not validate, is read again by ``recheck`` so
-    the 422 lists every violation — the fields that cannot be read next to the rules the other
-    fields break — instead of pydantic's errors alone. Valid bodies never take this path."""
-
-    def mark(endpoint: Callable[..., Any]) -> Callable[..., Any]:
-        endpoint.recheck = recheck  # type: ignore[attr-defined]
-        return endpoint
-
-    return mark
-
-
-class RecheckedRoute(APIRoute):
-    """A route that answers a refused body of a `rechecked` endpoint with its recheck."""
-
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
-        handler = super().get_route_handler()
-        recheck: Recheck | None = getattr(self.endpoint, "recheck", None)
-        if recheck is None:
-            return handler
-
-        async def route(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except RequestValidationError as exc:
-                raise _every_violation(request, exc, recheck) from None
-
-        return route
-
-
-def _every_violation(request: Request, exc: RequestValidationError, recheck: Recheck) -> Problem:
-    details = list(exc.errors())
-    in_body = [d for d in details if tuple(d.get("loc", ()))[:1] == ("body",)]
-    elsewhere = [d for d in details if tuple(d.get("loc", ()))[:1] != ("body",)]
-    found: list[FieldError] = []
-    if in_body and isinstance(exc.body, dict):  # not for a body that is not JSON or an object
-        try:
-            found = recheck(request, exc.body)
-        except Exception:  # the refusal stands with pydantic's errors: never a 500 for it
-            log.exception("recheck_failed", path=request.url.path)
-    return Problem(
-        422,
-        "validation-failed",
-        "Request is invalid",
-        "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
-        errors=validation_errors(elsewhere) + (found or validation_errors(in_body)),
-    )
 
 
 def _check_in_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
@@ -112,41 +61,6 @@ def _correction_violations(request: Request, body: dict[str, Any]) -> list[Field
 
 router = APIRouter(prefix="/v1", tags=["stays"], route_class=RecheckedRoute)
 
-FacilityUser = Annotated[
-    Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))
-]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        description=(
-            "Khóa chống gửi trùng: gửi lại cùng khóa, cùng nội dung nhận lại đúng câu trả lời "
-            "cũ / Same key and body → the original answer; same key, other body → 422"
-        ),
-    ),
-]
-
-
-async def idempotent(
-    uow: UnitOfWork,
-    request: Request,
-    facility_id: uuid.UUID,
-    key: str | None,
-    work: Callable[[], Awaitable[tuple[int, BaseModel]]],
-) -> JSONResponse:
-    """Run ``work`` inside the open unit of work, once per Idempotency-Key, and commit."""
-    digest = idempotency.request_hash(request.method, request.url.path, await request.body())
-    if key is not None:
-        stored = await idempotency.claim(uow.session, facility_id, key, digest)
-        if stored is not None:
-            return JSONResponse(stored.body, stored.status_code)
-    status, model = await work()
-    body = model.model_dump(mode="json")
-    if key is not None:
-        await idempotency.remember(uow.session, facility_id, key, status, body)
-    await uow.commit()
-    return JSONResponse(body, status)
-
 
 @router.post(
     "/stays",
@@ -168,18 +82,16 @@ async def idempotent(
 @rechecked(_check_in_violations)
 async def check_in(
     body: CheckIn,
-    principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ):
-    ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
 
         async def work():
-            [result] = await service.register(
+            [result] = await register(
                 uow.session,
                 facility=facility,
                 items=[(0, body)],
@@ -187,7 +99,8 @@ async def check_in(
                 now=now,
                 pointer=lambda _: "",
             )
-            if result.status == "rejected":
+            # A guest that is not rejected has its receipt (new, or the original's).
+            if result.status == "rejected" or result.receipt is None:
                 raise Problem(
                     422,
                     "validation-failed",
@@ -195,7 +108,6 @@ async def check_in(
                     "Thông tin khai báo không hợp lệ / The registration has invalid fields",
                     errors=result.errors,
                 )
-            assert result.receipt is not None
             return (201 if result.status == "accepted" else 200), result.receipt
 
         response = await idempotent(uow, request, facility.id, idempotency_key, work)
@@ -222,19 +134,17 @@ def _stay_id(response: JSONResponse) -> str:
 )
 async def check_in_batch(
     body: BatchCheckIn,
-    principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
     dry_run: Annotated[bool, Query(description="Chỉ kiểm tra / Validate only")] = False,
 ):
-    ensure_scope(principal, "stays:write")
     now = datetime.now(UTC)
     chunk = request.app.state.settings.batch_chunk_size
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         if dry_run:
-            results = await service.register(
+            results = await register(
                 uow.session,
                 facility=facility,
                 items=list(enumerate(body.guests)),
@@ -249,7 +159,7 @@ async def check_in_batch(
             results = []
             items = list(enumerate(body.guests))
             for start in range(0, len(items), chunk):
-                results += await service.register(
+                results += await register(
                     uow.session,
                     facility=facility,
                     items=items[start : start + chunk],
@@ -269,7 +179,7 @@ async def check_in_batch(
     items = list(enumerate(body.guests))
     for start in range(0, len(items), chunk):
         async with UnitOfWork(request.app.state.session_factory) as chunk_uow:
-            results += await service.register(
+            results += await register(
                 chunk_uow.session,
                 facility=facility,
                 items=items[start : start + chunk],
@@ -305,11 +215,10 @@ def _batch_result(results) -> BatchResult:
 )
 @rechecked(_check_in_violations)
 async def validate(
-    body: CheckIn, principal: FacilityUser, uow: UnitOfWorkDep, request: Request
+    body: CheckIn, facility: GuestFacility, uow: UnitOfWorkDep, request: Request
 ) -> ValidationReport:
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
-        [result] = await service.register(
+        [result] = await register(
             uow.session,
             facility=facility,
             items=[(0, body)],
@@ -337,7 +246,7 @@ async def validate(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def reconcile(
-    principal: FacilityUser,
+    facility: GuestFacility,
     uow: UnitOfWorkDep,
     request: Request,
     day: Annotated[BoundedDate, Query(alias="date", description="Ngày đến / Arrival day")],
@@ -364,9 +273,8 @@ async def reconcile(
         ),
     ] = None,
 ) -> StayPage:
-    after = page_cursor(cursor)
+    after = paging.decode_uuid(cursor)
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stays = await repository.stays_on(
             uow.session,
             facility.id,
@@ -377,57 +285,16 @@ async def reconcile(
             timezone=request.app.state.settings.local_timezone,
             text_query=q,
         )
-    more = len(stays) > limit
-    stays = stays[:limit]
-    return StayPage(
-        items=[stay_view(s) for s in stays],
-        next_cursor=str(stays[-1].id) if more else None,
-    )
-
-
-def page_cursor(cursor: str | None) -> uuid.UUID | None:
-    """The last id of the previous page (lists are paged by id), or None for the first."""
-    if not cursor:
-        return None
-    try:
-        return uuid.UUID(cursor)
-    except ValueError:
-        raise Problem(
-            422, "cursor-invalid", "Bad cursor", "Con trỏ trang không hợp lệ / Bad cursor"
-        ) from None
+    stays, next_cursor = paging.page(stays, limit, key=lambda s: str(s.id))
+    return StayPage(items=[stay_view(s) for s in stays], next_cursor=next_cursor)
 
 
 def stay_view(stay) -> StayView:
-    return StayView(
-        stay_id=stay.id,
-        receipt_number=stay.receipt_number,
-        status=stay.status,
-        version=stay.version,
-        full_name=stay.full_name,
-        date_of_birth=stay.date_of_birth,
-        gender=stay.gender,
-        document_type=stay.document_type,
-        document_number=stay.document_number,
-        nationality=stay.nationality,
-        country_of_residence=stay.country_of_residence,
-        legacy_id_number=stay.legacy_id_number,
-        visa_type=stay.visa_type,
-        visa_number=stay.visa_number,
-        entry_date=stay.entry_date,
-        entry_port=stay.entry_port,
-        accompanying_adult_document=stay.accompanying_adult_document,
-        relationship=stay.relationship,
-        room=stay.room,
-        reason=stay.reason,
-        check_in_at=stay.check_in_at,
-        expected_check_out=stay.expected_check_out,
-        check_out_at=stay.check_out_at,
-        received_at=stay.received_at,
-        due_at=stay.due_at,
-        late_minutes=stay.late_minutes,
-        source=stay.source,
-        warnings=stay.warnings or [],
-    )
+    """A stored stay as the facility sees it: its columns of the same names."""
+    # Every field but the id is a column of the same name (core.stay.COLUMNS).
+    fields = {name: getattr(stay, name) for name in StayView.model_fields if name != "stay_id"}
+    fields["warnings"] = fields["warnings"] or []
+    return StayView(stay_id=stay.id, **fields)
 
 
 _STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
@@ -445,10 +312,9 @@ _STAY_ERRORS = problem_responses(401, 403, 404, 409, 422)
     ),
     responses=_STAY_ERRORS,
 )
-async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
+async def get_stay_by_number(number: str, facility: GuestFacility, uow: UnitOfWorkDep) -> StayView:
     normalized = receipt_numbers.normalize(number)
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stay = (
             await repository.stay_by_number(uow.session, facility.id, normalized)
             if normalized
@@ -465,9 +331,8 @@ async def get_stay_by_number(number: str, principal: FacilityUser, uow: UnitOfWo
     summary="Xem một bản khai / One record",
     responses=_STAY_ERRORS,
 )
-async def get_stay(stay_id: uuid.UUID, principal: FacilityUser, uow: UnitOfWorkDep) -> StayView:
+async def get_stay(stay_id: uuid.UUID, facility: GuestFacility, uow: UnitOfWorkDep) -> StayView:
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await repository.stay(uow.session, facility.id, stay_id)
     if stay is None:
         raise Problem(404, "stay-not-found", "Stay not found", "Không tìm thấy bản khai")
@@ -483,13 +348,11 @@ async def get_stay(stay_id: uuid.UUID, principal: FacilityUser, uow: UnitOfWorkD
 async def check_out(
     stay_id: uuid.UUID,
     body: CheckOut,
-    principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.check_out(
             uow.session,
             facility=facility,
@@ -515,12 +378,11 @@ async def extend(
     stay_id: uuid.UUID,
     body: Extension,
     principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.extend(
             uow.session,
             facility=facility,
@@ -550,12 +412,11 @@ async def correct(
     stay_id: uuid.UUID,
     body: Correction,
     principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.correct(
             uow.session,
             facility=facility,
@@ -577,11 +438,9 @@ async def correct(
     responses=_STAY_ERRORS,
 )
 async def void(
-    stay_id: uuid.UUID, body: Void, principal: FacilityUser, uow: UnitOfWorkDep
+    stay_id: uuid.UUID, body: Void, facility: WritingFacility, uow: UnitOfWorkDep
 ) -> StayView:
-    ensure_scope(principal, "stays:write")
     async with uow:
-        facility = await service.active_facility(uow.session, principal.facility_id)
         stay = await service.void(
             uow.session, facility=facility, stay_id=stay_id, reason=body.reason
         )

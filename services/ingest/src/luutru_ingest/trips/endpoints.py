@@ -4,21 +4,26 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import ValidationError
 
+from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, ensure_scope, require_roles
+from luutru_common.auth import ensure_scope
 from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
-from luutru_ingest.stays import service as stays
-from luutru_ingest.stays.endpoints import (
+from luutru_ingest.core import sheets
+from luutru_ingest.core import upload_parsing as uploads_parsing
+from luutru_ingest.core.facility import CoachOperator, WritingOperator
+from luutru_ingest.core.http import (
+    FacilityUser,
     IdempotencyKey,
     RecheckedRoute,
     idempotent,
-    page_cursor,
     rechecked,
 )
+from luutru_ingest.core.upload_intake import XLSX, HeaderRowForm, MappingForm, accept_upload
+from luutru_ingest.core.upload_schemas import UploadStatus
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import (
     PassengerChange,
@@ -31,14 +36,9 @@ from luutru_ingest.trips.schemas import (
     TripSummary,
     TripView,
 )
-from luutru_ingest.uploads import parsing as uploads_parsing
-from luutru_ingest.uploads import sheets
-from luutru_ingest.uploads.endpoints import XLSX, HeaderRowForm, MappingForm, accept_upload
-from luutru_ingest.uploads.schemas import UploadStatus
 
 router = APIRouter(prefix="/v1", tags=["trips"], route_class=RecheckedRoute)
 
-CoachUser = Annotated[Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))]
 SCOPE = "trips:write"
 
 
@@ -68,17 +68,13 @@ def _change_violations(request: Request, body: dict[str, Any]) -> list[FieldErro
 @rechecked(_manifest_violations)
 async def submit(
     body: TripIn,
-    principal: CoachUser,
+    operator: WritingOperator,
     uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ):
-    ensure_scope(principal, SCOPE)
     now = datetime.now(UTC)
     async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
 
         async def work():
             receipt, created = await service.submit(
@@ -105,7 +101,7 @@ async def submit(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def list_trips(
-    principal: CoachUser,
+    operator: CoachOperator,
     uow: UnitOfWorkDep,
     request: Request,
     day: Annotated[date, Query(alias="date", description="Ngày xuất bến / Departure day")],
@@ -122,11 +118,8 @@ async def list_trips(
         ),
     ] = None,
 ) -> TripPage:
-    after = page_cursor(cursor)
+    after = paging.decode_uuid(cursor)
     async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
         found = await service.trips_departing(
             uow.session,
             operator.id,
@@ -136,14 +129,13 @@ async def list_trips(
             timezone=request.app.state.settings.local_timezone,
             text_query=q,
         )
-    more = len(found) > limit
-    found = found[:limit]
+    found, next_cursor = paging.page(found, limit, key=lambda row: str(row[0].id))
     return TripPage(
         items=[
             TripSummary(**TripSummary.fields_of(trip), on_board=on_board)
             for trip, on_board in found
         ],
-        next_cursor=str(found[-1][0].id) if more else None,
+        next_cursor=next_cursor,
     )
 
 
@@ -158,11 +150,8 @@ async def list_trips(
     ),
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
+async def get_trip_by_number(number: str, operator: CoachOperator, uow: UnitOfWorkDep) -> TripView:
     async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
         trip = await service.own_trip_by_number(uow.session, operator.id, number)
         passengers = await service.passengers_of(uow.session, trip.id)
     return trip_view(trip, passengers)
@@ -174,11 +163,8 @@ async def get_trip_by_number(number: str, principal: CoachUser, uow: UnitOfWorkD
     summary="Xem chuyến / One trip",
     responses=problem_responses(401, 403, 404, 422),
 )
-async def get_trip(trip_id: uuid.UUID, principal: CoachUser, uow: UnitOfWorkDep) -> TripView:
+async def get_trip(trip_id: uuid.UUID, operator: CoachOperator, uow: UnitOfWorkDep) -> TripView:
     async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
         trip = await service.own_trip(uow.session, operator.id, trip_id)
         passengers = await service.passengers_of(uow.session, trip.id)
     return trip_view(trip, passengers)
@@ -195,15 +181,11 @@ async def get_trip(trip_id: uuid.UUID, principal: CoachUser, uow: UnitOfWorkDep)
 async def change_passengers(
     trip_id: uuid.UUID,
     body: PassengerChange,
-    principal: CoachUser,
+    operator: WritingOperator,
     uow: UnitOfWorkDep,
     request: Request,
 ) -> list[PassengerResult]:
-    ensure_scope(principal, SCOPE)
     async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
         results = await service.change_passengers(
             uow.session,
             operator=operator,
@@ -225,13 +207,9 @@ async def change_passengers(
     responses=problem_responses(401, 403, 404, 422),
 )
 async def cancel(
-    trip_id: uuid.UUID, body: TripCancel, principal: CoachUser, uow: UnitOfWorkDep
+    trip_id: uuid.UUID, body: TripCancel, operator: WritingOperator, uow: UnitOfWorkDep
 ) -> TripView:
-    ensure_scope(principal, SCOPE)
     async with uow:
-        operator = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=False
-        )
         trip = await service.cancel(
             uow.session, operator=operator, trip_id=trip_id, reason=body.reason
         )
@@ -254,7 +232,7 @@ async def cancel(
 )
 async def upload_trip(
     request: Request,
-    principal: CoachUser,
+    principal: FacilityUser,
     uow: UnitOfWorkDep,
     file: Annotated[UploadFile, File()],
     plate: Annotated[str, Form(max_length=20)],
@@ -293,6 +271,7 @@ async def upload_trip(
 
 
 def trip_view(trip, passengers) -> TripView:
+    """A trip and its passengers as the operator sees them."""
     return TripView(
         **TripView.fields_of(trip),
         passengers=[
@@ -319,7 +298,7 @@ def trip_view(trip, passengers) -> TripView:
     ),
     responses={200: {"content": {XLSX: {}, "text/csv": {}}}, **problem_responses(401, 403, 404)},
 )
-async def passenger_template(fmt: str, principal: CoachUser) -> Response:
+async def passenger_template(fmt: str, principal: FacilityUser) -> Response:
     rows = sheets.passenger_template_rows()
     if fmt == "csv":
         body, media_type = sheets.to_csv(rows), "text/csv"

@@ -6,9 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from luutru_common.bounds import BoundedDate, Moment, ProvinceCode
+from luutru_common.bounds import Moment, ProvinceCode
 from luutru_common.problems import FieldError
-from luutru_ingest.stays.schemas import Gender
+from luutru_ingest.core.guest import PassengerIn
 
 
 class CrewIn(BaseModel):
@@ -16,31 +16,6 @@ class CrewIn(BaseModel):
     full_name: str = Field(min_length=1, max_length=200)
     role: str = Field(default="driver", max_length=50, description="Lái xe, phụ xe… / Role")
     id_number: str | None = Field(default=None, max_length=40)
-
-
-class PassengerIn(BaseModel):
-    """A passenger's identity (the same fields and rules as a guest) and seat."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    qr: str | None = Field(default=None, max_length=1000)
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    date_of_birth: BoundedDate | None = None
-    gender: Gender | None = None
-    id_number: str | None = Field(default=None, max_length=40)
-    passport_number: str | None = Field(default=None, max_length=40)
-    nationality: str = Field(default="VNM", max_length=3)
-    country_of_residence: str | None = Field(default=None, max_length=3)
-    visa_type: str | None = Field(default=None, max_length=40)
-    visa_number: str | None = Field(default=None, max_length=40)
-    entry_date: BoundedDate | None = None
-    entry_port: str | None = Field(default=None, max_length=100)
-    accompanying_adult_document: str | None = Field(default=None, max_length=40)
-    relationship: str | None = Field(default=None, max_length=50)
-    # Sleeper coaches name berths, not just seats ("Tầng dưới 05").
-    seat: str | None = Field(default=None, max_length=30, description="Số ghế / Seat or berth")
-    boarding_point: str | None = Field(default=None, max_length=200, description="Điểm đón")
-    alighting_point: str | None = Field(default=None, max_length=200, description="Điểm trả")
 
 
 # Passengers are read one by one (trips.service), so that every passenger's violations come

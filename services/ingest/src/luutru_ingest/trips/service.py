@@ -22,10 +22,11 @@ from luutru_common.events import (
 )
 from luutru_common.problems import FieldError, Problem, field_error
 from luutru_ingest import receipt_numbers
+from luutru_ingest.core.checking import parse_partial, partial_verdict
+from luutru_ingest.core.events import emit
+from luutru_ingest.core.stay import aware, guest_identity, new_values
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Trip, TripPassenger
-from luutru_ingest.stays.checking import parse_partial, partial_verdict
-from luutru_ingest.stays.service import aware, emit, guest_identity, stay_values
 from luutru_ingest.trips.schemas import (
     PassengerChange,
     PassengerIn,
@@ -40,6 +41,7 @@ PASSENGER_FIELDS = ("seat", "boarding_point", "alighting_point")
 
 
 def normalize_plate(plate: str) -> str:
+    """A plate as stored: upper case, without spaces or dots (51B-123.45 → 51B-12345)."""
     return re.sub(r"[\s.]", "", plate.upper())
 
 
@@ -101,7 +103,7 @@ def _passengers(
         taken_documents.add(verdict.document_number)
         if verdict.guest is None or operator_id is None:
             continue  # judged without its arrival: nothing to store
-        values = stay_values(verdict, facility_id=operator_id, rule=rule, now=now)
+        values = new_values(verdict, facility_id=operator_id, rule=rule, now=now)
         guest = guest_identity(values).model_dump(mode="json")
         pid = uuid.uuid4()
         rows.append(
@@ -330,6 +332,7 @@ async def _trip_passengers(session: AsyncSession, trip_id: uuid.UUID) -> list[Tr
 
 
 async def receipt_of(session: AsyncSession, trip: Trip) -> TripReceipt:
+    """The receipt of a stored trip (what a resubmission gets back)."""
     passengers = await _trip_passengers(session, trip.id)
     return TripReceipt(
         trip_id=trip.id,
@@ -392,6 +395,7 @@ async def own_trip_by_number(session: AsyncSession, operator_id: uuid.UUID, text
 async def own_trip(
     session: AsyncSession, operator_id: uuid.UUID, trip_id: uuid.UUID, *, lock: bool = False
 ) -> Trip:
+    """The operator's trip (locked with ``lock``); another operator's is a 404."""
     query = select(Trip).where(Trip.id == trip_id, Trip.operator_id == operator_id)
     trip = await session.scalar(query.with_for_update() if lock else query)
     if trip is None:
@@ -410,6 +414,8 @@ async def change_passengers(
     rule: DeadlineRule,
     now: datetime,
 ) -> list[PassengerResult]:
+    """Add, remove and mark no-show passengers of a trip, all or nothing, and emit
+    TripPassengersChanged."""
     trip = await own_trip(session, operator.id, trip_id, lock=True)
     if trip.status == "cancelled":
         raise Problem(409, "trip-cancelled", "Trip cancelled", "Chuyến đã hủy")
@@ -469,6 +475,7 @@ async def change_passengers(
 async def cancel(
     session: AsyncSession, *, operator: FacilityView, trip_id: uuid.UUID, reason: str | None
 ) -> Trip:
+    """Cancel the operator's trip (a retry is harmless) and emit TripCancelled."""
     trip = await own_trip(session, operator.id, trip_id, lock=True)
     if trip.status == "cancelled":
         return trip

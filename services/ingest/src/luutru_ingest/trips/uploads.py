@@ -5,6 +5,7 @@ the rest of the row breaks, and the rules of every other row."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from pydantic import ValidationError
@@ -12,12 +13,13 @@ from pydantic import ValidationError
 from luutru_common import intake
 from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, validation_errors
+from luutru_ingest.core import upload_parsing as parsing
+from luutru_ingest.core import upload_store as repository
+from luutru_ingest.core.checking import all_violations
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Upload
-from luutru_ingest.stays.checking import all_violations
 from luutru_ingest.trips import service
 from luutru_ingest.trips.schemas import TripIn
-from luutru_ingest.uploads import parsing, repository
 
 
 def _row_of(pointer: str) -> int | None:
@@ -37,39 +39,56 @@ def _problem_error(problem: Problem) -> FieldError:
     )
 
 
-async def process_trip_upload(
-    factory, upload: Upload, *, facility: FacilityView, rule: DeadlineRule
-) -> None:
-    now = datetime.now(UTC)
-    fields = upload.trip_fields or {}
-    rows: list[tuple[int, dict]] = []
-    row_errors: dict[int, list[FieldError]] = {}
-    trip_errors: list[FieldError] = []
-    absent: list[str] = []
-    skipped: list[int] = []
-    cell_warnings: dict[int, list[FieldError]] = {}
+@dataclass
+class PassengerSheet:
+    """A passenger list as read: its rows, what was wrong with them or with the whole file."""
+
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    row_errors: dict[int, list[FieldError]] = field(default_factory=dict)
+    trip_errors: list[FieldError] = field(default_factory=list)
+    cell_warnings: dict[int, list[FieldError]] = field(default_factory=dict)
+    absent: list[str] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+
+
+def read_passengers(upload: Upload, *, departure: str, now: datetime) -> PassengerSheet:
+    """Read every passenger row; a row with unreadable cells is judged as a guest arriving at
+    the ``departure`` so that all its violations come back at once."""
+    read = PassengerSheet()
     try:
         sheet = intake.Sheet(upload.raw, upload.file_format)
         layout = sheet.layout(
             parsing.PASSENGERS, mapping=upload.mapping, header_line=upload.header_row
         )
-        absent = parsing.absent_foreign_columns(layout)
+        read.absent = parsing.absent_foreign_columns(layout)
         for line, cells in sheet.data_rows(layout):
             pointer = f"/rows/{line}"
             record, errors, warnings = parsing.record_of(cells, layout, parsing.PASSENGERS, pointer)
             if warnings:
-                cell_warnings[line] = warnings
+                read.cell_warnings[line] = warnings
             if errors:
-                # The passenger is judged as a guest arriving at the departure.
                 judged = {k: v for k, v in record.items() if k not in parsing.PASSENGER_ONLY}
-                judged["check_in_at"] = fields.get("departure_at") or now.isoformat()
-                row_errors[line] = all_violations(
+                judged["check_in_at"] = departure
+                read.row_errors[line] = all_violations(
                     judged, errors, pointer=pointer, now=now, refuse_future=False
                 )
-            rows.append((line, record))
-        skipped = sheet.skipped
+            read.rows.append((line, record))
+        read.skipped = sheet.skipped
     except Problem as problem:
-        trip_errors.append(_problem_error(problem))
+        read.trip_errors.append(_problem_error(problem))
+    return read
+
+
+async def process_trip_upload(
+    factory, upload: Upload, *, facility: FacilityView, rule: DeadlineRule
+) -> None:
+    """Submit an uploaded passenger list as one manifest (all rows or none) and record a
+    result per row."""
+    now = datetime.now(UTC)
+    fields = upload.trip_fields or {}
+    read = read_passengers(upload, departure=fields.get("departure_at") or now.isoformat(), now=now)
+    rows, row_errors, trip_errors = read.rows, read.row_errors, read.trip_errors
+    absent, skipped, cell_warnings = read.absent, read.skipped, read.cell_warnings
 
     # The rows that could be read go through the manifest's own checks, so their violations
     # are reported even when other rows had unreadable cells (the trip is then refused).

@@ -1,144 +1,32 @@
 from __future__ import annotations
 
-import json
 import uuid
-from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi.responses import Response
 
-from luutru_common import intake
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import Principal, Role, ensure_scope, require_roles
+from luutru_common.auth import Principal, ensure_scope
 from luutru_common.problems import Problem, problem_responses
+from luutru_ingest.core import sheets, upload_store
+from luutru_ingest.core import upload_parsing as parsing
+from luutru_ingest.core.facility import active_facility
+from luutru_ingest.core.http import FacilityUser
+from luutru_ingest.core.upload_intake import (
+    XLSX,
+    HeaderRowForm,
+    MappingForm,
+    accept_upload,
+    parse_mapping,
+    read_limited,
+    status_of,
+)
+from luutru_ingest.core.upload_schemas import UploadPreview, UploadStatus
 from luutru_ingest.models import Upload
-from luutru_ingest.stays import service as stays
-from luutru_ingest.uploads import parsing, previews, repository, service, sheets
-from luutru_ingest.uploads.schemas import RowResult, UploadPreview, UploadStatus
+from luutru_ingest.uploads import previews, service
 
 router = APIRouter(prefix="/v1", tags=["uploads"])
-
-FacilityUser = Annotated[
-    Principal, Depends(require_roles(Role.FACILITY_MANAGER, Role.FACILITY_STAFF))
-]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-async def read_limited(file: UploadFile, limit: int) -> bytes:
-    """Read at most ``limit`` bytes; more is a 413 before the rest is even read."""
-    parts, size = [], 0
-    while chunk := await file.read(1 << 20):
-        size += len(chunk)
-        if size > limit:
-            mb = limit // (1024 * 1024)
-            raise intake.file_problem("file-too-large", f"tối đa {mb} MB", f"at most {mb} MB")
-        parts.append(chunk)
-    if size == 0:
-        raise intake.file_problem("file-empty")
-    return b"".join(parts)
-
-
-MappingForm = Annotated[
-    str | None,
-    Form(
-        max_length=10_000,
-        description=(
-            'Ghép cột tự chọn, JSON: {"A": "full_name", "F": "id_number", "G": null} (null: bỏ '
-            "qua cột); cột không nêu được tự nhận / An explicit column mapping as JSON, column "
-            "letter → field (null ignores the column); columns not named are detected"
-        ),
-    ),
-]
-HeaderRowForm = Annotated[
-    int | None,
-    Form(
-        ge=1,
-        le=intake.HEADER_SCAN,
-        description="Dòng tiêu đề, nếu không muốn tự tìm / The header's line, instead of detection",
-    ),
-]
-
-
-def parse_mapping(text: str | None, target: intake.Target) -> dict[str, str | None] | None:
-    if not text:
-        return None
-    try:
-        raw = json.loads(text)
-    except ValueError:
-        raw = None
-    if not isinstance(raw, dict):
-        raise Problem(
-            422,
-            "mapping-invalid",
-            "The column mapping is invalid",
-            'Ghép cột phải là JSON dạng {"A": "full_name"} / The mapping must be JSON like '
-            '{"A": "full_name"}',
-        )
-    return intake.validate_mapping(raw, target)
-
-
-async def accept_upload(
-    request: Request,
-    uow,
-    principal: Principal,
-    file: UploadFile,
-    *,
-    target: intake.Target,
-    mapping: str | None,
-    header_row: int | None,
-    trip_fields: dict | None = None,
-) -> JSONResponse:
-    """Check the file as the worker will read it, store it as sent, answer 202. Nothing is
-    stored for a file the worker could not read or whose header lacks a required column."""
-    settings = request.app.state.settings
-    explicit = parse_mapping(mapping, target)
-    raw = await read_limited(file, settings.upload_max_bytes)
-    filename = (file.filename or target.name)[:200]
-    sheet, layout = service.check_file(
-        raw, filename, settings, target, mapping=explicit, header_row=header_row
-    )
-    async with uow:
-        facility = await stays.active_facility(
-            uow.session, principal.facility_id, takes_guests=target is parsing.GUESTS
-        )
-        record = Upload(
-            id=uuid.uuid4(),
-            facility_id=facility.id,
-            kind=target.name,
-            filename=filename,
-            file_format=sheet.format,
-            raw=raw,
-            size=len(raw),
-            uploaded_by=principal.subject,
-            trip_fields=trip_fields,
-            status="pending",
-            next_row=2,
-            accepted=0,
-            duplicates=0,
-            rejected=0,
-            attempts=0,
-            created_at=datetime.now(UTC),
-            mapping=explicit,
-            header_row=header_row,
-            layout=parsing.layout_view(layout),
-            notices=parsing.encoding_notices(sheet) + parsing.column_notices(layout),
-        )
-        uow.session.add(record)
-        if explicit:
-            detected = intake.Sheet(raw, sheet.format).layout(target, strict=False)
-            await repository.remember_mapping(
-                uow.session,
-                facility.id,
-                target.name,
-                signature=detected.signature,
-                mapping=explicit,
-                header_row=header_row,
-            )
-        await uow.commit()
-    body = status_of(record, []).model_dump(mode="json")
-    return JSONResponse(body, 202, headers={"Location": f"/v1/uploads/{record.id}"})
-
 
 UPLOAD_DESCRIPTION = (
     "Tệp được kiểm tra (loại tệp, dòng tiêu đề, cột bắt buộc) rồi lưu nguyên vẹn và xử lý "
@@ -212,10 +100,10 @@ async def preview(
     settings = request.app.state.settings
     raw = await read_limited(file, settings.upload_max_bytes)
     async with uow:
-        facility = await stays.active_facility(
+        facility = await active_facility(
             uow.session, principal.facility_id, takes_guests=kind == "guests"
         )
-        remembered = await repository.remembered_mapping(uow.session, facility.id, kind)
+        remembered = await upload_store.remembered_mapping(uow.session, facility.id, kind)
         return await previews.preview(
             uow.session,
             raw,
@@ -229,41 +117,8 @@ async def preview(
         )
 
 
-def status_of(upload: Upload, rows, *, limit: int = 0) -> UploadStatus:
-    results = [
-        RowResult(
-            row=r.row_number,
-            status=r.status,
-            stay_id=r.stay_id,
-            errors=r.errors,
-            warnings=r.warnings,
-        )
-        for r in rows
-    ]
-    layout = upload.layout or {}
-    return UploadStatus(
-        upload_id=upload.id,
-        kind=upload.kind,  # type: ignore[arg-type]
-        filename=upload.filename,
-        status=upload.status,  # type: ignore[arg-type]
-        total_rows=upload.total_rows,
-        processed_rows=upload.accepted + upload.duplicates + upload.rejected,
-        accepted=upload.accepted,
-        duplicates=upload.duplicates,
-        rejected=upload.rejected,
-        created_at=upload.created_at,
-        finished_at=upload.finished_at,
-        error=upload.error,
-        header_row=layout.get("header_row"),
-        columns=layout.get("columns", []),
-        notices=upload.notices or [],
-        results=results,
-        next_after_row=results[-1].row if limit and len(results) == limit else None,
-    )
-
-
 async def _own_upload(uow, principal: Principal, upload_id: uuid.UUID) -> Upload:
-    upload = await repository.get(uow.session, upload_id)
+    upload = await upload_store.get(uow.session, upload_id)
     if upload is None or upload.facility_id != principal.facility_id:
         raise Problem(404, "upload-not-found", "Upload not found", "Không tìm thấy tệp tải lên")
     return upload
@@ -284,7 +139,7 @@ async def upload_status(
 ) -> UploadStatus:
     async with uow:
         upload = await _own_upload(uow, principal, upload_id)
-        rows = await repository.row_results(
+        rows = await upload_store.row_results(
             uow.session, upload_id, after_row=after_row, limit=limit
         )
     return status_of(upload, rows, limit=limit)
@@ -320,7 +175,7 @@ async def upload_errors(
                 "Upload not processed yet",
                 "Tệp chưa xử lý xong / The upload is still being processed",
             )
-        rejected = await repository.rejected_rows(uow.session, upload_id)
+        rejected = await upload_store.rejected_rows(uow.session, upload_id)
     rows = service.error_sheet(upload, rejected)
     name = f"errors-{upload_id}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{name}"'}

@@ -14,18 +14,20 @@ from luutru_common import intake
 from luutru_common.intake.cells import is_empty, text
 from luutru_common.intake.header import requirement_label
 from luutru_common.problems import FieldError, LocalizedMessage, validation_errors
+from luutru_ingest.core import checking
+from luutru_ingest.core import upload_parsing as parsing
+from luutru_ingest.core.guest import PassengerIn
+from luutru_ingest.core.registration import register
+from luutru_ingest.core.upload_schemas import FieldChoice, PreviewRow, UploadPreview
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, UploadMapping
-from luutru_ingest.stays import checking
-from luutru_ingest.stays import service as stays
-from luutru_ingest.trips.schemas import PassengerIn
-from luutru_ingest.uploads import parsing, service
-from luutru_ingest.uploads.schemas import FieldChoice, PreviewRow, UploadPreview
+from luutru_ingest.uploads import service
 
 PREVIEW_ROWS = 10
 
 
 def field_choices(target: intake.Target) -> list[FieldChoice]:
+    """The fields a column can be mapped to for this kind of upload, the required ones marked."""
     required = {f for need in target.required for f in need}
     return [
         FieldChoice(field=key, label=f.label, required=key in required)
@@ -46,6 +48,7 @@ async def preview(
     remembered: UploadMapping | None,
     rule: DeadlineRule,
 ) -> UploadPreview:
+    """How a file would be read (header, mapping, first rows checked), storing nothing."""
     sheet = intake.open_sheet(raw, filename)
     found = sheet.layout(target, mapping=explicit, header_line=header_row, strict=False)
     source = "explicit" if explicit or header_row else "detected"
@@ -133,7 +136,7 @@ async def _checked(
         elif errors:
             errors = checking.all_violations(record, errors, pointer=pointer, now=now)
         else:
-            [result] = await stays.register(
+            [result] = await register(
                 session,
                 facility=facility,
                 items=[(line, record)],

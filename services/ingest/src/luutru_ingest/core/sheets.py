@@ -41,6 +41,7 @@ def to_csv(rows: list[list[Any]]) -> bytes:
 
 
 def to_xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """A workbook with one sheet per name, header row bold, formulas never evaluated."""
     buffer = io.BytesIO()
     # strings_to_formulas=False: text is never interpreted as a formula on our side either.
     workbook = xlsxwriter.Workbook(
@@ -150,6 +151,7 @@ INSTRUCTIONS = [
 
 
 def template_rows() -> list[list[Any]]:
+    """The guest list template: headers and example rows."""
     return [TEMPLATE_HEADERS, *TEMPLATE_EXAMPLES]
 
 
@@ -179,10 +181,12 @@ PASSENGER_TEMPLATE_EXAMPLES = [
 
 
 def passenger_template_rows() -> list[list[Any]]:
+    """The passenger list template: headers and example rows."""
     return [PASSENGER_TEMPLATE_HEADERS, *PASSENGER_TEMPLATE_EXAMPLES]
 
 
 def template_xlsx() -> bytes:
+    """The guest list template as XLSX, with instructions and the code lists."""
     codes = [["Mã / Code", "Quốc gia / Country"]] + sorted(
         [c.alpha_3, c.name] for c in pycountry.countries
     )

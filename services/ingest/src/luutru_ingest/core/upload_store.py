@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_common.db import jsonb_text, raw_connection
 from luutru_ingest.models import Upload, UploadMapping, UploadRow
-from luutru_ingest.stays.repository import driver, jsonb_text
 
 
 async def claim_next(session: AsyncSession, lease_s: float) -> uuid.UUID | None:
@@ -65,7 +65,7 @@ async def insert_rows(session: AsyncSession, upload_id: uuid.UUID, rows: list[tu
     """rows: (row_number, status, stay_id, errors, warnings)."""
     if not rows:
         return
-    conn = await driver(session)
+    conn = await raw_connection(session)
     await conn.copy_records_to_table(
         "upload_rows",
         schema_name="ingest",
@@ -84,6 +84,7 @@ async def finish(
     at: datetime,
     add_notices: list[dict] | None = None,
 ) -> None:
+    """Mark an upload finished with its status, total rows, error and added notices."""
     await session.execute(
         text(
             "UPDATE ingest.uploads SET status = :s, total_rows = coalesce(:t, total_rows), "
@@ -149,6 +150,7 @@ async def remember_mapping(
 async def row_results(
     session: AsyncSession, upload_id: uuid.UUID, *, after_row: int, limit: int
 ) -> list[UploadRow]:
+    """A page of an upload's row results after ``after_row``, in row order."""
     return list(
         (
             await session.scalars(
@@ -162,6 +164,7 @@ async def row_results(
 
 
 async def rejected_rows(session: AsyncSession, upload_id: uuid.UUID) -> dict[int, list]:
+    """The errors of an upload's refused rows, by row number."""
     rows = await session.execute(
         select(UploadRow.row_number, UploadRow.errors).where(
             UploadRow.upload_id == upload_id, UploadRow.status == "rejected"

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ValidationError, create_model
 
 from luutru_common.problems import FieldError, validation_errors
-from luutru_ingest.stays.schemas import CheckIn
-from luutru_ingest.stays.validation import Verdict, check_in_rules
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.validation import Verdict, check_in_rules
 
 M = TypeVar("M", bound=BaseModel)
 

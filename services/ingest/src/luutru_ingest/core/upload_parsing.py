@@ -17,8 +17,7 @@ from luutru_common import intake
 from luutru_common.intake import notices
 from luutru_common.intake.person import person_record
 from luutru_common.problems import FieldError, field_error
-from luutru_ingest.stays.schemas import CheckIn
-from luutru_ingest.trips.schemas import PassengerIn
+from luutru_ingest.core.guest import CheckIn, PassengerIn
 
 _NAME = ("full_name", "family_name", "given_name", "qr")
 _DOCUMENT = ("id_number", "passport_number", "document_number", "qr")
@@ -106,6 +105,7 @@ def skipped_notice(lines: list[int]) -> list[dict]:
 
 
 def absent_foreign_columns(layout: intake.Layout) -> list[str]:
+    """The foreigners' columns (visa, entry) the sheet does not have."""
     return [f for f in FOREIGN_COLUMNS.values() if not layout.has(f)]
 
 
@@ -133,6 +133,7 @@ def fold_foreign_errors(
 
 
 def foreign_notice(count: int, absent: list[str]) -> dict:
+    """The notice for ``count`` foreign guests refused for want of the ``absent`` columns."""
     names_vi = ", ".join(f"“{intake.PERSON.fields[f].vi}”" for f in absent)
     names_en = ", ".join(f"“{intake.PERSON.fields[f].en}”" for f in absent)
     return notices.notice(
@@ -146,6 +147,7 @@ def foreign_notice(count: int, absent: list[str]) -> dict:
 
 
 def encoding_notices(sheet: intake.Sheet) -> list[dict]:
+    """A notice when the sheet was typed in TCVN3 and converted to Unicode."""
     if sheet.encoding != "tcvn3":
         return []
     return [
@@ -161,6 +163,7 @@ def encoding_notices(sheet: intake.Sheet) -> list[dict]:
 
 
 def column_notices(layout: intake.Layout) -> list[dict]:
+    """Notices about the columns found: unknown, ignored, or not stored."""
     return notices.column_notices(
         layout,
         intake.PERSON,
@@ -175,6 +178,7 @@ def layout_view(layout: intake.Layout) -> dict:
 
 
 def columns_view(layout: intake.Layout) -> list[dict]:
+    """Each column of the sheet with its header, the field it was mapped to and why."""
     return [
         {
             "column": c.letter,

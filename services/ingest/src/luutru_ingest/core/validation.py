@@ -21,8 +21,8 @@ from luutru_common.identity import (
     normalize_passport,
 )
 from luutru_common.problems import FieldError, field_error, validation_errors
-from luutru_ingest.qr.parser import parse_qr
-from luutru_ingest.stays.schemas import CheckIn
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.qr import parse_qr
 
 ADULT_AGE = 18
 LONG_STAY_DAYS = 30  # stays this long should be registered as tạm trú instead
@@ -94,28 +94,41 @@ def check_in_rules(
     v = Verdict()
     p = pointer
     if data.qr:
-        qr, qr_errors = parse_qr(data.qr, pointer=f"{p}/qr")
-        v.errors.extend(qr_errors)
-        if qr is not None:
-            # QR fields fill what was not typed; the record is marked as QR-sourced.
-            typed = data.model_dump(exclude_unset=True, exclude_none=True)
-            merged = {
-                "id_number": qr.id_number,
-                "legacy_id_number": qr.legacy_id_number,
-                "full_name": qr.full_name,
-                "date_of_birth": qr.date_of_birth,
-                "gender": qr.gender,
-                **typed,
-            }
-            try:
-                data = CheckIn.model_validate(merged)
-                v.source = "qr"
-            except ValidationError as exc:  # what the QR says breaks a field's bounds
-                v.errors.extend(_qr_field_errors(exc, f"{p}/qr"))
+        data = _with_qr(v, data, p)
     v.guest = data
     if now is not None:
         _future_rule(v, data.check_in_at, now, p)
+    _required_rules(v, data, p)
+    passport = _document_rules(v, data, p)
+    _country_rules(v, data, passport, today, p)
+    _date_rules(v, data, today, p)
+    return v
 
+
+def _with_qr(v: Verdict, data: CheckIn, p: str) -> CheckIn:
+    """The registration with the chip-card QR's identity filling what was not typed."""
+    qr, qr_errors = parse_qr(data.qr, pointer=f"{p}/qr")
+    v.errors.extend(qr_errors)
+    if qr is not None:
+        # QR fields fill what was not typed; the record is marked as QR-sourced.
+        typed = data.model_dump(exclude_unset=True, exclude_none=True)
+        merged = {
+            "id_number": qr.id_number,
+            "legacy_id_number": qr.legacy_id_number,
+            "full_name": qr.full_name,
+            "date_of_birth": qr.date_of_birth,
+            "gender": qr.gender,
+            **typed,
+        }
+        try:
+            data = CheckIn.model_validate(merged)
+            v.source = "qr"
+        except ValidationError as exc:  # what the QR says breaks a field's bounds
+            v.errors.extend(_qr_field_errors(exc, f"{p}/qr"))
+    return data
+
+
+def _required_rules(v: Verdict, data: CheckIn, p: str) -> None:
     for name, vi, en in (
         ("full_name", "họ tên", "full name"),
         ("date_of_birth", "ngày sinh", "date of birth"),
@@ -124,6 +137,10 @@ def check_in_rules(
         if getattr(data, name) is None:  # in words: people read it under the field
             v.error(f"{p}/{name}", "required", f"Thiếu {vi}", f"The {en} is required")
 
+
+def _document_rules(v: Verdict, data: CheckIn, p: str) -> str:
+    """The identity document: an ID number or a passport, well formed; sets the verdict's
+    document. Returns the normalised passport number ("" without one)."""
     id_number = (data.id_number or "").replace(" ", "")
     passport = normalize_passport(data.passport_number or "")
     if not id_number and not passport:
@@ -165,7 +182,11 @@ def check_in_rules(
             "Số CMND cũ phải gồm 9 chữ số",
             "The old ID card number must be 9 digits",
         )
+    return passport
 
+
+def _country_rules(v: Verdict, data: CheckIn, passport: str, today: date, p: str) -> None:
+    """Country codes, and the foreigners' rules (visa, entry) for a nationality not VNM."""
     nationality = country_code(data.nationality)
     for name in ("nationality", "country_of_residence"):
         value = getattr(data, name)
@@ -179,6 +200,10 @@ def check_in_rules(
     if nationality is not None and nationality != "VNM":
         _foreigner_rules(v, data, passport, today, p)
 
+
+def _date_rules(v: Verdict, data: CheckIn, today: date, p: str) -> None:
+    """The date of birth (and a minor's rules), the expected check-out, the accompanying
+    adult."""
     arrival_day = data.check_in_at.date()
     if data.date_of_birth is not None:
         if data.date_of_birth > today:
@@ -219,7 +244,6 @@ def check_in_rules(
             "Có quan hệ thì cần giấy tờ của người đi cùng",
             "A relationship needs the accompanying adult's document",
         )
-    return v
 
 
 def _future_rule(v: Verdict, check_in_at: datetime, now: datetime, p: str) -> None:

@@ -28,6 +28,7 @@ class StoredAnswer:
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
+    """What makes a retry the same request: method, path and body."""
     return hashlib.sha256(b"\0".join([method.encode(), path.encode(), body])).hexdigest()
 
 
@@ -74,6 +75,7 @@ async def claim(
 async def remember(
     session: AsyncSession, facility_id: uuid.UUID, key: str, status_code: int, body: dict
 ) -> None:
+    """Store the answer given under an Idempotency-Key, to replay it to a retry."""
     await session.execute(
         text(
             "UPDATE ingest.idempotency_keys SET status_code = :s, response = CAST(:r AS jsonb) "

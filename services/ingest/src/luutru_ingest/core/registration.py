@@ -1,0 +1,207 @@
+"""Guest registration: validate, store, and emit the stays' events through the outbox — in
+one transaction, so an accepted registration and its event are durable together.
+
+One code path (`register`) serves a single check-in, a batch and an upload chunk: the rules
+are the same and the natural key (facility, document, arrival day) makes every retry
+harmless.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from luutru_common.logging import get_correlation_id
+from luutru_common.outbox import write_outbox
+from luutru_common.problems import FieldError, field_error
+from luutru_ingest import receipt_numbers
+from luutru_ingest.core import stay, store
+from luutru_ingest.core.checking import partial_verdict
+from luutru_ingest.core.guest import CheckIn
+from luutru_ingest.core.receipts import RecordResult
+from luutru_ingest.core.validation import check_in_rules
+from luutru_ingest.deadline import DeadlineRule
+from luutru_ingest.models import SCHEMA, FacilityView
+
+# Below this many guests one statement does stays, events and wake-up; above, COPY wins.
+SMALL_BATCH = 20
+
+
+@dataclass
+class Prepared:
+    """A guest that passed the rules: its place in the request, its row, its warnings."""
+
+    index: int
+    values: dict
+    warnings: list[FieldError]
+
+
+async def capacity_warnings(
+    session: AsyncSession,
+    facility: FacilityView,
+    prepared: list[Prepared],
+    *,
+    today: date,
+    timezone: str,
+) -> None:
+    """More guests than declared beds is a warning on each guest beyond the beds."""
+    if not facility.beds or not prepared:
+        return
+    held = await store.in_house_count(session, facility.id, today, timezone=timezone)
+    for position, item in enumerate(prepared, 1):
+        if held + position > facility.beds:
+            item.warnings.append(
+                field_error(
+                    "",
+                    "over-capacity",
+                    "Số khách vượt quá số giường đã khai báo của cơ sở",
+                    "More guests than the facility's declared beds",
+                )
+            )
+            item.values["warnings"] = [w.model_dump(mode="json") for w in item.warnings]
+
+
+async def register(
+    session: AsyncSession,
+    *,
+    facility: FacilityView,
+    items: list[tuple[int, object]],
+    rule: DeadlineRule,
+    now: datetime,
+    pointer: Callable[[int], str],
+    dry_run: bool = False,
+    upload_id: uuid.UUID | None = None,
+) -> list[RecordResult]:
+    """Validate and store guests (raw objects or CheckIn); a result per item, in order.
+
+    Accepted guests are inserted with one statement, their events with another; guests whose
+    natural key already exists get their original receipt with status `duplicate`.
+    """
+    results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
+    for item in prepared:
+        item.values["upload_id"] = upload_id
+    await capacity_warnings(
+        session, facility, prepared, today=rule.local_date(now), timezone=rule.timezone.key
+    )
+    if dry_run:
+        for item in prepared:
+            results[item.index] = RecordResult(
+                index=item.index, status="valid", warnings=item.warnings
+            )
+    else:
+        created, existing = await store_new(session, facility, prepared)
+        for item in prepared:
+            if item.values["id"] in created:
+                results[item.index] = RecordResult(
+                    index=item.index,
+                    status="accepted",
+                    receipt=stay.receipt(item.values),
+                    warnings=item.warnings,
+                )
+            else:
+                original = existing[(item.values["document_number"], item.values["check_in_date"])]
+                results[item.index] = RecordResult(
+                    index=item.index, status="duplicate", receipt=stay.receipt(dict(original))
+                )
+    return [results[i] for i, _ in items]
+
+
+def judge(
+    items: list[tuple[int, object]],
+    *,
+    facility: FacilityView,
+    rule: DeadlineRule,
+    now: datetime,
+    pointer: Callable[[int], str],
+) -> tuple[dict[int, RecordResult], list[Prepared]]:
+    """Read and judge each guest: the refused ones' results, and the rows of the others."""
+    today = rule.local_date(now)
+    local_now = now.astimezone(rule.timezone)  # naive check-in times are local wall time
+    results: dict[int, RecordResult] = {}
+    prepared: list[Prepared] = []
+    stay_ids = stay.uuids(len(items))
+    numbers = receipt_numbers.new_numbers(len(items))
+    for index, raw in items:
+        p = pointer(index)
+        # A raw item (a batch's) is read field by field: the fields that cannot be read are
+        # errors next to the rule errors of the others.
+        verdict = (
+            check_in_rules(raw, today=today, now=local_now, pointer=p)
+            if isinstance(raw, CheckIn)
+            else partial_verdict(raw, p, now=now, today=today, refuse_future=True)
+        )
+        if verdict.errors:
+            results[index] = RecordResult(
+                index=index, status="rejected", errors=verdict.errors, warnings=verdict.warnings
+            )
+            continue
+        values = stay.new_values(
+            verdict,
+            facility_id=facility.id,
+            rule=rule,
+            now=now,
+            stay_id=stay_ids.pop(),
+            receipt_number=numbers.pop(),
+        )
+        prepared.append(Prepared(index, values, verdict.warnings))
+    return results, prepared
+
+
+async def store_new(
+    session: AsyncSession, facility: FacilityView, prepared: list[Prepared]
+) -> tuple[set[uuid.UUID], dict]:
+    """Insert the guests whose natural key is new, with their GuestCheckedIn events. Returns
+    the ids created and, by natural key, the stored stays the others duplicate."""
+    cid = get_correlation_id()
+    occurred_at = stay.json_time(datetime.now(UTC))
+    event_ids = stay.uuids(len(prepared))
+    events = {
+        item.values["id"]: stay.checked_in_row(
+            item.values,
+            facility,
+            event_id=event_id,
+            occurred_at=occurred_at,
+            correlation_id=cid,
+        )
+        for item, event_id in zip(prepared, event_ids, strict=True)
+    }
+    created: set[uuid.UUID] = set()
+    existing: dict = {}
+    pending = prepared
+    for _ in range(5):
+        if len(prepared) < SMALL_BATCH:
+            inserted = await store.insert_small(
+                session,
+                [p.values for p in pending],
+                [(p.values["id"], events[p.values["id"]]) for p in pending],
+            )
+        else:
+            inserted = await store.insert_stays(session, [p.values for p in pending])
+            await write_outbox(
+                session,
+                SCHEMA,
+                [events[p.values["id"]] for p in pending if p.values["id"] in inserted],
+            )
+        created |= inserted
+        left_out = [p for p in pending if p.values["id"] not in inserted]
+        existing |= await store.by_natural_keys(
+            session,
+            facility.id,
+            [(p.values["document_number"], p.values["check_in_date"]) for p in left_out],
+        )
+        # Left out without a stay of the same key: its receipt number was drawn before
+        # (about one in 10^13 a pair). Draw again for those alone.
+        pending = [
+            p
+            for p in left_out
+            if (p.values["document_number"], p.values["check_in_date"]) not in existing
+        ]
+        if not pending:
+            return created, existing
+        for item, number in zip(pending, receipt_numbers.new_numbers(len(pending)), strict=True):
+            item.values["receipt_number"] = number
+    raise RuntimeError("no free receipt number after 5 draws")

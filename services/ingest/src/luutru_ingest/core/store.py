@@ -1,0 +1,145 @@
+"""The stays table's write path, shared by every way a guest arrives (a check-in, a batch, an
+upload chunk), and the counts the rules need. The bulk paths speak asyncpg directly: one
+statement per chunk instead of one per guest is what makes thousands of guests a second.
+
+The inserts take no conflict target: a natural key already there makes the guest a
+duplicate, and a receipt number drawn twice (unique too) leaves the row out for
+core.registration to draw again — either way the row is simply not in RETURNING.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date
+
+import asyncpg
+from sqlalchemy import Date, and_, func, literal, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from luutru_common.db import jsonb_text, raw_connection
+from luutru_common.outbox import OUTBOX_COLUMNS, OutboxRow, notify_channel
+from luutru_ingest.core.stay import COLUMNS
+from luutru_ingest.models import SCHEMA, FacilityView, Stay
+
+_cols = ", ".join(COLUMNS)
+# jsonb travels as text (asyncpg has no default jsonb[] codec) and is cast in the SELECT.
+_select = ", ".join(f"{c}::jsonb" if t == "jsonb" else c for c, t in COLUMNS.items())
+SELECT_BY_NATURAL_KEYS = (
+    f"SELECT s.* FROM {SCHEMA}.stays s JOIN unnest($2::text[], $3::date[]) AS k(doc, day) "
+    "ON s.document_number = k.doc AND s.check_in_date = k.day WHERE s.facility_id = $1"
+)
+
+# Rows arrive by binary COPY into a per-connection temporary table, then move with one
+# INSERT … ON CONFLICT: COPY is the cheapest way in, and the natural key still decides.
+CREATE_STAGING = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS stays_in "
+    f"(LIKE {SCHEMA}.stays INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+)
+MOVE_STAGED = (
+    f"INSERT INTO {SCHEMA}.stays ({_cols}) SELECT {_cols} FROM stays_in "
+    "ON CONFLICT DO NOTHING RETURNING id"
+)
+
+_OUTBOX_ARRAYS = (
+    "unnest(CAST(:oe AS uuid[]), CAST(:os AS uuid[]), CAST(:ot AS text[]), CAST(:ok AS text[]), "
+    "CAST(:oet AS text[]), CAST(:op AS text[]), CAST(:oc AS text[])) AS x(e, sid, t, k, et, p, c)"
+)
+_STAY_ARRAYS = ", ".join(
+    f"CAST(:s{i} AS {'text' if t == 'jsonb' else t}[])" for i, t in enumerate(COLUMNS.values())
+)
+# A few guests (a single check-in): stays, their events and the relay's wake-up in one round
+# trip. An event is written only for a stay the statement actually inserted.
+INSERT_SMALL = text(
+    f"WITH s AS (INSERT INTO {SCHEMA}.stays ({_cols}) "
+    f"SELECT {_select} FROM unnest({_STAY_ARRAYS}) AS t({_cols}) "
+    "ON CONFLICT DO NOTHING RETURNING id), "
+    f"o AS (INSERT INTO {SCHEMA}.outbox ({', '.join(OUTBOX_COLUMNS)}) "
+    f"SELECT e, t, k, et, CAST(p AS jsonb), c FROM {_OUTBOX_ARRAYS} "
+    "WHERE x.sid IN (SELECT id FROM s) RETURNING 1) "
+    f"SELECT s.id, pg_notify('{notify_channel(SCHEMA)}', '') FROM s"
+)
+
+
+async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityView | None:
+    return await session.get(FacilityView, facility_id)
+
+
+async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID]:
+    """Insert the rows whose natural key is new; returns the ids created."""
+    if not rows:
+        return set()
+    conn = await raw_connection(session)
+    await conn.execute(CREATE_STAGING)
+    await conn.execute("TRUNCATE stays_in")
+    records = [
+        tuple(jsonb_text(row[c]) if t == "jsonb" else row[c] for c, t in COLUMNS.items())
+        for row in rows
+    ]
+    await conn.copy_records_to_table("stays_in", records=records, columns=list(COLUMNS))
+    return {r["id"] for r in await conn.fetch(MOVE_STAGED)}
+
+
+async def insert_small(
+    session: AsyncSession, rows: list[dict], events: list[tuple[uuid.UUID, OutboxRow]]
+) -> set[uuid.UUID]:
+    """Insert new stays and, for those inserted, their events; returns the ids created.
+
+    events: (stay_id, outbox row) pairs.
+    """
+    params: dict = {}
+    for i, (c, t) in enumerate(COLUMNS.items()):
+        params[f"s{i}"] = [
+            json.dumps(row[c], ensure_ascii=False) if t == "jsonb" else row[c] for row in rows
+        ]
+    outbox_rows = [row for _, row in events]
+    for key, n in (("oe", 0), ("ot", 1), ("ok", 2), ("oet", 3), ("op", 4), ("oc", 5)):
+        params[key] = [row[n] for row in outbox_rows]
+    params["os"] = [stay_id for stay_id, _ in events]
+    return {r[0] for r in (await session.execute(INSERT_SMALL, params)).all()}
+
+
+async def by_natural_keys(
+    session: AsyncSession, facility_id: uuid.UUID, keys: list[tuple[str, date]]
+) -> dict[tuple[str, date], asyncpg.Record]:
+    """The stored stays of the facility with these (document number, arrival day) keys."""
+    if not keys:
+        return {}
+    conn = await raw_connection(session)
+    rows = await conn.fetch(
+        SELECT_BY_NATURAL_KEYS, facility_id, [k[0] for k in keys], [k[1] for k in keys]
+    )
+    return {(r["document_number"], r["check_in_date"]): r for r in rows}
+
+
+def held_on(day: date, timezone: str):
+    """Held on ``day`` (local time): arrived by then and not gone before it. A guest never
+    checked out is held up to today even past the expected check-out: that overstayer is the
+    one the facility must see to check out (and who fills a bed); only days to come trust the
+    expected date. One definition for the reconcile list and the over-capacity warning."""
+    local_out = func.timezone(timezone, Stay.check_out_at).cast(Date)
+    today = func.timezone(timezone, func.now()).cast(Date)
+    return and_(
+        Stay.check_in_date <= day,
+        or_(
+            and_(Stay.check_out_at.is_not(None), local_out >= day),
+            and_(
+                Stay.check_out_at.is_(None),
+                or_(
+                    Stay.expected_check_out.is_(None),
+                    Stay.expected_check_out >= day,
+                    literal(day) <= today,
+                ),
+            ),
+        ),
+    )
+
+
+async def in_house_count(
+    session: AsyncSession, facility_id: uuid.UUID, day: date, *, timezone: str
+) -> int:
+    """Guests held on ``day``, voided records aside."""
+    query = select(func.count()).where(
+        Stay.facility_id == facility_id, Stay.status != "voided", held_on(day, timezone)
+    )
+    return int(await session.scalar(query) or 0)
