@@ -33,11 +33,12 @@ def infrastructure() -> None:
 # another order than the files', to show that no test relies on what an earlier one left.
 TEST_ORDER = os.environ.get("LUUTRU_TEST_ORDER", "")
 if TEST_ORDER == "shuffle":
-    TEST_ORDER = f"shuffle:{random.randrange(10**6)}"  # said in the header, to run it again
+    TEST_ORDER = f"shuffle:{random.randrange(10**6)}"  # said at the end, to run it again
 
 
-def pytest_report_header() -> str | None:
-    return f"test order: {TEST_ORDER}" if TEST_ORDER else None
+def pytest_terminal_summary(terminalreporter) -> None:
+    if TEST_ORDER:  # at the end, where -q shows it too
+        terminalreporter.write_line(f"test order: LUUTRU_TEST_ORDER={TEST_ORDER}")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
