@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import socket
 
 import pytest
@@ -24,4 +26,28 @@ def infrastructure() -> None:
         pytest.fail(
             f"{' and '.join(missing)} not running: start them with `infra/local.sh up` "
             "(scripts/test does this for you)"
+        )
+
+
+# LUUTRU_TEST_ORDER=reverse, or shuffle (shuffle:<seed> to repeat one): runs the tests in
+# another order than the files', to show that no test relies on what an earlier one left.
+TEST_ORDER = os.environ.get("LUUTRU_TEST_ORDER", "")
+if TEST_ORDER == "shuffle":
+    TEST_ORDER = f"shuffle:{random.randrange(10**6)}"  # said at the end, to run it again
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if TEST_ORDER:  # at the end, where -q shows it too
+        terminalreporter.write_line(f"test order: LUUTRU_TEST_ORDER={TEST_ORDER}")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    kind, _, seed = TEST_ORDER.partition(":")
+    if kind == "reverse":
+        items.reverse()
+    elif kind == "shuffle":
+        random.Random(seed).shuffle(items)
+    elif kind:
+        raise pytest.UsageError(
+            f"LUUTRU_TEST_ORDER={TEST_ORDER}: reverse, shuffle or shuffle:<seed>"
         )

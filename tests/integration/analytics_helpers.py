@@ -42,6 +42,22 @@ def unique_day() -> date:
     return date(2001, 1, 1) + timedelta(days=random.randrange(8000))
 
 
+# Births before 1950 (no other test's guest is born that early) and 12-digit documents starting
+# 0, one after another: a watchlist entry made of them matches only its own test's guests,
+# whatever ran before.
+_rare = count(random.randrange(10_000))
+
+
+def rare_birthday() -> date:
+    """A date of birth no other test uses, so entries here match only this test's guests."""
+    return date(1900, 1, 1) + timedelta(days=next(_rare) % 18_000)
+
+
+def rare_document() -> str:
+    """A document number no other test uses."""
+    return f"0{next(_rare) * 7_919_113 % 10**11:011d}"
+
+
 def facility(
     *,
     commune: int,

@@ -1,6 +1,12 @@
+"""What every integration test shares: the test database, the tests' signing key, and one
+way to run a service's app in process (`service_app`). Each service's folder has a conftest
+with its `app` fixture; a module asks for other settings with the `app_settings` marker."""
+
 from __future__ import annotations
 
+import importlib
 import uuid
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -13,9 +19,18 @@ from tests.support import (
     TestSigner,
     database_url,
     recreate_database,
+    running_app,
 )
 
 TEST_DB = f"luutru_test{TEST_TAG}"
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "app_settings(**overrides): settings of the module's in-process app that differ from"
+        " the defaults of `service_app` (small chunks, a lower lockout threshold…)",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +60,50 @@ def service_env(test_database, group_prefix) -> dict:
         "outbox_poll_interval_s": 0.2,
         "jwks_url": "http://127.0.0.1:9/unused",
     }
+
+
+@pytest.fixture(scope="session")
+def shared_env(test_database) -> dict:
+    """Settings of an app that serves a whole module (no consumer groups: its workers are off)."""
+    return {
+        "database_url": test_database,
+        "kafka_bootstrap": KAFKA_BOOTSTRAP,
+        "environment": "test",
+        "jwks_url": "http://127.0.0.1:9/unused",
+    }
+
+
+def app_settings(request) -> dict:
+    """The `app_settings` marker's overrides of the requesting test or module, if any."""
+    marker = request.node.get_closest_marker("app_settings")
+    return dict(marker.kwargs) if marker else {}
+
+
+def service_instance(service: str, env: dict, signer: TestSigner, **overrides):
+    """One service's app on the test database, not started: workers off (tests drive them) and
+    trusting the tests' signing key, so a test can sign any role's token."""
+    create_app = importlib.import_module(f"luutru_{service}.app").create_app
+    settings_class = getattr(
+        importlib.import_module(f"luutru_{service}.settings"), f"{service.title()}Settings"
+    )
+    app = create_app(settings_class(**{**env, "embedded_workers": False, **overrides}))
+    app.state.token_verifier.add_jwks(signer.jwks)
+    return app
+
+
+@asynccontextmanager
+async def service_app(service: str, env: dict, signer: TestSigner, **overrides):
+    """`service_instance` with its lifespan running; its HTTP client is `app.state.client`."""
+    app = service_instance(service, env, signer, **overrides)
+    async with running_app(app) as client:
+        app.state.client = client
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    """The HTTP client of the folder's `app`."""
+    return app.state.client
 
 
 @pytest.fixture

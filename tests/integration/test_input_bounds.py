@@ -14,15 +14,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from luutru_accounts.app import create_app as create_accounts
-from luutru_analytics.app import create_app as create_analytics
-from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.json_guard import MAX_JSON_DEPTH
-from luutru_ingest.app import create_app as create_ingest
-from luutru_ingest.settings import IngestSettings
-from tests.integration.accounts_helpers import HOTEL, accounts_settings
-from tests.integration.conftest import add_facility_view
-from tests.support import bearer, running_app
+from tests.integration.accounts_helpers import HOTEL
+from tests.integration.conftest import add_facility_view, service_app
+from tests.integration.ingest_helpers import guest, staff
+from tests.support import bearer
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 HUGE = "99999999999999999999"
@@ -31,37 +27,22 @@ PERIOD = {"date_from": "2026-01-01", "date_to": "2026-01-31"}
 LONE_SURROGATE = "\\ud800"
 
 
-def _settings(test_database: str) -> dict:
-    return {
-        "database_url": test_database,
-        "environment": "test",
-        "embedded_workers": False,
-        "jwks_url": "http://127.0.0.1:9/unused",
-    }
+@pytest.fixture(scope="module")
+async def ingest(shared_env, signer):
+    async with service_app("ingest", shared_env, signer) as app:
+        yield app.state.client
 
 
 @pytest.fixture(scope="module")
-async def ingest(test_database, signer):
-    app = create_ingest(IngestSettings(**_settings(test_database)))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        yield client
+async def analytics(shared_env, signer):
+    async with service_app("analytics", shared_env, signer) as app:
+        yield app.state.client
 
 
 @pytest.fixture(scope="module")
-async def analytics(test_database, signer):
-    app = create_analytics(AnalyticsSettings(**_settings(test_database)))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        yield client
-
-
-@pytest.fixture(scope="module")
-async def accounts(test_database, signer):
-    app = create_accounts(accounts_settings(test_database))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        yield client
+async def accounts(shared_env, signer):
+    async with service_app("accounts", shared_env, signer) as app:
+        yield app.state.client
 
 
 @pytest.fixture(scope="module")
@@ -76,18 +57,6 @@ async def hotel(test_database):
         }
     finally:
         await engine.dispose()
-
-
-def guest(**change) -> dict:
-    return {
-        "full_name": "Nguyễn Văn An",
-        "date_of_birth": "1990-05-01",
-        "gender": "male",
-        "id_number": f"0750900{random.randrange(10**5):05d}",
-        "check_in_at": "2026-11-27T14:00:00+07:00",
-        "room": "101",
-        **change,
-    }
 
 
 def trip(**change) -> dict:
@@ -325,10 +294,6 @@ async def test_user_communes_are_bounded(accounts, signer):
 
 
 # ---- ingest ---------------------------------------------------------------------------------
-
-
-def staff(signer, facility_id) -> dict:
-    return bearer(signer.token(role="facility_staff", facility_id=facility_id))
 
 
 async def test_upload_rows_are_bounded(ingest, signer, hotel):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Platform
+from tests.e2e.conftest import Platform, poll
 from tests.support import TEST_PASSWORD, first_login
 
 
@@ -125,3 +127,36 @@ def pick(scope, label: str, typed: str, option: str) -> None:
     box.fill(typed)
     scope.get_by_role("option", name=option, exact=True).click()
     expect(box).to_have_value(option)
+
+
+def known_to_ingest(platform: Platform, account: Account) -> Account:
+    """The account once ingest knows its new lodging (the facility arrives over Kafka a moment
+    after the police create it): its staff can then check guests in."""
+    headers = account.headers(platform)
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+
+    def known():
+        response = httpx.get(
+            platform.url("ingest", "/v1/stays"), params={"date": today}, headers=headers, timeout=30
+        )
+        return None if response.status_code == 404 else response
+
+    assert poll(known, 60).status_code == 200
+    return account
+
+
+def check_in(platform: Platform, account: Account, guest: dict) -> dict:
+    """Check a guest in through ingest once the new facility has reached it (over Kafka)."""
+    headers = account.headers(platform)
+
+    def attempt():
+        response = httpx.post(
+            platform.url("ingest", "/v1/stays"), headers=headers, json=guest, timeout=30
+        )
+        if response.status_code == 404 and response.json().get("code") == "facility-unknown":
+            return None
+        return response
+
+    response = poll(attempt, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()

@@ -14,9 +14,15 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Platform, poll
+from tests.e2e.conftest import Platform
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import Account, assert_for_people, new_facility, sign_in
+from tests.e2e.console.helpers import (
+    Account,
+    assert_for_people,
+    known_to_ingest,
+    new_facility,
+    sign_in,
+)
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PHONE = {"width": 390, "height": 844}
@@ -58,20 +64,7 @@ def lodging(platform: Platform) -> Account:
         rooms=5,
         beds=8,
     )
-    headers = account.headers(platform)
-    today = datetime.now(VN).date().isoformat()
-
-    def known():
-        response = httpx.get(
-            platform.url("ingest", "/v1/stays"),
-            params={"date": today},
-            headers=headers,
-            timeout=30,
-        )
-        return None if response.status_code == 404 else response
-
-    assert poll(known, 60).status_code == 200
-    return account
+    return known_to_ingest(platform, account)
 
 
 def open_check_in(page: Page, account: Account, lang: str) -> dict[str, str]:

@@ -18,9 +18,9 @@ from luutru_common.admin_units import commune_name
 from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
 from tests.e2e.console.helpers import (
-    Account,
     admin_headers,
     assert_for_people,
+    check_in,
     new_facility,
     new_user,
     pick,
@@ -28,23 +28,6 @@ from tests.e2e.console.helpers import (
 )
 
 VN = timezone(timedelta(hours=7))
-
-
-def check_in(platform: Platform, account: Account, guest: dict) -> dict:
-    """Check a guest in through ingest once the new facility has reached it (over Kafka)."""
-    headers = account.headers(platform)
-
-    def attempt():
-        response = httpx.post(
-            platform.url("ingest", "/v1/stays"), headers=headers, json=guest, timeout=30
-        )
-        if response.status_code == 404 and response.json().get("code") == "facility-unknown":
-            return None
-        return response
-
-    response = poll(attempt, timeout=30)
-    assert response.status_code == 201, response.text
-    return response.json()
 
 
 def analytics(platform: Platform, path: str, headers: dict, **params):

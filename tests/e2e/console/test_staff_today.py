@@ -16,9 +16,15 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Platform, poll
+from tests.e2e.conftest import Platform
 from tests.e2e.console.conftest import shot
-from tests.e2e.console.helpers import Account, assert_for_people, new_facility, sign_in
+from tests.e2e.console.helpers import (
+    Account,
+    assert_for_people,
+    known_to_ingest,
+    new_facility,
+    sign_in,
+)
 from tests.e2e.console.test_staff import (
     VN,
     api,
@@ -43,19 +49,7 @@ def house(platform: Platform) -> Account:
         rooms=6,
         beds=40,
     )
-    headers = account.headers(platform)
-
-    def known():
-        response = httpx.get(
-            platform.url("ingest", "/v1/stays"),
-            params={"date": today_vn()},
-            headers=headers,
-            timeout=30,
-        )
-        return None if response.status_code == 404 else response
-
-    assert poll(known, 60).status_code == 200
-    return account
+    return known_to_ingest(platform, account)
 
 
 def english(page: Page) -> None:

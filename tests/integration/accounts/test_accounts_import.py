@@ -21,12 +21,6 @@ HEADER = (
 )
 
 
-@pytest.fixture
-async def client(test_database):
-    async with running_app(create_app(accounts_settings(test_database))) as client:
-        yield client
-
-
 def csv_file(tag: str) -> bytes:
     rows = [
         HEADER,

@@ -9,17 +9,15 @@ from dataclasses import dataclass
 
 import pytest
 
-from luutru_accounts.app import create_app
-from tests import support
 from tests.integration.accounts_helpers import (
     HOTEL,
     NEW_PASSWORD,
-    accounts_settings,
     admin_token,
     new_facility,
     new_user,
 )
-from tests.support import bearer, running_app
+from tests.integration.conftest import service_app
+from tests.support import bearer
 
 ROLES = (
     "system_admin",
@@ -43,12 +41,10 @@ class World:
 
 
 @pytest.fixture(scope="module")
-async def world(test_database):
-    app = create_app(accounts_settings(test_database))
-    signer = support.TestSigner()
-    async with running_app(app) as client:
-        # Tokens signed by a test key that accounts trusts, so every role and claim can be had.
-        app.state.token_verifier.add_jwks(signer.jwks)
+async def world(shared_env, signer):
+    # Tokens signed by a test key that accounts trusts, so every role and claim can be had.
+    async with service_app("accounts", shared_env, signer) as app:
+        client = app.state.client
         admin = await admin_token(client)
         a = await client.post("/v1/facilities", json=HOTEL, headers=bearer(admin))
         b = await client.post(

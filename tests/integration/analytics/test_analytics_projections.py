@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, time, timedelta
 
-import pytest
 from aiokafka import AIOKafkaProducer
 from sqlalchemy import text
 
@@ -25,7 +24,6 @@ from luutru_common.events import (
 )
 from tests.integration.analytics_helpers import (
     VN,
-    Feeder,
     check_in,
     envelope,
     facility,
@@ -35,18 +33,6 @@ from tests.integration.analytics_helpers import (
 )
 from tests.integration.kafka_helpers import eventually
 from tests.support import KAFKA_BOOTSTRAP, running_app
-
-
-@pytest.fixture
-async def app(service_env):
-    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
-    async with running_app(app):
-        yield app
-
-
-@pytest.fixture
-def feeder(app, group_prefix):
-    return Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}proj")
 
 
 async def fact(db, stay_id):

@@ -13,8 +13,7 @@ from schemathesis import GenerationMode
 
 from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
-from tests import support
-from tests.integration.accounts_helpers import accounts_settings
+from tests.integration.conftest import service_instance
 from tests.integration.openapi_fuzz import assert_never_a_server_error, operations
 
 # The operations, read from the document without starting the app (no database needed).
@@ -31,16 +30,10 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def signer():
-    return support.TestSigner()
-
-
-@pytest.fixture(scope="module")
-def accounts_schema(test_database, signer):
-    app = create_app(accounts_settings(test_database))
+def accounts_schema(shared_env, signer):
     # Requests carry a police admin's token from a test key accounts trusts, so generated
     # input reaches the validation and the service code, not only the authentication.
-    app.state.token_verifier.add_jwks(signer.jwks)
+    app = service_instance("accounts", shared_env, signer)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

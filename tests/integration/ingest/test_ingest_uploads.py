@@ -15,40 +15,13 @@ import xlsxwriter
 from python_calamine import CalamineWorkbook
 from sqlalchemy import text
 
-from luutru_ingest.app import create_app
-from luutru_ingest.settings import IngestSettings
 from luutru_ingest.upload_worker import UploadWorker
 from tests.integration.conftest import add_facility_view
-from tests.support import bearer, cp1258, running_app
+from tests.integration.ingest_helpers import SHEET_HEADER as HEADER
+from tests.integration.ingest_helpers import as_csv, rows, staff
+from tests.support import bearer, cp1258
 
-HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số định danh", "Ngày đến", "Phòng", "Ghi chú"]
-
-
-def rows(n: int = 6) -> list[list]:
-    out = [HEADER]
-    for i in range(n):
-        out.append(
-            [
-                f"Nguyễn Thị Hằng {i}",
-                "01/05/1990",
-                "Nữ",
-                f"0751{90}{random.randrange(10**6):06d}",
-                "27/11/2026 14:00",
-                str(100 + i),
-                "",
-            ]
-        )
-    # Row 3 (sheet line 3): a bad ID; row 5: a bad date and a formula in a free column.
-    out[2][3] = "12AB"
-    out[4][1] = "31/02/1990"
-    out[4][6] = '=HYPERLINK("http://x")'
-    return out
-
-
-def as_csv(table) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(table)
-    return buffer.getvalue()
+pytestmark = pytest.mark.app_settings(upload_chunk_rows=2)
 
 
 def as_xlsx(table, *, excel_dates: bool = False) -> bytes:
@@ -76,28 +49,10 @@ ENCODINGS = {
 }
 
 
-@pytest.fixture
-async def app(service_env, signer):
-    app = create_app(IngestSettings(**service_env, embedded_workers=False, upload_chunk_rows=2))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
-
-
 def worker(app) -> UploadWorker:
     return UploadWorker(
         app.state.session_factory, settings=app.state.settings, rule=app.state.deadline_rule
     )
-
-
-@pytest.fixture
-async def facility(db):
-    return await add_facility_view(db, beds=None)
-
-
-def staff(signer, facility_id) -> dict:
-    return bearer(signer.token(role="facility_staff", facility_id=facility_id))
 
 
 @pytest.mark.parametrize("filename", list(ENCODINGS))

@@ -14,8 +14,6 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from python_calamine import CalamineWorkbook
 
-from luutru_analytics.app import create_app
-from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.events import (
     GuestCheckedOut,
     Passenger,
@@ -26,14 +24,13 @@ from luutru_common.events import (
 )
 from tests.integration.analytics_helpers import (
     VN,
-    Feeder,
     check_in,
     facility,
     guest,
     unique_commune,
     unique_day,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer
 
 
 def years_before(day: date, years: int) -> date:
@@ -41,18 +38,8 @@ def years_before(day: date, years: int) -> date:
 
 
 @pytest.fixture
-async def app(service_env):
-    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
-
-
-@pytest.fixture
-async def world(app, signer, group_prefix):
+async def world(app, signer, feeder):
     """The dataset (see the module docstring of each test for its arithmetic)."""
-    app.state.token_verifier.add_jwks(signer.jwks)
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}feeds")
     c = unique_commune()
     d = unique_day()
     d -= timedelta(days=d.weekday())  # a Monday: one week bucket covers d .. d+2

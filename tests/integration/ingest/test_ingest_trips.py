@@ -12,55 +12,10 @@ import pytest
 import xlsxwriter
 from sqlalchemy import text
 
-from luutru_ingest.app import create_app
-from luutru_ingest.settings import IngestSettings
 from luutru_ingest.upload_worker import UploadWorker
 from tests.integration.conftest import add_facility_view
-from tests.support import bearer, running_app
-
-
-def passenger(seat: str, **change) -> dict:
-    return {
-        "full_name": "Trần Văn Bình",
-        "date_of_birth": "1988-02-03",
-        "gender": "male",
-        "id_number": f"075088{random.randrange(10**6):06d}",
-        "seat": seat,
-        "boarding_point": "Bến xe Đồng Nai",
-        "alighting_point": "Bến xe Miền Đông",
-        **change,
-    }
-
-
-def trip(**change) -> dict:
-    return {
-        "plate": "60B-123.45",
-        "origin_province": 75,
-        "destination_province": 79,
-        "departure_at": f"2026-11-27T{random.randrange(6, 22):02d}:{random.randrange(60):02d}:00+07:00",
-        "seats": 3,
-        "crew": [{"full_name": "Lê Văn Tài", "role": "driver", "id_number": "075080001111"}],
-        "passengers": [passenger("A1"), passenger("A2")],
-        **change,
-    }
-
-
-@pytest.fixture
-async def app(service_env, signer):
-    app = create_app(IngestSettings(**service_env, embedded_workers=False))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
-
-
-@pytest.fixture
-async def coach(db):
-    return await add_facility_view(db, facility_type="coach", beds=None)
-
-
-def operator(signer, facility_id) -> dict:
-    return bearer(signer.token(role="facility_manager", facility_id=facility_id))
+from tests.integration.ingest_helpers import manager as operator
+from tests.integration.ingest_helpers import passenger, trip
 
 
 async def events(db, trip_id) -> list[str]:

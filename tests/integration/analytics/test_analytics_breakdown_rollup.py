@@ -9,36 +9,24 @@ from __future__ import annotations
 import importlib
 from datetime import date, datetime, time, timedelta
 
-import pytest
 from sqlalchemy import text
 
-from luutru_analytics.app import create_app
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FeedFilters
 from luutru_analytics.feeds.query import FeedQuery
-from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.events import GuestCheckedOut, StayCorrected, StayVoided
 from tests.integration.analytics_helpers import (
     VN,
-    Feeder,
     check_in,
     facility,
     guest,
     unique_commune,
     unique_day,
 )
-from tests.support import running_app
 
 BACKFILL = importlib.import_module(
     "luutru_analytics.migrations.versions.0007_daily_rollup_by_breakdown"
 ).BACKFILL
-
-
-@pytest.fixture
-async def app(service_env):
-    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
-    async with running_app(app):
-        yield app
 
 
 def out(stay, day: date, hour: int = 11) -> GuestCheckedOut:
@@ -49,8 +37,7 @@ def out(stay, day: date, hour: int = 11) -> GuestCheckedOut:
     )
 
 
-async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, group_prefix):
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}bd")
+async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, feeder):
     c1, c2, d = unique_commune(), unique_commune(), unique_day()
     hotel = facility(commune=c1, star_rating=3)
     motel = facility(commune=c1, facility_type="motel")

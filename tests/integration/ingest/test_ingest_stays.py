@@ -10,44 +10,16 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from luutru_ingest.app import create_app
-from luutru_ingest.settings import IngestSettings
 from tests.integration.conftest import add_facility_view
-from tests.support import bearer, running_app
+from tests.integration.ingest_helpers import guest, id_number, staff
 
-
-def id_number(year: int = 1990, female: bool = False) -> str:
-    century = (year // 100 - 19) * 2 + (1 if female else 0)
-    return f"075{century}{year % 100:02d}{random.randrange(10**6):06d}"
-
-
-def guest(**change) -> dict:
-    return {
-        "full_name": "Nguyễn Văn An",
-        "date_of_birth": "1990-05-01",
-        "gender": "male",
-        "id_number": id_number(),
-        "check_in_at": "2026-11-27T14:00:00+07:00",
-        "room": "101",
-        **change,
-    }
-
-
-@pytest.fixture
-async def client(service_env, signer):
-    app = create_app(IngestSettings(**service_env, embedded_workers=False, batch_chunk_size=7))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        yield client
+pytestmark = pytest.mark.app_settings(batch_chunk_size=7)
 
 
 @pytest.fixture
 async def facility(db):
+    """A hotel of 500 beds: every batch here fits."""
     return await add_facility_view(db, beds=500)
-
-
-def staff(signer, facility_id, **claims) -> dict:
-    return bearer(signer.token(role="facility_staff", facility_id=facility_id, **claims))
 
 
 async def count(db, sql: str, **params) -> int:

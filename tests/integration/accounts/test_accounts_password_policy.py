@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from luutru_accounts.app import create_app
-from tests.integration.accounts_helpers import accounts_settings, admin_token
-from tests.support import bearer, running_app
+from tests.integration.accounts_helpers import admin_token
+from tests.support import bearer
 
-
-@pytest.fixture
-async def client(test_database):
-    app = create_app(accounts_settings(test_database, password_min_length=12))
-    async with running_app(app) as client:
-        yield client
+pytestmark = pytest.mark.app_settings(password_min_length=12)
 
 
 async def test_policy_is_public_and_states_the_enforced_parameters(client):

@@ -5,53 +5,28 @@ PostgreSQL, events fed through the real consumer runner."""
 
 from __future__ import annotations
 
-import random
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 import pytest
 
-from luutru_analytics.app import create_app
-from luutru_analytics.settings import AnalyticsSettings
 from tests.integration.analytics_helpers import (
     VN,
-    Feeder,
     check_in,
     facility,
     guest,
+    rare_birthday,
+    rare_document,
     unique_commune,
 )
-from tests.support import bearer, running_app
-
-
-def rare_birthday() -> date:
-    return date(1900, 1, 1) + timedelta(days=random.randrange(30000))
-
-
-def rare_document() -> str:
-    return f"0{random.randrange(10**11):011d}"
+from tests.support import bearer
 
 
 @pytest.fixture
-async def app(service_env, signer):
-    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
-
-
-@pytest.fixture
-def admin(signer):
-    return bearer(signer.token(role="police_admin", sub="police-admin-1"))
-
-
-@pytest.fixture
-async def world(app, admin, group_prefix):
+async def world(app, admin, feeder):
     """Person P (commune c1, room 305 of "Khách sạn Sông Hàn", 12 Bạch Đằng) matches two
     entries (document; name + birth date); four more people in c1 and Q in c2 match one entry
     each by document: 6 people, 7 hits."""
     client = app.state.client
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}alp")
     c1, c2 = unique_commune(), unique_commune()
     today = datetime.now(VN).date()
     born, doc = rare_birthday(), rare_document()

@@ -8,20 +8,12 @@ import uuid
 import pytest
 from sqlalchemy import text
 
-from luutru_accounts.app import create_app
 from tests.integration.accounts_helpers import (
     HOTEL,
-    accounts_settings,
     admin_token,
     new_user,
 )
-from tests.support import bearer, running_app
-
-
-@pytest.fixture
-async def client(test_database):
-    async with running_app(create_app(accounts_settings(test_database))) as client:
-        yield client
+from tests.support import bearer
 
 
 async def events_of(db, facility_id: str) -> list:

@@ -34,29 +34,20 @@ from sqlalchemy import text
 from luutru_common import bounds
 from luutru_common.intake import FILE_PROBLEMS, PERSON
 from luutru_common.problems import VALIDATION_CODES
-from luutru_ingest.app import create_app
 from luutru_ingest.core.upload_parsing import FOREIGN_COLUMNS
-from luutru_ingest.settings import IngestSettings
 from luutru_ingest.upload_worker import UploadWorker
 from tests.fixtures.sheets import make_corpus
 from tests.integration.conftest import add_facility_view
-from tests.support import ROOT, bearer, cp1258, running_app
+from tests.integration.ingest_helpers import manager
+from tests.support import ROOT, cp1258
 
 SEED = int(os.environ.get("LUUTRU_CORPUS_SEED") or random.randrange(10**9))
 TODAY = datetime.now(make_corpus.LOCAL).date()
 BUILT = {b.case.name: b for b in make_corpus.build(TODAY, SEED)}
 ARTIFACT = ROOT / ".local" / "artifacts" / "corpus.txt"
 SUMMARY: dict[str, str] = {}
-
-
-@pytest.fixture
-async def app(service_env, signer):
-    # Small chunks: a sheet's lines cross chunk boundaries, as a long file's do.
-    app = create_app(IngestSettings(**service_env, embedded_workers=False, upload_chunk_rows=3))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
+# Small chunks: a sheet's lines cross chunk boundaries, as a long file's do.
+pytestmark = pytest.mark.app_settings(upload_chunk_rows=3)
 
 
 def drain(app):
@@ -70,10 +61,6 @@ async def facility_for(db, kind: str):
     return await add_facility_view(
         db, facility_type="coach" if kind == "trip" else "hotel", beds=None
     )
-
-
-def manager(signer, facility_id) -> dict:
-    return bearer(signer.token(role="facility_manager", facility_id=facility_id))
 
 
 @pytest.fixture(scope="module", autouse=True)

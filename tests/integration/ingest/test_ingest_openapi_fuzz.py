@@ -17,16 +17,11 @@ import schemathesis
 
 from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
-from tests import support
+from tests.integration.conftest import service_instance
 from tests.integration.openapi_fuzz import assert_never_a_server_error, operations
 
 _DOCUMENT = create_app(IngestSettings(environment="test")).openapi()
 OPERATIONS = [(method, path) for method, path, _ in operations(_DOCUMENT)]
-
-
-@pytest.fixture(scope="module")
-def signer():
-    return support.TestSigner()
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +48,8 @@ def facilities(test_database) -> dict[str, uuid.UUID]:
 
 
 @pytest.fixture(scope="module")
-def ingest_schema(test_database, signer):
-    app = create_app(
-        IngestSettings(
-            database_url=test_database,
-            environment="test",
-            embedded_workers=False,
-            jwks_url="http://127.0.0.1:9/unused",
-        )
-    )
-    app.state.token_verifier.add_jwks(signer.jwks)
+def ingest_schema(shared_env, signer):
+    app = service_instance("ingest", shared_env, signer)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

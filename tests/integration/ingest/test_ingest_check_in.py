@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
-from luutru_ingest.app import create_app
-from luutru_ingest.settings import IngestSettings
 from tests.integration.conftest import add_facility_view
-from tests.support import bearer, running_app
+from tests.integration.ingest_helpers import staff
+from tests.support import bearer
 
 GUEST = {
     "full_name": "Nguyễn Văn An",
@@ -21,18 +20,6 @@ GUEST = {
     "check_in_at": "2026-11-27T14:00:00+07:00",
     "room": "101",
 }
-
-
-@pytest.fixture
-async def client(service_env, signer):
-    app = create_app(IngestSettings(**service_env, embedded_workers=False))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        yield client
-
-
-def staff(signer, facility_id) -> dict:
-    return bearer(signer.token(role="facility_staff", facility_id=facility_id))
 
 
 async def test_check_in_stores_stay_and_outbox_event_together(client, signer, db):

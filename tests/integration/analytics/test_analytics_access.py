@@ -7,31 +7,18 @@ from datetime import timedelta
 
 import pytest
 
-from luutru_analytics.app import create_app
-from luutru_analytics.settings import AnalyticsSettings
 from tests.integration.analytics_helpers import (
-    Feeder,
     check_in,
     facility,
     guest,
     unique_commune,
     unique_day,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer
 
 
 @pytest.fixture
-async def app(service_env, signer):
-    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
-
-
-@pytest.fixture
-async def world(app, group_prefix):
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}access")
+async def world(app, feeder):
     c1, c2, d = unique_commune(), unique_commune(), unique_day()
     h1 = facility(commune=c1, facility_type="hotel")
     h2 = facility(commune=c2, facility_type="hotel")

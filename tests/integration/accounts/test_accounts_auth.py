@@ -14,24 +14,18 @@ import jwt
 import pytest
 from sqlalchemy import text
 
-from luutru_accounts.app import create_app
 from luutru_common.auth import TokenVerifier
 from tests.integration.accounts_helpers import (
     NEW_PASSWORD,
-    accounts_settings,
     admin_token,
     login,
     new_facility,
     new_user,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer
 
-
-@pytest.fixture
-async def client(test_database):
-    app = create_app(accounts_settings(test_database, login_lockout_threshold=3))
-    async with running_app(app) as client:
-        yield client
+# A low threshold: a lockout in three failures.
+pytestmark = pytest.mark.app_settings(login_lockout_threshold=3)
 
 
 def claims(token: str) -> dict:
@@ -195,45 +189,40 @@ async def test_locked_account_answers_alike_whether_or_not_it_exists(client):
     assert statuses[0] == statuses[1] == [401, 401, 401, 429]
 
 
-async def test_access_token_expires(test_database):
-    # A few seconds of life: enough for the first use even on a loaded 2-core CI machine.
-    app = create_app(accounts_settings(test_database, access_token_ttl_s=4))
-    async with running_app(app) as client:
-        token = await admin_token(client)
-        assert (await client.get("/v1/users/me", headers=bearer(token))).status_code == 200
-        await asyncio.sleep(5.2)
-        expired = await client.get("/v1/users/me", headers=bearer(token))
-        assert expired.status_code == 401
-        assert "expired" in expired.json()["detail"].lower()
+# A few seconds of life: enough for the first use even on a loaded 2-core CI machine.
+@pytest.mark.app_settings(access_token_ttl_s=4)
+async def test_access_token_expires(client):
+    token = await admin_token(client)
+    assert (await client.get("/v1/users/me", headers=bearer(token))).status_code == 200
+    await asyncio.sleep(5.2)
+    expired = await client.get("/v1/users/me", headers=bearer(token))
+    assert expired.status_code == 401
+    assert "expired" in expired.json()["detail"].lower()
 
 
-async def test_key_rotation_keeps_old_tokens_verifying_until_they_expire(test_database):
-    app = create_app(
-        accounts_settings(
-            test_database, access_token_ttl_s=2, client_token_ttl_s=2, signing_key_grace_s=1
-        )
-    )
-    async with running_app(app) as client:
-        old_token = await admin_token(client)
-        old_kid = jwt.get_unverified_header(old_token)["kid"]
-        rotated = await client.post("/v1/auth/keys/rotate", headers=bearer(old_token))
-        assert rotated.status_code == 200, rotated.text
-        new_kid = rotated.json()["kid"]
-        assert old_kid in rotated.json()["retired"]
-        new_token = await admin_token(client)
-        assert jwt.get_unverified_header(new_token)["kid"] == new_kid
-        published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
-        assert {old_kid, new_kid} <= published
-        # A verifier elsewhere (as ingest and analytics are) accepts both tokens.
-        elsewhere = TokenVerifier("unused", issuer="luutru-accounts", audience="luutru")
-        elsewhere.add_jwks((await client.get("/.well-known/jwks.json")).json())
-        assert (await elsewhere.verify(old_token)).role == "police_admin"
-        assert (await elsewhere.verify(new_token)).role == "police_admin"
-        # Once the old key's tokens have all expired, it leaves the JWKS.
-        await asyncio.sleep(3.5)
-        published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
-        assert old_kid not in published
-        assert new_kid in published
+# Tokens of six seconds: the old one still good for the checks below on a loaded 2-core machine.
+@pytest.mark.app_settings(access_token_ttl_s=6, client_token_ttl_s=6, signing_key_grace_s=1)
+async def test_key_rotation_keeps_old_tokens_verifying_until_they_expire(client):
+    old_token = await admin_token(client)
+    old_kid = jwt.get_unverified_header(old_token)["kid"]
+    rotated = await client.post("/v1/auth/keys/rotate", headers=bearer(old_token))
+    assert rotated.status_code == 200, rotated.text
+    new_kid = rotated.json()["kid"]
+    assert old_kid in rotated.json()["retired"]
+    new_token = await admin_token(client)
+    assert jwt.get_unverified_header(new_token)["kid"] == new_kid
+    published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+    assert {old_kid, new_kid} <= published
+    # A verifier elsewhere (as ingest and analytics are) accepts both tokens.
+    elsewhere = TokenVerifier("unused", issuer="luutru-accounts", audience="luutru")
+    elsewhere.add_jwks((await client.get("/.well-known/jwks.json")).json())
+    assert (await elsewhere.verify(old_token)).role == "police_admin"
+    assert (await elsewhere.verify(new_token)).role == "police_admin"
+    # Once the old key's tokens have all expired, it leaves the JWKS.
+    await asyncio.sleep(7.5)  # past the old key's last token (6 s) and the grace (1 s)
+    published = {k["kid"] for k in (await client.get("/.well-known/jwks.json")).json()["keys"]}
+    assert old_kid not in published
+    assert new_kid in published
 
 
 async def test_machine_client_credentials(client):

@@ -14,39 +14,15 @@ import pytest
 from sqlalchemy import text
 
 from luutru_ingest import receipt_numbers
-from luutru_ingest.app import create_app
 from luutru_ingest.core import registration
-from luutru_ingest.settings import IngestSettings
 from luutru_ingest.upload_worker import UploadWorker
 from tests.integration.conftest import add_facility_view
-from tests.integration.test_ingest_stays import guest
-from tests.integration.test_ingest_trips import trip
-from tests.integration.test_ingest_uploads import as_csv, rows
-from tests.support import bearer, running_app
+from tests.integration.ingest_helpers import as_csv, guest, rows, staff, trip
+from tests.support import bearer
+
+pytestmark = pytest.mark.app_settings(batch_chunk_size=40, upload_chunk_rows=2)
 
 NUMBER = re.compile(r"^[2-9A-HJ-NP-Z]{3}-[2-9A-HJ-NP-Z]{3}-[2-9A-HJ-NP-Z]{3}$")
-
-
-@pytest.fixture
-async def app(service_env, signer):
-    app = create_app(
-        IngestSettings(
-            **service_env, embedded_workers=False, batch_chunk_size=40, upload_chunk_rows=2
-        )
-    )
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
-
-
-@pytest.fixture
-async def facility(db):
-    return await add_facility_view(db, beds=None)
-
-
-def staff(signer, facility_id) -> dict:
-    return bearer(signer.token(role="facility_staff", facility_id=facility_id))
 
 
 async def numbers_of(db, facility_id) -> list[str]:

@@ -6,11 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
-from luutru_analytics.app import create_app
 from luutru_analytics.feeds.labels import duration
-from luutru_analytics.settings import AnalyticsSettings
 from tests.integration.analytics_helpers import (
     VN,
     Feeder,
@@ -19,16 +15,7 @@ from tests.integration.analytics_helpers import (
     unique_commune,
     unique_day,
 )
-from tests.support import bearer, running_app
-
-
-@pytest.fixture
-async def app(service_env, signer):
-    app = create_app(AnalyticsSettings(**service_env, embedded_workers=False))
-    app.state.token_verifier.add_jwks(signer.jwks)
-    async with running_app(app) as client:
-        app.state.client = client
-        yield app
+from tests.support import bearer
 
 
 async def test_fine_bands_of_decree_282_at_their_edges(app, signer, group_prefix):
@@ -66,8 +53,7 @@ async def test_fine_bands_of_decree_282_at_their_edges(app, signer, group_prefix
     ]
 
 
-async def test_daily_compliance_and_fine_bands(app, signer, group_prefix):
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}comp")
+async def test_daily_compliance_and_fine_bands(app, signer, feeder):
     c, d = unique_commune(), unique_day()
     a = facility(commune=c, name="A")
     b = facility(commune=c, name="B")
@@ -117,8 +103,7 @@ async def test_daily_compliance_and_fine_bands(app, signer, group_prefix):
     ]
 
 
-async def test_compliance_filters_apply_within_the_officers_communes(app, signer, group_prefix):
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}compf")
+async def test_compliance_filters_apply_within_the_officers_communes(app, signer, feeder):
     c1, c2, d = unique_commune(), unique_commune(), unique_day()
     hotel = facility(commune=c1, name="H", star_rating=3)
     motel = facility(commune=c1, name="M", facility_type="motel")
@@ -160,8 +145,7 @@ async def test_compliance_filters_apply_within_the_officers_communes(app, signer
     ]
 
 
-async def test_silent_facilities(app, signer, group_prefix):
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}silent")
+async def test_silent_facilities(app, signer, feeder):
     c = unique_commune()
     recent = facility(commune=c, name="Gửi hôm qua")
     old = facility(commune=c, name="Gửi 10 ngày trước")
@@ -190,8 +174,7 @@ async def test_silent_facilities(app, signer, group_prefix):
     assert datetime.fromisoformat(body["rows"][1]["last_report_at"]) < datetime.now(UTC)
 
 
-async def test_lateness_in_the_export_is_in_days_and_hours(app, signer, group_prefix):
-    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}compx")
+async def test_lateness_in_the_export_is_in_days_and_hours(app, signer, feeder):
     c, d = unique_commune(), unique_day()
     a = facility(commune=c, name="Nhà nghỉ Trễ")
     # 2 days 1 hour (2,940 min) and 3 hours 20 minutes (200 min): 3,140 min in all.

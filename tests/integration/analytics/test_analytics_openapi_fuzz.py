@@ -10,7 +10,7 @@ import schemathesis
 
 from luutru_analytics.app import create_app
 from luutru_analytics.settings import AnalyticsSettings
-from tests import support
+from tests.integration.conftest import service_instance
 from tests.integration.openapi_fuzz import assert_never_a_server_error, operations
 
 _DOCUMENT = create_app(AnalyticsSettings(environment="test")).openapi()
@@ -20,21 +20,8 @@ OPERATIONS = [
 
 
 @pytest.fixture(scope="module")
-def signer():
-    return support.TestSigner()
-
-
-@pytest.fixture(scope="module")
-def analytics_schema(test_database, signer):
-    app = create_app(
-        AnalyticsSettings(
-            database_url=test_database,
-            environment="test",
-            embedded_workers=False,
-            jwks_url="http://127.0.0.1:9/unused",
-        )
-    )
-    app.state.token_verifier.add_jwks(signer.jwks)
+def analytics_schema(shared_env, signer):
+    app = service_instance("analytics", shared_env, signer)
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
