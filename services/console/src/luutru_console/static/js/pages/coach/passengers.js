@@ -3,6 +3,7 @@
 import { html, Input, Select, SearchSelect, fieldErrors, pointerLabel } from "../../ui.js";
 import { COUNTRIES, nameIn, pickOptions, useNames, VISA_TYPES } from "../../names.js";
 import { getLang, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { ApiError } from "../../api.js";
 
 let seq = 0;
@@ -58,14 +59,14 @@ function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) 
   }));
   const field = (f) => {
     if (f === "nationality" || f === "country_of_residence" || f === "visa_type") {
-      return html`<${SearchSelect} label=${t(`coach.p.${f}`)} name=${f} value=${row[f]} onChange=${set(f)}
+      return html`<${SearchSelect} label=${fieldLabel(f)} name=${f} value=${row[f]} onChange=${set(f)}
         options=${f === "visa_type" ? visas : countries} error=${errors[f]} />`;
     }
     if (f === "gender") {
-      return html`<${Select} label=${t("coach.p.gender")} name="gender" value=${row.gender}
+      return html`<${Select} label=${fieldLabel("gender")} name="gender" value=${row.gender}
         options=${genderOptions()} onChange=${set("gender")} error=${errors.gender} />`;
     }
-    return html`<${Input} label=${t(`coach.p.${f}`)} name=${f} value=${row[f]} onInput=${set(f)}
+    return html`<${Input} label=${fieldLabel(f)} name=${f} value=${row[f]} onInput=${set(f)}
       type=${DATES.has(f) ? "date" : "text"} error=${errors[f]}
       required=${f === "full_name"} />`;
   };

@@ -4,6 +4,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { t, todayVN } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { fieldErrors, html, Input, Page, ProblemBanner, SearchSelect, useApp } from "../../ui.js";
 import { PROVINCES, pickOptions, useNames } from "../../names.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
@@ -65,11 +66,11 @@ function CrewEditor({ crew, setCrew, error }) {
       return html`<fieldset key=${c.key} class="coach-crew-member">
         <legend>${t("coach.crew.legend", { n: i + 1 })}</legend>
         <div class="grid">
-          <${Input} label=${t("coach.crew.full_name")} name="crew_full_name" required value=${c.full_name}
+          <${Input} label=${fieldLabel("full_name")} name="crew_full_name" required value=${c.full_name}
             onInput=${set("full_name")} error=${errors.full_name} />
           <${Input} label=${t("coach.crew.role")} name="crew_role" value=${c.role} onInput=${set("role")}
             hint=${t("coach.crew.roleHint")} error=${errors.role} />
-          <${Input} label=${t("coach.crew.id_number")} name="crew_id_number" value=${c.id_number}
+          <${Input} label=${fieldLabel("id_number")} name="crew_id_number" value=${c.id_number}
             onInput=${set("id_number")} error=${errors.id_number} />
         </div>
         <button type="button" class="danger" aria-label=${t("coach.crew.removeN", { n: i + 1 })}

@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Badge, Banner, html, Input, Loading, Page, ProblemBanner, Table, useApp, useAsync } from "../../ui.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
 import { justSubmitted, receiptWarnings, rememberResults, routeName, tripStatusBadge } from "./trips.js";
@@ -137,11 +138,11 @@ export function TripPage({ params }) {
   const onBoard = trip.passengers.filter((p) => p.status === "on_board").length;
   const columns = [
     { key: "n", label: "#", numeric: true, render: (p) => fmtNumber(trip.passengers.indexOf(p) + 1) },
-    { key: "full_name", label: t("coach.p.full_name") },
+    { key: "full_name", label: fieldLabel("full_name") },
     { key: "document_number", label: t("coach.trip.document") },
-    { key: "seat", label: t("coach.p.seat") },
-    { key: "boarding_point", label: t("coach.p.boarding_point") },
-    { key: "alighting_point", label: t("coach.p.alighting_point") },
+    { key: "seat", label: fieldLabel("seat") },
+    { key: "boarding_point", label: fieldLabel("boarding_point") },
+    { key: "alighting_point", label: fieldLabel("alighting_point") },
     {
       key: "status",
       label: t("coach.trip.passengerStatus"),

@@ -12,11 +12,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, apiResponse } from "../../api.js";
 import { localized, t } from "../../i18n.js";
 import { Banner, html, isUnreachable, Page } from "../../ui.js";
-import { newKey, Receipt, Warnings } from "./common.js";
+import { fieldLabel, newKey, Receipt, Warnings } from "./common.js";
 import { emptyGuest, GuestForm, guestBody, withQr } from "./guest-form.js";
 import { QrBox } from "./qr.js";
 
-// The form's fields, by the name the API's pointers use (each has its label, staff.f.<name>).
+// The form's fields, by the name the API's pointers use (each has its name, fieldLabel).
 const FIELDS = [
   "full_name", "date_of_birth", "gender", "nationality", "id_number", "legacy_id_number",
   "passport_number", "country_of_residence", "visa_type", "visa_number", "entry_date",
@@ -231,7 +231,7 @@ export function CheckInPage() {
       <strong>${t("staff.checkIn.fix", { n: problem.count })}</strong>
       <ul class="problem-errors">
         ${FIELDS.filter((name) => errors[name]).map(
-          (name) => html`<li><button type="button" class="link" onClick=${() => goTo(name)}>${t(`staff.f.${name}`)}</button>: ${errors[name]}</li>`,
+          (name) => html`<li><button type="button" class="link" onClick=${() => goTo(name)}>${fieldLabel(name)}</button>: ${errors[name]}</li>`,
         )}
         ${problem.other.map((message) => html`<li>${message}</li>`)}
       </ul>

@@ -4,6 +4,7 @@ import "./messages.js";
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { fieldLabel as sharedFieldLabel } from "../../labels.js";
 import { Badge, Banner, html, useApp } from "../../ui.js";
 
 const TZ = "Asia/Ho_Chi_Minh";
@@ -40,16 +41,12 @@ export function newKey() {
 // The field a JSON pointer names ("/rows/3/id_number" → "id_number").
 export const pointerField = (pointer) => (pointer || "").split("/").filter(Boolean).pop() || "";
 
-export function fieldLabel(name) {
-  const key = `staff.f.${name}`;
-  const known = new Set([
-    "full_name", "date_of_birth", "gender", "id_number", "legacy_id_number", "passport_number",
-    "nationality", "country_of_residence", "visa_type", "visa_number", "entry_date", "entry_port",
-    "accompanying_adult_document", "relationship", "room", "reason", "check_in_at",
-    "expected_check_out", "check_out_at", "qr",
-  ]);
-  return known.has(name) ? t(key) : name;
-}
+/**
+ * A field's name on the staff pages: the shared name (labels.js), but the stay's reason is
+ * the reason for the stay here; "" for a field with no name (never its key).
+ * @param {string} name
+ */
+export const fieldLabel = (name) => (name === "reason" ? t("staff.f.reason") : sharedFieldLabel(name));
 
 export function StatusBadge({ status }) {
   const kind = { checked_in: "info", checked_out: "neutral", voided: "bad" }[status] || "neutral";
@@ -104,8 +101,8 @@ export function Receipt({ stay }) {
       <span class="muted">${t("staff.receipt.numberHint")}</span>
     </p>
     <dl class="staff-dl">
-      ${record ? html`<dt>${t("staff.f.full_name")}</dt><dd data-testid="receipt-name">${record.full_name}</dd>
-        <dt>${t("staff.f.room")}</dt><dd data-testid="receipt-room">${record.room || "—"}</dd>` : null}
+      ${record ? html`<dt>${fieldLabel("full_name")}</dt><dd data-testid="receipt-name">${record.full_name}</dd>
+        <dt>${fieldLabel("room")}</dt><dd data-testid="receipt-room">${record.room || "—"}</dd>` : null}
       ${app?.facility?.name
         ? html`<dt>${t("staff.receipt.facility")}</dt><dd data-testid="receipt-facility">${app.facility.name}</dd>`
         : null}
@@ -137,7 +134,7 @@ export function Warnings({ warnings }) {
     <strong>${t("staff.warnings.title")}</strong>
     <ul class="staff-warnings" data-testid="warnings">${warnings.map((w) => {
       const field = pointerField(w.pointer);
-      const label = field && fieldLabel(field) !== field ? fieldLabel(field) : ""; // never a raw key
+      const label = field ? fieldLabel(field) : ""; // never a raw key
       return html`<li data-code=${w.code}>
         ${label ? html`<strong>${label}</strong>: ` : null}${localized(w.message) || t("staff.warnings.other")}
         ${ADVICE[w.code] ? html`<br /><span class="staff-advice">${t(ADVICE[w.code])}</span>` : null}

@@ -18,8 +18,7 @@ import { fieldLabel } from "./common.js";
 const errorField = (pointer) => {
   const key = pointerField(pointer);
   if (!key) return "—";
-  const own = fieldLabel(key);
-  return own !== key ? own : fieldText(key) || "—";
+  return fieldLabel(key) || fieldText(key) || "—";
 };
 
 const FINISHED = new Set(["done", "failed"]);
