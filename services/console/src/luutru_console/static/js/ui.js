@@ -1,3 +1,4 @@
+// @ts-check
 // Shared building blocks of every page: labelled fields with their error next to them,
 // problem banners, tables, and a hook for loading data. Pages import from here only.
 import { createContext, h } from "preact";

@@ -1,3 +1,4 @@
+// @ts-check
 // The mapping step of an upload (guest lists and trip passenger sheets), as the import
 // wizards of hotel software have it: once a file is picked, ingest's preview
 // (POST /v1/uploads/preview, which stores nothing) says which line it took as the header,

@@ -1,3 +1,4 @@
+// @ts-check
 // Coach operators (nhà xe): one atomic manifest per trip, by form or as a passenger sheet,
 // with a result per passenger; later additions, no-shows, removals and cancellation.
 import { messages, t } from "../i18n.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // The provincial police's registry: facilities (search, create, bulk import, edit, suspend,
 // reinstate, close), accounts (create with a one-time password, disable, enable, reset) and
 // the audit log. Commune police may look at the facilities of their communes.

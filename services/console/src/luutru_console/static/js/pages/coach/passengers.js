@@ -1,3 +1,4 @@
+// @ts-check
 // The passenger list editor of a manifest (and of later additions): one fieldset per
 // passenger, each field with the API's error for it (/passengers/2/id_number) right under it.
 import { html, Input, Select, SearchSelect, fieldErrors, pointerLabel } from "../../ui.js";
@@ -100,7 +101,7 @@ export function PassengerEditor({ rows, setRows, error, pointer }) {
   const add = () => {
     const row = emptyPassenger();
     setRows([...rows, row]);
-    setTimeout(() => document.querySelector(`#passenger-${row.key} input`)?.focus(), 0);
+    setTimeout(() => /** @type {HTMLInputElement | null} */ (document.querySelector(`#passenger-${row.key} input`))?.focus(), 0);
   };
   const listError = all[pointer];
   return html`<div class="coach-passengers">

@@ -1,3 +1,4 @@
+// @ts-check
 // A new trip's manifest by form: the trip (plate, route, departure, seats, crew), then the
 // passengers. The manifest is atomic: one bad passenger refuses it all, and each error is
 // shown on the passenger's own field.

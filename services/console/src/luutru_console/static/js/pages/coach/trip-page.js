@@ -1,3 +1,4 @@
+// @ts-check
 // One trip: its passengers with their results, later additions, no-shows, removals, and the
 // cancellation of the whole trip.
 import { useState } from "preact/hooks";

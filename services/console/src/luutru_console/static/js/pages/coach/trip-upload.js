@@ -1,3 +1,4 @@
+// @ts-check
 // A trip's passenger sheet (CSV/XLSX) plus the trip's fields: the sheet's mapping step (the
 // header line found, a field per column, the first rows checked: upload-mapping.js), then
 // stored at once (202) and processed in the background as one atomic manifest; the page

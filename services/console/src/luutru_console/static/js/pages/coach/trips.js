@@ -1,3 +1,4 @@
+// @ts-check
 // The operator's trips of a departure day (GET /v1/trips?date=), and what the trip pages
 // share; the receipts' warnings live in memory for the session (the trip view has none).
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -26,6 +27,7 @@ export const routeName = (provinces, trip) =>
 export const newKey = () =>
   globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 
+/** @param {{query?: Record<string, string>}} props */
 export function TripList({ query: where = {} }) {
   const { navigate } = useApp();
   const day = where.date || todayVN();

@@ -1,3 +1,4 @@
+// @ts-check
 // The police landing page: wanted-person alerts worked at volume. One card per person (the
 // matched registration) with all their hits and the watchlist entries by reason and name,
 // the facility's name, address and the room; totals, pages and filters (status, commune by

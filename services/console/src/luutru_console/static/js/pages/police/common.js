@@ -1,3 +1,4 @@
+// @ts-check
 // Building blocks shared by the police pages: facility names, guest-record tables, the
 // privacy notice, and the mapping of a problem's field errors to form fields.
 import { useEffect, useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// @ts-check
 // Every string of the police pages, Vietnamese first.
 import { messages } from "../../i18n.js";
 

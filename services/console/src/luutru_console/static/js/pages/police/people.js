@@ -1,3 +1,4 @@
+// @ts-check
 // Reads of personal data, each logged by the API with its stated purpose: foreign guests
 // staying now, the person search, and (provincial police) the access log itself.
 import { useState } from "preact/hooks";

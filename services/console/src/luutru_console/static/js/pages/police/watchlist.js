@@ -1,3 +1,4 @@
+// @ts-check
 // The watchlist (provincial police only): the active entries, adding one, removing one, and
 // uploading a CSV/XLSX file with a result per row.
 import { useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// @ts-check
 // Accounts: the list (disable, enable, reset to a one-time password) and the creation form
 // with each role's own fields (facility, department, communes).
 import { useEffect, useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// @ts-check
 // Check-out, extension and voiding of one record: a small confirmation form each, with the
 // API's errors next to the field and in a banner.
 import "./messages.js";

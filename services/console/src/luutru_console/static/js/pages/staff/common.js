@@ -1,3 +1,4 @@
+// @ts-check
 // Small pieces the staff pages share: Vietnam wall-clock times for inputs, the status and
 // on-time badges, the receipt, the warnings of an accepted record, the day's records.
 import "./messages.js";
@@ -151,7 +152,15 @@ export const documentText = (stay) =>
 // array's `truncated` says more exist.
 export const MAX_DAY_RECORDS = 2000;
 
+/** A page of records that may stop short: `truncated` says more exist. @typedef {any[] & {truncated?: boolean}} RecordList */
+/**
+ * @param {string} day
+ * @param {boolean} [held] the guests still staying (checked in before the day)
+ * @param {number} [max]
+ * @returns {Promise<RecordList>}
+ */
 export async function staysOf(day, held = false, max = MAX_DAY_RECORDS) {
+  /** @type {RecordList} */
   const items = [];
   let cursor = null;
   do {

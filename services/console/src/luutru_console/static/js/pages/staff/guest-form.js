@@ -1,3 +1,4 @@
+// @ts-check
 // The fields of one guest's registration (CheckIn of services/ingest): Vietnamese citizens
 // by their 12-digit ID, foreigners by passport with visa and entry; a minor's accompanying
 // adult; room and times. Shared by the check-in and correction pages.
@@ -13,6 +14,12 @@ const NATIONALITIES = [
 ];
 const VISA_TYPES = ["exempt", "EV", "DL", "DN1", "DN2", "LĐ1", "LĐ2", "TT", "HN", "DH", "NG3"];
 const IDENTITY = ["full_name", "date_of_birth", "gender", "id_number"];
+
+/**
+ * One guest as the form holds it: every field a string ("" when empty), the document kind
+ * chosen ("id" or "passport"), and what a scanned chip-card QR filled in.
+ * @typedef {ReturnType<typeof emptyGuest>} Guest
+ */
 
 export function emptyGuest() {
   return {
@@ -35,8 +42,8 @@ export function emptyGuest() {
     reason: "",
     check_in_at: localInputVN(),
     expected_check_out: "",
-    qr: null,
-    qrFields: null,
+    qr: /** @type {string | null} */ (null),
+    qrFields: /** @type {Record<string, string> | null} */ (null),
   };
 }
 
@@ -140,6 +147,13 @@ export function guestBody(g) {
 
 // errors: {field: message} from fieldErrors(); onChange(nextGuest); onLeave(fieldName) when
 // the focus leaves a field (the check-in page checks it then, by the server's rules).
+/**
+ * @param {object} props
+ * @param {Guest} props.guest
+ * @param {(next: Guest) => void} props.onChange
+ * @param {Record<string, string>} [props.errors]
+ * @param {(field: string) => void} [props.onLeave]
+ */
 export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
   const set = (name) => (value) => onChange({ ...g, [name]: value });
   const foreign = isForeign(g);

@@ -1,3 +1,4 @@
+// @ts-check
 // Every text of the lodging staff pages, Vietnamese first; the same keys in English.
 import { messages } from "../../i18n.js";
 

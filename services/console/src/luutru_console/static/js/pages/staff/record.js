@@ -1,3 +1,4 @@
+// @ts-check
 // One record: its receipt, what was registered, its warnings, and what can be done with it
 // (check out, extend, correct, void); and the correction page (a full replacement + reason).
 import "./messages.js";

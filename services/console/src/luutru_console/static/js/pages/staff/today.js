@@ -1,3 +1,4 @@
+// @ts-check
 // Today's guests: every record of the day (arrivals, and guests still held that day) as
 // compact cards — the guests staying grouped by room, then those checked out and those
 // voided —, with the receipt number, the on-time badge and the actions per guest (check-out
@@ -42,7 +43,7 @@ function byRoom(records) {
     if (!rooms.has(room)) rooms.set(room, []);
     rooms.get(room).push(s);
   }
-  return [...rooms.entries()].sort(([a], [b]) => (!a) - (!b) || a.localeCompare(b, "vi", { numeric: true }));
+  return [...rooms.entries()].sort(([a], [b]) => Number(!a) - Number(!b) || a.localeCompare(b, "vi", { numeric: true }));
 }
 
 const GUIDE_KEY = "luutru.staff.guide";
