@@ -131,8 +131,14 @@ export function Checkbox({ label, name, checked, onChange }) {
 
 // Field errors of an ApiError, keyed by the field name under `prefix`
 // ("/guests/0" + "/id_number" → {id_number: "…"}); the rest stay in the banner.
+/**
+ * @param {unknown} error
+ * @param {string} [prefix]
+ * @returns {Record<string, string>}
+ */
 export function fieldErrors(error, prefix = "") {
   if (!(error instanceof ApiError)) return {};
+  /** @type {Record<string, string>} */
   const out = {};
   for (const [pointer, message] of Object.entries(error.fieldErrors)) {
     if (pointer.startsWith(`${prefix}/`)) out[pointer.slice(prefix.length + 1)] = message;
@@ -146,14 +152,24 @@ export function fieldErrors(error, prefix = "") {
 // A field with no name is left out (the message still says what is wrong), never shown as
 // its key.
 /** Page-specific names: {field: messageKey}, {list: messageKey}. */
+/** @type {Record<string, string>} */
 const FIELD_LABELS = {};
+/** @type {Record<string, string>} */
 const ITEM_LABELS = { guests: "ui.item.guests", passengers: "ui.item.passengers", add: "ui.item.passengers", crew: "ui.item.crew", rows: "ui.item.rows", scopes: "ui.item.scopes", communes: "ui.item.communes" };
 
+/**
+ * @param {Record<string, string>} [fields] field → message key
+ * @param {Record<string, string>} [items] list → message key (with {n})
+ */
 export function fieldLabels(fields = {}, items = {}) {
   Object.assign(FIELD_LABELS, fields);
   Object.assign(ITEM_LABELS, items);
 }
 
+/**
+ * @param {string | null | undefined} pointer
+ * @returns {string} "" when no part of it has a name
+ */
 export function pointerLabel(pointer) {
   const text = String(pointer || "").replace(/^(query|path|header):/, "/");
   const parts = text.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -176,6 +192,7 @@ export function pointerLabel(pointer) {
 
 // The problem as a banner: its detail and every field error (so none is ever hidden), each
 // under the field's name in words.
+/** @param {{error: unknown, onClose?: () => void}} props */
 export function ProblemBanner({ error, onClose }) {
   if (!error) return null;
   if (!(error instanceof ApiError)) {
@@ -203,6 +220,10 @@ export function Loading() {
   return html`<p class="loading" role="status">${t("ui.loading")}</p>`;
 }
 
+/**
+ * One column of a Table: the row's `key` shown as is (or "—"), or what `render` makes of the row.
+ * @typedef {{key: string, label: string, render?: (row: any) => unknown, numeric?: boolean}} Column
+ */
 // columns: [{key, label, render?(row), numeric?}]
 export function Table({ columns, rows, empty, caption, rowKey = (r, i) => r.id ?? i, ...rest }) {
   if (!rows?.length) return html`<p class="empty">${empty ?? t("ui.empty")}</p>`;
@@ -227,7 +248,14 @@ export function Page({ title, actions, children }) {
   </section>`;
 }
 
-// Load data for a view: {data, error, loading, reload}. `deps` as for useEffect.
+/**
+ * Load data for a view: {data, error, loading, reload}. `deps` as for useEffect.
+ * @template T
+ * @param {() => Promise<T> | T} fn
+ * @param {unknown[]} [deps]
+ * @returns {{data: T | null, error: unknown, loading: boolean, reload: () => void}} `error` is what
+ *   `fn` threw: an ApiError, or the browser's error when there was no answer
+ */
 export function useAsync(fn, deps = []) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const seq = useRef(0);
@@ -248,6 +276,7 @@ export function useAsync(fn, deps = []) {
 export const Badge = ({ kind = "neutral", children }) => html`<span class=${`badge ${kind}`}>${children}</span>`;
 
 // Text without accents or case, for searching names as people type them ("han" finds "Hàn Quốc").
+/** @type {(text: unknown) => string} */
 export const searchKey = (text) =>
   String(text ?? "").replace(/[đĐ]/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 
@@ -330,5 +359,6 @@ export function SearchSelect({ label, name, error, hint, required, disabled, val
 
 // No answer at all (offline, timed out, connection dropped) or the console's "service did not
 // answer" (502/503/504): worth the same request again once the network is back.
+/** @type {(error: unknown) => boolean} */
 export const isUnreachable = (error) =>
   !(error instanceof ApiError) || [502, 503, 504].includes(error.status);

@@ -8,6 +8,40 @@ import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
 import { fieldLabel as sharedFieldLabel } from "../../labels.js";
 import { Badge, Banner, html, useApp } from "../../ui.js";
 
+/**
+ * A stay as its facility reads it (StayView of services/ingest: GET /v1/stays, /v1/stays/{id}).
+ * Dates are "YYYY-MM-DD", times ISO 8601 with their offset.
+ * @typedef {object} Stay
+ * @property {string} stay_id
+ * @property {string} receipt_number
+ * @property {"checked_in" | "checked_out" | "voided"} status
+ * @property {number} version
+ * @property {string} full_name
+ * @property {string} date_of_birth
+ * @property {string} gender
+ * @property {string} document_type
+ * @property {string} document_number
+ * @property {string} nationality
+ * @property {string} country_of_residence
+ * @property {string | null} [legacy_id_number]
+ * @property {string | null} [visa_type]
+ * @property {string | null} [visa_number]
+ * @property {string | null} [entry_date]
+ * @property {string | null} [entry_port]
+ * @property {string | null} [accompanying_adult_document]
+ * @property {string | null} [relationship]
+ * @property {string | null} room
+ * @property {string | null} [reason]
+ * @property {string} check_in_at
+ * @property {string | null} expected_check_out
+ * @property {string | null} check_out_at
+ * @property {string} received_at
+ * @property {string} due_at
+ * @property {number} late_minutes
+ * @property {string} source
+ * @property {import("../../api.js").FieldProblem[]} warnings
+ */
+
 const TZ = "Asia/Ho_Chi_Minh";
 
 // "YYYY-MM-DDTHH:mm" in Vietnam for a datetime-local input (the server reads a time without
@@ -67,6 +101,7 @@ export function durationText(minutes) {
 
 // One definition of "late", for the badges and the counters: a record (not voided) reported
 // after its deadline.
+/** @param {Stay} stay */
 export const isLate = (stay) => stay.status !== "voided" && (stay.late_minutes ?? 0) > 0;
 
 export function TimelinessBadge({ lateMinutes }) {
@@ -129,6 +164,7 @@ const ADVICE = {
   "long-stay-temporary-residence": "staff.advice.longStay",
 };
 
+/** @param {{warnings: import("../../api.js").FieldProblem[] | undefined}} props */
 export function Warnings({ warnings }) {
   if (!warnings?.length) return null;
   return html`<${Banner} kind="warn">
@@ -144,6 +180,7 @@ export function Warnings({ warnings }) {
   <//>`;
 }
 
+/** @param {Pick<Stay, "document_type" | "document_number">} stay */
 export const documentText = (stay) =>
   `${t(stay.document_type === "passport" ? "staff.doc.passport_short" : "staff.doc.id_number")} ${stay.document_number}`;
 
@@ -152,7 +189,7 @@ export const documentText = (stay) =>
 // array's `truncated` says more exist.
 export const MAX_DAY_RECORDS = 2000;
 
-/** A page of records that may stop short: `truncated` says more exist. @typedef {any[] & {truncated?: boolean}} RecordList */
+/** A day's records, which may stop short: `truncated` says more exist. @typedef {Stay[] & {truncated?: boolean}} RecordList */
 /**
  * @param {string} day
  * @param {boolean} [held] the guests still staying (checked in before the day)

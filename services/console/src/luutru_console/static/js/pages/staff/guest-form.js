@@ -48,6 +48,10 @@ export function emptyGuest() {
 }
 
 // The form from a record as GET /v1/stays/{id} shows it (for a correction).
+/**
+ * @param {import("./common.js").Stay} stay
+ * @returns {Guest}
+ */
 export function guestOfStay(stay) {
   return {
     ...emptyGuest(),
@@ -92,8 +96,14 @@ export function withQr(guest, parsed, text) {
   };
 }
 
+/** @param {Guest} g */
 const isForeign = (g) => Boolean(g.nationality) && g.nationality.trim().toUpperCase() !== "VNM";
 
+/**
+ * Full years from `born` to `day` (both from "YYYY-MM-DD…"); null when either is missing.
+ * @param {string} born
+ * @param {string} day
+ */
 function ageOn(born, day) {
   if (!born || !day) return null;
   const [by, bm, bd] = born.split("-").map(Number);
@@ -102,13 +112,19 @@ function ageOn(born, day) {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
+/** @param {Guest} g */
 const isMinor = (g) => {
   const age = ageOn(g.date_of_birth, g.check_in_at || localInputVN());
   return (age !== null && age < 18) || Boolean(g.accompanying_adult_document || g.relationship);
 };
 
 // The request body (CheckIn): only what the guest's case needs, no empty strings.
+/**
+ * @param {Guest} g
+ * @returns {Record<string, string>}
+ */
 export function guestBody(g) {
+  /** @type {Record<string, string>} */
   const body = {};
   const put = (key, value, transform = (v) => v) => {
     const text = (value ?? "").toString().trim();

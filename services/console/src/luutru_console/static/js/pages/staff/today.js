@@ -28,6 +28,11 @@ const fold = (text) => (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g,
 const compact = (text) => (text || "").replace(/[\s.-]/g, "").toUpperCase();
 const NUMBER = /^[2-9A-HJ-NP-Z]{9}$/;
 
+/**
+ * @param {import("./common.js").Stay} stay
+ * @param {string} needle the search, folded
+ * @param {string} typed the search as typed (for a receipt number)
+ */
 function matches(stay, needle, typed) {
   if (!needle) return true;
   if (fold(`${stay.full_name} ${stay.room || ""} ${stay.document_number}`).includes(needle)) return true;
@@ -36,7 +41,12 @@ function matches(stay, needle, typed) {
 }
 
 // Rooms in order (101, 102, …, 1001), the guests without a room last.
+/**
+ * @param {import("./common.js").Stay[]} records
+ * @returns {Array<[string, import("./common.js").Stay[]]>}
+ */
 function byRoom(records) {
+  /** @type {Map<string, import("./common.js").Stay[]>} */
   const rooms = new Map();
   for (const s of records) {
     const room = (s.room || "").trim();
