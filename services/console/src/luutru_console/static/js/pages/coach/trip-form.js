@@ -40,18 +40,18 @@ export function TripFields({ trip, setTrip, errors }) {
   const set = (f) => (v) => setTrip({ ...trip, [f]: v });
   const provinces = pickOptions(useNames(PROVINCES));
   return html`<div class="grid">
-    <${Input} label=${t("coach.trip.plate")} name="plate" required value=${trip.plate} onInput=${set("plate")}
+    <${Input} label=${fieldLabel("plate")} name="plate" required value=${trip.plate} onInput=${set("plate")}
       hint=${t("coach.trip.plateHint")} error=${errors.plate} autocomplete="off" />
-    <${SearchSelect} label=${t("coach.trip.origin")} name="origin_province" required options=${provinces}
+    <${SearchSelect} label=${fieldLabel("origin_province")} name="origin_province" required options=${provinces}
       value=${trip.origin_province} onChange=${set("origin_province")} error=${errors.origin_province}
       hint=${t("coach.trip.provinceHint")} />
-    <${SearchSelect} label=${t("coach.trip.destination")} name="destination_province" required options=${provinces}
+    <${SearchSelect} label=${fieldLabel("destination_province")} name="destination_province" required options=${provinces}
       value=${trip.destination_province} onChange=${set("destination_province")}
       error=${errors.destination_province} hint=${t("coach.trip.provinceHint")} />
-    <${Input} label=${t("coach.trip.departure_at")} name="departure_at" type="datetime-local" required
+    <${Input} label=${fieldLabel("departure_at")} name="departure_at" type="datetime-local" required
       value=${trip.departure_at} onInput=${set("departure_at")} error=${errors.departure_at}
       hint=${t("coach.trip.departureHint")} />
-    <${Input} label=${t("coach.trip.seats")} name="seats" type="number" min="1" max="100" required
+    <${Input} label=${fieldLabel("seats")} name="seats" type="number" min="1" max="100" required
       value=${trip.seats} onInput=${set("seats")} error=${errors.seats} />
   </div>`;
 }

@@ -140,7 +140,7 @@ export function TripPage({ params }) {
   const columns = [
     { key: "n", label: "#", numeric: true, render: (p) => fmtNumber(trip.passengers.indexOf(p) + 1) },
     { key: "full_name", label: fieldLabel("full_name") },
-    { key: "document_number", label: t("coach.trip.document") },
+    { key: "document_number", label: fieldLabel("document_number") },
     { key: "seat", label: fieldLabel("seat") },
     { key: "boarding_point", label: fieldLabel("boarding_point") },
     { key: "alighting_point", label: fieldLabel("alighting_point") },
@@ -167,9 +167,9 @@ export function TripPage({ params }) {
     <dl class="coach-facts card" data-testid="trip-facts" data-trip-id=${trip.trip_id}>
       <div><dt>${t("coach.trip.number")}</dt><dd data-testid="trip-number"><strong>${trip.receipt_number}</strong></dd></div>
       <div><dt>${t("coach.trip.status")}</dt><dd>${tripStatusBadge(trip.status)}</dd></div>
-      <div><dt>${t("coach.trip.plate")}</dt><dd>${trip.plate}</dd></div>
+      <div><dt>${fieldLabel("plate")}</dt><dd>${trip.plate}</dd></div>
       <div><dt>${t("coach.trip.route")}</dt><dd data-testid="trip-route">${routeName(provinces, trip)}</dd></div>
-      <div><dt>${t("coach.trip.departure_at")}</dt><dd>${fmtDateTime(trip.departure_at)}</dd></div>
+      <div><dt>${fieldLabel("departure_at")}</dt><dd>${fmtDateTime(trip.departure_at)}</dd></div>
       <div><dt>${t("coach.trip.onBoard")}</dt><dd>${fmtNumber(onBoard)} / ${fmtNumber(trip.seats)}</dd></div>
       <div><dt>${t("coach.trip.received_at")}</dt><dd>${fmtDateTime(trip.received_at)}</dd></div>
     </dl>

@@ -4,6 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t, todayVN } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Badge, html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { nameOf, PROVINCES, useNames } from "../../names.js";
 
@@ -58,10 +59,10 @@ export function TripList({ query: where = {} }) {
   const columns = [
     {
       key: "plate",
-      label: t("coach.trip.plate"),
+      label: fieldLabel("plate"),
       render: (r) => html`<a href=${`#/trips/${r.trip_id}`}>${r.plate}</a>`,
     },
-    { key: "departure_at", label: t("coach.trip.departure_at"), render: (r) => fmtDateTime(r.departure_at) },
+    { key: "departure_at", label: fieldLabel("departure_at"), render: (r) => fmtDateTime(r.departure_at) },
     { key: "route", label: t("coach.trip.route"), render: (r) => routeName(provinces, r) },
     {
       key: "on_board",

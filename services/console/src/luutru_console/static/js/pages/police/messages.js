@@ -38,7 +38,6 @@ messages({
     "police.alerts.arrived": "Vừa đến",
     "police.alerts.none": "Chưa có cảnh báo nào.",
     "police.alerts.reload": "Tải lại danh sách",
-    "police.alerts.document": "Số giấy tờ",
     "police.alerts.match": "Khớp theo",
     "police.alerts.match.document": "Số giấy tờ (trùng khớp)",
     "police.alerts.match.name_dob": "Họ tên và ngày sinh",
@@ -57,8 +56,6 @@ messages({
     "police.watchlist.intro": "Nhập số giấy tờ, hoặc họ tên và ngày sinh. Mục mới được đối chiếu ngay với khách đang lưu trú.",
     "police.watchlist.add": "Thêm đối tượng",
     "police.watchlist.document": "Số giấy tờ (CCCD/hộ chiếu)",
-    "police.watchlist.name": "Họ và tên",
-    "police.watchlist.dob": "Ngày sinh",
     "police.watchlist.reason": "Lý do (số lệnh truy nã…)",
     "police.watchlist.submit": "Thêm vào danh sách",
     "police.watchlist.added": "Đã thêm. Số cảnh báo mới với khách đang lưu trú: {n}.",
@@ -129,9 +126,6 @@ messages({
 
     "police.search.title": "Tra cứu người lưu trú",
     "police.search.intro": "Theo số giấy tờ, hoặc họ tên (không phân biệt dấu) và ngày sinh.",
-    "police.search.document": "Số giấy tờ",
-    "police.search.name": "Họ và tên",
-    "police.search.dob": "Ngày sinh",
     "police.search.submit": "Tra cứu",
     "police.search.found": "Tìm thấy {n} kết quả",
 
@@ -191,7 +185,6 @@ messages({
     "police.alerts.arrived": "Just arrived",
     "police.alerts.none": "No alerts yet.",
     "police.alerts.reload": "Reload the list",
-    "police.alerts.document": "Document number",
     "police.alerts.match": "Matched on",
     "police.alerts.match.document": "Document number (exact)",
     "police.alerts.match.name_dob": "Name and date of birth",
@@ -210,8 +203,6 @@ messages({
     "police.watchlist.intro": "A document number, or a full name with date of birth. New entries are matched at once against the guests staying now.",
     "police.watchlist.add": "Add a person",
     "police.watchlist.document": "Document number (ID card/passport)",
-    "police.watchlist.name": "Full name",
-    "police.watchlist.dob": "Date of birth",
     "police.watchlist.reason": "Reason (warrant number…)",
     "police.watchlist.submit": "Add to the watchlist",
     "police.watchlist.added": "Added. New alerts against guests staying now: {n}.",
@@ -282,9 +273,6 @@ messages({
 
     "police.search.title": "Person search",
     "police.search.intro": "By document number, or full name (accents ignored) and date of birth.",
-    "police.search.document": "Document number",
-    "police.search.name": "Full name",
-    "police.search.dob": "Date of birth",
     "police.search.submit": "Search",
     "police.search.found": "{n} results",
 
