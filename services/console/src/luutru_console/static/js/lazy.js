@@ -1,3 +1,4 @@
+// @ts-check
 // What only some pages need is fetched when one of them is opened, not with the sign-in page:
 // the classic scripts (Chart.js for the dashboards, jsQR for the camera scan) by a <script>
 // added on demand, at the versioned address the import map gives them (app.py writes it).

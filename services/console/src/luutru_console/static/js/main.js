@@ -1,3 +1,4 @@
+// @ts-check
 // The console's shell: sign-in, the first-login password change, the navigation for the
 // signed-in role, the language switch, and the page the hash names.
 import { render } from "preact";
@@ -8,6 +9,8 @@ import { AfterLoading, loadScript } from "./lazy.js";
 import { match, navigate, useLocation } from "./router.js";
 import { changePassword, currentSession, hasRole, onSessionChange, signIn, signOut } from "./session.js";
 import { AppContext, Banner, html, Input, Loading } from "./ui.js";
+
+/** @typedef {import("./session.js").AuthError} AuthError */
 
 // The page modules, loaded once someone who may use them has signed in (the sign-in page loads
 // none of them), with the classic scripts their pages need loaded when such a page opens.
@@ -136,7 +139,8 @@ function SignIn({ reason }) {
     setError(null);
     try {
       await signIn(username.trim(), password);
-    } catch (e) {
+    } catch (thrown) {
+      const e = /** @type {Partial<AuthError>} */ (thrown); // or a TypeError when offline
       if (e.status === 429) {
         const minutes = Math.max(1, Math.ceil(Number(e.retryAfter || 60) / 60));
         setError(t("login.locked", { minutes }));
@@ -167,7 +171,7 @@ function FirstPassword() {
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
   const [error, setError] = useState(null);
-  const [fields, setFields] = useState({});
+  const [fields, setFields] = useState(/** @type {Record<string, string>} */ ({}));
   // The rule accounts enforces, in its own words (GET /v1/password-policy), never a copy of it.
   const [policy, setPolicy] = useState(null);
   useEffect(() => {
@@ -182,7 +186,9 @@ function FirstPassword() {
     if (next !== again) return setFields({ again: t("pw.mismatch") });
     try {
       await changePassword(current, next);
-    } catch (e) {
+    } catch (thrown) {
+      const e = /** @type {Partial<AuthError>} */ (thrown); // or a TypeError when offline
+      /** @type {Record<string, string>} */
       const byField = {};
       for (const fe of e.problem?.errors || []) byField[fe.pointer.replace(/^\//, "")] = localized(fe.message);
       setFields(byField);

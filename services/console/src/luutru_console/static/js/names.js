@@ -1,3 +1,4 @@
+// @ts-check
 // The names people read instead of codes, from the APIs (one source, luutru_common.names and
 // the administrative units): countries, provinces, communes, roles, visa types, facility
 // types. Each list is fetched once per page load; a failed fetch is forgotten.

@@ -1,3 +1,4 @@
+// @ts-check
 // Hash routes ("#/guests?day=2026-11-27"): the server serves one page; each page module
 // exports `routes`, and main.js shows the ones the signed-in role may use.
 import { useEffect, useState } from "preact/hooks";

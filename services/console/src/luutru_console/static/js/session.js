@@ -1,8 +1,31 @@
+// @ts-check
 // The signed-in user's tokens, kept in sessionStorage (gone when the tab closes). The
 // console never sees a password after sign-in and keeps no state on the server.
+
+/**
+ * The signed-in user as the console keeps it (from the token's claims).
+ * @typedef {object} Session
+ * @property {string} accessToken
+ * @property {string | null} refreshToken
+ * @property {boolean} mustChangePassword
+ * @property {Record<string, any>} claims the access token's payload
+ * @property {string} role
+ * @property {string | null} facilityId
+ * @property {string | null} department
+ * @property {string[]} communes
+ * @property {string} username
+ * @property {string | null} signedOutReason
+ */
+/**
+ * A refused sign-in or password change: the answer's status, its problem+json and, for a
+ * lockout, the seconds to wait (Retry-After).
+ * @typedef {Error & {status: number, problem: import("./api.js").Problem, retryAfter?: string | null}} AuthError
+ */
 const KEY = "luutru.session";
 const listeners = new Set();
+/** @type {Session | null} */
 let session = JSON.parse(sessionStorage.getItem(KEY) || "null");
+/** @type {Promise<boolean> | null} */
 let refreshing = null;
 
 export const currentSession = () => session;
@@ -50,7 +73,7 @@ async function tokenCall(body) {
 export async function signIn(username, password) {
   const { response, data } = await tokenCall({ grant_type: "password", username, password });
   if (!response.ok) {
-    const error = new Error(data.title || "sign-in failed");
+    const error = /** @type {AuthError} */ (new Error(data.title || "sign-in failed"));
     error.status = response.status;
     error.problem = data;
     error.retryAfter = response.headers.get("retry-after");
@@ -103,7 +126,7 @@ export async function changePassword(currentPassword, newPassword) {
   });
   if (!response.ok) {
     const data = await response.json().catch(() => ({}));
-    const error = new Error(data.title || "password change failed");
+    const error = /** @type {AuthError} */ (new Error(data.title || "password change failed"));
     error.status = response.status;
     error.problem = data;
     throw error;

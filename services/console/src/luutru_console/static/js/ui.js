@@ -1,3 +1,4 @@
+// @ts-check
 // Shared building blocks of every page: labelled fields with their error next to them,
 // problem banners, tables, and a hook for loading data. Pages import from here only.
 import { createContext, h } from "preact";
@@ -5,6 +6,7 @@ import { useCallback, useContext, useEffect, useRef, useState } from "preact/hoo
 import htm from "htm";
 import { ApiError } from "./api.js";
 import { localized, messages, t } from "./i18n.js";
+import { fieldLabel, hasFieldLabel } from "./labels.js";
 
 export const html = htm.bind(h);
 
@@ -24,61 +26,6 @@ messages({
     "ui.more": "Xem thêm",
     "ui.network": "Không kết nối được máy chủ",
     "ui.offline": "Mất kết nối mạng hoặc máy chủ không trả lời. Kiểm tra Wi-Fi hoặc 4G rồi thử lại.",
-    "ui.field.full_name": "Họ và tên",
-    "ui.field.date_of_birth": "Ngày sinh",
-    "ui.field.gender": "Giới tính",
-    "ui.field.id_number": "Số định danh (CCCD)",
-    "ui.field.legacy_id_number": "Số CMND cũ",
-    "ui.field.passport_number": "Số hộ chiếu",
-    "ui.field.nationality": "Quốc tịch",
-    "ui.field.country_of_residence": "Nước cư trú",
-    "ui.field.visa_type": "Loại thị thực",
-    "ui.field.visa_number": "Số thị thực",
-    "ui.field.entry_date": "Ngày nhập cảnh",
-    "ui.field.entry_port": "Cửa khẩu nhập cảnh",
-    "ui.field.accompanying_adult_document": "Giấy tờ của người lớn đi cùng",
-    "ui.field.relationship": "Quan hệ với người đi cùng",
-    "ui.field.room": "Phòng",
-    "ui.field.check_in_at": "Giờ đến",
-    "ui.field.check_out_at": "Giờ đi",
-    "ui.field.expected_check_out": "Ngày dự kiến đi",
-    "ui.field.qr": "Mã QR trên thẻ",
-    "ui.field.seat": "Số ghế",
-    "ui.field.boarding_point": "Điểm đón",
-    "ui.field.alighting_point": "Điểm trả",
-    "ui.field.plate": "Biển số xe",
-    "ui.field.origin_province": "Tỉnh đi",
-    "ui.field.destination_province": "Tỉnh đến",
-    "ui.field.departure_at": "Giờ xuất bến",
-    "ui.field.seats": "Số ghế trên xe",
-    "ui.field.role": "Vai trò",
-    "ui.field.reason": "Lý do",
-    "ui.field.purpose": "Mục đích tra cứu",
-    "ui.field.document_number": "Số giấy tờ",
-    "ui.field.username": "Tên đăng nhập",
-    "ui.field.password": "Mật khẩu",
-    "ui.field.new_password": "Mật khẩu mới",
-    "ui.field.facility_type": "Loại cơ sở",
-    "ui.field.name": "Tên",
-    "ui.field.star_rating": "Hạng sao",
-    "ui.field.province_code": "Tỉnh, thành phố",
-    "ui.field.commune_code": "Xã, phường",
-    "ui.field.communes": "Xã, phường",
-    "ui.field.business_licence_number": "Số giấy phép kinh doanh",
-    "ui.field.address": "Địa chỉ",
-    "ui.field.rooms": "Số phòng",
-    "ui.field.beds": "Số giường",
-    "ui.field.vehicles": "Số xe",
-    "ui.field.zone": "Khu công nghiệp, khu kinh tế",
-    "ui.field.contact_phone": "Điện thoại liên hệ",
-    "ui.field.contact_email": "Thư điện tử liên hệ",
-    "ui.field.facility_id": "Cơ sở",
-    "ui.field.department": "Sở, ngành",
-    "ui.field.code": "Mã",
-    "ui.field.limit": "Số dòng tối đa",
-    "ui.field.date": "Ngày",
-    "ui.field.date_from": "Từ ngày",
-    "ui.field.date_to": "Đến ngày",
     "ui.item.guests": "Khách thứ {n}",
     "ui.item.passengers": "Hành khách thứ {n}",
     "ui.item.crew": "Người trong tổ lái thứ {n}",
@@ -101,61 +48,6 @@ messages({
     "ui.more": "Load more",
     "ui.network": "Cannot reach the server",
     "ui.offline": "No network connection, or the server did not answer. Check Wi-Fi or mobile data and try again.",
-    "ui.field.full_name": "Full name",
-    "ui.field.date_of_birth": "Date of birth",
-    "ui.field.gender": "Gender",
-    "ui.field.id_number": "ID number",
-    "ui.field.legacy_id_number": "Old ID card number",
-    "ui.field.passport_number": "Passport number",
-    "ui.field.nationality": "Nationality",
-    "ui.field.country_of_residence": "Country of residence",
-    "ui.field.visa_type": "Visa type",
-    "ui.field.visa_number": "Visa number",
-    "ui.field.entry_date": "Entry date",
-    "ui.field.entry_port": "Port of entry",
-    "ui.field.accompanying_adult_document": "Accompanying adult's document",
-    "ui.field.relationship": "Relationship to the adult",
-    "ui.field.room": "Room",
-    "ui.field.check_in_at": "Arrival",
-    "ui.field.check_out_at": "Departure",
-    "ui.field.expected_check_out": "Expected departure",
-    "ui.field.qr": "QR code on the card",
-    "ui.field.seat": "Seat",
-    "ui.field.boarding_point": "Boarding point",
-    "ui.field.alighting_point": "Alighting point",
-    "ui.field.plate": "Plate",
-    "ui.field.origin_province": "Origin province",
-    "ui.field.destination_province": "Destination province",
-    "ui.field.departure_at": "Departure",
-    "ui.field.seats": "Seats on the coach",
-    "ui.field.role": "Role",
-    "ui.field.reason": "Reason",
-    "ui.field.purpose": "Purpose",
-    "ui.field.document_number": "Document number",
-    "ui.field.username": "Username",
-    "ui.field.password": "Password",
-    "ui.field.new_password": "New password",
-    "ui.field.facility_type": "Facility type",
-    "ui.field.name": "Name",
-    "ui.field.star_rating": "Star rating",
-    "ui.field.province_code": "Province",
-    "ui.field.commune_code": "Commune",
-    "ui.field.communes": "Communes",
-    "ui.field.business_licence_number": "Business licence number",
-    "ui.field.address": "Address",
-    "ui.field.rooms": "Rooms",
-    "ui.field.beds": "Beds",
-    "ui.field.vehicles": "Vehicles",
-    "ui.field.zone": "Industrial or economic zone",
-    "ui.field.contact_phone": "Contact phone",
-    "ui.field.contact_email": "Contact e-mail",
-    "ui.field.facility_id": "Facility",
-    "ui.field.department": "Department",
-    "ui.field.code": "Code",
-    "ui.field.limit": "Row limit",
-    "ui.field.date": "Date",
-    "ui.field.date_from": "From",
-    "ui.field.date_to": "To",
     "ui.item.guests": "Guest {n}",
     "ui.item.passengers": "Passenger {n}",
     "ui.item.crew": "Crew member {n}",
@@ -239,8 +131,14 @@ export function Checkbox({ label, name, checked, onChange }) {
 
 // Field errors of an ApiError, keyed by the field name under `prefix`
 // ("/guests/0" + "/id_number" → {id_number: "…"}); the rest stay in the banner.
+/**
+ * @param {unknown} error
+ * @param {string} [prefix]
+ * @returns {Record<string, string>}
+ */
 export function fieldErrors(error, prefix = "") {
   if (!(error instanceof ApiError)) return {};
+  /** @type {Record<string, string>} */
   const out = {};
   for (const [pointer, message] of Object.entries(error.fieldErrors)) {
     if (pointer.startsWith(`${prefix}/`)) out[pointer.slice(prefix.length + 1)] = message;
@@ -250,28 +148,28 @@ export function fieldErrors(error, prefix = "") {
 
 // Where an error is, in words: "/passengers/1/date_of_birth" → "Hành khách thứ 2 — Ngày sinh"
 // (counted from 1, in the user's language). The field and list names below cover the APIs'
-// bodies; a page may add its own with fieldLabels({field: messageKey}, {list: messageKey}).
+// bodies (labels.js); a page may add its own with fieldLabels({field: messageKey}, {list: messageKey}).
 // A field with no name is left out (the message still says what is wrong), never shown as
 // its key.
+/** Page-specific names: {field: messageKey}, {list: messageKey}. */
+/** @type {Record<string, string>} */
 const FIELD_LABELS = {};
+/** @type {Record<string, string>} */
 const ITEM_LABELS = { guests: "ui.item.guests", passengers: "ui.item.passengers", add: "ui.item.passengers", crew: "ui.item.crew", rows: "ui.item.rows", scopes: "ui.item.scopes", communes: "ui.item.communes" };
-const FIELDS = [
-  "full_name", "date_of_birth", "gender", "id_number", "legacy_id_number", "passport_number", "nationality",
-  "country_of_residence", "visa_type", "visa_number", "entry_date", "entry_port", "accompanying_adult_document",
-  "relationship", "room", "check_in_at", "check_out_at", "expected_check_out", "qr", "seat", "boarding_point",
-  "alighting_point", "plate", "origin_province", "destination_province", "departure_at", "seats", "role",
-  "reason", "purpose", "document_number", "username", "password", "new_password", "facility_type", "name",
-  "star_rating", "province_code", "commune_code", "communes", "business_licence_number", "address", "rooms",
-  "beds", "vehicles", "zone", "contact_phone", "contact_email", "facility_id", "department", "code", "limit",
-  "date", "date_from", "date_to",
-];
-for (const f of FIELDS) FIELD_LABELS[f] = `ui.field.${f}`;
 
+/**
+ * @param {Record<string, string>} [fields] field → message key
+ * @param {Record<string, string>} [items] list → message key (with {n})
+ */
 export function fieldLabels(fields = {}, items = {}) {
   Object.assign(FIELD_LABELS, fields);
   Object.assign(ITEM_LABELS, items);
 }
 
+/**
+ * @param {string | null | undefined} pointer
+ * @returns {string} "" when no part of it has a name
+ */
 export function pointerLabel(pointer) {
   const text = String(pointer || "").replace(/^(query|path|header):/, "/");
   const parts = text.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -285,6 +183,8 @@ export function pointerLabel(pointer) {
       i += 1;
     } else if (FIELD_LABELS[part]) {
       out.push(t(FIELD_LABELS[part]));
+    } else if (hasFieldLabel(part)) {
+      out.push(fieldLabel(part));
     }
   }
   return out.join(" — ");
@@ -292,6 +192,7 @@ export function pointerLabel(pointer) {
 
 // The problem as a banner: its detail and every field error (so none is ever hidden), each
 // under the field's name in words.
+/** @param {{error: unknown, onClose?: () => void}} props */
 export function ProblemBanner({ error, onClose }) {
   if (!error) return null;
   if (!(error instanceof ApiError)) {
@@ -319,6 +220,10 @@ export function Loading() {
   return html`<p class="loading" role="status">${t("ui.loading")}</p>`;
 }
 
+/**
+ * One column of a Table: the row's `key` shown as is (or "—"), or what `render` makes of the row.
+ * @typedef {{key: string, label: string, render?: (row: any) => unknown, numeric?: boolean}} Column
+ */
 // columns: [{key, label, render?(row), numeric?}]
 export function Table({ columns, rows, empty, caption, rowKey = (r, i) => r.id ?? i, ...rest }) {
   if (!rows?.length) return html`<p class="empty">${empty ?? t("ui.empty")}</p>`;
@@ -343,7 +248,14 @@ export function Page({ title, actions, children }) {
   </section>`;
 }
 
-// Load data for a view: {data, error, loading, reload}. `deps` as for useEffect.
+/**
+ * Load data for a view: {data, error, loading, reload}. `deps` as for useEffect.
+ * @template T
+ * @param {() => Promise<T> | T} fn
+ * @param {unknown[]} [deps]
+ * @returns {{data: T | null, error: unknown, loading: boolean, reload: () => void}} `error` is what
+ *   `fn` threw: an ApiError, or the browser's error when there was no answer
+ */
 export function useAsync(fn, deps = []) {
   const [state, setState] = useState({ data: null, error: null, loading: true });
   const seq = useRef(0);
@@ -364,6 +276,7 @@ export function useAsync(fn, deps = []) {
 export const Badge = ({ kind = "neutral", children }) => html`<span class=${`badge ${kind}`}>${children}</span>`;
 
 // Text without accents or case, for searching names as people type them ("han" finds "Hàn Quốc").
+/** @type {(text: unknown) => string} */
 export const searchKey = (text) =>
   String(text ?? "").replace(/[đĐ]/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase().trim();
 
@@ -446,5 +359,6 @@ export function SearchSelect({ label, name, error, hint, required, disabled, val
 
 // No answer at all (offline, timed out, connection dropped) or the console's "service did not
 // answer" (502/503/504): worth the same request again once the network is back.
+/** @type {(error: unknown) => boolean} */
 export const isUnreachable = (error) =>
   !(error instanceof ApiError) || [502, 503, 504].includes(error.status);

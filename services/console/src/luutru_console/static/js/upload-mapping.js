@@ -1,3 +1,4 @@
+// @ts-check
 // The mapping step of an upload (guest lists and trip passenger sheets), as the import
 // wizards of hotel software have it: once a file is picked, ingest's preview
 // (POST /v1/uploads/preview, which stores nothing) says which line it took as the header,
@@ -8,6 +9,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError } from "./api.js";
 import { getLang, localized, messages, t } from "./i18n.js";
+import { fieldLabel } from "./labels.js";
 import { Badge, Banner, html } from "./ui.js";
 
 messages({
@@ -62,33 +64,6 @@ messages({
     "umap.gender.male": "Nam",
     "umap.gender.female": "Nữ",
     "umap.gender.other": "Khác",
-    "umap.field.full_name": "Họ và tên",
-    "umap.field.family_name": "Họ",
-    "umap.field.given_name": "Tên",
-    "umap.field.date_of_birth": "Ngày sinh",
-    "umap.field.gender": "Giới tính",
-    "umap.field.document_type": "Loại giấy tờ",
-    "umap.field.document_number": "Số giấy tờ",
-    "umap.field.id_number": "Số định danh",
-    "umap.field.legacy_id_number": "Số CMND cũ",
-    "umap.field.passport_number": "Số hộ chiếu",
-    "umap.field.nationality": "Quốc tịch",
-    "umap.field.country_of_residence": "Nước cư trú",
-    "umap.field.visa_type": "Loại thị thực",
-    "umap.field.visa_number": "Số thị thực",
-    "umap.field.entry_date": "Ngày nhập cảnh",
-    "umap.field.entry_port": "Cửa khẩu nhập cảnh",
-    "umap.field.accompanying_adult_document": "Giấy tờ người đi cùng",
-    "umap.field.relationship": "Quan hệ",
-    "umap.field.room": "Phòng",
-    "umap.field.reason": "Lý do",
-    "umap.field.check_in_at": "Ngày đến",
-    "umap.field.check_in_time": "Giờ đến",
-    "umap.field.expected_check_out": "Ngày đi dự kiến",
-    "umap.field.qr": "Mã QR",
-    "umap.field.seat": "Số ghế",
-    "umap.field.boarding_point": "Điểm đón",
-    "umap.field.alighting_point": "Điểm trả",
   },
   en: {
     "umap.title": "Check the file and match its columns",
@@ -141,43 +116,9 @@ messages({
     "umap.gender.male": "Male",
     "umap.gender.female": "Female",
     "umap.gender.other": "Other",
-    "umap.field.full_name": "Full name",
-    "umap.field.family_name": "Surname",
-    "umap.field.given_name": "Given name",
-    "umap.field.date_of_birth": "Date of birth",
-    "umap.field.gender": "Gender",
-    "umap.field.document_type": "Document type",
-    "umap.field.document_number": "Document number",
-    "umap.field.id_number": "Personal ID number",
-    "umap.field.legacy_id_number": "Old ID card number",
-    "umap.field.passport_number": "Passport number",
-    "umap.field.nationality": "Nationality",
-    "umap.field.country_of_residence": "Country of residence",
-    "umap.field.visa_type": "Visa type",
-    "umap.field.visa_number": "Visa number",
-    "umap.field.entry_date": "Entry date",
-    "umap.field.entry_port": "Port of entry",
-    "umap.field.accompanying_adult_document": "Accompanying adult's document",
-    "umap.field.relationship": "Relationship",
-    "umap.field.room": "Room",
-    "umap.field.reason": "Reason",
-    "umap.field.check_in_at": "Arrival",
-    "umap.field.check_in_time": "Arrival time",
-    "umap.field.expected_check_out": "Expected check-out",
-    "umap.field.qr": "QR text",
-    "umap.field.seat": "Seat",
-    "umap.field.boarding_point": "Boarding point",
-    "umap.field.alighting_point": "Alighting point",
   },
 });
 
-const KNOWN_FIELDS = new Set([
-  "full_name", "family_name", "given_name", "date_of_birth", "gender", "document_type",
-  "document_number", "id_number", "legacy_id_number", "passport_number", "nationality",
-  "country_of_residence", "visa_type", "visa_number", "entry_date", "entry_port",
-  "accompanying_adult_document", "relationship", "room", "reason", "check_in_at",
-  "check_in_time", "expected_check_out", "qr", "seat", "boarding_point", "alighting_point",
-]);
 const DATE_FIELDS = new Set(["date_of_birth", "entry_date", "expected_check_out"]);
 const FILE_STATUSES = new Set([413, 415, 422]);
 const DEBOUNCE_MS = 400;
@@ -205,7 +146,7 @@ export function pointerField(pointer) {
 export function fieldText(key, labels = {}) {
   if (!key) return "";
   if (labels[key]) return half(labels[key]);
-  return KNOWN_FIELDS.has(key) ? t(`umap.field.${key}`) : "";
+  return fieldLabel(key);
 }
 
 // One error or warning in words: "Ngày sinh: …" — the field's name unless the message starts

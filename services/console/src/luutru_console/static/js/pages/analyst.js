@@ -1,3 +1,4 @@
+// @ts-check
 // Department dashboards: the headline numbers, trends and breakdowns of the department's
 // feed (aggregates only; small cells hidden by the API), with filters kept in the URL so a
 // view can be bookmarked or shared, and CSV/XLSX exports of the same filter. Analysts see
@@ -79,6 +80,12 @@ const GRANULARITIES = ["day", "week", "month"];
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 // The filters as kept in the URL (names as the feeds' own query parameters).
+/**
+ * A dashboard's filters, from the address's query (what is missing or malformed: the default).
+ * @typedef {{date_from: string, date_to: string, granularity: string, commune: string, facility_type: string, star_rating: string}} DashboardFilters
+ * @param {Record<string, string>} q
+ * @returns {DashboardFilters}
+ */
 function filtersFrom(q) {
   return {
     date_from: DAY.test(q.date_from || "") ? q.date_from : todayVN(-29),
@@ -110,13 +117,14 @@ function feedParams(f, options) {
 
 function Filters({ filters, options, types, onApply, department, onDepartment, departmentNames }) {
   const [form, setForm] = useState(filters);
-  const [errors, setErrors] = useState({});
+  const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({}));
   const signature = JSON.stringify(filters);
   useEffect(() => setForm(filters), [signature]);
   const set = (name) => (v) => setForm((old) => ({ ...old, [name]: v }));
   const communes = pickOptions(useNames(communesPath(HOME_PROVINCE)));
   const submit = (event) => {
     event.preventDefault();
+    /** @type {Record<string, string>} */
     const found = {};
     if (!DAY.test(form.date_from)) found.date_from = t("analyst.dateRequired");
     if (!DAY.test(form.date_to)) found.date_to = t("analyst.dateRequired");
@@ -164,6 +172,7 @@ function Filters({ filters, options, types, onApply, department, onDepartment, d
   </form>`;
 }
 
+/** @param {{query?: Record<string, string>}} props */
 function Dashboard({ query: q = {} }) {
   const { session, navigate } = useApp();
   const isAnalyst = session.role === "department_analyst";

@@ -1,3 +1,4 @@
+// @ts-check
 // The police pages: wanted-person alerts arriving live (the landing page), the watchlist,
 // reporting compliance, foreign guests staying now, the person search and the personal-data
 // access log. Only police roles see any of them: a watchlist hit never reaches a facility.

@@ -1,3 +1,4 @@
+// @ts-check
 // The provincial police's registry: facilities (search, create, bulk import, edit, suspend,
 // reinstate, close), accounts (create with a one-time password, disable, enable, reset) and
 // the audit log. Commune police may look at the facilities of their communes.
@@ -188,7 +189,6 @@ messages({
     "registry.users.resetDone": "Mật khẩu mới (dùng một lần)",
     "registry.u.username": "Tên đăng nhập",
     "registry.u.usernameHint": "Chữ thường không dấu, số, dấu . _ - (3–64 ký tự)",
-    "registry.u.full_name": "Họ và tên",
     "registry.u.role": "Vai trò",
     "registry.u.created_at": "Tạo lúc",
     "registry.u.facilitySearch": "Tìm cơ sở",
@@ -356,7 +356,6 @@ messages({
     "registry.users.resetDone": "New one-time password",
     "registry.u.username": "Username",
     "registry.u.usernameHint": "Lower-case letters, digits, . _ - (3–64 characters)",
-    "registry.u.full_name": "Full name",
     "registry.u.role": "Role",
     "registry.u.created_at": "Created",
     "registry.u.facilitySearch": "Find a facility",

@@ -1,3 +1,4 @@
+// @ts-check
 // The pages of a lodging facility's staff (hotel, guest house, boarding house, zone housing,
 // hospital): today's guests, check-in (typed, pasted or scanned QR), the record with its
 // receipt, check-out / extension / correction / voiding, and guest-list uploads. Coach

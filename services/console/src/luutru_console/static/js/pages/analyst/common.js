@@ -1,3 +1,4 @@
+// @ts-check
 // Building blocks of the department dashboards: a Chart.js chart that is destroyed with its
 // view, KPI cards, suppressed cells shown as "<5" (never as 0), period labels, and a
 // breakdown (key × period) shown as a chart and a table with its own export.
@@ -118,6 +119,20 @@ export function Kpi({ label, value: shown, change, testid, note }) {
 // One Chart.js chart; re-created when its data or the language change, destroyed on unmount.
 // Both axes are titled: `indexTitle` (the periods or groups; default "Kỳ") and `valueTitle`
 // (default "Số lượng", or "Tỷ lệ (%)" for a percentage chart).
+/**
+ * @param {object} props
+ * @param {"bar" | "line"} [props.type]
+ * @param {string[]} props.labels the periods or groups
+ * @param {Array<{label: string, data: Array<number | null>} & Record<string, unknown>>} props.datasets
+ *   one per series; null where the number is hidden (fewer than 5 people)
+ * @param {string} props.title
+ * @param {string} [props.testid]
+ * @param {boolean} [props.stacked]
+ * @param {boolean} [props.percent]
+ * @param {boolean} [props.horizontal]
+ * @param {string} [props.indexTitle]
+ * @param {string} [props.valueTitle]
+ */
 export function ChartView({ type = "bar", labels, datasets, title, testid, stacked = false, percent = false, horizontal = false, indexTitle, valueTitle }) {
   const canvas = useRef(null);
   const signature = JSON.stringify({ type, labels, datasets, stacked, percent, horizontal, indexTitle, valueTitle, lang: getLang() });
@@ -125,7 +140,8 @@ export function ChartView({ type = "bar", labels, datasets, title, testid, stack
     const Chart = window.Chart;
     if (!Chart || !canvas.current) return undefined;
     const format = (v) => (percent ? pct(v) : num(v, 2));
-    const axisTitle = (text) => ({ display: true, text, font: { weight: "bold" } });
+    /** @param {string} text */
+    const axisTitle = (text) => ({ display: true, text, font: { weight: /** @type {const} */ ("bold") } });
     const valueAxis = {
       stacked,
       beginAtZero: true,

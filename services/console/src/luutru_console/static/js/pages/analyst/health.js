@@ -1,3 +1,4 @@
+// @ts-check
 // SYT (model 11): stays at medical facilities — health data, so counts only (admissions,
 // patient-nights, discharges, average length) per facility and period.
 import { api, query } from "../../api.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // VHTTDL (models 9 and 39): arrivals, guest-nights, average stay, occupancy, the change
 // against the previous period, and the breakdowns of the tourism feed.
 import { api, query } from "../../api.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // SGTVT (model 12): trips, seats, passengers and load factor by day, route, operator and
 // province of origin and destination.
 import { api, query } from "../../api.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // BQL KKT (model 10): people living now in rental and zone housing, arrivals and departures,
 // by zone, province of origin, age group and gender.
 import { api, query } from "../../api.js";

@@ -1,8 +1,10 @@
+// @ts-check
 // The passenger list editor of a manifest (and of later additions): one fieldset per
 // passenger, each field with the API's error for it (/passengers/2/id_number) right under it.
 import { html, Input, Select, SearchSelect, fieldErrors, pointerLabel } from "../../ui.js";
 import { COUNTRIES, nameIn, pickOptions, useNames, VISA_TYPES } from "../../names.js";
 import { getLang, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { ApiError } from "../../api.js";
 
 let seq = 0;
@@ -58,14 +60,14 @@ function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) 
   }));
   const field = (f) => {
     if (f === "nationality" || f === "country_of_residence" || f === "visa_type") {
-      return html`<${SearchSelect} label=${t(`coach.p.${f}`)} name=${f} value=${row[f]} onChange=${set(f)}
+      return html`<${SearchSelect} label=${fieldLabel(f)} name=${f} value=${row[f]} onChange=${set(f)}
         options=${f === "visa_type" ? visas : countries} error=${errors[f]} />`;
     }
     if (f === "gender") {
-      return html`<${Select} label=${t("coach.p.gender")} name="gender" value=${row.gender}
+      return html`<${Select} label=${fieldLabel("gender")} name="gender" value=${row.gender}
         options=${genderOptions()} onChange=${set("gender")} error=${errors.gender} />`;
     }
-    return html`<${Input} label=${t(`coach.p.${f}`)} name=${f} value=${row[f]} onInput=${set(f)}
+    return html`<${Input} label=${fieldLabel(f)} name=${f} value=${row[f]} onInput=${set(f)}
       type=${DATES.has(f) ? "date" : "text"} error=${errors[f]}
       required=${f === "full_name"} />`;
   };
@@ -99,7 +101,7 @@ export function PassengerEditor({ rows, setRows, error, pointer }) {
   const add = () => {
     const row = emptyPassenger();
     setRows([...rows, row]);
-    setTimeout(() => document.querySelector(`#passenger-${row.key} input`)?.focus(), 0);
+    setTimeout(() => /** @type {HTMLInputElement | null} */ (document.querySelector(`#passenger-${row.key} input`))?.focus(), 0);
   };
   const listError = all[pointer];
   return html`<div class="coach-passengers">

@@ -1,9 +1,11 @@
+// @ts-check
 // A new trip's manifest by form: the trip (plate, route, departure, seats, crew), then the
 // passengers. The manifest is atomic: one bad passenger refuses it all, and each error is
 // shown on the passenger's own field.
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { t, todayVN } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { fieldErrors, html, Input, Page, ProblemBanner, SearchSelect, useApp } from "../../ui.js";
 import { PROVINCES, pickOptions, useNames } from "../../names.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
@@ -38,18 +40,18 @@ export function TripFields({ trip, setTrip, errors }) {
   const set = (f) => (v) => setTrip({ ...trip, [f]: v });
   const provinces = pickOptions(useNames(PROVINCES));
   return html`<div class="grid">
-    <${Input} label=${t("coach.trip.plate")} name="plate" required value=${trip.plate} onInput=${set("plate")}
+    <${Input} label=${fieldLabel("plate")} name="plate" required value=${trip.plate} onInput=${set("plate")}
       hint=${t("coach.trip.plateHint")} error=${errors.plate} autocomplete="off" />
-    <${SearchSelect} label=${t("coach.trip.origin")} name="origin_province" required options=${provinces}
+    <${SearchSelect} label=${fieldLabel("origin_province")} name="origin_province" required options=${provinces}
       value=${trip.origin_province} onChange=${set("origin_province")} error=${errors.origin_province}
       hint=${t("coach.trip.provinceHint")} />
-    <${SearchSelect} label=${t("coach.trip.destination")} name="destination_province" required options=${provinces}
+    <${SearchSelect} label=${fieldLabel("destination_province")} name="destination_province" required options=${provinces}
       value=${trip.destination_province} onChange=${set("destination_province")}
       error=${errors.destination_province} hint=${t("coach.trip.provinceHint")} />
-    <${Input} label=${t("coach.trip.departure_at")} name="departure_at" type="datetime-local" required
+    <${Input} label=${fieldLabel("departure_at")} name="departure_at" type="datetime-local" required
       value=${trip.departure_at} onInput=${set("departure_at")} error=${errors.departure_at}
       hint=${t("coach.trip.departureHint")} />
-    <${Input} label=${t("coach.trip.seats")} name="seats" type="number" min="1" max="100" required
+    <${Input} label=${fieldLabel("seats")} name="seats" type="number" min="1" max="100" required
       value=${trip.seats} onInput=${set("seats")} error=${errors.seats} />
   </div>`;
 }
@@ -65,11 +67,11 @@ function CrewEditor({ crew, setCrew, error }) {
       return html`<fieldset key=${c.key} class="coach-crew-member">
         <legend>${t("coach.crew.legend", { n: i + 1 })}</legend>
         <div class="grid">
-          <${Input} label=${t("coach.crew.full_name")} name="crew_full_name" required value=${c.full_name}
+          <${Input} label=${fieldLabel("full_name")} name="crew_full_name" required value=${c.full_name}
             onInput=${set("full_name")} error=${errors.full_name} />
           <${Input} label=${t("coach.crew.role")} name="crew_role" value=${c.role} onInput=${set("role")}
             hint=${t("coach.crew.roleHint")} error=${errors.role} />
-          <${Input} label=${t("coach.crew.id_number")} name="crew_id_number" value=${c.id_number}
+          <${Input} label=${fieldLabel("id_number")} name="crew_id_number" value=${c.id_number}
             onInput=${set("id_number")} error=${errors.id_number} />
         </div>
         <button type="button" class="danger" aria-label=${t("coach.crew.removeN", { n: i + 1 })}

@@ -1,8 +1,10 @@
+// @ts-check
 // One trip: its passengers with their results, later additions, no-shows, removals, and the
 // cancellation of the whole trip.
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Badge, Banner, html, Input, Loading, Page, ProblemBanner, Table, useApp, useAsync } from "../../ui.js";
 import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js";
 import { justSubmitted, receiptWarnings, rememberResults, routeName, tripStatusBadge } from "./trips.js";
@@ -137,11 +139,11 @@ export function TripPage({ params }) {
   const onBoard = trip.passengers.filter((p) => p.status === "on_board").length;
   const columns = [
     { key: "n", label: "#", numeric: true, render: (p) => fmtNumber(trip.passengers.indexOf(p) + 1) },
-    { key: "full_name", label: t("coach.p.full_name") },
-    { key: "document_number", label: t("coach.trip.document") },
-    { key: "seat", label: t("coach.p.seat") },
-    { key: "boarding_point", label: t("coach.p.boarding_point") },
-    { key: "alighting_point", label: t("coach.p.alighting_point") },
+    { key: "full_name", label: fieldLabel("full_name") },
+    { key: "document_number", label: fieldLabel("document_number") },
+    { key: "seat", label: fieldLabel("seat") },
+    { key: "boarding_point", label: fieldLabel("boarding_point") },
+    { key: "alighting_point", label: fieldLabel("alighting_point") },
     {
       key: "status",
       label: t("coach.trip.passengerStatus"),
@@ -165,9 +167,9 @@ export function TripPage({ params }) {
     <dl class="coach-facts card" data-testid="trip-facts" data-trip-id=${trip.trip_id}>
       <div><dt>${t("coach.trip.number")}</dt><dd data-testid="trip-number"><strong>${trip.receipt_number}</strong></dd></div>
       <div><dt>${t("coach.trip.status")}</dt><dd>${tripStatusBadge(trip.status)}</dd></div>
-      <div><dt>${t("coach.trip.plate")}</dt><dd>${trip.plate}</dd></div>
+      <div><dt>${fieldLabel("plate")}</dt><dd>${trip.plate}</dd></div>
       <div><dt>${t("coach.trip.route")}</dt><dd data-testid="trip-route">${routeName(provinces, trip)}</dd></div>
-      <div><dt>${t("coach.trip.departure_at")}</dt><dd>${fmtDateTime(trip.departure_at)}</dd></div>
+      <div><dt>${fieldLabel("departure_at")}</dt><dd>${fmtDateTime(trip.departure_at)}</dd></div>
       <div><dt>${t("coach.trip.onBoard")}</dt><dd>${fmtNumber(onBoard)} / ${fmtNumber(trip.seats)}</dd></div>
       <div><dt>${t("coach.trip.received_at")}</dt><dd>${fmtDateTime(trip.received_at)}</dd></div>
     </dl>

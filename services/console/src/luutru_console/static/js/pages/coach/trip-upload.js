@@ -1,3 +1,4 @@
+// @ts-check
 // A trip's passenger sheet (CSV/XLSX) plus the trip's fields: the sheet's mapping step (the
 // header line found, a field per column, the first rows checked: upload-mapping.js), then
 // stored at once (202) and processed in the background as one atomic manifest; the page
@@ -5,6 +6,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, download } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Badge, Banner, FileField, fieldErrors, html, Loading, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import {
   BlockedReason, MappingStep, problemText, ResultNotices, UploadProblem, useUploadPreview,
@@ -13,11 +15,11 @@ import { emptyTrip, TripFields, tripFieldsBody } from "./trip-form.js";
 
 // The trip's own fields by name, for the problems of a refused submission.
 const tripLabels = () => ({
-  plate: t("coach.trip.plate"),
-  origin_province: t("coach.trip.origin"),
-  destination_province: t("coach.trip.destination"),
-  departure_at: t("coach.trip.departure_at"),
-  seats: t("coach.trip.seats"),
+  plate: fieldLabel("plate"),
+  origin_province: fieldLabel("origin_province"),
+  destination_province: fieldLabel("destination_province"),
+  departure_at: fieldLabel("departure_at"),
+  seats: fieldLabel("seats"),
 });
 
 // A row's errors in words: the field's name, then the message (never a pointer or a key).

@@ -1,8 +1,10 @@
+// @ts-check
 // The operator's trips of a departure day (GET /v1/trips?date=), and what the trip pages
 // share; the receipts' warnings live in memory for the session (the trip view has none).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t, todayVN } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Badge, html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { nameOf, PROVINCES, useNames } from "../../names.js";
 
@@ -26,6 +28,7 @@ export const routeName = (provinces, trip) =>
 export const newKey = () =>
   globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(16).slice(2)}`;
 
+/** @param {{query?: Record<string, string>}} props */
 export function TripList({ query: where = {} }) {
   const { navigate } = useApp();
   const day = where.date || todayVN();
@@ -56,10 +59,10 @@ export function TripList({ query: where = {} }) {
   const columns = [
     {
       key: "plate",
-      label: t("coach.trip.plate"),
+      label: fieldLabel("plate"),
       render: (r) => html`<a href=${`#/trips/${r.trip_id}`}>${r.plate}</a>`,
     },
-    { key: "departure_at", label: t("coach.trip.departure_at"), render: (r) => fmtDateTime(r.departure_at) },
+    { key: "departure_at", label: fieldLabel("departure_at"), render: (r) => fmtDateTime(r.departure_at) },
     { key: "route", label: t("coach.trip.route"), render: (r) => routeName(provinces, r) },
     {
       key: "on_board",

@@ -1,3 +1,4 @@
+// @ts-check
 // The police landing page: wanted-person alerts worked at volume. One card per person (the
 // matched registration) with all their hits and the watchlist entries by reason and name,
 // the facility's name, address and the room; totals, pages and filters (status, commune by
@@ -8,6 +9,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { api, eventStream, query } from "../../api.js";
 import { fmtDate, fmtDateTime, fmtNumber, messages, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Badge, html, Loading, Page, ProblemBanner, Select, TextArea } from "../../ui.js";
 import { formErrors, UserName } from "./common.js";
 
@@ -25,7 +27,6 @@ messages({
     "police.alerts.communeCode": "Xã/phường mã {code}",
     "police.alerts.kindFilter": "Kiểu khớp",
     "police.alerts.anyKind": "Mọi kiểu khớp",
-    "police.alerts.dob": "Ngày sinh",
     "police.alerts.address": "Địa chỉ",
     "police.alerts.room": "Phòng",
     "police.alerts.noRoom": "Không khai báo",
@@ -54,7 +55,6 @@ messages({
     "police.alerts.communeCode": "Commune no. {code}",
     "police.alerts.kindFilter": "Match",
     "police.alerts.anyKind": "Any match",
-    "police.alerts.dob": "Date of birth",
     "police.alerts.address": "Address",
     "police.alerts.room": "Room",
     "police.alerts.noRoom": "Not reported",
@@ -295,8 +295,8 @@ function PersonCard({ person, fresh, onChange }) {
       ${fresh ? html`<${Badge} kind="info">${t("police.alerts.arrived")}<//>` : null}
     </header>
     <dl class="alert-facts">
-      <div><dt>${t("police.alerts.document")}</dt><dd class="doc">${person.subject_document || "—"}</dd></div>
-      <div><dt>${t("police.alerts.dob")}</dt><dd>${fmtDate(person.date_of_birth)}</dd></div>
+      <div><dt>${fieldLabel("document_number")}</dt><dd class="doc">${person.subject_document || "—"}</dd></div>
+      <div><dt>${fieldLabel("date_of_birth")}</dt><dd>${fmtDate(person.date_of_birth)}</dd></div>
       <div><dt>${t("police.facility")}</dt>
         <dd class="facility-name" data-testid="alert-facility">${person.facility_name || "—"}${person.facility_code
           ? html` <span class="muted">(${person.facility_code})</span>` : null}</dd></div>

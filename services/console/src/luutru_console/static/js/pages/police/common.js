@@ -1,9 +1,11 @@
+// @ts-check
 // Building blocks shared by the police pages: facility names, guest-record tables, the
 // privacy notice, and the mapping of a problem's field errors to form fields.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { onSessionChange } from "../../session.js";
 import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Banner, fieldErrors, html, Table } from "../../ui.js";
 import { CountryName, VisaName } from "../../names.js";
 
@@ -74,10 +76,10 @@ const joined = (...parts) => parts.filter(Boolean).join(" · ") || "—";
 
 export function GuestTable({ rows, caption }) {
   const columns = [
-    { key: "full_name", label: t("police.guest.name") },
-    { key: "date_of_birth", label: t("police.guest.dob"), render: (r) => fmtDate(r.date_of_birth) },
-    { key: "gender", label: t("police.guest.gender"), render: (r) => gender(r.gender) },
-    { key: "nationality", label: t("police.guest.nationality"), render: (r) => html`<${CountryName} code=${r.nationality} />` },
+    { key: "full_name", label: fieldLabel("full_name") },
+    { key: "date_of_birth", label: fieldLabel("date_of_birth"), render: (r) => fmtDate(r.date_of_birth) },
+    { key: "gender", label: fieldLabel("gender"), render: (r) => gender(r.gender) },
+    { key: "nationality", label: fieldLabel("nationality"), render: (r) => html`<${CountryName} code=${r.nationality} />` },
     { key: "document", label: t("police.guest.document"), render: (r) => joined(r.passport_number, r.id_number) },
     {
       key: "visa",
@@ -90,7 +92,7 @@ export function GuestTable({ rows, caption }) {
       render: (r) => joined(r.entry_date ? fmtDate(r.entry_date) : null, r.entry_port),
     },
     { key: "facility", label: t("police.facility"), render: (r) => html`<${FacilityName} id=${r.facility_id} />` },
-    { key: "room", label: t("police.guest.room") },
+    { key: "room", label: fieldLabel("room") },
     { key: "arrived_at", label: t("police.guest.arrived"), render: (r) => fmtDateTime(r.arrived_at) },
     {
       key: "expected_departure",

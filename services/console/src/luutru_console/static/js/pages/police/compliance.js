@@ -1,3 +1,4 @@
+// @ts-check
 // Reporting compliance: per facility and day (guests reported, reported late = "not reported
 // by the deadline" as the API counts it), the fine bands of NĐ 282/2025 Art. 10, and the
 // active facilities silent for N days; each table downloadable as CSV or XLSX.

@@ -1,8 +1,10 @@
+// @ts-check
 // Reads of personal data, each logged by the API with its stated purpose: foreign guests
 // staying now, the person search, and (provincial police) the access log itself.
 import { useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { html, Input, Loading, Page, ProblemBanner, pointerLabel, Table, useAsync } from "../../ui.js";
 import { RoleName } from "../../names.js";
 import { formErrors, GuestTable, PrivacyNotice, UserName } from "./common.js";
@@ -86,11 +88,11 @@ export function SearchPage() {
       <${PurposeField} value=${form.purpose} onInput=${set("purpose")} error=${errors.purpose} />
       <p id="search-intro" class="muted">${t("police.search.intro")}</p>
       <div class="grid">
-        <${Input} label=${t("police.search.document")} name="document_number" value=${form.document_number}
+        <${Input} label=${fieldLabel("document_number")} name="document_number" value=${form.document_number}
           onInput=${set("document_number")} error=${errors.document_number} autocomplete="off" />
-        <${Input} label=${t("police.search.name")} name="full_name" value=${form.full_name}
+        <${Input} label=${fieldLabel("full_name")} name="full_name" value=${form.full_name}
           onInput=${set("full_name")} error=${errors.full_name} autocomplete="off" />
-        <${Input} label=${t("police.search.dob")} name="date_of_birth" type="date" value=${form.date_of_birth}
+        <${Input} label=${fieldLabel("date_of_birth")} name="date_of_birth" type="date" value=${form.date_of_birth}
           onInput=${set("date_of_birth")} error=${errors.date_of_birth} />
       </div>
       <button type="submit" class="primary" disabled=${state.busy}>${t("police.search.submit")}</button>

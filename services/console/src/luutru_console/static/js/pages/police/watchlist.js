@@ -1,8 +1,10 @@
+// @ts-check
 // The watchlist (provincial police only): the active entries, adding one, removing one, and
 // uploading a CSV/XLSX file with a result per row.
 import { useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDate, fmtDateTime, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { Banner, fieldErrors, html, Input, Loading, Page, pointerLabel, ProblemBanner, Table, useAsync } from "../../ui.js";
 import { formErrors, UserName } from "./common.js";
 
@@ -53,9 +55,9 @@ function AddEntry({ onAdded }) {
     <h2 id="wl-add">${t("police.watchlist.add")}</h2>
     <${Input} label=${t("police.watchlist.document")} name="document_number" value=${form.document_number}
       onInput=${set("document_number")} error=${errors.document_number} autocomplete="off" />
-    <${Input} label=${t("police.watchlist.name")} name="full_name" value=${form.full_name}
+    <${Input} label=${fieldLabel("full_name")} name="full_name" value=${form.full_name}
       onInput=${set("full_name")} error=${errors.full_name} autocomplete="off" />
-    <${Input} label=${t("police.watchlist.dob")} name="date_of_birth" type="date" value=${form.date_of_birth}
+    <${Input} label=${fieldLabel("date_of_birth")} name="date_of_birth" type="date" value=${form.date_of_birth}
       onInput=${set("date_of_birth")} error=${errors.date_of_birth} />
     <${Input} label=${t("police.watchlist.reason")} name="reason" value=${form.reason}
       onInput=${set("reason")} error=${errors.reason} />
@@ -155,8 +157,8 @@ function Entries({ entries, onRemoved }) {
   };
   const columns = [
     { key: "document_number", label: t("police.watchlist.document") },
-    { key: "full_name", label: t("police.watchlist.name") },
-    { key: "date_of_birth", label: t("police.watchlist.dob"), render: (e) => fmtDate(e.date_of_birth) },
+    { key: "full_name", label: fieldLabel("full_name") },
+    { key: "date_of_birth", label: fieldLabel("date_of_birth"), render: (e) => fmtDate(e.date_of_birth) },
     { key: "reason", label: t("police.watchlist.reason") },
     { key: "created_by", label: t("police.watchlist.createdBy"), render: (e) => html`<${UserName} id=${e.created_by} />` },
     { key: "created_at", label: t("police.watchlist.createdAt"), render: (e) => fmtDateTime(e.created_at) },

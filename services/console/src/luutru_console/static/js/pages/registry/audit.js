@@ -1,3 +1,4 @@
+// @ts-check
 // The audit log (append-only): who did what, when and from where; filters in the URL.
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";

@@ -1,3 +1,4 @@
+// @ts-check
 // Pieces shared by the registry pages: the facility types (with their department), status
 // badges, the one-time password panel, a file field, and a cursor-paged list loader.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// @ts-check
 // The facility registry: search, create (with the first manager's one-time password), the
 // facility's page with edit, suspend, reinstate and close.
 import { useState } from "preact/hooks";

@@ -1,3 +1,4 @@
+// @ts-check
 // Bulk import of a facility list (CSV/XLSX): a dry run first if wanted, then a result per
 // row — the created facilities with their managers' one-time passwords, the bad rows with why.
 import { useState } from "preact/hooks";

@@ -1,8 +1,10 @@
+// @ts-check
 // Accounts: the list (disable, enable, reset to a one-time password) and the creation form
 // with each role's own fields (facility, department, communes).
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, localized, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { currentSession } from "../../session.js";
 import { Badge, Banner, fieldErrors, html, Input, Page, ProblemBanner, SearchSelect, Select, Table, useApp } from "../../ui.js";
 import { communesPath, nameOf, pickOptions, useNames } from "../../names.js";
@@ -103,7 +105,7 @@ export function UsersTable({ facilityId, role, disabled }) {
   };
   const columns = [
     { key: "username", label: t("registry.u.username"), render: (u) => html`<code>${u.username}</code>` },
-    { key: "full_name", label: t("registry.u.full_name") },
+    { key: "full_name", label: fieldLabel("full_name") },
     { key: "role", label: t("registry.u.role"), render: (u) => (ALL_ROLES.includes(u.role) ? t(`role.${u.role}`) : u.role) },
     { key: "scope", label: t("registry.users.scope"), render: scopeOf },
     {
@@ -265,7 +267,7 @@ export function UserCreate({ query: where }) {
           options=${roles.map((r) => [r, t(`role.${r}`)])} error=${errors.role} />
         <${Input} label=${t("registry.u.username")} name="username" required value=${values.username}
           onInput=${set("username")} hint=${t("registry.u.usernameHint")} error=${errors.username} autocomplete="off" />
-        <${Input} label=${t("registry.u.full_name")} name="full_name" required value=${values.full_name}
+        <${Input} label=${fieldLabel("full_name")} name="full_name" required value=${values.full_name}
           onInput=${set("full_name")} error=${errors.full_name} />
       </div>
       ${FACILITY_ROLES.includes(values.role)

@@ -1,9 +1,11 @@
+// @ts-check
 // Check-out, extension and voiding of one record: a small confirmation form each, with the
 // API's errors next to the field and in a banner.
 import "./messages.js";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDate, t, todayVN } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { fieldErrors, html, Input, ProblemBanner, TextArea } from "../../ui.js";
 import { localInputVN } from "./common.js";
 
@@ -59,7 +61,7 @@ export function StayAction({ kind, stay, onDone, onCancel }) {
     <h2 id="staff-action-title">${t(TITLES[kind], { name: stay.full_name })}</h2>
     <${ProblemBanner} error=${error} />
     ${kind === "checkOut"
-      ? html`<${Input} label=${t("staff.f.check_out_at")} name="check_out_at" type="datetime-local"
+      ? html`<${Input} label=${fieldLabel("check_out_at")} name="check_out_at" type="datetime-local"
           value=${checkOutAt} onInput=${setCheckOutAt} error=${errors.check_out_at} />`
       : null}
     ${kind === "void"

@@ -1,3 +1,4 @@
+// @ts-check
 // Check in one guest: typed, or filled from the chip-card QR (pasted or scanned); the
 // receipt right after. A double tap or a retry sends the same Idempotency-Key, so the
 // server answers with the first receipt and never stores the guest twice.
@@ -12,11 +13,11 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, apiResponse } from "../../api.js";
 import { localized, t } from "../../i18n.js";
 import { Banner, html, isUnreachable, Page } from "../../ui.js";
-import { newKey, Receipt, Warnings } from "./common.js";
+import { fieldLabel, newKey, Receipt, Warnings } from "./common.js";
 import { emptyGuest, GuestForm, guestBody, withQr } from "./guest-form.js";
 import { QrBox } from "./qr.js";
 
-// The form's fields, by the name the API's pointers use (each has its label, staff.f.<name>).
+// The form's fields, by the name the API's pointers use (each has its name, fieldLabel).
 const FIELDS = [
   "full_name", "date_of_birth", "gender", "nationality", "id_number", "legacy_id_number",
   "passport_number", "country_of_residence", "visa_type", "visa_number", "entry_date",
@@ -33,8 +34,14 @@ const fieldOf = (pointer = "") => {
 };
 
 // The API's errors as {field: message} (the first message per field) and the rest.
+/**
+ * @param {import("../../api.js").FieldProblem[]} [errors]
+ * @returns {{fields: Record<string, string>, other: string[]}}
+ */
 function byField(errors = []) {
+  /** @type {Record<string, string>} */
   const fields = {};
+  /** @type {string[]} */
   const other = [];
   for (const e of errors) {
     const name = fieldOf(e.pointer);
@@ -47,7 +54,7 @@ function byField(errors = []) {
 
 export function CheckInPage() {
   const [guest, setGuest] = useState(emptyGuest);
-  const [errors, setErrors] = useState({}); // {field: message}, shown under the fields
+  const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({})); // {field: message}, shown under the fields
   const [problem, setProblem] = useState(null); // {kind: "fields"|"offline"|"other", ...}
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(null); // {receipt, duplicate, name}
@@ -86,6 +93,7 @@ export function CheckInPage() {
   // The server's verdict on the whole form, shown for the fields already left.
   const apply = (found) => {
     setErrors((old) => {
+      /** @type {Record<string, string>} */
       const next = {};
       for (const name of Object.keys(old)) if (!isShown(name)) next[name] = old[name];
       for (const [name, message] of Object.entries(found)) if (isShown(name)) next[name] = message;
@@ -156,10 +164,11 @@ export function CheckInPage() {
       const receipt = await response.json();
       setDone({ receipt, duplicate: response.status === 200, name: body.full_name });
       attempt.current = null;
-    } catch (e) {
-      if (isUnreachable(e)) {
+    } catch (thrown) {
+      if (isUnreachable(thrown)) {
         setProblem({ kind: "offline" });
       } else {
+        const e = /** @type {ApiError} */ (thrown); // not unreachable: the API answered
         const { fields, other } = byField(e.problem?.errors);
         submitted.current = true;
         setErrors(fields);
@@ -231,7 +240,7 @@ export function CheckInPage() {
       <strong>${t("staff.checkIn.fix", { n: problem.count })}</strong>
       <ul class="problem-errors">
         ${FIELDS.filter((name) => errors[name]).map(
-          (name) => html`<li><button type="button" class="link" onClick=${() => goTo(name)}>${t(`staff.f.${name}`)}</button>: ${errors[name]}</li>`,
+          (name) => html`<li><button type="button" class="link" onClick=${() => goTo(name)}>${fieldLabel(name)}</button>: ${errors[name]}</li>`,
         )}
         ${problem.other.map((message) => html`<li>${message}</li>`)}
       </ul>

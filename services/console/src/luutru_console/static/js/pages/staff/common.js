@@ -1,10 +1,46 @@
+// @ts-check
 // Small pieces the staff pages share: Vietnam wall-clock times for inputs, the status and
 // on-time badges, the receipt, the warnings of an accepted record, the day's records.
 import "./messages.js";
 import { useEffect, useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
+import { fieldLabel as sharedFieldLabel } from "../../labels.js";
 import { Badge, Banner, html, useApp } from "../../ui.js";
+
+/**
+ * A stay as its facility reads it (StayView of services/ingest: GET /v1/stays, /v1/stays/{id}).
+ * Dates are "YYYY-MM-DD", times ISO 8601 with their offset.
+ * @typedef {object} Stay
+ * @property {string} stay_id
+ * @property {string} receipt_number
+ * @property {"checked_in" | "checked_out" | "voided"} status
+ * @property {number} version
+ * @property {string} full_name
+ * @property {string} date_of_birth
+ * @property {string} gender
+ * @property {string} document_type
+ * @property {string} document_number
+ * @property {string} nationality
+ * @property {string} country_of_residence
+ * @property {string | null} [legacy_id_number]
+ * @property {string | null} [visa_type]
+ * @property {string | null} [visa_number]
+ * @property {string | null} [entry_date]
+ * @property {string | null} [entry_port]
+ * @property {string | null} [accompanying_adult_document]
+ * @property {string | null} [relationship]
+ * @property {string | null} room
+ * @property {string | null} [reason]
+ * @property {string} check_in_at
+ * @property {string | null} expected_check_out
+ * @property {string | null} check_out_at
+ * @property {string} received_at
+ * @property {string} due_at
+ * @property {number} late_minutes
+ * @property {string} source
+ * @property {import("../../api.js").FieldProblem[]} warnings
+ */
 
 const TZ = "Asia/Ho_Chi_Minh";
 
@@ -40,16 +76,12 @@ export function newKey() {
 // The field a JSON pointer names ("/rows/3/id_number" → "id_number").
 export const pointerField = (pointer) => (pointer || "").split("/").filter(Boolean).pop() || "";
 
-export function fieldLabel(name) {
-  const key = `staff.f.${name}`;
-  const known = new Set([
-    "full_name", "date_of_birth", "gender", "id_number", "legacy_id_number", "passport_number",
-    "nationality", "country_of_residence", "visa_type", "visa_number", "entry_date", "entry_port",
-    "accompanying_adult_document", "relationship", "room", "reason", "check_in_at",
-    "expected_check_out", "check_out_at", "qr",
-  ]);
-  return known.has(name) ? t(key) : name;
-}
+/**
+ * A field's name on the staff pages: the shared name (labels.js), but the stay's reason is
+ * the reason for the stay here; "" for a field with no name (never its key).
+ * @param {string} name
+ */
+export const fieldLabel = (name) => (name === "reason" ? t("staff.f.reason") : sharedFieldLabel(name));
 
 export function StatusBadge({ status }) {
   const kind = { checked_in: "info", checked_out: "neutral", voided: "bad" }[status] || "neutral";
@@ -69,6 +101,7 @@ export function durationText(minutes) {
 
 // One definition of "late", for the badges and the counters: a record (not voided) reported
 // after its deadline.
+/** @param {Stay} stay */
 export const isLate = (stay) => stay.status !== "voided" && (stay.late_minutes ?? 0) > 0;
 
 export function TimelinessBadge({ lateMinutes }) {
@@ -104,8 +137,8 @@ export function Receipt({ stay }) {
       <span class="muted">${t("staff.receipt.numberHint")}</span>
     </p>
     <dl class="staff-dl">
-      ${record ? html`<dt>${t("staff.f.full_name")}</dt><dd data-testid="receipt-name">${record.full_name}</dd>
-        <dt>${t("staff.f.room")}</dt><dd data-testid="receipt-room">${record.room || "—"}</dd>` : null}
+      ${record ? html`<dt>${fieldLabel("full_name")}</dt><dd data-testid="receipt-name">${record.full_name}</dd>
+        <dt>${fieldLabel("room")}</dt><dd data-testid="receipt-room">${record.room || "—"}</dd>` : null}
       ${app?.facility?.name
         ? html`<dt>${t("staff.receipt.facility")}</dt><dd data-testid="receipt-facility">${app.facility.name}</dd>`
         : null}
@@ -131,13 +164,14 @@ const ADVICE = {
   "long-stay-temporary-residence": "staff.advice.longStay",
 };
 
+/** @param {{warnings: import("../../api.js").FieldProblem[] | undefined}} props */
 export function Warnings({ warnings }) {
   if (!warnings?.length) return null;
   return html`<${Banner} kind="warn">
     <strong>${t("staff.warnings.title")}</strong>
     <ul class="staff-warnings" data-testid="warnings">${warnings.map((w) => {
       const field = pointerField(w.pointer);
-      const label = field && fieldLabel(field) !== field ? fieldLabel(field) : ""; // never a raw key
+      const label = field ? fieldLabel(field) : ""; // never a raw key
       return html`<li data-code=${w.code}>
         ${label ? html`<strong>${label}</strong>: ` : null}${localized(w.message) || t("staff.warnings.other")}
         ${ADVICE[w.code] ? html`<br /><span class="staff-advice">${t(ADVICE[w.code])}</span>` : null}
@@ -146,6 +180,7 @@ export function Warnings({ warnings }) {
   <//>`;
 }
 
+/** @param {Pick<Stay, "document_type" | "document_number">} stay */
 export const documentText = (stay) =>
   `${t(stay.document_type === "passport" ? "staff.doc.passport_short" : "staff.doc.id_number")} ${stay.document_number}`;
 
@@ -154,7 +189,15 @@ export const documentText = (stay) =>
 // array's `truncated` says more exist.
 export const MAX_DAY_RECORDS = 2000;
 
+/** A day's records, which may stop short: `truncated` says more exist. @typedef {Stay[] & {truncated?: boolean}} RecordList */
+/**
+ * @param {string} day
+ * @param {boolean} [held] the guests still staying (checked in before the day)
+ * @param {number} [max]
+ * @returns {Promise<RecordList>}
+ */
 export async function staysOf(day, held = false, max = MAX_DAY_RECORDS) {
+  /** @type {RecordList} */
   const items = [];
   let cursor = null;
   do {

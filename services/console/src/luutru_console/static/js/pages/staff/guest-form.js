@@ -1,8 +1,10 @@
+// @ts-check
 // The fields of one guest's registration (CheckIn of services/ingest): Vietnamese citizens
 // by their 12-digit ID, foreigners by passport with visa and entry; a minor's accompanying
 // adult; room and times. Shared by the check-in and correction pages.
 import "./messages.js";
 import { t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { html, Input, Select } from "../../ui.js";
 import { localInputVN } from "./common.js";
 
@@ -12,6 +14,12 @@ const NATIONALITIES = [
 ];
 const VISA_TYPES = ["exempt", "EV", "DL", "DN1", "DN2", "LĐ1", "LĐ2", "TT", "HN", "DH", "NG3"];
 const IDENTITY = ["full_name", "date_of_birth", "gender", "id_number"];
+
+/**
+ * One guest as the form holds it: every field a string ("" when empty), the document kind
+ * chosen ("id" or "passport"), and what a scanned chip-card QR filled in.
+ * @typedef {ReturnType<typeof emptyGuest>} Guest
+ */
 
 export function emptyGuest() {
   return {
@@ -34,12 +42,16 @@ export function emptyGuest() {
     reason: "",
     check_in_at: localInputVN(),
     expected_check_out: "",
-    qr: null,
-    qrFields: null,
+    qr: /** @type {string | null} */ (null),
+    qrFields: /** @type {Record<string, string> | null} */ (null),
   };
 }
 
 // The form from a record as GET /v1/stays/{id} shows it (for a correction).
+/**
+ * @param {import("./common.js").Stay} stay
+ * @returns {Guest}
+ */
 export function guestOfStay(stay) {
   return {
     ...emptyGuest(),
@@ -84,8 +96,14 @@ export function withQr(guest, parsed, text) {
   };
 }
 
+/** @param {Guest} g */
 const isForeign = (g) => Boolean(g.nationality) && g.nationality.trim().toUpperCase() !== "VNM";
 
+/**
+ * Full years from `born` to `day` (both from "YYYY-MM-DD…"); null when either is missing.
+ * @param {string} born
+ * @param {string} day
+ */
 function ageOn(born, day) {
   if (!born || !day) return null;
   const [by, bm, bd] = born.split("-").map(Number);
@@ -94,13 +112,19 @@ function ageOn(born, day) {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
+/** @param {Guest} g */
 const isMinor = (g) => {
   const age = ageOn(g.date_of_birth, g.check_in_at || localInputVN());
   return (age !== null && age < 18) || Boolean(g.accompanying_adult_document || g.relationship);
 };
 
 // The request body (CheckIn): only what the guest's case needs, no empty strings.
+/**
+ * @param {Guest} g
+ * @returns {Record<string, string>}
+ */
 export function guestBody(g) {
+  /** @type {Record<string, string>} */
   const body = {};
   const put = (key, value, transform = (v) => v) => {
     const text = (value ?? "").toString().trim();
@@ -139,6 +163,13 @@ export function guestBody(g) {
 
 // errors: {field: message} from fieldErrors(); onChange(nextGuest); onLeave(fieldName) when
 // the focus leaves a field (the check-in page checks it then, by the server's rules).
+/**
+ * @param {object} props
+ * @param {Guest} props.guest
+ * @param {(next: Guest) => void} props.onChange
+ * @param {Record<string, string>} [props.errors]
+ * @param {(field: string) => void} [props.onLeave]
+ */
 export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
   const set = (name) => (value) => onChange({ ...g, [name]: value });
   const foreign = isForeign(g);
@@ -152,15 +183,15 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
     <fieldset class="staff-fieldset">
       <legend>${t("staff.section.identity")}</legend>
       <div class="grid">
-        <${Input} label=${t("staff.f.full_name")} name="full_name" required autocomplete="off"
+        <${Input} label=${fieldLabel("full_name")} name="full_name" required autocomplete="off"
           value=${g.full_name} onInput=${set("full_name")} error=${errors.full_name} />
-        <${Input} label=${t("staff.f.date_of_birth")} name="date_of_birth" type="date" required
+        <${Input} label=${fieldLabel("date_of_birth")} name="date_of_birth" type="date" required
           value=${g.date_of_birth} onInput=${set("date_of_birth")} error=${errors.date_of_birth} />
-        <${Select} label=${t("staff.f.gender")} name="gender" required value=${g.gender}
+        <${Select} label=${fieldLabel("gender")} name="gender" required value=${g.gender}
           onChange=${set("gender")} error=${errors.gender}
           options=${[["", t("staff.gender.choose")], ["male", t("staff.gender.male")],
             ["female", t("staff.gender.female")], ["other", t("staff.gender.other")]]} />
-        <${Input} label=${t("staff.f.nationality")} name="nationality" required list="staff-nationalities"
+        <${Input} label=${fieldLabel("nationality")} name="nationality" required list="staff-nationalities"
           value=${g.nationality} maxlength="3" autocapitalize="characters" hint=${t("staff.hint.nationality")}
           onInput=${(v) => set("nationality")(v.toUpperCase())} error=${errors.nationality} />
         ${foreign
@@ -169,16 +200,16 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
               onChange=${set("docKind")}
               options=${[["id", t("staff.doc.id")], ["passport", t("staff.doc.passport")]]} />`}
         ${passport
-          ? html`<${Input} label=${t("staff.f.passport_number")} name="passport_number" required
+          ? html`<${Input} label=${fieldLabel("passport_number")} name="passport_number" required
               autocapitalize="characters" hint=${t("staff.hint.passport")}
               value=${g.passport_number} onInput=${set("passport_number")}
               error=${errors.passport_number || errors.id_number} />`
-          : html`<${Input} label=${t("staff.f.id_number")} name="id_number" required inputmode="numeric"
+          : html`<${Input} label=${fieldLabel("id_number")} name="id_number" required inputmode="numeric"
                 autocomplete="off" hint=${t("staff.hint.id_number")}
                 value=${g.id_number} onInput=${set("id_number")} error=${errors.id_number} />
-              <${Input} label=${t("staff.f.legacy_id_number")} name="legacy_id_number" inputmode="numeric"
+              <${Input} label=${t("staff.f.ifAny", { field: fieldLabel("legacy_id_number") })} name="legacy_id_number" inputmode="numeric"
                 value=${g.legacy_id_number} onInput=${set("legacy_id_number")} error=${errors.legacy_id_number} />`}
-        <${Input} label=${t("staff.f.country_of_residence")} name="country_of_residence" list="staff-nationalities"
+        <${Input} label=${fieldLabel("country_of_residence")} name="country_of_residence" list="staff-nationalities"
           maxlength="3" hint=${t("staff.hint.country_of_residence")} value=${g.country_of_residence}
           onInput=${(v) => set("country_of_residence")(v.toUpperCase())} error=${errors.country_of_residence} />
       </div>
@@ -189,15 +220,15 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
       ? html`<fieldset class="staff-fieldset" data-testid="foreigner-fields">
           <legend>${t("staff.section.foreigner")}</legend>
           <div class="grid">
-            <${Input} label=${t("staff.f.visa_type")} name="visa_type" required list="staff-visa-types"
+            <${Input} label=${fieldLabel("visa_type")} name="visa_type" required list="staff-visa-types"
               hint=${t("staff.hint.visa_type")} value=${g.visa_type} onInput=${set("visa_type")} error=${errors.visa_type} />
             ${(g.visa_type || "").toLowerCase() === "exempt"
               ? null
-              : html`<${Input} label=${t("staff.f.visa_number")} name="visa_number" required
+              : html`<${Input} label=${fieldLabel("visa_number")} name="visa_number" required
                   value=${g.visa_number} onInput=${set("visa_number")} error=${errors.visa_number} />`}
-            <${Input} label=${t("staff.f.entry_date")} name="entry_date" type="date" required
+            <${Input} label=${fieldLabel("entry_date")} name="entry_date" type="date" required
               value=${g.entry_date} onInput=${set("entry_date")} error=${errors.entry_date} />
-            <${Input} label=${t("staff.f.entry_port")} name="entry_port" required
+            <${Input} label=${fieldLabel("entry_port")} name="entry_port" required
               value=${g.entry_port} onInput=${set("entry_port")} error=${errors.entry_port} />
           </div>
           <datalist id="staff-visa-types">${VISA_TYPES.map((c) => html`<option value=${c} />`)}</datalist>
@@ -209,10 +240,10 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
           <legend>${t("staff.section.minor")}</legend>
           <p class="muted">${t("staff.section.minorIntro")}</p>
           <div class="grid">
-            <${Input} label=${t("staff.f.accompanying_adult_document")} name="accompanying_adult_document"
+            <${Input} label=${fieldLabel("accompanying_adult_document")} name="accompanying_adult_document"
               hint=${t("staff.hint.accompanying")} value=${g.accompanying_adult_document}
               onInput=${set("accompanying_adult_document")} error=${errors.accompanying_adult_document} />
-            <${Input} label=${t("staff.f.relationship")} name="relationship" value=${g.relationship}
+            <${Input} label=${fieldLabel("relationship")} name="relationship" value=${g.relationship}
               onInput=${set("relationship")} error=${errors.relationship} />
           </div>
         </fieldset>`
@@ -221,10 +252,10 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
     <fieldset class="staff-fieldset">
       <legend>${t("staff.section.stay")}</legend>
       <div class="grid">
-        <${Input} label=${t("staff.f.room")} name="room" value=${g.room} onInput=${set("room")} error=${errors.room} />
-        <${Input} label=${t("staff.f.check_in_at")} name="check_in_at" type="datetime-local" required
+        <${Input} label=${fieldLabel("room")} name="room" value=${g.room} onInput=${set("room")} error=${errors.room} />
+        <${Input} label=${fieldLabel("check_in_at")} name="check_in_at" type="datetime-local" required
           value=${g.check_in_at} onInput=${set("check_in_at")} error=${errors.check_in_at} />
-        <${Input} label=${t("staff.f.expected_check_out")} name="expected_check_out" type="date"
+        <${Input} label=${fieldLabel("expected_check_out")} name="expected_check_out" type="date"
           value=${g.expected_check_out} onInput=${set("expected_check_out")} error=${errors.expected_check_out} />
         <${Input} label=${t("staff.f.reason")} name="reason" maxlength="300"
           value=${g.reason} onInput=${set("reason")} error=${errors.reason} />

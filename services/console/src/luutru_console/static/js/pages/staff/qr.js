@@ -1,3 +1,4 @@
+// @ts-check
 // The chip-card QR: pasted (a handheld scanner types it) or scanned with the phone camera,
 // then read by POST /v1/qr/parse. Frames are decoded with BarcodeDetector when the browser
 // has it, else with the served jsQR (global `jsQR`, loaded only then: lazy.js).
@@ -41,7 +42,7 @@ function CameraScanner({ onText, onStop }) {
           return;
         }
       } catch (e) {
-        setProblem(String(e.message || e));
+        setProblem(String((e instanceof Error && e.message) || e));
       }
       frame = requestAnimationFrame(tick);
     };
@@ -72,7 +73,7 @@ function CameraScanner({ onText, onStop }) {
         await video.current.play();
         frame = requestAnimationFrame(tick);
       } catch (e) {
-        setProblem(String(e.message || e.name || e));
+        setProblem(String((e instanceof Error && (e.message || e.name)) || e));
       }
     })();
     return () => {

@@ -1,9 +1,11 @@
+// @ts-check
 // One record: its receipt, what was registered, its warnings, and what can be done with it
 // (check out, extend, correct, void); and the correction page (a full replacement + reason).
 import "./messages.js";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDate, t } from "../../i18n.js";
+import { fieldLabel } from "../../labels.js";
 import { navigate } from "../../router.js";
 import { Banner, fieldErrors, html, Loading, Page, ProblemBanner, TextArea, useAsync } from "../../ui.js";
 import { StayAction } from "./actions.js";
@@ -40,13 +42,13 @@ export function RecordPage({ params, query }) {
   const rows = [
     [t("staff.f.status"), html`<${StatusBadge} status=${stay.status} />`],
     [t("staff.f.document"), documentText(stay)],
-    [t("staff.f.date_of_birth"), fmtDate(stay.date_of_birth)],
-    [t("staff.f.gender"), genderText(stay.gender)],
-    [t("staff.f.nationality"), stay.nationality],
-    [t("staff.f.country_of_residence"), stay.country_of_residence],
-    [t("staff.f.room"), stay.room || "—"],
-    [t("staff.f.check_in_at"), html`<${When} iso=${stay.check_in_at} />`],
-    [t("staff.f.expected_check_out"), stay.expected_check_out ? fmtDate(stay.expected_check_out) : "—"],
+    [fieldLabel("date_of_birth"), fmtDate(stay.date_of_birth)],
+    [fieldLabel("gender"), genderText(stay.gender)],
+    [fieldLabel("nationality"), stay.nationality],
+    [fieldLabel("country_of_residence"), stay.country_of_residence],
+    [fieldLabel("room"), stay.room || "—"],
+    [fieldLabel("check_in_at"), html`<${When} iso=${stay.check_in_at} />`],
+    [fieldLabel("expected_check_out"), stay.expected_check_out ? fmtDate(stay.expected_check_out) : "—"],
     ...(stay.check_out_at ? [[t("staff.detail.checkOutAt"), html`<${When} iso=${stay.check_out_at} />`]] : []),
     [t("staff.f.source"), sourceText(stay.source)],
     [t("staff.f.version"), String(stay.version)],

@@ -1,3 +1,4 @@
+// @ts-check
 // Today's guests: every record of the day (arrivals, and guests still held that day) as
 // compact cards — the guests staying grouped by room, then those checked out and those
 // voided —, with the receipt number, the on-time badge and the actions per guest (check-out
@@ -27,6 +28,11 @@ const fold = (text) => (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g,
 const compact = (text) => (text || "").replace(/[\s.-]/g, "").toUpperCase();
 const NUMBER = /^[2-9A-HJ-NP-Z]{9}$/;
 
+/**
+ * @param {import("./common.js").Stay} stay
+ * @param {string} needle the search, folded
+ * @param {string} typed the search as typed (for a receipt number)
+ */
 function matches(stay, needle, typed) {
   if (!needle) return true;
   if (fold(`${stay.full_name} ${stay.room || ""} ${stay.document_number}`).includes(needle)) return true;
@@ -35,14 +41,19 @@ function matches(stay, needle, typed) {
 }
 
 // Rooms in order (101, 102, …, 1001), the guests without a room last.
+/**
+ * @param {import("./common.js").Stay[]} records
+ * @returns {Array<[string, import("./common.js").Stay[]]>}
+ */
 function byRoom(records) {
+  /** @type {Map<string, import("./common.js").Stay[]>} */
   const rooms = new Map();
   for (const s of records) {
     const room = (s.room || "").trim();
     if (!rooms.has(room)) rooms.set(room, []);
     rooms.get(room).push(s);
   }
-  return [...rooms.entries()].sort(([a], [b]) => (!a) - (!b) || a.localeCompare(b, "vi", { numeric: true }));
+  return [...rooms.entries()].sort(([a], [b]) => Number(!a) - Number(!b) || a.localeCompare(b, "vi", { numeric: true }));
 }
 
 const GUIDE_KEY = "luutru.staff.guide";

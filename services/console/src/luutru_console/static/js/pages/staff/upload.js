@@ -1,3 +1,4 @@
+// @ts-check
 // Upload a guest list (CSV/XLSX): the templates, the file and its mapping step (the header
 // line found, a field per column, the first rows checked: upload-mapping.js), then the
 // progress of the background processing, the notices on the file and the refused rows with
@@ -5,7 +6,7 @@
 // column) to fix and upload again.
 import "./messages.js";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, download } from "../../api.js";
+import { api, ApiError, download } from "../../api.js";
 import { fmtNumber, localized, t } from "../../i18n.js";
 import { navigate } from "../../router.js";
 import { Banner, fieldErrors, html, Page, ProblemBanner, Table } from "../../ui.js";
@@ -18,8 +19,7 @@ import { fieldLabel } from "./common.js";
 const errorField = (pointer) => {
   const key = pointerField(pointer);
   if (!key) return "—";
-  const own = fieldLabel(key);
-  return own !== key ? own : fieldText(key) || "—";
+  return fieldLabel(key) || fieldText(key) || "—";
 };
 
 const FINISHED = new Set(["done", "failed"]);
@@ -132,7 +132,7 @@ export function UploadPage({ query }) {
       } catch (e) {
         if (stop) return;
         setPollError(e);
-        if (e.status === 404 || e.status === 403) return;
+        if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return;
       }
       timer = setTimeout(poll, 1000);
     };
