@@ -255,7 +255,15 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
         ]
         assert len(pdbs) == 1, deployment["metadata"]["name"]
     worker = container(one(objs, "Deployment", f"{name}-worker"))
-    assert worker["command"][2:] == [name, "worker"]
+    assert worker["command"][2:] == [name, "worker", "--host", "0.0.0.0", "--port", "9000"]
+    # The worker's own HTTP server feeds its probes and Prometheus.
+    assert {p["name"]: p["containerPort"] for p in worker["ports"]} == {"metrics": 9000}
+    for probe, path in (
+        ("startupProbe", "/livez"),
+        ("livenessProbe", "/livez"),
+        ("readinessProbe", "/readyz"),
+    ):
+        assert worker[probe]["httpGet"] == {"path": path, "port": "metrics"}, probe
     job = one(objs, "Job", f"{name}-migrate")
     assert container(job)["command"][2:] == [name, "migrate"]
     service_obj = one(objs, "Service", name)
@@ -380,7 +388,7 @@ def test_keda_scales_each_consumer_group_within_its_partitions(objects, overlay)
     for group, topics in CONSUMER_GROUPS.items():
         scaled = one(objs, "ScaledObject", f"luutru-{group}-worker")
         target = one(objs, "Deployment", scaled["spec"]["scaleTargetRef"]["name"])
-        assert container(target)["command"][-1] == "worker"
+        assert "worker" in container(target)["command"]
         triggers = scaled["spec"]["triggers"]
         prefix = one(objs, "ConfigMap", "luutru-common")["data"]["LUUTRU_CONSUMER_GROUP_PREFIX"]
         assert {t["metadata"]["consumerGroup"] for t in triggers} == {prefix + group}
@@ -496,6 +504,7 @@ PG = ("luutru", {"cnpg.io/cluster": "luutru-pg", "cnpg.io/instanceRole": "primar
 KAFKA = ("luutru", {"strimzi.io/cluster": "luutru", "strimzi.io/broker-role": "true"})
 NGINX = ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
 OTHER_NS = ("someone-else", {"app": "curious"})
+PROMETHEUS = ("monitoring", {"app.kubernetes.io/name": "prometheus"})
 
 
 def can_connect(objs, source, destination, port) -> bool:
@@ -540,6 +549,11 @@ def can_connect(objs, source, destination, port) -> bool:
         (pod("web", "console"), pod("worker", "ingest"), 8000, False),
         (OTHER_NS, pod("web", "console"), 8000, False),
         (pod("api", "ingest"), pod("web", "console"), 8000, False),
+        # Prometheus scrapes the workers' own metrics port; nobody else reaches it.
+        (PROMETHEUS, pod("worker", "ingest"), 9000, True),
+        (PROMETHEUS, pod("worker", "analytics"), 9000, True),
+        (OTHER_NS, pod("worker", "ingest"), 9000, False),
+        (NGINX, pod("worker", "accounts"), 9000, False),
     ],
 )
 def test_only_what_must_talk_can_talk(objects, source, destination, port, allowed):

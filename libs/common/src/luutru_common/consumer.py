@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
+from luutru_common.shutdown import finish_when_cancelled
 
 log = structlog.get_logger()
 
@@ -114,6 +115,7 @@ class ConsumerRunner:
         dlq_replication_factor: int = 1,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
         consumer_options: Mapping[str, Any] | None = None,
+        stop_grace_s: float = 20.0,
     ) -> None:
         self.topics = topics
         self.group_id = group_id
@@ -129,6 +131,9 @@ class ConsumerRunner:
         self.consumer_options = dict(consumer_options or {})
         self.max_batch = max_batch
         self.dlq_replication_factor = dlq_replication_factor
+        # On shutdown (SIGTERM: cancellation) the batch in hand is finished and committed
+        # within this many seconds; past that it is abandoned and replayed by the next owner.
+        self.stop_grace_s = stop_grace_s
         self.running = False
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
@@ -172,14 +177,24 @@ class ConsumerRunner:
             log.info("consumer_started", group=self.group_id, topics=self.topics)
             while True:
                 batches = await consumer.getmany(timeout_ms=1000, max_records=self.max_batch)
-                for tp, records in batches.items():
-                    await self.process(records)
-                    await consumer.commit({tp: records[-1].offset + 1})
+                if batches:
+                    await finish_when_cancelled(
+                        self._handle_and_commit(consumer, batches), self.stop_grace_s
+                    )
         finally:
             self.running = False
+            # stop() sends LeaveGroup: the partitions go to the other members at once
+            # instead of after the session timeout.
             for client in (consumer, dlq):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(client.stop(), 10)
+
+    async def _handle_and_commit(
+        self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]
+    ) -> None:
+        for tp, records in batches.items():
+            await self.process(records)
+            await consumer.commit({tp: records[-1].offset + 1})
 
     # ---- processing, public so tests can drive it with hand-made records -----------------
 

@@ -38,6 +38,7 @@ from luutru_common.db import asyncpg_dsn
 from luutru_common.events import Envelope, Event, new_envelope
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
 from luutru_common.settings import ServiceSettings
+from luutru_common.shutdown import finish_when_cancelled
 
 log = structlog.get_logger()
 
@@ -181,7 +182,11 @@ class OutboxRelay:
             rounds = 0
             while True:
                 wake.clear()
-                published = await self._publish_batch(conn, producer)
+                # A batch sent to Kafka is marked published even when shutdown comes
+                # meanwhile, so a restart does not send it twice.
+                published = await finish_when_cancelled(
+                    self._publish_batch(conn, producer), grace_s=20.0
+                )
                 rounds += 1
                 if rounds % 600 == 0:
                     await self._purge(conn)
