@@ -22,7 +22,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
 from sqlalchemy.dialects.postgresql import UUID, insert
@@ -41,6 +41,17 @@ BatchHandler = Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[No
 
 CONSUMED = Counter(
     "luutru_events_consumed_total", "Events handled", ["group", "event_type", "outcome"]
+)
+DEAD_LETTERED = Counter(
+    "luutru_events_dead_lettered_total",
+    "Messages sent to a dead-letter topic",
+    ["group", "topic", "reason"],
+)
+CONSUMER_LAG = Gauge(
+    "luutru_consumer_lag",
+    "Messages on a partition after this consumer's position (the end offset it last saw "
+    "minus the next offset it will read)",
+    ["group", "topic", "partition"],
 )
 
 
@@ -181,6 +192,7 @@ class ConsumerRunner:
                     await finish_when_cancelled(
                         self._handle_and_commit(consumer, batches), self.stop_grace_s
                     )
+                await self.report_lag(consumer)
         finally:
             self.running = False
             # stop() sends LeaveGroup: the partitions go to the other members at once
@@ -195,6 +207,18 @@ class ConsumerRunner:
         for tp, records in batches.items():
             await self.process(records)
             await consumer.commit({tp: records[-1].offset + 1})
+
+    async def report_lag(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
+        """Set the lag gauge of every assigned partition whose end offset is known."""
+        lags = {}
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            if end is None:
+                continue
+            with contextlib.suppress(Exception):
+                lags[tp] = max(0, end - await consumer.position(tp))
+                CONSUMER_LAG.labels(self.group_id, tp.topic, str(tp.partition)).set(lags[tp])
+        return lags
 
     # ---- processing, public so tests can drive it with hand-made records -----------------
 
@@ -301,6 +325,7 @@ class ConsumerRunner:
             error=error[:500],
         )
         CONSUMED.labels(self.group_id, "?", "dead-lettered").inc()
+        DEAD_LETTERED.labels(self.group_id, record.topic, reason).inc()
         if self._dlq is None:
             raise RuntimeError("dead-letter producer not started")
         headers = list(record.headers or ()) + [
