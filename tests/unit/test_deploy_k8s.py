@@ -521,7 +521,7 @@ def pod(component: str, service: str | None = None, namespace: str = "luutru") -
 
 PG = ("luutru", {"cnpg.io/cluster": "luutru-pg", "cnpg.io/instanceRole": "primary"})
 KAFKA = ("luutru", {"strimzi.io/cluster": "luutru", "strimzi.io/broker-role": "true"})
-NGINX = ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
+NGINX = ("gateway-system", {"app.kubernetes.io/name": "gateway-data-plane"})  # the Gateway
 OTHER_NS = ("someone-else", {"app": "curious"})
 PROMETHEUS = ("monitoring", {"app.kubernetes.io/name": "prometheus"})
 
@@ -579,20 +579,41 @@ def test_only_what_must_talk_can_talk(objects, source, destination, port, allowe
     assert can_connect(objects["prod"], source, destination, port) is allowed
 
 
+def routes(objs: list[dict]) -> dict[str, dict]:
+    """HTTPRoutes by the first label of their host (accounts, ingest, analytics, console)."""
+    return {r["spec"]["hostnames"][0].split(".")[0]: r for r in find(objs, "HTTPRoute")}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_ingress_routes_one_host_to_each_api_and_the_console(objects, overlay):
-    ingress = one(objects[overlay], "Ingress", "luutru")
-    backends = {
-        rule["host"].split(".")[0]: next(
-            p["backend"]["service"] for p in rule["http"]["paths"] if p["path"] == "/"
-        )
-        for rule in ingress["spec"]["rules"]
-    }
-    assert backends == {
-        s: {"name": f"luutru-{s}", "port": {"name": "http"}} for s in (*SETTINGS, "console")
-    }
-    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
-    assert set(ingress["spec"]["tls"][0]["hosts"]) == hosts
+def test_the_gateway_routes_one_host_to_each_api_and_the_console(objects, overlay):
+    gateway = one(objects[overlay], "Gateway", "luutru")
+    listeners = {lst["name"]: lst for lst in gateway["spec"]["listeners"]}
+    by_host = routes(objects[overlay])
+    assert set(by_host) == {*SETTINGS, "console"} == set(listeners)
+    for name, route in by_host.items():
+        [parent] = route["spec"]["parentRefs"]
+        assert parent == {"name": "luutru", "sectionName": name}
+        assert route["spec"]["hostnames"] == [listeners[name]["hostname"]]
+        assert listeners[name]["protocol"] == "HTTPS"
+        assert listeners[name]["tls"]["certificateRefs"] == [{"name": "luutru-tls"}]
+        # The console's host ends with everything else going to the console's pages.
+        last = route["spec"]["rules"][-1]
+        backend = "console" if name == "console" else name
+        assert last["backendRefs"] == [{"name": f"luutru-{backend}", "port": 8000}]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_docs_metrics_and_probes_are_not_public(objects, overlay):
+    """The API hosts route /v1 only; /docs, /openapi.json, /metrics, /livez, /readyz stay
+    inside the cluster."""
+    for name, route in routes(objects[overlay]).items():
+        prefixes = [m["path"]["value"] for r in route["spec"]["rules"] for m in r["matches"]]
+        if name == "console":
+            assert all(p.startswith(("/v1/", "/.well-known/")) for p in prefixes[:-1])
+            assert prefixes[-1] == "/"
+        else:
+            assert prefixes == ["/v1"]
+    assert not find(objects[overlay], "Ingress")
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -635,12 +656,13 @@ def test_the_console_is_a_locked_down_stateless_web_deployment(objects, overlay,
 def test_the_console_host_sends_api_paths_straight_to_their_service(objects, overlay):
     from luutru_console.routing import API_PREFIXES
 
-    ingress = one(objects[overlay], "Ingress", "luutru")
-    [console] = [r for r in ingress["spec"]["rules"] if r["host"].startswith("console.")]
+    console = routes(objects[overlay])["console"]
     routed = {
-        p["path"]: p["backend"]["service"]["name"].removeprefix("luutru-")
-        for p in console["http"]["paths"]
-        if p["path"] != "/"
+        m["path"]["value"]: r["backendRefs"][0]["name"].removeprefix("luutru-")
+        for r in console["spec"]["rules"][:-1]
+        for m in r["matches"]
     }
     assert routed == API_PREFIXES  # the same table as the console's own pass-through
-    assert all(p["pathType"] == "Prefix" for p in console["http"]["paths"])
+    assert all(
+        m["path"]["type"] == "PathPrefix" for r in console["spec"]["rules"] for m in r["matches"]
+    )
