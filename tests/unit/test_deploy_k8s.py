@@ -167,13 +167,13 @@ spec:
   replicaCount: 3
 """,
     "CRD field (Strimzi KafkaTopic)": """
-apiVersion: kafka.strimzi.io/v1beta2
+apiVersion: kafka.strimzi.io/v1
 kind: KafkaTopic
 metadata: {name: x, labels: {strimzi.io/cluster: luutru}}
 spec: {partitions: 3, replica: 3}
 """,
     "CRD enum (Strimzi KafkaNodePool)": """
-apiVersion: kafka.strimzi.io/v1beta2
+apiVersion: kafka.strimzi.io/v1
 kind: KafkaNodePool
 metadata: {name: x, labels: {strimzi.io/cluster: luutru}}
 spec: {replicas: 1, roles: [controller, borker], storage: {type: ephemeral}}
@@ -322,9 +322,12 @@ def kafka_version() -> str:
 def test_kafka_is_strimzi_in_kraft_mode_with_node_pools(objects, overlay):
     objs = objects[overlay]
     kafka = one(objs, "Kafka", "luutru")
-    assert kafka["apiVersion"] == "kafka.strimzi.io/v1beta2"
-    assert kafka["metadata"]["annotations"]["strimzi.io/kraft"] == "enabled"
-    assert kafka["metadata"]["annotations"]["strimzi.io/node-pools"] == "enabled"
+    assert kafka["apiVersion"] == "kafka.strimzi.io/v1"
+    # v1: KRaft and node pools are the only mode; the old annotations are ignored since 0.48.
+    assert not kafka["metadata"].get("annotations", {}).keys() & {
+        "strimzi.io/kraft",
+        "strimzi.io/node-pools",
+    }
     assert kafka["spec"]["kafka"]["version"] == kafka_version()
     assert "zookeeper" not in kafka["spec"]
     [listener] = kafka["spec"]["kafka"]["listeners"]
