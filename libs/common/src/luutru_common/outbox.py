@@ -38,13 +38,21 @@ from luutru_common.db import asyncpg_dsn, raw_connection
 from luutru_common.events import Envelope, Event, new_envelope
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
 from luutru_common.settings import ServiceSettings
+from luutru_common.shutdown import finish_when_cancelled
 
 log = structlog.get_logger()
 
 OUTBOX_PUBLISHED = Counter(
     "luutru_outbox_published_total", "Events published from the outbox", ["service", "topic"]
 )
-OUTBOX_BACKLOG = Gauge("luutru_outbox_backlog", "Unpublished outbox rows seen", ["service"])
+OUTBOX_BACKLOG = Gauge(
+    "luutru_outbox_backlog", "Outbox rows not yet published to Kafka (all of them)", ["service"]
+)
+OUTBOX_OLDEST_AGE = Gauge(
+    "luutru_outbox_oldest_unpublished_seconds",
+    "Age of the oldest outbox row not yet published (0 when none waits)",
+    ["service"],
+)
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -185,6 +193,47 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Run until cancelled; reconnect after any failure of PostgreSQL or Kafka."""
+        # The backlog is measured apart from publishing, so it keeps being reported while
+        # Kafka is away (when it matters) and by the standbys too.
+        watcher = asyncio.create_task(self.watch_backlog())
+        try:
+            await self._relay_forever()
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await watcher
+
+    async def watch_backlog(self, interval_s: float = 10.0) -> None:
+        """Every ``interval_s``: how many rows wait and how old the oldest is."""
+        conn: asyncpg.Connection | None = None
+        while True:
+            try:
+                if conn is None or conn.is_closed():
+                    conn = await asyncpg.connect(self.dsn)
+                await self.report_backlog(conn)
+            except asyncio.CancelledError:
+                if conn is not None:
+                    with contextlib.suppress(Exception):
+                        await conn.close(timeout=2)
+                raise
+            except Exception as exc:
+                log.warning("outbox_backlog_unknown", error=repr(exc))
+                conn = None
+            await asyncio.sleep(interval_s)
+
+    async def report_backlog(self, conn: asyncpg.Connection) -> tuple[int, float]:
+        # Both come from the partial index on unpublished rows: cheap however large the
+        # table, proportional to the backlog itself.
+        row = await conn.fetchrow(
+            "SELECT count(*) AS n, "
+            "coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age "
+            f"FROM {self._table} WHERE published_at IS NULL"
+        )
+        OUTBOX_BACKLOG.labels(self.service).set(row["n"])
+        OUTBOX_OLDEST_AGE.labels(self.service).set(row["age"])
+        return row["n"], row["age"]
+
+    async def _relay_forever(self) -> None:
         backoff = 0.5
         while True:
             try:
@@ -216,7 +265,11 @@ class OutboxRelay:
             rounds = 0
             while True:
                 wake.clear()
-                published = await self._publish_batch(conn, producer)
+                # A batch sent to Kafka is marked published even when shutdown comes
+                # meanwhile, so a restart does not send it twice.
+                published = await finish_when_cancelled(
+                    self._publish_batch(conn, producer), grace_s=20.0
+                )
                 rounds += 1
                 if rounds % 600 == 0:
                     await self._purge(conn)
@@ -259,7 +312,6 @@ class OutboxRelay:
             "WHERE published_at IS NULL ORDER BY id LIMIT $1",
             self.batch_size,
         )
-        OUTBOX_BACKLOG.labels(self.service).set(len(rows))
         if not rows:
             return 0
         futures = []

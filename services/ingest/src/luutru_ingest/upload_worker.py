@@ -5,9 +5,12 @@ worker comes next resumes the upload where its last committed chunk ended."""
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 
 import structlog
+from prometheus_client import Gauge
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common.db import UnitOfWork
@@ -22,6 +25,13 @@ from luutru_ingest.uploads.service import process_guests
 log = structlog.get_logger()
 
 MAX_ATTEMPTS = 5
+
+UPLOAD_QUEUE = Gauge("luutru_upload_queue", "Uploads waiting or being processed")
+UPLOAD_QUEUE_OLDEST_AGE = Gauge(
+    "luutru_upload_queue_oldest_seconds",
+    "Age of the oldest upload waiting or being processed (0 when none)",
+)
+QUEUE_REPORT_INTERVAL_S = 10.0
 
 
 async def process(
@@ -78,9 +88,28 @@ class UploadWorker:
         while await self.run_once():
             pass
 
+    async def report_queue(self) -> tuple[int, float]:
+        """Uploads waiting or being processed, and the age of the oldest of them."""
+        async with self.factory() as session:
+            row = (
+                await session.execute(
+                    text(
+                        "SELECT count(*), coalesce(extract(epoch FROM now() - min(created_at)),"
+                        " 0)::float8 FROM ingest.uploads WHERE status IN ('pending', 'processing')"
+                    )
+                )
+            ).one()
+        UPLOAD_QUEUE.set(row[0])
+        UPLOAD_QUEUE_OLDEST_AGE.set(row[1])
+        return row[0], row[1]
+
     async def run(self) -> None:
+        reported = 0.0
         while True:
             try:
+                if time.monotonic() - reported >= QUEUE_REPORT_INTERVAL_S:
+                    reported = time.monotonic()
+                    await self.report_queue()
                 if not await self.run_once():
                     await asyncio.sleep(self.settings.upload_poll_interval_s)
             except asyncio.CancelledError:

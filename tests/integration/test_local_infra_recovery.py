@@ -1,0 +1,136 @@
+"""infra/local.sh recovers from a crash: after `kill -9` of PostgreSQL or of Kafka, the first
+`infra/local.sh up` starts it again and it answers.
+
+Runs its own PostgreSQL and Kafka (own data directory under .local/, own ports), never the
+shared ones: ports LUUTRU_RECOVERY_PORT_BASE (PostgreSQL), +1 (Kafka), +2 (Kafka controller);
+by default LUUTRU_E2E_PORT_BASE + 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import TopicPartition
+
+from tests.support import E2E_PORT_BASE, ROOT
+
+pytestmark = pytest.mark.infra_crash
+
+PORT_BASE = int(os.environ.get("LUUTRU_RECOVERY_PORT_BASE", str(E2E_PORT_BASE + 500)))
+PG_PORT, KAFKA_PORT, CONTROLLER_PORT = PORT_BASE, PORT_BASE + 1, PORT_BASE + 2
+LOCAL_DIR = ROOT / ".local" / f"recovery-test-{PORT_BASE}"
+ENV = {
+    **os.environ,
+    "LUUTRU_LOCAL_DIR": str(LOCAL_DIR),
+    "LUUTRU_PG_PORT": str(PG_PORT),
+    "LUUTRU_KAFKA_PORT": str(KAFKA_PORT),
+    "LUUTRU_KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
+}
+BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+
+
+def infra(command: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        ["bash", str(ROOT / "infra" / "local.sh"), command],
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def up_once() -> tuple[float, str]:
+    """One `infra/local.sh up`; fails the test unless this very call succeeds."""
+    started = time.monotonic()
+    result = infra("up")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return time.monotonic() - started, result.stdout
+
+
+def kill_hard(pid_file: Path) -> int:
+    pid = int(pid_file.read_text().split()[0])
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # gone, or a zombie nobody reaps
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            break
+        if state == "Z":
+            break
+        time.sleep(0.05)
+    return pid
+
+
+async def postgres_answers() -> int:
+    conn = await asyncpg.connect(
+        host="127.0.0.1", port=PG_PORT, user="luutru", password="luutru", database="luutru"
+    )
+    try:
+        return await conn.fetchval("SELECT 41 + 1")
+    finally:
+        await conn.close()
+
+
+async def kafka_round_trip(payload: bytes) -> bytes:
+    """Produce one record to alert.v1 and read it back from its offset."""
+    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
+    await producer.start()
+    try:
+        meta = await producer.send_and_wait("alert.v1", payload, partition=0)
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tp = TopicPartition("alert.v1", 0)
+        consumer.assign([tp])
+        consumer.seek(tp, meta.offset)
+        record = await asyncio.wait_for(consumer.getone(), timeout=30)
+        return record.value
+    finally:
+        await consumer.stop()
+
+
+@pytest.fixture(scope="module")
+def own_infra():
+    up_once()
+    yield
+    infra("down")
+
+
+def test_up_after_postgres_killed(own_infra):
+    pid = kill_hard(LOCAL_DIR / "pg" / "data" / "postmaster.pid")
+    elapsed, out = up_once()
+    assert "postgres: starting" in out  # really restarted, not mistaken for running
+    assert asyncio.run(postgres_answers()) == 42
+    new_pid = int((LOCAL_DIR / "pg" / "data" / "postmaster.pid").read_text().split()[0])
+    assert new_pid != pid
+    assert elapsed < 60, f"up took {elapsed:.0f}s after the crash"
+
+
+def test_up_after_kafka_killed(own_infra):
+    pid = kill_hard(LOCAL_DIR / "kafka" / "kafka.pid")
+    elapsed, out = up_once()
+    assert "kafka: starting" in out
+    assert int((LOCAL_DIR / "kafka" / "kafka.pid").read_text()) != pid
+    payload = f"recovered {time.time_ns()}".encode()
+    assert asyncio.run(kafka_round_trip(payload)) == payload
+    assert elapsed < 150, f"up took {elapsed:.0f}s after the crash"
+
+
+def test_up_after_both_killed_at_once(own_infra):
+    kill_hard(LOCAL_DIR / "pg" / "data" / "postmaster.pid")
+    kill_hard(LOCAL_DIR / "kafka" / "kafka.pid")
+    up_once()
+    assert asyncio.run(postgres_answers()) == 42
+    payload = b"both back"
+    assert asyncio.run(kafka_round_trip(payload)) == payload
