@@ -23,7 +23,9 @@
 #   LUUTRU_PG_START_TIMEOUT [60]        LUUTRU_KAFKA_START_TIMEOUT [120]   (seconds)
 #
 # Connection settings once up:
-#   postgresql://luutru:luutru@127.0.0.1:55432/luutru   (and /luutru_test)
+#   postgresql://luutru:luutru@127.0.0.1:55432/luutru   (and /luutru_test): the admin role
+#   luutru_<svc>_owner / luutru_<svc>, password = name: each service's owner (migrate) and
+#   runtime role, from infra/db-roles.sql
 #   Kafka bootstrap servers 127.0.0.1:59092
 set -euo pipefail
 umask 022
@@ -265,6 +267,12 @@ SELECT 'CREATE DATABASE $db OWNER $APP_ROLE' WHERE NOT EXISTS (SELECT FROM pg_da
   done
   "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_PORT" -U "$PG_SUPERUSER" -d postgres \
     >/dev/null <<<"$sql" || die "creating role/databases failed"
+  # The service roles (an owner and a runtime role per schema) and their rights on each database.
+  for db in "${APP_DATABASES[@]}"; do
+    "$PG_BIN/psql" -X -q -h "$PG_RUN" -p "$PG_PORT" -U "$PG_SUPERUSER" -d "$db" \
+      -v database="$db" -v admin="$APP_ROLE" -f "$ROOT/infra/db-roles.sql" >/dev/null \
+      || die "creating the service roles (infra/db-roles.sql) in $db failed"
+  done
 }
 
 pg_start() {

@@ -21,8 +21,8 @@ from tests.support import (
     KAFKA_BOOTSTRAP,
     ROOT,
     TEST_TAG,
-    database_url,
     recreate_database,
+    service_database_env,
 )
 
 E2E_DB = f"luutru_e2e{TEST_TAG}"
@@ -45,7 +45,6 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
     logs: Path = tmp_path_factory.mktemp("service-logs")
     env = {
         **os.environ,
-        "LUUTRU_DATABASE_URL": database_url(E2E_DB),
         "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-",
         "LUUTRU_JWKS_URL": f"http://127.0.0.1:{PORTS['accounts']}/.well-known/jwks.json",
@@ -69,7 +68,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
                 log,
                 subprocess.Popen(
                     [sys.executable, "-m", f"luutru_{service}", "serve", "--port", str(port)],
-                    env=env,
+                    env={**env, **service_database_env(E2E_DB, service)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     cwd=ROOT,

@@ -24,7 +24,7 @@ from tests.integration.accounts_helpers import (
     new_facility,
     new_user,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer, running_app, service_database_env
 
 
 @pytest.fixture
@@ -392,7 +392,7 @@ async def test_audit_log_is_append_only(client, db):
 
 
 async def test_rotate_key_from_the_command_line(client, test_database):
-    env = {**os.environ, "LUUTRU_DATABASE_URL": test_database}
+    env = {**os.environ, **service_database_env(test_database.rsplit("/", 1)[1], "accounts")}
     done = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "luutru_accounts", "rotate-key"],

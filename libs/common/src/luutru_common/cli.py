@@ -10,7 +10,9 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
-from luutru_common.migrations import upgrade
+from luutru_common.audit_chain import verify_chain
+from luutru_common.db import make_engine
+from luutru_common.migrations import migrate
 from luutru_common.settings import ServiceSettings
 
 
@@ -21,6 +23,7 @@ def run_cli(
     settings_factory: Callable[[], ServiceSettings],
     app_factory: Callable[..., FastAPI],
     migrations_dir: Path,
+    append_only_tables: tuple[str, ...] = (),
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"luutru-{service}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -30,10 +33,20 @@ def run_cli(
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     sub.add_parser("migrate", help="apply this service's database migrations")
     sub.add_parser("worker", help="run only the background workers (relay, consumers)")
+    if append_only_tables:
+        audit = sub.add_parser("audit", help="the append-only audit tables")
+        audit.add_argument("action", choices=["verify"], help="check the hash chain of each")
     args = parser.parse_args()
 
     if args.command == "migrate":
-        upgrade(migrations_dir, settings_factory().database_url)
+        settings = settings_factory()
+        migrate(
+            migrations_dir,
+            schema=service,
+            owner_url=settings.migrate_database_url,
+            runtime_url=settings.database_url,
+            append_only=append_only_tables,
+        )
     elif args.command == "serve":
         uvicorn.run(
             f"luutru_{service}.app:create_app",
@@ -46,6 +59,26 @@ def run_cli(
         )
     elif args.command == "worker":
         asyncio.run(_worker(app_factory))
+    elif args.command == "audit":
+        broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
+        raise SystemExit(1 if broken else 0)
+
+
+async def _verify_audit(settings: ServiceSettings, schema: str, tables: tuple[str, ...]) -> bool:
+    """Print each table's chain check; True when one is broken."""
+    engine = make_engine(settings.database_url, pool_size=1)
+    broken = False
+    try:
+        for table in tables:
+            checked, link = await verify_chain(engine, schema, table)
+            if link is None:
+                print(f"{schema}.{table}: {checked} rows, chain intact")
+            else:
+                print(f"{link} ({checked} rows before it are intact)")
+                broken = True
+    finally:
+        await engine.dispose()
+    return broken
 
 
 async def _worker(app_factory: Callable[..., FastAPI]) -> None:

@@ -19,4 +19,5 @@ def main() -> None:
         settings_factory=AnalyticsSettings,
         app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
+        append_only_tables=("access_log",),
     )
