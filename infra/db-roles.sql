@@ -59,6 +59,12 @@ INSERT INTO luutru_roles VALUES
 SELECT format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE', name)
   FROM luutru_roles WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = name) \gexec
 SELECT format('ALTER ROLE %I PASSWORD %L', name, password) FROM luutru_roles \gexec
+-- Whatever the server's own settings, statements of these roles never leave their parameters
+-- (names, document numbers) or an error's DETAIL ("Key (…)=(…)", "Failing row contains …")
+-- in the PostgreSQL log.
+SELECT format('ALTER ROLE %I SET %s', name, setting) FROM luutru_roles,
+  unnest(ARRAY['log_parameter_max_length = 0', 'log_parameter_max_length_on_error = 0',
+               'log_error_verbosity = terse']) setting \gexec
 SELECT format('GRANT %I TO %I', name, :'admin') FROM luutru_roles
   WHERE owner AND NOT pg_has_role(:'admin', name, 'MEMBER') \gexec
 

@@ -204,6 +204,10 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
+# No personal data in the server log: no statement parameters, no error DETAIL (row values).
+log_parameter_max_length = 0
+log_parameter_max_length_on_error = 0
+log_error_verbosity = terse
 EOF
   [[ "$IS_ROOT" == 1 ]] && chown "$PG_SUPERUSER:" "$tmp"
   mv -f "$tmp" "$PG_DATA/luutru.conf"

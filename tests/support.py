@@ -30,6 +30,10 @@ ROLES_SQL = ROOT / "infra" / "db-roles.sql"
 # its own databases and end-to-end ports.
 TEST_TAG = os.environ.get("LUUTRU_TEST_TAG", "")
 E2E_PORT_BASE = int(os.environ.get("LUUTRU_E2E_PORT_BASE", "18000"))
+# The server logs of the PostgreSQL and Kafka under test (infra/local.sh writes them here).
+LOCAL_DIR = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local"))
+PG_LOG = Path(os.environ.get("LUUTRU_PG_LOG", LOCAL_DIR / "pg" / "log" / "postgres.log"))
+KAFKA_LOG_DIR = Path(os.environ.get("LUUTRU_KAFKA_LOG_DIR", LOCAL_DIR / "kafka" / "logs"))
 
 
 def database_url(name: str, role: str = "luutru") -> str:

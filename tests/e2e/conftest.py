@@ -34,6 +34,7 @@ ADMIN = ("admin", "E2e-Admin-Pass-2026")
 class Platform:
     urls: dict[str, str]
     admin: tuple[str, str]
+    logs: Path  # <service>.log: what each process wrote (stdout and stderr)
 
     def url(self, service: str, path: str) -> str:
         return self.urls[service] + path
@@ -78,7 +79,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
     urls = {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
     try:
         _wait_ready(urls, processes, logs)
-        yield Platform(urls=urls, admin=ADMIN)
+        yield Platform(urls=urls, admin=ADMIN, logs=logs)
     finally:
         for _, _log, process in processes:
             process.terminate()

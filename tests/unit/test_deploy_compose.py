@@ -28,6 +28,7 @@ OPERATOR_VARIABLES = (
     "LUUTRU_BOOTSTRAP_ADMIN_USERNAME",
     "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD",
     "LUUTRU_PSEUDONYM_SECRET",
+    "LUUTRU_SIGNING_KEK",
     *(
         f"LUUTRU_DB_{s}{o}_PASSWORD"
         for s in ("ACCOUNTS", "INGEST", "ANALYTICS")
@@ -263,3 +264,41 @@ def test_compose_rejects_a_broken_file(tmp_path, broken):
     path = tmp_path / "docker-compose.yml"
     path.write_text(broken)
     assert compose_config(path).returncode != 0
+
+
+@pytest.mark.parametrize("service", SETTINGS)
+def test_production_refuses_every_development_default(service, monkeypatch):
+    """LUUTRU_ENVIRONMENT=prod with nothing else set: each service refuses to start (dev
+    database passwords, dev KEK, dev admin password, dev pseudonym secret)."""
+    result = compose_config(ROOT / "docker-compose.yml", {"LUUTRU_ENVIRONMENT": "prod"})
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    for name in (service, f"migrate-{service}"):
+        for key in list(os.environ):
+            if key.startswith("LUUTRU_"):
+                monkeypatch.delenv(key)
+        for key, value in services[name]["environment"].items():
+            monkeypatch.setenv(key, value)
+        with pytest.raises(ValueError, match="development password"):
+            SETTINGS[service]()
+    # With real database passwords, what remains is refused too, one secret at a time.
+    secrets = {
+        "LUUTRU_DB_ACCOUNTS_PASSWORD": "db-a-9f3",
+        "LUUTRU_DB_ACCOUNTS_OWNER_PASSWORD": "db-b-9f3",
+        "LUUTRU_DB_INGEST_PASSWORD": "db-c-9f3",
+        "LUUTRU_DB_INGEST_OWNER_PASSWORD": "db-d-9f3",
+        "LUUTRU_DB_ANALYTICS_PASSWORD": "db-e-9f3",
+        "LUUTRU_DB_ANALYTICS_OWNER_PASSWORD": "db-f-9f3",
+    }
+    result = compose_config(ROOT / "docker-compose.yml", {"LUUTRU_ENVIRONMENT": "prod", **secrets})
+    env = json.loads(result.stdout)["services"][service]["environment"]
+    for key in list(os.environ):
+        if key.startswith("LUUTRU_"):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    if service == "ingest":
+        assert IngestSettings().environment == "prod"  # no other secret of its own
+    else:
+        with pytest.raises(ValueError, match="the default is for dev only"):
+            SETTINGS[service]()

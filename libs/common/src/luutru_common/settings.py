@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 # The PostgreSQL that infra/local.sh runs; its roles have development passwords (their names).
 LOCAL_DATABASE = "127.0.0.1:55432/luutru"
@@ -21,6 +22,14 @@ def runtime_role(service: str) -> str:
 def owner_role(service: str) -> str:
     """The role that owns a service's schema; only `luutru-<service> migrate` connects as it."""
     return f"luutru_{service}_owner"
+
+
+def is_development_password(database_url: str) -> bool:
+    """The passwords of infra/local.sh, compose's and the dev overlay's defaults: the role's
+    own name (optionally with -dev), or the admin's `luutru`; no password at all."""
+    url = make_url(database_url)
+    password, user = url.password or "", url.username or ""
+    return password in {"", "luutru", "luutru-dev", user, f"{user}-dev"}
 
 
 def local_database_url(role: str) -> str:
@@ -63,6 +72,13 @@ class ServiceSettings(BaseSettings):
                 self.migrate_database_url = local_database_url(owner_role(self.service_name))
         if not self.migrate_database_url:
             self.migrate_database_url = self.database_url
+        if self.environment == "prod":
+            for name, url in (
+                ("LUUTRU_DATABASE_URL", self.database_url),
+                ("LUUTRU_MIGRATE_DATABASE_URL", self.migrate_database_url),
+            ):
+                if is_development_password(url):
+                    raise ValueError(f"{name} has a development password: set a real one")
         return self
 
     def group_id(self, name: str) -> str:
