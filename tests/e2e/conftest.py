@@ -91,7 +91,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
             log.close()
 
 
-def _wait_ready(urls, processes, logs: Path, timeout: float = 60) -> None:
+def _wait_ready(urls, processes, logs: Path, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     pending = dict(urls)
     while pending:

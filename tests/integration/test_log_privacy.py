@@ -4,6 +4,7 @@ writes it to its own log, carries neither the guest's name nor the document numb
 
 from __future__ import annotations
 
+import io
 import logging
 import random
 import uuid
@@ -49,15 +50,24 @@ async def test_a_database_error_about_a_guest_is_logged_without_the_guest(test_d
     # SQLAlchemy's message would carry the statement's parameters: hidden by the engine.
     assert "[SQL parameters hidden due to hide_parameters=True]" in str(error)
     assert name not in str(error)
-    configure_logging(service="test", json=True)
+    # uvicorn's logger with a handler of its own, configured before the app (as uvicorn does)
+    uvicorn_lines = io.StringIO()
+    handler = logging.StreamHandler(uvicorn_lines)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logging.getLogger("uvicorn.error").addHandler(handler)
     try:
-        raise error
-    except DBAPIError:
-        structlog.get_logger().exception("handler_failed", error=repr(error))
-        logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
-    structlog.get_logger().info("check_in", full_name=name, id_number=number, room="305")
+        configure_logging(service="test", json=True)
+        try:
+            raise error
+        except DBAPIError:
+            structlog.get_logger().exception("handler_failed", error=repr(error))
+            logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+        structlog.get_logger().info("check_in", full_name=name, id_number=number, room="305")
+    finally:
+        logging.getLogger("uvicorn.error").removeHandler(handler)
     out = capsys.readouterr()
-    logged = out.out + out.err
+    logged = out.out + out.err + uvicorn_lines.getvalue()
+    assert "Traceback" in uvicorn_lines.getvalue()  # the traceback went through the mask
     assert "not-null constraint" in logged  # the error itself is still there to debug
     assert "handler_failed" in logged and "Exception in ASGI application" in logged
     assert name not in logged

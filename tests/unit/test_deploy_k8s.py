@@ -262,6 +262,14 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
     env = environment(objs, container(job))
     assert env["LUUTRU_MIGRATE_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}_owner:")
     assert env["LUUTRU_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}:")
+    # retention (docs/privacy.md) nightly, as the runtime role
+    cron = one(objs, "CronJob", f"{name}-retention")
+    c = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert c["command"][2:] == [name, "retention"]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    env = environment(objs, c)
+    assert env["LUUTRU_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}:")
+    assert "LUUTRU_MIGRATE_DATABASE_URL" not in env
     service_obj = one(objs, "Service", name)
     assert (
         service_obj["spec"]["selector"].items()

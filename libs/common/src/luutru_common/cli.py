@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from luutru_common.audit_chain import verify_chain
 from luutru_common.db import make_engine
 from luutru_common.migrations import migrate
+from luutru_common.retention import Rule, run_rules
 from luutru_common.settings import ServiceSettings
 
 
@@ -24,6 +25,7 @@ def run_cli(
     app_factory: Callable[..., FastAPI],
     migrations_dir: Path,
     append_only_tables: tuple[str, ...] = (),
+    retention: Callable[[ServiceSettings], list[Rule]] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"luutru-{service}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -33,6 +35,8 @@ def run_cli(
     serve.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     sub.add_parser("migrate", help="apply this service's database migrations")
     sub.add_parser("worker", help="run only the background workers (relay, consumers)")
+    if retention is not None:
+        sub.add_parser("retention", help="delete or anonymise what is past its period, now")
     if append_only_tables:
         audit = sub.add_parser("audit", help="the append-only audit tables")
         audit.add_argument("action", choices=["verify"], help="check the hash chain of each")
@@ -59,9 +63,21 @@ def run_cli(
         )
     elif args.command == "worker":
         asyncio.run(_worker(app_factory))
+    elif args.command == "retention":
+        asyncio.run(_retention(settings_factory(), retention))
     elif args.command == "audit":
         broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
         raise SystemExit(1 if broken else 0)
+
+
+async def _retention(settings: ServiceSettings, rules) -> None:
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        done = await run_rules(engine, rules(settings), batch=settings.retention_batch)
+    finally:
+        await engine.dispose()
+    for data_class, count in done.items():
+        print(f"{data_class}: {count}")
 
 
 async def _verify_audit(settings: ServiceSettings, schema: str, tables: tuple[str, ...]) -> bool:

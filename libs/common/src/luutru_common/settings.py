@@ -61,6 +61,13 @@ class ServiceSettings(BaseSettings):
     # Prepended to every consumer group id, so a test run or a second environment on the
     # same Kafka cluster keeps its own offsets.
     consumer_group_prefix: str = ""
+    # Retention (docs/privacy.md): the worker applies the periods every this many seconds
+    # (0: only `luutru-<service> retention` does, e.g. from a CronJob); rows per transaction.
+    retention_interval_s: float = 0
+    retention_batch: int = 1000
+    # Periods, in days, of the classes every service has.
+    processed_events_retention_days: int = 30
+    outbox_retention_days: int = 7
     # Replication of the dead-letter topics the consumers create (3 on a production cluster).
     kafka_replication_factor: int = 1
 

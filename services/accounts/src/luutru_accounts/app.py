@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from luutru_accounts import retention
 from luutru_accounts.admin_units import router as admin_units_router
 from luutru_accounts.audit.endpoints import router as audit_router
 from luutru_accounts.auth.endpoints import retired_key_horizon
@@ -79,6 +80,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
             audit_router,
         ],
         workers=workers,
+        retention=retention.rules,
         on_startup=on_startup,
     )
     # Accepts only the tokens of users who must change their password (their own audience).

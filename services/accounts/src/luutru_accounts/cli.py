@@ -2,6 +2,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from luutru_accounts import retention
 from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
 from luutru_common.cli import run_cli
@@ -22,6 +23,7 @@ def main() -> None:
         app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
         append_only_tables=("audit_log",),
+        retention=retention.rules,
     )
 
 
