@@ -41,14 +41,18 @@ def test_an_end_to_end_run_logs_no_names_or_document_numbers(platform: Platform)
     sizes = log_sizes()
     tag = uuid.uuid4().hex[:5]
     citizen = {"full_name": f"Lê Thị Ngọc Hân {tag}", "id_number": "0" + digits(11)}
-    foreigner = {"full_name": f"Olga Petrova {tag}", "passport": "P" + digits(7)}
+    foreigner = {
+        "full_name": f"Olga Petrova {tag}",
+        "passport": "P" + digits(7),
+        "visa": "V" + digits(7),
+    }
     admin = {"Authorization": f"Bearer {token(platform, *platform.admin)}"}
     created = httpx.post(
         platform.url("accounts", "/v1/facilities"),
         headers=admin,
         json={
             "name": "Nhà nghỉ Hoa Sữa",
-            "facility_type": "guesthouse",
+            "facility_type": "motel",
             "province_code": 75,
             "commune_code": 26068,
             "rooms": 8,
@@ -77,6 +81,10 @@ def test_an_end_to_end_run_logs_no_names_or_document_numbers(platform: Platform)
             "gender": "female",
             "nationality": "RUS",
             "passport_number": foreigner["passport"],
+            "visa_type": "DL",
+            "visa_number": foreigner["visa"],
+            "entry_date": (day - timedelta(days=1)).isoformat(),
+            "entry_port": "Cửa khẩu Tân Sơn Nhất",
             "check_in_at": f"{day.isoformat()}T16:00:00+07:00",
             "room": "3",
         },
