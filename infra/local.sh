@@ -23,7 +23,9 @@
 #   LUUTRU_PG_START_TIMEOUT [60]        LUUTRU_KAFKA_START_TIMEOUT [120]   (seconds)
 #
 # Connection settings once up:
-#   postgresql://luutru:luutru@127.0.0.1:55432/luutru   (and /luutru_test)
+#   postgresql://luutru:luutru@127.0.0.1:55432/luutru   (and /luutru_test): the admin role
+#   luutru_<svc>_owner / luutru_<svc>, password = name: each service's owner (migrate) and
+#   runtime role, from infra/db-roles.sql
 #   Kafka bootstrap servers 127.0.0.1:59092
 set -euo pipefail
 umask 022
@@ -202,6 +204,10 @@ timezone = 'UTC'
 log_timezone = 'UTC'
 logging_collector = off
 log_line_prefix = '%m [%p] %q%u@%d '
+# No personal data in the server log: no statement parameters, no error DETAIL (row values).
+log_parameter_max_length = 0
+log_parameter_max_length_on_error = 0
+log_error_verbosity = terse
 EOF
   [[ "$IS_ROOT" == 1 ]] && chown "$PG_SUPERUSER:" "$tmp"
   mv -f "$tmp" "$PG_DATA/luutru.conf"
@@ -308,6 +314,12 @@ SELECT 'CREATE DATABASE $db OWNER $APP_ROLE' WHERE NOT EXISTS (SELECT FROM pg_da
   done
   "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$PG_RUN" -p "$PG_PORT" -U "$PG_SUPERUSER" -d postgres \
     >/dev/null <<<"$sql" || die "creating role/databases failed"
+  # The service roles (an owner and a runtime role per schema) and their rights on each database.
+  for db in "${APP_DATABASES[@]}"; do
+    "$PG_BIN/psql" -X -q -h "$PG_RUN" -p "$PG_PORT" -U "$PG_SUPERUSER" -d "$db" \
+      -v database="$db" -v admin="$APP_ROLE" -f "$ROOT/infra/db-roles.sql" >/dev/null \
+      || die "creating the service roles (infra/db-roles.sql) in $db failed"
+  done
 }
 
 pg_start() {

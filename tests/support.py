@@ -19,41 +19,73 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
 from luutru_common.auth import TOKEN_ALGORITHM
+from luutru_common.settings import owner_role, runtime_role
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_PORT = int(os.environ.get("LUUTRU_PG_PORT", "55432"))
 KAFKA_BOOTSTRAP = f"127.0.0.1:{os.environ.get('LUUTRU_KAFKA_PORT', '59092')}"
 SERVICES = ("accounts", "ingest", "analytics")
+ROLES_SQL = ROOT / "infra" / "db-roles.sql"
 # Lets several test runs share one PostgreSQL and Kafka (e.g. LUUTRU_TEST_TAG=_a): each gets
 # its own databases and end-to-end ports.
 TEST_TAG = os.environ.get("LUUTRU_TEST_TAG", "")
 E2E_PORT_BASE = int(os.environ.get("LUUTRU_E2E_PORT_BASE", "18000"))
+# The server logs of the PostgreSQL and Kafka under test (infra/local.sh writes them here).
+LOCAL_DIR = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local"))
+PG_LOG = Path(os.environ.get("LUUTRU_PG_LOG", LOCAL_DIR / "pg" / "log" / "postgres.log"))
+KAFKA_LOG_DIR = Path(os.environ.get("LUUTRU_KAFKA_LOG_DIR", LOCAL_DIR / "kafka" / "logs"))
 
 
-def database_url(name: str) -> str:
-    return f"postgresql+asyncpg://luutru:luutru@127.0.0.1:{PG_PORT}/{name}"
+def database_url(name: str, role: str = "luutru") -> str:
+    """A test database as the admin role (member of every schema owner: the tests' own view
+    of all the data), or as one of the service roles of infra/db-roles.sql."""
+    return f"postgresql+asyncpg://{role}:{role}@127.0.0.1:{PG_PORT}/{name}"
 
 
-def recreate_database(name: str) -> None:
-    """Drop and create a database, then migrate every service into it with its own CLI."""
-    psql = [
+def runtime_url(name: str, service: str) -> str:
+    """What a service's API and workers connect as: its runtime role."""
+    return database_url(name, runtime_role(service))
+
+
+def service_database_env(name: str, service: str) -> dict[str, str]:
+    """The environment of a service process: its runtime role, and its owner role to migrate."""
+    return {
+        "LUUTRU_DATABASE_URL": runtime_url(name, service),
+        "LUUTRU_MIGRATE_DATABASE_URL": database_url(name, owner_role(service)),
+    }
+
+
+def _psql(user: str, database: str) -> list[str]:
+    return [
         "psql",
         "-h",
         "127.0.0.1",
         "-p",
         str(PG_PORT),
         "-U",
-        "luutru",
+        user,
         "-d",
-        "postgres",
+        database,
         "-v",
         "ON_ERROR_STOP=1",
         "-q",
     ]
+
+
+def recreate_database(name: str) -> None:
+    """Drop and create a database, give the service roles their rights on it (roles are
+    cluster-wide: infra/db-roles.sql creates them once and is idempotent), then migrate every
+    service into it with its own CLI, as its owner role."""
+    psql = _psql("luutru", "postgres")
     subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}" OWNER luutru'], check=True)
-    env = {**os.environ, "LUUTRU_DATABASE_URL": database_url(name)}
+    subprocess.run(
+        [*_psql("postgres", name), "-v", f"database={name}", "-f", str(ROLES_SQL)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     for service in SERVICES:
+        env = {**os.environ, **service_database_env(name, service)}
         subprocess.run([sys.executable, "-m", f"luutru_{service}", "migrate"], check=True, env=env)
 
 

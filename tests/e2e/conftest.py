@@ -21,8 +21,8 @@ from tests.support import (
     KAFKA_BOOTSTRAP,
     ROOT,
     TEST_TAG,
-    database_url,
     recreate_database,
+    service_database_env,
 )
 
 E2E_DB = f"luutru_e2e{TEST_TAG}"
@@ -34,6 +34,7 @@ ADMIN = ("admin", "E2e-Admin-Pass-2026")
 class Platform:
     urls: dict[str, str]
     admin: tuple[str, str]
+    logs: Path  # <service>.log: what each process wrote (stdout and stderr)
 
     def url(self, service: str, path: str) -> str:
         return self.urls[service] + path
@@ -45,7 +46,6 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
     logs: Path = tmp_path_factory.mktemp("service-logs")
     env = {
         **os.environ,
-        "LUUTRU_DATABASE_URL": database_url(E2E_DB),
         "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-",
         "LUUTRU_JWKS_URL": f"http://127.0.0.1:{PORTS['accounts']}/.well-known/jwks.json",
@@ -69,7 +69,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
                 log,
                 subprocess.Popen(
                     [sys.executable, "-m", f"luutru_{service}", "serve", "--port", str(port)],
-                    env=env,
+                    env={**env, **service_database_env(E2E_DB, service)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     cwd=ROOT,
@@ -79,7 +79,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
     urls = {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
     try:
         _wait_ready(urls, processes, logs)
-        yield Platform(urls=urls, admin=ADMIN)
+        yield Platform(urls=urls, admin=ADMIN, logs=logs)
     finally:
         for _, _log, process in processes:
             process.terminate()

@@ -82,10 +82,15 @@ async def new_user(client, token: str, role: str, **fields) -> dict:
 def accounts_settings(test_database: str, **overrides):
     """accounts settings on the test database, workers off (the outbox is checked in SQL)."""
     from luutru_accounts.settings import AccountsSettings
+    from luutru_common.settings import runtime_role
     from tests.support import KAFKA_BOOTSTRAP
 
+    # accounts' runtime role on the same database, as in production
+    admin = "//luutru:luutru@"
+    assert admin in test_database
+    role = runtime_role("accounts")
     return AccountsSettings(
-        database_url=test_database,
+        database_url=test_database.replace(admin, f"//{role}:{role}@"),
         kafka_bootstrap=KAFKA_BOOTSTRAP,
         environment="test",
         embedded_workers=False,

@@ -15,11 +15,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support import (
     KAFKA_BOOTSTRAP,
+    SERVICES,
     TEST_TAG,
     TestSigner,
     database_url,
     recreate_database,
     running_app,
+    runtime_url,
 )
 
 TEST_DB = f"luutru_test{TEST_TAG}"
@@ -51,9 +53,13 @@ def group_prefix() -> str:
 
 
 @pytest.fixture
-def service_env(test_database, group_prefix) -> dict:
+def service_env(request, test_database, group_prefix) -> dict:
+    """Settings of the service a test module is named after (test_<service>_…), connecting as
+    that service's runtime role like in production; other modules get the admin role."""
+    module = request.module.__name__.rsplit(".", 1)[-1]
+    service = next((s for s in SERVICES if module.startswith(f"test_{s}_")), None)
     return {
-        "database_url": test_database,
+        "database_url": runtime_url(TEST_DB, service) if service else test_database,
         "kafka_bootstrap": KAFKA_BOOTSTRAP,
         "consumer_group_prefix": group_prefix,
         "environment": "test",

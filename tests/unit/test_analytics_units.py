@@ -90,6 +90,9 @@ def test_production_refuses_the_default_pseudonym_secret():
 
     from luutru_analytics.settings import AnalyticsSettings
 
+    db = "postgresql+asyncpg://luutru_analytics:Xk9-a-real-password@db/luutru"
     with pytest.raises(ValidationError, match="LUUTRU_PSEUDONYM_SECRET"):
-        AnalyticsSettings(environment="prod")
-    assert AnalyticsSettings(environment="prod", pseudonym_secret="x" * 32).pseudonym_secret
+        AnalyticsSettings(environment="prod", database_url=db)
+    assert AnalyticsSettings(
+        environment="prod", database_url=db, pseudonym_secret="x" * 32
+    ).pseudonym_secret

@@ -28,6 +28,12 @@ OPERATOR_VARIABLES = (
     "LUUTRU_BOOTSTRAP_ADMIN_USERNAME",
     "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD",
     "LUUTRU_PSEUDONYM_SECRET",
+    "LUUTRU_SIGNING_KEK",
+    *(
+        f"LUUTRU_DB_{s}{o}_PASSWORD"
+        for s in ("ACCOUNTS", "INGEST", "ANALYTICS")
+        for o in ("", "_OWNER")
+    ),
 )
 
 
@@ -69,6 +75,7 @@ def test_the_file_has_the_whole_topology(config):
         "postgres",
         "kafka",
         "topics",
+        "db-roles",
         "migrate-accounts",
         "migrate-ingest",
         "migrate-analytics",
@@ -133,7 +140,10 @@ def test_each_service_waits_for_its_migration_and_the_infrastructure(config, ser
     migrate = config["services"][f"migrate-{service}"]
     assert migrate["image"] == f"luutru-{service}"
     assert migrate["command"] == [f"luutru-{service}", "migrate"]
-    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["depends_on"]["db-roles"]["condition"] == "service_completed_successfully"
+    assert config["services"]["db-roles"]["depends_on"]["postgres"]["condition"] == (
+        "service_healthy"
+    )
     assert migrate["restart"] == "no"
 
 
@@ -158,9 +168,19 @@ def test_the_environment_builds_valid_settings_that_point_inside_compose(
     settings = SETTINGS[service]()
     port = svc["command"][svc["command"].index("--port") + 1]
     postgres = config["services"]["postgres"]["environment"]
+    role = f"luutru_{service}"  # the runtime role of infra/db-roles.sql, not the admin
     assert settings.database_url == (
-        f"postgresql+asyncpg://{postgres['POSTGRES_USER']}:{postgres['POSTGRES_PASSWORD']}"
-        f"@postgres:5432/{postgres['POSTGRES_DB']}"
+        f"postgresql+asyncpg://{role}:{role}@postgres:5432/{postgres['POSTGRES_DB']}"
+    )
+    migrate = config["services"][f"migrate-{service}"]["environment"]
+    assert migrate["LUUTRU_DATABASE_URL"] == settings.database_url
+    assert migrate["LUUTRU_MIGRATE_DATABASE_URL"].startswith(
+        f"postgresql+asyncpg://{role}_owner:{role}_owner@postgres:5432/"
+    )
+    roles = config["services"]["db-roles"]
+    assert f"luutru_{service}_password={role}" in roles["command"]
+    assert config["services"][f"migrate-{service}"]["depends_on"]["db-roles"]["condition"] == (
+        "service_completed_successfully"
     )
     advertised = config["services"]["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
     assert f"//{settings.kafka_bootstrap}" in advertised
@@ -203,6 +223,7 @@ def test_secrets_come_from_the_operator_environment(config):
         {
             "LUUTRU_ENVIRONMENT": "prod",
             "POSTGRES_PASSWORD": "s3cret-pg",
+            "LUUTRU_DB_INGEST_PASSWORD": "s3cret-ingest",
             "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": "s3cret-admin",
             "LUUTRU_PSEUDONYM_SECRET": "s3cret-pseudonym-key-0123",
         },
@@ -215,7 +236,8 @@ def test_secrets_come_from_the_operator_environment(config):
     assert accounts["LUUTRU_ENVIRONMENT"] == "prod"
     analytics = services["analytics"]["environment"]
     assert analytics["LUUTRU_PSEUDONYM_SECRET"] == "s3cret-pseudonym-key-0123"
-    assert ":s3cret-pg@postgres:" in services["ingest"]["environment"]["LUUTRU_DATABASE_URL"]
+    assert ":s3cret-ingest@postgres:" in services["ingest"]["environment"]["LUUTRU_DATABASE_URL"]
+    assert "luutru_ingest_password=s3cret-ingest" in services["db-roles"]["command"]
     text = (ROOT / "docker-compose.yml").read_text()
     for variable in OPERATOR_VARIABLES:
         assert "${" + variable in text
@@ -242,3 +264,41 @@ def test_compose_rejects_a_broken_file(tmp_path, broken):
     path = tmp_path / "docker-compose.yml"
     path.write_text(broken)
     assert compose_config(path).returncode != 0
+
+
+@pytest.mark.parametrize("service", SETTINGS)
+def test_production_refuses_every_development_default(service, monkeypatch):
+    """LUUTRU_ENVIRONMENT=prod with nothing else set: each service refuses to start (dev
+    database passwords, dev KEK, dev admin password, dev pseudonym secret)."""
+    result = compose_config(ROOT / "docker-compose.yml", {"LUUTRU_ENVIRONMENT": "prod"})
+    assert result.returncode == 0, result.stderr
+    services = json.loads(result.stdout)["services"]
+    for name in (service, f"migrate-{service}"):
+        for key in list(os.environ):
+            if key.startswith("LUUTRU_"):
+                monkeypatch.delenv(key)
+        for key, value in services[name]["environment"].items():
+            monkeypatch.setenv(key, value)
+        with pytest.raises(ValueError, match="development password"):
+            SETTINGS[service]()
+    # With real database passwords, what remains is refused too, one secret at a time.
+    secrets = {
+        "LUUTRU_DB_ACCOUNTS_PASSWORD": "db-a-9f3",
+        "LUUTRU_DB_ACCOUNTS_OWNER_PASSWORD": "db-b-9f3",
+        "LUUTRU_DB_INGEST_PASSWORD": "db-c-9f3",
+        "LUUTRU_DB_INGEST_OWNER_PASSWORD": "db-d-9f3",
+        "LUUTRU_DB_ANALYTICS_PASSWORD": "db-e-9f3",
+        "LUUTRU_DB_ANALYTICS_OWNER_PASSWORD": "db-f-9f3",
+    }
+    result = compose_config(ROOT / "docker-compose.yml", {"LUUTRU_ENVIRONMENT": "prod", **secrets})
+    env = json.loads(result.stdout)["services"][service]["environment"]
+    for key in list(os.environ):
+        if key.startswith("LUUTRU_"):
+            monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    if service == "ingest":
+        assert IngestSettings().environment == "prod"  # no other secret of its own
+    else:
+        with pytest.raises(ValueError, match="the default is for dev only"):
+            SETTINGS[service]()

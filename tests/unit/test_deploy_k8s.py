@@ -125,7 +125,7 @@ def test_every_object_of_the_overlay_is_valid(rendered, objects, overlay):
 def test_the_secret_templates_are_valid():
     text = "\n---\n".join(p.read_text() for p in sorted((K8S / "secrets").glob("*.yaml")))
     results = kubeconform(text)
-    assert len(results) == 5
+    assert len(results) == 11
     assert all(r["status"] == "statusValid" for r in results), results
 
 
@@ -199,8 +199,8 @@ def secret_values(objs: list[dict]) -> dict[str, dict[str, str]]:
     """The secrets as the overlay generates them, else as the templates of deploy/k8s/secrets."""
     values = {}
     for path in sorted((K8S / "secrets").glob("*.yaml")):
-        secret = yaml.safe_load(path.read_text())
-        values[secret["metadata"]["name"]] = secret["stringData"]
+        for secret in yaml.safe_load_all(path.read_text()):
+            values[secret["metadata"]["name"]] = secret["stringData"]
     for secret in find(objs, "Secret"):
         values[secret["metadata"]["name"]] = {
             k: base64.b64decode(v).decode() for k, v in secret.get("data", {}).items()
@@ -266,6 +266,18 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
         assert worker[probe]["httpGet"] == {"path": path, "port": "metrics"}, probe
     job = one(objs, "Job", f"{name}-migrate")
     assert container(job)["command"][2:] == [name, "migrate"]
+    # migrate connects as the schema owner and grants the runtime role its rights
+    env = environment(objs, container(job))
+    assert env["LUUTRU_MIGRATE_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}_owner:")
+    assert env["LUUTRU_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}:")
+    # retention (docs/privacy.md) nightly, as the runtime role
+    cron = one(objs, "CronJob", f"{name}-retention")
+    c = cron["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"][0]
+    assert c["command"][2:] == [name, "retention"]
+    assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+    env = environment(objs, c)
+    assert env["LUUTRU_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}:")
+    assert "LUUTRU_MIGRATE_DATABASE_URL" not in env
     service_obj = one(objs, "Service", name)
     assert (
         service_obj["spec"]["selector"].items()
@@ -294,6 +306,8 @@ def test_the_environment_is_made_of_real_settings(objects, overlay, service, mon
         assert settings.embedded_workers is False  # workers run in their own Deployments
         assert settings.database_url.startswith("postgresql+asyncpg://")
         assert "@luutru-pg-rw:5432/" in settings.database_url
+        # the service's own runtime role, never the database owner
+        assert settings.database_url.split("//")[1].startswith(f"luutru_{service}:")
         assert settings.kafka_bootstrap == "luutru-kafka-bootstrap:9092"
         assert settings.jwks_url == "http://luutru-accounts:8000/.well-known/jwks.json"
         assert settings.kafka_replication_factor == (3 if overlay == "prod" else 1)
@@ -304,6 +318,7 @@ def test_the_environment_is_made_of_real_settings(objects, overlay, service, mon
 def test_dev_generates_its_secrets_and_prod_never_carries_any(objects):
     assert {s["metadata"]["name"] for s in find(objects["dev"], "Secret")} == {
         "luutru-db-app",
+        *(f"luutru-db-{s}{o}" for s in SETTINGS for o in ("", "-owner")),
         "luutru-accounts",
         "luutru-analytics",
     }
@@ -432,6 +447,17 @@ def test_postgres_is_a_cloudnativepg_cluster(objects, overlay):
     assert cluster["spec"]["instances"] == (3 if overlay == "prod" else 1)
     assert cluster["spec"]["bootstrap"]["initdb"]["database"] == "luutru"
     assert cluster["spec"]["bootstrap"]["initdb"]["secret"]["name"] == "luutru-db-app"
+    # the roles of infra/db-roles.sql, each with its own secret
+    roles = {r["name"]: r for r in cluster["spec"]["managed"]["roles"]}
+    sql = (ROOT / "infra" / "db-roles.sql").read_text()
+    assert set(roles) == set(re.findall(r"\('(luutru_\w+)', :'", sql))
+    for name, role in roles.items():
+        assert role["login"] is True
+        assert role["passwordSecret"]["name"] == name.replace("_", "-").replace(
+            "luutru-", "luutru-db-"
+        )
+    params = cluster["spec"]["postgresql"]["parameters"]
+    assert params["log_parameter_max_length"] == params["log_parameter_max_length_on_error"] == "0"
     if overlay == "prod":
         # Backups through the Barman Cloud plugin, not the deprecated barmanObjectStore.
         assert "backup" not in cluster["spec"]

@@ -22,7 +22,7 @@ from tests.integration.accounts_helpers import (
     new_facility,
     new_user,
 )
-from tests.support import bearer
+from tests.support import bearer, service_database_env
 
 # A low threshold: a lockout in three failures.
 pytestmark = pytest.mark.app_settings(login_lockout_threshold=3)
@@ -381,7 +381,7 @@ async def test_audit_log_is_append_only(client, db):
 
 
 async def test_rotate_key_from_the_command_line(client, test_database):
-    env = {**os.environ, "LUUTRU_DATABASE_URL": test_database}
+    env = {**os.environ, **service_database_env(test_database.rsplit("/", 1)[1], "accounts")}
     done = await asyncio.to_thread(
         subprocess.run,
         [sys.executable, "-m", "luutru_accounts", "rotate-key"],

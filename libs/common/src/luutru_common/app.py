@@ -19,6 +19,7 @@ from luutru_common.health import router as health_router
 from luutru_common.json_guard import JsonGuardMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import install_problem_handlers
+from luutru_common.retention import Rule, retention_loop
 from luutru_common.settings import ServiceSettings
 
 log = structlog.get_logger()
@@ -53,6 +54,7 @@ def create_service_app(
     workers: WorkerFactory | None = None,
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
     verifier: TokenVerifier | None = None,
+    retention: Callable[[Any], list[Rule]] | None = None,
 ) -> FastAPI:
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
@@ -70,8 +72,15 @@ def create_service_app(
         try:
             if on_startup is not None:
                 await on_startup(app)
-            if workers is not None and settings.embedded_workers:
-                background.start(workers(app))
+            if settings.embedded_workers:
+                coros = workers(app) if workers is not None else []
+                if retention is not None and settings.retention_interval_s > 0:
+                    coros.append(
+                        retention_loop(
+                            app.state.engine, retention(settings), settings.retention_interval_s
+                        )
+                    )
+                background.start(coros)
             log.info("service_started", service=settings.service_name)
             yield
         finally:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
 from fastapi import FastAPI
 
-from luutru_common.migrations import upgrade
+from luutru_common.audit_chain import verify_chain
+from luutru_common.db import make_engine
+from luutru_common.migrations import migrate
+from luutru_common.retention import Rule, run_rules
 from luutru_common.settings import ServiceSettings
 from luutru_common.worker import run_worker
 
@@ -24,6 +28,8 @@ def run_cli(
     settings_factory: Callable[[], ServiceSettings],
     app_factory: Callable[..., FastAPI],
     migrations_dir: Path,
+    append_only_tables: tuple[str, ...] = (),
+    retention: Callable[[ServiceSettings], list[Rule]] | None = None,
 ) -> None:
     parser = argparse.ArgumentParser(prog=f"luutru-{service}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -41,10 +47,22 @@ def run_cli(
     worker.add_argument(
         "--port", type=int, default=default_port + WORKER_PORT_OFFSET, help="probes and metrics"
     )
+    if retention is not None:
+        sub.add_parser("retention", help="delete or anonymise what is past its period, now")
+    if append_only_tables:
+        audit = sub.add_parser("audit", help="the append-only audit tables")
+        audit.add_argument("action", choices=["verify"], help="check the hash chain of each")
     args = parser.parse_args()
 
     if args.command == "migrate":
-        upgrade(migrations_dir, settings_factory().database_url)
+        settings = settings_factory()
+        migrate(
+            migrations_dir,
+            schema=service,
+            owner_url=settings.migrate_database_url,
+            runtime_url=settings.database_url,
+            append_only=append_only_tables,
+        )
     elif args.command == "serve":
         uvicorn.run(
             f"luutru_{service}.app:create_app",
@@ -57,3 +75,35 @@ def run_cli(
         )
     elif args.command == "worker":
         run_worker(app_factory, host=args.host, port=args.port)
+    elif args.command == "retention":
+        asyncio.run(_retention(settings_factory(), retention))
+    elif args.command == "audit":
+        broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
+        raise SystemExit(1 if broken else 0)
+
+
+async def _retention(settings: ServiceSettings, rules) -> None:
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        done = await run_rules(engine, rules(settings), batch=settings.retention_batch)
+    finally:
+        await engine.dispose()
+    for data_class, count in done.items():
+        print(f"{data_class}: {count}")
+
+
+async def _verify_audit(settings: ServiceSettings, schema: str, tables: tuple[str, ...]) -> bool:
+    """Print each table's chain check; True when one is broken."""
+    engine = make_engine(settings.database_url, pool_size=1)
+    broken = False
+    try:
+        for table in tables:
+            checked, link = await verify_chain(engine, schema, table)
+            if link is None:
+                print(f"{schema}.{table}: {checked} rows, chain intact")
+            else:
+                print(f"{link} ({checked} rows before it are intact)")
+                broken = True
+    finally:
+        await engine.dispose()
+    return broken

@@ -41,6 +41,8 @@ def make_engine(url: str, *, pool_size: int = 10, application_name: str = "luutr
         pool_size=pool_size,
         max_overflow=pool_size,
         pool_pre_ping=True,
+        # A statement's parameters are guests' names and numbers: never in an error or a log.
+        hide_parameters=True,
         connect_args={"server_settings": {"application_name": application_name}},
     )
 

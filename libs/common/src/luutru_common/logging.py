@@ -14,6 +14,8 @@ from contextvars import ContextVar
 
 import structlog
 
+from luutru_common.log_privacy import mask_fields, mask_standard_logging, masking_renderer
+
 CORRELATION_HEADER = "X-Correlation-ID"
 KAFKA_CORRELATION_HEADER = "correlation_id"
 
@@ -45,7 +47,8 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = False) 
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.StackInfoRenderer(),
             structlog.processors.format_exc_info,
-            renderer,
+            mask_fields,
+            masking_renderer(renderer),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
@@ -54,6 +57,8 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = False) 
     structlog.contextvars.clear_contextvars()
     structlog.contextvars.bind_contextvars(service=service)
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    # Lines of uvicorn, SQLAlchemy and aiokafka too carry no personal data (log_privacy).
+    mask_standard_logging()
 
 
 class CorrelationIdMiddleware:

@@ -10,7 +10,7 @@ from pathlib import Path
 from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import MetaData, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 
 from luutru_common.db import make_engine
 
@@ -24,6 +24,52 @@ def alembic_config(migrations_dir: Path, database_url: str) -> Config:
 
 def upgrade(migrations_dir: Path, database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(migrations_dir, database_url), revision)
+
+
+def migrate(
+    migrations_dir: Path,
+    *,
+    schema: str,
+    owner_url: str,
+    runtime_url: str,
+    append_only: tuple[str, ...] = (),
+) -> None:
+    """Apply the migrations as the schema owner, then give the runtime role its data rights."""
+    upgrade(migrations_dir, owner_url)
+    runtime = make_url(runtime_url).username
+    if runtime and runtime != make_url(owner_url).username:
+        asyncio.run(_grant_runtime(owner_url, schema, runtime, append_only))
+
+
+def runtime_grants(schema: str, role: str, append_only: tuple[str, ...]) -> list[str]:
+    """What a service's runtime role may do: read and write the rows of its own schema (and
+    empty projection tables), use its sequences and functions. No DDL: the owner keeps the
+    tables, so the role cannot alter, drop or disable a trigger. The append-only tables take
+    rows and give them back, nothing else; the migration history is read-only."""
+    s, r = f'"{schema}"', f'"{role}"'
+    statements = [
+        f"GRANT USAGE ON SCHEMA {s} TO {r}",
+        f"GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA {s} TO {r}",
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA {s} TO {r}",
+        f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {s} TO {r}",
+        f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {s}.alembic_version FROM {r}",
+    ]
+    statements += [
+        f'REVOKE UPDATE, DELETE, TRUNCATE ON {s}."{table}" FROM {r}' for table in append_only
+    ]
+    return statements
+
+
+async def _grant_runtime(
+    owner_url: str, schema: str, role: str, append_only: tuple[str, ...]
+) -> None:
+    engine = make_engine(owner_url, pool_size=1)
+    try:
+        async with engine.begin() as conn:
+            for statement in runtime_grants(schema, role, append_only):
+                await conn.execute(text(statement))
+    finally:
+        await engine.dispose()
 
 
 def run_alembic_env(metadata: MetaData) -> None:

@@ -6,8 +6,34 @@ in compose and in Kubernetes.
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+# The PostgreSQL that infra/local.sh runs; its roles have development passwords (their names).
+LOCAL_DATABASE = "127.0.0.1:55432/luutru"
+
+
+def runtime_role(service: str) -> str:
+    """The role a service's API and workers connect as: data rights on its own schema only."""
+    return f"luutru_{service}"
+
+
+def owner_role(service: str) -> str:
+    """The role that owns a service's schema; only `luutru-<service> migrate` connects as it."""
+    return f"luutru_{service}_owner"
+
+
+def is_development_password(database_url: str) -> bool:
+    """The passwords of infra/local.sh, compose's and the dev overlay's defaults: the role's
+    own name (optionally with -dev), or the admin's `luutru`; no password at all."""
+    url = make_url(database_url)
+    password, user = url.password or "", url.username or ""
+    return password in {"", "luutru", "luutru-dev", user, f"{user}-dev"}
+
+
+def local_database_url(role: str) -> str:
+    return f"postgresql+asyncpg://{role}:{role}@{LOCAL_DATABASE}"
 
 
 class ServiceSettings(BaseSettings):
@@ -15,7 +41,11 @@ class ServiceSettings(BaseSettings):
 
     service_name: str = "luutru"
     environment: str = Field(default="dev", description="dev | test | prod")
-    database_url: str = "postgresql+asyncpg://luutru:luutru@127.0.0.1:55432/luutru"
+    # The service's runtime role (data rights on its schema, no DDL) and, for `migrate` only,
+    # the schema owner's. Unset, both are the local roles of infra/local.sh; with only
+    # database_url set, migrate uses it too (one role for everything: no separation).
+    database_url: str = ""
+    migrate_database_url: str = ""
     database_pool_size: int = 10
     kafka_bootstrap: str = "127.0.0.1:59092"
     log_level: str = "INFO"
@@ -31,8 +61,32 @@ class ServiceSettings(BaseSettings):
     # Prepended to every consumer group id, so a test run or a second environment on the
     # same Kafka cluster keeps its own offsets.
     consumer_group_prefix: str = ""
+    # Retention (docs/privacy.md): the worker applies the periods every this many seconds
+    # (0: only `luutru-<service> retention` does, e.g. from a CronJob); rows per transaction.
+    retention_interval_s: float = 0
+    retention_batch: int = 1000
+    # Periods, in days, of the classes every service has.
+    processed_events_retention_days: int = 30
+    outbox_retention_days: int = 7
     # Replication of the dead-letter topics the consumers create (3 on a production cluster).
     kafka_replication_factor: int = 1
+
+    @model_validator(mode="after")
+    def _local_database_defaults(self) -> ServiceSettings:
+        if not self.database_url:
+            self.database_url = local_database_url(runtime_role(self.service_name))
+            if not self.migrate_database_url:
+                self.migrate_database_url = local_database_url(owner_role(self.service_name))
+        if not self.migrate_database_url:
+            self.migrate_database_url = self.database_url
+        if self.environment == "prod":
+            for name, url in (
+                ("LUUTRU_DATABASE_URL", self.database_url),
+                ("LUUTRU_MIGRATE_DATABASE_URL", self.migrate_database_url),
+            ):
+                if is_development_password(url):
+                    raise ValueError(f"{name} has a development password: set a real one")
+        return self
 
     def group_id(self, name: str) -> str:
         return f"{self.consumer_group_prefix}{name}"

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from luutru_accounts import retention
 from luutru_accounts.admin_units import router as admin_units_router
 from luutru_accounts.audit.endpoints import router as audit_router
 from luutru_accounts.auth.endpoints import retired_key_horizon
 from luutru_accounts.auth.endpoints import router as auth_router
-from luutru_accounts.auth.keys import ensure_signing_key, jwks
+from luutru_accounts.auth.keys import ensure_signing_key, install_sealer, jwks
+from luutru_accounts.auth.sealing import LocalKek
 from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
 from luutru_accounts.clients.endpoints import router as clients_router
 from luutru_accounts.facilities.endpoints import router as facilities_router
@@ -35,6 +37,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
     settings = settings or AccountsSettings()
     if force_workers:
         settings = settings.model_copy(update={"embedded_workers": True})
+    install_sealer(LocalKek.from_values(settings.signing_keks()))
 
     async def on_startup(app: FastAPI) -> None:
         async with UnitOfWork(app.state.session_factory) as uow:
@@ -77,6 +80,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
             audit_router,
         ],
         workers=workers,
+        retention=retention.rules,
         on_startup=on_startup,
     )
     # Accepts only the tokens of users who must change their password (their own audience).

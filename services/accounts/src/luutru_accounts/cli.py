@@ -2,6 +2,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+from luutru_accounts import retention
 from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
 from luutru_common.cli import run_cli
@@ -12,12 +13,17 @@ def main() -> None:
     if sys.argv[1:2] == ["rotate-key"]:
         asyncio.run(rotate_key())
         return
+    if sys.argv[1:2] == ["reseal-keys"]:
+        asyncio.run(reseal_keys())
+        return
     run_cli(
         service="accounts",
         default_port=8001,
         settings_factory=AccountsSettings,
         app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
+        append_only_tables=("audit_log",),
+        retention=retention.rules,
     )
 
 
@@ -29,6 +35,7 @@ async def rotate_key() -> None:
     from luutru_accounts.context import Actor
 
     settings = AccountsSettings()
+    _install_sealer(settings)
     engine = make_engine(settings.database_url, pool_size=1)
     try:
         async with UnitOfWork(make_session_factory(engine)) as uow:
@@ -45,3 +52,27 @@ async def rotate_key() -> None:
     finally:
         await engine.dispose()
     print(f"new signing key {key.kid}; retired {', '.join(retired) or 'none'}")
+
+
+def _install_sealer(settings: AccountsSettings) -> None:
+    from luutru_accounts.auth.keys import install_sealer
+    from luutru_accounts.auth.sealing import LocalKek
+
+    install_sealer(LocalKek.from_values(settings.signing_keks()))
+
+
+async def reseal_keys() -> None:
+    """`luutru-accounts reseal-keys`: seal every signing key with the first configured KEK
+    (after putting a new KEK first and keeping the old one after it, for a KEK rotation)."""
+    from luutru_accounts.auth.keys import reseal
+
+    settings = AccountsSettings()
+    _install_sealer(settings)
+    engine = make_engine(settings.database_url, pool_size=1)
+    try:
+        async with UnitOfWork(make_session_factory(engine)) as uow:
+            count = await reseal(uow.session)
+            await uow.commit()
+    finally:
+        await engine.dispose()
+    print(f"{count} signing keys sealed again with the current KEK")

@@ -64,12 +64,15 @@ class User(Base):
 
 
 class SigningKey(Base):
-    """Token signing keys. The private key sits in the database for now; see docs/adr/0002."""
+    """Token signing keys (docs/adr/0002). The private key is stored sealed under a KEK that
+    is not in the database (auth/sealing.py); private_pem is only ever set by versions before
+    sealing, and accounts seals such a key at start."""
 
     __tablename__ = "signing_keys"
 
     kid: Mapped[str] = mapped_column(Text, primary_key=True)
-    private_pem: Mapped[str] = mapped_column(Text)
+    private_pem: Mapped[str | None] = mapped_column(Text)
+    sealed_private_key: Mapped[str | None] = mapped_column(Text)
     public_jwk: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import model_validator
 
+from luutru_accounts.auth.sealing import DEV_SIGNING_KEK
 from luutru_common.settings import ServiceSettings
 
 DEV_ADMIN_PASSWORD = "ChangeMe-2026!"
@@ -27,9 +30,25 @@ class AccountsSettings(ServiceSettings):
     password_min_length: int = 10
     import_max_rows: int = 5000
     import_max_bytes: int = 10 * 1024 * 1024
+    # The key-encryption key that seals the token signing keys in the database: a file (a
+    # mounted secret) or the value itself, base64 of 32 bytes. Extra comma-separated values
+    # (older KEKs) still open keys sealed with them, for a KEK rotation. Neither set: the
+    # development KEK, refused in production.
+    signing_kek: str = ""
+    signing_kek_file: str | None = None
+
+    def signing_keks(self) -> list[str]:
+        """The KEKs, the one that seals first."""
+        values = [Path(self.signing_kek_file).read_text()] if self.signing_kek_file else []
+        values += [v for v in self.signing_kek.split(",") if v.strip()]
+        return values or [DEV_SIGNING_KEK]
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> AccountsSettings:
         if self.environment == "prod" and self.bootstrap_admin_password == DEV_ADMIN_PASSWORD:
             raise ValueError("set LUUTRU_BOOTSTRAP_ADMIN_PASSWORD: the default is for dev only")
+        if self.environment == "prod" and DEV_SIGNING_KEK in self.signing_keks():
+            raise ValueError(
+                "set LUUTRU_SIGNING_KEK_FILE (or LUUTRU_SIGNING_KEK): the default is for dev only"
+            )
         return self

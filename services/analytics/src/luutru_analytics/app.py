@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from luutru_analytics import retention
 from luutru_analytics.alerts.endpoints import router as alerts_router
 from luutru_analytics.compliance.endpoints import router as compliance_router
 from luutru_analytics.feeds.endpoints import router as feeds_router
@@ -72,4 +73,5 @@ def create_app(
             compliance_router,
         ],
         workers=workers,
+        retention=retention.rules,
     )

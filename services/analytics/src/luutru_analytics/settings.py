@@ -24,6 +24,11 @@ class AnalyticsSettings(ServiceSettings):
     source_topic_prefix: str = ""
     # How often the alert stream looks for new alerts (seconds).
     alert_stream_poll_s: float = 0.5
+    # Retention periods in days (docs/privacy.md): identities in guest records after the stay
+    # ended (as long as Kafka keeps stay.v1 and trip.v1), identities in alerts after their
+    # last change.
+    guest_identity_retention_days: int = 400
+    alert_retention_days: int = 1825
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> AnalyticsSettings:

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from luutru_common.cli import run_cli
+from luutru_ingest import retention
 from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
 
@@ -12,4 +13,5 @@ def main() -> None:
         settings_factory=IngestSettings,
         app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
+        retention=retention.rules,
     )

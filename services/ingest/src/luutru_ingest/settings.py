@@ -18,3 +18,8 @@ class IngestSettings(ServiceSettings):
     upload_poll_interval_s: float = 0.5
     # Tests only: a pause after each chunk so a test can kill the process mid-upload.
     upload_chunk_delay_s: float = 0.0
+    # Retention periods in days (docs/privacy.md): guest identities after the stay ended (as
+    # long as Kafka keeps stay.v1: 400 days), raw upload files and their rows, idempotency keys.
+    guest_identity_retention_days: int = 400
+    upload_retention_days: int = 90
+    idempotency_retention_days: int = 7

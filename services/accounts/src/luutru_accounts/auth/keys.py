@@ -3,6 +3,9 @@
 Rotation adds a new key and retires the current one: a retired key signs nothing more but stays
 in the JWKS until every token it signed has expired (access-token lifetime plus a margin), so
 ingest and analytics keep verifying them; unknown key ids make them refetch the JWKS.
+
+Private keys are stored sealed (auth/sealing.py) under a KEK the process holds and the database
+does not; the sealer is process-wide, like the KEK it holds (`install_sealer` at start).
 """
 
 from __future__ import annotations
@@ -19,8 +22,36 @@ from jwt.algorithms import ECAlgorithm
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_accounts.auth.sealing import KeySealer
 from luutru_accounts.models import SigningKey
 from luutru_common.auth import TOKEN_ALGORITHM
+
+_sealer: KeySealer | None = None
+# Opened keys by (kid, sealed value): unsealing and parsing once per key, not per token.
+_opened: dict[tuple[str, str], str] = {}
+
+
+def install_sealer(sealer: KeySealer) -> None:
+    global _sealer
+    _sealer = sealer
+    _opened.clear()
+
+
+def sealer() -> KeySealer:
+    if _sealer is None:
+        raise RuntimeError("no signing-key sealer installed (install_sealer)")
+    return _sealer
+
+
+def private_pem(key: SigningKey) -> str:
+    """The key's private PEM, opened with the installed KEK."""
+    if key.sealed_private_key is None:  # a key from before sealing, not yet sealed at start
+        raise RuntimeError(f"signing key {key.kid} is not sealed")
+    cached = _opened.get((key.kid, key.sealed_private_key))
+    if cached is None:
+        cached = sealer().unseal(key.sealed_private_key, context=key.kid).decode()
+        _opened[(key.kid, key.sealed_private_key)] = cached
+    return cached
 
 
 def _new_key() -> SigningKey:
@@ -32,8 +63,9 @@ def _new_key() -> SigningKey:
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
-    ).decode()
-    return SigningKey(kid=kid, private_pem=pem, public_jwk=json.dumps(jwk))
+    )
+    sealed = sealer().seal(pem, context=kid)
+    return SigningKey(kid=kid, sealed_private_key=sealed, public_jwk=json.dumps(jwk))
 
 
 async def _lock(session: AsyncSession) -> None:
@@ -41,8 +73,12 @@ async def _lock(session: AsyncSession) -> None:
 
 
 async def ensure_signing_key(session: AsyncSession) -> None:
-    """Create the first key if there is none; safe when several replicas start together."""
+    """Create the first key if there is none; safe when several replicas start together.
+    Keys stored in clear by an older version are sealed on the way."""
     await _lock(session)
+    for key in await session.scalars(select(SigningKey).where(SigningKey.private_pem.isnot(None))):
+        key.sealed_private_key = sealer().seal(key.private_pem.encode(), context=key.kid)
+        key.private_pem = None
     existing = await session.scalar(select(SigningKey).where(SigningKey.retired_at.is_(None)))
     if existing is None:
         session.add(_new_key())
@@ -65,6 +101,18 @@ async def rotate(session: AsyncSession) -> tuple[SigningKey, list[str]]:
     session.add(key)
     await session.flush()
     return key, list(retired)
+
+
+async def reseal(session: AsyncSession) -> int:
+    """Seal every key again with the current KEK (after adding a new one); returns how many."""
+    await _lock(session)
+    count = 0
+    for key in await session.scalars(select(SigningKey)):
+        if key.sealed_private_key and not sealer().is_current(key.sealed_private_key):
+            plaintext = sealer().unseal(key.sealed_private_key, context=key.kid)
+            key.sealed_private_key = sealer().seal(plaintext, context=key.kid)
+            count += 1
+    return count
 
 
 async def jwks(session: AsyncSession, *, retired_for_s: int = 3600) -> dict:
@@ -103,4 +151,6 @@ def mint_token(key: SigningKey, *, claims: dict, issuer: str, audience: str, ttl
         "exp": now + ttl_s,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(payload, key.private_pem, algorithm=TOKEN_ALGORITHM, headers={"kid": key.kid})
+    return jwt.encode(
+        payload, private_pem(key), algorithm=TOKEN_ALGORITHM, headers={"kid": key.kid}
+    )

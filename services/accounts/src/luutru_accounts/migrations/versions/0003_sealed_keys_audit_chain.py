@@ -1,0 +1,31 @@
+"""accounts: signing keys stored sealed (private_pem emptied at start), the audit log chained
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-03 02:40:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from luutru_common.audit_chain import chain_ddl, drop_chain_ddl
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.add_column(
+        "signing_keys", sa.Column("sealed_private_key", sa.Text(), nullable=True), schema="accounts"
+    )
+    op.alter_column("signing_keys", "private_pem", nullable=True, schema="accounts")
+    for statement in chain_ddl("accounts", "audit_log"):
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    for statement in drop_chain_ddl("accounts", "audit_log"):
+        op.execute(statement)
+    op.drop_column("signing_keys", "sealed_private_key", schema="accounts")

@@ -1,0 +1,68 @@
+"""ingest's retention rules (docs/privacy.md): guest identities of old stays and trips
+anonymised, earlier versions of stays, raw upload files and their rows, idempotency keys,
+processed event ids and published outbox rows deleted. Counts and dates stay: a stay keeps its
+facility, days, nationality, gender and year of birth, so nothing counted changes."""
+
+from __future__ import annotations
+
+from luutru_common.retention import Rule, delete_older, outbox_rule, processed_events_rule
+from luutru_ingest.settings import IngestSettings
+
+
+def _stay_ended(alias: str = "") -> str:
+    """A stay's identity period runs from the later of its receipt and its check-out."""
+    a = f"{alias}." if alias else ""
+    return f"greatest({a}received_at, coalesce({a}check_out_at, {a}received_at))"
+
+
+def rules(settings: IngestSettings) -> list[Rule]:
+    identity_days = settings.guest_identity_retention_days
+    return [
+        Rule(
+            "earlier versions of stays",
+            identity_days,
+            "DELETE FROM ingest.stay_versions WHERE ctid IN (SELECT v.ctid FROM"
+            " ingest.stay_versions v JOIN ingest.stays s ON s.id = v.stay_id"
+            f" WHERE {_stay_ended('s')} < :cutoff LIMIT :batch)",
+        ),
+        Rule(
+            "guest identities of stays",
+            identity_days,
+            "UPDATE ingest.stays SET full_name = '', name_key = '',"
+            " document_number = 'anonymised:' || id, legacy_id_number = NULL,"
+            " visa_number = NULL, accompanying_adult_document = NULL, room = NULL,"
+            " date_of_birth = date_trunc('year', date_of_birth)::date"
+            " WHERE id IN (SELECT id FROM ingest.stays WHERE full_name <> ''"
+            f" AND {_stay_ended()} < :cutoff LIMIT :batch)",
+        ),
+        Rule(
+            "passenger identities of trips",
+            identity_days,
+            "UPDATE ingest.trip_passengers p SET guest = '{}'::jsonb,"
+            " document_number = 'anonymised:' || p.id"
+            " WHERE p.id IN (SELECT tp.id FROM ingest.trip_passengers tp JOIN ingest.trips t"
+            " ON t.id = tp.trip_id WHERE tp.guest <> '{}'::jsonb AND t.received_at < :cutoff"
+            " LIMIT :batch)",
+        ),
+        Rule(
+            "rows of uploaded files",
+            settings.upload_retention_days,
+            "DELETE FROM ingest.upload_rows WHERE ctid IN (SELECT r.ctid FROM"
+            " ingest.upload_rows r JOIN ingest.uploads u ON u.id = r.upload_id"
+            " WHERE u.created_at < :cutoff AND u.status IN ('done', 'failed') LIMIT :batch)",
+        ),
+        Rule(
+            "uploaded files",
+            settings.upload_retention_days,
+            "UPDATE ingest.uploads SET raw = ''::bytea WHERE id IN (SELECT id FROM ingest.uploads"
+            " WHERE created_at < :cutoff AND status IN ('done', 'failed') AND raw <> ''::bytea"
+            " LIMIT :batch)",
+        ),
+        Rule(
+            "idempotency keys",
+            settings.idempotency_retention_days,
+            delete_older("ingest.idempotency_keys", "created_at"),
+        ),
+        processed_events_rule("ingest", settings.processed_events_retention_days),
+        outbox_rule("ingest", settings.outbox_retention_days),
+    ]
