@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from luutru_common.auth import TokenVerifier
+from luutru_common.auth import ClientScopes, TokenVerifier
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
@@ -53,6 +53,7 @@ def create_service_app(
     workers: WorkerFactory | None = None,
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
     verifier: TokenVerifier | None = None,
+    client_scopes: ClientScopes | None = None,
 ) -> FastAPI:
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
@@ -81,8 +82,13 @@ def create_service_app(
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.token_verifier = verifier or TokenVerifier(
-        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        settings.jwks_url,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        cache_path=settings.jwks_cache_file(),
     )
+    # Machine clients reach only the endpoints listed here (see luutru_common.auth).
+    app.state.client_scopes = client_scopes or {}
     install_problem_handlers(app)
     app.include_router(health_router)
     for router in routers:

@@ -6,6 +6,10 @@ in compose and in Kubernetes.
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
+from pathlib import Path
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -25,6 +29,10 @@ class ServiceSettings(BaseSettings):
     embedded_workers: bool = True
     # Where the public keys that sign access tokens are published (the accounts service).
     jwks_url: str = "http://127.0.0.1:8001/.well-known/jwks.json"
+    # The last good key set is kept here, so a restart while accounts is down still verifies
+    # tokens. Empty: a file of the temporary directory named after jwks_url (in Kubernetes
+    # an emptyDir that outlives container restarts).
+    jwks_cache_path: str = ""
     jwt_issuer: str = "luutru-accounts"
     jwt_audience: str = "luutru"
     outbox_poll_interval_s: float = 1.0
@@ -33,6 +41,12 @@ class ServiceSettings(BaseSettings):
     consumer_group_prefix: str = ""
     # Replication of the dead-letter topics the consumers create (3 on a production cluster).
     kafka_replication_factor: int = 1
+
+    def jwks_cache_file(self) -> Path:
+        if self.jwks_cache_path:
+            return Path(self.jwks_cache_path)
+        digest = hashlib.sha256(self.jwks_url.encode()).hexdigest()[:16]
+        return Path(tempfile.gettempdir()) / f"luutru-jwks-{digest}.json"
 
     def group_id(self, name: str) -> str:
         return f"{self.consumer_group_prefix}{name}"

@@ -45,6 +45,10 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
                 password=settings.bootstrap_admin_password,
             )
             await uow.commit()
+            # The key set, kept to be served while the database is down.
+            app.state.last_jwks = await jwks(
+                uow.session, retired_for_s=retired_key_horizon(settings)
+            )
 
     def workers(app: FastAPI):
         app.state.relay = OutboxRelay.for_service(settings, SCHEMA)

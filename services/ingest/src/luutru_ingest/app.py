@@ -8,6 +8,7 @@ from luutru_common.app import create_service_app
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.events import Topic
 from luutru_common.outbox import OutboxRelay
+from luutru_ingest.client_scopes import CLIENT_SCOPES
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.facilities import FACILITY_HANDLERS
 from luutru_ingest.models import SCHEMA, processed_events
@@ -61,6 +62,7 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         description=DESCRIPTION,
         routers=[stays_router, qr_router, uploads_router, trips_router],
         workers=workers,
+        client_scopes=CLIENT_SCOPES,
     )
     app.state.deadline_rule = DeadlineRule(
         timezone=ZoneInfo(settings.local_timezone),
