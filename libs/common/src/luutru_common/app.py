@@ -13,6 +13,7 @@ import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from luutru_common.auth import ClientScopes, TokenVerifier
+from luutru_common.body_limit import BodyLimitMiddleware
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
@@ -54,7 +55,10 @@ def create_service_app(
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
     verifier: TokenVerifier | None = None,
     client_scopes: ClientScopes | None = None,
+    body_limits: dict[str, int] | None = None,
 ) -> FastAPI:
+    """``body_limits``: path templates whose bodies may be larger (or must be smaller) than
+    ``settings.max_body_bytes`` — the batch endpoint, uploads (see luutru_common.body_limit)."""
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
     )
@@ -95,6 +99,10 @@ def create_service_app(
         app.include_router(router)
     # Innermost, so refused bodies are still measured and carry the correlation id.
     app.add_middleware(JsonGuardMiddleware)
+    # In front of the guard, which reads whole bodies: nothing reads more than the limit.
+    app.add_middleware(
+        BodyLimitMiddleware, default=settings.max_body_bytes, limits=body_limits or {}
+    )
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
     app.add_middleware(CorrelationIdMiddleware)
     return app

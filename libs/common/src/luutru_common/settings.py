@@ -35,6 +35,9 @@ class ServiceSettings(BaseSettings):
     jwks_cache_path: str = ""
     jwt_issuer: str = "luutru-accounts"
     jwt_audience: str = "luutru"
+    # The largest request body of an ordinary route (JSON); the batch and upload routes set
+    # their own limits (luutru_common.body_limit).
+    max_body_bytes: int = 64 * 1024
     outbox_poll_interval_s: float = 1.0
     # Prepended to every consumer group id, so a test run or a second environment on the
     # same Kafka cluster keeps its own offsets.

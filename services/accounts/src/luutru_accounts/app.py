@@ -17,6 +17,7 @@ from luutru_accounts.users import service as users
 from luutru_accounts.users.endpoints import router as users_router
 from luutru_common.app import create_service_app
 from luutru_common.auth import TokenVerifier
+from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.db import UnitOfWork
 from luutru_common.outbox import OutboxRelay
 
@@ -82,6 +83,7 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         ],
         workers=workers,
         on_startup=on_startup,
+        body_limits={"/v1/facilities/import": settings.import_max_bytes + MULTIPART_MARGIN},
     )
     # Accepts only the tokens of users who must change their password (their own audience).
     app.state.password_change_verifier = OwnKeysVerifier(
