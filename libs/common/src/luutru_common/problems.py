@@ -309,6 +309,12 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.warning("unencodable_text", path=request.url.path, reason=exc.reason)
         return _response(_invalid_characters().to_model(request.url.path))
 
+    @app.exception_handler(OSError)
+    async def _unreachable(request: Request, exc: OSError) -> JSONResponse:
+        # A connection refused or timed out (the database, say) is answered here, by the
+        # exception middleware, rather than by the server error middleware, which re-raises.
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         if is_transient(exc):

@@ -1,0 +1,93 @@
+"""A lockout no one can aim at a user: failures are counted per (username, source address)
+and per source address, with a hold that doubles with each further failure. The attacker's
+address is held back; the owner, from an address that has not failed, still signs in."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import httpx
+import pytest
+
+from luutru_accounts.app import create_app
+from luutru_accounts.auth.throttle import hold_for
+from tests.integration.accounts_helpers import (
+    NEW_PASSWORD,
+    accounts_settings,
+    admin_token,
+    new_user,
+)
+from tests.support import running_app
+
+ATTACKER = "203.0.113.66"
+OWNER = "198.51.100.7"
+
+
+@pytest.fixture
+async def accounts(test_database):
+    settings = accounts_settings(test_database, login_source_threshold=20)
+    app = create_app(settings)
+    async with running_app(app) as client:
+        yield app, client
+
+
+def test_the_hold_doubles_up_to_the_longest():
+    holds = [hold_for(n, threshold=5, base_s=30, longest_s=900) for n in range(3, 12)]
+    assert holds == [0, 0, 30, 60, 120, 240, 480, 900, 900]
+
+
+def from_address(app, address: str) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, client=(address, 40000))
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
+
+
+async def sign_in(client, username: str, password: str) -> httpx.Response:
+    return await client.post("/v1/auth/token", json={"username": username, "password": password})
+
+
+async def test_the_attacker_is_held_back_and_the_owner_still_signs_in(accounts):
+    app, client = accounts
+    owner = await new_user(client, await admin_token(client), "police_officer", communes=[26068])
+    name = owner["username"]
+    async with from_address(app, ATTACKER) as attacker, from_address(app, OWNER) as own:
+        for _ in range(5):
+            assert (await sign_in(attacker, name, "Sai-Mat-Khau-1")).status_code == 401
+        # The attacker's address is held, even with the right password …
+        held = await sign_in(attacker, name, NEW_PASSWORD)
+        assert (held.status_code, held.json()["code"]) == (429, "login-locked")
+        assert int(held.headers["Retry-After"]) >= 1
+        # … while the owner, from an address that has not failed, signs in.
+        signed_in = await sign_in(own, name, NEW_PASSWORD)
+        assert signed_in.status_code == 200, signed_in.text
+        assert signed_in.json()["access_token"]
+
+
+async def test_a_failure_after_a_hold_doubles_it(test_database):
+    app = create_app(accounts_settings(test_database, login_delay_base_s=3))
+    name = f"ghost-{uuid.uuid4().hex[:6]}"
+    async with running_app(app), from_address(app, "203.0.113.70") as attacker:
+        for _ in range(5):
+            assert (await sign_in(attacker, name, "x-Wrong-123")).status_code == 401
+        first = await sign_in(attacker, name, "x-Wrong-123")
+        assert first.status_code == 429
+        assert int(first.headers["Retry-After"]) <= 3
+        await asyncio.sleep(3.2)
+        assert (await sign_in(attacker, name, "x-Wrong-123")).status_code == 401  # the 6th
+        second = await sign_in(attacker, name, "x-Wrong-123")
+        assert second.status_code == 429
+        assert int(second.headers["Retry-After"]) > 3  # 6 s, less the time it took to ask
+
+
+async def test_spraying_many_usernames_holds_the_address_not_the_users(accounts):
+    app, client = accounts
+    owner = await new_user(client, await admin_token(client), "police_officer", communes=[26068])
+    async with from_address(app, "203.0.113.80") as sprayer, from_address(app, OWNER) as own:
+        for i in range(20):
+            answer = await sign_in(sprayer, f"admin{i}-{uuid.uuid4().hex[:4]}", "Mat-Khau-Doan-1")
+            assert answer.status_code == 401
+        # The address is held for every username, the owner's included …
+        held = await sign_in(sprayer, owner["username"], NEW_PASSWORD)
+        assert held.status_code == 429
+        # … and the owner elsewhere is not.
+        assert (await sign_in(own, owner["username"], NEW_PASSWORD)).status_code == 200
