@@ -18,7 +18,7 @@ from tests.integration.accounts_helpers import (
     admin_token,
     new_user,
 )
-from tests.support import running_app
+from tests.support import bearer, running_app
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.7"
@@ -91,3 +91,44 @@ async def test_spraying_many_usernames_holds_the_address_not_the_users(accounts)
         assert held.status_code == 429
         # … and the owner elsewhere is not.
         assert (await sign_in(own, owner["username"], NEW_PASSWORD)).status_code == 200
+
+
+async def test_a_forged_forwarded_address_is_ignored(accounts):
+    """X-Forwarded-For is believed only from the console and the configured proxies: a
+    client's own header neither lands in the audit log nor aims the back-off elsewhere."""
+    app, client = accounts
+    admin = await admin_token(client)
+    owner = await new_user(client, admin, "police_officer", communes=[26068])
+    forged = {"X-Forwarded-For": OWNER}
+    async with from_address(app, ATTACKER) as attacker, from_address(app, OWNER) as own:
+        for _ in range(5):
+            wrong = await attacker.post(
+                "/v1/auth/token",
+                json={"username": owner["username"], "password": "Sai-Mat-Khau-1"},
+                headers=forged,
+            )
+            assert wrong.status_code == 401
+        assert (await sign_in(own, owner["username"], NEW_PASSWORD)).status_code == 200
+    failures = await client.get(
+        "/v1/audit", params={"action": "login.failed", "limit": 50}, headers=bearer(admin)
+    )
+    rows = [
+        r for r in failures.json()["items"] if r["details"].get("username") == owner["username"]
+    ]
+    assert {r["client_ip"] for r in rows} == {ATTACKER}
+    # Through the console (a trusted peer), the header it sets is the client's address.
+    async with from_address(app, "127.0.0.1") as console:
+        await console.post(
+            "/v1/auth/token",
+            json={"username": owner["username"], "password": "Sai-Mat-Khau-1"},
+            headers={"X-Forwarded-For": "192.0.2.44"},
+        )
+    failures = await client.get(
+        "/v1/audit", params={"action": "login.failed", "limit": 50}, headers=bearer(admin)
+    )
+    addresses = {
+        r["client_ip"]
+        for r in failures.json()["items"]
+        if r["details"].get("username") == owner["username"]
+    }
+    assert addresses == {ATTACKER, "192.0.2.44"}

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from luutru_common.auth import ClientScopes, TokenVerifier
 from luutru_common.body_limit import BodyLimitMiddleware
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+from luutru_common.forwarded import TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
 from luutru_common.json_guard import JsonGuardMiddleware
@@ -105,6 +106,8 @@ def create_service_app(
     )
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
     app.add_middleware(CorrelationIdMiddleware)
+    # Outermost: everything after sees the client's address, never a forged one.
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
     return app
 
 

@@ -42,7 +42,7 @@ def run_cli(
             port=args.port,
             workers=args.workers,
             log_level="warning",
-            proxy_headers=True,
+            proxy_headers=False,  # luutru_common.forwarded decides whom to believe
         )
     elif args.command == "worker":
         asyncio.run(_worker(app_factory))

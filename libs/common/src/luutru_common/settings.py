@@ -35,6 +35,9 @@ class ServiceSettings(BaseSettings):
     jwks_cache_path: str = ""
     jwt_issuer: str = "luutru-accounts"
     jwt_audience: str = "luutru"
+    # Who may tell us the client's address (X-Forwarded-For): the console and the reverse
+    # proxies, as addresses or networks, comma-separated (luutru_common.forwarded).
+    trusted_proxies: str = "127.0.0.1,::1"
     # The largest request body of an ordinary route (JSON); the batch and upload routes set
     # their own limits (luutru_common.body_limit).
     max_body_bytes: int = 64 * 1024

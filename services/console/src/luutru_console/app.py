@@ -16,6 +16,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from luutru_common.forwarded import TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import Problem, install_problem_handlers
@@ -152,4 +153,5 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
 
     app.add_middleware(MetricsMiddleware, service="console")
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
     return app
