@@ -178,7 +178,7 @@ async def test_feeds_take_in_range_filters(analytics, signer):
 
 async def test_person_search_refuses_a_lone_surrogate(analytics, signer):
     police = bearer(signer.token(role="police_admin"))
-    body = f'{{"purpose": "Kiểm tra hành chính", "full_name": "Nguyễn{LONE_SURROGATE}"}}'
+    body = f'{{"case_reference": "15/TB-CAX", "reason": "criminal-investigation", "full_name": "Nguyễn{LONE_SURROGATE}"}}'
     response = await analytics.post(
         "/v1/police/search",
         content=body.encode(),
@@ -190,7 +190,7 @@ async def test_person_search_refuses_a_lone_surrogate(analytics, signer):
 async def test_a_surrogate_pair_is_ordinary_text(analytics, signer):
     # "\ud83d\ude00" is one character (😀) written as a pair: nothing to refuse.
     police = bearer(signer.token(role="police_admin"))
-    body = '{"purpose": "Kiểm tra hành chính", "full_name": "An \\ud83d\\ude00"}'
+    body = '{"case_reference": "15/TB-CAX", "reason": "criminal-investigation", "full_name": "An \\ud83d\\ude00"}'
     response = await analytics.post(
         "/v1/police/search",
         content=body.encode(),
@@ -204,7 +204,12 @@ async def test_a_surrogate_pair_is_ordinary_text(analytics, signer):
     [
         (
             "/v1/police/search",
-            {"purpose": "Kiểm tra hành chính", "full_name": "An", "date_of_birth": "0001-01-01"},
+            {
+                "case_reference": "15/TB-CAX",
+                "reason": "criminal-investigation",
+                "full_name": "An",
+                "date_of_birth": "0001-01-01",
+            },
             "/date_of_birth",
         ),
         (
