@@ -6,16 +6,15 @@ app at a closed port, so the shared PostgreSQL is never touched)."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
 
 from luutru_accounts.app import create_app as accounts_app
 from luutru_common.db import make_engine, make_session_factory
 from luutru_ingest.app import create_app as ingest_app
 from luutru_ingest.settings import IngestSettings
 from tests.integration.accounts_helpers import accounts_settings, admin_token, new_facility
+from tests.integration.conftest import add_facility_view
 from tests.support import bearer, running_app
 
 UNREACHABLE_DB = "postgresql+asyncpg://luutru:luutru@127.0.0.1:9/nowhere"
@@ -31,18 +30,6 @@ def guest() -> dict:
         "check_in_at": "2026-11-27T14:00:00+07:00",
         "room": "101",
     }
-
-
-async def facility_view(db, facility_id: str) -> None:
-    async with db.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO ingest.facilities (id, code, name, facility_type, province_code,"
-                " commune_code, beds, status, as_of) VALUES (:id, :code, 'Test', 'hotel', 75,"
-                " 26068, 50, 'active', :as_of)"
-            ),
-            {"id": facility_id, "code": f"75-K{facility_id[:6]}", "as_of": datetime.now(UTC)},
-        )
 
 
 def ingest_settings(test_database, cache, **change) -> IngestSettings:
@@ -72,7 +59,7 @@ async def test_keys_unavailable_is_503_then_the_cached_keys_serve_after_a_restar
 ):
     app, client = accounts
     manager = await new_facility(client, await admin_token(client))
-    await facility_view(db, manager["facility"]["id"])
+    await add_facility_view(db, facility_id=manager["facility"]["id"], beds=50)
     token = bearer(manager["token"])
     cache = tmp_path / "jwks.json"
 

@@ -21,6 +21,7 @@ from luutru_common.health import router as health_router
 from luutru_common.json_guard import JsonGuardMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import install_problem_handlers
+from luutru_common.revocation import RevocationList, polling
 from luutru_common.settings import ServiceSettings
 
 log = structlog.get_logger()
@@ -72,15 +73,19 @@ def create_service_app(
             application_name=settings.service_name,
         )
         app.state.session_factory = make_session_factory(app.state.engine)
+        stack = contextlib.AsyncExitStack()
         background = BackgroundWorkers()
         try:
             if on_startup is not None:
                 await on_startup(app)
+            revocations = app.state.token_verifier.revocations
+            await stack.enter_async_context(polling(revocations))
             if workers is not None and settings.embedded_workers:
                 background.start(workers(app))
             log.info("service_started", service=settings.service_name)
             yield
         finally:
+            await stack.aclose()
             await background.stop()
             await app.state.engine.dispose()
 
@@ -94,6 +99,9 @@ def create_service_app(
     )
     # Machine clients reach only the endpoints listed here (see luutru_common.auth).
     app.state.client_scopes = client_scopes or {}
+    app.state.token_verifier.revocations = RevocationList(
+        settings.revocations_endpoint(), interval_s=settings.revocation_poll_s
+    )
     install_problem_handlers(app)
     app.include_router(health_router)
     for router in routers:

@@ -25,6 +25,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from luutru_common.problems import Problem
+from luutru_common.revocation import RevocationList
 
 log = structlog.get_logger()
 
@@ -94,6 +95,8 @@ class TokenVerifier:
         self._last_fetch = 0.0
         self._last_fetch_failed = False
         self._lock = asyncio.Lock()
+        # Sessions, users, clients and facilities whose tokens no longer hold (set by the app).
+        self.revocations: RevocationList | None = None
         self._load_cache()
 
     def add_jwks(self, jwks: dict[str, Any]) -> None:
@@ -166,9 +169,12 @@ class TokenVerifier:
                 audience=self.audience,
                 options={"require": ["exp", "iat", "sub", "role"]},
             )
-            return Principal.from_claims(claims)
+            principal = Principal.from_claims(claims)
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
             raise _unauthenticated(str(exc)) from exc
+        if self.revocations is not None:
+            self.revocations.check(claims)
+        return principal
 
 
 KEYS_RETRY_AFTER_S = 5

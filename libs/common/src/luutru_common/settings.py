@@ -33,6 +33,10 @@ class ServiceSettings(BaseSettings):
     # tokens. Empty: a file of the temporary directory named after jwks_url (in Kubernetes
     # an emptyDir that outlives container restarts).
     jwks_cache_path: str = ""
+    # What no longer holds (ended sessions, disabled users, revoked clients, inactive
+    # facilities), polled from accounts; empty: next to jwks_url.
+    revocations_url: str = ""
+    revocation_poll_s: float = 2.0
     jwt_issuer: str = "luutru-accounts"
     jwt_audience: str = "luutru"
     # Who may tell us the client's address (X-Forwarded-For): the console and the reverse
@@ -53,6 +57,11 @@ class ServiceSettings(BaseSettings):
             return Path(self.jwks_cache_path)
         digest = hashlib.sha256(self.jwks_url.encode()).hexdigest()[:16]
         return Path(tempfile.gettempdir()) / f"luutru-jwks-{digest}.json"
+
+    def revocations_endpoint(self) -> str:
+        return self.revocations_url or self.jwks_url.replace(
+            "/.well-known/jwks.json", "/v1/auth/revocations"
+        )
 
     def group_id(self, name: str) -> str:
         return f"{self.consumer_group_prefix}{name}"

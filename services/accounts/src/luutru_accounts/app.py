@@ -7,6 +7,7 @@ from luutru_accounts.audit.endpoints import router as audit_router
 from luutru_accounts.auth.endpoints import retired_key_horizon
 from luutru_accounts.auth.endpoints import router as auth_router
 from luutru_accounts.auth.keys import ensure_signing_key, jwks
+from luutru_accounts.auth.revocations import revoked
 from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
 from luutru_accounts.clients.endpoints import router as clients_router
 from luutru_accounts.facilities.endpoints import router as facilities_router
@@ -85,6 +86,13 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         on_startup=on_startup,
         body_limits={"/v1/facilities/import": settings.import_max_bytes + MULTIPART_MARGIN},
     )
+
+    # accounts reads what no longer holds from its own database, not over HTTP.
+    async def own_revocations() -> dict:
+        async with UnitOfWork(app.state.session_factory) as uow:
+            return await revoked(uow.session, settings)
+
+    app.state.token_verifier.revocations.use(own_revocations)
     # Accepts only the tokens of users who must change their password (their own audience).
     app.state.password_change_verifier = OwnKeysVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=PASSWORD_CHANGE_AUDIENCE

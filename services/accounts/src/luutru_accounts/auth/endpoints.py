@@ -15,7 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
 from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import passwords, service
+from luutru_accounts.auth import passwords, revocations, service
 from luutru_accounts.auth.keys import jwks, rotate
 from luutru_accounts.auth.schemas import (
     GRANTS,
@@ -336,6 +336,21 @@ async def get_jwks(request: Request, uow: UnitOfWorkDep) -> dict:
             raise
         log.warning("jwks_served_from_memory", error=repr(exc))
     return state.last_jwks
+
+
+@router.get(
+    "/v1/auth/revocations",
+    summary="Phiên, tài khoản, ứng dụng, cơ sở bị thu hồi / What no longer holds",
+    description=(
+        "Polled by every service (every 2 s) to refuse access tokens whose session ended "
+        "(logout, refresh-token reuse, password reset), whose user is disabled, whose API "
+        "client is revoked or whose facility is suspended or closed. Identifiers only, as "
+        "the tokens carry them (sid, sub, azp, facility_id)."
+    ),
+)
+async def get_revocations(request: Request, uow: UnitOfWorkDep) -> dict:
+    async with uow:
+        return await revocations.revoked(uow.session, request.app.state.settings)
 
 
 def retired_key_horizon(settings) -> int:
