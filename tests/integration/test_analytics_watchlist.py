@@ -302,7 +302,7 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
     ]
     assert subject and len(mine) >= 2
     assert mine[-1]["query"]["document_number"] == doc
-    assert mine[-1]["query"]["reason"] == "criminal-investigation"
+    assert mine[-1]["query"]["case_reference"] == "15/TB-CAX"
     # The log is append-only.
     with pytest.raises(DBAPIError, match="append-only"):
         async with db.begin() as conn:

@@ -128,7 +128,6 @@ async def person_search(
                 "document_number": document,
                 "full_name": body.full_name,
                 "date_of_birth": body.date_of_birth,
-                "reason": body.reason,
                 "case_reference": body.case_reference,
             },
             purpose=stated_purpose(body),

@@ -118,6 +118,6 @@ REASON_LABELS: dict[str, str] = {
 
 def stated_purpose(search: PersonSearch) -> str:
     """The purpose as the access log shows it to people: the reason in words, the case, then
-    the note if any (the reason's code is kept in the entry's query)."""
+    the note if any."""
     text = f"{REASON_LABELS[search.reason]} · {search.case_reference}"
     return f"{text} · {search.note}" if search.note else text
