@@ -85,9 +85,10 @@ def test_suspended_facility_is_refused_by_ingest_and_reinstated(platform: Platfo
     assert refused.status_code == 403
     assert refused.json()["code"] == "facility-not-active"
 
-    # …and ingest refuses submissions (even with a token issued before) once the event lands.
-    refusal = poll(submit(403), timeout=15)
-    assert refusal.json()["code"] == "facility-not-active"
+    # …and ingest refuses submissions even with a token issued before: the token within
+    # seconds (the revocation list), the facility itself once the event lands.
+    refusal = poll(submit(401), timeout=15)
+    assert refusal.json()["code"] == "token-revoked"
     assert refusal.headers["content-type"] == "application/problem+json"
 
     # 3. Reinstated: tokens again, and ingest accepts submissions again.

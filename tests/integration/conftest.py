@@ -120,10 +120,11 @@ async def db(test_database):
 
 
 async def add_facility_view(
-    engine, *, facility_type="hotel", status="active", beds=10
+    engine, *, facility_type="hotel", status="active", beds=10, facility_id=None
 ) -> uuid.UUID:
-    """Put a facility straight into ingest's read model, as the facility.v1 consumer would."""
-    fid = uuid.uuid4()
+    """Put a facility straight into ingest's read model, as the facility.v1 consumer would
+    (``facility_id``: one registered in accounts)."""
+    fid = uuid.UUID(str(facility_id)) if facility_id else uuid.uuid4()
     async with engine.begin() as conn:
         await conn.execute(
             text(

@@ -204,9 +204,15 @@ def test_the_console_forwards_to_the_services_inside_compose(config, monkeypatch
         assert console["depends_on"][service]["condition"] == "service_healthy"
     fields = {f"LUUTRU_{name.upper()}" for name in ConsoleSettings.model_fields}
     assert {k for k in console["environment"] if k.startswith("LUUTRU_")} <= fields
-    # The audited client address survives the console's hop (uvicorn trusts its header).
-    for name in ("console", "accounts", "ingest", "analytics"):
-        assert config["services"][name]["environment"]["FORWARDED_ALLOW_IPS"] == "*", name
+    # The audited client address survives the console's hop: the services believe the
+    # console's header (and the host's reverse proxy's), no one else's.
+    console_ip = console["networks"]["default"]["ipv4_address"]
+    for name in ("accounts", "ingest", "analytics"):
+        env = config["services"][name]["environment"]
+        assert "FORWARDED_ALLOW_IPS" not in env, name
+        trusted = env["LUUTRU_TRUSTED_PROXIES"].split(",")
+        assert console_ip in trusted and "*" not in trusted, name
+    assert console["environment"]["LUUTRU_TRUSTED_PROXIES"] == "172.28.0.1"
     for key in list(os.environ):
         if key.startswith("LUUTRU_"):
             monkeypatch.delenv(key)

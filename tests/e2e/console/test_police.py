@@ -85,7 +85,12 @@ def lodging(platform: Platform) -> dict:
         search = httpx.post(
             platform.url("analytics", "/v1/police/search"),
             headers=headers,
-            json={"purpose": "kiểm thử tự động / e2e test", "document_number": passport},
+            json={
+                "case_reference": "1/E2E",
+                "reason": "foreigner-oversight",
+                "note": "kiểm thử tự động / e2e test",
+                "document_number": passport,
+            },
             timeout=30,
         ).json()
         day = (now - timedelta(days=2)).date().isoformat()
@@ -383,7 +388,7 @@ def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platf
     shot(page, "police-foreigners")
 
     page.goto("/#/police/search")
-    purpose = page.get_by_label("Mục đích tra cứu")
+    case = page.get_by_label("Số hồ sơ/vụ việc")
     page.get_by_label("Số giấy tờ").fill(lodging["passport"])
     page.get_by_role("button", name="Tra cứu").click()
     refused = httpx.post(
@@ -393,18 +398,25 @@ def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platf
         timeout=30,
     )
     assert refused.status_code == 422
-    problem = next(e for e in refused.json()["errors"] if e["pointer"] == "/purpose")
-    expect(purpose).to_have_attribute("aria-invalid", "true")
-    expect(page.locator(".purpose-box .field-error")).to_have_text(problem["message"]["vi"])
+    problem = next(e for e in refused.json()["errors"] if e["pointer"] == "/case_reference")
+    expect(case).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".purpose-box .field-error").first).to_have_text(problem["message"]["vi"])
     expect(page.get_by_test_id("result-count")).to_have_count(0)
 
-    why = f"Xác minh theo đơn trình báo {uuid.uuid4().hex[:6]}"
-    purpose.fill(why)
+    number = f"{uuid.uuid4().int % 1000}/QĐ-CAP"
+    case.fill(number)
+    page.get_by_label("Lý do tra cứu").select_option("missing-person")
+    page.get_by_label("Ghi chú (không bắt buộc)").fill("Theo đơn trình báo")
+    why = f"Tìm người mất tích / Missing person · {number} · Theo đơn trình báo"
     page.get_by_role("button", name="Tra cứu").click()
     found = httpx.post(
         platform.url("analytics", "/v1/police/search"),
         headers=headers,
-        json={"purpose": why, "document_number": lodging["passport"]},
+        json={
+            "case_reference": number,
+            "reason": "missing-person",
+            "document_number": lodging["passport"],
+        },
         timeout=30,
     ).json()["rows"]
     expect(page.get_by_test_id("result-count")).to_have_text(f"Tìm thấy {len(found)} kết quả")

@@ -142,7 +142,13 @@ async def test_facilities_have_no_access_at_all(world, signer, role):
         )
         assert answer.status_code == 403, path
     answer = await world["client"].post(
-        "/v1/police/search", json={"purpose": "kiểm tra", "document_number": "1"}, headers=token
+        "/v1/police/search",
+        json={
+            "case_reference": "15/TB-CAX",
+            "reason": "criminal-investigation",
+            "document_number": "1",
+        },
+        headers=token,
     )
     assert answer.status_code == 403
     answer = await world["client"].post(

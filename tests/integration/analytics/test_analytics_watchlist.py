@@ -218,15 +218,35 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
     client = app.state.client
     missing = await client.post("/v1/police/search", json={"document_number": doc}, headers=officer)
     assert missing.status_code == 422
+    # The finding: dots passed as a purpose. A case reference needs a number, a reason the list.
+    for why in (
+        {"case_reference": "..........", "reason": "criminal-investigation"},
+        {"case_reference": "15/TB-CAX", "reason": "curiosity"},
+        {"purpose": "Xác minh theo đơn tố giác số 15"},
+    ):
+        refused = await client.post(
+            "/v1/police/search", json={"document_number": doc, **why}, headers=officer
+        )
+        assert refused.status_code == 422, why
     found = await client.post(
         "/v1/police/search",
-        json={"document_number": doc, "purpose": "Xác minh theo đơn tố giác số 15"},
+        json={
+            "document_number": doc,
+            "case_reference": "15/TB-CAX",
+            "reason": "criminal-investigation",
+            "note": "Xác minh theo đơn tố giác",
+        },
         headers=officer,
     )
     assert [r["full_name"] for r in found.json()["rows"]] == ["Đỗ Văn Hùng"]
     by_name = await client.post(
         "/v1/police/search",
-        json={"full_name": "do van hung", "purpose": "Xác minh theo đơn tố giác số 15"},
+        json={
+            "full_name": "do van hung",
+            "case_reference": "15/TB-CAX",
+            "reason": "criminal-investigation",
+            "note": "Xác minh theo đơn tố giác",
+        },
         headers=officer,
     )
     assert [r["id_number"] for r in by_name.json()["rows"]] == [doc]
@@ -237,7 +257,7 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
         await client.post(
             "/v1/police/search",
             headers=analyst,
-            json={"document_number": doc, "purpose": "tò mò thôi"},
+            json={"document_number": doc, "case_reference": "1/X", "reason": "missing-person"},
         )
     ).status_code == 403
 
@@ -251,10 +271,12 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
         for e in log
         if e["role"] == "police_officer"
         and e["result_count"]
-        and e["purpose"].startswith("Xác minh")
+        and e["purpose"]
+        == "Điều tra vụ án hình sự / Criminal investigation · 15/TB-CAX · Xác minh theo đơn tố giác"
     ]
     assert len(mine) >= 2
     assert mine[-1]["query"]["document_number"] == doc
+    assert mine[-1]["query"]["case_reference"] == "15/TB-CAX"
     # The log is append-only.
     with pytest.raises(DBAPIError, match="append-only"):
         async with db.begin() as conn:

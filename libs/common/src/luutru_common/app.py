@@ -12,14 +12,17 @@ from typing import Annotated, Any
 import structlog
 from fastapi import APIRouter, Depends, FastAPI, Request
 
-from luutru_common.auth import TokenVerifier
+from luutru_common.auth import ClientScopes, TokenVerifier
+from luutru_common.body_limit import BodyLimitMiddleware
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+from luutru_common.forwarded import TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
 from luutru_common.json_guard import JsonGuardMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import install_problem_handlers
 from luutru_common.retention import Rule, retention_loop
+from luutru_common.revocation import RevocationList, polling
 from luutru_common.settings import ServiceSettings
 
 log = structlog.get_logger()
@@ -55,7 +58,11 @@ def create_service_app(
     on_startup: Callable[[FastAPI], Coroutine[Any, Any, None]] | None = None,
     verifier: TokenVerifier | None = None,
     retention: Callable[[Any], list[Rule]] | None = None,
+    client_scopes: ClientScopes | None = None,
+    body_limits: dict[str, int] | None = None,
 ) -> FastAPI:
+    """``body_limits``: path templates whose bodies may be larger (or must be smaller) than
+    ``settings.max_body_bytes`` — the batch endpoint, uploads (see luutru_common.body_limit)."""
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
     )
@@ -68,10 +75,13 @@ def create_service_app(
             application_name=settings.service_name,
         )
         app.state.session_factory = make_session_factory(app.state.engine)
+        stack = contextlib.AsyncExitStack()
         background = BackgroundWorkers()
         try:
             if on_startup is not None:
                 await on_startup(app)
+            revocations = app.state.token_verifier.revocations
+            await stack.enter_async_context(polling(revocations))
             if settings.embedded_workers:
                 coros = workers(app) if workers is not None else []
                 if retention is not None and settings.retention_interval_s > 0:
@@ -84,13 +94,22 @@ def create_service_app(
             log.info("service_started", service=settings.service_name)
             yield
         finally:
+            await stack.aclose()
             await background.stop()
             await app.state.engine.dispose()
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
     app.state.token_verifier = verifier or TokenVerifier(
-        settings.jwks_url, issuer=settings.jwt_issuer, audience=settings.jwt_audience
+        settings.jwks_url,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        cache_path=settings.jwks_cache_file(),
+    )
+    # Machine clients reach only the endpoints listed here (see luutru_common.auth).
+    app.state.client_scopes = client_scopes or {}
+    app.state.token_verifier.revocations = RevocationList(
+        settings.revocations_endpoint(), interval_s=settings.revocation_poll_s
     )
     install_problem_handlers(app)
     app.include_router(health_router)
@@ -98,8 +117,14 @@ def create_service_app(
         app.include_router(router)
     # Innermost, so refused bodies are still measured and carry the correlation id.
     app.add_middleware(JsonGuardMiddleware)
+    # In front of the guard, which reads whole bodies: nothing reads more than the limit.
+    app.add_middleware(
+        BodyLimitMiddleware, default=settings.max_body_bytes, limits=body_limits or {}
+    )
     app.add_middleware(MetricsMiddleware, service=settings.service_name)
     app.add_middleware(CorrelationIdMiddleware)
+    # Outermost: everything after sees the client's address, never a forged one.
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
     return app
 
 

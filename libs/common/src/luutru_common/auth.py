@@ -8,10 +8,14 @@ when a token names a key id we have not seen — that is how key rotation reache
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import httpx
@@ -21,6 +25,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from luutru_common.problems import Problem
+from luutru_common.revocation import RevocationList
 
 log = structlog.get_logger()
 
@@ -65,19 +70,59 @@ class Principal:
 
 
 class TokenVerifier:
-    """Verifies tokens against a JWKS document fetched over HTTP and cached by key id."""
+    """Verifies tokens against a JWKS document fetched over HTTP and cached by key id.
 
-    def __init__(self, jwks_url: str, *, issuer: str, audience: str) -> None:
+    The last key set fetched is kept in a file (``cache_path``) and read back at start, so a
+    service restarted while accounts or its database is down still knows the keys. When a
+    token names a key we do not have and the key set cannot be fetched, the answer is 503
+    with Retry-After: the platform is down, the client's credentials are not wrong.
+    """
+
+    def __init__(
+        self,
+        jwks_url: str,
+        *,
+        issuer: str,
+        audience: str,
+        cache_path: str | Path | None = None,
+    ) -> None:
         self.jwks_url = jwks_url
         self.issuer = issuer
         self.audience = audience
+        self.cache_path = Path(cache_path) if cache_path else None
         self._keys: dict[str, Any] = {}
+        self._jwks: dict[str, dict[str, Any]] = {}  # kid → the JWK as published
         self._last_fetch = 0.0
+        self._last_fetch_failed = False
         self._lock = asyncio.Lock()
+        # Sessions, users, clients and facilities whose tokens no longer hold (set by the app).
+        self.revocations: RevocationList | None = None
+        self._load_cache()
 
     def add_jwks(self, jwks: dict[str, Any]) -> None:
         for entry in jwks.get("keys", []):
             self._keys[entry["kid"]] = jwt.PyJWK(entry).key
+            self._jwks[entry["kid"]] = entry
+
+    def _load_cache(self) -> None:
+        if self.cache_path is None or not self.cache_path.exists():
+            return
+        try:
+            self.add_jwks(json.loads(self.cache_path.read_text()))
+            log.info("jwks_cache_loaded", path=str(self.cache_path), keys=len(self._keys))
+        except (OSError, ValueError, KeyError, jwt.PyJWTError) as exc:
+            log.warning("jwks_cache_unreadable", path=str(self.cache_path), error=repr(exc))
+
+    def _save_cache(self) -> None:
+        if self.cache_path is None:
+            return
+        try:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.cache_path.with_suffix(".partial")
+            partial.write_text(json.dumps({"keys": list(self._jwks.values())}))
+            os.replace(partial, self.cache_path)  # a reader never sees half a file
+        except OSError as exc:
+            log.warning("jwks_cache_unwritable", path=str(self.cache_path), error=repr(exc))
 
     async def _refresh(self) -> None:
         async with self._lock:
@@ -87,8 +132,12 @@ class TokenVerifier:
             self._last_fetch = time.monotonic()
             try:
                 self.add_jwks(await self.fetch_jwks())
-            except (httpx.HTTPError, ValueError, KeyError) as exc:
+            except Exception as exc:  # any failure means "keys unavailable"
+                self._last_fetch_failed = True
                 log.warning("jwks_fetch_failed", url=self.jwks_url, error=repr(exc))
+                return
+            self._last_fetch_failed = False
+            self._save_cache()
 
     async def fetch_jwks(self) -> dict[str, Any]:
         async with httpx.AsyncClient(timeout=5) as client:
@@ -108,6 +157,8 @@ class TokenVerifier:
             await self._refresh()
         key = self._keys.get(kid)
         if key is None:
+            if self._last_fetch_failed:
+                raise keys_unavailable()
             raise _unauthenticated("unknown signing key")
         try:
             claims = jwt.decode(
@@ -118,9 +169,26 @@ class TokenVerifier:
                 audience=self.audience,
                 options={"require": ["exp", "iat", "sub", "role"]},
             )
-            return Principal.from_claims(claims)
+            principal = Principal.from_claims(claims)
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
             raise _unauthenticated(str(exc)) from exc
+        if self.revocations is not None:
+            self.revocations.check(claims)
+        return principal
+
+
+KEYS_RETRY_AFTER_S = 5
+
+
+def keys_unavailable() -> Problem:
+    return Problem(
+        503,
+        "keys-unavailable",
+        "Signing keys unavailable",
+        "Tạm thời không kiểm tra được mã truy cập, vui lòng thử lại sau ít giây / The "
+        "signing keys cannot be fetched right now; retry in a few seconds",
+        headers={"Retry-After": str(KEYS_RETRY_AFTER_S)},
+    )
 
 
 def _unauthenticated(detail: str) -> Problem:
@@ -143,7 +211,10 @@ async def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthenticated("missing bearer token")
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(credentials.credentials)
+    principal = await verifier.verify(credentials.credentials)
+    if principal.client:
+        _check_client_scope(request, principal)
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
@@ -164,6 +235,43 @@ def require_roles(*roles: Role):
         return principal
 
     return dependency
+
+
+ClientScopes = Mapping[tuple[str, str], frozenset[str]]
+"""What a machine client needs for each endpoint: (method, route path) → the scopes any one
+of which admits it. An endpoint not listed is closed to machine clients."""
+
+
+def client_scopes(table: Mapping[tuple[str, str], str | tuple[str, ...]]) -> ClientScopes:
+    """The table of a service, written with a scope or a tuple of alternatives per endpoint."""
+    return {
+        key: frozenset((value,) if isinstance(value, str) else value)
+        for key, value in table.items()
+    }
+
+
+def _check_client_scope(request: Request, principal: Principal) -> None:
+    """Machine clients are checked against the service's table before any endpoint runs, so
+    a new endpoint is closed to them until it is given a scope (deny by default)."""
+    route = request.scope.get("route")
+    table: ClientScopes = getattr(request.app.state, "client_scopes", {})
+    needed = table.get((request.method, getattr(route, "path", "")))
+    if not needed:
+        raise Problem(
+            403,
+            "client-not-allowed",
+            "Not open to API clients",
+            "Ứng dụng (API client) không được dùng chức năng này / API clients may not use "
+            "this endpoint",
+        )
+    if not needed & principal.scopes:
+        wanted = " | ".join(sorted(needed))
+        raise Problem(
+            403,
+            "scope-missing",
+            "Missing scope",
+            f"Ứng dụng thiếu quyền {wanted} / The client lacks the {wanted} scope",
+        )
 
 
 def ensure_scope(principal: Principal, scope: str) -> None:

@@ -71,7 +71,7 @@ def run_cli(
             port=args.port,
             workers=args.workers,
             log_level="warning",
-            proxy_headers=True,
+            proxy_headers=False,  # luutru_common.forwarded decides whom to believe
         )
     elif args.command == "worker":
         run_worker(app_factory, host=args.host, port=args.port)

@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from luutru_common.consumer import is_transient
+
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://luutru.example/problems/"
 
@@ -307,8 +309,19 @@ def install_problem_handlers(app: FastAPI) -> None:
         log.warning("unencodable_text", path=request.url.path, reason=exc.reason)
         return _response(_invalid_characters().to_model(request.url.path))
 
+    @app.exception_handler(OSError)
+    async def _unreachable(request: Request, exc: OSError) -> JSONResponse:
+        # A connection refused or timed out (the database, say) is answered here, by the
+        # exception middleware, rather than by the server error middleware, which re-raises.
+        return await _unexpected(request, exc)
+
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if is_transient(exc):
+            # The database (or another part of the platform) is down: retry, nothing is wrong
+            # with the request.
+            log.warning("dependency_unavailable", path=request.url.path, error=repr(exc))
+            return _response(unavailable().to_model(request.url.path), unavailable().headers)
         log.exception("unhandled_error", path=request.url.path)
         problem = Problem(
             500,
@@ -317,6 +330,20 @@ def install_problem_handlers(app: FastAPI) -> None:
             "Lỗi hệ thống, vui lòng thử lại / Internal error, please retry",
         )
         return _response(problem.to_model(request.url.path))
+
+
+RETRY_AFTER_S = 5
+
+
+def unavailable() -> Problem:
+    return Problem(
+        503,
+        "service-unavailable",
+        "Service temporarily unavailable",
+        "Hệ thống tạm thời gián đoạn, vui lòng thử lại sau ít giây / The service is "
+        "temporarily unavailable; retry in a few seconds",
+        headers={"Retry-After": str(RETRY_AFTER_S)},
+    )
 
 
 # character_not_in_repertoire (e.g. NUL in UTF-8 text), untranslatable_character

@@ -8,6 +8,7 @@ from luutru_accounts.audit.endpoints import router as audit_router
 from luutru_accounts.auth.endpoints import retired_key_horizon
 from luutru_accounts.auth.endpoints import router as auth_router
 from luutru_accounts.auth.keys import ensure_signing_key, install_sealer, jwks
+from luutru_accounts.auth.revocations import revoked
 from luutru_accounts.auth.sealing import LocalKek
 from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
 from luutru_accounts.clients.endpoints import router as clients_router
@@ -19,6 +20,7 @@ from luutru_accounts.users import service as users
 from luutru_accounts.users.endpoints import router as users_router
 from luutru_common.app import create_service_app
 from luutru_common.auth import TokenVerifier
+from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.db import UnitOfWork
 from luutru_common.outbox import OutboxRelay
 
@@ -48,6 +50,10 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
                 password=settings.bootstrap_admin_password,
             )
             await uow.commit()
+            # The key set, kept to be served while the database is down.
+            app.state.last_jwks = await jwks(
+                uow.session, retired_for_s=retired_key_horizon(settings)
+            )
 
     def workers(app: FastAPI):
         app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
@@ -82,7 +88,15 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         workers=workers,
         retention=retention.rules,
         on_startup=on_startup,
+        body_limits={"/v1/facilities/import": settings.import_max_bytes + MULTIPART_MARGIN},
     )
+
+    # accounts reads what no longer holds from its own database, not over HTTP.
+    async def own_revocations() -> dict:
+        async with UnitOfWork(app.state.session_factory) as uow:
+            return await revoked(uow.session, settings)
+
+    app.state.token_verifier.revocations.use(own_revocations)
     # Accepts only the tokens of users who must change their password (their own audience).
     app.state.password_change_verifier = OwnKeysVerifier(
         settings.jwks_url, issuer=settings.jwt_issuer, audience=PASSWORD_CHANGE_AUDIENCE

@@ -79,11 +79,12 @@ class SigningKey(Base):
 
 
 class LoginThrottle(Base):
-    """Failed logins per username, known or not, so a lockout says nothing about existence."""
+    """Failed logins per key: a (username, source address) pair or a source address (see
+    auth/throttle.py). The column keeps its first name, ``username``."""
 
     __tablename__ = "login_throttle"
 
-    username: Mapped[str] = mapped_column(Text, primary_key=True)
+    key: Mapped[str] = mapped_column("username", Text, primary_key=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
     last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -23,9 +23,14 @@ class AccountsSettings(ServiceSettings):
     # A retired signing key stays in the JWKS for the access-token lifetime plus this margin
     # (clock skew), so tokens it signed keep verifying until they expire.
     signing_key_grace_s: int = 120
-    # Lockout: this many failed logins for one username within the window lock it.
+    # Back-off: this many failed logins for one username from one source address within the
+    # window hold that pair back (the same username from elsewhere is not held) …
     login_lockout_threshold: int = 5
+    # … and this many from one source address, whatever the usernames, hold the address.
+    login_source_threshold: int = 20
     login_failure_window_s: int = 15 * 60
+    # The first hold; each further failure doubles it, up to login_lockout_s.
+    login_delay_base_s: int = 30
     login_lockout_s: int = 15 * 60
     password_min_length: int = 10
     import_max_rows: int = 5000

@@ -15,8 +15,10 @@ from luutru_analytics.police.endpoints import router as police_router
 from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.rebuild import CONSUMER_GROUP, source_topics
 from luutru_analytics.settings import AnalyticsSettings
+from luutru_analytics.watchlist.endpoints import MAX_UPLOAD_BYTES
 from luutru_analytics.watchlist.endpoints import router as watchlist_router
 from luutru_common.app import create_service_app
+from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.outbox import OutboxRelay
 
@@ -74,4 +76,5 @@ def create_app(
         ],
         workers=workers,
         retention=retention.rules,
+        body_limits={"/v1/watchlist/upload": MAX_UPLOAD_BYTES + MULTIPART_MARGIN},
     )

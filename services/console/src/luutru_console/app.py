@@ -16,10 +16,12 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
+from luutru_common.forwarded import TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import Problem, install_problem_handlers
 from luutru_console.assets import IMMUTABLE, REVALIDATE, Assets, accepts_gzip
+from luutru_console.auth_cookie import router as auth_cookie_router
 from luutru_console.proxy import forward, safe_path
 from luutru_console.routing import service_for
 from luutru_console.settings import ConsoleSettings
@@ -99,7 +101,9 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         openapi_url=None,
         lifespan=lifespan,
     )
+    app.state.settings = settings
     install_problem_handlers(app)
+    app.include_router(auth_cookie_router)
 
     @app.get("/livez", include_in_schema=False)
     async def livez() -> dict[str, str]:
@@ -152,4 +156,5 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
 
     app.add_middleware(MetricsMiddleware, service="console")
     app.add_middleware(CorrelationIdMiddleware)
+    app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
     return app

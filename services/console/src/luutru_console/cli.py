@@ -20,5 +20,5 @@ def main() -> None:
         host=args.host,
         port=args.port,
         log_level="warning",
-        proxy_headers=True,
+        proxy_headers=False,  # luutru_common.forwarded decides whom to believe
     )

@@ -15,8 +15,8 @@ from luutru_common.problems import Problem
 from luutru_console.assets import accepts_gzip
 
 # Hop-by-hop headers (RFC 9110 §7.6.1), cookies (the console has none to give), and the
-# forwarding headers: a client must not choose the address the services audit. uvicorn has
-# already taken the client's address from a trusted proxy in front (FORWARDED_ALLOW_IPS).
+# forwarding headers: a client must not choose the address the services audit. The client's
+# address (from a trusted proxy in front, LUUTRU_TRUSTED_PROXIES) replaces whatever it sent.
 _DROP_REQUEST = {
     "host", "connection", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization",
     "proxy-connection", "transfer-encoding", "cookie", "forwarded", "x-forwarded-for",

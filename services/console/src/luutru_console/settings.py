@@ -21,6 +21,8 @@ class ConsoleSettings(BaseSettings):
     accounts_url: str = "http://127.0.0.1:8001"
     ingest_url: str = "http://127.0.0.1:8002"
     analytics_url: str = "http://127.0.0.1:8003"
+    # The reverse proxies whose X-Forwarded-For is believed (luutru_common.forwarded).
+    trusted_proxies: str = "127.0.0.1,::1"
     console_vendor_dir: Path = _DEFAULT_VENDOR_DIR
     # Seconds to wait for an API to answer; live streams (alerts) are exempt.
     console_upstream_timeout_s: float = 120.0

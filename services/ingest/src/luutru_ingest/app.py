@@ -5,10 +5,12 @@ from zoneinfo import ZoneInfo
 from fastapi import FastAPI
 
 from luutru_common.app import create_service_app
+from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.events import Topic
 from luutru_common.outbox import OutboxRelay
 from luutru_ingest import retention
+from luutru_ingest.client_scopes import CLIENT_SCOPES
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.facilities import FACILITY_HANDLERS
 from luutru_ingest.models import SCHEMA, processed_events
@@ -29,6 +31,20 @@ Facilities register guests; coach operators submit trip manifests. Every accepte
 durable before the answer and gets a receipt with its reporting deadline (`due_at`).
 Errors are `application/problem+json` (RFC 9457) with one entry per bad field.
 """
+
+
+def body_limits(settings: IngestSettings) -> dict[str, int]:
+    """Routes whose bodies may be larger than an ordinary JSON request."""
+    upload = settings.upload_max_bytes + MULTIPART_MARGIN
+    manifest = settings.manifest_max_bytes
+    return {
+        "/v1/stays/batch": settings.batch_max_bytes,
+        "/v1/trips": manifest,
+        "/v1/trips/{trip_id}/passengers": manifest,
+        "/v1/uploads": upload,
+        "/v1/uploads/preview": upload,
+        "/v1/uploads/trips": upload,
+    }
 
 
 def create_app(settings: IngestSettings | None = None, *, force_workers: bool = False) -> FastAPI:
@@ -63,6 +79,8 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         routers=[stays_router, qr_router, uploads_router, trips_router],
         workers=workers,
         retention=retention.rules,
+        client_scopes=CLIENT_SCOPES,
+        body_limits=body_limits(settings),
     )
     app.state.deadline_rule = DeadlineRule(
         timezone=ZoneInfo(settings.local_timezone),

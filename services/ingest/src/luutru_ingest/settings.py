@@ -12,6 +12,10 @@ class IngestSettings(ServiceSettings):
     batch_chunk_size: int = 1000
     # Uploads: limits, and the worker that processes stored files.
     upload_max_bytes: int = 20 * 1024 * 1024
+    # The largest batch body: 10,000 guests with every field full fit well within it.
+    batch_max_bytes: int = 16 * 1024 * 1024
+    # A trip's manifest (up to 100 passengers) or a change to it.
+    manifest_max_bytes: int = 2 * 1024 * 1024
     upload_max_rows: int = 200_000
     upload_chunk_rows: int = 1000
     upload_lease_s: float = 30.0

@@ -8,13 +8,14 @@ import json
 import uuid
 from typing import Annotated, Any
 
+import structlog
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
 from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import passwords, service
+from luutru_accounts.auth import passwords, revocations, service
 from luutru_accounts.auth.keys import jwks, rotate
 from luutru_accounts.auth.schemas import (
     GRANTS,
@@ -31,7 +32,10 @@ from luutru_accounts.clients import service as clients
 from luutru_accounts.context import PoliceAdmin, anonymous
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal
+from luutru_common.consumer import is_transient
 from luutru_common.problems import Problem, field_error, problem_responses
+
+log = structlog.get_logger()
 
 router = APIRouter(tags=["auth"])
 
@@ -319,10 +323,34 @@ async def rotate_key(caller: PoliceAdmin, uow: UnitOfWorkDep) -> RotatedKey:
     summary="Khoá công khai xác minh mã truy cập / Public keys (JWKS)",
 )
 async def get_jwks(request: Request, uow: UnitOfWorkDep) -> dict:
+    """Served from memory while the database is down, so services restarted meanwhile still
+    get the keys (which change only by rotation, through this same process's database)."""
+    state = request.app.state
+    try:
+        async with uow:
+            state.last_jwks = await jwks(
+                uow.session, retired_for_s=retired_key_horizon(state.settings)
+            )
+    except Exception as exc:
+        if not is_transient(exc) or getattr(state, "last_jwks", None) is None:
+            raise
+        log.warning("jwks_served_from_memory", error=repr(exc))
+    return state.last_jwks
+
+
+@router.get(
+    "/v1/auth/revocations",
+    summary="Phiên, tài khoản, ứng dụng, cơ sở bị thu hồi / What no longer holds",
+    description=(
+        "Polled by every service (every 2 s) to refuse access tokens whose session ended "
+        "(logout, refresh-token reuse, password reset), whose user is disabled, whose API "
+        "client is revoked or whose facility is suspended or closed. Identifiers only, as "
+        "the tokens carry them (sid, sub, azp, facility_id)."
+    ),
+)
+async def get_revocations(request: Request, uow: UnitOfWorkDep) -> dict:
     async with uow:
-        return await jwks(
-            uow.session, retired_for_s=retired_key_horizon(request.app.state.settings)
-        )
+        return await revocations.revoked(uow.session, request.app.state.settings)
 
 
 def retired_key_horizon(settings) -> int:

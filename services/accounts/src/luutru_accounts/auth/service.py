@@ -97,7 +97,9 @@ async def authenticate(
     """Check a username and password under the lockout rules; every failure is audited."""
     now = datetime.now(UTC)
     username = normalize_username(username)
-    until = await throttle.locked_until(session, username, now=now)
+    pair = throttle.pair_key(username, actor.client_ip)
+    source = throttle.source_key(actor.client_ip)
+    until = await throttle.locked_until(session, [pair, source], now=now)
     if until is not None:
         audit.record(
             session,
@@ -110,14 +112,20 @@ async def authenticate(
     user = await users.get_by_username(session, username)
     ok = await verify_password_async(password, user.password_hash if user else None)
     if not ok or user is None:
-        lock = await throttle.record_failure(
-            session,
-            username,
-            now=now,
-            threshold=settings.login_lockout_threshold,
-            window_s=settings.login_failure_window_s,
-            lockout_s=settings.login_lockout_s,
-        )
+        rules = {
+            "now": now,
+            "window_s": settings.login_failure_window_s,
+            "base_s": settings.login_delay_base_s,
+            "longest_s": settings.login_lockout_s,
+        }
+        held = [
+            await throttle.record_failure(
+                session, pair, threshold=settings.login_lockout_threshold, **rules
+            ),
+            await throttle.record_failure(
+                session, source, threshold=settings.login_source_threshold, **rules
+            ),
+        ]
         audit.record(
             session,
             actor,
@@ -125,10 +133,14 @@ async def authenticate(
             target_type="user",
             target_id=user.id if user else None,
             facility_id=user.facility_id if user else None,
-            details={"username": username, "reason": "wrong-credentials", "locked": bool(lock)},
+            details={
+                "username": username,
+                "reason": "wrong-credentials",
+                "locked": any(held),
+            },
         )
         raise AuthFailure(invalid_credentials())
-    await throttle.clear(session, username)
+    await throttle.clear(session, pair)
     return user
 
 

@@ -271,7 +271,7 @@ async def reset_password(
     user.password_hash = await hash_password_async(password)
     user.must_change_password = True
     await refresh.revoke_user(session, user.id, now=datetime.now(UTC))
-    await throttle.clear(session, user.username)
+    await throttle.clear_user(session, user.username)
     audit.record(
         session,
         caller.actor,

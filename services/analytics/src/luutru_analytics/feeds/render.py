@@ -4,16 +4,15 @@ percentages, yes/no, dates and lateness as people write them."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime
 from typing import Any
 
-import xlsxwriter
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
 from luutru_analytics.feeds import labels
+from luutru_common import safe_sheets
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,10 +37,6 @@ def wanted_lang(request: Request) -> labels.Lang | None:
     return lang if lang in ("vi", "en") else None
 
 
-def _cell(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def render(request: Request, body: dict[str, Any], *, name: str) -> Response:
     """`body` holds metadata and `rows` (a list of flat dicts); CSV and XLSX carry the rows,
     with suppressed cells left empty."""
@@ -53,27 +48,15 @@ def render(request: Request, body: dict[str, Any], *, name: str) -> Response:
     lang = wanted_lang(request)
     if lang is not None:
         return _for_people(fmt, rows, columns, lang, name=name, by=body.get("by"))
+    table = [columns, *([row[c] for c in columns] for row in rows)]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if row[c] is None else _cell(row[c]) for c in columns])
         return Response(
-            # A byte-order mark so spreadsheet programs read Vietnamese text as UTF-8.
-            "\ufeff" + buffer.getvalue(),
+            safe_sheets.csv_bytes(table),
             media_type=f"{CSV}; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(name[:31])
-    sheet.write_row(0, 0, columns)
-    for i, row in enumerate(rows, start=1):
-        sheet.write_row(i, 0, [_cell(row[c]) for c in columns])
-    workbook.close()
     return Response(
-        buffer.getvalue(),
+        safe_sheets.xlsx_bytes({name: table}, bold_header=False),
         media_type=XLSX,
         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
@@ -92,26 +75,26 @@ def _for_people(
         ]
     filename = name
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(headers)
-        for row in rows:
-            writer.writerow([labels.text_value(c, row[c], lang, by=by) for c in columns])
+        table = [
+            headers,
+            *([labels.text_value(c, row[c], lang, by=by) for c in columns] for row in rows),
+        ]
         return Response(
-            "\ufeff" + buffer.getvalue(),
+            safe_sheets.csv_bytes(table),
             media_type=f"{CSV}; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
         )
     # XLSX: numbers stay numbers (a percentage is a number shown as one, dates are dates), so
     # the sheet can still be summed and charted; the rest is written as people read it.
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = safe_sheets.workbook(buffer)
     sheet = workbook.add_worksheet(name[:31])
     bold = workbook.add_format({"bold": True})
     as_percent = workbook.add_format({"num_format": "0.0%"})
     as_decimal = workbook.add_format({"num_format": "0.00"})
     as_date = workbook.add_format({"num_format": "dd/mm/yyyy" if lang == "vi" else "yyyy-mm-dd"})
-    sheet.write_row(0, 0, headers, bold)
+    for j, header in enumerate(headers):
+        safe_sheets.write(sheet, 0, j, header, bold)
     for i, row in enumerate(rows, start=1):
         for j, c in enumerate(columns):
             value = row[c]
@@ -124,7 +107,7 @@ def _for_people(
             elif isinstance(value, date) and not isinstance(value, datetime):
                 sheet.write_datetime(i, j, datetime(value.year, value.month, value.day), as_date)
             else:
-                sheet.write(i, j, labels.text_value(c, value, lang, by=by))
+                safe_sheets.write(sheet, i, j, labels.text_value(c, value, lang, by=by))
     sheet.set_column(0, max(len(columns) - 1, 0), 16)
     workbook.close()
     return Response(

@@ -17,6 +17,7 @@ from luutru_analytics.police.schemas import (
     GuestRecordList,
     GuestRecordOut,
     PersonSearch,
+    stated_purpose,
 )
 from luutru_analytics.text import NO_NUL
 from luutru_analytics.watchlist.matching import normalize_document
@@ -77,8 +78,9 @@ async def foreign_guests(
     description=(
         "Theo số giấy tờ, hoặc họ tên (không phân biệt dấu) và ngày sinh. Bắt buộc nêu mục "
         "đích; mỗi lần tra cứu được ghi nhật ký (ai, khi nào, tra gì, vì sao). / By document "
-        "number, or accent-folded name and date of birth. A stated purpose is required; each "
-        "search is logged (who, when, what, why)."
+        "number, or accent-folded name and date of birth. The purpose is required and "
+        "structured: a case or dossier reference and a reason from a fixed list (free text "
+        "only as a note); each search is logged (who, when, what, why)."
     ),
     responses=problem_responses(401, 403, 422),
 )
@@ -119,8 +121,9 @@ async def person_search(
                 "document_number": document,
                 "full_name": body.full_name,
                 "date_of_birth": body.date_of_birth,
+                "case_reference": body.case_reference,
             },
-            purpose=body.purpose,
+            purpose=stated_purpose(body),
             result_count=len(found),
         )
         await uow.commit()

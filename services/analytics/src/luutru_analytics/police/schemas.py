@@ -2,21 +2,59 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from luutru_analytics.text import SafeText
 from luutru_common.bounds import BoundedDate
 
+SearchReason = Literal[
+    "criminal-investigation",
+    "administrative-violation",
+    "wanted-person",
+    "missing-person",
+    "residence-management",
+    "foreigner-oversight",
+    "judicial-request",
+]
+"""Why personal data may be read (Law 91/2025 on personal data protection): a fixed list, so
+the access log can be reviewed by reason, and "........" is not a purpose."""
+
+
+def _names_a_case(value: str) -> str:
+    if not any(c.isdigit() for c in value):
+        raise ValueError(
+            "số hồ sơ/vụ việc phải có chữ số (ví dụ 123/QĐ-CAP) / a case or dossier reference "
+            "has a number (such as 123/QĐ-CAP)"
+        )
+    return value
+
+
+CaseReference = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True,
+        min_length=3,
+        max_length=60,
+        pattern=r"^[0-9A-Za-zÀ-ỹĐđ][0-9A-Za-zÀ-ỹĐđ/.\-_ ]*$",
+    ),
+    AfterValidator(_names_a_case),
+]
+
 
 class PersonSearch(BaseModel):
-    """At least one of document_number or full_name; purpose is mandatory (Law 91/2025)."""
+    """At least one of document_number or full_name. The purpose is structured and mandatory
+    (Law 91/2025): the case or dossier it serves and a reason from a fixed list; free text
+    only as a note."""
 
     model_config = ConfigDict(extra="forbid")
 
-    purpose: SafeText = Field(
-        min_length=5, max_length=500, description="Mục đích tra cứu / Purpose"
+    case_reference: CaseReference = Field(
+        description="Số hồ sơ/vụ việc / Case or dossier reference (e.g. 123/QĐ-CAP)"
     )
+    reason: SearchReason = Field(description="Lý do tra cứu / Reason for the search")
+    note: SafeText | None = Field(default=None, max_length=500, description="Ghi chú / Note")
     document_number: SafeText | None = Field(default=None, max_length=20)
     full_name: SafeText | None = Field(default=None, max_length=200)
     date_of_birth: BoundedDate | None = None
@@ -65,3 +103,21 @@ class AccessLogOut(BaseModel):
     query: dict
     purpose: str
     result_count: int
+
+
+REASON_LABELS: dict[str, str] = {
+    "criminal-investigation": "Điều tra vụ án hình sự / Criminal investigation",
+    "administrative-violation": "Xử lý vi phạm hành chính / Administrative violation",
+    "wanted-person": "Truy tìm đối tượng truy nã / Search for a wanted person",
+    "missing-person": "Tìm người mất tích / Missing person",
+    "residence-management": "Quản lý cư trú / Residence management",
+    "foreigner-oversight": "Quản lý người nước ngoài / Oversight of foreigners",
+    "judicial-request": "Yêu cầu của cơ quan tư pháp / Request of a judicial body",
+}
+
+
+def stated_purpose(search: PersonSearch) -> str:
+    """The purpose as the access log shows it to people: the reason in words, the case, then
+    the note if any."""
+    text = f"{REASON_LABELS[search.reason]} · {search.case_reference}"
+    return f"{text} · {search.note}" if search.note else text

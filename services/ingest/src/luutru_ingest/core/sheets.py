@@ -3,58 +3,18 @@ the templates. Every cell is neutralised against formula (CSV) injection first."
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import pycountry
-import xlsxwriter
 
+from luutru_common import safe_sheets
 from luutru_common.facility_types import FACILITY_TYPES
 from luutru_common.intake import PERSON
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if hasattr(value, "isoformat") and not isinstance(value, str):
-        return value.isoformat()
-    return neutralise(value if isinstance(value, int | float | str) else str(value))
-
-
-def to_csv(rows: list[list[Any]]) -> bytes:
-    """UTF-8 with BOM, so Excel opens Vietnamese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([_cell(c) for c in row])
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
-
-
-def to_xlsx(sheets: dict[str, list[list[Any]]]) -> bytes:
-    """A workbook with one sheet per name, header row bold, formulas never evaluated."""
-    buffer = io.BytesIO()
-    # strings_to_formulas=False: text is never interpreted as a formula on our side either.
-    workbook = xlsxwriter.Workbook(
-        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    bold = workbook.add_format({"bold": True})
-    for name, rows in sheets.items():
-        sheet = workbook.add_worksheet(name[:31])
-        for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                sheet.write(r, c, _cell(value), bold if r == 0 else None)
-    workbook.close()
-    return buffer.getvalue()
+# Every file handed back goes through the one safe writer of luutru_common.
+neutralise = safe_sheets.neutralise
+to_csv = safe_sheets.csv_bytes
+to_xlsx = safe_sheets.xlsx_bytes
 
 
 ERROR_COLUMN = "Lỗi / Errors"

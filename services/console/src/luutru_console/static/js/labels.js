@@ -47,6 +47,8 @@ const NAMES = {
   // an account, a lookup
   role: ["Vai trò", "Role"],
   purpose: ["Mục đích tra cứu", "Purpose"],
+  case_reference: ["Số hồ sơ/vụ việc", "Case or dossier reference"],
+  note: ["Ghi chú", "Note"],
   username: ["Tên đăng nhập", "Username"],
   password: ["Mật khẩu", "Password"],
   new_password: ["Mật khẩu mới", "New password"],

@@ -7,7 +7,7 @@ import { api } from "./api.js";
 import { getLang, localized, messages, onLangChange, setLang, t } from "./i18n.js";
 import { AfterLoading, loadScript } from "./lazy.js";
 import { match, navigate, useLocation } from "./router.js";
-import { changePassword, currentSession, hasRole, onSessionChange, signIn, signOut } from "./session.js";
+import { changePassword, currentSession, hasRole, onSessionChange, restoreSession, signIn, signOut } from "./session.js";
 import { AppContext, Banner, html, Input, Loading } from "./ui.js";
 
 /** @typedef {import("./session.js").AuthError} AuthError */
@@ -297,4 +297,5 @@ function App() {
   </div>`;
 }
 
-render(html`<${App} />`, document.getElementById("app"));
+// A session of this tab survives a reload through the refresh cookie, before the first render.
+restoreSession().finally(() => render(html`<${App} />`, document.getElementById("app")));

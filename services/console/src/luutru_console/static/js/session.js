@@ -1,12 +1,14 @@
 // @ts-check
-// The signed-in user's tokens, kept in sessionStorage (gone when the tab closes). The
-// console never sees a password after sign-in and keeps no state on the server.
+// The signed-in user's access token, in memory only: no script of the page can find it in
+// storage. The refresh token never reaches the page: the console's server keeps it in an
+// HttpOnly, Secure, SameSite=Strict cookie on its own auth path (/console/auth) and refreshes
+// for us. Only the username (no secret) is remembered in sessionStorage, to restore the
+// session after a reload and show who is signed in.
 
 /**
  * The signed-in user as the console keeps it (from the token's claims).
  * @typedef {object} Session
  * @property {string} accessToken
- * @property {string | null} refreshToken
  * @property {boolean} mustChangePassword
  * @property {Record<string, any>} claims the access token's payload
  * @property {string} role
@@ -21,10 +23,11 @@
  * lockout, the seconds to wait (Retry-After).
  * @typedef {Error & {status: number, problem: import("./api.js").Problem, retryAfter?: string | null}} AuthError
  */
-const KEY = "luutru.session";
+const USER_KEY = "luutru.username";
+const AUTH = "/console/auth";
 const listeners = new Set();
 /** @type {Session | null} */
-let session = JSON.parse(sessionStorage.getItem(KEY) || "null");
+let session = null;
 /** @type {Promise<boolean> | null} */
 let refreshing = null;
 
@@ -43,25 +46,26 @@ function decodeClaims(token) {
 
 function store(tokens, extra = {}) {
   const claims = decodeClaims(tokens.access_token);
+  const username = extra.username ?? session?.username ?? sessionStorage.getItem(USER_KEY) ?? claims.sub;
   session = {
     accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token ?? session?.refreshToken ?? null,
     mustChangePassword: Boolean(tokens.must_change_password),
     claims,
     role: claims.role,
     facilityId: claims.facility_id ?? null,
     department: claims.department ?? null,
     communes: claims.communes ?? [],
-    username: extra.username ?? session?.username ?? claims.sub,
+    username,
     signedOutReason: null,
   };
-  sessionStorage.setItem(KEY, JSON.stringify(session));
+  sessionStorage.setItem(USER_KEY, username);
   listeners.forEach((fn) => fn(session));
 }
 
-async function tokenCall(body) {
-  const response = await fetch("/v1/auth/token", {
+async function authCall(path, body = {}) {
+  const response = await fetch(`${AUTH}/${path}`, {
     method: "POST",
+    credentials: "same-origin",
     headers: { "Content-Type": "application/json", Accept: "application/json" },
     body: JSON.stringify(body),
   });
@@ -71,7 +75,7 @@ async function tokenCall(body) {
 
 // Throws {status, problem} on refusal (wrong password, lockout with Retry-After, suspended).
 export async function signIn(username, password) {
-  const { response, data } = await tokenCall({ grant_type: "password", username, password });
+  const { response, data } = await authCall("token", { username, password });
   if (!response.ok) {
     const error = /** @type {AuthError} */ (new Error(data.title || "sign-in failed"));
     error.status = response.status;
@@ -84,9 +88,8 @@ export async function signIn(username, password) {
 }
 
 export function refreshSession() {
-  if (!session?.refreshToken) return Promise.resolve(false);
   // One refresh at a time: parallel 401s share it (a spent refresh token revokes the session).
-  refreshing ??= tokenCall({ grant_type: "refresh_token", refresh_token: session.refreshToken })
+  refreshing ??= authCall("refresh")
     .then(({ response, data }) => {
       if (!response.ok) return false;
       store(data);
@@ -99,17 +102,15 @@ export function refreshSession() {
   return refreshing;
 }
 
+// After a reload the access token is gone with the page: the cookie brings a new one.
+export async function restoreSession() {
+  if (sessionStorage.getItem(USER_KEY)) await refreshSession();
+}
+
 export function signOut(reason = null) {
-  const token = session?.refreshToken;
-  if (token) {
-    fetch("/v1/auth/logout", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: token }),
-    }).catch(() => {});
-  }
+  authCall("logout").catch(() => {});
   session = null;
-  sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(USER_KEY);
   listeners.forEach((fn) => fn(null, reason));
 }
 

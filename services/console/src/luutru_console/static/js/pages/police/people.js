@@ -5,7 +5,7 @@ import { useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { fieldLabel } from "../../labels.js";
-import { html, Input, Loading, Page, ProblemBanner, pointerLabel, Table, useAsync } from "../../ui.js";
+import { html, Input, Loading, Page, ProblemBanner, pointerLabel, Select, Table, useAsync } from "../../ui.js";
 import { RoleName } from "../../names.js";
 import { formErrors, GuestTable, PrivacyNotice, UserName } from "./common.js";
 
@@ -59,7 +59,27 @@ const ACTIONS = new Set([
   "alert-transition",
 ]);
 
-const EMPTY_SEARCH = { purpose: "", document_number: "", full_name: "", date_of_birth: "" };
+// The API's fixed list of reasons (analytics police/schemas.py SearchReason).
+const REASONS = [
+  "criminal-investigation", "administrative-violation", "wanted-person", "missing-person",
+  "residence-management", "foreigner-oversight", "judicial-request",
+];
+
+// The purpose of a search, structured: the case it serves, a reason from the list, a note.
+function SearchPurpose({ form, set, errors }) {
+  const reasons = [["", t("police.reason.choose")], ...REASONS.map((r) => [r, t(`police.reason.${r}`)])];
+  return html`<div class="purpose-box grid">
+    <${Input} label=${t("police.caseReference")} name="case_reference" required value=${form.case_reference}
+      onInput=${set("case_reference")} error=${errors.case_reference} hint=${t("police.caseReferenceHint")}
+      autocomplete="off" maxLength="60" />
+    <${Select} label=${t("police.reason")} name="reason" required value=${form.reason} options=${reasons}
+      onChange=${set("reason")} error=${errors.reason} />
+    <${Input} label=${t("police.note")} name="note" value=${form.note} onInput=${set("note")}
+      error=${errors.note} autocomplete="off" maxLength="500" />
+  </div>`;
+}
+
+const EMPTY_SEARCH = { case_reference: "", reason: "", note: "", document_number: "", full_name: "", date_of_birth: "" };
 
 export function SearchPage() {
   const [form, setForm] = useState(EMPTY_SEARCH);
@@ -85,7 +105,7 @@ export function SearchPage() {
   return html`<${Page} title=${t("police.search.title")}>
     <${PrivacyNotice} />
     <form class="card" onSubmit=${submit} noValidate aria-describedby="search-intro">
-      <${PurposeField} value=${form.purpose} onInput=${set("purpose")} error=${errors.purpose} />
+      <${SearchPurpose} form=${form} set=${set} errors=${errors} />
       <p id="search-intro" class="muted">${t("police.search.intro")}</p>
       <div class="grid">
         <${Input} label=${fieldLabel("document_number")} name="document_number" value=${form.document_number}
