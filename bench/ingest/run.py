@@ -11,12 +11,18 @@ on its own database against the local PostgreSQL and Kafka, then measures:
    2-core machine the Python client itself becomes the bottleneck);
 3. a 100,000-row XLSX upload (`upload`) — time to done, and the server's memory;
 4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table.
+
+With `wrk`, the yardstick (`--peer`, by default `../shared/bench/peer_checkin.py`: plain
+FastAPI + asyncpg doing the same durable work) is started too, on a database of its own, and
+measured with the same wrk script right after each of our runs, so every ratio compares two
+runs a few seconds apart. `LUUTRU_TEST_TAG` suffixes the databases; `--port` moves the servers.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import io
 import json
 import os
@@ -36,19 +42,24 @@ import asyncpg
 import httpx
 import xlsxwriter
 from bench.ingest.data import facility_types, guest
-from tests.support import KAFKA_BOOTSTRAP, ROOT, TestSigner, bearer, database_url
+from tests.support import KAFKA_BOOTSTRAP, ROOT, TEST_TAG, TestSigner, bearer, database_url
 
-DB = "luutru_bench_ingest"
+from luutru_ingest import receipt_numbers
+
+DB = f"luutru_bench_ingest{TEST_TAG}"
+PEER_DB = f"luutru_bench_peer{TEST_TAG}"
 PORT = 18290
 
 
-def recreate(name: str) -> None:
+def recreate(name: str, *, migrate: bool = True) -> None:
     env = {**os.environ, "PGPASSWORD": "luutru"}
     psql = ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-q"]
     subprocess.run(
         [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env=env, check=True
     )
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"'], env=env, check=True)
+    if not migrate:
+        return
     env["LUUTRU_DATABASE_URL"] = database_url(name)
     subprocess.run([sys.executable, "-m", "luutru_ingest", "migrate"], env=env, check=True)
 
@@ -188,10 +199,9 @@ async def bench_single(client, signer, facilities, rate: int, seconds: float, rn
     }
 
 
-def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
+def bench_wrk(token: str, port: int, connections: int, seconds: float) -> dict:
     """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
     check-ins and the latency at that load."""
-    token = signer.token(role="facility_staff", facility_id=fid, ttl=3600)
     out = subprocess.run(
         [
             "wrk",
@@ -201,7 +211,7 @@ def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
             "--latency",
             "-s",
             str(Path(__file__).with_name("single.lua")),
-            f"http://127.0.0.1:{PORT}",
+            f"http://127.0.0.1:{port}",
         ],
         env={**os.environ, "TOKEN": token},
         capture_output=True,
@@ -226,6 +236,33 @@ def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
         elif "Non-2xx" in line:
             result["non_2xx"] = int(parts[-1])
     return result
+
+
+def start_peer(path: Path, port: int) -> tuple[subprocess.Popen, str]:
+    """The yardstick on a database of its own; returns the process and a token it accepts."""
+    spec = importlib.util.spec_from_file_location("peer_checkin", path)
+    assert spec is not None and spec.loader is not None
+    peer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(peer)
+    recreate(PEER_DB, migrate=False)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(path),
+            "serve",
+            str(port),
+            database_url(PEER_DB).replace("+asyncpg", ""),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return process, peer.token()
 
 
 def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
@@ -320,7 +357,8 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
     await conn.execute("CREATE TABLE public.bench_copy (LIKE ingest.stays INCLUDING ALL)")
     now = datetime.now(UTC)
     records = []
-    for g in guests:
+    numbers = receipt_numbers.new_numbers(len(guests))
+    for g, number in zip(guests, numbers, strict=True):
         arrival = datetime.fromisoformat(g["check_in_at"])
         records.append(
             (
@@ -344,6 +382,7 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
                 0,
                 "checked_in",
                 "[]",
+                number,
             )
         )
     columns = [
@@ -367,6 +406,7 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
         "late_minutes",
         "status",
         "warnings",
+        "receipt_number",
     ]
     start = time.perf_counter()
     await conn.copy_records_to_table(
@@ -406,6 +446,8 @@ def machine() -> dict:
 
 
 async def main(args) -> None:
+    global PORT
+    PORT = args.port
     rng = random.Random(7)
     recreate(DB)
     dsn = database_url(DB).replace("+asyncpg", "")
@@ -455,34 +497,58 @@ async def main(args) -> None:
                 results["batch"] = await bench_batch(
                     client, signer, facilities, args.batch_guests, 1000, rng
                 )
+                results["batch"]["load_average"] = os.getloadavg()[0]
                 print(json.dumps(results["batch"]), flush=True)
+            if "copy" in args.parts:
+                # Right after the batch, so the two share the machine's load.
+                day = date(2026, 11, 22)
+                rows = [guest(rng, 700_000 + r, day) for r in range(1, args.xlsx_rows + 1)]
+                results["copy"] = await bench_copy(dsn, rows, facilities[1])
+                results["copy"]["load_average"] = os.getloadavg()[0]
+                print(json.dumps(results["copy"]), flush=True)
+                if "batch" in args.parts:
+                    results["batch_fraction_of_copy"] = round(
+                        results["batch"]["guests_per_s"] / results["copy"]["rows_per_s"], 3
+                    )
+                    print(json.dumps({"batch_fraction_of_copy": results["batch_fraction_of_copy"]}))
             if "single" in args.parts:
                 results["single"] = await bench_single(
                     client, signer, facilities, args.rate, args.seconds, rng
                 )
                 print(json.dumps(results["single"]), flush=True)
             if "wrk" in args.parts:
-                for connections in (4, 16, 64):
-                    result = bench_wrk(signer, facilities[2], connections, args.seconds)
-                    results.setdefault("wrk", []).append(result)
-                    print(json.dumps(result), flush=True)
-            if "upload" in args.parts or "copy" in args.parts:
-                raw, guests = xlsx_file(args.xlsx_rows, rng)
+                token = signer.token(role="facility_staff", facility_id=facilities[2], ttl=3600)
+                peer = None
+                if args.peer.exists():
+                    peer, peer_token = start_peer(args.peer, PORT + 1)
+                else:
+                    print(f"no yardstick at {args.peer}: ratios left out", flush=True)
+                try:
+                    for connections in (4, 16, 64):
+                        result = bench_wrk(token, PORT, connections, args.seconds)
+                        if peer is not None:
+                            result["peer"] = bench_wrk(
+                                peer_token, PORT + 1, connections, args.seconds
+                            )
+                            result["ratio_to_peer"] = round(
+                                result["rps"] / result["peer"]["rps"], 3
+                            )
+                        result["load_average"] = os.getloadavg()[0]
+                        results.setdefault("wrk", []).append(result)
+                        print(json.dumps(result), flush=True)
+                finally:
+                    if peer is not None:
+                        peer.terminate()
+                        peer.wait(timeout=20)
             if "upload" in args.parts:
+                raw, _ = xlsx_file(args.xlsx_rows, rng)
                 results["upload"] = await bench_upload(
                     client, signer, facilities[0], raw, args.xlsx_rows, server.pid
                 )
                 print(json.dumps(results["upload"]), flush=True)
-            if "copy" in args.parts:
-                results["copy"] = await bench_copy(dsn, guests, facilities[1])
-                print(json.dumps(results["copy"]), flush=True)
-                if "upload" in args.parts:
+                if "copy" in results:
                     results["upload_fraction_of_copy"] = round(
                         results["upload"]["rows_per_s"] / results["copy"]["rows_per_s"], 3
-                    )
-                if "batch" in args.parts:
-                    results["batch_fraction_of_copy"] = round(
-                        results["batch"]["guests_per_s"] / results["copy"]["rows_per_s"], 3
                     )
     finally:
         server.terminate()
@@ -499,4 +565,8 @@ if __name__ == "__main__":
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-rows", type=int, default=0)
+    parser.add_argument("--port", type=int, default=PORT, help="ours; the yardstick's is +1")
+    parser.add_argument(
+        "--peer", type=Path, default=ROOT.parent / "shared" / "bench" / "peer_checkin.py"
+    )
     asyncio.run(main(parser.parse_args()))

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Annotated, Any
@@ -64,6 +66,46 @@ class Principal:
         )
 
 
+class VerifiedTokens:
+    """Tokens already verified, each kept until its own expiry: a client sends the same token
+    with every request, and an ES256 verification is the largest CPU cost of a single
+    check-in after the database. Bounded (least recently used out first), keyed by the raw
+    token, so nothing but a token that verified before ever hits.
+
+    `forget` drops entries (all, or the principals a test matches) — the hook for whatever
+    must take effect before a token's expiry, such as revoking it.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, Principal]] = OrderedDict()
+
+    def get(self, token: str) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        expires, principal = entry
+        if time.time() >= expires:
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal
+
+    def put(self, token: str, expires: float, principal: Principal) -> None:
+        self._entries[token] = (expires, principal)
+        self._entries.move_to_end(token)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def forget(self, matches: Callable[[Principal], bool] | None = None) -> None:
+        """Drop every entry, or those whose principal ``matches``."""
+        if matches is None:
+            self._entries.clear()
+            return
+        for token in [t for t, (_, p) in self._entries.items() if matches(p)]:
+            del self._entries[token]
+
+
 class TokenVerifier:
     """Verifies tokens against a JWKS document fetched over HTTP and cached by key id."""
 
@@ -74,6 +116,7 @@ class TokenVerifier:
         self._keys: dict[str, Any] = {}
         self._last_fetch = 0.0
         self._lock = asyncio.Lock()
+        self.verified = VerifiedTokens()
 
     def add_jwks(self, jwks: dict[str, Any]) -> None:
         for entry in jwks.get("keys", []):
@@ -97,6 +140,9 @@ class TokenVerifier:
             return response.json()
 
     async def verify(self, token: str) -> Principal:
+        cached = self.verified.get(token)
+        if cached is not None:
+            return cached
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -118,9 +164,11 @@ class TokenVerifier:
                 audience=self.audience,
                 options={"require": ["exp", "iat", "sub", "role"]},
             )
-            return Principal.from_claims(claims)
+            principal = Principal.from_claims(claims)
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
             raise _unauthenticated(str(exc)) from exc
+        self.verified.put(token, float(claims["exp"]), principal)
+        return principal
 
 
 def _unauthenticated(detail: str) -> Problem:
