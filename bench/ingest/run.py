@@ -3,8 +3,9 @@
     uv run python -m bench.ingest.run [--parts batch,wrk,upload,copy] [--batch-guests 50000]
                                        [--seconds 15] [--xlsx-rows 100000] [--workers 1]
 
-Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker)
-on its own database against the local PostgreSQL and Kafka, then measures:
+Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker;
+with `--separate-workers` those run in a `luutru-ingest worker` process, as deployed) on its
+own database against the local PostgreSQL and Kafka, then measures:
 1. batch ingest (`batch`) — guests/s accepted and durable (each answer comes after its commit);
 2. single check-ins with wrk (`wrk`, closed loop at 4/16/64 connections) — throughput and
    latency percentiles; `single` is an open-loop Python generator at `--rate` req/s (on this
@@ -463,6 +464,7 @@ async def main(args) -> None:
         "LUUTRU_JWKS_URL": serve_jwks(signer),
         "LUUTRU_LOG_LEVEL": "WARNING",
         "LUUTRU_DATABASE_POOL_SIZE": "20",
+        "LUUTRU_EMBEDDED_WORKERS": "false" if args.separate_workers else "true",
         **({"LUUTRU_UPLOAD_CHUNK_ROWS": str(args.chunk_rows)} if args.chunk_rows else {}),
     }
     server = subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
@@ -481,7 +483,19 @@ async def main(args) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.STDOUT,
     )
-    results: dict = {"machine": machine()}
+    # As deployed (deploy/k8s): the relay and the upload worker in a process of their own.
+    worker = (
+        subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
+            [sys.executable, "-m", "luutru_ingest", "worker"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        if args.separate_workers
+        else None
+    )
+    results: dict = {"machine": machine(), "separate_workers": args.separate_workers}
     try:
         limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
         async with httpx.AsyncClient(
@@ -551,8 +565,10 @@ async def main(args) -> None:
                         results["upload"]["rows_per_s"] / results["copy"]["rows_per_s"], 3
                     )
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)
     print(json.dumps(results, ensure_ascii=False, indent=2))
 
 
@@ -565,6 +581,11 @@ if __name__ == "__main__":
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-rows", type=int, default=0)
+    parser.add_argument(
+        "--separate-workers",
+        action="store_true",
+        help="relay and upload worker in a `worker` process, as deployed (default: embedded)",
+    )
     parser.add_argument("--port", type=int, default=PORT, help="ours; the yardstick's is +1")
     parser.add_argument(
         "--peer", type=Path, default=ROOT.parent / "shared" / "bench" / "peer_checkin.py"
