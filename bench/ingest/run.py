@@ -200,9 +200,17 @@ async def bench_single(client, signer, facilities, rate: int, seconds: float, rn
     }
 
 
-def bench_wrk(token: str, port: int, connections: int, seconds: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int) -> dict:
     """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
-    check-ins and the latency at that load."""
+    check-ins and the latency at that load, and the server's CPU time per request — the
+    measure a busy machine moves least."""
+    cpu_before = cpu_seconds(pid)
     out = subprocess.run(
         [
             "wrk",
@@ -219,10 +227,13 @@ def bench_wrk(token: str, port: int, connections: int, seconds: float) -> dict:
         text=True,
         check=True,
     ).stdout
+    cpu = cpu_seconds(pid) - cpu_before
     result: dict = {"connections": connections}
     for line in out.splitlines():
         parts = line.split()
-        if parts and parts[0] in ("50%", "90%", "99%"):
+        if len(parts) > 2 and parts[1:3] == ["requests", "in"]:
+            result["cpu_ms_per_request"] = round(1000 * cpu / max(int(parts[0]), 1), 2)
+        elif parts and parts[0] in ("50%", "90%", "99%"):
             value = parts[1]
             ms = (
                 float(value[:-2])
@@ -481,7 +492,7 @@ async def main(args) -> None:
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
+        stderr=None,  # its warnings and errors, if any, show with the results
     )
     # As deployed (deploy/k8s): the relay and the upload worker in a process of their own.
     worker = (
@@ -501,12 +512,14 @@ async def main(args) -> None:
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{PORT}", timeout=120, limits=limits
         ) as client:
-            for _ in range(100):
+            for _ in range(600):  # a loaded machine can take a while to start it
                 try:
                     if (await client.get("/livez")).status_code == 200:
                         break
                 except httpx.HTTPError:
                     await asyncio.sleep(0.2)
+                if server.poll() is not None:
+                    raise SystemExit(f"luutru-ingest serve exited with {server.returncode}")
             if "batch" in args.parts:
                 results["batch"] = await bench_batch(
                     client, signer, facilities, args.batch_guests, 1000, rng
@@ -539,10 +552,10 @@ async def main(args) -> None:
                     print(f"no yardstick at {args.peer}: ratios left out", flush=True)
                 try:
                     for connections in (4, 16, 64):
-                        result = bench_wrk(token, PORT, connections, args.seconds)
+                        result = bench_wrk(token, PORT, connections, args.seconds, server.pid)
                         if peer is not None:
                             result["peer"] = bench_wrk(
-                                peer_token, PORT + 1, connections, args.seconds
+                                peer_token, PORT + 1, connections, args.seconds, peer.pid
                             )
                             result["ratio_to_peer"] = round(
                                 result["rps"] / result["peer"]["rps"], 3

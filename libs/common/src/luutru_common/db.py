@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
+import asyncpg
 from sqlalchemy import MetaData, event, exc
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -60,6 +63,45 @@ def _refuse_closed_connection(dbapi_connection, connection_record, connection_pr
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects stay readable after commit, when we build the response.
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session, inside the session's transaction — for the
+    statements of a hot path, sent without the ORM (see `Compiled`).
+
+    SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement; a statement
+    sent straight through asyncpg before that would run in autocommit, outside the unit of
+    work. So the adapter's transaction is begun here, as its own first statement would: the
+    session's commit and rollback then end it as usual.
+    """
+    connection = await session.connection()
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    if adapted._transaction is None:  # the adapter's own check before each statement
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+    raw: asyncpg.Connection = adapted.driver_connection
+    assert raw.is_in_transaction()
+    return raw
+
+
+class Compiled:
+    """A Core statement compiled once for asyncpg: the query is still written (and read) with
+    SQLAlchemy, but each execution skips building, caching and compiling it — on a single
+    check-in that was more CPU than the database work itself.
+
+    `args(name=value, …)` gives the positional arguments; values bound in the statement
+    itself (literals) are kept."""
+
+    def __init__(self, statement: Any) -> None:
+        compiled = statement.compile(dialect=asyncpg_dialect())
+        self.sql = compiled.string
+        self._names = list(compiled.positiontup or ())
+        self._fixed = dict(compiled.params)
+
+    def args(self, **values: Any) -> list[Any]:
+        params = {**self._fixed, **values}
+        return [params[name] for name in self._names]
 
 
 def asyncpg_dsn(sqlalchemy_url: str) -> str:

@@ -12,6 +12,7 @@ import asyncpg
 from sqlalchemy import Date, and_, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_common.db import Compiled, driver_connection
 from luutru_common.identity import name_match_key
 from luutru_ingest import receipt_numbers
 from luutru_ingest.models import FacilityView, Stay
@@ -83,19 +84,8 @@ def jsonb_text(value) -> str:
 
 
 async def driver(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under the session, inside the session's transaction.
-
-    SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement; a statement
-    sent straight through asyncpg before that would run in autocommit, outside the unit of
-    work. So make sure the transaction has begun first.
-    """
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    driver_connection: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
-    if not driver_connection.is_in_transaction():
-        await session.execute(text("SELECT 1"))
-    assert driver_connection.is_in_transaction()
-    return driver_connection
+    """The asyncpg connection under the session, inside the session's transaction."""
+    return await driver_connection(session)
 
 
 async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityView | None:
@@ -165,7 +155,11 @@ async def insert_small(
     for key, n in (("oe", 0), ("ot", 1), ("ok", 2), ("oet", 3), ("op", 4), ("oc", 5)):
         params[key] = [row[n] for row in outbox_rows]
     params["os"] = [stay_id for stay_id, _ in events]
-    return {r[0] for r in (await session.execute(INSERT_SMALL, params)).all()}
+    conn = await driver(session)
+    return {r[0] for r in await conn.fetch(_INSERT_SMALL.sql, *_INSERT_SMALL.args(**params))}
+
+
+_INSERT_SMALL = Compiled(INSERT_SMALL)
 
 
 async def by_natural_keys(
@@ -221,13 +215,15 @@ def held_on(day: date, timezone: str):
 
 
 @functools.cache
-def _in_house_count_query(timezone: str):
-    # Built once per time zone, with the facility and the day as parameters: building this
-    # expression anew took more CPU than the rest of a single check-in's statements.
-    return select(func.count()).where(
-        Stay.facility_id == bindparam("facility_id"),
-        Stay.status != "voided",
-        held_on(bindparam("day", type_=Date), timezone),
+def _in_house_count_query(timezone: str) -> Compiled:
+    # Compiled once per time zone, with the facility and the day as parameters: building
+    # this expression anew took more CPU than the rest of a single check-in's statements.
+    return Compiled(
+        select(func.count()).where(
+            Stay.facility_id == bindparam("facility_id"),
+            Stay.status != "voided",
+            held_on(bindparam("day", type_=Date), timezone),
+        )
     )
 
 
@@ -236,7 +232,8 @@ async def in_house_count(
 ) -> int:
     """Guests held on ``day``, voided records aside."""
     query = _in_house_count_query(timezone)
-    return int(await session.scalar(query, {"facility_id": facility_id, "day": day}) or 0)
+    conn = await driver(session)
+    return int(await conn.fetchval(query.sql, *query.args(facility_id=facility_id, day=day)) or 0)
 
 
 async def stay_for_update(
