@@ -206,11 +206,19 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_seconds(pid: int) -> float:
+    """Time the process's threads have spent runnable but waiting for a CPU (schedstat)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
+
+
 def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int) -> dict:
     """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
     check-ins and the latency at that load, and the server's CPU time per request — the
     measure a busy machine moves least."""
-    cpu_before = cpu_seconds(pid)
+    cpu_before, queued_before = cpu_seconds(pid), runqueue_seconds(pid)
     out = subprocess.run(
         [
             "wrk",
@@ -228,11 +236,15 @@ def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int)
         check=True,
     ).stdout
     cpu = cpu_seconds(pid) - cpu_before
+    queued = runqueue_seconds(pid) - queued_before
     result: dict = {"connections": connections}
     for line in out.splitlines():
         parts = line.split()
         if len(parts) > 2 and parts[1:3] == ["requests", "in"]:
-            result["cpu_ms_per_request"] = round(1000 * cpu / max(int(parts[0]), 1), 2)
+            requests = max(int(parts[0]), 1)
+            result["cpu_ms_per_request"] = round(1000 * cpu / requests, 2)
+            # Waiting for a CPU while runnable: what a loaded machine adds to each request.
+            result["runqueue_ms_per_request"] = round(1000 * queued / requests, 2)
         elif parts and parts[0] in ("50%", "90%", "99%"):
             value = parts[1]
             ms = (
