@@ -483,7 +483,9 @@ async def main(args) -> None:
         **os.environ,
         "LUUTRU_DATABASE_URL": database_url(DB),
         "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
-        "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{uuid.uuid4().hex[:6]}-",
+        # One group per tag, kept between runs: a fresh group would replay every facility
+        # event on the shared Kafka and bill that to the check-ins being measured.
+        "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{TEST_TAG}-",
         "LUUTRU_JWKS_URL": serve_jwks(signer),
         "LUUTRU_LOG_LEVEL": "WARNING",
         "LUUTRU_DATABASE_POOL_SIZE": "20",
