@@ -3,20 +3,27 @@
     uv run python -m bench.ingest.run [--parts batch,wrk,upload,copy] [--batch-guests 50000]
                                        [--seconds 15] [--xlsx-rows 100000] [--workers 1]
 
-Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker)
-on its own database against the local PostgreSQL and Kafka, then measures:
+Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker;
+with `--separate-workers` those run in a `luutru-ingest worker` process, as deployed) on its
+own database against the local PostgreSQL and Kafka, then measures:
 1. batch ingest (`batch`) — guests/s accepted and durable (each answer comes after its commit);
 2. single check-ins with wrk (`wrk`, closed loop at 4/16/64 connections) — throughput and
    latency percentiles; `single` is an open-loop Python generator at `--rate` req/s (on this
    2-core machine the Python client itself becomes the bottleneck);
 3. a 100,000-row XLSX upload (`upload`) — time to done, and the server's memory;
 4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table.
+
+With `wrk`, the yardstick (`--peer`, by default `../shared/bench/peer_checkin.py`: plain
+FastAPI + asyncpg doing the same durable work) is started too, on a database of its own, and
+measured with the same wrk script right after each of our runs, so every ratio compares two
+runs a few seconds apart. `LUUTRU_TEST_TAG` suffixes the databases; `--port` moves the servers.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import io
 import json
 import os
@@ -36,19 +43,24 @@ import asyncpg
 import httpx
 import xlsxwriter
 from bench.ingest.data import facility_types, guest
-from tests.support import KAFKA_BOOTSTRAP, ROOT, TestSigner, bearer, database_url
+from tests.support import KAFKA_BOOTSTRAP, ROOT, TEST_TAG, TestSigner, bearer, database_url
 
-DB = "luutru_bench_ingest"
+from luutru_ingest import receipt_numbers
+
+DB = f"luutru_bench_ingest{TEST_TAG}"
+PEER_DB = f"luutru_bench_peer{TEST_TAG}"
 PORT = 18290
 
 
-def recreate(name: str) -> None:
+def recreate(name: str, *, migrate: bool = True) -> None:
     env = {**os.environ, "PGPASSWORD": "luutru"}
     psql = ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-q"]
     subprocess.run(
         [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env=env, check=True
     )
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"'], env=env, check=True)
+    if not migrate:
+        return
     env["LUUTRU_DATABASE_URL"] = database_url(name)
     subprocess.run([sys.executable, "-m", "luutru_ingest", "migrate"], env=env, check=True)
 
@@ -188,10 +200,25 @@ async def bench_single(client, signer, facilities, rate: int, seconds: float, rn
     }
 
 
-def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def runqueue_seconds(pid: int) -> float:
+    """Time the process's threads have spent runnable but waiting for a CPU (schedstat)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
+
+
+def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int) -> dict:
     """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
-    check-ins and the latency at that load."""
-    token = signer.token(role="facility_staff", facility_id=fid, ttl=3600)
+    check-ins and the latency at that load, and the server's CPU time per request — the
+    measure a busy machine moves least."""
+    cpu_before, queued_before = cpu_seconds(pid), runqueue_seconds(pid)
     out = subprocess.run(
         [
             "wrk",
@@ -201,17 +228,24 @@ def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
             "--latency",
             "-s",
             str(Path(__file__).with_name("single.lua")),
-            f"http://127.0.0.1:{PORT}",
+            f"http://127.0.0.1:{port}",
         ],
         env={**os.environ, "TOKEN": token},
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    cpu = cpu_seconds(pid) - cpu_before
+    queued = runqueue_seconds(pid) - queued_before
     result: dict = {"connections": connections}
     for line in out.splitlines():
         parts = line.split()
-        if parts and parts[0] in ("50%", "90%", "99%"):
+        if len(parts) > 2 and parts[1:3] == ["requests", "in"]:
+            requests = max(int(parts[0]), 1)
+            result["cpu_ms_per_request"] = round(1000 * cpu / requests, 2)
+            # Waiting for a CPU while runnable: what a loaded machine adds to each request.
+            result["runqueue_ms_per_request"] = round(1000 * queued / requests, 2)
+        elif parts and parts[0] in ("50%", "90%", "99%"):
             value = parts[1]
             ms = (
                 float(value[:-2])
@@ -226,6 +260,33 @@ def bench_wrk(signer, fid, connections: int, seconds: float) -> dict:
         elif "Non-2xx" in line:
             result["non_2xx"] = int(parts[-1])
     return result
+
+
+def start_peer(path: Path, port: int) -> tuple[subprocess.Popen, str]:
+    """The yardstick on a database of its own; returns the process and a token it accepts."""
+    spec = importlib.util.spec_from_file_location("peer_checkin", path)
+    assert spec is not None and spec.loader is not None
+    peer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(peer)
+    recreate(PEER_DB, migrate=False)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(path),
+            "serve",
+            str(port),
+            database_url(PEER_DB).replace("+asyncpg", ""),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    for _ in range(100):
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/docs", timeout=1)
+            break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    return process, peer.token()
 
 
 def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
@@ -320,7 +381,8 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
     await conn.execute("CREATE TABLE public.bench_copy (LIKE ingest.stays INCLUDING ALL)")
     now = datetime.now(UTC)
     records = []
-    for g in guests:
+    numbers = receipt_numbers.new_numbers(len(guests))
+    for g, number in zip(guests, numbers, strict=True):
         arrival = datetime.fromisoformat(g["check_in_at"])
         records.append(
             (
@@ -344,6 +406,7 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
                 0,
                 "checked_in",
                 "[]",
+                number,
             )
         )
     columns = [
@@ -367,6 +430,7 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
         "late_minutes",
         "status",
         "warnings",
+        "receipt_number",
     ]
     start = time.perf_counter()
     await conn.copy_records_to_table(
@@ -406,6 +470,8 @@ def machine() -> dict:
 
 
 async def main(args) -> None:
+    global PORT
+    PORT = args.port
     rng = random.Random(7)
     recreate(DB)
     dsn = database_url(DB).replace("+asyncpg", "")
@@ -417,10 +483,13 @@ async def main(args) -> None:
         **os.environ,
         "LUUTRU_DATABASE_URL": database_url(DB),
         "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
-        "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{uuid.uuid4().hex[:6]}-",
+        # One group per tag, kept between runs: a fresh group would replay every facility
+        # event on the shared Kafka and bill that to the check-ins being measured.
+        "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{TEST_TAG}-",
         "LUUTRU_JWKS_URL": serve_jwks(signer),
         "LUUTRU_LOG_LEVEL": "WARNING",
         "LUUTRU_DATABASE_POOL_SIZE": "20",
+        "LUUTRU_EMBEDDED_WORKERS": "false" if args.separate_workers else "true",
         **({"LUUTRU_UPLOAD_CHUNK_ROWS": str(args.chunk_rows)} if args.chunk_rows else {}),
     }
     server = subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
@@ -437,56 +506,96 @@ async def main(args) -> None:
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
+        stderr=None,  # its warnings and errors, if any, show with the results
     )
-    results: dict = {"machine": machine()}
+    # As deployed (deploy/k8s): the relay and the upload worker in a process of their own.
+    worker = (
+        subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
+            [sys.executable, "-m", "luutru_ingest", "worker"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+        )
+        if args.separate_workers
+        else None
+    )
+    results: dict = {"machine": machine(), "separate_workers": args.separate_workers}
     try:
         limits = httpx.Limits(max_connections=400, max_keepalive_connections=400)
         async with httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{PORT}", timeout=120, limits=limits
         ) as client:
-            for _ in range(100):
+            for _ in range(600):  # a loaded machine can take a while to start it
                 try:
                     if (await client.get("/livez")).status_code == 200:
                         break
                 except httpx.HTTPError:
                     await asyncio.sleep(0.2)
+                if server.poll() is not None:
+                    raise SystemExit(f"luutru-ingest serve exited with {server.returncode}")
             if "batch" in args.parts:
                 results["batch"] = await bench_batch(
                     client, signer, facilities, args.batch_guests, 1000, rng
                 )
+                results["batch"]["load_average"] = os.getloadavg()[0]
                 print(json.dumps(results["batch"]), flush=True)
+            if "copy" in args.parts:
+                # Right after the batch, so the two share the machine's load.
+                day = date(2026, 11, 22)
+                rows = [guest(rng, 700_000 + r, day) for r in range(1, args.xlsx_rows + 1)]
+                results["copy"] = await bench_copy(dsn, rows, facilities[1])
+                results["copy"]["load_average"] = os.getloadavg()[0]
+                print(json.dumps(results["copy"]), flush=True)
+                if "batch" in args.parts:
+                    results["batch_fraction_of_copy"] = round(
+                        results["batch"]["guests_per_s"] / results["copy"]["rows_per_s"], 3
+                    )
+                    print(json.dumps({"batch_fraction_of_copy": results["batch_fraction_of_copy"]}))
             if "single" in args.parts:
                 results["single"] = await bench_single(
                     client, signer, facilities, args.rate, args.seconds, rng
                 )
                 print(json.dumps(results["single"]), flush=True)
             if "wrk" in args.parts:
-                for connections in (4, 16, 64):
-                    result = bench_wrk(signer, facilities[2], connections, args.seconds)
-                    results.setdefault("wrk", []).append(result)
-                    print(json.dumps(result), flush=True)
-            if "upload" in args.parts or "copy" in args.parts:
-                raw, guests = xlsx_file(args.xlsx_rows, rng)
+                token = signer.token(role="facility_staff", facility_id=facilities[2], ttl=3600)
+                peer = None
+                if args.peer.exists():
+                    peer, peer_token = start_peer(args.peer, PORT + 1)
+                else:
+                    print(f"no yardstick at {args.peer}: ratios left out", flush=True)
+                try:
+                    for connections in (4, 16, 64):
+                        result = bench_wrk(token, PORT, connections, args.seconds, server.pid)
+                        if peer is not None:
+                            result["peer"] = bench_wrk(
+                                peer_token, PORT + 1, connections, args.seconds, peer.pid
+                            )
+                            result["ratio_to_peer"] = round(
+                                result["rps"] / result["peer"]["rps"], 3
+                            )
+                        result["load_average"] = os.getloadavg()[0]
+                        results.setdefault("wrk", []).append(result)
+                        print(json.dumps(result), flush=True)
+                finally:
+                    if peer is not None:
+                        peer.terminate()
+                        peer.wait(timeout=20)
             if "upload" in args.parts:
+                raw, _ = xlsx_file(args.xlsx_rows, rng)
                 results["upload"] = await bench_upload(
                     client, signer, facilities[0], raw, args.xlsx_rows, server.pid
                 )
                 print(json.dumps(results["upload"]), flush=True)
-            if "copy" in args.parts:
-                results["copy"] = await bench_copy(dsn, guests, facilities[1])
-                print(json.dumps(results["copy"]), flush=True)
-                if "upload" in args.parts:
+                if "copy" in results:
                     results["upload_fraction_of_copy"] = round(
                         results["upload"]["rows_per_s"] / results["copy"]["rows_per_s"], 3
                     )
-                if "batch" in args.parts:
-                    results["batch_fraction_of_copy"] = round(
-                        results["batch"]["guests_per_s"] / results["copy"]["rows_per_s"], 3
-                    )
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=20)
     print(json.dumps(results, ensure_ascii=False, indent=2))
 
 
@@ -499,4 +608,13 @@ if __name__ == "__main__":
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-rows", type=int, default=0)
+    parser.add_argument(
+        "--separate-workers",
+        action="store_true",
+        help="relay and upload worker in a `worker` process, as deployed (default: embedded)",
+    )
+    parser.add_argument("--port", type=int, default=PORT, help="ours; the yardstick's is +1")
+    parser.add_argument(
+        "--peer", type=Path, default=ROOT.parent / "shared" / "bench" / "peer_checkin.py"
+    )
     asyncio.run(main(parser.parse_args()))

@@ -12,7 +12,8 @@ import json
 import os
 import time
 import uuid
-from collections.abc import Mapping
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -69,6 +70,47 @@ class Principal:
         )
 
 
+class VerifiedTokens:
+    """Tokens already verified, each kept until its own expiry: a client sends the same token
+    with every request, and an ES256 verification is the largest CPU cost of a single
+    check-in after the database. Bounded (least recently used out first), keyed by the raw
+    token, so nothing but a token that verified before ever hits.
+
+    `forget` drops entries (all, or the principals a test matches) — the hook for whatever
+    must take effect before a token's expiry, such as revoking it.
+    """
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size = size
+        self._entries: OrderedDict[str, tuple[float, Principal, dict[str, Any]]] = OrderedDict()
+
+    def get(self, token: str) -> tuple[Principal, dict[str, Any]] | None:
+        """The principal and claims of a token verified before and not yet expired."""
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        expires, principal, claims = entry
+        if time.time() >= expires:
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal, claims
+
+    def put(self, token: str, expires: float, principal: Principal, claims: dict[str, Any]) -> None:
+        self._entries[token] = (expires, principal, claims)
+        self._entries.move_to_end(token)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def forget(self, matches: Callable[[Principal], bool] | None = None) -> None:
+        """Drop every entry, or those whose principal ``matches``."""
+        if matches is None:
+            self._entries.clear()
+            return
+        for token in [t for t, (_, p, _) in self._entries.items() if matches(p)]:
+            del self._entries[token]
+
+
 class TokenVerifier:
     """Verifies tokens against a JWKS document fetched over HTTP and cached by key id.
 
@@ -98,6 +140,7 @@ class TokenVerifier:
         # Sessions, users, clients and facilities whose tokens no longer hold (set by the app).
         self.revocations: RevocationList | None = None
         self._load_cache()
+        self.verified = VerifiedTokens()
 
     def add_jwks(self, jwks: dict[str, Any]) -> None:
         for entry in jwks.get("keys", []):
@@ -146,6 +189,12 @@ class TokenVerifier:
             return response.json()
 
     async def verify(self, token: str) -> Principal:
+        cached = self.verified.get(token)
+        if cached is not None:
+            # Revocation takes effect within seconds, so it is checked even for a known token.
+            principal, claims = cached
+            self._check_revoked(claims)
+            return principal
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -172,9 +221,13 @@ class TokenVerifier:
             principal = Principal.from_claims(claims)
         except (jwt.PyJWTError, ValueError, KeyError) as exc:
             raise _unauthenticated(str(exc)) from exc
+        self.verified.put(token, float(claims["exp"]), principal, claims)
+        self._check_revoked(claims)
+        return principal
+
+    def _check_revoked(self, claims: dict[str, Any]) -> None:
         if self.revocations is not None:
             self.revocations.check(claims)
-        return principal
 
 
 KEYS_RETRY_AFTER_S = 5

@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import asyncpg
-from sqlalchemy import MetaData, text
+from sqlalchemy import MetaData, event, exc
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -36,20 +38,53 @@ def schema_metadata(schema: str) -> MetaData:
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "luutru") -> AsyncEngine:
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=pool_size,
         max_overflow=pool_size,
-        pool_pre_ping=True,
         # A statement's parameters are guests' names and numbers: never in an error or a log.
         hide_parameters=True,
         connect_args={"server_settings": {"application_name": application_name}},
     )
+    event.listen(engine.sync_engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(dbapi_connection, connection_record, connection_proxy) -> None:
+    """The pool's liveness check, without a round trip.
+
+    `pool_pre_ping` costs three round trips on every checkout with asyncpg (BEGIN, an empty
+    statement, ROLLBACK) — more than the work of a single check-in. A server that restarted
+    or ended our session closed the socket, which asyncpg has already noticed, so the local
+    check finds those; the pool then opens a fresh connection. A connection that breaks in
+    use is invalidated by SQLAlchemy's disconnect handling, as before.
+    """
+    if dbapi_connection.driver_connection.is_closed():
+        raise exc.DisconnectionError("connection closed by the server")
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # expire_on_commit=False: objects stay readable after commit, when we build the response.
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+class Compiled:
+    """A Core statement compiled once for asyncpg: the query is still written (and read) with
+    SQLAlchemy, but each execution skips building, caching and compiling it — on a single
+    check-in that was more CPU than the database work itself.
+
+    `args(name=value, …)` gives the positional arguments; values bound in the statement
+    itself (literals) are kept."""
+
+    def __init__(self, statement: Any) -> None:
+        compiled = statement.compile(dialect=asyncpg_dialect())
+        self.sql = compiled.string
+        self._names = list(compiled.positiontup or ())
+        self._fixed = dict(compiled.params)
+
+    def args(self, **values: Any) -> list[Any]:
+        params = {**self._fixed, **values}
+        return [params[name] for name in self._names]
 
 
 def asyncpg_dsn(sqlalchemy_url: str) -> str:
@@ -60,21 +95,24 @@ def asyncpg_dsn(sqlalchemy_url: str) -> str:
 
 
 async def raw_connection(session: AsyncSession) -> asyncpg.Connection:
-    """The asyncpg connection under the session, inside the session's transaction (for COPY
-    and array statements that SQLAlchemy would slow down).
+    """The asyncpg connection under the session, inside the session's transaction — for COPY,
+    array statements and the statements of a hot path, sent without the ORM (see `Compiled`).
 
     SQLAlchemy's asyncpg adapter sends BEGIN lazily, with its first statement; a statement
     sent straight through asyncpg before that would run in autocommit, outside the unit of
-    work. So make sure the transaction has begun first.
+    work. So the adapter's transaction is begun here, as its own first statement would (no
+    extra round trip): the session's commit and rollback then end it as usual.
     """
-    conn = await session.connection()
-    raw = await conn.get_raw_connection()
-    driver_connection: asyncpg.Connection = raw.driver_connection  # type: ignore[assignment]
-    if not driver_connection.is_in_transaction():
-        await session.execute(text("SELECT 1"))
-    if not driver_connection.is_in_transaction():
+    connection = await session.connection()
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    if adapted._transaction is None:  # the adapter's own check before each statement
+        async with adapted._execute_mutex:
+            if adapted._transaction is None:
+                await adapted._start_transaction()
+    raw: asyncpg.Connection = adapted.driver_connection
+    if not raw.is_in_transaction():
         raise RuntimeError("the session did not begin a transaction")
-    return driver_connection
+    return raw
 
 
 def jsonb_text(value: object) -> str:

@@ -105,6 +105,7 @@ class ServiceSettings(BaseSettings):
                 if is_development_password(url):
                     raise ValueError(f"{name} has a development password: set a real one")
         return self
+
     def jwks_cache_file(self) -> Path:
         if self.jwks_cache_path:
             return Path(self.jwks_cache_path)
