@@ -49,19 +49,19 @@ async def test_a_token_that_failed_is_not_remembered():
 
 def test_an_entry_ends_with_its_token():
     cache = VerifiedTokens()
-    cache.put("expired", time.time() - 1, principal("a"))
-    cache.put("valid", time.time() + 60, principal("b"))
+    cache.put("expired", time.time() - 1, principal("a"), {"sub": "a"})
+    cache.put("valid", time.time() + 60, principal("b"), {"sub": "b"})
     assert cache.get("expired") is None
-    assert cache.get("valid") is not None and cache.get("valid").subject == "b"
+    assert cache.get("valid") is not None and cache.get("valid")[0].subject == "b"
 
 
 def test_the_cache_is_bounded_least_recently_used_first():
     cache = VerifiedTokens(size=2)
     later = time.time() + 60
-    cache.put("t1", later, principal("1"))
-    cache.put("t2", later, principal("2"))
+    cache.put("t1", later, principal("1"), {"sub": "1"})
+    cache.put("t2", later, principal("2"), {"sub": "2"})
     assert cache.get("t1") is not None  # t1 used last: t2 is now the oldest
-    cache.put("t3", later, principal("3"))
+    cache.put("t3", later, principal("3"), {"sub": "3"})
     assert cache.get("t2") is None
     assert cache.get("t1") is not None and cache.get("t3") is not None
 
@@ -69,8 +69,8 @@ def test_the_cache_is_bounded_least_recently_used_first():
 def test_forget_drops_the_matching_principals_or_all():
     cache = VerifiedTokens()
     later = time.time() + 60
-    cache.put("t1", later, principal("revoked"))
-    cache.put("t2", later, principal("kept"))
+    cache.put("t1", later, principal("revoked"), {"sub": "revoked"})
+    cache.put("t2", later, principal("kept"), {"sub": "kept"})
     cache.forget(lambda p: p.subject == "revoked")
     assert cache.get("t1") is None and cache.get("t2") is not None
     cache.forget()
