@@ -161,6 +161,7 @@ messages({
     "police.log.action.alerts-list": "Xem cảnh báo",
     "police.log.action.alerts-stream": "Nhận cảnh báo trực tiếp",
     "police.log.action.alert-transition": "Xử lý cảnh báo",
+    "police.log.action.alerts-people": "Xem cảnh báo theo người",
   },
   en: {
     "police.nav.alerts": "Wanted-person alerts",
@@ -320,5 +321,6 @@ messages({
     "police.log.action.alerts-list": "Alerts read",
     "police.log.action.alerts-stream": "Live alerts opened",
     "police.log.action.alert-transition": "Alert handled",
+    "police.log.action.alerts-people": "Alerts by person read",
   },
 });

@@ -57,7 +57,27 @@ const ACTIONS = new Set([
   "alerts-list",
   "alerts-stream",
   "alert-transition",
+  "alerts-people",
 ]);
+
+// Identifiers in a logged query (an alert's or a record's id) mean nothing to a reader: the
+// entry is named by its action, time and officer instead.
+const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** @param {unknown} value */
+const isId = (value) => (Array.isArray(value) ? value.some(isId) : ID.test(String(value)));
+
+/**
+ * A logged query in words: the criteria that have a name, identifiers left out.
+ * @param {Record<string, unknown> | null | undefined} query
+ */
+function queryInWords(query) {
+  return Object.entries(query || {})
+    .filter(([, v]) => v != null && v !== "" && !isId(v))
+    .map(([k, v]) => [pointerLabel(`/${k}`), v])
+    .filter(([label]) => label)
+    .map(([label, v]) => `${label}: ${Array.isArray(v) ? v.join(", ") : v}`)
+    .join(", ") || "—";
+}
 
 // The API's fixed list of reasons (analytics police/schemas.py SearchReason).
 const REASONS = [
@@ -158,10 +178,7 @@ export function AccessLogPage({ query: params }) {
       key: "query",
       label: t("police.log.query"),
       render: (r) =>
-        html`<span class="log-query">${Object.entries(r.query || {})
-          .filter(([, v]) => v != null)
-          .map(([k, v]) => `${pointerLabel(`/${k}`) || k}: ${v}`)
-          .join(", ") || "—"}</span>`,
+        html`<span class="log-query">${queryInWords(r.query)}</span>`,
     },
     { key: "purpose", label: t("police.log.purpose") },
     { key: "result_count", label: t("police.log.count"), numeric: true },
