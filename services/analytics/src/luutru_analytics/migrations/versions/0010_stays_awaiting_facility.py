@@ -1,16 +1,16 @@
 """stays seen before their facility wait for it: analytics files a stay's counts under the
 facility's type, place and star rating from facility.v1, not from the stay event
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
