@@ -115,7 +115,11 @@ def test_an_end_to_end_run_logs_no_names_or_document_numbers(platform: Platform)
         response = httpx.post(
             platform.url("analytics", "/v1/police/search"),
             headers=police,
-            json={"document_number": citizen["id_number"], "purpose": "kiểm tra lưu trú"},
+            json={
+                "document_number": citizen["id_number"],
+                "case_reference": "15/TB-CAX",
+                "reason": "criminal-investigation",
+            },
         )
         assert response.status_code == 200, response.text
         return response.json()["rows"] or None

@@ -87,7 +87,11 @@ async def test_old_identities_go_and_every_aggregate_stays(client, signer, group
     async def search(number: str) -> list:
         response = await app.state.client.post(
             "/v1/police/search",
-            json={"document_number": number, "purpose": "kiểm tra lưu giữ dữ liệu"},
+            json={
+                "document_number": number,
+                "case_reference": "15/TB-CAX",
+                "reason": "criminal-investigation",
+            },
             headers=police,
         )
         assert response.status_code == 200, response.text
