@@ -113,7 +113,7 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
         assert headers["dlq_reason"] == b"invalid-envelope"
         dead = REGISTRY.get_sample_value(
             "luutru_events_dead_lettered_total",
-            {"group": group, "topic": str(Topic.STAY), "reason": "invalid-envelope"},
+            {"group": group, "topic": topic, "reason": "invalid-envelope"},
         )
         assert dead == 1
         assert record.key == key
