@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../../api.js";
 import { fmtDate, t } from "../../i18n.js";
 import { fieldLabel } from "../../labels.js";
+import { CountryName } from "../../names.js";
 import { navigate } from "../../router.js";
 import { Banner, fieldErrors, html, Loading, Page, ProblemBanner, TextArea, useAsync } from "../../ui.js";
 import { StayAction } from "./actions.js";
@@ -44,8 +45,8 @@ export function RecordPage({ params, query }) {
     [t("staff.f.document"), documentText(stay)],
     [fieldLabel("date_of_birth"), fmtDate(stay.date_of_birth)],
     [fieldLabel("gender"), genderText(stay.gender)],
-    [fieldLabel("nationality"), stay.nationality],
-    [fieldLabel("country_of_residence"), stay.country_of_residence],
+    [fieldLabel("nationality"), html`<${CountryName} code=${stay.nationality} />`],
+    [fieldLabel("country_of_residence"), html`<${CountryName} code=${stay.country_of_residence} />`],
     [fieldLabel("room"), stay.room || "—"],
     [fieldLabel("check_in_at"), html`<${When} iso=${stay.check_in_at} />`],
     [fieldLabel("expected_check_out"), stay.expected_check_out ? fmtDate(stay.expected_check_out) : "—"],
