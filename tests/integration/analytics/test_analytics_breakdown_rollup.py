@@ -27,6 +27,9 @@ from tests.integration.analytics_helpers import (
 BACKFILL = importlib.import_module(
     "luutru_analytics.migrations.versions.0007_daily_rollup_by_breakdown"
 ).BACKFILL
+PROVINCE_BACKFILL = importlib.import_module(
+    "luutru_analytics.migrations.versions.0011_province_breakdown_rollup"
+).BACKFILL
 
 
 def out(stay, day: date, hour: int = 11) -> GuestCheckedOut:
@@ -37,13 +40,17 @@ def out(stay, day: date, hour: int = 11) -> GuestCheckedOut:
     )
 
 
-async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, feeder):
+async def feed_mixed_stays(feeder) -> tuple[int, int, date]:
+    """The mixed dataset of this module, fed through the projection; its two communes and
+    its reference day."""
     c1, c2, d = unique_commune(), unique_commune(), unique_day()
     hotel = facility(commune=c1, star_rating=3)
     motel = facility(commune=c1, facility_type="motel")
     other = facility(commune=c2, facility_type="homestay")
     zone = facility(commune=c2, facility_type="zone_housing", zone="KCN A")
     rental = facility(commune=c1, facility_type="rental_housing")
+    # The same type in the other commune: a stay moved there leaves the province's counts.
+    hotel2 = facility(commune=c2, facility_type="hotel", star_rating=3)
 
     def day(n: int) -> date:
         return d + timedelta(days=n)
@@ -60,18 +67,22 @@ async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, feed
     h = check_in(rental, day(8), who=kor)
     v = check_in(motel, day(4), nights=2, who=vn)
     same_day = check_in(hotel, day(6), nights=2, who=chn_vn)
-    await feeder.send(hotel, motel, other, zone, rental)
+    k = check_in(hotel, day(7), nights=2, who=kor)
+    await feeder.send(hotel, motel, other, zone, rental, hotel2)
     # Out of order: a check-out and a void before their check-ins.
     await feeder.send(
         out(e, day(1)), StayVoided(stay_id=v.stay_id, facility_id=motel.facility_id, reason="nhầm")
     )
-    await feeder.send(a, b, c, e, g, h, v, same_day)
+    await feeder.send(a, b, c, e, g, h, v, same_day, k)
     await feeder.send(
         # a: nationality and length corrected; b: moved to the motel (another area).
         check_in(hotel, day(0), nights=2, who=vn, stay_id=a.stay_id, version=2, cls=StayCorrected),
         check_in(motel, day(3), nights=4, who=vn, stay_id=b.stay_id, version=2, cls=StayCorrected),
         out(same_day, day(6), 20),
         out(g, day(20)),
+        check_in(
+            hotel2, day(7), nights=2, who=kor, stay_id=k.stay_id, version=2, cls=StayCorrected
+        ),
         StayVoided(stay_id=c.stay_id, facility_id=motel.facility_id, reason="nhầm"),
     )
     # An older correction after the newer one changes nothing.
@@ -79,17 +90,27 @@ async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, feed
         check_in(hotel, day(0), nights=9, who=kor, stay_id=a.stay_id, version=1, cls=StayCorrected)
     )
     await feeder.send(out(b, day(9)))
+    return c1, c2, d
 
-    types = sorted({"hotel", "motel", "homestay", "zone_housing", "rental_housing"})
-    periods = [
-        (day(-5), day(30), "day"),
-        (day(2), day(25), "week"),
-        (day(-40), day(60), "month"),
-        (day(6), day(6), "day"),
+
+TYPES = sorted({"hotel", "motel", "homestay", "zone_housing", "rental_housing"})
+
+
+def periods(d: date) -> list[tuple[date, date, str]]:
+    return [
+        (d - timedelta(days=5), d + timedelta(days=30), "day"),
+        (d + timedelta(days=2), d + timedelta(days=25), "week"),
+        (d - timedelta(days=40), d + timedelta(days=60), "month"),
+        (d + timedelta(days=6), d + timedelta(days=6), "day"),
     ]
+
+
+async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, feeder):
+    c1, c2, d = await feed_mixed_stays(feeder)
+    types = TYPES
     checked = 0
     async with app.state.session_factory() as session:
-        for date_from, date_to, granularity in periods:
+        for date_from, date_to, granularity in periods(d):
             for communes, stars in (([c1, c2], None), ([c1], None), ([c1, c2], [3])):
                 f = FeedFilters(date_from, date_to, granularity, (), (), ())
                 e_ = FeedQuery(types, communes, stars, 0)
@@ -113,6 +134,48 @@ async def test_breakdowns_from_the_rollups_equal_those_from_stay_facts(app, feed
     assert backfilled == stored
     assert len(stored) > 100
     assert checked > 50
+
+
+async def test_province_breakdowns_equal_those_from_the_area_rollup_and_the_stays(app, feeder):
+    """Without a commune or star filter the guest breakdowns read `stay_daily_province`: the
+    answers equal those read from `stay_daily_breakdown` and those computed from the stays,
+    and the province rollup equals the breakdown rollup summed over communes and stars."""
+    _, _, d = await feed_mixed_stays(feeder)
+    groups = [g for g, (table, *_) in repository.ROLLUP_GROUPS.items() if table.endswith("down")]
+    checked = 0
+    async with app.state.session_factory() as session:
+        # One snapshot for every read: the whole province includes other tests' stays.
+        await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        for date_from, date_to, granularity in periods(d):
+            f = FeedFilters(date_from, date_to, granularity, (), (), ())
+            province = FeedQuery(TYPES, None, None, 0)
+            every_commune = FeedQuery(TYPES, await communes(session), None, 0)
+            for group in groups:
+                from_province = await repository.rollup_cells(session, f, province, group=group)
+                from_areas = await repository.rollup_cells(session, f, every_commune, group=group)
+                from_stays = await repository.stay_cells(session, f, province, group=group)
+                assert from_province == from_areas == from_stays, (group, date_from, granularity)
+                checked += len(from_province)
+        window = {"date_from": d - timedelta(days=50), "date_to": d + timedelta(days=70)}
+        stored = (await session.execute(text(PROVINCE_STORED), window)).all()
+        summed = (await session.execute(text(PROVINCE_SUMMED), window)).all()
+        await session.rollback()
+    # And migration 0011's backfill from the breakdown gives the same rows (rolled back).
+    async with app.state.session_factory() as session:
+        await session.execute(text("TRUNCATE analytics.stay_daily_province"))
+        await session.execute(text(PROVINCE_BACKFILL))
+        backfilled = (await session.execute(text(PROVINCE_STORED), window)).all()
+        await session.rollback()
+    assert stored == summed
+    assert backfilled == stored
+    assert len(stored) > 50
+    assert checked > 50
+
+
+async def communes(session) -> list[int]:
+    """Every commune with a stay: a filter that names them all reads the area rollups."""
+    found = await session.execute(text("SELECT DISTINCT commune_code FROM analytics.stay_facts"))
+    return sorted(found.scalars())
 
 
 STORED = """
@@ -139,3 +202,17 @@ CROSS JOIN LATERAL (
 WHERE NOT s.voided AND s.commune_code = ANY(:communes)
 GROUP BY 1, 2, 3, 4, 5, 6
 ORDER BY 1, 2, 3, 4, 5, 6"""
+
+PROVINCE_STORED = """
+SELECT dimension, day, facility_type, value, arrivals, nights, departures
+FROM analytics.stay_daily_province
+WHERE day BETWEEN :date_from AND :date_to AND (arrivals, nights, departures) <> (0, 0, 0)
+ORDER BY 1, 2, 3, 4"""
+
+PROVINCE_SUMMED = """
+SELECT dimension, day, facility_type, value, sum(arrivals), sum(nights), sum(departures)
+FROM analytics.stay_daily_breakdown
+WHERE day BETWEEN :date_from AND :date_to
+GROUP BY 1, 2, 3, 4
+HAVING (sum(arrivals), sum(nights), sum(departures)) <> (0, 0, 0)
+ORDER BY 1, 2, 3, 4"""

@@ -287,7 +287,8 @@ async def _add_to_daily(
 
 async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
     """`stay_daily_breakdown`: the same arrival / nights / departure contributions as
-    `stay_daily`, once per guest dimension, under the stay row's own area."""
+    `stay_daily`, once per guest dimension, under the stay row's own area; and
+    `stay_daily_province`: the same cells summed over communes and star ratings."""
     rows = _breakdown_cells(signed)
     if not rows:
         return
@@ -315,3 +316,38 @@ async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
             "departures": [v[2] for _, v in rows],
         },
     )
+    province = _province_cells(rows)
+    if not province:
+        return
+    await session.execute(
+        text(
+            "INSERT INTO analytics.stay_daily_province AS p (dimension, day, facility_type, "
+            "value, arrivals, nights, departures) "
+            "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
+            "CAST(:types AS text[]), CAST(:values AS text[]), CAST(:arrivals AS int[]), "
+            "CAST(:nights AS int[]), CAST(:departures AS int[])) "
+            "ON CONFLICT (dimension, day, facility_type, value) "
+            "DO UPDATE SET arrivals = p.arrivals + excluded.arrivals, "
+            "nights = p.nights + excluded.nights, departures = p.departures + excluded.departures"
+        ),
+        {
+            "dims": [k[0] for k, _ in province],
+            "days": [k[1] for k, _ in province],
+            "types": [k[2] for k, _ in province],
+            "values": [k[3] for k, _ in province],
+            "arrivals": [v[0] for _, v in province],
+            "nights": [v[1] for _, v in province],
+            "departures": [v[2] for _, v in province],
+        },
+    )
+
+
+def _province_cells(rows: list[tuple[tuple, list[int]]]) -> list[tuple[tuple, list[int]]]:
+    """The breakdown cells summed over commune and star rating: (dimension, day, type,
+    value) → [arrivals, nights, departures], sorted like the breakdown's (lock order)."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (dimension, day, ftype, _commune, _star, value), counts in rows:
+        cell = cells[(dimension, day, ftype, value)]
+        for i, v in enumerate(counts):
+            cell[i] += v
+    return sorted((k, v) for k, v in cells.items() if any(v))
