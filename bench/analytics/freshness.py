@@ -1,7 +1,12 @@
 """Freshness: how long from a registration to (a) the stay being visible in the feeds'
 tables and (b) its watchlist alert being published on alert.v1, at a steady rate.
 
-    uv run python -m bench.analytics.freshness --rate 1000 --seconds 30
+    uv run python -m bench.analytics.freshness --rate 1000 --seconds 30 [--through-api]
+
+`--through-api`: the registrations go through the ingest API (PMS batches of `--batch`
+guests, sent on schedule whatever the previous ones are doing) while it takes that load, are
+relayed to Kafka by ingest's outbox relay and projected by `luutru-analytics worker` — the
+whole path as deployed (bench/pipeline.py). Without it:
 
 Runs the analytics service's real workers (consumer + outbox relay) in-process against a
 database and topics of its own. A separate process (as ingest would be) publishes
@@ -17,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import queue
 import random
 import time
@@ -215,12 +221,68 @@ async def run(rate: int, seconds: int) -> dict:
     }
 
 
+async def run_through_api(rate: int, seconds: int, batch: int, port: int) -> dict:
+    """Registrations through the ingest API at `rate` a second, in batches of `batch`."""
+    from bench.pipeline import pipeline
+
+    async with pipeline(port=port) as p:
+        started = time.monotonic()
+        sampler = asyncio.create_task(p.sample_forever(started))
+        sent = total = 0
+        answers: list[float] = []
+
+        async def send(n: int) -> int:
+            t = time.monotonic()
+            accepted = await p.batch(n)
+            answers.append(time.monotonic() - t)
+            return accepted
+
+        tasks = []
+        per_second = rate / batch
+        while sent < rate * seconds:
+            delay = started + len(tasks) / per_second - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            n = min(batch, rate * seconds - sent)
+            tasks.append(asyncio.create_task(send(n)))
+            sent += n
+        total = sum(await asyncio.gather(*tasks))
+        offered_for = time.monotonic() - started
+        await p.wait_projected(total, timeout=600)
+        await p.wait_alerts()
+        sampler.cancel()
+        answers.sort()
+        return {
+            "machine": machine(),
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rate_target": rate,
+            "rate_achieved": round(sent / offered_for),
+            "registrations_accepted": total,
+            "batch": batch,
+            "batch_answer_p50_s": round(answers[len(answers) // 2], 3),
+            "batch_answer_p95_s": round(answers[int(len(answers) * 0.95)], 3),
+            **await p.latencies(),
+            "largest_outbox_backlog": max(s.outbox_backlog for s in p.samples),
+            "largest_projection_lag": max(s.projection_lag for s in p.samples),
+            "cpu_s": p.cpu(),
+            "peak_memory_mb": p.memory(),
+        }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--through-api", action="store_true")
+    parser.add_argument("--batch", type=int, default=100, help="guests per API batch")
+    parser.add_argument("--port", type=int, default=32200)
     args = parser.parse_args()
-    result = asyncio.run(run(args.rate, args.seconds))
+    if args.through_api:
+        result = asyncio.run(run_through_api(args.rate, args.seconds, args.batch, args.port))
+    else:
+        result = asyncio.run(run(args.rate, args.seconds))
+    load = os.getloadavg()
+    result["load_average_end"] = f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}"
     for k, v in result.items():
         print(f"{k}: {v}")
 

@@ -1,0 +1,302 @@
+"""The whole registration path as deployed, for the end-to-end benchmarks (freshness through
+the API, the Tết day): `luutru-ingest serve` (API + its outbox relay to Kafka) and
+`luutru-analytics worker` (the consumer projecting stay.v1, the watchlist matching, the
+alert relay) as real processes on one database of their own, the local PostgreSQL and Kafka
+(LUUTRU_PG_PORT / LUUTRU_KAFKA_PORT, as for the tests).
+
+Measured while it runs, once a second: the ingest outbox backlog (accepted, not yet on Kafka),
+the projection lag (on Kafka, not yet projected), and each process's memory. A stay is
+*visible* when the transaction projecting it commits (a deferred trigger of the benchmark's
+own records clock_timestamp() at commit), measured from the `received_at` ingest stamped on
+it; an alert counts when Kafka acknowledged its WatchlistHit (the outbox row's
+`published_at`), from the registration's `registered_at`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import asyncpg
+import httpx
+from bench.analytics.freshness import SEEN
+from bench.ingest.data import facility_types, guest
+from bench.ingest.run import serve_jwks
+from tests.integration.kafka_helpers import start_group_at_end
+from tests.support import (
+    KAFKA_BOOTSTRAP,
+    ROOT,
+    TestSigner,
+    bearer,
+    database_url,
+    recreate_database,
+    service_database_env,
+)
+
+from luutru_common.consumer import ensure_topics
+from luutru_common.settings import runtime_role
+
+DB = "luutru_bench_pipeline"
+DAY = date(2026, 2, 16)  # the first day of Tết 2026
+
+
+def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
+    """A process's peak (VmHWM) or current (VmRSS) resident memory."""
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def kafka_pid() -> int | None:
+    path = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local")) / "kafka" / "kafka.pid"
+    with contextlib.suppress(OSError, ValueError):
+        return int(path.read_text().strip())
+    return None
+
+
+@dataclass
+class Sample:
+    t: float
+    outbox_backlog: int  # accepted by ingest, not yet acknowledged by Kafka
+    projection_lag: int  # on Kafka, not yet projected by analytics
+    seen: int
+
+
+@dataclass
+class Pipeline:
+    """A running ingest + analytics; `guests` makes registrations (1 % on the watchlist)."""
+
+    signer: TestSigner
+    facilities: list[uuid.UUID]
+    watched: list[dict]  # people on the watchlist (their ID numbers)
+    processes: dict[str, subprocess.Popen]
+    client: httpx.AsyncClient
+    admin: asyncpg.Pool
+    samples: list[Sample] = field(default_factory=list)
+    rng: random.Random = field(default_factory=lambda: random.Random(14))
+    serial: int = 0
+    tokens: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)
+    relayed_before: int = 0  # the warm-up's events
+
+    async def warm_up(self) -> None:
+        """One small batch through the whole path (the consumer has joined its group and
+        been assigned its partitions once it is projected), then forgotten by the counts."""
+        accepted = await self.batch(20)
+        await self.wait_projected(accepted, timeout=300)
+        async with self.admin.acquire() as conn:
+            await conn.execute("TRUNCATE analytics.bench_seen")
+        for _ in range(100):
+            backlog, relayed, _ = await self.counts()
+            if backlog == 0:
+                break
+            await asyncio.sleep(0.1)
+        self.relayed_before = relayed
+
+    def guests(self, n: int) -> list[dict]:
+        out = []
+        for _ in range(n):
+            self.serial += 1
+            g = guest(self.rng, self.serial, DAY)
+            if self.rng.random() < 0.01:  # someone the police are looking for, another stay
+                stay = {k: g[k] for k in ("room", "reason", "check_in_at", "expected_check_out")}
+                g = {**self.rng.choice(self.watched), **stay}
+            out.append(g)
+        return out
+
+    def headers(self, facility: uuid.UUID) -> dict[str, str]:
+        if facility not in self.tokens:
+            self.tokens[facility] = bearer(
+                self.signer.token(role="facility_staff", facility_id=facility, ttl=7200)
+            )
+        return self.tokens[facility]
+
+    async def batch(self, n: int) -> int:
+        """One PMS batch of `n` guests; the number accepted."""
+        fid = self.rng.choice(self.facilities)
+        r = await self.client.post(
+            "/v1/stays/batch", json={"guests": self.guests(n)}, headers=self.headers(fid)
+        )
+        r.raise_for_status()
+        return r.json()["accepted"]
+
+    async def single(self) -> int:
+        fid = self.rng.choice(self.facilities)
+        r = await self.client.post("/v1/stays", json=self.guests(1)[0], headers=self.headers(fid))
+        if r.status_code not in (200, 201):
+            raise RuntimeError(f"single check-in: {r.status_code} {r.text[:300]}")
+        return 1 if r.status_code == 201 else 0  # 200: already registered, no new event
+
+    async def counts(self) -> tuple[int, int, int]:
+        """(outbox backlog, relayed, projected) now."""
+        async with self.admin.acquire() as conn:
+            return await conn.fetchrow(
+                "SELECT (SELECT count(*) FROM ingest.outbox WHERE published_at IS NULL), "
+                "(SELECT count(*) FROM ingest.outbox WHERE published_at IS NOT NULL), "
+                "(SELECT count(*) FROM analytics.bench_seen)"
+            )
+
+    async def sample_forever(self, started: float) -> None:
+        while True:
+            backlog, relayed, seen = await self.counts()
+            lag = relayed - self.relayed_before - seen
+            self.samples.append(Sample(time.monotonic() - started, backlog, lag, seen))
+            await asyncio.sleep(1)
+
+    async def wait_projected(self, total: int, timeout: float) -> float:
+        """Until `total` stays are projected; the monotonic time it happened."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if (await self.counts())[2] >= total:
+                return time.monotonic()
+            await asyncio.sleep(0.2)
+        raise RuntimeError(f"not all {total} stays projected in {timeout} s")
+
+    async def wait_alerts(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            async with self.admin.acquire() as conn:
+                waiting = await conn.fetchval(
+                    "SELECT count(*) FROM analytics.outbox WHERE published_at IS NULL"
+                )
+            if waiting == 0:
+                return
+            await asyncio.sleep(0.5)
+
+    async def latencies(self) -> dict:
+        async with self.admin.acquire() as conn:
+            visible = await conn.fetchval(
+                "SELECT percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (ORDER BY "
+                "extract(epoch FROM b.seen_at - f.received_at)) "
+                "FROM analytics.bench_seen b JOIN analytics.stay_facts f USING (stay_id)"
+            )
+            alerts = await conn.fetchrow(
+                "SELECT count(*), percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM o.published_at - a.registered_at)) "
+                "FROM analytics.alerts a JOIN analytics.outbox o "
+                "ON o.key = a.alert_id::text WHERE o.published_at IS NOT NULL"
+            )
+        return {
+            "visible_p50_s": round(visible[0], 3),
+            "visible_p95_s": round(visible[1], 3),
+            "visible_p99_s": round(visible[2], 3),
+            "alerts": alerts[0],
+            "alert_p50_s": round(alerts[1][0], 3) if alerts[0] else None,
+            "alert_p95_s": round(alerts[1][1], 3) if alerts[0] else None,
+        }
+
+    def memory(self) -> dict[str, float]:
+        """Peak resident memory (MB) of each process, this one and Kafka's JVM included."""
+        peaks = {name: memory_mb(p.pid) for name, p in self.processes.items()}
+        peaks["load generator (this process)"] = memory_mb(os.getpid())
+        if (pid := kafka_pid()) is not None:
+            peaks["kafka"] = memory_mb(pid)
+        return {k: round(v) for k, v in peaks.items()}
+
+    def cpu(self) -> dict[str, float]:
+        return {name: round(cpu_seconds(p.pid), 1) for name, p in self.processes.items()}
+
+
+@contextlib.asynccontextmanager
+async def pipeline(*, port: int, facilities: int = 200, extra_env: dict | None = None):
+    """Fresh database, facilities in both services, 200 watched documents, both processes
+    started and ready."""
+    recreate_database(DB)
+    rng = random.Random(7)
+    fids = [uuid.uuid4() for _ in range(facilities)]
+    kinds = facility_types(facilities, rng)
+    people = (guest(rng, 900_000 + i, DAY) for i in range(10_000))
+    watched = [p for p in people if "id_number" in p][:200]
+    admin = await asyncpg.create_pool(
+        database_url(DB).replace("+asyncpg", ""), min_size=1, max_size=3
+    )
+    async with admin.acquire() as conn:
+        await conn.executemany(
+            "INSERT INTO ingest.facilities (id, code, name, facility_type, province_code, "
+            "commune_code, beds, status, as_of) VALUES ($1, $2, 'Bench', $3, 75, 26068, NULL, "
+            "'active', now())",
+            [(f, f"B-{i}", k) for i, (f, k) in enumerate(zip(fids, kinds, strict=True))],
+        )
+        await conn.executemany(
+            "INSERT INTO analytics.facilities (facility_id, code, name, facility_type, "
+            "star_rating, province_code, commune_code, status, registered_at, as_of) "
+            "VALUES ($1, $2, 'Bench', $3, NULL, 75, 26068, 'active', now(), now())",
+            [(f, f"B-{i}", k) for i, (f, k) in enumerate(zip(fids, kinds, strict=True))],
+        )
+        await conn.executemany(
+            "INSERT INTO analytics.watchlist_entries (entry_id, document_number, created_by) "
+            "VALUES ($1, $2, 'bench')",
+            [(uuid.uuid4(), p["id_number"]) for p in watched],
+        )
+        await conn.execute(SEEN)
+        # The trigger runs as analytics' runtime role.
+        await conn.execute(f"GRANT INSERT ON analytics.bench_seen TO {runtime_role('analytics')}")
+    signer = TestSigner()
+    prefix = f"pipe{uuid.uuid4().hex[:6]}-"
+    await ensure_topics(KAFKA_BOOTSTRAP, ["stay.v1", "trip.v1", "alert.v1"])
+    for topic in ("stay.v1", "trip.v1"):  # this run's registrations, not earlier runs'
+        await start_group_at_end(f"{prefix}analytics", topic)
+    env = {
+        **os.environ,
+        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        "LUUTRU_CONSUMER_GROUP_PREFIX": prefix,
+        "LUUTRU_JWKS_URL": serve_jwks(signer),
+        "LUUTRU_LOG_LEVEL": "WARNING",
+        "LUUTRU_ENVIRONMENT": "test",
+        "LUUTRU_DATABASE_POOL_SIZE": "20",
+        **(extra_env or {}),
+    }
+    commands = {
+        "ingest": ["luutru_ingest", "serve", "--port", str(port)],
+        "analytics": ["luutru_analytics", "worker", "--port", str(port + 1)],
+    }
+    processes = {
+        name: subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
+            [sys.executable, "-m", *argv],
+            env={**env, **service_database_env(DB, name)},
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=None,
+        )
+        for name, argv in commands.items()
+    }
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    try:
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", timeout=300, limits=limits
+        ) as client:
+            for name, p in ((n, port + i) for i, n in enumerate(commands)):
+                for _ in range(900):
+                    with contextlib.suppress(httpx.HTTPError):
+                        if (await client.get(f"http://127.0.0.1:{p}/readyz")).status_code == 200:
+                            break
+                    if processes[name].poll() is not None:
+                        raise SystemExit(f"{name} exited with {processes[name].returncode}")
+                    await asyncio.sleep(0.2)
+            running = Pipeline(signer, fids, watched, processes, client, admin)
+            await running.warm_up()
+            yield running
+    finally:
+        for p in processes.values():
+            p.terminate()
+        for p in processes.values():
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        await admin.close()
