@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import random
 import subprocess
@@ -93,6 +94,7 @@ class Pipeline:
     serial: int = 0
     tokens: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)
     relayed_before: int = 0  # the warm-up's events
+    not_accepted: dict = field(default_factory=lambda: {"duplicates": 0, "rejected": 0})
 
     async def warm_up(self) -> None:
         """One small batch through the whole path (the consumer has joined its group and
@@ -133,14 +135,22 @@ class Pipeline:
             "/v1/stays/batch", json={"guests": self.guests(n)}, headers=self.headers(fid)
         )
         r.raise_for_status()
-        return r.json()["accepted"]
+        body = r.json()
+        self.not_accepted["duplicates"] += body["duplicates"]
+        self.not_accepted["rejected"] += body["rejected"]
+        if body["rejected"] and "example" not in self.not_accepted:
+            bad = next(x for x in body["results"] if x.get("status") == "rejected")
+            self.not_accepted["example"] = json.dumps(bad, ensure_ascii=False)[:400]
+        return body["accepted"]
 
     async def single(self) -> int:
         fid = self.rng.choice(self.facilities)
         r = await self.client.post("/v1/stays", json=self.guests(1)[0], headers=self.headers(fid))
         if r.status_code not in (200, 201):
             raise RuntimeError(f"single check-in: {r.status_code} {r.text[:300]}")
-        return 1 if r.status_code == 201 else 0  # 200: already registered, no new event
+        if r.status_code == 200:  # already registered: no new event
+            self.not_accepted["duplicates"] += 1
+        return 1 if r.status_code == 201 else 0
 
     async def counts(self) -> tuple[int, int, int]:
         """(outbox backlog, relayed, projected) now."""

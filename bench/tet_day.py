@@ -38,13 +38,15 @@ async def run(args) -> dict:
             while left["batched"] > 0:
                 n = min(args.batch, left["batched"])
                 left["batched"] -= n
-                done["batched"] += await p.batch(n)
+                accepted = await p.batch(n)  # awaited first: `+=` would read before
+                done["batched"] += accepted
             finished["batched"] = time.monotonic() - started
 
         async def single_client() -> None:
             while left["single"] > 0:
                 left["single"] -= 1
-                done["single"] += await p.single()
+                accepted = await p.single()
+                done["single"] += accepted
             finished["single"] = time.monotonic() - started
 
         async def progress() -> None:
@@ -76,6 +78,7 @@ async def run(args) -> dict:
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
             "registrations": args.registrations,
             "accepted": done,
+            "not_accepted": p.not_accepted,
             "batch_size": args.batch,
             "clients": {"batch": args.batch_clients, "single": args.single_clients},
             "api_seconds": round(api_done, 1),

@@ -258,6 +258,7 @@ async def run_through_api(rate: int, seconds: int, batch: int, port: int) -> dic
             "rate_target": rate,
             "rate_achieved": round(sent / offered_for),
             "registrations_accepted": total,
+            "not_accepted": p.not_accepted,
             "batch": batch,
             "batch_answer_p50_s": round(answers[len(answers) // 2], 3),
             "batch_answer_p95_s": round(answers[int(len(answers) * 0.95)], 3),
