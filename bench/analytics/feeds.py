@@ -31,6 +31,7 @@ from bench.analytics.common import PG, database_url, fresh_database, machine, pe
 from tests.support import TestSigner
 
 from luutru_analytics.app import create_app
+from luutru_analytics.feeds import repository
 from luutru_analytics.settings import AnalyticsSettings
 
 DB = "luutru_bench_feeds"
@@ -359,6 +360,11 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--skip-fill", action="store_true")
     parser.add_argument("--skip-duckdb", action="store_true", help="our side only")
+    parser.add_argument(
+        "--without-province-rollup",
+        action="store_true",
+        help="whole-province breakdowns read stay_daily_breakdown, as before migration 0011",
+    )
     args = parser.parse_args()
     print(machine(), datetime.now(UTC).isoformat(timespec="seconds"))
     if args.skip_fill:
@@ -375,6 +381,8 @@ def main() -> None:
         "province rows:",
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_province"),
     )
+    if args.without_province_rollup:
+        repository.PROVINCE_BREAKDOWN = "stay_daily_breakdown"
     a = asyncio.run(ours(args.reps))
     nan = (float("nan"), float("nan"))
     b = [nan] * len(QUESTIONS) if args.skip_duckdb else theirs(max(5, args.reps // 3))

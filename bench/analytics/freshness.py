@@ -246,8 +246,8 @@ async def run_through_api(rate: int, seconds: int, batch: int, port: int) -> dic
             n = min(batch, rate * seconds - sent)
             tasks.append(asyncio.create_task(send(n)))
             sent += n
+        offered_for = time.monotonic() - started  # the last batch sent
         total = sum(await asyncio.gather(*tasks))
-        offered_for = time.monotonic() - started
         await p.wait_projected(total, timeout=600)
         await p.wait_alerts()
         sampler.cancel()

@@ -130,6 +130,10 @@ ROLLUP_GROUPS: dict[str, tuple[str, str, str | None]] = {
     "zone": ("stay_daily", "coalesce(fa.zone, 'none')", None),
 }
 
+# `stay_daily_breakdown` summed over communes and star ratings. The feeds benchmark points
+# this back at `stay_daily_breakdown` to time the same question without it.
+PROVINCE_BREAKDOWN = "stay_daily_province"
+
 
 async def rollup_cells(
     session: AsyncSession, f: FeedFilters, q: FeedQuery, *, group: str = "none"
@@ -142,7 +146,7 @@ async def rollup_cells(
     if table == "stay_daily_breakdown" and q.communes is None and q.star_ratings is None:
         # The whole province: the same cells summed over communes and star ratings, a few
         # thousand rows a year instead of hundreds of thousands (bench/README.md).
-        table = "stay_daily_province"
+        table = PROVINCE_BREAKDOWN
     where = [
         "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)",
         *q.conditions("r"),
