@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from luutru_analytics.feeds import repository
+from luutru_analytics.feeds.perturbation import perturb
 from luutru_analytics.feeds.scope import scope_for
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -67,11 +68,8 @@ async def arrivals(
     async with uow:
         rows = await repository.arrivals_by_day(uow.session, scope, date_from, date_to)
     cells = []
-    for day, ftype, count in rows:
+    for day, ftype, count, keys in rows:
         hidden = count < scope.suppress_below
-        cells.append(
-            ArrivalsCell(
-                date=day, facility_type=ftype, arrivals=None if hidden else count, suppressed=hidden
-            )
-        )
+        shown = None if hidden else perturb(count, keys, scope.suppress_below)
+        cells.append(ArrivalsCell(date=day, facility_type=ftype, arrivals=shown, suppressed=hidden))
     return ArrivalsFeed(date_from=date_from, date_to=date_to, rows=cells)

@@ -52,19 +52,18 @@ async def health(
                 "facility_id": c.key,
                 "facility_code": fa[0] if fa else None,
                 "facility_name": fa[1] if fa else None,
-                "arrivals": c.arrivals,
-                "nights": c.nights,
-                "departures": c.departures,
-                "average_length_of_stay": ratio(c.nights, c.arrivals, 2),
+                "arrivals": e.publish(c.arrivals, c.arrival_keys),
+                "nights": e.publish(c.nights, c.night_keys),
+                "departures": e.publish(c.departures, c.departure_keys),
                 "people": c.people,
             }
         )
+        rows[-1]["average_length_of_stay"] = ratio(rows[-1]["nights"], rows[-1]["arrivals"], 2)
     suppress(
         rows,
         threshold=e.suppress_below,
         people="people",
         values=("arrivals", "nights", "departures", "average_length_of_stay"),
-        group_by="period_start",
     )
     body = {
         "date_from": f.date_from,

@@ -59,23 +59,25 @@ async def transport(
             if by == "operator"
             else {}
         )
-    rows = [
-        {
-            "key": c.key,
-            "trips": c.trips,
-            "seats": c.seats,
-            "passengers": c.passengers,
-            "load_factor": ratio(c.passengers, c.seats),
-            "people": c.passengers,
-        }
-        for c in cells
-    ]
+    # Passengers are people: rounded by their cell key; trips and seats are the operators'.
+    rows = []
+    for c in cells:
+        passengers = e.publish(c.passengers, c.passenger_keys)
+        rows.append(
+            {
+                "key": c.key,
+                "trips": c.trips,
+                "seats": c.seats,
+                "passengers": passengers,
+                "load_factor": ratio(passengers, c.seats),
+                "people": c.passengers,
+            }
+        )
     suppress(
         rows,
         threshold=e.suppress_below,
         people="people",
         values=("passengers", "load_factor"),
-        group_by=None,
     )
     if by == "operator" and rows:
         # Operators by their registered name (the facility facts), not their id.

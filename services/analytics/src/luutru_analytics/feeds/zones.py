@@ -61,8 +61,8 @@ async def zones(
             "period_start": c.start,
             "period_end": c.stop,
             "key": c.key,
-            "arrivals": c.arrivals,
-            "departures": c.departures,
+            "arrivals": e.publish(c.arrivals, c.arrival_keys),
+            "departures": e.publish(c.departures, c.departure_keys),
             "people": c.arrivals + c.departures,
         }
         for c in cells
@@ -73,12 +73,12 @@ async def zones(
         threshold=e.suppress_below,
         people="people",
         values=("arrivals", "departures"),
-        group_by="period_start",
     )
-    residents = [{"key": k, "residents": n, "people": n} for k, n in sorted(now.items())]
-    suppress(
-        residents, threshold=e.suppress_below, people="people", values=("residents",), group_by=None
-    )
+    residents = [
+        {"key": k, "residents": e.publish(n, keys), "people": n}
+        for k, (n, keys) in sorted(now.items())
+    ]
+    suppress(residents, threshold=e.suppress_below, people="people", values=("residents",))
     if by == "origin_province":  # digits 1–3 of the ID number: named as the legacy province
         rows = with_names("birth_province", rows)
         residents = with_names("birth_province", residents)
