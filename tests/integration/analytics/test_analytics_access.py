@@ -130,7 +130,7 @@ GET_PATHS = [
     "/v1/feeds/health",
     "/v1/feeds/zones",
     "/v1/feeds/transport",
-    "/v1/police/foreign-guests",
+    "/v1/police/foreign-guests?case_reference=15/TB-CAX&reason=foreigner-oversight",
     "/v1/police/access-log",
     "/v1/watchlist",
     "/v1/alerts",
