@@ -60,6 +60,10 @@ class ReadPurpose(BaseModel):
 class ForeignGuestsQuery(ReadPurpose):
     """The query of the list of foreign guests staying now: its purpose and a limit."""
 
+    # Other query parameters are ignored, as they are everywhere else; the purpose's own
+    # fields are still required.
+    model_config = ConfigDict(extra="ignore")
+
     limit: int = Field(default=500, ge=1, le=5000)
 
 
