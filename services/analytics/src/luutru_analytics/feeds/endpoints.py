@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.perturbation import perturb
 from luutru_analytics.feeds.scope import scope_for
+from luutru_analytics.feeds.suppression import DISCLOSURE
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.bounds import BoundedDate
@@ -39,7 +40,7 @@ class ArrivalsFeed(BaseModel):
     summary="Lượt khách đến theo ngày và loại cơ sở / Arrivals per day and facility type",
     description=(
         "Số liệu tổng hợp; ô nhỏ hơn ngưỡng bị ẩn với người ngoài ngành Công an. / Aggregates "
-        "only; cells below the threshold are suppressed for non-police roles."
+        "only; cells below the threshold are suppressed for non-police roles." + DISCLOSURE
     ),
     responses=problem_responses(401, 403, 422),
 )

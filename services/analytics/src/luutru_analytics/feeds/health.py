@@ -14,7 +14,7 @@ from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -31,6 +31,7 @@ HEALTH_TYPES = types_of_department(Department.SYT)
     description=(
         "Chỉ số đếm theo cơ sở và ngày: lượt vào, ngày lưu trú, lượt ra, thời gian bình quân. "
         "/ Counts only, by facility and period: arrivals, nights, departures, average length."
+        + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )

@@ -11,6 +11,17 @@ from __future__ import annotations
 
 from typing import Any
 
+# The OpenAPI descriptions of every feed end with this.
+DISCLOSURE = (
+    " Với các sở: ô dưới 5 người bị ẩn (null, suppressed), mọi số đếm được làm tròn tới bội "
+    "của 5 theo khóa ô (cùng tập bản ghi luôn cho cùng số; tổng là một ô riêng). / For "
+    "departments: cells of fewer than 5 people are hidden (null, `suppressed`); every count "
+    "shown is rounded to a multiple of 5 by its cell key (fixed random rounding: the same "
+    "records always give the same figure, off by at most 4, unbiased), so no hidden cell can "
+    "be derived by subtracting published figures; a total is a cell of its own, rounded the "
+    "same way, and rows may add up to it within a few units. Police see exact figures."
+)
+
 
 def suppress(
     rows: list[dict[str, Any]], *, threshold: int, people: str, values: tuple[str, ...]

@@ -15,7 +15,7 @@ from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.query import FeedQuery, narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
@@ -72,7 +72,7 @@ def _change(current: int | None, previous: int | None) -> float | None:
         "phòng và giường theo kỳ; so với kỳ trước. / Arrivals (children included), "
         "guest-nights, average length of stay (nights ÷ arrivals), room occupancy (occupied "
         "÷ available room-nights), bed occupancy (guest-nights ÷ available bed-nights) per "
-        "period, with the change against the previous period of the same length."
+        "period, with the change against the previous period of the same length." + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -176,7 +176,7 @@ Breakdown = Literal[
         "as OTHER), age group, gender, province of origin (from the ID number), facility "
         "type, star rating or commune. Mỗi dòng có `name`: tên xã, nước, tỉnh gốc (null khi "
         "khóa không có tên). / Each row has a `name`: the commune's, country's or province's "
-        "name (null when the key has none)."
+        "name (null when the key has none)." + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )

@@ -16,7 +16,7 @@ from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -36,7 +36,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
         "ở trong khu công nghiệp, theo khu, tỉnh gốc (theo mã nơi đăng ký khai sinh trên số "
         "định danh), nhóm tuổi, giới tính. / People living there now, arrivals and departures "
         "in the period, by zone, province of origin (birth-registration prefix of the ID "
-        "number), age band or gender."
+        "number), age band or gender." + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
