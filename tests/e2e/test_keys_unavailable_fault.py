@@ -35,7 +35,8 @@ from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.helpers import Account, api_token, new_facility
 from tests.support import E2E_PORT_BASE, ROOT, TEST_TAG
 
-pytestmark = pytest.mark.infra_crash
+# Starting a PostgreSQL and a Kafka of its own, twice, takes minutes on a busy machine.
+pytestmark = [pytest.mark.infra_crash, pytest.mark.timeout(1200)]
 
 PG_PORT = int(os.environ.get("LUUTRU_FAULT_PG_PORT", str(E2E_PORT_BASE + 520)))
 KAFKA_PORT = int(os.environ.get("LUUTRU_FAULT_KAFKA_PORT", str(E2E_PORT_BASE + 521)))
@@ -153,11 +154,11 @@ class Services:
 
 @pytest.fixture(scope="module")
 def own_platform(tmp_path_factory):
-    infra("up")
     saved = support.PG_PORT
     support.PG_PORT = PG_PORT  # recreate_database and the service URLs: the own PostgreSQL
     services = Services(tmp_path_factory.mktemp("keys-fault-logs"))
     try:
+        infra("up")
         support.recreate_database(DB)
         for service in PORTS:
             services.start(service)
