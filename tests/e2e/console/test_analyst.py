@@ -24,6 +24,7 @@ from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
 from tests.e2e.console.helpers import (
     Account,
+    admin_headers,
     assert_for_people,
     new_facility,
     new_user,
@@ -87,6 +88,16 @@ def check_in(platform: Platform, account: Account, guests: list[dict]) -> None:
     assert response.json()["accepted"] == len(guests), response.text
 
 
+def police_feed(platform: Platform, path: str, **params) -> dict:
+    """The same feed as the police see it: exact (no rounding), so a poll on it knows when
+    every check-in has been counted — a rounded count can reach its target early."""
+    response = httpx.get(
+        platform.url("analytics", path), headers=admin_headers(platform), params=params, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def feed(platform: Platform, account: Account, path: str, **params) -> httpx.Response:
     response = httpx.get(
         platform.url("analytics", path),
@@ -124,18 +135,15 @@ def scenario(platform: Platform) -> Scenario:
     nights = 5 * 2 + 10 * 1 + 5 * 3
     analyst = new_user(platform, "department_analyst", department=TOURISM)
 
-    def counted():
-        body = feed(
-            platform,
-            analyst,
-            "/v1/feeds/tourism",
-            date_from=start.isoformat(),
-            date_to=end.isoformat(),
-        ).json()
-        return body if body["total"]["arrivals"] == arrivals else None
+    period = {"date_from": start.isoformat(), "date_to": end.isoformat()}
 
-    body = poll(counted, timeout=30)
-    assert body["total"]["guest_nights"] == nights
+    def counted():
+        exact = police_feed(platform, "/v1/feeds/tourism", **period)
+        return exact if exact["total"]["arrivals"] == arrivals else None
+
+    poll(counted, timeout=30)
+    body = feed(platform, analyst, "/v1/feeds/tourism", **period).json()
+    assert (body["total"]["arrivals"], body["total"]["guest_nights"]) == (arrivals, nights)
     return Scenario(start, end, analyst, hotel, motel, arrivals, nights)
 
 
@@ -465,11 +473,12 @@ def test_health_dashboard_equals_the_health_feed(page: Page, platform: Platform)
     params = dict(date_from=start.isoformat(), date_to=end.isoformat(), granularity="day")
 
     def counted():
-        body = feed(platform, analyst, "/v1/feeds/health", **params).json()
-        mine = [r for r in body["rows"] if r["facility_id"] == hospital.facility_id]
-        return body if sum(r["arrivals"] or 0 for r in mine) == 10 else None
+        exact = police_feed(platform, "/v1/feeds/health", **params)
+        mine = [r for r in exact["rows"] if r["facility_id"] == hospital.facility_id]
+        return exact if sum(r["arrivals"] for r in mine) == 10 else None
 
-    api = poll(counted, timeout=30)
+    poll(counted, timeout=30)
+    api = feed(platform, analyst, "/v1/feeds/health", **params).json()
     sign_in(page, analyst.username, analyst.password)
     page.goto(f"/#/analyst?date_from={start}&date_to={end}&granularity=day")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Y tế")
@@ -514,11 +523,12 @@ def test_zones_dashboard_equals_the_zones_feed(page: Page, platform: Platform):
     params = dict(date_from=start.isoformat(), date_to=end.isoformat(), granularity="day")
 
     def counted():
-        body = feed(platform, analyst, "/v1/feeds/zones", by="zone", **params).json()
-        mine = [r for r in body["rows"] if r["key"] == zone]
-        return body if sum(r["arrivals"] or 0 for r in mine) == 5 else None
+        exact = police_feed(platform, "/v1/feeds/zones", by="zone", **params)
+        mine = [r for r in exact["rows"] if r["key"] == zone]
+        return exact if sum(r["arrivals"] for r in mine) == 5 else None
 
-    api = poll(counted, timeout=30)
+    poll(counted, timeout=30)
+    api = feed(platform, analyst, "/v1/feeds/zones", by="zone", **params).json()
     sign_in(page, analyst.username, analyst.password)
     page.goto(f"/#/analyst?date_from={start}&date_to={end}&granularity=day")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Quản lý Khu kinh tế")
