@@ -3,6 +3,7 @@ runner (processed_events, handlers, real PostgreSQL) without going through Kafka
 
 from __future__ import annotations
 
+import hashlib
 import random
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
@@ -186,3 +187,16 @@ class Feeder:
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
+
+
+def published(stays: list[GuestCheckedIn], *, base: int = 5) -> int:
+    """How many arrivals these stays show to an analyst, by the rounding rule of
+    docs/analytics.md worked out here on its own: each stay's key is the first 24 bits of
+    SHA-256 of its id; the cell key is their sum modulo 2^24; a count that is not a multiple
+    of the base goes up when cell key / 2^24 < remainder / base, else down."""
+    n = len(stays)
+    key = sum(int(hashlib.sha256(s.stay_id.bytes).hexdigest()[:6], 16) for s in stays)
+    rest = n % base
+    if rest == 0:
+        return n
+    return n - rest + (base if (key % 2**24) / 2**24 < rest / base else 0)

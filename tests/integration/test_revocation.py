@@ -76,7 +76,8 @@ async def refused_within(client, method: str, path: str, headers: dict, **kw) ->
 
 STAYS = ("GET", "/v1/stays", {"params": {"date": "2026-11-27"}})
 ME = ("GET", "/v1/users/me", {})
-FEED = ("GET", "/v1/police/foreign-guests", {})
+OVERSIGHT = {"case_reference": "15/TB-CAX", "reason": "foreigner-oversight"}
+FEED = ("GET", "/v1/police/foreign-guests", {"params": OVERSIGHT})
 
 
 async def test_logout_ends_the_token_everywhere(platform, db):
@@ -106,7 +107,8 @@ async def test_a_disabled_user_is_refused_everywhere(platform, db):
     admin = await admin_token(a)
     officer = await new_user(a, admin, "police_officer", communes=[26068])
     headers = bearer(officer["token"])
-    assert (await n.get("/v1/police/foreign-guests", headers=headers)).status_code == 200
+    feed = await n.get("/v1/police/foreign-guests", params=OVERSIGHT, headers=headers)
+    assert feed.status_code == 200, feed.text
     disabled = await a.post(f"/v1/users/{officer['user']['id']}/disable", headers=bearer(admin))
     assert disabled.status_code == 200, disabled.text
     for client, (method, path, kw) in ((n, FEED), (a, ME)):

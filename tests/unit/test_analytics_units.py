@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import uuid
 from datetime import date
 
+from luutru_analytics.feeds.perturbation import KEY_SPACE, perturb, record_key
 from luutru_analytics.feeds.repository import buckets
 from luutru_analytics.feeds.suppression import suppress
 from luutru_analytics.projections.attributes import guest_key, origin_province
@@ -37,26 +40,40 @@ def test_night_end_rules():
     assert night_end(arrival, arrival, None) == arrival  # same-day check-out: no night
 
 
-def test_suppression_hides_small_cells_and_a_second_one_against_differencing():
+def test_suppression_hides_small_cells():
     rows = [
         {"k": "a", "v": 2, "n": 2},
         {"k": "b", "v": 6, "n": 6},
-        {"k": "c", "v": 9, "n": 9},
         {"k": "d", "v": 0, "n": 0},
     ]
-    suppress(rows, threshold=5, people="n", values=("v",), group_by=None)
-    assert [(r["v"], r["suppressed"]) for r in rows] == [
-        (None, True),
-        (6, False),
-        (9, False),
-        (0, False),
-    ]
-    rows = [{"g": 1, "v": 2, "n": 2}, {"g": 1, "v": 6, "n": 6}, {"g": 1, "v": 9, "n": 9}]
-    suppress(rows, threshold=5, people="n", values=("v",), group_by="g")
-    assert [r["v"] for r in rows] == [None, None, 9]
+    suppress(rows, threshold=5, people="n", values=("v",))
+    assert [(r["v"], r["suppressed"]) for r in rows] == [(None, True), (6, False), (0, False)]
     rows = [{"v": 2, "n": 2}]
     suppress(rows, threshold=0, people="n", values=("v",))
     assert rows == [{"v": 2, "suppressed": False}]
+
+
+def test_record_key_is_24_bits_of_sha256_of_the_id():
+    stay = uuid.UUID("0190f3a2-7c1e-7b3d-9a55-2f1c0d9e8b71")
+    assert record_key(stay) == int(hashlib.sha256(stay.bytes).hexdigest()[:6], 16)
+    assert 0 <= record_key(stay) < KEY_SPACE
+
+
+def test_perturbation_rounds_to_a_multiple_of_the_base_by_the_cell_key():
+    # A multiple of the base is published as it is, whatever the key.
+    assert {perturb(55, k, 5) for k in (0, KEY_SPACE // 2, KEY_SPACE - 1)} == {55}
+    # 57: up (to 60) when the key is in the lowest 2/5 of the key space, else down (to 55).
+    assert perturb(57, 0, 5) == 60
+    boundary = -(-KEY_SPACE * 2 // 5)  # the first key with key / 2^24 ≥ 2/5
+    assert perturb(57, boundary - 1, 5) == 60
+    assert perturb(57, boundary, 5) == 55
+    assert perturb(57, KEY_SPACE + 1, 5) == 60  # the cell key is the sum modulo 2^24
+    # Unbiased: over every key, the mean of the published value is the count.
+    keys = range(0, KEY_SPACE, KEY_SPACE // 1000)
+    for n in (1, 2, 3, 4, 57):
+        mean = sum(perturb(n, k, 5) for k in keys) / len(keys)
+        assert abs(mean - n) < 0.01
+    assert perturb(3, 123, 0) == 3  # police: no threshold, no rounding
 
 
 def person(**kw) -> GuestIdentity:

@@ -24,6 +24,7 @@ from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot
 from tests.e2e.console.helpers import (
     Account,
+    admin_headers,
     assert_for_people,
     new_facility,
     new_user,
@@ -87,6 +88,16 @@ def check_in(platform: Platform, account: Account, guests: list[dict]) -> None:
     assert response.json()["accepted"] == len(guests), response.text
 
 
+def police_feed(platform: Platform, path: str, **params) -> dict:
+    """The same feed as the police see it: exact (no rounding), so a poll on it knows when
+    every check-in has been counted — a rounded count can reach its target early."""
+    response = httpx.get(
+        platform.url("analytics", path), headers=admin_headers(platform), params=params, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def feed(platform: Platform, account: Account, path: str, **params) -> httpx.Response:
     response = httpx.get(
         platform.url("analytics", path),
@@ -111,29 +122,28 @@ def scenario(platform: Platform) -> Scenario:
         platform, facility_type="guest_house", star_rating=None, rooms=5, beds=8
     )
     d = [start + timedelta(days=i) for i in range(8)]
-    # Hotel: 6 guests for 2 nights on day 0, 7 guests for 1 night on day 2.
-    check_in(platform, hotel, [guest(d[0], 2, female=i % 2 == 0) for i in range(6)])
-    check_in(platform, hotel, [guest(d[2], 1, female=i % 2 == 1) for i in range(7)])
+    # Every count of the period a multiple of 5, so the rounding analysts see (to a multiple
+    # of 5 by the cell key, docs/analytics.md) leaves it as it is and the numbers below are
+    # exact. Hotel: 5 guests for 2 nights on day 0, 10 guests for 1 night on day 2.
+    check_in(platform, hotel, [guest(d[0], 2, female=i % 2 == 0) for i in range(5)])
+    check_in(platform, hotel, [guest(d[2], 1, female=i % 2 == 1) for i in range(10)])
     # Motel: 5 Korean guests for 3 nights on day 4.
     check_in(platform, motel, [guest(d[4], 3, foreign=True) for _ in range(5)])
-    # Guest house: 2 guests (a cell below the threshold when the guest house is alone).
-    check_in(platform, guest_house, [guest(d[6], 1) for _ in range(2)])
-    arrivals = 6 + 7 + 5 + 2
-    nights = 6 * 2 + 7 * 1 + 5 * 3 + 2 * 1
+    # Guest house: 2 guests the day after the period (a cell below the threshold).
+    check_in(platform, guest_house, [guest(end + timedelta(days=1), 1) for _ in range(2)])
+    arrivals = 5 + 10 + 5
+    nights = 5 * 2 + 10 * 1 + 5 * 3
     analyst = new_user(platform, "department_analyst", department=TOURISM)
 
-    def counted():
-        body = feed(
-            platform,
-            analyst,
-            "/v1/feeds/tourism",
-            date_from=start.isoformat(),
-            date_to=end.isoformat(),
-        ).json()
-        return body if body["total"]["arrivals"] == arrivals else None
+    period = {"date_from": start.isoformat(), "date_to": end.isoformat()}
 
-    body = poll(counted, timeout=30)
-    assert body["total"]["guest_nights"] == nights
+    def counted():
+        exact = police_feed(platform, "/v1/feeds/tourism", **period)
+        return exact if exact["total"]["arrivals"] == arrivals else None
+
+    poll(counted, timeout=30)
+    body = feed(platform, analyst, "/v1/feeds/tourism", **period).json()
+    assert (body["total"]["arrivals"], body["total"]["guest_nights"]) == (arrivals, nights)
     return Scenario(start, end, analyst, hotel, motel, arrivals, nights)
 
 
@@ -179,7 +189,7 @@ def test_chart_kpis_and_table_equal_the_feed(page: Page, platform: Platform, sce
         date_to=s.end.isoformat(),
         granularity="day",
     ).json()
-    assert [r["arrivals"] for r in api["rows"]] == [6, 0, 7, 0, 5, 0, 2, 0]
+    assert [r["arrivals"] for r in api["rows"]] == [5, 0, 10, 0, 5, 0, 0, 0]
 
     # The chart: one point per day, the feed's arrivals and guest-nights.
     chart = chart_data(page, "chart-trend")
@@ -255,13 +265,14 @@ def test_chart_kpis_and_table_equal_the_feed(page: Page, platform: Platform, sce
 def test_small_cells_show_as_hidden_not_zero(page: Page, platform: Platform, scenario: Scenario):
     s = scenario
     sign_in(page, s.analyst.username, s.analyst.password)
-    open_dashboard(page, date_from=s.start, date_to=s.end, facility_type="guest_house")
+    after = s.end + timedelta(days=1)  # the guest house's 2 guests
+    open_dashboard(page, date_from=after, date_to=after, facility_type="guest_house")
     api = feed(
         platform,
         s.analyst,
         "/v1/feeds/tourism",
-        date_from=s.start.isoformat(),
-        date_to=s.end.isoformat(),
+        date_from=after.isoformat(),
+        date_to=after.isoformat(),
         facility_type="guest_house",
     ).json()
     hidden = [i for i, r in enumerate(api["rows"]) if r["suppressed"]]
@@ -287,7 +298,7 @@ def test_filters_change_the_url_and_the_chart(page: Page, platform: Platform, sc
     page.get_by_label("Đến ngày").fill(narrow_end.isoformat())
     page.get_by_role("button", name="Xem số liệu").click()
     expect(page).to_have_url(re.compile(f"date_to={narrow_end.isoformat()}"))
-    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("13")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("15")
     api = feed(
         platform,
         s.analyst,
@@ -298,7 +309,7 @@ def test_filters_change_the_url_and_the_chart(page: Page, platform: Platform, sc
     ).json()
     chart = chart_data(page, "chart-trend")
     assert len(chart["labels"]) == 3
-    assert chart["datasets"][0]["data"] == [r["arrivals"] for r in api["rows"]] == [6, 0, 7]
+    assert chart["datasets"][0]["data"] == [r["arrivals"] for r in api["rows"]] == [5, 0, 10]
 
     # Whole period again, grouped by week, commune of the motel only.
     page.get_by_label("Đến ngày").fill(s.end.isoformat())
@@ -441,7 +452,7 @@ def test_feed_counts_hotel_guests_under_their_star_rating(platform: Platform, sc
         date_to=s.end.isoformat(),
         star_rating=3,
     ).json()
-    assert body["total"]["arrivals"] == 13
+    assert body["total"]["arrivals"] == 15
 
 
 def test_health_dashboard_equals_the_health_feed(page: Page, platform: Platform):
@@ -455,24 +466,26 @@ def test_health_dashboard_equals_the_health_feed(page: Page, platform: Platform)
         rooms=40,
         beds=120,
     )
-    check_in(platform, hospital, [guest(start, 2, female=i % 2 == 0) for i in range(6)])
+    # Multiples of 5: exact under the analysts' rounding.
+    check_in(platform, hospital, [guest(start, 2, female=i % 2 == 0) for i in range(5)])
     check_in(platform, hospital, [guest(start + timedelta(days=1), 1) for _ in range(5)])
     analyst = new_user(platform, "department_analyst", department="SYT")
     params = dict(date_from=start.isoformat(), date_to=end.isoformat(), granularity="day")
 
     def counted():
-        body = feed(platform, analyst, "/v1/feeds/health", **params).json()
-        mine = [r for r in body["rows"] if r["facility_id"] == hospital.facility_id]
-        return body if sum(r["arrivals"] or 0 for r in mine) == 11 else None
+        exact = police_feed(platform, "/v1/feeds/health", **params)
+        mine = [r for r in exact["rows"] if r["facility_id"] == hospital.facility_id]
+        return exact if sum(r["arrivals"] for r in mine) == 10 else None
 
-    api = poll(counted, timeout=30)
+    poll(counted, timeout=30)
+    api = feed(platform, analyst, "/v1/feeds/health", **params).json()
     sign_in(page, analyst.username, analyst.password)
     page.goto(f"/#/analyst?date_from={start}&date_to={end}&granularity=day")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Y tế")
     # Health data: no type, star or breakdown choices, counts only.
     expect(page.get_by_label("Hạng sao", exact=True)).to_have_count(0)
-    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("11")
-    expect(page.get_by_test_id("kpi-nights")).to_have_text(str(6 * 2 + 5))
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("10")
+    expect(page.get_by_test_id("kpi-nights")).to_have_text(str(5 * 2 + 5))
     chart = chart_data(page, "chart-trend")
     # Every day of the filter on the chart; a day the feed has no row for is 0.
     periods = [(start + timedelta(days=i)).isoformat() for i in range(4)]
@@ -481,7 +494,7 @@ def test_health_dashboard_equals_the_health_feed(page: Page, platform: Platform)
     assert dataset["label"].endswith(api["rows"][0]["facility_name"])
     by_day = {r["period_start"]: r["arrivals"] for r in api["rows"]}
     assert dataset["data"] == [by_day.get(p, 0) for p in periods]
-    assert sum(dataset["data"]) == 11
+    assert sum(dataset["data"]) == 10
     rows = page.get_by_test_id("table-trend").locator("tbody tr")
     expect(rows).to_have_count(len(api["rows"]))
     for i, r in enumerate(api["rows"]):
@@ -503,21 +516,23 @@ def test_zones_dashboard_equals_the_zones_feed(page: Page, platform: Platform):
         rooms=20,
         beds=40,
     )
-    # 6 workers: 3 men and 3 women (each gender below the threshold: hidden, never 0).
-    check_in(platform, housing, [guest(start, 3, female=i % 2 == 0) for i in range(6)])
+    # 5 workers (a multiple of 5: exact under the analysts' rounding): 3 women and 2 men
+    # (each gender below the threshold: hidden, never 0).
+    check_in(platform, housing, [guest(start, 3, female=i % 2 == 0) for i in range(5)])
     analyst = new_user(platform, "department_analyst", department="BQLKKT")
     params = dict(date_from=start.isoformat(), date_to=end.isoformat(), granularity="day")
 
     def counted():
-        body = feed(platform, analyst, "/v1/feeds/zones", by="zone", **params).json()
-        mine = [r for r in body["rows"] if r["key"] == zone]
-        return body if sum(r["arrivals"] or 0 for r in mine) == 6 else None
+        exact = police_feed(platform, "/v1/feeds/zones", by="zone", **params)
+        mine = [r for r in exact["rows"] if r["key"] == zone]
+        return exact if sum(r["arrivals"] for r in mine) == 5 else None
 
-    api = poll(counted, timeout=30)
+    poll(counted, timeout=30)
+    api = feed(platform, analyst, "/v1/feeds/zones", by="zone", **params).json()
     sign_in(page, analyst.username, analyst.password)
     page.goto(f"/#/analyst?date_from={start}&date_to={end}&granularity=day")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ban Quản lý Khu kinh tế")
-    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("6")
+    expect(page.get_by_test_id("kpi-arrivals")).to_have_text("5")
     chart = chart_data(page, "chart-trend")
     periods = [(start + timedelta(days=i)).isoformat() for i in range(4)]
     assert chart["labels"] == [ddmmyyyy(p) for p in periods]
@@ -579,8 +594,9 @@ def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Pla
         vehicles=2,
         seats=85,
     )
-    submit_trip(platform, operator, start, to=79, seats=45, n=6)
-    submit_trip(platform, operator, start + timedelta(days=1), to=68, seats=40, n=5)
+    # Multiples of 5 passengers: exact under the analysts' rounding.
+    submit_trip(platform, operator, start, to=79, seats=45, n=5)
+    submit_trip(platform, operator, start + timedelta(days=1), to=68, seats=40, n=10)
     analyst = new_user(platform, "department_analyst", department="SGTVT")
     params = dict(date_from=start.isoformat(), date_to=end.isoformat())
 
@@ -595,8 +611,8 @@ def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Pla
     expect(page.get_by_label("Gộp theo", exact=True)).to_have_count(0)  # trips are by day
     expect(page.get_by_test_id("kpi-trips")).to_have_text("2")
     expect(page.get_by_test_id("kpi-seats")).to_have_text("85")
-    expect(page.get_by_test_id("kpi-passengers")).to_have_text("11")
-    expect(page.get_by_test_id("kpi-load")).to_have_text(f"{vn(11 / 85 * 100, 1)} %")
+    expect(page.get_by_test_id("kpi-passengers")).to_have_text("15")
+    expect(page.get_by_test_id("kpi-load")).to_have_text(f"{vn(15 / 85 * 100, 1)} %")
     chart = chart_data(page, "chart-trend")
     periods = [(start + timedelta(days=i)).isoformat() for i in range(4)]
     assert chart["labels"] == [ddmmyyyy(p) for p in periods]
@@ -604,7 +620,7 @@ def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Pla
     assert chart["datasets"][0]["data"] == [
         by_day[p]["passengers"] if p in by_day else 0 for p in periods
     ]
-    assert chart["datasets"][0]["data"] == [6, 5, 0, 0]
+    assert chart["datasets"][0]["data"] == [5, 10, 0, 0]
     assert chart["datasets"][1]["data"] == [1, 1, 0, 0]
     routes = feed(platform, analyst, "/v1/feeds/transport", by="route", **params).json()
     chart = chart_data(page, "chart-by-route")
@@ -612,7 +628,7 @@ def test_transport_dashboard_equals_the_transport_feed(page: Page, platform: Pla
     # Routes and operators by their names, never by codes or ids.
     assert chart["labels"] == [r["name"] for r in routes["rows"]]
     assert chart["labels"] == ["Đồng Nai → Lâm Đồng", "Đồng Nai → Thành phố Hồ Chí Minh"]
-    assert chart["datasets"][0]["data"] == [r["passengers"] for r in routes["rows"]] == [5, 6]
+    assert chart["datasets"][0]["data"] == [r["passengers"] for r in routes["rows"]] == [10, 5]
     assert chart_data(page, "chart-by-operator")["labels"] == [operator_name]
     route_table = page.locator("section[aria-labelledby=analyst-by-route] table")
     expect(route_table).to_contain_text("Đồng Nai → Lâm Đồng")

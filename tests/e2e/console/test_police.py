@@ -374,8 +374,14 @@ def test_person_search_needs_a_purpose_and_is_logged(page: Page, platform: Platf
     sign_in(page, *platform.admin)
 
     page.goto("/#/police/foreigners")
+    # The same structured purpose as the search: without a case reference, refused and said.
     page.get_by_role("button", name="Xem danh sách").click()
-    foreigners = analytics(platform, "/v1/police/foreign-guests", headers)["rows"]
+    case_field = page.locator(".field", has=page.get_by_label("Số hồ sơ/vụ việc"))
+    expect(case_field.locator(".field-error")).to_be_visible()
+    page.get_by_label("Số hồ sơ/vụ việc").fill("7/KH-PA08")
+    page.get_by_role("button", name="Xem danh sách").click()
+    oversight = {"case_reference": "7/KH-PA08", "reason": "foreigner-oversight"}
+    foreigners = analytics(platform, "/v1/police/foreign-guests", headers, **oversight)["rows"]
     expect(page.get_by_test_id("result-count")).to_have_text(
         f"{len(foreigners)} người đang lưu trú"
     )

@@ -11,6 +11,7 @@ from tests.integration.analytics_helpers import (
     check_in,
     facility,
     guest,
+    published,
     unique_commune,
     unique_day,
 )
@@ -23,21 +24,26 @@ async def world(app, feeder):
     h1 = facility(commune=c1, facility_type="hotel")
     h2 = facility(commune=c2, facility_type="hotel")
     m1 = facility(commune=c1, facility_type="medical")
-    stays = (
-        [check_in(h1, d, nights=1, who=guest(nationality="VNM")) for _ in range(6)]
-        + [
-            check_in(h1, d, nights=1, who=guest(nationality="KOR", passport=f"K{i:07d}"))
-            for i in range(2)
-        ]
-        + [
-            check_in(h1, d, nights=1, who=guest(nationality="USA", passport=f"U{i:07d}"))
-            for i in range(7)
-        ]
-        + [check_in(h2, d, nights=1) for _ in range(3)]
-        + [check_in(m1, d, nights=1) for _ in range(8)]
-    )
+    vnm = [check_in(h1, d, nights=1, who=guest(nationality="VNM")) for _ in range(6)]
+    kor = [
+        check_in(h1, d, nights=1, who=guest(nationality="KOR", passport=f"K{i:07d}"))
+        for i in range(2)
+    ]
+    usa = [
+        check_in(h1, d, nights=1, who=guest(nationality="USA", passport=f"U{i:07d}"))
+        for i in range(7)
+    ]
+    medical = [check_in(m1, d, nights=1) for _ in range(8)]
+    stays = vnm + kor + usa + [check_in(h2, d, nights=1) for _ in range(3)] + medical
     await feeder.send(h1, h2, m1, *stays)
-    return {"c1": c1, "c2": c2, "d": d, "client": app.state.client}
+    return {
+        "c1": c1,
+        "c2": c2,
+        "d": d,
+        "client": app.state.client,
+        "by_nationality": {"VNM": vnm, "KOR": kor, "USA": usa},
+        "medical": medical,
+    }
 
 
 def params(w, **extra):
@@ -63,7 +69,8 @@ async def test_analyst_sees_only_own_department_and_small_cells_are_hidden(world
     ).json()
     assert (body["rows"][0]["arrivals"], body["rows"][0]["suppressed"]) == (3, False)
     # The medical stays are SYT's: the tourism analyst gets 403 on the health feed, and the
-    # tourism feed never counts them (c1: 15 hotel guests, not 23).
+    # tourism feed never counts them (c1: 15 hotel guests, not 23; a multiple of 5 is shown
+    # as it is).
     answer = await client.get("/v1/feeds/health", params=params(world), headers=vhttdl)
     assert answer.status_code == 403
     body = (
@@ -76,12 +83,14 @@ async def test_analyst_sees_only_own_department_and_small_cells_are_hidden(world
     body = (
         await client.get("/v1/feeds/health", params=params(world, commune=world["c1"]), headers=syt)
     ).json()
-    assert [r["arrivals"] for r in body["rows"]] == [8]
+    # 8 admissions, shown rounded to a multiple of 5 by the stays' cell key (5 or 10).
+    assert [r["arrivals"] for r in body["rows"]] == [published(world["medical"])]
+    assert body["rows"][0]["arrivals"] in (5, 10)
     arrivals = (await client.get("/v1/feeds/arrivals", params=params(world), headers=syt)).json()
     assert {r["facility_type"] for r in arrivals["rows"]} <= {"medical"}
 
 
-async def test_a_lone_hidden_cell_hides_a_second_one(world, signer):
+async def test_a_lone_hidden_cell_cannot_be_worked_out_from_its_siblings(world, signer):
     vhttdl = bearer(signer.token(role="department_analyst", department="VHTTDL"))
     body = (
         await world["client"].get(
@@ -91,9 +100,11 @@ async def test_a_lone_hidden_cell_hides_a_second_one(world, signer):
         )
     ).json()
     cells = {r["key"]: r["arrivals"] for r in body["rows"]}
-    # KOR (2) is below 5; alone it could be worked out as 15 − 6 − 7, so the next smallest
-    # cell (VNM, 6) is hidden too; USA (7) stays.
-    assert cells == {"KOR": None, "VNM": None, "USA": 7}
+    # KOR (2) is below 5: hidden. VNM (6) and USA (7) are rounded by their cell keys, so
+    # 15 − VNM − USA is a multiple of 5, never 2.
+    mine = world["by_nationality"]
+    assert cells == {"KOR": None, "VNM": published(mine["VNM"]), "USA": published(mine["USA"])}
+    assert (15 - cells["VNM"] - cells["USA"]) % 5 == 0
 
 
 async def test_commune_police_see_only_their_communes(world, signer):
@@ -119,7 +130,7 @@ GET_PATHS = [
     "/v1/feeds/health",
     "/v1/feeds/zones",
     "/v1/feeds/transport",
-    "/v1/police/foreign-guests",
+    "/v1/police/foreign-guests?case_reference=15/TB-CAX&reason=foreigner-oversight",
     "/v1/police/access-log",
     "/v1/watchlist",
     "/v1/alerts",
@@ -160,8 +171,9 @@ async def test_facilities_have_no_access_at_all(world, signer, role):
 async def test_analysts_get_no_personal_data_alerts_or_compliance(world, signer):
     analyst = bearer(signer.token(role="department_analyst", department="VHTTDL"))
     for path in GET_PATHS[6:]:
+        sep = "&" if "?" in path else "?"
         answer = await world["client"].get(
-            f"{path}?date_from={world['d']}&date_to={world['d'] + timedelta(days=1)}",
+            f"{path}{sep}date_from={world['d']}&date_to={world['d'] + timedelta(days=1)}",
             headers=analyst,
         )
         assert answer.status_code == 403, path

@@ -250,7 +250,24 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
         headers=officer,
     )
     assert [r["id_number"] for r in by_name.json()["rows"]] == [doc]
-    foreigners = (await client.get("/v1/police/foreign-guests", headers=officer)).json()
+    # The list of foreigners asks for the same structured purpose: a case and a listed reason;
+    # free text alone (the old "purpose") is refused, naming the missing fields.
+    refused = await client.get(
+        "/v1/police/foreign-guests", params={"purpose": ".........."}, headers=officer
+    )
+    assert refused.status_code == 422
+    assert {e["pointer"] for e in refused.json()["errors"]} >= {
+        "/query:case_reference",
+        "/query:reason",
+    }
+    oversight = {
+        "case_reference": "7/KH-PA08",
+        "reason": "foreigner-oversight",
+        "note": "Kiểm tra định kỳ",
+    }
+    foreigners = (
+        await client.get("/v1/police/foreign-guests", params=oversight, headers=officer)
+    ).json()
     assert [r["passport_number"] for r in foreigners["rows"]] == [tourist.passport_number]
     analyst = bearer(signer.token(role="department_analyst", department="VHTTDL"))
     assert (
@@ -275,6 +292,9 @@ async def test_person_search_needs_a_purpose_and_every_read_is_logged(app, feede
         == "Điều tra vụ án hình sự / Criminal investigation · 15/TB-CAX · Xác minh theo đơn tố giác"
     ]
     assert len(mine) >= 2
+    assert [e["purpose"] for e in log if e["action"] == "foreign-guests"] == [
+        "Quản lý người nước ngoài / Oversight of foreigners · 7/KH-PA08 · Kiểm tra định kỳ"
+    ]
     assert mine[-1]["query"]["document_number"] == doc
     assert mine[-1]["query"]["case_reference"] == "15/TB-CAX"
     # The log is append-only.

@@ -25,8 +25,9 @@ from luutru_common.outbox import OutboxRelay
 DESCRIPTION = """
 **analytics** — số liệu tổng hợp cho các sở, cảnh báo đối tượng truy nã, tình hình khai báo.
 
-Department feeds (aggregates only, small cells suppressed), wanted-person alerts and reporting
-compliance for the police, built from the event streams (facility.v1, stay.v1, trip.v1).
+Department feeds (aggregates only; for departments, cells of fewer than 5 people hidden and
+every count rounded to a multiple of 5 by its cell key, so no hidden cell can be worked out
+by subtraction — docs/analytics.md), wanted-person alerts and reporting compliance for the police, built from the event streams (facility.v1, stay.v1, trip.v1).
 Facilities have no access to any of it: matching happens here, asynchronously, so nothing in
 what ingest answers a facility depends on the watchlist. Errors are
 `application/problem+json` (RFC 9457).

@@ -122,6 +122,10 @@ class StayDaily(Base):
     nights: Mapped[int] = mapped_column(Integer, server_default="0")  # guests that night
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Sums of the record keys behind the counts (feeds/perturbation.py: the cell keys).
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class StayDailyArea(Base):
@@ -139,6 +143,10 @@ class StayDailyArea(Base):
     nights: Mapped[int] = mapped_column(Integer, server_default="0")
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Sums of the record keys behind the counts (feeds/perturbation.py: the cell keys).
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class StayDailyBreakdown(Base):
@@ -158,6 +166,10 @@ class StayDailyBreakdown(Base):
     arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
     nights: Mapped[int] = mapped_column(Integer, server_default="0")
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Sums of the record keys behind the counts (feeds/perturbation.py: the cell keys).
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class StayDailyProvince(Base):

@@ -10,7 +10,9 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
 from luutru_analytics.feeds import repository
+from luutru_analytics.feeds.perturbation import perturb
 from luutru_analytics.feeds.scope import scope_for
+from luutru_analytics.feeds.suppression import DISCLOSURE
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.bounds import BoundedDate
@@ -38,7 +40,7 @@ class ArrivalsFeed(BaseModel):
     summary="Lượt khách đến theo ngày và loại cơ sở / Arrivals per day and facility type",
     description=(
         "Số liệu tổng hợp; ô nhỏ hơn ngưỡng bị ẩn với người ngoài ngành Công an. / Aggregates "
-        "only; cells below the threshold are suppressed for non-police roles."
+        "only; cells below the threshold are suppressed for non-police roles." + DISCLOSURE
     ),
     responses=problem_responses(401, 403, 422),
 )
@@ -67,11 +69,8 @@ async def arrivals(
     async with uow:
         rows = await repository.arrivals_by_day(uow.session, scope, date_from, date_to)
     cells = []
-    for day, ftype, count in rows:
+    for day, ftype, count, keys in rows:
         hidden = count < scope.suppress_below
-        cells.append(
-            ArrivalsCell(
-                date=day, facility_type=ftype, arrivals=None if hidden else count, suppressed=hidden
-            )
-        )
+        shown = None if hidden else perturb(count, keys, scope.suppress_below)
+        cells.append(ArrivalsCell(date=day, facility_type=ftype, arrivals=shown, suppressed=hidden))
     return ArrivalsFeed(date_from=date_from, date_to=date_to, rows=cells)

@@ -14,7 +14,7 @@ from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -31,6 +31,7 @@ HEALTH_TYPES = types_of_department(Department.SYT)
     description=(
         "Chỉ số đếm theo cơ sở và ngày: lượt vào, ngày lưu trú, lượt ra, thời gian bình quân. "
         "/ Counts only, by facility and period: arrivals, nights, departures, average length."
+        + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -52,19 +53,18 @@ async def health(
                 "facility_id": c.key,
                 "facility_code": fa[0] if fa else None,
                 "facility_name": fa[1] if fa else None,
-                "arrivals": c.arrivals,
-                "nights": c.nights,
-                "departures": c.departures,
-                "average_length_of_stay": ratio(c.nights, c.arrivals, 2),
+                "arrivals": e.publish(c.arrivals, c.arrival_keys),
+                "nights": e.publish(c.nights, c.night_keys),
+                "departures": e.publish(c.departures, c.departure_keys),
                 "people": c.people,
             }
         )
+        rows[-1]["average_length_of_stay"] = ratio(rows[-1]["nights"], rows[-1]["arrivals"], 2)
     suppress(
         rows,
         threshold=e.suppress_below,
         people="people",
         values=("arrivals", "nights", "departures", "average_length_of_stay"),
-        group_by="period_start",
     )
     body = {
         "date_from": f.date_from,

@@ -1,13 +1,15 @@
 """The one feed query: what a reader may see (their scope), narrowed by what they asked for
-(the filters), with the threshold below which cells are suppressed. Feeds, compliance and
-the police reads all start from it, and every SQL statement over stays, rollups or
-facilities takes its conditions from `FeedQuery.conditions`."""
+(the filters), with the threshold below which cells are suppressed and to whose multiples
+counts are rounded. Feeds, compliance and the police reads all start from it, and every SQL
+statement over stays, rollups or facilities takes its conditions from
+`FeedQuery.conditions`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from luutru_analytics.feeds.perturbation import perturb
 from luutru_analytics.feeds.scope import FeedScope
 from luutru_common.problems import Problem
 
@@ -37,6 +39,11 @@ class FeedQuery:
     def stay_conditions(self, alias: str = "s") -> list[str]:
         """`conditions` over `stay_facts`, voided stays left out."""
         return [f"NOT {alias}.voided", *self.conditions(alias)]
+
+    def publish(self, count: int, key_sum: int) -> int:
+        """A count as this reader may see it: rounded by its cell key to a multiple of the
+        threshold (feeds/perturbation.py); exact for police (no threshold)."""
+        return perturb(count, key_sum, self.suppress_below)
 
     def params(self) -> dict[str, Any]:
         return {"types": self.facility_types, "communes": self.communes, "stars": self.star_ratings}

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.feeds.filters import FeedFilters
+from luutru_analytics.feeds.perturbation import record_key_sql
 from luutru_analytics.feeds.query import FeedQuery
 from luutru_analytics.feeds.scope import FeedScope
 from luutru_analytics.models import FacilityFact, StayFact
@@ -76,6 +77,13 @@ class StayCell:
     nights: int
     departures: int
     stays: int  # stays that touch the cell: the people behind it, for suppression
+    # Sums of the record keys behind arrivals, guest-nights and departures: the cell keys.
+    arrival_keys: int = 0
+    night_keys: int = 0
+    departure_keys: int = 0
+
+
+STAY_KEY = record_key_sql("s.stay_id")
 
 
 async def stay_cells(
@@ -95,14 +103,18 @@ SELECT b.start, b.stop, {key} AS key,
   coalesce(sum(greatest(0, least(s.night_end, b.stop + 1)
                            - greatest(s.check_in_date, b.start))), 0) AS nights,
   count(*) FILTER (WHERE s.check_out_date BETWEEN b.start AND b.stop) AS departures,
-  count(*) AS stays
+  count(*) AS stays,
+  coalesce(sum({STAY_KEY}) FILTER (WHERE s.check_in_date BETWEEN b.start AND b.stop), 0),
+  coalesce(sum({STAY_KEY}::bigint * greatest(0, least(s.night_end, b.stop + 1)
+                           - greatest(s.check_in_date, b.start))), 0),
+  coalesce(sum({STAY_KEY}) FILTER (WHERE s.check_out_date BETWEEN b.start AND b.stop), 0)
 FROM b JOIN analytics.stay_facts s
   ON s.check_in_date <= b.stop AND s.night_end >= b.start AND {_stay_where(q)}
 {join}
 GROUP BY 1, 2, 3 ORDER BY 1, 3"""
     params = {**_params(f, q), "longest": await longest_stay(session)}
     rows = (await session.execute(text(sql), params)).all()
-    return [StayCell(*r) for r in rows]
+    return [StayCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
 
 
 # Breakdown keys read from the daily rollups: (table, key SQL over `r`, dimension or None).
@@ -162,7 +174,8 @@ async def rollup_cells(
 WITH {BUCKETS},
 d AS (
   SELECT r.day, {key} AS key, sum(r.arrivals) AS a, sum(r.nights) AS n,
-    sum(r.departures) AS dep
+    sum(r.departures) AS dep, sum(r.arrival_keys) AS ka, sum(r.night_keys) AS kn,
+    sum(r.departure_keys) AS kd
   FROM analytics.{table} r {join}
   WHERE {" AND ".join(where)}
   GROUP BY 1, 2
@@ -172,11 +185,14 @@ c AS (
     coalesce(sum(d.a) FILTER (WHERE d.day >= b.start), 0) AS arrivals,
     coalesce(sum(d.n) FILTER (WHERE d.day >= b.start), 0) AS nights,
     coalesce(sum(d.dep) FILTER (WHERE d.day >= b.start), 0) AS departures,
-    coalesce(sum(d.n) FILTER (WHERE d.day = b.start - 1), 0) AS staying
+    coalesce(sum(d.n) FILTER (WHERE d.day = b.start - 1), 0) AS staying,
+    coalesce(sum(d.ka) FILTER (WHERE d.day >= b.start), 0) AS ka,
+    coalesce(sum(d.kn) FILTER (WHERE d.day >= b.start), 0) AS kn,
+    coalesce(sum(d.kd) FILTER (WHERE d.day >= b.start), 0) AS kd
   FROM b JOIN d ON d.day BETWEEN b.start - 1 AND b.stop
   GROUP BY 1, 2, 3
 )
-SELECT start, stop, key, arrivals, nights, departures, arrivals + staying AS stays
+SELECT start, stop, key, arrivals, nights, departures, arrivals + staying AS stays, ka, kn, kd
 FROM c WHERE arrivals + staying > 0
 ORDER BY 1, 3"""
     params = {**_params(f, q), "dimension": dimension}
@@ -201,6 +217,9 @@ class DailyCell:
     nights: int
     departures: int
     people: int  # a lower bound of the people behind the cell: max(arrivals, busiest night)
+    arrival_keys: int = 0
+    night_keys: int = 0
+    departure_keys: int = 0
 
 
 DAILY_GROUPS = {"none": "''", "facility": "sd.facility_id::text"}
@@ -219,13 +238,14 @@ async def daily_cells(
 WITH {BUCKETS},
 d AS (
   SELECT sd.day, {DAILY_GROUPS[group]} AS key, sum(sd.arrivals) AS arrivals,
-    sum(sd.nights) AS nights, sum(sd.departures) AS departures
+    sum(sd.nights) AS nights, sum(sd.departures) AS departures,
+    sum(sd.arrival_keys) AS ka, sum(sd.night_keys) AS kn, sum(sd.departure_keys) AS kd
   FROM analytics.stay_daily sd
   WHERE {" AND ".join(where)}
   GROUP BY 1, 2
 )
 SELECT b.start, b.stop, d.key, sum(d.arrivals), sum(d.nights), sum(d.departures),
-  greatest(sum(d.arrivals), max(d.nights))
+  greatest(sum(d.arrivals), max(d.nights)), sum(d.ka), sum(d.kn), sum(d.kd)
 FROM b JOIN d ON d.day BETWEEN b.start AND b.stop
 GROUP BY 1, 2, 3
 HAVING sum(d.arrivals) + sum(d.nights) + sum(d.departures) > 0
@@ -236,16 +256,17 @@ ORDER BY 1, 3"""
 
 async def area_days(
     session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
-) -> dict[date, tuple[int, int, int, int]]:
-    """Per day: arrivals, guest-nights, departures, occupied room-nights, from the area
-    rollup (`stay_daily_area`)."""
+) -> dict[date, tuple[int, ...]]:
+    """Per day: arrivals, guest-nights, departures, occupied room-nights and the record-key
+    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`)."""
     where = ["a.day BETWEEN :date_from AND :date_to", *q.conditions("a")]
     sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
-  sum(a.occupied_rooms) FROM analytics.stay_daily_area a WHERE {" AND ".join(where)}
+  sum(a.occupied_rooms), sum(a.arrival_keys), sum(a.night_keys)
+FROM analytics.stay_daily_area a WHERE {" AND ".join(where)}
 GROUP BY a.day"""
     params = {"date_from": date_from, "date_to": date_to, **q.params()}
     rows = (await session.execute(text(sql), params)).all()
-    return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+    return {r[0]: tuple(int(v) for v in r[1:]) for r in rows}
 
 
 async def capacity(session: AsyncSession, q: FeedQuery) -> tuple[int, int]:
@@ -278,8 +299,9 @@ def buckets(date_from: date, date_to: date, granularity: str) -> list[tuple[date
 
 async def present_now(
     session: AsyncSession, q: FeedQuery, today: date, *, group: str
-) -> dict[str, int]:
-    """People staying today (arrived, not checked out, night_end not passed), by key."""
+) -> dict[str, tuple[int, int]]:
+    """People staying today (arrived, not checked out, night_end not passed) and the sum of
+    their record keys, by key."""
     key = STAY_GROUPS[group]
     join = (
         "LEFT JOIN analytics.facilities fa ON fa.facility_id = s.facility_id"
@@ -292,18 +314,20 @@ async def present_now(
         "s.night_end > :today",
         "s.check_out_date IS NULL",
     ]
-    sql = f"""SELECT {key} AS key, count(*) FROM analytics.stay_facts s {join}
+    sql = f"""SELECT {key} AS key, count(*), sum({STAY_KEY}) FROM analytics.stay_facts s {join}
 WHERE {" AND ".join(where)} GROUP BY 1"""
     rows = (await session.execute(text(sql), {**q.params(), "today": today})).all()
-    return {r[0]: int(r[1]) for r in rows}
+    return {r[0]: (int(r[1]), int(r[2])) for r in rows}
 
 
 async def arrivals_by_day(
     session: AsyncSession, scope: FeedScope, date_from: date, date_to: date
-) -> list[tuple[date, str, int]]:
-    """Arrivals per arrival day and facility type in the scope (the first feed)."""
+) -> list[tuple[date, str, int, int]]:
+    """Arrivals per arrival day and facility type in the scope (the first feed), with the
+    sum of their record keys."""
+    key = literal_column(record_key_sql("analytics.stay_facts.stay_id"))
     stmt = (
-        select(StayFact.check_in_date, StayFact.facility_type, func.count())
+        select(StayFact.check_in_date, StayFact.facility_type, func.count(), func.sum(key))
         .where(
             StayFact.check_in_date.between(date_from, date_to),
             StayFact.facility_type.in_(scope.facility_types),
@@ -314,7 +338,7 @@ async def arrivals_by_day(
     )
     if scope.communes:
         stmt = stmt.where(StayFact.commune_code.in_(scope.communes))
-    return [(day, ftype, count) for day, ftype, count in await session.execute(stmt)]
+    return [(day, ftype, n, int(keys)) for day, ftype, n, keys in await session.execute(stmt)]
 
 
 # Breakdown keys of trips: SQL over `t` (trips).
@@ -327,12 +351,16 @@ TRIP_GROUPS = {
 }
 
 
+PASSENGER_KEY = record_key_sql("passenger_id")
+
+
 @dataclass
 class TripCell:
     key: str
     trips: int
     seats: int
     passengers: int  # booked, with demographics: removed and no-shows excluded
+    passenger_keys: int = 0  # sum of the passengers' record keys: the cell key
 
 
 async def trip_cells(
@@ -347,18 +375,17 @@ async def trip_cells(
     ]
     sql = f"""
 SELECT {TRIP_GROUPS[group]} AS key, count(*) AS trips, sum(t.seats) AS seats,
-       coalesce(sum(p.passengers), 0) AS passengers
+       coalesce(sum(p.passengers), 0) AS passengers, coalesce(sum(p.keys), 0) AS keys
 FROM analytics.trips t
-LEFT JOIN (SELECT trip_id, count(*) AS passengers FROM analytics.trip_passengers
+LEFT JOIN (SELECT trip_id, count(*) AS passengers, sum({PASSENGER_KEY}) AS keys
+           FROM analytics.trip_passengers
            WHERE status = 'booked' AND age_band IS NOT NULL GROUP BY trip_id) p
   ON p.trip_id = t.trip_id
 WHERE {" AND ".join(where)}
 GROUP BY 1 ORDER BY 1"""
     params = {"date_from": f.date_from, "date_to": f.date_to, "communes": q.communes}
     rows = (await session.execute(text(sql), params)).all()
-    return [
-        TripCell(key, trips, int(seats), int(passengers)) for key, trips, seats, passengers in rows
-    ]
+    return [TripCell(r[0], r[1], *(int(v) for v in r[2:])) for r in rows]
 
 
 async def facility_names(

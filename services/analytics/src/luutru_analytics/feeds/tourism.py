@@ -12,10 +12,10 @@ from fastapi.responses import Response
 from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.names import with_names
-from luutru_analytics.feeds.query import narrow
+from luutru_analytics.feeds.query import FeedQuery, narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
@@ -34,19 +34,26 @@ FORMATS = {
 }
 
 
-def _summary(days: dict, start: date, stop: date) -> dict:
-    """Arrivals, nights, occupied room-nights and the people behind them (a lower bound:
-    max(arrivals, the busiest night)) of the days start..stop."""
-    arrivals = nights = rooms = busiest = 0
+# Added to the guest-nights' cell key for the occupied room-nights of the same stays, so the
+# two are not rounded in the same direction by design.
+ROOM_KEY_OFFSET = 0x5A5A5A
+
+
+def _summary(days: dict, start: date, stop: date, e: FeedQuery) -> dict:
+    """Arrivals, nights, occupied room-nights of the days start..stop as the reader may see
+    them (rounded by their cell keys), and the people behind them (a lower bound: max(exact
+    arrivals, the busiest night))."""
+    arrivals = nights = rooms = busiest = arrival_keys = night_keys = 0
     day = start
     while day <= stop:
-        a, n, _, r = days.get(day, (0, 0, 0, 0))
+        a, n, _, r, ka, kn = days.get(day, (0, 0, 0, 0, 0, 0))
         arrivals, nights, rooms, busiest = arrivals + a, nights + n, rooms + r, max(busiest, n)
+        arrival_keys, night_keys = arrival_keys + ka, night_keys + kn
         day += timedelta(days=1)
     return {
-        "arrivals": arrivals,
-        "nights": nights,
-        "rooms": rooms,
+        "arrivals": e.publish(arrivals, arrival_keys),
+        "nights": e.publish(nights, night_keys),
+        "rooms": e.publish(rooms, night_keys + ROOM_KEY_OFFSET),
         "people": max(arrivals, busiest),
     }
 
@@ -65,7 +72,7 @@ def _change(current: int | None, previous: int | None) -> float | None:
         "phòng và giường theo kỳ; so với kỳ trước. / Arrivals (children included), "
         "guest-nights, average length of stay (nights ÷ arrivals), room occupancy (occupied "
         "÷ available room-nights), bed occupancy (guest-nights ÷ available bed-nights) per "
-        "period, with the change against the previous period of the same length."
+        "period, with the change against the previous period of the same length." + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -86,7 +93,7 @@ async def tourism(
         rooms, beds = await repository.capacity(uow.session, e)
     rows = []
     for start, stop in repository.buckets(f.date_from, f.date_to, f.granularity):
-        cell = _summary(days, start, stop)
+        cell = _summary(days, start, stop, e)
         span = (stop - start).days + 1
         rows.append(
             {
@@ -100,8 +107,9 @@ async def tourism(
                 "people": cell["people"],
             }
         )
-    current = _summary(days, f.date_from, f.date_to)
-    before = _summary(days, previous.date_from, previous.date_to)
+    # Totals are cells of their own (all the stays of the period), rounded by their own key.
+    current = _summary(days, f.date_from, f.date_to, e)
+    before = _summary(days, previous.date_from, previous.date_to, e)
     metrics = (
         "arrivals",
         "guest_nights",
@@ -168,7 +176,7 @@ Breakdown = Literal[
         "as OTHER), age group, gender, province of origin (from the ID number), facility "
         "type, star rating or commune. Mỗi dòng có `name`: tên xã, nước, tỉnh gốc (null khi "
         "khóa không có tên). / Each row has a `name`: the commune's, country's or province's "
-        "name (null when the key has none)."
+        "name (null when the key has none)." + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -190,13 +198,12 @@ async def tourism_breakdown(
     )
     async with uow:
         cells = await repository.rollup_cells(uow.session, f, e, group=by)
-    rows = breakdown_rows(cells, top=top)
+    rows = breakdown_rows(cells, top=top, query=e)
     suppress(
         rows,
         threshold=e.suppress_below,
         people="people",
         values=("arrivals", "guest_nights", "average_length_of_stay"),
-        group_by="period_start",
     )
     rows = with_names("birth_province" if by == "origin_province" else by, rows)
     body = {
@@ -210,8 +217,9 @@ async def tourism_breakdown(
     return render(request, body, name=f"tourism-{by}")
 
 
-def breakdown_rows(cells: list[repository.StayCell], *, top: int) -> list[dict]:
-    """Keep the `top` keys by arrivals over the whole period; merge the rest into OTHER."""
+def breakdown_rows(cells: list[repository.StayCell], *, top: int, query: FeedQuery) -> list[dict]:
+    """Keep the `top` keys by arrivals over the whole period; merge the rest into OTHER.
+    Counts as the reader may see them: OTHER is one cell, rounded by its own cell key."""
     weight: dict[str, int] = {}
     for c in cells:
         weight[c.key] = weight.get(c.key, 0) + c.arrivals
@@ -228,12 +236,18 @@ def breakdown_rows(cells: list[repository.StayCell], *, top: int) -> list[dict]:
                 "arrivals": 0,
                 "guest_nights": 0,
                 "people": 0,
+                "_keys": [0, 0],
             },
         )
         row["arrivals"] += c.arrivals
         row["guest_nights"] += c.nights
         row["people"] += c.stays
+        row["_keys"][0] += c.arrival_keys
+        row["_keys"][1] += c.night_keys
     rows = sorted(merged.values(), key=lambda r: (r["period_start"], r["key"]))
     for row in rows:
+        arrival_keys, night_keys = row.pop("_keys")
+        row["arrivals"] = query.publish(row["arrivals"], arrival_keys)
+        row["guest_nights"] = query.publish(row["guest_nights"], night_keys)
         row["average_length_of_stay"] = ratio(row["guest_nights"], row["arrivals"], 2)
     return rows

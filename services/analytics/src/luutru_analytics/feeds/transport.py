@@ -15,7 +15,7 @@ from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import ratio, suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -37,6 +37,7 @@ TRANSPORT_TYPES = types_of_department(Department.SGTVT)
         "origin or destination province. Trừ theo ngày, mỗi dòng có `name`: tên nhà xe, "
         'tuyến ("Đồng Nai → Lâm Đồng") hoặc tỉnh. / Except by day, each row has a `name`: '
         'the operator\'s registered name, the route ("Đồng Nai → Lâm Đồng") or the province.'
+        + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -59,23 +60,25 @@ async def transport(
             if by == "operator"
             else {}
         )
-    rows = [
-        {
-            "key": c.key,
-            "trips": c.trips,
-            "seats": c.seats,
-            "passengers": c.passengers,
-            "load_factor": ratio(c.passengers, c.seats),
-            "people": c.passengers,
-        }
-        for c in cells
-    ]
+    # Passengers are people: rounded by their cell key; trips and seats are the operators'.
+    rows = []
+    for c in cells:
+        passengers = e.publish(c.passengers, c.passenger_keys)
+        rows.append(
+            {
+                "key": c.key,
+                "trips": c.trips,
+                "seats": c.seats,
+                "passengers": passengers,
+                "load_factor": ratio(passengers, c.seats),
+                "people": c.passengers,
+            }
+        )
     suppress(
         rows,
         threshold=e.suppress_below,
         people="people",
         values=("passengers", "load_factor"),
-        group_by=None,
     )
     if by == "operator" and rows:
         # Operators by their registered name (the facility facts), not their id.

@@ -16,7 +16,7 @@ from luutru_analytics.feeds.names import with_names
 from luutru_analytics.feeds.query import narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
-from luutru_analytics.feeds.suppression import suppress
+from luutru_analytics.feeds.suppression import DISCLOSURE, suppress
 from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -36,7 +36,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
         "ở trong khu công nghiệp, theo khu, tỉnh gốc (theo mã nơi đăng ký khai sinh trên số "
         "định danh), nhóm tuổi, giới tính. / People living there now, arrivals and departures "
         "in the period, by zone, province of origin (birth-registration prefix of the ID "
-        "number), age band or gender."
+        "number), age band or gender." + DISCLOSURE
     ),
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
@@ -61,8 +61,8 @@ async def zones(
             "period_start": c.start,
             "period_end": c.stop,
             "key": c.key,
-            "arrivals": c.arrivals,
-            "departures": c.departures,
+            "arrivals": e.publish(c.arrivals, c.arrival_keys),
+            "departures": e.publish(c.departures, c.departure_keys),
             "people": c.arrivals + c.departures,
         }
         for c in cells
@@ -73,12 +73,12 @@ async def zones(
         threshold=e.suppress_below,
         people="people",
         values=("arrivals", "departures"),
-        group_by="period_start",
     )
-    residents = [{"key": k, "residents": n, "people": n} for k, n in sorted(now.items())]
-    suppress(
-        residents, threshold=e.suppress_below, people="people", values=("residents",), group_by=None
-    )
+    residents = [
+        {"key": k, "residents": e.publish(n, keys), "people": n}
+        for k, (n, keys) in sorted(now.items())
+    ]
+    suppress(residents, threshold=e.suppress_below, people="people", values=("residents",))
     if by == "origin_province":  # digits 1–3 of the ID number: named as the legacy province
         rows = with_names("birth_province", rows)
         residents = with_names("birth_province", residents)

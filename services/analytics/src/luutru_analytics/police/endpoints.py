@@ -14,6 +14,7 @@ from luutru_analytics.police import repository
 from luutru_analytics.police.access import log_access
 from luutru_analytics.police.schemas import (
     AccessLogOut,
+    ForeignGuestsQuery,
     GuestRecordList,
     GuestRecordOut,
     PersonSearch,
@@ -36,35 +37,28 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
     summary="Người nước ngoài đang lưu trú / Foreign guests staying now",
     description=(
         "Dữ liệu cá nhân, chỉ Công an (Công an xã: trong xã của mình); mỗi lần xem được ghi "
-        "nhật ký truy cập. / Personal data, police only (commune police: their communes); "
-        "every read is written to the access log."
+        "nhật ký truy cập với mục đích: số hồ sơ/vụ việc, lý do trong danh mục, ghi chú. / "
+        "Personal data, police only (commune police: their communes); every read is written "
+        "to the access log with its purpose: `case_reference` (a case or dossier reference "
+        "with a number), `reason` from the fixed list, an optional free-text `note`."
     ),
     responses=problem_responses(401, 403, 422),
 )
 async def foreign_guests(
     principal: CurrentPrincipal,
     uow: UnitOfWorkDep,
-    purpose: Annotated[
-        str,
-        Query(
-            min_length=5,
-            max_length=500,
-            pattern=NO_NUL,
-            description="Mục đích / Purpose of the read",
-        ),
-    ] = "Quản lý người nước ngoài cư trú (Luật 47/2014) / oversight of foreigners' residence",
-    limit: Annotated[int, Query(ge=1, le=5000)] = 500,
+    q: Annotated[ForeignGuestsQuery, Query()],
 ) -> GuestRecordList:
     scope = require_police(principal)
     today = datetime.now(VN).date()
     async with uow:
-        found = await repository.foreign_guests_now(uow.session, today, scope.communes, limit)
+        found = await repository.foreign_guests_now(uow.session, today, scope.communes, q.limit)
         await log_access(
             uow.session,
             principal,
             action="foreign-guests",
             query={"date": today, "communes": scope.communes or "all"},
-            purpose=purpose,
+            purpose=stated_purpose(q),
             result_count=len(found),
         )
         await uow.commit()

@@ -43,18 +43,33 @@ CaseReference = Annotated[
 ]
 
 
-class PersonSearch(BaseModel):
-    """At least one of document_number or full_name. The purpose is structured and mandatory
-    (Law 91/2025): the case or dossier it serves and a reason from a fixed list; free text
-    only as a note."""
+class ReadPurpose(BaseModel):
+    """Why personal data is read, structured and mandatory (Law 91/2025): the case or dossier
+    it serves and a reason from a fixed list; free text only as a note. The person search
+    takes it in its body, the list of foreign guests in its query."""
 
     model_config = ConfigDict(extra="forbid")
 
     case_reference: CaseReference = Field(
         description="Số hồ sơ/vụ việc / Case or dossier reference (e.g. 123/QĐ-CAP)"
     )
-    reason: SearchReason = Field(description="Lý do tra cứu / Reason for the search")
+    reason: SearchReason = Field(description="Lý do tra cứu / Reason for the read")
     note: SafeText | None = Field(default=None, max_length=500, description="Ghi chú / Note")
+
+
+class ForeignGuestsQuery(ReadPurpose):
+    """The query of the list of foreign guests staying now: its purpose and a limit."""
+
+    # Other query parameters are ignored, as they are everywhere else; the purpose's own
+    # fields are still required.
+    model_config = ConfigDict(extra="ignore")
+
+    limit: int = Field(default=500, ge=1, le=5000)
+
+
+class PersonSearch(ReadPurpose):
+    """At least one of document_number or full_name, with the purpose of the search."""
+
     document_number: SafeText | None = Field(default=None, max_length=20)
     full_name: SafeText | None = Field(default=None, max_length=200)
     date_of_birth: BoundedDate | None = None
@@ -116,7 +131,7 @@ REASON_LABELS: dict[str, str] = {
 }
 
 
-def stated_purpose(search: PersonSearch) -> str:
+def stated_purpose(search: ReadPurpose) -> str:
     """The purpose as the access log shows it to people: the reason in words, the case, then
     the note if any."""
     text = f"{REASON_LABELS[search.reason]} · {search.case_reference}"

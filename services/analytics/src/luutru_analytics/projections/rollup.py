@@ -5,6 +5,10 @@ arrival up to `night_end`, a departure on its check-out day and its room on each
 nights. On every change the handler takes the contribution of the row as it was and adds the
 one of the row as it is now; an event that changes nothing (duplicate, older version)
 therefore changes no count.
+
+Beside each count the rollups keep the sum of the record keys of the stays behind it
+(`arrival_keys`, `night_keys`, `departure_keys`; feeds/perturbation.py): the cell key of
+any cell read from them, by which the feeds round what they publish.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_analytics.feeds.perturbation import record_key
 from luutru_analytics.models import StayFact
 
 FIELDS = (
@@ -70,12 +75,14 @@ async def snapshots(
 
 
 def _breakdown_cells(signed: Signed) -> list[tuple[tuple, list[int]]]:
-    """(dimension, day, type, commune, star rating, value) → [arrivals, nights, departures],
-    the cells that change, sorted: the same order of row locks in every transaction."""
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    """(dimension, day, type, commune, star rating, value) → [arrivals, nights, departures,
+    and the sums of their record keys], the cells that change, sorted: the same order of row
+    locks in every transaction."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
     for row, sign in signed:
         if row is None or row["voided"]:
             continue
+        key = record_key(row["stay_id"])
         area = (row["facility_type"], row["commune_code"], row["star_rating"] or 0)
         days = [(row["check_in_date"], 0)] + [(night, 1) for night in _nights(row)]
         if row["check_out_date"] is not None:
@@ -83,7 +90,9 @@ def _breakdown_cells(signed: Signed) -> list[tuple[tuple, list[int]]]:
         for dimension, value_of in DIMENSIONS.items():
             value = value_of(row)
             for day, i in days:
-                cells[(dimension, day, *area, value)][i] += sign
+                cell = cells[(dimension, day, *area, value)]
+                cell[i] += sign
+                cell[i + 3] += sign * key
     return sorted((k, v) for k, v in cells.items() if any(v))
 
 
@@ -142,8 +151,8 @@ def _signed_rows(changes: list[tuple[Row | None, Row | None]]) -> Signed:
 class FacilityDayCounts:
     """The signed contributions of stay rows per facility and day."""
 
-    # (day, facility) → [arrivals, guest-nights, departures]
-    daily: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0, 0]))
+    # (day, facility) → [arrivals, guest-nights, departures, and the sums of their record keys]
+    daily: dict[tuple, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0] * 6))
     # (night, facility, room) → guests
     rooms: dict[tuple, int] = field(default_factory=lambda: defaultdict(int))
     # facility → (type, commune, star rating) the counts are filed under
@@ -155,14 +164,17 @@ def _facility_day_counts(signed: Signed) -> FacilityDayCounts:
     for row, sign in signed:
         if row is None or row["voided"]:
             continue
-        fid = row["facility_id"]
+        fid, key = row["facility_id"], record_key(row["stay_id"])
         counts.attrs[fid] = (row["facility_type"], row["commune_code"], row["star_rating"])
-        counts.daily[(row["check_in_date"], fid)][0] += sign
-        for night in _nights(row):
-            counts.daily[(night, fid)][1] += sign
-            counts.rooms[(night, fid, _room(row))] += sign
+        days = [(row["check_in_date"], 0)] + [(night, 1) for night in _nights(row)]
         if row["check_out_date"] is not None:
-            counts.daily[(row["check_out_date"], fid)][2] += sign
+            days.append((row["check_out_date"], 2))
+        for day, i in days:
+            cell = counts.daily[(day, fid)]
+            cell[i] += sign
+            cell[i + 3] += sign * key
+        for night in _nights(row):
+            counts.rooms[(night, fid, _room(row))] += sign
     return counts
 
 
@@ -201,27 +213,27 @@ async def _apply_room_nights(session: AsyncSession, rooms: dict[tuple, int]) -> 
 
 
 def _daily_rows(daily: dict[tuple, list[int]], occupied: dict[tuple, int]) -> list[tuple]:
-    """(day, facility, arrivals, nights, departures, occupied rooms) rows that change
-    something, in a fixed order of row locks, so two consumers never wait for each other in
-    a cycle."""
+    """(day, facility, arrivals, nights, departures, occupied rooms, arrival keys, night
+    keys, departure keys) rows that change something, in a fixed order of row locks, so two
+    consumers never wait for each other in a cycle."""
     occupied = dict(occupied)
     rows = []
-    for (day, fid), (arrivals, nights, departures) in daily.items():
+    for (day, fid), (arrivals, nights, departures, *keys) in daily.items():
         rooms_delta = occupied.pop((day, fid), 0)
-        if arrivals or nights or departures or rooms_delta:
-            rows.append((day, fid, arrivals, nights, departures, rooms_delta))
-    rows += [(d, f, 0, 0, 0, n) for (d, f), n in occupied.items() if n]
+        if arrivals or nights or departures or rooms_delta or any(keys):
+            rows.append((day, fid, arrivals, nights, departures, rooms_delta, *keys))
+    rows += [(d, f, 0, 0, 0, n, 0, 0, 0) for (d, f), n in occupied.items() if n]
     rows.sort(key=lambda r: (r[0], str(r[1])))
     return rows
 
 
 def _area_cells(rows: list[tuple], attrs: dict[uuid.UUID, tuple]) -> dict[tuple, list[int]]:
     """The daily rows summed per (day, type, commune, star rating; 0 = no stars)."""
-    area: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for day, fid, a, n, dep, occ in rows:
+    area: dict[tuple, list[int]] = defaultdict(lambda: [0] * 7)
+    for day, fid, *values in rows:
         ftype, commune, star = attrs[fid]
         cell = area[(day, ftype, commune, star or 0)]
-        for i, v in enumerate((a, n, dep, occ)):
+        for i, v in enumerate(values):
             cell[i] += v
     return area
 
@@ -230,13 +242,17 @@ async def _add_to_area(session: AsyncSession, area: dict[tuple, list[int]]) -> N
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily_area AS s (day, facility_type, commune_code, "
-            "star_rating, arrivals, nights, departures, occupied_rooms) "
+            "star_rating, arrivals, nights, departures, occupied_rooms, arrival_keys, "
+            "night_keys, departure_keys) "
             "VALUES (:day, :facility_type, :commune_code, :star_rating, :arrivals, :nights, "
-            ":departures, :occupied_rooms) "
+            ":departures, :occupied_rooms, :arrival_keys, :night_keys, :departure_keys) "
             "ON CONFLICT (day, facility_type, commune_code, star_rating) DO UPDATE SET "
             "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
             "departures = s.departures + excluded.departures, "
-            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms"
+            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms, "
+            "arrival_keys = s.arrival_keys + excluded.arrival_keys, "
+            "night_keys = s.night_keys + excluded.night_keys, "
+            "departure_keys = s.departure_keys + excluded.departure_keys"
         ),
         [
             {
@@ -248,8 +264,11 @@ async def _add_to_area(session: AsyncSession, area: dict[tuple, list[int]]) -> N
                 "nights": n,
                 "departures": dep,
                 "occupied_rooms": occ,
+                "arrival_keys": ka,
+                "night_keys": kn,
+                "departure_keys": kd,
             }
-            for (day, ftype, commune, star), (a, n, dep, occ) in sorted(area.items())
+            for (day, ftype, commune, star), (a, n, dep, occ, ka, kn, kd) in sorted(area.items())
         ],
     )
 
@@ -260,13 +279,18 @@ async def _add_to_daily(
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily AS s (day, facility_id, facility_type, "
-            "commune_code, star_rating, arrivals, nights, departures, occupied_rooms) "
+            "commune_code, star_rating, arrivals, nights, departures, occupied_rooms, "
+            "arrival_keys, night_keys, departure_keys) "
             "VALUES (:day, :facility_id, :facility_type, :commune_code, :star_rating, "
-            ":arrivals, :nights, :departures, :occupied_rooms) "
+            ":arrivals, :nights, :departures, :occupied_rooms, :arrival_keys, :night_keys, "
+            ":departure_keys) "
             "ON CONFLICT (day, facility_id) DO UPDATE SET "
             "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
             "departures = s.departures + excluded.departures, "
-            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms"
+            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms, "
+            "arrival_keys = s.arrival_keys + excluded.arrival_keys, "
+            "night_keys = s.night_keys + excluded.night_keys, "
+            "departure_keys = s.departure_keys + excluded.departure_keys"
         ),
         [
             {
@@ -279,8 +303,11 @@ async def _add_to_daily(
                 "nights": n,
                 "departures": dep,
                 "occupied_rooms": occ,
+                "arrival_keys": ka,
+                "night_keys": kn,
+                "departure_keys": kd,
             }
-            for day, fid, a, n, dep, occ in rows
+            for day, fid, a, n, dep, occ, ka, kn, kd in rows
         ],
     )
 
@@ -295,14 +322,19 @@ async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily_breakdown AS b (dimension, day, facility_type, "
-            "commune_code, star_rating, value, arrivals, nights, departures) "
+            "commune_code, star_rating, value, arrivals, nights, departures, arrival_keys, "
+            "night_keys, departure_keys) "
             "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
             "CAST(:types AS text[]), CAST(:communes AS int[]), CAST(:stars AS int[]), "
             "CAST(:values AS text[]), CAST(:arrivals AS int[]), CAST(:nights AS int[]), "
-            "CAST(:departures AS int[])) "
+            "CAST(:departures AS int[]), CAST(:arrival_keys AS bigint[]), "
+            "CAST(:night_keys AS bigint[]), CAST(:departure_keys AS bigint[])) "
             "ON CONFLICT (dimension, day, facility_type, commune_code, star_rating, value) "
             "DO UPDATE SET arrivals = b.arrivals + excluded.arrivals, "
-            "nights = b.nights + excluded.nights, departures = b.departures + excluded.departures"
+            "nights = b.nights + excluded.nights, departures = b.departures + excluded.departures, "
+            "arrival_keys = b.arrival_keys + excluded.arrival_keys, "
+            "night_keys = b.night_keys + excluded.night_keys, "
+            "departure_keys = b.departure_keys + excluded.departure_keys"
         ),
         {
             "dims": [k[0] for k, _ in rows],
@@ -314,6 +346,9 @@ async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
             "arrivals": [v[0] for _, v in rows],
             "nights": [v[1] for _, v in rows],
             "departures": [v[2] for _, v in rows],
+            "arrival_keys": [v[3] for _, v in rows],
+            "night_keys": [v[4] for _, v in rows],
+            "departure_keys": [v[5] for _, v in rows],
         },
     )
     province = _province_cells(rows)

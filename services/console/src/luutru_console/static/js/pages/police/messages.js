@@ -25,8 +25,6 @@ messages({
     "police.reason.foreigner-oversight": "Quản lý người nước ngoài",
     "police.reason.judicial-request": "Yêu cầu của cơ quan tư pháp",
     "police.note": "Ghi chú (không bắt buộc)",
-    "police.purpose": "Mục đích tra cứu",
-    "police.purposeHint": "Bắt buộc. Mục đích được ghi vào nhật ký truy cập cùng tên bạn và thời điểm.",
     "police.privacy":
       "Dữ liệu cá nhân theo Luật Cư trú, chỉ dùng cho nhiệm vụ được giao. Mọi lần xem và tra cứu đều được ghi nhật ký (ai, khi nào, tra gì, vì sao).",
     "police.export.csv": "Tải CSV",
@@ -126,7 +124,6 @@ messages({
     "police.compliance.never": "Chưa bao giờ",
 
     "police.foreign.title": "Người nước ngoài đang lưu trú",
-    "police.foreign.defaultPurpose": "Quản lý người nước ngoài cư trú (Luật 47/2014)",
     "police.foreign.show": "Xem danh sách",
     "police.foreign.count": "{n} người đang lưu trú",
     "police.guest.document": "Giấy tờ",
@@ -185,8 +182,6 @@ messages({
     "police.reason.foreigner-oversight": "Oversight of foreigners",
     "police.reason.judicial-request": "Request of a judicial body",
     "police.note": "Note (optional)",
-    "police.purpose": "Purpose of the search",
-    "police.purposeHint": "Required. The purpose is written to the access log with your name and the time.",
     "police.privacy":
       "Personal data under the Residence Law, for assigned duties only. Every read and search is logged (who, when, what, why).",
     "police.export.csv": "Download CSV",
@@ -286,7 +281,6 @@ messages({
     "police.compliance.never": "Never",
 
     "police.foreign.title": "Foreign guests staying now",
-    "police.foreign.defaultPurpose": "Oversight of foreigners' residence (Law 47/2014)",
     "police.foreign.show": "Show the list",
     "police.foreign.count": "{n} persons staying now",
     "police.guest.document": "Document",

@@ -9,35 +9,37 @@ import { html, Input, Loading, Page, ProblemBanner, pointerLabel, Select, Table,
 import { RoleName } from "../../names.js";
 import { formErrors, GuestTable, PrivacyNotice, UserName } from "./common.js";
 
-function PurposeField({ value, onInput, error }) {
-  return html`<div class="purpose-box">
-    <${Input} label=${t("police.purpose")} name="purpose" required value=${value} onInput=${onInput}
-      error=${error} hint=${t("police.purposeHint")} autocomplete="off" maxLength="500" />
-  </div>`;
-}
-
 // The most rows the API gives at once; a full page means there may be more.
 const FOREIGN_LIMIT = 5000;
 const SEARCH_LIMIT = 1000;
 
+// The purpose of a read fields, empty ones left out (so a missing one is refused by the API).
+const filled = (form) =>
+  Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ""));
+
 export function ForeignGuestsPage() {
-  const [purpose, setPurpose] = useState(t("police.foreign.defaultPurpose"));
+  // The same structured purpose as the person search; oversight of foreigners preselected.
+  const [form, setForm] = useState({ case_reference: "", reason: "foreigner-oversight", note: "" });
+  const set = (key) => (value) => setForm({ ...form, [key]: value });
   const [state, setState] = useState({ rows: null, error: null, busy: false });
   const submit = async (event) => {
     event.preventDefault();
     setState({ rows: state.rows, error: null, busy: true });
     try {
-      const answer = await api(`/v1/police/foreign-guests${query({ purpose: purpose.trim(), limit: FOREIGN_LIMIT })}`);
+      const answer = await api(`/v1/police/foreign-guests${query({ ...filled(form), limit: FOREIGN_LIMIT })}`);
       setState({ rows: answer.rows, error: null, busy: false });
     } catch (error) {
       setState({ rows: null, error, busy: false });
     }
   };
-  const errors = formErrors(state.error);
+  // The API names query parameters "query:case_reference": the form's fields are the same.
+  const errors = Object.fromEntries(
+    Object.entries(formErrors(state.error)).map(([k, v]) => [k.replace(/^query:/, ""), v]),
+  );
   return html`<${Page} title=${t("police.foreign.title")}>
     <${PrivacyNotice} />
     <form class="card" onSubmit=${submit} noValidate>
-      <${PurposeField} value=${purpose} onInput=${setPurpose} error=${errors["query:purpose"] || errors.purpose} />
+      <${SearchPurpose} form=${form} set=${set} errors=${errors} />
       <button type="submit" class="primary" disabled=${state.busy}>${t("police.foreign.show")}</button>
     </form>
     <${ProblemBanner} error=${state.error} />
@@ -109,11 +111,7 @@ export function SearchPage() {
     event.preventDefault();
     setState({ rows: null, error: null, busy: true });
     // Empty fields are left out, so a missing purpose is refused by the API (and logged nowhere).
-    const body = Object.fromEntries(
-      Object.entries(form)
-        .map(([k, v]) => [k, v.trim()])
-        .filter(([, v]) => v !== ""),
-    );
+    const body = filled(form);
     try {
       const answer = await api("/v1/police/search", { method: "POST", json: { ...body, limit: SEARCH_LIMIT } });
       setState({ rows: answer.rows, error: null, busy: false });

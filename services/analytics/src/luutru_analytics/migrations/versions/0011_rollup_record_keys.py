@@ -1,0 +1,86 @@
+"""record-key sums beside the rollup counts: the cell keys by which the feeds round what
+they publish (feeds/perturbation.py), filled from stay_facts
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+TABLES = ("stay_daily", "stay_daily_area", "stay_daily_breakdown")
+COLUMNS = ("arrival_keys", "night_keys", "departure_keys")
+
+# The record key of a stay (feeds/perturbation.record_key): 24 bits of SHA-256 of its id.
+# Each stay's contributions (its arrival day, its nights, its check-out day), with its key,
+# as the stay handlers keep them (rollup.apply_changes); a fresh database has none.
+CONTRIBUTIONS = """
+CREATE TEMPORARY TABLE stay_key_contributions ON COMMIT DROP AS
+SELECT s.facility_id, s.facility_type, s.commune_code, coalesce(s.star_rating, 0) AS star,
+  s.nationality, s.country_of_residence, s.age_band, s.gender,
+  coalesce(s.origin_province, 'unknown') AS origin_province, x.day, x.i,
+  ('x' || left(encode(sha256(uuid_send(s.stay_id)), 'hex'), 6))::bit(24)::int AS key
+FROM analytics.stay_facts s
+CROSS JOIN LATERAL (
+  SELECT s.check_in_date AS day, 0 AS i
+  UNION ALL
+  SELECT g::date, 1 FROM generate_series(s.check_in_date, s.night_end - 1, interval '1 day') g
+  UNION ALL
+  SELECT s.check_out_date, 2 WHERE s.check_out_date IS NOT NULL
+) x
+WHERE NOT s.voided
+"""
+
+SUMS = """sum(key) FILTER (WHERE i = 0) AS ka, sum(key) FILTER (WHERE i = 1) AS kn,
+  sum(key) FILTER (WHERE i = 2) AS kd"""
+SET = "arrival_keys = coalesce(x.ka, 0), night_keys = coalesce(x.kn, 0), " + (
+    "departure_keys = coalesce(x.kd, 0)"
+)
+
+BACKFILL = [
+    f"""UPDATE analytics.stay_daily r SET {SET}
+FROM (SELECT day, facility_id, {SUMS} FROM stay_key_contributions GROUP BY 1, 2) x
+WHERE r.day = x.day AND r.facility_id = x.facility_id""",
+    f"""UPDATE analytics.stay_daily_area r SET {SET}
+FROM (SELECT day, facility_type, commune_code, star, {SUMS}
+      FROM stay_key_contributions GROUP BY 1, 2, 3, 4) x
+WHERE r.day = x.day AND r.facility_type = x.facility_type
+  AND r.commune_code = x.commune_code AND r.star_rating = x.star""",
+    f"""UPDATE analytics.stay_daily_breakdown r SET {SET}
+FROM (SELECT dim.name, dim.value, c.day, c.facility_type, c.commune_code, c.star,
+        sum(c.key) FILTER (WHERE c.i = 0) AS ka, sum(c.key) FILTER (WHERE c.i = 1) AS kn,
+        sum(c.key) FILTER (WHERE c.i = 2) AS kd
+      FROM stay_key_contributions c
+      CROSS JOIN LATERAL (VALUES ('nationality', c.nationality),
+        ('residence', c.country_of_residence), ('age_group', c.age_band),
+        ('gender', c.gender), ('origin_province', c.origin_province)) AS dim(name, value)
+      GROUP BY 1, 2, 3, 4, 5, 6) x
+WHERE r.dimension = x.name AND r.value = x.value AND r.day = x.day
+  AND r.facility_type = x.facility_type AND r.commune_code = x.commune_code
+  AND r.star_rating = x.star""",
+]
+
+
+def upgrade() -> None:
+    for table in TABLES:
+        for column in COLUMNS:
+            op.add_column(
+                table,
+                sa.Column(column, sa.BigInteger(), server_default="0", nullable=False),
+                schema="analytics",
+            )
+    op.execute("SET LOCAL work_mem = '512MB'")
+    op.execute(CONTRIBUTIONS)
+    for statement in BACKFILL:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    for table in TABLES:
+        for column in COLUMNS:
+            op.drop_column(table, column, schema="analytics")
