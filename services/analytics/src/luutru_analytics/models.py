@@ -186,6 +186,9 @@ class StayDailyProvince(Base):
     arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
     nights: Mapped[int] = mapped_column(Integer, server_default="0")
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class RoomNight(Base):

@@ -357,13 +357,18 @@ async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
     await session.execute(
         text(
             "INSERT INTO analytics.stay_daily_province AS p (dimension, day, facility_type, "
-            "value, arrivals, nights, departures) "
+            "value, arrivals, nights, departures, arrival_keys, night_keys, departure_keys) "
             "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
             "CAST(:types AS text[]), CAST(:values AS text[]), CAST(:arrivals AS int[]), "
-            "CAST(:nights AS int[]), CAST(:departures AS int[])) "
+            "CAST(:nights AS int[]), CAST(:departures AS int[]), "
+            "CAST(:arrival_keys AS bigint[]), CAST(:night_keys AS bigint[]), "
+            "CAST(:departure_keys AS bigint[])) "
             "ON CONFLICT (dimension, day, facility_type, value) "
             "DO UPDATE SET arrivals = p.arrivals + excluded.arrivals, "
-            "nights = p.nights + excluded.nights, departures = p.departures + excluded.departures"
+            "nights = p.nights + excluded.nights, departures = p.departures + excluded.departures, "
+            "arrival_keys = p.arrival_keys + excluded.arrival_keys, "
+            "night_keys = p.night_keys + excluded.night_keys, "
+            "departure_keys = p.departure_keys + excluded.departure_keys"
         ),
         {
             "dims": [k[0] for k, _ in province],
@@ -373,14 +378,18 @@ async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
             "arrivals": [v[0] for _, v in province],
             "nights": [v[1] for _, v in province],
             "departures": [v[2] for _, v in province],
+            "arrival_keys": [v[3] for _, v in province],
+            "night_keys": [v[4] for _, v in province],
+            "departure_keys": [v[5] for _, v in province],
         },
     )
 
 
 def _province_cells(rows: list[tuple[tuple, list[int]]]) -> list[tuple[tuple, list[int]]]:
     """The breakdown cells summed over commune and star rating: (dimension, day, type,
-    value) → [arrivals, nights, departures], sorted like the breakdown's (lock order)."""
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0])
+    value) → [arrivals, nights, departures and their key sums], sorted like the breakdown's
+    (lock order)."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
     for (dimension, day, ftype, _commune, _star, value), counts in rows:
         cell = cells[(dimension, day, ftype, value)]
         for i, v in enumerate(counts):

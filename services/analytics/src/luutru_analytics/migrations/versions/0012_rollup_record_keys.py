@@ -1,19 +1,19 @@
 """record-key sums beside the rollup counts: the cell keys by which the feeds round what
 they publish (feeds/perturbation.py), filled from stay_facts
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-TABLES = ("stay_daily", "stay_daily_area", "stay_daily_breakdown")
+TABLES = ("stay_daily", "stay_daily_area", "stay_daily_breakdown", "stay_daily_province")
 COLUMNS = ("arrival_keys", "night_keys", "departure_keys")
 
 # The record key of a stay (feeds/perturbation.record_key): 24 bits of SHA-256 of its id.
@@ -63,6 +63,15 @@ FROM (SELECT dim.name, dim.value, c.day, c.facility_type, c.commune_code, c.star
 WHERE r.dimension = x.name AND r.value = x.value AND r.day = x.day
   AND r.facility_type = x.facility_type AND r.commune_code = x.commune_code
   AND r.star_rating = x.star""",
+    # The province rollup is the breakdown summed over communes and star ratings; so are
+    # its keys.
+    """UPDATE analytics.stay_daily_province r SET arrival_keys = x.ka, night_keys = x.kn,
+  departure_keys = x.kd
+FROM (SELECT dimension, day, facility_type, value, sum(arrival_keys) AS ka,
+        sum(night_keys) AS kn, sum(departure_keys) AS kd
+      FROM analytics.stay_daily_breakdown GROUP BY 1, 2, 3, 4) x
+WHERE r.dimension = x.dimension AND r.day = x.day AND r.facility_type = x.facility_type
+  AND r.value = x.value""",
 ]
 
 
