@@ -24,6 +24,7 @@ from luutru_common.problems import install_problem_handlers
 from luutru_common.retention import Rule, retention_loop
 from luutru_common.revocation import RevocationList, polling
 from luutru_common.settings import ServiceSettings
+from luutru_common.tracing import configure_tracing, flush, instrument
 
 log = structlog.get_logger()
 
@@ -66,6 +67,7 @@ def create_service_app(
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
     )
+    configure_tracing(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -97,6 +99,7 @@ def create_service_app(
             await stack.aclose()
             await background.stop()
             await app.state.engine.dispose()
+            flush()
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
@@ -125,6 +128,8 @@ def create_service_app(
     app.add_middleware(CorrelationIdMiddleware)
     # Outermost: everything after sees the client's address, never a forged one.
     app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
+    # Around everything else, so the server span (tracing on) times the whole request.
+    app.add_middleware(instrument)
     return app
 
 

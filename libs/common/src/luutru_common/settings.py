@@ -86,6 +86,10 @@ class ServiceSettings(BaseSettings):
     # Periods, in days, of the classes every service has.
     processed_events_retention_days: int = 30
     outbox_retention_days: int = 7
+    # OpenTelemetry traces go to this OTLP/HTTP collector (base URL, e.g.
+    # http://otel-collector:4318); empty: the standard OTEL_EXPORTER_OTLP_ENDPOINT, and with
+    # neither, tracing is off (luutru_common.tracing).
+    otlp_endpoint: str = ""
     # Replication of the dead-letter topics the consumers create (3 on a production cluster).
     kafka_replication_factor: int = 1
 
