@@ -77,6 +77,16 @@ def create_service_app(
             application_name=settings.service_name,
         )
         app.state.session_factory = make_session_factory(app.state.engine)
+        # Lagging reads on a standby when one is configured (settings.read_database_url).
+        app.state.read_engine = None
+        app.state.read_session_factory = app.state.session_factory
+        if settings.read_database_url:
+            app.state.read_engine = make_engine(
+                settings.read_database_url,
+                pool_size=settings.database_pool_size,
+                application_name=f"{settings.service_name}-read",
+            )
+            app.state.read_session_factory = make_session_factory(app.state.read_engine)
         stack = contextlib.AsyncExitStack()
         background = BackgroundWorkers()
         try:
@@ -99,6 +109,8 @@ def create_service_app(
             await stack.aclose()
             await background.stop()
             await app.state.engine.dispose()
+            if app.state.read_engine is not None:
+                await app.state.read_engine.dispose()
             flush()
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
@@ -143,3 +155,12 @@ async def get_uow(request: Request) -> UnitOfWork:
 
 
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+async def get_read_uow(request: Request) -> UnitOfWork:
+    """A unit of work for reads that may lag a few seconds (aggregate feeds): on the standby
+    of ``settings.read_database_url`` when set, else the primary. Never write through it."""
+    return UnitOfWork(request.app.state.read_session_factory)
+
+
+ReadUnitOfWorkDep = Annotated[UnitOfWork, Depends(get_read_uow)]

@@ -50,6 +50,9 @@ class ServiceSettings(BaseSettings):
     # database_url set, migrate uses it too (one role for everything: no separation).
     database_url: str = ""
     migrate_database_url: str = ""
+    # Reads that may lag a few seconds (dashboards, feeds) go here when set: a hot standby,
+    # e.g. CloudNativePG's `luutru-pg-ro` service. Empty: the primary, as everything else.
+    read_database_url: str = ""
     database_pool_size: int = 10
     kafka_bootstrap: str = "127.0.0.1:59092"
     log_level: str = "INFO"
