@@ -276,6 +276,12 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
     assert notes["kustomize.toolkit.fluxcd.io/force"] == "enabled"
     assert job["spec"]["backoffLimit"] >= 3 and job["spec"]["activeDeadlineSeconds"] > 0
     assert "argocd.argoproj.io/hook" not in api["metadata"].get("annotations", {})
+    if service == "analytics":
+        # Feeds read from a standby in prod (the -ro service), from any instance in dev.
+        reads = environment(objs, container(api))["LUUTRU_READ_DATABASE_URL"]
+        host = reads.split("@")[1].split(":")[0]
+        assert host == ("luutru-pg-ro" if overlay == "prod" else "luutru-pg-r")
+        assert reads.split("//")[1].startswith("luutru_analytics:")
     # migrate connects as the schema owner and grants the runtime role its rights
     env = environment(objs, container(job))
     assert env["LUUTRU_MIGRATE_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}_owner:")
