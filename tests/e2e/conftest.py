@@ -4,11 +4,13 @@ consumer groups, against the local PostgreSQL and Kafka."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,18 +43,28 @@ class Platform:
 
 
 @pytest.fixture(scope="session")
-def platform(infrastructure, tmp_path_factory) -> Platform:
-    recreate_database(E2E_DB)
-    logs: Path = tmp_path_factory.mktemp("service-logs")
+def platform(infrastructure, tmp_path_factory) -> Iterator[Platform]:
+    with running_platform(E2E_DB, PORTS, tmp_path_factory.mktemp("service-logs")) as started:
+        yield started
+
+
+@contextlib.contextmanager
+def running_platform(
+    database: str, ports: dict[str, int], logs: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[Platform]:
+    """The three services as processes on a fresh ``database`` (``extra_env``: settings of
+    one test's platform, e.g. tracing)."""
+    recreate_database(database)
     env = {
         **os.environ,
         "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-",
-        "LUUTRU_JWKS_URL": f"http://127.0.0.1:{PORTS['accounts']}/.well-known/jwks.json",
+        "LUUTRU_JWKS_URL": f"http://127.0.0.1:{ports['accounts']}/.well-known/jwks.json",
         "LUUTRU_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
         "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
         "LUUTRU_OUTBOX_POLL_INTERVAL_S": "0.5",
         "LUUTRU_ENVIRONMENT": "test",
+        **(extra_env or {}),
     }
     # The Kafka is shared by every earlier run (and benchmarks): analytics of this platform
     # starts at the end of the stay and trip history instead of replaying all of it
@@ -61,7 +73,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
     for topic in ("stay.v1", "trip.v1"):
         asyncio.run(start_group_at_end(analytics_group, topic))
     processes = []
-    for service, port in PORTS.items():
+    for service, port in ports.items():
         log = open(logs / f"{service}.log", "wb")  # noqa: SIM115 — closed with the process
         processes.append(
             (
@@ -69,14 +81,14 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
                 log,
                 subprocess.Popen(
                     [sys.executable, "-m", f"luutru_{service}", "serve", "--port", str(port)],
-                    env={**env, **service_database_env(E2E_DB, service)},
+                    env={**env, **service_database_env(database, service)},
                     stdout=log,
                     stderr=subprocess.STDOUT,
                     cwd=ROOT,
                 ),
             )
         )
-    urls = {s: f"http://127.0.0.1:{p}" for s, p in PORTS.items()}
+    urls = {s: f"http://127.0.0.1:{p}" for s, p in ports.items()}
     try:
         _wait_ready(urls, processes, logs)
         yield Platform(urls=urls, admin=ADMIN, logs=logs)

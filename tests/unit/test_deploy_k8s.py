@@ -266,6 +266,22 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
         assert worker[probe]["httpGet"] == {"path": path, "port": "metrics"}, probe
     job = one(objs, "Job", f"{name}-migrate")
     assert container(job)["command"][2:] == [name, "migrate"]
+    # A GitOps pre-deploy hook: Argo CD runs it before the rest and replaces it each sync;
+    # Flux recreates it (a Job is immutable). Restarted within its deadline, it resumes:
+    # one transaction per migration, backfills in batches (luutru_common.backfill).
+    notes = job["metadata"]["annotations"]
+    assert notes["argocd.argoproj.io/hook"] == "PreSync"
+    assert notes["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
+    assert int(notes["argocd.argoproj.io/sync-wave"]) < 0
+    assert notes["kustomize.toolkit.fluxcd.io/force"] == "enabled"
+    assert job["spec"]["backoffLimit"] >= 3 and job["spec"]["activeDeadlineSeconds"] > 0
+    assert "argocd.argoproj.io/hook" not in api["metadata"].get("annotations", {})
+    if service == "analytics":
+        # Feeds read from a standby in prod (the -ro service), from any instance in dev.
+        reads = environment(objs, container(api))["LUUTRU_READ_DATABASE_URL"]
+        host = reads.split("@")[1].split(":")[0]
+        assert host == ("luutru-pg-ro" if overlay == "prod" else "luutru-pg-r")
+        assert reads.split("//")[1].startswith("luutru_analytics:")
     # migrate connects as the schema owner and grants the runtime role its rights
     env = environment(objs, container(job))
     assert env["LUUTRU_MIGRATE_DATABASE_URL"].split("//")[1].startswith(f"luutru_{service}_owner:")
@@ -553,6 +569,7 @@ KAFKA = ("luutru", {"strimzi.io/cluster": "luutru", "strimzi.io/broker-role": "t
 NGINX = ("gateway-system", {"app.kubernetes.io/name": "gateway-data-plane"})  # the Gateway
 OTHER_NS = ("someone-else", {"app": "curious"})
 PROMETHEUS = ("monitoring", {"app.kubernetes.io/name": "prometheus"})
+COLLECTOR = ("monitoring", {"app.kubernetes.io/name": "opentelemetry-collector"})
 
 
 def can_connect(objs, source, destination, port) -> bool:
@@ -602,6 +619,12 @@ def can_connect(objs, source, destination, port) -> bool:
         (PROMETHEUS, pod("worker", "analytics"), 9000, True),
         (OTHER_NS, pod("worker", "ingest"), 9000, False),
         (NGINX, pod("worker", "accounts"), 9000, False),
+        # Traces go to the OpenTelemetry collector's OTLP/HTTP port, and only there.
+        (pod("api", "ingest"), COLLECTOR, 4318, True),
+        (pod("worker", "analytics"), COLLECTOR, 4318, True),
+        (pod("api", "ingest"), COLLECTOR, 9092, False),
+        (pod("api", "ingest"), PROMETHEUS, 4318, False),
+        (pod("web", "console"), COLLECTOR, 4318, False),
     ],
 )
 def test_only_what_must_talk_can_talk(objects, source, destination, port, allowed):

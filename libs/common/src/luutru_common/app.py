@@ -24,6 +24,7 @@ from luutru_common.problems import install_problem_handlers
 from luutru_common.retention import Rule, retention_loop
 from luutru_common.revocation import RevocationList, polling
 from luutru_common.settings import ServiceSettings
+from luutru_common.tracing import configure_tracing, flush, instrument
 
 log = structlog.get_logger()
 
@@ -66,6 +67,7 @@ def create_service_app(
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
     )
+    configure_tracing(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,6 +77,16 @@ def create_service_app(
             application_name=settings.service_name,
         )
         app.state.session_factory = make_session_factory(app.state.engine)
+        # Lagging reads on a standby when one is configured (settings.read_database_url).
+        app.state.read_engine = None
+        app.state.read_session_factory = app.state.session_factory
+        if settings.read_database_url:
+            app.state.read_engine = make_engine(
+                settings.read_database_url,
+                pool_size=settings.database_pool_size,
+                application_name=f"{settings.service_name}-read",
+            )
+            app.state.read_session_factory = make_session_factory(app.state.read_engine)
         stack = contextlib.AsyncExitStack()
         background = BackgroundWorkers()
         try:
@@ -97,6 +109,9 @@ def create_service_app(
             await stack.aclose()
             await background.stop()
             await app.state.engine.dispose()
+            if app.state.read_engine is not None:
+                await app.state.read_engine.dispose()
+            flush()
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings
@@ -125,6 +140,8 @@ def create_service_app(
     app.add_middleware(CorrelationIdMiddleware)
     # Outermost: everything after sees the client's address, never a forged one.
     app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
+    # Around everything else, so the server span (tracing on) times the whole request.
+    app.add_middleware(instrument)
     return app
 
 
@@ -138,3 +155,12 @@ async def get_uow(request: Request) -> UnitOfWork:
 
 
 UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_uow)]
+
+
+async def get_read_uow(request: Request) -> UnitOfWork:
+    """A unit of work for reads that may lag a few seconds (aggregate feeds): on the standby
+    of ``settings.read_database_url`` when set, else the primary. Never write through it."""
+    return UnitOfWork(request.app.state.read_session_factory)
+
+
+ReadUnitOfWorkDep = Annotated[UnitOfWork, Depends(get_read_uow)]

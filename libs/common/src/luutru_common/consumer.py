@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
 from luutru_common.shutdown import finish_when_cancelled
+from luutru_common.tracing import process_span
 
 log = structlog.get_logger()
 
@@ -205,7 +206,9 @@ class ConsumerRunner:
         self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]
     ) -> None:
         for tp, records in batches.items():
-            await self.process(records)
+            # One span per partition's batch, linked to the requests that produced it.
+            with process_span(self.group_id, tp.topic, tp.partition, (r.headers for r in records)):
+                await self.process(records)
             await consumer.commit({tp: records[-1].offset + 1})
 
     async def report_lag(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:

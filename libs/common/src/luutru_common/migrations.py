@@ -84,6 +84,7 @@ def run_alembic_env(metadata: MetaData) -> None:
 
     def do_run(connection: Connection) -> None:
         connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        connection.commit()
         context.configure(
             connection=connection,
             target_metadata=metadata,
@@ -91,6 +92,10 @@ def run_alembic_env(metadata: MetaData) -> None:
             include_schemas=True,
             include_name=include_name,
             compare_type=True,
+            # Each migration commits on its own: one killed halfway (a Job past its
+            # deadline) leaves the ones before it done, and a backfill's batches
+            # (luutru_common.backfill) can commit inside it.
+            transaction_per_migration=True,
         )
         with context.begin_transaction():
             context.run_migrations()
@@ -98,8 +103,9 @@ def run_alembic_env(metadata: MetaData) -> None:
     async def run_async() -> None:
         engine = make_engine(context.config.get_main_option("sqlalchemy.url"), pool_size=1)
         try:
-            async with engine.begin() as conn:
+            async with engine.connect() as conn:
                 await conn.run_sync(do_run)
+                await conn.commit()
         finally:
             await engine.dispose()
 

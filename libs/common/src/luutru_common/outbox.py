@@ -6,6 +6,9 @@ lock — wakes on NOTIFY or every poll interval, publishes unsent rows in id ord
 idempotent producer (acks=all) and only then marks them published. Kafka being down never
 fails a request: rows wait in the table until the broker is back. A crash between publishing
 and marking re-publishes a few events; consumers deduplicate by event id.
+
+With tracing on (luutru_common.tracing), a row keeps the W3C traceparent of the request that
+wrote it and the relay sends it on as the Kafka header of that name.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from luutru_common.events import Envelope, Event, new_envelope
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
 from luutru_common.settings import ServiceSettings
 from luutru_common.shutdown import finish_when_cancelled
+from luutru_common.tracing import TRACEPARENT, current_traceparent, publish_span
 
 log = structlog.get_logger()
 
@@ -67,6 +71,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_type", Text, nullable=False),
         Column("payload", JSONB, nullable=False),
         Column("correlation_id", Text),
+        # The W3C trace context of the request that recorded the event (NULL: tracing off).
+        Column("traceparent", Text),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
         Column("published_at", DateTime(timezone=True)),
     )
@@ -96,6 +102,9 @@ def envelopes_for(events: list[Event], *, producer: str) -> list[Envelope]:
 # correlation_id). Hot paths that serialise envelopes themselves hand rows in this shape.
 OutboxRow = tuple[uuid.UUID, str, str, str, str, str | None]
 OUTBOX_COLUMNS = ("event_id", "topic", "key", "event_type", "payload", "correlation_id")
+# Not part of a row: the request's trace context is the same for all rows one transaction
+# writes, so the writer adds it (and hot paths need not build it when tracing is off).
+TRACE_COLUMN = "traceparent"
 # Below this many rows one array statement is cheapest; from here on, binary COPY wins.
 COPY_FROM_ROWS = 20
 
@@ -120,9 +129,9 @@ def _insert_rows_sql(schema: str) -> str:
     if not _IDENT.match(schema):
         raise ValueError(f"bad schema name {schema!r}")
     return (
-        f"INSERT INTO {schema}.outbox ({', '.join(OUTBOX_COLUMNS)}) "
-        "SELECT e, t, k, et, p::jsonb, c FROM unnest($1::uuid[], $2::text[], $3::text[], "
-        "$4::text[], $5::text[], $6::text[]) AS x(e, t, k, et, p, c)"
+        f"INSERT INTO {schema}.outbox ({', '.join(OUTBOX_COLUMNS)}, {TRACE_COLUMN}) "
+        "SELECT e, t, k, et, p::jsonb, c, $7::text FROM unnest($1::uuid[], $2::text[], "
+        "$3::text[], $4::text[], $5::text[], $6::text[]) AS x(e, t, k, et, p, c)"
     )
 
 
@@ -132,11 +141,21 @@ async def write_outbox(session: AsyncSession, schema: str, rows: list[OutboxRow]
     if not rows:
         return
     conn = await raw_connection(session)
+    traceparent = current_traceparent()
     if len(rows) < COPY_FROM_ROWS:
-        await conn.execute(_insert_rows_sql(schema), *[list(c) for c in zip(*rows, strict=True)])
-    else:
+        await conn.execute(
+            _insert_rows_sql(schema), *[list(c) for c in zip(*rows, strict=True)], traceparent
+        )
+    elif traceparent is None:
         await conn.copy_records_to_table(
             "outbox", schema_name=schema, records=rows, columns=list(OUTBOX_COLUMNS)
+        )
+    else:
+        await conn.copy_records_to_table(
+            "outbox",
+            schema_name=schema,
+            records=[(*row, traceparent) for row in rows],
+            columns=[*OUTBOX_COLUMNS, TRACE_COLUMN],
         )
     # NOTIFY is delivered at commit and collapsed per transaction: one wake-up per commit.
     await conn.execute("SELECT pg_notify($1, '')", notify_channel(schema))
@@ -308,27 +327,31 @@ class OutboxRelay:
 
     async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
         rows = await conn.fetch(
-            f"SELECT id, topic, key, payload::text AS payload, correlation_id FROM {self._table} "
-            "WHERE published_at IS NULL ORDER BY id LIMIT $1",
+            "SELECT id, topic, key, payload::text AS payload, correlation_id, traceparent "
+            f"FROM {self._table} WHERE published_at IS NULL ORDER BY id LIMIT $1",
             self.batch_size,
         )
         if not rows:
             return 0
-        futures = []
-        for row in rows:
-            headers = []
-            if row["correlation_id"]:
-                headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
-            futures.append(
-                await producer.send(
-                    row["topic"],
-                    value=row["payload"].encode(),
-                    key=row["key"].encode(),
-                    headers=headers,
+        with publish_span(self.service, (r["traceparent"] for r in rows), messages=len(rows)):
+            futures = []
+            for row in rows:
+                headers = []
+                if row["correlation_id"]:
+                    headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
+                if row["traceparent"]:
+                    headers.append((TRACEPARENT, row["traceparent"].encode()))
+                futures.append(
+                    await producer.send(
+                        row["topic"],
+                        value=row["payload"].encode(),
+                        key=row["key"].encode(),
+                        headers=headers,
+                    )
                 )
-            )
-        # Every send must be acknowledged by the broker (acks=all) before rows count as sent.
-        await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
+            # Every send must be acknowledged by the broker (acks=all) before rows count as
+            # sent.
+            await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
         await conn.execute(
             f"UPDATE {self._table} SET published_at = now() WHERE id = ANY($1::bigint[])",
             [r["id"] for r in rows],

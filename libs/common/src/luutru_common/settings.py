@@ -50,6 +50,9 @@ class ServiceSettings(BaseSettings):
     # database_url set, migrate uses it too (one role for everything: no separation).
     database_url: str = ""
     migrate_database_url: str = ""
+    # Reads that may lag a few seconds (dashboards, feeds) go here when set: a hot standby,
+    # e.g. CloudNativePG's `luutru-pg-ro` service. Empty: the primary, as everything else.
+    read_database_url: str = ""
     database_pool_size: int = 10
     kafka_bootstrap: str = "127.0.0.1:59092"
     log_level: str = "INFO"
@@ -86,6 +89,10 @@ class ServiceSettings(BaseSettings):
     # Periods, in days, of the classes every service has.
     processed_events_retention_days: int = 30
     outbox_retention_days: int = 7
+    # OpenTelemetry traces go to this OTLP/HTTP collector (base URL, e.g.
+    # http://otel-collector:4318); empty: the standard OTEL_EXPORTER_OTLP_ENDPOINT, and with
+    # neither, tracing is off (luutru_common.tracing).
+    otlp_endpoint: str = ""
     # Replication of the dead-letter topics the consumers create (3 on a production cluster).
     kafka_replication_factor: int = 1
 

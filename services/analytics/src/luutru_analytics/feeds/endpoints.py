@@ -13,7 +13,7 @@ from luutru_analytics.feeds import repository
 from luutru_analytics.feeds.perturbation import perturb
 from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE
-from luutru_common.app import UnitOfWorkDep
+from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.bounds import BoundedDate
 from luutru_common.problems import Problem, field_error, problem_responses
@@ -47,7 +47,7 @@ class ArrivalsFeed(BaseModel):
 async def arrivals(
     request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    uow: ReadUnitOfWorkDep,
     date_from: Annotated[BoundedDate, Query(description="Từ ngày / From (inclusive)")],
     date_to: Annotated[BoundedDate, Query(description="Đến ngày / To (inclusive)")],
 ) -> ArrivalsFeed:

@@ -16,7 +16,7 @@ from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
-from luutru_common.app import UnitOfWorkDep
+from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
 from luutru_common.problems import problem_responses
@@ -36,7 +36,7 @@ HEALTH_TYPES = types_of_department(Department.SYT)
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
 async def health(
-    request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
+    request: Request, principal: CurrentPrincipal, uow: ReadUnitOfWorkDep, f: FiltersDep
 ) -> Response:
     scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
     e = narrow(scope, feed_types=HEALTH_TYPES, facility_types=f.facility_types, communes=f.communes)

@@ -16,7 +16,7 @@ from luutru_analytics.feeds.query import FeedQuery, narrow
 from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
-from luutru_common.app import UnitOfWorkDep
+from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
 from luutru_common.problems import problem_responses
@@ -77,7 +77,7 @@ def _change(current: int | None, previous: int | None) -> float | None:
     responses={**problem_responses(401, 403, 422), **FORMATS},
 )
 async def tourism(
-    request: Request, principal: CurrentPrincipal, uow: UnitOfWorkDep, f: FiltersDep
+    request: Request, principal: CurrentPrincipal, uow: ReadUnitOfWorkDep, f: FiltersDep
 ) -> Response:
     scope = scope_for(principal, threshold=request.app.state.settings.suppression_threshold)
     e = narrow(
@@ -183,7 +183,7 @@ Breakdown = Literal[
 async def tourism_breakdown(
     request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    uow: ReadUnitOfWorkDep,
     f: FiltersDep,
     by: Annotated[Breakdown, Query(description="Phân tổ theo / Break down by")],
     top: Annotated[int, Query(ge=1, le=100, description="Số nhóm lớn nhất / Top N keys")] = 10,

@@ -17,7 +17,7 @@ from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_analytics.feeds.tourism import FORMATS
-from luutru_common.app import UnitOfWorkDep
+from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
 from luutru_common.problems import problem_responses
@@ -44,7 +44,7 @@ TRANSPORT_TYPES = types_of_department(Department.SGTVT)
 async def transport(
     request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    uow: ReadUnitOfWorkDep,
     f: FiltersDep,
     by: Annotated[
         Literal["route", "operator", "day", "origin_province", "destination_province"],

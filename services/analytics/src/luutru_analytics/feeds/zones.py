@@ -18,7 +18,7 @@ from luutru_analytics.feeds.render import render
 from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE, suppress
 from luutru_analytics.feeds.tourism import FORMATS
-from luutru_common.app import UnitOfWorkDep
+from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department
 from luutru_common.problems import problem_responses
@@ -43,7 +43,7 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 async def zones(
     request: Request,
     principal: CurrentPrincipal,
-    uow: UnitOfWorkDep,
+    uow: ReadUnitOfWorkDep,
     f: FiltersDep,
     by: Annotated[
         Literal["zone", "origin_province", "age_group", "gender"],

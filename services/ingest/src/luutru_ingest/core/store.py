@@ -19,7 +19,8 @@ from sqlalchemy import Date, and_, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import Compiled, jsonb_text, raw_connection
-from luutru_common.outbox import OUTBOX_COLUMNS, OutboxRow, notify_channel
+from luutru_common.outbox import OUTBOX_COLUMNS, TRACE_COLUMN, OutboxRow, notify_channel
+from luutru_common.tracing import current_traceparent
 from luutru_ingest.core.stay import COLUMNS
 from luutru_ingest.models import SCHEMA, FacilityView, Stay
 
@@ -55,8 +56,8 @@ INSERT_SMALL = text(
     f"WITH s AS (INSERT INTO {SCHEMA}.stays ({_cols}) "
     f"SELECT {_select} FROM unnest({_STAY_ARRAYS}) AS t({_cols}) "
     "ON CONFLICT DO NOTHING RETURNING id), "
-    f"o AS (INSERT INTO {SCHEMA}.outbox ({', '.join(OUTBOX_COLUMNS)}) "
-    f"SELECT e, t, k, et, CAST(p AS jsonb), c FROM {_OUTBOX_ARRAYS} "
+    f"o AS (INSERT INTO {SCHEMA}.outbox ({', '.join(OUTBOX_COLUMNS)}, {TRACE_COLUMN}) "
+    f"SELECT e, t, k, et, CAST(p AS jsonb), c, CAST(:otp AS text) FROM {_OUTBOX_ARRAYS} "
     "WHERE x.sid IN (SELECT id FROM s) RETURNING 1) "
     f"SELECT s.id, pg_notify('{notify_channel(SCHEMA)}', '') FROM s"
 )
@@ -98,6 +99,7 @@ async def insert_small(
     for key, n in (("oe", 0), ("ot", 1), ("ok", 2), ("oet", 3), ("op", 4), ("oc", 5)):
         params[key] = [row[n] for row in outbox_rows]
     params["os"] = [stay_id for stay_id, _ in events]
+    params["otp"] = current_traceparent()
     conn = await raw_connection(session)
     return {r[0] for r in await conn.fetch(_INSERT_SMALL.sql, *_INSERT_SMALL.args(**params))}
 

@@ -8,6 +8,9 @@ Create Date: 2026-12-02 23:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from luutru_common import backfill
+from luutru_common.backfill import Backfill
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -30,11 +33,36 @@ $$
 """
 
 
+def numbering(table: str) -> Backfill:
+    """Numbers for the rows stored before this migration, in resumable batches
+    (luutru_common.backfill): a national table is too large for one transaction."""
+    return Backfill(
+        name=f"0004_{table}_receipt_number",
+        schema="ingest",
+        table=table,
+        key="id",
+        key_type="uuid",
+        work=(
+            f"UPDATE ingest.{table} SET receipt_number = pg_temp.receipt_number() "
+            "WHERE id IN (SELECT k FROM batch) AND receipt_number IS NULL"
+        ),
+    )
+
+
 def upgrade() -> None:
     op.execute(NUMBER_FUNCTION)
     for table in TABLES:
-        op.add_column(table, sa.Column("receipt_number", sa.Text(), nullable=True), schema="ingest")
-        op.execute(f"UPDATE ingest.{table} SET receipt_number = pg_temp.receipt_number()")
+        # Idempotent: after a kill during the backfill, the migration runs again.
+        op.add_column(
+            table,
+            sa.Column("receipt_number", sa.Text(), nullable=True),
+            schema="ingest",
+            if_not_exists=True,
+        )
+    with op.get_context().autocommit_block():
+        for table in TABLES:
+            backfill.run(op.get_bind(), numbering(table))
+    for table in TABLES:
         # Draw again for the (very unlikely) repeats until there are none.
         op.execute(
             f"""
@@ -60,6 +88,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    for table in TABLES:
+        backfill.forget(op.get_bind(), numbering(table))
     for table in TABLES:
         op.drop_constraint(op.f(f"uq_{table}_receipt_number"), table, schema="ingest")
         op.drop_column(table, "receipt_number", schema="ingest")
