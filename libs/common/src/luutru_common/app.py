@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 
 from luutru_common.auth import ClientScopes, TokenVerifier
 from luutru_common.body_limit import BodyLimitMiddleware
-from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+from luutru_common.db import UnitOfWork, make_engine, make_pool, make_session_factory
 from luutru_common.forwarded import TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
@@ -75,6 +75,11 @@ def create_service_app(
             application_name=settings.service_name,
         )
         app.state.session_factory = make_session_factory(app.state.engine)
+        app.state.pool = await make_pool(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            application_name=settings.service_name,
+        )
         stack = contextlib.AsyncExitStack()
         background = BackgroundWorkers()
         try:
@@ -97,6 +102,7 @@ def create_service_app(
             await stack.aclose()
             await background.stop()
             await app.state.engine.dispose()
+            await app.state.pool.close()
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

@@ -129,9 +129,14 @@ def _insert_rows_sql(schema: str) -> str:
 async def write_outbox(session: AsyncSession, schema: str, rows: list[OutboxRow]) -> None:
     """The one outbox writer: add rows to ``schema``.outbox inside the session's transaction
     (one array statement for a few, binary COPY for many) and wake the relay on commit."""
+    if rows:
+        await insert_outbox(await raw_connection(session), schema, rows)
+
+
+async def insert_outbox(conn: asyncpg.Connection, schema: str, rows: list[OutboxRow]) -> None:
+    """`write_outbox` inside an asyncpg transaction (luutru_common.db.transaction)."""
     if not rows:
         return
-    conn = await raw_connection(session)
     if len(rows) < COPY_FROM_ROWS:
         await conn.execute(_insert_rows_sql(schema), *[list(c) for c in zip(*rows, strict=True)])
     else:

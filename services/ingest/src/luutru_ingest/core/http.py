@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import asyncpg
 import structlog
 from fastapi import Depends, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +16,6 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from luutru_common.auth import Principal, Role, require_roles
-from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, validation_errors
 from luutru_ingest.core import idempotency
 
@@ -38,23 +38,23 @@ IdempotencyKey = Annotated[
 
 
 async def idempotent(
-    uow: UnitOfWork,
+    conn: asyncpg.Connection,
     request: Request,
     facility_id: uuid.UUID,
     key: str | None,
     work: Callable[[], Awaitable[tuple[int, BaseModel]]],
 ) -> JSONResponse:
-    """Run ``work`` inside the open unit of work, once per Idempotency-Key, and commit."""
-    digest = idempotency.request_hash(request.method, request.url.path, await request.body())
+    """Run ``work`` once per Idempotency-Key, in the transaction ``conn`` is in; the caller
+    commits it before answering."""
     if key is not None:
-        stored = await idempotency.claim(uow.session, facility_id, key, digest)
+        digest = idempotency.request_hash(request.method, request.url.path, await request.body())
+        stored = await idempotency.claim(conn, facility_id, key, digest)
         if stored is not None:
             return JSONResponse(stored.body, stored.status_code)
     status, model = await work()
     body = model.model_dump(mode="json")
     if key is not None:
-        await idempotency.remember(uow.session, facility_id, key, status, body)
-    await uow.commit()
+        await idempotency.remember(conn, facility_id, key, status, body)
     return JSONResponse(body, status)
 
 
