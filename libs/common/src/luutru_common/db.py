@@ -75,7 +75,14 @@ async def make_pool(
         min_size=0,
         max_size=pool_size,
         server_settings={"application_name": application_name},
+        reset=_keep_session,
     )
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """No reset query on release (a round trip per request): the pool only ever runs
+    `transaction` blocks, which change no session state — no SET, LISTEN or advisory lock
+    outlives them. asyncpg still rolls back a transaction left open before this is called."""
 
 
 @asynccontextmanager

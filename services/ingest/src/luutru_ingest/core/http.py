@@ -11,7 +11,6 @@ import asyncpg
 import structlog
 from fastapi import Depends, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
@@ -43,19 +42,26 @@ async def idempotent(
     facility_id: uuid.UUID,
     key: str | None,
     work: Callable[[], Awaitable[tuple[int, BaseModel]]],
-) -> JSONResponse:
+) -> Response:
     """Run ``work`` once per Idempotency-Key, in the transaction ``conn`` is in; the caller
     commits it before answering."""
     if key is not None:
         digest = idempotency.request_hash(request.method, request.url.path, await request.body())
         stored = await idempotency.claim(conn, facility_id, key, digest)
         if stored is not None:
-            return JSONResponse(stored.body, stored.status_code)
+            return json_response(stored.body, stored.status_code)
     status, model = await work()
-    body = model.model_dump(mode="json")
+    body = model.model_dump_json()
     if key is not None:
         await idempotency.remember(conn, facility_id, key, status, body)
-    return JSONResponse(body, status)
+    return json_response(body, status)
+
+
+def json_response(body: str, status: int) -> Response:
+    """An answer already serialised: pydantic writes JSON straight from the model
+    (`model_dump_json`), a fraction of the cost of a dict and then `json.dumps` for a
+    batch's thousand receipts."""
+    return Response(body, status, media_type="application/json")
 
 
 # The exception path of an endpoint whose body is a typed model: (the request, the JSON body

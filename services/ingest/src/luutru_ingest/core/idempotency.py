@@ -9,7 +9,6 @@ finds the stored answer) or rolls back (then it proceeds itself). No duplicate e
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 
@@ -23,7 +22,7 @@ MAX_KEY_LENGTH = 200
 @dataclass
 class StoredAnswer:
     status_code: int
-    body: dict
+    body: str  # the JSON answer as sent
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
@@ -67,11 +66,11 @@ async def claim(
             "Khóa Idempotency-Key đã dùng cho một yêu cầu khác / This Idempotency-Key was used "
             "with a different request",
         )
-    return StoredAnswer(row["status_code"], json.loads(row["response"]))
+    return StoredAnswer(row["status_code"], row["response"])
 
 
 async def remember(
-    conn: asyncpg.Connection, facility_id: uuid.UUID, key: str, status_code: int, body: dict
+    conn: asyncpg.Connection, facility_id: uuid.UUID, key: str, status_code: int, body: str
 ) -> None:
-    """Store the answer given under an Idempotency-Key, to replay it to a retry."""
-    await conn.execute(REMEMBER, facility_id, key, status_code, json.dumps(body))
+    """Store the answer given under an Idempotency-Key (its JSON), to replay it to a retry."""
+    await conn.execute(REMEMBER, facility_id, key, status_code, body)

@@ -54,17 +54,18 @@ async def capacity_warnings(
     if not facility.beds or not prepared:
         return
     held = await store.in_house_count(conn, facility.id, today, timezone=timezone)
-    for position, item in enumerate(prepared, 1):
-        if held + position > facility.beds:
-            item.warnings.append(
-                field_error(
-                    "",
-                    "over-capacity",
-                    "Số khách vượt quá số giường đã khai báo của cơ sở",
-                    "More guests than the facility's declared beds",
-                )
-            )
-            item.values["warnings"] = [w.model_dump(mode="json") for w in item.warnings]
+    if held + len(prepared) <= facility.beds:
+        return
+    warning = field_error(
+        "",
+        "over-capacity",
+        "Số khách vượt quá số giường đã khai báo của cơ sở",
+        "More guests than the facility's declared beds",
+    )
+    stored = warning.model_dump(mode="json")
+    for item in prepared[max(facility.beds - held, 0) :]:
+        item.warnings.append(warning)
+        item.values["warnings"] = [*item.values["warnings"], stored]
 
 
 async def register(
@@ -97,16 +98,17 @@ async def register(
     else:
         created, existing = await store_new(conn, facility, prepared)
         for item in prepared:
+            # Our own values: no revalidation (model_construct), see stay.receipt.
             if item.values["id"] in created:
-                results[item.index] = RecordResult(
+                results[item.index] = RecordResult.model_construct(
                     index=item.index,
                     status="accepted",
-                    receipt=stay.receipt(item.values),
+                    receipt=stay.receipt(item.values, item.warnings),
                     warnings=item.warnings,
                 )
             else:
                 original = existing[(item.values["document_number"], item.values["check_in_date"])]
-                results[item.index] = RecordResult(
+                results[item.index] = RecordResult.model_construct(
                     index=item.index, status="duplicate", receipt=stay.receipt(dict(original))
                 )
     return [results[i] for i, _ in items]

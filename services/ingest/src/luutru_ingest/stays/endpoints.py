@@ -5,8 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request, Response
 
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
@@ -22,6 +21,7 @@ from luutru_ingest.core.http import (
     IdempotencyKey,
     RecheckedRoute,
     idempotent,
+    json_response,
     rechecked,
 )
 from luutru_ingest.core.receipts import Receipt
@@ -114,7 +114,7 @@ async def check_in(
     return response
 
 
-def _stay_id(response: JSONResponse) -> str:
+def _stay_id(response: Response) -> str:
     return json.loads(bytes(response.body)).get("stay_id", "")
 
 
@@ -153,7 +153,7 @@ async def check_in_batch(
                     pointer=lambda i: f"/guests/{i}",
                     dry_run=True,
                 )
-                return _batch_result(results)
+                return json_response(_batch_result(results).model_dump_json(), 200)
 
             async def work():
                 results = []
@@ -187,7 +187,7 @@ async def check_in_batch(
                 now=now,
                 pointer=lambda i: f"/guests/{i}",
             )
-    return JSONResponse(_batch_result(results).model_dump(mode="json"), 200)
+    return json_response(_batch_result(results).model_dump_json(), 200)
 
 
 def _batch_result(results) -> BatchResult:
