@@ -98,18 +98,24 @@ async def register(
     else:
         created, existing = await store_new(conn, facility, prepared)
         for item in prepared:
-            # Our own values: no revalidation (model_construct), see stay.receipt.
+            # Our own values: no revalidation (model_construct), see stay.receipt. Every field
+            # given: a default_factory left to model_construct is inspected on each call.
             if item.values["id"] in created:
                 results[item.index] = RecordResult.model_construct(
                     index=item.index,
                     status="accepted",
                     receipt=stay.receipt(item.values, item.warnings),
+                    errors=[],
                     warnings=item.warnings,
                 )
             else:
                 original = existing[(item.values["document_number"], item.values["check_in_date"])]
                 results[item.index] = RecordResult.model_construct(
-                    index=item.index, status="duplicate", receipt=stay.receipt(dict(original))
+                    index=item.index,
+                    status="duplicate",
+                    receipt=stay.receipt(dict(original)),
+                    errors=[],
+                    warnings=[],
                 )
     return [results[i] for i, _ in items]
 
