@@ -394,7 +394,7 @@ async def test_nothing_is_visible_before_the_commit(service_env, db, size):
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+    from luutru_common.db import UnitOfWork, make_engine, make_session_factory, raw_connection
     from luutru_ingest.core import registration
     from luutru_ingest.deadline import DeadlineRule
     from luutru_ingest.models import FacilityView
@@ -407,7 +407,7 @@ async def test_nothing_is_visible_before_the_commit(service_env, db, size):
             uow.session.expunge_all()
         async with UnitOfWork(make_session_factory(engine)) as uow:
             results = await registration.register(
-                uow.session,
+                await raw_connection(uow.session),
                 facility=facility,
                 items=[(i, guest()) for i in range(size)],
                 rule=DeadlineRule(ZoneInfo("Asia/Ho_Chi_Minh")),

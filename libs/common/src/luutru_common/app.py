@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 
 from luutru_common.auth import ClientScopes, TokenVerifier
 from luutru_common.body_limit import BodyLimitMiddleware
-from luutru_common.db import UnitOfWork, make_engine, make_session_factory
+from luutru_common.db import UnitOfWork, make_engine, make_pool, make_session_factory
 from luutru_common.forwarded import TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
@@ -87,6 +87,11 @@ def create_service_app(
                 application_name=f"{settings.service_name}-read",
             )
             app.state.read_session_factory = make_session_factory(app.state.read_engine)
+        app.state.pool = await make_pool(
+            settings.database_url,
+            pool_size=settings.database_pool_size,
+            application_name=settings.service_name,
+        )
         stack = contextlib.AsyncExitStack()
         background = BackgroundWorkers()
         try:
@@ -112,6 +117,7 @@ def create_service_app(
             if app.state.read_engine is not None:
                 await app.state.read_engine.dispose()
             flush()
+            await app.state.pool.close()
 
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
     app.state.settings = settings

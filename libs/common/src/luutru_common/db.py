@@ -1,7 +1,9 @@
-"""Async engine, session factory and the unit of work.
+"""Async engine, session factory and the unit of work; the asyncpg pool of the hot paths.
 
-The unit of work is the one place a transaction begins and ends: it rolls back unless the
-caller commits explicitly, so nothing is half-written when a handler raises.
+The unit of work is the one place an ORM transaction begins and ends: it rolls back unless the
+caller commits explicitly, so nothing is half-written when a handler raises. The write paths
+that need no ORM (a check-in, a batch) take a `transaction` on the asyncpg pool instead: the
+session's adaptation of asyncpg cost more CPU than their statements (bench/README.md).
 """
 
 from __future__ import annotations
@@ -61,6 +63,34 @@ def _refuse_closed_connection(dbapi_connection, connection_record, connection_pr
     """
     if dbapi_connection.driver_connection.is_closed():
         raise exc.DisconnectionError("connection closed by the server")
+
+
+async def make_pool(
+    url: str, *, pool_size: int = 10, application_name: str = "luutru"
+) -> asyncpg.Pool:
+    """The asyncpg pool of `transaction`. Opens connections only when asked (services that
+    never use it hold none); a connection the server closed is replaced on acquire."""
+    return await asyncpg.create_pool(
+        asyncpg_dsn(url),
+        min_size=0,
+        max_size=pool_size,
+        server_settings={"application_name": application_name},
+        reset=_keep_session,
+    )
+
+
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """No reset query on release (a round trip per request): the pool only ever runs
+    `transaction` blocks, which change no session state — no SET, LISTEN or advisory lock
+    outlives them. asyncpg still rolls back a transaction left open before this is called."""
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One transaction on a pooled connection, no ORM: committed when the block ends, rolled
+    back when it raises — answer after the block, and the answer comes after the commit."""
+    async with pool.acquire() as conn, conn.transaction():
+        yield conn
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

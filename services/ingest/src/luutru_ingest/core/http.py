@@ -7,15 +7,14 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+import asyncpg
 import structlog
 from fastapi import Depends, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from luutru_common.auth import Principal, Role, require_roles
-from luutru_common.db import UnitOfWork
 from luutru_common.problems import FieldError, Problem, validation_errors
 from luutru_ingest.core import idempotency
 
@@ -38,24 +37,31 @@ IdempotencyKey = Annotated[
 
 
 async def idempotent(
-    uow: UnitOfWork,
+    conn: asyncpg.Connection,
     request: Request,
     facility_id: uuid.UUID,
     key: str | None,
     work: Callable[[], Awaitable[tuple[int, BaseModel]]],
-) -> JSONResponse:
-    """Run ``work`` inside the open unit of work, once per Idempotency-Key, and commit."""
-    digest = idempotency.request_hash(request.method, request.url.path, await request.body())
+) -> Response:
+    """Run ``work`` once per Idempotency-Key, in the transaction ``conn`` is in; the caller
+    commits it before answering."""
     if key is not None:
-        stored = await idempotency.claim(uow.session, facility_id, key, digest)
+        digest = idempotency.request_hash(request.method, request.url.path, await request.body())
+        stored = await idempotency.claim(conn, facility_id, key, digest)
         if stored is not None:
-            return JSONResponse(stored.body, stored.status_code)
+            return json_response(stored.body, stored.status_code)
     status, model = await work()
-    body = model.model_dump(mode="json")
+    body = model.model_dump_json()
     if key is not None:
-        await idempotency.remember(uow.session, facility_id, key, status, body)
-    await uow.commit()
-    return JSONResponse(body, status)
+        await idempotency.remember(conn, facility_id, key, status, body)
+    return json_response(body, status)
+
+
+def json_response(body: str, status: int) -> Response:
+    """An answer already serialised: pydantic writes JSON straight from the model
+    (`model_dump_json`), a fraction of the cost of a dict and then `json.dumps` for a
+    batch's thousand receipts."""
+    return Response(body, status, media_type="application/json")
 
 
 # The exception path of an endpoint whose body is a typed model: (the request, the JSON body

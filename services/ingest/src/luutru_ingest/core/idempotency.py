@@ -9,12 +9,10 @@ finds the stored answer) or rolls back (then it proceeds itself). No duplicate e
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from luutru_common.problems import Problem
 
@@ -24,7 +22,7 @@ MAX_KEY_LENGTH = 200
 @dataclass
 class StoredAnswer:
     status_code: int
-    body: dict
+    body: str  # the JSON answer as sent
 
 
 def request_hash(method: str, path: str, body: bytes) -> str:
@@ -32,8 +30,22 @@ def request_hash(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(b"\0".join([method.encode(), path.encode(), body])).hexdigest()
 
 
+CLAIM = (
+    "INSERT INTO ingest.idempotency_keys (facility_id, key, request_hash) "
+    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key"
+)
+STORED = (
+    "SELECT request_hash, status_code, response::text FROM ingest.idempotency_keys "
+    "WHERE facility_id = $1 AND key = $2"
+)
+REMEMBER = (
+    "UPDATE ingest.idempotency_keys SET status_code = $3, response = $4::jsonb "
+    "WHERE facility_id = $1 AND key = $2"
+)
+
+
 async def claim(
-    session: AsyncSession, facility_id: uuid.UUID, key: str, digest: str
+    conn: asyncpg.Connection, facility_id: uuid.UUID, key: str, digest: str
 ) -> StoredAnswer | None:
     """None: this request owns the key now. Otherwise the original answer to replay."""
     if not key or len(key) > MAX_KEY_LENGTH:
@@ -43,25 +55,10 @@ async def claim(
             "Bad Idempotency-Key",
             f"Idempotency-Key: 1–{MAX_KEY_LENGTH} ký tự / 1–{MAX_KEY_LENGTH} characters",
         )
-    claimed = await session.scalar(
-        text(
-            "INSERT INTO ingest.idempotency_keys (facility_id, key, request_hash) "
-            "VALUES (:f, :k, :h) ON CONFLICT DO NOTHING RETURNING key"
-        ),
-        {"f": facility_id, "k": key, "h": digest},
-    )
-    if claimed is not None:
+    if await conn.fetchval(CLAIM, facility_id, key, digest) is not None:
         return None
-    row = (
-        await session.execute(
-            text(
-                "SELECT request_hash, status_code, response FROM ingest.idempotency_keys "
-                "WHERE facility_id = :f AND key = :k"
-            ),
-            {"f": facility_id, "k": key},
-        )
-    ).one()
-    if row.request_hash != digest:
+    row = await conn.fetchrow(STORED, facility_id, key)
+    if row["request_hash"] != digest:
         raise Problem(
             422,
             "idempotency-key-reused",
@@ -69,17 +66,11 @@ async def claim(
             "Khóa Idempotency-Key đã dùng cho một yêu cầu khác / This Idempotency-Key was used "
             "with a different request",
         )
-    return StoredAnswer(row.status_code, row.response)
+    return StoredAnswer(row["status_code"], row["response"])
 
 
 async def remember(
-    session: AsyncSession, facility_id: uuid.UUID, key: str, status_code: int, body: dict
+    conn: asyncpg.Connection, facility_id: uuid.UUID, key: str, status_code: int, body: str
 ) -> None:
-    """Store the answer given under an Idempotency-Key, to replay it to a retry."""
-    await session.execute(
-        text(
-            "UPDATE ingest.idempotency_keys SET status_code = :s, response = CAST(:r AS jsonb) "
-            "WHERE facility_id = :f AND key = :k"
-        ),
-        {"f": facility_id, "k": key, "s": status_code, "r": json.dumps(body)},
-    )
+    """Store the answer given under an Idempotency-Key (its JSON), to replay it to a retry."""
+    await conn.execute(REMEMBER, facility_id, key, status_code, body)

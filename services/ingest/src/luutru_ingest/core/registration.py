@@ -1,5 +1,7 @@
 """Guest registration: validate, store, and emit the stays' events through the outbox — in
-one transaction, so an accepted registration and its event are durable together.
+one transaction, so an accepted registration and its event are durable together. It runs on
+the caller's asyncpg connection inside that transaction (luutru_common.db.transaction, or
+`raw_connection` under an ORM unit of work).
 
 One code path (`register`) serves a single check-in, a batch and an upload chunk: the rules
 are the same and the natural key (facility, document, arrival day) makes every retry
@@ -13,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
+import asyncpg
 
 from luutru_common.logging import get_correlation_id
-from luutru_common.outbox import write_outbox
+from luutru_common.outbox import insert_outbox
 from luutru_common.problems import FieldError, field_error
 from luutru_ingest import receipt_numbers
 from luutru_ingest.core import stay, store
@@ -41,7 +43,7 @@ class Prepared:
 
 
 async def capacity_warnings(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     facility: FacilityView,
     prepared: list[Prepared],
     *,
@@ -51,22 +53,23 @@ async def capacity_warnings(
     """More guests than declared beds is a warning on each guest beyond the beds."""
     if not facility.beds or not prepared:
         return
-    held = await store.in_house_count(session, facility.id, today, timezone=timezone)
-    for position, item in enumerate(prepared, 1):
-        if held + position > facility.beds:
-            item.warnings.append(
-                field_error(
-                    "",
-                    "over-capacity",
-                    "Số khách vượt quá số giường đã khai báo của cơ sở",
-                    "More guests than the facility's declared beds",
-                )
-            )
-            item.values["warnings"] = [w.model_dump(mode="json") for w in item.warnings]
+    held = await store.in_house_count(conn, facility.id, today, timezone=timezone)
+    if held + len(prepared) <= facility.beds:
+        return
+    warning = field_error(
+        "",
+        "over-capacity",
+        "Số khách vượt quá số giường đã khai báo của cơ sở",
+        "More guests than the facility's declared beds",
+    )
+    stored = warning.model_dump(mode="json")
+    for item in prepared[max(facility.beds - held, 0) :]:
+        item.warnings.append(warning)
+        item.values["warnings"] = [*item.values["warnings"], stored]
 
 
 async def register(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     *,
     facility: FacilityView,
     items: list[tuple[int, object]],
@@ -85,7 +88,7 @@ async def register(
     for item in prepared:
         item.values["upload_id"] = upload_id
     await capacity_warnings(
-        session, facility, prepared, today=rule.local_date(now), timezone=rule.timezone.key
+        conn, facility, prepared, today=rule.local_date(now), timezone=rule.timezone.key
     )
     if dry_run:
         for item in prepared:
@@ -93,19 +96,26 @@ async def register(
                 index=item.index, status="valid", warnings=item.warnings
             )
     else:
-        created, existing = await store_new(session, facility, prepared)
+        created, existing = await store_new(conn, facility, prepared)
         for item in prepared:
+            # Our own values: no revalidation (model_construct), see stay.receipt. Every field
+            # given: a default_factory left to model_construct is inspected on each call.
             if item.values["id"] in created:
-                results[item.index] = RecordResult(
+                results[item.index] = RecordResult.model_construct(
                     index=item.index,
                     status="accepted",
-                    receipt=stay.receipt(item.values),
+                    receipt=stay.receipt(item.values, item.warnings),
+                    errors=[],
                     warnings=item.warnings,
                 )
             else:
                 original = existing[(item.values["document_number"], item.values["check_in_date"])]
-                results[item.index] = RecordResult(
-                    index=item.index, status="duplicate", receipt=stay.receipt(dict(original))
+                results[item.index] = RecordResult.model_construct(
+                    index=item.index,
+                    status="duplicate",
+                    receipt=stay.receipt(dict(original)),
+                    errors=[],
+                    warnings=[],
                 )
     return [results[i] for i, _ in items]
 
@@ -152,7 +162,7 @@ def judge(
 
 
 async def store_new(
-    session: AsyncSession, facility: FacilityView, prepared: list[Prepared]
+    conn: asyncpg.Connection, facility: FacilityView, prepared: list[Prepared]
 ) -> tuple[set[uuid.UUID], dict]:
     """Insert the guests whose natural key is new, with their GuestCheckedIn events. Returns
     the ids created and, by natural key, the stored stays the others duplicate."""
@@ -175,21 +185,21 @@ async def store_new(
     for _ in range(5):
         if len(prepared) < SMALL_BATCH:
             inserted = await store.insert_small(
-                session,
+                conn,
                 [p.values for p in pending],
                 [(p.values["id"], events[p.values["id"]]) for p in pending],
             )
         else:
-            inserted = await store.insert_stays(session, [p.values for p in pending])
-            await write_outbox(
-                session,
+            inserted = await store.insert_stays(conn, [p.values for p in pending])
+            await insert_outbox(
+                conn,
                 SCHEMA,
                 [events[p.values["id"]] for p in pending if p.values["id"] in inserted],
             )
         created |= inserted
         left_out = [p for p in pending if p.values["id"] not in inserted]
         existing |= await store.by_natural_keys(
-            session,
+            conn,
             facility.id,
             [(p.values["document_number"], p.values["check_in_date"]) for p in left_out],
         )

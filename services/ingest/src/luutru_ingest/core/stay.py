@@ -158,12 +158,18 @@ def row_values(stay: Stay) -> dict:
     return {c.key: getattr(stay, c.key) for c in Stay.__table__.columns}
 
 
-def receipt(values: dict) -> Receipt:
-    """The facility's receipt for a stay (row or values); never the police-only flags."""
-    warnings = values["warnings"]
-    if isinstance(warnings, str):  # a raw asyncpg row carries jsonb as text
-        warnings = json.loads(warnings)
-    return Receipt(
+def receipt(values: dict, warnings: list[FieldError] | None = None) -> Receipt:
+    """The facility's receipt for a stay (row or values); never the police-only flags.
+
+    ``warnings``: the new stay's own (already models); otherwise read from the row. Built
+    without revalidation — the values are ours, and on a batch of thousands pydantic checking
+    them again cost more than storing them (bench/README.md)."""
+    if warnings is None:
+        stored = values["warnings"]
+        if isinstance(stored, str):  # a raw asyncpg row carries jsonb as text
+            stored = json.loads(stored)
+        warnings = [FieldError.model_validate(w) for w in stored or []]
+    return Receipt.model_construct(
         stay_id=values["id"],
         receipt_number=values["receipt_number"],
         facility_id=values["facility_id"],
@@ -173,7 +179,7 @@ def receipt(values: dict) -> Receipt:
         late_minutes=values["late_minutes"],
         status=values["status"],
         version=values["version"],
-        warnings=[FieldError.model_validate(w) for w in warnings or []],
+        warnings=warnings,
     )
 
 

@@ -1,6 +1,8 @@
 """The stays table's write path, shared by every way a guest arrives (a check-in, a batch, an
-upload chunk), and the counts the rules need. The bulk paths speak asyncpg directly: one
-statement per chunk instead of one per guest is what makes thousands of guests a second.
+upload chunk), and the counts the rules need. They speak asyncpg directly, inside the caller's
+transaction (luutru_common.db.transaction, or `raw_connection` under an ORM unit of work):
+one statement per chunk instead of one per guest is what makes thousands of guests a second,
+and no ORM on a single check-in is what makes hundreds a second.
 
 The inserts take no conflict target: a natural key already there makes the guest a
 duplicate, and a receipt number drawn twice (unique too) leaves the row out for
@@ -18,7 +20,7 @@ import asyncpg
 from sqlalchemy import Date, and_, bindparam, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_common.db import Compiled, jsonb_text, raw_connection
+from luutru_common.db import Compiled, jsonb_text
 from luutru_common.outbox import OUTBOX_COLUMNS, TRACE_COLUMN, OutboxRow, notify_channel
 from luutru_common.tracing import current_traceparent
 from luutru_ingest.core.stay import COLUMNS
@@ -68,11 +70,10 @@ async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityVie
     return await session.get(FacilityView, facility_id)
 
 
-async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID]:
+async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.UUID]:
     """Insert the rows whose natural key is new; returns the ids created."""
     if not rows:
         return set()
-    conn = await raw_connection(session)
     await conn.execute(CREATE_STAGING)
     await conn.execute("TRUNCATE stays_in")
     records = [
@@ -84,7 +85,7 @@ async def insert_stays(session: AsyncSession, rows: list[dict]) -> set[uuid.UUID
 
 
 async def insert_small(
-    session: AsyncSession, rows: list[dict], events: list[tuple[uuid.UUID, OutboxRow]]
+    conn: asyncpg.Connection, rows: list[dict], events: list[tuple[uuid.UUID, OutboxRow]]
 ) -> set[uuid.UUID]:
     """Insert new stays and, for those inserted, their events; returns the ids created.
 
@@ -100,17 +101,15 @@ async def insert_small(
         params[key] = [row[n] for row in outbox_rows]
     params["os"] = [stay_id for stay_id, _ in events]
     params["otp"] = current_traceparent()
-    conn = await raw_connection(session)
     return {r[0] for r in await conn.fetch(_INSERT_SMALL.sql, *_INSERT_SMALL.args(**params))}
 
 
 async def by_natural_keys(
-    session: AsyncSession, facility_id: uuid.UUID, keys: list[tuple[str, date]]
+    conn: asyncpg.Connection, facility_id: uuid.UUID, keys: list[tuple[str, date]]
 ) -> dict[tuple[str, date], asyncpg.Record]:
     """The stored stays of the facility with these (document number, arrival day) keys."""
     if not keys:
         return {}
-    conn = await raw_connection(session)
     rows = await conn.fetch(
         SELECT_BY_NATURAL_KEYS, facility_id, [k[0] for k in keys], [k[1] for k in keys]
     )
@@ -141,11 +140,10 @@ def held_on(day: date, timezone: str):
 
 
 async def in_house_count(
-    session: AsyncSession, facility_id: uuid.UUID, day: date, *, timezone: str
+    conn: asyncpg.Connection, facility_id: uuid.UUID, day: date, *, timezone: str
 ) -> int:
     """Guests held on ``day``, voided records aside."""
     query = _in_house_count_query(timezone)
-    conn = await raw_connection(session)
     return int(await conn.fetchval(query.sql, *query.args(facility_id=facility_id, day=day)) or 0)
 
 

@@ -5,13 +5,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request, Response
 
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.bounds import BoundedDate
-from luutru_common.db import UnitOfWork
+from luutru_common.db import transaction
 from luutru_common.problems import FieldError, Problem, problem_responses
 from luutru_ingest import receipt_numbers
 from luutru_ingest.core.checking import field_of, parse_partial, partial_verdict
@@ -22,6 +21,7 @@ from luutru_ingest.core.http import (
     IdempotencyKey,
     RecheckedRoute,
     idempotent,
+    json_response,
     rechecked,
 )
 from luutru_ingest.core.receipts import Receipt
@@ -83,16 +83,15 @@ router = APIRouter(prefix="/v1", tags=["stays"], route_class=RecheckedRoute)
 async def check_in(
     body: CheckIn,
     facility: WritingFacility,
-    uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
 ):
     now = datetime.now(UTC)
-    async with uow:
+    async with transaction(request.app.state.pool) as conn:
 
         async def work():
             [result] = await register(
-                uow.session,
+                conn,
                 facility=facility,
                 items=[(0, body)],
                 rule=request.app.state.deadline_rule,
@@ -110,12 +109,12 @@ async def check_in(
                 )
             return (201 if result.status == "accepted" else 200), result.receipt
 
-        response = await idempotent(uow, request, facility.id, idempotency_key, work)
+        response = await idempotent(conn, request, facility.id, idempotency_key, work)
     response.headers["Location"] = f"/v1/stays/{_stay_id(response)}"
     return response
 
 
-def _stay_id(response: JSONResponse) -> str:
+def _stay_id(response: Response) -> str:
     return json.loads(bytes(response.body)).get("stay_id", "")
 
 
@@ -135,60 +134,60 @@ def _stay_id(response: JSONResponse) -> str:
 async def check_in_batch(
     body: BatchCheckIn,
     facility: WritingFacility,
-    uow: UnitOfWorkDep,
     request: Request,
     idempotency_key: IdempotencyKey = None,
     dry_run: Annotated[bool, Query(description="Chỉ kiểm tra / Validate only")] = False,
 ):
     now = datetime.now(UTC)
     chunk = request.app.state.settings.batch_chunk_size
-    async with uow:
-        if dry_run:
-            results = await register(
-                uow.session,
-                facility=facility,
-                items=list(enumerate(body.guests)),
-                rule=request.app.state.deadline_rule,
-                now=now,
-                pointer=lambda i: f"/guests/{i}",
-                dry_run=True,
-            )
-            return _batch_result(results)
-
-        async def work():
-            results = []
-            items = list(enumerate(body.guests))
-            for start in range(0, len(items), chunk):
-                results += await register(
-                    uow.session,
+    pool = request.app.state.pool
+    if dry_run or idempotency_key is not None:
+        async with transaction(pool) as conn:
+            if dry_run:
+                results = await register(
+                    conn,
                     facility=facility,
-                    items=items[start : start + chunk],
+                    items=list(enumerate(body.guests)),
                     rule=request.app.state.deadline_rule,
                     now=now,
                     pointer=lambda i: f"/guests/{i}",
+                    dry_run=True,
                 )
-            return 200, _batch_result(results)
+                return json_response(_batch_result(results).model_dump_json(), 200)
 
-        if idempotency_key is not None:
+            async def work():
+                results = []
+                items = list(enumerate(body.guests))
+                for start in range(0, len(items), chunk):
+                    results += await register(
+                        conn,
+                        facility=facility,
+                        items=items[start : start + chunk],
+                        rule=request.app.state.deadline_rule,
+                        now=now,
+                        pointer=lambda i: f"/guests/{i}",
+                    )
+                return 200, _batch_result(results)
+
             # The stored answer must match what is stored: one transaction for the batch.
-            return await idempotent(uow, request, facility.id, idempotency_key, work)
+            response = await idempotent(conn, request, facility.id, idempotency_key, work)
+        return response
     # Without a key, one transaction per chunk keeps locks short; a retry after a failure
     # finds the committed chunks as duplicates (the natural key), so nothing is lost or
     # doubled. The answer still comes only after every chunk has committed.
     results = []
     items = list(enumerate(body.guests))
     for start in range(0, len(items), chunk):
-        async with UnitOfWork(request.app.state.session_factory) as chunk_uow:
+        async with transaction(pool) as conn:
             results += await register(
-                chunk_uow.session,
+                conn,
                 facility=facility,
                 items=items[start : start + chunk],
                 rule=request.app.state.deadline_rule,
                 now=now,
                 pointer=lambda i: f"/guests/{i}",
             )
-            await chunk_uow.commit()
-    return JSONResponse(_batch_result(results).model_dump(mode="json"), 200)
+    return json_response(_batch_result(results).model_dump_json(), 200)
 
 
 def _batch_result(results) -> BatchResult:
@@ -214,12 +213,10 @@ def _batch_result(results) -> BatchResult:
     responses=problem_responses(401, 403, 404, 422),
 )
 @rechecked(_check_in_violations)
-async def validate(
-    body: CheckIn, facility: GuestFacility, uow: UnitOfWorkDep, request: Request
-) -> ValidationReport:
-    async with uow:
+async def validate(body: CheckIn, facility: GuestFacility, request: Request) -> ValidationReport:
+    async with transaction(request.app.state.pool) as conn:
         [result] = await register(
-            uow.session,
+            conn,
             facility=facility,
             items=[(0, body)],
             rule=request.app.state.deadline_rule,

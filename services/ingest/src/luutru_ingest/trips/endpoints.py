@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import ensure_scope
+from luutru_common.db import raw_connection
 from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
 from luutru_ingest.core import sheets
 from luutru_ingest.core import upload_parsing as uploads_parsing
@@ -86,7 +87,10 @@ async def submit(
             )
             return (201 if created else 200), receipt
 
-        return await idempotent(uow, request, operator.id, idempotency_key, work)
+        conn = await raw_connection(uow.session)
+        response = await idempotent(conn, request, operator.id, idempotency_key, work)
+        await uow.commit()
+        return response
 
 
 @router.get(

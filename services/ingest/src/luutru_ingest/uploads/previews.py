@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common import intake
+from luutru_common.db import raw_connection
 from luutru_common.intake.cells import is_empty, text
 from luutru_common.intake.header import requirement_label
 from luutru_common.problems import FieldError, LocalizedMessage, validation_errors
@@ -137,7 +138,7 @@ async def _checked(
             errors = checking.all_violations(record, errors, pointer=pointer, now=now)
         else:
             [result] = await register(
-                session,
+                await raw_connection(session),
                 facility=facility,
                 items=[(line, record)],
                 rule=rule,

@@ -15,7 +15,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common import intake
-from luutru_common.db import UnitOfWork
+from luutru_common.db import UnitOfWork, raw_connection
 from luutru_common.problems import FieldError, Problem
 from luutru_ingest.core import checking, sheets, upload_parsing, upload_store
 from luutru_ingest.core.registration import register
@@ -129,7 +129,7 @@ async def _chunk(
     new_next = chunk[-1][0] + 1
     async with UnitOfWork(factory) as uow:
         results = await register(
-            uow.session,
+            await raw_connection(uow.session),
             facility=facility,
             items=items,
             rule=rule,
