@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -69,9 +69,9 @@ async def record_failure(
     if not seconds:
         return None
     until = now + timedelta(seconds=seconds)
-    row = await session.get(LoginThrottle, key)
-    assert row is not None
-    row.locked_until = until
+    await session.execute(
+        update(LoginThrottle).where(LoginThrottle.key == key).values(locked_until=until)
+    )
     return until
 
 
