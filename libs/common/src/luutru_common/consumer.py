@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
+from luutru_common.settings import ServiceSettings
 from luutru_common.shutdown import finish_when_cancelled
 
 log = structlog.get_logger()
@@ -148,6 +149,32 @@ class ConsumerRunner:
         self.running = False
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
+
+    @classmethod
+    def for_service(
+        cls,
+        settings: ServiceSettings,
+        group: str,
+        *,
+        topics: list[str],
+        session_factory: async_sessionmaker[AsyncSession],
+        processed_events: Table,
+        handlers: Mapping[str, Handler],
+        **options: Any,
+    ) -> ConsumerRunner:
+        """A service's consumer group ``group`` (its name prefixed as the settings say), on
+        the configured brokers, its dead-letter topics replicated as configured. ``options``
+        are the constructor's other keywords (batch handlers, consumer options…)."""
+        return cls(
+            topics=topics,
+            group_id=settings.group_id(group),
+            bootstrap=settings.kafka_bootstrap,
+            session_factory=session_factory,
+            processed_events=processed_events,
+            handlers=handlers,
+            dlq_replication_factor=settings.kafka_replication_factor,
+            **options,
+        )
 
     async def run(self) -> None:
         backoff = 0.5

@@ -66,6 +66,12 @@ class Problem(Exception):
         self.errors = errors or []
         self.headers = headers
 
+    @classmethod
+    def invalid(cls, title: str, errors: list[FieldError], detail: str | None = None) -> Problem:
+        """The 422 `validation-failed` of a body refused for ``errors`` (every violation at
+        once, each naming its field)."""
+        return cls(422, "validation-failed", title, detail, errors=errors)
+
     def to_model(self, instance: str | None = None) -> ProblemDetail:
         return ProblemDetail(
             type=PROBLEM_BASE + self.code,
@@ -251,12 +257,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problem = Problem(
-            422,
-            "validation-failed",
+        problem = Problem.invalid(
             "Request is invalid",
+            validation_errors(list(exc.errors())),
             "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
-            errors=validation_errors(list(exc.errors())),
         )
         return _response(problem.to_model(request.url.path))
 

@@ -282,12 +282,10 @@ async def change_password(
             )
         )
     if errors:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Password rejected",
+            errors,
             "Mật khẩu mới không đạt yêu cầu / The new password does not meet the policy",
-            errors=errors,
         )
     now = datetime.now(UTC)
     user.password_hash = await hash_password_async(new_password)

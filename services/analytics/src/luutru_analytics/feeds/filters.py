@@ -107,7 +107,7 @@ def feed_filters(
                 )
             )
     if errors:
-        raise Problem(422, "validation-failed", "Invalid query", errors=errors)
+        raise Problem.invalid("Invalid query", errors)
     return FeedFilters(
         date_from,
         date_to,

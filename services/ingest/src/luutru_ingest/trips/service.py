@@ -196,13 +196,11 @@ def change_errors(raw: object, *, rule: DeadlineRule, now: datetime) -> list[Fie
 
 
 def _refuse(errors: list[FieldError]) -> Problem:
-    return Problem(
-        422,
-        "validation-failed",
+    return Problem.invalid(
         "Manifest is invalid",
+        errors,
         "Danh sách hành khách không hợp lệ, chuyến chưa được nhận / The manifest is invalid; "
         "nothing was stored",
-        errors=errors,
     )
 
 
