@@ -61,6 +61,8 @@ class PermanentError(Exception):
 
 
 def processed_events_table(metadata: MetaData) -> Table:
+    """The table of event ids a service has handled, per consumer group: how a redelivered
+    event is recognised and counted once."""
     return Table(
         "processed_events",
         metadata,
@@ -71,6 +73,8 @@ def processed_events_table(metadata: MetaData) -> Table:
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL or Kafka being away, which a retry later cures (a
+    consumer keeps its batch, a request answers 503), rather than a fault that it does not."""
     if isinstance(exc, OSError | asyncpg.PostgresConnectionError | TimeoutError):
         return True
     if isinstance(exc, OperationalError | InterfaceError):

@@ -20,10 +20,12 @@ from luutru_accounts.models import LoginThrottle
 
 
 def pair_key(username: str, source: str | None) -> str:
+    """The throttle key of failures for one username from one source address."""
     return f"user:{username}|from:{source or 'unknown'}"  # clear_user relies on this shape
 
 
 def source_key(source: str | None) -> str:
+    """The throttle key of every failure from one source address, whatever the username."""
     return f"from:{source or 'unknown'}"
 
 
@@ -76,6 +78,7 @@ async def record_failure(
 
 
 async def clear(session: AsyncSession, key: str) -> None:
+    """Forget the failures counted under ``key`` (after a successful sign-in)."""
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 

@@ -77,6 +77,8 @@ def feed_filters(
         Query(description=LANG_DESCRIPTION),
     ] = None,
 ) -> FeedFilters:
+    """Dependency: the feed filters of the query string, checked together (422 naming each
+    bad parameter)."""
     errors = []
     if date_to < date_from:
         errors.append(

@@ -484,4 +484,5 @@ async def cancel(
 
 
 async def passengers_of(session: AsyncSession, trip_id: uuid.UUID) -> list[TripPassenger]:
+    """A trip's passengers, in the order they were listed."""
     return await _trip_passengers(session, trip_id)
