@@ -5,6 +5,9 @@ with its `app` fixture; a module asks for other settings with the `app_settings`
 from __future__ import annotations
 
 import importlib
+import os
+import subprocess
+import sys
 import uuid
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -22,6 +25,7 @@ from tests.support import (
     recreate_database,
     running_app,
     runtime_url,
+    service_database_env,
 )
 
 TEST_DB = f"luutru_test{TEST_TAG}"
@@ -142,3 +146,16 @@ async def add_facility_view(
             },
         )
     return fid
+
+
+def run_retention(service: str, **env) -> dict[str, int]:
+    """Run `luutru-<service> retention`; rows touched per data class."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"luutru_{service}", "retention"],
+        env={**os.environ, **service_database_env(TEST_DB, service), **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [line.rsplit(": ", 1) for line in done.stdout.splitlines()]
+    return {name: int(count) for name, count in lines}

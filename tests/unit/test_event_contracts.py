@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from luutru_common.events import RETIRED_FACILITY_FIELDS, GuestCheckedIn, StayCorrected
 from luutru_common.events.schemas import SCHEMA_DIR, current_schemas
 
 
@@ -80,3 +81,47 @@ def test_checker_lets_a_field_become_optional_and_nullable_but_not_the_reverse()
         "/a changed type null | string -> string",
         "/a became required",
     ]
+
+
+OLD_STAY = {
+    "stay_id": "0b8f3c1e-2d4a-4b6c-9e8f-0a1b2c3d4e5f",
+    "facility_id": "1c9e4d2f-3e5b-4c7d-8f9a-1b2c3d4e5f60",
+    "guest": {
+        "full_name": "Nguyễn Văn An",
+        "date_of_birth": "1990-05-01",
+        "gender": "male",
+        "id_number": "075090001234",
+        "nationality": "VNM",
+        "country_of_residence": "VNM",
+    },
+    "check_in_at": "2026-11-27T07:00:00Z",
+    "received_at": "2026-11-27T07:05:00Z",
+    "due_at": "2026-11-27T16:00:00Z",
+}
+
+
+@pytest.mark.parametrize("event", [GuestCheckedIn, StayCorrected])
+def test_stay_events_read_with_or_without_the_retired_facility_fields(event):
+    """Version 1 stays tolerant both ways: an older event with the facility's type and place
+    still validates, a new one without them too, and both describe the same stay."""
+    older = {
+        **OLD_STAY,
+        "facility_type": "hotel",
+        "province_code": 75,
+        "commune_code": 26068,
+        "star_rating": 4,
+    }
+    assert set(RETIRED_FACILITY_FIELDS) <= set(older)
+    old, new = event.model_validate(older), event.model_validate(OLD_STAY)
+    assert (old.facility_type, old.commune_code, new.facility_type) == ("hotel", 26068, None)
+    assert old.model_dump(exclude=set(RETIRED_FACILITY_FIELDS)) == new.model_dump(
+        exclude=set(RETIRED_FACILITY_FIELDS)
+    )
+
+
+@pytest.mark.parametrize("name", ["GuestCheckedIn.v1", "StayCorrected.v1"])
+def test_the_committed_schema_marks_the_facility_fields_retired_and_optional(name):
+    schema = json.loads((SCHEMA_DIR / f"{name}.json").read_text())
+    for field in RETIRED_FACILITY_FIELDS:
+        assert field not in schema["required"]
+        assert schema["properties"][field]["description"].startswith("Retired")

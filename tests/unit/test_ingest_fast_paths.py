@@ -10,10 +10,15 @@ from datetime import UTC, date, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from luutru_common.events import Envelope, GuestCheckedIn, StayCorrected, new_envelope
+from luutru_common.events import (
+    RETIRED_FACILITY_FIELDS,
+    Envelope,
+    GuestCheckedIn,
+    StayCorrected,
+    new_envelope,
+)
 from luutru_common.identity import name_match_key
 from luutru_ingest.core import stay
-from luutru_ingest.models import FacilityView
 
 
 def reference_key(name: str) -> str:
@@ -65,59 +70,46 @@ def values(**change) -> dict:
     return {**base, **change}
 
 
-def facility_view() -> FacilityView:
-    return FacilityView(
-        id=uuid.uuid4(),
-        code="X",
-        name="X",
-        facility_type="hotel",
-        province_code=75,
-        commune_code=26068,
-        beds=None,
-        status="active",
-        as_of=datetime.now(UTC),
-    )
-
-
 SAMPLES = (values(), values(document_type="id_number", source="qr", entry_date=None))
 
 
 def test_fast_envelope_equals_the_contract():
-    facility = facility_view()
     for v in SAMPLES:
         event_id = uuid.uuid4()
         row = stay.checked_in_row(
-            v, facility, event_id=event_id, occurred_at="2026-11-27T07:05:12Z", correlation_id="c"
+            v, event_id=event_id, occurred_at="2026-11-27T07:05:12Z", correlation_id="c"
         )
-        model = GuestCheckedIn(**stay.event_state(v, facility))
+        model = GuestCheckedIn(**stay.event_state(v))
         envelope = new_envelope(model, producer="ingest", correlation_id="c")
         expected = json.loads(envelope.model_dump_json())
         expected.update(event_id=str(event_id), occurred_at="2026-11-27T07:05:12Z")
-        # The contract writes its optional star rating as null; ingest knows none and leaves
-        # it out (the registry's facility.v1 carries it).
-        assert expected["data"].pop("star_rating") is None
+        # The contract writes its retired facility fields as null; ingest leaves them out
+        # (facility.v1 carries a facility's attributes).
+        for name in RETIRED_FACILITY_FIELDS:
+            assert expected["data"].pop(name) is None
         written = json.loads(row[4])
         assert written == expected
-        assert "star_rating" not in written["data"]
+        assert not set(RETIRED_FACILITY_FIELDS) & set(written["data"])
         assert row[0] == event_id and row[5] == "c"
         assert row[1:4] == ("stay.v1", str(v["facility_id"]), "GuestCheckedIn")
         Envelope.model_validate(written)
         parsed = GuestCheckedIn.model_validate(written["data"])
         assert parsed == model
-        assert parsed.star_rating is None
+        assert parsed.facility_type is None and parsed.star_rating is None
 
 
 def test_stay_corrected_goes_through_the_same_serialiser():
-    facility = facility_view()
     for v in SAMPLES:
-        state = {**stay.event_state(v, facility), "correction_reason": "typo"}
+        state = {**stay.event_state(v), "correction_reason": "typo"}
         row = stay.event_row(
             StayCorrected, state, event_id=uuid.uuid4(), occurred_at="x", correlation_id=None
         )
         data = json.loads(row[4])["data"]
         assert row[3] == "StayCorrected"
         assert StayCorrected.model_validate(data) == StayCorrected(**state)
-        expected = StayCorrected(**state).model_dump(mode="json", exclude={"star_rating"})
+        expected = StayCorrected(**state).model_dump(
+            mode="json", exclude=set(RETIRED_FACILITY_FIELDS)
+        )
         assert data == expected
 
 

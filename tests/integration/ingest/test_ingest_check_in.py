@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import text
 
+from luutru_common.events import RETIRED_FACILITY_FIELDS
 from tests.integration.conftest import add_facility_view
 from tests.integration.ingest_helpers import staff
 from tests.support import bearer
@@ -49,7 +50,10 @@ async def test_check_in_stores_stay_and_outbox_event_together(client, signer, db
         ).all()
     assert stay.full_name == "Nguyễn Văn An"
     assert [(e.event_type, e.key) for e in events] == [("GuestCheckedIn", str(fid))]
-    assert events[0].payload["data"]["facility_type"] == "hotel"
+    data = events[0].payload["data"]
+    # The stay only: a facility's attributes travel on facility.v1, not on stay events.
+    assert (data["facility_id"], data["guest"]["full_name"]) == (str(fid), "Nguyễn Văn An")
+    assert not set(RETIRED_FACILITY_FIELDS) & set(data)
 
 
 async def test_retry_returns_original_receipt_without_duplicate(client, signer, db):

@@ -31,6 +31,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
+from luutru_common.settings import ServiceSettings
 from luutru_common.shutdown import finish_when_cancelled
 from luutru_common.tracing import process_span
 
@@ -61,6 +62,8 @@ class PermanentError(Exception):
 
 
 def processed_events_table(metadata: MetaData) -> Table:
+    """The table of event ids a service has handled, per consumer group: how a redelivered
+    event is recognised and counted once."""
     return Table(
         "processed_events",
         metadata,
@@ -71,6 +74,8 @@ def processed_events_table(metadata: MetaData) -> Table:
 
 
 def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is PostgreSQL or Kafka being away, which a retry later cures (a
+    consumer keeps its batch, a request answers 503), rather than a fault that it does not."""
     if isinstance(exc, OSError | asyncpg.PostgresConnectionError | TimeoutError):
         return True
     if isinstance(exc, OperationalError | InterfaceError):
@@ -149,6 +154,32 @@ class ConsumerRunner:
         self.running = False
         self._consumer: AIOKafkaConsumer | None = None
         self._dlq: AIOKafkaProducer | None = None
+
+    @classmethod
+    def for_service(
+        cls,
+        settings: ServiceSettings,
+        group: str,
+        *,
+        topics: list[str],
+        session_factory: async_sessionmaker[AsyncSession],
+        processed_events: Table,
+        handlers: Mapping[str, Handler],
+        **options: Any,
+    ) -> ConsumerRunner:
+        """A service's consumer group ``group`` (its name prefixed as the settings say), on
+        the configured brokers, its dead-letter topics replicated as configured. ``options``
+        are the constructor's other keywords (batch handlers, consumer options…)."""
+        return cls(
+            topics=topics,
+            group_id=settings.group_id(group),
+            bootstrap=settings.kafka_bootstrap,
+            session_factory=session_factory,
+            processed_events=processed_events,
+            handlers=handlers,
+            dlq_replication_factor=settings.kafka_replication_factor,
+            **options,
+        )
 
     async def run(self) -> None:
         backoff = 0.5

@@ -75,7 +75,8 @@ async def _grant_runtime(
 def run_alembic_env(metadata: MetaData) -> None:
     """Body of a service's migrations/env.py."""
     schema = metadata.schema
-    assert schema, "service metadata must be bound to a schema"
+    if not schema:
+        raise ValueError("service metadata must be bound to a schema")
 
     def include_name(name, type_, parent_names):
         if type_ == "schema":

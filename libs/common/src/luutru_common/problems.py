@@ -66,6 +66,12 @@ class Problem(Exception):
         self.errors = errors or []
         self.headers = headers
 
+    @classmethod
+    def invalid(cls, title: str, errors: list[FieldError], detail: str | None = None) -> Problem:
+        """The 422 `validation-failed` of a body refused for ``errors`` (every violation at
+        once, each naming its field)."""
+        return cls(422, "validation-failed", title, detail, errors=errors)
+
     def to_model(self, instance: str | None = None) -> ProblemDetail:
         return ProblemDetail(
             type=PROBLEM_BASE + self.code,
@@ -79,10 +85,13 @@ class Problem(Exception):
 
 
 def field_error(pointer: str, code: str, vi: str, en: str) -> FieldError:
+    """One violation: the field (JSON pointer), a stable code and the message in both
+    languages."""
     return FieldError(pointer=pointer, code=code, message=LocalizedMessage(vi=vi, en=en))
 
 
 def json_pointer(loc: tuple[Any, ...] | list[Any]) -> str:
+    """A pydantic error location as an RFC 6901 JSON pointer."""
     parts = [str(p).replace("~", "~0").replace("/", "~1") for p in loc]
     return "/" + "/".join(parts) if parts else ""
 
@@ -200,6 +209,8 @@ def _date_error(etype: str, ctx: dict[str, Any]) -> tuple[str, str, str] | None:
 def validation_errors(
     errors: list[dict[str, Any]], *, strip_prefix: bool = True
 ) -> list[FieldError]:
+    """pydantic's errors as field errors; ``strip_prefix`` drops FastAPI's leading source
+    (body, query…) from the location."""
     out: list[FieldError] = []
     for err in errors:
         loc = list(err.get("loc", ()))
@@ -251,12 +262,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        problem = Problem(
-            422,
-            "validation-failed",
+        problem = Problem.invalid(
             "Request is invalid",
+            validation_errors(list(exc.errors())),
             "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
-            errors=validation_errors(list(exc.errors())),
         )
         return _response(problem.to_model(request.url.path))
 
@@ -336,6 +345,7 @@ RETRY_AFTER_S = 5
 
 
 def unavailable() -> Problem:
+    """503 with Retry-After: a dependency (database, keys) is away for now."""
     return Problem(
         503,
         "service-unavailable",
@@ -386,6 +396,8 @@ def _sqlstate(exc: BaseException) -> str | None:
 
 # For OpenAPI: declare the problem responses an endpoint can give.
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of an endpoint that may answer problem+json with
+    ``statuses``."""
     return {
         s: {"model": ProblemDetail, "content": {PROBLEM_JSON: {}}, "description": "Problem"}
         for s in statuses

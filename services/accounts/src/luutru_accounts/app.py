@@ -65,7 +65,8 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
         """accounts verifies its own tokens from its own table, not over HTTP."""
 
         async def fetch_jwks(self) -> dict:
-            assert app is not None
+            if app is None:
+                raise RuntimeError("the app is built before its keys are asked for")
             async with UnitOfWork(app.state.session_factory) as uow:
                 return await jwks(uow.session, retired_for_s=retired_key_horizon(settings))
 

@@ -43,13 +43,12 @@ def create_app(
 
     def workers(app: FastAPI):
         app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
-        app.state.consumer = ConsumerRunner(
+        app.state.consumer = ConsumerRunner.for_service(
+            settings,
+            CONSUMER_GROUP,
             topics=source_topics(settings),
-            group_id=settings.group_id(CONSUMER_GROUP),
-            bootstrap=settings.kafka_bootstrap,
             session_factory=app.state.session_factory,
             processed_events=processed_events,
-            dlq_replication_factor=settings.kafka_replication_factor,
             handlers=build_handlers(settings),
             batch_handlers=build_batch_handlers(settings),
             # Under load the broker waits up to 200 ms to fill a bigger batch: a few

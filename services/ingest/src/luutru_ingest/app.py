@@ -54,13 +54,12 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
 
     def workers(app: FastAPI):
         app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
-        app.state.facility_consumer = ConsumerRunner(
+        app.state.facility_consumer = ConsumerRunner.for_service(
+            settings,
+            CONSUMER_GROUP,
             topics=[Topic.FACILITY],
-            group_id=settings.group_id(CONSUMER_GROUP),
-            bootstrap=settings.kafka_bootstrap,
             session_factory=app.state.session_factory,
             processed_events=processed_events,
-            dlq_replication_factor=settings.kafka_replication_factor,
             handlers=FACILITY_HANDLERS,
         )
         app.state.upload_worker = UploadWorker(

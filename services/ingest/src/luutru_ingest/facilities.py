@@ -1,54 +1,32 @@
-"""ingest's read model of facilities, projected from facility.v1."""
+"""ingest's read model of facilities, projected from facility.v1 with the shared upsert."""
 
 from __future__ import annotations
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_common.events import (
-    Envelope,
-    FacilityClosed,
-    FacilityEvent,
-    FacilityRegistered,
-    FacilityReinstated,
-    FacilitySuspended,
-    FacilityUpdated,
-)
+from luutru_common.events import Envelope, FacilityEvent
+from luutru_common.facility_view import facility_handlers, upsert_facility
 from luutru_ingest.models import FacilityView
+
+# The fields of facility.v1 ingest keeps: enough to check that a facility may act.
+COLUMNS = (
+    "code",
+    "name",
+    "facility_type",
+    "province_code",
+    "commune_code",
+    "beds",
+    "status",
+)
 
 
 async def on_facility_event(
     session: AsyncSession, event: FacilityEvent, envelope: Envelope
 ) -> None:
-    """Every facility event carries the whole facility (facility.v1 is compacted): upsert it."""
-    values = {
-        "id": event.facility_id,
-        "code": event.code,
-        "name": event.name,
-        "facility_type": event.facility_type,
-        "province_code": event.province_code,
-        "commune_code": event.commune_code,
-        "beds": event.beds,
-        "status": event.status,
-        "as_of": envelope.occurred_at,
-    }
-    stmt = insert(FacilityView).values(**values)
-    # Last writer by event time wins, so a replayed older event cannot undo a newer one.
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[FacilityView.id],
-        set_={k: stmt.excluded[k] for k in values if k != "id"},
-        where=FacilityView.as_of <= stmt.excluded.as_of,
+    """Store the facility as the event tells it; an older event replayed changes nothing."""
+    await upsert_facility(
+        session, FacilityView.__table__, event, envelope, columns=COLUMNS, key="id"
     )
-    await session.execute(stmt)
 
 
-FACILITY_HANDLERS = {
-    cls.event_type: on_facility_event
-    for cls in (
-        FacilityRegistered,
-        FacilityUpdated,
-        FacilitySuspended,
-        FacilityReinstated,
-        FacilityClosed,
-    )
-}
+FACILITY_HANDLERS = facility_handlers(on_facility_event)

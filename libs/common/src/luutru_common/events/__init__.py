@@ -2,6 +2,7 @@
 
 from luutru_common.events.contracts import (
     EVENT_TYPES,
+    RETIRED_FACILITY_FIELDS,
     CrewMember,
     Event,
     FacilityClosed,
@@ -27,6 +28,7 @@ from luutru_common.events.topics import Topic, dead_letter_topic
 
 __all__ = [
     "EVENT_TYPES",
+    "RETIRED_FACILITY_FIELDS",
     "CrewMember",
     "Envelope",
     "Event",

@@ -103,6 +103,12 @@ class GuestIdentity(BaseModel):
     source: Literal["typed", "qr"] | None = None  # chip-card QR data is unsigned
 
 
+# The facility fields older stay events carried; producers leave them out, readers ignore
+# them. facility.v1 is where a facility's attributes come from.
+RETIRED_FACILITY_FIELDS = ("facility_type", "province_code", "commune_code", "star_rating")
+_RETIRED = "Retired: no longer written and ignored by readers; take it from facility.v1."
+
+
 class StayState(Event):
     """The full state of a stay, as GuestCheckedIn and StayCorrected carry it."""
 
@@ -110,13 +116,14 @@ class StayState(Event):
 
     stay_id: uuid.UUID
     facility_id: uuid.UUID
-    # Facility context: no consumer reads it any more (analytics takes a facility's type,
-    # place and star rating from facility.v1), so producers may leave it out; optional
-    # rather than removed, so events written before stay readable.
-    facility_type: str | None = None
-    province_code: int | None = None
-    commune_code: int | None = None
-    star_rating: int | None = None
+    # Retired facility context (RETIRED_FACILITY_FIELDS): ingest no longer writes it and no
+    # consumer reads it (analytics takes a facility's type, place and star rating from its
+    # own facts of facility.v1). Kept optional, not removed, so events written before still
+    # validate against schema version 1.
+    facility_type: str | None = Field(default=None, description=_RETIRED)
+    province_code: int | None = Field(default=None, description=_RETIRED)
+    commune_code: int | None = Field(default=None, description=_RETIRED)
+    star_rating: int | None = Field(default=None, description=_RETIRED)
     guest: GuestIdentity
     room: str | None = None
     reason: str | None = None

@@ -219,9 +219,8 @@ async def refresh_login(
 ) -> TokenResponse:
     now = datetime.now(UTC)
     presented = await refresh.use(session, token, now=now)
-    if presented.outcome == "reused":
-        row = presented.row
-        assert row is not None
+    row = presented.row
+    if presented.outcome == "reused" and row is not None:
         audit.record(
             session,
             actor,
@@ -260,7 +259,8 @@ async def change_password(
         if known is None:
             raise invalid_credentials()
         username = known.username
-    assert username is not None
+    if username is None:  # neither a session nor a name: nobody to check the password of
+        raise invalid_credentials()
     user = await authenticate(
         session,
         settings,
@@ -282,12 +282,10 @@ async def change_password(
             )
         )
     if errors:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Password rejected",
+            errors,
             "Mật khẩu mới không đạt yêu cầu / The new password does not meet the policy",
-            errors=errors,
         )
     now = datetime.now(UTC)
     user.password_hash = await hash_password_async(new_password)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, delete, select
+from sqlalchemy import case, delete, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,10 +20,12 @@ from luutru_accounts.models import LoginThrottle
 
 
 def pair_key(username: str, source: str | None) -> str:
+    """The throttle key of failures for one username from one source address."""
     return f"user:{username}|from:{source or 'unknown'}"  # clear_user relies on this shape
 
 
 def source_key(source: str | None) -> str:
+    """The throttle key of every failure from one source address, whatever the username."""
     return f"from:{source or 'unknown'}"
 
 
@@ -69,13 +71,14 @@ async def record_failure(
     if not seconds:
         return None
     until = now + timedelta(seconds=seconds)
-    row = await session.get(LoginThrottle, key)
-    assert row is not None
-    row.locked_until = until
+    await session.execute(
+        update(LoginThrottle).where(LoginThrottle.key == key).values(locked_until=until)
+    )
     return until
 
 
 async def clear(session: AsyncSession, key: str) -> None:
+    """Forget the failures counted under ``key`` (after a successful sign-in)."""
     await session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
 
 

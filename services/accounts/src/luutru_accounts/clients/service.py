@@ -67,7 +67,7 @@ async def create_client(
         if scope not in allowed
     ]
     if errors:
-        raise Problem(422, "validation-failed", "Client is invalid", errors=errors)
+        raise Problem.invalid("Client is invalid", errors)
     secret = "cs_" + secrets.token_urlsafe(32)
     client = ApiClient(
         id=uuid.uuid4(),

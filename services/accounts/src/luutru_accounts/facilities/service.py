@@ -128,12 +128,10 @@ def validate(data: FacilityFields) -> list[FieldError]:
 
 
 def _invalid(errors: list[FieldError]) -> Problem:
-    return Problem(
-        422,
-        "validation-failed",
+    return Problem.invalid(
         "Facility is invalid",
+        errors,
         "Thông tin cơ sở không hợp lệ / The facility has invalid fields",
-        errors=errors,
     )
 
 

@@ -139,12 +139,10 @@ async def create_user(session: AsyncSession, caller: Caller, data: UserCreate) -
             raise Problem(404, "facility-not-found", "Facility not found")
         data = data.model_copy(update={"facility_id": caller.principal.facility_id})
     if errors := await _role_errors(session, data):
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "User is invalid",
+            errors,
             "Thông tin người dùng không hợp lệ / The user has invalid fields",
-            errors=errors,
         )
     if await repository.get_by_username(session, data.username) is not None:
         raise Problem(
@@ -246,7 +244,7 @@ async def update_user(
                 ],
             )
         if errors := _communes_errors(changes["communes"]):
-            raise Problem(422, "validation-failed", "User is invalid", errors=errors)
+            raise Problem.invalid("User is invalid", errors)
     for key, value in changes.items():
         if value is not None:
             setattr(user, key, value)

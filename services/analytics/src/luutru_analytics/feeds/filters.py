@@ -77,6 +77,8 @@ def feed_filters(
         Query(description=LANG_DESCRIPTION),
     ] = None,
 ) -> FeedFilters:
+    """Dependency: the feed filters of the query string, checked together (422 naming each
+    bad parameter)."""
     errors = []
     if date_to < date_from:
         errors.append(
@@ -107,7 +109,7 @@ def feed_filters(
                 )
             )
     if errors:
-        raise Problem(422, "validation-failed", "Invalid query", errors=errors)
+        raise Problem.invalid("Invalid query", errors)
     return FeedFilters(
         date_from,
         date_to,

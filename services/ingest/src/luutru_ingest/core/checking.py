@@ -90,12 +90,11 @@ def parse_partial(
     errors: list[FieldError] = []
     left_out = set(unread)
     for _ in range(3):  # a second pass fails only on what the first could not see
-        if left_out and not isinstance(raw, Mapping):
-            return None, errors, left_out
         data: Any = raw
         target = model
         if left_out:
-            assert isinstance(raw, Mapping)
+            if not isinstance(raw, Mapping):
+                return None, errors, left_out
             data = {k: v for k, v in raw.items() if k not in left_out}
             data.update({k: fill[k] for k in left_out if k in fill})
             missing = frozenset(left_out & _required(model) - fill.keys())

@@ -12,7 +12,7 @@ from luutru_common.events import Event, StayCorrected
 from luutru_common.logging import get_correlation_id
 from luutru_common.outbox import envelopes_for, outbox_rows, write_outbox
 from luutru_ingest.core import stay
-from luutru_ingest.models import SCHEMA, FacilityView
+from luutru_ingest.models import SCHEMA
 
 
 async def emit(session: AsyncSession, events: list[Event]) -> None:
@@ -22,13 +22,11 @@ async def emit(session: AsyncSession, events: list[Event]) -> None:
         await write_outbox(session, SCHEMA, outbox_rows(events, envelopes))
 
 
-async def emit_stay_corrected(
-    session: AsyncSession, values: dict, facility: FacilityView, *, reason: str | None
-) -> None:
+async def emit_stay_corrected(session: AsyncSession, values: dict, *, reason: str | None) -> None:
     """StayCorrected for a stay's new state, through the stay's one serialiser."""
     row = stay.event_row(
         StayCorrected,
-        {**stay.event_state(values, facility), "correction_reason": reason},
+        {**stay.event_state(values), "correction_reason": reason},
         event_id=uuid.uuid4(),
         occurred_at=stay.json_time(datetime.now(UTC)),
         correlation_id=get_correlation_id(),

@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.auth import Principal, require_scope
 from luutru_common.db import UnitOfWork
@@ -18,23 +17,6 @@ from luutru_common.problems import Problem
 from luutru_ingest.core import store
 from luutru_ingest.core.http import FACILITY_ROLES, facility_user
 from luutru_ingest.models import FacilityView
-
-
-async def active_facility(
-    session: AsyncSession, facility_id: uuid.UUID | None, *, takes_guests: bool = True
-) -> FacilityView:
-    """The facility of the caller's token, checked: registered, active, and of a type that
-    takes guests (``takes_guests``) or a coach operator (not ``takes_guests``)."""
-    if facility_id is None:
-        raise Problem(403, "no-facility", "Token carries no facility")
-
-    async def load() -> FacilityView | None:
-        facility = await store.facility(session, facility_id)
-        if facility is not None:
-            session.expunge(facility)
-        return facility
-
-    return checked(await _cached_facility(facility_id, load), takes_guests=takes_guests)
 
 
 def checked(facility: FacilityView | None, *, takes_guests: bool) -> FacilityView:
@@ -93,6 +75,22 @@ async def _cached_facility(
     return facility
 
 
+async def facility_for(
+    request: Request, principal: Principal, *, takes_guests: bool = True
+) -> FacilityView:
+    """The caller's facility, checked (`checked`): for the dependencies below, and for an
+    endpoint that learns from the request's form which kind of facility it needs."""
+    if principal.facility_id is None:
+        raise Problem(403, "no-facility", "Token carries no facility")
+    facility_id = principal.facility_id
+
+    async def load() -> FacilityView | None:
+        async with UnitOfWork(request.app.state.session_factory) as uow:
+            return await store.facility(uow.session, facility_id)
+
+    return checked(await _cached_facility(facility_id, load), takes_guests=takes_guests)
+
+
 def checked_facility(*, takes_guests: bool = True, scope: str | None = None):
     """Dependency factory (polar's style: it returns the checked resource): the facility of
     the caller — facility staff or manager — registered and active, one that takes guests
@@ -105,15 +103,7 @@ def checked_facility(*, takes_guests: bool = True, scope: str | None = None):
         request: Request,
         principal: Principal = Depends(caller),
     ) -> FacilityView:
-        if principal.facility_id is None:
-            raise Problem(403, "no-facility", "Token carries no facility")
-        facility_id = principal.facility_id
-
-        async def load() -> FacilityView | None:
-            async with UnitOfWork(request.app.state.session_factory) as uow:
-                return await store.facility(uow.session, facility_id)
-
-        return checked(await _cached_facility(facility_id, load), takes_guests=takes_guests)
+        return await facility_for(request, principal, takes_guests=takes_guests)
 
     return dependency
 

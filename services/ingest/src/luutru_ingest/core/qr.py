@@ -78,9 +78,8 @@ def parse_qr(text: str, *, pointer: str = "/qr") -> tuple[QrGuest | None, list[F
     issued_on = _ddmmyyyy(issued) if issued else None
     if issued and issued_on is None:
         bad("Ngày cấp trong QR phải là ddmmyyyy", "The QR's issue date must be ddmmyyyy")
-    if errors:
+    if errors or dob is None or sex is None:  # a missing date or gender is among the errors
         return None, errors
-    assert dob is not None and sex is not None
     return (
         QrGuest(
             id_number=id_number,

@@ -172,7 +172,6 @@ async def store_new(
     events = {
         item.values["id"]: stay.checked_in_row(
             item.values,
-            facility,
             event_id=event_id,
             occurred_at=occurred_at,
             correlation_id=cid,

@@ -31,7 +31,7 @@ from luutru_ingest.core.guest import CheckIn
 from luutru_ingest.core.receipts import Receipt
 from luutru_ingest.core.validation import Verdict, country_code
 from luutru_ingest.deadline import DeadlineRule
-from luutru_ingest.models import FacilityView, Stay
+from luutru_ingest.models import Stay
 
 PRODUCER = "ingest"
 
@@ -237,19 +237,15 @@ def guest_identity(values: dict) -> GuestIdentity:
     return GuestIdentity(**guest_state(values))
 
 
-def event_state(values: dict, facility: FacilityView) -> dict:
+def event_state(values: dict) -> dict:
     """The content of GuestCheckedIn and StayCorrected (luutru_common.events.StayState).
 
-    The facility's context travels with the stay so consumers need not join topics whose
-    events may arrive in another order. Its star rating does not: ingest's read model of the
-    facility has none, and the registry's facility.v1 carries it to those who need it.
+    The stay only: a facility's type, place and star rating travel on facility.v1, which
+    consumers project themselves (the contract's RETIRED_FACILITY_FIELDS are left out).
     """
     return {
         "stay_id": values["id"],
         "facility_id": values["facility_id"],
-        "facility_type": facility.facility_type,
-        "province_code": facility.province_code,
-        "commune_code": facility.commune_code,
         "guest": guest_state(values),
         "room": values["room"],
         "reason": values["reason"],
@@ -310,7 +306,6 @@ def event_row(
 
 def checked_in_row(
     values: dict,
-    facility: FacilityView,
     *,
     event_id: uuid.UUID,
     occurred_at: str,
@@ -319,7 +314,7 @@ def checked_in_row(
     """The GuestCheckedIn outbox row of a new stay."""
     return event_row(
         GuestCheckedIn,
-        event_state(values, facility),
+        event_state(values),
         event_id=event_id,
         occurred_at=occurred_at,
         correlation_id=correlation_id,

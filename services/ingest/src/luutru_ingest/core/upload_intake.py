@@ -16,14 +16,12 @@ from fastapi import Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from luutru_common import intake
-from luutru_common.auth import Principal
 from luutru_common.db import UnitOfWork
 from luutru_common.intake.xlsx_stream import XlsxError, first_sheet_path
 from luutru_common.problems import Problem
 from luutru_ingest.core import upload_parsing, upload_store
-from luutru_ingest.core.facility import active_facility
 from luutru_ingest.core.upload_schemas import RowResult, UploadStatus
-from luutru_ingest.models import Upload
+from luutru_ingest.models import FacilityView, Upload
 from luutru_ingest.settings import IngestSettings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,7 +126,8 @@ def check_file(
 async def accept_upload(
     request: Request,
     uow,
-    principal: Principal,
+    facility: FacilityView,
+    uploaded_by: str,
     file: UploadFile,
     *,
     target: intake.Target,
@@ -137,7 +136,8 @@ async def accept_upload(
     trip_fields: dict | None = None,
 ) -> JSONResponse:
     """Check the file as the worker will read it, store it as sent, answer 202. Nothing is
-    stored for a file the worker could not read or whose header lacks a required column."""
+    stored for a file the worker could not read or whose header lacks a required column.
+    ``facility`` is the uploader's, already checked (core.facility's dependencies)."""
     settings = request.app.state.settings
     explicit = parse_mapping(mapping, target)
     raw = await read_limited(file, settings.upload_max_bytes)
@@ -146,9 +146,6 @@ async def accept_upload(
         raw, filename, settings, target, mapping=explicit, header_row=header_row
     )
     async with uow:
-        facility = await active_facility(
-            uow.session, principal.facility_id, takes_guests=target is upload_parsing.GUESTS
-        )
         record = Upload(
             id=uuid.uuid4(),
             facility_id=facility.id,
@@ -157,7 +154,7 @@ async def accept_upload(
             file_format=sheet.format,
             raw=raw,
             size=len(raw),
-            uploaded_by=principal.subject,
+            uploaded_by=uploaded_by,
             trip_fields=trip_fields,
             status="pending",
             next_row=2,

@@ -120,7 +120,7 @@ async def correct(
                 "Đã có bản khai khác cho giấy tờ và ngày đến này / Another record exists",
             ) from exc
         raise
-    await emit_stay_corrected(session, stay_core.row_values(stay), facility, reason=reason)
+    await emit_stay_corrected(session, stay_core.row_values(stay), reason=reason)
     return stay
 
 

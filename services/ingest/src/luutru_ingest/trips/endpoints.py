@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.auth import ensure_scope
 from luutru_common.db import raw_connection
 from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
 from luutru_ingest.core import sheets
@@ -39,8 +38,6 @@ from luutru_ingest.trips.schemas import (
 )
 
 router = APIRouter(prefix="/v1", tags=["trips"], route_class=RecheckedRoute)
-
-SCOPE = "trips:write"
 
 
 def _manifest_violations(request: Request, body: dict[str, Any]) -> list[FieldError]:
@@ -237,6 +234,7 @@ async def cancel(
 async def upload_trip(
     request: Request,
     principal: FacilityUser,
+    operator: WritingOperator,
     uow: UnitOfWorkDep,
     file: Annotated[UploadFile, File()],
     plate: Annotated[str, Form(max_length=20)],
@@ -247,7 +245,6 @@ async def upload_trip(
     mapping: MappingForm = None,
     header_row: HeaderRowForm = None,
 ):
-    ensure_scope(principal, SCOPE)
     fields = {
         "plate": plate,
         "origin_province": origin_province,
@@ -265,7 +262,8 @@ async def upload_trip(
     return await accept_upload(
         request,
         uow,
-        principal,
+        operator,
+        principal.subject,
         file,
         target=uploads_parsing.PASSENGERS,
         mapping=mapping,

@@ -196,13 +196,11 @@ def change_errors(raw: object, *, rule: DeadlineRule, now: datetime) -> list[Fie
 
 
 def _refuse(errors: list[FieldError]) -> Problem:
-    return Problem(
-        422,
-        "validation-failed",
+    return Problem.invalid(
         "Manifest is invalid",
+        errors,
         "Danh sách hành khách không hợp lệ, chuyến chưa được nhận / The manifest is invalid; "
         "nothing was stored",
-        errors=errors,
     )
 
 
@@ -486,4 +484,5 @@ async def cancel(
 
 
 async def passengers_of(session: AsyncSession, trip_id: uuid.UUID) -> list[TripPassenger]:
+    """A trip's passengers, in the order they were listed."""
     return await _trip_passengers(session, trip_id)

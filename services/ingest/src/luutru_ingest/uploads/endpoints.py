@@ -11,7 +11,7 @@ from luutru_common.auth import Principal, ensure_scope
 from luutru_common.problems import Problem, problem_responses
 from luutru_ingest.core import sheets, upload_store
 from luutru_ingest.core import upload_parsing as parsing
-from luutru_ingest.core.facility import active_facility
+from luutru_ingest.core.facility import WritingFacility, facility_for
 from luutru_ingest.core.http import FacilityUser
 from luutru_ingest.core.upload_intake import (
     XLSX,
@@ -55,16 +55,17 @@ UPLOAD_DESCRIPTION = (
 async def upload(
     request: Request,
     principal: FacilityUser,
+    facility: WritingFacility,
     uow: UnitOfWorkDep,
     file: Annotated[UploadFile, File(description="CSV, XLSX, XLS hoặc ODS")],
     mapping: MappingForm = None,
     header_row: HeaderRowForm = None,
 ):
-    ensure_scope(principal, "stays:write")
     return await accept_upload(
         request,
         uow,
-        principal,
+        facility,
+        principal.subject,
         file,
         target=parsing.GUESTS,
         mapping=mapping,
@@ -95,14 +96,14 @@ async def preview(
     header_row: HeaderRowForm = None,
 ) -> UploadPreview:
     ensure_scope(principal, "stays:write" if kind == "guests" else "trips:write")
+    # Which kind of facility may preview comes with the form, so it is checked here rather
+    # than by a dependency, the same way (core.facility).
+    facility = await facility_for(request, principal, takes_guests=kind == "guests")
     target = parsing.TARGETS[kind]
     explicit = parse_mapping(mapping, target)
     settings = request.app.state.settings
     raw = await read_limited(file, settings.upload_max_bytes)
     async with uow:
-        facility = await active_facility(
-            uow.session, principal.facility_id, takes_guests=kind == "guests"
-        )
         remembered = await upload_store.remembered_mapping(uow.session, facility.id, kind)
         return await previews.preview(
             uow.session,

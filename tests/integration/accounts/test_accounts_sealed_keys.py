@@ -46,10 +46,9 @@ async def verified_role(client, token: str) -> str:
     return (await verifier.verify(token)).role
 
 
-async def test_a_dump_of_the_accounts_schema_has_no_usable_private_key(test_database):
-    async with running_app(create_app(accounts_settings(test_database))) as client:
-        token = await admin_token(client)
-        assert await verified_role(client, token) == "police_admin"
+async def test_a_dump_of_the_accounts_schema_has_no_usable_private_key(client, test_database):
+    token = await admin_token(client)
+    assert await verified_role(client, token) == "police_admin"
     dump = (
         await asyncio.to_thread(
             subprocess.run,

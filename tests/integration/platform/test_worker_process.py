@@ -24,7 +24,7 @@ from luutru_common.db import make_engine, make_session_factory
 from luutru_common.events import Topic
 from luutru_common.outbox import envelopes_for
 from tests.integration.kafka_helpers import end_offsets, eventually, start_group_at_end
-from tests.integration.test_consumer_runner import checked_in
+from tests.integration.platform.test_consumer_runner import checked_in
 from tests.support import E2E_PORT_BASE, KAFKA_BOOTSTRAP
 
 WORKER_PORT = E2E_PORT_BASE + 40

@@ -10,26 +10,16 @@ import uuid
 import httpx
 import pytest
 
-from luutru_accounts.app import create_app
 from luutru_accounts.auth.throttle import hold_for
 from tests.integration.accounts_helpers import (
     NEW_PASSWORD,
-    accounts_settings,
     admin_token,
     new_user,
 )
-from tests.support import bearer, running_app
+from tests.support import bearer
 
 ATTACKER = "203.0.113.66"
 OWNER = "198.51.100.7"
-
-
-@pytest.fixture
-async def accounts(test_database):
-    settings = accounts_settings(test_database, login_source_threshold=20)
-    app = create_app(settings)
-    async with running_app(app) as client:
-        yield app, client
 
 
 def test_the_hold_doubles_up_to_the_longest():
@@ -46,8 +36,7 @@ async def sign_in(client, username: str, password: str) -> httpx.Response:
     return await client.post("/v1/auth/token", json={"username": username, "password": password})
 
 
-async def test_the_attacker_is_held_back_and_the_owner_still_signs_in(accounts):
-    app, client = accounts
+async def test_the_attacker_is_held_back_and_the_owner_still_signs_in(app, client):
     owner = await new_user(client, await admin_token(client), "police_officer", communes=[26068])
     name = owner["username"]
     async with from_address(app, ATTACKER) as attacker, from_address(app, OWNER) as own:
@@ -63,10 +52,10 @@ async def test_the_attacker_is_held_back_and_the_owner_still_signs_in(accounts):
         assert signed_in.json()["access_token"]
 
 
-async def test_a_failure_after_a_hold_doubles_it(test_database):
-    app = create_app(accounts_settings(test_database, login_delay_base_s=3))
+@pytest.mark.app_settings(login_delay_base_s=3)
+async def test_a_failure_after_a_hold_doubles_it(app):
     name = f"ghost-{uuid.uuid4().hex[:6]}"
-    async with running_app(app), from_address(app, "203.0.113.70") as attacker:
+    async with from_address(app, "203.0.113.70") as attacker:
         for _ in range(5):
             assert (await sign_in(attacker, name, "x-Wrong-123")).status_code == 401
         first = await sign_in(attacker, name, "x-Wrong-123")
@@ -79,8 +68,7 @@ async def test_a_failure_after_a_hold_doubles_it(test_database):
         assert int(second.headers["Retry-After"]) > 3  # 6 s, less the time it took to ask
 
 
-async def test_spraying_many_usernames_holds_the_address_not_the_users(accounts):
-    app, client = accounts
+async def test_spraying_many_usernames_holds_the_address_not_the_users(app, client):
     owner = await new_user(client, await admin_token(client), "police_officer", communes=[26068])
     async with from_address(app, "203.0.113.80") as sprayer, from_address(app, OWNER) as own:
         for i in range(20):
@@ -93,10 +81,9 @@ async def test_spraying_many_usernames_holds_the_address_not_the_users(accounts)
         assert (await sign_in(own, owner["username"], NEW_PASSWORD)).status_code == 200
 
 
-async def test_a_forged_forwarded_address_is_ignored(accounts):
+async def test_a_forged_forwarded_address_is_ignored(app, client):
     """X-Forwarded-For is believed only from the console and the configured proxies: a
     client's own header neither lands in the audit log nor aims the back-off elsewhere."""
-    app, client = accounts
     admin = await admin_token(client)
     owner = await new_user(client, admin, "police_officer", communes=[26068])
     forged = {"X-Forwarded-For": OWNER}
