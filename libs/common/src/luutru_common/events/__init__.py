@@ -2,6 +2,7 @@
 
 from luutru_common.events.contracts import (
     EVENT_TYPES,
+    ROOM_EVENTS,
     CrewMember,
     Event,
     FacilityClosed,
@@ -14,6 +15,12 @@ from luutru_common.events.contracts import (
     GuestCheckedOut,
     GuestIdentity,
     Passenger,
+    RoomAdded,
+    RoomBackInService,
+    RoomChanged,
+    RoomEvent,
+    RoomOutOfService,
+    RoomRetired,
     StayCorrected,
     StayState,
     StayVoided,
@@ -27,6 +34,7 @@ from luutru_common.events.topics import Topic, dead_letter_topic
 
 __all__ = [
     "EVENT_TYPES",
+    "ROOM_EVENTS",
     "CrewMember",
     "Envelope",
     "Event",
@@ -40,6 +48,12 @@ __all__ = [
     "GuestCheckedOut",
     "GuestIdentity",
     "Passenger",
+    "RoomAdded",
+    "RoomBackInService",
+    "RoomChanged",
+    "RoomEvent",
+    "RoomOutOfService",
+    "RoomRetired",
     "StayCorrected",
     "StayState",
     "StayVoided",
