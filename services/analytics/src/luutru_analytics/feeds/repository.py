@@ -16,6 +16,9 @@ from luutru_analytics.feeds.query import FeedQuery
 from luutru_analytics.feeds.scope import FeedScope
 from luutru_analytics.models import FacilityFact, StayFact
 
+# Nights are local days (the stay rollups date them the same way).
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
 # Breakdown keys of stays: SQL over `s` (stay_facts) and `fa` (facilities, left-joined).
 STAY_GROUPS: dict[str, str] = {
     "none": "''",
@@ -240,13 +243,69 @@ GROUP BY a.day"""
     return {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
 
 
-async def capacity(session: AsyncSession, q: FeedQuery) -> tuple[int, int]:
-    """Rooms and beds declared by the facilities in scope that are not closed."""
+@dataclass
+class Capacity:
+    """Available rooms and beds per night of a period (IRTS): facilities with a room registry
+    count their rooms in service that night, the others their declared rooms and beds."""
+
+    declared_rooms: int
+    declared_beds: int
+    registry: dict[date, tuple[int, int]]  # night → (rooms, beds) in service
+    registry_facilities: int
+    declared_facilities: int
+
+    def rooms(self, day: date) -> int:
+        return self.declared_rooms + self.registry.get(day, (0, 0))[0]
+
+    def beds(self, day: date) -> int:
+        return self.declared_beds + self.registry.get(day, (0, 0))[1]
+
+    @property
+    def source(self) -> str | None:
+        """registry, declared or mixed: where the available rooms and beds come from."""
+        if self.registry_facilities and self.declared_facilities:
+            return "mixed"
+        if self.registry_facilities:
+            return "registry"
+        return "declared" if self.declared_facilities else None
+
+
+async def capacity_by_night(
+    session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
+) -> Capacity:
+    """The available rooms and beds of the facilities in scope that are not closed, night by
+    night. A registry room counts on a night when its state at the end of that day (local
+    time) is in service: added that day or before, not out of service, not retired."""
     where = [*q.conditions("fa"), "fa.status <> 'closed'"]
-    sql = f"""SELECT coalesce(sum(fa.rooms), 0), coalesce(sum(fa.beds), 0)
-FROM analytics.facilities fa WHERE {" AND ".join(where)}"""
-    rooms, beds = (await session.execute(text(sql), q.params())).one()
-    return int(rooms), int(beds)
+    params = {**q.params(), "date_from": date_from, "date_to": date_to}
+    declared_sql = f"""SELECT count(*) FILTER (WHERE r.facility_id IS NULL),
+  count(*) FILTER (WHERE r.facility_id IS NOT NULL),
+  coalesce(sum(fa.rooms) FILTER (WHERE r.facility_id IS NULL), 0),
+  coalesce(sum(fa.beds) FILTER (WHERE r.facility_id IS NULL), 0)
+FROM analytics.facilities fa
+LEFT JOIN (SELECT DISTINCT facility_id FROM analytics.room_states) r
+  ON r.facility_id = fa.facility_id
+WHERE {" AND ".join(where)}"""
+    declared_n, registry_n, rooms, beds = (await session.execute(text(declared_sql), params)).one()
+    registry: dict[date, tuple[int, int]] = {}
+    if registry_n:
+        sql = f"""WITH s AS (
+  SELECT rs.room_id, rs.state, rs.beds, rs.valid_from,
+    lead(rs.valid_from) OVER (PARTITION BY rs.room_id ORDER BY rs.version) AS valid_to
+  FROM analytics.room_states rs JOIN analytics.facilities fa ON fa.facility_id = rs.facility_id
+  WHERE {" AND ".join(where)}
+),
+nights AS (
+  SELECT n::date AS day, timezone('{LOCAL_TZ}', (n::date + 1)::timestamp) AS day_end
+  FROM generate_series(CAST(:date_from AS date), CAST(:date_to AS date), interval '1 day') n
+)
+SELECT n.day, count(*), sum(s.beds) FROM nights n
+JOIN s ON s.valid_from < n.day_end AND (s.valid_to IS NULL OR s.valid_to >= n.day_end)
+WHERE s.state = 'in_service'
+GROUP BY n.day"""
+        rows = (await session.execute(text(sql), params)).all()
+        registry = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    return Capacity(int(rooms), int(beds), registry, int(registry_n), int(declared_n))
 
 
 def buckets(date_from: date, date_to: date, granularity: str) -> list[tuple[date, date]]:
