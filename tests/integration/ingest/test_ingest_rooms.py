@@ -25,7 +25,7 @@ async def facility(db):
 
 
 def rooms_url(facility) -> str:
-    return f"/v1/facilities/{facility}/rooms"
+    return f"/v1/rooms/{facility}"
 
 
 async def add_range(client, signer, facility, rng: str, beds: int = 2, **extra):

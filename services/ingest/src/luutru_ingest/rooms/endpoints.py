@@ -38,7 +38,7 @@ from luutru_ingest.stays.schemas import StayView
 
 router = APIRouter(prefix="/v1", tags=["rooms"])
 
-ROOMS = "/facilities/{facility_id}/rooms"
+ROOMS = "/rooms/{facility_id}"
 ROOM = ROOMS + "/{room_id}"
 _ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
