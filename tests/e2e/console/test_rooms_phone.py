@@ -26,7 +26,7 @@ from tests.e2e.console.helpers import (
     new_user,
     sign_in,
 )
-from tests.e2e.console.test_accessibility import axe_violations
+from tests.e2e.console.test_accessibility import AXE
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PHONE = {"width": 390, "height": 844}
@@ -60,6 +60,19 @@ def rooms_api(platform: Platform, account: Account, path: str = "", **kw) -> htt
         headers=account.headers(platform),
         timeout=30,
         **kw,
+    )
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Serious and critical WCAG 2.1 AA findings of axe-core. Evaluated through the browser's
+    debugging protocol, which the page's CSP (no injected scripts) does not govern."""
+    page.evaluate(AXE.read_text())
+    return page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']});
+          return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+            .map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
     )
 
 

@@ -65,6 +65,13 @@ async def test_a_range_creates_every_room_once_in_order(client, signer, db, faci
         numbers += [r["number"] for r in body["items"]]
         cursor = body["next_cursor"]
     assert numbers == [f"A{i}" for i in range(1, 13)]
+    # A cursor not handed out is a 422 naming it, never a 500.
+    for bad in ("nonsense", "WyJhIiwgIngiXQ"):  # the second: ["a", "x"]
+        refused = await client.get(
+            rooms_url(facility), params={"cursor": bad}, headers=staff(signer, facility)
+        )
+        assert refused.status_code == 422
+        assert refused.json()["errors"][0]["pointer"] == "/query:cursor"
     # One RoomAdded per room on room.v1, keyed by the facility.
     events = await rows(
         db,

@@ -143,6 +143,20 @@ async def create_range(
         return await idempotent(uow, request, facility.id, idempotency_key, work)
 
 
+def _room_cursor(cursor: str | None) -> tuple[str, uuid.UUID] | None:
+    """The (sort key, id) of the previous page's last room; a cursor not ours is a 422."""
+    after = paging.decode(cursor, list)
+    if after is None:
+        return None
+    try:
+        sort, room_id = after
+        if not isinstance(sort, str):
+            raise TypeError(sort)
+        return sort, uuid.UUID(room_id)
+    except (TypeError, ValueError, AttributeError):
+        raise paging.bad_cursor() from None
+
+
 @router.get(
     ROOMS,
     response_model=RoomPage,
@@ -167,16 +181,14 @@ async def list_rooms(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> RoomPage:
-    after = paging.decode(cursor, list)
-    if after is not None and (len(after) != 2 or not all(isinstance(a, str) for a in after)):
-        raise paging.bad_cursor()
+    after = _room_cursor(cursor)
     query = select(Room).where(Room.facility_id == facility.id)
     if state is not None:
         query = query.where(Room.state == state)
     elif not include_retired:
         query = query.where(Room.state != "retired")
     if after is not None:
-        query = query.where(tuple_(Room.sort_key, Room.id) > (after[0], uuid.UUID(after[1])))
+        query = query.where(tuple_(Room.sort_key, Room.id) > after)
     async with uow:
         rows = (
             await uow.session.scalars(query.order_by(Room.sort_key, Room.id).limit(limit + 1))
