@@ -113,6 +113,8 @@ async def world(app, signer, feeder):
         (hotel, d + timedelta(days=2), 1, "R3"),
         (motel, d, 1, "1"),
         (motel, d + timedelta(days=1), 2, "2"),
+        # before the hotel kept a registry (its first room: d-30)
+        (hotel, d - timedelta(days=40), 1, "R1"),
     ]
     await feeder.send(*(check_in(f, day, nights=n, room=r) for f, day, n, r in stays))
     return {
@@ -133,7 +135,10 @@ def counts(w, night: date, types: set[str]) -> tuple[int, int, int, int]:
     for fac in (w["hotel"], w["motel"]):
         if fac.facility_type not in types:
             continue
-        if fac is w["hotel"]:
+        registry_began = min(h[0][0] for h in w["histories"].values())
+        if fac is w["hotel"] and registry_began < datetime.combine(
+            night + timedelta(days=1), time(0), VN
+        ):
             for history in w["histories"].values():
                 now = in_service_at_end_of(history, night)
                 if now is not None and now[0] == "in_service":
@@ -187,6 +192,20 @@ async def test_occupancy_uses_the_registry_where_there_is_one(world):
         "registry_facilities": 1,
         "declared_facilities": 1,
     }
+
+
+async def test_before_its_registry_a_facility_counts_its_declared_rooms(world):
+    before = world["day"] - timedelta(days=40)
+    body = await feed(
+        world,
+        facility_type="hotel",
+        date_from=before.isoformat(),
+        date_to=(before + timedelta(days=1)).isoformat(),
+    )
+    got = [(r["room_occupancy"], r["bed_occupancy"]) for r in body["rows"]]
+    nights = [before, before + timedelta(days=1)]
+    assert got == [expected(world, [n], types={"hotel"}) for n in nights]
+    assert got[0] == (0.1, 0.05)  # 1 of the 10 declared rooms, 1 of the 20 declared beds
 
 
 @pytest.mark.parametrize(("kind", "source"), [("hotel", "registry"), ("motel", "declared")])

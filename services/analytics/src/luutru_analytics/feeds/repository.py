@@ -250,7 +250,9 @@ class Capacity:
 
     declared_rooms: int
     declared_beds: int
-    registry: dict[date, tuple[int, int]]  # night → (rooms, beds) in service
+    # night → (rooms, beds) of the registry facilities: in service, or declared before the
+    # facility's registry began
+    registry: dict[date, tuple[int, int]]
     registry_facilities: int
     declared_facilities: int
 
@@ -275,7 +277,9 @@ async def capacity_by_night(
 ) -> Capacity:
     """The available rooms and beds of the facilities in scope that are not closed, night by
     night. A registry room counts on a night when its state at the end of that day (local
-    time) is in service: added that day or before, not out of service, not retired."""
+    time) is in service: added that day or before, not out of service, not retired. Before a
+    facility's first registry room, its declared counts stand (its history before the
+    registry is not lost)."""
     where = [*q.conditions("fa"), "fa.status <> 'closed'"]
     params = {**q.params(), "date_from": date_from, "date_to": date_to}
     declared_sql = f"""SELECT count(*) FILTER (WHERE r.facility_id IS NULL),
@@ -295,14 +299,31 @@ WHERE {" AND ".join(where)}"""
   FROM analytics.room_states rs JOIN analytics.facilities fa ON fa.facility_id = rs.facility_id
   WHERE {" AND ".join(where)}
 ),
+began AS (
+  SELECT fa.facility_id, coalesce(fa.rooms, 0) AS rooms, coalesce(fa.beds, 0) AS beds,
+    min(rs.valid_from) AS since
+  FROM analytics.room_states rs JOIN analytics.facilities fa ON fa.facility_id = rs.facility_id
+  WHERE {" AND ".join(where)}
+  GROUP BY 1, 2, 3
+),
 nights AS (
   SELECT n::date AS day, timezone('{LOCAL_TZ}', (n::date + 1)::timestamp) AS day_end
   FROM generate_series(CAST(:date_from AS date), CAST(:date_to AS date), interval '1 day') n
+),
+live AS (
+  SELECT n.day, count(*) AS rooms, sum(s.beds) AS beds FROM nights n
+  JOIN s ON s.valid_from < n.day_end AND (s.valid_to IS NULL OR s.valid_to >= n.day_end)
+  WHERE s.state = 'in_service'
+  GROUP BY n.day
+),
+before AS (
+  SELECT n.day, sum(b.rooms) AS rooms, sum(b.beds) AS beds FROM nights n
+  JOIN began b ON b.since >= n.day_end
+  GROUP BY n.day
 )
-SELECT n.day, count(*), sum(s.beds) FROM nights n
-JOIN s ON s.valid_from < n.day_end AND (s.valid_to IS NULL OR s.valid_to >= n.day_end)
-WHERE s.state = 'in_service'
-GROUP BY n.day"""
+SELECT n.day, coalesce(l.rooms, 0) + coalesce(bf.rooms, 0),
+  coalesce(l.beds, 0) + coalesce(bf.beds, 0)
+FROM nights n LEFT JOIN live l USING (day) LEFT JOIN before bf USING (day)"""
         rows = (await session.execute(text(sql), params)).all()
         registry = {r[0]: (int(r[1]), int(r[2])) for r in rows}
     return Capacity(int(rooms), int(beds), registry, int(registry_n), int(declared_n))

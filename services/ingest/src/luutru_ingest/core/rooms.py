@@ -9,6 +9,7 @@ shows. The capacity warning then works per room as well: more guests than the ro
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -158,6 +159,19 @@ def over_room_capacity(room: RegistryRoom, pointer: str) -> FieldError:
     )
 
 
+# Most facilities keep no registry, and most check-ins type a room: remembering for a moment
+# that a facility has none saves the single check-in a round trip. A room id is always
+# checked against the table, so a registry's first rooms are never refused; a typed number
+# is linked to them at most NO_REGISTRY_CACHE_S after they were added.
+NO_REGISTRY_CACHE_S = 2.0
+_without_registry: dict[uuid.UUID, float] = {}
+
+
+def registry_changed(facility_id: uuid.UUID) -> None:
+    """Rooms were added here: this process links typed numbers to them at once."""
+    _without_registry.pop(facility_id, None)
+
+
 async def place_all(
     session: AsyncSession,
     facility_id: uuid.UUID,
@@ -172,7 +186,14 @@ async def place_all(
     of the guests refused (a room id not in the registry), by index."""
     if not any(p.values.get("room_id") is not None or p.values.get("room") for p in prepared):
         return {}  # no room named: nothing to read (the hot path of most check-ins)
+    by_id = any(p.values.get("room_id") is not None for p in prepared)
+    if not by_id and _without_registry.get(facility_id, 0.0) > time.monotonic():
+        return {}  # typed rooms of a facility seen without a registry a moment ago
     rooms = await registry(session, facility_id)
+    if not rooms:
+        if len(_without_registry) > 100_000:
+            _without_registry.clear()
+        _without_registry[facility_id] = time.monotonic() + NO_REGISTRY_CACHE_S
     refused: dict[int, list[FieldError]] = {}
     placed = []
     for p in prepared:

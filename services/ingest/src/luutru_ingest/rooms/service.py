@@ -20,7 +20,7 @@ from luutru_common.events import (
 )
 from luutru_common.problems import FieldError, Problem, field_error
 from luutru_ingest.core.events import emit
-from luutru_ingest.core.rooms import clean_number, number_key, sort_key
+from luutru_ingest.core.rooms import clean_number, number_key, registry_changed, sort_key
 from luutru_ingest.models import Room, RoomVersion
 from luutru_ingest.rooms.schemas import RoomEdit, RoomIn
 
@@ -114,6 +114,7 @@ async def create(
         rooms.append(room)
     await session.flush()
     await emit(session, [_event(RoomAdded, r) for r in rooms])
+    registry_changed(facility_id)
     return rooms
 
 
