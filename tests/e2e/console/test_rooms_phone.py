@@ -107,7 +107,7 @@ def test_the_board_is_home_and_works_by_tapping(page: Page, platform: Platform, 
     # A screen reader hears the whole tile as one button.
     expect(
         page.get_by_role(
-            "button", name=re.compile(r"^Phòng\s+102:\s*Có khách,\s*1 khách \/ 2 giường$")
+            "button", name=re.compile(r"^Phòng\s+102\s*:\s*Có khách\s*,\s*1 khách \/ 2 giường$")
         )
     ).to_be_visible()
     assert axe_violations(page) == []
