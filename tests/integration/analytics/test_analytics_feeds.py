@@ -358,11 +358,20 @@ async def test_exports_for_people_in_the_chosen_language(world):
         "Số đêm lưu trú bình quân",
         "Công suất phòng",
         "Công suất giường",
+        "Nguồn số phòng, giường",
         "Bị ẩn (dưới 5 người)",
     ]
     d = world["day"]
     # The first day (test_tourism_per_day): 3 arrivals, 4 nights, ALOS 1.33, 0.2, 0.1333.
-    assert rows[1] == [d.strftime("%d/%m/%Y")] * 2 + ["3", "4", "1,33", "20,0 %", "13,3 %", "không"]
+    assert rows[1] == [d.strftime("%d/%m/%Y")] * 2 + [
+        "3",
+        "4",
+        "1,33",
+        "20,0 %",
+        "13,3 %",
+        "Số đã khai",
+        "không",
+    ]
     en = await client.get(
         "/v1/feeds/tourism", params=q(world, format="csv", lang="en"), headers=world["police"]
     )
@@ -370,7 +379,15 @@ async def test_exports_for_people_in_the_chosen_language(world):
     assert (
         rows[0][:3] == ["From", "To", "Arrivals"] and rows[0][-1] == "Hidden (fewer than 5 people)"
     )
-    assert rows[1] == [d.isoformat()] * 2 + ["3", "4", "1.33", "20.0%", "13.3%", "no"]
+    assert rows[1] == [d.isoformat()] * 2 + [
+        "3",
+        "4",
+        "1.33",
+        "20.0%",
+        "13.3%",
+        "Declared counts",
+        "no",
+    ]
     assert 'filename="tourism.csv"' in en.headers["content-disposition"]
     # Breakdown keys by their names.
     by_gender = await client.get(
@@ -386,7 +403,8 @@ async def test_exports_for_people_in_the_chosen_language(world):
     sheet = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content)).get_sheet_by_index(0)
     table = sheet.to_python()
     assert table[0][:3] == ["From", "To", "Arrivals"]
-    assert table[1][2:7] == [3, 4, 1.33, 0.2, 0.1333] and table[1][7] == "no"
+    assert table[1][2:8] == [3, 4, 1.33, 0.2, 0.1333, "Declared counts"]
+    assert table[1][8] == "no"
     # Without `lang` the files keep the JSON's keys (for programs).
     raw = await client.get(
         "/v1/feeds/tourism", params=q(world, format="csv"), headers=world["police"]

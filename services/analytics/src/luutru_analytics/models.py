@@ -69,6 +69,35 @@ class FacilityFact(Base):
     as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class RoomFact(Base):
+    """A facility's registry room as room.v1 tells it now (migration 0011)."""
+
+    __tablename__ = "rooms"
+
+    room_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    number: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    beds: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RoomStatePeriod(Base):
+    """Each version of a room from the time it took effect (the event's `occurred_at`) to the
+    next one's: which rooms and beds were available on a night (migration 0011)."""
+
+    __tablename__ = "room_states"
+
+    room_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    state: Mapped[str] = mapped_column(Text)
+    beds: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StayFact(Base):
     __tablename__ = "stay_facts"
     __table_args__ = (
@@ -379,6 +408,8 @@ PROJECTION_TABLES = (
     "stay_daily_breakdown",
     "stay_daily_province",
     "room_nights",
+    "rooms",
+    "room_states",
     "trips",
     "trip_cancellations",
     "trip_passengers",

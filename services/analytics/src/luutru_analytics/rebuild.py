@@ -31,11 +31,12 @@ from luutru_common.events import Topic, dead_letter_topic
 log = structlog.get_logger()
 
 CONSUMER_GROUP = "analytics"
-TOPICS = [Topic.FACILITY, Topic.STAY, Topic.TRIP]
+TOPICS = [Topic.FACILITY, Topic.STAY, Topic.TRIP, Topic.ROOM]
 
 
 def source_topics(settings: AnalyticsSettings) -> list[str]:
-    """facility.v1, stay.v1 and trip.v1 under the configured prefix (empty in production)."""
+    """facility.v1, stay.v1, trip.v1 and room.v1 under the configured prefix (empty in
+    production)."""
     return [f"{settings.source_topic_prefix}{t}" for t in TOPICS]
 
 

@@ -15,6 +15,7 @@ from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.facilities import FACILITY_HANDLERS
 from luutru_ingest.models import SCHEMA, processed_events
 from luutru_ingest.qr.endpoints import router as qr_router
+from luutru_ingest.rooms.endpoints import router as rooms_router
 from luutru_ingest.settings import IngestSettings
 from luutru_ingest.stays.endpoints import router as stays_router
 from luutru_ingest.trips.endpoints import router as trips_router
@@ -75,7 +76,7 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         settings=settings,
         title="luutru ingest",
         description=DESCRIPTION,
-        routers=[stays_router, qr_router, uploads_router, trips_router],
+        routers=[stays_router, qr_router, uploads_router, trips_router, rooms_router],
         workers=workers,
         retention=retention.rules,
         client_scopes=CLIENT_SCOPES,

@@ -94,9 +94,59 @@ class Stay(Base):
     upload_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     # Added in 0004: the short number read out on the phone (receipt_numbers.py).
     receipt_number: Mapped[str] = mapped_column(Text, unique=True)
+    # Added in 0005: the registry room the guest is in (rooms), when the facility keeps one.
+    room_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
 Index("ix_stays_facility_day", Stay.facility_id, Stay.check_in_date, Stay.id)
+
+
+class Room(Base):
+    """A room, dormitory, bed space or ward of a facility's room registry (added in 0005).
+
+    A retired room is kept (its stays still name it); its number may then be given to a new
+    room, so the number is unique only among the rooms not retired.
+    """
+
+    __tablename__ = "rooms"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    number: Mapped[str] = mapped_column(Text)
+    # The number as compared: upper case, inner spaces folded ("a 1" = "A 1").
+    number_key: Mapped[str] = mapped_column(Text)
+    # The order people expect: digit runs compared as numbers ("A2" before "A10").
+    sort_key: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    floor: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)  # room | dormitory | bed_space | ward
+    beds: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)  # in_service | out_of_service | retired
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index(
+    "uq_rooms_facility_number",
+    Room.facility_id,
+    Room.number_key,
+    unique=True,
+    postgresql_where=Room.state != "retired",
+)
+
+
+class RoomVersion(Base):
+    """Every earlier state of a room, with who changed it, when and why: the history."""
+
+    __tablename__ = "room_versions"
+
+    room_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    data: Mapped[dict] = mapped_column(JSONB)
+    changed_by: Mapped[str] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class StayVersion(Base):

@@ -126,6 +126,8 @@ class StayState(Event):
     star_rating: int | None = Field(default=None, description=_RETIRED)
     guest: GuestIdentity
     room: str | None = None
+    # The registry room (room.v1) the guest is in, when the facility keeps a registry.
+    room_id: uuid.UUID | None = None
     reason: str | None = None
     check_in_at: datetime
     expected_check_out: date | None = None
@@ -247,6 +249,59 @@ class TripCancelled(Event):
         return str(self.operator_id)
 
 
+# ---- room.v1 (keyed by facility id) --------------------------------------------------------
+#
+# Every room event carries the whole room as it is after the change (like facility.v1), so a
+# consumer upserts it; `occurred_at` orders a room's states for the periods out of service.
+
+RoomKind = Literal["room", "dormitory", "bed_space", "ward"]
+RoomStateName = Literal["in_service", "out_of_service", "retired"]
+
+
+class RoomEvent(Event):
+    topic: ClassVar[Topic] = Topic.ROOM
+
+    room_id: uuid.UUID
+    facility_id: uuid.UUID
+    number: str
+    name: str | None = None
+    floor: str | None = None
+    kind: RoomKind = "room"
+    beds: int
+    state: RoomStateName = "in_service"
+    version: int = 1
+
+    def partition_key(self) -> str:
+        return str(self.facility_id)
+
+
+class RoomAdded(RoomEvent):
+    event_type: ClassVar[str] = "RoomAdded"
+
+
+class RoomChanged(RoomEvent):
+    """Number, name, floor, kind or beds edited."""
+
+    event_type: ClassVar[str] = "RoomChanged"
+
+
+class RoomOutOfService(RoomEvent):
+    event_type: ClassVar[str] = "RoomOutOfService"
+    reason: str | None = None
+
+
+class RoomBackInService(RoomEvent):
+    event_type: ClassVar[str] = "RoomBackInService"
+
+
+class RoomRetired(RoomEvent):
+    event_type: ClassVar[str] = "RoomRetired"
+    reason: str | None = None
+
+
+ROOM_EVENTS = (RoomAdded, RoomChanged, RoomOutOfService, RoomBackInService, RoomRetired)
+
+
 # ---- alert.v1 (keyed by alert id) -----------------------------------------------------------
 
 
@@ -288,5 +343,6 @@ EVENT_TYPES: dict[str, type[Event]] = {
         TripPassengersChanged,
         TripCancelled,
         WatchlistHit,
+        *ROOM_EVENTS,
     )
 }

@@ -9,6 +9,7 @@ class Topic(StrEnum):
     STAY = "stay.v1"  # keyed by facility id
     TRIP = "trip.v1"  # keyed by operator id
     ALERT = "alert.v1"  # keyed by alert id
+    ROOM = "room.v1"  # keyed by facility id: a facility's rooms in order
 
 
 def dead_letter_topic(topic: str, group_id: str) -> str:

@@ -28,6 +28,7 @@ HEADERS: dict[str, tuple[str, str]] = {
     "average_length_of_stay": ("Số đêm lưu trú bình quân", "Average length of stay (nights)"),
     "room_occupancy": ("Công suất phòng", "Room occupancy"),
     "bed_occupancy": ("Công suất giường", "Bed occupancy"),
+    "capacity_source": ("Nguồn số phòng, giường", "Rooms and beds from"),
     "residents": ("Người đang ở", "Living there now"),
     "trips": ("Số chuyến", "Trips"),
     "seats": ("Số ghế", "Seats"),
@@ -64,6 +65,12 @@ KEYS: dict[str, tuple[str, str]] = {
     "female": ("Nữ", "Female"),
     "other": ("Khác", "Other"),
     "none": ("Không xếp hạng", "Not rated"),
+}
+# Where the available rooms and beds of the occupancy come from (feeds/tourism.py).
+CAPACITY_SOURCES = {
+    "registry": ("Danh sách phòng", "Room registry"),
+    "declared": ("Số đã khai", "Declared counts"),
+    "mixed": ("Danh sách phòng và số đã khai", "Registry and declared counts"),
 }
 TYPES = {t.code: (t.name_vi, t.name_en) for t in FACILITY_TYPES}
 BANDS = {"1-3": ("1–3 người", "1–3 persons"), "4-8": ("4–8 người", "4–8 persons")}
@@ -151,6 +158,8 @@ def text_value(column: str, value: Any, lang: Lang, *, by: str | None = None) ->
         return decimal(value, 2, lang)
     if column in DURATION:
         return duration(int(value), lang)
+    if column == "capacity_source":
+        return CAPACITY_SOURCES.get(value, (value, value))[i]
     if column == "fine_band":
         return BANDS.get(value, (value, value))[i]
     if column == "facility_type" or (column == "key" and by == "facility_type"):

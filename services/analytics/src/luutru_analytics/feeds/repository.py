@@ -17,6 +17,9 @@ from luutru_analytics.feeds.query import FeedQuery
 from luutru_analytics.feeds.scope import FeedScope
 from luutru_analytics.models import FacilityFact, StayFact
 
+# Nights are local days (the stay rollups date them the same way).
+LOCAL_TZ = "Asia/Ho_Chi_Minh"
+
 # Breakdown keys of stays: SQL over `s` (stay_facts) and `fa` (facilities, left-joined).
 STAY_GROUPS: dict[str, str] = {
     "none": "''",
@@ -269,13 +272,90 @@ GROUP BY a.day"""
     return {r[0]: tuple(int(v) for v in r[1:]) for r in rows}
 
 
-async def capacity(session: AsyncSession, q: FeedQuery) -> tuple[int, int]:
-    """Rooms and beds declared by the facilities in scope that are not closed."""
+@dataclass
+class Capacity:
+    """Available rooms and beds per night of a period (IRTS): facilities with a room registry
+    count their rooms in service that night, the others their declared rooms and beds."""
+
+    declared_rooms: int
+    declared_beds: int
+    # night → (rooms, beds) of the registry facilities: in service, or declared before the
+    # facility's registry began
+    registry: dict[date, tuple[int, int]]
+    registry_facilities: int
+    declared_facilities: int
+
+    def rooms(self, day: date) -> int:
+        return self.declared_rooms + self.registry.get(day, (0, 0))[0]
+
+    def beds(self, day: date) -> int:
+        return self.declared_beds + self.registry.get(day, (0, 0))[1]
+
+    @property
+    def source(self) -> str | None:
+        """registry, declared or mixed: where the available rooms and beds come from."""
+        if self.registry_facilities and self.declared_facilities:
+            return "mixed"
+        if self.registry_facilities:
+            return "registry"
+        return "declared" if self.declared_facilities else None
+
+
+async def capacity_by_night(
+    session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
+) -> Capacity:
+    """The available rooms and beds of the facilities in scope that are not closed, night by
+    night. A registry room counts on a night when its state at the end of that day (local
+    time) is in service: added that day or before, not out of service, not retired. Before a
+    facility's first registry room, its declared counts stand (its history before the
+    registry is not lost)."""
     where = [*q.conditions("fa"), "fa.status <> 'closed'"]
-    sql = f"""SELECT coalesce(sum(fa.rooms), 0), coalesce(sum(fa.beds), 0)
-FROM analytics.facilities fa WHERE {" AND ".join(where)}"""
-    rooms, beds = (await session.execute(text(sql), q.params())).one()
-    return int(rooms), int(beds)
+    params = {**q.params(), "date_from": date_from, "date_to": date_to}
+    declared_sql = f"""SELECT count(*) FILTER (WHERE r.facility_id IS NULL),
+  count(*) FILTER (WHERE r.facility_id IS NOT NULL),
+  coalesce(sum(fa.rooms) FILTER (WHERE r.facility_id IS NULL), 0),
+  coalesce(sum(fa.beds) FILTER (WHERE r.facility_id IS NULL), 0)
+FROM analytics.facilities fa
+LEFT JOIN (SELECT DISTINCT facility_id FROM analytics.room_states) r
+  ON r.facility_id = fa.facility_id
+WHERE {" AND ".join(where)}"""
+    declared_n, registry_n, rooms, beds = (await session.execute(text(declared_sql), params)).one()
+    registry: dict[date, tuple[int, int]] = {}
+    if registry_n:
+        sql = f"""WITH s AS (
+  SELECT rs.room_id, rs.state, rs.beds, rs.valid_from,
+    lead(rs.valid_from) OVER (PARTITION BY rs.room_id ORDER BY rs.version) AS valid_to
+  FROM analytics.room_states rs JOIN analytics.facilities fa ON fa.facility_id = rs.facility_id
+  WHERE {" AND ".join(where)}
+),
+began AS (
+  SELECT fa.facility_id, coalesce(fa.rooms, 0) AS rooms, coalesce(fa.beds, 0) AS beds,
+    min(rs.valid_from) AS since
+  FROM analytics.room_states rs JOIN analytics.facilities fa ON fa.facility_id = rs.facility_id
+  WHERE {" AND ".join(where)}
+  GROUP BY 1, 2, 3
+),
+nights AS (
+  SELECT n::date AS day, timezone('{LOCAL_TZ}', (n::date + 1)::timestamp) AS day_end
+  FROM generate_series(CAST(:date_from AS date), CAST(:date_to AS date), interval '1 day') n
+),
+live AS (
+  SELECT n.day, count(*) AS rooms, sum(s.beds) AS beds FROM nights n
+  JOIN s ON s.valid_from < n.day_end AND (s.valid_to IS NULL OR s.valid_to >= n.day_end)
+  WHERE s.state = 'in_service'
+  GROUP BY n.day
+),
+before AS (
+  SELECT n.day, sum(b.rooms) AS rooms, sum(b.beds) AS beds FROM nights n
+  JOIN began b ON b.since >= n.day_end
+  GROUP BY n.day
+)
+SELECT n.day, coalesce(l.rooms, 0) + coalesce(bf.rooms, 0),
+  coalesce(l.beds, 0) + coalesce(bf.beds, 0)
+FROM nights n LEFT JOIN live l USING (day) LEFT JOIN before bf USING (day)"""
+        rows = (await session.execute(text(sql), params)).all()
+        registry = {r[0]: (int(r[1]), int(r[2])) for r in rows}
+    return Capacity(int(rooms), int(beds), registry, int(registry_n), int(declared_n))
 
 
 def buckets(date_from: date, date_to: date, granularity: str) -> list[tuple[date, date]]:

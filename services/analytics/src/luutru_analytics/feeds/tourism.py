@@ -90,11 +90,11 @@ async def tourism(
     previous = f.previous()
     async with uow:
         days = await repository.area_days(uow.session, e, previous.date_from, f.date_to)
-        rooms, beds = await repository.capacity(uow.session, e)
+        capacity = await repository.capacity_by_night(uow.session, e, f.date_from, f.date_to)
     rows = []
     for start, stop in repository.buckets(f.date_from, f.date_to, f.granularity):
         cell = _summary(days, start, stop, e)
-        span = (stop - start).days + 1
+        nights = [start + timedelta(days=i) for i in range((stop - start).days + 1)]
         rows.append(
             {
                 "period_start": start,
@@ -102,8 +102,9 @@ async def tourism(
                 "arrivals": cell["arrivals"],
                 "guest_nights": cell["nights"],
                 "average_length_of_stay": ratio(cell["nights"], cell["arrivals"], 2),
-                "room_occupancy": ratio(cell["rooms"], rooms * span),
-                "bed_occupancy": ratio(cell["nights"], beds * span),
+                "room_occupancy": ratio(cell["rooms"], sum(capacity.rooms(n) for n in nights)),
+                "bed_occupancy": ratio(cell["nights"], sum(capacity.beds(n) for n in nights)),
+                "capacity_source": capacity.source,
                 "people": cell["people"],
             }
         )
@@ -148,6 +149,11 @@ async def tourism(
         "total": cur,
         "previous_period": {**prev, "date_from": previous.date_from, "date_to": previous.date_to},
         "change": change,
+        "capacity": {
+            "source": capacity.source,
+            "registry_facilities": capacity.registry_facilities,
+            "declared_facilities": capacity.declared_facilities,
+        },
         "rows": rows,
     }
     return render(request, body, name="tourism")

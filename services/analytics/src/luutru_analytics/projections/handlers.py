@@ -1,8 +1,10 @@
-"""The handler table of the analytics consumer group (facility.v1, stay.v1, trip.v1)."""
+"""The handler table of the analytics consumer group (facility.v1, stay.v1, trip.v1,
+room.v1)."""
 
 from __future__ import annotations
 
 from luutru_analytics.projections.facilities import FacilityProjection
+from luutru_analytics.projections.rooms import ROOM_HANDLERS
 from luutru_analytics.projections.stays import StayProjection
 from luutru_analytics.projections.trips import TripProjection
 from luutru_analytics.settings import AnalyticsSettings
@@ -49,6 +51,7 @@ def _build(settings: AnalyticsSettings, *, matching: bool):
             TripManifestSubmitted.event_type: trips.on_manifest,
             TripPassengersChanged.event_type: trips.on_passengers_changed,
             TripCancelled.event_type: trips.on_cancelled,
+            **ROOM_HANDLERS,
         }
     )
     batch: dict[str, BatchHandler] = {

@@ -4,6 +4,7 @@ uploads of both."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,6 +78,13 @@ class CheckIn(BaseModel):
         description="Quan hệ với người đi cùng / Relationship to the accompanying adult",
     )
     room: str | None = Field(default=None, max_length=50, description="Phòng/giường / Room or bed")
+    room_id: uuid.UUID | None = Field(
+        default=None,
+        description=(
+            "Phòng trong danh sách phòng của cơ sở (chọn trên sơ đồ phòng); thay cho `room` / "
+            "A room of the facility's registry (picked on the room board), instead of `room`"
+        ),
+    )
     reason: str | None = Field(default=None, max_length=300, description="Lý do lưu trú / Reason")
     check_in_at: Moment = Field(
         description="Thời điểm đến; không có múi giờ thì hiểu là giờ Việt Nam / Arrival time"

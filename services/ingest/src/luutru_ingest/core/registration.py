@@ -21,7 +21,7 @@ from luutru_common.logging import get_correlation_id
 from luutru_common.outbox import insert_outbox
 from luutru_common.problems import FieldError, field_error
 from luutru_ingest import receipt_numbers
-from luutru_ingest.core import stay, store
+from luutru_ingest.core import rooms, stay, store
 from luutru_ingest.core.checking import partial_verdict
 from luutru_ingest.core.guest import CheckIn
 from luutru_ingest.core.receipts import RecordResult
@@ -85,6 +85,20 @@ async def register(
     natural key already exists get their original receipt with status `duplicate`.
     """
     results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
+    refused = await rooms.place_all(
+        session,
+        facility.id,
+        prepared,
+        pointer=pointer,
+        today=rule.local_date(now),
+        timezone=rule.timezone.key,
+    )
+    for item in prepared:
+        if item.index in refused:
+            results[item.index] = RecordResult(
+                index=item.index, status="rejected", errors=refused[item.index]
+            )
+    prepared = [item for item in prepared if item.index not in refused]
     for item in prepared:
         item.values["upload_id"] = upload_id
     await capacity_warnings(

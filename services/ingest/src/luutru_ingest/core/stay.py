@@ -70,6 +70,7 @@ COLUMNS: dict[str, str] = {
     "version": "int",
     "upload_id": "uuid",
     "receipt_number": "text",
+    "room_id": "uuid",
 }
 
 # What a correction replaces: every column but the stay's identity, its receipt times (a
@@ -150,6 +151,8 @@ def new_values(
         "version": 1,
         "upload_id": None,
         "receipt_number": receipt_number or receipt_numbers.new_number(),
+        # core.rooms checks it against the registry (and finds it for a room number).
+        "room_id": data.room_id,
     }
 
 
@@ -204,6 +207,7 @@ def checkin_of(stay: Stay) -> CheckIn:
         accompanying_adult_document=stay.accompanying_adult_document,
         relationship=stay.relationship,
         room=stay.room,
+        room_id=stay.room_id,
         reason=stay.reason,
         check_in_at=stay.check_in_at,
         expected_check_out=stay.expected_check_out,
@@ -248,6 +252,7 @@ def event_state(values: dict) -> dict:
         "facility_id": values["facility_id"],
         "guest": guest_state(values),
         "room": values["room"],
+        "room_id": values.get("room_id"),
         "reason": values["reason"],
         "check_in_at": values["check_in_at"],
         "expected_check_out": values["expected_check_out"],

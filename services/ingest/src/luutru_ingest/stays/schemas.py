@@ -84,6 +84,9 @@ class StayView(BaseModel):
     accompanying_adult_document: str | None = None
     relationship: str | None = None
     room: str | None
+    room_id: uuid.UUID | None = Field(
+        default=None, description="Phòng trong danh sách phòng / The registry room"
+    )
     reason: str | None = None
     check_in_at: datetime
     expected_check_out: date | None

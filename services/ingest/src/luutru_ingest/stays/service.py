@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.events import GuestCheckedOut, StayVoided
 from luutru_common.problems import Problem, field_error
+from luutru_ingest.core import rooms
 from luutru_ingest.core import stay as stay_core
 from luutru_ingest.core.events import emit, emit_stay_corrected
 from luutru_ingest.core.guest import CheckIn
@@ -78,9 +79,11 @@ async def correct(
     rule: DeadlineRule,
     now: datetime,
     pointer: str = "/stay",
+    changed_at: datetime | None = None,
 ) -> Stay:
     """A full replacement; the previous state is kept in stay_versions. The receipt times of
-    the original registration stay (a correction does not make a record late)."""
+    the original registration stay (a correction does not make a record late).
+    ``changed_at``: when the change happened (a move to another room), default ``now``."""
     stay = await _open_stay(session, facility.id, stay_id)
     verdict = check_in_rules(
         data, today=rule.local_date(now), now=now.astimezone(rule.timezone), pointer=pointer
@@ -100,10 +103,22 @@ async def correct(
             data=json.loads(json.dumps(stay_core.row_values(stay), default=str)),
             reason=reason,
             changed_by=by,
-            changed_at=now,
+            changed_at=changed_at or now,
         )
     )
     values = stay_core.new_values(verdict, facility_id=facility.id, rule=rule, now=now)
+    _, room_errors, room_warnings = await rooms.placed_in_room(
+        session, facility.id, values, pointer=pointer, stay_id=stay.id
+    )
+    if room_errors:
+        raise Problem(
+            422,
+            "validation-failed",
+            "Correction is invalid",
+            "Thông tin sửa không hợp lệ / The correction has invalid fields",
+            errors=room_errors,
+        )
+    values["warnings"] += [w.model_dump(mode="json") for w in room_warnings]
     for key, value in values.items():
         if key not in stay_core.KEPT_BY_CORRECTION:
             setattr(stay, key, value)
@@ -150,6 +165,59 @@ async def extend(
         rule=rule,
         now=now,
         pointer="",
+    )
+
+
+async def move(
+    session: AsyncSession,
+    *,
+    facility: FacilityView,
+    stay_id: uuid.UUID,
+    room_id: uuid.UUID,
+    moved_at: datetime | None,
+    reason: str | None,
+    by: str,
+    rule: DeadlineRule,
+    now: datetime,
+) -> Stay:
+    """A guest moved to another registry room: a correction (a new version, StayCorrected)
+    with the room changed, recorded at the time of the move."""
+    stay = await _open_stay(session, facility.id, stay_id)
+    if stay.status != "checked_in":
+        raise Problem(
+            409,
+            "stay-not-in-house",
+            "Guest has left",
+            "Khách đã trả phòng, không chuyển phòng được / The guest has checked out",
+        )
+    moment = stay_core.aware(moved_at, rule) if moved_at else now
+    if moment < stay.check_in_at or moment > now:
+        raise Problem(
+            422,
+            "validation-failed",
+            "Move time is invalid",
+            errors=[
+                field_error(
+                    "/moved_at",
+                    "moved-at-out-of-stay",
+                    "Giờ chuyển phòng phải sau giờ đến và không ở tương lai",
+                    "The move must be after check-in and not in the future",
+                )
+            ],
+        )
+    before = stay.room
+    data = stay_core.checkin_of(stay).model_copy(update={"room_id": room_id, "room": None})
+    return await correct(
+        session,
+        facility=facility,
+        stay_id=stay_id,
+        data=data,
+        reason=reason or f"Chuyển phòng / moved from {before or '-'}",
+        by=by,
+        rule=rule,
+        now=now,
+        pointer="",
+        changed_at=moment,
     )
 
 

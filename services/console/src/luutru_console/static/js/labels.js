@@ -30,6 +30,13 @@ const NAMES = {
   qr: ["Mã QR trên thẻ", "QR code on the card"],
   // a stay
   room: ["Phòng / giường", "Room / bed"],
+  room_id: ["Phòng", "Room"],
+  moved_at: ["Giờ chuyển phòng", "Time of the move"],
+  // a room of the registry
+  number: ["Số phòng", "Room number"],
+  floor: ["Tầng", "Floor"],
+  kind: ["Loại phòng", "Kind of room"],
+  range: ["Dãy số phòng", "Range of room numbers"],
   check_in_at: ["Thời điểm đến", "Arrival time"],
   check_in_time: ["Giờ đến", "Time of arrival"],
   check_out_at: ["Giờ trả phòng", "Check-out time"],

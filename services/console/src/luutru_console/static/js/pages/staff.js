@@ -8,13 +8,18 @@ import { CheckInPage } from "./staff/check-in.js";
 import { CorrectPage, RecordPage } from "./staff/record.js";
 import { TodayPage } from "./staff/today.js";
 import { UploadPage } from "./staff/upload.js";
+import { BoardPage } from "./rooms/board.js";
+import { RoomSettingsPage } from "./rooms/registry.js";
 
 const staff = { roles: ["facility"], facilityKind: "lodging" };
 
 export const routes = [
+  // The room board is home (a facility without a room registry goes on to today's guests).
+  { path: "/rooms", nav: "nav.rooms.board", ...staff, view: BoardPage },
   { path: "/guests", nav: "nav.staff.today", ...staff, view: TodayPage },
   { path: "/check-in", nav: "nav.staff.checkIn", ...staff, view: CheckInPage },
   { path: "/guest-list", nav: "nav.staff.upload", ...staff, view: UploadPage },
   { path: "/guests/:id", ...staff, view: RecordPage },
   { path: "/guests/:id/correct", ...staff, view: CorrectPage },
+  { path: "/rooms/settings", nav: "nav.rooms.settings", ...staff, roles: ["facility_manager"], view: RoomSettingsPage },
 ];

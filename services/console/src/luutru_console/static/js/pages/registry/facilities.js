@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { api, query } from "../../api.js";
 import { fmtDateTime, fmtNumber, t } from "../../i18n.js";
 import { hasRole } from "../../session.js";
+import { RoomRegistry } from "../rooms/registry.js";
 import { Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, SearchSelect, Select, Table, useApp, useAsync } from "../../ui.js";
 import { pickOptions, ProvinceName } from "../../names.js";
 import {
@@ -353,6 +354,12 @@ export function FacilityPage({ params }) {
           <div class="page-head"><h2 id="registry-users-h">${t("registry.detail.users")}</h2>
             <a class="button" href=${`#/users/new?role=facility_staff&facility_id=${current.id}`}>${t("registry.detail.addUser")}</a></div>
           <${UsersTable} facilityId=${current.id} />
+        </section>`
+      : null}
+    ${current.facility_type !== "coach"
+      ? html`<section aria-labelledby="registry-rooms-h" data-testid="facility-rooms">
+          <h2 id="registry-rooms-h">${t("rooms.police.title")}</h2>
+          <${RoomRegistry} facilityId=${current.id} manage=${admin && current.status === "active"} />
         </section>`
       : null}
   <//>`;

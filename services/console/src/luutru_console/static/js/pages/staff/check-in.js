@@ -52,8 +52,10 @@ function byField(errors = []) {
   return { fields, other };
 }
 
-export function CheckInPage() {
-  const [guest, setGuest] = useState(emptyGuest);
+/** @param {{query?: Record<string, string>}} [props] */
+export function CheckInPage({ query = {} } = {}) {
+  // From the room board: the room tapped (its number is found in the registry by the server).
+  const [guest, setGuest] = useState(() => ({ ...emptyGuest(), room: query.room || "" }));
   const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({})); // {field: message}, shown under the fields
   const [problem, setProblem] = useState(null); // {kind: "fields"|"offline"|"other", ...}
   const [busy, setBusy] = useState(false);
