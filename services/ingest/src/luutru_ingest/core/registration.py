@@ -86,7 +86,7 @@ async def register(
     """
     results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
     refused = await rooms.place_all(
-        session,
+        conn,
         facility.id,
         prepared,
         pointer=pointer,

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import asyncpg
 from sqlalchemy import Date, bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,14 +58,13 @@ _ROOMS = (
 )
 
 
-async def registry(session: AsyncSession, facility_id: uuid.UUID) -> list[RegistryRoom]:
+async def registry(conn: asyncpg.Connection, facility_id: uuid.UUID) -> list[RegistryRoom]:
     """The facility's rooms not retired (empty: the facility keeps no registry)."""
-    conn = await raw_connection(session)
     return [RegistryRoom(**dict(r)) for r in await conn.fetch(_ROOMS, facility_id)]
 
 
 async def held_in_rooms(
-    session: AsyncSession, room_ids: Iterable[uuid.UUID], day: date, *, timezone: str
+    conn: asyncpg.Connection, room_ids: Iterable[uuid.UUID], day: date, *, timezone: str
 ) -> dict[uuid.UUID, int]:
     """Guests held on ``day`` per room (core.store.held_on: the same definition as the
     facility's count), voided records aside."""
@@ -72,7 +72,6 @@ async def held_in_rooms(
     if not ids:
         return {}
     query = _held_in_rooms_query(timezone)
-    conn = await raw_connection(session)
     rows = await conn.fetch(query.sql, *query.args(room_ids=ids, day=day))
     return {r[0]: int(r[1]) for r in rows}
 
@@ -173,7 +172,7 @@ def registry_changed(facility_id: uuid.UUID) -> None:
 
 
 async def place_all(
-    session: AsyncSession,
+    conn: asyncpg.Connection,
     facility_id: uuid.UUID,
     prepared: list,
     *,
@@ -189,7 +188,7 @@ async def place_all(
     by_id = any(p.values.get("room_id") is not None for p in prepared)
     if not by_id and _without_registry.get(facility_id, 0.0) > time.monotonic():
         return {}  # typed rooms of a facility seen without a registry a moment ago
-    rooms = await registry(session, facility_id)
+    rooms = await registry(conn, facility_id)
     if not rooms:
         if len(_without_registry) > 100_000:
             _without_registry.clear()
@@ -203,7 +202,7 @@ async def place_all(
         elif room is not None:
             placed.append((p, room))
         p.warnings += warnings
-    held = await held_in_rooms(session, (room.id for _, room in placed), today, timezone=timezone)
+    held = await held_in_rooms(conn, (room.id for _, room in placed), today, timezone=timezone)
     arriving: dict[uuid.UUID, int] = {}
     for p, room in placed:
         arriving[room.id] = arriving.get(room.id, 0) + 1
@@ -226,7 +225,9 @@ async def placed_in_room(
     itself, not counted against its room's beds."""
     if values.get("room_id") is None and not values.get("room"):
         return None, [], []
-    room, errors, warnings = place(values, await registry(session, facility_id), pointer)
+    room, errors, warnings = place(
+        values, await registry(await raw_connection(session), facility_id), pointer
+    )
     if room is not None and not errors:
         held = await _others_in_room(session, room.id, stay_id)
         if held + 1 > room.beds:
