@@ -12,6 +12,7 @@ from sqlalchemy import select, tuple_
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
+from luutru_common.db import raw_connection
 from luutru_common.problems import Problem, field_error, problem_responses
 from luutru_ingest.core.facility import WritingFacility
 from luutru_ingest.core.http import FacilityUser, IdempotencyKey, idempotent
@@ -92,7 +93,10 @@ async def create_room(
             )
             return 201, room_view(room)
 
-        return await idempotent(uow, request, facility.id, idempotency_key, work)
+        conn = await raw_connection(uow.session)
+        response = await idempotent(conn, request, facility.id, idempotency_key, work)
+        await uow.commit()
+        return response
 
 
 @router.post(
@@ -140,7 +144,10 @@ async def create_range(
             )
             return 201, RoomsCreated(created=len(rooms), rooms=[room_view(r) for r in rooms])
 
-        return await idempotent(uow, request, facility.id, idempotency_key, work)
+        conn = await raw_connection(uow.session)
+        response = await idempotent(conn, request, facility.id, idempotency_key, work)
+        await uow.commit()
+        return response
 
 
 def _room_cursor(cursor: str | None) -> tuple[str, uuid.UUID] | None:
