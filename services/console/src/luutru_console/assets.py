@@ -76,7 +76,7 @@ class Assets:
         if not relative or any(part in ("", ".", "..") for part in relative.split("/")):
             return None
         path = (self.static_dir / relative).resolve()
-        if not path.is_relative_to(self.static_dir) or path.name == "index.html":
+        if not path.is_relative_to(self.static_dir) or path.name in ("index.html", "guest.html"):
             return None
         return path
 
