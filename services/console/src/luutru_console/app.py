@@ -142,6 +142,17 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         # (/v1/guest-links/...) forwarded to ingest like every other.
         return page_response(request, "guest.html")
 
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> Response:
+        # At the root so its scope is every page; always revalidated, so a new version
+        # replaces the old one on the next visit.
+        body = (STATIC / "sw.js").read_bytes()
+        return Response(
+            body,
+            media_type="text/javascript; charset=utf-8",
+            headers={"cache-control": "no-cache", "x-content-type-options": "nosniff"},
+        )
+
     @app.get("/vendor/{name}", include_in_schema=False)
     @app.get("/static/{name:path}", include_in_schema=False)
     async def asset(request: Request, name: str) -> Response:
