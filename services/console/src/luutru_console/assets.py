@@ -80,7 +80,11 @@ class Assets:
         if not relative or any(part in ("", ".", "..") for part in relative.split("/")):
             return None
         path = (self.static_dir / relative).resolve()
-        if not path.is_relative_to(self.static_dir) or path.name in ("index.html", "guest.html", "sw.js"):
+        if not path.is_relative_to(self.static_dir) or path.name in (
+            "index.html",
+            "guest.html",
+            "sw.js",
+        ):
             return None
         return path
 
