@@ -242,7 +242,15 @@ function Shell({ session }) {
   useEffect(() => setMenuOpen(false), [where.path]);
   useEffect(() => {
     if (!session.facilityId) return setFacility(null);
-    api(`/v1/facilities/${session.facilityId}`).then(setFacility, () => setFacility(null));
+    // Kept for the tab, so the staff pages open offline after a reload (see session.js).
+    const kept = sessionStorage.getItem("luutru.facility");
+    api(`/v1/facilities/${session.facilityId}`).then(
+      (found) => {
+        sessionStorage.setItem("luutru.facility", JSON.stringify(found));
+        setFacility(found);
+      },
+      () => setFacility(kept && !navigator.onLine ? JSON.parse(kept) : null),
+    );
   }, [session.facilityId]);
   const app = facility === undefined ? null : { session, facility, navigate };
   const { routes, retry } = useRoutes(app);
