@@ -48,7 +48,7 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && mkdir -p /out \
  && cp --parents node_modules/preact/dist/preact.module.js node_modules/preact/hooks/dist/hooks.module.js \
       node_modules/htm/dist/htm.module.js node_modules/chart.js/dist/chart.umd.min.js \
-      node_modules/jsqr/dist/jsQR.js /out/
+      node_modules/jsqr/dist/jsQR.js node_modules/qrcode-generator/dist/qrcode.mjs /out/
 
 FROM ${PYTHON_IMAGE} AS runtime
 ARG SERVICE

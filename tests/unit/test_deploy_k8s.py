@@ -125,7 +125,7 @@ def test_every_object_of_the_overlay_is_valid(rendered, objects, overlay):
 def test_the_secret_templates_are_valid():
     text = "\n---\n".join(p.read_text() for p in sorted((K8S / "secrets").glob("*.yaml")))
     results = kubeconform(text)
-    assert len(results) == 11
+    assert len(results) == 12
     assert all(r["status"] == "statusValid" for r in results), results
 
 
@@ -328,7 +328,7 @@ def test_the_environment_is_made_of_real_settings(objects, overlay, service, mon
         assert settings.jwks_url == "http://luutru-accounts:8000/.well-known/jwks.json"
         assert settings.kafka_replication_factor == (3 if overlay == "prod" else 1)
     refs = [s["secretRef"]["name"] for s in c["envFrom"] if "secretRef" in s]
-    assert refs == ([] if service == "ingest" else [f"luutru-{service}"])
+    assert refs == [f"luutru-{service}"]
 
 
 def test_dev_generates_its_secrets_and_prod_never_carries_any(objects):
@@ -336,6 +336,7 @@ def test_dev_generates_its_secrets_and_prod_never_carries_any(objects):
         "luutru-db-app",
         *(f"luutru-db-{s}{o}" for s in SETTINGS for o in ("", "-owner")),
         "luutru-accounts",
+        "luutru-ingest",
         "luutru-analytics",
     }
     assert find(objects["prod"], "Secret") == []

@@ -21,7 +21,11 @@ from tests.support import bearer, running_app
 
 SCOPES = ("stays:write", "stays:read", "trips:write", "trips:read")
 REFUSALS = {"scope-missing", "client-not-allowed"}
-PUBLIC = {"/livez", "/readyz", "/metrics", "/.well-known/jwks.json"}
+# No token at all: health, keys, and the guest's pre-registration page (the signed link).
+PUBLIC = {
+    "/livez", "/readyz", "/metrics", "/.well-known/jwks.json",
+    "/v1/guest-links/{token}", "/v1/guest-links/{token}/pre-registrations",
+}  # fmt: skip
 
 
 def operations(app, *, bearer_only: bool = False) -> list[tuple[str, str]]:

@@ -36,6 +36,7 @@ VENDOR_FILES: dict[str, str] = {
     "htm.js": "htm/dist/htm.module.js",
     "chart.js": "chart.js/dist/chart.umd.min.js",
     "jsqr.js": "jsqr/dist/jsQR.js",
+    "qrcode.js": "qrcode-generator/dist/qrcode.mjs",
 }
 
 _INLINE_SCRIPT = re.compile(r"<script type=\"importmap\">(.*?)</script>", re.S)
@@ -119,16 +120,38 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
             {"status": "ok" if not missing else "unready", "missing": missing}, status_code=status
         )
 
-    @app.get("/", include_in_schema=False)
-    async def index(request: Request) -> Response:
+    def page_response(request: Request, name: str) -> Response:
         # Built on each load (a few dozen stats): the versions follow the files on disk.
-        page = assets.page((STATIC / "index.html").read_text(encoding="utf-8"))
+        page = assets.page((STATIC / name).read_text(encoding="utf-8"))
         headers = {**_security_headers(page), "vary": "accept-encoding"}
         body = page.encode()
         if accepts_gzip(request.headers.get("accept-encoding", "")):
             body = gzip.compress(body, compresslevel=6, mtime=0)
             headers["content-encoding"] = "gzip"
         return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+    @app.get("/", include_in_schema=False)
+    async def index(request: Request) -> Response:
+        return page_response(request, "index.html")
+
+    @app.get("/guest", include_in_schema=False)
+    async def guest(request: Request) -> Response:
+        # The guest's pre-registration page (no account; the signed token after '#' never
+        # reaches a server log). Served here, not by ingest: one public origin for the
+        # browser, the console's versioned, gzipped files and CSP, and the API paths it needs
+        # (/v1/guest-links/...) forwarded to ingest like every other.
+        return page_response(request, "guest.html")
+
+    @app.get("/sw.js", include_in_schema=False)
+    async def service_worker() -> Response:
+        # At the root so its scope is every page; always revalidated, so a new version
+        # replaces the old one on the next visit.
+        body = (STATIC / "sw.js").read_bytes()
+        return Response(
+            body,
+            media_type="text/javascript; charset=utf-8",
+            headers={"cache-control": "no-cache", "x-content-type-options": "nosniff"},
+        )
 
     @app.get("/vendor/{name}", include_in_schema=False)
     @app.get("/static/{name:path}", include_in_schema=False)

@@ -29,7 +29,11 @@ REVALIDATE = "no-cache"
 _COMPRESSIBLE = ("text/", "application/javascript", "image/svg+xml", "application/json")
 _IMPORT_MAP = re.compile(r'(<script type="importmap">)(.*?)(</script>)', re.S)
 _LOCAL_REF = re.compile(r'((?:src|href)=")(/(?:static|vendor)/[^"?#]+)(")')
-_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".webmanifest": "application/manifest+json",
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,11 @@ class Assets:
         if not relative or any(part in ("", ".", "..") for part in relative.split("/")):
             return None
         path = (self.static_dir / relative).resolve()
-        if not path.is_relative_to(self.static_dir) or path.name == "index.html":
+        if not path.is_relative_to(self.static_dir) or path.name in (
+            "index.html",
+            "guest.html",
+            "sw.js",
+        ):
             return None
         return path
 

@@ -27,6 +27,8 @@ API_PREFIXES: dict[str, str] = {
     "/v1/templates": "ingest",
     "/v1/trips": "ingest",
     "/v1/rooms": "ingest",
+    "/v1/pre-registrations": "ingest",
+    "/v1/guest-links": "ingest",
     "/v1/feeds": "analytics",
     "/v1/police": "analytics",
     "/v1/watchlist": "analytics",

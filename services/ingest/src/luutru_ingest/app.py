@@ -14,6 +14,7 @@ from luutru_ingest.client_scopes import CLIENT_SCOPES
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.facilities import FACILITY_HANDLERS
 from luutru_ingest.models import SCHEMA, processed_events
+from luutru_ingest.pre_registrations.endpoints import router as pre_registrations_router
 from luutru_ingest.qr.endpoints import router as qr_router
 from luutru_ingest.rooms.endpoints import router as rooms_router
 from luutru_ingest.settings import IngestSettings
@@ -76,7 +77,14 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         settings=settings,
         title="luutru ingest",
         description=DESCRIPTION,
-        routers=[stays_router, qr_router, uploads_router, trips_router, rooms_router],
+        routers=[
+            stays_router,
+            qr_router,
+            uploads_router,
+            trips_router,
+            rooms_router,
+            pre_registrations_router,
+        ],
         workers=workers,
         retention=retention.rules,
         client_scopes=CLIENT_SCOPES,

@@ -46,5 +46,12 @@ CLIENT_SCOPES = client_scopes(
         ("POST", "/v1/trips/{trip_id}/cancel"): TRIPS_WRITE,
         ("POST", "/v1/uploads/trips"): TRIPS_WRITE,
         ("GET", "/v1/templates/trip-passengers.{fmt}"): TRIPS_WRITE,
+        # Guest pre-registration (a PMS may hand out links and confirm arrivals too). The
+        # guest's own endpoints (/v1/guest-links/...) take no token: the signed link is it.
+        ("POST", "/v1/pre-registrations/links"): STAYS_WRITE,
+        ("GET", "/v1/pre-registrations/links"): STAYS_READ,
+        ("DELETE", "/v1/pre-registrations/links/{link_id}"): STAYS_WRITE,
+        ("GET", "/v1/pre-registrations"): STAYS_READ,
+        ("POST", "/v1/pre-registrations/{pre_registration_id}/confirm"): STAYS_WRITE,
     }
 )

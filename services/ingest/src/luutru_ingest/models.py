@@ -279,6 +279,43 @@ class TripPassenger(Base):
     status: Mapped[str] = mapped_column(Text, default="on_board")  # on_board|removed|no_show
 
 
+class PreRegistrationLink(Base):
+    """A signed link a facility hands out: per expected guest or group (closed after
+    ``max_entries`` entries), or a standing one at reception (no such limit; a newer one
+    revokes it). The token is derived from the id and expiry, never stored."""
+
+    __tablename__ = "pre_registration_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    kind: Mapped[str] = mapped_column(Text)  # guest | standing
+    label: Mapped[str | None] = mapped_column(Text)
+    max_entries: Mapped[int | None] = mapped_column(Integer)
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PreRegistration(Base):
+    """What a guest sent through a link: pending until staff confirm it (then it becomes a
+    stay and this row goes), deleted at ``expires_at`` otherwise. Never in the outbox."""
+
+    __tablename__ = "pre_registrations"
+    __table_args__ = (UniqueConstraint("facility_id", "code"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    link_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    code: Mapped[str] = mapped_column(Text)  # shown on the guest's screen, read aloud
+    full_name: Mapped[str] = mapped_column(Text)
+    name_key: Mapped[str] = mapped_column(Text)
+    guest: Mapped[dict] = mapped_column(JSONB)  # the CheckIn fields the guest gave
+    source_address: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 metadata = Base.metadata
 outbox = outbox_table(metadata)
 processed_events = processed_events_table(metadata)

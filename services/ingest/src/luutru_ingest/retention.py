@@ -1,6 +1,7 @@
 """ingest's retention rules (docs/privacy.md): guest identities of old stays and trips
 anonymised, earlier versions of stays, raw upload files and their rows, idempotency keys,
-processed event ids and published outbox rows deleted. Counts and dates stay: a stay keeps its
+processed event ids, published outbox rows, pending pre-registrations (after 72 h) and
+expired pre-registration links deleted. Counts and dates stay: a stay keeps its
 facility, days, nationality, gender and year of birth, so nothing counted changes."""
 
 from __future__ import annotations
@@ -62,6 +63,18 @@ def rules(settings: IngestSettings) -> list[Rule]:
             "idempotency keys",
             settings.idempotency_retention_days,
             delete_older("ingest.idempotency_keys", "created_at"),
+        ),
+        # Pending pre-registrations carry their own end (created + pre_registration_hours):
+        # deleted once it has passed (readers stop seeing them at that moment already).
+        Rule(
+            "pending pre-registrations",
+            0,
+            delete_older("ingest.pre_registrations", "expires_at"),
+        ),
+        Rule(
+            "pre-registration links",
+            settings.idempotency_retention_days,
+            delete_older("ingest.pre_registration_links", "expires_at"),
         ),
         processed_events_rule("ingest", settings.processed_events_retention_days),
         outbox_rule("ingest", settings.outbox_retention_days),

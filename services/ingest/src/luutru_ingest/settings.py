@@ -1,4 +1,10 @@
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
 from luutru_common.settings import ServiceSettings
+
+DEV_PRE_REGISTRATION_SECRET = "dev-only-pre-registration-secret"
 
 
 class IngestSettings(ServiceSettings):
@@ -27,3 +33,26 @@ class IngestSettings(ServiceSettings):
     guest_identity_retention_days: int = 400
     upload_retention_days: int = 90
     idempotency_retention_days: int = 7
+    # Guest pre-registration (docs/pre-registration.md): the key that signs the links (HMAC;
+    # production refuses the development one), how long a pending entry lives before it is
+    # deleted, how long a per-guest link stays open, and the caps that keep a flood from
+    # filling a facility's list: live entries per link and per facility, and entries per
+    # source address in a window.
+    pre_registration_secret: str = Field(default=DEV_PRE_REGISTRATION_SECRET, min_length=16)
+    pre_registration_hours: int = 72
+    pre_registration_link_hours: int = 72
+    pre_registration_standing_link_days: int = 365
+    pre_registration_link_cap: int = 30
+    pre_registration_facility_cap: int = 100
+    pre_registration_address_limit: int = 10
+    pre_registration_address_window_s: int = 600
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> IngestSettings:
+        # With the public default anyone could sign a link to any facility.
+        if (
+            self.environment == "prod"
+            and self.pre_registration_secret == DEV_PRE_REGISTRATION_SECRET
+        ):
+            raise ValueError("set LUUTRU_PRE_REGISTRATION_SECRET: the default is for dev only")
+        return self

@@ -105,3 +105,11 @@ export function fieldLabel(field) {
  * @param {string} field
  */
 export const hasFieldLabel = (field) => Object.hasOwn(NAMES, field);
+
+/**
+ * The field's names in Vietnamese and English (the guest's page, which speaks four languages
+ * and not through i18n.js, names the fields as the console does).
+ * @param {string} field
+ * @returns {[vi: string, en: string] | null}
+ */
+export const fieldNames = (field) => (Object.hasOwn(NAMES, field) ? NAMES[field] : null);

@@ -6,6 +6,8 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "./api.js";
 import { getLang, localized, messages, onLangChange, setLang, t } from "./i18n.js";
 import { AfterLoading, loadScript } from "./lazy.js";
+import { startOutbox } from "./outbox.js";
+import { OutboxBadge, useOutboxCount } from "./outbox-view.js";
 import { match, navigate, useLocation } from "./router.js";
 import { changePassword, currentSession, hasRole, onSessionChange, restoreSession, signIn, signOut } from "./session.js";
 import { AppContext, Banner, html, Input, Loading } from "./ui.js";
@@ -219,14 +221,36 @@ function Landing({ to }) {
   return null;
 }
 
+// The staff pages open without a connection: the service worker (/sw.js) keeps the shell and
+// its modules once a facility user has signed in (never on the sign-in page: its budget).
+function useOffline(session) {
+  useEffect(() => {
+    if (!session.facilityId) return;
+    startOutbox();
+    navigator.serviceWorker?.register("/sw.js", { scope: "/" }).catch(() => {});
+  }, [session.facilityId]);
+}
+
 function Shell({ session }) {
   const where = useLocation();
+  useOffline(session);
+  const waiting = useOutboxCount();
+  // Signing out with records still on the device: say so first (they stay for this user).
+  const leave = () => (!waiting || confirm(t("outbox.signOutWarning", { n: waiting }))) && signOut();
   const [facility, setFacility] = useState(undefined);
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [where.path]);
   useEffect(() => {
     if (!session.facilityId) return setFacility(null);
-    api(`/v1/facilities/${session.facilityId}`).then(setFacility, () => setFacility(null));
+    // Kept for the tab, so the staff pages open offline after a reload (see session.js).
+    const kept = sessionStorage.getItem("luutru.facility");
+    api(`/v1/facilities/${session.facilityId}`).then(
+      (found) => {
+        sessionStorage.setItem("luutru.facility", JSON.stringify(found));
+        setFacility(found);
+      },
+      () => setFacility(kept && !navigator.onLine ? JSON.parse(kept) : null),
+    );
   }, [session.facilityId]);
   const app = facility === undefined ? null : { session, facility, navigate };
   const { routes, retry } = useRoutes(app);
@@ -268,8 +292,9 @@ function Shell({ session }) {
         onClick=${() => setMenuOpen(!menuOpen)}>${t("app.menu")}</button>
       <a class="brand" href="#/">${t("app.name")}</a>
       <span class="who" data-testid="who">${session.username} · ${t(`role.${session.role}`)}${facility ? ` · ${facility.name}` : ""}</span>
+      <${OutboxBadge} />
       <${LanguageSwitch} />
-      <button type="button" class="link" onClick=${() => signOut()}>${t("logout")}</button>
+      <button type="button" class="link" onClick=${leave}>${t("logout")}</button>
     </header>
     <div class="layout">
       <nav id="nav" class=${menuOpen ? "open" : ""} aria-label=${t("app.menu")}>

@@ -24,6 +24,9 @@
  * @typedef {Error & {status: number, problem: import("./api.js").Problem, retryAfter?: string | null}} AuthError
  */
 const USER_KEY = "luutru.username";
+// The token's claims (who, which role and facility: no secret), so a page reloaded without a
+// connection still knows its user and opens the staff pages; it gets a token when back online.
+const CLAIMS_KEY = "luutru.claims";
 const AUTH = "/console/auth";
 const listeners = new Set();
 /** @type {Session | null} */
@@ -59,6 +62,7 @@ function store(tokens, extra = {}) {
     signedOutReason: null,
   };
   sessionStorage.setItem(USER_KEY, username);
+  sessionStorage.setItem(CLAIMS_KEY, JSON.stringify(claims));
   listeners.forEach((fn) => fn(session));
 }
 
@@ -103,14 +107,35 @@ export function refreshSession() {
 }
 
 // After a reload the access token is gone with the page: the cookie brings a new one.
+// Without a connection the refresh cannot happen: the user of the tab stays signed in on
+// their claims with no token (every API call fails as offline; the outbox keeps check-ins),
+// and the token comes with the connection (a refused refresh then signs out as usual).
 export async function restoreSession() {
-  if (sessionStorage.getItem(USER_KEY)) await refreshSession();
+  if (!sessionStorage.getItem(USER_KEY)) return;
+  if (await refreshSession()) return;
+  const kept = sessionStorage.getItem(CLAIMS_KEY);
+  if (navigator.onLine || !kept) return;
+  const claims = JSON.parse(kept);
+  session = {
+    accessToken: "",
+    mustChangePassword: false,
+    claims,
+    role: claims.role,
+    facilityId: claims.facility_id ?? null,
+    department: claims.department ?? null,
+    communes: claims.communes ?? [],
+    username: sessionStorage.getItem(USER_KEY) ?? claims.sub,
+    signedOutReason: null,
+  };
+  window.addEventListener("online", () => refreshSession(), { once: true });
 }
 
 export function signOut(reason = null) {
   authCall("logout").catch(() => {});
   session = null;
   sessionStorage.removeItem(USER_KEY);
+  sessionStorage.removeItem(CLAIMS_KEY);
+  sessionStorage.removeItem("luutru.facility");
   listeners.forEach((fn) => fn(null, reason));
 }
 

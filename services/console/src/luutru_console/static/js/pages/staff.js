@@ -5,6 +5,9 @@
 // operators do not see them (main.js: facilityKind).
 import "./staff/messages.js";
 import { CheckInPage } from "./staff/check-in.js";
+import { Receipt } from "./staff/common.js";
+import { OutboxPage } from "../outbox-view.js";
+import { PreRegistrationsPage } from "./staff/pre-registrations.js";
 import { CorrectPage, RecordPage } from "./staff/record.js";
 import { TodayPage } from "./staff/today.js";
 import { UploadPage } from "./staff/upload.js";
@@ -19,6 +22,8 @@ export const routes = [
   { path: "/guests", nav: "nav.staff.today", ...staff, view: TodayPage },
   { path: "/check-in", nav: "nav.staff.checkIn", ...staff, view: CheckInPage },
   { path: "/guest-list", nav: "nav.staff.upload", ...staff, view: UploadPage },
+  { path: "/pre-registrations", nav: "nav.staff.pre", ...staff, view: PreRegistrationsPage },
+  { path: "/outbox", ...staff, view: () => OutboxPage({ Receipt }) },
   { path: "/guests/:id", ...staff, view: RecordPage },
   { path: "/guests/:id/correct", ...staff, view: CorrectPage },
   { path: "/rooms/settings", nav: "nav.rooms.settings", ...staff, roles: ["facility_manager"], view: RoomSettingsPage },

@@ -16,6 +16,7 @@ import { Banner, html, isUnreachable, Page } from "../../ui.js";
 import { fieldLabel, newKey, Receipt, Warnings } from "./common.js";
 import { emptyGuest, GuestForm, guestBody, withQr } from "./guest-form.js";
 import { QrBox } from "./qr.js";
+import { flush, keep, onSent } from "../../outbox.js";
 
 // The form's fields, by the name the API's pointers use (each has its name, fieldLabel).
 const FIELDS = [
@@ -60,6 +61,7 @@ export function CheckInPage({ query = {} } = {}) {
   const [problem, setProblem] = useState(null); // {kind: "fields"|"offline"|"other", ...}
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(null); // {receipt, duplicate, name}
+  const [queued, setQueued] = useState(null); // {key, name}: kept on the device, chờ gửi
   const [qrNote, setQrNote] = useState(null);
   const [formKey, setFormKey] = useState(0);
   const [focusSeq, setFocusSeq] = useState(0);
@@ -77,6 +79,17 @@ export function CheckInPage({ query = {} } = {}) {
   useEffect(() => {
     if (done) result.current?.focus();
   }, [done]);
+  // The outbox sent the record this page kept: the server's receipt replaces the local one.
+  useEffect(
+    () =>
+      onSent((s) => {
+        if (s.key !== queued?.key) return;
+        setDone({ receipt: s.receipt, duplicate: s.duplicate, name: s.name });
+        setQueued(null);
+        attempt.current = null;
+      }),
+    [queued],
+  );
   useEffect(() => () => {
     clearTimeout(check.current.timer);
     check.current.controller?.abort();
@@ -168,6 +181,13 @@ export function CheckInPage({ query = {} } = {}) {
       attempt.current = null;
     } catch (thrown) {
       if (isUnreachable(thrown)) {
+        // Kept on the device with its key and the entered arrival time; sent when possible.
+        try {
+          await keep({ key: attempt.current.key, body, name: body.full_name });
+          setQueued({ key: attempt.current.key, name: body.full_name });
+        } catch {
+          // No IndexedDB (a private window): the form stays as typed for "Thử lại".
+        }
         setProblem({ kind: "offline" });
       } else {
         const e = /** @type {ApiError} */ (thrown); // not unreachable: the API answered
@@ -195,6 +215,8 @@ export function CheckInPage({ query = {} } = {}) {
   const next = () => {
     setGuest(emptyGuest());
     setDone(null);
+    setQueued(null);
+    attempt.current = null;
     setErrors({});
     setProblem(null);
     setQrNote(null);
@@ -231,10 +253,13 @@ export function CheckInPage({ query = {} } = {}) {
   // What went wrong with the last submit, next to the button (where the thumb is).
   let problemView = null;
   if (problem?.kind === "offline") {
+    // Kept on the device: "Thử lại" asks the outbox to send now (the same key), "next guest"
+    // leaves it waiting. Not kept (no IndexedDB): "Thử lại" sends the form again.
     problemView = html`<div class="banner error staff-offline" role="alert" tabindex="-1" ref=${problemBox}
-        data-testid="check-in-offline">
+        data-testid="check-in-offline" data-queued=${queued ? "true" : "false"}>
       <p>${t("staff.checkIn.offline")}</p>
-      <button type="button" disabled=${busy} onClick=${send}>${t("ui.retry")}</button>
+      <button type="button" disabled=${busy} onClick=${queued ? () => flush() : send}>${t("ui.retry")}</button>
+      ${queued ? html`<button type="button" onClick=${next}>${t("staff.checkIn.next")}</button>` : null}
     </div>`;
   } else if (problem?.kind === "fields") {
     problemView = html`<div class="banner error" role="alert" tabindex="-1" ref=${problemBox}

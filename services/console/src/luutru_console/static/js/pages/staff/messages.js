@@ -135,7 +135,7 @@ messages({
     "staff.checkIn.view": "Xem bản khai",
     "staff.checkIn.today": "Về danh sách hôm nay",
     "staff.checkIn.fix": "Chưa gửi được: {n} ô cần sửa. Bấm vào tên ô để tới ô đó.",
-    "staff.checkIn.offline": "Không gửi được vì mất kết nối mạng hoặc máy chủ không trả lời. Thông tin đã nhập vẫn còn đây; kiểm tra Wi-Fi hoặc 4G rồi bấm “Thử lại”.",
+    "staff.checkIn.offline": "Chưa gửi được vì mất kết nối mạng hoặc máy chủ không trả lời. Bản khai đã được lưu trên máy này (chờ gửi) và tự gửi khi có mạng, theo thứ tự, không bao giờ gửi trùng; giờ đến là giờ đã nhập. Bấm “Thử lại” để gửi ngay.",
 
     "staff.qr.title": "Đọc mã QR trên thẻ căn cước",
     "staff.qr.paste": "Dán chuỗi QR",
@@ -319,7 +319,7 @@ messages({
     "staff.checkIn.view": "View the record",
     "staff.checkIn.today": "Back to today's guests",
     "staff.checkIn.fix": "Not sent yet: {n} fields to fix. Tap a field's name to go to it.",
-    "staff.checkIn.offline": "Not sent: no network connection, or the server did not answer. What you typed is still here; check Wi-Fi or mobile data, then press “Retry”.",
+    "staff.checkIn.offline": "Not sent yet: no network connection, or the server did not answer. The registration is kept on this device (waiting to be sent) and goes by itself when the network is back, in order, never twice; the arrival time is the one entered. Press “Retry” to send it now.",
 
     "staff.qr.title": "Read the ID card's QR code",
     "staff.qr.paste": "Paste the QR text",
