@@ -13,7 +13,7 @@ from luutru_accounts.app import create_app as accounts_app
 from luutru_analytics.app import create_app as analytics_app
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_ingest.app import create_app as ingest_app
-from luutru_ingest.client_scopes import CLIENT_SCOPES
+from luutru_ingest.client_scopes import CLIENT_SCOPES, CLOSED_TO_CLIENTS
 from luutru_ingest.settings import IngestSettings
 from tests.integration.accounts_helpers import accounts_settings
 from tests.integration.conftest import add_facility_view
@@ -56,9 +56,22 @@ def refused(response) -> bool:
 
 def test_every_ingest_endpoint_has_its_scope_decided():
     """The table names real endpoints only, and each endpoint of ingest is either in it or
-    deliberately closed to clients (none is, today)."""
+    deliberately closed to clients (the room registry's management)."""
     ops = set(operations(ingest_app(IngestSettings())))
-    assert set(CLIENT_SCOPES) == ops
+    assert set(CLIENT_SCOPES) | CLOSED_TO_CLIENTS == ops
+    assert not set(CLIENT_SCOPES) & CLOSED_TO_CLIENTS
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(CLOSED_TO_CLIENTS))
+async def test_room_management_is_closed_to_every_client(ingest, db, method, path):
+    _app, client, signer = ingest
+    fid = await add_facility_view(db)
+    for scope in SCOPES:
+        token = signer.token(role="facility_manager", facility_id=fid, client=True, scope=scope)
+        response = await call(
+            client, method, path.replace("{facility_id}", str(fid)), bearer(token)
+        )
+        assert refused(response), (scope, response.status_code, response.text)
 
 
 @pytest.fixture(scope="module")

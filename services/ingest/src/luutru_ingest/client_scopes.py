@@ -55,3 +55,17 @@ CLIENT_SCOPES = client_scopes(
         ("POST", "/v1/pre-registrations/{pre_registration_id}/confirm"): STAYS_WRITE,
     }
 )
+
+# Closed to machine clients on purpose: the room registry is kept by people (the facility's
+# manager, the police admin), as facility settings are, not by a PMS's token.
+CLOSED_TO_CLIENTS = frozenset(
+    {
+        ("POST", "/v1/rooms/{facility_id}"),
+        ("POST", "/v1/rooms/{facility_id}/range"),
+        ("PATCH", "/v1/rooms/{facility_id}/{room_id}"),
+        ("POST", "/v1/rooms/{facility_id}/{room_id}/out-of-service"),
+        ("POST", "/v1/rooms/{facility_id}/{room_id}/back-in-service"),
+        ("POST", "/v1/rooms/{facility_id}/{room_id}/retire"),
+        ("GET", "/v1/rooms/{facility_id}/{room_id}/history"),
+    }
+)
