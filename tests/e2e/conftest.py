@@ -18,9 +18,9 @@ import pytest
 from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
     E2E_PORT_BASE,
-    KAFKA_BOOTSTRAP,
     ROOT,
     TEST_TAG,
+    kafka_env,
     recreate_database,
     service_database_env,
 )
@@ -46,7 +46,7 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
     logs: Path = tmp_path_factory.mktemp("service-logs")
     env = {
         **os.environ,
-        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        **kafka_env(),
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-",
         "LUUTRU_JWKS_URL": f"http://127.0.0.1:{PORTS['accounts']}/.well-known/jwks.json",
         "LUUTRU_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],

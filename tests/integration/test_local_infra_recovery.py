@@ -20,7 +20,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import TopicPartition
 
-from tests.support import E2E_PORT_BASE, ROOT
+from tests.support import E2E_PORT_BASE, ROOT, kafka_access
 
 pytestmark = pytest.mark.infra_crash
 
@@ -34,7 +34,8 @@ ENV = {
     "LUUTRU_KAFKA_PORT": str(KAFKA_PORT),
     "LUUTRU_KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
 }
-BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+# Its own broker's admin user, over TLS with its own CA.
+KAFKA = kafka_access(bootstrap=f"127.0.0.1:{KAFKA_PORT}", local_dir=LOCAL_DIR)
 
 
 def infra(command: str) -> subprocess.CompletedProcess:
@@ -82,13 +83,13 @@ async def postgres_answers() -> int:
 
 async def kafka_round_trip(payload: bytes) -> bytes:
     """Produce one record to alert.v1 and read it back from its offset."""
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
+    producer = AIOKafkaProducer(**KAFKA.client_options(), acks="all")
     await producer.start()
     try:
         meta = await producer.send_and_wait("alert.v1", payload, partition=0)
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**KAFKA.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         tp = TopicPartition("alert.v1", 0)

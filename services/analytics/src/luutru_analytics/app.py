@@ -45,7 +45,7 @@ def create_app(
         app.state.consumer = ConsumerRunner(
             topics=source_topics(settings),
             group_id=settings.group_id(CONSUMER_GROUP),
-            bootstrap=settings.kafka_bootstrap,
+            kafka=settings.kafka(),
             session_factory=app.state.session_factory,
             processed_events=processed_events,
             dlq_replication_factor=settings.kafka_replication_factor,

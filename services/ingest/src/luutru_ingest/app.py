@@ -57,7 +57,7 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
         app.state.facility_consumer = ConsumerRunner(
             topics=[Topic.FACILITY],
             group_id=settings.group_id(CONSUMER_GROUP),
-            bootstrap=settings.kafka_bootstrap,
+            kafka=settings.kafka(),
             session_factory=app.state.session_factory,
             processed_events=processed_events,
             dlq_replication_factor=settings.kafka_replication_factor,
