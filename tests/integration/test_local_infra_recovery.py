@@ -18,8 +18,10 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 from aiokafka.structs import TopicPartition
 
+from luutru_common.kafka_access import KafkaAccess
 from tests.support import E2E_PORT_BASE, ROOT, kafka_access
 
 pytestmark = pytest.mark.infra_crash
@@ -81,15 +83,15 @@ async def postgres_answers() -> int:
         await conn.close()
 
 
-async def kafka_round_trip(payload: bytes) -> bytes:
+async def kafka_round_trip(payload: bytes, access: KafkaAccess = KAFKA) -> bytes:
     """Produce one record to alert.v1 and read it back from its offset."""
-    producer = AIOKafkaProducer(**KAFKA.client_options(), acks="all")
-    await producer.start()
+    producer = AIOKafkaProducer(**access.client_options(), acks="all")
     try:
+        await producer.start()
         meta = await producer.send_and_wait("alert.v1", payload, partition=0)
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(**KAFKA.client_options(), enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**access.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         tp = TopicPartition("alert.v1", 0)
@@ -135,3 +137,41 @@ def test_up_after_both_killed_at_once(own_infra):
     assert asyncio.run(postgres_answers()) == 42
     payload = b"both back"
     assert asyncio.run(kafka_round_trip(payload)) == payload
+
+
+# The last infra/local.sh whose Kafka was plaintext (before issue 16's secured broker).
+PLAINTEXT_INFRA_COMMIT = "537d0f1"
+
+
+def test_up_secures_a_broker_that_was_made_plaintext(own_infra, tmp_path):
+    """A developer's machine from before Kafka was secured: its broker runs plaintext and its
+    data directory has no SCRAM users. One `up` restarts it secured, formatted again."""
+    infra("down")
+    old = tmp_path / "infra"
+    (old / "kafka").mkdir(parents=True)
+    script = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{PLAINTEXT_INFRA_COMMIT}:infra/local.sh"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (old / "local.sh").write_text(script)
+    for name in ("kafka/pom.xml", "topics.txt"):
+        (old / name).write_text((ROOT / "infra" / name).read_text())
+    made = subprocess.run(
+        ["bash", str(old / "local.sh"), "up"], env=ENV, capture_output=True, text=True, timeout=300
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    plaintext = KafkaAccess(bootstrap=KAFKA.bootstrap, security_protocol="PLAINTEXT")
+    assert asyncio.run(kafka_round_trip(b"plaintext era", plaintext)) == b"plaintext era"
+
+    _, out = up_once()
+    assert "is plaintext; restarting it secured" in out
+    assert "formatting it again, secured" in out
+    assert asyncio.run(kafka_round_trip(b"secured")) == b"secured"
+    with pytest.raises(KafkaConnectionError):
+        asyncio.run(kafka_round_trip(b"refused", plaintext))
+    # the service principals and their ACLs are there too
+    ingest = kafka_access("luutru-ingest", bootstrap=KAFKA.bootstrap, local_dir=LOCAL_DIR)
+    with pytest.raises(TopicAuthorizationFailedError):
+        asyncio.run(kafka_round_trip(b"not ingest's", ingest))
