@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -147,6 +148,7 @@ def test_up_secures_a_broker_that_was_made_plaintext(own_infra, tmp_path):
     """A developer's machine from before Kafka was secured: its broker runs plaintext and its
     data directory has no SCRAM users. One `up` restarts it secured, formatted again."""
     infra("down")
+    shutil.rmtree(LOCAL_DIR / "kafka" / "data")  # the old script formats it, plaintext
     old = tmp_path / "infra"
     (old / "kafka").mkdir(parents=True)
     script = subprocess.run(
