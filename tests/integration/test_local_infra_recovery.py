@@ -47,7 +47,7 @@ def infra(command: str) -> subprocess.CompletedProcess:
         env=ENV,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # a first secured up (CA, users, ACLs) on a loaded machine
     )
 
 
@@ -161,7 +161,7 @@ def test_up_secures_a_broker_that_was_made_plaintext(own_infra, tmp_path):
     for name in ("kafka/pom.xml", "topics.txt"):
         (old / name).write_text((ROOT / "infra" / name).read_text())
     made = subprocess.run(
-        ["bash", str(old / "local.sh"), "up"], env=ENV, capture_output=True, text=True, timeout=300
+        ["bash", str(old / "local.sh"), "up"], env=ENV, capture_output=True, text=True, timeout=600
     )
     assert made.returncode == 0, made.stdout + made.stderr
     plaintext = KafkaAccess(bootstrap=KAFKA.bootstrap, security_protocol="PLAINTEXT")
