@@ -92,7 +92,11 @@ def platform(infrastructure, tmp_path_factory) -> Platform:
 
 
 # Generous: on a busy 2-core machine importing three services at once has taken over a minute.
-def _wait_ready(urls, processes, logs: Path, timeout: float = 180) -> None:
+# Seconds the services have to answer /readyz (more on a loaded machine).
+READY_TIMEOUT_S = float(os.environ.get("LUUTRU_E2E_READY_TIMEOUT", "180"))
+
+
+def _wait_ready(urls, processes, logs: Path, timeout: float = READY_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     pending = dict(urls)
     while pending:
