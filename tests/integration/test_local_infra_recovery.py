@@ -149,17 +149,14 @@ def test_up_secures_a_broker_that_was_made_plaintext(own_infra, tmp_path):
     data directory has no SCRAM users. One `up` restarts it secured, formatted again."""
     infra("down")
     shutil.rmtree(LOCAL_DIR / "kafka" / "data")  # the old script formats it, plaintext
-    old = tmp_path / "infra"
-    (old / "kafka").mkdir(parents=True)
-    script = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{PLAINTEXT_INFRA_COMMIT}:infra/local.sh"],
+    # The whole infra/ folder of that commit (script, Kafka pom, topics, database roles).
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", PLAINTEXT_INFRA_COMMIT, "infra"],
         capture_output=True,
-        text=True,
         check=True,
     ).stdout
-    (old / "local.sh").write_text(script)
-    for name in ("kafka/pom.xml", "topics.txt"):
-        (old / name).write_text((ROOT / "infra" / name).read_text())
+    subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive, check=True)
+    old = tmp_path / "infra"
     made = subprocess.run(
         ["bash", str(old / "local.sh"), "up"], env=ENV, capture_output=True, text=True, timeout=600
     )
