@@ -33,7 +33,7 @@ from pathlib import Path
 
 import httpx
 from bench.analytics.common import machine, percentile
-from tests.support import KAFKA_BOOTSTRAP, recreate_database, service_database_env
+from tests.support import kafka_env, recreate_database, service_database_env
 
 DB = "luutru_bench_cold"
 SERVICES = ("accounts", "ingest", "analytics", "console")
@@ -110,7 +110,7 @@ def main() -> None:
     ports = {s: args.port + i for i, s in enumerate(SERVICES)}
     env = {
         **os.environ,
-        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        **kafka_env(),
         "LUUTRU_JWKS_URL": f"http://127.0.0.1:{ports['accounts']}/.well-known/jwks.json",
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"cold{os.getpid()}-",
         "LUUTRU_ENVIRONMENT": "test",

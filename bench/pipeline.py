@@ -34,11 +34,12 @@ from bench.ingest.data import facility_types, guest
 from bench.ingest.run import serve_jwks
 from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
-    KAFKA_BOOTSTRAP,
+    KAFKA,
     ROOT,
     TestSigner,
     bearer,
     database_url,
+    kafka_env,
     recreate_database,
     service_database_env,
 )
@@ -258,12 +259,12 @@ async def pipeline(*, port: int, facilities: int = 200, extra_env: dict | None =
         await conn.execute(f"GRANT INSERT ON analytics.bench_seen TO {runtime_role('analytics')}")
     signer = TestSigner()
     prefix = f"pipe{uuid.uuid4().hex[:6]}-"
-    await ensure_topics(KAFKA_BOOTSTRAP, ["stay.v1", "trip.v1", "alert.v1"])
+    await ensure_topics(KAFKA, ["stay.v1", "trip.v1", "alert.v1"])
     for topic in ("stay.v1", "trip.v1"):  # this run's registrations, not earlier runs'
         await start_group_at_end(f"{prefix}analytics", topic)
     env = {
         **os.environ,
-        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        **kafka_env(),
         "LUUTRU_CONSUMER_GROUP_PREFIX": prefix,
         "LUUTRU_JWKS_URL": serve_jwks(signer),
         "LUUTRU_LOG_LEVEL": "WARNING",

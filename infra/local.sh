@@ -13,6 +13,7 @@
 # Everything lives under the git-ignored .local/ at the repo root:
 #   .local/pg/{data,run,log}            own cluster, started as the `postgres` OS user when root
 #   .local/kafka/{libs,data,logs}       KRaft single node (broker+controller), jars from infra/kafka/pom.xml
+#   .local/kafka/tls/                   the local CA (ca.pem) and the broker's key and certificate
 #
 # Environment overrides (defaults in brackets):
 #   LUUTRU_LOCAL_DIR [<repo>/.local]    LUUTRU_TOPICS_FILE [<repo>/infra/topics.txt]
@@ -26,7 +27,9 @@
 #   postgresql://luutru:luutru@127.0.0.1:55432/luutru   (and /luutru_test): the admin role
 #   luutru_<svc>_owner / luutru_<svc>, password = name: each service's owner (migrate) and
 #   runtime role, from infra/db-roles.sql
-#   Kafka bootstrap servers 127.0.0.1:59092
+#   Kafka bootstrap servers 127.0.0.1:59092, SASL_SSL only: TLS with the CA .local/kafka/tls/ca.pem,
+#   SCRAM-SHA-512 users luutru-admin (super user: infra, tests), luutru-accounts,
+#   luutru-ingest, luutru-analytics, password = name; their ACLs are infra/kafka-acls.txt
 set -euo pipefail
 umask 022
 
@@ -65,6 +68,16 @@ KAFKA_LOG4J2="$KAFKA_DIR/log4j2.properties"
 KAFKA_PID="$KAFKA_DIR/kafka.pid"
 KAFKA_CLUSTER_ID_FILE="$KAFKA_DIR/cluster.id"
 KAFKA_BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
+KAFKA_TLS="$KAFKA_DIR/tls"
+KAFKA_CA="$KAFKA_TLS/ca.pem"
+KAFKA_ACLS_FILE="$ROOT/infra/kafka-acls.txt"
+# The SCRAM users; local passwords are the names (production refuses them: settings.py).
+KAFKA_ADMIN_USER=luutru-admin
+KAFKA_USERS=(luutru-admin luutru-accounts luutru-ingest luutru-analytics)
+# Written into the data directory once its users exist: a data directory without it was
+# made by a plaintext broker (before Kafka was secured) and is formatted again.
+KAFKA_SECURED_MARKER="$KAFKA_DATA/.luutru-secured"
+KAFKA_ACLS_MARKER="$KAFKA_DATA/.luutru-acls"
 
 IS_ROOT=0
 [[ "$(id -u)" == 0 ]] && IS_ROOT=1
@@ -417,12 +430,26 @@ kafka_write_config() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
-inter.broker.listener.name=PLAINTEXT
+listeners=SASL_SSL://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_SSL://$KAFKA_HOST:$KAFKA_PORT
+inter.broker.listener.name=SASL_SSL
 controller.listener.names=CONTROLLER
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SSL,SASL_SSL:SASL_SSL
 log.dirs=$KAFKA_DATA
+
+# Secured: clients speak TLS and log in with SCRAM-SHA-512 (no plaintext listener at all);
+# the controller listener takes only the broker's own certificate (mutual TLS).
+ssl.keystore.type=PEM
+ssl.keystore.location=$KAFKA_TLS/broker-keystore.pem
+ssl.truststore.type=PEM
+ssl.truststore.location=$KAFKA_CA
+listener.name.controller.ssl.client.auth=required
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$KAFKA_ADMIN_USER";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:$KAFKA_ADMIN_USER;User:CN=luutru-kafka-broker
 
 auto.create.topics.enable=false
 delete.topic.enable=true
@@ -485,10 +512,15 @@ EOF
 # Config files of the short-lived command-line tools; rewritten whenever they run.
 kafka_write_tool_config() {
   mkdir -p "$KAFKA_DIR" "$KAFKA_LOGS"
-  cat >"$KAFKA_DIR/admin.properties" <<'EOF'
-# Admin client settings for the command-line tools run by infra/local.sh.
+  cat >"$KAFKA_DIR/admin.properties" <<EOF
+# Admin client settings for the command-line tools run by infra/local.sh: the admin user.
 request.timeout.ms=10000
 default.api.timeout.ms=30000
+security.protocol=SASL_SSL
+sasl.mechanism=SCRAM-SHA-512
+sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="$KAFKA_ADMIN_USER" password="$KAFKA_ADMIN_USER";
+ssl.truststore.type=PEM
+ssl.truststore.location=$KAFKA_CA
 EOF
 
   cat >"$KAFKA_TOOLS_LOG4J" <<'EOF'
@@ -508,7 +540,56 @@ kafka_tool() {
     -cp "$KAFKA_LIBS/*" "$@"
 }
 
+# A local CA and the broker's certificate (for 127.0.0.1, localhost and LUUTRU_KAFKA_HOST),
+# made once; clients trust ca.pem. Remade when the host is not in the certificate.
+kafka_ensure_tls() {
+  local keystore="$KAFKA_TLS/broker-keystore.pem" san
+  san="DNS:localhost,IP:127.0.0.1"
+  if [[ "$KAFKA_HOST" =~ ^[0-9.]+$ ]]; then
+    [[ "$KAFKA_HOST" != 127.0.0.1 ]] && san+=",IP:$KAFKA_HOST"
+  elif [[ "$KAFKA_HOST" != localhost ]]; then
+    san+=",DNS:$KAFKA_HOST"
+  fi
+  if [[ -s "$keystore" && -s "$KAFKA_CA" && "$(cat "$KAFKA_TLS/san" 2>/dev/null)" == "$san" ]]; then
+    return 0
+  fi
+  command -v openssl >/dev/null || apt_install openssl
+  log "kafka: making a local CA and the broker certificate ($san) in $KAFKA_TLS"
+  local tmp="$KAFKA_TLS.tmp"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  (
+    cd "$tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 -subj "/CN=luutru local CA" \
+      -keyout ca.key -out ca.pem
+    openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=luutru-kafka-broker" \
+      -keyout broker.key -out broker.csr
+    printf 'subjectAltName=%s\nextendedKeyUsage=serverAuth,clientAuth\n' "$san" >broker.ext
+    openssl x509 -req -in broker.csr -CA ca.pem -CAkey ca.key -CAcreateserial -sha256 \
+      -days 3650 -extfile broker.ext -out broker.pem
+    # Kafka's PEM keystore: the unencrypted PKCS#8 key, then the certificate chain.
+    openssl pkcs8 -topk8 -nocrypt -in broker.key -out broker-keystore.pem
+    cat broker.pem ca.pem >>broker-keystore.pem
+    rm -f broker.csr broker.ext ca.srl
+    chmod 600 ca.key broker.key broker-keystore.pem
+    echo "$san" >san
+  ) >"$KAFKA_DIR/tls.log" 2>&1 || die_with_log "$KAFKA_DIR/tls.log" "making the Kafka certificates failed"
+  rm -rf "$KAFKA_TLS"
+  mv "$tmp" "$KAFKA_TLS"
+}
+
+# A data directory made before Kafka was secured has no SCRAM users, so the broker could
+# not log in to itself: format it again (its topics are recreated; their old events are
+# dropped, the services' databases keep what they projected).
+kafka_reformat_if_plaintext() {
+  [[ -f "$KAFKA_DATA/meta.properties" && ! -f "$KAFKA_SECURED_MARKER" ]] || return 0
+  log "kafka: $KAFKA_DATA was made by a plaintext broker; formatting it again, secured (old events are dropped)"
+  rm -rf "$KAFKA_DATA"
+  mkdir -p "$KAFKA_DATA"
+}
+
 kafka_format() {
+  kafka_reformat_if_plaintext
   [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
   if [[ ! -s "$KAFKA_CLUSTER_ID_FILE" ]]; then
     kafka_tool kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$KAFKA_CLUSTER_ID_FILE.tmp"
@@ -518,8 +599,56 @@ kafka_format() {
   local cid
   cid="$(cat "$KAFKA_CLUSTER_ID_FILE")"
   log "kafka: formatting $KAFKA_DATA (cluster id $cid)"
+  # The SCRAM users go into the metadata log with the format (KRaft's bootstrap records).
+  local user
+  local -a scram=()
+  for user in "${KAFKA_USERS[@]}"; do
+    scram+=(--add-scram "SCRAM-SHA-512=[name=$user,password=$user]")
+  done
   kafka_tool kafka.tools.StorageTool format --ignore-formatted -t "$cid" -c "$KAFKA_CONF" \
-    >"$KAFKA_LOGS/format.log" 2>&1 || die_with_log "$KAFKA_LOGS/format.log" "kafka storage format failed"
+    "${scram[@]}" >"$KAFKA_LOGS/format.log" 2>&1 || die_with_log "$KAFKA_LOGS/format.log" "kafka storage format failed"
+  printf '%s\n' "${KAFKA_USERS[@]}" >"$KAFKA_SECURED_MARKER"
+}
+
+# Add (--add) or remove (--remove) the ACLs of an ACL file, four tool JVMs at a time.
+kafka_acl_lines() {
+  local file="$1" action="$2" outdir="$KAFKA_LOGS/acls.d"
+  local principal resource pattern name ops op p i=0 failed=0
+  local -a pids=() args
+  rm -rf "$outdir"
+  mkdir -p "$outdir"
+  while read -r principal resource pattern name ops; do
+    [[ -z "$principal" || "$principal" == \#* ]] && continue
+    [[ "$resource" =~ ^(topic|group)$ && "$pattern" =~ ^(literal|prefixed)$ && -n "$ops" ]] \
+      || die "bad line in $file: $principal $resource $pattern $name $ops"
+    args=("$action" --force --allow-principal "User:$principal" --resource-pattern-type "$pattern" "--$resource" "$name")
+    for op in ${ops//,/ }; do args+=(--operation "$op"); done
+    i=$((i + 1))
+    kafka_tool org.apache.kafka.tools.AclCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
+      --command-config "$KAFKA_DIR/admin.properties" "${args[@]}" >"$outdir/$i.log" 2>&1 &
+    pids+=("$!")
+    if ((${#pids[@]} == 4)); then
+      for p in "${pids[@]}"; do wait "$p" || failed=1; done
+      pids=()
+    fi
+  done <"$file"
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  if ((failed != 0)); then
+    grep -h -i -e error -e exception "$outdir"/*.log | head -n 20 >&2 || true
+    die "kafka-acls $action failed for $file (logs in $outdir)"
+  fi
+  rm -rf "$outdir"
+}
+
+# The ACLs of infra/kafka-acls.txt, applied when the file changed since the last time: the
+# ACLs of the previously applied copy are removed first, so a line taken out is revoked.
+kafka_acls() {
+  [[ -f "$KAFKA_ACLS_FILE" ]] || die "no ACL file $KAFKA_ACLS_FILE"
+  cmp -s "$KAFKA_ACLS_FILE" "$KAFKA_ACLS_MARKER" && return 0
+  log "kafka: applying the ACLs of ${KAFKA_ACLS_FILE#"$ROOT"/}"
+  [[ -f "$KAFKA_ACLS_MARKER" ]] && kafka_acl_lines "$KAFKA_ACLS_MARKER" --remove
+  kafka_acl_lines "$KAFKA_ACLS_FILE" --add
+  cp "$KAFKA_ACLS_FILE" "$KAFKA_ACLS_MARKER"
 }
 
 # Is PID our broker (a live java running kafka.Kafka with our server.properties)?
@@ -588,12 +717,18 @@ kafka_start() {
   mkdir -p "$KAFKA_DIR"
   kafka_ensure_libs
   kafka_write_tool_config
+  kafka_ensure_tls
   local pid
+  if pid="$(kafka_pid)" && ! grep -q '^listeners=SASL_SSL:' "$KAFKA_CONF" 2>/dev/null; then
+    log "kafka: the running broker (pid $pid) is plaintext; restarting it secured"
+    kafka_stop
+  fi
   if pid="$(kafka_pid)"; then
     if ! port_open "$KAFKA_HOST" "$KAFKA_PORT"; then
       log "kafka: process $pid is running but $KAFKA_BOOTSTRAP is closed; waiting"
       kafka_wait_ready "$pid"
     fi
+    kafka_acls
     log "kafka: already running (pid $pid) on $KAFKA_BOOTSTRAP"
     return 0
   fi
@@ -622,7 +757,8 @@ kafka_start() {
   )
   pid="$(cat "$KAFKA_PID")"
   kafka_wait_ready "$pid"
-  log "kafka: ready (pid $pid) on $KAFKA_BOOTSTRAP"
+  kafka_acls
+  log "kafka: ready (pid $pid) on $KAFKA_BOOTSTRAP (SASL_SSL, CA $KAFKA_CA)"
 }
 
 kafka_stop() {
@@ -736,7 +872,7 @@ cmd_reset() {
   log "deleting $PG_DIR and Kafka data/logs/config under $KAFKA_DIR (jars kept)"
   rm -rf "$PG_DIR" "$KAFKA_DATA" "$KAFKA_LOGS" "$KAFKA_CONF" "$KAFKA_LOG4J" "$KAFKA_LOG4J2" "$KAFKA_TOOLS_LOG4J" \
     "$KAFKA_DIR/admin.properties" "$KAFKA_PID" "$KAFKA_CLUSTER_ID_FILE" "$KAFKA_DIR/mvn.log" \
-    "$KAFKA_DIR/libs.tmp"
+    "$KAFKA_DIR/libs.tmp" "$KAFKA_TLS" "$KAFKA_DIR/tls.log"
   log "reset done"
 }
 

@@ -114,7 +114,7 @@ SH
     _stamp hadolint "$HADOLINT_PACKAGE"
   fi
   local schema_pins="$K8S_SCHEMA_PACKAGE $K8S_VERSION $CNPG_VERSION $KEDA_VERSION $PROMETHEUS_OPERATOR_VERSION $BARMAN_CLOUD_VERSION $GATEWAY_API_VERSION"
-  schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12) strimzi-v1"
+  schema_pins+=" $(sha1sum "$ROOT/deploy/tools/strimzi-crds/pom.xml" | cut -c1-12) strimzi-v1-users"
   if ! _stamp_ok k8s-schemas "$schema_pins"; then
     _ensure_go; say "preparing Kubernetes $K8S_VERSION and CRD schemas"
     rm -rf "$schemas" "$ROOT/.local/cache/k8s" && mkdir -p "$ROOT/.local/cache/k8s"
@@ -141,7 +141,8 @@ SH
       --crd-api-version v1 --api-versions v1,v1beta2 --storage-version v1 --target-kube 1.16+ \
       io.strimzi.api.kafka.model.kafka.Kafka="$strimzi/crds/kafka.yaml" \
       io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$strimzi/crds/kafkanodepool.yaml" \
-      io.strimzi.api.kafka.model.topic.KafkaTopic="$strimzi/crds/kafkatopic.yaml" 2>/dev/null
+      io.strimzi.api.kafka.model.topic.KafkaTopic="$strimzi/crds/kafkatopic.yaml" \
+      io.strimzi.api.kafka.model.user.KafkaUser="$strimzi/crds/kafkauser.yaml" 2>/dev/null
     (cd "$ROOT" && uv run --frozen --quiet python deploy/tools/k8s_schemas.py crds "$schemas/crds" \
       "$cnpg"/config/crd/bases/*.yaml "$barman"/config/crd/bases/*.yaml "$keda"/config/crd/bases/*.yaml "$strimzi"/crds/*.yaml \
       "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml \

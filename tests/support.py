@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from jwt.algorithms import ECAlgorithm
 
 from luutru_common.auth import TOKEN_ALGORITHM
+from luutru_common.kafka_access import KafkaAccess
 from luutru_common.settings import owner_role, runtime_role
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +35,38 @@ E2E_PORT_BASE = int(os.environ.get("LUUTRU_E2E_PORT_BASE", "18000"))
 LOCAL_DIR = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local"))
 PG_LOG = Path(os.environ.get("LUUTRU_PG_LOG", LOCAL_DIR / "pg" / "log" / "postgres.log"))
 KAFKA_LOG_DIR = Path(os.environ.get("LUUTRU_KAFKA_LOG_DIR", LOCAL_DIR / "kafka" / "logs"))
+# The Kafka super user of infra/local.sh: the tests' own clients, and the services under test,
+# whose consumer groups and topics carry a test's prefix outside the services' ACLs
+# (tests/integration/test_kafka_acls.py tests the service principals themselves).
+KAFKA_ADMIN = "luutru-admin"
+
+
+def kafka_access(
+    user: str = KAFKA_ADMIN, *, bootstrap: str = KAFKA_BOOTSTRAP, local_dir: Path = LOCAL_DIR
+) -> KafkaAccess:
+    """A SCRAM user of the broker infra/local.sh runs (password = name), over TLS with its CA.
+    Every Kafka client of the tests and benches is built from one of these."""
+    ca = local_dir / "kafka" / "tls" / "ca.pem"
+    return KafkaAccess(bootstrap=bootstrap, username=user, password=user, ca_file=str(ca))
+
+
+KAFKA = kafka_access()
+
+
+def kafka_settings(access: KafkaAccess = KAFKA) -> dict[str, str]:
+    """Settings overrides of an in-process service that connects as `access`."""
+    return {
+        "kafka_bootstrap": access.bootstrap,
+        "kafka_security_protocol": access.security_protocol,
+        "kafka_username": access.username,
+        "kafka_password": access.password,
+        "kafka_ca_file": access.ca_file,
+    }
+
+
+def kafka_env(access: KafkaAccess = KAFKA) -> dict[str, str]:
+    """The environment of a service process that connects as `access`."""
+    return {f"LUUTRU_{key.upper()}": value for key, value in kafka_settings(access).items()}
 
 
 def database_url(name: str, role: str = "luutru") -> str:

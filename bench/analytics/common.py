@@ -8,8 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+# The Kafka super user of infra/local.sh, from the one place the tests take it.
+from tests.support import KAFKA  # noqa: F401
+
 PG = ["psql", "-h", "127.0.0.1", "-p", os.environ.get("LUUTRU_PG_PORT", "55432"), "-U", "luutru"]
-KAFKA = f"127.0.0.1:{os.environ.get('LUUTRU_KAFKA_PORT', '59092')}"
 
 
 def database_url(name: str) -> str:

@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime
 from aiokafka import AIOKafkaProducer
 from bench.analytics.common import KAFKA, fresh_database, machine, psql
 from sqlalchemy import text
+from tests.support import kafka_settings
 
 from luutru_analytics.app import create_app
 from luutru_analytics.rebuild import source_topics
@@ -67,7 +68,7 @@ def produce(
     times are CLOCK_MONOTONIC, which processes share."""
 
     async def go() -> None:
-        producer = AIOKafkaProducer(bootstrap_servers=KAFKA, linger_ms=2)
+        producer = AIOKafkaProducer(**KAFKA.client_options(), linger_ms=2)
         await producer.start()
         started = time.monotonic()
         total = rate * seconds
@@ -115,7 +116,7 @@ async def run(rate: int, seconds: int) -> dict:
     prefix = f"bench{uuid.uuid4().hex[:6]}-"
     settings = AnalyticsSettings(
         database_url=url,
-        kafka_bootstrap=KAFKA,
+        **kafka_settings(KAFKA),
         source_topic_prefix=prefix,
         consumer_group_prefix=prefix,
         outbox_poll_interval_s=0.2,

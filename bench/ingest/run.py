@@ -43,7 +43,7 @@ import asyncpg
 import httpx
 import xlsxwriter
 from bench.ingest.data import facility_types, guest
-from tests.support import KAFKA_BOOTSTRAP, ROOT, TEST_TAG, TestSigner, bearer, database_url
+from tests.support import ROOT, TEST_TAG, TestSigner, bearer, database_url, kafka_env
 
 from luutru_ingest import receipt_numbers
 
@@ -482,7 +482,7 @@ async def main(args) -> None:
     env = {
         **os.environ,
         "LUUTRU_DATABASE_URL": database_url(DB),
-        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        **kafka_env(),
         # One group per tag, kept between runs: a fresh group would replay every facility
         # event on the shared Kafka and bill that to the check-ins being measured.
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{TEST_TAG}-",

@@ -20,9 +20,9 @@ import pytest
 from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
     E2E_PORT_BASE,
-    KAFKA_BOOTSTRAP,
     ROOT,
     TEST_TAG,
+    kafka_env,
     recreate_database,
     service_database_env,
 )
@@ -57,7 +57,7 @@ def running_platform(
     recreate_database(database)
     env = {
         **os.environ,
-        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        **kafka_env(),
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"e2e{uuid.uuid4().hex[:8]}-",
         "LUUTRU_JWKS_URL": f"http://127.0.0.1:{ports['accounts']}/.well-known/jwks.json",
         "LUUTRU_BOOTSTRAP_ADMIN_USERNAME": ADMIN[0],
@@ -104,7 +104,11 @@ def running_platform(
 
 
 # Generous: on a busy 2-core machine importing three services at once has taken over a minute.
-def _wait_ready(urls, processes, logs: Path, timeout: float = 180) -> None:
+# Seconds the services have to answer /readyz (more on a loaded machine).
+READY_TIMEOUT_S = float(os.environ.get("LUUTRU_E2E_READY_TIMEOUT", "180"))
+
+
+def _wait_ready(urls, processes, logs: Path, timeout: float = READY_TIMEOUT_S) -> None:
     deadline = time.monotonic() + timeout
     pending = dict(urls)
     while pending:

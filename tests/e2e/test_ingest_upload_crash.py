@@ -24,11 +24,11 @@ import pytest
 from tests import support
 from tests.support import (
     E2E_PORT_BASE,
-    KAFKA_BOOTSTRAP,
     ROOT,
     TEST_TAG,
     bearer,
     database_url,
+    kafka_env,
     recreate_database,
 )
 
@@ -109,7 +109,7 @@ async def test_killed_mid_upload_resumes_and_registers_each_row_once(
     env = {
         **os.environ,
         "LUUTRU_DATABASE_URL": database_url(DB),
-        "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+        **kafka_env(),
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"crash{uuid.uuid4().hex[:8]}-",
         "LUUTRU_JWKS_URL": url,
         "LUUTRU_ENVIRONMENT": "test",

@@ -89,7 +89,11 @@ class Services:
         self.processes: dict[str, subprocess.Popen] = {}
         self.env = {
             **os.environ,
-            "LUUTRU_KAFKA_BOOTSTRAP": f"127.0.0.1:{KAFKA_PORT}",
+            # This test's own secured broker: its CA, and the super user (the test's prefixed
+            # consumer groups lie outside the service principals' ACLs).
+            **support.kafka_env(
+                support.kafka_access(bootstrap=f"127.0.0.1:{KAFKA_PORT}", local_dir=LOCAL_DIR)
+            ),
             "LUUTRU_CONSUMER_GROUP_PREFIX": f"keysfault{uuid.uuid4().hex[:8]}-",
             "LUUTRU_JWKS_URL": f"http://127.0.0.1:{PORTS['accounts']}/.well-known/jwks.json",
             # Ingest's last good key set: removed before each restart below (the worst case).

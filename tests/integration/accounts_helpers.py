@@ -83,7 +83,7 @@ def accounts_settings(test_database: str, **overrides):
     """accounts settings on the test database, workers off (the outbox is checked in SQL)."""
     from luutru_accounts.settings import AccountsSettings
     from luutru_common.settings import runtime_role
-    from tests.support import KAFKA_BOOTSTRAP
+    from tests.support import kafka_settings
 
     # accounts' runtime role on the same database, as in production
     admin = "//luutru:luutru@"
@@ -91,7 +91,7 @@ def accounts_settings(test_database: str, **overrides):
     role = runtime_role("accounts")
     return AccountsSettings(
         database_url=test_database.replace(admin, f"//{role}:{role}@"),
-        kafka_bootstrap=KAFKA_BOOTSTRAP,
+        **kafka_settings(),
         environment="test",
         embedded_workers=False,
         jwks_url="http://127.0.0.1:9/unused",

@@ -24,6 +24,7 @@ from luutru_common.events import (
     GuestIdentity,
     new_envelope,
 )
+from luutru_common.kafka_access import KafkaAccess
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 _offsets = count()
@@ -172,7 +173,7 @@ class Feeder:
         self.runner = ConsumerRunner(
             topics=["test"],
             group_id=group,
-            bootstrap="unused:9092",
+            kafka=KafkaAccess("unused:9092"),
             session_factory=session_factory,
             processed_events=processed_events,
             handlers=build_handlers(settings),

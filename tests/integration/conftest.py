@@ -17,11 +17,11 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support import (
-    KAFKA_BOOTSTRAP,
     SERVICES,
     TEST_TAG,
     TestSigner,
     database_url,
+    kafka_settings,
     recreate_database,
     running_app,
     runtime_url,
@@ -64,7 +64,7 @@ def service_env(request, test_database, group_prefix) -> dict:
     service = next((s for s in SERVICES if module.startswith(f"test_{s}_")), None)
     return {
         "database_url": runtime_url(TEST_DB, service) if service else test_database,
-        "kafka_bootstrap": KAFKA_BOOTSTRAP,
+        **kafka_settings(),
         "consumer_group_prefix": group_prefix,
         "environment": "test",
         "outbox_poll_interval_s": 0.2,
@@ -77,7 +77,7 @@ def shared_env(test_database) -> dict:
     """Settings of an app that serves a whole module (no consumer groups: its workers are off)."""
     return {
         "database_url": test_database,
-        "kafka_bootstrap": KAFKA_BOOTSTRAP,
+        **kafka_settings(),
         "environment": "test",
         "jwks_url": "http://127.0.0.1:9/unused",
     }

@@ -8,11 +8,11 @@ import time
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from tests.support import KAFKA_BOOTSTRAP
+from tests.support import KAFKA
 
 
 async def end_offsets(topic: str) -> dict[TopicPartition, int]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**KAFKA.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
@@ -26,7 +26,7 @@ async def end_offsets(topic: str) -> dict[TopicPartition, int]:
 
 async def wait_for_message(topic: str, since: dict[TopicPartition, int], predicate, timeout=30.0):
     """Read ``topic`` from the given offsets until a message's JSON value matches."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**KAFKA.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(list(since))
@@ -53,7 +53,7 @@ async def start_group_at_end(group_id: str, topic: str) -> None:
     starts with the messages the test sends, not the whole history."""
     offsets = await end_offsets(topic)
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=KAFKA_BOOTSTRAP, group_id=group_id, enable_auto_commit=False
+        **KAFKA.client_options(), group_id=group_id, enable_auto_commit=False
     )
     await consumer.start()
     try:

@@ -109,10 +109,14 @@ def test_production_refuses_the_default_pseudonym_secret():
     from luutru_analytics.settings import AnalyticsSettings
 
     db = "postgresql+asyncpg://luutru_analytics:Xk9-a-real-password@db/luutru"
+    kafka_password = "Kf7-a-real-kafka-password"
     with pytest.raises(ValidationError, match="LUUTRU_PSEUDONYM_SECRET"):
-        AnalyticsSettings(environment="prod", database_url=db)
+        AnalyticsSettings(environment="prod", database_url=db, kafka_password=kafka_password)
     assert AnalyticsSettings(
-        environment="prod", database_url=db, pseudonym_secret="x" * 32
+        environment="prod",
+        database_url=db,
+        kafka_password=kafka_password,
+        pseudonym_secret="x" * 32,
     ).pseudonym_secret
 
 

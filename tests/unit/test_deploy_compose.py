@@ -29,6 +29,8 @@ OPERATOR_VARIABLES = (
     "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD",
     "LUUTRU_PSEUDONYM_SECRET",
     "LUUTRU_SIGNING_KEK",
+    "LUUTRU_KAFKA_ADMIN_PASSWORD",
+    *(f"LUUTRU_KAFKA_{s}_PASSWORD" for s in ("ACCOUNTS", "INGEST", "ANALYTICS")),
     *(
         f"LUUTRU_DB_{s}{o}_PASSWORD"
         for s in ("ACCOUNTS", "INGEST", "ANALYTICS")
@@ -73,6 +75,7 @@ def settings_fields(service: str) -> set[str]:
 def test_the_file_has_the_whole_topology(config):
     assert set(config["services"]) == {
         "postgres",
+        "kafka-init",
         "kafka",
         "topics",
         "db-roles",
@@ -91,14 +94,45 @@ def test_the_file_has_the_whole_topology(config):
             assert "profiles" not in service, name
 
 
+def broker_properties(config) -> dict[str, str]:
+    """The server.properties kafka-init writes for the broker (a heredoc of its script)."""
+    script = config["services"]["kafka-init"]["command"][0]
+    body = script.split("cat >server.properties <<EOF\n", 1)[1].split("\nEOF\n", 1)[0]
+    return dict(
+        line.split("=", 1) for line in body.splitlines() if line and not line.startswith("#")
+    )
+
+
 def test_kafka_is_the_pinned_version_in_kraft_mode(config):
     kafka = config["services"]["kafka"]
     assert kafka["image"] == f"apache/kafka:{kafka_version()}"
     assert config["services"]["topics"]["image"] == kafka["image"]
-    assert kafka["environment"]["KAFKA_PROCESS_ROLES"] == "broker,controller"
-    assert kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"] == "false"
+    assert config["services"]["kafka-init"]["image"] == kafka["image"]
+    assert kafka["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
+    props = broker_properties(config)
+    assert kafka["command"][-1] == "/etc/kafka/luutru/server.properties"
+    assert props["process.roles"] == "broker,controller"
+    assert props["auto.create.topics.enable"] == "false"
     # the data volume is where the broker writes
-    assert kafka["environment"]["KAFKA_LOG_DIRS"] in {v["target"] for v in kafka["volumes"]}
+    assert props["log.dirs"] in {v["target"] for v in kafka["volumes"]}
+
+
+def test_kafka_takes_only_tls_and_scram_clients_with_acls(config):
+    props = broker_properties(config)
+    assert props["listeners"] == "SASL_SSL://:9092,CONTROLLER://:9093"
+    assert props["listener.security.protocol.map"] == "CONTROLLER:SSL,SASL_SSL:SASL_SSL"
+    assert props["listener.name.controller.ssl.client.auth"] == "required"
+    assert props["sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert props["authorizer.class.name"].endswith("StandardAuthorizer")
+    assert props["allow.everyone.if.no.acl.found"] == "false"
+    assert props["super.users"] == "User:luutru-admin;User:CN=luutru-kafka-broker"
+    script = config["services"]["kafka-init"]["command"][0]
+    for user in ("luutru-admin", "luutru-accounts", "luutru-ingest", "luutru-analytics"):
+        assert f'--add-scram "SCRAM-SHA-512=[name={user},' in script
+    topics = config["services"]["topics"]
+    mounts = {(Path(v["source"]), v["target"]) for v in topics["volumes"] if v["type"] == "bind"}
+    assert (ROOT / "infra" / "kafka-acls.txt", "/kafka-acls.txt") in mounts
+    assert "kafka-acls.sh" in topics["command"][0]
 
 
 def test_the_topics_come_from_infra_topics_txt(config):
@@ -182,8 +216,16 @@ def test_the_environment_builds_valid_settings_that_point_inside_compose(
     assert config["services"][f"migrate-{service}"]["depends_on"]["db-roles"]["condition"] == (
         "service_completed_successfully"
     )
-    advertised = config["services"]["kafka"]["environment"]["KAFKA_ADVERTISED_LISTENERS"]
-    assert f"//{settings.kafka_bootstrap}" in advertised
+    advertised = broker_properties(config)["advertised.listeners"]
+    assert f"SASL_SSL://{settings.kafka_bootstrap}" == advertised
+    assert settings.kafka_security_protocol == "SASL_SSL"
+    assert settings.kafka_username == f"luutru-{service}"  # its own principal, not the admin
+    ca_dir = {v["target"]: v["source"] for v in svc["volumes"]}[
+        str(Path(settings.kafka_ca_file).parent)
+    ]
+    assert {v["target"]: v["source"] for v in config["services"]["kafka-init"]["volumes"]}[
+        "/ca"
+    ] == ca_dir
     assert settings.jwks_url == f"http://accounts:{port}/.well-known/jwks.json"
     assert settings.embedded_workers is True  # one machine: no separate worker containers
     assert settings.kafka_replication_factor == 1  # one broker
@@ -296,12 +338,22 @@ def test_production_refuses_every_development_default(service, monkeypatch):
         "LUUTRU_DB_ANALYTICS_PASSWORD": "db-e-9f3",
         "LUUTRU_DB_ANALYTICS_OWNER_PASSWORD": "db-f-9f3",
     }
-    result = compose_config(ROOT / "docker-compose.yml", {"LUUTRU_ENVIRONMENT": "prod", **secrets})
-    env = json.loads(result.stdout)["services"][service]["environment"]
-    for key in list(os.environ):
-        if key.startswith("LUUTRU_"):
-            monkeypatch.delenv(key)
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
+
+    def production_env(secrets: dict[str, str]) -> None:
+        result = compose_config(
+            ROOT / "docker-compose.yml", {"LUUTRU_ENVIRONMENT": "prod", **secrets}
+        )
+        env = json.loads(result.stdout)["services"][service]["environment"]
+        for key in list(os.environ):
+            if key.startswith("LUUTRU_"):
+                monkeypatch.delenv(key)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+
+    production_env(secrets)
+    with pytest.raises(ValueError, match="LUUTRU_KAFKA_PASSWORD is a development password"):
+        SETTINGS[service]()
+    secrets[f"LUUTRU_KAFKA_{service.upper()}_PASSWORD"] = "kafka-9f3"
+    production_env(secrets)
     with pytest.raises(ValueError, match="the default is for dev only"):
         SETTINGS[service]()

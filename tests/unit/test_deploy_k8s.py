@@ -119,7 +119,15 @@ def test_every_object_of_the_overlay_is_valid(rendered, objects, overlay):
     assert len(results) == len(objects[overlay])
     validated = {r["kind"] for r in results}
     # the custom resources of the operators really were checked against their CRDs
-    assert {"Cluster", "ScaledObject", "Kafka", "KafkaNodePool", "KafkaTopic"} <= validated
+    assert {
+        "Cluster",
+        "ScaledObject",
+        "TriggerAuthentication",
+        "Kafka",
+        "KafkaNodePool",
+        "KafkaTopic",
+        "KafkaUser",
+    } <= validated
 
 
 def test_the_secret_templates_are_valid():
@@ -222,8 +230,14 @@ def environment(objs: list[dict], c: dict) -> dict[str, str]:
             env[item["name"]] = re.sub(r"\$\((\w+)\)", lambda m: env[m.group(1)], item["value"])
         else:
             ref = item["valueFrom"]["secretKeyRef"]
+            if ref["name"].startswith(STRIMZI_USER_SECRET):  # made by Strimzi's User Operator
+                env[item["name"]] = f"strimzi-generated-{ref['name']}"
+                continue
             env[item["name"]] = secrets[ref["name"]][ref["key"]]
     return env
+
+
+STRIMZI_USER_SECRET = "kafka-user-"
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
@@ -324,7 +338,22 @@ def test_the_environment_is_made_of_real_settings(objects, overlay, service, mon
         assert "@luutru-pg-rw:5432/" in settings.database_url
         # the service's own runtime role, never the database owner
         assert settings.database_url.split("//")[1].startswith(f"luutru_{service}:")
-        assert settings.kafka_bootstrap == "luutru-kafka-bootstrap:9092"
+        assert settings.kafka_bootstrap == "luutru-kafka-bootstrap:9093"
+        assert settings.kafka_security_protocol == "SASL_SSL"
+        # its own KafkaUser, whose password Strimzi keeps, and the cluster CA mounted
+        assert settings.kafka_username == f"luutru-{service}"
+        password = next(e for e in c["env"] if e["name"] == "LUUTRU_KAFKA_PASSWORD")
+        assert password["valueFrom"]["secretKeyRef"] == {
+            "name": f"{STRIMZI_USER_SECRET}luutru-{service}",
+            "key": "password",
+        }
+        mounts = {m["mountPath"]: m["name"] for m in c["volumeMounts"]}
+        volume = next(
+            v
+            for v in one(objs, "Deployment", name)["spec"]["template"]["spec"]["volumes"]
+            if v["name"] == mounts[str(Path(settings.kafka_ca_file).parent)]
+        )
+        assert volume["secret"]["secretName"] == "luutru-cluster-ca-cert"
         assert settings.jwks_url == "http://luutru-accounts:8000/.well-known/jwks.json"
         assert settings.kafka_replication_factor == (3 if overlay == "prod" else 1)
     refs = [s["secretRef"]["name"] for s in c["envFrom"] if "secretRef" in s]
@@ -362,8 +391,12 @@ def test_kafka_is_strimzi_in_kraft_mode_with_node_pools(objects, overlay):
     }
     assert kafka["spec"]["kafka"]["version"] == kafka_version()
     assert "zookeeper" not in kafka["spec"]
-    [listener] = kafka["spec"]["kafka"]["listeners"]
-    assert (listener["name"], listener["port"], listener["type"]) == ("plain", 9092, "internal")
+    [listener] = kafka["spec"]["kafka"]["listeners"]  # no plaintext listener
+    assert (listener["name"], listener["port"], listener["type"]) == ("tls", 9093, "internal")
+    assert listener["tls"] is True
+    assert listener["authentication"] == {"type": "scram-sha-512"}
+    assert kafka["spec"]["kafka"]["authorization"] == {"type": "simple"}
+    assert kafka["spec"]["entityOperator"]["userOperator"]["secretPrefix"] == STRIMZI_USER_SECRET
     pools = find(objs, "KafkaNodePool")
     assert all(p["metadata"]["labels"]["strimzi.io/cluster"] == "luutru" for p in pools)
     roles = [
@@ -429,8 +462,14 @@ def test_keda_scales_each_consumer_group_within_its_partitions(objects, overlay)
         assert {t["metadata"]["consumerGroup"] for t in triggers} == {prefix + group}
         assert {t["metadata"]["topic"] for t in triggers} == topics
         assert {t["metadata"]["bootstrapServers"] for t in triggers} == {
-            "luutru-kafka-bootstrap:9092"
+            "luutru-kafka-bootstrap:9093"
         }
+        assert {(t["metadata"]["sasl"], t["metadata"]["tls"]) for t in triggers} == {
+            ("scram_sha512", "enable")
+        }
+        auth = one(objs, "TriggerAuthentication", triggers[0]["authenticationRef"]["name"])
+        [username] = auth["spec"]["configMapTargetRef"]
+        assert one(objs, "ConfigMap", username["name"])["data"][username["key"]] == "luutru-keda"
     # the consumer group names are the ones the services use
     from luutru_analytics.app import CONSUMER_GROUP as analytics_group
     from luutru_ingest.app import CONSUMER_GROUP as ingest_group
@@ -588,8 +627,8 @@ def can_connect(objs, source, destination, port) -> bool:
         (pod("api", "ingest"), PG, 5432, True),
         (pod("worker", "analytics"), PG, 5432, True),
         (pod("migration", "accounts"), PG, 5432, True),
-        (pod("worker", "ingest"), KAFKA, 9092, True),
-        (pod("api", "accounts"), KAFKA, 9092, True),
+        (pod("worker", "ingest"), KAFKA, 9093, True),
+        (pod("api", "accounts"), KAFKA, 9093, True),
         (pod("api", "ingest"), pod("api", "accounts"), 8000, True),  # JWKS
         (pod("worker", "analytics"), pod("api", "accounts"), 8000, True),  # JWKS
         (NGINX, pod("api", "ingest"), 8000, True),
@@ -601,7 +640,7 @@ def can_connect(objs, source, destination, port) -> bool:
         (NGINX, PG, 5432, False),
         (NGINX, pod("worker", "ingest"), 8000, False),
         (OTHER_NS, PG, 5432, False),
-        (OTHER_NS, KAFKA, 9092, False),
+        (OTHER_NS, KAFKA, 9093, False),
         (OTHER_NS, pod("api", "accounts"), 8000, False),
         (pod("api", "ingest"), OTHER_NS, 443, False),  # no way out to anywhere else
         (pod("api", "ingest"), PG, 8000, False),
@@ -611,7 +650,7 @@ def can_connect(objs, source, destination, port) -> bool:
         (pod("web", "console"), pod("api", "ingest"), 8000, True),
         (pod("web", "console"), pod("api", "analytics"), 8000, True),
         (pod("web", "console"), PG, 5432, False),
-        (pod("web", "console"), KAFKA, 9092, False),
+        (pod("web", "console"), KAFKA, 9093, False),
         (pod("web", "console"), pod("worker", "ingest"), 8000, False),
         (OTHER_NS, pod("web", "console"), 8000, False),
         (pod("api", "ingest"), pod("web", "console"), 8000, False),
@@ -719,3 +758,45 @@ def test_the_console_host_sends_api_paths_straight_to_their_service(objects, ove
     assert all(
         m["path"]["type"] == "PathPrefix" for r in console["spec"]["rules"] for m in r["matches"]
     )
+
+
+def kafka_acls_txt() -> dict[str, set[tuple[str, str, str, str]]]:
+    """infra/kafka-acls.txt: principal -> {(resource, pattern, name, operation)}."""
+    acls: dict[str, set] = {}
+    for line in (ROOT / "infra" / "kafka-acls.txt").read_text().splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        principal, resource, pattern, name, ops = line.split()
+        pattern = {"prefixed": "prefix"}.get(pattern, pattern)
+        for op in ops.split(","):
+            acls.setdefault(principal, set()).add((resource, pattern, name, op))
+    return acls
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_each_service_is_a_kafka_user_with_the_acls_of_infra(objects, overlay):
+    users = {u["metadata"]["name"]: u for u in find(objects[overlay], "KafkaUser")}
+    local = kafka_acls_txt()
+    assert set(users) == set(local) | {"luutru-keda"}
+    for name, user in users.items():
+        assert user["metadata"]["labels"]["strimzi.io/cluster"] == "luutru"
+        assert user["spec"]["authentication"] == {"type": "scram-sha-512"}
+        assert user["spec"]["authorization"]["type"] == "simple"
+        granted = {
+            (a["resource"]["type"], a["resource"]["patternType"], a["resource"]["name"], op)
+            for a in user["spec"]["authorization"]["acls"]
+            for op in a["operations"]
+        }
+        if name == "luutru-keda":  # reads lag: describes, nothing more
+            assert {op for *_, op in granted} == {"Describe"}
+        else:
+            assert granted == local[name], name
+    # nobody but analytics writes alert.v1; nobody but ingest writes stay.v1
+    writers = {
+        (res, n): {p for p, acls in local.items() if (res, "literal", n, "Write") in acls}
+        for res, n in (("topic", "alert.v1"), ("topic", "stay.v1"))
+    }
+    assert writers == {
+        ("topic", "alert.v1"): {"luutru-analytics"},
+        ("topic", "stay.v1"): {"luutru-ingest"},
+    }

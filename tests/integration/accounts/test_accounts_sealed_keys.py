@@ -149,7 +149,11 @@ async def reseal(keks: str) -> str:
 
 
 def test_production_refuses_the_development_kek(tmp_path):
-    strong = {"bootstrap_admin_password": "a-real-admin-password-2026", "environment": "prod"}
+    strong = {
+        "bootstrap_admin_password": "a-real-admin-password-2026",
+        "environment": "prod",
+        "kafka_password": "a-real-kafka-password-2026",
+    }
     with pytest.raises(ValueError, match="SIGNING_KEK"):
         AccountsSettings(**strong, database_url=PROD_URL)
     with pytest.raises(ValueError, match="SIGNING_KEK"):

@@ -32,7 +32,7 @@ from tests.integration.analytics_helpers import (
     unique_day,
 )
 from tests.integration.kafka_helpers import eventually
-from tests.support import KAFKA_BOOTSTRAP, running_app
+from tests.support import KAFKA, running_app
 
 
 async def fact(db, stay_id):
@@ -194,8 +194,8 @@ async def test_rebuild_from_offset_zero_gives_the_same_result(service_env, db, g
     events.append(events[2])  # a duplicate delivery
     # Topics of the test's own (source_topic_prefix), so the replay reads only its events.
     prefix = f"{group_prefix}"
-    await ensure_topics(KAFKA_BOOTSTRAP, [f"{prefix}{t}" for t in TOPICS], partitions=2)
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_idempotence=True)
+    await ensure_topics(KAFKA, [f"{prefix}{t}" for t in TOPICS], partitions=2)
+    producer = AIOKafkaProducer(**KAFKA.client_options(), enable_idempotence=True)
     await producer.start()
     try:
         for env in events:

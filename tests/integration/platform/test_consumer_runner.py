@@ -27,7 +27,7 @@ from tests.integration.kafka_helpers import (
     start_group_at_end,
     wait_for_message,
 )
-from tests.support import KAFKA_BOOTSTRAP
+from tests.support import KAFKA
 
 
 def checked_in(facility_id: uuid.UUID) -> GuestCheckedIn:
@@ -54,13 +54,13 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
     # A stay topic of the test's own: what other runs publish on the shared Kafka meanwhile
     # neither delays nor mixes with the four messages below.
     topic = f"{group_prefix}{Topic.STAY}"
-    await ensure_topics(KAFKA_BOOTSTRAP, [topic])
+    await ensure_topics(KAFKA, [topic])
     await start_group_at_end(group, topic)
     engine = make_engine(test_database, pool_size=2)
     runner = ConsumerRunner(
         topics=[topic],
         group_id=group,
-        bootstrap=KAFKA_BOOTSTRAP,
+        kafka=KAFKA,
         session_factory=make_session_factory(engine),
         processed_events=processed_events,
         handlers=build_handlers(AnalyticsSettings(database_url=test_database)),
@@ -71,7 +71,7 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
     first, second = checked_in(hotel.facility_id), checked_in(hotel.facility_id)
     env_first, env_second = envelopes_for([first, second], producer="test")
     key = str(hotel.facility_id).encode()  # one key: one partition, so the order below is kept
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP)
+    producer = AIOKafkaProducer(**KAFKA.client_options())
     await producer.start()
     try:
         await eventually(lambda: _assigned(runner))

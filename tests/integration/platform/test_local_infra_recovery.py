@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -18,9 +19,11 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 from aiokafka.structs import TopicPartition
 
-from tests.support import E2E_PORT_BASE, ROOT
+from luutru_common.kafka_access import KafkaAccess
+from tests.support import E2E_PORT_BASE, ROOT, kafka_access
 
 pytestmark = pytest.mark.infra_crash
 
@@ -34,7 +37,8 @@ ENV = {
     "LUUTRU_KAFKA_PORT": str(KAFKA_PORT),
     "LUUTRU_KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
 }
-BOOTSTRAP = f"127.0.0.1:{KAFKA_PORT}"
+# Its own broker's admin user, over TLS with its own CA.
+KAFKA = kafka_access(bootstrap=f"127.0.0.1:{KAFKA_PORT}", local_dir=LOCAL_DIR)
 
 
 def infra(command: str) -> subprocess.CompletedProcess:
@@ -43,7 +47,7 @@ def infra(command: str) -> subprocess.CompletedProcess:
         env=ENV,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,  # a first secured up (CA, users, ACLs) on a loaded machine
     )
 
 
@@ -80,15 +84,15 @@ async def postgres_answers() -> int:
         await conn.close()
 
 
-async def kafka_round_trip(payload: bytes) -> bytes:
+async def kafka_round_trip(payload: bytes, access: KafkaAccess = KAFKA) -> bytes:
     """Produce one record to alert.v1 and read it back from its offset."""
-    producer = AIOKafkaProducer(bootstrap_servers=BOOTSTRAP, acks="all")
-    await producer.start()
+    producer = AIOKafkaProducer(**access.client_options(), acks="all")
     try:
+        await producer.start()
         meta = await producer.send_and_wait("alert.v1", payload, partition=0)
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**access.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         tp = TopicPartition("alert.v1", 0)
@@ -134,3 +138,39 @@ def test_up_after_both_killed_at_once(own_infra):
     assert asyncio.run(postgres_answers()) == 42
     payload = b"both back"
     assert asyncio.run(kafka_round_trip(payload)) == payload
+
+
+# The last infra/local.sh whose Kafka was plaintext (before issue 16's secured broker).
+PLAINTEXT_INFRA_COMMIT = "537d0f1"
+
+
+def test_up_secures_a_broker_that_was_made_plaintext(own_infra, tmp_path):
+    """A developer's machine from before Kafka was secured: its broker runs plaintext and its
+    data directory has no SCRAM users. One `up` restarts it secured, formatted again."""
+    infra("down")
+    shutil.rmtree(LOCAL_DIR / "kafka" / "data")  # the old script formats it, plaintext
+    # The whole infra/ folder of that commit (script, Kafka pom, topics, database roles).
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", PLAINTEXT_INFRA_COMMIT, "infra"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(tmp_path)], input=archive, check=True)
+    old = tmp_path / "infra"
+    made = subprocess.run(
+        ["bash", str(old / "local.sh"), "up"], env=ENV, capture_output=True, text=True, timeout=600
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    plaintext = KafkaAccess(bootstrap=KAFKA.bootstrap, security_protocol="PLAINTEXT")
+    assert asyncio.run(kafka_round_trip(b"plaintext era", plaintext)) == b"plaintext era"
+
+    _, out = up_once()
+    assert "is plaintext; restarting it secured" in out
+    assert "formatting it again, secured" in out
+    assert asyncio.run(kafka_round_trip(b"secured")) == b"secured"
+    with pytest.raises(KafkaConnectionError):
+        asyncio.run(kafka_round_trip(b"refused", plaintext))
+    # the service principals and their ACLs are there too
+    ingest = kafka_access("luutru-ingest", bootstrap=KAFKA.bootstrap, local_dir=LOCAL_DIR)
+    with pytest.raises(TopicAuthorizationFailedError):
+        asyncio.run(kafka_round_trip(b"not ingest's", ingest))

@@ -14,7 +14,7 @@ from luutru_common.consumer import ConsumerRunner
 from luutru_common.db import asyncpg_dsn
 from luutru_common.events import Topic
 from luutru_common.outbox import OutboxRelay, outbox_table
-from tests.support import KAFKA_BOOTSTRAP
+from tests.support import KAFKA
 
 
 async def test_outbox_backlog_counts_every_row_and_the_oldest_age(test_database, db):
@@ -34,7 +34,7 @@ async def test_outbox_backlog_counts_every_row_and_the_oldest_age(test_database,
     relay = OutboxRelay(
         dsn=asyncpg_dsn(test_database),
         schema=schema,
-        bootstrap=KAFKA_BOOTSTRAP,
+        kafka=KAFKA,
         service=f"metrics-{schema}",
         batch_size=1000,
     )
@@ -57,7 +57,7 @@ async def test_outbox_backlog_counts_every_row_and_the_oldest_age(test_database,
 async def test_consumer_lag_is_reported_per_partition(group_prefix):
     topic = Topic.ALERT
     tp = TopicPartition(topic, 0)
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP)
+    producer = AIOKafkaProducer(**KAFKA.client_options())
     await producer.start()
     try:
         first = await producer.send_and_wait(topic, b"one", partition=0)
@@ -65,7 +65,7 @@ async def test_consumer_lag_is_reported_per_partition(group_prefix):
             await producer.send_and_wait(topic, b"more", partition=0)
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=KAFKA_BOOTSTRAP, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**KAFKA.client_options(), enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign([tp])
@@ -74,7 +74,7 @@ async def test_consumer_lag_is_reported_per_partition(group_prefix):
         runner = ConsumerRunner(
             topics=[topic],
             group_id=f"{group_prefix}lag",
-            bootstrap=KAFKA_BOOTSTRAP,
+            kafka=KAFKA,
             session_factory=None,
             processed_events=None,
             handlers={},

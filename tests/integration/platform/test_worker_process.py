@@ -25,13 +25,13 @@ from luutru_common.events import Topic
 from luutru_common.outbox import envelopes_for
 from tests.integration.kafka_helpers import end_offsets, eventually, start_group_at_end
 from tests.integration.platform.test_consumer_runner import checked_in
-from tests.support import E2E_PORT_BASE, KAFKA_BOOTSTRAP
+from tests.support import E2E_PORT_BASE, KAFKA, kafka_env
 
 WORKER_PORT = E2E_PORT_BASE + 40
 
 
 async def group_state(group: str) -> tuple[str, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=KAFKA_BOOTSTRAP)
+    admin = AIOKafkaAdminClient(**KAFKA.client_options())
     await admin.start()
     try:
         [described] = await admin.describe_consumer_groups([group])
@@ -56,7 +56,7 @@ async def test_worker_serves_probes_and_leaves_its_group_on_sigterm(test_databas
         "ingest",
         {
             "LUUTRU_DATABASE_URL": test_database,
-            "LUUTRU_KAFKA_BOOTSTRAP": KAFKA_BOOTSTRAP,
+            **kafka_env(),
             "LUUTRU_CONSUMER_GROUP_PREFIX": group_prefix,
             "LUUTRU_JWKS_URL": "http://127.0.0.1:9/unused",
         },
@@ -115,7 +115,7 @@ async def test_consumer_stopped_mid_batch_commits_it(test_database, group_prefix
     runner = ConsumerRunner(
         topics=[Topic.STAY],
         group_id=group,
-        bootstrap=KAFKA_BOOTSTRAP,
+        kafka=KAFKA,
         session_factory=make_session_factory(engine),
         processed_events=processed_events,
         handlers={"GuestCheckedIn": slow_handler},
@@ -123,7 +123,7 @@ async def test_consumer_stopped_mid_batch_commits_it(test_database, group_prefix
     )
     task = asyncio.create_task(runner.run())
     [envelope] = envelopes_for([checked_in(uuid.uuid4())], producer="test")
-    producer = AIOKafkaProducer(bootstrap_servers=KAFKA_BOOTSTRAP)
+    producer = AIOKafkaProducer(**KAFKA.client_options())
     await producer.start()
     try:
         await eventually(lambda: _assigned(runner))
@@ -160,9 +160,7 @@ async def _assigned(runner: ConsumerRunner) -> bool:
 async def _committed(group: str, topic: str, partition: int) -> int | None:
     from aiokafka import TopicPartition
 
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=KAFKA_BOOTSTRAP, group_id=group, enable_auto_commit=False
-    )
+    consumer = AIOKafkaConsumer(**KAFKA.client_options(), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         return await consumer.committed(TopicPartition(topic, partition))

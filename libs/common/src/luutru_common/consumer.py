@@ -30,6 +30,7 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from luutru_common.events import EVENT_TYPES, Envelope, Event, dead_letter_topic
+from luutru_common.kafka_access import KafkaAccess
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
 from luutru_common.settings import ServiceSettings
 from luutru_common.shutdown import finish_when_cancelled
@@ -124,7 +125,7 @@ class ConsumerRunner:
         *,
         topics: list[str],
         group_id: str,
-        bootstrap: str,
+        kafka: KafkaAccess,
         session_factory: async_sessionmaker[AsyncSession],
         processed_events: Table,
         handlers: Mapping[str, Handler],
@@ -136,7 +137,7 @@ class ConsumerRunner:
     ) -> None:
         self.topics = topics
         self.group_id = group_id
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.session_factory = session_factory
         self.processed_events = processed_events
         self.handlers = dict(handlers)
@@ -173,7 +174,7 @@ class ConsumerRunner:
         return cls(
             topics=topics,
             group_id=settings.group_id(group),
-            bootstrap=settings.kafka_bootstrap,
+            kafka=settings.kafka(),
             session_factory=session_factory,
             processed_events=processed_events,
             handlers=handlers,
@@ -197,19 +198,17 @@ class ConsumerRunner:
     async def _run_once(self) -> None:
         consumer = AIOKafkaConsumer(
             *self.topics,
-            bootstrap_servers=self.bootstrap,
+            **self.kafka.client_options(),
             group_id=self.group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             client_id=f"{self.group_id}-consumer",
             **self.consumer_options,
         )
-        dlq = AIOKafkaProducer(
-            bootstrap_servers=self.bootstrap, enable_idempotence=True, acks="all"
-        )
+        dlq = AIOKafkaProducer(**self.kafka.client_options(), enable_idempotence=True, acks="all")
         try:
             await ensure_topics(
-                self.bootstrap,
+                self.kafka,
                 [dead_letter_topic(t, self.group_id) for t in self.topics],
                 replication_factor=self.dlq_replication_factor,
             )
@@ -379,11 +378,11 @@ class ConsumerRunner:
 
 
 async def ensure_topics(
-    bootstrap: str, names: list[str], *, partitions: int = 1, replication_factor: int = 1
+    kafka: KafkaAccess, names: list[str], *, partitions: int = 1, replication_factor: int = 1
 ) -> None:
     """Create topics that do not exist yet (dead-letter topics follow the group names, which
     are configuration, so each runner makes its own)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka.client_options())
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import asyncpg_dsn, raw_connection
 from luutru_common.events import Envelope, Event, new_envelope
+from luutru_common.kafka_access import KafkaAccess
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, get_correlation_id
 from luutru_common.settings import ServiceSettings
 from luutru_common.shutdown import finish_when_cancelled
@@ -191,7 +192,7 @@ class OutboxRelay:
         *,
         dsn: str,
         schema: str,
-        bootstrap: str,
+        kafka: KafkaAccess,
         service: str,
         batch_size: int = 1000,
         poll_interval: float = 1.0,
@@ -201,7 +202,7 @@ class OutboxRelay:
             raise ValueError(f"bad schema name {schema!r}")
         self.dsn = dsn
         self.schema = schema
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.service = service
         self.batch_size = batch_size
         self.poll_interval = poll_interval
@@ -215,7 +216,7 @@ class OutboxRelay:
         return cls(
             dsn=asyncpg_dsn(settings.database_url),
             schema=schema,
-            bootstrap=settings.kafka_bootstrap,
+            kafka=settings.kafka(),
             service=settings.service_name,
             poll_interval=settings.outbox_poll_interval_s,
         )
@@ -320,7 +321,7 @@ class OutboxRelay:
         backoff = 0.5
         while True:
             producer = AIOKafkaProducer(
-                bootstrap_servers=self.bootstrap,
+                **self.kafka.client_options(),
                 enable_idempotence=True,
                 acks="all",
                 linger_ms=5,

@@ -7,12 +7,21 @@ in compose and in Kubernetes.
 from __future__ import annotations
 
 import hashlib
+import os
 import tempfile
 from pathlib import Path
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
+
+from luutru_common.kafka_access import (
+    SCRAM,
+    SECURE_PROTOCOL,
+    KafkaAccess,
+    is_development_kafka_password,
+    service_principal,
+)
 
 # The PostgreSQL that infra/local.sh runs; its roles have development passwords (their names).
 LOCAL_DATABASE = "127.0.0.1:55432/luutru"
@@ -40,6 +49,12 @@ def local_database_url(role: str) -> str:
     return f"postgresql+asyncpg://{role}:{role}@{LOCAL_DATABASE}"
 
 
+def local_kafka_ca() -> Path:
+    """The CA of the broker infra/local.sh runs (made on its first start)."""
+    local_dir = os.environ.get("LUUTRU_LOCAL_DIR") or Path(__file__).resolve().parents[4] / ".local"
+    return Path(local_dir) / "kafka" / "tls" / "ca.pem"
+
+
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LUUTRU_", extra="ignore")
 
@@ -55,6 +70,14 @@ class ServiceSettings(BaseSettings):
     read_database_url: str = ""
     database_pool_size: int = 10
     kafka_bootstrap: str = "127.0.0.1:59092"
+    # The service's own Kafka principal (SASL/SCRAM over TLS). Unset, the user is
+    # luutru-<service> with the password infra/local.sh gives it (its name) and the CA is
+    # infra/local.sh's when there is one, else the system's trusted CAs.
+    kafka_security_protocol: str = SECURE_PROTOCOL
+    kafka_sasl_mechanism: str = SCRAM
+    kafka_username: str = ""
+    kafka_password: str = ""
+    kafka_ca_file: str = ""
     log_level: str = "INFO"
     log_json: bool = False
     # Background workers (outbox relay, consumers) run inside the API process by default;
@@ -111,7 +134,31 @@ class ServiceSettings(BaseSettings):
             ):
                 if is_development_password(url):
                     raise ValueError(f"{name} has a development password: set a real one")
+        self._local_kafka_defaults()
         return self
+
+    def _local_kafka_defaults(self) -> None:
+        self.kafka_username = self.kafka_username or service_principal(self.service_name)
+        if self.environment == "prod":
+            if self.kafka_security_protocol.startswith("SASL") and is_development_kafka_password(
+                self.kafka_username, self.kafka_password
+            ):
+                raise ValueError("LUUTRU_KAFKA_PASSWORD is a development password: set a real one")
+            return
+        self.kafka_password = self.kafka_password or self.kafka_username
+        if not self.kafka_ca_file and local_kafka_ca().is_file():
+            self.kafka_ca_file = str(local_kafka_ca())
+
+    def kafka(self) -> KafkaAccess:
+        """How this service's Kafka clients connect: its own principal, TLS."""
+        return KafkaAccess(
+            bootstrap=self.kafka_bootstrap,
+            security_protocol=self.kafka_security_protocol,
+            username=self.kafka_username,
+            password=self.kafka_password,
+            ca_file=self.kafka_ca_file,
+            sasl_mechanism=self.kafka_sasl_mechanism,
+        )
 
     def jwks_cache_file(self) -> Path:
         if self.jwks_cache_path:

@@ -27,6 +27,7 @@ from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.consumer import ConsumerRunner, ensure_topics
 from luutru_common.db import make_engine, make_session_factory
 from luutru_common.events import Topic, dead_letter_topic
+from luutru_common.kafka_access import KafkaAccess
 
 log = structlog.get_logger()
 
@@ -49,23 +50,22 @@ async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
     runner = ConsumerRunner(
         topics=topics,
         group_id=group,
-        bootstrap=settings.kafka_bootstrap,
+        kafka=settings.kafka(),
         session_factory=factory,
         processed_events=processed_events,
         handlers=build_handlers(settings, matching=False),
         batch_handlers=build_batch_handlers(settings, matching=False),
     )
-    reader = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
-    dlq = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap, enable_idempotence=True, acks="all"
-    )
+    kafka = settings.kafka()
+    reader = AIOKafkaConsumer(**kafka.client_options(), enable_auto_commit=False)
+    dlq = AIOKafkaProducer(**kafka.client_options(), enable_idempotence=True, acks="all")
     replayed = 0
     try:
         async with engine.begin() as conn:
             tables = ", ".join(f"{SCHEMA}.{t}" for t in PROJECTION_TABLES)
             await conn.execute(text(f"TRUNCATE {tables}"))
         await ensure_topics(
-            settings.kafka_bootstrap,
+            kafka,
             [dead_letter_topic(t, group) for t in topics],
             replication_factor=settings.kafka_replication_factor,
         )
@@ -98,7 +98,7 @@ async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
                         replayed += len(records)
                     if await reader.position(tp) >= ends[tp]:
                         left.discard(tp)
-        await _commit_group(settings.kafka_bootstrap, group, {tp: ends[tp] for tp in partitions})
+        await _commit_group(kafka, group, {tp: ends[tp] for tp in partitions})
         log.info("analytics_rebuilt", records=replayed, group=group)
         return replayed
     finally:
@@ -108,10 +108,8 @@ async def rebuild(settings: AnalyticsSettings, *, batch: int = 2000) -> int:
         await engine.dispose()
 
 
-async def _commit_group(bootstrap: str, group: str, offsets: dict[TopicPartition, int]) -> None:
-    committer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False
-    )
+async def _commit_group(kafka: KafkaAccess, group: str, offsets: dict[TopicPartition, int]) -> None:
+    committer = AIOKafkaConsumer(**kafka.client_options(), group_id=group, enable_auto_commit=False)
     await committer.start()
     try:
         committer.assign(list(offsets))
