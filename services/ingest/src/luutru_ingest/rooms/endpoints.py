@@ -14,8 +14,7 @@ from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.db import raw_connection
 from luutru_common.problems import Problem, field_error, problem_responses
-from luutru_ingest.core.facility import WritingFacility
-from luutru_ingest.core.http import FacilityUser, IdempotencyKey, idempotent
+from luutru_ingest.core.http import IdempotencyKey, idempotent
 from luutru_ingest.models import Room, RoomVersion
 from luutru_ingest.rooms import service
 from luutru_ingest.rooms.access import BoardReader, RoomsManager, RoomsReader
@@ -23,7 +22,6 @@ from luutru_ingest.rooms.board import board as build_board
 from luutru_ingest.rooms.ranges import RangeError, expand
 from luutru_ingest.rooms.schemas import (
     Board,
-    Move,
     RoomEdit,
     RoomIn,
     RoomPage,
@@ -33,9 +31,6 @@ from luutru_ingest.rooms.schemas import (
     RoomView,
     StateChange,
 )
-from luutru_ingest.stays import service as stays_service
-from luutru_ingest.stays.endpoints import stay_view
-from luutru_ingest.stays.schemas import StayView
 
 router = APIRouter(prefix="/v1", tags=["rooms"])
 
@@ -342,39 +337,3 @@ _state_endpoint(
         "Kept in the history; its number may be reused. A room with guests is a 409."
     ),
 )
-
-
-@router.post(
-    "/stays/{stay_id}/move",
-    response_model=StayView,
-    tags=["stays"],
-    summary="Chuyển khách sang phòng khác / Move a guest to another room",
-    description=(
-        "Một lần sửa bản khai (phiên bản mới, phát StayCorrected) với phòng mới, ghi lúc "
-        "chuyển. / A correction (a new version, emits StayCorrected) with the new room, "
-        "recorded at the time of the move."
-    ),
-    responses=_ERRORS,
-)
-async def move(
-    stay_id: uuid.UUID,
-    body: Move,
-    principal: FacilityUser,
-    facility: WritingFacility,
-    uow: UnitOfWorkDep,
-    request: Request,
-) -> StayView:
-    async with uow:
-        stay = await stays_service.move(
-            uow.session,
-            facility=facility,
-            stay_id=stay_id,
-            room_id=body.room_id,
-            moved_at=body.moved_at,
-            reason=body.reason,
-            by=principal.subject,
-            rule=request.app.state.deadline_rule,
-            now=datetime.now(UTC),
-        )
-        await uow.commit()
-    return stay_view(stay)

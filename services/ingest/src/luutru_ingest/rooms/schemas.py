@@ -8,8 +8,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from luutru_common.bounds import Moment
-
 RoomKind = Literal["room", "dormitory", "bed_space", "ward"]
 RoomState = Literal["in_service", "out_of_service", "retired"]
 
@@ -94,14 +92,6 @@ class RoomVersionView(BaseModel):
     state_reason: str | None
     changed_by: str
     changed_at: datetime
-
-
-class Move(_Strict):
-    room_id: uuid.UUID = Field(description="Phòng chuyển đến / The room moved to")
-    moved_at: Moment | None = Field(
-        default=None, description="Giờ chuyển; mặc định là bây giờ / When; default now"
-    )
-    reason: str | None = Field(default=None, max_length=300, description="Lý do / Why")
 
 
 BoardState = Literal["free", "occupied", "due_out", "overstaying", "out_of_service"]

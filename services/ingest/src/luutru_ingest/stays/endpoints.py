@@ -33,6 +33,7 @@ from luutru_ingest.stays.schemas import (
     CheckOut,
     Correction,
     Extension,
+    Move,
     StayPage,
     StayView,
     ValidationReport,
@@ -385,6 +386,41 @@ async def extend(
             facility=facility,
             stay_id=stay_id,
             expected_check_out=body.expected_check_out,
+            reason=body.reason,
+            by=principal.subject,
+            rule=request.app.state.deadline_rule,
+            now=datetime.now(UTC),
+        )
+        await uow.commit()
+    return stay_view(stay)
+
+
+@router.post(
+    "/stays/{stay_id}/move",
+    response_model=StayView,
+    summary="Chuyển khách sang phòng khác / Move a guest to another room",
+    description=(
+        "Một lần sửa bản khai (phiên bản mới, phát StayCorrected) với phòng mới, ghi lúc "
+        "chuyển. / A correction (a new version, emits StayCorrected) with the new room, "
+        "recorded at the time of the move."
+    ),
+    responses=_STAY_ERRORS,
+)
+async def move(
+    stay_id: uuid.UUID,
+    body: Move,
+    principal: FacilityUser,
+    facility: WritingFacility,
+    uow: UnitOfWorkDep,
+    request: Request,
+) -> StayView:
+    async with uow:
+        stay = await service.move(
+            uow.session,
+            facility=facility,
+            stay_id=stay_id,
+            room_id=body.room_id,
+            moved_at=body.moved_at,
             reason=body.reason,
             by=principal.subject,
             rule=request.app.state.deadline_rule,

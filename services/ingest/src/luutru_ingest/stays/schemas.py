@@ -50,6 +50,17 @@ class Extension(BaseModel):
     reason: str | None = Field(default=None, max_length=300)
 
 
+class Move(BaseModel):
+    """A guest moved to another room of the registry: a correction dated at the move."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    room_id: uuid.UUID = Field(description="Phòng chuyển đến / The room moved to")
+    moved_at: Moment | None = Field(
+        default=None, description="Giờ chuyển; mặc định là bây giờ / When; default now"
+    )
+    reason: str | None = Field(default=None, max_length=300, description="Lý do / Why")
+
+
 class Correction(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     stay: CheckIn = Field(description="Bản khai đầy đủ thay thế / The full replacement")
