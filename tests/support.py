@@ -37,7 +37,7 @@ PG_LOG = Path(os.environ.get("LUUTRU_PG_LOG", LOCAL_DIR / "pg" / "log" / "postgr
 KAFKA_LOG_DIR = Path(os.environ.get("LUUTRU_KAFKA_LOG_DIR", LOCAL_DIR / "kafka" / "logs"))
 # The Kafka super user of infra/local.sh: the tests' own clients, and the services under test,
 # whose consumer groups and topics carry a test's prefix outside the services' ACLs
-# (tests/integration/test_kafka_acls.py tests the service principals themselves).
+# (tests/integration/platform/test_kafka_acls.py tests the service principals themselves).
 KAFKA_ADMIN = "luutru-admin"
 
 
