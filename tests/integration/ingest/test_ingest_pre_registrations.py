@@ -294,13 +294,15 @@ async def test_expired_entries_vanish_at_once_and_retention_deletes_them(app, si
 
 
 def test_production_refuses_the_development_secret():
+    # Every other secret real, so the pre-registration secret is what is refused.
+    real = {
+        "environment": "prod",
+        "database_url": "postgresql+asyncpg://u:real-pw@h/d",
+        "kafka_password": "a-real-kafka-password",
+    }
     with pytest.raises(ValueError, match="PRE_REGISTRATION_SECRET"):
-        IngestSettings(environment="prod", database_url="postgresql+asyncpg://u:real-pw@h/d")
-    ok = IngestSettings(
-        environment="prod",
-        database_url="postgresql+asyncpg://u:real-pw@h/d",
-        pre_registration_secret="a-real-secret-of-enough-length",
-    )
+        IngestSettings(**real)
+    ok = IngestSettings(**real, pre_registration_secret="a-real-secret-of-enough-length")
     assert ok.pre_registration_secret != DEV_PRE_REGISTRATION_SECRET
 
 
