@@ -191,13 +191,17 @@ def test_exports_in_the_pages_language_with_percentages(
         "Số đêm lưu trú bình quân",
         "Công suất phòng",
         "Công suất giường",
+        "Nguồn số phòng, giường",
         "Bị ẩn (dưới 5 người)",
     ]
+    sources = {"registry": "Danh sách phòng", "declared": "Số đã khai"}
+    sources["mixed"] = "Danh sách phòng và số đã khai"
     for line, r in zip(rows[1:], api["rows"], strict=True):
         assert line[2] == str(r["arrivals"])
         assert line[5] == vi_percent(r["room_occupancy"])
         assert line[6] == vi_percent(r["bed_occupancy"])
-        assert line[7] == "không"
+        assert line[7] == sources.get(r["capacity_source"], "")
+        assert line[8] == "không"
     # The same file as the API's with lang=vi.
     same = feed(
         platform,
@@ -215,7 +219,12 @@ def test_exports_in_the_pages_language_with_percentages(
         trend.get_by_role("button", name="Download CSV").click()
     rows = list(csv.reader(io.StringIO(Path(info.value.path()).read_text(encoding="utf-8-sig"))))
     assert rows[0][:3] == ["From", "To", "Arrivals"]
-    assert rows[0][5:] == ["Room occupancy", "Bed occupancy", "Hidden (fewer than 5 people)"]
+    assert rows[0][5:] == [
+        "Room occupancy",
+        "Bed occupancy",
+        "Rooms and beds from",
+        "Hidden (fewer than 5 people)",
+    ]
     first = api["rows"][0]
-    assert rows[1][5] == f"{first['room_occupancy'] * 100:.1f}%" and rows[1][7] == "no"
+    assert rows[1][5] == f"{first['room_occupancy'] * 100:.1f}%" and rows[1][8] == "no"
     assert_for_people(page)
