@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
 from luutru_common.auth import Principal, Role, require_roles
+from luutru_common.db import UnitOfWork, raw_connection
 from luutru_common.problems import FieldError, Problem, validation_errors
 from luutru_ingest.core import idempotency
 
@@ -55,6 +56,21 @@ async def idempotent(
     if key is not None:
         await idempotency.remember(conn, facility_id, key, status, body)
     return json_response(body, status)
+
+
+async def idempotent_in(
+    uow: UnitOfWork,
+    request: Request,
+    facility_id: uuid.UUID,
+    key: str | None,
+    work: Callable[[], Awaitable[tuple[int, BaseModel]]],
+) -> Response:
+    """`idempotent` inside an open unit of work (endpoints whose writes go through the ORM
+    session), committed before the answer."""
+    conn = await raw_connection(uow.session)
+    response = await idempotent(conn, request, facility_id, key, work)
+    await uow.commit()
+    return response
 
 
 def json_response(body: str, status: int) -> Response:

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.db import raw_connection
 from luutru_common.identity import name_match_key
 from luutru_common.problems import Problem, problem_responses
 from luutru_ingest.core.facility import GuestFacility, WritingFacility
-from luutru_ingest.core.http import IdempotencyKey, idempotent
+from luutru_ingest.core.http import IdempotencyKey, idempotent_in
 from luutru_ingest.core.receipts import Receipt
 from luutru_ingest.models import PreRegistration, PreRegistrationLink
 from luutru_ingest.pre_registrations import links, repository, service
@@ -189,10 +188,7 @@ async def confirm(
                 )
             return (201 if result.status == "accepted" else 200), result.receipt
 
-        conn = await raw_connection(uow.session)
-        response = await idempotent(conn, request, facility.id, idempotency_key, work)
-        await uow.commit()
-        return response
+        return await idempotent_in(uow, request, facility.id, idempotency_key, work)
 
 
 # ---- the guest's side: no account, the signed token is the credential ----------------------

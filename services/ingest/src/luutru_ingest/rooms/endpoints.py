@@ -12,9 +12,8 @@ from sqlalchemy import select, tuple_
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
-from luutru_common.db import raw_connection
 from luutru_common.problems import Problem, field_error, problem_responses
-from luutru_ingest.core.http import IdempotencyKey, idempotent
+from luutru_ingest.core.http import IdempotencyKey, idempotent_in
 from luutru_ingest.models import Room, RoomVersion
 from luutru_ingest.rooms import service
 from luutru_ingest.rooms.access import BoardReader, RoomsManager, RoomsReader
@@ -88,10 +87,7 @@ async def create_room(
             )
             return 201, room_view(room)
 
-        conn = await raw_connection(uow.session)
-        response = await idempotent(conn, request, facility.id, idempotency_key, work)
-        await uow.commit()
-        return response
+        return await idempotent_in(uow, request, facility.id, idempotency_key, work)
 
 
 @router.post(
@@ -139,10 +135,7 @@ async def create_range(
             )
             return 201, RoomsCreated(created=len(rooms), rooms=[room_view(r) for r in rooms])
 
-        conn = await raw_connection(uow.session)
-        response = await idempotent(conn, request, facility.id, idempotency_key, work)
-        await uow.commit()
-        return response
+        return await idempotent_in(uow, request, facility.id, idempotency_key, work)
 
 
 def _room_cursor(cursor: str | None) -> tuple[str, uuid.UUID] | None:

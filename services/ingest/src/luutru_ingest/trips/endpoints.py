@@ -10,7 +10,6 @@ from pydantic import ValidationError
 
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep
-from luutru_common.db import raw_connection
 from luutru_common.problems import FieldError, Problem, problem_responses, validation_errors
 from luutru_ingest.core import sheets
 from luutru_ingest.core import upload_parsing as uploads_parsing
@@ -19,7 +18,7 @@ from luutru_ingest.core.http import (
     FacilityUser,
     IdempotencyKey,
     RecheckedRoute,
-    idempotent,
+    idempotent_in,
     rechecked,
 )
 from luutru_ingest.core.upload_intake import XLSX, HeaderRowForm, MappingForm, accept_upload
@@ -84,10 +83,7 @@ async def submit(
             )
             return (201 if created else 200), receipt
 
-        conn = await raw_connection(uow.session)
-        response = await idempotent(conn, request, operator.id, idempotency_key, work)
-        await uow.commit()
-        return response
+        return await idempotent_in(uow, request, operator.id, idempotency_key, work)
 
 
 @router.get(
