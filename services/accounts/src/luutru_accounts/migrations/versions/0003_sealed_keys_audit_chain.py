@@ -12,8 +12,6 @@ from luutru_common.audit_chain import chain_ddl, drop_chain_ddl
 
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

@@ -4,19 +4,15 @@ Revision ID: 0004
 Revises: 0003
 """
 
-import sqlalchemy as sa
-from alembic import op
+from luutru_common.migration_ddl import add_traceparent, drop_traceparent
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    # Nullable, no default: adding it rewrites nothing and takes the lock only for a moment.
-    op.add_column("outbox", sa.Column("traceparent", sa.Text(), nullable=True), schema="accounts")
+    add_traceparent("accounts")
 
 
 def downgrade() -> None:
-    op.drop_column("outbox", "traceparent", schema="accounts")
+    drop_traceparent("accounts")

@@ -12,8 +12,6 @@ from luutru_common.backfill import Backfill
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 # The same counts the stay handlers keep (rollup.apply_changes), for the stays already
 # stored; a fresh database has none. `luutru-analytics rebuild` refills it from the events.

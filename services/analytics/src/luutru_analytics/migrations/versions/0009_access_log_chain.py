@@ -11,8 +11,6 @@ from luutru_common.audit_chain import chain_ddl, drop_chain_ddl
 
 revision = "0009"
 down_revision = "0008"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:

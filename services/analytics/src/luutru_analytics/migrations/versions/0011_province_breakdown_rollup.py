@@ -10,8 +10,6 @@ from alembic import op
 
 revision = "0011"
 down_revision = "0010"
-branch_labels = None
-depends_on = None
 
 # The rows the stay handlers keep (rollup._province_cells), from the breakdown rows already
 # stored; `luutru-analytics rebuild` refills both from the events.

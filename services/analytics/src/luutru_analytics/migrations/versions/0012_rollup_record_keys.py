@@ -10,8 +10,6 @@ from alembic import op
 
 revision = "0012"
 down_revision = "0011"
-branch_labels = None
-depends_on = None
 
 TABLES = ("stay_daily", "stay_daily_area", "stay_daily_breakdown", "stay_daily_province")
 COLUMNS = ("arrival_keys", "night_keys", "departure_keys")

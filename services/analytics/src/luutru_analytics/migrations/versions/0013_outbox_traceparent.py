@@ -4,19 +4,15 @@ Revision ID: 0013
 Revises: 0012
 """
 
-import sqlalchemy as sa
-from alembic import op
+from luutru_common.migration_ddl import add_traceparent, drop_traceparent
 
 revision = "0013"
 down_revision = "0012"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
-    # Nullable, no default: adding it rewrites nothing and takes the lock only for a moment.
-    op.add_column("outbox", sa.Column("traceparent", sa.Text(), nullable=True), schema="analytics")
+    add_traceparent("analytics")
 
 
 def downgrade() -> None:
-    op.drop_column("outbox", "traceparent", schema="analytics")
+    drop_traceparent("analytics")

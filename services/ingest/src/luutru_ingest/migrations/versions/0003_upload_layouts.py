@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
+from luutru_common.migration_ddl import written_at
+
 revision = "0003"
 down_revision = "0002"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -38,12 +38,7 @@ def upgrade() -> None:
         sa.Column("signature", sa.Text(), nullable=False),
         sa.Column("header_row", sa.Integer(), nullable=True),
         sa.Column("mapping", postgresql.JSONB(), nullable=False),
-        sa.Column(
-            "updated_at",
-            sa.DateTime(timezone=True),
-            server_default=sa.text("now()"),
-            nullable=False,
-        ),
+        written_at("updated_at"),
         sa.PrimaryKeyConstraint("facility_id", "kind", name=op.f("pk_upload_mappings")),
         schema="ingest",
     )

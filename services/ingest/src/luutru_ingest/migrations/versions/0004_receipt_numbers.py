@@ -13,8 +13,6 @@ from luutru_common.backfill import Backfill
 
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
 
 TABLES = ("stays", "trips")
 

@@ -11,8 +11,6 @@ from sqlalchemy.dialects.postgresql import JSONB, UUID
 
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 TS = sa.DateTime(timezone=True)
 
