@@ -8,6 +8,9 @@ Revises: 0011
 import sqlalchemy as sa
 from alembic import op
 
+from luutru_common import backfill
+from luutru_common.backfill import Backfill
+
 revision = "0012"
 down_revision = "0011"
 
@@ -16,9 +19,10 @@ COLUMNS = ("arrival_keys", "night_keys", "departure_keys")
 
 # The record key of a stay (feeds/perturbation.record_key): 24 bits of SHA-256 of its id.
 # Each stay's contributions (its arrival day, its nights, its check-out day), with its key,
-# as the stay handlers keep them (rollup.apply_changes); a fresh database has none.
-CONTRIBUTIONS = """
-CREATE TEMPORARY TABLE stay_key_contributions ON COMMIT DROP AS
+# as the stay handlers keep them (rollup.apply_changes); a fresh database has none. Only the
+# stays of the batch (luutru_common.backfill): each batch adds its stays' keys to the rows,
+# so a rerun after a kill carries on after the last batch, no stay counted twice.
+CONTRIBUTIONS = """(
 SELECT s.facility_id, s.facility_type, s.commune_code, coalesce(s.star_rating, 0) AS star,
   s.nationality, s.country_of_residence, s.age_band, s.gender,
   coalesce(s.origin_province, 'unknown') AS origin_province, x.day, x.i,
@@ -31,29 +35,49 @@ CROSS JOIN LATERAL (
   UNION ALL
   SELECT s.check_out_date, 2 WHERE s.check_out_date IS NOT NULL
 ) x
-WHERE NOT s.voided
-"""
+WHERE NOT s.voided AND s.stay_id IN (SELECT k FROM batch)
+) c"""
 
-SUMS = """sum(key) FILTER (WHERE i = 0) AS ka, sum(key) FILTER (WHERE i = 1) AS kn,
-  sum(key) FILTER (WHERE i = 2) AS kd"""
-SET = "arrival_keys = coalesce(x.ka, 0), night_keys = coalesce(x.kn, 0), " + (
-    "departure_keys = coalesce(x.kd, 0)"
+SUMS = """sum(c.key) FILTER (WHERE c.i = 0) AS ka, sum(c.key) FILTER (WHERE c.i = 1) AS kn,
+  sum(c.key) FILTER (WHERE c.i = 2) AS kd"""
+ADD = (
+    "arrival_keys = r.arrival_keys + coalesce(x.ka, 0), "
+    "night_keys = r.night_keys + coalesce(x.kn, 0), "
+    "departure_keys = r.departure_keys + coalesce(x.kd, 0)"
 )
 
-BACKFILL = [
-    f"""UPDATE analytics.stay_daily r SET {SET}
-FROM (SELECT day, facility_id, {SUMS} FROM stay_key_contributions GROUP BY 1, 2) x
+
+def per_stay(table: str, work: str) -> Backfill:
+    return Backfill(
+        name=f"0012_{table}_keys",
+        schema="analytics",
+        table="stay_facts",
+        key="stay_id",
+        key_type="uuid",
+        work=work,
+    )
+
+
+BY_STAYS = [
+    per_stay(
+        "stay_daily",
+        f"""UPDATE analytics.stay_daily r SET {ADD}
+FROM (SELECT c.day, c.facility_id, {SUMS} FROM {CONTRIBUTIONS} GROUP BY 1, 2) x
 WHERE r.day = x.day AND r.facility_id = x.facility_id""",
-    f"""UPDATE analytics.stay_daily_area r SET {SET}
-FROM (SELECT day, facility_type, commune_code, star, {SUMS}
-      FROM stay_key_contributions GROUP BY 1, 2, 3, 4) x
+    ),
+    per_stay(
+        "stay_daily_area",
+        f"""UPDATE analytics.stay_daily_area r SET {ADD}
+FROM (SELECT c.day, c.facility_type, c.commune_code, c.star, {SUMS}
+      FROM {CONTRIBUTIONS} GROUP BY 1, 2, 3, 4) x
 WHERE r.day = x.day AND r.facility_type = x.facility_type
   AND r.commune_code = x.commune_code AND r.star_rating = x.star""",
-    f"""UPDATE analytics.stay_daily_breakdown r SET {SET}
-FROM (SELECT dim.name, dim.value, c.day, c.facility_type, c.commune_code, c.star,
-        sum(c.key) FILTER (WHERE c.i = 0) AS ka, sum(c.key) FILTER (WHERE c.i = 1) AS kn,
-        sum(c.key) FILTER (WHERE c.i = 2) AS kd
-      FROM stay_key_contributions c
+    ),
+    per_stay(
+        "stay_daily_breakdown",
+        f"""UPDATE analytics.stay_daily_breakdown r SET {ADD}
+FROM (SELECT dim.name, dim.value, c.day, c.facility_type, c.commune_code, c.star, {SUMS}
+      FROM {CONTRIBUTIONS}
       CROSS JOIN LATERAL (VALUES ('nationality', c.nationality),
         ('residence', c.country_of_residence), ('age_group', c.age_band),
         ('gender', c.gender), ('origin_province', c.origin_province)) AS dim(name, value)
@@ -61,33 +85,48 @@ FROM (SELECT dim.name, dim.value, c.day, c.facility_type, c.commune_code, c.star
 WHERE r.dimension = x.name AND r.value = x.value AND r.day = x.day
   AND r.facility_type = x.facility_type AND r.commune_code = x.commune_code
   AND r.star_rating = x.star""",
-    # The province rollup is the breakdown summed over communes and star ratings; so are
-    # its keys.
-    """UPDATE analytics.stay_daily_province r SET arrival_keys = x.ka, night_keys = x.kn,
+    ),
+]
+# The province rollup is the breakdown summed over communes and star ratings; so are its
+# keys: after the breakdown's keys, a week of days at a time, each day's rows set whole.
+PROVINCE = Backfill(
+    name="0012_stay_daily_province_keys",
+    schema="analytics",
+    table="stay_daily_breakdown",
+    key="day",
+    key_type="date",
+    index_key=True,
+    work="""UPDATE analytics.stay_daily_province r SET arrival_keys = x.ka, night_keys = x.kn,
   departure_keys = x.kd
 FROM (SELECT dimension, day, facility_type, value, sum(arrival_keys) AS ka,
         sum(night_keys) AS kn, sum(departure_keys) AS kd
-      FROM analytics.stay_daily_breakdown GROUP BY 1, 2, 3, 4) x
+      FROM analytics.stay_daily_breakdown WHERE day IN (SELECT k FROM batch)
+      GROUP BY 1, 2, 3, 4) x
 WHERE r.dimension = x.dimension AND r.day = x.day AND r.facility_type = x.facility_type
   AND r.value = x.value""",
-]
+)
+DAYS_PER_BATCH = 7
 
 
 def upgrade() -> None:
     for table in TABLES:
         for column in COLUMNS:
+            # Idempotent: after a kill during the backfills below, the migration runs again.
             op.add_column(
                 table,
                 sa.Column(column, sa.BigInteger(), server_default="0", nullable=False),
                 schema="analytics",
+                if_not_exists=True,
             )
-    op.execute("SET LOCAL work_mem = '512MB'")
-    op.execute(CONTRIBUTIONS)
-    for statement in BACKFILL:
-        op.execute(statement)
+    with op.get_context().autocommit_block():
+        for job in BY_STAYS:
+            backfill.run(op.get_bind(), job)
+        backfill.run(op.get_bind(), PROVINCE, batch_rows=DAYS_PER_BATCH)
 
 
 def downgrade() -> None:
+    for job in (*BY_STAYS, PROVINCE):
+        backfill.forget(op.get_bind(), job)
     for table in TABLES:
         for column in COLUMNS:
             op.drop_column(table, column, schema="analytics")
