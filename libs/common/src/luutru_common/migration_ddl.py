@@ -13,6 +13,8 @@ that a fresh migration still builds the committed catalogue.
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
@@ -22,17 +24,67 @@ PROCESSED_EVENTS = "processed_events"
 # The relay reads the unpublished rows in order; published ones drop out of the index.
 UNPUBLISHED = "published_at IS NULL"
 
+# The column types the migrations use, by their name in PostgreSQL.
+TYPES = {
+    "uuid": sa.UUID,
+    "text": sa.Text,
+    "integer": sa.Integer,
+    "bigint": sa.BigInteger,
+    "date": sa.Date,
+    "boolean": sa.Boolean,
+    "float": sa.Float,
+    "bytea": sa.LargeBinary,
+    "timestamptz": lambda: sa.DateTime(timezone=True),
+    "jsonb": lambda: postgresql.JSONB(astext_type=sa.Text()),
+    "text[]": lambda: postgresql.ARRAY(sa.Text()),
+    "integer[]": lambda: postgresql.ARRAY(sa.Integer()),
+}
+_COLUMN = re.compile(
+    r"(?P<name>\w+) (?P<type>bigserial|[\w\[\]]+)(?P<pk> primary key)?"
+    r"(?P<identity> generated always as identity)?(?P<not_null> not null)?"
+    r"(?: default (?P<default>.+))?"
+)
 
-def written_at(name: str = "created_at") -> sa.Column:
-    """A timestamp the database sets when the row is written."""
-    return sa.Column(
-        name, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
-    )
+
+def column(spec: str) -> sa.Column:
+    """A column written as in SQL: ``name type [primary key] [generated always as identity]
+    [not null] [default <SQL>]``, e.g. ``"status text not null default 'new'"``. A
+    ``bigserial`` is a bigint that counts itself; without ``not null`` (or ``primary key``)
+    the column takes NULL."""
+    match = _COLUMN.fullmatch(spec)
+    if match is None or match["type"] not in (*TYPES, "bigserial"):
+        raise ValueError(f"not a column: {spec!r}")
+    args: list = []
+    kwargs: dict = {}
+    if match["type"] == "bigserial":
+        args.append(sa.BigInteger())
+        kwargs["autoincrement"] = True
+    else:
+        args.append(TYPES[match["type"]]())
+    if match["identity"]:
+        args.append(sa.Identity(always=True))
+    if match["pk"]:
+        kwargs["primary_key"] = True
+    else:
+        kwargs["nullable"] = not match["not_null"]
+    if match["default"]:
+        kwargs["server_default"] = sa.text(match["default"])
+    return sa.Column(match["name"], *args, **kwargs)
 
 
-def json_column(name: str, *, nullable: bool = False) -> sa.Column:
-    """A JSONB column, as Alembic's autogenerate declared the first ones."""
-    return sa.Column(name, postgresql.JSONB(astext_type=sa.Text()), nullable=nullable)
+def columns(*specs: str) -> list[sa.Column]:
+    """Several ``column`` specs, in table order (``op.create_table(name, *columns(…), …)``)."""
+    return [column(spec) for spec in specs]
+
+
+def add_columns(schema: str, table: str, *specs: str) -> None:
+    for spec in specs:
+        op.add_column(table, column(spec), schema=schema)
+
+
+def drop_columns(schema: str, table: str, *names: str) -> None:
+    for name in names:
+        op.drop_column(table, name, schema=schema)
 
 
 def create_outbox(schema: str) -> None:
@@ -40,15 +92,17 @@ def create_outbox(schema: str) -> None:
     to Kafka by the relay (luutru_common.outbox)."""
     op.create_table(
         OUTBOX,
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        sa.Column("event_id", sa.UUID(), nullable=False),
-        sa.Column("topic", sa.Text(), nullable=False),
-        sa.Column("key", sa.Text(), nullable=False),
-        sa.Column("event_type", sa.Text(), nullable=False),
-        json_column("payload"),
-        sa.Column("correlation_id", sa.Text(), nullable=True),
-        written_at(),
-        sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        *columns(
+            "id bigserial not null",
+            "event_id uuid not null",
+            "topic text not null",
+            "key text not null",
+            "event_type text not null",
+            "payload jsonb not null",
+            "correlation_id text",
+            "created_at timestamptz not null default now()",
+            "published_at timestamptz",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
         sa.UniqueConstraint("event_id", name=op.f("uq_outbox_event_id")),
         schema=schema,
@@ -77,7 +131,7 @@ def add_traceparent(schema: str) -> None:
     """Outbox rows keep the W3C trace context of the request that recorded them.
 
     Nullable, no default: adding it rewrites nothing and takes the lock only for a moment."""
-    op.add_column(OUTBOX, sa.Column("traceparent", sa.Text(), nullable=True), schema=schema)
+    add_columns(schema, OUTBOX, "traceparent text")
 
 
 def drop_traceparent(schema: str) -> None:
@@ -89,9 +143,11 @@ def create_processed_events(schema: str) -> None:
     redelivered event is skipped (luutru_common.consumer)."""
     op.create_table(
         PROCESSED_EVENTS,
-        sa.Column("consumer_group", sa.Text(), nullable=False),
-        sa.Column("event_id", sa.UUID(), nullable=False),
-        written_at("processed_at"),
+        *columns(
+            "consumer_group text not null",
+            "event_id uuid not null",
+            "processed_at timestamptz not null default now()",
+        ),
         sa.PrimaryKeyConstraint("consumer_group", "event_id", name=op.f("pk_processed_events")),
         schema=schema,
     )

@@ -8,7 +8,7 @@ Create Date: 2026-11-27 16:22:01.252214
 import sqlalchemy as sa
 from alembic import op
 
-from luutru_common.migration_ddl import create_outbox, drop_outbox, written_at
+from luutru_common.migration_ddl import columns, create_outbox, drop_outbox
 
 revision = "0001"
 down_revision = None
@@ -17,19 +17,21 @@ down_revision = None
 def upgrade() -> None:
     op.create_table(
         "facilities",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("code", sa.Text(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("star_rating", sa.Integer(), nullable=True),
-        sa.Column("province_code", sa.Integer(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("street", sa.Text(), nullable=True),
-        sa.Column("rooms", sa.Integer(), nullable=True),
-        sa.Column("beds", sa.Integer(), nullable=True),
-        sa.Column("status", sa.Text(), nullable=False),
-        written_at(),
-        written_at("updated_at"),
+        *columns(
+            "id uuid not null",
+            "code text not null",
+            "name text not null",
+            "facility_type text not null",
+            "star_rating integer",
+            "province_code integer not null",
+            "commune_code integer not null",
+            "street text",
+            "rooms integer",
+            "beds integer",
+            "status text not null",
+            "created_at timestamptz not null default now()",
+            "updated_at timestamptz not null default now()",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_facilities")),
         sa.UniqueConstraint("code", name=op.f("uq_facilities_code")),
         schema="accounts",
@@ -44,26 +46,30 @@ def upgrade() -> None:
     create_outbox("accounts")
     op.create_table(
         "signing_keys",
-        sa.Column("kid", sa.Text(), nullable=False),
-        sa.Column("private_pem", sa.Text(), nullable=False),
-        sa.Column("public_jwk", sa.Text(), nullable=False),
-        written_at(),
-        sa.Column("retired_at", sa.DateTime(timezone=True), nullable=True),
+        *columns(
+            "kid text not null",
+            "private_pem text not null",
+            "public_jwk text not null",
+            "created_at timestamptz not null default now()",
+            "retired_at timestamptz",
+        ),
         sa.PrimaryKeyConstraint("kid", name=op.f("pk_signing_keys")),
         schema="accounts",
     )
     op.create_table(
         "users",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("username", sa.Text(), nullable=False),
-        sa.Column("password_hash", sa.Text(), nullable=False),
-        sa.Column("role", sa.Text(), nullable=False),
-        sa.Column("full_name", sa.Text(), nullable=True),
-        sa.Column("facility_id", sa.UUID(), nullable=True),
-        sa.Column("department", sa.Text(), nullable=True),
-        sa.Column("must_change_password", sa.Boolean(), nullable=False),
-        sa.Column("disabled", sa.Boolean(), nullable=False),
-        written_at(),
+        *columns(
+            "id uuid not null",
+            "username text not null",
+            "password_hash text not null",
+            "role text not null",
+            "full_name text",
+            "facility_id uuid",
+            "department text",
+            "must_change_password boolean not null",
+            "disabled boolean not null",
+            "created_at timestamptz not null default now()",
+        ),
         sa.ForeignKeyConstraint(
             ["facility_id"],
             ["accounts.facilities.id"],

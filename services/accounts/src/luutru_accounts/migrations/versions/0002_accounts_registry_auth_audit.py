@@ -7,9 +7,8 @@ Create Date: 2026-11-27 16:49:33.790775
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from luutru_common.migration_ddl import written_at
+from luutru_common.migration_ddl import add_columns, columns, drop_columns
 
 revision = "0002"
 down_revision = "0001"
@@ -18,18 +17,20 @@ down_revision = "0001"
 def upgrade() -> None:
     op.create_table(
         "audit_log",
-        sa.Column("id", sa.BigInteger(), autoincrement=True, nullable=False),
-        written_at("occurred_at"),
-        sa.Column("actor_id", sa.Text(), nullable=True),
-        sa.Column("actor_name", sa.Text(), nullable=True),
-        sa.Column("actor_role", sa.Text(), nullable=True),
-        sa.Column("action", sa.Text(), nullable=False),
-        sa.Column("target_type", sa.Text(), nullable=True),
-        sa.Column("target_id", sa.Text(), nullable=True),
-        sa.Column("facility_id", sa.UUID(), nullable=True),
-        sa.Column("client_ip", sa.Text(), nullable=True),
-        sa.Column("correlation_id", sa.Text(), nullable=True),
-        sa.Column("details", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        *columns(
+            "id bigserial not null",
+            "occurred_at timestamptz not null default now()",
+            "actor_id text",
+            "actor_name text",
+            "actor_role text",
+            "action text not null",
+            "target_type text",
+            "target_id text",
+            "facility_id uuid",
+            "client_ip text",
+            "correlation_id text",
+            "details jsonb not null",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
         schema="accounts",
     )
@@ -70,24 +71,28 @@ def upgrade() -> None:
     )
     op.create_table(
         "login_throttle",
-        sa.Column("username", sa.Text(), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("last_failure_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
+        *columns(
+            "username text not null",
+            "failures integer not null",
+            "last_failure_at timestamptz not null",
+            "locked_until timestamptz",
+        ),
         sa.PrimaryKeyConstraint("username", name=op.f("pk_login_throttle")),
         schema="accounts",
     )
     op.create_table(
         "api_clients",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("client_id", sa.Text(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("scopes", postgresql.ARRAY(sa.Text()), nullable=False),
-        sa.Column("secret_hash", sa.Text(), nullable=False),
-        sa.Column("created_by", sa.UUID(), nullable=True),
-        written_at(),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        *columns(
+            "id uuid not null",
+            "client_id text not null",
+            "name text not null",
+            "facility_id uuid not null",
+            "scopes text[] not null",
+            "secret_hash text not null",
+            "created_by uuid",
+            "created_at timestamptz not null default now()",
+            "revoked_at timestamptz",
+        ),
         sa.ForeignKeyConstraint(
             ["facility_id"],
             ["accounts.facilities.id"],
@@ -106,14 +111,16 @@ def upgrade() -> None:
     )
     op.create_table(
         "refresh_tokens",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("token_hash", sa.Text(), nullable=False),
-        sa.Column("family_id", sa.UUID(), nullable=False),
-        sa.Column("user_id", sa.UUID(), nullable=False),
-        written_at(),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
+        *columns(
+            "id uuid not null",
+            "token_hash text not null",
+            "family_id uuid not null",
+            "user_id uuid not null",
+            "created_at timestamptz not null default now()",
+            "expires_at timestamptz not null",
+            "used_at timestamptz",
+            "revoked_at timestamptz",
+        ),
         sa.ForeignKeyConstraint(
             ["user_id"], ["accounts.users.id"], name=op.f("fk_refresh_tokens_user_id_users")
         ),
@@ -135,27 +142,17 @@ def upgrade() -> None:
         unique=False,
         schema="accounts",
     )
-    op.add_column("facilities", sa.Column("zone", sa.Text(), nullable=True), schema="accounts")
-    op.add_column(
-        "facilities", sa.Column("vehicles", sa.Integer(), nullable=True), schema="accounts"
-    )
-    op.add_column("facilities", sa.Column("seats", sa.Integer(), nullable=True), schema="accounts")
-    op.add_column(
+    add_columns(
+        "accounts",
         "facilities",
-        sa.Column("business_licence_number", sa.Text(), nullable=True),
-        schema="accounts",
-    )
-    op.add_column(
-        "facilities", sa.Column("legal_representative", sa.Text(), nullable=True), schema="accounts"
-    )
-    op.add_column(
-        "facilities", sa.Column("contact_phone", sa.Text(), nullable=True), schema="accounts"
-    )
-    op.add_column(
-        "facilities", sa.Column("contact_email", sa.Text(), nullable=True), schema="accounts"
-    )
-    op.add_column(
-        "facilities", sa.Column("status_reason", sa.Text(), nullable=True), schema="accounts"
+        "zone text",
+        "vehicles integer",
+        "seats integer",
+        "business_licence_number text",
+        "legal_representative text",
+        "contact_phone text",
+        "contact_email text",
+        "status_reason text",
     )
     op.create_index(
         op.f("ix_accounts_facilities_facility_type"),
@@ -171,15 +168,11 @@ def upgrade() -> None:
         unique=False,
         schema="accounts",
     )
-    op.add_column(
+    add_columns(
+        "accounts",
         "users",
-        sa.Column("communes", postgresql.ARRAY(sa.Integer()), nullable=True),
-        schema="accounts",
-    )
-    op.add_column(
-        "users",
-        sa.Column("password_changed_at", sa.DateTime(timezone=True), nullable=True),
-        schema="accounts",
+        "communes integer[]",
+        "password_changed_at timestamptz",
     )
     # The audit log is append-only: refuse UPDATE, DELETE and TRUNCATE at the database, so no
     # code path (nor a careless operator with the service's role) can rewrite history.
@@ -207,20 +200,28 @@ def downgrade() -> None:
     op.execute("DROP TRIGGER audit_log_no_truncate ON accounts.audit_log")
     op.execute("DROP TRIGGER audit_log_no_change ON accounts.audit_log")
     op.execute("DROP FUNCTION accounts.audit_log_append_only()")
-    op.drop_column("users", "password_changed_at", schema="accounts")
-    op.drop_column("users", "communes", schema="accounts")
+    drop_columns(
+        "accounts",
+        "users",
+        "password_changed_at",
+        "communes",
+    )
     op.drop_index(op.f("ix_accounts_facilities_status"), table_name="facilities", schema="accounts")
     op.drop_index(
         op.f("ix_accounts_facilities_facility_type"), table_name="facilities", schema="accounts"
     )
-    op.drop_column("facilities", "status_reason", schema="accounts")
-    op.drop_column("facilities", "contact_email", schema="accounts")
-    op.drop_column("facilities", "contact_phone", schema="accounts")
-    op.drop_column("facilities", "legal_representative", schema="accounts")
-    op.drop_column("facilities", "business_licence_number", schema="accounts")
-    op.drop_column("facilities", "seats", schema="accounts")
-    op.drop_column("facilities", "vehicles", schema="accounts")
-    op.drop_column("facilities", "zone", schema="accounts")
+    drop_columns(
+        "accounts",
+        "facilities",
+        "status_reason",
+        "contact_email",
+        "contact_phone",
+        "legal_representative",
+        "business_licence_number",
+        "seats",
+        "vehicles",
+        "zone",
+    )
     op.drop_index(
         op.f("ix_accounts_refresh_tokens_user_id"), table_name="refresh_tokens", schema="accounts"
     )

@@ -8,7 +8,7 @@ Create Date: 2026-11-27 16:22:06.336294
 import sqlalchemy as sa
 from alembic import op
 
-from luutru_common.migration_ddl import create_processed_events, drop_processed_events
+from luutru_common.migration_ddl import columns, create_processed_events, drop_processed_events
 
 revision = "0001"
 down_revision = None
@@ -18,16 +18,18 @@ def upgrade() -> None:
     create_processed_events("analytics")
     op.create_table(
         "stay_facts",
-        sa.Column("stay_id", sa.UUID(), nullable=False),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("province_code", sa.Integer(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("check_in_date", sa.Date(), nullable=False),
-        sa.Column("age_band", sa.Text(), nullable=False),
-        sa.Column("gender", sa.Text(), nullable=False),
-        sa.Column("nationality", sa.Text(), nullable=False),
-        sa.Column("country_of_residence", sa.Text(), nullable=False),
+        *columns(
+            "stay_id uuid not null",
+            "facility_id uuid not null",
+            "facility_type text not null",
+            "province_code integer not null",
+            "commune_code integer not null",
+            "check_in_date date not null",
+            "age_band text not null",
+            "gender text not null",
+            "nationality text not null",
+            "country_of_residence text not null",
+        ),
         sa.PrimaryKeyConstraint("stay_id", name=op.f("pk_stay_facts")),
         schema="analytics",
     )

@@ -7,9 +7,14 @@ Create Date: 2026-11-27 16:49:23.929277
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from luutru_common.migration_ddl import create_outbox, drop_outbox, written_at
+from luutru_common.migration_ddl import (
+    add_columns,
+    columns,
+    create_outbox,
+    drop_columns,
+    drop_outbox,
+)
 
 revision = "0002"
 down_revision = "0001"
@@ -18,37 +23,39 @@ down_revision = "0001"
 def upgrade() -> None:
     op.create_table(
         "access_log",
-        sa.Column("id", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        written_at("at"),
-        sa.Column("subject", sa.Text(), nullable=False),
-        sa.Column("role", sa.Text(), nullable=False),
-        sa.Column("action", sa.Text(), nullable=False),
-        sa.Column("query", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("purpose", sa.Text(), nullable=False),
-        sa.Column("result_count", sa.Integer(), nullable=False),
+        *columns(
+            "id bigint generated always as identity not null",
+            "at timestamptz not null default now()",
+            "subject text not null",
+            "role text not null",
+            "action text not null",
+            "query jsonb not null",
+            "purpose text not null",
+            "result_count integer not null",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_access_log")),
         schema="analytics",
     )
     op.create_table(
         "alerts",
-        sa.Column("alert_id", sa.UUID(), nullable=False),
-        sa.Column("seq", sa.BigInteger(), sa.Identity(always=True), nullable=False),
-        sa.Column("entry_id", sa.UUID(), nullable=False),
-        sa.Column("record_id", sa.UUID(), nullable=False),
-        sa.Column("match_kind", sa.Text(), nullable=False),
-        sa.Column("score", sa.Float(), nullable=False),
-        sa.Column("subject_name", sa.Text(), nullable=False),
-        sa.Column("subject_document", sa.Text(), nullable=True),
-        sa.Column("stay_id", sa.UUID(), nullable=True),
-        sa.Column("trip_id", sa.UUID(), nullable=True),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("status", sa.Text(), server_default="new", nullable=False),
-        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("detected_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column(
-            "notes", postgresql.JSONB(astext_type=sa.Text()), server_default="[]", nullable=False
+        *columns(
+            "alert_id uuid not null",
+            "seq bigint generated always as identity not null",
+            "entry_id uuid not null",
+            "record_id uuid not null",
+            "match_kind text not null",
+            "score float not null",
+            "subject_name text not null",
+            "subject_document text",
+            "stay_id uuid",
+            "trip_id uuid",
+            "facility_id uuid not null",
+            "commune_code integer not null",
+            "status text not null default 'new'",
+            "registered_at timestamptz",
+            "detected_at timestamptz not null",
+            "updated_at timestamptz not null",
+            "notes jsonb not null default '[]'",
         ),
         sa.PrimaryKeyConstraint("alert_id", name=op.f("pk_alerts")),
         sa.UniqueConstraint("entry_id", "record_id", name=op.f("uq_alerts_entry_id_record_id")),
@@ -57,51 +64,55 @@ def upgrade() -> None:
     op.create_index("ix_alerts_seq", "alerts", ["seq"], unique=False, schema="analytics")
     op.create_table(
         "facilities",
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("code", sa.Text(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("star_rating", sa.Integer(), nullable=True),
-        sa.Column("province_code", sa.Integer(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("zone", sa.Text(), nullable=True),
-        sa.Column("rooms", sa.Integer(), nullable=True),
-        sa.Column("beds", sa.Integer(), nullable=True),
-        sa.Column("seats", sa.Integer(), nullable=True),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "facility_id uuid not null",
+            "code text not null",
+            "name text not null",
+            "facility_type text not null",
+            "star_rating integer",
+            "province_code integer not null",
+            "commune_code integer not null",
+            "zone text",
+            "rooms integer",
+            "beds integer",
+            "seats integer",
+            "status text not null",
+            "registered_at timestamptz not null",
+            "as_of timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("facility_id", name=op.f("pk_facilities")),
         schema="analytics",
     )
     op.create_table(
         "guest_records",
-        sa.Column("record_id", sa.UUID(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("stay_id", sa.UUID(), nullable=True),
-        sa.Column("trip_id", sa.UUID(), nullable=True),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("full_name", sa.Text(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=False),
-        sa.Column("date_of_birth", sa.Date(), nullable=False),
-        sa.Column("gender", sa.Text(), nullable=False),
-        sa.Column("id_number", sa.Text(), nullable=True),
-        sa.Column("passport_number", sa.Text(), nullable=True),
-        sa.Column("document_number", sa.Text(), nullable=True),
-        sa.Column("nationality", sa.Text(), nullable=False),
-        sa.Column("country_of_residence", sa.Text(), nullable=False),
-        sa.Column("visa_type", sa.Text(), nullable=True),
-        sa.Column("visa_number", sa.Text(), nullable=True),
-        sa.Column("entry_date", sa.Date(), nullable=True),
-        sa.Column("entry_port", sa.Text(), nullable=True),
-        sa.Column("room", sa.Text(), nullable=True),
-        sa.Column("arrived_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expected_departure", sa.Date(), nullable=True),
-        sa.Column("departed_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        sa.Column("voided", sa.Boolean(), server_default="false", nullable=False),
+        *columns(
+            "record_id uuid not null",
+            "kind text not null",
+            "stay_id uuid",
+            "trip_id uuid",
+            "facility_id uuid not null",
+            "facility_type text not null",
+            "commune_code integer not null",
+            "full_name text not null",
+            "name_key text not null",
+            "date_of_birth date not null",
+            "gender text not null",
+            "id_number text",
+            "passport_number text",
+            "document_number text",
+            "nationality text not null",
+            "country_of_residence text not null",
+            "visa_type text",
+            "visa_number text",
+            "entry_date date",
+            "entry_port text",
+            "room text",
+            "arrived_at timestamptz not null",
+            "expected_departure date",
+            "departed_at timestamptz",
+            "version integer not null default 1",
+            "voided boolean not null default false",
+        ),
         sa.PrimaryKeyConstraint("record_id", name=op.f("pk_guest_records")),
         schema="analytics",
     )
@@ -122,27 +133,33 @@ def upgrade() -> None:
     create_outbox("analytics")
     op.create_table(
         "stay_endings",
-        sa.Column("stay_id", sa.UUID(), nullable=False),
-        sa.Column("check_out_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("voided", sa.Boolean(), server_default="false", nullable=False),
+        *columns(
+            "stay_id uuid not null",
+            "check_out_at timestamptz",
+            "voided boolean not null default false",
+        ),
         sa.PrimaryKeyConstraint("stay_id", name=op.f("pk_stay_endings")),
         schema="analytics",
     )
     op.create_table(
         "trip_cancellations",
-        sa.Column("trip_id", sa.UUID(), nullable=False),
+        *columns(
+            "trip_id uuid not null",
+        ),
         sa.PrimaryKeyConstraint("trip_id", name=op.f("pk_trip_cancellations")),
         schema="analytics",
     )
     op.create_table(
         "trip_passengers",
-        sa.Column("passenger_id", sa.UUID(), nullable=False),
-        sa.Column("trip_id", sa.UUID(), nullable=False),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("age_band", sa.Text(), nullable=True),
-        sa.Column("gender", sa.Text(), nullable=True),
-        sa.Column("nationality", sa.Text(), nullable=True),
-        sa.Column("guest_key", sa.Text(), nullable=True),
+        *columns(
+            "passenger_id uuid not null",
+            "trip_id uuid not null",
+            "status text not null",
+            "age_band text",
+            "gender text",
+            "nationality text",
+            "guest_key text",
+        ),
         sa.PrimaryKeyConstraint("passenger_id", name=op.f("pk_trip_passengers")),
         schema="analytics",
     )
@@ -151,14 +168,16 @@ def upgrade() -> None:
     )
     op.create_table(
         "trips",
-        sa.Column("trip_id", sa.UUID(), nullable=False),
-        sa.Column("operator_id", sa.UUID(), nullable=False),
-        sa.Column("province_code", sa.Integer(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("origin_province", sa.Integer(), nullable=False),
-        sa.Column("destination_province", sa.Integer(), nullable=False),
-        sa.Column("departure_date", sa.Date(), nullable=False),
-        sa.Column("seats", sa.Integer(), nullable=False),
+        *columns(
+            "trip_id uuid not null",
+            "operator_id uuid not null",
+            "province_code integer not null",
+            "commune_code integer not null",
+            "origin_province integer not null",
+            "destination_province integer not null",
+            "departure_date date not null",
+            "seats integer not null",
+        ),
         sa.PrimaryKeyConstraint("trip_id", name=op.f("pk_trips")),
         schema="analytics",
     )
@@ -167,15 +186,17 @@ def upgrade() -> None:
     )
     op.create_table(
         "watchlist_entries",
-        sa.Column("entry_id", sa.UUID(), nullable=False),
-        sa.Column("document_number", sa.Text(), nullable=True),
-        sa.Column("full_name", sa.Text(), nullable=True),
-        sa.Column("name_key", sa.Text(), nullable=True),
-        sa.Column("date_of_birth", sa.Date(), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("active", sa.Boolean(), server_default="true", nullable=False),
-        sa.Column("created_by", sa.Text(), nullable=False),
-        written_at(),
+        *columns(
+            "entry_id uuid not null",
+            "document_number text",
+            "full_name text",
+            "name_key text",
+            "date_of_birth date",
+            "reason text",
+            "active boolean not null default true",
+            "created_by text not null",
+            "created_at timestamptz not null default now()",
+        ),
         sa.PrimaryKeyConstraint("entry_id", name=op.f("pk_watchlist_entries")),
         schema="analytics",
     )
@@ -189,44 +210,20 @@ def upgrade() -> None:
         unique=False,
         schema="analytics",
     )
-    op.add_column(
-        "stay_facts", sa.Column("star_rating", sa.Integer(), nullable=True), schema="analytics"
-    )
-    op.add_column("stay_facts", sa.Column("room", sa.Text(), nullable=True), schema="analytics")
-    op.add_column(
-        "stay_facts", sa.Column("guest_key", sa.Text(), nullable=True), schema="analytics"
-    )
-    op.add_column(
-        "stay_facts", sa.Column("origin_province", sa.Text(), nullable=True), schema="analytics"
-    )
-    op.add_column(
-        "stay_facts", sa.Column("expected_check_out", sa.Date(), nullable=True), schema="analytics"
-    )
-    op.add_column(
-        "stay_facts", sa.Column("check_out_date", sa.Date(), nullable=True), schema="analytics"
-    )
-    op.add_column(
-        "stay_facts", sa.Column("night_end", sa.Date(), nullable=True), schema="analytics"
-    )
-    op.add_column(
+    add_columns(
+        "analytics",
         "stay_facts",
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=True),
-        schema="analytics",
-    )
-    op.add_column(
-        "stay_facts",
-        sa.Column("late_minutes", sa.Integer(), server_default="0", nullable=False),
-        schema="analytics",
-    )
-    op.add_column(
-        "stay_facts",
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
-        schema="analytics",
-    )
-    op.add_column(
-        "stay_facts",
-        sa.Column("voided", sa.Boolean(), server_default="false", nullable=False),
-        schema="analytics",
+        "star_rating integer",
+        "room text",
+        "guest_key text",
+        "origin_province text",
+        "expected_check_out date",
+        "check_out_date date",
+        "night_end date",
+        "received_at timestamptz",
+        "late_minutes integer not null default 0",
+        "version integer not null default 1",
+        "voided boolean not null default false",
     )
     op.create_index(
         "ix_stay_facts_facility_day",
@@ -255,17 +252,21 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION analytics.access_log_append_only()")
     op.drop_index("ix_stay_facts_night_end", table_name="stay_facts", schema="analytics")
     op.drop_index("ix_stay_facts_facility_day", table_name="stay_facts", schema="analytics")
-    op.drop_column("stay_facts", "voided", schema="analytics")
-    op.drop_column("stay_facts", "version", schema="analytics")
-    op.drop_column("stay_facts", "late_minutes", schema="analytics")
-    op.drop_column("stay_facts", "received_at", schema="analytics")
-    op.drop_column("stay_facts", "night_end", schema="analytics")
-    op.drop_column("stay_facts", "check_out_date", schema="analytics")
-    op.drop_column("stay_facts", "expected_check_out", schema="analytics")
-    op.drop_column("stay_facts", "origin_province", schema="analytics")
-    op.drop_column("stay_facts", "guest_key", schema="analytics")
-    op.drop_column("stay_facts", "room", schema="analytics")
-    op.drop_column("stay_facts", "star_rating", schema="analytics")
+    drop_columns(
+        "analytics",
+        "stay_facts",
+        "voided",
+        "version",
+        "late_minutes",
+        "received_at",
+        "night_end",
+        "check_out_date",
+        "expected_check_out",
+        "origin_province",
+        "guest_key",
+        "room",
+        "star_rating",
+    )
     op.drop_index("ix_watchlist_document", table_name="watchlist_entries", schema="analytics")
     op.drop_index("ix_watchlist_dob", table_name="watchlist_entries", schema="analytics")
     op.drop_table("watchlist_entries", schema="analytics")

@@ -8,6 +8,8 @@ Create Date: 2026-11-27 17:04:19.426160
 import sqlalchemy as sa
 from alembic import op
 
+from luutru_common.migration_ddl import columns
+
 revision = "0003"
 down_revision = "0002"
 
@@ -15,24 +17,28 @@ down_revision = "0002"
 def upgrade() -> None:
     op.create_table(
         "room_nights",
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("room", sa.Text(), nullable=False),
-        sa.Column("guests", sa.Integer(), nullable=False),
+        *columns(
+            "day date not null",
+            "facility_id uuid not null",
+            "room text not null",
+            "guests integer not null",
+        ),
         sa.PrimaryKeyConstraint("day", "facility_id", "room", name=op.f("pk_room_nights")),
         schema="analytics",
     )
     op.create_table(
         "stay_daily",
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("star_rating", sa.Integer(), nullable=True),
-        sa.Column("arrivals", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("nights", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("departures", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("occupied_rooms", sa.Integer(), server_default="0", nullable=False),
+        *columns(
+            "day date not null",
+            "facility_id uuid not null",
+            "facility_type text not null",
+            "commune_code integer not null",
+            "star_rating integer",
+            "arrivals integer not null default 0",
+            "nights integer not null default 0",
+            "departures integer not null default 0",
+            "occupied_rooms integer not null default 0",
+        ),
         sa.PrimaryKeyConstraint("day", "facility_id", name=op.f("pk_stay_daily")),
         schema="analytics",
     )

@@ -8,6 +8,8 @@ Create Date: 2026-11-27 17:26:14.312438
 import sqlalchemy as sa
 from alembic import op
 
+from luutru_common.migration_ddl import columns
+
 revision = "0004"
 down_revision = "0003"
 
@@ -15,14 +17,16 @@ down_revision = "0003"
 def upgrade() -> None:
     op.create_table(
         "stay_daily_area",
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("star_rating", sa.Integer(), nullable=False),
-        sa.Column("arrivals", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("nights", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("departures", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("occupied_rooms", sa.Integer(), server_default="0", nullable=False),
+        *columns(
+            "day date not null",
+            "facility_type text not null",
+            "commune_code integer not null",
+            "star_rating integer not null",
+            "arrivals integer not null default 0",
+            "nights integer not null default 0",
+            "departures integer not null default 0",
+            "occupied_rooms integer not null default 0",
+        ),
         sa.PrimaryKeyConstraint(
             "day", "facility_type", "commune_code", "star_rating", name=op.f("pk_stay_daily_area")
         ),

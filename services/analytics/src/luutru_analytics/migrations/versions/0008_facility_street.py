@@ -5,8 +5,7 @@ Revision ID: 0008
 Revises: 0007
 """
 
-import sqlalchemy as sa
-from alembic import op
+from luutru_common.migration_ddl import add_columns, drop_columns
 
 revision = "0008"
 down_revision = "0007"
@@ -15,8 +14,16 @@ down_revision = "0007"
 def upgrade() -> None:
     # Facilities projected before this revision get their street with their next event or
     # with `luutru-analytics rebuild`; until then the alerts show the commune only.
-    op.add_column("facilities", sa.Column("street", sa.Text(), nullable=True), schema="analytics")
+    add_columns(
+        "analytics",
+        "facilities",
+        "street text",
+    )
 
 
 def downgrade() -> None:
-    op.drop_column("facilities", "street", schema="analytics")
+    drop_columns(
+        "analytics",
+        "facilities",
+        "street",
+    )

@@ -7,7 +7,8 @@ Revises: 0009
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from luutru_common.migration_ddl import columns
 
 revision = "0010"
 down_revision = "0009"
@@ -16,11 +17,13 @@ down_revision = "0009"
 def upgrade() -> None:
     op.create_table(
         "stays_awaiting_facility",
-        sa.Column("stay_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("event_type", sa.Text(), nullable=False),
-        sa.Column("event", JSONB(), nullable=False),
+        *columns(
+            "stay_id uuid not null",
+            "facility_id uuid not null",
+            "version integer not null",
+            "event_type text not null",
+            "event jsonb not null",
+        ),
         sa.PrimaryKeyConstraint("stay_id", name="pk_stays_awaiting_facility"),
         schema="analytics",
     )

@@ -10,6 +10,7 @@ from alembic import op
 
 from luutru_common import backfill
 from luutru_common.backfill import Backfill
+from luutru_common.migration_ddl import columns
 
 revision = "0011"
 down_revision = "0010"
@@ -42,13 +43,15 @@ def upgrade() -> None:
     # Idempotent: after a kill during the backfill below, the migration runs again.
     op.create_table(
         "stay_daily_province",
-        sa.Column("dimension", sa.Text(), nullable=False),
-        sa.Column("day", sa.Date(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("value", sa.Text(), nullable=False),
-        sa.Column("arrivals", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("nights", sa.Integer(), server_default="0", nullable=False),
-        sa.Column("departures", sa.Integer(), server_default="0", nullable=False),
+        *columns(
+            "dimension text not null",
+            "day date not null",
+            "facility_type text not null",
+            "value text not null",
+            "arrivals integer not null default 0",
+            "nights integer not null default 0",
+            "departures integer not null default 0",
+        ),
         sa.PrimaryKeyConstraint(
             "dimension", "day", "facility_type", "value", name=op.f("pk_stay_daily_province")
         ),

@@ -7,7 +7,8 @@ Revises: 0013
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import UUID
+
+from luutru_common.migration_ddl import columns
 
 revision = "0014"
 down_revision = "0013"
@@ -16,26 +17,30 @@ down_revision = "0013"
 def upgrade() -> None:
     op.create_table(
         "rooms",
-        sa.Column("room_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("number", sa.Text(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("beds", sa.Integer(), nullable=False),
-        sa.Column("state", sa.Text(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "room_id uuid not null",
+            "facility_id uuid not null",
+            "number text not null",
+            "kind text not null",
+            "beds integer not null",
+            "state text not null",
+            "version integer not null",
+            "as_of timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("room_id", name="pk_rooms"),
         schema="analytics",
     )
     op.create_index("ix_rooms_facility_id", "rooms", ["facility_id"], schema="analytics")
     op.create_table(
         "room_states",
-        sa.Column("room_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("state", sa.Text(), nullable=False),
-        sa.Column("beds", sa.Integer(), nullable=False),
-        sa.Column("valid_from", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "room_id uuid not null",
+            "version integer not null",
+            "facility_id uuid not null",
+            "state text not null",
+            "beds integer not null",
+            "valid_from timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("room_id", "version", name="pk_room_states"),
         schema="analytics",
     )

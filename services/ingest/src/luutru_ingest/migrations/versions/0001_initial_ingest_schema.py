@@ -7,14 +7,13 @@ Create Date: 2026-11-27 16:22:03.768204
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 from luutru_common.migration_ddl import (
+    columns,
     create_outbox,
     create_processed_events,
     drop_outbox,
     drop_processed_events,
-    written_at,
 )
 
 revision = "0001"
@@ -24,15 +23,17 @@ down_revision = None
 def upgrade() -> None:
     op.create_table(
         "facilities",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("code", sa.Text(), nullable=False),
-        sa.Column("name", sa.Text(), nullable=False),
-        sa.Column("facility_type", sa.Text(), nullable=False),
-        sa.Column("province_code", sa.Integer(), nullable=False),
-        sa.Column("commune_code", sa.Integer(), nullable=False),
-        sa.Column("beds", sa.Integer(), nullable=True),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("as_of", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "id uuid not null",
+            "code text not null",
+            "name text not null",
+            "facility_type text not null",
+            "province_code integer not null",
+            "commune_code integer not null",
+            "beds integer",
+            "status text not null",
+            "as_of timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_facilities")),
         schema="ingest",
     )
@@ -40,26 +41,28 @@ def upgrade() -> None:
     create_processed_events("ingest")
     op.create_table(
         "stays",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("document_type", sa.Text(), nullable=False),
-        sa.Column("document_number", sa.Text(), nullable=False),
-        sa.Column("full_name", sa.Text(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=False),
-        sa.Column("date_of_birth", sa.Date(), nullable=False),
-        sa.Column("gender", sa.Text(), nullable=False),
-        sa.Column("nationality", sa.Text(), nullable=False),
-        sa.Column("country_of_residence", sa.Text(), nullable=False),
-        sa.Column("room", sa.Text(), nullable=True),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("check_in_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("check_in_date", sa.Date(), nullable=False),
-        sa.Column("expected_check_out", sa.Date(), nullable=True),
-        written_at("received_at"),
-        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("late_minutes", sa.Integer(), nullable=False),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("warnings", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        *columns(
+            "id uuid not null",
+            "facility_id uuid not null",
+            "document_type text not null",
+            "document_number text not null",
+            "full_name text not null",
+            "name_key text not null",
+            "date_of_birth date not null",
+            "gender text not null",
+            "nationality text not null",
+            "country_of_residence text not null",
+            "room text",
+            "reason text",
+            "check_in_at timestamptz not null",
+            "check_in_date date not null",
+            "expected_check_out date",
+            "received_at timestamptz not null default now()",
+            "due_at timestamptz not null",
+            "late_minutes integer not null",
+            "status text not null",
+            "warnings jsonb not null",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_stays")),
         sa.UniqueConstraint(
             "facility_id",

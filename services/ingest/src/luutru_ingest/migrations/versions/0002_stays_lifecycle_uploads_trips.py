@@ -7,9 +7,8 @@ Create Date: 2026-11-27 16:49:12.104836
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from luutru_common.migration_ddl import written_at
+from luutru_common.migration_ddl import add_columns, columns, drop_columns
 
 revision = "0002"
 down_revision = "0001"
@@ -18,37 +17,43 @@ down_revision = "0001"
 def upgrade() -> None:
     op.create_table(
         "idempotency_keys",
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("key", sa.Text(), nullable=False),
-        sa.Column("request_hash", sa.Text(), nullable=False),
-        sa.Column("status_code", sa.Integer(), nullable=True),
-        sa.Column("response", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        written_at(),
+        *columns(
+            "facility_id uuid not null",
+            "key text not null",
+            "request_hash text not null",
+            "status_code integer",
+            "response jsonb",
+            "created_at timestamptz not null default now()",
+        ),
         sa.PrimaryKeyConstraint("facility_id", "key", name=op.f("pk_idempotency_keys")),
         schema="ingest",
     )
     op.create_table(
         "stay_versions",
-        sa.Column("stay_id", sa.UUID(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
-        sa.Column("data", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("reason", sa.Text(), nullable=True),
-        sa.Column("changed_by", sa.Text(), nullable=False),
-        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "stay_id uuid not null",
+            "version integer not null default 1",
+            "data jsonb not null",
+            "reason text",
+            "changed_by text not null",
+            "changed_at timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("stay_id", "version", name=op.f("pk_stay_versions")),
         schema="ingest",
     )
     op.create_table(
         "trip_passengers",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("trip_id", sa.UUID(), nullable=False),
-        sa.Column("seq", sa.BigInteger(), nullable=False),
-        sa.Column("guest", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("document_number", sa.Text(), nullable=False),
-        sa.Column("seat", sa.Text(), nullable=True),
-        sa.Column("boarding_point", sa.Text(), nullable=True),
-        sa.Column("alighting_point", sa.Text(), nullable=True),
-        sa.Column("status", sa.Text(), nullable=False),
+        *columns(
+            "id uuid not null",
+            "trip_id uuid not null",
+            "seq bigint not null",
+            "guest jsonb not null",
+            "document_number text not null",
+            "seat text",
+            "boarding_point text",
+            "alighting_point text",
+            "status text not null",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trip_passengers")),
         schema="ingest",
     )
@@ -61,17 +66,19 @@ def upgrade() -> None:
     )
     op.create_table(
         "trips",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("operator_id", sa.UUID(), nullable=False),
-        sa.Column("plate", sa.Text(), nullable=False),
-        sa.Column("origin_province", sa.Integer(), nullable=False),
-        sa.Column("destination_province", sa.Integer(), nullable=False),
-        sa.Column("departure_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("seats", sa.Integer(), nullable=False),
-        sa.Column("crew", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("cancel_reason", sa.Text(), nullable=True),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "id uuid not null",
+            "operator_id uuid not null",
+            "plate text not null",
+            "origin_province integer not null",
+            "destination_province integer not null",
+            "departure_at timestamptz not null",
+            "seats integer not null",
+            "crew jsonb not null",
+            "status text not null",
+            "cancel_reason text",
+            "received_at timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trips")),
         sa.UniqueConstraint(
             "operator_id",
@@ -83,37 +90,41 @@ def upgrade() -> None:
     )
     op.create_table(
         "upload_rows",
-        sa.Column("upload_id", sa.UUID(), nullable=False),
-        sa.Column("row_number", sa.Integer(), nullable=False),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("stay_id", sa.UUID(), nullable=True),
-        sa.Column("errors", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
-        sa.Column("warnings", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        *columns(
+            "upload_id uuid not null",
+            "row_number integer not null",
+            "status text not null",
+            "stay_id uuid",
+            "errors jsonb not null",
+            "warnings jsonb not null",
+        ),
         sa.PrimaryKeyConstraint("upload_id", "row_number", name=op.f("pk_upload_rows")),
         schema="ingest",
     )
     op.create_table(
         "uploads",
-        sa.Column("id", sa.UUID(), nullable=False),
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("filename", sa.Text(), nullable=False),
-        sa.Column("file_format", sa.Text(), nullable=False),
-        sa.Column("raw", sa.LargeBinary(), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("uploaded_by", sa.Text(), nullable=False),
-        sa.Column("trip_fields", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        sa.Column("status", sa.Text(), nullable=False),
-        sa.Column("next_row", sa.Integer(), nullable=False),
-        sa.Column("total_rows", sa.Integer(), nullable=True),
-        sa.Column("accepted", sa.Integer(), nullable=False),
-        sa.Column("duplicates", sa.Integer(), nullable=False),
-        sa.Column("rejected", sa.Integer(), nullable=False),
-        sa.Column("lease_until", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), nullable=False),
-        sa.Column("error", postgresql.JSONB(astext_type=sa.Text()), nullable=True),
-        written_at(),
-        sa.Column("finished_at", sa.DateTime(timezone=True), nullable=True),
+        *columns(
+            "id uuid not null",
+            "facility_id uuid not null",
+            "kind text not null",
+            "filename text not null",
+            "file_format text not null",
+            "raw bytea not null",
+            "size integer not null",
+            "uploaded_by text not null",
+            "trip_fields jsonb",
+            "status text not null",
+            "next_row integer not null",
+            "total_rows integer",
+            "accepted integer not null",
+            "duplicates integer not null",
+            "rejected integer not null",
+            "lease_until timestamptz",
+            "attempts integer not null",
+            "error jsonb",
+            "created_at timestamptz not null default now()",
+            "finished_at timestamptz",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_uploads")),
         schema="ingest",
     )
@@ -125,37 +136,23 @@ def upgrade() -> None:
         schema="ingest",
         postgresql_where=sa.text("status IN ('pending', 'processing')"),
     )
-    op.add_column("stays", sa.Column("legacy_id_number", sa.Text(), nullable=True), schema="ingest")
-    op.add_column("stays", sa.Column("visa_type", sa.Text(), nullable=True), schema="ingest")
-    op.add_column("stays", sa.Column("visa_number", sa.Text(), nullable=True), schema="ingest")
-    op.add_column("stays", sa.Column("entry_date", sa.Date(), nullable=True), schema="ingest")
-    op.add_column("stays", sa.Column("entry_port", sa.Text(), nullable=True), schema="ingest")
-    op.add_column(
-        "stays", sa.Column("accompanying_adult_document", sa.Text(), nullable=True), schema="ingest"
-    )
-    op.add_column("stays", sa.Column("relationship", sa.Text(), nullable=True), schema="ingest")
-    op.add_column(
+    add_columns(
+        "ingest",
         "stays",
-        sa.Column("unaccompanied_minor", sa.Boolean(), nullable=False, server_default=sa.false()),
-        schema="ingest",
+        "legacy_id_number text",
+        "visa_type text",
+        "visa_number text",
+        "entry_date date",
+        "entry_port text",
+        "accompanying_adult_document text",
+        "relationship text",
+        "unaccompanied_minor boolean not null default false",
+        "source text not null default 'typed'",
+        "version integer not null default 1",
+        "check_out_at timestamptz",
+        "void_reason text",
+        "upload_id uuid",
     )
-    op.add_column(
-        "stays",
-        sa.Column("source", sa.Text(), nullable=False, server_default="typed"),
-        schema="ingest",
-    )
-    op.add_column(
-        "stays",
-        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
-        schema="ingest",
-    )
-    op.add_column(
-        "stays",
-        sa.Column("check_out_at", sa.DateTime(timezone=True), nullable=True),
-        schema="ingest",
-    )
-    op.add_column("stays", sa.Column("void_reason", sa.Text(), nullable=True), schema="ingest")
-    op.add_column("stays", sa.Column("upload_id", sa.UUID(), nullable=True), schema="ingest")
     op.create_index(
         "ix_stays_facility_day",
         "stays",
@@ -167,19 +164,23 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_stays_facility_day", table_name="stays", schema="ingest")
-    op.drop_column("stays", "upload_id", schema="ingest")
-    op.drop_column("stays", "void_reason", schema="ingest")
-    op.drop_column("stays", "check_out_at", schema="ingest")
-    op.drop_column("stays", "version", schema="ingest")
-    op.drop_column("stays", "source", schema="ingest")
-    op.drop_column("stays", "unaccompanied_minor", schema="ingest")
-    op.drop_column("stays", "relationship", schema="ingest")
-    op.drop_column("stays", "accompanying_adult_document", schema="ingest")
-    op.drop_column("stays", "entry_port", schema="ingest")
-    op.drop_column("stays", "entry_date", schema="ingest")
-    op.drop_column("stays", "visa_number", schema="ingest")
-    op.drop_column("stays", "visa_type", schema="ingest")
-    op.drop_column("stays", "legacy_id_number", schema="ingest")
+    drop_columns(
+        "ingest",
+        "stays",
+        "upload_id",
+        "void_reason",
+        "check_out_at",
+        "version",
+        "source",
+        "unaccompanied_minor",
+        "relationship",
+        "accompanying_adult_document",
+        "entry_port",
+        "entry_date",
+        "visa_number",
+        "visa_type",
+        "legacy_id_number",
+    )
     op.drop_index(
         "ix_uploads_waiting",
         table_name="uploads",

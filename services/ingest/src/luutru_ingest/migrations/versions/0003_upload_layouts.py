@@ -8,9 +8,8 @@ Create Date: 2026-12-02 22:30:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
-from luutru_common.migration_ddl import written_at
+from luutru_common.migration_ddl import add_columns, columns
 
 revision = "0003"
 down_revision = "0002"
@@ -19,26 +18,24 @@ down_revision = "0002"
 def upgrade() -> None:
     # What the operator asked for (an explicit mapping and header line, or nothing) and what
     # the reader then found: the worker reads the file exactly as the submission checked it.
-    op.add_column(
-        "uploads", sa.Column("mapping", postgresql.JSONB(), nullable=True), schema="ingest"
-    )
-    op.add_column("uploads", sa.Column("header_row", sa.Integer(), nullable=True), schema="ingest")
-    op.add_column(
-        "uploads", sa.Column("layout", postgresql.JSONB(), nullable=True), schema="ingest"
-    )
-    op.add_column(
+    add_columns(
+        "ingest",
         "uploads",
-        sa.Column("notices", postgresql.JSONB(), nullable=False, server_default="[]"),
-        schema="ingest",
+        "mapping jsonb",
+        "header_row integer",
+        "layout jsonb",
+        "notices jsonb not null default '[]'",
     )
     op.create_table(
         "upload_mappings",
-        sa.Column("facility_id", sa.UUID(), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("signature", sa.Text(), nullable=False),
-        sa.Column("header_row", sa.Integer(), nullable=True),
-        sa.Column("mapping", postgresql.JSONB(), nullable=False),
-        written_at("updated_at"),
+        *columns(
+            "facility_id uuid not null",
+            "kind text not null",
+            "signature text not null",
+            "header_row integer",
+            "mapping jsonb not null",
+            "updated_at timestamptz not null default now()",
+        ),
         sa.PrimaryKeyConstraint("facility_id", "kind", name=op.f("pk_upload_mappings")),
         schema="ingest",
     )

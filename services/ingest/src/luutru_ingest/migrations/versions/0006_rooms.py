@@ -7,7 +7,8 @@ Create Date: 2026-12-03 05:30:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+
+from luutru_common.migration_ddl import add_columns, columns, drop_columns
 
 revision = "0006"
 down_revision = "0005"
@@ -16,20 +17,22 @@ down_revision = "0005"
 def upgrade() -> None:
     op.create_table(
         "rooms",
-        sa.Column("id", UUID(as_uuid=True), primary_key=True),
-        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("number", sa.Text(), nullable=False),
-        sa.Column("number_key", sa.Text(), nullable=False),
-        sa.Column("sort_key", sa.Text(), nullable=False),
-        sa.Column("name", sa.Text()),
-        sa.Column("floor", sa.Text()),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("beds", sa.Integer(), nullable=False),
-        sa.Column("state", sa.Text(), nullable=False),
-        sa.Column("state_reason", sa.Text()),
-        sa.Column("version", sa.Integer(), nullable=False, server_default="1"),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "id uuid primary key",
+            "facility_id uuid not null",
+            "number text not null",
+            "number_key text not null",
+            "sort_key text not null",
+            "name text",
+            "floor text",
+            "kind text not null",
+            "beds integer not null",
+            "state text not null",
+            "state_reason text",
+            "version integer not null default 1",
+            "created_at timestamptz not null",
+            "updated_at timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("id", name="pk_rooms"),
         schema="ingest",
     )
@@ -43,15 +46,21 @@ def upgrade() -> None:
     )
     op.create_table(
         "room_versions",
-        sa.Column("room_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("data", JSONB(), nullable=False),
-        sa.Column("changed_by", sa.Text(), nullable=False),
-        sa.Column("changed_at", sa.DateTime(timezone=True), nullable=False),
+        *columns(
+            "room_id uuid not null",
+            "version integer not null",
+            "data jsonb not null",
+            "changed_by text not null",
+            "changed_at timestamptz not null",
+        ),
         sa.PrimaryKeyConstraint("room_id", "version", name="pk_room_versions"),
         schema="ingest",
     )
-    op.add_column("stays", sa.Column("room_id", UUID(as_uuid=True)), schema="ingest")
+    add_columns(
+        "ingest",
+        "stays",
+        "room_id uuid",
+    )
     # The board: the guests in each room now.
     op.create_index(
         "ix_stays_room_in_house",
@@ -64,7 +73,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_stays_room_in_house", table_name="stays", schema="ingest")
-    op.drop_column("stays", "room_id", schema="ingest")
+    drop_columns(
+        "ingest",
+        "stays",
+        "room_id",
+    )
     op.drop_table("room_versions", schema="ingest")
     op.drop_index("uq_rooms_facility_number", table_name="rooms", schema="ingest")
     op.drop_table("rooms", schema="ingest")

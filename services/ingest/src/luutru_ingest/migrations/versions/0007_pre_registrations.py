@@ -7,26 +7,28 @@ Create Date: 2026-12-03 05:30:00
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import UUID
+
+from luutru_common.migration_ddl import columns
 
 revision = "0007"
 down_revision = "0006"
-
-TS = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
     op.create_table(
         "pre_registration_links",
-        sa.Column("id", UUID(as_uuid=True), primary_key=True),
-        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
-        sa.Column("kind", sa.Text(), nullable=False),
-        sa.Column("label", sa.Text()),
-        sa.Column("max_entries", sa.Integer()),
-        sa.Column("entries", sa.Integer(), nullable=False, server_default="0"),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("expires_at", TS, nullable=False),
-        sa.Column("revoked_at", TS),
+        *columns(
+            "id uuid primary key",
+            "facility_id uuid not null",
+            "kind text not null",
+            "label text",
+            "max_entries integer",
+            "entries integer not null default 0",
+            "created_at timestamptz not null",
+            "expires_at timestamptz not null",
+            "revoked_at timestamptz",
+        ),
         sa.CheckConstraint("kind IN ('guest', 'standing')", name="kind"),
         schema="ingest",
     )
@@ -38,21 +40,25 @@ def upgrade() -> None:
     )
     op.create_table(
         "pre_registrations",
-        sa.Column("id", UUID(as_uuid=True), primary_key=True),
-        sa.Column("facility_id", UUID(as_uuid=True), nullable=False),
+        *columns(
+            "id uuid primary key",
+            "facility_id uuid not null",
+        ),
         sa.Column(
             "link_id",
             UUID(as_uuid=True),
             sa.ForeignKey("ingest.pre_registration_links.id", ondelete="CASCADE"),
             nullable=False,
         ),
-        sa.Column("code", sa.Text(), nullable=False),
-        sa.Column("full_name", sa.Text(), nullable=False),
-        sa.Column("name_key", sa.Text(), nullable=False),
-        sa.Column("guest", JSONB(), nullable=False),
-        sa.Column("source_address", sa.Text()),
-        sa.Column("created_at", TS, nullable=False),
-        sa.Column("expires_at", TS, nullable=False),
+        *columns(
+            "code text not null",
+            "full_name text not null",
+            "name_key text not null",
+            "guest jsonb not null",
+            "source_address text",
+            "created_at timestamptz not null",
+            "expires_at timestamptz not null",
+        ),
         sa.UniqueConstraint("facility_id", "code"),
         schema="ingest",
     )
