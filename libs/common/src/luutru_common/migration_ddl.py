@@ -1,19 +1,21 @@
 """The DDL that several services' migrations share, written once.
 
 Every service keeps an outbox (luutru_common.outbox) and, if it consumes events, an inbox of
-the events it has processed (luutru_common.consumer); their tables, the trace context added to
-the outbox later, and the columns most tables share are built here and called from each
-service's migrations with the service's schema.
+the events it has processed (luutru_common.consumer); their tables and the trace context added
+to the outbox later are built here, with the service's schema. So are the pieces every
+migration writes: columns as in SQL (``columns("code text not null", …)``), one index per
+column under SQLAlchemy's name for it, and a facility's name and place as facility.v1 has them.
 
 Old migrations call these functions, so what a function builds is history: never change it.
-A later change to one of these tables is a new function (like ``add_traceparent``) called by a
-new migration of every service. tests/integration/platform/test_migration_catalogue.py checks
-that a fresh migration still builds the committed catalogue.
+A later change to one of these tables is a new function (like ``traceparent_revision``)
+called by a new migration of every service. A fresh migration must still build the committed
+catalogue (tests/integration/platform/test_migration_catalogue.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from alembic import op
@@ -49,8 +51,8 @@ _COLUMN = re.compile(
 def column(spec: str) -> sa.Column:
     """A column written as in SQL: ``name type [primary key] [generated always as identity]
     [not null] [default <SQL>]``, e.g. ``"status text not null default 'new'"``. A
-    ``bigserial`` is a bigint that counts itself; without ``not null`` (or ``primary key``)
-    the column takes NULL."""
+    ``bigserial`` is a bigint that counts itself as the table's primary key (SQLAlchemy's
+    ``autoincrement``); without ``not null`` (or ``primary key``) the column takes NULL."""
     match = _COLUMN.fullmatch(spec)
     if match is None or match["type"] not in (*TYPES, "bigserial"):
         raise ValueError(f"not a column: {spec!r}")
@@ -85,6 +87,24 @@ def add_columns(schema: str, table: str, *specs: str) -> None:
 def drop_columns(schema: str, table: str, *names: str) -> None:
     for name in names:
         op.drop_column(table, name, schema=schema)
+
+
+def create_column_indexes(schema: str, table: str, *names: str) -> None:
+    """One index per column, named ``ix_<schema>_<table>_<column>`` (the name SQLAlchemy
+    gives a column declared with ``index=True``)."""
+    for name in names:
+        op.create_index(op.f(f"ix_{schema}_{table}_{name}"), table, [name], schema=schema)
+
+
+def drop_column_indexes(schema: str, table: str, *names: str) -> None:
+    for name in names:
+        op.drop_index(op.f(f"ix_{schema}_{table}_{name}"), table_name=table, schema=schema)
+
+
+# A facility's name and place as facility.v1 carries them, in the order every service's
+# facility table has them: accounts keeps the registry, ingest and analytics keep the facts.
+FACILITY_NAMING = ("code text not null", "name text not null", "facility_type text not null")
+FACILITY_PLACE = ("province_code integer not null", "commune_code integer not null")
 
 
 def create_outbox(schema: str) -> None:
@@ -127,15 +147,19 @@ def drop_outbox(schema: str) -> None:
     op.drop_table(OUTBOX, schema=schema)
 
 
-def add_traceparent(schema: str) -> None:
-    """Outbox rows keep the W3C trace context of the request that recorded them.
+def traceparent_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """``upgrade`` and ``downgrade`` of the revision by which a service's outbox rows keep the
+    W3C trace context of the request that recorded them (tracing).
 
     Nullable, no default: adding it rewrites nothing and takes the lock only for a moment."""
-    add_columns(schema, OUTBOX, "traceparent text")
 
+    def upgrade() -> None:
+        add_columns(schema, OUTBOX, "traceparent text")
 
-def drop_traceparent(schema: str) -> None:
-    op.drop_column(OUTBOX, "traceparent", schema=schema)
+    def downgrade() -> None:
+        drop_columns(schema, OUTBOX, "traceparent")
+
+    return upgrade, downgrade
 
 
 def create_processed_events(schema: str) -> None:

@@ -8,7 +8,15 @@ Create Date: 2026-11-27 16:22:01.252214
 import sqlalchemy as sa
 from alembic import op
 
-from luutru_common.migration_ddl import columns, create_outbox, drop_outbox
+from luutru_common.migration_ddl import (
+    FACILITY_NAMING,
+    FACILITY_PLACE,
+    columns,
+    create_column_indexes,
+    create_outbox,
+    drop_column_indexes,
+    drop_outbox,
+)
 
 revision = "0001"
 down_revision = None
@@ -19,12 +27,9 @@ def upgrade() -> None:
         "facilities",
         *columns(
             "id uuid not null",
-            "code text not null",
-            "name text not null",
-            "facility_type text not null",
+            *FACILITY_NAMING,
             "star_rating integer",
-            "province_code integer not null",
-            "commune_code integer not null",
+            *FACILITY_PLACE,
             "street text",
             "rooms integer",
             "beds integer",
@@ -36,13 +41,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("code", name=op.f("uq_facilities_code")),
         schema="accounts",
     )
-    op.create_index(
-        op.f("ix_accounts_facilities_commune_code"),
-        "facilities",
-        ["commune_code"],
-        unique=False,
-        schema="accounts",
-    )
+    create_column_indexes("accounts", "facilities", "commune_code")
     create_outbox("accounts")
     op.create_table(
         "signing_keys",
@@ -79,21 +78,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("username", name=op.f("uq_users_username")),
         schema="accounts",
     )
-    op.create_index(
-        op.f("ix_accounts_users_facility_id"),
-        "users",
-        ["facility_id"],
-        unique=False,
-        schema="accounts",
-    )
+    create_column_indexes("accounts", "users", "facility_id")
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_accounts_users_facility_id"), table_name="users", schema="accounts")
+    drop_column_indexes("accounts", "users", "facility_id")
     op.drop_table("users", schema="accounts")
     op.drop_table("signing_keys", schema="accounts")
     drop_outbox("accounts")
-    op.drop_index(
-        op.f("ix_accounts_facilities_commune_code"), table_name="facilities", schema="accounts"
-    )
+    drop_column_indexes("accounts", "facilities", "commune_code")
     op.drop_table("facilities", schema="accounts")

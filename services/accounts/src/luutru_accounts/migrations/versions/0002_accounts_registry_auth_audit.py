@@ -8,7 +8,13 @@ Create Date: 2026-11-27 16:49:33.790775
 import sqlalchemy as sa
 from alembic import op
 
-from luutru_common.migration_ddl import add_columns, columns, drop_columns
+from luutru_common.migration_ddl import (
+    add_columns,
+    columns,
+    create_column_indexes,
+    drop_column_indexes,
+    drop_columns,
+)
 
 revision = "0002"
 down_revision = "0001"
@@ -34,40 +40,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_log")),
         schema="accounts",
     )
-    op.create_index(
-        op.f("ix_accounts_audit_log_action"),
-        "audit_log",
-        ["action"],
-        unique=False,
-        schema="accounts",
-    )
-    op.create_index(
-        op.f("ix_accounts_audit_log_actor_id"),
-        "audit_log",
-        ["actor_id"],
-        unique=False,
-        schema="accounts",
-    )
-    op.create_index(
-        op.f("ix_accounts_audit_log_facility_id"),
-        "audit_log",
-        ["facility_id"],
-        unique=False,
-        schema="accounts",
-    )
-    op.create_index(
-        op.f("ix_accounts_audit_log_occurred_at"),
-        "audit_log",
-        ["occurred_at"],
-        unique=False,
-        schema="accounts",
-    )
-    op.create_index(
-        op.f("ix_accounts_audit_log_target_id"),
-        "audit_log",
-        ["target_id"],
-        unique=False,
-        schema="accounts",
+    create_column_indexes(
+        "accounts", "audit_log", "action", "actor_id", "facility_id", "occurred_at", "target_id"
     )
     op.create_table(
         "login_throttle",
@@ -102,13 +76,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("client_id", name=op.f("uq_api_clients_client_id")),
         schema="accounts",
     )
-    op.create_index(
-        op.f("ix_accounts_api_clients_facility_id"),
-        "api_clients",
-        ["facility_id"],
-        unique=False,
-        schema="accounts",
-    )
+    create_column_indexes("accounts", "api_clients", "facility_id")
     op.create_table(
         "refresh_tokens",
         *columns(
@@ -128,20 +96,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
         schema="accounts",
     )
-    op.create_index(
-        op.f("ix_accounts_refresh_tokens_family_id"),
-        "refresh_tokens",
-        ["family_id"],
-        unique=False,
-        schema="accounts",
-    )
-    op.create_index(
-        op.f("ix_accounts_refresh_tokens_user_id"),
-        "refresh_tokens",
-        ["user_id"],
-        unique=False,
-        schema="accounts",
-    )
+    create_column_indexes("accounts", "refresh_tokens", "family_id", "user_id")
     add_columns(
         "accounts",
         "facilities",
@@ -154,20 +109,7 @@ def upgrade() -> None:
         "contact_email text",
         "status_reason text",
     )
-    op.create_index(
-        op.f("ix_accounts_facilities_facility_type"),
-        "facilities",
-        ["facility_type"],
-        unique=False,
-        schema="accounts",
-    )
-    op.create_index(
-        op.f("ix_accounts_facilities_status"),
-        "facilities",
-        ["status"],
-        unique=False,
-        schema="accounts",
-    )
+    create_column_indexes("accounts", "facilities", "facility_type", "status")
     add_columns(
         "accounts",
         "users",
@@ -206,10 +148,7 @@ def downgrade() -> None:
         "password_changed_at",
         "communes",
     )
-    op.drop_index(op.f("ix_accounts_facilities_status"), table_name="facilities", schema="accounts")
-    op.drop_index(
-        op.f("ix_accounts_facilities_facility_type"), table_name="facilities", schema="accounts"
-    )
+    drop_column_indexes("accounts", "facilities", "status", "facility_type")
     drop_columns(
         "accounts",
         "facilities",
@@ -222,27 +161,12 @@ def downgrade() -> None:
         "vehicles",
         "zone",
     )
-    op.drop_index(
-        op.f("ix_accounts_refresh_tokens_user_id"), table_name="refresh_tokens", schema="accounts"
-    )
-    op.drop_index(
-        op.f("ix_accounts_refresh_tokens_family_id"), table_name="refresh_tokens", schema="accounts"
-    )
+    drop_column_indexes("accounts", "refresh_tokens", "user_id", "family_id")
     op.drop_table("refresh_tokens", schema="accounts")
-    op.drop_index(
-        op.f("ix_accounts_api_clients_facility_id"), table_name="api_clients", schema="accounts"
-    )
+    drop_column_indexes("accounts", "api_clients", "facility_id")
     op.drop_table("api_clients", schema="accounts")
     op.drop_table("login_throttle", schema="accounts")
-    op.drop_index(
-        op.f("ix_accounts_audit_log_target_id"), table_name="audit_log", schema="accounts"
+    drop_column_indexes(
+        "accounts", "audit_log", "target_id", "occurred_at", "facility_id", "actor_id", "action"
     )
-    op.drop_index(
-        op.f("ix_accounts_audit_log_occurred_at"), table_name="audit_log", schema="accounts"
-    )
-    op.drop_index(
-        op.f("ix_accounts_audit_log_facility_id"), table_name="audit_log", schema="accounts"
-    )
-    op.drop_index(op.f("ix_accounts_audit_log_actor_id"), table_name="audit_log", schema="accounts")
-    op.drop_index(op.f("ix_accounts_audit_log_action"), table_name="audit_log", schema="accounts")
     op.drop_table("audit_log", schema="accounts")

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 from luutru_common.migration_ddl import (
+    FACILITY_NAMING,
+    FACILITY_PLACE,
     add_columns,
     columns,
     create_outbox,
@@ -66,12 +68,9 @@ def upgrade() -> None:
         "facilities",
         *columns(
             "facility_id uuid not null",
-            "code text not null",
-            "name text not null",
-            "facility_type text not null",
+            *FACILITY_NAMING,
             "star_rating integer",
-            "province_code integer not null",
-            "commune_code integer not null",
+            *FACILITY_PLACE,
             "zone text",
             "rooms integer",
             "beds integer",

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 
 from luutru_common.migration_ddl import (
+    FACILITY_NAMING,
+    FACILITY_PLACE,
     columns,
     create_outbox,
     create_processed_events,
@@ -25,11 +27,8 @@ def upgrade() -> None:
         "facilities",
         *columns(
             "id uuid not null",
-            "code text not null",
-            "name text not null",
-            "facility_type text not null",
-            "province_code integer not null",
-            "commune_code integer not null",
+            *FACILITY_NAMING,
+            *FACILITY_PLACE,
             "beds integer",
             "status text not null",
             "as_of timestamptz not null",

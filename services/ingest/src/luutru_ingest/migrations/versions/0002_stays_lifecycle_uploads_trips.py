@@ -8,7 +8,13 @@ Create Date: 2026-11-27 16:49:12.104836
 import sqlalchemy as sa
 from alembic import op
 
-from luutru_common.migration_ddl import add_columns, columns, drop_columns
+from luutru_common.migration_ddl import (
+    add_columns,
+    columns,
+    create_column_indexes,
+    drop_column_indexes,
+    drop_columns,
+)
 
 revision = "0002"
 down_revision = "0001"
@@ -57,13 +63,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_trip_passengers")),
         schema="ingest",
     )
-    op.create_index(
-        op.f("ix_ingest_trip_passengers_trip_id"),
-        "trip_passengers",
-        ["trip_id"],
-        unique=False,
-        schema="ingest",
-    )
+    create_column_indexes("ingest", "trip_passengers", "trip_id")
     op.create_table(
         "trips",
         *columns(
@@ -190,9 +190,7 @@ def downgrade() -> None:
     op.drop_table("uploads", schema="ingest")
     op.drop_table("upload_rows", schema="ingest")
     op.drop_table("trips", schema="ingest")
-    op.drop_index(
-        op.f("ix_ingest_trip_passengers_trip_id"), table_name="trip_passengers", schema="ingest"
-    )
+    drop_column_indexes("ingest", "trip_passengers", "trip_id")
     op.drop_table("trip_passengers", schema="ingest")
     op.drop_table("stay_versions", schema="ingest")
     op.drop_table("idempotency_keys", schema="ingest")
