@@ -22,6 +22,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from fastapi import FastAPI
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
@@ -179,6 +180,29 @@ class ConsumerRunner:
             processed_events=processed_events,
             handlers=handlers,
             dlq_replication_factor=settings.kafka_replication_factor,
+            **options,
+        )
+
+    @classmethod
+    def for_app(
+        cls,
+        app: FastAPI,
+        group: str,
+        *,
+        topics: list[str],
+        processed_events: Table,
+        handlers: Mapping[str, Handler],
+        **options: Any,
+    ) -> ConsumerRunner:
+        """`for_service` with the settings and sessions of a service app being started (in
+        its ``workers``): what every embedded consumer of a service is built from."""
+        return cls.for_service(
+            app.state.settings,
+            group,
+            topics=topics,
+            session_factory=app.state.session_factory,
+            processed_events=processed_events,
+            handlers=handlers,
             **options,
         )
 
