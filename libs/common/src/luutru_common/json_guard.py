@@ -144,12 +144,10 @@ class JsonGuardMiddleware:
         if json_too_deep(body):
             problem = too_deep_problem()
         elif errors := surrogate_errors(body):
-            problem = Problem(
-                422,
-                "validation-failed",
+            problem = Problem.invalid(
                 "Request is invalid",
+                errors,
                 "Dữ liệu gửi lên chứa ký tự không hợp lệ / The request contains invalid characters",
-                errors=errors,
             )
         if problem is not None:
             response = JSONResponse(

@@ -230,11 +230,9 @@ async def update_user(
     changes = data.model_dump(exclude_unset=True)
     if "communes" in changes:
         if user.role != Role.POLICE_OFFICER.value:
-            raise Problem(
-                422,
-                "validation-failed",
+            raise Problem.invalid(
                 "User is invalid",
-                errors=[
+                [
                     field_error(
                         "/communes",
                         "not-applicable-for-role",

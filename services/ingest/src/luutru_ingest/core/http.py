@@ -125,10 +125,8 @@ def _every_violation(request: Request, exc: RequestValidationError, recheck: Rec
             found = recheck(request, exc.body)
         except Exception:  # the refusal stands with pydantic's errors: never a 500 for it
             log.exception("recheck_failed", path=request.url.path)
-    return Problem(
-        422,
-        "validation-failed",
+    return Problem.invalid(
         "Request is invalid",
+        validation_errors(elsewhere) + (found or validation_errors(in_body)),
         "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
-        errors=validation_errors(elsewhere) + (found or validation_errors(in_body)),
     )

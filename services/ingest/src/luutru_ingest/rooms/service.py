@@ -70,11 +70,9 @@ async def create(
     keys = [number_key(i.number) for i in items]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Room numbers repeat",
-            errors=[
+            [
                 field_error(
                     pointer,
                     "room-number-repeated",
@@ -158,7 +156,7 @@ async def edit(
                 field_error(f"/{required}", "required", "Không được để trống", "Cannot be empty")
             )
     if errors:
-        raise Problem(422, "validation-failed", "Request is invalid", errors=errors)
+        raise Problem.invalid("Request is invalid", errors)
     if "number" in fields:
         number = clean_number(fields.pop("number"))
         key = number_key(number)
