@@ -39,9 +39,11 @@ class BackgroundWorkers:
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self, coros: list[Coroutine[Any, Any, None]]) -> None:
+        """Run each coroutine as a task of its own, so one failing does not stop the others."""
         self.tasks = [asyncio.create_task(c) for c in coros]
 
     async def stop(self) -> None:
+        """Cancel every task and wait until each has finished its cleanup (shutdown)."""
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:

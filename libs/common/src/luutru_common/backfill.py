@@ -47,6 +47,8 @@ class Backfill:
                 raise ValueError(f"bad identifier {value!r}")
 
     def step_sql(self) -> str:
+        """One batch as one statement: the next `:n` keys after `:after`, the work on them and the
+        progress note, committed together."""
         progress = f"{self.schema}.backfill_progress"
         # Data-modifying CTEs run to completion whether or not the query reads them: the
         # work and the progress note commit together, as one statement.
@@ -66,6 +68,8 @@ class Backfill:
 
 
 def ensure_progress_table(connection: Connection, schema: str) -> None:
+    """Create `<schema>.backfill_progress` where it is missing (as the schema owner, in a
+    migration)."""
     if not _IDENT.match(schema):
         raise ValueError(f"bad schema {schema!r}")
     table = f"{schema}.backfill_progress"

@@ -207,6 +207,8 @@ class ConsumerRunner:
         )
 
     async def run(self) -> None:
+        """Consume until cancelled; after a failure start again with a growing pause (Kafka or
+        PostgreSQL away)."""
         backoff = 0.5
         while True:
             try:
@@ -398,6 +400,7 @@ class ConsumerRunner:
         await self._dlq.send_and_wait(topic, value=record.value, key=record.key, headers=headers)
 
     def assignment(self) -> set[TopicPartition]:
+        """The partitions this consumer holds now (empty before it has joined its group)."""
         return set(self._consumer.assignment()) if self._consumer else set()
 
 

@@ -95,6 +95,7 @@ def surrogate_errors(body: bytes) -> list[FieldError]:
 
 
 def too_deep_problem() -> Problem:
+    """The 400 for JSON nested deeper than MAX_JSON_DEPTH (refused before it is parsed)."""
     return Problem(
         400,
         "json-too-deep",
