@@ -35,6 +35,9 @@ docs/accounts.md.
 
 
 def create_app(settings: AccountsSettings | None = None, *, force_workers: bool = False) -> FastAPI:
+    """The accounts API: it verifies its own tokens and revocations from its own tables (not over
+    HTTP), signs with keys sealed by the configured KEKs, and creates the bootstrap admin at start.
+    """
     settings = settings or AccountsSettings()
     install_sealer(LocalKek.from_values(settings.signing_keks()))
 

@@ -8,6 +8,7 @@ from luutru_common.db import UnitOfWork, make_engine, make_session_factory
 
 
 def main() -> None:
+    """`luutru-accounts`: the shared commands, plus rotate-key and reseal-keys."""
     run_cli(
         "accounts",
         settings_factory=AccountsSettings,

@@ -36,6 +36,8 @@ what ingest answers a facility depends on the watchlist. Errors are
 def create_app(
     settings: AnalyticsSettings | None = None, *, force_workers: bool = False
 ) -> FastAPI:
+    """The analytics API, with the projection consumer of facility.v1, stay.v1, trip.v1 and room.v1
+    among its workers."""
     settings = settings or AnalyticsSettings()
 
     def workers(app: FastAPI):

@@ -11,6 +11,7 @@ def _rebuild() -> None:
 
 
 def main() -> None:
+    """`luutru-analytics`: the shared commands, plus rebuild."""
     run_cli(
         "analytics",
         settings_factory=AnalyticsSettings,

@@ -49,6 +49,8 @@ def body_limits(settings: IngestSettings) -> dict[str, int]:
 
 
 def create_app(settings: IngestSettings | None = None, *, force_workers: bool = False) -> FastAPI:
+    """The ingest API, with the facility.v1 consumer and the upload worker among its workers and the
+    reporting-deadline rule of the settings."""
     settings = settings or IngestSettings()
 
     def workers(app: FastAPI):

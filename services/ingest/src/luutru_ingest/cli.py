@@ -5,6 +5,7 @@ from luutru_ingest.settings import IngestSettings
 
 
 def main() -> None:
+    """`luutru-ingest`: the shared commands."""
     run_cli(
         "ingest", settings_factory=IngestSettings, app_factory=create_app, retention=retention.rules
     )

@@ -101,6 +101,8 @@ class RecheckedRoute(APIRoute):
     """A route that answers a refused body of a `rechecked` endpoint with its recheck."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        """The route's handler, wrapped (for a `rechecked` endpoint) to answer a refused body with
+        every violation."""
         handler = super().get_route_handler()
         recheck: Recheck | None = getattr(self.endpoint, "recheck", None)
         if recheck is None:

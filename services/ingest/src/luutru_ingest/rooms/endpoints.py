@@ -39,6 +39,7 @@ _ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
 def room_view(room: Room) -> RoomView:
+    """A room as the API shows it."""
     return RoomView(
         room_id=room.id,
         number=room.number,

@@ -119,6 +119,8 @@ async def create(
 async def room_for_update(
     session: AsyncSession, facility_id: uuid.UUID, room_id: uuid.UUID
 ) -> Room:
+    """The facility's room, locked until the transaction ends; 404 when the facility has no such
+    room."""
     room = await session.scalar(
         select(Room).where(Room.id == room_id, Room.facility_id == facility_id).with_for_update()
     )
@@ -146,6 +148,8 @@ async def edit(
     by: str,
     now: datetime,
 ) -> Room:
+    """Change a room's fields (a new number must be free among the rooms not retired); a retired
+    room cannot change. Emits RoomChanged."""
     room = await room_for_update(session, facility_id, room_id)
     _not_retired(room)
     fields = changes.model_dump(exclude_unset=True)
