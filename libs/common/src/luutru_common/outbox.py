@@ -255,6 +255,8 @@ class OutboxRelay:
             await asyncio.sleep(interval_s)
 
     async def report_backlog(self, conn: asyncpg.Connection) -> tuple[int, float]:
+        """Set the backlog gauges from the table now and return them: rows waiting, age in seconds
+        of the oldest."""
         # Both come from the partial index on unpublished rows: cheap however large the
         # table, proportional to the backlog itself.
         row = await conn.fetchrow(

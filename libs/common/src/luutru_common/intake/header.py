@@ -76,6 +76,7 @@ class Column:
 
     @property
     def letter(self) -> str:
+        """The column's spreadsheet letter (A, B, … AA), as people name it."""
         return column_letter(self.index)
 
 
