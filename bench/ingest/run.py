@@ -45,6 +45,7 @@ import xlsxwriter
 from bench.ingest.data import facility_types, guest
 from tests.support import ROOT, TEST_TAG, TestSigner, bearer, database_url, kafka_env
 
+from luutru_common.intake.vocabulary import PERSON
 from luutru_ingest import receipt_numbers
 
 DB = f"luutru_bench_ingest{TEST_TAG}"
@@ -290,22 +291,6 @@ def start_peer(path: Path, port: int) -> tuple[subprocess.Popen, str]:
 
 
 def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
-    header = [
-        "Họ và tên",
-        "Ngày sinh",
-        "Giới tính",
-        "Số định danh",
-        "Số hộ chiếu",
-        "Quốc tịch",
-        "Loại thị thực",
-        "Số thị thực",
-        "Ngày nhập cảnh",
-        "Cửa khẩu nhập cảnh",
-        "Phòng",
-        "Lý do",
-        "Ngày đến",
-        "Ngày đi dự kiến",
-    ]
     keys = [
         "full_name",
         "date_of_birth",
@@ -322,6 +307,9 @@ def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
         "check_in_at",
         "expected_check_out",
     ]
+    # The headers a facility's own sheet has: each field's Vietnamese name in the intake's
+    # dictionary (what the template and the upload parser use).
+    header = [PERSON.fields[k].vi for k in keys]
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "constant_memory": True})
     sheet = book.add_worksheet()

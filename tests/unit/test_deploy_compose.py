@@ -16,6 +16,7 @@ import pytest
 
 from luutru_accounts.settings import AccountsSettings
 from luutru_analytics.settings import AnalyticsSettings
+from luutru_common.cli import DEFAULT_PORTS
 from luutru_ingest.settings import IngestSettings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,8 +60,7 @@ def config() -> dict:
 
 
 def default_port(service: str) -> int:
-    cli = (ROOT / "services" / service / "src" / f"luutru_{service}" / "cli.py").read_text()
-    return int(re.search(r"default_port=(\d+)", cli).group(1))
+    return DEFAULT_PORTS[service]
 
 
 def kafka_version() -> str:

@@ -20,6 +20,7 @@ from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
 from luutru_common.json_guard import JsonGuardMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
+from luutru_common.outbox import OutboxRelay
 from luutru_common.problems import install_problem_handlers
 from luutru_common.retention import Rule, retention_loop
 from luutru_common.revocation import RevocationList, polling
@@ -38,9 +39,11 @@ class BackgroundWorkers:
         self.tasks: list[asyncio.Task[None]] = []
 
     def start(self, coros: list[Coroutine[Any, Any, None]]) -> None:
+        """Run each coroutine as a task of its own, so one failing does not stop the others."""
         self.tasks = [asyncio.create_task(c) for c in coros]
 
     async def stop(self) -> None:
+        """Cancel every task and wait until each has finished its cleanup (shutdown)."""
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
@@ -61,9 +64,18 @@ def create_service_app(
     retention: Callable[[Any], list[Rule]] | None = None,
     client_scopes: ClientScopes | None = None,
     body_limits: dict[str, int] | None = None,
+    outbox_schema: str | None = None,
+    force_workers: bool = False,
 ) -> FastAPI:
     """``body_limits``: path templates whose bodies may be larger (or must be smaller) than
-    ``settings.max_body_bytes`` — the batch endpoint, uploads (see luutru_common.body_limit)."""
+    ``settings.max_body_bytes`` — the batch endpoint, uploads (see luutru_common.body_limit).
+
+    ``outbox_schema``: the schema whose outbox the embedded relay publishes (every service
+    with an outbox has one relay, kept in ``app.state.relay``); ``workers`` adds the
+    service's own. ``force_workers``: run the workers whatever the settings say — how
+    ``luutru-<service> worker`` builds the app."""
+    if force_workers:
+        settings = settings.model_copy(update={"embedded_workers": True})
     configure_logging(
         service=settings.service_name, level=settings.log_level, json=settings.log_json
     )
@@ -100,7 +112,11 @@ def create_service_app(
             revocations = app.state.token_verifier.revocations
             await stack.enter_async_context(polling(revocations))
             if settings.embedded_workers:
-                coros = workers(app) if workers is not None else []
+                coros = []
+                if outbox_schema is not None:
+                    app.state.relay = OutboxRelay.for_service(settings, outbox_schema)
+                    coros.append(app.state.relay.run())
+                coros += workers(app) if workers is not None else []
                 if retention is not None and settings.retention_interval_s > 0:
                     coros.append(
                         retention_loop(

@@ -78,6 +78,8 @@ def chain_ddl(schema: str, table: str) -> list[str]:
 
 
 def drop_chain_ddl(schema: str, table: str) -> list[str]:
+    """The statements that undo `chain_ddl`: the trigger, its function and the chain's columns (a
+    migration's downgrade)."""
     qualified = f"{schema}.{table}"
     return [
         f"DROP TRIGGER {table}_chain ON {qualified}",

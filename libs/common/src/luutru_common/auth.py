@@ -58,6 +58,8 @@ class Principal:
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> Principal:
+        """The principal a verified token's claims describe (facility, department and communes when
+        the role has them)."""
         fid = claims.get("facility_id")
         return cls(
             subject=str(claims["sub"]),
@@ -97,6 +99,8 @@ class VerifiedTokens:
         return principal, claims
 
     def put(self, token: str, expires: float, principal: Principal, claims: dict[str, Any]) -> None:
+        """Remember a verified token until `expires`, dropping the least recently used beyond
+        `size`."""
         self._entries[token] = (expires, principal, claims)
         self._entries.move_to_end(token)
         while len(self._entries) > self.size:
@@ -143,6 +147,7 @@ class TokenVerifier:
         self.verified = VerifiedTokens()
 
     def add_jwks(self, jwks: dict[str, Any]) -> None:
+        """Trust the public keys of a JWKS document (by key id), besides those known already."""
         for entry in jwks.get("keys", []):
             self._keys[entry["kid"]] = jwt.PyJWK(entry).key
             self._jwks[entry["kid"]] = entry
@@ -183,12 +188,15 @@ class TokenVerifier:
             self._save_cache()
 
     async def fetch_jwks(self) -> dict[str, Any]:
+        """The JWKS document from `jwks_url` (accounts overrides this to read its own table)."""
         async with httpx.AsyncClient(timeout=5) as client:
             response = await client.get(self.jwks_url)
             response.raise_for_status()
             return response.json()
 
     async def verify(self, token: str) -> Principal:
+        """The principal of a valid, unrevoked token; 401 problem otherwise, 503 when the key is
+        unknown and the keys cannot be fetched."""
         cached = self.verified.get(token)
         if cached is not None:
             # Revocation takes effect within seconds, so it is checked even for a known token.
@@ -234,6 +242,8 @@ KEYS_RETRY_AFTER_S = 5
 
 
 def keys_unavailable() -> Problem:
+    """The 503 answered while no signing key can be fetched: a retry in seconds cures it, so it is
+    not a 401."""
     return Problem(
         503,
         "keys-unavailable",
@@ -261,6 +271,8 @@ async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
+    """Dependency: the caller of the request, from its bearer token; a machine client only on the
+    endpoints its scopes allow."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise _unauthenticated("missing bearer token")
     verifier: TokenVerifier = request.app.state.token_verifier

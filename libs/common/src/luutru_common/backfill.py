@@ -59,6 +59,8 @@ class Backfill:
         return f"{self.table}_{self.key}_backfill"[:63]
 
     def step_sql(self) -> str:
+        """One batch as one statement: the next `:n` keys after `:after`, the work on them and the
+        progress note, committed together."""
         progress = f"{self.schema}.backfill_progress"
         # Data-modifying CTEs run to completion whether or not the query reads them: the
         # work and the progress note commit together, as one statement.
@@ -78,6 +80,8 @@ class Backfill:
 
 
 def ensure_progress_table(connection: Connection, schema: str) -> None:
+    """Create `<schema>.backfill_progress` where it is missing (as the schema owner, in a
+    migration)."""
     if not _IDENT.match(schema):
         raise ValueError(f"bad schema {schema!r}")
     table = f"{schema}.backfill_progress"

@@ -27,6 +27,7 @@ MULTIPART_MARGIN = 64 * 1024
 
 
 def too_large_problem(limit: int) -> Problem:
+    """The 413 for a body over `limit` bytes, the limit in the message."""
     return Problem(
         413,
         "payload-too-large",
@@ -65,6 +66,7 @@ class BodyLimitMiddleware:
         self.routes = [(_template_regex(t), n) for t, n in limits.items()]
 
     def limit_for(self, path: str) -> int:
+        """The body limit of a path: the first route pattern that matches it, else the default."""
         for pattern, limit in self.routes:
             if pattern.match(path):
                 return limit

@@ -1,10 +1,13 @@
-"""The command line every service shares: ``serve``, ``migrate``, ``worker``."""
+"""The command line every service shares: ``serve``, ``migrate``, ``worker`` (and
+``retention``, ``audit`` where the service has them), plus each service's own commands."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
+import importlib.util
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
@@ -21,16 +24,32 @@ from luutru_common.worker import run_worker
 WORKER_PORT_OFFSET = 1000
 
 
+# Each service's API port; its worker's probes listen WORKER_PORT_OFFSET above it.
+DEFAULT_PORTS = {"accounts": 8001, "ingest": 8002, "analytics": 8003}
+
+
+@dataclass(frozen=True)
+class Command:
+    """A command of one service only (``luutru-accounts rotate-key``): its help line and
+    what runs it, without arguments."""
+
+    help: str
+    run: Callable[[], None]
+
+
 def run_cli(
-    *,
     service: str,
-    default_port: int,
+    *,
     settings_factory: Callable[[], ServiceSettings],
     app_factory: Callable[..., FastAPI],
-    migrations_dir: Path,
     append_only_tables: tuple[str, ...] = (),
     retention: Callable[[ServiceSettings], list[Rule]] | None = None,
+    commands: Mapping[str, Command] | None = None,
 ) -> None:
+    """Parse ``luutru-<service>``'s arguments and run the command they name. The service's
+    migrations are the ``migrations`` folder of its package ``luutru_<service>``."""
+    default_port = DEFAULT_PORTS[service]
+    commands = commands or {}
     parser = argparse.ArgumentParser(prog=f"luutru-{service}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="run the HTTP API (and, by default, the workers)")
@@ -52,12 +71,16 @@ def run_cli(
     if append_only_tables:
         audit = sub.add_parser("audit", help="the append-only audit tables")
         audit.add_argument("action", choices=["verify"], help="check the hash chain of each")
+    for name, command in commands.items():
+        sub.add_parser(name, help=command.help)
     args = parser.parse_args()
 
-    if args.command == "migrate":
+    if args.command in commands:
+        commands[args.command].run()
+    elif args.command == "migrate":
         settings = settings_factory()
         migrate(
-            migrations_dir,
+            _migrations_dir(service),
             schema=service,
             owner_url=settings.migrate_database_url,
             runtime_url=settings.database_url,
@@ -85,6 +108,13 @@ def run_cli(
     elif args.command == "audit":
         broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
         raise SystemExit(1 if broken else 0)
+
+
+def _migrations_dir(service: str) -> Path:
+    spec = importlib.util.find_spec(f"luutru_{service}")
+    if spec is None or spec.origin is None:
+        raise SystemExit(f"luutru_{service} is not installed")
+    return Path(spec.origin).parent / "migrations"
 
 
 async def _retention(settings: ServiceSettings, rules) -> None:

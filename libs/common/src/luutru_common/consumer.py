@@ -22,6 +22,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
+from fastapi import FastAPI
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
 from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
@@ -182,7 +183,32 @@ class ConsumerRunner:
             **options,
         )
 
+    @classmethod
+    def for_app(
+        cls,
+        app: FastAPI,
+        group: str,
+        *,
+        topics: list[str],
+        processed_events: Table,
+        handlers: Mapping[str, Handler],
+        **options: Any,
+    ) -> ConsumerRunner:
+        """`for_service` with the settings and sessions of a service app being started (in
+        its ``workers``): what every embedded consumer of a service is built from."""
+        return cls.for_service(
+            app.state.settings,
+            group,
+            topics=topics,
+            session_factory=app.state.session_factory,
+            processed_events=processed_events,
+            handlers=handlers,
+            **options,
+        )
+
     async def run(self) -> None:
+        """Consume until cancelled; after a failure start again with a growing pause (Kafka or
+        PostgreSQL away)."""
         backoff = 0.5
         while True:
             try:
@@ -374,6 +400,7 @@ class ConsumerRunner:
         await self._dlq.send_and_wait(topic, value=record.value, key=record.key, headers=headers)
 
     def assignment(self) -> set[TopicPartition]:
+        """The partitions this consumer holds now (empty before it has joined its group)."""
         return set(self._consumer.assignment()) if self._consumer else set()
 
 

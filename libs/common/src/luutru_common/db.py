@@ -40,6 +40,8 @@ def schema_metadata(schema: str) -> MetaData:
 
 
 def make_engine(url: str, *, pool_size: int = 10, application_name: str = "luutru") -> AsyncEngine:
+    """An async engine whose statement parameters never appear in errors or logs, named for
+    pg_stat_activity by `application_name`."""
     engine = create_async_engine(
         url,
         pool_size=pool_size,
@@ -94,6 +96,8 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 
 
 def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose objects stay readable after commit (the response is built from them) and that
+    flush only when told."""
     # expire_on_commit=False: objects stay readable after commit, when we build the response.
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
@@ -113,6 +117,8 @@ class Compiled:
         self._fixed = dict(compiled.params)
 
     def args(self, **values: Any) -> list[Any]:
+        """The positional arguments of one execution: `values` by name, with the values fixed in the
+        statement."""
         params = {**self._fixed, **values}
         return [params[name] for name in self._names]
 
@@ -172,10 +178,12 @@ class UnitOfWork:
         await self.session.close()
 
     async def commit(self) -> None:
+        """Commit the session's transaction; leaving the block without it rolls back."""
         await self.session.commit()
 
 
 @asynccontextmanager
 async def unit_of_work(factory: async_sessionmaker[AsyncSession]) -> AsyncIterator[UnitOfWork]:
+    """A started unit of work from `factory`, as an async context manager (scripts, workers)."""
     async with UnitOfWork(factory) as uow:
         yield uow

@@ -72,4 +72,6 @@ FACILITY_TYPE_CODES: tuple[str, ...] = tuple(BY_CODE)
 
 
 def types_of_department(department: str) -> frozenset[str]:
+    """The facility types whose figures a department (tourism, health, transport, zones)
+    receives."""
     return frozenset(t.code for t in FACILITY_TYPES if t.department == department)

@@ -3,16 +3,19 @@
 The topic is compacted and every facility event carries the whole facility as it is after
 the change, so a projection is one upsert: the newest event by `occurred_at` replaces the
 row, and an older event replayed after a newer one changes nothing. Each service keeps the
-columns it needs in a table of its own schema; this is the one statement they share.
+columns it needs in a table of its own schema; this is the one statement they share, and the
+column declarations of the facility.v1 fields (`FacilityCore`, `FacilityAttributes`) are
+written here once for the registry itself (accounts) and the views of it (ingest, analytics).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table, func
+from sqlalchemy import Integer, Table, Text, func
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
 
 from luutru_common.consumer import Handler
 from luutru_common.events import (
@@ -32,6 +35,31 @@ FACILITY_EVENTS = (
     FacilityReinstated,
     FacilityClosed,
 )
+
+
+class FacilityCore:
+    """Declarative mixin: the facility.v1 fields every copy of the registry keeps, each in
+    the column of its name. A table that constrains one (accounts: unique code, indexed
+    type) declares that column again in its own class."""
+
+    code: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    facility_type: Mapped[str] = mapped_column(Text)
+    province_code: Mapped[int] = mapped_column(Integer)
+    commune_code: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(Text)
+
+
+class FacilityAttributes:
+    """Declarative mixin: the optional facility.v1 fields that describe the place — stars,
+    address, zone and size (the registry's and analytics' copies; ingest needs beds only)."""
+
+    star_rating: Mapped[int | None] = mapped_column(Integer)
+    street: Mapped[str | None] = mapped_column(Text)
+    zone: Mapped[str | None] = mapped_column(Text)
+    rooms: Mapped[int | None] = mapped_column(Integer)
+    beds: Mapped[int | None] = mapped_column(Integer)
+    seats: Mapped[int | None] = mapped_column(Integer)
 
 
 async def upsert_facility(

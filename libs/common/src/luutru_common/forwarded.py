@@ -19,6 +19,7 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def parse_networks(spec: str | Iterable[str]) -> tuple[Network, ...]:
+    """Networks from a comma-separated setting or a list; blank items ignored, host bits allowed."""
     items = spec.split(",") if isinstance(spec, str) else spec
     return tuple(ipaddress.ip_network(i.strip(), strict=False) for i in items if i.strip())
 

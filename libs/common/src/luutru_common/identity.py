@@ -43,6 +43,7 @@ def name_match_key(name: str) -> str:
 
 
 def normalize_passport(value: str) -> str:
+    """A passport number as compared and stored: spaces removed, upper case."""
     return "".join(value.split()).upper()
 
 

@@ -95,6 +95,7 @@ def surrogate_errors(body: bytes) -> list[FieldError]:
 
 
 def too_deep_problem() -> Problem:
+    """The 400 for JSON nested deeper than MAX_JSON_DEPTH (refused before it is parsed)."""
     return Problem(
         400,
         "json-too-deep",
@@ -144,12 +145,10 @@ class JsonGuardMiddleware:
         if json_too_deep(body):
             problem = too_deep_problem()
         elif errors := surrogate_errors(body):
-            problem = Problem(
-                422,
-                "validation-failed",
+            problem = Problem.invalid(
                 "Request is invalid",
+                errors,
                 "Dữ liệu gửi lên chứa ký tự không hợp lệ / The request contains invalid characters",
-                errors=errors,
             )
         if problem is not None:
             response = JSONResponse(

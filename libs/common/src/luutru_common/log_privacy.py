@@ -48,6 +48,7 @@ _PATTERNS = [
 
 
 def mask(text: str) -> str:
+    """The text with database error details (row and key values) and document numbers masked."""
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return text
@@ -84,6 +85,7 @@ class MaskingFormatter(logging.Formatter):
         self.inner = inner or logging.Formatter(logging.BASIC_FORMAT)
 
     def format(self, record: logging.LogRecord) -> str:
+        """The inner formatter's line, masked."""
         return mask(self.inner.format(record))
 
 

@@ -23,6 +23,7 @@ _correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=N
 
 
 def get_correlation_id() -> str | None:
+    """The correlation id bound to the current task, if any."""
     return _correlation_id.get()
 
 
@@ -35,6 +36,8 @@ def bind_correlation_id(value: str | None) -> str:
 
 
 def configure_logging(*, service: str, level: str = "INFO", json: bool = False) -> None:
+    """structlog for the service: JSON lines or console, personal fields masked, correlation id and
+    service on every line."""
     renderer = (
         structlog.processors.JSONRenderer()
         if json

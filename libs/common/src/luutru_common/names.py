@@ -121,6 +121,7 @@ def _countries_by_code() -> dict[str, Named]:
 
 
 def country(code: str | None) -> Named | None:
+    """The country of an ISO alpha-3 code (any case); None for an unknown code."""
     return _countries_by_code().get((code or "").upper())
 
 
@@ -145,6 +146,7 @@ ROLES: tuple[Named, ...] = (
 
 
 def role_name(code: str | None, lang: str = "vi") -> str:
+    """The role's name in `lang`; an unknown code as it is."""
     for r in ROLES:
         if r.code == code:
             return r.name_en if lang == "en" else r.name_vi

@@ -86,15 +86,18 @@ def outbox_table(metadata: MetaData) -> Table:
 
 
 def notify_channel(schema: str) -> str:
+    """The LISTEN/NOTIFY channel that wakes the service's relay when rows are written."""
     return f"{schema}_outbox"
 
 
 def advisory_lock_key(schema: str) -> int:
+    """The advisory lock the relays of one schema contend for: one of them publishes."""
     # Stable across processes and Python versions (hash() is salted per process).
     return zlib.crc32(f"luutru-outbox-relay:{schema}".encode())
 
 
 def envelopes_for(events: list[Event], *, producer: str) -> list[Envelope]:
+    """An envelope for each event, all carrying the request's correlation id."""
     cid = get_correlation_id()
     return [new_envelope(e, producer=producer, correlation_id=cid) for e in events]
 
@@ -252,6 +255,8 @@ class OutboxRelay:
             await asyncio.sleep(interval_s)
 
     async def report_backlog(self, conn: asyncpg.Connection) -> tuple[int, float]:
+        """Set the backlog gauges from the table now and return them: rows waiting, age in seconds
+        of the oldest."""
         # Both come from the partial index on unpublished rows: cheap however large the
         # table, proportional to the backlog itself.
         row = await conn.fetchrow(

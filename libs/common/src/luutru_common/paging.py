@@ -30,12 +30,9 @@ T = TypeVar("T")
 
 def bad_cursor() -> Problem:
     """The 422 for a cursor this service did not hand out."""
-    return Problem(
-        422,
-        "validation-failed",
+    return Problem.invalid(
         "Request is invalid",
-        "Con trỏ phân trang không hợp lệ / Invalid pagination cursor",
-        errors=[
+        [
             field_error(
                 "/query:cursor",
                 "cursor-invalid",
@@ -43,6 +40,7 @@ def bad_cursor() -> Problem:
                 "Invalid pagination cursor",
             )
         ],
+        "Con trỏ phân trang không hợp lệ / Invalid pagination cursor",
     )
 
 

@@ -73,6 +73,7 @@ class Problem(Exception):
         return cls(422, "validation-failed", title, detail, errors=errors)
 
     def to_model(self, instance: str | None = None) -> ProblemDetail:
+        """The problem+json body, `instance` the request's path."""
         return ProblemDetail(
             type=PROBLEM_BASE + self.code,
             title=self.title,
@@ -256,6 +257,9 @@ _STATUS_CODES = {
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    """Answer Problem, request validation errors and anything unexpected with problem+json
+    (never a bare 500 page)."""
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return _response(exc.to_model(request.url.path), exc.headers)

@@ -35,6 +35,7 @@ class Revoked:
 
     @classmethod
     def from_json(cls, body: dict[str, Any]) -> Revoked:
+        """The lists as accounts serves them, every id as text."""
         return cls(**{k: frozenset(map(str, body.get(k, ()))) for k in cls.__dataclass_fields__})
 
     def reason(self, claims: dict[str, Any]) -> str | None:
@@ -78,6 +79,7 @@ class RevocationList:
         return response.json()
 
     async def close(self) -> None:
+        """Close the HTTP client."""
         if self._client is not None:
             await self._client.aclose()
             self._client = None
@@ -87,6 +89,7 @@ class RevocationList:
         self._fetch = fetch
 
     async def refresh(self) -> None:
+        """Fetch the list once; on failure keep the last one and warn once until it works again."""
         try:
             self.revoked = Revoked.from_json(await self._fetch())
             self._failing = False
@@ -96,11 +99,14 @@ class RevocationList:
             self._failing = True
 
     async def run(self) -> None:
+        """Refresh every `interval_s` until cancelled."""
         while True:
             await self.refresh()
             await asyncio.sleep(self.interval_s)
 
     def check(self, claims: dict[str, Any]) -> None:
+        """Raise the 401 token-revoked when the claims' session, user, client or facility is on
+        the list."""
         reason = self.revoked.reason(claims)
         if reason is not None:
             raise Problem(

@@ -46,6 +46,7 @@ def is_development_password(database_url: str) -> bool:
 
 
 def local_database_url(role: str) -> str:
+    """The local PostgreSQL (infra/local.sh) as `role`, whose password is its name there."""
     return f"postgresql+asyncpg://{role}:{role}@{LOCAL_DATABASE}"
 
 
@@ -161,15 +162,20 @@ class ServiceSettings(BaseSettings):
         )
 
     def jwks_cache_file(self) -> Path:
+        """Where the last fetched JWKS is kept, so a restart verifies tokens while accounts is
+        away."""
         if self.jwks_cache_path:
             return Path(self.jwks_cache_path)
         digest = hashlib.sha256(self.jwks_url.encode()).hexdigest()[:16]
         return Path(tempfile.gettempdir()) / f"luutru-jwks-{digest}.json"
 
     def revocations_endpoint(self) -> str:
+        """The revocation list's URL: as configured, else beside the JWKS on accounts."""
         return self.revocations_url or self.jwks_url.replace(
             "/.well-known/jwks.json", "/v1/auth/revocations"
         )
 
     def group_id(self, name: str) -> str:
+        """A consumer group's name with the configured prefix: a test run or a second
+        environment on the same cluster keeps its own offsets."""
         return f"{self.consumer_group_prefix}{name}"

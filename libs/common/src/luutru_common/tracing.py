@@ -88,6 +88,7 @@ def configure_tracing(settings: ServiceSettings) -> bool:
 
 
 def enabled() -> bool:
+    """Whether tracing was configured on (spans are recorded and exported)."""
     return _tracer is not None
 
 

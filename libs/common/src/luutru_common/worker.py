@@ -45,6 +45,7 @@ def _exit_cleanly(signum: int, frame: object) -> None:
 
 
 def run_worker(app_factory: Callable[..., FastAPI], *, host: str, port: int) -> None:
+    """Serve the probe app of the service's app built with its workers forced on, until SIGTERM."""
     # uvicorn handles SIGTERM itself, then raises it again through the handler found before
     # it started: this one, so a worker stopped on purpose exits 0 rather than "killed".
     signal.signal(signal.SIGTERM, _exit_cleanly)

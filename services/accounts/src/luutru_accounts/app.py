@@ -22,7 +22,6 @@ from luutru_common.app import create_service_app
 from luutru_common.auth import TokenVerifier
 from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.db import UnitOfWork
-from luutru_common.outbox import OutboxRelay
 
 DESCRIPTION = """
 **accounts** — sổ đăng ký cơ sở lưu trú, người dùng và vai trò, cấp mã truy cập, nhật ký.
@@ -36,9 +35,10 @@ docs/accounts.md.
 
 
 def create_app(settings: AccountsSettings | None = None, *, force_workers: bool = False) -> FastAPI:
+    """The accounts API: it verifies its own tokens and revocations from its own tables (not over
+    HTTP), signs with keys sealed by the configured KEKs, and creates the bootstrap admin at start.
+    """
     settings = settings or AccountsSettings()
-    if force_workers:
-        settings = settings.model_copy(update={"embedded_workers": True})
     install_sealer(LocalKek.from_values(settings.signing_keks()))
 
     async def on_startup(app: FastAPI) -> None:
@@ -54,10 +54,6 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
             app.state.last_jwks = await jwks(
                 uow.session, retired_for_s=retired_key_horizon(settings)
             )
-
-    def workers(app: FastAPI):
-        app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
-        return [app.state.relay.run()]
 
     app: FastAPI | None = None
 
@@ -86,7 +82,8 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
             clients_router,
             audit_router,
         ],
-        workers=workers,
+        outbox_schema=SCHEMA,
+        force_workers=force_workers,
         retention=retention.rules,
         on_startup=on_startup,
         body_limits={"/v1/facilities/import": settings.import_max_bytes + MULTIPART_MARGIN},

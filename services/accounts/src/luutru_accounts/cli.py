@@ -1,29 +1,29 @@
 import asyncio
-import sys
-from pathlib import Path
 
 from luutru_accounts import retention
 from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
-from luutru_common.cli import run_cli
+from luutru_common.cli import Command, run_cli
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
 
 
 def main() -> None:
-    if sys.argv[1:2] == ["rotate-key"]:
-        asyncio.run(rotate_key())
-        return
-    if sys.argv[1:2] == ["reseal-keys"]:
-        asyncio.run(reseal_keys())
-        return
+    """`luutru-accounts`: the shared commands, plus rotate-key and reseal-keys."""
     run_cli(
-        service="accounts",
-        default_port=8001,
+        "accounts",
         settings_factory=AccountsSettings,
         app_factory=create_app,
-        migrations_dir=Path(__file__).parent / "migrations",
         append_only_tables=("audit_log",),
         retention=retention.rules,
+        commands={
+            "rotate-key": Command(
+                "start signing tokens with a new key", lambda: asyncio.run(rotate_key())
+            ),
+            "reseal-keys": Command(
+                "seal every signing key with the first configured KEK",
+                lambda: asyncio.run(reseal_keys()),
+            ),
+        },
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from luutru_common.db import schema_metadata
+from luutru_common.facility_view import FacilityAttributes, FacilityCore
 from luutru_common.outbox import outbox_table
 
 SCHEMA = "accounts"
@@ -19,22 +20,17 @@ class Base(DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
 
 
-class Facility(Base):
+class Facility(FacilityCore, FacilityAttributes, Base):
+    """The facility registry itself: what facility.v1 tells the other services, and the
+    licence and contacts it does not."""
+
     __tablename__ = "facilities"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     code: Mapped[str] = mapped_column(Text, unique=True)
-    name: Mapped[str] = mapped_column(Text)
     facility_type: Mapped[str] = mapped_column(Text, index=True)
-    star_rating: Mapped[int | None] = mapped_column(Integer)
-    province_code: Mapped[int] = mapped_column(Integer)
     commune_code: Mapped[int] = mapped_column(Integer, index=True)
-    street: Mapped[str | None] = mapped_column(Text)
-    zone: Mapped[str | None] = mapped_column(Text)
-    rooms: Mapped[int | None] = mapped_column(Integer)
-    beds: Mapped[int | None] = mapped_column(Integer)
     vehicles: Mapped[int | None] = mapped_column(Integer)
-    seats: Mapped[int | None] = mapped_column(Integer)
     business_licence_number: Mapped[str | None] = mapped_column(Text)
     legal_representative: Mapped[str | None] = mapped_column(Text)
     contact_phone: Mapped[str | None] = mapped_column(Text)

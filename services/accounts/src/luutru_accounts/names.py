@@ -5,7 +5,7 @@ instead of KOR, police_admin and DL."""
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from luutru_common.names import ROLES, VISA_TYPES, countries
 
@@ -13,6 +13,10 @@ router = APIRouter(prefix="/v1", tags=["names"])
 
 
 class NameOut(BaseModel):
+    """A code with its names; read from a `luutru_common.names.Named`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     code: str
     name_vi: str
     name_en: str
@@ -36,7 +40,7 @@ class ExplainedNameOut(NameOut):
     ),
 )
 async def list_countries() -> list[NameOut]:
-    return [NameOut(code=c.code, name_vi=c.name_vi, name_en=c.name_en) for c in countries()]
+    return [NameOut.model_validate(c) for c in countries()]
 
 
 @router.get(
@@ -49,7 +53,7 @@ async def list_countries() -> list[NameOut]:
     ),
 )
 async def list_roles() -> list[NameOut]:
-    return [NameOut(code=r.code, name_vi=r.name_vi, name_en=r.name_en) for r in ROLES]
+    return [NameOut.model_validate(r) for r in ROLES]
 
 
 @router.get(
@@ -64,13 +68,4 @@ async def list_roles() -> list[NameOut]:
     ),
 )
 async def list_visa_types() -> list[ExplainedNameOut]:
-    return [
-        ExplainedNameOut(
-            code=v.code,
-            name_vi=v.name_vi,
-            name_en=v.name_en,
-            description_vi=v.description_vi,
-            description_en=v.description_en,
-        )
-        for v in VISA_TYPES
-    ]
+    return [ExplainedNameOut.model_validate(v) for v in VISA_TYPES]

@@ -20,7 +20,6 @@ from luutru_analytics.watchlist.endpoints import router as watchlist_router
 from luutru_common.app import create_service_app
 from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.consumer import ConsumerRunner
-from luutru_common.outbox import OutboxRelay
 
 DESCRIPTION = """
 **analytics** — số liệu tổng hợp cho các sở, cảnh báo đối tượng truy nã, tình hình khai báo.
@@ -37,17 +36,15 @@ what ingest answers a facility depends on the watchlist. Errors are
 def create_app(
     settings: AnalyticsSettings | None = None, *, force_workers: bool = False
 ) -> FastAPI:
+    """The analytics API, with the projection consumer of facility.v1, stay.v1, trip.v1 and room.v1
+    among its workers."""
     settings = settings or AnalyticsSettings()
-    if force_workers:
-        settings = settings.model_copy(update={"embedded_workers": True})
 
     def workers(app: FastAPI):
-        app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
-        app.state.consumer = ConsumerRunner.for_service(
-            settings,
+        app.state.consumer = ConsumerRunner.for_app(
+            app,
             CONSUMER_GROUP,
             topics=source_topics(settings),
-            session_factory=app.state.session_factory,
             processed_events=processed_events,
             handlers=build_handlers(settings),
             batch_handlers=build_batch_handlers(settings),
@@ -57,7 +54,7 @@ def create_app(
         )
         # The walking skeleton's name for it, kept for anything that looks it up.
         app.state.stay_consumer = app.state.consumer
-        return [app.state.relay.run(), app.state.consumer.run()]
+        return [app.state.consumer.run()]
 
     return create_service_app(
         settings=settings,
@@ -75,6 +72,8 @@ def create_app(
             compliance_router,
         ],
         workers=workers,
+        outbox_schema=SCHEMA,
+        force_workers=force_workers,
         retention=retention.rules,
         body_limits={"/v1/watchlist/upload": MAX_UPLOAD_BYTES + MULTIPART_MARGIN},
     )

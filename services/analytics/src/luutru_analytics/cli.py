@@ -1,25 +1,22 @@
-import sys
-from pathlib import Path
-
 from luutru_analytics import retention
 from luutru_analytics.app import create_app
 from luutru_analytics.settings import AnalyticsSettings
-from luutru_common.cli import run_cli
+from luutru_common.cli import Command, run_cli
+
+
+def _rebuild() -> None:
+    from luutru_analytics.rebuild import main as rebuild
+
+    rebuild()
 
 
 def main() -> None:
-    # `rebuild` is analytics' own command; the shared ones (serve, migrate, worker) follow.
-    if sys.argv[1:2] == ["rebuild"]:
-        from luutru_analytics.rebuild import main as rebuild
-
-        rebuild()
-        return
+    """`luutru-analytics`: the shared commands, plus rebuild."""
     run_cli(
-        service="analytics",
-        default_port=8003,
+        "analytics",
         settings_factory=AnalyticsSettings,
         app_factory=create_app,
-        migrations_dir=Path(__file__).parent / "migrations",
         retention=retention.rules,
         append_only_tables=("access_log",),
+        commands={"rebuild": Command("replay the topics into emptied projections", _rebuild)},
     )

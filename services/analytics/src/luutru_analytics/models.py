@@ -35,6 +35,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from luutru_common.consumer import processed_events_table
 from luutru_common.db import schema_metadata
+from luutru_common.facility_view import FacilityAttributes, FacilityCore
 from luutru_common.outbox import outbox_table
 
 SCHEMA = "analytics"
@@ -47,24 +48,13 @@ class Base(DeclarativeBase):
 # ---- department-facing projections (no personal data) --------------------------------------
 
 
-class FacilityFact(Base):
-    """The facility registry as facility.v1 tells it; `as_of` guards against older events."""
+class FacilityFact(FacilityCore, FacilityAttributes, Base):
+    """The facility registry as facility.v1 tells it (`street` since migration 0008);
+    `as_of` guards against older events."""
 
     __tablename__ = "facilities"
 
     facility_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    code: Mapped[str] = mapped_column(Text)
-    name: Mapped[str] = mapped_column(Text)
-    facility_type: Mapped[str] = mapped_column(Text)
-    star_rating: Mapped[int | None] = mapped_column(Integer)
-    province_code: Mapped[int] = mapped_column(Integer)
-    commune_code: Mapped[int] = mapped_column(Integer)
-    street: Mapped[str | None] = mapped_column(Text)  # migration 0008
-    zone: Mapped[str | None] = mapped_column(Text)
-    rooms: Mapped[int | None] = mapped_column(Integer)
-    beds: Mapped[int | None] = mapped_column(Integer)
-    seats: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(Text)
     registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -8,7 +8,6 @@ from luutru_common.app import create_service_app
 from luutru_common.body_limit import MULTIPART_MARGIN
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.events import Topic
-from luutru_common.outbox import OutboxRelay
 from luutru_ingest import retention
 from luutru_ingest.client_scopes import CLIENT_SCOPES
 from luutru_ingest.deadline import DeadlineRule
@@ -50,28 +49,22 @@ def body_limits(settings: IngestSettings) -> dict[str, int]:
 
 
 def create_app(settings: IngestSettings | None = None, *, force_workers: bool = False) -> FastAPI:
+    """The ingest API, with the facility.v1 consumer and the upload worker among its workers and the
+    reporting-deadline rule of the settings."""
     settings = settings or IngestSettings()
-    if force_workers:
-        settings = settings.model_copy(update={"embedded_workers": True})
 
     def workers(app: FastAPI):
-        app.state.relay = OutboxRelay.for_service(settings, SCHEMA)
-        app.state.facility_consumer = ConsumerRunner.for_service(
-            settings,
+        app.state.facility_consumer = ConsumerRunner.for_app(
+            app,
             CONSUMER_GROUP,
             topics=[Topic.FACILITY],
-            session_factory=app.state.session_factory,
             processed_events=processed_events,
             handlers=FACILITY_HANDLERS,
         )
         app.state.upload_worker = UploadWorker(
             app.state.session_factory, settings=settings, rule=app.state.deadline_rule
         )
-        return [
-            app.state.relay.run(),
-            app.state.facility_consumer.run(),
-            app.state.upload_worker.run(),
-        ]
+        return [app.state.facility_consumer.run(), app.state.upload_worker.run()]
 
     app = create_service_app(
         settings=settings,
@@ -86,6 +79,8 @@ def create_app(settings: IngestSettings | None = None, *, force_workers: bool = 
             pre_registrations_router,
         ],
         workers=workers,
+        outbox_schema=SCHEMA,
+        force_workers=force_workers,
         retention=retention.rules,
         client_scopes=CLIENT_SCOPES,
         body_limits=body_limits(settings),

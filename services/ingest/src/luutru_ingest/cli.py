@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from luutru_common.cli import run_cli
 from luutru_ingest import retention
 from luutru_ingest.app import create_app
@@ -7,11 +5,7 @@ from luutru_ingest.settings import IngestSettings
 
 
 def main() -> None:
+    """`luutru-ingest`: the shared commands."""
     run_cli(
-        service="ingest",
-        default_port=8002,
-        settings_factory=IngestSettings,
-        app_factory=create_app,
-        migrations_dir=Path(__file__).parent / "migrations",
-        retention=retention.rules,
+        "ingest", settings_factory=IngestSettings, app_factory=create_app, retention=retention.rules
     )

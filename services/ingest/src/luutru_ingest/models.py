@@ -22,6 +22,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from luutru_common.consumer import processed_events_table
 from luutru_common.db import schema_metadata
+from luutru_common.facility_view import FacilityCore
 from luutru_common.outbox import outbox_table
 
 SCHEMA = "ingest"
@@ -31,19 +32,13 @@ class Base(DeclarativeBase):
     metadata = schema_metadata(SCHEMA)
 
 
-class FacilityView(Base):
+class FacilityView(FacilityCore, Base):
     """What ingest knows of a facility, projected from facility.v1."""
 
     __tablename__ = "facilities"
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    code: Mapped[str] = mapped_column(Text)
-    name: Mapped[str] = mapped_column(Text)
-    facility_type: Mapped[str] = mapped_column(Text)
-    province_code: Mapped[int] = mapped_column(Integer)
-    commune_code: Mapped[int] = mapped_column(Integer)
     beds: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(Text)
     # occurred_at of the event this row reflects: older events never overwrite newer ones.
     as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

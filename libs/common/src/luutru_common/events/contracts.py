@@ -24,6 +24,7 @@ class Event(BaseModel):
     topic: ClassVar[Topic]
 
     def partition_key(self) -> str:
+        """The Kafka key: events with the same key stay in order on one partition."""
         raise NotImplementedError
 
 
@@ -54,6 +55,7 @@ class FacilityEvent(Event):
     status: FacilityStatus = "active"
 
     def partition_key(self) -> str:
+        """By facility: compaction keeps each facility's newest state."""
         return str(self.facility_id)
 
 
@@ -141,6 +143,7 @@ class StayState(Event):
     version: int = 1
 
     def partition_key(self) -> str:
+        """By facility: a facility's stays stay in order."""
         return str(self.facility_id)
 
 
@@ -164,6 +167,7 @@ class GuestCheckedOut(Event):
     check_out_at: datetime
 
     def partition_key(self) -> str:
+        """By facility, like the check-in it follows."""
         return str(self.facility_id)
 
 
@@ -178,6 +182,7 @@ class StayVoided(Event):
     reason: str
 
     def partition_key(self) -> str:
+        """By facility, like the stay it removes."""
         return str(self.facility_id)
 
 
@@ -220,6 +225,7 @@ class TripManifestSubmitted(Event):
     received_at: datetime
 
     def partition_key(self) -> str:
+        """By coach operator: an operator's trips stay in order."""
         return str(self.operator_id)
 
 
@@ -234,6 +240,7 @@ class TripPassengersChanged(Event):
     no_shows: list[uuid.UUID] = Field(default_factory=list)
 
     def partition_key(self) -> str:
+        """By coach operator, like the manifest it changes."""
         return str(self.operator_id)
 
 
@@ -246,6 +253,7 @@ class TripCancelled(Event):
     reason: str | None = None
 
     def partition_key(self) -> str:
+        """By coach operator, like the manifest it cancels."""
         return str(self.operator_id)
 
 
@@ -272,6 +280,7 @@ class RoomEvent(Event):
     version: int = 1
 
     def partition_key(self) -> str:
+        """By facility: a facility's rooms stay in order."""
         return str(self.facility_id)
 
 
@@ -324,6 +333,7 @@ class WatchlistHit(Event):
     detected_at: datetime
 
     def partition_key(self) -> str:
+        """By alert: each alert's hits stay in order."""
         return str(self.alert_id)
 
 

@@ -24,6 +24,8 @@ class Envelope(BaseModel):
 
 
 def new_envelope(event: Event, *, producer: str, correlation_id: str | None = None) -> Envelope:
+    """A fresh envelope for `event`: a new event id, now as `occurred_at`, the request's correlation
+    id."""
     return Envelope(
         event_id=uuid.uuid4(),
         event_type=event.event_type,

@@ -16,6 +16,8 @@ SCHEMA_DIR = Path(__file__).resolve().parents[3] / "schemas"
 
 
 def current_schemas() -> dict[str, dict]:
+    """The JSON Schema of the envelope and of each event type at its current version, keyed
+    `<Type>.v<n>`."""
     schemas = {"Envelope": Envelope.model_json_schema()}
     for name, model in EVENT_TYPES.items():
         schema = model.model_json_schema()
@@ -26,6 +28,8 @@ def current_schemas() -> dict[str, dict]:
 
 
 def export(directory: Path = SCHEMA_DIR) -> None:
+    """Write `current_schemas` to `directory`, one file each: what consumers in other
+    languages and the compatibility test read."""
     directory.mkdir(parents=True, exist_ok=True)
     for name, schema in current_schemas().items():
         path = directory / f"{name}.json"

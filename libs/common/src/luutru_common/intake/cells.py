@@ -44,10 +44,13 @@ def _compatible(value: Any) -> str:
 
 
 def is_empty(value: Any) -> bool:
+    """Whether a cell holds nothing: None or only white space."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def text(value: Any) -> str:
+    """A cell as a person reads it: whole numbers without '.0', dates as dd/mm/yyyy, Unicode NFC,
+    spaces folded."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, datetime):
@@ -250,6 +253,8 @@ _GENDERS = {
 
 
 def parse_gender(value: Any) -> str:
+    """male, female or other from the words sheets use (Nam, Nữ, Ông, Bà, M, F…); a CellError
+    otherwise."""
     found = _GENDERS.get(_key(value))
     if found is None:
         raise CellError(

@@ -173,6 +173,8 @@ def csv_delimiter(text: str) -> str:
 
 
 def csv_lines(text: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows of a CSV text with their line numbers (from 1), the delimiter guessed from
+    the text."""
     # "\r\r\n" is what a CSV written in text mode on Windows looks like: one line end, not a
     # line end and a blank line (which would shift every row number by one more each line).
     text = text.replace("\r\r\n", "\r\n")
@@ -226,4 +228,5 @@ def iter_lines(
 
 
 def is_blank(cells: list[Any]) -> bool:
+    """Whether a row has no cell with anything in it (skipped, not reported)."""
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)

@@ -38,6 +38,7 @@ def column_letter(index: int) -> str:
 
 
 def column_index(letter: str) -> int | None:
+    """The 0-based index of a column letter (A → 0, AA → 26); None for anything that is not one."""
     letter = letter.strip().upper()
     if not letter.isalpha() or not letter.isascii() or len(letter) > 3:
         return None
@@ -62,6 +63,7 @@ class Target:
     ignored: frozenset[str] = frozenset({"row_number", "upload_errors"})
 
     def uses(self, key: str) -> bool:
+        """Whether the target stores the field or reads it to build one it stores."""
         return key in self.stores or key in self.helpers
 
 
@@ -74,6 +76,7 @@ class Column:
 
     @property
     def letter(self) -> str:
+        """The column's spreadsheet letter (A, B, … AA), as people name it."""
         return column_letter(self.index)
 
 
@@ -90,9 +93,11 @@ class Layout:
 
     @property
     def header_line(self) -> int:
+        """The last header line (0 when the sheet has none): data starts below it."""
         return self.header_lines[-1] if self.header_lines else 0
 
     def has(self, key: str) -> bool:
+        """Whether some column holds the field."""
         return key in self.fields.values()
 
     @property
@@ -200,6 +205,8 @@ def is_footer(cells: list[Any]) -> bool:
 
 
 def first_row_texts(lines: list[tuple[int, list[Any]]]) -> list[str]:
+    """The texts of the first non-blank row within the header scan (what a sheet without a known
+    header begins with)."""
     for _, cells in lines[:HEADER_SCAN]:
         if not is_blank(cells):
             return [t for c in cells if (t := _text(c))]
@@ -295,6 +302,8 @@ def _resolve_pairs(columns: list[Column]) -> None:
 
 
 def missing_requirements(result: Layout, target: Target) -> list[tuple[str, ...]]:
+    """The target's requirements no column meets (each a tuple of alternatives; family and given
+    name together count as the full name)."""
     present = set(result.fields.values())
     if "family_name" in present or "given_name" in present:
         present.add("full_name")
@@ -340,6 +349,8 @@ def validate_mapping(raw: dict[str, Any], target: Target) -> dict[str, str | Non
 
 
 def requirement_label(need: tuple[str, ...], vocabulary: Vocabulary, lang: str) -> str:
+    """A requirement as a person reads it, in `lang`: its first one or two fields' names joined by
+    'or'."""
     shown = [f for f in need if f not in ("qr", "document_number")][:2] or list(need[:1])
     names = [vocabulary.fields[f].vi if lang == "vi" else vocabulary.fields[f].en for f in shown]
     return (" hoặc " if lang == "vi" else " or ").join(f"“{n}”" for n in names)

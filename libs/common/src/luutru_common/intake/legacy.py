@@ -23,8 +23,10 @@ _TABLE = str.maketrans(_TCVN3)
 
 
 def tcvn3_to_unicode(text: str) -> str:
+    """Vietnamese text typed in the pre-Unicode TCVN3 (ABC) encoding, as Unicode."""
     return text.translate(_TABLE)
 
 
 def convert_cells(cells: list) -> list:
+    """A row with every text cell converted from TCVN3."""
     return [tcvn3_to_unicode(c) if isinstance(c, str) else c for c in cells]

@@ -23,6 +23,8 @@ class Notice(BaseModel):
 
 
 def notice(code: str, column: Column | None, vi: str, en: str) -> dict:
+    """A file-level notice as stored and answered: its code, the column it concerns and the message
+    in both languages."""
     return {
         "code": code,
         "column": column.letter if column else None,

@@ -24,6 +24,7 @@ class Field:
 
     @property
     def label(self) -> str:
+        """Both names, as the upload result and the error sheet show them."""
         return f"{self.vi} / {self.en}"
 
 
@@ -53,6 +54,8 @@ class Vocabulary:
                 self._by_key.setdefault(header_key(name), f.key)
 
     def match(self, text: object) -> str | None:
+        """The field a header cell names, or None; a bracketed remark and filler words are tried
+        without."""
         key = header_key(text)
         if not key:
             return None
@@ -66,10 +69,12 @@ class Vocabulary:
         return self._by_key.get(plain) if plain else None
 
     def label(self, key: str) -> str:
+        """The field's label in both languages; an unknown key as it is."""
         f = self.fields.get(key)
         return f.label if f else key
 
     def vi(self, key: str) -> str:
+        """The field's Vietnamese name; an unknown key as it is."""
         f = self.fields.get(key)
         return f.vi if f else key
 

@@ -142,6 +142,8 @@ class SharedStrings:
         self.get = functools.lru_cache(maxsize=CACHE_SIZE)(self._fetch)
 
     def load(self, stream: IO[bytes]) -> None:
+        """Read the workbook's shared strings from `stream` (xl/sharedStrings.xml) into the file,
+        keeping only their offsets."""
         offset = 0
         pending: list[bytes] = []
         offsets = self._offsets
@@ -200,6 +202,7 @@ class SharedStrings:
         return self.get(i)
 
     def close(self) -> None:
+        """Remove the temporary file."""
         self._text.close()
 
 

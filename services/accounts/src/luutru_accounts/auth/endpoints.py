@@ -219,11 +219,9 @@ async def change_password(
         except ValueError as exc:
             raise Problem(403, "forbidden", "Forbidden") from exc
     elif body.username is None:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Request is invalid",
-            errors=[
+            [
                 field_error(
                     "/username",
                     "missing",

@@ -45,12 +45,15 @@ MANAGES: dict[Role, frozenset[Role]] = {
 
 
 def forbidden() -> Problem:
+    """The 403 for a caller whose role may not manage that user."""
     return Problem(
         403, "forbidden", "Forbidden", "Vai trò của bạn không được phép / Your role may not do this"
     )
 
 
 def not_found() -> Problem:
+    """The 404 for a user that does not exist or, for a facility manager, belongs to another
+    facility: the same answer, so ids cannot be probed."""
     return Problem(
         404, "user-not-found", "User not found", "Không tìm thấy người dùng / No such user"
     )
@@ -197,6 +200,8 @@ async def visible_user(session: AsyncSession, caller: Caller, user_id: uuid.UUID
 
 
 async def managed_user(session: AsyncSession, caller: Caller, user_id: uuid.UUID) -> User:
+    """The user, when the caller's role manages the user's role and it is not the caller's own
+    account; 404 or 403 otherwise."""
     user = await visible_user(session, caller, user_id)
     if Role(user.role) not in MANAGES[caller.role] or str(user.id) == caller.principal.subject:
         raise forbidden()
@@ -206,6 +211,8 @@ async def managed_user(session: AsyncSession, caller: Caller, user_id: uuid.UUID
 async def set_disabled(
     session: AsyncSession, caller: Caller, user_id: uuid.UUID, *, disabled: bool
 ) -> User:
+    """Disable (its refresh tokens revoked at once) or re-enable a user the caller manages;
+    audited."""
     user = await managed_user(session, caller, user_id)
     user.disabled = disabled
     if disabled:
@@ -226,15 +233,15 @@ async def set_disabled(
 async def update_user(
     session: AsyncSession, caller: Caller, user_id: uuid.UUID, data: UserUpdate
 ) -> User:
+    """Apply the fields sent to a user the caller manages (communes only for police officers);
+    audited."""
     user = await managed_user(session, caller, user_id)
     changes = data.model_dump(exclude_unset=True)
     if "communes" in changes:
         if user.role != Role.POLICE_OFFICER.value:
-            raise Problem(
-                422,
-                "validation-failed",
+            raise Problem.invalid(
                 "User is invalid",
-                errors=[
+                [
                     field_error(
                         "/communes",
                         "not-applicable-for-role",

@@ -52,11 +52,9 @@ async def arrivals(
     date_to: Annotated[BoundedDate, Query(description="Đến ngày / To (inclusive)")],
 ) -> ArrivalsFeed:
     if date_to < date_from:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Invalid date range",
-            errors=[
+            [
                 field_error(
                     "/query:date_to",
                     "date-range",

@@ -85,11 +85,9 @@ async def person_search(
     document = normalize_document(body.document_number)
     name_key = name_match_key(body.full_name) if body.full_name else None
     if not document and not name_key:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Invalid search",
-            errors=[
+            [
                 field_error(
                     "/document_number",
                     "search-needs-key",

@@ -101,6 +101,8 @@ class RecheckedRoute(APIRoute):
     """A route that answers a refused body of a `rechecked` endpoint with its recheck."""
 
     def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+        """The route's handler, wrapped (for a `rechecked` endpoint) to answer a refused body with
+        every violation."""
         handler = super().get_route_handler()
         recheck: Recheck | None = getattr(self.endpoint, "recheck", None)
         if recheck is None:
@@ -125,10 +127,8 @@ def _every_violation(request: Request, exc: RequestValidationError, recheck: Rec
             found = recheck(request, exc.body)
         except Exception:  # the refusal stands with pydantic's errors: never a 500 for it
             log.exception("recheck_failed", path=request.url.path)
-    return Problem(
-        422,
-        "validation-failed",
+    return Problem.invalid(
         "Request is invalid",
+        validation_errors(elsewhere) + (found or validation_errors(in_body)),
         "Dữ liệu gửi lên không hợp lệ / The request has invalid fields",
-        errors=validation_errors(elsewhere) + (found or validation_errors(in_body)),
     )

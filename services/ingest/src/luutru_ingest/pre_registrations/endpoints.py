@@ -179,12 +179,10 @@ async def confirm(
                 now=now,
             )
             if result.status == "rejected" or result.receipt is None:
-                raise Problem(
-                    422,
-                    "validation-failed",
+                raise Problem.invalid(
                     "Registration is invalid",
+                    result.errors,
                     "Thông tin khai báo không hợp lệ / The registration has invalid fields",
-                    errors=result.errors,
                 )
             return (201 if result.status == "accepted" else 200), result.receipt
 
@@ -240,12 +238,10 @@ async def pre_register(
         body, rule=request.app.state.deadline_rule, now=now
     )
     if errors:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Pre-registration is invalid",
+            errors,
             "Thông tin khai không hợp lệ / Some fields are not valid",
-            errors=errors,
         )
     address = request.client.host if request.client else None
     async with uow:

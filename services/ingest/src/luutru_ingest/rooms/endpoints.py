@@ -39,6 +39,7 @@ _ERRORS = problem_responses(400, 401, 403, 404, 409, 422)
 
 
 def room_view(room: Room) -> RoomView:
+    """A room as the API shows it."""
     return RoomView(
         room_id=room.id,
         number=room.number,
@@ -114,12 +115,10 @@ async def create_range(
     try:
         numbers = expand(body.range)
     except RangeError as exc:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Range is invalid",
+            [field_error("/range", exc.code, exc.vi, exc.en)],
             "Dãy phòng không hợp lệ / The range is invalid",
-            errors=[field_error("/range", exc.code, exc.vi, exc.en)],
         ) from None
     items = [RoomIn(number=n, floor=body.floor, kind=body.kind, beds=body.beds) for n in numbers]
     async with uow:

@@ -70,11 +70,9 @@ async def create(
     keys = [number_key(i.number) for i in items]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Room numbers repeat",
-            errors=[
+            [
                 field_error(
                     pointer,
                     "room-number-repeated",
@@ -121,6 +119,8 @@ async def create(
 async def room_for_update(
     session: AsyncSession, facility_id: uuid.UUID, room_id: uuid.UUID
 ) -> Room:
+    """The facility's room, locked until the transaction ends; 404 when the facility has no such
+    room."""
     room = await session.scalar(
         select(Room).where(Room.id == room_id, Room.facility_id == facility_id).with_for_update()
     )
@@ -148,6 +148,8 @@ async def edit(
     by: str,
     now: datetime,
 ) -> Room:
+    """Change a room's fields (a new number must be free among the rooms not retired); a retired
+    room cannot change. Emits RoomChanged."""
     room = await room_for_update(session, facility_id, room_id)
     _not_retired(room)
     fields = changes.model_dump(exclude_unset=True)
@@ -158,7 +160,7 @@ async def edit(
                 field_error(f"/{required}", "required", "Không được để trống", "Cannot be empty")
             )
     if errors:
-        raise Problem(422, "validation-failed", "Request is invalid", errors=errors)
+        raise Problem.invalid("Request is invalid", errors)
     if "number" in fields:
         number = clean_number(fields.pop("number"))
         key = number_key(number)

@@ -101,12 +101,10 @@ async def check_in(
             )
             # A guest that is not rejected has its receipt (new, or the original's).
             if result.status == "rejected" or result.receipt is None:
-                raise Problem(
-                    422,
-                    "validation-failed",
+                raise Problem.invalid(
                     "Registration is invalid",
+                    result.errors,
                     "Thông tin khai báo không hợp lệ / The registration has invalid fields",
-                    errors=result.errors,
                 )
             return (201 if result.status == "accepted" else 200), result.receipt
 

@@ -46,11 +46,9 @@ async def check_out(
         return stay  # checking out twice is a retry, not an error
     moment = stay_core.aware(at, rule) if at else datetime.now(UTC)
     if moment < stay.check_in_at:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Check-out before check-in",
-            errors=[
+            [
                 field_error(
                     "/check_out_at",
                     "check-out-before-check-in",
@@ -89,12 +87,10 @@ async def correct(
         data, today=rule.local_date(now), now=now.astimezone(rule.timezone), pointer=pointer
     )
     if verdict.errors:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Correction is invalid",
+            verdict.errors,
             "Thông tin sửa không hợp lệ / The correction has invalid fields",
-            errors=verdict.errors,
         )
     session.add(
         StayVersion(
@@ -111,12 +107,10 @@ async def correct(
         session, facility.id, values, pointer=pointer, stay_id=stay.id
     )
     if room_errors:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Correction is invalid",
+            room_errors,
             "Thông tin sửa không hợp lệ / The correction has invalid fields",
-            errors=room_errors,
         )
     values["warnings"] += [w.model_dump(mode="json") for w in room_warnings]
     for key, value in values.items():
@@ -192,11 +186,9 @@ async def move(
         )
     moment = stay_core.aware(moved_at, rule) if moved_at else now
     if moment < stay.check_in_at or moment > now:
-        raise Problem(
-            422,
-            "validation-failed",
+        raise Problem.invalid(
             "Move time is invalid",
-            errors=[
+            [
                 field_error(
                     "/moved_at",
                     "moved-at-out-of-stay",

@@ -251,10 +251,8 @@ async def upload_trip(
     try:
         TripIn.model_validate({**fields, "passengers": [{}]})
     except ValidationError as exc:
-        raise Problem(
-            422, "validation-failed", "Trip fields are invalid",
-            errors=validation_errors(list(exc.errors()), strip_prefix=False),
-        ) from None  # fmt: skip
+        errors = validation_errors(list(exc.errors()), strip_prefix=False)
+        raise Problem.invalid("Trip fields are invalid", errors) from None
     return await accept_upload(
         request,
         uow,
