@@ -100,9 +100,6 @@ async def run_rules(
                 if result.from_default:
                     # Rows stored while their month had no partition: not lost, but a sign
                     # that `partitions ensure` did not run in time (docs/deploy.md).
-                    log.warning(
-                        "partition_default_rows", table=table, rows=result.from_default
-                    )
                     done[f"rows without a month in {table}"] = result.from_default
             continue
         cutoff = now - timedelta(days=rule.days)
@@ -157,7 +154,6 @@ async def drop_due_months(
                 {"t": rule.table, "m": month},
             )
         dropped += rows
-        log.info("retention_month_dropped", table=rule.table, month=f"{month:%Y-%m}", rows=rows)
     return dropped
 
 
