@@ -142,7 +142,9 @@ async def test_retention_drops_exactly_the_months_wholly_past_their_period(db):
     now = datetime.now(UTC)
     recent = await add_stay(db, facility_id, now)
 
-    assert await add_version(db, ended_long_ago, 1, at(2016, 3, 2)) == "ingest.stay_versions_default"
+    assert (
+        await add_version(db, ended_long_ago, 1, at(2016, 3, 2)) == "ingest.stay_versions_default"
+    )
     await add_version(db, ended_long_ago, 2, at(2016, 3, 3))
     await add_version(db, ended_long_ago, 3, at(2016, 4, 2))
     await add_version(db, left_yesterday, 1, at(2016, 4, 2))

@@ -10,10 +10,10 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from luutru_common import partitions
 from luutru_common.audit_chain import verify_chain
 from luutru_common.db import make_engine
 from luutru_common.migrations import migrate
-from luutru_common import partitions
 from luutru_common.retention import AnyRule, Partitions, run_rules
 from luutru_common.settings import ServiceSettings
 from luutru_common.worker import run_worker
