@@ -53,7 +53,9 @@ def functions_sql(schema: str) -> list[str]:
    WHERE n.nspname = '{s}' AND c.relname = parent AND p.partstrat = 'r' AND p.partnatts = 1;
   IF tbl IS NULL THEN
     RAISE EXCEPTION 'not a range-partitioned table of schema {s}: %', parent;
-  END IF;"""
+  END IF;
+  -- One maintenance at a time per table (the CronJob and a worker's loop may meet).
+  PERFORM pg_advisory_xact_lock(tbl::bigint);"""
     # The parent's grants (the runtime role's rights) on a new partition, so the retention
     # run may lock and read one month directly. SECURITY INVOKER: it can grant only what its
     # caller owns (called from the owner's functions below).

@@ -139,6 +139,9 @@ async def drop_due_months(
             continue
         part = f"{rule.schema}.{partitions.partition_name(rule.table, month)}"
         async with engine.begin() as conn:
+            # Detaching locks the whole table for a moment: rather give up (and try again at
+            # the next run) than queue the evening's writers behind a long transaction.
+            await conn.execute(text("SET LOCAL lock_timeout = '10s'"))
             # Writers of this month wait (SHARE) while it is checked and dropped: no row can
             # come in between the check and the drop.
             await conn.execute(text(f"LOCK TABLE {part} IN SHARE MODE"))
