@@ -43,6 +43,7 @@ class Partitions:
 
     schema: str
     tables: tuple[str, ...]
+    data_class: str = "monthly partitions"  # like every rule's, for those who pick by it
 
 
 @dataclass(frozen=True)
