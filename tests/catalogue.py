@@ -15,8 +15,11 @@ adding or changing a migration on purpose, write the snapshot again (needs Postg
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from tests.support import PG_PORT, ROOT, SERVICES, TEST_TAG, recreate_database
 
@@ -53,7 +56,26 @@ def dump(database: str, schema: str) -> str:
         and not line.startswith("SET ")
         and not line.startswith("SELECT pg_catalog.set_config")
     ]
-    return "\n".join(kept) + "\n"
+    return _months_relative("\n".join(kept) + "\n")
+
+
+def _months_relative(text: str) -> str:
+    """Monthly partitions are made for this month and the ones ahead (luutru_common.partitions),
+    so their names and bounds depend on the day of the dump: name them relative to this month
+    (``stay_versions_p<month+1>``) and drop the bounds' dates, so the snapshot holds on any day."""
+    now = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh"))
+    this_month = now.year * 12 + now.month - 1
+
+    def relative(match: re.Match[str]) -> str:
+        year, month = int(match[1][:4]), int(match[1][4:])
+        return f"_p<month{year * 12 + month - 1 - this_month:+d}>"
+
+    text = re.sub(r"_p(\d{6})(?!\d)", relative, text)
+    return re.sub(
+        r"FOR VALUES FROM \('[^']+'\) TO \('[^']+'\)",
+        "FOR VALUES FROM (<its month's start>) TO (<the next month's start>)",
+        text,
+    )
 
 
 def catalogue(database: str) -> str:

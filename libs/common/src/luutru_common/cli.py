@@ -13,10 +13,11 @@ from pathlib import Path
 import uvicorn
 from fastapi import FastAPI
 
+from luutru_common import partitions
 from luutru_common.audit_chain import verify_chain
 from luutru_common.db import make_engine
 from luutru_common.migrations import migrate
-from luutru_common.retention import Rule, run_rules
+from luutru_common.retention import AnyRule, Partitions, run_rules
 from luutru_common.settings import ServiceSettings
 from luutru_common.worker import run_worker
 
@@ -43,7 +44,7 @@ def run_cli(
     settings_factory: Callable[[], ServiceSettings],
     app_factory: Callable[..., FastAPI],
     append_only_tables: tuple[str, ...] = (),
-    retention: Callable[[ServiceSettings], list[Rule]] | None = None,
+    retention: Callable[[ServiceSettings], list[AnyRule]] | None = None,
     commands: Mapping[str, Command] | None = None,
 ) -> None:
     """Parse ``luutru-<service>``'s arguments and run the command they name. The service's
@@ -68,6 +69,13 @@ def run_cli(
     )
     if retention is not None:
         sub.add_parser("retention", help="delete or anonymise what is past its period, now")
+        parts = sub.add_parser("partitions", help="the monthly partitions of growing tables")
+        parts.add_argument(
+            "action",
+            choices=["ensure", "status"],
+            help="ensure: create the months ahead (and move rows out of the default "
+            "partition); status: the months there and the rows without one",
+        )
     if append_only_tables:
         audit = sub.add_parser("audit", help="the append-only audit tables")
         audit.add_argument("action", choices=["verify"], help="check the hash chain of each")
@@ -105,6 +113,9 @@ def run_cli(
         run_worker(app_factory, host=args.host, port=args.port)
     elif args.command == "retention":
         asyncio.run(_retention(settings_factory(), retention))
+    elif args.command == "partitions":
+        waiting = asyncio.run(_partitions(settings_factory(), retention, args.action))
+        raise SystemExit(1 if waiting and args.action == "status" else 0)
     elif args.command == "audit":
         broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
         raise SystemExit(1 if broken else 0)
@@ -125,6 +136,34 @@ async def _retention(settings: ServiceSettings, rules) -> None:
         await engine.dispose()
     for data_class, count in done.items():
         print(f"{data_class}: {count}")
+
+
+async def _partitions(settings: ServiceSettings, rules, action: str) -> int:
+    """Print each partitioned table's months; the rows found without a month."""
+    engine = make_engine(settings.database_url, pool_size=1)
+    waiting = 0
+    try:
+        for group in (r for r in rules(settings) if isinstance(r, Partitions)):
+            if action == "ensure":
+                ensured = await partitions.ensure_all(engine, group.schema, group.tables)
+            for table in group.tables:
+                async with engine.connect() as conn:
+                    st = await partitions.state(conn, group.schema, table)
+                months = f"{st.months[0]:%Y-%m} to {st.months[-1]:%Y-%m}" if st.months else "none"
+                line = f"{group.schema}.{table}: {len(st.months)} months ({months})"
+                if action == "ensure":
+                    result = ensured[table]
+                    line += f", {len(result.created)} partitions created"
+                    if result.from_default:
+                        line += f", {result.from_default} rows moved out of the default partition"
+                    waiting += result.from_default
+                else:
+                    line += f", {st.default_rows} rows in the default partition"
+                    waiting += st.default_rows
+                print(line)
+    finally:
+        await engine.dispose()
+    return waiting
 
 
 async def _verify_audit(settings: ServiceSettings, schema: str, tables: tuple[str, ...]) -> bool:

@@ -6,7 +6,15 @@ facility, days, nationality, gender and year of birth, so nothing counted change
 
 from __future__ import annotations
 
-from luutru_common.retention import Rule, delete_older, outbox_rule, processed_events_rule
+from luutru_common.retention import (
+    AnyRule,
+    MonthDrop,
+    Partitions,
+    Rule,
+    delete_older,
+    outbox_rule,
+    processed_events_rule,
+)
 from luutru_ingest.settings import IngestSettings
 
 
@@ -16,9 +24,24 @@ def _stay_ended(alias: str = "") -> str:
     return f"greatest({a}received_at, coalesce({a}check_out_at, {a}received_at))"
 
 
-def rules(settings: IngestSettings) -> list[Rule]:
+# Tables partitioned by month (luutru_common.partitions; migration 0008).
+PARTITIONED = Partitions("ingest", ("stay_versions",))
+
+
+def rules(settings: IngestSettings) -> list[AnyRule]:
     identity_days = settings.guest_identity_retention_days
     return [
+        PARTITIONED,
+        # A month of earlier versions goes at once when every one of them belongs to a stay
+        # whose period is over; the rule below takes the rest, row by row.
+        MonthDrop(
+            "earlier versions of stays",
+            identity_days,
+            "ingest",
+            "stay_versions",
+            kept="EXISTS (SELECT 1 FROM ingest.stays s WHERE s.id = r.stay_id"
+            f" AND {_stay_ended('s')} >= :cutoff)",
+        ),
         Rule(
             "earlier versions of stays",
             identity_days,
