@@ -402,7 +402,7 @@ def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
 
 async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> dict:
     headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
-    before = rss_mb(pid)
+    before, cpu_before = rss_mb(pid), cpu_seconds(pid)
     start = time.perf_counter()
     r = await client.post("/v1/uploads", files={"file": ("khach.xlsx", raw)}, headers=headers)
     r.raise_for_status()
@@ -421,6 +421,8 @@ async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> 
         "rejected": s["rejected"],
         "seconds": round(elapsed, 1),
         "rows_per_s": round(rows / elapsed),
+        # The server's CPU for it (relay included): about the wall time on an idle machine.
+        "server_cpu_s": round(cpu_seconds(pid) - cpu_before, 1),
         "rss_before_mb": round(before),
         "rss_after_mb": round(rss_mb(pid)),
         "peak_rss_mb": round(peak_rss_mb(pid)),
