@@ -6,12 +6,18 @@
 Starts `luutru-ingest serve` (uvicorn, embedded workers: outbox relay to Kafka, upload worker;
 with `--separate-workers` those run in a `luutru-ingest worker` process, as deployed) on its
 own database against the local PostgreSQL and Kafka, then measures:
-1. batch ingest (`batch`) — guests/s accepted and durable (each answer comes after its commit);
+1. batch ingest (`batch`) — guests/s accepted and durable (each answer comes after its commit),
+   and the CPU per guest of the server and of its PostgreSQL backends;
 2. single check-ins with wrk (`wrk`, closed loop at 4/16/64 connections) — throughput and
    latency percentiles; `single` is an open-loop Python generator at `--rate` req/s (on this
    2-core machine the Python client itself becomes the bottleneck);
 3. a 100,000-row XLSX upload (`upload`) — time to done, and the server's memory;
-4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table.
+4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table, with
+   its CPU per row (asyncpg's encoding and PostgreSQL's side): the batch's fraction of COPY is
+   given by rate and by CPU, the latter what a loaded machine moves least.
+
+Before wrk, the relay is left to publish what earlier parts wrote (`outbox_drained_s`), so the
+check-ins are measured with the relay sending their own events only.
 
 With `wrk`, the yardstick (`--peer`, by default `../shared/bench/peer_checkin.py`: plain
 FastAPI + asyncpg doing the same durable work) is started too, on a database of its own, and
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import importlib.util
 import io
 import json
@@ -114,8 +121,34 @@ async def add_facilities(conn, n: int, rng: random.Random) -> list[uuid.UUID]:
     return ids
 
 
-async def bench_batch(client, signer, facilities, total: int, size: int, rng) -> dict:
-    """Concurrent batches of `size` guests; each facility sends its own day's list."""
+async def backends_cpu(dsn: str) -> dict[int, float]:
+    """CPU seconds used so far by each PostgreSQL backend connected to the benchmark's
+    database (same machine: their /proc entries), the side of the work COPY mostly is."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        pids = await conn.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await conn.close()
+    out = {}
+    for row in pids:
+        with contextlib.suppress(OSError):
+            out[row["pid"]] = cpu_seconds(row["pid"])
+    return out
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+async def bench_batch(
+    client, signer, facilities, total: int, size: int, rng, *, pid: int, dsn: str
+) -> dict:
+    """Concurrent batches of `size` guests; each facility sends its own day's list. Besides
+    the rate, the CPU per guest of the server (relay included) and of its PostgreSQL
+    backends: on a shared machine the rate moves with the neighbours, the CPU far less."""
     serial = iter(range(10**6))
     day = date(2026, 11, 20)
     batches = []
@@ -135,6 +168,7 @@ async def bench_batch(client, signer, facilities, total: int, size: int, rng) ->
         accepted += r.json()["accepted"]
 
     queue = list(batches)
+    server_before, backends_before = cpu_seconds(pid), await backends_cpu(dsn)
     start = time.perf_counter()
 
     async def worker():
@@ -143,11 +177,15 @@ async def bench_batch(client, signer, facilities, total: int, size: int, rng) ->
 
     await asyncio.gather(*[worker() for _ in range(3)])
     elapsed = time.perf_counter() - start
+    server = cpu_seconds(pid) - server_before
+    backends = cpu_used(backends_before, await backends_cpu(dsn))
     return {
         "guests": total,
         "accepted": accepted,
         "seconds": round(elapsed, 2),
         "guests_per_s": round(accepted / elapsed),
+        "server_cpu_us_per_guest": round(1e6 * server / max(accepted, 1)),
+        "postgres_cpu_us_per_guest": round(1e6 * backends / max(accepted, 1)),
     }
 
 
@@ -263,6 +301,22 @@ def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int)
     return result
 
 
+async def drain_outbox(dsn: str, timeout_s: float = 600) -> float:
+    """Seconds until the relay has published every event written so far."""
+    conn = await asyncpg.connect(dsn)
+    start = time.perf_counter()
+    try:
+        while time.perf_counter() - start < timeout_s:
+            if not await conn.fetchval(
+                "SELECT EXISTS (SELECT 1 FROM ingest.outbox WHERE published_at IS NULL)"
+            ):
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await conn.close()
+    return round(time.perf_counter() - start, 1)
+
+
 def start_peer(path: Path, port: int) -> tuple[subprocess.Popen, str]:
     """The yardstick on a database of its own; returns the process and a token it accepts."""
     spec = importlib.util.spec_from_file_location("peer_checkin", path)
@@ -336,7 +390,7 @@ def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
 
 async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> dict:
     headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
-    before = rss_mb(pid)
+    before, cpu_before = rss_mb(pid), cpu_seconds(pid)
     start = time.perf_counter()
     r = await client.post("/v1/uploads", files={"file": ("khach.xlsx", raw)}, headers=headers)
     r.raise_for_status()
@@ -355,6 +409,8 @@ async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> 
         "rejected": s["rejected"],
         "seconds": round(elapsed, 1),
         "rows_per_s": round(rows / elapsed),
+        # The server's CPU for it (relay included): about the wall time on an idle machine.
+        "server_cpu_s": round(cpu_seconds(pid) - cpu_before, 1),
         "rss_before_mb": round(before),
         "rss_after_mb": round(rss_mb(pid)),
         "peak_rss_mb": round(peak_rss_mb(pid)),
@@ -420,17 +476,24 @@ async def bench_copy(dsn: str, guests: list[dict], fid: uuid.UUID) -> dict:
         "warnings",
         "receipt_number",
     ]
+    backend = await conn.fetchval("SELECT pg_backend_pid()")
+    client_before, backend_before = time.process_time(), cpu_seconds(backend)
     start = time.perf_counter()
     await conn.copy_records_to_table(
         "bench_copy", records=records, columns=columns, schema_name="public"
     )
     elapsed = time.perf_counter() - start
+    client_cpu = time.process_time() - client_before
+    backend_cpu = cpu_seconds(backend) - backend_before
     await conn.execute("DROP TABLE public.bench_copy")
     await conn.close()
     return {
         "rows": len(records),
         "seconds": round(elapsed, 2),
         "rows_per_s": round(len(records) / elapsed),
+        # The encoding in asyncpg (this process) and PostgreSQL's side.
+        "client_cpu_us_per_row": round(1e6 * client_cpu / len(records)),
+        "postgres_cpu_us_per_row": round(1e6 * backend_cpu / len(records)),
     }
 
 
@@ -524,7 +587,14 @@ async def main(args) -> None:
                     raise SystemExit(f"luutru-ingest serve exited with {server.returncode}")
             if "batch" in args.parts:
                 results["batch"] = await bench_batch(
-                    client, signer, facilities, args.batch_guests, 1000, rng
+                    client,
+                    signer,
+                    facilities,
+                    args.batch_guests,
+                    1000,
+                    rng,
+                    pid=server.pid,
+                    dsn=dsn,
                 )
                 results["batch"]["load_average"] = os.getloadavg()[0]
                 print(json.dumps(results["batch"]), flush=True)
@@ -539,13 +609,35 @@ async def main(args) -> None:
                     results["batch_fraction_of_copy"] = round(
                         results["batch"]["guests_per_s"] / results["copy"]["rows_per_s"], 3
                     )
-                    print(json.dumps({"batch_fraction_of_copy": results["batch_fraction_of_copy"]}))
+                    batch, copy = results["batch"], results["copy"]
+                    # The same fraction by CPU (COPY's CPU per row over ours per guest, each
+                    # with its PostgreSQL side): what a loaded machine moves least.
+                    results["batch_fraction_of_copy_by_cpu"] = round(
+                        (copy["client_cpu_us_per_row"] + copy["postgres_cpu_us_per_row"])
+                        / (batch["server_cpu_us_per_guest"] + batch["postgres_cpu_us_per_guest"]),
+                        3,
+                    )
+                    print(
+                        json.dumps(
+                            {
+                                key: results[key]
+                                for key in (
+                                    "batch_fraction_of_copy",
+                                    "batch_fraction_of_copy_by_cpu",
+                                )
+                            }
+                        )
+                    )
             if "single" in args.parts:
                 results["single"] = await bench_single(
                     client, signer, facilities, args.rate, args.seconds, rng
                 )
                 print(json.dumps(results["single"]), flush=True)
             if "wrk" in args.parts:
+                # The batch's events published first: the relay then only has the check-ins'
+                # own events to send, as the yardstick's work is the check-ins alone.
+                results["outbox_drained_s"] = await drain_outbox(dsn)
+                print(json.dumps({"outbox_drained_s": results["outbox_drained_s"]}), flush=True)
                 token = signer.token(role="facility_staff", facility_id=facilities[2], ttl=3600)
                 peer = None
                 if args.peer.exists():

@@ -6,7 +6,9 @@ import json
 import unicodedata
 import uuid
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from asyncpg.pgproto.pgproto import UUID as PgUUID
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -70,7 +72,16 @@ def values(**change) -> dict:
     return {**base, **change}
 
 
-SAMPLES = (values(), values(document_type="id_number", source="qr", entry_date=None))
+SAMPLES = (
+    values(),
+    values(document_type="id_number", source="qr", entry_date=None),
+    # What the database hands back (asyncpg's own UUID type for a facility read from it) and
+    # a deadline a correction computed in local time: written as the contract writes them.
+    values(
+        facility_id=PgUUID(str(uuid.uuid4())),
+        due_at=datetime(2026, 11, 27, 23, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")),
+    ),
+)
 
 
 def test_fast_envelope_equals_the_contract():
@@ -89,6 +100,7 @@ def test_fast_envelope_equals_the_contract():
             assert expected["data"].pop(name) is None
         written = json.loads(row[4])
         assert written == expected
+        assert written["data"]["due_at"].endswith("Z")
         assert not set(RETIRED_FACILITY_FIELDS) & set(written["data"])
         assert row[0] == event_id and row[5] == "c"
         assert row[1:4] == ("stay.v1", str(v["facility_id"]), "GuestCheckedIn")
