@@ -11,20 +11,19 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import refresh, throttle
-from luutru_accounts.auth.keys import current_key, mint_token
-from luutru_accounts.auth.passwords import (
+from luutru_accounts.context import Actor
+from luutru_accounts.core import audit, refresh, throttle
+from luutru_accounts.core import facility_repository as facilities
+from luutru_accounts.core import user_repository as users
+from luutru_accounts.core.keys import current_key, mint_token
+from luutru_accounts.core.passwords import (
     hash_password_async,
     policy_errors,
     verify_password_async,
 )
-from luutru_accounts.auth.schemas import TokenResponse
-from luutru_accounts.context import Actor
-from luutru_accounts.facilities import repository as facilities
+from luutru_accounts.core.tokens import AuthFailure, TokenResponse
 from luutru_accounts.models import User
 from luutru_accounts.settings import AccountsSettings
-from luutru_accounts.users import repository as users
 from luutru_common.auth import Role
 from luutru_common.problems import Problem, field_error
 
@@ -32,12 +31,6 @@ from luutru_common.problems import Problem, field_error
 # platform's: ingest, analytics and accounts' own endpoints refuse them (wrong audience), and
 # only POST /v1/auth/password accepts them.
 PASSWORD_CHANGE_AUDIENCE = "luutru-password-change"
-
-
-class AuthFailure(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.detail)
-        self.problem = problem
 
 
 def invalid_credentials() -> Problem:

@@ -4,7 +4,7 @@ Rotation adds a new key and retires the current one: a retired key signs nothing
 in the JWKS until every token it signed has expired (access-token lifetime plus a margin), so
 ingest and analytics keep verifying them; unknown key ids make them refetch the JWKS.
 
-Private keys are stored sealed (auth/sealing.py) under a KEK the process holds and the database
+Private keys are stored sealed (core/sealing.py) under a KEK the process holds and the database
 does not; the sealer is process-wide, like the KEK it holds (`install_sealer` at start).
 """
 
@@ -22,7 +22,7 @@ from jwt.algorithms import ECAlgorithm
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.auth.sealing import KeySealer
+from luutru_accounts.core.sealing import KeySealer
 from luutru_accounts.models import SigningKey
 from luutru_common.auth import TOKEN_ALGORITHM
 

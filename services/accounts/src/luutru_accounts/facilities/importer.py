@@ -21,7 +21,8 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_accounts.context import Actor
-from luutru_accounts.facilities import repository, service
+from luutru_accounts.core import facility_repository as repository
+from luutru_accounts.facilities import service
 from luutru_accounts.facilities.schemas import FacilityCreate, ManagerCredentials
 from luutru_common import intake
 from luutru_common.facility_types import FACILITY_TYPES

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.audit import service as audit
-from luutru_accounts.auth.passwords import hash_password_async, one_time_password
 from luutru_accounts.context import Actor
-from luutru_accounts.facilities import repository
+from luutru_accounts.core import audit
+from luutru_accounts.core import facility_repository as repository
+from luutru_accounts.core.passwords import hash_password_async, one_time_password
 from luutru_accounts.facilities.schemas import FacilityCreate, FacilityFields, FacilityUpdate
 from luutru_accounts.models import Facility, User, outbox
 from luutru_common.admin_units import commune_in_province, province_name
