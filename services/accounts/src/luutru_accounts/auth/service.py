@@ -43,6 +43,7 @@ def invalid_credentials() -> Problem:
 
 
 def locked(until: datetime, now: datetime) -> Problem:
+    """The 429 of a locked-out login, with how long to wait (Retry-After)."""
     seconds = max(1, int((until - now).total_seconds()))
     return Problem(
         429,
@@ -55,6 +56,7 @@ def locked(until: datetime, now: datetime) -> Problem:
 
 
 def normalize_username(username: str) -> str:
+    """Usernames match trimmed and case-insensitively."""
     return username.strip().lower()
 
 
@@ -138,6 +140,8 @@ async def authenticate(
 
 
 def user_claims(user: User) -> dict:
+    """A person's access-token claims: who, the role, and the facility, department or communes
+    that bound what they see."""
     return {
         "sub": str(user.id),
         "role": user.role,
@@ -155,6 +159,8 @@ async def tokens_for(
     *,
     family_id: uuid.UUID | None = None,
 ) -> TokenResponse:
+    """A user's tokens: an access token and a new refresh token (in `family_id`'s session when
+    rotating); while the password must be changed, only an access token good for that."""
     key = await current_key(session)
     if user.must_change_password:
         # Good for one thing only: changing the password. No refresh token.
@@ -190,6 +196,7 @@ async def tokens_for(
 async def password_login(
     session: AsyncSession, settings: AccountsSettings, *, username: str, password: str, actor: Actor
 ) -> TokenResponse:
+    """The password grant: check the password and the account, audit the login, issue tokens."""
     user = await authenticate(session, settings, username=username, password=password, actor=actor)
     await check_can_sign_in(session, user)
     audit.record(
@@ -210,6 +217,8 @@ def invalid_grant(detail: str) -> Problem:
 async def refresh_login(
     session: AsyncSession, settings: AccountsSettings, *, token: str, actor: Actor
 ) -> TokenResponse:
+    """The refresh grant: rotate the refresh token. A reused one revokes its whole session and
+    raises `AuthFailure`, so the revocation commits before the 401."""
     now = datetime.now(UTC)
     presented = await refresh.use(session, token, now=now)
     row = presented.row
@@ -247,6 +256,8 @@ async def change_password(
     new_password: str,
     actor: Actor,
 ) -> TokenResponse:
+    """Change a password: the current one proves who asks (by session or by username), the new
+    one must meet the policy; every other session ends and fresh tokens are issued."""
     if user_id is not None:
         known = await users.get(session, user_id)
         if known is None:
@@ -300,6 +311,7 @@ async def change_password(
 
 
 async def logout(session: AsyncSession, *, token: str, actor: Actor) -> None:
+    """End the session (refresh-token family) of this refresh token; an unknown one is fine."""
     row = await refresh.find(session, token)
     if row is None:
         return  # unknown or already gone: logging out twice is fine

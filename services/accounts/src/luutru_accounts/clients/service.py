@@ -38,6 +38,8 @@ def not_found() -> Problem:
 async def create_client(
     session: AsyncSession, caller: Caller, data: ClientCreate
 ) -> tuple[ApiClient, str]:
+    """A new client of the caller's facility with scopes its facility type allows; returned with
+    its secret, which is shown this once and stored only as a hash."""
     facility_id = caller.principal.facility_id
     facility = await facilities.get(session, facility_id) if facility_id else None
     if facility is None:
@@ -82,6 +84,7 @@ async def create_client(
 
 
 async def list_clients(session: AsyncSession, caller: Caller, facility_id: uuid.UUID | None):
+    """Clients, oldest first, at most 1000; a facility manager sees only their facility's."""
     query = select(ApiClient).order_by(ApiClient.created_at, ApiClient.id)
     if caller.role == Role.FACILITY_MANAGER:
         facility_id = caller.principal.facility_id
@@ -91,6 +94,7 @@ async def list_clients(session: AsyncSession, caller: Caller, facility_id: uuid.
 
 
 async def revoke_client(session: AsyncSession, caller: Caller, client_id: uuid.UUID) -> ApiClient:
+    """Revoke a client (again is a no-op); another facility's is 404 to a facility manager."""
     client = await session.get(ApiClient, client_id)
     if client is None or (
         caller.role == Role.FACILITY_MANAGER and client.facility_id != caller.principal.facility_id

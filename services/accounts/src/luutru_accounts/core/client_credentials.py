@@ -49,6 +49,9 @@ async def client_token(
     scope: str | None,
     actor: Actor,
 ) -> TokenResponse:
+    """The client-credentials grant: the id and secret (an unknown id costs the same time), an
+    active facility, the scopes asked within those granted; then a facility-staff token
+    narrowed to those scopes. A wrong secret is audited and raises `AuthFailure`."""
     client = await session.scalar(select(ApiClient).where(ApiClient.client_id == client_id))
     ok = hmac.compare_digest(
         hash_secret(client_secret), client.secret_hash if client else _DUMMY_SECRET_HASH

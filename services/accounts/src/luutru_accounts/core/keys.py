@@ -32,12 +32,14 @@ _opened: dict[tuple[str, str], str] = {}
 
 
 def install_sealer(sealer: KeySealer) -> None:
+    """Set the sealer that opens and seals the private keys (at start, from the configured KEKs)."""
     global _sealer
     _sealer = sealer
     _opened.clear()
 
 
 def sealer() -> KeySealer:
+    """The installed sealer; it is an error to sign or rotate before one is installed."""
     if _sealer is None:
         raise RuntimeError("no signing-key sealer installed (install_sealer)")
     return _sealer
@@ -129,6 +131,7 @@ async def jwks(session: AsyncSession, *, retired_for_s: int = 3600) -> dict:
 
 
 async def current_key(session: AsyncSession) -> SigningKey:
+    """The newest signing key not retired: the one that signs now."""
     key = await session.scalar(
         select(SigningKey)
         .where(SigningKey.retired_at.is_(None))
@@ -141,6 +144,8 @@ async def current_key(session: AsyncSession) -> SigningKey:
 
 
 def mint_token(key: SigningKey, *, claims: dict, issuer: str, audience: str, ttl_s: int) -> str:
+    """A signed JWT: `claims` (None values dropped), issuer, audience, lifetime and a fresh `jti`;
+    its `kid` header names the key that verifies it."""
     now = int(time.time())
     payload = {
         **{k: v for k, v in claims.items() if v is not None},

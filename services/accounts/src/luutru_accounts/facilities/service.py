@@ -171,6 +171,7 @@ def event_fields(facility: Facility) -> dict:
 
 
 def registered_event(facility: Facility) -> FacilityRegistered:
+    """The facility.v1 event of a newly registered facility."""
     return FacilityRegistered(**event_fields(facility))
 
 
@@ -251,6 +252,8 @@ def _conflict(facility: Facility, wanted: str) -> Problem:
 async def update_facility(
     session: AsyncSession, *, facility_id: uuid.UUID, data: FacilityUpdate, actor: Actor
 ) -> Facility:
+    """Apply the fields sent to a facility that is not closed: the whole must stay valid and in
+    its province; the change is audited (before and after) and published."""
     facility = await _locked(session, facility_id)
     if facility.status == "closed":
         raise _conflict(facility, "update a closed facility")
