@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from datetime import date
 
-from luutru_analytics.feeds.perturbation import KEY_SPACE, perturb, record_key
+from luutru_analytics.core.perturbation import KEY_SPACE, perturb, record_key
 from luutru_analytics.feeds.repository import buckets
 from luutru_analytics.feeds.suppression import suppress
 from luutru_analytics.projections.attributes import guest_key, origin_province

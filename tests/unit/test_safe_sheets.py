@@ -1,5 +1,5 @@
 """The one safe writer of CSV and XLSX: hostile text comes out as text, through every export
-(the analytics feeds and compliance lists all go through feeds.render; error sheets, passenger
+(the analytics feeds and compliance lists all go through core.render; error sheets, passenger
 lists and templates through ingest's sheets)."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pytest
 from python_calamine import CalamineWorkbook
 from starlette.requests import Request
 
-from luutru_analytics.feeds import render
+from luutru_analytics.core import render
 from luutru_common import safe_sheets
 from luutru_ingest.core import sheets
 

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from luutru_analytics.feeds.labels import duration
+from luutru_analytics.core.labels import duration
 from luutru_common.admin_units import commune_name, communes_of
 from tests.e2e.conftest import Platform, poll
 from tests.e2e.console.conftest import shot

@@ -10,7 +10,7 @@ import uuid
 import httpx
 import pytest
 
-from luutru_accounts.auth.throttle import hold_for
+from luutru_accounts.core.throttle import hold_for
 from tests.integration.accounts_helpers import (
     NEW_PASSWORD,
     admin_token,

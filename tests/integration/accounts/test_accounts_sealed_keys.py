@@ -1,4 +1,4 @@
-"""Sealed signing keys (luutru_accounts.auth.sealing): the private keys in accounts.signing_keys
+"""Sealed signing keys (luutru_accounts.core.sealing): the private keys in accounts.signing_keys
 are encrypted under a KEK that is not in the database; tokens still sign and verify, rotation
 and KEK rotation keep working, and a dump of the schema holds no usable private key."""
 
@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from luutru_accounts.app import create_app
-from luutru_accounts.auth.sealing import DEV_SIGNING_KEK, LocalKek, SealingError
+from luutru_accounts.core.sealing import DEV_SIGNING_KEK, LocalKek, SealingError
 from luutru_accounts.settings import AccountsSettings
 from luutru_common.auth import TokenVerifier
 from tests.integration.accounts_helpers import accounts_settings, admin_token

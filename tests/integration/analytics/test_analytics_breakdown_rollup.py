@@ -13,9 +13,9 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import text
 
+from luutru_analytics.core.filters import FeedFilters
+from luutru_analytics.core.query import FeedQuery
 from luutru_analytics.feeds import repository
-from luutru_analytics.feeds.filters import FeedFilters
-from luutru_analytics.feeds.query import FeedQuery
 from luutru_common import backfill
 from luutru_common.events import GuestCheckedOut, StayCorrected, StayVoided
 from tests.integration.analytics_helpers import (

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from luutru_analytics.feeds.labels import duration
+from luutru_analytics.core.labels import duration
 from tests.integration.analytics_helpers import (
     VN,
     Feeder,

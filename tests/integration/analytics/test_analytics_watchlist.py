@@ -14,7 +14,7 @@ import xlsxwriter
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from luutru_analytics.watchlist.matching import name_score
+from luutru_analytics.core.matching import name_score
 from luutru_common.events import GuestCheckedOut
 from tests.integration.analytics_helpers import (
     VN,

@@ -7,11 +7,11 @@ from luutru_accounts.admin_units import router as admin_units_router
 from luutru_accounts.audit.endpoints import router as audit_router
 from luutru_accounts.auth.endpoints import retired_key_horizon
 from luutru_accounts.auth.endpoints import router as auth_router
-from luutru_accounts.auth.keys import ensure_signing_key, install_sealer, jwks
 from luutru_accounts.auth.revocations import revoked
-from luutru_accounts.auth.sealing import LocalKek
 from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
 from luutru_accounts.clients.endpoints import router as clients_router
+from luutru_accounts.core.keys import ensure_signing_key, install_sealer, jwks
+from luutru_accounts.core.sealing import LocalKek
 from luutru_accounts.facilities.endpoints import router as facilities_router
 from luutru_accounts.models import SCHEMA
 from luutru_accounts.names import router as names_router

@@ -30,9 +30,9 @@ def main() -> None:
 async def rotate_key() -> None:
     """`luutru-accounts rotate-key`: start signing with a new key (the old one keeps
     verifying until its tokens expire). For operators with database access."""
-    from luutru_accounts.audit import service as audit
-    from luutru_accounts.auth.keys import rotate
     from luutru_accounts.context import Actor
+    from luutru_accounts.core import audit
+    from luutru_accounts.core.keys import rotate
 
     settings = AccountsSettings()
     _install_sealer(settings)
@@ -55,8 +55,8 @@ async def rotate_key() -> None:
 
 
 def _install_sealer(settings: AccountsSettings) -> None:
-    from luutru_accounts.auth.keys import install_sealer
-    from luutru_accounts.auth.sealing import LocalKek
+    from luutru_accounts.core.keys import install_sealer
+    from luutru_accounts.core.sealing import LocalKek
 
     install_sealer(LocalKek.from_values(settings.signing_keks()))
 
@@ -64,7 +64,7 @@ def _install_sealer(settings: AccountsSettings) -> None:
 async def reseal_keys() -> None:
     """`luutru-accounts reseal-keys`: seal every signing key with the first configured KEK
     (after putting a new KEK first and keeping the old one after it, for a KEK rotation)."""
-    from luutru_accounts.auth.keys import reseal
+    from luutru_accounts.core.keys import reseal
 
     settings = AccountsSettings()
     _install_sealer(settings)

@@ -27,15 +27,18 @@ class Actor:
 
 
 def client_ip(request: Request) -> str | None:
+    """The caller's address as the audit log records it."""
     # uvicorn runs with proxy_headers, so behind a trusted proxy this is X-Forwarded-For.
     return request.client.host if request.client else None
 
 
 def anonymous(request: Request) -> Actor:
+    """The actor of a request without a token (a login, a token request)."""
     return Actor(None, None, None, None, client_ip(request), get_correlation_id())
 
 
 def actor_of(principal: Principal, request: Request, name: str | None = None) -> Actor:
+    """The actor of an authenticated request."""
     return Actor(
         id=principal.subject,
         name=name,

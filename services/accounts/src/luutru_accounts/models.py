@@ -61,7 +61,7 @@ class User(Base):
 
 class SigningKey(Base):
     """Token signing keys (docs/adr/0002). The private key is stored sealed under a KEK that
-    is not in the database (auth/sealing.py); private_pem is only ever set by versions before
+    is not in the database (core/sealing.py); private_pem is only ever set by versions before
     sealing, and accounts seals such a key at start."""
 
     __tablename__ = "signing_keys"
@@ -76,7 +76,7 @@ class SigningKey(Base):
 
 class LoginThrottle(Base):
     """Failed logins per key: a (username, source address) pair or a source address (see
-    auth/throttle.py). The column keeps its first name, ``username``."""
+    core/throttle.py). The column keeps its first name, ``username``."""
 
     __tablename__ = "login_throttle"
 

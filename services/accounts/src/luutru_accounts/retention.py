@@ -8,4 +8,5 @@ from luutru_common.retention import Rule, outbox_rule
 
 
 def rules(settings: AccountsSettings) -> list[Rule]:
+    """accounts' only retention rule: published outbox rows go after the configured days."""
     return [outbox_rule("accounts", settings.outbox_retention_days)]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pydantic import model_validator
 
-from luutru_accounts.auth.sealing import DEV_SIGNING_KEK
+from luutru_accounts.core.sealing import DEV_SIGNING_KEK
 from luutru_common.settings import ServiceSettings
 
 DEV_ADMIN_PASSWORD = "ChangeMe-2026!"

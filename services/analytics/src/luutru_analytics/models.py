@@ -141,7 +141,7 @@ class StayDaily(Base):
     nights: Mapped[int] = mapped_column(Integer, server_default="0")  # guests that night
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
-    # Sums of the record keys behind the counts (feeds/perturbation.py: the cell keys).
+    # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
     arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
@@ -162,7 +162,7 @@ class StayDailyArea(Base):
     nights: Mapped[int] = mapped_column(Integer, server_default="0")
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
-    # Sums of the record keys behind the counts (feeds/perturbation.py: the cell keys).
+    # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
     arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
@@ -185,7 +185,7 @@ class StayDailyBreakdown(Base):
     arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
     nights: Mapped[int] = mapped_column(Integer, server_default="0")
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
-    # Sums of the record keys behind the counts (feeds/perturbation.py: the cell keys).
+    # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
     arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")

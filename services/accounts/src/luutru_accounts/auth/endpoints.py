@@ -14,9 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ValidationError
 
-from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import passwords, revocations, service
-from luutru_accounts.auth.keys import jwks, rotate
+from luutru_accounts.auth import revocations, service
 from luutru_accounts.auth.schemas import (
     GRANTS,
     ClientCredentialsGrant,
@@ -26,10 +24,11 @@ from luutru_accounts.auth.schemas import (
     PasswordPolicy,
     RefreshGrant,
     RotatedKey,
-    TokenResponse,
 )
-from luutru_accounts.clients import service as clients
 from luutru_accounts.context import PoliceAdmin, anonymous
+from luutru_accounts.core import audit, client_credentials, passwords
+from luutru_accounts.core.keys import jwks, rotate
+from luutru_accounts.core.tokens import AuthFailure, TokenResponse
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal
 from luutru_common.consumer import is_transient
@@ -155,7 +154,7 @@ async def issue_token(request: Request, uow: UnitOfWorkDep) -> TokenResponse:
                 if not client_id or not secret:
                     given = {"client_id": client_id, "client_secret": secret}
                     _parse(ClientCredentialsMissing, {k: v for k, v in given.items() if v})
-                tokens = await clients.client_token(
+                tokens = await client_credentials.client_token(
                     uow.session,
                     settings,
                     client_id=client_id,
@@ -163,7 +162,7 @@ async def issue_token(request: Request, uow: UnitOfWorkDep) -> TokenResponse:
                     scope=grant.scope,
                     actor=actor,
                 )
-        except service.AuthFailure as failure:
+        except AuthFailure as failure:
             await uow.commit()  # keep the audit row, the failure count, the revocation
             raise failure.problem from None
         await uow.commit()
@@ -241,7 +240,7 @@ async def change_password(
                 new_password=body.new_password,
                 actor=anonymous(request),
             )
-        except service.AuthFailure as failure:
+        except AuthFailure as failure:
             await uow.commit()
             raise failure.problem from None
         await uow.commit()

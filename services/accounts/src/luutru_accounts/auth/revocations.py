@@ -14,6 +14,9 @@ from luutru_accounts.settings import AccountsSettings
 
 
 async def revoked(session: AsyncSession, settings: AccountsSettings) -> dict[str, list[str]]:
+    """What the other services must refuse before the tokens lapse: sessions revoked within an
+    access token's lifetime (plus the key grace), disabled users, clients revoked within a
+    client token's lifetime, and facilities that are not active."""
     now = datetime.now(UTC)
     margin = timedelta(seconds=settings.signing_key_grace_s)
     session_horizon = now - timedelta(seconds=settings.access_token_ttl_s) - margin

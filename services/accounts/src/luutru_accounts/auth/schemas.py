@@ -45,24 +45,6 @@ GRANTS: dict[str, type[BaseModel]] = {
 }
 
 
-class TokenResponse(BaseModel):
-    access_token: str
-    token_type: Literal["Bearer"] = "Bearer"
-    expires_in: int = Field(description="Giây / Seconds until the access token expires")
-    refresh_token: str | None = Field(
-        default=None, description="Mã làm mới, dùng một lần / Single-use refresh token"
-    )
-    refresh_expires_in: int | None = None
-    scope: str | None = None
-    must_change_password: bool = Field(
-        default=False,
-        description=(
-            "Phải đổi mật khẩu: mã truy cập chỉ dùng được để đổi mật khẩu / The password must "
-            "be changed first: the access token is good only for POST /v1/auth/password"
-        ),
-    )
-
-
 class PasswordChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -11,20 +11,19 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import refresh, throttle
-from luutru_accounts.auth.keys import current_key, mint_token
-from luutru_accounts.auth.passwords import (
+from luutru_accounts.context import Actor
+from luutru_accounts.core import audit, refresh, throttle
+from luutru_accounts.core import facility_repository as facilities
+from luutru_accounts.core import user_repository as users
+from luutru_accounts.core.keys import current_key, mint_token
+from luutru_accounts.core.passwords import (
     hash_password_async,
     policy_errors,
     verify_password_async,
 )
-from luutru_accounts.auth.schemas import TokenResponse
-from luutru_accounts.context import Actor
-from luutru_accounts.facilities import repository as facilities
+from luutru_accounts.core.tokens import AuthFailure, TokenResponse
 from luutru_accounts.models import User
 from luutru_accounts.settings import AccountsSettings
-from luutru_accounts.users import repository as users
 from luutru_common.auth import Role
 from luutru_common.problems import Problem, field_error
 
@@ -32,12 +31,6 @@ from luutru_common.problems import Problem, field_error
 # platform's: ingest, analytics and accounts' own endpoints refuse them (wrong audience), and
 # only POST /v1/auth/password accepts them.
 PASSWORD_CHANGE_AUDIENCE = "luutru-password-change"
-
-
-class AuthFailure(Exception):
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.detail)
-        self.problem = problem
 
 
 def invalid_credentials() -> Problem:
@@ -50,6 +43,7 @@ def invalid_credentials() -> Problem:
 
 
 def locked(until: datetime, now: datetime) -> Problem:
+    """The 429 of a locked-out login, with how long to wait (Retry-After)."""
     seconds = max(1, int((until - now).total_seconds()))
     return Problem(
         429,
@@ -62,6 +56,7 @@ def locked(until: datetime, now: datetime) -> Problem:
 
 
 def normalize_username(username: str) -> str:
+    """Usernames match trimmed and case-insensitively."""
     return username.strip().lower()
 
 
@@ -145,6 +140,8 @@ async def authenticate(
 
 
 def user_claims(user: User) -> dict:
+    """A person's access-token claims: who, the role, and the facility, department or communes
+    that bound what they see."""
     return {
         "sub": str(user.id),
         "role": user.role,
@@ -162,6 +159,8 @@ async def tokens_for(
     *,
     family_id: uuid.UUID | None = None,
 ) -> TokenResponse:
+    """A user's tokens: an access token and a new refresh token (in `family_id`'s session when
+    rotating); while the password must be changed, only an access token good for that."""
     key = await current_key(session)
     if user.must_change_password:
         # Good for one thing only: changing the password. No refresh token.
@@ -197,6 +196,7 @@ async def tokens_for(
 async def password_login(
     session: AsyncSession, settings: AccountsSettings, *, username: str, password: str, actor: Actor
 ) -> TokenResponse:
+    """The password grant: check the password and the account, audit the login, issue tokens."""
     user = await authenticate(session, settings, username=username, password=password, actor=actor)
     await check_can_sign_in(session, user)
     audit.record(
@@ -217,6 +217,8 @@ def invalid_grant(detail: str) -> Problem:
 async def refresh_login(
     session: AsyncSession, settings: AccountsSettings, *, token: str, actor: Actor
 ) -> TokenResponse:
+    """The refresh grant: rotate the refresh token. A reused one revokes its whole session and
+    raises `AuthFailure`, so the revocation commits before the 401."""
     now = datetime.now(UTC)
     presented = await refresh.use(session, token, now=now)
     row = presented.row
@@ -254,6 +256,8 @@ async def change_password(
     new_password: str,
     actor: Actor,
 ) -> TokenResponse:
+    """Change a password: the current one proves who asks (by session or by username), the new
+    one must meet the policy; every other session ends and fresh tokens are issued."""
     if user_id is not None:
         known = await users.get(session, user_id)
         if known is None:
@@ -307,6 +311,7 @@ async def change_password(
 
 
 async def logout(session: AsyncSession, *, token: str, actor: Actor) -> None:
+    """End the session (refresh-token family) of this refresh token; an unknown one is fine."""
     row = await refresh.find(session, token)
     if row is None:
         return  # unknown or already gone: logging out twice is fine

@@ -6,7 +6,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from luutru_accounts.context import AnyPerson, Caller, PoliceAdmin
-from luutru_accounts.facilities import importer, repository, service
+from luutru_accounts.core import facility_repository as repository
+from luutru_accounts.facilities import importer, service
 from luutru_accounts.facilities.schemas import (
     FacilityCreate,
     FacilityCreated,

@@ -21,7 +21,8 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_accounts.context import Actor
-from luutru_accounts.facilities import repository, service
+from luutru_accounts.core import facility_repository as repository
+from luutru_accounts.facilities import service
 from luutru_accounts.facilities.schemas import FacilityCreate, ManagerCredentials
 from luutru_common import intake
 from luutru_common.facility_types import FACILITY_TYPES
@@ -193,6 +194,7 @@ def read_sheet(content: bytes, *, filename: str | None, max_rows: int) -> Facili
 
 
 def column_notices(layout: intake.Layout) -> list[Notice]:
+    """A notice per column of the sheet that the import does not read."""
     return [Notice.model_validate(n) for n in notices.column_notices(layout, FACILITY_FIELDS)]
 
 
@@ -216,6 +218,8 @@ async def import_rows(
     actor: Actor,
     dry_run: bool,
 ) -> ImportReport:
+    """Check every row, and unless a dry run register the valid ones (each in its own
+    savepoint); one result per row, with a new manager's one-time password where created."""
     results: list[RowResult] = []
     seen_licences: set[str] = set()
     for number, values in sheet.rows:

@@ -12,10 +12,10 @@ from datetime import UTC, datetime
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.audit import service as audit
-from luutru_accounts.auth.passwords import hash_password_async, one_time_password
 from luutru_accounts.context import Actor
-from luutru_accounts.facilities import repository
+from luutru_accounts.core import audit
+from luutru_accounts.core import facility_repository as repository
+from luutru_accounts.core.passwords import hash_password_async, one_time_password
 from luutru_accounts.facilities.schemas import FacilityCreate, FacilityFields, FacilityUpdate
 from luutru_accounts.models import Facility, User, outbox
 from luutru_common.admin_units import commune_in_province, province_name
@@ -171,6 +171,7 @@ def event_fields(facility: Facility) -> dict:
 
 
 def registered_event(facility: Facility) -> FacilityRegistered:
+    """The facility.v1 event of a newly registered facility."""
     return FacilityRegistered(**event_fields(facility))
 
 
@@ -251,6 +252,8 @@ def _conflict(facility: Facility, wanted: str) -> Problem:
 async def update_facility(
     session: AsyncSession, *, facility_id: uuid.UUID, data: FacilityUpdate, actor: Actor
 ) -> Facility:
+    """Apply the fields sent to a facility that is not closed: the whole must stay valid and in
+    its province; the change is audited (before and after) and published."""
     facility = await _locked(session, facility_id)
     if facility.status == "closed":
         raise _conflict(facility, "update a closed facility")

@@ -6,7 +6,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from luutru_accounts.context import AnyPerson
-from luutru_accounts.users import repository, service
+from luutru_accounts.core import user_repository as repository
+from luutru_accounts.users import service
 from luutru_accounts.users.schemas import UserCreate, UserCreated, UserOut, UserPage, UserUpdate
 from luutru_common import paging
 from luutru_common.app import UnitOfWorkDep

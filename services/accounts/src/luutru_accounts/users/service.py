@@ -14,13 +14,12 @@ from datetime import UTC, datetime
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.audit import service as audit
-from luutru_accounts.auth import refresh, throttle
-from luutru_accounts.auth.passwords import hash_password, hash_password_async, one_time_password
 from luutru_accounts.context import Caller
-from luutru_accounts.facilities import repository as facilities
+from luutru_accounts.core import audit, refresh, throttle
+from luutru_accounts.core import facility_repository as facilities
+from luutru_accounts.core import user_repository as repository
+from luutru_accounts.core.passwords import hash_password, hash_password_async, one_time_password
 from luutru_accounts.models import User
-from luutru_accounts.users import repository
 from luutru_accounts.users.schemas import UserCreate, UserUpdate
 from luutru_common.admin_units import commune_name
 from luutru_common.auth import Role

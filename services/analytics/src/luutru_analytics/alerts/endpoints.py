@@ -24,8 +24,8 @@ from luutru_analytics.alerts.schemas import (
     MatchKind,
 )
 from luutru_analytics.alerts.service import NEXT
-from luutru_analytics.feeds.scope import require_police
-from luutru_analytics.police.access import log_access
+from luutru_analytics.core.access_log import log_access
+from luutru_analytics.core.scope import require_police
 from luutru_common.admin_units import commune_name
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal

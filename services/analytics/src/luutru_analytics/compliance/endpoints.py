@@ -17,11 +17,10 @@ from fastapi.responses import Response
 
 from luutru_analytics.compliance import repository
 from luutru_analytics.compliance.bands import BANDS
-from luutru_analytics.feeds.filters import LANG_DESCRIPTION, FeedFilters, FiltersDep
-from luutru_analytics.feeds.query import FeedQuery, narrow
-from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import require_police
-from luutru_analytics.feeds.tourism import FORMATS
+from luutru_analytics.core.filters import LANG_DESCRIPTION, FeedFilters, FiltersDep
+from luutru_analytics.core.query import FeedQuery, narrow
+from luutru_analytics.core.render import FORMATS, render
+from luutru_analytics.core.scope import require_police
 from luutru_common.admin_units import commune_name
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal, Principal

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.compliance.bands import band_sql
-from luutru_analytics.feeds.query import FeedQuery
+from luutru_analytics.core.query import FeedQuery
 
 
 def _daily_sql(q: FeedQuery) -> str:

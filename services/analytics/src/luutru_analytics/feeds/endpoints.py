@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel
 
+from luutru_analytics.core.perturbation import perturb
+from luutru_analytics.core.scope import scope_for
 from luutru_analytics.feeds import repository
-from luutru_analytics.feeds.perturbation import perturb
-from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE
 from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal

@@ -9,13 +9,12 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from luutru_analytics.core.filters import FiltersDep
+from luutru_analytics.core.query import narrow
+from luutru_analytics.core.render import FORMATS, render
+from luutru_analytics.core.scope import scope_for
 from luutru_analytics.feeds import repository
-from luutru_analytics.feeds.filters import FiltersDep
-from luutru_analytics.feeds.query import narrow
-from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
-from luutru_analytics.feeds.tourism import FORMATS
 from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
 from luutru_common.facility_types import Department, types_of_department

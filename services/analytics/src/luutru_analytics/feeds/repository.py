@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import func, literal_column, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_analytics.feeds.filters import FeedFilters
-from luutru_analytics.feeds.perturbation import record_key_sql
-from luutru_analytics.feeds.query import FeedQuery
-from luutru_analytics.feeds.scope import FeedScope
+from luutru_analytics.core.filters import FeedFilters
+from luutru_analytics.core.perturbation import record_key_sql
+from luutru_analytics.core.query import FeedQuery
+from luutru_analytics.core.scope import FeedScope
 from luutru_analytics.models import FacilityFact, StayFact
 
 # Nights are local days (the stay rollups date them the same way).

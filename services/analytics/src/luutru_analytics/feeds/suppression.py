@@ -2,7 +2,7 @@
 
 A cell built from fewer than `threshold` people (but more than none) shows no numbers. The
 counts of the cells that are shown have been rounded by their cell keys
-(feeds/perturbation.py), which is what defeats differencing: a hidden cell cannot be worked
+(core/perturbation.py), which is what defeats differencing: a hidden cell cannot be worked
 out from a total and its visible siblings, nor from two overlapping filters, because every
 published count is a multiple of the threshold. No second cell needs hiding.
 """

@@ -9,12 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from luutru_analytics.core.filters import FiltersDep
+from luutru_analytics.core.query import FeedQuery, narrow
+from luutru_analytics.core.render import FORMATS, render
+from luutru_analytics.core.scope import scope_for
 from luutru_analytics.feeds import repository
-from luutru_analytics.feeds.filters import FiltersDep
 from luutru_analytics.feeds.names import with_names
-from luutru_analytics.feeds.query import FeedQuery, narrow
-from luutru_analytics.feeds.render import render
-from luutru_analytics.feeds.scope import scope_for
 from luutru_analytics.feeds.suppression import DISCLOSURE, ratio, suppress
 from luutru_common.app import ReadUnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -24,14 +24,6 @@ from luutru_common.problems import problem_responses
 router = APIRouter(prefix="/v1/feeds/tourism", tags=["feeds: VHTTDL"])
 
 TOURISM_TYPES = types_of_department(Department.VHTTDL)
-FORMATS = {
-    200: {
-        "content": {
-            "text/csv": {},
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
-        }
-    }
-}
 
 
 # Added to the guest-nights' cell key for the occupied room-nights of the same stays, so the

@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
-from luutru_analytics.feeds.scope import require_police
+from luutru_analytics.core.access_log import log_access
+from luutru_analytics.core.matching import normalize_document
+from luutru_analytics.core.scope import require_police
 from luutru_analytics.police import repository
-from luutru_analytics.police.access import log_access
 from luutru_analytics.police.schemas import (
     AccessLogOut,
     ForeignGuestsQuery,
@@ -21,7 +22,6 @@ from luutru_analytics.police.schemas import (
     stated_purpose,
 )
 from luutru_analytics.text import NO_NUL
-from luutru_analytics.watchlist.matching import normalize_document
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal, Role
 from luutru_common.identity import name_match_key

@@ -6,23 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, cast, func, or_, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.types import Date
 
+from luutru_analytics.core.presence import present
 from luutru_analytics.models import AccessLogEntry, GuestRecord
-
-
-def present(today: date) -> list[ColumnElement[bool]]:
-    """Staying now: not voided, not checked out, arrived, and the expected departure (or the
-    day after arrival when none was given) not passed."""
-    arrival_day = cast(func.timezone("Asia/Ho_Chi_Minh", GuestRecord.arrived_at), Date)
-    return [
-        ~GuestRecord.voided,
-        GuestRecord.departed_at.is_(None),
-        arrival_day <= today,
-        func.coalesce(GuestRecord.expected_departure, arrival_day + 1) >= today,
-    ]
 
 
 def in_communes(stmt: Select, communes: Sequence[int]) -> Select:
@@ -62,22 +50,6 @@ async def search(
     if date_of_birth:
         stmt = stmt.where(GuestRecord.date_of_birth == date_of_birth)
     return (await session.scalars(in_communes(stmt, communes))).all()
-
-
-async def present_with(
-    session: AsyncSession, today: date, *, document: str | None, date_of_birth: date | None
-) -> Sequence[GuestRecord]:
-    """Guests staying now with this document number or this date of birth (the candidates
-    of a new watchlist entry)."""
-    conditions = []
-    if document:
-        conditions.append(GuestRecord.document_number == document)
-    if date_of_birth is not None:
-        conditions.append(GuestRecord.date_of_birth == date_of_birth)
-    if not conditions:
-        return []
-    stmt = select(GuestRecord).where(or_(*conditions), *present(today))
-    return (await session.scalars(stmt)).all()
 
 
 async def access_log(

@@ -3,12 +3,12 @@ room.v1)."""
 
 from __future__ import annotations
 
+from luutru_analytics.core.matching import WatchlistMatcher
 from luutru_analytics.projections.facilities import FacilityProjection
 from luutru_analytics.projections.rooms import ROOM_HANDLERS
 from luutru_analytics.projections.stays import StayProjection
 from luutru_analytics.projections.trips import TripProjection
 from luutru_analytics.settings import AnalyticsSettings
-from luutru_analytics.watchlist.matching import WatchlistMatcher
 from luutru_common.consumer import BatchHandler, Handler
 from luutru_common.events import (
     GuestCheckedIn,

@@ -7,7 +7,7 @@ one of the row as it is now; an event that changes nothing (duplicate, older ver
 therefore changes no count.
 
 Beside each count the rollups keep the sum of the record keys of the stays behind it
-(`arrival_keys`, `night_keys`, `departure_keys`; feeds/perturbation.py): the cell key of
+(`arrival_keys`, `night_keys`, `departure_keys`; core/perturbation.py): the cell key of
 any cell read from them, by which the feeds round what they publish.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_analytics.feeds.perturbation import record_key
+from luutru_analytics.core.perturbation import record_key
 from luutru_analytics.models import StayFact
 
 FIELDS = (

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, UploadFile
 
-from luutru_analytics.police.access import log_access
+from luutru_analytics.core.access_log import log_access
 from luutru_analytics.watchlist import repository
 from luutru_analytics.watchlist import upload as files
 from luutru_analytics.watchlist.schemas import (

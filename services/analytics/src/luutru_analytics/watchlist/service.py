@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from luutru_analytics.core import presence
+from luutru_analytics.core.matching import judge, normalize_document, raise_alert
 from luutru_analytics.models import GuestRecord, WatchlistEntry
-from luutru_analytics.police import repository as police
-from luutru_analytics.watchlist.matching import judge, normalize_document, raise_alert
 from luutru_analytics.watchlist.schemas import WatchlistEntryIn
 from luutru_common.identity import name_match_key, normalize_name
 
@@ -41,7 +41,7 @@ async def match_present_guests(
     session: AsyncSession, entry: WatchlistEntry, *, threshold: float
 ) -> int:
     """Raise alerts for the guests staying now who match a new entry; how many were raised."""
-    records = await police.present_with(
+    records = await presence.present_with(
         session,
         datetime.now(VN).date(),
         document=entry.document_number,

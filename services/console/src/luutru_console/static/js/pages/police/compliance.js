@@ -30,7 +30,7 @@ messages({
   },
 });
 
-// Lateness as people say it, as the API's exports write it (feeds/labels.py): "2 ngày 1 giờ",
+// Lateness as people say it, as the API's exports write it (core/labels.py): "2 ngày 1 giờ",
 // "3 giờ 20 phút", "45 phút" — days with whole hours, never a count of minutes.
 export function lateness(minutes) {
   if (!minutes || minutes <= 0) return "—";

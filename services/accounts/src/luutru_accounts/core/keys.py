@@ -4,7 +4,7 @@ Rotation adds a new key and retires the current one: a retired key signs nothing
 in the JWKS until every token it signed has expired (access-token lifetime plus a margin), so
 ingest and analytics keep verifying them; unknown key ids make them refetch the JWKS.
 
-Private keys are stored sealed (auth/sealing.py) under a KEK the process holds and the database
+Private keys are stored sealed (core/sealing.py) under a KEK the process holds and the database
 does not; the sealer is process-wide, like the KEK it holds (`install_sealer` at start).
 """
 
@@ -22,7 +22,7 @@ from jwt.algorithms import ECAlgorithm
 from sqlalchemy import or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_accounts.auth.sealing import KeySealer
+from luutru_accounts.core.sealing import KeySealer
 from luutru_accounts.models import SigningKey
 from luutru_common.auth import TOKEN_ALGORITHM
 
@@ -32,12 +32,14 @@ _opened: dict[tuple[str, str], str] = {}
 
 
 def install_sealer(sealer: KeySealer) -> None:
+    """Set the sealer that opens and seals the private keys (at start, from the configured KEKs)."""
     global _sealer
     _sealer = sealer
     _opened.clear()
 
 
 def sealer() -> KeySealer:
+    """The installed sealer; it is an error to sign or rotate before one is installed."""
     if _sealer is None:
         raise RuntimeError("no signing-key sealer installed (install_sealer)")
     return _sealer
@@ -129,6 +131,7 @@ async def jwks(session: AsyncSession, *, retired_for_s: int = 3600) -> dict:
 
 
 async def current_key(session: AsyncSession) -> SigningKey:
+    """The newest signing key not retired: the one that signs now."""
     key = await session.scalar(
         select(SigningKey)
         .where(SigningKey.retired_at.is_(None))
@@ -141,6 +144,8 @@ async def current_key(session: AsyncSession) -> SigningKey:
 
 
 def mint_token(key: SigningKey, *, claims: dict, issuer: str, audience: str, ttl_s: int) -> str:
+    """A signed JWT: `claims` (None values dropped), issuer, audience, lifetime and a fresh `jti`;
+    its `kid` header names the key that verifies it."""
     now = int(time.time())
     payload = {
         **{k: v for k, v in claims.items() if v is not None},

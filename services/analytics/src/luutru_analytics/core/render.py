@@ -11,11 +11,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from luutru_analytics.feeds import labels
+from luutru_analytics.core import labels
 from luutru_common import safe_sheets
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The OpenAPI `responses` entry of an endpoint that answers through `render`.
+FORMATS = {200: {"content": {CSV: {}, XLSX: {}}}}
 
 
 def wanted_format(request: Request) -> str:

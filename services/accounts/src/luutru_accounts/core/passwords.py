@@ -18,10 +18,13 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
+    """An argon2 hash of the password, the only form it is stored in."""
     return _hasher.hash(password)
 
 
 def verify_password(password: str, password_hash: str | None) -> bool:
+    """Whether the password matches the hash. Without a hash (no such user) a dummy hash is
+    checked, so both answers take the same time."""
     if password_hash is None:
         _hasher.verify(password, _DUMMY_HASH)
         return False
@@ -34,10 +37,12 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 # argon2 takes a few hundred milliseconds of CPU on purpose: run it in a worker thread so the
 # event loop keeps serving other requests meanwhile.
 async def hash_password_async(password: str) -> str:
+    """`hash_password` in a worker thread."""
     return await to_thread.run_sync(hash_password, password)
 
 
 async def verify_password_async(password: str, password_hash: str | None) -> bool:
+    """`verify_password` in a worker thread."""
     return await to_thread.run_sync(verify_password, password, password_hash)
 
 

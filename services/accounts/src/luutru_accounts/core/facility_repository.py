@@ -13,6 +13,8 @@ async def get(session: AsyncSession, facility_id: uuid.UUID) -> Facility | None:
 
 
 async def get_for_update(session: AsyncSession, facility_id: uuid.UUID) -> Facility | None:
+    """The facility with its row locked until the transaction ends, so changes to one facility
+    happen one after another."""
     return await session.scalar(
         select(Facility).where(Facility.id == facility_id).with_for_update()
     )

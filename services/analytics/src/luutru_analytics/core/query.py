@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from luutru_analytics.feeds.perturbation import perturb
-from luutru_analytics.feeds.scope import FeedScope
+from luutru_analytics.core.perturbation import perturb
+from luutru_analytics.core.scope import FeedScope
 from luutru_common.problems import Problem
 
 
@@ -42,7 +42,7 @@ class FeedQuery:
 
     def publish(self, count: int, key_sum: int) -> int:
         """A count as this reader may see it: rounded by its cell key to a multiple of the
-        threshold (feeds/perturbation.py); exact for police (no threshold)."""
+        threshold (core/perturbation.py); exact for police (no threshold)."""
         return perturb(count, key_sum, self.suppress_below)
 
     def params(self) -> dict[str, Any]:

@@ -69,14 +69,19 @@ class LocalKek:
 
     @classmethod
     def from_values(cls, values: list[str]) -> LocalKek:
+        """From the KEKs as configured (base64 or hex), the sealing one first."""
         return cls([parse_kek(v) for v in values])
 
     def seal(self, plaintext: bytes, *, context: str) -> str:
+        """Seal under the current KEK; `context` (the key id) is authenticated with it, so the
+        sealed value opens only for the same key."""
         nonce = os.urandom(12)
         ciphertext = self._keys[self._current].encrypt(nonce, plaintext, context.encode())
         return f"{self.prefix}:{self._current}:{base64.b64encode(nonce + ciphertext).decode()}"
 
     def unseal(self, sealed: str, *, context: str) -> bytes:
+        """Open with the KEK that sealed it; `SealingError` when none configured does, or the value
+        or its context was altered."""
         try:
             prefix, kek_id, blob = sealed.split(":", 2)
             aead = self._keys[kek_id] if prefix == self.prefix else None

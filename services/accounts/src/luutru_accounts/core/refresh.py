@@ -21,6 +21,7 @@ PREFIX = "rt_"
 
 
 def token_hash(token: str) -> str:
+    """What is stored of a refresh token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -32,6 +33,8 @@ async def issue(
     now: datetime,
     family_id: uuid.UUID | None = None,
 ) -> tuple[str, uuid.UUID]:
+    """A new refresh token in `family_id`'s session (a new session when None): the token and
+    its family."""
     token = PREFIX + secrets.token_urlsafe(32)
     family = family_id or uuid.uuid4()
     session.add(
@@ -70,12 +73,14 @@ async def use(session: AsyncSession, token: str, *, now: datetime) -> Presented:
 
 
 async def find(session: AsyncSession, token: str) -> RefreshToken | None:
+    """The row of a refresh token, whether used or not."""
     return await session.scalar(
         select(RefreshToken).where(RefreshToken.token_hash == token_hash(token))
     )
 
 
 async def revoke_family(session: AsyncSession, family_id: uuid.UUID, *, now: datetime) -> None:
+    """End one session: every refresh token of the family."""
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.family_id == family_id, RefreshToken.revoked_at.is_(None))
@@ -84,6 +89,7 @@ async def revoke_family(session: AsyncSession, family_id: uuid.UUID, *, now: dat
 
 
 async def revoke_user(session: AsyncSession, user_id: uuid.UUID, *, now: datetime) -> None:
+    """End every session of the user (a password change or reset)."""
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))

@@ -9,6 +9,7 @@ from luutru_accounts.models import User
 
 
 async def get_by_username(session: AsyncSession, username: str) -> User | None:
+    """The user of an exact (already normalised) username."""
     return await session.scalar(select(User).where(User.username == username))
 
 
@@ -25,6 +26,8 @@ async def list_users(
     after: str | None,
     limit: int,
 ) -> list[User]:
+    """Users in username order, filtered by what is given; `after` is the last username of the
+    previous page."""
     query = select(User).order_by(User.username).limit(limit)
     if facility_id is not None:
         query = query.where(User.facility_id == facility_id)
