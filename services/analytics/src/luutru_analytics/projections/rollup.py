@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.feeds.perturbation import record_key
-from luutru_analytics.models import StayFact
+from luutru_analytics.models import SCHEMA
+from luutru_common.db import raw_connection
 
 FIELDS = (
     "stay_id",
@@ -55,6 +56,12 @@ DIMENSIONS = {
 }
 
 
+SNAPSHOT = (
+    f"SELECT {', '.join(FIELDS)} FROM {SCHEMA}.stay_facts WHERE stay_id = ANY($1::uuid[]) "
+    "FOR UPDATE"
+)
+
+
 async def snapshot(session: AsyncSession, stay_id: uuid.UUID) -> dict[str, Any] | None:
     """The stay's row as it is, locked for the rest of the transaction."""
     return (await snapshots(session, [stay_id])).get(stay_id)
@@ -64,14 +71,8 @@ async def snapshots(
     session: AsyncSession, stay_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """The rows of these stays as they are (those stored), locked for the transaction."""
-    rows = (
-        await session.execute(
-            select(*(getattr(StayFact, f) for f in FIELDS))
-            .where(StayFact.stay_id.in_(stay_ids))
-            .with_for_update()
-        )
-    ).all()
-    return {r.stay_id: dict(r._mapping) for r in rows}
+    conn = await raw_connection(session)
+    return {r["stay_id"]: dict(r) for r in await conn.fetch(SNAPSHOT, stay_ids)}
 
 
 def _breakdown_cells(signed: Signed) -> list[tuple[tuple, list[int]]]:
@@ -124,14 +125,19 @@ async def apply_changes(
     signed = _signed_rows(changes)
     if not signed:
         return
-    await _apply_breakdown(session, signed)
+    conn = await raw_connection(session)
+    await _apply_breakdown(conn, signed)
     counts = _facility_day_counts(signed)
-    occupied = await _apply_room_nights(session, counts.rooms)
+    occupied = await _apply_room_nights(conn, counts.rooms)
     rows = _daily_rows(counts.daily, occupied)
     if not rows:
         return
-    await _add_to_area(session, _area_cells(rows, counts.attrs))
-    await _add_to_daily(session, rows, counts.attrs)
+    area = sorted(_area_cells(rows, counts.attrs).items())
+    await conn.execute(ADD_TO_AREA, *_columns([(*k, *v) for k, v in area], 11))
+    await conn.execute(
+        ADD_TO_DAILY,
+        *_columns([(d, f, *counts.attrs[f], *values) for d, f, *values in rows], 12),
+    )
 
 
 def _signed_rows(changes: list[tuple[Row | None, Row | None]]) -> Signed:
@@ -178,7 +184,7 @@ def _facility_day_counts(signed: Signed) -> FacilityDayCounts:
     return counts
 
 
-async def _apply_room_nights(session: AsyncSession, rooms: dict[tuple, int]) -> dict[tuple, int]:
+async def _apply_room_nights(conn: asyncpg.Connection, rooms: dict[tuple, int]) -> dict[tuple, int]:
     """Add the guests per room and night; the change in occupied rooms per (day, facility)
     that follows: a room becomes occupied when its first guest arrives, free when its last
     leaves."""
@@ -187,23 +193,9 @@ async def _apply_room_nights(session: AsyncSession, rooms: dict[tuple, int]) -> 
     if not changes:
         return occupied
     # One statement for all the room-nights of this change.
-    result = await session.execute(
-        text(
-            "INSERT INTO analytics.room_nights AS r (day, facility_id, room, guests) "
-            "SELECT * FROM unnest(CAST(:days AS date[]), CAST(:fids AS uuid[]), "
-            "CAST(:rooms AS text[]), CAST(:deltas AS int[])) "
-            "ON CONFLICT (day, facility_id, room) DO UPDATE "
-            "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
-        ),
-        {
-            "days": [c[0] for c in changes],
-            "fids": [c[1] for c in changes],
-            "rooms": [c[2] for c in changes],
-            "deltas": [c[3] for c in changes],
-        },
-    )
+    result = await conn.fetch(ADD_ROOM_NIGHTS, *_columns(changes, 4))
     deltas = {(d, f, r): n for d, f, r, n in changes}
-    for day, fid, room, guests in result.all():
+    for day, fid, room, guests in result:
         delta = deltas[(day, fid, room)]
         if delta > 0 and guests == delta:
             occupied[(day, fid)] += 1
@@ -238,151 +230,24 @@ def _area_cells(rows: list[tuple], attrs: dict[uuid.UUID, tuple]) -> dict[tuple,
     return area
 
 
-async def _add_to_area(session: AsyncSession, area: dict[tuple, list[int]]) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily_area AS s (day, facility_type, commune_code, "
-            "star_rating, arrivals, nights, departures, occupied_rooms, arrival_keys, "
-            "night_keys, departure_keys) "
-            "VALUES (:day, :facility_type, :commune_code, :star_rating, :arrivals, :nights, "
-            ":departures, :occupied_rooms, :arrival_keys, :night_keys, :departure_keys) "
-            "ON CONFLICT (day, facility_type, commune_code, star_rating) DO UPDATE SET "
-            "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
-            "departures = s.departures + excluded.departures, "
-            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms, "
-            "arrival_keys = s.arrival_keys + excluded.arrival_keys, "
-            "night_keys = s.night_keys + excluded.night_keys, "
-            "departure_keys = s.departure_keys + excluded.departure_keys"
-        ),
-        [
-            {
-                "day": day,
-                "facility_type": ftype,
-                "commune_code": commune,
-                "star_rating": star,
-                "arrivals": a,
-                "nights": n,
-                "departures": dep,
-                "occupied_rooms": occ,
-                "arrival_keys": ka,
-                "night_keys": kn,
-                "departure_keys": kd,
-            }
-            for (day, ftype, commune, star), (a, n, dep, occ, ka, kn, kd) in sorted(area.items())
-        ],
-    )
-
-
-async def _add_to_daily(
-    session: AsyncSession, rows: list[tuple], attrs: dict[uuid.UUID, tuple]
-) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily AS s (day, facility_id, facility_type, "
-            "commune_code, star_rating, arrivals, nights, departures, occupied_rooms, "
-            "arrival_keys, night_keys, departure_keys) "
-            "VALUES (:day, :facility_id, :facility_type, :commune_code, :star_rating, "
-            ":arrivals, :nights, :departures, :occupied_rooms, :arrival_keys, :night_keys, "
-            ":departure_keys) "
-            "ON CONFLICT (day, facility_id) DO UPDATE SET "
-            "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
-            "departures = s.departures + excluded.departures, "
-            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms, "
-            "arrival_keys = s.arrival_keys + excluded.arrival_keys, "
-            "night_keys = s.night_keys + excluded.night_keys, "
-            "departure_keys = s.departure_keys + excluded.departure_keys"
-        ),
-        [
-            {
-                "day": day,
-                "facility_id": fid,
-                "facility_type": attrs[fid][0],
-                "commune_code": attrs[fid][1],
-                "star_rating": attrs[fid][2],
-                "arrivals": a,
-                "nights": n,
-                "departures": dep,
-                "occupied_rooms": occ,
-                "arrival_keys": ka,
-                "night_keys": kn,
-                "departure_keys": kd,
-            }
-            for day, fid, a, n, dep, occ, ka, kn, kd in rows
-        ],
-    )
-
-
-async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
+async def _apply_breakdown(conn: asyncpg.Connection, signed: Signed) -> None:
     """`stay_daily_breakdown`: the same arrival / nights / departure contributions as
     `stay_daily`, once per guest dimension, under the stay row's own area; and
     `stay_daily_province`: the same cells summed over communes and star ratings."""
     rows = _breakdown_cells(signed)
     if not rows:
         return
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily_breakdown AS b (dimension, day, facility_type, "
-            "commune_code, star_rating, value, arrivals, nights, departures, arrival_keys, "
-            "night_keys, departure_keys) "
-            "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
-            "CAST(:types AS text[]), CAST(:communes AS int[]), CAST(:stars AS int[]), "
-            "CAST(:values AS text[]), CAST(:arrivals AS int[]), CAST(:nights AS int[]), "
-            "CAST(:departures AS int[]), CAST(:arrival_keys AS bigint[]), "
-            "CAST(:night_keys AS bigint[]), CAST(:departure_keys AS bigint[])) "
-            "ON CONFLICT (dimension, day, facility_type, commune_code, star_rating, value) "
-            "DO UPDATE SET arrivals = b.arrivals + excluded.arrivals, "
-            "nights = b.nights + excluded.nights, departures = b.departures + excluded.departures, "
-            "arrival_keys = b.arrival_keys + excluded.arrival_keys, "
-            "night_keys = b.night_keys + excluded.night_keys, "
-            "departure_keys = b.departure_keys + excluded.departure_keys"
-        ),
-        {
-            "dims": [k[0] for k, _ in rows],
-            "days": [k[1] for k, _ in rows],
-            "types": [k[2] for k, _ in rows],
-            "communes": [k[3] for k, _ in rows],
-            "stars": [k[4] for k, _ in rows],
-            "values": [k[5] for k, _ in rows],
-            "arrivals": [v[0] for _, v in rows],
-            "nights": [v[1] for _, v in rows],
-            "departures": [v[2] for _, v in rows],
-            "arrival_keys": [v[3] for _, v in rows],
-            "night_keys": [v[4] for _, v in rows],
-            "departure_keys": [v[5] for _, v in rows],
-        },
-    )
+    await conn.execute(ADD_TO_BREAKDOWN, *_columns([(*k, *v) for k, v in rows], 12))
     province = _province_cells(rows)
-    if not province:
-        return
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily_province AS p (dimension, day, facility_type, "
-            "value, arrivals, nights, departures, arrival_keys, night_keys, departure_keys) "
-            "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
-            "CAST(:types AS text[]), CAST(:values AS text[]), CAST(:arrivals AS int[]), "
-            "CAST(:nights AS int[]), CAST(:departures AS int[]), "
-            "CAST(:arrival_keys AS bigint[]), CAST(:night_keys AS bigint[]), "
-            "CAST(:departure_keys AS bigint[])) "
-            "ON CONFLICT (dimension, day, facility_type, value) "
-            "DO UPDATE SET arrivals = p.arrivals + excluded.arrivals, "
-            "nights = p.nights + excluded.nights, departures = p.departures + excluded.departures, "
-            "arrival_keys = p.arrival_keys + excluded.arrival_keys, "
-            "night_keys = p.night_keys + excluded.night_keys, "
-            "departure_keys = p.departure_keys + excluded.departure_keys"
-        ),
-        {
-            "dims": [k[0] for k, _ in province],
-            "days": [k[1] for k, _ in province],
-            "types": [k[2] for k, _ in province],
-            "values": [k[3] for k, _ in province],
-            "arrivals": [v[0] for _, v in province],
-            "nights": [v[1] for _, v in province],
-            "departures": [v[2] for _, v in province],
-            "arrival_keys": [v[3] for _, v in province],
-            "night_keys": [v[4] for _, v in province],
-            "departure_keys": [v[5] for _, v in province],
-        },
-    )
+    if province:
+        await conn.execute(ADD_TO_PROVINCE, *_columns([(*k, *v) for k, v in province], 10))
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    """Rows as the column arrays the `unnest` of an upsert takes."""
+    if not rows:
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def _province_cells(rows: list[tuple[tuple, list[int]]]) -> list[tuple[tuple, list[int]]]:
@@ -395,3 +260,60 @@ def _province_cells(rows: list[tuple[tuple, list[int]]]) -> list[tuple[tuple, li
         for i, v in enumerate(counts):
             cell[i] += v
     return sorted((k, v) for k, v in cells.items() if any(v))
+
+
+def _cell_upsert(table: str, keys: str, key_types: str, counts: str, count_types: str) -> str:
+    """One statement adding many cells' signed counts to a rollup: the cells as column
+    arrays (`unnest`), added to the stored ones on conflict. Rows are taken in the order
+    given (sorted by the callers): the same order of row locks in every transaction."""
+    columns = [*keys.split(), *counts.split()]
+    types = [*key_types.split(), *count_types.split()]
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
+    return (
+        f"INSERT INTO {SCHEMA}.{table} AS r ({', '.join(columns)}) "
+        f"SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(keys.split())}) DO UPDATE SET "
+        + ", ".join(f"{c} = r.{c} + excluded.{c}" for c in counts.split())
+    )
+
+
+_COUNTS = "arrivals nights departures"
+_KEYS = "arrival_keys night_keys departure_keys"
+ADD_TO_BREAKDOWN = _cell_upsert(
+    "stay_daily_breakdown",
+    "dimension day facility_type commune_code star_rating value",
+    "text date text int int text",
+    f"{_COUNTS} {_KEYS}",
+    "int int int bigint bigint bigint",
+)
+ADD_TO_PROVINCE = _cell_upsert(
+    "stay_daily_province",
+    "dimension day facility_type value",
+    "text date text text",
+    f"{_COUNTS} {_KEYS}",
+    "int int int bigint bigint bigint",
+)
+ADD_TO_AREA = _cell_upsert(
+    "stay_daily_area",
+    "day facility_type commune_code star_rating",
+    "date text int int",
+    f"{_COUNTS} occupied_rooms {_KEYS}",
+    "int int int int bigint bigint bigint",
+)
+# The daily rows carry the facility's area with them; a stored row keeps its own.
+ADD_TO_DAILY = _cell_upsert(
+    "stay_daily",
+    "day facility_id facility_type commune_code star_rating",
+    "date uuid text int int",
+    f"{_COUNTS} occupied_rooms {_KEYS}",
+    "int int int int bigint bigint bigint",
+).replace(
+    "ON CONFLICT (day, facility_id, facility_type, commune_code, star_rating)",
+    "ON CONFLICT (day, facility_id)",
+)
+ADD_ROOM_NIGHTS = (
+    f"INSERT INTO {SCHEMA}.room_nights AS r (day, facility_id, room, guests) "
+    "SELECT * FROM unnest($1::date[], $2::uuid[], $3::text[], $4::int[]) "
+    "ON CONFLICT (day, facility_id, room) DO UPDATE "
+    "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
+)
