@@ -27,13 +27,14 @@ from zoneinfo import ZoneInfo
 from bench.analytics.common import fresh_database, machine, percentile
 from bench.ingest.data import FACILITY_MIX, guest
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from tests.integration.analytics_helpers import facility, record
 
 from luutru_analytics.models import processed_events
 from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.consumer import ConsumerRunner
+from luutru_common.db import make_engine
 from luutru_common.events import GuestCheckedIn, GuestIdentity, new_envelope
 from luutru_common.identity import name_match_key
 from luutru_common.kafka_access import KafkaAccess
@@ -77,7 +78,7 @@ def registrations(
 async def main(args: argparse.Namespace) -> None:
     url = fresh_database("luutru_bench_projection")
     settings = AnalyticsSettings(database_url=url)
-    engine = create_async_engine(url, pool_size=2)
+    engine = make_engine(url, pool_size=2)  # the service's engine: its connection settings
     session_factory = async_sessionmaker(engine, expire_on_commit=False)
     runner = ConsumerRunner(
         topics=["stay.v1"],

@@ -231,10 +231,6 @@ async def _apply_breakdown(conn: asyncpg.Connection, signed: Signed) -> None:
         if row is not None and not row["voided"]
     ]
     if stays:
-        # The planner cannot see how many nights `generate_series` gives (it guesses 1,000 a
-        # stay), so the statement looks costly enough for JIT compilation: ~0.2–0.5 s of
-        # PostgreSQL CPU each time for a few milliseconds of work. Off for this transaction.
-        await conn.execute("SET LOCAL jit = off")
         await conn.execute(ADD_TO_BREAKDOWN, *_columns(stays, 8 + len(DIMENSIONS)))
 
 
