@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import os
 import subprocess
 import sys
@@ -37,25 +36,52 @@ from luutru_analytics.settings import AnalyticsSettings
 DB = "luutru_bench_feeds"
 START = date(2024, 1, 1)
 
-# The breakdown rollup from the stays: the same statement as migration 0007's backfill (the
-# migration ran on the empty database before the fill).
-BREAKDOWN = (
-    importlib.import_module(
-        "luutru_analytics.migrations.versions.0007_daily_rollup_by_breakdown"
-    ).BACKFILL.strip()
-    + ";"
+# The breakdown rollup from the stays, one guest dimension at a time: stays alike in
+# everything the rollup keeps are counted once, then spread over their days (what migration
+# 0007's backfill does in resumable batches; here the whole table in one statement each).
+BREAKDOWN = "".join(
+    f"""
+INSERT INTO analytics.stay_daily_breakdown (dimension, day, facility_type, commune_code,
+  star_rating, value, arrivals, nights, departures)
+SELECT '{name}', x.day, per.facility_type, per.commune_code, per.star_rating, per.value,
+  sum(x.a * per.stays), sum(x.n * per.stays), sum(x.d * per.stays)
+FROM (
+  SELECT {value} AS value, facility_type, commune_code, coalesce(star_rating, 0) AS star_rating,
+    check_in_date, night_end, check_out_date, count(*) AS stays
+  FROM analytics.stay_facts WHERE NOT voided GROUP BY 1, 2, 3, 4, 5, 6, 7
+) per
+CROSS JOIN LATERAL (
+  SELECT per.check_in_date AS day, 1 AS a, 0 AS n, 0 AS d
+  UNION ALL
+  SELECT g::date, 0, 1, 0
+  FROM generate_series(per.check_in_date, per.night_end - 1, interval '1 day') g
+  UNION ALL
+  SELECT per.check_out_date, 0, 0, 1 WHERE per.check_out_date IS NOT NULL
+) x
+GROUP BY 2, 3, 4, 5, 6;
+"""
+    for name, value in (
+        ("nationality", "nationality"),
+        ("residence", "country_of_residence"),
+        ("age_group", "age_band"),
+        ("gender", "gender"),
+        ("origin_province", "coalesce(origin_province, 'unknown')"),
+    )
 )
 
-# The province rollup from the breakdown: migration 0011's backfill.
-PROVINCE = (
-    importlib.import_module(
-        "luutru_analytics.migrations.versions.0011_province_breakdown_rollup"
-    ).BACKFILL.strip()
-    + ";"
-)
+# The province rollup from the breakdown (what migration 0011's backfill does in batches).
+PROVINCE = """
+INSERT INTO analytics.stay_daily_province (dimension, day, facility_type, value, arrivals,
+  nights, departures)
+SELECT dimension, day, facility_type, value, sum(arrivals), sum(nights), sum(departures)
+FROM analytics.stay_daily_breakdown
+GROUP BY 1, 2, 3, 4;
+"""
 
 FILL = (
     """
+\\timing on
+SET work_mem = '512MB';
 SELECT setseed(0.42);
 INSERT INTO analytics.facilities (facility_id, code, name, facility_type, star_rating,
   province_code, commune_code, rooms, beds, status, registered_at, as_of)

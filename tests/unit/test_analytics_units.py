@@ -10,7 +10,6 @@ from luutru_analytics.core.perturbation import KEY_SPACE, perturb, record_key
 from luutru_analytics.feeds.repository import buckets
 from luutru_analytics.feeds.suppression import suppress
 from luutru_analytics.projections.attributes import guest_key, origin_province
-from luutru_analytics.projections.rollup import _province_cells
 from luutru_analytics.projections.stays import night_end
 from luutru_common.events import GuestIdentity
 
@@ -118,23 +117,3 @@ def test_production_refuses_the_default_pseudonym_secret():
         kafka_password=kafka_password,
         pseudonym_secret="x" * 32,
     ).pseudonym_secret
-
-
-def test_province_cells_sum_over_communes_and_stars_and_drop_what_cancels():
-    d = date(2026, 2, 16)
-    # [arrivals, nights, departures, and the sums of their record keys]
-    rows = [
-        # A stay moved from one commune to another: −1 here, +1 there, nothing province-wide.
-        (("nationality", d, "hotel", 26001, 3, "VNM"), [-1, -1, 0, -70, -70, 0]),
-        (("nationality", d, "hotel", 26002, 0, "VNM"), [1, 1, 0, 70, 70, 0]),
-        # Two areas of the same type add up, keys too; another type or value stays apart.
-        (("nationality", d, "hotel", 26001, 3, "KOR"), [1, 2, 0, 11, 22, 0]),
-        (("nationality", d, "hotel", 26003, 5, "KOR"), [2, 0, 1, 30, 0, 5]),
-        (("nationality", d, "motel", 26003, 0, "KOR"), [1, 0, 0, 9, 0, 0]),
-        (("gender", d, "hotel", 26003, 5, "female"), [0, 1, 0, 0, 4, 0]),
-    ]
-    assert _province_cells(rows) == [
-        (("gender", d, "hotel", "female"), [0, 1, 0, 0, 4, 0]),
-        (("nationality", d, "hotel", "KOR"), [3, 2, 1, 41, 22, 5]),
-        (("nationality", d, "motel", "KOR"), [1, 0, 0, 9, 0, 0]),
-    ]

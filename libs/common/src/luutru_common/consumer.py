@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -25,8 +26,8 @@ from aiokafka.errors import TopicAlreadyExistsError
 from fastapi import FastAPI
 from prometheus_client import Counter, Gauge
 from pydantic import ValidationError
-from sqlalchemy import Column, DateTime, MetaData, Table, Text, func
-from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy import Column, DateTime, MetaData, Table, Text, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -334,13 +335,11 @@ class ConsumerRunner:
     async def _apply(self, items: list[Decoded]) -> None:
         async with self.session_factory() as session, session.begin():
             ids = [item.envelope.event_id for item in items]
-            stmt = (
-                insert(self.processed_events)
-                .values([{"consumer_group": self.group_id, "event_id": i} for i in ids])
-                .on_conflict_do_nothing()
-                .returning(self.processed_events.c.event_id)
+            recorded = await session.execute(
+                _record_processed(self.processed_events),
+                {"consumer_group": self.group_id, "event_ids": ids},
             )
-            fresh = set((await session.execute(stmt)).scalars().all())
+            fresh = set(recorded.scalars().all())
             seen: set[uuid.UUID] = set()
             todo: list[Decoded] = []
             for item in items:
@@ -426,6 +425,24 @@ async def ensure_topics(
                 )
     finally:
         await admin.close()
+
+
+@functools.cache
+def _record_processed(table: Table):
+    """Records a batch's event ids as handled, returning those not seen before: one
+    statement (an array of ids) whatever the batch's size, compiled once."""
+    return (
+        insert(table)
+        .from_select(
+            ["consumer_group", "event_id"],
+            select(
+                bindparam("consumer_group", type_=Text),
+                func.unnest(bindparam("event_ids", type_=ARRAY(UUID(as_uuid=True)))),
+            ),
+        )
+        .on_conflict_do_nothing()
+        .returning(table.c.event_id)
+    )
 
 
 def _header(record: ConsumerRecord, name: str) -> str | None:

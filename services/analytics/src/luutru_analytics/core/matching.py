@@ -12,8 +12,8 @@ import uuid
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 
-from sqlalchemy import or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Date, Text, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.models import Alert, WatchlistEntry, outbox
@@ -61,6 +61,17 @@ def judge(entry: WatchlistEntry, record: dict, threshold: float) -> tuple[str, f
     return None
 
 
+# The active entries that could match any of a run's registrations: one statement whatever
+# the run's size (arrays, not an IN list SQLAlchemy would render again for every length).
+CANDIDATES = select(WatchlistEntry).where(
+    WatchlistEntry.active,
+    or_(
+        WatchlistEntry.date_of_birth == any_(bindparam("births", type_=ARRAY(Date))),
+        WatchlistEntry.document_number == any_(bindparam("docs", type_=ARRAY(Text))),
+    ),
+)
+
+
 class WatchlistMatcher:
     def __init__(self, *, threshold: float) -> None:
         self.threshold = threshold
@@ -75,13 +86,8 @@ class WatchlistMatcher:
             return
         docs = {normalize_document(r.get("document_number")) for r in records} - {None}
         births = {r["date_of_birth"] for r in records}
-        conditions = [WatchlistEntry.date_of_birth.in_(births)]
-        if docs:
-            conditions.append(WatchlistEntry.document_number.in_(docs))
         entries = (
-            await session.scalars(
-                select(WatchlistEntry).where(WatchlistEntry.active, or_(*conditions))
-            )
+            await session.scalars(CANDIDATES, {"births": list(births), "docs": list(docs)})
         ).all()
         if not entries:
             return

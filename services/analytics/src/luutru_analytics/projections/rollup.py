@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_analytics.core.perturbation import record_key
-from luutru_analytics.models import StayFact
+from luutru_analytics.models import SCHEMA
+from luutru_common.db import raw_connection
 
 FIELDS = (
     "stay_id",
@@ -45,7 +46,8 @@ FIELDS = (
     "origin_province",
 )
 
-# Dimension of `stay_daily_breakdown` → the value of a stay row.
+# Dimension of `stay_daily_breakdown` → the value of a stay row (in the order of the value
+# columns of ADD_TO_BREAKDOWN).
 DIMENSIONS = {
     "nationality": lambda r: r["nationality"],
     "residence": lambda r: r["country_of_residence"],
@@ -53,6 +55,12 @@ DIMENSIONS = {
     "gender": lambda r: r["gender"],
     "origin_province": lambda r: r["origin_province"] or "unknown",
 }
+
+
+SNAPSHOT = (
+    f"SELECT {', '.join(FIELDS)} FROM {SCHEMA}.stay_facts WHERE stay_id = ANY($1::uuid[]) "
+    "FOR UPDATE"
+)
 
 
 async def snapshot(session: AsyncSession, stay_id: uuid.UUID) -> dict[str, Any] | None:
@@ -64,36 +72,8 @@ async def snapshots(
     session: AsyncSession, stay_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, dict[str, Any]]:
     """The rows of these stays as they are (those stored), locked for the transaction."""
-    rows = (
-        await session.execute(
-            select(*(getattr(StayFact, f) for f in FIELDS))
-            .where(StayFact.stay_id.in_(stay_ids))
-            .with_for_update()
-        )
-    ).all()
-    return {r.stay_id: dict(r._mapping) for r in rows}
-
-
-def _breakdown_cells(signed: Signed) -> list[tuple[tuple, list[int]]]:
-    """(dimension, day, type, commune, star rating, value) → [arrivals, nights, departures,
-    and the sums of their record keys], the cells that change, sorted: the same order of row
-    locks in every transaction."""
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
-    for row, sign in signed:
-        if row is None or row["voided"]:
-            continue
-        key = record_key(row["stay_id"])
-        area = (row["facility_type"], row["commune_code"], row["star_rating"] or 0)
-        days = [(row["check_in_date"], 0)] + [(night, 1) for night in _nights(row)]
-        if row["check_out_date"] is not None:
-            days.append((row["check_out_date"], 2))
-        for dimension, value_of in DIMENSIONS.items():
-            value = value_of(row)
-            for day, i in days:
-                cell = cells[(dimension, day, *area, value)]
-                cell[i] += sign
-                cell[i + 3] += sign * key
-    return sorted((k, v) for k, v in cells.items() if any(v))
+    conn = await raw_connection(session)
+    return {r["stay_id"]: dict(r) for r in await conn.fetch(SNAPSHOT, stay_ids)}
 
 
 def _nights(row: dict[str, Any]) -> list[date]:
@@ -124,14 +104,19 @@ async def apply_changes(
     signed = _signed_rows(changes)
     if not signed:
         return
-    await _apply_breakdown(session, signed)
+    conn = await raw_connection(session)
+    await _apply_breakdown(conn, signed)
     counts = _facility_day_counts(signed)
-    occupied = await _apply_room_nights(session, counts.rooms)
+    occupied = await _apply_room_nights(conn, counts.rooms)
     rows = _daily_rows(counts.daily, occupied)
     if not rows:
         return
-    await _add_to_area(session, _area_cells(rows, counts.attrs))
-    await _add_to_daily(session, rows, counts.attrs)
+    area = sorted(_area_cells(rows, counts.attrs).items())
+    await conn.execute(ADD_TO_AREA, *_columns([(*k, *v) for k, v in area], 11))
+    await conn.execute(
+        ADD_TO_DAILY,
+        *_columns([(d, f, *counts.attrs[f], *values) for d, f, *values in rows], 12),
+    )
 
 
 def _signed_rows(changes: list[tuple[Row | None, Row | None]]) -> Signed:
@@ -178,7 +163,7 @@ def _facility_day_counts(signed: Signed) -> FacilityDayCounts:
     return counts
 
 
-async def _apply_room_nights(session: AsyncSession, rooms: dict[tuple, int]) -> dict[tuple, int]:
+async def _apply_room_nights(conn: asyncpg.Connection, rooms: dict[tuple, int]) -> dict[tuple, int]:
     """Add the guests per room and night; the change in occupied rooms per (day, facility)
     that follows: a room becomes occupied when its first guest arrives, free when its last
     leaves."""
@@ -187,23 +172,9 @@ async def _apply_room_nights(session: AsyncSession, rooms: dict[tuple, int]) -> 
     if not changes:
         return occupied
     # One statement for all the room-nights of this change.
-    result = await session.execute(
-        text(
-            "INSERT INTO analytics.room_nights AS r (day, facility_id, room, guests) "
-            "SELECT * FROM unnest(CAST(:days AS date[]), CAST(:fids AS uuid[]), "
-            "CAST(:rooms AS text[]), CAST(:deltas AS int[])) "
-            "ON CONFLICT (day, facility_id, room) DO UPDATE "
-            "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
-        ),
-        {
-            "days": [c[0] for c in changes],
-            "fids": [c[1] for c in changes],
-            "rooms": [c[2] for c in changes],
-            "deltas": [c[3] for c in changes],
-        },
-    )
+    result = await conn.fetch(ADD_ROOM_NIGHTS, *_columns(changes, 4))
     deltas = {(d, f, r): n for d, f, r, n in changes}
-    for day, fid, room, guests in result.all():
+    for day, fid, room, guests in result:
         delta = deltas[(day, fid, room)]
         if delta > 0 and guests == delta:
             occupied[(day, fid)] += 1
@@ -238,160 +209,142 @@ def _area_cells(rows: list[tuple], attrs: dict[uuid.UUID, tuple]) -> dict[tuple,
     return area
 
 
-async def _add_to_area(session: AsyncSession, area: dict[tuple, list[int]]) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily_area AS s (day, facility_type, commune_code, "
-            "star_rating, arrivals, nights, departures, occupied_rooms, arrival_keys, "
-            "night_keys, departure_keys) "
-            "VALUES (:day, :facility_type, :commune_code, :star_rating, :arrivals, :nights, "
-            ":departures, :occupied_rooms, :arrival_keys, :night_keys, :departure_keys) "
-            "ON CONFLICT (day, facility_type, commune_code, star_rating) DO UPDATE SET "
-            "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
-            "departures = s.departures + excluded.departures, "
-            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms, "
-            "arrival_keys = s.arrival_keys + excluded.arrival_keys, "
-            "night_keys = s.night_keys + excluded.night_keys, "
-            "departure_keys = s.departure_keys + excluded.departure_keys"
-        ),
-        [
-            {
-                "day": day,
-                "facility_type": ftype,
-                "commune_code": commune,
-                "star_rating": star,
-                "arrivals": a,
-                "nights": n,
-                "departures": dep,
-                "occupied_rooms": occ,
-                "arrival_keys": ka,
-                "night_keys": kn,
-                "departure_keys": kd,
-            }
-            for (day, ftype, commune, star), (a, n, dep, occ, ka, kn, kd) in sorted(area.items())
-        ],
-    )
-
-
-async def _add_to_daily(
-    session: AsyncSession, rows: list[tuple], attrs: dict[uuid.UUID, tuple]
-) -> None:
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily AS s (day, facility_id, facility_type, "
-            "commune_code, star_rating, arrivals, nights, departures, occupied_rooms, "
-            "arrival_keys, night_keys, departure_keys) "
-            "VALUES (:day, :facility_id, :facility_type, :commune_code, :star_rating, "
-            ":arrivals, :nights, :departures, :occupied_rooms, :arrival_keys, :night_keys, "
-            ":departure_keys) "
-            "ON CONFLICT (day, facility_id) DO UPDATE SET "
-            "arrivals = s.arrivals + excluded.arrivals, nights = s.nights + excluded.nights, "
-            "departures = s.departures + excluded.departures, "
-            "occupied_rooms = s.occupied_rooms + excluded.occupied_rooms, "
-            "arrival_keys = s.arrival_keys + excluded.arrival_keys, "
-            "night_keys = s.night_keys + excluded.night_keys, "
-            "departure_keys = s.departure_keys + excluded.departure_keys"
-        ),
-        [
-            {
-                "day": day,
-                "facility_id": fid,
-                "facility_type": attrs[fid][0],
-                "commune_code": attrs[fid][1],
-                "star_rating": attrs[fid][2],
-                "arrivals": a,
-                "nights": n,
-                "departures": dep,
-                "occupied_rooms": occ,
-                "arrival_keys": ka,
-                "night_keys": kn,
-                "departure_keys": kd,
-            }
-            for day, fid, a, n, dep, occ, ka, kn, kd in rows
-        ],
-    )
-
-
-async def _apply_breakdown(session: AsyncSession, signed: Signed) -> None:
+async def _apply_breakdown(conn: asyncpg.Connection, signed: Signed) -> None:
     """`stay_daily_breakdown`: the same arrival / nights / departure contributions as
     `stay_daily`, once per guest dimension, under the stay row's own area; and
-    `stay_daily_province`: the same cells summed over communes and star ratings."""
-    rows = _breakdown_cells(signed)
+    `stay_daily_province`: the same cells summed over communes and star ratings. The stay
+    rows go to PostgreSQL as they are, with their sign and record key; it spreads them over
+    their days and dimensions (ADD_TO_BREAKDOWN): ~25 cells a stay, too many for Python."""
+    stays = [
+        (
+            sign,
+            record_key(row["stay_id"]),
+            row["facility_type"],
+            row["commune_code"],
+            row["star_rating"] or 0,
+            row["check_in_date"],
+            row["night_end"],
+            row["check_out_date"],
+            *(value_of(row) for value_of in DIMENSIONS.values()),
+        )
+        for row, sign in signed
+        if row is not None and not row["voided"]
+    ]
+    if stays:
+        await conn.execute(ADD_TO_BREAKDOWN, *_columns(stays, 8 + len(DIMENSIONS)))
+
+
+def _columns(rows: list[tuple], width: int) -> list[list]:
+    """Rows as the column arrays the `unnest` of an upsert takes."""
     if not rows:
-        return
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily_breakdown AS b (dimension, day, facility_type, "
-            "commune_code, star_rating, value, arrivals, nights, departures, arrival_keys, "
-            "night_keys, departure_keys) "
-            "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
-            "CAST(:types AS text[]), CAST(:communes AS int[]), CAST(:stars AS int[]), "
-            "CAST(:values AS text[]), CAST(:arrivals AS int[]), CAST(:nights AS int[]), "
-            "CAST(:departures AS int[]), CAST(:arrival_keys AS bigint[]), "
-            "CAST(:night_keys AS bigint[]), CAST(:departure_keys AS bigint[])) "
-            "ON CONFLICT (dimension, day, facility_type, commune_code, star_rating, value) "
-            "DO UPDATE SET arrivals = b.arrivals + excluded.arrivals, "
-            "nights = b.nights + excluded.nights, departures = b.departures + excluded.departures, "
-            "arrival_keys = b.arrival_keys + excluded.arrival_keys, "
-            "night_keys = b.night_keys + excluded.night_keys, "
-            "departure_keys = b.departure_keys + excluded.departure_keys"
-        ),
-        {
-            "dims": [k[0] for k, _ in rows],
-            "days": [k[1] for k, _ in rows],
-            "types": [k[2] for k, _ in rows],
-            "communes": [k[3] for k, _ in rows],
-            "stars": [k[4] for k, _ in rows],
-            "values": [k[5] for k, _ in rows],
-            "arrivals": [v[0] for _, v in rows],
-            "nights": [v[1] for _, v in rows],
-            "departures": [v[2] for _, v in rows],
-            "arrival_keys": [v[3] for _, v in rows],
-            "night_keys": [v[4] for _, v in rows],
-            "departure_keys": [v[5] for _, v in rows],
-        },
-    )
-    province = _province_cells(rows)
-    if not province:
-        return
-    await session.execute(
-        text(
-            "INSERT INTO analytics.stay_daily_province AS p (dimension, day, facility_type, "
-            "value, arrivals, nights, departures, arrival_keys, night_keys, departure_keys) "
-            "SELECT * FROM unnest(CAST(:dims AS text[]), CAST(:days AS date[]), "
-            "CAST(:types AS text[]), CAST(:values AS text[]), CAST(:arrivals AS int[]), "
-            "CAST(:nights AS int[]), CAST(:departures AS int[]), "
-            "CAST(:arrival_keys AS bigint[]), CAST(:night_keys AS bigint[]), "
-            "CAST(:departure_keys AS bigint[])) "
-            "ON CONFLICT (dimension, day, facility_type, value) "
-            "DO UPDATE SET arrivals = p.arrivals + excluded.arrivals, "
-            "nights = p.nights + excluded.nights, departures = p.departures + excluded.departures, "
-            "arrival_keys = p.arrival_keys + excluded.arrival_keys, "
-            "night_keys = p.night_keys + excluded.night_keys, "
-            "departure_keys = p.departure_keys + excluded.departure_keys"
-        ),
-        {
-            "dims": [k[0] for k, _ in province],
-            "days": [k[1] for k, _ in province],
-            "types": [k[2] for k, _ in province],
-            "values": [k[3] for k, _ in province],
-            "arrivals": [v[0] for _, v in province],
-            "nights": [v[1] for _, v in province],
-            "departures": [v[2] for _, v in province],
-            "arrival_keys": [v[3] for _, v in province],
-            "night_keys": [v[4] for _, v in province],
-            "departure_keys": [v[5] for _, v in province],
-        },
+        return [[] for _ in range(width)]
+    return [list(column) for column in zip(*rows, strict=True)]
+
+
+def _cell_upsert(table: str, keys: str, key_types: str, counts: str, count_types: str) -> str:
+    """One statement adding many cells' signed counts to a rollup: the cells as column
+    arrays (`unnest`), added to the stored ones on conflict. Rows are taken in the order
+    given (sorted by the callers): the same order of row locks in every transaction."""
+    columns = [*keys.split(), *counts.split()]
+    types = [*key_types.split(), *count_types.split()]
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, start=1))
+    return (
+        f"INSERT INTO {SCHEMA}.{table} AS r ({', '.join(columns)}) "
+        f"SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(keys.split())}) DO UPDATE SET "
+        + ", ".join(f"{c} = r.{c} + excluded.{c}" for c in counts.split())
     )
 
 
-def _province_cells(rows: list[tuple[tuple, list[int]]]) -> list[tuple[tuple, list[int]]]:
-    """The breakdown cells summed over commune and star rating: (dimension, day, type,
-    value) → [arrivals, nights, departures and their key sums], sorted like the breakdown's
-    (lock order)."""
-    cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 6)
-    for (dimension, day, ftype, _commune, _star, value), counts in rows:
-        cell = cells[(dimension, day, ftype, value)]
-        for i, v in enumerate(counts):
-            cell[i] += v
-    return sorted((k, v) for k, v in cells.items() if any(v))
+_COUNTS = "arrivals nights departures"
+_KEYS = "arrival_keys night_keys departure_keys"
+# The signed stay rows of `_apply_breakdown` → the cells they change: (dimension, day, type,
+# commune, star rating, value) → arrivals (kind 0: the arrival day), guest-nights (kind 1:
+# every night from arrival up to night_end), departures (kind 2: the check-out day) and the
+# sums of their record keys; cells whose changes cancel out are left alone. Then the same
+# cells summed over communes and star ratings into `stay_daily_province`. Both in key
+# order: the same order of row locks in every transaction.
+ADD_TO_BREAKDOWN = f"""
+WITH stays AS (
+  SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::int[], $5::int[], $6::date[],
+    $7::date[], $8::date[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+    AS s(sign, key, facility_type, commune_code, star_rating, check_in_date, night_end,
+      check_out_date, nationality, residence, age_group, gender, origin_province)
+), days AS (
+  SELECT s.*, x.day, x.kind FROM stays s CROSS JOIN LATERAL (
+    SELECT s.check_in_date AS day, 0 AS kind
+    UNION ALL
+    SELECT g::date, 1 FROM generate_series(s.check_in_date, s.night_end - 1, interval '1 day') g
+    UNION ALL
+    SELECT s.check_out_date, 2 WHERE s.check_out_date IS NOT NULL
+  ) x
+), cells AS (
+  SELECT d.dimension, days.day, days.facility_type, days.commune_code, days.star_rating,
+    d.value,
+    coalesce(sum(sign) FILTER (WHERE kind = 0), 0) AS arrivals,
+    coalesce(sum(sign) FILTER (WHERE kind = 1), 0) AS nights,
+    coalesce(sum(sign) FILTER (WHERE kind = 2), 0) AS departures,
+    coalesce(sum(sign * key) FILTER (WHERE kind = 0), 0) AS arrival_keys,
+    coalesce(sum(sign * key) FILTER (WHERE kind = 1), 0) AS night_keys,
+    coalesce(sum(sign * key) FILTER (WHERE kind = 2), 0) AS departure_keys
+  FROM days CROSS JOIN LATERAL (VALUES ('nationality', nationality), ('residence', residence),
+    ('age_group', age_group), ('gender', gender), ('origin_province', origin_province))
+    AS d(dimension, value)
+  GROUP BY 1, 2, 3, 4, 5, 6
+), breakdown AS (
+  INSERT INTO {SCHEMA}.stay_daily_breakdown AS r (dimension, day, facility_type,
+    commune_code, star_rating, value, arrivals, nights, departures, arrival_keys, night_keys,
+    departure_keys)
+  SELECT * FROM cells
+  WHERE (arrivals, nights, departures, arrival_keys, night_keys, departure_keys)
+    <> (0, 0, 0, 0, 0, 0)
+  ORDER BY dimension, day, facility_type, commune_code, star_rating, value
+  ON CONFLICT (dimension, day, facility_type, commune_code, star_rating, value) DO UPDATE SET
+    arrivals = r.arrivals + excluded.arrivals, nights = r.nights + excluded.nights,
+    departures = r.departures + excluded.departures,
+    arrival_keys = r.arrival_keys + excluded.arrival_keys,
+    night_keys = r.night_keys + excluded.night_keys,
+    departure_keys = r.departure_keys + excluded.departure_keys
+)
+INSERT INTO {SCHEMA}.stay_daily_province AS r (dimension, day, facility_type, value,
+  arrivals, nights, departures, arrival_keys, night_keys, departure_keys)
+SELECT * FROM (
+  SELECT dimension, day, facility_type, value, sum(arrivals) AS arrivals,
+    sum(nights) AS nights, sum(departures) AS departures, sum(arrival_keys) AS arrival_keys,
+    sum(night_keys) AS night_keys, sum(departure_keys) AS departure_keys
+  FROM cells GROUP BY 1, 2, 3, 4
+) province
+WHERE (arrivals, nights, departures, arrival_keys, night_keys, departure_keys)
+  <> (0, 0, 0, 0, 0, 0)
+ORDER BY dimension, day, facility_type, value
+ON CONFLICT (dimension, day, facility_type, value) DO UPDATE SET
+  arrivals = r.arrivals + excluded.arrivals, nights = r.nights + excluded.nights,
+  departures = r.departures + excluded.departures,
+  arrival_keys = r.arrival_keys + excluded.arrival_keys,
+  night_keys = r.night_keys + excluded.night_keys,
+  departure_keys = r.departure_keys + excluded.departure_keys
+"""
+ADD_TO_AREA = _cell_upsert(
+    "stay_daily_area",
+    "day facility_type commune_code star_rating",
+    "date text int int",
+    f"{_COUNTS} occupied_rooms {_KEYS}",
+    "int int int int bigint bigint bigint",
+)
+# The daily rows carry the facility's area with them; a stored row keeps its own.
+ADD_TO_DAILY = _cell_upsert(
+    "stay_daily",
+    "day facility_id facility_type commune_code star_rating",
+    "date uuid text int int",
+    f"{_COUNTS} occupied_rooms {_KEYS}",
+    "int int int int bigint bigint bigint",
+).replace(
+    "ON CONFLICT (day, facility_id, facility_type, commune_code, star_rating)",
+    "ON CONFLICT (day, facility_id)",
+)
+ADD_ROOM_NIGHTS = (
+    f"INSERT INTO {SCHEMA}.room_nights AS r (day, facility_id, room, guests) "
+    "SELECT * FROM unnest($1::date[], $2::uuid[], $3::text[], $4::int[]) "
+    "ON CONFLICT (day, facility_id, room) DO UPDATE "
+    "SET guests = r.guests + excluded.guests RETURNING day, facility_id, room, guests"
+)

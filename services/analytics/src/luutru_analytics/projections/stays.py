@@ -4,15 +4,16 @@ matching of every check-in and correction."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_analytics.models import GuestRecord, StayCheckOut, StayFact, WaitingStay
+from luutru_analytics.models import SCHEMA, GuestRecord, StayCheckOut, StayFact, WaitingStay
 from luutru_analytics.projections import rollup
 from luutru_analytics.projections.attributes import (
     age_band,
@@ -21,6 +22,8 @@ from luutru_analytics.projections.attributes import (
     origin_province,
 )
 from luutru_analytics.projections.facilities import FacilityContext, facility_contexts
+from luutru_analytics.projections.staging import upsert_versioned
+from luutru_common.db import raw_connection
 from luutru_common.events import (
     EVENT_TYPES,
     Envelope,
@@ -31,6 +34,12 @@ from luutru_common.events import (
 from luutru_common.identity import name_match_key, normalize_name
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Check-outs and voids seen before these stays' check-ins (or corrections).
+ENDINGS = (
+    f"SELECT stay_id, check_out_at, voided FROM {SCHEMA}.stay_endings "
+    "WHERE stay_id = ANY($1::uuid[])"
+)
 
 
 class Matcher(Protocol):
@@ -76,12 +85,8 @@ class StayProjection:
             return
         ids = [e.stay_id for e in events]
         before = await rollup.snapshots(session, ids)
-        endings = {
-            e.stay_id: e
-            for e in (
-                await session.scalars(select(StayCheckOut).where(StayCheckOut.stay_id.in_(ids)))
-            ).all()
-        }
+        conn = await raw_connection(session)
+        endings = {r["stay_id"]: r for r in await conn.fetch(ENDINGS, ids)}
         facts, records = [], []
         for event in events:
             fact, record = self._rows(
@@ -89,8 +94,9 @@ class StayProjection:
             )
             facts.append(fact)
             records.append(record)
-        await _upsert_stay_facts(session, facts)
-        after = await rollup.snapshots(session, ids)
+        # The rows the upsert wrote, as they are now; a stay it left alone (an older
+        # version) is as it was.
+        after = {**before, **await _upsert_stay_facts(session, facts)}
         await rollup.apply_changes(session, [(before.get(i), after.get(i)) for i in ids])
         applied = await upsert_guest_records(session, records)
         if self.matcher is not None:
@@ -116,11 +122,14 @@ class StayProjection:
             await self.project(session, states)
 
     def _rows(
-        self, event: StayState, facility: FacilityContext, ending: StayCheckOut | None
+        self, event: StayState, facility: FacilityContext, ending: Mapping[str, Any] | None
     ) -> tuple[dict, dict]:
-        """The stay's pseudonymous fact and its police-side record."""
+        """The stay's pseudonymous fact and its police-side record; `ending`: its row of
+        `stay_endings`, if any."""
         arrival = local_date(event.check_in_at)
-        check_out_date = local_date(ending.check_out_at) if ending and ending.check_out_at else None
+        check_out_at = ending["check_out_at"] if ending else None
+        voided = bool(ending and ending["voided"])
+        check_out_date = local_date(check_out_at) if check_out_at else None
         guest = event.guest
         fact = {
             "stay_id": event.stay_id,
@@ -143,7 +152,7 @@ class StayProjection:
             "received_at": event.received_at,
             "late_minutes": event.late_minutes,
             "version": event.version,
-            "voided": bool(ending and ending.voided),
+            "voided": voided,
         }
         record = {
             "record_id": event.stay_id,
@@ -169,9 +178,9 @@ class StayProjection:
             "room": event.room,
             "arrived_at": event.check_in_at,
             "expected_departure": event.expected_check_out,
-            "departed_at": ending.check_out_at if ending else None,
+            "departed_at": check_out_at,
             "version": event.version,
-            "voided": bool(ending and ending.voided),
+            "voided": voided,
         }
         return fact, record
 
@@ -261,25 +270,25 @@ async def _wait_for_facility(session: AsyncSession, events: list[StayState]) -> 
     )
 
 
-async def _upsert_stay_facts(session: AsyncSession, facts: list[dict]) -> None:
-    """Store the facts unless newer versions are there. One cached statement executed for
-    many rows (SQLAlchemy's insertmanyvalues)."""
-    stmt = insert(StayFact)
-    kept = ("stay_id", "check_out_date", "voided")
-    set_ = {k: stmt.excluded[k] for k in facts[0] if k not in kept}
-    # A check-out stored earlier wins over the expected date of the new version.
-    set_["night_end"] = func.coalesce(
-        func.greatest(StayFact.check_out_date, stmt.excluded.check_in_date),
-        stmt.excluded.night_end,
-    )
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[StayFact.stay_id],
-            set_=set_,
-            where=StayFact.version <= stmt.excluded.version,
-        ),
+async def _upsert_stay_facts(
+    session: AsyncSession, facts: list[dict]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Store the facts unless newer versions are there; the rows written, as `rollup` reads
+    them (its FIELDS)."""
+    written = await upsert_versioned(
+        session,
+        "stay_facts",
         facts,
+        key="stay_id",
+        kept=("check_out_date", "voided"),
+        # A check-out stored earlier wins over the expected date of the new version.
+        overrides={
+            "night_end": "coalesce(greatest(t.check_out_date, excluded.check_in_date), "
+            "excluded.night_end)"
+        },
+        returning=rollup.FIELDS,
     )
+    return {r["stay_id"]: dict(r) for r in written}
 
 
 async def upsert_guest_record(session: AsyncSession, record: dict) -> bool:
@@ -289,16 +298,12 @@ async def upsert_guest_record(session: AsyncSession, record: dict) -> bool:
 
 async def upsert_guest_records(session: AsyncSession, records: list[dict]) -> set:
     """Store police-side records unless newer versions are there; the ids stored."""
-    if not records:
-        return set()
-    stmt = insert(GuestRecord)
-    kept = ("record_id", "departed_at", "voided")
-    result = await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=[GuestRecord.record_id],
-            set_={k: stmt.excluded[k] for k in records[0] if k not in kept},
-            where=GuestRecord.version <= stmt.excluded.version,
-        ).returning(GuestRecord.record_id),
+    written = await upsert_versioned(
+        session,
+        "guest_records",
         records,
+        key="record_id",
+        kept=("departed_at", "voided"),
+        returning=("record_id",),
     )
-    return set(result.scalars().all())
+    return {r["record_id"] for r in written}
