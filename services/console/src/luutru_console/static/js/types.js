@@ -115,8 +115,8 @@
 
 /**
  * A name list's entry (countries, provinces, communes, roles, visa and facility types): its
- * code and its name, in one language or both.
- * @typedef {{code: string | number, name?: string, name_vi?: string, name_en?: string}} Named
+ * code and its name, in one language or both (visa types add what they are for).
+ * @typedef {{code: string | number, name?: string, name_vi?: string, name_en?: string, description_vi?: string, description_en?: string}} Named
  */
 
 // ---- Uploads (guest lists, trip passenger sheets): ingest's upload_schemas.

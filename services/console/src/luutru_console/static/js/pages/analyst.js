@@ -203,4 +203,5 @@ function Dashboard({ query: q = {} }) {
   <//>`;
 }
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [{ path: "/analyst", nav: "nav.analyst", roles: ["analyst", "police"], view: Dashboard }];

@@ -395,6 +395,7 @@ messages({
 
 const ADMIN = ["policeAdmin"];
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [
   { path: "/facilities", nav: "nav.registry", roles: ["police"], view: FacilityList },
   { path: "/facilities/new", roles: ADMIN, view: FacilityCreate },
