@@ -65,11 +65,12 @@
  */
 
 /**
- * A stay as a facility reads it back (ingest's StayView).
+ * A stay as its facility reads it (ingest's StayView: GET /v1/stays, /v1/stays/{id}). Dates
+ * are "YYYY-MM-DD", times ISO 8601 with their offset.
  * @typedef {object} Stay
  * @property {string} stay_id
  * @property {string} receipt_number
- * @property {string} status "checked_in", "checked_out", "voided"…
+ * @property {"checked_in" | "checked_out" | "voided"} status
  * @property {number} version
  * @property {string} full_name
  * @property {string} date_of_birth
@@ -96,6 +97,20 @@
  * @property {number} late_minutes
  * @property {string} source
  * @property {FieldProblem[]} warnings
+ */
+
+/** The server's check of a registration (POST /v1/stays/validate). @typedef {{valid: boolean, errors: FieldProblem[], warnings: FieldProblem[]}} ValidationReport */
+
+/**
+ * A chip-card QR as the server reads it (POST /v1/qr/parse, ingest's QrGuest).
+ * @typedef {object} QrGuest
+ * @property {string} id_number
+ * @property {string | null} [legacy_id_number]
+ * @property {string} full_name
+ * @property {string} date_of_birth
+ * @property {string} gender
+ * @property {string | null} [address]
+ * @property {string | null} [issued_on]
  */
 
 /**
