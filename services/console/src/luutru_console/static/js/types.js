@@ -190,7 +190,7 @@
  * @property {number} rejected
  * @property {string} created_at
  * @property {string | null} [finished_at]
- * @property {Problem | null} [error]
+ * @property {{code?: string, detail?: Localized, message?: Localized} | null} [error] why it failed
  * @property {number | null} [header_row]
  * @property {UploadColumn[]} [columns]
  * @property {Notice[]} [notices]
