@@ -21,8 +21,10 @@ const TITLES = {
 /**
  * @param {object} props
  * @param {ActionKind} props.kind
- * @param {import("../../types.js").Stay} props.stay
- * @param {(updated: import("../../types.js").Stay, message: string) => void} props.onDone
+ * @param {Pick<import("../../types.js").Stay, "stay_id" | "full_name" | "expected_check_out">} props.stay a
+ *   record, or a guest of the room board
+ * @param {(updated: import("../../types.js").Stay, message: string) => void} props.onDone with the
+ *   record as the server has it now
  * @param {() => void} props.onCancel
  */
 export function StayAction({ kind, stay, onDone, onCancel }) {
