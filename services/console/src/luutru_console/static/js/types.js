@@ -134,6 +134,40 @@
  * @typedef {{code: string | number, name?: string, name_vi?: string, name_en?: string, description_vi?: string, description_en?: string}} Named
  */
 
+// ---- Coach trips (ingest's trips/schemas).
+
+/** A passenger's outcome in a manifest or an addition. @typedef {{index: number, passenger_id?: string | null, warnings?: FieldProblem[]}} PassengerResult */
+/**
+ * What the server answers a manifest with.
+ * @typedef {{trip_id: string, receipt_number: string, status: "submitted" | "cancelled", received_at: string, passengers: PassengerResult[]}} TripReceipt
+ */
+/**
+ * A passenger as the trip shows it.
+ * @typedef {object} Passenger
+ * @property {string} passenger_id
+ * @property {string} full_name
+ * @property {string} document_number
+ * @property {string | null} seat
+ * @property {string | null} boarding_point
+ * @property {string | null} alighting_point
+ * @property {"on_board" | "removed" | "no_show"} status
+ */
+/**
+ * A trip's head (TripHead); the list adds how many are on board, the trip its passengers.
+ * @typedef {object} TripHead
+ * @property {string} trip_id
+ * @property {string} receipt_number
+ * @property {"submitted" | "cancelled"} status
+ * @property {string} plate
+ * @property {number} origin_province
+ * @property {number} destination_province
+ * @property {string} departure_at
+ * @property {number} seats
+ * @property {string} received_at
+ */
+/** @typedef {TripHead & {on_board: number}} TripSummary */
+/** @typedef {TripHead & {passengers: Passenger[]}} Trip */
+
 // ---- Uploads (guest lists, trip passenger sheets): ingest's upload_schemas.
 
 /** Something about the file as a whole. @typedef {{code: string, column?: string | null, header?: string | null, message: Localized}} Notice */
@@ -190,7 +224,8 @@
  * @property {number} rejected
  * @property {string} created_at
  * @property {string | null} [finished_at]
- * @property {{code?: string, detail?: Localized, message?: Localized} | null} [error] why it failed
+ * @property {{code?: string, detail?: Localized, message?: Localized, errors?: FieldProblem[]} | null} [error] why
+ *   it failed (a trip's refusal lists its errors)
  * @property {number | null} [header_row]
  * @property {UploadColumn[]} [columns]
  * @property {Notice[]} [notices]
