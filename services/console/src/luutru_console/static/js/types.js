@@ -134,6 +134,23 @@
  * @typedef {{code: string | number, name?: string, name_vi?: string, name_en?: string, description_vi?: string, description_en?: string}} Named
  */
 
+/**
+ * A kind of facility and the department that oversees it (GET /v1/facility-types).
+ * @typedef {object} FacilityType
+ * @property {string} code
+ * @property {string} name_vi
+ * @property {string} name_en
+ * @property {string} department
+ * @property {string} department_name_vi
+ * @property {string} department_name_en
+ * @property {number} plan_model
+ * @property {boolean} takes_guests
+ * @property {boolean} has_stars
+ * @property {boolean} has_zone
+ */
+
+/** A province or commune of the administrative units (accounts). @typedef {{code: number | string, name: string}} AdminUnit */
+
 // ---- Coach trips (ingest's trips/schemas).
 
 /** A passenger's outcome in a manifest or an addition. @typedef {{index: number, passenger_id?: string | null, warnings?: FieldProblem[]}} PassengerResult */

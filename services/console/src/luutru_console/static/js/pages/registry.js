@@ -54,6 +54,7 @@ const AUDIT_ACTIONS = {
     "signing_key.rotated": "Signing key rotated",
   },
 };
+/** @type {(dict: Record<string, string>) => Record<string, string>} */
 const prefixed = (dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [`registry.audit.a.${k}`, v]));
 
 messages({
