@@ -87,8 +87,8 @@ export const value = (row, field) => (row && !row.suppressed ? /** @type {number
 // last bucket to the period) is marked as such, never shown as if whole.
 /**
  * @param {string | null | undefined} start
- * @param {string | null | undefined} end
- * @param {string} granularity "day", "week" or "month"
+ * @param {string | null} [end] none: the day `start`
+ * @param {string} [granularity] "day", "week" or "month"
  */
 export function periodLabel(start, end, granularity) {
   if (!start) return "—";
