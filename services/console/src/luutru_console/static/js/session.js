@@ -82,7 +82,8 @@ function store(tokens, extra = {}) {
 /**
  * @param {string} path under /console/auth
  * @param {Record<string, unknown>} [body]
- * @returns {Promise<{response: Response, data: any}>} `data`: the tokens, or a problem+json
+ * @returns {Promise<{response: Response, data: any}>} `data` as the server sent it: the tokens
+ *   when `response.ok`, else a problem+json (`any`: which of the two only `ok` tells)
  */
 async function authCall(path, body = {}) {
   const response = await fetch(`${AUTH}/${path}`, {

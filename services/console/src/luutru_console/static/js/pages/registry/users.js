@@ -29,7 +29,7 @@ import { DEFAULT_PROVINCE, departmentName, num, OneTimePassword, useFacilityType
 /**
  * After an action on a user: its error, or what it was and what the server answered (the
  * account, or its new credentials for a reset).
- * @typedef {(error: unknown, action?: UserAction, answer?: any) => void} OnChanged
+ * @typedef {(error: unknown, action?: UserAction, answer?: User | Credentials) => void} OnChanged
  */
 /** @typedef {import("../../types.js").Facility} Facility */
 /** @typedef {[value: string, label: string]} Choice */
@@ -53,6 +53,7 @@ function UserActions({ user, onChanged }) {
   const run = async (action) => {
     setBusy(true);
     try {
+      /** @type {User | Credentials} */
       const answer = await api(`/v1/users/${user.id}/${action}`, { method: "POST" });
       onChanged(null, action, answer);
     } catch (e) {
@@ -130,7 +131,12 @@ export function UsersTable({ facilityId, role, disabled }) {
       [facilityId, role, disabled],
     )
   );
-  const [result, setResult] = useState(/** @type {{action: UserAction | undefined, answer: any} | null} */ (null));
+  const [result, setResult] = useState(
+    /** @type {{action: UserAction | undefined, answer: User | Credentials | undefined} | null} */ (null),
+  );
+  // A reset answers the new credentials; enabling and disabling, the account.
+  const credentials = result?.action === "reset-password" ? /** @type {Credentials} */ (result.answer) : null;
+  const account = result && result.action !== "reset-password" ? /** @type {User} */ (result.answer) : null;
   const [error, setError] = useState(/** @type {unknown} */ (null));
   /** @type {OnChanged} */
   const changed = (e, action, answer) => {
@@ -157,12 +163,12 @@ export function UsersTable({ facilityId, role, disabled }) {
   ];
   return html`<div class="registry-users">
     <${ProblemBanner} error=${error ?? list.error} onClose=${error ? () => setError(null) : undefined} />
-    ${result?.action === "reset-password"
-      ? html`<${OneTimePassword} username=${result.answer.user.username} password=${result.answer.one_time_password}
+    ${credentials
+      ? html`<${OneTimePassword} username=${credentials.user.username} password=${credentials.one_time_password}
           title=${t("registry.users.resetDone")} />`
       : null}
-    ${result && result.action !== "reset-password"
-      ? html`<${Banner} kind="ok">${t(`registry.users.${result.action}Done`, { name: result.answer.username })}<//>`
+    ${result && account
+      ? html`<${Banner} kind="ok">${t(`registry.users.${result.action}Done`, { name: account.username })}<//>`
       : null}
     <${Table} class="stack" data-testid="users" columns=${columns} rows=${list.items}
       empty=${list.loading ? t("ui.loading") : t("registry.users.empty")} />
