@@ -15,6 +15,8 @@
 /** @typedef {Event & {currentTarget: HTMLSelectElement}} SelectEvent */
 /** A form's submit. @typedef {SubmitEvent & {currentTarget: HTMLFormElement}} FormEvent */
 
+/** One option of a select: its value and what people read. @typedef {[value: string, label: string]} Choice */
+
 // ---- The APIs' shapes (the services' Pydantic models; dates and times as ISO strings).
 
 /**

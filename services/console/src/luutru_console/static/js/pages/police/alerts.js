@@ -110,7 +110,7 @@ messages({
  * One page of people, the totals and the communes they are in.
  * @typedef {{items: Person[], page: number, pages: number, total_people: number, total_hits: number, communes: {code: number | string, name?: string | null, people: number}[]}} PeoplePage
  */
-/** @typedef {[value: string, label: string]} Choice */
+/** @typedef {import("../../types.js").Choice} Choice */
 
 const STATUSES = ["new", "acknowledged", "closed"];
 /** @type {Record<string, string>} */

@@ -25,7 +25,7 @@ import { UsersTable } from "./users.js";
 
 /** @typedef {import("../../types.js").Facility} Facility */
 /** @typedef {import("../../types.js").FacilityType} FacilityType */
-/** @typedef {[value: string, label: string]} Choice */
+/** @typedef {import("../../types.js").Choice} Choice */
 /** The facility as the form holds it: each field a string, as typed. @typedef {Record<string, string>} FacilityValues */
 
 const FILTERS = ["q", "facility_type", "province_code", "commune_code", "status"];

@@ -32,7 +32,7 @@ import { DEFAULT_PROVINCE, departmentName, num, OneTimePassword, useFacilityType
  * @typedef {(error: unknown, action?: UserAction, answer?: User | Credentials) => void} OnChanged
  */
 /** @typedef {import("../../types.js").Facility} Facility */
-/** @typedef {[value: string, label: string]} Choice */
+/** @typedef {import("../../types.js").Choice} Choice */
 
 // What each admin role may create and manage (accounts' users/service.py MANAGES).
 /** @type {Record<string, string[]>} */
