@@ -47,7 +47,7 @@ export class ApiError extends Error {
   get fieldErrors() {
     /** @type {Record<string, string>} */
     const out = {};
-    for (const e of this.problem.errors || []) out[e.pointer || ""] = localized(e.message) || e.code;
+    for (const e of this.problem.errors || []) out[e.pointer || ""] = localized(e.message) || e.code || "";
     return out;
   }
 
@@ -172,6 +172,7 @@ export function eventStream(path, onEvent, { onState = () => {} } = {}) {
         if (lastId) headers["Last-Event-ID"] = lastId;
         const response = await apiResponse(path, { headers, signal: controller.signal });
         onState("open");
+        if (!response.body) throw new Error(`${path}: an answer without a body`); // reconnects
         const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         let buffer = "";
         for (;;) {

@@ -14,14 +14,19 @@ const versioned = (() => {
   }
 })();
 
+/** @type {Map<string, Promise<void>>} */
 const scripts = new Map();
 
 // loadScript("/vendor/chart.js") → resolves once the script has run (once per page).
+/**
+ * @param {string} path
+ * @returns {Promise<void>}
+ */
 export function loadScript(path) {
   if (!scripts.has(path)) {
     scripts.set(
       path,
-      new Promise((resolve, reject) => {
+      new Promise(/** @type {(resolve: () => void, reject: (e: Error) => void) => void} */ (resolve, reject) => {
         const element = document.createElement("script");
         element.src = versioned[path] || path;
         element.onload = () => resolve();
@@ -34,10 +39,11 @@ export function loadScript(path) {
       }),
     );
   }
-  return scripts.get(path);
+  return /** @type {Promise<void>} */ (scripts.get(path));
 }
 
 // Renders its children once `load()` has resolved; a failure says so with a retry.
+/** @param {{load: () => Promise<unknown>, children?: import("preact").ComponentChildren}} props */
 export function AfterLoading({ load, children }) {
   const [state, setState] = useState("loading");
   const [attempt, setAttempt] = useState(0);

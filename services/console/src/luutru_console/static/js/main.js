@@ -13,10 +13,19 @@ import { changePassword, currentSession, hasRole, onSessionChange, restoreSessio
 import { AppContext, Banner, html, Input, Loading } from "./ui.js";
 
 /** @typedef {import("./session.js").AuthError} AuthError */
+/** @typedef {import("./session.js").Session} Session */
+/** @typedef {import("./types.js").App} App */
+/** @typedef {import("./types.js").Facility} Facility */
+/** @typedef {import("./types.js").Route} Route */
+/**
+ * A page module the shell loads for the roles it serves.
+ * @typedef {{roles: string[], facilityKind?: "lodging" | "coach", load: () => Promise<{routes: Route[]}>, scripts?: string[]}} PageModule
+ */
 
 // The page modules, loaded once someone who may use them has signed in (the sign-in page loads
 // none of them), with the classic scripts their pages need loaded when such a page opens.
 // Order = order in the navigation; the first entry is where a role lands (police: live alerts).
+/** @type {PageModule[]} */
 const MODULES = [
   { roles: ["facility"], facilityKind: "lodging", load: () => import("./pages/staff.js") },
   { roles: ["facility"], facilityKind: "coach", load: () => import("./pages/coach.js") },
@@ -26,10 +35,11 @@ const MODULES = [
 ];
 
 // The routes of the modules the user may use: [] until loaded, null if one failed to load.
+/** @param {App | null} app */
 function useRoutes(app) {
   const wanted = app ? MODULES.filter((m) => allowed(m, app)) : [];
   const signature = wanted.map((m) => MODULES.indexOf(m)).join(",");
-  const [routes, setRoutes] = useState(undefined);
+  const [routes, setRoutes] = useState(/** @type {Route[] | null | undefined} */ (undefined));
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!app) return undefined;
@@ -115,6 +125,10 @@ messages({
 
 // A route is for the signed-in user when their role is in its groups and, for facility
 // pages, the facility is of the right kind (coach operators file trips, not guests).
+/**
+ * @param {{roles: string[], facilityKind?: "lodging" | "coach"}} route
+ * @param {App} app
+ */
 function allowed(route, app) {
   if (!hasRole(...route.roles)) return false;
   if (route.facilityKind && app.facility) {
@@ -130,11 +144,13 @@ function LanguageSwitch() {
     data-testid="lang-switch" onClick=${() => setLang(other)}>${t("lang.switch")}</button>`;
 }
 
+/** @param {{reason: string | null}} props */
 function SignIn({ reason }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const [error, setError] = useState(reason === "expired" ? t("login.expired") : null);
+  const [error, setError] = useState(/** @type {string | null} */ (reason === "expired" ? t("login.expired") : null));
   const [busy, setBusy] = useState(false);
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -148,7 +164,7 @@ function SignIn({ reason }) {
         setError(t("login.locked", { minutes }));
       } else if (e.status === 401) setError(t("login.failed"));
       else if (!e.status || e.status >= 502) setError(t("ui.offline")); // no network, no answer
-      else setError(localized(e.problem?.detail) || e.message);
+      else setError(localized(e.problem?.detail) || e.message || t("ui.error"));
     } finally {
       setBusy(false);
     }
@@ -172,15 +188,16 @@ function FirstPassword() {
   const [current, setCurrent] = useState("");
   const [next, setNext] = useState("");
   const [again, setAgain] = useState("");
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {string | null} */ (null));
   const [fields, setFields] = useState(/** @type {Record<string, string>} */ ({}));
   // The rule accounts enforces, in its own words (GET /v1/password-policy), never a copy of it.
-  const [policy, setPolicy] = useState(null);
+  const [policy, setPolicy] = useState(/** @type {{text: import("./i18n.js").Localized} | null} */ (null));
   useEffect(() => {
     fetch("/v1/password-policy", { headers: { Accept: "application/json" } })
       .then((r) => (r.ok ? r.json() : null))
       .then(setPolicy, () => setPolicy(null));
   }, []);
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
@@ -192,10 +209,10 @@ function FirstPassword() {
       const e = /** @type {Partial<AuthError>} */ (thrown); // or a TypeError when offline
       /** @type {Record<string, string>} */
       const byField = {};
-      for (const fe of e.problem?.errors || []) byField[fe.pointer.replace(/^\//, "")] = localized(fe.message);
+      for (const fe of e.problem?.errors || []) byField[(fe.pointer || "").replace(/^\//, "")] = localized(fe.message);
       setFields(byField);
       if (!e.status || e.status >= 502) setError(t("ui.offline"));
-      else setError(localized(e.problem?.detail) || e.problem?.title || e.message);
+      else setError(localized(e.problem?.detail) || e.problem?.title || e.message || t("ui.error"));
     }
   };
   return html`<main id="main" class="signin">
@@ -216,6 +233,7 @@ function FirstPassword() {
 }
 
 // The role's first page, once rendered (navigating while rendering would update state mid-render).
+/** @param {{to: string}} props */
 function Landing({ to }) {
   useEffect(() => navigate(to), [to]);
   return null;
@@ -223,6 +241,7 @@ function Landing({ to }) {
 
 // The staff pages open without a connection: the service worker (/sw.js) keeps the shell and
 // its modules once a facility user has signed in (never on the sign-in page: its budget).
+/** @param {Session} session */
 function useOffline(session) {
   useEffect(() => {
     if (!session.facilityId) return;
@@ -231,13 +250,15 @@ function useOffline(session) {
   }, [session.facilityId]);
 }
 
+/** @param {{session: Session}} props */
 function Shell({ session }) {
   const where = useLocation();
   useOffline(session);
   const waiting = useOutboxCount();
   // Signing out with records still on the device: say so first (they stay for this user).
   const leave = () => (!waiting || confirm(t("outbox.signOutWarning", { n: waiting }))) && signOut();
-  const [facility, setFacility] = useState(undefined);
+  // undefined while it is being fetched; null for a user without one, or when it cannot be had
+  const [facility, setFacility] = useState(/** @type {Facility | null | undefined} */ (undefined));
   const [menuOpen, setMenuOpen] = useState(false);
   useEffect(() => setMenuOpen(false), [where.path]);
   useEffect(() => {
@@ -252,6 +273,7 @@ function Shell({ session }) {
       () => setFacility(kept && !navigator.onLine ? JSON.parse(kept) : null),
     );
   }, [session.facilityId]);
+  /** @type {App | null} */
   const app = facility === undefined ? null : { session, facility, navigate };
   const { routes, retry } = useRoutes(app);
   if (facility === undefined || routes === undefined) return html`<${Loading} />`;
@@ -262,8 +284,9 @@ function Shell({ session }) {
       <button type="button" class="link" onClick=${() => signOut()}>${t("logout")}</button>
     </div></main>`;
   }
-  const mine = routes.filter((r) => allowed(r, app));
-  const nav = mine.filter((r) => r.nav);
+  const shell = /** @type {App} */ (app); // the facility is known here
+  const mine = routes.filter((r) => allowed(r, shell));
+  const nav = mine.filter(/** @type {(r: Route) => r is Route & {nav: string}} */ (r) => Boolean(r.nav));
   let view = null;
   for (const route of mine) {
     const params = match(route.path, where.path);
@@ -286,7 +309,7 @@ function Shell({ session }) {
     </div></main>`;
   }
   return html`<${AppContext.Provider} value=${app}>
-    <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>${t("app.skip")}</a>
+    <a class="skip" href="#main" onClick=${(/** @type {MouseEvent} */ e) => { e.preventDefault(); document.getElementById("main")?.focus(); }}>${t("app.skip")}</a>
     <header class="topbar">
       <button type="button" class="menu-toggle" aria-expanded=${menuOpen} aria-controls="nav"
         onClick=${() => setMenuOpen(!menuOpen)}>${t("app.menu")}</button>
@@ -308,7 +331,7 @@ function Shell({ session }) {
 
 function App() {
   const [session, setSession] = useState(currentSession());
-  const [reason, setReason] = useState(null);
+  const [reason, setReason] = useState(/** @type {string | null} */ (null));
   const [, setLangTick] = useState(0);
   useEffect(() => onSessionChange((s, why) => { setSession(s); setReason(why ?? null); }), []);
   useEffect(() => onLangChange(() => setLangTick((n) => n + 1)), []);
@@ -323,4 +346,4 @@ function App() {
 }
 
 // A session of this tab survives a reload through the refresh cookie, before the first render.
-restoreSession().finally(() => render(html`<${App} />`, document.getElementById("app")));
+restoreSession().finally(() => render(html`<${App} />`, /** @type {HTMLElement} */ (document.getElementById("app"))));

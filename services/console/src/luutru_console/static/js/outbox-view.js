@@ -50,11 +50,16 @@ export function OutboxBadge() {
   return html`<a class="outbox-badge" href="#/outbox" data-testid="outbox-count" data-count=${count}>${t("outbox.badge", { n: count })}</a>`;
 }
 
+/** @param {string | null | undefined} iso */
 const fmt = (iso) =>
   iso ? new Date(iso).toLocaleString(undefined, { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" }) : "—";
 
+/**
+ * @param {{Receipt: import("preact").ComponentType<{stay: import("./types.js").Receipt}>}} props the
+ *   staff pages' receipt card, shown for each record sent in this tab
+ */
 export function OutboxPage({ Receipt }) {
-  const [list, setList] = useState(null);
+  const [list, setList] = useState(/** @type {import("./outbox.js").Waiting[] | null} */ (null));
   const [done, setDone] = useState([...sent]);
   const load = () => records().then(setList, () => setList([]));
   useEffect(() => {
@@ -84,7 +89,7 @@ export function OutboxPage({ Receipt }) {
           (r) => html`<div class="card" key=${r.key} data-testid="outbox-refused">
             <strong>${r.name}</strong>
             <${Banner} kind="error">${localized(r.detail)}
-              <ul>${(r.errors || []).map((e) => html`<li>${localized(e.message)}</li>`)}</ul><//>
+              <ul>${(r.errors || []).map((/** @type {import("./api.js").FieldProblem} */ e) => html`<li>${localized(e.message)}</li>`)}</ul><//>
             <button type="button" onClick=${() => discard(/** @type {number} */ (r.seq))}>${t("outbox.discard")}</button>
           </div>`,
         )}`

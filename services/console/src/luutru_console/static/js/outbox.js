@@ -22,7 +22,7 @@ import { currentSession } from "./session.js";
  * @property {import("./api.js").FieldProblem[]} [errors] the server's refusal, field by field
  * @property {string} [detail] the server's refusal, as a whole
  */
-/** @typedef {{key: string, name: string, receipt: Record<string, any>, duplicate: boolean}} Sent */
+/** @typedef {{key: string, name: string, receipt: import("./types.js").Receipt, duplicate: boolean}} Sent */
 
 const DB = "luutru-outbox";
 const STORE = "check-ins";
@@ -73,6 +73,7 @@ export async function records() {
 /** Sent in this tab, newest first (receipts only in memory: nothing personal left on disk). */
 /** @type {Sent[]} */
 export const sent = [];
+/** @type {Set<(count: number) => void>} */
 const listeners = new Set();
 let waitingCount = 0;
 

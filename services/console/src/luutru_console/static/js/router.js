@@ -3,14 +3,23 @@
 // exports `routes`, and main.js shows the ones the signed-in role may use.
 import { useEffect, useState } from "preact/hooks";
 
+/** @param {string} [hash] */
 export function parseHash(hash = location.hash) {
   const raw = hash.replace(/^#/, "") || "/";
   const [path, search = ""] = raw.split("?");
   return { path, query: Object.fromEntries(new URLSearchParams(search)) };
 }
 
+/**
+ * @param {string} path
+ * @param {Record<string, unknown>} [query] empty values are left out
+ */
 export function navigate(path, query = {}) {
-  const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== "" && v != null));
+  const search = new URLSearchParams(
+    Object.entries(query)
+      .filter(([, v]) => v !== "" && v != null)
+      .map(([k, v]) => [k, String(v)]),
+  );
   const text = search.toString();
   location.hash = text ? `${path}?${text}` : path;
 }
@@ -30,6 +39,7 @@ export function useLocation() {
 // ("../../v1/police/…" from a crafted link), or that does not decode, matches nothing.
 const UNSAFE_PARAM = /[/\\?#%]|^\.\.?$/;
 
+/** @param {string} text */
 function decodeParam(text) {
   try {
     const value = decodeURIComponent(text);
@@ -40,10 +50,16 @@ function decodeParam(text) {
 }
 
 // "/stays/:id" matches "/stays/abc" → {id: "abc"}
+/**
+ * @param {string} pattern
+ * @param {string} path
+ * @returns {Record<string, string> | null}
+ */
 export function match(pattern, path) {
   const want = pattern.split("/");
   const got = path.split("/");
   if (want.length !== got.length) return null;
+  /** @type {Record<string, string>} */
   const params = {};
   for (let i = 0; i < want.length; i++) {
     if (want[i].startsWith(":")) {

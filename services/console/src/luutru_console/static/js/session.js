@@ -28,6 +28,8 @@ const USER_KEY = "luutru.username";
 // connection still knows its user and opens the staff pages; it gets a token when back online.
 const CLAIMS_KEY = "luutru.claims";
 const AUTH = "/console/auth";
+/** @typedef {(session: Session | null, reason?: string | null) => void} SessionListener */
+/** @type {Set<SessionListener>} */
 const listeners = new Set();
 /** @type {Session | null} */
 let session = null;
@@ -36,17 +38,28 @@ let refreshing = null;
 
 export const currentSession = () => session;
 
+/** @param {SessionListener} fn */
 export function onSessionChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);
 }
 
+/**
+ * The JWT's payload (sub, role, facility_id, department, communes…).
+ * @param {string} token
+ * @returns {Record<string, any>} the claims as the token has them (JSON.parse)
+ */
 function decodeClaims(token) {
   const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
   const bytes = Uint8Array.from(atob(payload), (c) => c.charCodeAt(0));
   return JSON.parse(new TextDecoder().decode(bytes));
 }
 
+/** @typedef {{access_token: string, must_change_password?: boolean}} Tokens */
+/**
+ * @param {Tokens} tokens
+ * @param {{username?: string}} [extra]
+ */
 function store(tokens, extra = {}) {
   const claims = decodeClaims(tokens.access_token);
   const username = extra.username ?? session?.username ?? sessionStorage.getItem(USER_KEY) ?? claims.sub;
@@ -66,6 +79,12 @@ function store(tokens, extra = {}) {
   listeners.forEach((fn) => fn(session));
 }
 
+/**
+ * @param {string} path under /console/auth
+ * @param {Record<string, unknown>} [body]
+ * @returns {Promise<{response: Response, data: any}>} `data` as the server sent it: the tokens
+ *   when `response.ok`, else a problem+json (`any`: which of the two only `ok` tells)
+ */
 async function authCall(path, body = {}) {
   const response = await fetch(`${AUTH}/${path}`, {
     method: "POST",
@@ -78,6 +97,10 @@ async function authCall(path, body = {}) {
 }
 
 // Throws {status, problem} on refusal (wrong password, lockout with Retry-After, suspended).
+/**
+ * @param {string} username
+ * @param {string} password
+ */
 export async function signIn(username, password) {
   const { response, data } = await authCall("token", { username, password });
   if (!response.ok) {
@@ -130,6 +153,7 @@ export async function restoreSession() {
   window.addEventListener("online", () => refreshSession(), { once: true });
 }
 
+/** @param {string | null} [reason] "expired" when the session ran out */
 export function signOut(reason = null) {
   authCall("logout").catch(() => {});
   session = null;
@@ -140,7 +164,13 @@ export function signOut(reason = null) {
 }
 
 // After the first-login password change the old tokens are password-change-only: sign in again.
+/**
+ * @param {string} currentPassword
+ * @param {string} newPassword
+ */
 export async function changePassword(currentPassword, newPassword) {
+  if (!session) throw new Error("not signed in");
+  const { username } = session;
   const response = await fetch("/v1/auth/password", {
     method: "POST",
     headers: {
@@ -157,9 +187,10 @@ export async function changePassword(currentPassword, newPassword) {
     error.problem = data;
     throw error;
   }
-  return signIn(session.username, newPassword);
+  return signIn(username, newPassword);
 }
 
+/** @type {Record<string, string[]>} */
 export const ROLE_GROUPS = {
   facility: ["facility_manager", "facility_staff"],
   police: ["system_admin", "police_admin", "police_officer"],
@@ -167,5 +198,8 @@ export const ROLE_GROUPS = {
   analyst: ["department_analyst"],
 };
 
-export const hasRole = (...groups) =>
-  Boolean(session) && groups.some((g) => (ROLE_GROUPS[g] || [g]).includes(session.role));
+/** @param {...string} groups groups of ROLE_GROUPS, or roles */
+export const hasRole = (...groups) => {
+  const role = session?.role;
+  return role !== undefined && groups.some((g) => (ROLE_GROUPS[g] || [g]).includes(role));
+};

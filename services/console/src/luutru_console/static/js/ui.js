@@ -8,11 +8,19 @@ import { ApiError } from "./api.js";
 import { localized, messages, t } from "./i18n.js";
 import { fieldLabel, hasFieldLabel } from "./labels.js";
 
+/** @typedef {import("./types.js").InputEvent_} InputEvent_ */
+/** @typedef {import("./types.js").TextAreaEvent} TextAreaEvent */
+/** @typedef {import("./types.js").SelectEvent} SelectEvent */
+
 export const html = htm.bind(h);
 
-// {session, me, facility, lang, navigate}
-export const AppContext = createContext(null);
-export const useApp = () => useContext(AppContext);
+/** @typedef {import("./types.js").App} App */
+/** @typedef {import("preact").ComponentChildren} Children */
+
+// The shell's {session, facility, navigate}; null only outside the shell (no page renders there).
+export const AppContext = createContext(/** @type {App | null} */ (null));
+/** @returns {App} */
+export const useApp = () => /** @type {App} */ (useContext(AppContext));
 
 messages({
   vi: {
@@ -62,9 +70,25 @@ messages({
 });
 
 let fieldSeq = 0;
+/** @param {string | undefined} name */
 const useFieldId = (name) => useRef(`f-${name || "field"}-${++fieldSeq}`).current;
 
+/**
+ * What every labelled field takes; other attributes go to the input as they are.
+ * @typedef {object} FieldProps
+ * @property {Children} [label]
+ * @property {string} [name]
+ * @property {string | null} [error] shown under the field and announced
+ * @property {Children} [hint]
+ * @property {boolean} [required]
+ * @property {boolean} [disabled]
+ */
+/**
+ * @typedef {FieldProps & {type?: string, value?: string | number | null, onInput?: (value: string, event: Event) => void, [attribute: string]: unknown}} InputProps
+ */
+
 // One labelled input; `error` is shown under it and announced (aria-describedby).
+/** @param {InputProps} props */
 export function Input({ label, name, error, hint, required, type = "text", value, onInput, ...rest }) {
   const id = useFieldId(name);
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
@@ -72,12 +96,13 @@ export function Input({ label, name, error, hint, required, type = "text", value
     <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
     <input id=${id} name=${name} type=${type} value=${value ?? ""} required=${required}
       aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
-      onInput=${(e) => onInput?.(e.currentTarget.value, e)} ...${rest} />
+      onInput=${(/** @type {InputEvent_} */ e) => onInput?.(e.currentTarget.value, e)} ...${rest} />
     ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
     ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
   </div>`;
 }
 
+/** @param {FieldProps & {value?: string | null, onInput?: (value: string, event: Event) => void, [attribute: string]: unknown}} props */
 export function TextArea({ label, name, error, hint, required, value, onInput, ...rest }) {
   const id = useFieldId(name);
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
@@ -86,13 +111,14 @@ export function TextArea({ label, name, error, hint, required, value, onInput, .
     <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
     <textarea id=${id} name=${name} required=${required} aria-invalid=${error ? "true" : undefined}
       aria-describedby=${described || undefined} value=${value ?? ""}
-      onInput=${(e) => onInput?.(e.currentTarget.value, e)} ...${rest} />
+      onInput=${(/** @type {TextAreaEvent} */ e) => onInput?.(e.currentTarget.value, e)} ...${rest} />
     ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
     ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
   </div>`;
 }
 
 // A file picker; Preact never writes its value (Input would reset it on each render).
+/** @param {FieldProps & {accept?: string, onFile: (file: File | null) => void}} props */
 export function FileField({ label, name, accept, error, hint, required, onFile }) {
   const id = useFieldId(name);
   const described = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
@@ -100,31 +126,34 @@ export function FileField({ label, name, accept, error, hint, required, onFile }
     <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
     <input id=${id} name=${name} type="file" accept=${accept} required=${required}
       aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
-      onChange=${(e) => onFile(e.currentTarget.files?.[0] ?? null)} />
+      onChange=${(/** @type {InputEvent_} */ e) => onFile(e.currentTarget.files?.[0] ?? null)} />
     ${hint ? html`<small id=${`${id}-hint`} class="hint">${hint}</small>` : null}
     ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
   </div>`;
 }
 
-// options: [[value, label], ...]
+/**
+ * @param {FieldProps & {value?: string | number | null, options: [value: string | number, label: string][], onChange?: (value: string, event: Event) => void, [attribute: string]: unknown}} props
+ */
 export function Select({ label, name, error, required, value, options, onChange, ...rest }) {
   const id = useFieldId(name);
   return html`<div class=${`field${error ? " has-error" : ""}`}>
     <label for=${id}>${label}${required ? html` <span class="req" aria-hidden="true">*</span>` : null}</label>
     <select id=${id} name=${name} required=${required} aria-invalid=${error ? "true" : undefined}
       aria-describedby=${error ? `${id}-error` : undefined}
-      onChange=${(e) => onChange?.(e.currentTarget.value, e)} ...${rest}>
+      onChange=${(/** @type {SelectEvent} */ e) => onChange?.(e.currentTarget.value, e)} ...${rest}>
       ${options.map(([v, l]) => html`<option value=${v} selected=${String(v) === String(value ?? "")}>${l}</option>`)}
     </select>
     ${error ? html`<small id=${`${id}-error`} class="field-error" role="alert">${error}</small>` : null}
   </div>`;
 }
 
+/** @param {{label: Children, name?: string, checked?: boolean, onChange?: (checked: boolean) => void}} props */
 export function Checkbox({ label, name, checked, onChange }) {
   const id = useFieldId(name);
   return html`<div class="field checkbox">
     <input id=${id} name=${name} type="checkbox" checked=${checked}
-      onChange=${(e) => onChange?.(e.currentTarget.checked)} />
+      onChange=${(/** @type {InputEvent_} */ e) => onChange?.(e.currentTarget.checked)} />
     <label for=${id}>${label}</label>
   </div>`;
 }
@@ -212,6 +241,7 @@ export function ProblemBanner({ error, onClose }) {
   </div>`;
 }
 
+/** @param {{kind?: string, children?: Children}} props */
 export function Banner({ kind = "info", children }) {
   return html`<div class=${`banner ${kind}`} role=${kind === "error" ? "alert" : "status"}>${children}</div>`;
 }
@@ -224,7 +254,11 @@ export function Loading() {
  * One column of a Table: the row's `key` shown as is (or "—"), or what `render` makes of the row.
  * @typedef {{key: string, label: string, render?: (row: any) => unknown, numeric?: boolean}} Column
  */
-// columns: [{key, label, render?(row), numeric?}]
+// The rows are the endpoint's (a stay, a facility, a line of a report): each page's columns
+// say how to show its own; `any` so a column's render takes the row as the page typed it.
+/**
+ * @param {{columns: Column[], rows: any[] | null | undefined, empty?: Children, caption?: Children, rowKey?: (row: any, index: number) => string | number, [attribute: string]: unknown}} props
+ */
 export function Table({ columns, rows, empty, caption, rowKey = (r, i) => r.id ?? i, ...rest }) {
   if (!rows?.length) return html`<p class="empty">${empty ?? t("ui.empty")}</p>`;
   return html`<div class="table-wrap"><table ...${rest}>
@@ -238,6 +272,7 @@ export function Table({ columns, rows, empty, caption, rowKey = (r, i) => r.id ?
   </table></div>`;
 }
 
+/** @param {{title: string, actions?: Children, children?: Children}} props */
 export function Page({ title, actions, children }) {
   useEffect(() => {
     document.title = `${title} · ${t("app.name")}`;
@@ -257,7 +292,7 @@ export function Page({ title, actions, children }) {
  *   `fn` threw: an ApiError, or the browser's error when there was no answer
  */
 export function useAsync(fn, deps = []) {
-  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [state, setState] = useState(/** @type {{data: T | null, error: unknown, loading: boolean}} */ ({ data: null, error: null, loading: true }));
   const seq = useRef(0);
   const reload = useCallback(() => {
     const mine = ++seq.current;
@@ -273,6 +308,7 @@ export function useAsync(fn, deps = []) {
   return { ...state, reload };
 }
 
+/** @param {{kind?: string, children?: Children}} props */
 export const Badge = ({ kind = "neutral", children }) => html`<span class=${`badge ${kind}`}>${children}</span>`;
 
 // Text without accents or case, for searching names as people type them ("han" finds "Hàn Quốc").
@@ -282,11 +318,15 @@ export const searchKey = (text) =>
 
 // A picker with search (a combobox): the chosen option's name in the box; typing lists the
 // options whose name, code or `search` text contains what was typed (accents ignored);
-// arrows, Enter and Escape by keyboard. options: [{value, label, hint?, search?}].
+// arrows, Enter and Escape by keyboard.
+/** @typedef {{value: string | number, label: string, hint?: string, search?: string}} Option */
+/**
+ * @param {FieldProps & {value?: string | number | null, options: Option[], onChange?: (value: string) => void, placeholder?: string, max?: number}} props
+ */
 export function SearchSelect({ label, name, error, hint, required, disabled, value, options, onChange, placeholder, max = 50 }) {
   const id = useFieldId(name);
   const chosen = options.find((o) => String(o.value) === String(value ?? ""));
-  const [text, setText] = useState(null); // null: not typing, show the chosen option
+  const [text, setText] = useState(/** @type {string | null} */ (null)); // null: not typing, show the chosen option
   const [active, setActive] = useState(0);
   const [browse, setBrowse] = useState(false); // the whole list, by the down arrow
   // The list shows what matches the typed text; an empty box lists nothing unless asked.
@@ -297,11 +337,13 @@ export function SearchSelect({ label, name, error, hint, required, disabled, val
         .filter((o) => !wanted || searchKey(`${o.label} ${o.value} ${o.search || ""}`).includes(wanted))
         .slice(0, max)
     : [];
+  /** @param {Option | undefined} o */
   const pick = (o) => {
     setText(null);
     setBrowse(false);
     onChange?.(o ? String(o.value) : "");
   };
+  /** @param {KeyboardEvent} e */
   const onKeyDown = (e) => {
     if (e.key === "ArrowDown" || e.key === "ArrowUp") {
       e.preventDefault();
@@ -335,17 +377,17 @@ export function SearchSelect({ label, name, error, hint, required, disabled, val
       aria-autocomplete="list" aria-expanded=${open ? "true" : "false"} aria-controls=${`${id}-list`}
       aria-activedescendant=${open && found[active] ? `${id}-o${active}` : undefined}
       aria-invalid=${error ? "true" : undefined} aria-describedby=${described || undefined}
-      onInput=${(e) => {
+      onInput=${(/** @type {InputEvent_} */ e) => {
         const typed = e.currentTarget.value;
         setText(typed);
         setActive(0);
         if (typed === "" && value) onChange?.(""); // an emptied box clears the choice
       }}
-      onFocus=${(e) => e.currentTarget.select?.()} onKeyDown=${onKeyDown} onBlur=${onBlur} />
+      onFocus=${(/** @type {InputEvent_} */ e) => e.currentTarget.select?.()} onKeyDown=${onKeyDown} onBlur=${onBlur} />
     <ul id=${`${id}-list`} role="listbox" class="search-select-list" hidden=${!open} aria-label=${t("ui.choices")}>
       ${found.map(
         (o, i) => html`<li id=${`${id}-o${i}`} key=${o.value} role="option" aria-selected=${i === active ? "true" : "false"}
-          class=${i === active ? "active" : ""} onMouseDown=${(e) => {
+          class=${i === active ? "active" : ""} onMouseDown=${(/** @type {MouseEvent} */ e) => {
             e.preventDefault();
             pick(o);
           }}>${o.label}${o.hint ? html` <small class="muted">${o.hint}</small>` : null}</li>`,

@@ -12,6 +12,13 @@ import { getLang, localized, messages, t } from "./i18n.js";
 import { fieldLabel } from "./labels.js";
 import { Badge, Banner, html } from "./ui.js";
 
+/** @typedef {import("./types.js").UploadPreview} UploadPreview */
+/** @typedef {import("./types.js").UploadColumn} UploadColumn */
+/** @typedef {import("./types.js").FieldChoice} FieldChoice */
+/** @typedef {import("./types.js").Notice} Notice */
+/** @typedef {import("./api.js").FieldProblem} FieldProblem */
+/** A field's name from the API, "vi / en", by field. @typedef {Record<string, string>} Labels */
+
 messages({
   vi: {
     "umap.title": "Kiểm tra tệp và ghép cột",
@@ -127,6 +134,10 @@ export const HEADER_SCAN = 20;
 // "Họ và tên / Full name" (the APIs' two-language text) → the half of the current language.
 // A text with as many " / " in each half ("… “Số CMND / CCCD” … / … “Số CMND / CCCD” …")
 // is cut in the middle.
+/**
+ * @param {string | null | undefined} text
+ * @returns {string}
+ */
 export function half(text) {
   if (text == null) return "";
   const parts = String(text).split(" / ");
@@ -136,6 +147,7 @@ export function half(text) {
 }
 
 // The field a JSON pointer names ("/rows/4/id_number" → "id_number"); none for "/rows/4".
+/** @param {string | null | undefined} pointer */
 export function pointerField(pointer) {
   const last = (pointer || "").split("/").filter(Boolean).pop() || "";
   return /^\d+$/.test(last) || ["rows", "file", "passengers", "guests"].includes(last) ? "" : last;
@@ -143,6 +155,10 @@ export function pointerField(pointer) {
 
 // The name a person reads for a field: the API's label when given (labels: {field: "vi / en"}),
 // the console's own otherwise; "" for what is no field.
+/**
+ * @param {string} key
+ * @param {Labels} [labels]
+ */
 export function fieldText(key, labels = {}) {
   if (!key) return "";
   if (labels[key]) return half(labels[key]);
@@ -151,6 +167,10 @@ export function fieldText(key, labels = {}) {
 
 // One error or warning in words: "Ngày sinh: …" — the field's name unless the message starts
 // with it already; never a pointer or a field key.
+/**
+ * @param {FieldProblem} e
+ * @param {Labels} [labels]
+ */
 export function problemText(e, labels = {}) {
   const message = localized(e.message) || e.code || "";
   const name = fieldText(pointerField(e.pointer), labels);
@@ -160,10 +180,12 @@ export function problemText(e, labels = {}) {
 
 // A file problem (problem+json) in words: the file-level detail, then each error's message
 // (the trip's own fields named by `labels`); a problem's pointer is never shown.
+/** @param {{error: unknown, labels?: Labels, testid?: string}} props */
 export function UploadProblem({ error, labels = {}, testid = "upload-problem" }) {
   if (!error) return null;
   if (!(error instanceof ApiError)) {
-    return html`<div class="banner error" role="alert" data-testid=${testid}>${t("ui.network")}: ${String(error.message || error)}</div>`;
+    const said = error instanceof Error ? error.message : "";
+    return html`<div class="banner error" role="alert" data-testid=${testid}>${t("ui.network")}: ${String(said || error)}</div>`;
   }
   const problem = error.problem || {};
   const detail = half(localized(problem.detail)) || problem.title || t("umap.problem.fallback");
@@ -182,24 +204,34 @@ export function UploadProblem({ error, labels = {}, testid = "upload-problem" })
   </div>`;
 }
 
+/** @type {(preview: UploadPreview | null) => Record<string, string | null>} */
 const choicesOf = (preview) =>
   Object.fromEntries((preview?.columns || []).map((c) => [c.column, c.field ?? null]));
 
 // The preview of `file` for `kind` ("guests" | "trip"), run again (debounced) as the operator
 // changes a column: {preview, error, loading, pending, choices, setColumn, setHeaderRow,
 // headerRow, blocked, appendTo(formData)}.
+/** @typedef {Record<string, string | null>} Choices column letter → field (null: ignored) */
+/**
+ * @param {File | null} file
+ * @param {"guests" | "trip"} kind
+ */
 export function useUploadPreview(file, kind) {
-  const [state, setState] = useState({ preview: null, error: null, loading: false });
-  const [choices, setChoices] = useState({});
+  const [state, setState] = useState(/** @type {{preview: UploadPreview | null, error: unknown, loading: boolean}} */ ({ preview: null, error: null, loading: false }));
+  const [choices, setChoices] = useState(/** @type {Choices} */ ({}));
   const [changed, setChanged] = useState(false);
-  const [headerRow, setHeaderRowState] = useState(null);
+  const [headerRow, setHeaderRowState] = useState(/** @type {number | null} */ (null));
   const [pending, setPending] = useState(false);
   const seq = useRef(0);
   const edits = useRef(0);
-  const timer = useRef(null);
-  const latest = useRef({ choices: {}, headerRow: null });
+  const timer = useRef(/** @type {number | undefined} */ (undefined));
+  const latest = useRef(/** @type {{choices: Choices, headerRow: number | null}} */ ({ choices: {}, headerRow: null }));
 
   const run = useCallback(
+    /**
+     * @param {Choices | null} mapping
+     * @param {number | null} header
+     */
     (mapping, header) => {
       if (!file) return;
       const mine = ++seq.current;
@@ -211,7 +243,7 @@ export function useUploadPreview(file, kind) {
       if (mapping) body.append("mapping", JSON.stringify(mapping));
       if (header) body.append("header_row", String(header));
       api("/v1/uploads/preview", { method: "POST", body }).then(
-        (preview) => {
+        (/** @type {UploadPreview} */ preview) => {
           if (mine !== seq.current) return;
           setState({ preview, error: null, loading: false });
           // A select changed while this preview ran keeps the operator's choice.
@@ -221,7 +253,7 @@ export function useUploadPreview(file, kind) {
             setChoices(next);
           }
         },
-        (error) => {
+        (/** @type {unknown} */ error) => {
           if (mine !== seq.current) return;
           const fileLevel = error instanceof ApiError && FILE_STATUSES.has(error.status);
           setState((s) => ({ preview: fileLevel ? null : s.preview, error, loading: false }));
@@ -248,6 +280,10 @@ export function useUploadPreview(file, kind) {
     };
   }, [file, kind]);
 
+  /**
+   * @param {string} letter
+   * @param {string} field "" to ignore the column
+   */
   const setColumn = (letter, field) => {
     edits.current += 1;
     const next = { ...latest.current.choices, [letter]: field || null };
@@ -256,13 +292,14 @@ export function useUploadPreview(file, kind) {
     setChanged(true);
     setPending(true);
     clearTimeout(timer.current);
-    timer.current = setTimeout(() => {
+    timer.current = window.setTimeout(() => {
       setPending(false);
       run(latest.current.choices, latest.current.headerRow);
     }, DEBOUNCE_MS);
   };
 
   // Another header line: the columns are another set, so their mapping starts afresh.
+  /** @param {number} line */
   const setHeaderRow = (line) => {
     clearTimeout(timer.current);
     edits.current += 1;
@@ -274,6 +311,7 @@ export function useUploadPreview(file, kind) {
   };
 
   const preview = state.preview;
+  /** @type {"checking" | "file" | "missing" | null} */
   let blocked = null;
   if (file) {
     if (state.loading || pending) blocked = "checking";
@@ -282,7 +320,8 @@ export function useUploadPreview(file, kind) {
   }
   // The mapping goes with the upload when the operator chose it, or when it was the one
   // remembered (so that it is remembered again); a detected one is detected again.
-  const sendMapping = Boolean(preview) && (changed || preview.mapping_source !== "detected");
+  const sendMapping = preview !== null && (changed || preview.mapping_source !== "detected");
+  /** @param {FormData} form */
   const appendTo = (form) => {
     if (sendMapping) form.append("mapping", JSON.stringify(latest.current.choices));
     if (latest.current.headerRow) form.append("header_row", String(latest.current.headerRow));
@@ -291,18 +330,25 @@ export function useUploadPreview(file, kind) {
 }
 
 // Why the upload button is disabled, next to it (and named by it: aria-describedby).
+/** @param {{blocked: string | null, id: string}} props */
 export function BlockedReason({ blocked, id }) {
   if (!blocked) return null;
   return html`<p id=${id} class="hint upload-blocked" data-testid="submit-reason">${t(`umap.blocked.${blocked}`)}</p>`;
 }
 
+/** @param {UploadPreview} preview */
 const labelsOf = (preview) => {
+  /** @type {Labels} */
   const out = {};
   for (const f of preview?.fields || []) out[f.field] = f.label;
   for (const c of preview?.columns || []) if (c.field && c.label && !out[c.field]) out[c.field] = c.label;
   return out;
 };
 
+/**
+ * @param {UploadColumn} column
+ * @param {UploadColumn[]} columns
+ */
 function columnStatus(column, columns) {
   if (!(column.status in STATUS_KIND)) return column.status;
   if (column.status !== "duplicate") return t(`umap.status.${column.status}`);
@@ -310,21 +356,26 @@ function columnStatus(column, columns) {
   return first ? t("umap.status.duplicate", { column: first.column }) : t("umap.status.duplicateAny");
 }
 
+/** @type {Record<string, string>} */
 const STATUS_KIND = { mapped: "ok", "not-stored": "warn", unknown: "bad", duplicate: "warn", ignored: "neutral" };
 
+/** @param {{id: string, column: UploadColumn, value: string | null, fields: FieldChoice[], onChange: (letter: string, field: string) => void}} props */
 function ColumnSelect({ id, column, value, fields, onChange }) {
   const known = new Set(fields.map((f) => f.field));
   const current = value ?? "";
+  /** @type {[value: string, label: string][]} */
   const extra = current && !known.has(current)
     ? [[current, t("umap.notStoredOption", { label: half(column.label) || current })]]
     : [];
-  const options = [["", t("umap.ignore")], ...fields.map((f) => [f.field, half(f.label)]), ...extra];
+  /** @type {[value: string, label: string][]} */
+  const options = [["", t("umap.ignore")], ...fields.map((f) => /** @type {[string, string]} */ ([f.field, half(f.label)])), ...extra];
   return html`<select id=${id} name=${`column-${column.column}`} data-column=${column.column}
-      onChange=${(e) => onChange(column.column, e.currentTarget.value)}>
+      onChange=${(/** @type {import("./types.js").SelectEvent} */ e) => onChange(column.column, e.currentTarget.value)}>
     ${options.map(([v, l]) => html`<option key=${v} value=${v} selected=${v === current}>${l}</option>`)}
   </select>`;
 }
 
+/** @param {{current: number | null, onApply: (line: number) => void, idPrefix: string}} props */
 function HeaderRowChooser({ current, onApply, idPrefix }) {
   const [text, setText] = useState("");
   const [invalid, setInvalid] = useState(false);
@@ -343,8 +394,8 @@ function HeaderRowChooser({ current, onApply, idPrefix }) {
         <input id=${id} type="number" inputmode="numeric" min="1" max=${HEADER_SCAN} value=${text}
           placeholder=${current ? String(current) : ""}
           aria-invalid=${invalid ? "true" : undefined} aria-describedby=${invalid ? `${id}-error` : undefined}
-          onInput=${(e) => setText(e.currentTarget.value)}
-          onKeyDown=${(e) => { if (e.key === "Enter") { e.preventDefault(); apply(); } }} />
+          onInput=${(/** @type {import("./types.js").InputEvent_} */ e) => setText(e.currentTarget.value)}
+          onKeyDown=${(/** @type {KeyboardEvent} */ e) => { if (e.key === "Enter") { e.preventDefault(); apply(); } }} />
         <button type="button" onClick=${apply}>${t("umap.headerApply")}</button>
       </div>
       ${invalid ? html`<small id=${`${id}-error`} class="field-error" role="alert">${t("umap.headerInvalid")}</small>` : null}
@@ -352,6 +403,10 @@ function HeaderRowChooser({ current, onApply, idPrefix }) {
   </details>`;
 }
 
+/**
+ * @param {string} key
+ * @param {unknown} value
+ */
 function formatValue(key, value) {
   if (value == null || value === "") return "—";
   const text = String(value);
@@ -363,12 +418,14 @@ function formatValue(key, value) {
   return typeof value === "object" ? JSON.stringify(value) : text;
 }
 
+/** @param {{preview: UploadPreview, labels: Labels, idPrefix: string}} props */
 function PreviewRows({ preview, labels, idPrefix }) {
   const rows = preview.rows || [];
   if (!rows.length) return html`<p class="empty">${t("umap.rowsNone")}</p>`;
   const order = (preview.fields || []).map((f) => f.field);
   const present = new Set(rows.flatMap((r) => Object.keys(r.values || {})));
   const keys = [...order.filter((k) => present.has(k)), ...[...present].filter((k) => !order.includes(k))];
+  /** @type {Record<string, string>} */
   const kind = { valid: "ok", rejected: "bad", unchecked: "neutral" };
   return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby=${`${idPrefix}-rows`}>
     <table class="stack upload-rows" data-testid="preview-rows">
@@ -395,6 +452,7 @@ function PreviewRows({ preview, labels, idPrefix }) {
   </div>`;
 }
 
+/** @param {{notices: Notice[] | null | undefined, testid?: string}} props */
 export function NoticeList({ notices, testid = "upload-notices" }) {
   if (!notices?.length) return null;
   return html`<ul class="upload-notices" data-testid=${testid}>${notices.map(
@@ -403,6 +461,7 @@ export function NoticeList({ notices, testid = "upload-notices" }) {
 }
 
 // The mapping step itself, under the file picker.
+/** @param {{state: ReturnType<typeof useUploadPreview>, idPrefix: string}} props */
 export function MappingStep({ state, idPrefix }) {
   const { preview, loading, pending, choices, setColumn, setHeaderRow } = state;
   const busy = loading || pending;
@@ -475,6 +534,7 @@ export function MappingStep({ state, idPrefix }) {
 }
 
 // What an upload's result says about the file as a whole: the header line used, the notices.
+/** @param {{status: {header_row?: number | null, notices?: Notice[]} | null | undefined}} props */
 export function ResultNotices({ status }) {
   if (!status) return null;
   const notices = status.notices || [];

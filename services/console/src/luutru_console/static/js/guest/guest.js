@@ -48,6 +48,7 @@ function label(field) {
 }
 
 /** The server's message in the page's language ({vi, en}: Korean and Chinese read English). */
+/** @param {{vi?: string, en?: string} | null | undefined} message */
 const serverText = (message) => (message ? (lang === "vi" ? message.vi : message.en) || "" : "");
 
 /**
@@ -273,11 +274,13 @@ async function startScan() {
       let text = null;
       if (detector) text = (await detector.detect(video))[0]?.rawValue || null;
       else if (video.videoWidth) {
+        const jsQR = window.jsQR;
+        if (!context || !jsQR) throw new Error("no QR decoder"); // the scan stops, as offline
         canvas.width = video.videoWidth;
         canvas.height = video.videoHeight;
         context.drawImage(video, 0, 0);
         const image = context.getImageData(0, 0, canvas.width, canvas.height);
-        text = window.jsQR(image.data, image.width, image.height)?.data || null;
+        text = jsQR(image.data, image.width, image.height)?.data || null;
       }
       if (text) {
         state.values.qr = text;
@@ -368,6 +371,7 @@ async function submit(event) {
   }
 }
 
+/** @param {string} iso */
 function fmtTime(iso) {
   const locale = { vi: "vi-VN", en: "en-GB", ko: "ko-KR", zh: "zh-CN" }[lang];
   return new Date(iso).toLocaleString(locale, { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" });

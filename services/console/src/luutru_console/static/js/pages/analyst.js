@@ -69,6 +69,17 @@ messages({
 });
 
 // What each department's dashboard offers as filters.
+/**
+ * A department's dashboard and the filters it offers.
+ * @typedef {{view: import("preact").ComponentType<ViewProps>, granularity: boolean, types: boolean, stars: boolean}} Department
+ */
+/**
+ * What a dashboard view gets: the feed's query parameters and a facility type's name.
+ * @typedef {{params: Record<string, unknown>, typeName: (code: string) => string}} ViewProps
+ */
+/** @typedef {import("../types.js").FacilityType} FacilityType */
+
+/** @type {Record<string, Department>} */
 const DEPARTMENTS = {
   VHTTDL: { view: TourismView, granularity: true, types: true, stars: true },
   SYT: { view: HealthView, granularity: true, types: false, stars: false },
@@ -97,6 +108,7 @@ function filtersFrom(q) {
   };
 }
 
+/** @param {string} text */
 const communeList = (text) =>
   text
     .split(/[,\s;]+/)
@@ -104,6 +116,10 @@ const communeList = (text) =>
     .filter(Boolean);
 
 // The feed's query parameters for the filters, for what this department offers.
+/**
+ * @param {DashboardFilters} f
+ * @param {Department} options
+ */
 function feedParams(f, options) {
   return {
     date_from: f.date_from,
@@ -115,13 +131,25 @@ function feedParams(f, options) {
   };
 }
 
+/**
+ * @param {object} props
+ * @param {DashboardFilters} props.filters
+ * @param {Department} props.options
+ * @param {FacilityType[]} props.types
+ * @param {(filters: DashboardFilters) => void} props.onApply
+ * @param {string} props.department
+ * @param {((department: string) => void) | null} props.onDepartment none for an analyst (their own only)
+ * @param {Record<string, string>} props.departmentNames
+ */
 function Filters({ filters, options, types, onApply, department, onDepartment, departmentNames }) {
   const [form, setForm] = useState(filters);
   const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({}));
   const signature = JSON.stringify(filters);
   useEffect(() => setForm(filters), [signature]);
+  /** @type {(name: keyof DashboardFilters) => (v: string) => void} */
   const set = (name) => (v) => setForm((old) => ({ ...old, [name]: v }));
   const communes = pickOptions(useNames(communesPath(HOME_PROVINCE)));
+  /** @param {SubmitEvent} event */
   const submit = (event) => {
     event.preventDefault();
     /** @type {Record<string, string>} */
@@ -142,7 +170,7 @@ function Filters({ filters, options, types, onApply, department, onDepartment, d
     <div class="grid">
       ${onDepartment
         ? html`<${Select} label=${t("analyst.department")} name="department" value=${department}
-            options=${CODES.map((c) => [c, departmentNames[c] || c])} onChange=${onDepartment} />`
+            options=${CODES.map((c) => /** @type {[string, string]} */ ([c, departmentNames[c] || c]))} onChange=${onDepartment} />`
         : null}
       <${Input} label=${t("analyst.from")} name="date_from" type="date" required value=${form.date_from}
         onInput=${set("date_from")} error=${errors.date_from} />
@@ -150,7 +178,7 @@ function Filters({ filters, options, types, onApply, department, onDepartment, d
         onInput=${set("date_to")} error=${errors.date_to} />
       ${options.granularity
         ? html`<${Select} label=${t("analyst.granularity")} name="granularity" value=${form.granularity}
-            options=${GRANULARITIES.map((g) => [g, t(`analyst.gran.${g}`)])} onChange=${set("granularity")} />`
+            options=${GRANULARITIES.map((g) => /** @type {[string, string]} */ ([g, t(`analyst.gran.${g}`)]))} onChange=${set("granularity")} />`
         : null}
       <${SearchSelect} label=${t("analyst.commune")} name="commune" value=${form.commune} options=${communes}
         onChange=${set("commune")} error=${errors.commune} hint=${t("analyst.communeHint")} />
@@ -176,11 +204,15 @@ function Filters({ filters, options, types, onApply, department, onDepartment, d
 function Dashboard({ query: q = {} }) {
   const { session, navigate } = useApp();
   const isAnalyst = session.role === "department_analyst";
-  const department = isAnalyst ? session.department : CODES.includes(q.department) ? q.department : "VHTTDL";
-  const catalogue = useAsync(() => api("/v1/facility-types", { auth: false }), []);
+  const department = (isAnalyst ? session.department : CODES.includes(q.department) ? q.department : "VHTTDL") ?? "";
+  const catalogue = useAsync(
+    async () => /** @type {FacilityType[]} */ (await api("/v1/facility-types", { auth: false })),
+    [],
+  );
   const filters = filtersFrom(q);
   if (catalogue.error) return html`<${Page} title=${t("analyst.titlePlain")}><${ProblemBanner} error=${catalogue.error} /><//>`;
   if (!catalogue.data) return html`<${Page} title=${t("analyst.titlePlain")}><${Loading} /><//>`;
+  /** @type {Record<string, string>} */
   const names = {};
   for (const ft of catalogue.data) names[ft.department] = localized({ vi: ft.department_name_vi, en: ft.department_name_en });
   if (!DEPARTMENTS[department]) {
@@ -188,19 +220,23 @@ function Dashboard({ query: q = {} }) {
   }
   const options = DEPARTMENTS[department];
   const types = catalogue.data.filter((ft) => ft.department === department);
+  const catalogueData = catalogue.data;
+  /** @param {string} code */
   const typeName = (code) => {
-    const ft = catalogue.data.find((x) => x.code === code);
+    const ft = catalogueData.find((x) => x.code === code);
     return ft ? localized({ vi: ft.name_vi, en: ft.name_en }) : code;
   };
+  /** @type {(f: Partial<DashboardFilters>, dept?: string) => void} */
   const go = (f, dept = department) => navigate("/analyst", { ...(isAnalyst ? {} : { department: dept }), ...f });
   const View = options.view;
   return html`<${Page} title=${t("analyst.title", { department: names[department] || department })}>
     <p class="hint">${t("analyst.intro")}</p>
-    <${Filters} filters=${filters} options=${options} types=${types} onApply=${(f) => go(f)}
+    <${Filters} filters=${filters} options=${options} types=${types} onApply=${(/** @type {DashboardFilters} */ f) => go(f)}
       department=${department} departmentNames=${names}
-      onDepartment=${isAnalyst ? null : (d) => go({ date_from: filters.date_from, date_to: filters.date_to, granularity: filters.granularity }, d)} />
+      onDepartment=${isAnalyst ? null : (/** @type {string} */ d) => go({ date_from: filters.date_from, date_to: filters.date_to, granularity: filters.granularity }, d)} />
     <${View} key=${department} params=${feedParams(filters, options)} typeName=${typeName} />
   <//>`;
 }
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [{ path: "/analyst", nav: "nav.analyst", roles: ["analyst", "police"], view: Dashboard }];

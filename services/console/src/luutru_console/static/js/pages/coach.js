@@ -231,8 +231,10 @@ messages({
 });
 
 // Coach operators file trips, not guests: main.js shows these only to coach facilities.
+/** @type {{roles: string[], facilityKind: "coach"}} */
 const FOR_COACHES = { roles: ["facility"], facilityKind: "coach" };
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [
   { path: "/trips", nav: "nav.coach", ...FOR_COACHES, view: TripList },
   { path: "/new-trip", nav: "nav.coach.new", ...FOR_COACHES, view: TripForm },

@@ -8,6 +8,7 @@ import { CompliancePage } from "./police/compliance.js";
 import { AccessLogPage, ForeignGuestsPage, SearchPage } from "./police/people.js";
 import { WatchlistPage } from "./police/watchlist.js";
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [
   { path: "/police/alerts", nav: "police.nav.alerts", roles: ["police"], view: AlertsPage },
   { path: "/police/watchlist", nav: "police.nav.watchlist", roles: ["policeAdmin"], view: WatchlistPage },

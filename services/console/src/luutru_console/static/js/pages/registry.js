@@ -54,6 +54,7 @@ const AUDIT_ACTIONS = {
     "signing_key.rotated": "Signing key rotated",
   },
 };
+/** @type {(dict: Record<string, string>) => Record<string, string>} */
 const prefixed = (dict) => Object.fromEntries(Object.entries(dict).map(([k, v]) => [`registry.audit.a.${k}`, v]));
 
 messages({
@@ -395,6 +396,7 @@ messages({
 
 const ADMIN = ["policeAdmin"];
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [
   { path: "/facilities", nav: "nav.registry", roles: ["police"], view: FacilityList },
   { path: "/facilities/new", roles: ADMIN, view: FacilityCreate },

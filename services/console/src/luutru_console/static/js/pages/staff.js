@@ -14,8 +14,10 @@ import { UploadPage } from "./staff/upload.js";
 import { BoardPage } from "./rooms/board.js";
 import { RoomSettingsPage } from "./rooms/registry.js";
 
+/** @type {{roles: string[], facilityKind: "lodging"}} */
 const staff = { roles: ["facility"], facilityKind: "lodging" };
 
+/** @type {import("../types.js").Route[]} */
 export const routes = [
   // The room board is home (a facility without a room registry goes on to today's guests).
   { path: "/rooms", nav: "nav.rooms.board", ...staff, view: BoardPage },

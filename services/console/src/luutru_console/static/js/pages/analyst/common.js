@@ -46,15 +46,31 @@ messages({
   },
 });
 
+/**
+ * A row of an analytics feed: a period (and a key of a breakdown) with its metrics; a cell of
+ * fewer than 5 people comes `suppressed`, its numbers left out.
+ * @typedef {{period_start: string, period_end: string, key: string, suppressed?: boolean, [metric: string]: unknown}} FeedRow
+ */
+/** A period as [first day, last day], ISO dates. @typedef {[start: string, end: string]} Period */
+/** @typedef {import("preact").ComponentChildren} Children */
+
 export const PALETTE = [
   "#a31515", "#1a5fb4", "#1e7b34", "#9a6700", "#6d3fa0", "#0f7c85",
   "#c2410c", "#4b5563", "#be185d", "#2f6f3e", "#7c5e10", "#334155",
 ];
 
+/** @type {(value: number | null | undefined) => string} */
 export const pct = (value) => (value == null ? "—" : `${fmtNumber(value * 100, 1)} %`);
+/** @type {(value: number | string | null | undefined, digits?: number) => string} */
 export const num = (value, digits = 0) => fmtNumber(value, digits);
 
 // A cell of a feed row: "<5" when the API suppressed it, "—" when there is no number.
+/**
+ * @param {Partial<FeedRow> | null | undefined} row
+ * @param {string} field
+ * @param {(value: any) => unknown} [format] takes the field's value as the feed has it (a
+ *   number mostly; a page's own formatter may take a text): `any`, one formatter per field
+ */
 export function cell(row, field, format = num) {
   if (row?.suppressed) {
     return html`<span class="suppressed" title=${t("analyst.suppressedTitle")}>${t("analyst.suppressed")}</span>`;
@@ -64,10 +80,16 @@ export function cell(row, field, format = num) {
 }
 
 // A chart value: null when suppressed (a gap in the chart, never a zero).
-export const value = (row, field) => (row && !row.suppressed ? row[field] ?? null : null);
+/** @type {(row: Partial<FeedRow> | null | undefined, field: string) => number | null} */
+export const value = (row, field) => (row && !row.suppressed ? /** @type {number | null | undefined} */ (row[field]) ?? null : null);
 
 // A period as people name it; a month or week the filter cuts (the feeds clip the first and
 // last bucket to the period) is marked as such, never shown as if whole.
+/**
+ * @param {string | null | undefined} start
+ * @param {string | null} [end] none: the day `start`
+ * @param {string} [granularity] "day", "week" or "month"
+ */
 export function periodLabel(start, end, granularity) {
   if (!start) return "—";
   const range = () => `${fmtDate(start).slice(0, 5)}–${fmtDate(end)}`;
@@ -87,19 +109,24 @@ export function periodLabel(start, end, granularity) {
 
 // Age bands (DOMAIN.md: 0–14, 15–24, …, 65+) in age order, unknown last.
 export const AGE_BANDS = ["0-14", "15-24", "25-34", "35-44", "45-54", "55-64", "65+"];
+/** @type {(keys: string[]) => boolean} */
 const isAgeKeys = (keys) => keys.length > 0 && keys.every((k) => AGE_BANDS.includes(k) || k === "unknown" || k === "OTHER");
+/** @type {(k: string) => number} */
 const ageRank = (k) => (AGE_BANDS.includes(k) ? AGE_BANDS.indexOf(k) : AGE_BANDS.length + (k === "OTHER" ? 1 : 0));
+/** @type {(k: string) => string | null} */
 export const ageLabel = (k) => (AGE_BANDS.includes(k) ? k.replace("-", "–") : null);
 
 export function Legend() {
   return html`<p class="analyst-legend hint">${t("analyst.legend")}</p>`;
 }
 
+/** @param {{children?: Children}} props */
 export function Kpis({ children }) {
   return html`<div class="analyst-kpis">${children}</div>`;
 }
 
 // change: a fraction (0.125 = +12.5 %) or null; testid names the value for tests.
+/** @param {{label: Children, value: Children, change?: number | null, testid?: string, note?: Children}} props */
 export function Kpi({ label, value: shown, change, testid, note }) {
   let delta = null;
   if (change !== undefined) {
@@ -134,11 +161,12 @@ export function Kpi({ label, value: shown, change, testid, note }) {
  * @param {string} [props.valueTitle]
  */
 export function ChartView({ type = "bar", labels, datasets, title, testid, stacked = false, percent = false, horizontal = false, indexTitle, valueTitle }) {
-  const canvas = useRef(null);
+  const canvas = useRef(/** @type {HTMLCanvasElement | null} */ (null));
   const signature = JSON.stringify({ type, labels, datasets, stacked, percent, horizontal, indexTitle, valueTitle, lang: getLang() });
   useEffect(() => {
     const Chart = window.Chart;
     if (!Chart || !canvas.current) return undefined;
+    /** @param {number} v */
     const format = (v) => (percent ? pct(v) : num(v, 2));
     /** @param {string} text */
     const axisTitle = (text) => ({ display: true, text, font: { weight: /** @type {const} */ ("bold") } });
@@ -146,7 +174,7 @@ export function ChartView({ type = "bar", labels, datasets, title, testid, stack
       stacked,
       beginAtZero: true,
       title: axisTitle(valueTitle || t(percent ? "analyst.axis.percent" : "analyst.axis.count")),
-      ticks: { callback: (v) => (percent ? `${fmtNumber(v * 100)} %` : fmtNumber(v, 2)) },
+      ticks: { callback: (/** @type {number | string} */ v) => (percent ? `${fmtNumber(Number(v) * 100)} %` : fmtNumber(v, 2)) },
     };
     const indexAxis = { stacked, title: axisTitle(indexTitle || t("analyst.period")) };
     const chart = new Chart(canvas.current, {
@@ -171,7 +199,7 @@ export function ChartView({ type = "bar", labels, datasets, title, testid, stack
           legend: { position: "bottom" },
           tooltip: {
             callbacks: {
-              label: (ctx) => `${ctx.dataset.label}: ${ctx.raw == null ? t("analyst.suppressed") : format(ctx.raw)}`,
+              label: (ctx) => `${ctx.dataset.label}: ${ctx.raw == null ? t("analyst.suppressed") : format(/** @type {number} a value of the datasets */ (ctx.raw))}`,
             },
           },
         },
@@ -185,8 +213,14 @@ export function ChartView({ type = "bar", labels, datasets, title, testid, stack
   </div>`;
 }
 
+/**
+ * Where a section's export comes from: its path, the filter, the file's name.
+ * @typedef {{path: string, params: Record<string, unknown>, name: string}} ExportTo
+ */
+/** @param {ExportTo & {what: string}} props */
 export function ExportButtons({ path, params, name, what }) {
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  /** @param {"csv" | "xlsx"} format */
   const get = async (format) => {
     setError(null);
     try {
@@ -204,6 +238,7 @@ export function ExportButtons({ path, params, name, what }) {
 }
 
 // A section: heading, export buttons, then its content.
+/** @param {{title: string, id: string, exportTo?: ExportTo | null, children?: Children}} props */
 export function Section({ title, id, exportTo, children }) {
   return html`<section class="card analyst-section" aria-labelledby=${id}>
     <div class="analyst-section-head">
@@ -216,7 +251,19 @@ export function Section({ title, id, exportTo, children }) {
 
 // Rows {period_start, period_end, key, <metric>, suppressed} → a bar chart of keys with one
 // dataset per period (stacked), and the same numbers as a table (key × period).
+/**
+ * @param {object} props
+ * @param {FeedRow[]} props.rows
+ * @param {string} props.metric the field charted and tabled
+ * @param {string} props.metricLabel
+ * @param {(key: string) => string} props.keyLabel
+ * @param {string} props.granularity
+ * @param {string} props.testid
+ * @param {string} props.title
+ * @param {string} [props.keyTitle]
+ */
 export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, testid, title, keyTitle }) {
+  /** @type {Period[]} */
   const periods = [];
   const seen = new Set();
   for (const r of rows) {
@@ -226,36 +273,44 @@ export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, te
     }
   }
   periods.sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  /** @type {Map<string, Record<string, FeedRow>>} key → its row by period */
   const byKey = new Map();
   for (const r of rows) {
-    if (!byKey.has(r.key)) byKey.set(r.key, {});
-    byKey.get(r.key)[r.period_start] = r;
+    const cells = byKey.get(r.key) ?? {};
+    byKey.set(r.key, cells);
+    cells[r.period_start] = r;
   }
-  const weight = (k) => Object.values(byKey.get(k)).reduce((s, r) => s + (value(r, metric) ?? 0), 0);
+  /** @param {string} k */
+  const cellsOf = (k) => byKey.get(k) ?? {};
+  /** @param {string} k */
+  const weight = (k) => Object.values(cellsOf(k)).reduce((s, r) => s + (value(r, metric) ?? 0), 0);
   const byAge = isAgeKeys([...byKey.keys()]);
   const keys = [...byKey.keys()].sort((a, b) => {
     if (byAge) return ageRank(a) - ageRank(b);
     if (a === "OTHER" || b === "OTHER") return a === "OTHER" ? 1 : -1;
     return weight(b) - weight(a) || String(a).localeCompare(String(b));
   });
+  /** @param {string} k */
   const labelOf = (k) => (byAge && ageLabel(k)) || keyLabel(k);
   const datasets = periods.map(([start, end]) => ({
     label: `${metricLabel} · ${periodLabel(start, end, granularity)}`,
     data: keys.map((k) => {
-      const r = byKey.get(k)[start];
+      const r = cellsOf(k)[start];
       return r ? value(r, metric) : 0;
     }),
   }));
+  /** @typedef {{id: string, key: string, cells: Record<string, FeedRow>}} KeyRow */
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "key", label: t("analyst.key"), render: (row) => labelOf(row.key) },
+    { key: "key", label: t("analyst.key"), render: (/** @type {KeyRow} */ row) => labelOf(row.key) },
     ...periods.map(([start, end]) => ({
       key: start,
       label: periods.length > 1 ? periodLabel(start, end, granularity) : metricLabel,
       numeric: true,
-      render: (row) => (row.cells[start] ? cell(row.cells[start], metric) : "0"),
+      render: (/** @type {KeyRow} */ row) => (row.cells[start] ? cell(row.cells[start], metric) : "0"),
     })),
   ];
-  const tableRows = keys.map((k) => ({ id: k, key: k, cells: byKey.get(k) }));
+  const tableRows = keys.map((k) => ({ id: k, key: k, cells: cellsOf(k) }));
   if (!rows.length) return html`<p class="empty">${t("ui.empty")}</p>`;
   return html`
     <${ChartView} type="bar" labels=${keys.map(labelOf)} datasets=${datasets} stacked=${periods.length > 1}
@@ -266,10 +321,19 @@ export function Breakdown({ rows, metric, metricLabel, keyLabel, granularity, te
 
 // The period cut into days, ISO weeks (Monday first) or calendar months, the first and last
 // clipped to the period — as the feeds cut it: [[start, end], ...] of ISO dates.
+/**
+ * @param {string} from
+ * @param {string} to
+ * @param {string} granularity "day", "week" or "month"
+ * @returns {Period[]}
+ */
 export function buckets(from, to, granularity) {
   const DAY_MS = 86400000;
-  const parse = (iso) => new Date(`${iso}T00:00:00Z`);
+  /** @param {string} day */
+  const parse = (day) => new Date(`${day}T00:00:00Z`);
+  /** @param {Date} d */
   const iso = (d) => d.toISOString().slice(0, 10);
+  /** @type {Period[]} */
   const out = [];
   const last = parse(to);
   let start = parse(from);
@@ -286,8 +350,21 @@ export function buckets(from, to, granularity) {
 
 // Rows {period_start, period_end, key, <metric>, suppressed} over time: every period of the
 // filter on the x axis (none: 0), one stacked dataset per key (hidden cells are gaps, not 0).
+/**
+ * @param {object} props
+ * @param {FeedRow[]} props.rows
+ * @param {Period[]} props.periods every period of the filter
+ * @param {string} props.metric
+ * @param {string} props.metricLabel
+ * @param {(key: string) => string} props.keyLabel
+ * @param {string} props.granularity
+ * @param {string} props.testid
+ * @param {string} props.title
+ */
 export function Series({ rows, periods, metric, metricLabel, keyLabel, granularity, testid, title }) {
+  /** @type {string[]} */
   const keys = [];
+  /** @type {Map<string, FeedRow>} */
   const cells = new Map();
   for (const r of rows) {
     if (!keys.includes(r.key)) keys.push(r.key);
@@ -306,12 +383,16 @@ export function Series({ rows, periods, metric, metricLabel, keyLabel, granulari
 }
 
 // Sum of the visible cells, and whether any cell was hidden (then the sum is a lower bound).
+/**
+ * @param {Partial<FeedRow>[]} rows
+ * @param {string} field
+ */
 export function visibleSum(rows, field) {
   let sum = 0;
   let hidden = false;
   for (const r of rows) {
     if (r.suppressed) hidden = true;
-    else sum += r[field] ?? 0;
+    else sum += /** @type {number | null | undefined} */ (r[field]) ?? 0;
   }
   return { sum, hidden };
 }
@@ -321,5 +402,6 @@ messages({
   en: { "analyst.atLeast": "≥ {n}", "analyst.partial": "Hidden cells (<5) not included." },
 });
 
+/** @type {(total: {sum: number, hidden: boolean}, digits?: number) => string} */
 export const showSum = ({ sum, hidden }, digits = 0) =>
   hidden ? t("analyst.atLeast", { n: num(sum, digits) }) : num(sum, digits);

@@ -29,10 +29,17 @@ messages({
   },
 });
 
+/** @typedef {import("./common.js").FeedRow & {facility_id: string, facility_name?: string | null, facility_code?: string | null}} HealthRow */
+/** @typedef {{granularity: string, date_from: string, date_to: string, rows: HealthRow[]}} HealthFeed */
+
 const FEED = "/v1/feeds/health";
 
+/** @param {import("../analyst.js").ViewProps} props */
 export function HealthView({ params }) {
-  const main = useAsync(() => api(`${FEED}${query(params)}`), [JSON.stringify(params)]);
+  const main = useAsync(
+    async () => /** @type {HealthFeed} */ (await api(`${FEED}${query(params)}`)),
+    [JSON.stringify(params)],
+  );
   if (main.error) return html`<${ProblemBanner} error=${main.error} />`;
   if (main.loading || !main.data) return html`<${Loading} />`;
   const feed = main.data;
@@ -43,13 +50,14 @@ export function HealthView({ params }) {
   const departures = visibleSum(rows, "departures");
   const partial = arrivals.hidden ? t("analyst.partial") : null;
   const alos = !arrivals.hidden && arrivals.sum ? nights.sum / arrivals.sum : null;
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "period", label: t("analyst.period"), render: (r) => periodLabel(r.period_start, r.period_end, g) },
+    { key: "period", label: t("analyst.period"), render: (/** @type {HealthRow} */ r) => periodLabel(r.period_start, r.period_end, g) },
     { key: "key", label: t("analyst.health.facility") },
-    { key: "arrivals", label: t("analyst.health.arrivals"), numeric: true, render: (r) => cell(r, "arrivals") },
-    { key: "nights", label: t("analyst.health.nights"), numeric: true, render: (r) => cell(r, "nights") },
-    { key: "departures", label: t("analyst.health.departures"), numeric: true, render: (r) => cell(r, "departures") },
-    { key: "alos", label: t("analyst.health.alos"), numeric: true, render: (r) => cell(r, "average_length_of_stay", (v) => num(v, 2)) },
+    { key: "arrivals", label: t("analyst.health.arrivals"), numeric: true, render: (/** @type {HealthRow} */ r) => cell(r, "arrivals") },
+    { key: "nights", label: t("analyst.health.nights"), numeric: true, render: (/** @type {HealthRow} */ r) => cell(r, "nights") },
+    { key: "departures", label: t("analyst.health.departures"), numeric: true, render: (/** @type {HealthRow} */ r) => cell(r, "departures") },
+    { key: "alos", label: t("analyst.health.alos"), numeric: true, render: (/** @type {HealthRow} */ r) => cell(r, "average_length_of_stay", (/** @type {number} */ v) => num(v, 2)) },
   ];
   return html`
     <p class="hint">${t("analyst.health.note")}</p>
@@ -61,9 +69,9 @@ export function HealthView({ params }) {
     <//>
     <${Legend} />
     <${Section} title=${t("analyst.health.trend")} id="analyst-trend" exportTo=${{ path: FEED, params, name: "health" }}>
-      <${Series} rows=${rows} periods=${buckets(feed.date_from, feed.date_to, g)} metric="arrivals" metricLabel=${t("analyst.health.arrivals")} keyLabel=${(k) => k}
+      <${Series} rows=${rows} periods=${buckets(feed.date_from, feed.date_to, g)} metric="arrivals" metricLabel=${t("analyst.health.arrivals")} keyLabel=${(/** @type {string} */ k) => k}
         granularity=${g} testid="chart-trend" title=${t("analyst.health.trend")} />
-      <${Table} class="stack" columns=${columns} rows=${rows} rowKey=${(r) => `${r.period_start}|${r.facility_id}`}
+      <${Table} class="stack" columns=${columns} rows=${rows} rowKey=${(/** @type {HealthRow} */ r) => `${r.period_start}|${r.facility_id}`}
         caption=${t("analyst.health.table")} data-testid="table-trend" />
     <//>`;
 }

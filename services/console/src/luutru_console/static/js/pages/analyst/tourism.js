@@ -66,6 +66,19 @@ messages({
   },
 });
 
+/** @typedef {import("./common.js").FeedRow} FeedRow */
+/**
+ * The tourism feed: its rows by period, the period's total, the previous period of the same
+ * length and the change against it.
+ * @typedef {object} TourismFeed
+ * @property {string} granularity
+ * @property {FeedRow[]} rows
+ * @property {FeedRow} total
+ * @property {{date_from: string, date_to: string, suppressed?: boolean, arrivals?: number | null}} previous_period
+ * @property {{arrivals: number | null, guest_nights: number | null}} change
+ */
+/** A breakdown's rows, each key with its name where the feed gives one. @typedef {{rows: (FeedRow & {name?: string})[]}} BreakdownFeed */
+
 const FEED = "/v1/feeds/tourism";
 const BREAKDOWNS = [
   "domestic", "nationality", "residence", "age_group", "gender", "origin_province", "facility_type", "star_rating", "commune",
@@ -73,29 +86,44 @@ const BREAKDOWNS = [
 
 // Occupancy of the whole period from the buckets' (capacity is the same in every bucket):
 // the mean weighted by the days of each bucket; unknown if any bucket is hidden or unknown.
+/**
+ * @param {FeedRow[]} rows
+ * @param {string} field
+ */
 function periodOccupancy(rows, field) {
   let days = 0;
   let sum = 0;
   for (const r of rows) {
-    if (r.suppressed || r[field] == null) return null;
+    const share = /** @type {number | null | undefined} */ (r[field]);
+    if (r.suppressed || share == null) return null;
     const span = (Date.parse(r.period_end) - Date.parse(r.period_start)) / 86400000 + 1;
     days += span;
-    sum += r[field] * span;
+    sum += share * span;
   }
   return days ? sum / days : null;
 }
 
+/** @param {FeedRow[]} rows */
 function internationalShare(rows) {
   let all = 0;
   let intl = 0;
   for (const r of rows) {
     if (r.suppressed) return null;
-    all += r.arrivals;
-    if (r.key === "international") intl += r.arrivals;
+    const arrivals = /** @type {number} */ (r.arrivals);
+    all += arrivals;
+    if (r.key === "international") intl += arrivals;
   }
   return all ? intl / all : null;
 }
 
+/**
+ * A breakdown's key in words.
+ * @param {string} by what the breakdown is by
+ * @param {string} key
+ * @param {(code: string) => string} typeName
+ * @param {Map<string, string | undefined>} [names] the feed's names of its keys
+ * @param {import("../../types.js").Named[]} [countries]
+ */
 export function keyLabel(by, key, typeName, names = new Map(), countries = []) {
   if (["domestic", "international", "OTHER"].includes(key)) return t(`analyst.key.${key}`);
   if (by === "facility_type") return typeName(key);
@@ -107,14 +135,18 @@ export function keyLabel(by, key, typeName, names = new Map(), countries = []) {
   return names.get(key) || key;
 }
 
+/** @param {import("../analyst.js").ViewProps} props */
 export function TourismView({ params, typeName }) {
   const signature = JSON.stringify(params);
-  const main = useAsync(() => api(`${FEED}${query(params)}`), [signature]);
+  const main = useAsync(async () => /** @type {TourismFeed} */ (await api(`${FEED}${query(params)}`)), [signature]);
   const parts = useAsync(
     () =>
       Promise.all(
-        BREAKDOWNS.map((by) =>
-          api(`${FEED}/breakdown${query({ ...params, granularity: "month", by, top: 10 })}`),
+        BREAKDOWNS.map(
+          async (by) =>
+            /** @type {BreakdownFeed} */ (
+              await api(`${FEED}/breakdown${query({ ...params, granularity: "month", by, top: 10 })}`)
+            ),
         ),
       ),
     [signature],
@@ -128,13 +160,14 @@ export function TourismView({ params, typeName }) {
   const total = feed.total;
   const prev = feed.previous_period;
   const domestic = parts.data?.[0];
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "period", label: t("analyst.period"), render: (r) => periodLabel(r.period_start, r.period_end, g) },
-    { key: "arrivals", label: t("analyst.tourism.arrivals"), numeric: true, render: (r) => cell(r, "arrivals") },
-    { key: "guest_nights", label: t("analyst.tourism.nights"), numeric: true, render: (r) => cell(r, "guest_nights") },
-    { key: "alos", label: t("analyst.tourism.alos"), numeric: true, render: (r) => cell(r, "average_length_of_stay", (v) => num(v, 2)) },
-    { key: "room", label: t("analyst.tourism.roomOcc"), numeric: true, render: (r) => cell(r, "room_occupancy", pct) },
-    { key: "bed", label: t("analyst.tourism.bedOcc"), numeric: true, render: (r) => cell(r, "bed_occupancy", pct) },
+    { key: "period", label: t("analyst.period"), render: (/** @type {FeedRow} */ r) => periodLabel(r.period_start, r.period_end, g) },
+    { key: "arrivals", label: t("analyst.tourism.arrivals"), numeric: true, render: (/** @type {FeedRow} */ r) => cell(r, "arrivals") },
+    { key: "guest_nights", label: t("analyst.tourism.nights"), numeric: true, render: (/** @type {FeedRow} */ r) => cell(r, "guest_nights") },
+    { key: "alos", label: t("analyst.tourism.alos"), numeric: true, render: (/** @type {FeedRow} */ r) => cell(r, "average_length_of_stay", (/** @type {number} */ v) => num(v, 2)) },
+    { key: "room", label: t("analyst.tourism.roomOcc"), numeric: true, render: (/** @type {FeedRow} */ r) => cell(r, "room_occupancy", pct) },
+    { key: "bed", label: t("analyst.tourism.bedOcc"), numeric: true, render: (/** @type {FeedRow} */ r) => cell(r, "bed_occupancy", pct) },
   ];
   return html`
     <${Kpis}>
@@ -143,7 +176,7 @@ export function TourismView({ params, typeName }) {
         note=${t("analyst.tourism.previous", { from: periodLabel(prev.date_from), to: periodLabel(prev.date_to), n: prev.suppressed ? t("analyst.suppressed") : num(prev.arrivals) })} />
       <${Kpi} label=${t("analyst.tourism.nights")} value=${cell(total, "guest_nights")} change=${feed.change.guest_nights}
         testid="kpi-nights" />
-      <${Kpi} label=${t("analyst.tourism.alos")} value=${cell(total, "average_length_of_stay", (v) => num(v, 2))} testid="kpi-alos" />
+      <${Kpi} label=${t("analyst.tourism.alos")} value=${cell(total, "average_length_of_stay", (/** @type {number} */ v) => num(v, 2))} testid="kpi-alos" />
       <${Kpi} label=${t("analyst.tourism.roomOcc")} value=${pct(periodOccupancy(feed.rows, "room_occupancy"))} testid="kpi-room" />
       <${Kpi} label=${t("analyst.tourism.bedOcc")} value=${pct(periodOccupancy(feed.rows, "bed_occupancy"))} testid="kpi-bed" />
       <${Kpi} label=${t("analyst.tourism.intlShare")} value=${domestic ? pct(internationalShare(domestic.rows)) : "…"}
@@ -162,19 +195,20 @@ export function TourismView({ params, typeName }) {
           { label: t("analyst.tourism.roomOcc"), data: feed.rows.map((r) => value(r, "room_occupancy")) },
           { label: t("analyst.tourism.bedOcc"), data: feed.rows.map((r) => value(r, "bed_occupancy")) },
         ]} />
-      <${Table} class="stack" columns=${columns} rows=${feed.rows} rowKey=${(r) => r.period_start}
+      <${Table} class="stack" columns=${columns} rows=${feed.rows} rowKey=${(/** @type {FeedRow} */ r) => r.period_start}
         caption=${t("analyst.tourism.trend")} data-testid="table-trend" />
     <//>
     ${parts.error ? html`<${ProblemBanner} error=${parts.error} />` : null}
     ${parts.loading || !parts.data
       ? html`<${Loading} />`
       : BREAKDOWNS.map((by, i) => {
+          const rows = /** @type {BreakdownFeed[]} */ (parts.data)[i].rows;
           const title = t(`analyst.tourism.by.${by}`);
           return html`<${Section} key=${by} title=${title} id=${`analyst-by-${by}`}
             exportTo=${{ path: `${FEED}/breakdown`, params: { ...params, granularity: "month", by, top: 10 }, name: `tourism-${by}` }}>
             <p class="hint">${t("analyst.tourism.byMonth")}</p>
-            <${Breakdown} rows=${parts.data[i].rows} metric="arrivals" metricLabel=${t("analyst.tourism.arrivals")}
-              keyLabel=${(k) => keyLabel(by, k, typeName, new Map(parts.data[i].rows.map((r) => [r.key, r.name])), countries)}
+            <${Breakdown} rows=${rows} metric="arrivals" metricLabel=${t("analyst.tourism.arrivals")}
+              keyLabel=${(/** @type {string} */ k) => keyLabel(by, k, typeName, new Map(rows.map((r) => [r.key, r.name])), countries)}
               granularity="month" testid=${`chart-by-${by}`} title=${title} />
           <//>`;
         })}`;

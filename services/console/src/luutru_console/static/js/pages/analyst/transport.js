@@ -37,27 +37,45 @@ messages({
   },
 });
 
+/**
+ * A row of the transport feed: a day, route, operator or province (`key`, with its `name`
+ * where it has one) and its trips, seats, passengers and load factor.
+ * @typedef {import("./common.js").FeedRow & {name?: string | null, trips: number, seats: number}} TransportRow
+ */
+
 const FEED = "/v1/feeds/transport";
 // A row by its name (operator, route "Đồng Nai → Lâm Đồng", province); an operator the
 // feed cannot name is "unnamed", never its id.
+/** @param {TransportRow} r */
 const keyName = (r) => r.name || (/^[0-9a-f]{8}-/i.test(r.key) ? t("analyst.transport.unnamed") : r.key);
 const BREAKDOWNS = ["route", "operator", "origin_province", "destination_province"];
 
+/**
+ * @param {string} keyTitle
+ * @param {(row: TransportRow) => unknown} [keyRender]
+ * @returns {import("../../ui.js").Column[]}
+ */
 function columnsFor(keyTitle, keyRender = (r) => r.key) {
   return [
     { key: "key", label: keyTitle, render: keyRender },
-    { key: "trips", label: t("analyst.transport.trips"), numeric: true, render: (r) => num(r.trips) },
-    { key: "seats", label: t("analyst.transport.seats"), numeric: true, render: (r) => num(r.seats) },
-    { key: "passengers", label: t("analyst.transport.passengers"), numeric: true, render: (r) => cell(r, "passengers") },
-    { key: "load", label: t("analyst.transport.load"), numeric: true, render: (r) => cell(r, "load_factor", pct) },
+    { key: "trips", label: t("analyst.transport.trips"), numeric: true, render: (/** @type {TransportRow} */ r) => num(r.trips) },
+    { key: "seats", label: t("analyst.transport.seats"), numeric: true, render: (/** @type {TransportRow} */ r) => num(r.seats) },
+    { key: "passengers", label: t("analyst.transport.passengers"), numeric: true, render: (/** @type {TransportRow} */ r) => cell(r, "passengers") },
+    { key: "load", label: t("analyst.transport.load"), numeric: true, render: (/** @type {TransportRow} */ r) => cell(r, "load_factor", pct) },
   ];
 }
 
+/** @param {import("../analyst.js").ViewProps} props */
 export function TransportView({ params }) {
   const signature = JSON.stringify(params);
   const { granularity, ...rest } = params;
   const all = useAsync(
-    () => Promise.all(["day", ...BREAKDOWNS].map((by) => api(`${FEED}${query({ ...rest, by })}`))),
+    () =>
+      Promise.all(
+        ["day", ...BREAKDOWNS].map(
+          async (by) => /** @type {{rows: TransportRow[]}} */ (await api(`${FEED}${query({ ...rest, by })}`)),
+        ),
+      ),
     [signature],
   );
   if (all.error) return html`<${ProblemBanner} error=${all.error} />`;
@@ -69,8 +87,9 @@ export function TransportView({ params }) {
   const passengers = visibleSum(routes, "passengers");
   // Every day of the period on the chart (a day without trips: 0 trips, no load factor).
   const byDay = new Map(days.rows.map((r) => [r.key, r]));
-  const allDays = buckets(params.date_from, params.date_to, "day").map(([d]) => d);
+  const allDays = buckets(String(params.date_from), String(params.date_to), "day").map(([d]) => d);
   const labels = allDays.map((d) => periodLabel(d));
+  /** @type {(field: string, none: number | null) => (number | null)[]} */
   const daily = (field, none) => allDays.map((d) => (byDay.has(d) ? value(byDay.get(d), field) : none));
   return html`
     <p class="hint">${t("analyst.transport.note")}</p>
@@ -95,7 +114,7 @@ export function TransportView({ params }) {
             datasets=${[{ label: t("analyst.transport.load"), data: daily("load_factor", null) }]} />`
         : null}
       <${Table} class="stack" columns=${columnsFor(t("analyst.period"), (r) => periodLabel(r.key))} rows=${days.rows}
-        rowKey=${(r) => r.key} caption=${t("analyst.transport.trend")} data-testid="table-trend" />
+        rowKey=${(/** @type {TransportRow} */ r) => r.key} caption=${t("analyst.transport.trend")} data-testid="table-trend" />
     <//>
     ${BREAKDOWNS.map((by, i) => {
       const title = t(`analyst.transport.by.${by}`);
@@ -108,7 +127,7 @@ export function TransportView({ params }) {
               labels=${rows.map(keyName)}
               datasets=${[{ label: t("analyst.transport.passengers"), data: rows.map((r) => value(r, "passengers")) }]} />`
           : null}
-        <${Table} class="stack" columns=${columnsFor(t("analyst.key"), keyName)} rows=${rows} rowKey=${(r) => r.key} caption=${title} />
+        <${Table} class="stack" columns=${columnsFor(t("analyst.key"), keyName)} rows=${rows} rowKey=${(/** @type {TransportRow} */ r) => r.key} caption=${title} />
       <//>`;
     })}`;
 }

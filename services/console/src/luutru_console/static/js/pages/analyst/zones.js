@@ -47,17 +47,35 @@ messages({
   },
 });
 
+/** @typedef {import("./common.js").FeedRow & {name?: string | null}} ZoneRow */
+/**
+ * The zones feed: arrivals and departures by zone and period, and who lives there now.
+ * @typedef {{granularity: string, date_from: string, date_to: string, as_of: string, rows: ZoneRow[], residents_now: ZoneRow[]}} ZonesFeed
+ */
+
 const FEED = "/v1/feeds/zones";
 const BREAKDOWNS = ["origin_province", "age_group", "gender"];
 
+/** @param {string} k */
 const zoneLabel = (k) => (k === "none" ? t("analyst.zones.noZone") : k);
+/** @param {string} k */
 const keyLabel = (k) => (["unknown", "male", "female", "other"].includes(k) ? t(`analyst.key.${k}`) : k);
 
+/** @param {import("../analyst.js").ViewProps} props */
 export function ZonesView({ params }) {
   const signature = JSON.stringify(params);
-  const main = useAsync(() => api(`${FEED}${query({ ...params, by: "zone" })}`), [signature]);
+  const main = useAsync(
+    async () => /** @type {ZonesFeed} */ (await api(`${FEED}${query({ ...params, by: "zone" })}`)),
+    [signature],
+  );
   const parts = useAsync(
-    () => Promise.all(BREAKDOWNS.map((by) => api(`${FEED}${query({ ...params, granularity: "month", by })}`))),
+    () =>
+      Promise.all(
+        BREAKDOWNS.map(
+          async (by) =>
+            /** @type {{rows: ZoneRow[]}} */ (await api(`${FEED}${query({ ...params, granularity: "month", by })}`)),
+        ),
+      ),
     [signature],
   );
   if (main.error) return html`<${ProblemBanner} error=${main.error} />`;
@@ -67,15 +85,17 @@ export function ZonesView({ params }) {
   const residents = visibleSum(feed.residents_now, "residents");
   const arrivals = visibleSum(feed.rows, "arrivals");
   const departures = visibleSum(feed.rows, "departures");
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "period", label: t("analyst.period"), render: (r) => periodLabel(r.period_start, r.period_end, g) },
-    { key: "key", label: t("analyst.zones.zone"), render: (r) => zoneLabel(r.key) },
-    { key: "arrivals", label: t("analyst.zones.arrivals"), numeric: true, render: (r) => cell(r, "arrivals") },
-    { key: "departures", label: t("analyst.zones.departures"), numeric: true, render: (r) => cell(r, "departures") },
+    { key: "period", label: t("analyst.period"), render: (/** @type {ZoneRow} */ r) => periodLabel(r.period_start, r.period_end, g) },
+    { key: "key", label: t("analyst.zones.zone"), render: (/** @type {ZoneRow} */ r) => zoneLabel(r.key) },
+    { key: "arrivals", label: t("analyst.zones.arrivals"), numeric: true, render: (/** @type {ZoneRow} */ r) => cell(r, "arrivals") },
+    { key: "departures", label: t("analyst.zones.departures"), numeric: true, render: (/** @type {ZoneRow} */ r) => cell(r, "departures") },
   ];
+  /** @type {import("../../ui.js").Column[]} */
   const residentColumns = [
-    { key: "key", label: t("analyst.zones.zone"), render: (r) => zoneLabel(r.key) },
-    { key: "residents", label: t("analyst.zones.residents"), numeric: true, render: (r) => cell(r, "residents") },
+    { key: "key", label: t("analyst.zones.zone"), render: (/** @type {ZoneRow} */ r) => zoneLabel(r.key) },
+    { key: "residents", label: t("analyst.zones.residents"), numeric: true, render: (/** @type {ZoneRow} */ r) => cell(r, "residents") },
   ];
   return html`
     <${Kpis}>
@@ -90,7 +110,7 @@ export function ZonesView({ params }) {
     <${Section} title=${t("analyst.zones.trend")} id="analyst-trend" exportTo=${{ path: FEED, params: { ...params, by: "zone" }, name: "zones-zone" }}>
       <${Series} rows=${feed.rows} periods=${buckets(feed.date_from, feed.date_to, g)} metric="arrivals" metricLabel=${t("analyst.zones.arrivals")} keyLabel=${zoneLabel}
         granularity=${g} testid="chart-trend" title=${t("analyst.zones.trend")} />
-      <${Table} class="stack" columns=${columns} rows=${feed.rows} rowKey=${(r) => `${r.period_start}|${r.key}`}
+      <${Table} class="stack" columns=${columns} rows=${feed.rows} rowKey=${(/** @type {ZoneRow} */ r) => `${r.period_start}|${r.key}`}
         caption=${t("analyst.zones.table")} data-testid="table-trend" />
     <//>
     <${Section} title=${t("analyst.zones.residentsBy")} id="analyst-residents">
@@ -100,19 +120,20 @@ export function ZonesView({ params }) {
             labels=${feed.residents_now.map((r) => zoneLabel(r.key))}
             datasets=${[{ label: t("analyst.zones.residents"), data: feed.residents_now.map((r) => value(r, "residents")) }]} />`
         : null}
-      <${Table} class="stack" columns=${residentColumns} rows=${feed.residents_now} rowKey=${(r) => r.key}
+      <${Table} class="stack" columns=${residentColumns} rows=${feed.residents_now} rowKey=${(/** @type {ZoneRow} */ r) => r.key}
         caption=${t("analyst.zones.residentsBy")} />
     <//>
     ${parts.error ? html`<${ProblemBanner} error=${parts.error} />` : null}
     ${parts.loading || !parts.data
       ? html`<${Loading} />`
       : BREAKDOWNS.map((by, i) => {
+          const rows = /** @type {{rows: ZoneRow[]}[]} */ (parts.data)[i].rows;
           const title = t(`analyst.zones.by.${by}`);
           return html`<${Section} key=${by} title=${title} id=${`analyst-by-${by}`}
             exportTo=${{ path: FEED, params: { ...params, granularity: "month", by }, name: `zones-${by}` }}>
             <p class="hint">${t("analyst.zones.byMonth")}</p>
-            <${Breakdown} rows=${parts.data[i].rows} metric="arrivals" metricLabel=${t("analyst.zones.arrivals")}
-              keyLabel=${(k) => parts.data[i].rows.find((r) => r.key === k)?.name || keyLabel(k)} granularity="month"
+            <${Breakdown} rows=${rows} metric="arrivals" metricLabel=${t("analyst.zones.arrivals")}
+              keyLabel=${(/** @type {string} */ k) => rows.find((r) => r.key === k)?.name || keyLabel(k)} granularity="month"
               testid=${`chart-by-${by}`} title=${title} />
           <//>`;
         })}`;

@@ -24,15 +24,28 @@ export const PASSENGER_FIELDS = [...MAIN, ...TRIP, ...MORE];
 const DATES = new Set(["date_of_birth", "entry_date"]);
 const UPPER = new Set(["nationality", "country_of_residence"]);
 
+/**
+ * A passenger as the editor holds it: every field a string ("" when empty), and a key that
+ * stays with the row while rows are added and removed.
+ * @typedef {{key: string, nationality: string, gender: string, [field: string]: string}} PassengerRow
+ */
+
+/** @returns {PassengerRow} */
 export function emptyPassenger() {
-  const row = { key: `p${++seq}` };
+  /** @type {PassengerRow} */
+  const row = { key: `p${++seq}`, nationality: "VNM", gender: "" };
   for (const f of PASSENGER_FIELDS) row[f] = "";
   row.nationality = "VNM";
   return row;
 }
 
 // The API body of a row: only what was typed (empty fields are left out).
+/**
+ * @param {PassengerRow} row
+ * @returns {Record<string, string>}
+ */
 export function passengerBody(row) {
+  /** @type {Record<string, string>} */
   const out = {};
   for (const f of PASSENGER_FIELDS) {
     const value = String(row[f] ?? "").trim();
@@ -41,6 +54,7 @@ export function passengerBody(row) {
   return out;
 }
 
+/** @returns {[value: string, label: string][]} */
 function genderOptions() {
   return [
     ["", t("coach.choose")],
@@ -50,7 +64,18 @@ function genderOptions() {
   ];
 }
 
-function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) {
+/**
+ * @param {object} props
+ * @param {PassengerRow} props.row
+ * @param {number} props.index
+ * @param {number} props.count
+ * @param {Record<string, string>} props.errors this row's, by field
+ * @param {string | undefined} props.whole an error of the row as a whole
+ * @param {(next: PassengerRow) => void} props.onChange
+ * @param {() => void} props.onRemove
+ */
+function PassengerFields({ row, index, count, errors, whole, onChange, onRemove }) {
+  /** @type {(field: string) => (value: string) => void} */
   const set = (field) => (value) => onChange({ ...row, [field]: value });
   const countries = pickOptions(useNames(COUNTRIES));
   const visas = useNames(VISA_TYPES).map((v) => ({
@@ -58,6 +83,7 @@ function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) 
     label: nameIn(v),
     hint: getLang() === "en" ? v.description_en : v.description_vi,
   }));
+  /** @param {string} f */
   const field = (f) => {
     if (f === "nationality" || f === "country_of_residence" || f === "visa_type") {
       return html`<${SearchSelect} label=${fieldLabel(f)} name=${f} value=${row[f]} onChange=${set(f)}
@@ -96,7 +122,15 @@ function PassengerRow({ row, index, count, errors, whole, onChange, onRemove }) 
 
 // rows/setRows: the editor's state; error: the ApiError of the last submit; pointer: where
 // the rows live in the request body ("/passengers" for a manifest, "/add" for additions).
+/**
+ * @param {object} props
+ * @param {PassengerRow[]} props.rows
+ * @param {(rows: PassengerRow[]) => void} props.setRows
+ * @param {unknown} props.error
+ * @param {string} props.pointer
+ */
 export function PassengerEditor({ rows, setRows, error, pointer }) {
+  /** @type {Record<string, string>} */
   const all = error instanceof ApiError ? error.fieldErrors : {};
   const add = () => {
     const row = emptyPassenger();
@@ -107,9 +141,9 @@ export function PassengerEditor({ rows, setRows, error, pointer }) {
   return html`<div class="coach-passengers">
     ${listError ? html`<p class="field-error" role="alert">${localized(listError)}</p>` : null}
     ${rows.map(
-      (row, i) => html`<${PassengerRow} key=${row.key} row=${row} index=${i} count=${rows.length}
+      (row, i) => html`<${PassengerFields} key=${row.key} row=${row} index=${i} count=${rows.length}
         errors=${fieldErrors(error, `${pointer}/${i}`)} whole=${all[`${pointer}/${i}`]}
-        onChange=${(next) => setRows(rows.map((r) => (r.key === row.key ? next : r)))}
+        onChange=${(/** @type {PassengerRow} */ next) => setRows(rows.map((r) => (r.key === row.key ? next : r)))}
         onRemove=${() => setRows(rows.filter((r) => r.key !== row.key))} />`,
     )}
     <button type="button" onClick=${add}>${t("coach.p.add")}</button>

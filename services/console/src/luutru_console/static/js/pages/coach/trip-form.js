@@ -13,6 +13,9 @@ import { justSubmitted, newKey, rememberResults } from "./trips.js";
 
 export const DEFAULT_PROVINCE = 75; // Đồng Nai
 
+/** The trip's own fields as the form holds them (strings, as typed). @typedef {ReturnType<typeof emptyTrip>} TripDraft */
+/** A crew member as the form holds it. @typedef {{key: string, full_name: string, role: string, id_number: string}} CrewRow */
+
 export function emptyTrip() {
   return {
     plate: "",
@@ -23,8 +26,10 @@ export function emptyTrip() {
   };
 }
 
+/** @type {(v: string) => number | null} */
 const num = (v) => (String(v).trim() === "" ? null : Number(v));
 
+/** @param {TripDraft} trip */
 export function tripFieldsBody(trip) {
   return {
     plate: trip.plate.trim(),
@@ -36,7 +41,9 @@ export function tripFieldsBody(trip) {
 }
 
 // The trip's own fields; errors keyed by field name (from fieldErrors(error, "")).
+/** @param {{trip: TripDraft, setTrip: (trip: TripDraft) => void, errors: Record<string, string>}} props */
 export function TripFields({ trip, setTrip, errors }) {
+  /** @type {(f: keyof TripDraft) => (v: string) => void} */
   const set = (f) => (v) => setTrip({ ...trip, [f]: v });
   const provinces = pickOptions(useNames(PROVINCES));
   return html`<div class="grid">
@@ -57,12 +64,15 @@ export function TripFields({ trip, setTrip, errors }) {
 }
 
 let crewSeq = 0;
+/** @returns {CrewRow} */
 const emptyCrew = () => ({ key: `c${++crewSeq}`, full_name: "", role: "", id_number: "" });
 
+/** @param {{crew: CrewRow[], setCrew: (crew: CrewRow[]) => void, error: unknown}} props */
 function CrewEditor({ crew, setCrew, error }) {
   return html`<div class="coach-crew">
     ${crew.map((c, i) => {
       const errors = fieldErrors(error, `/crew/${i}`);
+      /** @type {(f: keyof CrewRow) => (v: string) => void} */
       const set = (f) => (v) => setCrew(crew.map((x) => (x.key === c.key ? { ...x, [f]: v } : x)));
       return html`<fieldset key=${c.key} class="coach-crew-member">
         <legend>${t("coach.crew.legend", { n: i + 1 })}</legend>
@@ -82,8 +92,10 @@ function CrewEditor({ crew, setCrew, error }) {
   </div>`;
 }
 
+/** @param {CrewRow[]} crew */
 function crewBody(crew) {
   return crew.map((c) => {
+    /** @type {{full_name: string, role?: string, id_number?: string}} */
     const out = { full_name: c.full_name.trim() };
     if (c.role.trim()) out.role = c.role.trim();
     if (c.id_number.trim()) out.id_number = c.id_number.trim();
@@ -94,13 +106,14 @@ function crewBody(crew) {
 export function TripForm() {
   const { session, navigate } = useApp();
   const [trip, setTrip] = useState(emptyTrip);
-  const [crew, setCrew] = useState([]);
+  const [crew, setCrew] = useState(/** @type {CrewRow[]} */ ([]));
   const [rows, setRows] = useState(() => [emptyPassenger()]);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
   // One Idempotency-Key per distinct manifest: a retry of the same body replays its answer.
-  const [attempt, setAttempt] = useState({ body: null, key: null });
+  const [attempt, setAttempt] = useState(/** @type {{body: string | null, key: string}} */ ({ body: null, key: "" }));
 
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     const body = { ...tripFieldsBody(trip), crew: crewBody(crew), passengers: rows.map(passengerBody) };
@@ -110,6 +123,7 @@ export function TripForm() {
     setBusy(true);
     setError(null);
     try {
+      /** @type {import("../../types.js").TripReceipt} */
       const receipt = await api("/v1/trips", { method: "POST", json: body, headers: { "Idempotency-Key": key } });
       rememberResults(receipt.passengers);
       justSubmitted.set(receipt.trip_id, receipt);

@@ -2,7 +2,7 @@
 // One trip: its passengers with their results, later additions, no-shows, removals, and the
 // cancellation of the whole trip.
 import { useState } from "preact/hooks";
-import { api } from "../../api.js";
+import { api, ApiError } from "../../api.js";
 import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
 import { fieldLabel } from "../../labels.js";
 import { Badge, Banner, html, Input, Loading, Page, ProblemBanner, Table, useApp, useAsync } from "../../ui.js";
@@ -10,8 +10,13 @@ import { emptyPassenger, PassengerEditor, passengerBody } from "./passengers.js"
 import { justSubmitted, receiptWarnings, rememberResults, routeName, tripStatusBadge } from "./trips.js";
 import { PROVINCES, useNames } from "../../names.js";
 
+/** @typedef {import("../../types.js").Trip} Trip */
+/** @typedef {import("../../types.js").Passenger} Passenger */
+
+/** @type {Record<string, string>} */
 const PASSENGER_KIND = { on_board: "ok", no_show: "warn", removed: "neutral" };
 
+/** @param {{list: import("../../api.js").FieldProblem[] | undefined}} props */
 function Warnings({ list }) {
   if (!list?.length) return "—";
   return html`<ul class="coach-warnings">${list.map(
@@ -19,12 +24,19 @@ function Warnings({ list }) {
   )}</ul>`;
 }
 
+/**
+ * @param {object} props
+ * @param {Trip} props.trip
+ * @param {Passenger} props.passenger
+ * @param {(error: unknown, message?: string) => void} props.onDone
+ */
 function PassengerActions({ trip, passenger, onDone }) {
-  const [pending, setPending] = useState(null); // "no_shows" | "remove"
+  const [pending, setPending] = useState(/** @type {"no_shows" | "remove" | null} */ (null));
   const [busy, setBusy] = useState(false);
   if (trip.status !== "submitted" || passenger.status !== "on_board") return "—";
   const name = passenger.full_name;
   const run = async () => {
+    if (!pending) return;
     setBusy(true);
     try {
       await api(`/v1/trips/${trip.trip_id}/passengers`, { method: "POST", json: { [pending]: [passenger.passenger_id] } });
@@ -52,15 +64,18 @@ function PassengerActions({ trip, passenger, onDone }) {
   </span>`;
 }
 
+/** @param {{trip: Trip, onAdded: (message: string) => void}} props */
 function AddPassengers({ trip, onAdded }) {
   const [rows, setRows] = useState(() => [emptyPassenger()]);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
     try {
+      /** @type {import("../../types.js").PassengerResult[]} */
       const results = await api(`/v1/trips/${trip.trip_id}/passengers`, {
         method: "POST",
         json: { add: rows.map(passengerBody) },
@@ -82,10 +97,12 @@ function AddPassengers({ trip, onAdded }) {
   </form>`;
 }
 
+/** @param {{trip: Trip, onCancelled: (view: Trip) => void}} props */
 function CancelTrip({ trip, onCancelled }) {
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState(false);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     if (!confirm) return setConfirm(true);
@@ -106,7 +123,7 @@ function CancelTrip({ trip, onCancelled }) {
     <h2 id="coach-cancel-h">${t("coach.trip.cancelTitle")}</h2>
     <${ProblemBanner} error=${error} />
     <${Input} label=${t("coach.trip.cancelReason")} name="reason" value=${reason} onInput=${setReason}
-      error=${error?.fieldErrors?.["/reason"]} />
+      error=${error instanceof ApiError ? error.fieldErrors["/reason"] : undefined} />
     ${confirm ? html`<${Banner} kind="warn">${t("coach.trip.cancelWarn")}<//>` : null}
     <div class="actions">
       <button type="submit" class="danger">${t(confirm ? "coach.trip.cancelConfirm" : "coach.trip.cancel")}</button>
@@ -115,19 +132,24 @@ function CancelTrip({ trip, onCancelled }) {
   </form>`;
 }
 
+/** @param {{params: Record<string, string>}} props */
 export function TripPage({ params }) {
   const { session, navigate } = useApp();
   const [tick, setTick] = useState(0);
-  const [notice, setNotice] = useState(null);
-  const [actionError, setActionError] = useState(null);
-  const { data: trip, error, loading } = useAsync(() => api(`/v1/trips/${params.id}`), [params.id, tick]);
+  const [notice, setNotice] = useState(/** @type {string | null} */ (null));
+  const [actionError, setActionError] = useState(/** @type {unknown} */ (null));
+  const { data: trip, error, loading } = useAsync(
+    async () => /** @type {Trip} */ (await api(`/v1/trips/${params.id}`)),
+    [params.id, tick],
+  );
   const provinces = useNames(PROVINCES);
+  /** @param {string} message */
   const reload = (message) => {
     setNotice(message);
     setTick((n) => n + 1);
   };
   if (loading && !trip) return html`<${Loading} />`;
-  if (error) {
+  if (error || !trip) {
     return html`<${Page} title=${t("coach.trip.title")}>
       <${ProblemBanner} error=${error} />
       <div class="actions">
@@ -137,8 +159,9 @@ export function TripPage({ params }) {
   }
   const receipt = justSubmitted.get(trip.trip_id);
   const onBoard = trip.passengers.filter((p) => p.status === "on_board").length;
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "n", label: "#", numeric: true, render: (p) => fmtNumber(trip.passengers.indexOf(p) + 1) },
+    { key: "n", label: "#", numeric: true, render: (/** @type {Passenger} */ p) => fmtNumber(trip.passengers.indexOf(p) + 1) },
     { key: "full_name", label: fieldLabel("full_name") },
     { key: "document_number", label: fieldLabel("document_number") },
     { key: "seat", label: fieldLabel("seat") },
@@ -147,14 +170,14 @@ export function TripPage({ params }) {
     {
       key: "status",
       label: t("coach.trip.passengerStatus"),
-      render: (p) => html`<${Badge} kind=${PASSENGER_KIND[p.status]}>${t(`coach.passenger.${p.status}`)}<//>`,
+      render: (/** @type {Passenger} */ p) => html`<${Badge} kind=${PASSENGER_KIND[p.status]}>${t(`coach.passenger.${p.status}`)}<//>`,
     },
-    { key: "warnings", label: t("coach.trip.warnings"), render: (p) => html`<${Warnings} list=${receiptWarnings.get(p.passenger_id)} />` },
+    { key: "warnings", label: t("coach.trip.warnings"), render: (/** @type {Passenger} */ p) => html`<${Warnings} list=${receiptWarnings.get(p.passenger_id)} />` },
     {
       key: "actions",
       label: t("coach.trip.actions"),
-      render: (p) => html`<${PassengerActions} trip=${trip} passenger=${p}
-        onDone=${(e, message) => { setActionError(e); if (!e) reload(message); }} />`,
+      render: (/** @type {Passenger} */ p) => html`<${PassengerActions} trip=${trip} passenger=${p}
+        onDone=${(/** @type {unknown} */ e, /** @type {string} */ message) => { setActionError(e); if (!e) reload(message); }} />`,
     },
   ];
   return html`<${Page} title=${t("coach.trip.titlePlate", { plate: trip.plate })}
@@ -175,7 +198,7 @@ export function TripPage({ params }) {
     </dl>
     <h2>${t("coach.trip.passengers")}</h2>
     <${Table} class="stack" data-testid="passengers" columns=${columns} rows=${trip.passengers}
-      rowKey=${(p) => p.passenger_id} />
+      rowKey=${(/** @type {Passenger} */ p) => p.passenger_id} />
     ${trip.status === "submitted"
       ? html`<${AddPassengers} trip=${trip} onAdded=${reload} />
         <${CancelTrip} trip=${trip} onCancelled=${() => reload(t("coach.trip.cancelled"))} />`

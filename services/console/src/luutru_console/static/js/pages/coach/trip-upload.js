@@ -14,6 +14,7 @@ import {
 import { emptyTrip, TripFields, tripFieldsBody } from "./trip-form.js";
 
 // The trip's own fields by name, for the problems of a refused submission.
+/** @returns {Record<string, string>} */
 const tripLabels = () => ({
   plate: fieldLabel("plate"),
   origin_province: fieldLabel("origin_province"),
@@ -23,28 +24,36 @@ const tripLabels = () => ({
 });
 
 // A row's errors in words: the field's name, then the message (never a pointer or a key).
+/** @typedef {import("../../types.js").UploadStatus} UploadStatus */
+/** @typedef {import("../../types.js").RowResult} RowResult */
+
+/** @param {{list: import("../../api.js").FieldProblem[] | undefined}} props */
 function ErrorList({ list }) {
   if (!list?.length) return "—";
   return html`<ul class="coach-row-errors">${list.map((e) => html`<li>${problemText(e, tripLabels())}</li>`)}</ul>`;
 }
 
 // Follow an upload until it is processed, then read every row result.
+/** @param {string | null | undefined} uploadId */
 function useUpload(uploadId) {
-  const [state, setState] = useState({ upload: null, rows: [], error: null });
+  /** @typedef {{upload: UploadStatus | null, rows: RowResult[], error: unknown}} Followed */
+  const [state, setState] = useState(/** @type {Followed} */ ({ upload: null, rows: [], error: null }));
   useEffect(() => {
     if (!uploadId) return setState({ upload: null, rows: [], error: null });
     let stopped = false;
     (async () => {
       try {
         for (;;) {
+          /** @type {UploadStatus} */
           const upload = await api(`/v1/uploads/${uploadId}?limit=1000`);
           if (stopped) return;
           if (upload.status === "done" || upload.status === "failed") {
-            const rows = [...upload.results];
+            const rows = [...(upload.results || [])];
             let after = upload.next_after_row;
             while (after && !stopped) {
+              /** @type {UploadStatus} */
               const next = await api(`/v1/uploads/${uploadId}?limit=1000&after_row=${after}`);
-              rows.push(...next.results);
+              rows.push(...(next.results || []));
               after = next.next_after_row;
             }
             if (!stopped) setState({ upload, rows, error: null });
@@ -64,8 +73,9 @@ function useUpload(uploadId) {
   return state;
 }
 
+/** @param {{path: string, name: string, children?: import("preact").ComponentChildren}} props */
 function DownloadButton({ path, name, children }) {
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   return html`<span class="staff-download">
     <button type="button" onClick=${() => { setError(null); download(path, name).catch(setError); }}>${children}</button>
     <${ProblemBanner} error=${error} />
@@ -76,6 +86,7 @@ function DownloadButton({ path, name, children }) {
 // with their reasons (the others were fine, and wait for the whole file to be sent again),
 // and the operator's own sheet with an error column to download: a trip is atomic, so the
 // sheet holds every passenger, ready to fix and send again whole.
+/** @param {{uploadId: string, day?: string}} props */
 function UploadResult({ uploadId, day }) {
   const { upload, rows, error } = useUpload(uploadId);
   if (error) return html`<${ProblemBanner} error=${error} />`;
@@ -86,14 +97,16 @@ function UploadResult({ uploadId, day }) {
   const toFix = rows.filter((r) => r.errors?.length);
   const fine = rows.length - toFix.length;
   const outcome = accepted ? "ok" : finished ? "bad" : "info";
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
     { key: "row", label: t("coach.upload.row"), numeric: true },
-    { key: "errors", label: t("coach.upload.errors"), render: (r) => html`<${ErrorList} list=${r.errors} />` },
+    { key: "errors", label: t("coach.upload.errors"), render: (/** @type {RowResult} */ r) => html`<${ErrorList} list=${r.errors} />` },
   ];
   const shown = accepted ? rows : toFix;
+  /** @type {import("../../ui.js").Column[]} */
   const withWarnings = [
     columns[0],
-    { key: "warnings", label: t("coach.trip.warnings"), render: (r) => html`<${ErrorList} list=${r.warnings} />` },
+    { key: "warnings", label: t("coach.trip.warnings"), render: (/** @type {RowResult} */ r) => html`<${ErrorList} list=${r.warnings} />` },
   ];
   return html`<section class="card" aria-labelledby="coach-upload-result" aria-live="polite"
       data-testid="upload-result" data-upload-id=${upload.upload_id}>
@@ -131,28 +144,31 @@ function UploadResult({ uploadId, day }) {
       : null}
     ${finished && shown.length
       ? html`<${Table} class="stack" data-testid="upload-rows" columns=${accepted ? withWarnings : columns}
-          rows=${shown} rowKey=${(r) => r.row} />`
+          rows=${shown} rowKey=${(/** @type {RowResult} */ r) => r.row} />`
       : null}
   </section>`;
 }
 
+/** @param {{query?: Record<string, string>}} props */
 export function TripUpload({ query }) {
   const { navigate } = useApp();
   const [trip, setTrip] = useState(emptyTrip);
-  const [file, setFile] = useState(null);
-  const [error, setError] = useState(null);
+  const [file, setFile] = useState(/** @type {File | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
   const preview = useUploadPreview(file, "trip");
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
     const form = new FormData();
     if (file) form.append("file", file, file.name);
     if (file) preview.appendTo(form);
-    for (const [k, v] of Object.entries(tripFieldsBody(trip))) form.append(k, v ?? "");
+    for (const [k, v] of Object.entries(tripFieldsBody(trip))) form.append(k, String(v ?? ""));
     setBusy(true);
     try {
+      /** @type {UploadStatus} */
       const upload = await api("/v1/uploads/trips", { method: "POST", body: form });
       setFormKey((n) => n + 1);
       setFile(null);
@@ -165,6 +181,7 @@ export function TripUpload({ query }) {
     }
   };
   // The template comes from ingest, which reads the sheet back: one list of headers.
+  /** @param {"xlsx" | "csv"} fmt */
   const getTemplate = (fmt) =>
     download(`/v1/templates/trip-passengers.${fmt}`, `trip-passengers.${fmt}`).catch(setError);
   const errors = fieldErrors(error, "");
@@ -177,7 +194,7 @@ export function TripUpload({ query }) {
       <${TripFields} trip=${trip} setTrip=${setTrip} errors=${errors} />
       <${FileField} key=${formKey} label=${t("coach.upload.file")} name="file" accept=".csv,.xlsx,text/csv"
         required hint=${t("coach.upload.fileHint")} error=${errors.file}
-        onFile=${(f) => { setError(null); setFile(f); }} />
+        onFile=${(/** @type {File | null} */ f) => { setError(null); setFile(f); }} />
       ${file ? html`<${MappingStep} state=${preview} idPrefix="coach-upload" />` : null}
       <div class="actions">
         <button type="submit" class="primary" disabled=${busy || !file || Boolean(preview.blocked)}

@@ -8,20 +8,27 @@ import { fieldLabel } from "../../labels.js";
 import { Badge, html, Input, Page, ProblemBanner, Table, useApp } from "../../ui.js";
 import { nameOf, PROVINCES, useNames } from "../../names.js";
 
+/** @typedef {import("../../types.js").TripSummary} TripSummary */
+
 // passenger_id → warnings of its receipt (the trip view itself carries no warnings).
+/** @type {Map<string, import("../../api.js").FieldProblem[]>} */
 export const receiptWarnings = new Map();
+/** @type {Map<string, import("../../types.js").TripReceipt>} */
 export const justSubmitted = new Map(); // trip_id → receipt
 
+/** @param {import("../../types.js").PassengerResult[] | null | undefined} results */
 export function rememberResults(results) {
   for (const r of results || []) if (r.passenger_id) receiptWarnings.set(r.passenger_id, r.warnings || []);
 }
 
+/** @param {string} status */
 export function tripStatusBadge(status) {
   const kind = status === "submitted" ? "ok" : "bad";
   return html`<${Badge} kind=${kind}>${t(`coach.trip.status.${status}`)}<//>`;
 }
 
 // "Đồng Nai → Lâm Đồng": a trip's route by province names.
+/** @type {(provinces: import("../../types.js").Named[], trip: import("../../types.js").TripHead) => string} */
 export const routeName = (provinces, trip) =>
   `${nameOf(provinces, trip.origin_province)} → ${nameOf(provinces, trip.destination_province)}`;
 
@@ -33,12 +40,15 @@ export function TripList({ query: where = {} }) {
   const { navigate } = useApp();
   const day = where.date || todayVN();
   const [openId, setOpenId] = useState("");
-  const [pages, setPages] = useState({ day: null, items: [], next: null, error: null, loading: false });
+  /** @typedef {{day: string | null, items: TripSummary[], next: string | null, error: unknown, loading: boolean}} Pages */
+  const [pages, setPages] = useState(/** @type {Pages} */ ({ day: null, items: [], next: null, error: null, loading: false }));
   const latest = useRef(0); // an answer for a day no longer shown is dropped
+  /** @param {string | null} [cursor] */
   const load = async (cursor = null) => {
     const mine = ++latest.current;
     setPages((p) => ({ ...p, loading: true, error: null }));
     try {
+      /** @type {import("../../types.js").Page<TripSummary>} */
       const page = await api(`/v1/trips${query({ date: day, cursor })}`);
       if (mine !== latest.current) return;
       setPages((p) => ({
@@ -56,22 +66,24 @@ export function TripList({ query: where = {} }) {
     load();
   }, [day]);
   const provinces = useNames(PROVINCES);
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
     {
       key: "plate",
       label: fieldLabel("plate"),
-      render: (r) => html`<a href=${`#/trips/${r.trip_id}`}>${r.plate}</a>`,
+      render: (/** @type {TripSummary} */ r) => html`<a href=${`#/trips/${r.trip_id}`}>${r.plate}</a>`,
     },
-    { key: "departure_at", label: fieldLabel("departure_at"), render: (r) => fmtDateTime(r.departure_at) },
-    { key: "route", label: t("coach.trip.route"), render: (r) => routeName(provinces, r) },
+    { key: "departure_at", label: fieldLabel("departure_at"), render: (/** @type {TripSummary} */ r) => fmtDateTime(r.departure_at) },
+    { key: "route", label: t("coach.trip.route"), render: (/** @type {TripSummary} */ r) => routeName(provinces, r) },
     {
       key: "on_board",
       label: t("coach.trip.onBoard"),
       numeric: true,
-      render: (r) => `${fmtNumber(r.on_board)} / ${fmtNumber(r.seats)}`,
+      render: (/** @type {TripSummary} */ r) => `${fmtNumber(r.on_board)} / ${fmtNumber(r.seats)}`,
     },
-    { key: "status", label: t("coach.trip.status"), render: (r) => tripStatusBadge(r.status) },
+    { key: "status", label: t("coach.trip.status"), render: (/** @type {TripSummary} */ r) => tripStatusBadge(r.status) },
   ];
+  /** @param {SubmitEvent} e */
   const open = (e) => {
     e.preventDefault();
     if (openId.trim()) navigate(`/trips/${openId.trim()}`);
@@ -82,12 +94,12 @@ export function TripList({ query: where = {} }) {
       <a class="button" href="#/trip-upload">${t("coach.trips.upload")}</a>`}>
     <div class="card coach-day">
       <${Input} label=${t("coach.trips.day")} name="date" type="date" value=${day}
-        onInput=${(value) => value && navigate("/trips", { date: value })} />
+        onInput=${(/** @type {string} */ value) => value && navigate("/trips", { date: value })} />
     </div>
     <${ProblemBanner} error=${pages.error} />
     ${pages.day === day
       ? html`<${Table} class="stack" data-testid="trips" columns=${columns} rows=${items}
-          rowKey=${(r) => r.trip_id} empty=${t("coach.trips.empty")} />`
+          rowKey=${(/** @type {TripSummary} */ r) => r.trip_id} empty=${t("coach.trips.empty")} />`
       : null}
     ${pages.next ? html`<button type="button" disabled=${pages.loading} onClick=${() => load(pages.next)}>${t("ui.more")}</button>` : null}
     <form class="card coach-open" onSubmit=${open}>

@@ -72,18 +72,68 @@ messages({
   },
 });
 
+/** A step of a hit's history. @typedef {{at: string, by: string, status: string, note?: string | null}} HitNote */
+/**
+ * One watchlist hit of a person (analytics' alerts).
+ * @typedef {object} Hit
+ * @property {string} alert_id
+ * @property {string} status
+ * @property {string} match_kind
+ * @property {number} score 0–1
+ * @property {string | null} [entry_reason]
+ * @property {string | null} [entry_name]
+ * @property {string | null} [entry_document]
+ * @property {string} detected_at
+ * @property {HitNote[]} [notes]
+ */
+/**
+ * A person (a matched registration) with all their hits (GET /v1/alerts/people).
+ * @typedef {object} Person
+ * @property {string} record_id
+ * @property {string} status
+ * @property {Hit[]} hits
+ * @property {number} hit_count
+ * @property {number} open_count
+ * @property {string} subject_name
+ * @property {string | null} [subject_document]
+ * @property {string | null} [date_of_birth]
+ * @property {string | null} [facility_name]
+ * @property {string | null} [facility_code]
+ * @property {string | null} [facility_street]
+ * @property {number | string | null} [commune_code]
+ * @property {string | null} [commune_name]
+ * @property {string} [kind] "passenger" for a coach trip's
+ * @property {string | null} [room]
+ * @property {string} arrived_at
+ */
+/**
+ * One page of people, the totals and the communes they are in.
+ * @typedef {{items: Person[], page: number, pages: number, total_people: number, total_hits: number, communes: {code: number | string, name?: string | null, people: number}[]}} PeoplePage
+ */
+/** @typedef {import("../../types.js").Choice} Choice */
+
 const STATUSES = ["new", "acknowledged", "closed"];
+/** @type {Record<string, string>} */
 const STATUS_KIND = { new: "bad", acknowledged: "warn", closed: "ok" };
+/** Where a hit's status may go next. @type {Record<string, string[]>} */
 const NEXT = { new: ["acknowledged", "closed"], acknowledged: ["closed"], closed: [] };
 const MATCH_KINDS = ["document", "name_dob"];
+/** @type {Record<string, string>} */
 const LIVE_KIND = { open: "ok", connecting: "info", error: "warn", closed: "bad" };
 const PAGE_SIZE = 20; // people per page; `page_size` in the page's address changes it (1–100)
 
+/** @param {string} s */
 const statusLabel = (s) => (STATUSES.includes(s) ? t(`police.alerts.status.${s}`) : s);
+/** @param {string} k */
 const kindLabel = (k) => (MATCH_KINDS.includes(k) ? t(`police.alerts.match.${k}`) : k);
+/**
+ * @param {number | string | null | undefined} code
+ * @param {string | null} [name]
+ */
 const communeLabel = (code, name) => name || t("police.alerts.communeCode", { code });
 
 // The person's status as the API gives it: new if any hit is new, else acknowledged if any is.
+/** @param {Hit[]} hits */
 function personStatus(hits) {
   for (const s of ["new", "acknowledged"]) if (hits.some((h) => h.status === s)) return s;
   return "closed";
@@ -91,22 +141,24 @@ function personStatus(hits) {
 
 // The filters come from the page's address: another address (a link, a bookmark) while the
 // page is open starts it afresh with its filters.
+/** @param {{query?: Record<string, string>}} props */
 export function AlertsPage({ query: params }) {
   return html`<${AlertsView} key=${JSON.stringify(params || {})} params=${params} />`;
 }
 
+/** @param {{params: Record<string, string> | undefined}} props */
 function AlertsView({ params }) {
   const [filters, setFilters] = useState({
-    status: STATUSES.includes(params?.status) ? params.status : "",
+    status: params?.status && STATUSES.includes(params.status) ? params.status : "",
     commune: params?.commune || "",
-    match_kind: MATCH_KINDS.includes(params?.match_kind) ? params.match_kind : "",
+    match_kind: params?.match_kind && MATCH_KINDS.includes(params.match_kind) ? params.match_kind : "",
   });
   const [page, setPage] = useState(1);
-  const size = Math.min(100, Math.max(1, Number.parseInt(params?.page_size, 10) || PAGE_SIZE));
-  const [data, setData] = useState(null);
-  const [error, setError] = useState(null);
-  const [live, setLive] = useState("connecting");
-  const [fresh, setFresh] = useState(() => new Set());
+  const size = Math.min(100, Math.max(1, Number.parseInt(params?.page_size ?? "", 10) || PAGE_SIZE));
+  const [data, setData] = useState(/** @type {PeoplePage | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [live, setLive] = useState(/** @type {string} */ ("connecting"));
+  const [fresh, setFresh] = useState(/** @type {() => Set<string>} */ () => new Set());
   const [announcement, setAnnouncement] = useState("");
   const wanted = useRef({ filters, page, size });
   wanted.current = { filters, page, size };
@@ -116,6 +168,7 @@ function AlertsView({ params }) {
     const mine = ++seq.current;
     const { filters: f, page: p, size: n } = wanted.current;
     try {
+      /** @type {PeoplePage} */
       const body = await api(`/v1/alerts/people${query({ ...f, page: p, page_size: n })}`);
       if (mine !== seq.current) return;
       // Past the last page (people closed or filtered away): go to the last one there is.
@@ -136,10 +189,10 @@ function AlertsView({ params }) {
   }, [filters, page]);
 
   // New hits arrive one event each; many at once reload the page once.
-  const pending = useRef(null);
+  const pending = useRef(0);
   const reloadSoon = () => {
     clearTimeout(pending.current);
-    pending.current = setTimeout(() => loadRef.current(), 250);
+    pending.current = window.setTimeout(() => loadRef.current(), 250);
   };
   useEffect(() => () => clearTimeout(pending.current), []);
 
@@ -149,6 +202,7 @@ function AlertsView({ params }) {
         "/v1/alerts/stream",
         (event) => {
           if (event.event !== "alert") return;
+          /** @type {{alert_id: string, subject_name: string, subject_document?: string | null}} */
           let alert;
           try {
             alert = JSON.parse(event.data);
@@ -172,10 +226,12 @@ function AlertsView({ params }) {
     [],
   );
 
+  /** @type {(key: keyof typeof filters) => (value: string) => void} */
   const setFilter = (key) => (value) => {
     setFilters({ ...filters, [key]: value });
     setPage(1);
   };
+  /** @param {Person} person */
   const changed = (person) =>
     setData((prev) => prev && { ...prev, items: prev.items.map((p) => (p.record_id === person.record_id ? person : p)) });
   const communes = data?.communes || [];
@@ -196,18 +252,18 @@ function AlertsView({ params }) {
     <p class="live-announce" role="status" aria-live="polite" aria-atomic="true" data-testid="alert-announce">${announcement}</p>
     <div class="police-filters">
       <${Select} label=${t("police.alerts.filter")} name="status" value=${filters.status} onChange=${setFilter("status")}
-        options=${[["", t("police.alerts.all")], ...STATUSES.map((s) => [s, statusLabel(s)])]} />
+        options=${[["", t("police.alerts.all")], ...STATUSES.map((s) => /** @type {Choice} */ ([s, statusLabel(s)]))]} />
       <${Select} key=${`communes-${communes.map((c) => c.code).join("-")}`} label=${t("police.alerts.communeFilter")}
         name="commune" value=${filters.commune} onChange=${setFilter("commune")}
         options=${[
           ["", t("police.alerts.anyCommune")],
-          ...communes.map((c) => [String(c.code), `${communeLabel(c.code, c.name)} (${fmtNumber(c.people)})`]),
+          ...communes.map((c) => /** @type {Choice} */ ([String(c.code), `${communeLabel(c.code, c.name)} (${fmtNumber(c.people)})`])),
           ...(filters.commune && !communes.some((c) => String(c.code) === filters.commune)
-            ? [[filters.commune, communeLabel(filters.commune)]]
+            ? [/** @type {Choice} */ ([filters.commune, communeLabel(filters.commune)])]
             : []),
         ]} />
       <${Select} label=${t("police.alerts.kindFilter")} name="match_kind" value=${filters.match_kind} onChange=${setFilter("match_kind")}
-        options=${[["", t("police.alerts.anyKind")], ...MATCH_KINDS.map((k) => [k, kindLabel(k)])]} />
+        options=${[["", t("police.alerts.anyKind")], ...MATCH_KINDS.map((k) => /** @type {Choice} */ ([k, kindLabel(k)]))]} />
     </div>
     <${ProblemBanner} error=${error} />
     ${data
@@ -232,14 +288,17 @@ function AlertsView({ params }) {
   <//>`;
 }
 
+/** @param {{person: Person, fresh: boolean, onChange: (person: Person) => void}} props */
 function PersonCard({ person, fresh, onChange }) {
   const [note, setNote] = useState("");
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(null);
+  const [done, setDone] = useState(/** @type {string | null} */ (null));
   const titleId = `person-${person.record_id}`;
+  /** @param {string} to */
   const body = (to) => ({ status: to, ...(note.trim() ? { note: note.trim() } : {}) });
 
+  /** @param {() => Promise<void>} action */
   const run = async (action) => {
     setBusy(true);
     setError(null);
@@ -253,9 +312,11 @@ function PersonCard({ person, fresh, onChange }) {
       setBusy(false);
     }
   };
+  /** @param {string} to */
   const moveAll = (to) =>
     run(async () => {
       const before = person.hits.filter((h) => NEXT[h.status].includes(to)).length;
+      /** @type {Person} */
       const updated = await api(`/v1/alerts/people/${person.record_id}/transitions`, { method: "POST", json: body(to) });
       setDone(
         before > 1
@@ -264,8 +325,13 @@ function PersonCard({ person, fresh, onChange }) {
       );
       onChange(updated);
     });
+  /**
+   * @param {Hit} hit
+   * @param {string} to
+   */
   const moveOne = (hit, to) =>
     run(async () => {
+      /** @type {Hit} */
       const updated = await api(`/v1/alerts/${hit.alert_id}/transitions`, { method: "POST", json: body(to) });
       const hits = person.hits.map((h) => (h.alert_id === hit.alert_id ? { ...h, ...updated } : h));
       setDone(t("police.alerts.moved", { status: statusLabel(updated.status) }));

@@ -14,14 +14,25 @@ const FOREIGN_LIMIT = 5000;
 const SEARCH_LIMIT = 1000;
 
 // The purpose of a read fields, empty ones left out (so a missing one is refused by the API).
+/** @typedef {import("./common.js").GuestRecord} GuestRecord */
+/** A read of personal data: its rows, its error, whether it is on its way. @typedef {{rows: GuestRecord[] | null, error: unknown, busy: boolean}} Read */
+/** @typedef {(key: string) => (value: string) => void} Setter */
+/**
+ * One read of the access log.
+ * @typedef {{at: string, subject: string, role: string, action: string, query?: Record<string, unknown> | null, purpose?: string | null, result_count?: number | null}} LogEntry
+ */
+
+/** @param {Record<string, string>} form */
 const filled = (form) =>
   Object.fromEntries(Object.entries(form).map(([k, v]) => [k, v.trim()]).filter(([, v]) => v !== ""));
 
 export function ForeignGuestsPage() {
   // The same structured purpose as the person search; oversight of foreigners preselected.
   const [form, setForm] = useState({ case_reference: "", reason: "foreigner-oversight", note: "" });
+  /** @type {Setter} */
   const set = (key) => (value) => setForm({ ...form, [key]: value });
-  const [state, setState] = useState({ rows: null, error: null, busy: false });
+  const [state, setState] = useState(/** @type {Read} */ ({ rows: null, error: null, busy: false }));
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setState({ rows: state.rows, error: null, busy: true });
@@ -88,8 +99,10 @@ const REASONS = [
 ];
 
 // The purpose of a search, structured: the case it serves, a reason from the list, a note.
+/** @param {{form: {case_reference: string, reason: string, note: string}, set: Setter, errors: Record<string, string>}} props */
 function SearchPurpose({ form, set, errors }) {
-  const reasons = [["", t("police.reason.choose")], ...REASONS.map((r) => [r, t(`police.reason.${r}`)])];
+  /** @type {[value: string, label: string][]} */
+  const reasons = [["", t("police.reason.choose")], ...REASONS.map((r) => /** @type {[string, string]} */ ([r, t(`police.reason.${r}`)]))];
   return html`<div class="purpose-box grid">
     <${Input} label=${t("police.caseReference")} name="case_reference" required value=${form.case_reference}
       onInput=${set("case_reference")} error=${errors.case_reference} hint=${t("police.caseReferenceHint")}
@@ -105,8 +118,10 @@ const EMPTY_SEARCH = { case_reference: "", reason: "", note: "", document_number
 
 export function SearchPage() {
   const [form, setForm] = useState(EMPTY_SEARCH);
-  const [state, setState] = useState({ rows: null, error: null, busy: false });
+  const [state, setState] = useState(/** @type {Read} */ ({ rows: null, error: null, busy: false }));
+  /** @type {Setter} */
   const set = (key) => (value) => setForm({ ...form, [key]: value });
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setState({ rows: null, error: null, busy: true });
@@ -145,48 +160,51 @@ export function SearchPage() {
   <//>`;
 }
 
+/** @param {{query?: Record<string, string>}} props */
 export function AccessLogPage({ query: params }) {
   const [form, setForm] = useState({ subject: params?.subject || "", limit: params?.limit || "100" });
   const [applied, setApplied] = useState(form);
   const log = useAsync(
-    () => api(`/v1/police/access-log${query({ subject: applied.subject.trim(), limit: applied.limit })}`),
+    async () => /** @type {LogEntry[]} */ (await api(`/v1/police/access-log${query({ subject: applied.subject.trim(), limit: applied.limit })}`)),
     [applied],
   );
   const errors = formErrors(log.error);
+  /** @param {typeof form} next */
   const show = (next) => {
     setForm(next);
     setApplied(next);
   };
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "at", label: t("police.log.at"), render: (r) => fmtDateTime(r.at) },
+    { key: "at", label: t("police.log.at"), render: (/** @type {LogEntry} */ r) => fmtDateTime(r.at) },
     {
       key: "subject",
       label: t("police.log.subject"),
-      render: (r) => html`<${UserName} id=${r.subject} />
+      render: (/** @type {LogEntry} */ r) => html`<${UserName} id=${r.subject} />
         <button type="button" class="link" title=${t("police.log.only", { subject: r.subject })}
           onClick=${() => show({ ...form, subject: r.subject })}>${t("police.log.filterThis")}</button>`,
     },
-    { key: "role", label: t("police.log.role"), render: (r) => html`<${RoleName} code=${r.role} />` },
+    { key: "role", label: t("police.log.role"), render: (/** @type {LogEntry} */ r) => html`<${RoleName} code=${r.role} />` },
     {
       key: "action",
       label: t("police.log.action"),
-      render: (r) => (ACTIONS.has(r.action) ? t(`police.log.action.${r.action}`) : html`<code>${r.action}</code>`),
+      render: (/** @type {LogEntry} */ r) => (ACTIONS.has(r.action) ? t(`police.log.action.${r.action}`) : html`<code>${r.action}</code>`),
     },
     {
       key: "query",
       label: t("police.log.query"),
-      render: (r) =>
+      render: (/** @type {LogEntry} */ r) =>
         html`<span class="log-query">${queryInWords(r.query)}</span>`,
     },
     { key: "purpose", label: t("police.log.purpose") },
     { key: "result_count", label: t("police.log.count"), numeric: true },
   ];
   return html`<${Page} title=${t("police.log.title")}>
-    <form class="card police-filters" noValidate onSubmit=${(e) => { e.preventDefault(); show({ ...form }); }}>
+    <form class="card police-filters" noValidate onSubmit=${(/** @type {SubmitEvent} */ e) => { e.preventDefault(); show({ ...form }); }}>
       <${Input} label=${t("police.log.subjectId")} name="subject" value=${form.subject} hint=${t("police.log.subjectHint")}
-        onInput=${(v) => setForm({ ...form, subject: v })} error=${errors["query:subject"]} />
+        onInput=${(/** @type {string} */ v) => setForm({ ...form, subject: v })} error=${errors["query:subject"]} />
       <${Input} label=${t("police.log.limit")} name="limit" type="number" min="1" max="1000" value=${form.limit}
-        onInput=${(v) => setForm({ ...form, limit: v })} error=${errors["query:limit"]} />
+        onInput=${(/** @type {string} */ v) => setForm({ ...form, limit: v })} error=${errors["query:limit"]} />
       <button type="submit" class="primary">${t("police.log.filter")}</button>
     </form>
     <${ProblemBanner} error=${log.error} />

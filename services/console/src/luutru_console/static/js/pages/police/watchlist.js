@@ -8,11 +8,19 @@ import { fieldLabel } from "../../labels.js";
 import { Banner, fieldErrors, html, Input, Loading, Page, pointerLabel, ProblemBanner, Table, useAsync } from "../../ui.js";
 import { formErrors, UserName } from "./common.js";
 
+/**
+ * A watchlist entry (analytics' watchlist).
+ * @typedef {{entry_id: string, document_number?: string | null, full_name?: string | null, date_of_birth?: string | null, reason: string, created_by: string, created_at: string}} Entry
+ */
+/** One row of an uploaded list. @typedef {{row: number, entry_id?: string | null, alerts_raised?: number, errors?: import("../../api.js").FieldProblem[]}} UploadRow */
+/** @typedef {{accepted: number, rejected: number, alerts_raised: number, rows: UploadRow[]}} UploadResultShape */
+
 const EMPTY = { document_number: "", full_name: "", date_of_birth: "", reason: "" };
 
 export function WatchlistPage() {
-  const list = useAsync(() => api("/v1/watchlist"), []);
-  const [notice, setNotice] = useState(null);
+  const list = useAsync(async () => /** @type {Entry[]} */ (await api("/v1/watchlist")), []);
+  const [notice, setNotice] = useState(/** @type {string | null} */ (null));
+  /** @param {string} message */
   const refresh = (message) => {
     setNotice(message);
     list.reload();
@@ -30,11 +38,14 @@ export function WatchlistPage() {
   <//>`;
 }
 
+/** @param {{onAdded: (message: string) => void}} props */
 function AddEntry({ onAdded }) {
   const [form, setForm] = useState(EMPTY);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
+  /** @type {(key: keyof typeof EMPTY) => (value: string) => void} */
   const set = (key) => (value) => setForm({ ...form, [key]: value });
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -66,12 +77,14 @@ function AddEntry({ onAdded }) {
   </form>`;
 }
 
+/** @param {{onUploaded: () => void}} props */
 function UploadFile({ onUploaded }) {
-  const [file, setFile] = useState(null);
-  const [error, setError] = useState(null);
-  const [localError, setLocalError] = useState(null);
-  const [result, setResult] = useState(null);
+  const [file, setFile] = useState(/** @type {File | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [localError, setLocalError] = useState(/** @type {string | null} */ (null));
+  const [result, setResult] = useState(/** @type {UploadResultShape | null} */ (null));
   const [busy, setBusy] = useState(false);
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
@@ -97,7 +110,7 @@ function UploadFile({ onUploaded }) {
       <label for="wl-file">${t("police.watchlist.file")}</label>
       <input id="wl-file" name="file" type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         aria-describedby=${fileError ? "wl-file-error wl-file-hint" : "wl-file-hint"} aria-invalid=${fileError ? "true" : undefined}
-        onChange=${(e) => setFile(e.currentTarget.files?.[0] || null)} />
+        onChange=${(/** @type {import("../../types.js").InputEvent_} */ e) => setFile(e.currentTarget.files?.[0] || null)} />
       <small id="wl-file-hint" class="hint">${t("police.watchlist.uploadHint")}</small>
       ${fileError ? html`<small id="wl-file-error" class="field-error" role="alert">${fileError}</small>` : null}
     </div>
@@ -107,25 +120,27 @@ function UploadFile({ onUploaded }) {
   </form>`;
 }
 
+/** @param {{result: UploadResultShape}} props */
 function UploadResult({ result }) {
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
     { key: "row", label: t("police.watchlist.row"), numeric: true },
     {
       key: "result",
       label: t("police.watchlist.result"),
-      render: (r) => (r.entry_id ? t("police.watchlist.rowOk") : t("police.watchlist.rowBad")),
+      render: (/** @type {UploadRow} */ r) => (r.entry_id ? t("police.watchlist.rowOk") : t("police.watchlist.rowBad")),
     },
     { key: "alerts_raised", label: t("police.watchlist.alerts"), numeric: true },
     {
       key: "errors",
       label: t("police.watchlist.errors"),
-      render: (r) =>
+      render: (/** @type {UploadRow} */ r) =>
         r.errors?.length
           ? html`<ul class="row-errors">${r.errors.map(
               (e) => {
                 // The row is in its own column: only the field's name here.
                 const where = pointerLabel(String(e.pointer || "").replace(/^\/rows\/\d+/, ""));
-                const message = localized(e.message) || e.code;
+                const message = localized(e.message) || e.code || "";
                 return html`<li>${where && !message.startsWith(where) ? `${where}: ` : ""}${message}</li>`;
               },
             )}</ul>`
@@ -138,13 +153,15 @@ function UploadResult({ result }) {
       rejected: result.rejected,
       alerts: result.alerts_raised,
     })}<//>
-    <${Table} class="stack" columns=${columns} rows=${result.rows} rowKey=${(r) => r.row} />
+    <${Table} class="stack" columns=${columns} rows=${result.rows} rowKey=${(/** @type {UploadRow} */ r) => r.row} />
   </div>`;
 }
 
+/** @param {{entries: Entry[], onRemoved: (message: string) => void}} props */
 function Entries({ entries, onRemoved }) {
-  const [confirming, setConfirming] = useState(null);
-  const [error, setError] = useState(null);
+  const [confirming, setConfirming] = useState(/** @type {string | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  /** @param {Entry} entry */
   const remove = async (entry) => {
     setError(null);
     try {
@@ -155,17 +172,18 @@ function Entries({ entries, onRemoved }) {
       setError(e);
     }
   };
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
     { key: "document_number", label: t("police.watchlist.document") },
     { key: "full_name", label: fieldLabel("full_name") },
-    { key: "date_of_birth", label: fieldLabel("date_of_birth"), render: (e) => fmtDate(e.date_of_birth) },
+    { key: "date_of_birth", label: fieldLabel("date_of_birth"), render: (/** @type {Entry} */ e) => fmtDate(e.date_of_birth) },
     { key: "reason", label: t("police.watchlist.reason") },
-    { key: "created_by", label: t("police.watchlist.createdBy"), render: (e) => html`<${UserName} id=${e.created_by} />` },
-    { key: "created_at", label: t("police.watchlist.createdAt"), render: (e) => fmtDateTime(e.created_at) },
+    { key: "created_by", label: t("police.watchlist.createdBy"), render: (/** @type {Entry} */ e) => html`<${UserName} id=${e.created_by} />` },
+    { key: "created_at", label: t("police.watchlist.createdAt"), render: (/** @type {Entry} */ e) => fmtDateTime(e.created_at) },
     {
       key: "actions",
       label: t("police.watchlist.actions"),
-      render: (e) =>
+      render: (/** @type {Entry} */ e) =>
         confirming === e.entry_id
           ? html`<span class="actions">
               <button type="button" class="danger" onClick=${() => remove(e)}>${t("police.watchlist.confirmRemove")}</button>
@@ -178,6 +196,6 @@ function Entries({ entries, onRemoved }) {
     <h2 id="wl-list">${t("police.watchlist.list", { n: entries.length })}</h2>
     <${ProblemBanner} error=${error} />
     <${Table} class="stack" data-testid="watchlist" columns=${columns} rows=${[...entries].reverse()}
-      rowKey=${(e) => e.entry_id} />
+      rowKey=${(/** @type {Entry} */ e) => e.entry_id} />
   </section>`;
 }

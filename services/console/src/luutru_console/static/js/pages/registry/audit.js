@@ -31,10 +31,27 @@ export const ACTIONS = [
 ];
 const FILTERS = ["action", "actor_id", "target_id", "facility_id", "since", "until"];
 
+/**
+ * One entry of the audit log (accounts' audit).
+ * @typedef {object} AuditEntry
+ * @property {string} occurred_at
+ * @property {string | null} [actor_id]
+ * @property {string | null} [actor_name]
+ * @property {string | null} [actor_role]
+ * @property {string} action
+ * @property {string | null} [target_type]
+ * @property {string | null} [target_id]
+ * @property {string | null} [client_ip]
+ * @property {Record<string, unknown> | null} [details]
+ */
+
+/** @param {string} action */
 const actionLabel = (action) => (ACTIONS.includes(action) ? t(`registry.audit.a.${action}`) : action);
 
 // A day in Vietnam → the instant it starts (the API compares instants).
+/** @param {string | undefined} day */
 const dayStart = (day) => (day ? `${day}T00:00:00+07:00` : undefined);
+/** @param {string | undefined} day */
 function nextDayStart(day) {
   if (!day) return undefined;
   const d = new Date(`${day}T00:00:00Z`);
@@ -44,15 +61,18 @@ function nextDayStart(day) {
 
 // Actors are logged by id; the admin may look users up, so show their usernames.
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const usernames = new Map(); // actor id → Promise<username | null>, per signed-in user
+/** @type {Map<string, Promise<string | null>>} actor id → its username, per signed-in user */
+const usernames = new Map();
 onSessionChange(() => usernames.clear());
+/** @param {{id: string | null | undefined, name: string | null | undefined}} props */
 function Actor({ id, name }) {
-  const [username, setUsername] = useState(null);
+  const [username, setUsername] = useState(/** @type {string | null} */ (null));
   useEffect(() => {
     if (name || !id || !UUID.test(id)) return undefined;
-    if (!usernames.has(id)) {
-      const lookup = api(`/v1/users/${id}`).then(
-        (u) => u.username,
+    let lookup = usernames.get(id);
+    if (!lookup) {
+      lookup = api(`/v1/users/${id}`).then(
+        (/** @type {{username: string}} */ u) => u.username,
         () => {
           usernames.delete(id); // not remembered: the next view asks again
           return null;
@@ -61,7 +81,7 @@ function Actor({ id, name }) {
       usernames.set(id, lookup);
     }
     let live = true;
-    usernames.get(id).then((u) => live && setUsername(u));
+    lookup.then((u) => live && setUsername(u));
     return () => {
       live = false;
     };
@@ -70,6 +90,7 @@ function Actor({ id, name }) {
   return html`<span title=${id || undefined}>${name || username || id}</span>`;
 }
 
+/** @param {{details: Record<string, unknown> | null | undefined}} props */
 function Details({ details }) {
   const entries = Object.entries(details || {});
   if (!entries.length) return "—";
@@ -78,11 +99,14 @@ function Details({ details }) {
   )}</dl>`;
 }
 
+/** @param {{query: Record<string, string>}} props */
 export function AuditLog({ query: where }) {
   const { navigate } = useApp();
-  const [filters, setFilters] = useState(() => Object.fromEntries(FILTERS.map((f) => [f, where[f] ?? ""])));
+  const [filters, setFilters] = useState(
+    /** @type {() => Record<string, string>} */ () => Object.fromEntries(FILTERS.map((f) => [f, where[f] ?? ""])),
+  );
   const key = FILTERS.map((f) => where[f] ?? "").join("|");
-  const list = usePaged(
+  const list = /** @type {import("./common.js").Paged<AuditEntry>} */ (usePaged(
     (cursor) =>
       `/v1/audit${query({
         action: where.action,
@@ -95,25 +119,28 @@ export function AuditLog({ query: where }) {
         limit: 100,
       })}`,
     [key],
-  );
+  ));
+  /** @type {(f: string) => (v: string) => void} */
   const set = (f) => (v) => setFilters({ ...filters, [f]: v });
+  /** @param {SubmitEvent} e */
   const search = (e) => {
     e.preventDefault();
     navigate("/audit", filters);
   };
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "occurred_at", label: t("registry.audit.when"), render: (r) => fmtDateTime(r.occurred_at) },
+    { key: "occurred_at", label: t("registry.audit.when"), render: (/** @type {AuditEntry} */ r) => fmtDateTime(r.occurred_at) },
     {
       key: "actor",
       label: t("registry.audit.who"),
-      render: (r) => html`<${Actor} id=${r.actor_id} name=${r.actor_name} />
+      render: (/** @type {AuditEntry} */ r) => html`<${Actor} id=${r.actor_id} name=${r.actor_name} />
         ${r.actor_role ? html`<br /><small class="muted">${r.actor_role}</small>` : null}`,
     },
-    { key: "action", label: t("registry.audit.what"), render: (r) => html`<span data-action=${r.action}>${actionLabel(r.action)}</span>` },
+    { key: "action", label: t("registry.audit.what"), render: (/** @type {AuditEntry} */ r) => html`<span data-action=${r.action}>${actionLabel(r.action)}</span>` },
     {
       key: "target",
       label: t("registry.audit.target"),
-      render: (r) =>
+      render: (/** @type {AuditEntry} */ r) =>
         r.target_type === "facility" && r.target_id
           ? html`<a href=${`#/facilities/${r.target_id}`}>${r.target_id}</a>`
           : r.target_id
@@ -121,7 +148,7 @@ export function AuditLog({ query: where }) {
             : "—",
     },
     { key: "client_ip", label: t("registry.audit.ip") },
-    { key: "details", label: t("registry.audit.details"), render: (r) => html`<${Details} details=${r.details} />` },
+    { key: "details", label: t("registry.audit.details"), render: (/** @type {AuditEntry} */ r) => html`<${Details} details=${r.details} />` },
   ];
   return html`<${Page} title=${t("registry.audit.title")}>
     <p class="hint">${t("registry.audit.intro")}</p>

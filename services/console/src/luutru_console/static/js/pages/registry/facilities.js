@@ -23,12 +23,23 @@ import {
 } from "./common.js";
 import { UsersTable } from "./users.js";
 
+/** @typedef {import("../../types.js").Facility} Facility */
+/** @typedef {import("../../types.js").FacilityType} FacilityType */
+/** @typedef {import("../../types.js").Choice} Choice */
+/** The facility as the form holds it: each field a string, as typed. @typedef {Record<string, string>} FacilityValues */
+
 const FILTERS = ["q", "facility_type", "province_code", "commune_code", "status"];
 
+/**
+ * @param {FacilityType[]} types
+ * @param {string} empty the label of no choice
+ * @returns {Choice[]}
+ */
 function typeOptions(types, empty) {
-  return [["", empty], ...types.map((x) => [x.code, typeName(x)])];
+  return [["", empty], ...types.map((x) => /** @type {Choice} */ ([x.code, typeName(x)]))];
 }
 
+/** @returns {Choice[]} */
 function statusOptions() {
   return [
     ["", t("registry.filter.anyStatus")],
@@ -38,26 +49,34 @@ function statusOptions() {
   ];
 }
 
+/** @param {{query: Record<string, string>}} props */
 export function FacilityList({ query: where }) {
   const { navigate } = useApp();
   const types = useFacilityTypes();
-  const [filters, setFilters] = useState(() => Object.fromEntries(FILTERS.map((f) => [f, where[f] ?? ""])));
+  const [filters, setFilters] = useState(
+    /** @type {() => Record<string, string>} */ () => Object.fromEntries(FILTERS.map((f) => [f, where[f] ?? ""])),
+  );
   const key = FILTERS.map((f) => where[f] ?? "").join("|");
-  const list = usePaged((cursor) => `/v1/facilities${query({ ...where, cursor, limit: 50 })}`, [key]);
+  const list = /** @type {import("./common.js").Paged<Facility>} */ (
+    usePaged((cursor) => `/v1/facilities${query({ ...where, cursor, limit: 50 })}`, [key])
+  );
+  /** @type {(f: string) => (v: string) => void} */
   const set = (f) => (v) => setFilters({ ...filters, [f]: v });
   const units = useAdminUnits(filters.province_code || DEFAULT_PROVINCE);
+  /** @param {SubmitEvent} e */
   const search = (e) => {
     e.preventDefault();
     navigate("/facilities", filters);
   };
   const admin = hasRole("policeAdmin");
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
-    { key: "code", label: t("registry.f.code"), render: (f) => html`<a href=${`#/facilities/${f.id}`}>${f.code}</a>` },
+    { key: "code", label: t("registry.f.code"), render: (/** @type {Facility} */ f) => html`<a href=${`#/facilities/${f.id}`}>${f.code}</a>` },
     { key: "name", label: t("registry.f.name") },
-    { key: "facility_type", label: t("registry.f.facility_type"), render: (f) => typeLabel(types, f.facility_type) },
-    { key: "commune_code", label: t("registry.f.commune_code"), render: (f) => html`<${CommuneName} province=${f.province_code} commune=${f.commune_code} />` },
+    { key: "facility_type", label: t("registry.f.facility_type"), render: (/** @type {Facility} */ f) => typeLabel(types, f.facility_type) },
+    { key: "commune_code", label: t("registry.f.commune_code"), render: (/** @type {Facility} */ f) => html`<${CommuneName} province=${f.province_code} commune=${f.commune_code} />` },
     { key: "street", label: t("registry.f.street") },
-    { key: "status", label: t("registry.f.status"), render: (f) => html`<${FacilityStatus} status=${f.status} />` },
+    { key: "status", label: t("registry.f.status"), render: (/** @type {Facility} */ f) => html`<${FacilityStatus} status=${f.status} />` },
   ];
   return html`<${Page} title=${t("registry.list.title")} actions=${admin
       ? html`<a class="button primary" href="#/facilities/new">${t("registry.list.new")}</a>
@@ -69,7 +88,7 @@ export function FacilityList({ query: where }) {
       <${Select} label=${t("registry.f.facility_type")} name="facility_type" value=${filters.facility_type}
         options=${typeOptions(types, t("registry.filter.anyType"))} onChange=${set("facility_type")} />
       <${SearchSelect} label=${t("registry.f.province_code")} name="province_code" value=${filters.province_code}
-        options=${pickOptions(units.provinces)} onChange=${(v) => setFilters({ ...filters, province_code: v, commune_code: "" })} />
+        options=${pickOptions(units.provinces)} onChange=${(/** @type {string} */ v) => setFilters({ ...filters, province_code: v, commune_code: "" })} />
       <${SearchSelect} label=${t("registry.f.commune_code")} name="commune_code" value=${filters.commune_code}
         options=${pickOptions(units.communes)} onChange=${set("commune_code")} />
       <${Select} label=${t("registry.f.status")} name="status" value=${filters.status} options=${statusOptions()}
@@ -86,24 +105,33 @@ export function FacilityList({ query: where }) {
 const TEXT_FIELDS = ["name", "street", "zone", "business_licence_number", "legal_representative", "contact_phone", "contact_email"];
 const NUMBER_FIELDS = ["star_rating", "province_code", "commune_code", "rooms", "beds", "vehicles", "seats"];
 
+/** @returns {FacilityValues} */
 function blankFacility() {
+  /** @type {FacilityValues} */
   const out = { facility_type: "" };
   for (const f of [...TEXT_FIELDS, ...NUMBER_FIELDS]) out[f] = "";
   out.province_code = String(DEFAULT_PROVINCE);
   return out;
 }
 
+/** @param {Facility} facility */
 function fromFacility(facility) {
   const out = blankFacility();
-  for (const f of Object.keys(out)) out[f] = facility[f] == null ? "" : String(facility[f]);
+  const known = /** @type {Record<string, unknown>} */ (facility);
+  for (const f of Object.keys(out)) out[f] = known[f] == null ? "" : String(known[f]);
   return out;
 }
 
 // Which fields a type has: stars for hotels, a zone for zone housing, rooms and beds for
 // lodging, vehicles and seats for coach operators.
+/**
+ * @param {FacilityType | undefined} type
+ * @returns {Set<string>}
+ */
 function applicable(type) {
-  if (!type) return new Set();
+  /** @type {Set<string>} */
   const out = new Set();
+  if (!type) return out;
   if (type.has_stars) out.add("star_rating");
   if (type.has_zone) out.add("zone");
   for (const f of type.takes_guests ? ["rooms", "beds"] : ["vehicles", "seats"]) out.add(f);
@@ -112,33 +140,52 @@ function applicable(type) {
 
 const OPTIONAL = new Set(["star_rating", "zone", "rooms", "beds", "vehicles", "seats"]);
 
+/**
+ * The request body: a new facility's filled fields, or what an edit changes (null clears).
+ * @param {FacilityValues} values
+ * @param {FacilityType | undefined} type
+ * @param {Facility | null} original the facility being edited
+ */
 function bodyOf(values, type, original) {
   const fits = applicable(type);
+  /** @type {Record<string, string | number | null>} */
   const out = {};
+  const before = /** @type {Record<string, unknown> | null} */ (original);
   for (const f of Object.keys(values)) {
     if (OPTIONAL.has(f) && !fits.has(f)) {
       // A field the type does not have: left out (or cleared when editing).
-      if (original && original[f] != null) out[f] = null;
+      if (before && before[f] != null) out[f] = null;
       continue;
     }
     const raw = String(values[f] ?? "").trim();
     const value = NUMBER_FIELDS.includes(f) ? num(raw) : raw || null;
-    if (!original) {
+    if (!before) {
       if (value !== null) out[f] = value;
-    } else if (f !== "province_code" && value !== (original[f] ?? null)) {
+    } else if (f !== "province_code" && value !== (before[f] ?? null)) {
       out[f] = value;
     }
   }
   return out;
 }
 
+/**
+ * @param {object} props
+ * @param {FacilityValues} props.values
+ * @param {(values: FacilityValues) => void} props.setValues
+ * @param {Record<string, string>} props.errors
+ * @param {FacilityType[]} props.types
+ * @param {boolean} [props.editing]
+ */
 export function FacilityFields({ values, setValues, errors, types, editing }) {
   const type = types.find((x) => x.code === values.facility_type);
   const fits = applicable(type);
   const units = useAdminUnits(values.province_code);
+  /** @type {(f: string) => (v: string) => void} */
   const set = (f) => (v) => setValues({ ...values, [f]: v });
+  /** @type {(f: string, extra?: Record<string, unknown>) => unknown} */
   const text = (f, extra = {}) =>
     html`<${Input} label=${t(`registry.f.${f}`)} name=${f} value=${values[f]} onInput=${set(f)} error=${errors[f]} ...${extra} />`;
+  /** @type {(f: string, extra?: Record<string, unknown>) => unknown} */
   const number = (f, extra = {}) => text(f, { type: "number", inputmode: "numeric", min: "0", ...extra });
   return html`
     <fieldset class="registry-group">
@@ -163,7 +210,7 @@ export function FacilityFields({ values, setValues, errors, types, editing }) {
       <div class="grid">
         <${SearchSelect} label=${t("registry.f.province_code")} name="province_code" required disabled=${editing}
           value=${values.province_code} options=${pickOptions(units.provinces)} error=${errors.province_code}
-          onChange=${(v) => setValues({ ...values, province_code: v, commune_code: "" })}
+          onChange=${(/** @type {string} */ v) => setValues({ ...values, province_code: v, commune_code: "" })}
           hint=${editing ? t("registry.form.provinceFixed") : t("registry.form.provinceHint")} />
         <${SearchSelect} label=${t("registry.f.commune_code")} name="commune_code" required
           value=${values.commune_code} options=${pickOptions(units.communes)} error=${errors.commune_code}
@@ -193,9 +240,13 @@ export function FacilityFields({ values, setValues, errors, types, editing }) {
 export function FacilityCreate() {
   const types = useFacilityTypes();
   const [values, setValues] = useState(blankFacility);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState(null);
+  /** What the registry answers a new facility with: it and its first manager's credentials. */
+  const [created, setCreated] = useState(
+    /** @type {{facility: Facility, manager: {username: string, one_time_password: string}} | null} */ (null),
+  );
+  /** @param {SubmitEvent} e */
   const submit = async (e) => {
     e.preventDefault();
     setBusy(true);
@@ -234,9 +285,13 @@ export function FacilityCreate() {
   <//>`;
 }
 
+/** @typedef {(next: Facility, message: string) => void} Changed */
+
+/** @param {{facility: Facility, types: FacilityType[], onSaved: Changed, onCancel: () => void}} props */
 function EditFacility({ facility, types, onSaved, onCancel }) {
   const [values, setValues] = useState(() => fromFacility(facility));
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  /** @param {SubmitEvent} e */
   const submit = async (e) => {
     e.preventDefault();
     setError(null);
@@ -261,10 +316,12 @@ function EditFacility({ facility, types, onSaved, onCancel }) {
 }
 
 // suspend (reason required), reinstate (reason optional), close (final: confirmed twice).
+/** @param {{facility: Facility, action: "suspend" | "reinstate" | "close", onDone: Changed}} props */
 function StatusAction({ facility, action, onDone }) {
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState(false);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  /** @param {SubmitEvent} e */
   const submit = async (e) => {
     e.preventDefault();
     if (action === "close" && !confirm) return setConfirm(true);
@@ -296,25 +353,31 @@ function StatusAction({ facility, action, onDone }) {
   </form>`;
 }
 
+/** @param {{params: Record<string, string>}} props */
 export function FacilityPage({ params }) {
   const types = useFacilityTypes();
   const admin = hasRole("policeAdmin");
-  const { data, error, loading } = useAsync(() => api(`/v1/facilities/${params.id}`), [params.id]);
-  const [facility, setFacility] = useState(null);
-  const [notice, setNotice] = useState(null);
+  const { data, error, loading } = useAsync(
+    async () => /** @type {Facility} */ (await api(`/v1/facilities/${params.id}`)),
+    [params.id],
+  );
+  const [facility, setFacility] = useState(/** @type {Facility | null} */ (null));
+  const [notice, setNotice] = useState(/** @type {string | null} */ (null));
   const [editing, setEditing] = useState(false);
   const current = facility ?? data;
   if (loading && !current) return html`<${Loading} />`;
-  if (error && !current) {
+  if (!current) {
     return html`<${Page} title=${t("registry.detail.title")}><${ProblemBanner} error=${error} />
       <a class="button" href="#/facilities">${t("registry.back")}</a><//>`;
   }
   const type = types.find((x) => x.code === current.facility_type);
+  /** @type {Changed} */
   const changed = (next, message) => {
     setFacility(next);
     setNotice(message);
     setEditing(false);
   };
+  /** @type {(key: string, value: unknown) => unknown} */
   const fact = (key, value) => html`<div><dt>${t(`registry.f.${key}`)}</dt><dd data-field=${key}>${value ?? "—"}</dd></div>`;
   return html`<${Page} title=${current.name} actions=${html`<a class="button" href="#/facilities">${t("registry.back")}</a>
       ${admin ? html`<a class="button" href=${`#/audit?facility_id=${current.id}`}>${t("registry.detail.audit")}</a>` : null}`}>

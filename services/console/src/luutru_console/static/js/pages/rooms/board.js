@@ -23,22 +23,34 @@ import { When } from "../staff/common.js";
  * @property {"free" | "occupied" | "due_out" | "overstaying" | "out_of_service"} state
  * @property {number} beds_left
  * @property {boolean} over_capacity
- * @property {Array<{stay_id: string, full_name: string, receipt_number: string, check_in_at: string, expected_check_out: string | null, overstaying: boolean}>} guests
+ * @property {BoardGuest[]} guests
+ */
+/**
+ * A guest staying in a room of the board.
+ * @typedef {{stay_id: string, full_name: string, receipt_number: string, check_in_at: string, expected_check_out: string | null, overstaying: boolean}} BoardGuest
+ */
+/**
+ * GET /v1/rooms/{facility}/board: the rooms, how many are in each state, and the guests
+ * staying without a room.
+ * @typedef {{rooms: BoardRoom[], counts: Record<string, number>, guests_without_room: number}} Board
  */
 
 const STATES = ["free", "occupied", "due_out", "overstaying", "out_of_service"];
+/** @type {Record<string, string>} */
 const BADGE = { free: "ok", occupied: "info", due_out: "warn", overstaying: "bad", out_of_service: "neutral" };
 
+/** @param {string | null | undefined} facilityId */
 export const boardPath = (facilityId) => `/v1/rooms/${facilityId}/board`;
 
 // The tile's name is its visible text with a few hidden words between ("Phòng 101: Có khách,
 // 1 khách / 2 giường"): what a screen reader says is what the eye reads (WCAG 2.5.3).
 /** @param {{room: BoardRoom, onOpen: (room: BoardRoom, button: HTMLElement) => void}} props */
 function Tile({ room, onOpen }) {
+  /** @param {string} text */
   const hidden = (text) => html`<span class="visually-hidden">${text}</span>`;
   return html`<li>
     <button type="button" class=${`room-tile room-${room.state}`} data-testid="room-tile" data-room=${room.number}
-        data-state=${room.state} onClick=${(e) => onOpen(room, e.currentTarget)}>
+        data-state=${room.state} onClick=${(/** @type {MouseEvent & {currentTarget: HTMLButtonElement}} */ e) => onOpen(room, e.currentTarget)}>
       <span class="room-tile-number">${hidden(t("rooms.tile.room"))} ${room.number}${hidden(":")} </span>
       <span class="room-tile-state">${t(`rooms.state.${room.state}`)}${hidden(",")} </span>
       <span class="room-tile-beds">${t("rooms.tile.beds", { guests: fmtNumber(room.guests.length), beds: fmtNumber(room.beds) })}</span>
@@ -47,13 +59,22 @@ function Tile({ room, onOpen }) {
   </li>`;
 }
 
+/**
+ * @param {object} props
+ * @param {BoardGuest} props.guest
+ * @param {BoardRoom[]} props.rooms
+ * @param {BoardRoom} props.from
+ * @param {(message: string) => void} props.onDone
+ * @param {() => void} props.onCancel
+ */
 function MoveForm({ guest, rooms, from, onDone, onCancel }) {
   const targets = rooms.filter((r) => r.room_id !== from.room_id && r.state !== "out_of_service");
   const [target, setTarget] = useState("");
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
-  const box = useRef(null);
+  const box = useRef(/** @type {HTMLFormElement | null} */ (null));
   useEffect(() => box.current?.querySelector("select")?.focus(), []);
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -73,7 +94,7 @@ function MoveForm({ guest, rooms, from, onDone, onCancel }) {
     <h3>${t("rooms.panel.moveFor", { name: guest.full_name })}</h3>
     <${ProblemBanner} error=${error} />
     <${Select} label=${t("rooms.move.to")} name="room_id" required value=${target} onChange=${setTarget}
-      options=${[["", t("rooms.move.choose")], ...targets.map((r) => [r.room_id, t("rooms.move.option", { number: r.number, left: fmtNumber(r.beds_left) })])]} />
+      options=${[["", t("rooms.move.choose")], ...targets.map((r) => /** @type {[string, string]} */ ([r.room_id, t("rooms.move.option", { number: r.number, left: fmtNumber(r.beds_left) })]))]} />
     <div class="actions">
       <button type="submit" class="primary" disabled=${busy || !target}>${t("rooms.move.submit")}</button>
       <button type="button" onClick=${onCancel}>${t("rooms.move.cancel")}</button>
@@ -81,10 +102,18 @@ function MoveForm({ guest, rooms, from, onDone, onCancel }) {
   </form>`;
 }
 
+/**
+ * @param {object} props
+ * @param {BoardRoom} props.room
+ * @param {BoardRoom[]} props.rooms
+ * @param {() => void} props.onClose
+ * @param {(message: string) => void} props.onChanged
+ */
 function RoomPanel({ room, rooms, onClose, onChanged }) {
-  const heading = useRef(null);
-  const [action, setAction] = useState(null); // {kind: "checkOut" | "move", guest}
+  const heading = useRef(/** @type {HTMLHeadingElement | null} */ (null));
+  const [action, setAction] = useState(/** @type {{kind: "checkOut" | "move", guest: BoardGuest} | null} */ (null));
   useEffect(() => heading.current?.focus(), [room.room_id]);
+  /** @param {string} message */
   const done = (message) => { setAction(null); onChanged(message); };
   return html`<section class="card room-panel" aria-labelledby="room-panel-title" data-testid="room-panel" data-room=${room.number}>
     <h2 id="room-panel-title" tabindex="-1" ref=${heading}>${t("rooms.room", { number: room.number })}
@@ -106,7 +135,7 @@ function RoomPanel({ room, rooms, onClose, onChanged }) {
       : html`<p class="empty">${t("rooms.panel.noGuests")}</p>`}
     ${action?.kind === "checkOut"
       ? html`<${StayAction} kind="checkOut" stay=${action.guest} onCancel=${() => setAction(null)}
-          onDone=${(_, message) => done(message)} />`
+          onDone=${(/** @type {unknown} */ _, /** @type {string} */ message) => done(message)} />`
       : null}
     ${action?.kind === "move"
       ? html`<${MoveForm} guest=${action.guest} rooms=${rooms} from=${room} onDone=${done} onCancel=${() => setAction(null)} />`
@@ -122,10 +151,13 @@ function RoomPanel({ room, rooms, onClose, onChanged }) {
 
 export function BoardPage() {
   const facilityId = currentSession()?.facilityId;
-  const { data, error, loading, reload } = useAsync(() => api(boardPath(facilityId)), [facilityId]);
-  const [open, setOpen] = useState(null); // room_id
-  const [notice, setNotice] = useState(null);
-  const opener = useRef(null);
+  const { data, error, loading, reload } = useAsync(
+    async () => /** @type {Board} */ (await api(boardPath(facilityId))),
+    [facilityId],
+  );
+  const [open, setOpen] = useState(/** @type {string | null} */ (null)); // room_id
+  const [notice, setNotice] = useState(/** @type {string | null} */ (null));
+  const opener = useRef(/** @type {HTMLElement | null} */ (null));
   const noRegistry = data && !data.rooms.length;
   useEffect(() => {
     // No registry: the day's guests are the home page, as before rooms existed.
@@ -152,10 +184,10 @@ export function BoardPage() {
         </section>
         ${room
           ? html`<${RoomPanel} key=${room.room_id} room=${room} rooms=${rooms} onClose=${close}
-              onChanged=${(message) => { setNotice(message); reload(); }} />`
+              onChanged=${(/** @type {string} */ message) => { setNotice(message); reload(); }} />`
           : null}
         <ul class="room-grid" aria-label=${t("rooms.board.grid")} data-testid="room-grid">${rooms.map(
-          (r) => html`<${Tile} key=${r.room_id} room=${r} onOpen=${(picked, button) => { opener.current = button; setNotice(null); setOpen(picked.room_id); }} />`,
+          (r) => html`<${Tile} key=${r.room_id} room=${r} onOpen=${(/** @type {BoardRoom} */ picked, /** @type {HTMLElement} */ button) => { opener.current = button; setNotice(null); setOpen(picked.room_id); }} />`,
         )}</ul>`
       : null}
   <//>`;

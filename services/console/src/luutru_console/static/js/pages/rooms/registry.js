@@ -12,12 +12,19 @@ import { currentSession } from "../../session.js";
 import { Badge, Banner, fieldErrors, html, Input, Loading, Page, ProblemBanner, Select, Table, useAsync } from "../../ui.js";
 
 const KINDS = ["room", "dormitory", "bed_space", "ward"];
+/** @typedef {import("../../types.js").Room} Room */
+
+/** @type {Record<string, string>} */
 const STATE_BADGE = { in_service: "ok", out_of_service: "neutral", retired: "bad" };
 
+/** @param {string} facilityId */
 async function allRooms(facilityId) {
+  /** @type {Room[]} */
   const items = [];
+  /** @type {string | null} */
   let cursor = null;
   do {
+    /** @type {import("../../types.js").Page<Room>} */
     const page = await api(`/v1/rooms/${facilityId}${query({ cursor, limit: 1000 })}`);
     items.push(...page.items);
     cursor = page.next_cursor;
@@ -29,16 +36,20 @@ function keyOf() {
   return crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2);
 }
 
+/** @param {{facilityId: string, range: boolean, onDone: (message: string) => void}} props */
 function AddForm({ facilityId, range, onDone }) {
   const [values, setValues] = useState({ number: "", range: "", floor: "", kind: "room", beds: "2" });
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
   const [key, setKey] = useState(keyOf);
+  /** @type {(name: keyof typeof values) => (v: string) => void} */
   const set = (name) => (v) => setValues({ ...values, [name]: v });
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
     setError(null);
+    /** @type {{kind: string, beds: number, floor?: string, range?: string, number?: string}} */
     const json = { kind: values.kind, beds: Number(values.beds) };
     if (values.floor.trim()) json.floor = values.floor.trim();
     if (range) json.range = values.range;
@@ -69,7 +80,7 @@ function AddForm({ facilityId, range, onDone }) {
             value=${values.number} onInput=${set("number")} error=${errors.number} />`}
       <${Input} label=${fieldLabel("floor")} name="floor" maxlength="20" value=${values.floor} onInput=${set("floor")} error=${errors.floor} />
       <${Select} label=${fieldLabel("kind")} name="kind" value=${values.kind} onChange=${set("kind")}
-        options=${KINDS.map((k) => [k, t(`rooms.kind.${k}`)])} />
+        options=${KINDS.map((k) => /** @type {[string, string]} */ ([k, t(`rooms.kind.${k}`)]))} />
       <${Input} label=${fieldLabel("beds")} name="beds" type="number" min="1" max="500" required
         value=${values.beds} onInput=${set("beds")} error=${errors.beds} />
     </div>
@@ -77,14 +88,18 @@ function AddForm({ facilityId, range, onDone }) {
   </form>`;
 }
 
+/** @param {{facilityId: string, room: Room, onDone: (message: string) => void, onCancel: () => void}} props */
 function EditForm({ facilityId, room, onDone, onCancel }) {
   const [values, setValues] = useState({ number: room.number, floor: room.floor || "", beds: String(room.beds) });
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  /** @type {(name: keyof typeof values) => (v: string) => void} */
   const set = (name) => (v) => setValues({ ...values, [name]: v });
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
     try {
+      /** @type {Room} */
       const saved = await api(`/v1/rooms/${facilityId}/${room.room_id}`, {
         method: "PATCH", json: { number: values.number, floor: values.floor.trim() || null, beds: Number(values.beds) },
       });
@@ -110,12 +125,18 @@ function EditForm({ facilityId, room, onDone, onCancel }) {
 }
 
 /** The registry of one facility; `manage`: the add, edit and state actions. */
+/** @param {{facilityId: string, manage: boolean}} props */
 export function RoomRegistry({ facilityId, manage }) {
   const { data, error, loading, reload } = useAsync(() => allRooms(facilityId), [facilityId]);
-  const [notice, setNotice] = useState(null);
-  const [actionError, setActionError] = useState(null);
-  const [editing, setEditing] = useState(null);
+  const [notice, setNotice] = useState(/** @type {string | null} */ (null));
+  const [actionError, setActionError] = useState(/** @type {unknown} */ (null));
+  const [editing, setEditing] = useState(/** @type {Room | null} */ (null));
+  /** @param {string} message */
   const done = (message) => { setNotice(message); setEditing(null); reload(); };
+  /**
+   * @param {Room} room
+   * @param {string} path the state change: out-of-service, back-in-service, retire
+   */
   const change = async (room, path) => {
     setActionError(null);
     try {
@@ -125,21 +146,23 @@ export function RoomRegistry({ facilityId, manage }) {
       setActionError(e);
     }
   };
+  /** @type {(room: Room, path: string, key: string, kind?: string) => unknown} */
   const action = (room, path, key, kind = "") => html`<button type="button" class=${kind}
       aria-label=${t("rooms.settings.actionFor", { action: t(key), number: room.number })}
       onClick=${() => change(room, path)}>${t(key)}</button>`;
+  /** @type {import("../../ui.js").Column[]} */
   const columns = [
     { key: "number", label: fieldLabel("number") },
     { key: "floor", label: fieldLabel("floor") },
-    { key: "kind", label: fieldLabel("kind"), render: (r) => t(`rooms.kind.${r.kind}`) },
+    { key: "kind", label: fieldLabel("kind"), render: (/** @type {Room} */ r) => t(`rooms.kind.${r.kind}`) },
     { key: "beds", label: fieldLabel("beds"), numeric: true },
-    { key: "state", label: t("rooms.settings.state"), render: (r) => html`<${Badge} kind=${STATE_BADGE[r.state]}>${t(`rooms.state.${r.state}`)}<//>` },
+    { key: "state", label: t("rooms.settings.state"), render: (/** @type {Room} */ r) => html`<${Badge} kind=${STATE_BADGE[r.state]}>${t(`rooms.state.${r.state}`)}<//>` },
   ];
   if (manage) {
     columns.push({
       key: "actions",
       label: t("rooms.settings.actions"),
-      render: (r) => html`<div class="staff-row-actions">
+      render: (/** @type {Room} */ r) => html`<div class="staff-row-actions">
         <button type="button" aria-label=${t("rooms.settings.editFor", { number: r.number })} onClick=${() => setEditing(r)}>${t("rooms.settings.edit")}</button>
         ${r.state === "in_service"
           ? action(r, "out-of-service", "rooms.settings.outOfService")
@@ -161,7 +184,7 @@ export function RoomRegistry({ facilityId, manage }) {
     ${loading && !data ? html`<${Loading} />` : null}
     ${data
       ? html`<${Table} caption=${t("rooms.settings.list")} columns=${columns} rows=${data}
-          rowKey=${(r) => r.room_id} empty=${t("rooms.settings.empty")} data-testid="room-table" />`
+          rowKey=${(/** @type {Room} */ r) => r.room_id} empty=${t("rooms.settings.empty")} data-testid="room-table" />`
       : null}
   </div>`;
 }

@@ -9,22 +9,39 @@ import { fieldLabel } from "../../labels.js";
 import { fieldErrors, html, Input, ProblemBanner, TextArea } from "../../ui.js";
 import { localInputVN } from "./common.js";
 
+/** @typedef {"checkOut" | "void" | "extend"} ActionKind */
+
+/** @type {Record<ActionKind, string>} */
 const TITLES = {
   checkOut: "staff.action.checkOutTitle",
   void: "staff.action.voidTitle",
   extend: "staff.action.extendTitle",
 };
 
+/**
+ * @param {object} props
+ * @param {ActionKind} props.kind
+ * @param {Pick<import("../../types.js").Stay, "stay_id" | "full_name" | "expected_check_out">} props.stay a
+ *   record, or a guest of the room board
+ * @param {(updated: import("../../types.js").Stay, message: string) => void} props.onDone with the
+ *   record as the server has it now
+ * @param {() => void} props.onCancel
+ */
 export function StayAction({ kind, stay, onDone, onCancel }) {
   const defaultOut = useRef(localInputVN()).current;
   const [checkOutAt, setCheckOutAt] = useState(defaultOut);
   const [reason, setReason] = useState("");
   const [until, setUntil] = useState(stay.expected_check_out || todayVN(1));
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
-  const box = useRef(null);
-  useEffect(() => box.current?.querySelector("input, textarea")?.focus(), [kind, stay.stay_id]);
+  const box = useRef(/** @type {HTMLFormElement | null} */ (null));
+  useEffect(() => {
+    /** @type {HTMLInputElement | HTMLTextAreaElement | null | undefined} */
+    const first = box.current?.querySelector("input, textarea");
+    first?.focus();
+  }, [kind, stay.stay_id]);
 
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setBusy(true);
@@ -42,6 +59,7 @@ export function StayAction({ kind, stay, onDone, onCancel }) {
         updated = await api(`${path}/void`, { method: "POST", json: { reason } });
         message = t("staff.action.voided", { name: stay.full_name });
       } else {
+        /** @type {{expected_check_out: string, reason?: string}} */
         const json = { expected_check_out: until };
         if (reason.trim()) json.reason = reason;
         updated = await api(`${path}/extend`, { method: "POST", json });

@@ -29,6 +29,7 @@ const CHECK_DELAY_MS = 400;
 const SUBMIT_TIMEOUT_MS = 30000;
 
 // "/id_number" → "id_number"; anything else (the whole body, an unknown field) → "".
+/** @type {(pointer?: string) => string} */
 const fieldOf = (pointer = "") => {
   const name = pointer.split("/")[1] || "";
   return FIELDS.includes(name) ? name : "";
@@ -46,7 +47,7 @@ function byField(errors = []) {
   const other = [];
   for (const e of errors) {
     const name = fieldOf(e.pointer);
-    const message = localized(e.message) || e.code;
+    const message = localized(e.message) || e.code || "";
     if (!name) other.push(message);
     else fields[name] ??= message;
   }
@@ -54,27 +55,38 @@ function byField(errors = []) {
 }
 
 /** @param {{query?: Record<string, string>}} [props] */
+/**
+ * What went wrong with the last submit: fields to fix, no answer, or the server's words.
+ * @typedef {{kind: "fields", count: number, other: string[]} | {kind: "offline"} | {kind: "other", text: string}} Problem
+ */
+/** @typedef {{receipt: import("../../types.js").Receipt, duplicate: boolean, name: string}} Done */
+/** @typedef {import("./guest-form.js").Guest} Guest */
+
+/** @param {{query?: Record<string, string>}} [props] */
 export function CheckInPage({ query = {} } = {}) {
   // From the room board: the room tapped (its number is found in the registry by the server).
   const [guest, setGuest] = useState(() => ({ ...emptyGuest(), room: query.room || "" }));
   const [errors, setErrors] = useState(/** @type {Record<string, string>} */ ({})); // {field: message}, shown under the fields
-  const [problem, setProblem] = useState(null); // {kind: "fields"|"offline"|"other", ...}
+  const [problem, setProblem] = useState(/** @type {Problem | null} */ (null));
   const [busy, setBusy] = useState(false);
-  const [done, setDone] = useState(null); // {receipt, duplicate, name}
-  const [queued, setQueued] = useState(null); // {key, name}: kept on the device, chờ gửi
-  const [qrNote, setQrNote] = useState(null);
+  const [done, setDone] = useState(/** @type {Done | null} */ (null));
+  // kept on the device, chờ gửi
+  const [queued, setQueued] = useState(/** @type {{key: string, name: string} | null} */ (null));
+  const [qrNote, setQrNote] = useState(/** @type {import("../../types.js").QrGuest | null} */ (null));
   const [formKey, setFormKey] = useState(0);
   const [focusSeq, setFocusSeq] = useState(0);
-  const attempt = useRef(null); // {key, body}: one key per distinct submission
-  const result = useRef(null);
-  const form = useRef(null);
-  const problemBox = useRef(null);
+  // one key per distinct submission (the body as JSON)
+  const attempt = useRef(/** @type {{key: string, body: string} | null} */ (null));
+  const result = useRef(/** @type {HTMLDivElement | null} */ (null));
+  const form = useRef(/** @type {HTMLFormElement | null} */ (null));
+  const problemBox = useRef(/** @type {HTMLDivElement | null} */ (null));
   const inFlight = useRef(false); // a double tap lands before the button is disabled
   const latest = useRef(guest);
   latest.current = guest;
-  const touched = useRef(new Set()); // fields left at least once (all of them after a submit)
+  const touched = useRef(/** @type {Set<string>} */ (new Set())); // fields left at least once (all of them after a submit)
   const submitted = useRef(false);
-  const check = useRef({ timer: 0, controller: null, last: null });
+  /** @typedef {{timer: number, controller: AbortController | null, last: {text: string, fields: Record<string, string>} | null}} CheckState */
+  const check = useRef(/** @type {CheckState} */ ({ timer: 0, controller: null, last: null }));
 
   useEffect(() => {
     if (done) result.current?.focus();
@@ -97,15 +109,19 @@ export function CheckInPage({ query = {} } = {}) {
   // After a refused submit: the first field in error (in the order of the form), else the message.
   useEffect(() => {
     if (!focusSeq) return;
-    const target = form.current?.querySelector('[aria-invalid="true"]') || problemBox.current;
+    /** @type {HTMLElement | null | undefined} */
+    const invalid = form.current?.querySelector('[aria-invalid="true"]');
+    const target = invalid || problemBox.current;
     if (!target) return;
     target.focus({ preventScroll: true });
     target.scrollIntoView({ block: "center" });
   }, [focusSeq]);
 
+  /** @param {string} name */
   const isShown = (name) => submitted.current || touched.current.has(name);
 
   // The server's verdict on the whole form, shown for the fields already left.
+  /** @param {Record<string, string>} found */
   const apply = (found) => {
     setErrors((old) => {
       /** @type {Record<string, string>} */
@@ -127,7 +143,7 @@ export function CheckInPage({ query = {} } = {}) {
     let found;
     try {
       const report = await api("/v1/stays/validate", { method: "POST", json: body, signal: controller.signal });
-      found = byField(report.errors).fields;
+      found = byField(/** @type {import("../../types.js").ValidationReport} */ (report).errors).fields;
     } catch (e) {
       if (e instanceof ApiError && e.status === 422) found = byField(e.problem.errors).fields;
       else return; // offline, aborted, refused: the submit will say so
@@ -139,16 +155,18 @@ export function CheckInPage({ query = {} } = {}) {
     if (JSON.stringify(guestBody(latest.current)) === text) apply(found);
   };
 
+  /** @param {string} name */
   const onLeave = (name) => {
     touched.current.add(name === "passport_number" ? "id_number" : name);
     touched.current.add(name);
     clearTimeout(check.current.timer);
-    check.current.timer = setTimeout(runCheck, CHECK_DELAY_MS);
+    check.current.timer = window.setTimeout(runCheck, CHECK_DELAY_MS);
   };
 
   // An edited field's error goes at once; leaving it checks it again.
+  /** @param {Guest} next */
   const onChange = (next) => {
-    const changed = Object.keys(next).filter((k) => next[k] !== latest.current[k]);
+    const changed = /** @type {(keyof Guest)[]} */ (Object.keys(next)).filter((k) => next[k] !== latest.current[k]);
     if (changed.some((k) => errors[k] || (k === "passport_number" && errors.id_number))) {
       setErrors((old) => {
         const rest = { ...old };
@@ -167,13 +185,14 @@ export function CheckInPage({ query = {} } = {}) {
     const body = guestBody(latest.current);
     const text = JSON.stringify(body);
     if (attempt.current?.body !== text) attempt.current = { key: newKey(), body: text };
+    const key = attempt.current.key;
     setBusy(true);
     setProblem(null);
     try {
       const response = await apiResponse("/v1/stays", {
         method: "POST",
         json: body,
-        headers: { "Idempotency-Key": attempt.current.key },
+        headers: { "Idempotency-Key": key },
         signal: AbortSignal.timeout(SUBMIT_TIMEOUT_MS),
       });
       const receipt = await response.json();
@@ -183,8 +202,8 @@ export function CheckInPage({ query = {} } = {}) {
       if (isUnreachable(thrown)) {
         // Kept on the device with its key and the entered arrival time; sent when possible.
         try {
-          await keep({ key: attempt.current.key, body, name: body.full_name });
-          setQueued({ key: attempt.current.key, name: body.full_name });
+          await keep({ key, body, name: body.full_name });
+          setQueued({ key, name: body.full_name });
         } catch {
           // No IndexedDB (a private window): the form stays as typed for "Thử lại".
         }
@@ -207,6 +226,7 @@ export function CheckInPage({ query = {} } = {}) {
     }
   };
 
+  /** @param {SubmitEvent} event */
   const submit = (event) => {
     event.preventDefault();
     send();
@@ -226,7 +246,9 @@ export function CheckInPage({ query = {} } = {}) {
     setFormKey((k) => k + 1);
   };
 
+  /** @param {string} name */
   const goTo = (name) => {
+    /** @type {HTMLElement | null | undefined} */
     const field = form.current?.querySelector(`[name="${name}"]`);
     if (!field) return;
     field.focus({ preventScroll: true });
@@ -269,7 +291,7 @@ export function CheckInPage({ query = {} } = {}) {
         ${FIELDS.filter((name) => errors[name]).map(
           (name) => html`<li><button type="button" class="link" onClick=${() => goTo(name)}>${fieldLabel(name)}</button>: ${errors[name]}</li>`,
         )}
-        ${problem.other.map((message) => html`<li>${message}</li>`)}
+        ${problem.other.map((/** @type {string} */ message) => html`<li>${message}</li>`)}
       </ul>
     </div>`;
   } else if (problem?.kind === "other") {
@@ -277,7 +299,7 @@ export function CheckInPage({ query = {} } = {}) {
   }
 
   return html`<${Page} title=${t("staff.checkIn.title")}>
-    <${QrBox} key=${`qr-${formKey}`} onParsed=${(parsed, text) => {
+    <${QrBox} key=${`qr-${formKey}`} onParsed=${(/** @type {import("../../types.js").QrGuest} */ parsed, /** @type {string} */ text) => {
       setGuest((g) => withQr(g, parsed, text));
       setQrNote(parsed);
       setErrors({});

@@ -8,44 +8,14 @@ import { fmtDateTime, fmtNumber, localized, t } from "../../i18n.js";
 import { fieldLabel as sharedFieldLabel } from "../../labels.js";
 import { Badge, Banner, html, useApp } from "../../ui.js";
 
-/**
- * A stay as its facility reads it (StayView of services/ingest: GET /v1/stays, /v1/stays/{id}).
- * Dates are "YYYY-MM-DD", times ISO 8601 with their offset.
- * @typedef {object} Stay
- * @property {string} stay_id
- * @property {string} receipt_number
- * @property {"checked_in" | "checked_out" | "voided"} status
- * @property {number} version
- * @property {string} full_name
- * @property {string} date_of_birth
- * @property {string} gender
- * @property {string} document_type
- * @property {string} document_number
- * @property {string} nationality
- * @property {string} country_of_residence
- * @property {string | null} [legacy_id_number]
- * @property {string | null} [visa_type]
- * @property {string | null} [visa_number]
- * @property {string | null} [entry_date]
- * @property {string | null} [entry_port]
- * @property {string | null} [accompanying_adult_document]
- * @property {string | null} [relationship]
- * @property {string | null} room
- * @property {string | null} [reason]
- * @property {string} check_in_at
- * @property {string | null} expected_check_out
- * @property {string | null} check_out_at
- * @property {string} received_at
- * @property {string} due_at
- * @property {number} late_minutes
- * @property {string} source
- * @property {import("../../api.js").FieldProblem[]} warnings
- */
+/** @typedef {import("../../types.js").Stay} Stay */
+/** @typedef {import("../../types.js").Receipt} ReceiptShape */
 
 const TZ = "Asia/Ho_Chi_Minh";
 
 // "YYYY-MM-DDTHH:mm" in Vietnam for a datetime-local input (the server reads a time without
 // zone as Vietnam time, whatever the device's own zone is).
+/** @param {Date} [moment] */
 export function localInputVN(moment = new Date()) {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat("en-GB", {
@@ -74,6 +44,7 @@ export function newKey() {
 }
 
 // The field a JSON pointer names ("/rows/3/id_number" → "id_number").
+/** @type {(pointer: string | null | undefined) => string} */
 export const pointerField = (pointer) => (pointer || "").split("/").filter(Boolean).pop() || "";
 
 /**
@@ -83,13 +54,17 @@ export const pointerField = (pointer) => (pointer || "").split("/").filter(Boole
  */
 export const fieldLabel = (name) => (name === "reason" ? t("staff.f.reason") : sharedFieldLabel(name));
 
+/** @param {{status: string}} props */
 export function StatusBadge({ status }) {
-  const kind = { checked_in: "info", checked_out: "neutral", voided: "bad" }[status] || "neutral";
+  /** @type {string} */
+  const kind = /** @type {Record<string, string>} */ ({ checked_in: "info", checked_out: "neutral", voided: "bad" })[status] || "neutral";
   return html`<${Badge} kind=${kind}>${t(`staff.status.${status}`)}<//>`;
 }
 
 // How late, as people say it: "45 phút", "2 giờ 15 phút", "1 ngày 1 giờ" (never raw minutes).
+/** @param {number} minutes */
 export function durationText(minutes) {
+  /** @type {(n: number, unit: string) => string} */
   const part = (n, unit) => t(n === 1 ? `staff.dur.${unit}` : `staff.dur.${unit}s`, { n: fmtNumber(n) });
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
@@ -104,27 +79,31 @@ export function durationText(minutes) {
 /** @param {Stay} stay */
 export const isLate = (stay) => stay.status !== "voided" && (stay.late_minutes ?? 0) > 0;
 
+/** @param {{lateMinutes: number}} props */
 export function TimelinessBadge({ lateMinutes }) {
   return lateMinutes > 0
     ? html`<${Badge} kind="warn">${t("staff.lateBy", { duration: durationText(lateMinutes) })}<//>`
     : html`<${Badge} kind="ok">${t("staff.onTime")}<//>`;
 }
 
+/** @param {{iso: string | null | undefined, testid?: string}} props */
 export const When = ({ iso, testid }) =>
   iso ? html`<time datetime=${iso} data-testid=${testid}>${fmtDateTime(iso)}</time>` : "—";
 
 // A receipt number spelled out for a screen reader ("K 7 M, 4 Q X, 9 P A").
+/** @type {(number: string | null | undefined) => string} */
 const spelled = (number) => (number || "").split("-").map((g) => g.split("").join(" ")).join(", ");
 
 // The receipt of a registration: from POST /v1/stays (Receipt) or GET /v1/stays/{id} (StayView).
 // A Receipt has no guest name or room: those come from the record itself.
+/** @param {{stay: Stay | ReceiptShape}} props */
 export function Receipt({ stay }) {
   const app = useApp();
-  const [record, setRecord] = useState(stay.full_name !== undefined ? stay : null);
+  const [record, setRecord] = useState(/** @type {Stay | null} */ ("full_name" in stay ? stay : null));
   useEffect(() => {
-    if (stay.full_name !== undefined) return setRecord(stay);
+    if ("full_name" in stay) return setRecord(stay);
     let live = true;
-    api(`/v1/stays/${stay.stay_id}`).then((r) => live && setRecord(r), () => {});
+    api(`/v1/stays/${stay.stay_id}`).then((/** @type {Stay} */ r) => live && setRecord(r), () => {});
     return () => { live = false; };
   }, [stay]);
   const late = stay.late_minutes ?? 0;
@@ -155,6 +134,7 @@ export function Receipt({ stay }) {
 }
 
 // What to do about a warning, by its code (the warning itself says what is wrong).
+/** @type {Record<string, string>} */
 const ADVICE = {
   "id-province-unknown": "staff.advice.idDigits",
   "id-gender-mismatch": "staff.advice.idDigits",
@@ -174,7 +154,7 @@ export function Warnings({ warnings }) {
       const label = field ? fieldLabel(field) : ""; // never a raw key
       return html`<li data-code=${w.code}>
         ${label ? html`<strong>${label}</strong>: ` : null}${localized(w.message) || t("staff.warnings.other")}
-        ${ADVICE[w.code] ? html`<br /><span class="staff-advice">${t(ADVICE[w.code])}</span>` : null}
+        ${w.code && ADVICE[w.code] ? html`<br /><span class="staff-advice">${t(ADVICE[w.code])}</span>` : null}
       </li>`;
     })}</ul>
   <//>`;
@@ -199,8 +179,10 @@ export const MAX_DAY_RECORDS = 2000;
 export async function staysOf(day, held = false, max = MAX_DAY_RECORDS) {
   /** @type {RecordList} */
   const items = [];
+  /** @type {string | null} */
   let cursor = null;
   do {
+    /** @type {import("../../types.js").Page<Stay>} */
     const page = await api(`/v1/stays${query({ date: day, held: held ? "true" : undefined, cursor, limit: 1000 })}`);
     items.push(...page.items);
     cursor = page.next_cursor;

@@ -13,6 +13,7 @@ const NATIONALITIES = [
   "PHL", "IND", "AUS", "GBR", "FRA", "DEU", "CAN",
 ];
 const VISA_TYPES = ["exempt", "EV", "DL", "DN1", "DN2", "LĐ1", "LĐ2", "TT", "HN", "DH", "NG3"];
+/** The fields a chip-card QR fills in. @type {("full_name" | "date_of_birth" | "gender" | "id_number")[]} */
 const IDENTITY = ["full_name", "date_of_birth", "gender", "id_number"];
 
 /**
@@ -78,6 +79,12 @@ export function guestOfStay(stay) {
 }
 
 // The guest with the fields of a parsed chip-card QR (POST /v1/qr/parse).
+/**
+ * @param {Guest} guest
+ * @param {import("../../types.js").QrGuest} parsed
+ * @param {string} text the QR as read
+ * @returns {Guest}
+ */
 export function withQr(guest, parsed, text) {
   const fields = {
     full_name: parsed.full_name,
@@ -126,6 +133,7 @@ const isMinor = (g) => {
 export function guestBody(g) {
   /** @type {Record<string, string>} */
   const body = {};
+  /** @type {(key: string, value: string | null | undefined, transform?: (v: string) => string) => void} */
   const put = (key, value, transform = (v) => v) => {
     const text = (value ?? "").toString().trim();
     if (text) body[key] = transform(text);
@@ -157,7 +165,7 @@ export function guestBody(g) {
   put("check_in_at", g.check_in_at);
   put("expected_check_out", g.expected_check_out);
   // The QR goes along (the record is marked QR-sourced) while its identity fields stand as read.
-  if (g.qr && g.qrFields && IDENTITY.every((k) => (g[k] || "") === (g.qrFields[k] || ""))) body.qr = g.qr;
+  if (g.qr && g.qrFields && IDENTITY.every((k) => (g[k] || "") === (g.qrFields?.[k] || ""))) body.qr = g.qr;
   return body;
 }
 
@@ -171,13 +179,16 @@ export function guestBody(g) {
  * @param {(field: string) => void} [props.onLeave]
  */
 export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
+  /** @type {(name: keyof Guest) => (value: string) => void} */
   const set = (name) => (value) => onChange({ ...g, [name]: value });
   const foreign = isForeign(g);
   const passport = foreign || g.docKind === "passport";
   const minor = isMinor(g);
+  /** @param {FocusEvent} event */
   const leave = (event) => {
-    const name = event.target?.name;
-    if (onLeave && name && event.target.matches?.("input, select, textarea")) onLeave(name);
+    const target = /** @type {HTMLInputElement | null} */ (event.target);
+    const name = target?.name;
+    if (onLeave && name && target.matches?.("input, select, textarea")) onLeave(name);
   };
   return html`<div class="staff-guest-form" onFocusOut=${leave}>
     <fieldset class="staff-fieldset">
@@ -193,7 +204,7 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
             ["female", t("staff.gender.female")], ["other", t("staff.gender.other")]]} />
         <${Input} label=${fieldLabel("nationality")} name="nationality" required list="staff-nationalities"
           value=${g.nationality} maxlength="3" autocapitalize="characters" hint=${t("staff.hint.nationality")}
-          onInput=${(v) => set("nationality")(v.toUpperCase())} error=${errors.nationality} />
+          onInput=${(/** @type {string} */ v) => set("nationality")(v.toUpperCase())} error=${errors.nationality} />
         ${foreign
           ? null
           : html`<${Select} label=${t("staff.f.docKind")} name="docKind" value=${g.docKind}
@@ -211,7 +222,7 @@ export function GuestForm({ guest: g, onChange, errors = {}, onLeave }) {
                 value=${g.legacy_id_number} onInput=${set("legacy_id_number")} error=${errors.legacy_id_number} />`}
         <${Input} label=${fieldLabel("country_of_residence")} name="country_of_residence" list="staff-nationalities"
           maxlength="3" hint=${t("staff.hint.country_of_residence")} value=${g.country_of_residence}
-          onInput=${(v) => set("country_of_residence")(v.toUpperCase())} error=${errors.country_of_residence} />
+          onInput=${(/** @type {string} */ v) => set("country_of_residence")(v.toUpperCase())} error=${errors.country_of_residence} />
       </div>
       <datalist id="staff-nationalities">${NATIONALITIES.map((c) => html`<option value=${c} />`)}</datalist>
     </fieldset>

@@ -68,6 +68,30 @@ messages({
   },
 });
 
+/**
+ * A pre-registration link (ingest's LinkView): one for a guest or group, or the standing one.
+ * @typedef {object} Link
+ * @property {string} link_id
+ * @property {"guest" | "standing"} kind
+ * @property {string | null} label
+ * @property {number | null} max_entries
+ * @property {number} entries
+ * @property {string} path
+ * @property {string} expires_at
+ */
+/**
+ * A guest's pre-registration waiting for staff to check the card (ingest's PendingView).
+ * @typedef {object} Pending
+ * @property {string} pre_registration_id
+ * @property {string} code
+ * @property {string} full_name
+ * @property {Record<string, string | undefined>} guest the fields the guest filled in
+ * @property {string | null} link_label
+ * @property {string} expires_at
+ */
+/** @typedef {{receipt: import("../../types.js").Receipt, duplicate: boolean, name: string}} Confirmed */
+
+/** @param {string} iso */
 const fmt = (iso) =>
   new Date(iso).toLocaleString(undefined, { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short", timeStyle: "short" });
 
@@ -76,6 +100,7 @@ const fmt = (iso) =>
 const QR_MODULE = "/vendor/qrcode.js";
 
 /** The link's QR code, drawn by the served qrcode-generator (loaded only on this page). */
+/** @param {{url: string}} props */
 function LinkQr({ url }) {
   const [src, setSrc] = useState("");
   useEffect(() => {
@@ -93,6 +118,7 @@ function LinkQr({ url }) {
   return src ? html`<img src=${src} alt=${t("pre.link.open")} data-testid="link-qr" />` : null;
 }
 
+/** @param {{link: Link}} props */
 function LinkCard({ link }) {
   const url = `${location.origin}${link.path}`;
   return html`<div class="card pre-link" data-testid=${link.kind === "standing" ? "standing-link" : "guest-link"}>
@@ -106,14 +132,15 @@ function LinkCard({ link }) {
 }
 
 function Links() {
-  const [links, setLinks] = useState([]);
+  const [links, setLinks] = useState(/** @type {Link[]} */ ([]));
   const [label, setLabel] = useState("");
   const [guests, setGuests] = useState("1");
-  const [error, setError] = useState(null);
-  const load = () => api("/v1/pre-registrations/links").then((r) => setLinks(r.items), setError);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const load = () => api("/v1/pre-registrations/links").then((/** @type {{items: Link[]}} */ r) => setLinks(r.items), setError);
   useEffect(() => {
     load();
   }, []);
+  /** @param {{kind: "guest" | "standing", label?: string | null, guests?: number}} body */
   const make = async (body) => {
     setError(null);
     try {
@@ -129,7 +156,7 @@ function Links() {
   return html`<section aria-labelledby="pre-links">
     <h2 id="pre-links">${t("pre.links")}</h2>
     ${error ? html`<${ProblemBanner} error=${error} onClose=${() => setError(null)} />` : null}
-    <form class="card" onSubmit=${(e) => { e.preventDefault(); make({ kind: "guest", label: label || null, guests: Number(guests) || 1 }); }}>
+    <form class="card" onSubmit=${(/** @type {SubmitEvent} */ e) => { e.preventDefault(); make({ kind: "guest", label: label || null, guests: Number(guests) || 1 }); }}>
       <div class="grid">
         <${Input} label=${t("pre.link.label")} name="label" value=${label} onInput=${setLabel} maxlength="100" />
         <${Input} label=${t("pre.link.guests")} name="guests" type="number" min="1" max="30" value=${guests} onInput=${setGuests} />
@@ -143,15 +170,17 @@ function Links() {
   </section>`;
 }
 
+/** @param {Pending["guest"]} guest */
 function documentOf(guest) {
   return guest.id_number || guest.passport_number || "—";
 }
 
-function Pending({ entry, onConfirmed }) {
+/** @param {{entry: Pending, onConfirmed: (result: Confirmed) => void}} props */
+function PendingCard({ entry, onConfirmed }) {
   const g = entry.guest;
   const [room, setRoom] = useState(g.room || "");
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [key] = useState(newKey); // one key per entry: a retry never registers twice
   const confirm = async () => {
     setBusy(true);
@@ -191,15 +220,19 @@ function Pending({ entry, onConfirmed }) {
 
 export function PreRegistrationsPage() {
   const [q, setQ] = useState("");
-  const [items, setItems] = useState(null);
-  const [error, setError] = useState(null);
-  const [done, setDone] = useState(null);
+  const [items, setItems] = useState(/** @type {Pending[] | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [done, setDone] = useState(/** @type {Confirmed | null} */ (null));
   const load = (text = q) =>
-    api(`/v1/pre-registrations${text ? `?q=${encodeURIComponent(text)}` : ""}`).then((r) => setItems(r.items), setError);
+    api(`/v1/pre-registrations${text ? `?q=${encodeURIComponent(text)}` : ""}`).then(
+      (/** @type {{items: Pending[]}} */ r) => setItems(r.items),
+      setError,
+    );
   useEffect(() => {
     const timer = setTimeout(() => load(q), 250);
     return () => clearTimeout(timer);
   }, [q]);
+  /** @param {Confirmed} result */
   const confirmed = (result) => {
     setDone(result);
     load();
@@ -217,7 +250,7 @@ export function PreRegistrationsPage() {
     ${error ? html`<${Banner} kind="error">${error instanceof ApiError ? localized(error.problem?.detail) || error.text : t("ui.offline")}<//>` : null}
     <${Input} label=${t("pre.search")} name="pre-search" type="search" value=${q} onInput=${setQ} />
     ${items && !items.length ? html`<p>${t("pre.none")}</p>` : null}
-    <ul class="pre-list">${(items || []).map((entry) => html`<${Pending} key=${entry.pre_registration_id} entry=${entry} onConfirmed=${confirmed} />`)}</ul>
+    <ul class="pre-list">${(items || []).map((entry) => html`<${PendingCard} key=${entry.pre_registration_id} entry=${entry} onConfirmed=${confirmed} />`)}</ul>
     <${Links} />
   <//>`;
 }

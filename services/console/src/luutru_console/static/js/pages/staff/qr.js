@@ -9,15 +9,18 @@ import { t } from "../../i18n.js";
 import { loadScript } from "../../lazy.js";
 import { Banner, fieldErrors, html, ProblemBanner, TextArea } from "../../ui.js";
 
+/** @param {{onText: (text: string) => void, onStop: () => void}} props */
 function CameraScanner({ onText, onStop }) {
-  const video = useRef(null);
-  const [problem, setProblem] = useState(null);
+  const video = useRef(/** @type {HTMLVideoElement | null} */ (null));
+  const [problem, setProblem] = useState(/** @type {string | null} */ (null));
   useEffect(() => {
+    /** @type {MediaStream | null} */
     let stream = null;
     let stopped = false;
     let frame = 0;
     const canvas = document.createElement("canvas");
     const context = canvas.getContext("2d", { willReadFrequently: true });
+    /** @type {BarcodeDetector | null} */
     let detector = null;
     const decode = async () => {
       const el = video.current;
@@ -26,11 +29,13 @@ function CameraScanner({ onText, onStop }) {
         const codes = await detector.detect(el);
         return codes[0]?.rawValue || null;
       }
+      const jsQR = window.jsQR;
+      if (!context || !jsQR) return null; // not reached: a decoder is there before the first frame
       canvas.width = el.videoWidth;
       canvas.height = el.videoHeight;
       context.drawImage(el, 0, 0, canvas.width, canvas.height);
       const image = context.getImageData(0, 0, canvas.width, canvas.height);
-      return window.jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" })?.data || null;
+      return jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" })?.data || null;
     };
     const tick = async () => {
       if (stopped) return;
@@ -69,8 +74,10 @@ function CameraScanner({ onText, onStop }) {
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
         if (stopped) return stream.getTracks().forEach((track) => track.stop());
-        video.current.srcObject = stream;
-        await video.current.play();
+        const el = video.current;
+        if (!el) return stream.getTracks().forEach((track) => track.stop()); // unmounted meanwhile
+        el.srcObject = stream;
+        await el.play();
         frame = requestAnimationFrame(tick);
       } catch (e) {
         setProblem(String((e instanceof Error && (e.message || e.name)) || e));
@@ -92,12 +99,14 @@ function CameraScanner({ onText, onStop }) {
 }
 
 // onParsed(guest, qrText): guest is the QrGuest of POST /v1/qr/parse.
+/** @param {{onParsed: (guest: import("../../types.js").QrGuest, qrText: string) => void}} props */
 export function QrBox({ onParsed }) {
   const [text, setText] = useState("");
   const [scanning, setScanning] = useState(false);
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
 
+  /** @param {string} qr */
   const read = async (qr) => {
     setBusy(true);
     setError(null);
@@ -110,6 +119,7 @@ export function QrBox({ onParsed }) {
       setBusy(false);
     }
   };
+  /** @param {KeyboardEvent & {currentTarget: HTMLTextAreaElement}} event */
   const onKeyDown = (event) => {
     // Handheld scanners end with Enter: read at once.
     if (event.key === "Enter" && !event.shiftKey) {
@@ -129,7 +139,7 @@ export function QrBox({ onParsed }) {
     </div>
     ${scanning
       ? html`<${CameraScanner} onStop=${() => setScanning(false)}
-          onText=${(qr) => { setScanning(false); setText(qr); read(qr); }} />`
+          onText=${(/** @type {string} */ qr) => { setScanning(false); setText(qr); read(qr); }} />`
       : null}
   </section>`;
 }

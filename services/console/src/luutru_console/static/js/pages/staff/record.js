@@ -13,22 +13,31 @@ import { StayAction } from "./actions.js";
 import { documentText, Receipt, StatusBadge, Warnings, When } from "./common.js";
 import { GuestForm, guestBody, guestOfStay } from "./guest-form.js";
 
+/** @typedef {import("../../types.js").Stay} Stay */
+/** @typedef {import("./guest-form.js").Guest} Guest */
+
+/** @param {string} gender */
 function genderText(gender) {
   return ["male", "female", "other"].includes(gender) ? t(`staff.gender.${gender}`) : gender;
 }
 
+/** @param {string} source */
 function sourceText(source) {
   return ["typed", "qr", "upload", "api"].includes(source) ? t(`staff.source.${source}`) : source;
 }
 
+/** @param {import("../../types.js").PageProps} props */
 export function RecordPage({ params, query }) {
-  const { data: loaded, error, loading } = useAsync(() => api(`/v1/stays/${params.id}`), [params.id]);
-  const [stay, setStay] = useState(null);
-  const [action, setAction] = useState(null);
-  const [notice, setNotice] = useState(
-    query.corrected ? t("staff.detail.corrected", { version: query.corrected }) : null,
+  const { data: loaded, error, loading } = useAsync(
+    async () => /** @type {Stay} */ (await api(`/v1/stays/${params.id}`)),
+    [params.id],
   );
-  const noticeRef = useRef(null);
+  const [stay, setStay] = useState(/** @type {Stay | null} */ (null));
+  const [action, setAction] = useState(/** @type {import("./actions.js").ActionKind | null} */ (null));
+  const [notice, setNotice] = useState(
+    /** @type {string | null} */ (query.corrected ? t("staff.detail.corrected", { version: query.corrected }) : null),
+  );
+  const noticeRef = useRef(/** @type {HTMLDivElement | null} */ (null));
   useEffect(() => setStay(loaded), [loaded]);
   useEffect(() => {
     if (notice) noticeRef.current?.focus();
@@ -58,7 +67,7 @@ export function RecordPage({ params, query }) {
     ${notice ? html`<div tabindex="-1" ref=${noticeRef}><${Banner} kind="ok">${notice}<//></div>` : null}
     ${action
       ? html`<${StayAction} key=${action} kind=${action} stay=${stay} onCancel=${() => setAction(null)}
-          onDone=${(updated, message) => { setAction(null); setStay(updated); setNotice(message); }} />`
+          onDone=${(/** @type {Stay} */ updated, /** @type {string} */ message) => { setAction(null); setStay(updated); setNotice(message); }} />`
       : null}
     ${open && !action
       ? html`<div class="actions staff-record-actions">
@@ -86,16 +95,24 @@ export function RecordPage({ params, query }) {
   <//>`;
 }
 
+/** @param {import("../../types.js").PageProps} props */
 export function CorrectPage({ params }) {
-  const { data: stay, error: loadError, loading } = useAsync(() => api(`/v1/stays/${params.id}`), [params.id]);
-  const [guest, setGuest] = useState(null);
+  const { data: stay, error: loadError, loading } = useAsync(
+    async () => /** @type {Stay} */ (await api(`/v1/stays/${params.id}`)),
+    [params.id],
+  );
+  const [guest, setGuest] = useState(/** @type {Guest | null} */ (null));
   const [reason, setReason] = useState("");
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   const [busy, setBusy] = useState(false);
-  useEffect(() => stay && setGuest(guestOfStay(stay)), [stay]);
+  useEffect(() => {
+    if (stay) setGuest(guestOfStay(stay));
+  }, [stay]);
 
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
+    if (!guest) return;
     setBusy(true);
     setError(null);
     try {
@@ -114,7 +131,7 @@ export function CorrectPage({ params }) {
   const title = t("staff.correct.title");
   const back = html`<a class="button" href=${`#/guests/${params.id}`}>${t("staff.action.cancel")}</a>`;
   if (loading || (stay && !guest)) return html`<${Page} title=${title} actions=${back}><${Loading} /><//>`;
-  if (loadError) return html`<${Page} title=${title} actions=${back}><${ProblemBanner} error=${loadError} /><//>`;
+  if (loadError || !stay) return html`<${Page} title=${title} actions=${back}><${ProblemBanner} error=${loadError} /><//>`;
   const errors = fieldErrors(error, "/stay");
   const top = fieldErrors(error, "");
   return html`<${Page} title=${`${title}: ${stay.full_name}`} actions=${back}>

@@ -13,8 +13,13 @@ import { Banner, html, Input, Loading, Page, ProblemBanner, useAsync } from "../
 import { StayAction } from "./actions.js";
 import { documentText, isLate, MAX_DAY_RECORDS, StatusBadge, staysOf, TimelinessBadge, When } from "./common.js";
 
+/** @typedef {import("./common.js").Stay} Stay */
+/** @typedef {import("./actions.js").ActionKind} ActionKind */
+
+/** @param {string} day */
 async function dayRecords(day) {
   const [arrivals, held] = await Promise.all([staysOf(day), staysOf(day, true)]);
+  /** @type {Map<string, Stay>} */
   const byId = new Map();
   for (const stay of [...held, ...arrivals]) byId.set(stay.stay_id, stay);
   const all = [...byId.values()].sort(
@@ -23,8 +28,10 @@ async function dayRecords(day) {
   return { all, arrivals, truncated: arrivals.truncated || held.truncated };
 }
 
+/** @type {(text: string | null | undefined) => string} */
 const fold = (text) => (text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/gi, "d").toLowerCase();
 // A receipt number as typed: no spaces or dashes, upper case ("k7m 4qx" → "K7M4QX").
+/** @type {(text: string | null | undefined) => string} */
 const compact = (text) => (text || "").replace(/[\s.-]/g, "").toUpperCase();
 const NUMBER = /^[2-9A-HJ-NP-Z]{9}$/;
 
@@ -50,8 +57,9 @@ function byRoom(records) {
   const rooms = new Map();
   for (const s of records) {
     const room = (s.room || "").trim();
-    if (!rooms.has(room)) rooms.set(room, []);
-    rooms.get(room).push(s);
+    const guests = rooms.get(room);
+    if (guests) guests.push(s);
+    else rooms.set(room, [s]);
   }
   return [...rooms.entries()].sort(([a], [b]) => Number(!a) - Number(!b) || a.localeCompare(b, "vi", { numeric: true }));
 }
@@ -61,6 +69,7 @@ const GUIDE_KEY = "luutru.staff.guide";
 // "Show more" draws more.
 const FIRST_CARDS = 100;
 
+/** @param {{total: number, limit: number, onMore: () => void}} props */
 function More({ total, limit, onMore }) {
   if (total <= limit) return null;
   return html`<button type="button" class="staff-show-more" onClick=${onMore}>
@@ -70,7 +79,7 @@ function More({ total, limit, onMore }) {
 function Guide() {
   const [open, setOpen] = useState(() => localStorage.getItem(GUIDE_KEY) !== "closed");
   return html`<details class="card staff-guide" open=${open} data-testid="guide"
-      onToggle=${(e) => { setOpen(e.currentTarget.open); localStorage.setItem(GUIDE_KEY, e.currentTarget.open ? "open" : "closed"); }}>
+      onToggle=${(/** @type {Event & {currentTarget: HTMLDetailsElement}} */ e) => { setOpen(e.currentTarget.open); localStorage.setItem(GUIDE_KEY, e.currentTarget.open ? "open" : "closed"); }}>
     <summary>${t("staff.guide.title")}</summary>
     <ol>
       <li>${t("staff.guide.arrive")}</li>
@@ -82,6 +91,8 @@ function Guide() {
   </details>`;
 }
 
+/** @typedef {(kind: ActionKind, stay: Stay) => void} Act */
+/** @param {{stay: Stay, act: Act}} props */
 function GuestCard({ stay, act }) {
   const s = stay;
   const open = s.status !== "voided";
@@ -107,7 +118,11 @@ function GuestCard({ stay, act }) {
             <summary>${t("staff.today.more")}<span class="visually-hidden"> — ${t("staff.today.moreFor", { name: s.full_name })}</span></summary>
             <div class="staff-more-menu">
               <a class="button" href=${`#/guests/${s.stay_id}/correct`}>${t("staff.action.correct")}</a>
-              <button type="button" class="danger" onClick=${(e) => { e.currentTarget.closest("details").open = false; act("void", s); }}>${t("staff.action.void")}</button>
+              <button type="button" class="danger" onClick=${(/** @type {MouseEvent & {currentTarget: HTMLButtonElement}} */ e) => {
+                const menu = e.currentTarget.closest("details");
+                if (menu) menu.open = false;
+                act("void", s);
+              }}>${t("staff.action.void")}</button>
             </div>
           </details>
         </div>`
@@ -115,33 +130,39 @@ function GuestCard({ stay, act }) {
   </li>`;
 }
 
+/** @param {{records: Stay[], act: Act}} props */
 const Cards = ({ records, act }) => html`<ul class="staff-guests">${records.map(
   (s) => html`<${GuestCard} key=${s.stay_id} stay=${s} act=${act} />`,
 )}</ul>`;
 
 // A receipt number of another day (not in the day's list): the record it belongs to.
+/**
+ * @param {string} typed
+ * @param {number} shownCount
+ */
 function useOtherDay(typed, shownCount) {
-  const [found, setFound] = useState(null);
+  const [found, setFound] = useState(/** @type {Stay | null} */ (null));
   const number = compact(typed);
   useEffect(() => {
     setFound(null);
     if (!NUMBER.test(number) || shownCount) return undefined;
     let live = true;
-    api(`/v1/stays/by-number/${number}`).then((s) => live && setFound(s), () => {});
+    api(`/v1/stays/by-number/${number}`).then((/** @type {Stay} */ s) => live && setFound(s), () => {});
     return () => { live = false; };
   }, [number, shownCount]);
   return found;
 }
 
+/** @param {{query: Record<string, string>}} props */
 export function TodayPage({ query }) {
   const day = query.date || todayVN();
   const { data, error, loading, reload } = useAsync(() => dayRecords(day), [day]);
   const [search, setSearch] = useState("");
   const [limit, setLimit] = useState(FIRST_CARDS);
   const more = () => setLimit((n) => n + 5 * FIRST_CARDS);
-  const [action, setAction] = useState(null); // {kind, stay}
-  const [notice, setNotice] = useState(null);
-  const noticeRef = useRef(null);
+  const [action, setAction] = useState(/** @type {{kind: ActionKind, stay: Stay} | null} */ (null));
+  const [notice, setNotice] = useState(/** @type {string | null} */ (null));
+  const noticeRef = useRef(/** @type {HTMLDivElement | null} */ (null));
   useEffect(() => {
     if (notice) noticeRef.current?.focus();
   }, [notice]);
@@ -153,16 +174,19 @@ export function TodayPage({ query }) {
   const voided = shown.filter((s) => s.status === "voided");
   const elsewhere = useOtherDay(search, data ? shown.length : 1);
 
-  const opener = useRef(null); // the button that opened the form gets the focus back
+  const opener = useRef(/** @type {HTMLElement | null} */ (null)); // the button that opened the form gets the focus back
+  /** @type {Act} */
   const act = (kind, stay) => {
-    opener.current = document.activeElement;
+    opener.current = /** @type {HTMLElement | null} */ (document.activeElement);
     setNotice(null);
     setAction({ kind, stay });
   };
   const cancel = () => {
     setAction(null);
     requestAnimationFrame(() => {
-      const back = opener.current?.isConnected ? opener.current : document.querySelector("main h1");
+      /** @type {HTMLElement | null} the page's title (tabindex -1) when the opener has gone */
+      const title = document.querySelector("main h1");
+      const back = opener.current?.isConnected ? opener.current : title;
       back?.focus();
     });
   };
@@ -177,7 +201,7 @@ export function TodayPage({ query }) {
     <${Guide} />
     <div class="staff-toolbar">
       <${Input} label=${t("staff.today.day")} name="date" type="date" value=${day} max=${todayVN(1)}
-        onInput=${(v) => v && navigate("/guests", { date: v === todayVN() ? "" : v })} />
+        onInput=${(/** @type {string} */ v) => v && navigate("/guests", { date: v === todayVN() ? "" : v })} />
       <${Input} label=${t("staff.today.search")} name="search" type="search" value=${search} onInput=${setSearch} />
       <button type="button" onClick=${reload}>${t("staff.today.refresh")}</button>
     </div>
@@ -185,7 +209,7 @@ export function TodayPage({ query }) {
     ${action
       ? html`<${StayAction} key=${`${action.kind}-${action.stay.stay_id}`} kind=${action.kind} stay=${action.stay}
           onCancel=${cancel}
-          onDone=${(_, message) => { setAction(null); setNotice(message); reload(); }} />`
+          onDone=${(/** @type {Stay} */ _, /** @type {string} */ message) => { setAction(null); setNotice(message); reload(); }} />`
       : null}
     <${ProblemBanner} error=${error} />
     ${loading && !data ? html`<${Loading} />` : null}

@@ -16,6 +16,11 @@ import {
 import { fieldLabel } from "./common.js";
 
 // The field of a refused row's error in words (the staff pages' own names first).
+/** @typedef {import("../../types.js").UploadStatus} UploadStatus */
+/** @typedef {import("../../types.js").RowResult} RowResult */
+/** A refused or warned row's problem, one per line. @typedef {import("../../api.js").FieldProblem & {row: number, key: string}} ProblemLine */
+
+/** @param {string | undefined} pointer */
 const errorField = (pointer) => {
   const key = pointerField(pointer);
   if (!key) return "—";
@@ -25,26 +30,34 @@ const errorField = (pointer) => {
 const FINISHED = new Set(["done", "failed"]);
 
 // The upload's status with every row result (paged by after_row).
+/**
+ * @param {string} id
+ * @returns {Promise<UploadStatus>}
+ */
 async function uploadStatus(id) {
+  /** @type {UploadStatus} */
   const first = await api(`/v1/uploads/${id}?limit=5000`);
-  const results = [...first.results];
+  const results = [...(first.results || [])];
   let after = first.next_after_row;
   while (after) {
+    /** @type {UploadStatus} */
     const more = await api(`/v1/uploads/${id}?limit=5000&after_row=${after}`);
-    results.push(...more.results);
+    results.push(...(more.results || []));
     after = more.next_after_row;
   }
   return { ...first, results };
 }
 
+/** @param {{path: string, name: string, children?: import("preact").ComponentChildren}} props */
 function DownloadButton({ path, name, children }) {
-  const [error, setError] = useState(null);
+  const [error, setError] = useState(/** @type {unknown} */ (null));
   return html`<span class="staff-download">
     <button type="button" onClick=${() => { setError(null); download(path, name).catch(setError); }}>${children}</button>
     <${ProblemBanner} error=${error} />
   </span>`;
 }
 
+/** @param {{status: UploadStatus}} props */
 function Progress({ status }) {
   const finished = FINISHED.has(status.status);
   const total = status.total_rows;
@@ -71,16 +84,20 @@ function Progress({ status }) {
 }
 
 // One line per problem: a row may be refused for several fields.
+/** @type {(results: RowResult[], kind: "errors" | "warnings") => ProblemLine[]} */
 const problemLines = (results, kind) =>
   results.flatMap((r) => (r[kind] || []).map((e, i) => ({ ...e, row: r.row, key: `${r.row}-${i}` })));
 
+/** @param {{status: UploadStatus}} props */
 function Results({ status }) {
-  const refused = problemLines(status.results.filter((r) => r.status === "rejected"), "errors");
-  const warned = problemLines(status.results.filter((r) => r.status !== "rejected"), "warnings");
+  const results = status.results || [];
+  const refused = problemLines(results.filter((r) => r.status === "rejected"), "errors");
+  const warned = problemLines(results.filter((r) => r.status !== "rejected"), "warnings");
+  /** @type {(labelKey: string) => import("../../ui.js").Column[]} */
   const columns = (labelKey) => [
     { key: "row", label: t("staff.f.row"), numeric: true },
-    { key: "field", label: t("staff.f.field"), render: (e) => errorField(e.pointer) },
-    { key: "message", label: t(labelKey), render: (e) => localized(e.message) || e.code },
+    { key: "field", label: t("staff.f.field"), render: (/** @type {ProblemLine} */ e) => errorField(e.pointer) },
+    { key: "message", label: t(labelKey), render: (/** @type {ProblemLine} */ e) => localized(e.message) || e.code },
   ];
   const id = status.upload_id;
   return html`<section class="card staff-card" aria-labelledby="staff-upload-refused">
@@ -93,33 +110,35 @@ function Results({ status }) {
         </div>`
       : null}
     <${Table} class="stack" data-testid="refused-rows" columns=${columns("staff.f.message")} rows=${refused}
-      rowKey=${(e) => e.key} empty=${t("staff.upload.noneRefused")} />
+      rowKey=${(/** @type {ProblemLine} */ e) => e.key} empty=${t("staff.upload.noneRefused")} />
     ${warned.length
       ? html`<h3>${t("staff.upload.warned")}</h3>
         <${Table} class="stack" data-testid="warned-rows" columns=${columns("staff.f.warning")} rows=${warned}
-          rowKey=${(e) => e.key} />`
+          rowKey=${(/** @type {ProblemLine} */ e) => e.key} />`
       : null}
   </section>`;
 }
 
+/** @param {{query: Record<string, string>}} props */
 export function UploadPage({ query }) {
   const uploadId = query.upload || null;
-  const [file, setFile] = useState(null);
-  const [error, setError] = useState(null);
-  const [fileError, setFileError] = useState(null);
+  const [file, setFile] = useState(/** @type {File | null} */ (null));
+  const [error, setError] = useState(/** @type {unknown} */ (null));
+  const [fileError, setFileError] = useState(/** @type {string | null} */ (null));
   const [busy, setBusy] = useState(false);
-  const [status, setStatus] = useState(null);
-  const [pollError, setPollError] = useState(null);
-  const input = useRef(null);
+  const [status, setStatus] = useState(/** @type {UploadStatus | null} */ (null));
+  const [pollError, setPollError] = useState(/** @type {unknown} */ (null));
+  const input = useRef(/** @type {HTMLInputElement | null} */ (null));
   const preview = useUploadPreview(uploadId ? null : file, "guests");
 
   // Poll the upload until it is finished, then fetch every row result.
   useEffect(() => {
     if (!uploadId) return setStatus(null);
     let stop = false;
-    let timer = null;
+    let timer = 0;
     const poll = async () => {
       try {
+        /** @type {UploadStatus} */
         const current = await api(`/v1/uploads/${uploadId}?limit=1`);
         if (stop) return;
         if (FINISHED.has(current.status)) {
@@ -134,7 +153,7 @@ export function UploadPage({ query }) {
         setPollError(e);
         if (e instanceof ApiError && (e.status === 404 || e.status === 403)) return;
       }
-      timer = setTimeout(poll, 1000);
+      timer = window.setTimeout(poll, 1000);
     };
     poll();
     return () => {
@@ -143,6 +162,7 @@ export function UploadPage({ query }) {
     };
   }, [uploadId]);
 
+  /** @param {SubmitEvent} event */
   const submit = async (event) => {
     event.preventDefault();
     setError(null);
@@ -153,6 +173,7 @@ export function UploadPage({ query }) {
     preview.appendTo(body);
     setBusy(true);
     try {
+      /** @type {UploadStatus} */
       const created = await api("/v1/uploads", { method: "POST", body });
       setStatus(created);
       navigate("/guest-list", { upload: created.upload_id });
@@ -194,7 +215,7 @@ export function UploadPage({ query }) {
               accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
               aria-invalid=${fileError ? "true" : undefined}
               aria-describedby=${fileError ? "staff-upload-file-error staff-upload-file-hint" : "staff-upload-file-hint"}
-              onChange=${(e) => { setError(null); setFileError(null); setFile(e.currentTarget.files[0] || null); }} />
+              onChange=${(/** @type {import("../../types.js").InputEvent_} */ e) => { setError(null); setFileError(null); setFile(e.currentTarget.files?.[0] || null); }} />
             <small id="staff-upload-file-hint" class="hint">${t("staff.upload.fileHint")}</small>
             ${fileError ? html`<small id="staff-upload-file-error" class="field-error" role="alert">${fileError}</small>` : null}
           </div>
