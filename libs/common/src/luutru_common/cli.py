@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-
-import uvicorn
-from fastapi import FastAPI
+from typing import TYPE_CHECKING
 
 from luutru_common.audit_chain import verify_chain
 from luutru_common.db import make_engine
 from luutru_common.retention import Rule, run_rules
 from luutru_common.settings import ServiceSettings
-from luutru_common.worker import run_worker
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 # A worker's probe and metrics port: the API's port + 1000 (accounts 9001, ingest 9002, ...).
 WORKER_PORT_OFFSET = 1000
@@ -25,7 +26,6 @@ def run_cli(
     service: str,
     default_port: int,
     settings_factory: Callable[[], ServiceSettings],
-    app_factory: Callable[..., FastAPI],
     migrations_dir: Path,
     append_only_tables: tuple[str, ...] = (),
     retention: Callable[[ServiceSettings], list[Rule]] | None = None,
@@ -67,8 +67,10 @@ def run_cli(
             append_only=append_only_tables,
         )
     elif args.command == "serve":
+        import uvicorn  # here, as the app: `migrate` needs neither (issue 14, cold start)
+
         uvicorn.run(
-            f"luutru_{service}.app:create_app",
+            f"luutru_{service}.app:create_app",  # as app_factory(service), imported by uvicorn
             factory=True,
             host=args.host,
             port=args.port,
@@ -82,12 +84,21 @@ def run_cli(
             proxy_headers=False,  # luutru_common.forwarded decides whom to believe
         )
     elif args.command == "worker":
-        run_worker(app_factory, host=args.host, port=args.port)
+        from luutru_common.worker import run_worker
+
+        run_worker(app_factory(service), host=args.host, port=args.port)
     elif args.command == "retention":
         asyncio.run(_retention(settings_factory(), retention))
     elif args.command == "audit":
         broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
         raise SystemExit(1 if broken else 0)
+
+
+def app_factory(service: str) -> Callable[..., FastAPI]:
+    """`luutru_<service>.app:create_app`, the factory `serve` hands uvicorn by name. Imported
+    only by the commands that run the app: `migrate`, which runs before every `serve`, would
+    otherwise import the whole API for nothing (issue 14, cold start)."""
+    return importlib.import_module(f"luutru_{service}.app").create_app
 
 
 async def _retention(settings: ServiceSettings, rules) -> None:

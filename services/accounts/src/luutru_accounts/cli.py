@@ -3,7 +3,6 @@ import sys
 from pathlib import Path
 
 from luutru_accounts import retention
-from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
 from luutru_common.cli import run_cli
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
@@ -20,7 +19,6 @@ def main() -> None:
         service="accounts",
         default_port=8001,
         settings_factory=AccountsSettings,
-        app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
         append_only_tables=("audit_log",),
         retention=retention.rules,

@@ -2,7 +2,6 @@ import sys
 from pathlib import Path
 
 from luutru_analytics import retention
-from luutru_analytics.app import create_app
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.cli import run_cli
 
@@ -18,7 +17,6 @@ def main() -> None:
         service="analytics",
         default_port=8003,
         settings_factory=AnalyticsSettings,
-        app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
         retention=retention.rules,
         append_only_tables=("access_log",),

@@ -2,7 +2,6 @@ from pathlib import Path
 
 from luutru_common.cli import run_cli
 from luutru_ingest import retention
-from luutru_ingest.app import create_app
 from luutru_ingest.settings import IngestSettings
 
 
@@ -11,7 +10,6 @@ def main() -> None:
         service="ingest",
         default_port=8002,
         settings_factory=IngestSettings,
-        app_factory=create_app,
         migrations_dir=Path(__file__).parent / "migrations",
         retention=retention.rules,
     )
