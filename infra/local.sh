@@ -7,7 +7,7 @@
 #   down         stop both (postgres: fast shutdown; kafka: SIGTERM, wait for exit)
 #   status       one line per service; exits non-zero unless both are up
 #   pg-start / pg-stop / kafka-start / kafka-stop   one service only
-#   topics       create the missing topics listed in infra/topics.txt
+#   topics       list the topics and create those of infra/topics.txt that are missing
 #   reset        stop both and delete their data under .local/ (downloaded jars are kept)
 #
 # Everything lives under the git-ignored .local/ at the repo root:
@@ -78,6 +78,10 @@ KAFKA_USERS=(luutru-admin luutru-accounts luutru-ingest luutru-analytics)
 # made by a plaintext broker (before Kafka was secured) and is formatted again.
 KAFKA_SECURED_MARKER="$KAFKA_DATA/.luutru-secured"
 KAFKA_ACLS_MARKER="$KAFKA_DATA/.luutru-acls"
+# The topics file whose topics all exist on this data directory: a warm `up` then needs no
+# topic-listing JVM (half a minute of a loaded machine, most of a warm scripts/run). Nothing
+# here deletes a topic; `infra/local.sh topics` lists and checks them all the same.
+KAFKA_TOPICS_MARKER="$KAFKA_DATA/.luutru-topics"
 
 IS_ROOT=0
 [[ "$(id -u)" == 0 ]] && IS_ROOT=1
@@ -801,10 +805,15 @@ kafka_status() {
   return 1
 }
 
-# Create the topics of infra/topics.txt that do not exist yet.
+# Create the topics of infra/topics.txt that do not exist yet. Without --check, a running
+# broker whose data directory already has this topics file's topics is taken at its word.
 kafka_topics() {
   [[ -f "$TOPICS_FILE" ]] || die "no topics file $TOPICS_FILE"
   kafka_pid >/dev/null || die "kafka is not running (infra/local.sh kafka-start)"
+  if [[ "${1:-}" != --check && -z "$KAFKA_TOPIC_LIST" ]] && cmp -s "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"; then
+    log "kafka: the topics of ${TOPICS_FILE#"$ROOT"/} exist (made on this data directory)"
+    return 0
+  fi
   if [[ -z "$KAFKA_TOPIC_LIST" ]]; then
     kafka_list_topics || die "could not list topics on $KAFKA_BOOTSTRAP"
   fi
@@ -819,6 +828,7 @@ kafka_topics() {
     fi
   done <"$TOPICS_FILE"
   if ((${#missing[@]} == 0)); then
+    cp "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"
     log "kafka: all $total topics exist"
     return 0
   fi
@@ -853,6 +863,7 @@ kafka_topics() {
   ((failed == 0)) || exit 1
   rm -rf "$outdir"
   KAFKA_TOPIC_LIST=""
+  cp "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"
   log "kafka: topics ready"
 }
 
@@ -897,7 +908,7 @@ main() {
     pg-stop)     with_lock; pg_stop ;;
     kafka-start) with_lock; kafka_start ;;
     kafka-stop)  with_lock; kafka_stop ;;
-    topics)      with_lock; ensure_java; kafka_write_tool_config; kafka_topics ;;
+    topics)      with_lock; ensure_java; kafka_write_tool_config; kafka_topics --check ;;
     reset)       with_lock; cmd_reset ;;
     -h|--help|help) usage ;;
     *) usage >&2; exit 2 ;;

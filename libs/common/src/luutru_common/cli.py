@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import importlib.util
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-import uvicorn
-from fastapi import FastAPI
+from typing import TYPE_CHECKING
 
 from luutru_common import partitions
 from luutru_common.audit_chain import verify_chain
 from luutru_common.db import make_engine
-from luutru_common.migrations import migrate
 from luutru_common.retention import AnyRule, Partitions, run_rules
 from luutru_common.settings import ServiceSettings
-from luutru_common.worker import run_worker
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 # A worker's probe and metrics port: the API's port + 1000 (accounts 9001, ingest 9002, ...).
 WORKER_PORT_OFFSET = 1000
@@ -42,7 +42,6 @@ def run_cli(
     service: str,
     *,
     settings_factory: Callable[[], ServiceSettings],
-    app_factory: Callable[..., FastAPI],
     append_only_tables: tuple[str, ...] = (),
     retention: Callable[[ServiceSettings], list[AnyRule]] | None = None,
     commands: Mapping[str, Command] | None = None,
@@ -86,6 +85,10 @@ def run_cli(
     if args.command in commands:
         commands[args.command].run()
     elif args.command == "migrate":
+        # Imported here: alembic (and the mako it pulls in) is a tenth of the imports, and
+        # `serve`, started far more often than `migrate`, never needs it (issue 14, cold start).
+        from luutru_common.migrations import migrate
+
         settings = settings_factory()
         migrate(
             _migrations_dir(service),
@@ -95,8 +98,10 @@ def run_cli(
             append_only=append_only_tables,
         )
     elif args.command == "serve":
+        import uvicorn  # here, as the app: `migrate` needs neither (issue 14, cold start)
+
         uvicorn.run(
-            f"luutru_{service}.app:create_app",
+            f"luutru_{service}.app:create_app",  # as app_factory(service), imported by uvicorn
             factory=True,
             host=args.host,
             port=args.port,
@@ -110,7 +115,9 @@ def run_cli(
             proxy_headers=False,  # luutru_common.forwarded decides whom to believe
         )
     elif args.command == "worker":
-        run_worker(app_factory, host=args.host, port=args.port)
+        from luutru_common.worker import run_worker
+
+        run_worker(app_factory(service), host=args.host, port=args.port)
     elif args.command == "retention":
         asyncio.run(_retention(settings_factory(), retention))
     elif args.command == "partitions":
@@ -119,6 +126,13 @@ def run_cli(
     elif args.command == "audit":
         broken = asyncio.run(_verify_audit(settings_factory(), service, append_only_tables))
         raise SystemExit(1 if broken else 0)
+
+
+def app_factory(service: str) -> Callable[..., FastAPI]:
+    """`luutru_<service>.app:create_app`, the factory `serve` hands uvicorn by name. Imported
+    only by the commands that run the app: `migrate`, which runs before every `serve`, would
+    otherwise import the whole API for nothing (issue 14, cold start)."""
+    return importlib.import_module(f"luutru_{service}.app").create_app
 
 
 def _migrations_dir(service: str) -> Path:

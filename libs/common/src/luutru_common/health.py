@@ -9,7 +9,6 @@ import time
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Histogram, generate_latest
-from sqlalchemy import text
 
 router = APIRouter(tags=["ops"])
 
@@ -27,6 +26,10 @@ async def livez() -> dict[str, str]:
 
 
 async def _database_ok(request: Request) -> bool:
+    # Imported here: the console serves these routes' middleware without a database, and
+    # SQLAlchemy would be two fifths of its start-up (issue 14, cold start).
+    from sqlalchemy import text
+
     try:
         async with request.app.state.engine.connect() as conn:
             await asyncio.wait_for(conn.execute(text("SELECT 1")), 2)

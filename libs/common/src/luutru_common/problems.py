@@ -13,10 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-
-from luutru_common.consumer import is_transient
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_BASE = "https://luutru.example/problems/"
@@ -256,9 +253,19 @@ _STATUS_CODES = {
 }
 
 
-def install_problem_handlers(app: FastAPI) -> None:
-    """Answer Problem, request validation errors and anything unexpected with problem+json
-    (never a bare 500 page)."""
+def _unreachable_network(exc: BaseException) -> bool:
+    """What is transient without a database: the network (a connection refused, a timeout)."""
+    return isinstance(exc, OSError | TimeoutError)
+
+
+def install_problem_handlers(app: FastAPI, *, database: bool = True) -> None:
+    """The problem+json answers of every error. `database=False` is for an app without one
+    (the console): then neither SQLAlchemy nor the Kafka consumer's module (through
+    `is_transient`) is imported, half of the console's start-up (issue 14, cold start)."""
+    if database:
+        from luutru_common.consumer import is_transient
+    else:
+        is_transient = _unreachable_network
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
@@ -283,8 +290,7 @@ def install_problem_handlers(app: FastAPI) -> None:
         problem = Problem(exc.status_code, code, title, detail)
         return _response(problem.to_model(request.url.path), getattr(exc, "headers", None))
 
-    @app.exception_handler(DBAPIError)
-    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+    async def _database(request: Request, exc: Exception) -> JSONResponse:
         if _sqlstate(exc) in _BAD_TEXT_SQLSTATES:
             # Text PostgreSQL cannot store (a NUL byte, say) that got past validation: the
             # client's input is at fault, not the server.
@@ -300,6 +306,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             )
             return _response(problem.to_model(request.url.path))
         return await _unexpected(request, exc)
+
+    if database:
+        from sqlalchemy.exc import DBAPIError
+
+        app.add_exception_handler(DBAPIError, _database)
 
     @app.exception_handler(RecursionError)
     async def _too_deep(request: Request, exc: RecursionError) -> JSONResponse:

@@ -15,11 +15,11 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date
 from numbers import Number
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import xlsxwriter
-from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 _ACTIVE_FIRST = ("\t", "\r")
 _FORMULA_STARTS = ("=", "+", "-", "@")
@@ -59,6 +59,10 @@ def csv_bytes(rows: Iterable[Sequence[Any]]) -> bytes:
 
 def workbook(buffer: io.BytesIO) -> Workbook:
     """An in-memory workbook that never turns text into formulas or links by itself."""
+    # Imported here, not at the top: xlsxwriter is a tenth of a service's start-up imports,
+    # and only an XLSX download needs it (issue 14, cold start).
+    import xlsxwriter
+
     return xlsxwriter.Workbook(
         buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
     )

@@ -1,7 +1,6 @@
 import asyncio
 
 from luutru_accounts import retention
-from luutru_accounts.app import create_app
 from luutru_accounts.settings import AccountsSettings
 from luutru_common.cli import Command, run_cli
 from luutru_common.db import UnitOfWork, make_engine, make_session_factory
@@ -12,7 +11,6 @@ def main() -> None:
     run_cli(
         "accounts",
         settings_factory=AccountsSettings,
-        app_factory=create_app,
         append_only_tables=("audit_log",),
         retention=retention.rules,
         commands={

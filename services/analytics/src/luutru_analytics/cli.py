@@ -1,5 +1,4 @@
 from luutru_analytics import retention
-from luutru_analytics.app import create_app
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.cli import Command, run_cli
 
@@ -15,7 +14,6 @@ def main() -> None:
     run_cli(
         "analytics",
         settings_factory=AnalyticsSettings,
-        app_factory=create_app,
         retention=retention.rules,
         append_only_tables=("access_log",),
         commands={"rebuild": Command("replay the topics into emptied projections", _rebuild)},

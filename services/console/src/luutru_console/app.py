@@ -103,7 +103,7 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    install_problem_handlers(app)
+    install_problem_handlers(app, database=False)  # no database: no SQLAlchemy to load
     app.include_router(auth_cookie_router)
 
     @app.get("/livez", include_in_schema=False)

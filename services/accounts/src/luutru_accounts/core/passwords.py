@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import string
+from functools import cache
 
 from anyio import to_thread
 from passlib.hash import argon2
@@ -12,9 +13,15 @@ from passlib.hash import argon2
 from luutru_common.problems import FieldError, field_error
 
 _hasher = argon2.using(type="ID")
-# Verified against when the user does not exist, so an unknown username costs the same time
-# as a wrong password and cannot be told apart by timing.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so an unknown username costs the same
+    time as a wrong password and cannot be told apart by timing. Made at the first such
+    login, not at import: one argon2 hash is a quarter of a second of CPU that would delay
+    every start of the service (issue 14, cold start)."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def hash_password(password: str) -> str:
@@ -26,7 +33,7 @@ def verify_password(password: str, password_hash: str | None) -> bool:
     """Whether the password matches the hash. Without a hash (no such user) a dummy hash is
     checked, so both answers take the same time."""
     if password_hash is None:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher.verify(password, _dummy_hash())
         return False
     try:
         return _hasher.verify(password, password_hash)
