@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from luutru_common.problems import FieldError
+from luutru_common.problems import FieldError, Problem
 
 StayStatus = Literal["checked_in", "checked_out", "voided"]
 
@@ -46,3 +46,15 @@ class RecordResult(BaseModel):
     receipt: Receipt | None = None
     errors: list[FieldError] = Field(default_factory=list)
     warnings: list[FieldError] = Field(default_factory=list)
+
+    def answer(self) -> tuple[int, Receipt]:
+        """One guest's result as the single check-in answers it: 201 with the new receipt,
+        200 with the original's for a retry, or 422 naming the fields at fault."""
+        # A guest that is not rejected has its receipt (new, or the original's).
+        if self.status == "rejected" or self.receipt is None:
+            raise Problem.invalid(
+                "Registration is invalid",
+                self.errors,
+                "Thông tin khai báo không hợp lệ / The registration has invalid fields",
+            )
+        return (201 if self.status == "accepted" else 200), self.receipt

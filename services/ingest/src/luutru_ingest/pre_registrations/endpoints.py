@@ -178,13 +178,7 @@ async def confirm(
                 rule=request.app.state.deadline_rule,
                 now=now,
             )
-            if result.status == "rejected" or result.receipt is None:
-                raise Problem.invalid(
-                    "Registration is invalid",
-                    result.errors,
-                    "Thông tin khai báo không hợp lệ / The registration has invalid fields",
-                )
-            return (201 if result.status == "accepted" else 200), result.receipt
+            return result.answer()
 
         return await idempotent_in(uow, request, facility.id, idempotency_key, work)
 

@@ -99,14 +99,7 @@ async def check_in(
                 now=now,
                 pointer=lambda _: "",
             )
-            # A guest that is not rejected has its receipt (new, or the original's).
-            if result.status == "rejected" or result.receipt is None:
-                raise Problem.invalid(
-                    "Registration is invalid",
-                    result.errors,
-                    "Thông tin khai báo không hợp lệ / The registration has invalid fields",
-                )
-            return (201 if result.status == "accepted" else 200), result.receipt
+            return result.answer()
 
         response = await idempotent(conn, request, facility.id, idempotency_key, work)
     response.headers["Location"] = f"/v1/stays/{_stay_id(response)}"
