@@ -2,7 +2,7 @@
 
 kubeconform's default schemas live on a web host; here they come from:
 
-- the Kubernetes API: the `kubernetes-validate` wheel (PyPI) ships every kind of each
+- the Kubernetes API: the `kubernetes-validate` wheel (Python package index) ships every kind of each
   Kubernetes minor release as JSON Schema ("local-strict": unknown fields are errors), with
   references to a shared ``/api/_definitions.json``. They are copied with those references
   made relative, so kubeconform resolves them from the same folder;

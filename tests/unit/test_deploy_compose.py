@@ -75,6 +75,7 @@ def settings_fields(service: str) -> set[str]:
 def test_the_file_has_the_whole_topology(config):
     assert set(config["services"]) == {
         "postgres",
+        "pg-archive-init",
         "kafka-init",
         "kafka",
         "topics",
@@ -92,6 +93,38 @@ def test_the_file_has_the_whole_topology(config):
     for name, service in config["services"].items():
         if name != "seed":
             assert "profiles" not in service, name
+
+
+def postgres_settings(config) -> dict[str, str]:
+    """The `-c name=value` settings compose starts PostgreSQL with."""
+    command = config["services"]["postgres"]["command"]
+    assert command[0] == "postgres"
+    return dict(command[i + 1].split("=", 1) for i, a in enumerate(command) if a == "-c")
+
+
+def test_postgres_archives_its_wal_into_a_volume_of_its_own(config):
+    """Point-in-time recovery in compose: every WAL segment lands in the pgarchive volume
+    (docs/deploy.md, "Backups (compose)"); tests/integration/platform/test_compose_pitr.py
+    runs this very archive_command and restores from it."""
+    settings = postgres_settings(config)
+    assert settings["wal_level"] == "replica"
+    assert settings["archive_mode"] == "on"
+    assert 0 < int(settings["archive_timeout"]) <= 300  # RPO of minutes even when quiet
+    archive = settings["archive_command"]
+    assert archive.startswith("test ! -f /archive/wal/%f.gz && ")  # never overwrites
+    assert "%p" in archive and archive.endswith("mv /archive/wal/%f.gz.part /archive/wal/%f.gz")
+    mounts = {v["target"]: v for v in config["services"]["postgres"]["volumes"]}
+    assert mounts["/archive"]["type"] == "volume"
+    assert mounts["/archive"]["source"] == "pgarchive"
+    assert mounts["/var/lib/postgresql/data"]["source"] == "pgdata"  # not the same disk area
+    init = config["services"]["pg-archive-init"]
+    assert {v["target"]: v["source"] for v in init["volumes"]} == {"/archive": "pgarchive"}
+    assert "/archive/wal" in init["command"] and "/archive/base" in init["command"]
+    assert init["command"][init["command"].index("-o") + 1] == "postgres"
+    assert init["image"] == config["services"]["postgres"]["image"]  # the same postgres uid
+    condition = config["services"]["postgres"]["depends_on"]["pg-archive-init"]["condition"]
+    assert condition == "service_completed_successfully"
+    assert "pgarchive" in config["volumes"]
 
 
 def broker_properties(config) -> dict[str, str]:

@@ -800,3 +800,122 @@ def test_each_service_is_a_kafka_user_with_the_acls_of_infra(objects, overlay):
         ("topic", "alert.v1"): {"luutru-analytics"},
         ("topic", "stay.v1"): {"luutru-ingest"},
     }
+
+
+# --- pod security and placement --------------------------------------------------------------
+
+SAFE_VOLUMES = {
+    "configMap",
+    "csi",
+    "downwardAPI",
+    "emptyDir",
+    "ephemeral",
+    "persistentVolumeClaim",
+    "projected",
+    "secret",
+}
+
+
+def pod_templates(objs: list[dict]) -> list[tuple[str, dict]]:
+    """(kind/name, pod spec) of every object of ours that makes pods."""
+    pods = []
+    for o in objs:
+        spec = o.get("spec", {})
+        if o["kind"] == "CronJob":
+            spec = spec["jobTemplate"]["spec"]
+        elif o["kind"] not in ("Deployment", "StatefulSet", "DaemonSet", "Job"):
+            continue
+        pods.append((f"{o['kind']}/{o['metadata']['name']}", spec["template"]["spec"]))
+    return pods
+
+
+def restricted_violations(pod: dict) -> list[str]:
+    """What the Pod Security Standard `restricted` refuses in a pod spec: the controls a
+    manifest can break (host namespaces and ports, volume types, privilege, capabilities,
+    non-root, seccomp)."""
+    found = [f"host namespace {k}" for k in ("hostNetwork", "hostPID", "hostIPC") if pod.get(k)]
+    found += [
+        f"volume {v['name']}"
+        for v in pod.get("volumes", [])
+        if not set(v) - {"name"} <= SAFE_VOLUMES
+    ]
+    pod_sc = pod.get("securityContext", {})
+    for c in pod.get("containers", []) + pod.get("initContainers", []):
+        sc = c.get("securityContext", {})
+        name = c["name"]
+        if sc.get("privileged"):
+            found.append(f"{name}: privileged")
+        if sc.get("allowPrivilegeEscalation") is not False:
+            found.append(f"{name}: allowPrivilegeEscalation not false")
+        caps = sc.get("capabilities", {})
+        if "ALL" not in caps.get("drop", []) or set(caps.get("add", [])) - {"NET_BIND_SERVICE"}:
+            found.append(f"{name}: capabilities not dropped")
+        if not sc.get("runAsNonRoot", pod_sc.get("runAsNonRoot")):
+            found.append(f"{name}: may run as root")
+        if sc.get("runAsUser", pod_sc.get("runAsUser")) == 0:
+            found.append(f"{name}: runAsUser 0")
+        seccomp = sc.get("seccompProfile", pod_sc.get("seccompProfile", {})).get("type")
+        if seccomp not in ("RuntimeDefault", "Localhost"):
+            found.append(f"{name}: seccomp {seccomp}")
+        if any("hostPort" in p for p in c.get("ports", [])):
+            found.append(f"{name}: hostPort")
+    return found
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_pod_passes_the_restricted_pod_security_standard(objects, overlay):
+    """The namespace enforces `restricted`; every pod template we ship passes it, so no
+    rollout is refused by admission."""
+    [namespace] = find(objects[overlay], "Namespace")
+    labels = namespace["metadata"]["labels"]
+    assert labels["pod-security.kubernetes.io/enforce"] == "restricted"
+    pods = pod_templates(objects[overlay])
+    assert {name.split("/")[0] for name, _ in pods} == {"Deployment", "Job", "CronJob"}
+    for name, pod in pods:
+        assert restricted_violations(pod) == [], name
+
+
+def test_the_restricted_check_catches_what_admission_would_refuse(objects):
+    [(_, pod)] = [p for p in pod_templates(objects["prod"]) if p[0] == "Deployment/luutru-ingest"]
+    assert restricted_violations(pod) == []
+    for break_it, expected in (
+        (lambda p: p.update(hostNetwork=True), "host namespace hostNetwork"),
+        (lambda p: p["volumes"].append({"name": "h", "hostPath": {"path": "/"}}), "volume h"),
+        (lambda p: p["securityContext"].pop("seccompProfile"), "api: seccomp None"),
+        (lambda p: p["securityContext"].update(runAsNonRoot=False), "api: may run as root"),
+        (
+            lambda p: p["containers"][0]["securityContext"]["capabilities"].update(
+                add=["SYS_ADMIN"]
+            ),
+            "api: capabilities not dropped",
+        ),
+        (
+            lambda p: p["containers"][0]["securityContext"].update(allowPrivilegeEscalation=True),
+            "api: allowPrivilegeEscalation not false",
+        ),
+    ):
+        broken = json.loads(json.dumps(pod))
+        break_it(broken)
+        assert expected in restricted_violations(broken)
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_long_running_pods_spread_over_nodes_and_zones(objects, overlay):
+    """APIs, workers and the console: losing a node or a zone leaves replicas elsewhere."""
+    deployments = find(objects[overlay], "Deployment")
+    assert len(deployments) == 7  # three APIs, three workers, the console
+    for deployment in deployments:
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        spread = {
+            t["topologyKey"]: t
+            for t in deployment["spec"]["template"]["spec"]["topologySpreadConstraints"]
+        }
+        assert set(spread) == {"kubernetes.io/hostname", "topology.kubernetes.io/zone"}
+        for rule in spread.values():
+            assert rule["maxSkew"] == 1
+            # its own pods, not every luutru pod: the selector is the Deployment's own
+            assert (
+                rule["labelSelector"]["matchLabels"]
+                == deployment["spec"]["selector"]["matchLabels"]
+            )
+            assert rule["labelSelector"]["matchLabels"].items() <= labels.items()
