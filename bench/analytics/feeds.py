@@ -5,8 +5,9 @@ the raw rows (what an analyst would do with an export instead).
 
 1. A database of its own is filled in SQL (generate_series): 2,000 facilities in 50
    communes, N stays over two years (1–5 nights), then the daily rollup the projections
-   keep (`stay_daily`, `stay_daily_area`, `stay_daily_breakdown`, `stay_daily_province`) is
-   built from them. Stays carry no room number here, so each is a room of its own.
+   keep (`stay_daily`, `stay_daily_area`, `stay_daily_type`, `stay_daily_breakdown`,
+   `stay_daily_province`) is built from them. Stays carry no room number here, so each is
+   a room of its own.
 2. Each feed question is asked through the real API (in-process ASGI app, police token, so
    no suppression) `--reps` times; p50/p95 of the whole HTTP answer.
 3. The raw rows go to DuckDB (an in-memory table loaded from a CSV export); the same
@@ -78,6 +79,15 @@ FROM analytics.stay_daily_breakdown
 GROUP BY 1, 2, 3, 4;
 """
 
+# The type rollup from the area rollup (what migration 0015's backfill does in batches).
+TYPE = """
+INSERT INTO analytics.stay_daily_type (day, facility_type, arrivals, nights, departures,
+  occupied_rooms)
+SELECT day, facility_type, sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms)
+FROM analytics.stay_daily_area
+GROUP BY 1, 2;
+"""
+
 FILL = (
     """
 \\timing on
@@ -138,6 +148,7 @@ FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
 """
     + BREAKDOWN
     + PROVINCE
+    + TYPE
     + """
 -- In production rows arrive in time order; the bulk fill above does not keep that order.
 CLUSTER analytics.stay_facts USING ix_stay_facts_day_type;
@@ -145,9 +156,11 @@ CLUSTER analytics.stay_daily USING pk_stay_daily;
 CLUSTER analytics.stay_daily_area USING pk_stay_daily_area;
 CLUSTER analytics.stay_daily_breakdown USING pk_stay_daily_breakdown;
 CLUSTER analytics.stay_daily_province USING pk_stay_daily_province;
+CLUSTER analytics.stay_daily_type USING pk_stay_daily_type;
 VACUUM ANALYZE analytics.stay_daily_breakdown;
 VACUUM ANALYZE analytics.stay_daily_province;
 VACUUM ANALYZE analytics.stay_daily_area;
+VACUUM ANALYZE analytics.stay_daily_type;
 VACUUM ANALYZE analytics.stay_facts;
 VACUUM ANALYZE analytics.stay_daily;
 VACUUM ANALYZE analytics.facilities;
@@ -324,6 +337,10 @@ def catch_up() -> None:
     if before < "0011":
         psql(DB, "CLUSTER analytics.stay_daily_province USING pk_stay_daily_province")
         psql(DB, "VACUUM ANALYZE analytics.stay_daily_province")
+    if before < "0015":
+        psql(DB, "CLUSTER analytics.stay_daily_type USING pk_stay_daily_type")
+        psql(DB, "VACUUM ANALYZE analytics.stay_daily_type")
+        psql(DB, "ANALYZE analytics.stay_daily_area")
 
 
 async def ours(reps: int) -> list[tuple[float, float]]:
@@ -389,7 +406,8 @@ def main() -> None:
     parser.add_argument(
         "--without-province-rollup",
         action="store_true",
-        help="whole-province breakdowns read stay_daily_breakdown, as before migration 0011",
+        help="whole-province questions read stay_daily_breakdown and stay_daily_area, as "
+        "before migrations 0011 and 0015",
     )
     args = parser.parse_args()
     print(machine(), datetime.now(UTC).isoformat(timespec="seconds"))
@@ -406,9 +424,11 @@ def main() -> None:
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_breakdown"),
         "province rows:",
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_province"),
+        "type rows:",
+        psql(DB, "SELECT count(*) FROM analytics.stay_daily_type"),
     )
     if args.without_province_rollup:
-        repository.PROVINCE_BREAKDOWN = "stay_daily_breakdown"
+        repository.PROVINCE_TABLES = {}
     a = asyncio.run(ours(args.reps))
     nan = (float("nan"), float("nan"))
     b = [nan] * len(QUESTIONS) if args.skip_duckdb else theirs(max(5, args.reps // 3))

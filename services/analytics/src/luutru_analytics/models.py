@@ -153,6 +153,8 @@ class StayDailyArea(Base):
     thousands of rows, not millions. Kept in step in the same transaction."""
 
     __tablename__ = "stay_daily_area"
+    # One commune's days (a commune officer's feeds; the key leads with the day).
+    __table_args__ = (Index("ix_stay_daily_area_commune_day", "commune_code", "day"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -163,6 +165,25 @@ class StayDailyArea(Base):
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
     # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class StayDailyType(Base):
+    """`stay_daily_area` summed over communes and star ratings: one row per day and facility
+    type, so the tourism feed of the whole province reads a few rows a day instead of one per
+    type, commune and star rating. Kept in step in the same transaction
+    (rollup.apply_changes)."""
+
+    __tablename__ = "stay_daily_type"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
+    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
+    nights: Mapped[int] = mapped_column(Integer, server_default="0")
+    departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
     arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
     departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
@@ -395,6 +416,7 @@ PROJECTION_TABLES = (
     "stays_awaiting_facility",
     "stay_daily",
     "stay_daily_area",
+    "stay_daily_type",
     "stay_daily_breakdown",
     "stay_daily_province",
     "room_nights",

@@ -145,9 +145,25 @@ ROLLUP_GROUPS: dict[str, tuple[str, str, str | None]] = {
     "zone": ("stay_daily", "coalesce(fa.zone, 'none')", None),
 }
 
-# `stay_daily_breakdown` summed over communes and star ratings. The feeds benchmark points
-# this back at `stay_daily_breakdown` to time the same question without it.
-PROVINCE_BREAKDOWN = "stay_daily_province"
+# The rollups summed over communes and star ratings: `stay_daily_breakdown` per guest
+# dimension, day, type and value; `stay_daily_area` per day and type. A question of the
+# whole province (no commune or star filter) whose key is neither reads these: a few rows a
+# day instead of one per commune and star rating. The feeds benchmark empties this to time
+# the same questions without them.
+PROVINCE_TABLES = {
+    "stay_daily_breakdown": "stay_daily_province",
+    "stay_daily_area": "stay_daily_type",
+}
+# Breakdown keys the province tables do not keep.
+AREA_GROUPS = frozenset({"commune", "star_rating"})
+
+
+def rollup_table(table: str, q: FeedQuery, group: str = "none") -> str:
+    """The rollup a question reads: the province's sum of `table` when the question spans
+    every commune and star rating and does not break down by them, else `table`."""
+    if q.communes is None and q.star_ratings is None and group not in AREA_GROUPS:
+        return PROVINCE_TABLES.get(table, table)
+    return table
 
 
 async def rollup_cells(
@@ -158,10 +174,7 @@ async def rollup_cells(
     stay touches [start, stop] when it arrives by `stop` and its night_end is not before
     `start`), so `stays` = arrivals of the bucket + guest-nights of the day before."""
     table, key, dimension = ROLLUP_GROUPS[group]
-    if table == "stay_daily_breakdown" and q.communes is None and q.star_ratings is None:
-        # The whole province: the same cells summed over communes and star ratings, a few
-        # thousand rows a year instead of hundreds of thousands (bench/README.md).
-        table = PROVINCE_BREAKDOWN
+    table = rollup_table(table, q, group)
     where = [
         "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)",
         *q.conditions("r"),
@@ -261,11 +274,12 @@ async def area_days(
     session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
 ) -> dict[date, tuple[int, ...]]:
     """Per day: arrivals, guest-nights, departures, occupied room-nights and the record-key
-    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`)."""
+    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`, or its sum
+    per type, `stay_daily_type`, for the whole province)."""
     where = ["a.day BETWEEN :date_from AND :date_to", *q.conditions("a")]
     sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
   sum(a.occupied_rooms), sum(a.arrival_keys), sum(a.night_keys)
-FROM analytics.stay_daily_area a WHERE {" AND ".join(where)}
+FROM analytics.{rollup_table("stay_daily_area", q)} a WHERE {" AND ".join(where)}
 GROUP BY a.day"""
     params = {"date_from": date_from, "date_to": date_to, **q.params()}
     rows = (await session.execute(text(sql), params)).all()

@@ -1,0 +1,81 @@
+"""the tourism feed's rollups keyed for its questions: `stay_daily_type` (`stay_daily_area`
+summed over communes and star ratings, filled from it) for the whole province, and
+`stay_daily_area` indexed by commune and day for one commune
+
+Revision ID: 0015
+Revises: 0014
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from luutru_common import backfill
+from luutru_common.backfill import Backfill
+from luutru_common.migration_ddl import columns
+
+revision = "0015"
+down_revision = "0014"
+
+# The rows the stay handlers keep (rollup._type_cells), from the area rows already stored,
+# record-key sums included; `luutru-analytics rebuild` refills both from the events. In
+# batches of days (luutru_common.backfill; `day` leads the area rollup's primary key): a
+# day's rows are the sums of that day's area rows, all written by one batch, so a rerun
+# after a kill carries on with the next day.
+BACKFILL = Backfill(
+    name="0015_stay_daily_type",
+    schema="analytics",
+    table="stay_daily_area",
+    key="day",
+    key_type="date",
+    work="""
+INSERT INTO analytics.stay_daily_type (day, facility_type, arrivals, nights, departures,
+  occupied_rooms, arrival_keys, night_keys, departure_keys)
+SELECT day, facility_type, sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms),
+  sum(arrival_keys), sum(night_keys), sum(departure_keys)
+FROM analytics.stay_daily_area
+WHERE day IN (SELECT k FROM batch)
+GROUP BY 1, 2
+""",
+)
+# A month of a province's area rows (a few hundred a day) per batch.
+DAYS_PER_BATCH = 31
+
+
+def upgrade() -> None:
+    # Idempotent: after a kill during the backfill below, the migration runs again.
+    op.create_table(
+        "stay_daily_type",
+        *columns(
+            "day date not null",
+            "facility_type text not null",
+            "arrivals integer not null default 0",
+            "nights integer not null default 0",
+            "departures integer not null default 0",
+            "occupied_rooms integer not null default 0",
+            "arrival_keys bigint not null default 0",
+            "night_keys bigint not null default 0",
+            "departure_keys bigint not null default 0",
+        ),
+        sa.PrimaryKeyConstraint("day", "facility_type", name=op.f("pk_stay_daily_type")),
+        schema="analytics",
+        if_not_exists=True,
+    )
+    # One commune's days: the area rollup's key leads with the day, so a commune's quarter
+    # walked every area of every day of it.
+    op.create_index(
+        "ix_stay_daily_area_commune_day",
+        "stay_daily_area",
+        ["commune_code", "day"],
+        schema="analytics",
+        if_not_exists=True,
+    )
+    with op.get_context().autocommit_block():
+        backfill.run(op.get_bind(), BACKFILL, batch_rows=DAYS_PER_BATCH)
+
+
+def downgrade() -> None:
+    backfill.forget(op.get_bind(), BACKFILL)
+    op.drop_index(
+        "ix_stay_daily_area_commune_day", table_name="stay_daily_area", schema="analytics"
+    )
+    op.drop_table("stay_daily_type", schema="analytics")
