@@ -5,7 +5,7 @@ the raw rows (what an analyst would do with an export instead).
 
 1. A database of its own is filled in SQL (generate_series): 2,000 facilities in 50
    communes, N stays over two years (1–5 nights), then the daily rollup the projections
-   keep (`stay_daily`, `stay_daily_area`, `stay_daily_type`, `stay_daily_breakdown`,
+   keep (`stay_daily`, `stay_daily_area`, `stay_daily_type_star`, `stay_daily_breakdown`,
    `stay_daily_province`) is built from them. Stays carry no room number here, so each is
    a room of its own.
 2. Each feed question is asked through the real API (in-process ASGI app, police token, so
@@ -34,7 +34,8 @@ from luutru_analytics.app import create_app
 from luutru_analytics.feeds import repository
 from luutru_analytics.settings import AnalyticsSettings
 
-DB = "luutru_bench_feeds"
+# A second database (LUUTRU_BENCH_FEEDS_DB) keeps one fill while another is made.
+DB = os.environ.get("LUUTRU_BENCH_FEEDS_DB", "luutru_bench_feeds")
 START = date(2024, 1, 1)
 
 # The breakdown rollup from the stays, one guest dimension at a time: stays alike in
@@ -79,13 +80,14 @@ FROM analytics.stay_daily_breakdown
 GROUP BY 1, 2, 3, 4;
 """
 
-# The type rollup from the area rollup (what migration 0015's backfill does in batches).
+# The type and star rollup from the area rollup (what migration 0015's backfill does in batches).
 TYPE = """
-INSERT INTO analytics.stay_daily_type (day, facility_type, arrivals, nights, departures,
-  occupied_rooms)
-SELECT day, facility_type, sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms)
+INSERT INTO analytics.stay_daily_type_star (day, facility_type, star_rating, arrivals, nights,
+  departures, occupied_rooms)
+SELECT day, facility_type, star_rating, sum(arrivals), sum(nights), sum(departures),
+  sum(occupied_rooms)
 FROM analytics.stay_daily_area
-GROUP BY 1, 2;
+GROUP BY 1, 2, 3;
 """
 
 FILL = (
@@ -156,11 +158,11 @@ CLUSTER analytics.stay_daily USING pk_stay_daily;
 CLUSTER analytics.stay_daily_area USING pk_stay_daily_area;
 CLUSTER analytics.stay_daily_breakdown USING pk_stay_daily_breakdown;
 CLUSTER analytics.stay_daily_province USING pk_stay_daily_province;
-CLUSTER analytics.stay_daily_type USING pk_stay_daily_type;
+CLUSTER analytics.stay_daily_type_star USING pk_stay_daily_type_star;
 VACUUM ANALYZE analytics.stay_daily_breakdown;
 VACUUM ANALYZE analytics.stay_daily_province;
 VACUUM ANALYZE analytics.stay_daily_area;
-VACUUM ANALYZE analytics.stay_daily_type;
+VACUUM ANALYZE analytics.stay_daily_type_star;
 VACUUM ANALYZE analytics.stay_facts;
 VACUUM ANALYZE analytics.stay_daily;
 VACUUM ANALYZE analytics.facilities;
@@ -338,8 +340,8 @@ def catch_up() -> None:
         psql(DB, "CLUSTER analytics.stay_daily_province USING pk_stay_daily_province")
         psql(DB, "VACUUM ANALYZE analytics.stay_daily_province")
     if before < "0015":
-        psql(DB, "CLUSTER analytics.stay_daily_type USING pk_stay_daily_type")
-        psql(DB, "VACUUM ANALYZE analytics.stay_daily_type")
+        psql(DB, "CLUSTER analytics.stay_daily_type_star USING pk_stay_daily_type_star")
+        psql(DB, "VACUUM ANALYZE analytics.stay_daily_type_star")
         psql(DB, "ANALYZE analytics.stay_daily_area")
 
 
@@ -425,7 +427,7 @@ def main() -> None:
         "province rows:",
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_province"),
         "type rows:",
-        psql(DB, "SELECT count(*) FROM analytics.stay_daily_type"),
+        psql(DB, "SELECT count(*) FROM analytics.stay_daily_type_star"),
     )
     if args.without_province_rollup:
         repository.PROVINCE_TABLES = {}

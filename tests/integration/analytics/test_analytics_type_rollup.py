@@ -1,5 +1,5 @@
-"""The tourism feed of the whole province reads `stay_daily_type` (`stay_daily_area` summed
-over communes and star ratings): on the mixed dataset of the breakdown tests — corrections
+"""The tourism feed of the whole province reads `stay_daily_type_star` (`stay_daily_area`
+summed over communes): on the mixed dataset of the breakdown tests — corrections
 that move a stay to another commune or type, voids, check-outs — every count, record-key sum
 and published answer equals the one read from `stay_daily_area` (and from the stays), the
 table equals the area rollup summed, and migration 0015's backfill, killed and resumed,
@@ -30,11 +30,11 @@ from tests.support import bearer
 TYPE_BACKFILL = importlib.import_module(
     "luutru_analytics.migrations.versions.0015_type_rollup"
 ).BACKFILL
-# The groups of the area rollup the type rollup can answer.
+# The groups of the area rollup the type and star rollup can answer.
 TYPE_GROUPS = [
     g
     for g, (table, *_) in repository.ROLLUP_GROUPS.items()
-    if table == "stay_daily_area" and g not in repository.AREA_GROUPS
+    if table == "stay_daily_area" and g != "commune"
 ]
 
 
@@ -44,26 +44,33 @@ async def test_province_tourism_from_the_type_rollup_equals_the_area_rollup(app,
     async with app.state.session_factory() as session:
         # One snapshot for every read: the whole province includes other tests' stays.
         await session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        province = FeedQuery(TYPES, None, None, 0)
-        every_commune = FeedQuery(TYPES, await communes(session), None, 0)
-        assert repository.rollup_table("stay_daily_area", province) == "stay_daily_type"
-        assert repository.rollup_table("stay_daily_area", every_commune) == "stay_daily_area"
-        for date_from, date_to, granularity in periods(d):
-            f = FeedFilters(date_from, date_to, granularity, (), (), ())
-            for types in (TYPES, ["hotel"], ["motel", "homestay"]):
-                whole = dataclasses.replace(province, facility_types=types)
-                named = dataclasses.replace(every_commune, facility_types=types)
-                from_types = await repository.area_days(session, whole, date_from, date_to)
-                from_areas = await repository.area_days(session, named, date_from, date_to)
-                assert from_types == from_areas, (types, date_from, date_to)
-                assert any(from_types.values())
+        all_communes = await communes(session)
+        for types, stars in (
+            (TYPES, None),
+            (["hotel"], None),
+            (["motel", "homestay"], None),
+            (TYPES, [3]),
+            (["hotel"], [3, 4]),
+        ):
+            province = FeedQuery(types, None, stars, 0)
+            every_commune = FeedQuery(types, all_communes, stars, 0)
+            assert repository.rollup_table("stay_daily_area", province) == "stay_daily_type_star"
+            assert repository.rollup_table("stay_daily_area", every_commune) == "stay_daily_area"
+            for date_from, date_to, granularity in periods(d):
+                f = FeedFilters(date_from, date_to, granularity, (), (), ())
+                from_types = await repository.area_days(session, province, date_from, date_to)
+                from_areas = await repository.area_days(session, every_commune, date_from, date_to)
+                assert from_types == from_areas, (types, stars, date_from, date_to)
+                assert any(any(counts) for counts in from_types.values())
                 checked += len(from_types)
-            for group in TYPE_GROUPS:
-                from_types = await repository.rollup_cells(session, f, province, group=group)
-                from_areas = await repository.rollup_cells(session, f, every_commune, group=group)
-                from_stays = await repository.stay_cells(session, f, province, group=group)
-                assert from_types == from_areas == from_stays, (group, date_from, granularity)
-                checked += len(from_types)
+                for group in TYPE_GROUPS:
+                    from_types = await repository.rollup_cells(session, f, province, group=group)
+                    from_areas = await repository.rollup_cells(
+                        session, f, every_commune, group=group
+                    )
+                    from_stays = await repository.stay_cells(session, f, province, group=group)
+                    assert from_types == from_areas == from_stays, (group, types, stars, f)
+                    checked += len(from_types)
         window = {"date_from": d - timedelta(days=50), "date_to": d + timedelta(days=70)}
         stored = (await session.execute(text(TYPE_STORED), window)).all()
         summed = (await session.execute(text(TYPE_SUMMED), window)).all()
@@ -82,7 +89,7 @@ async def test_type_rollup_backfill_killed_and_resumed_gives_the_kept_rows(app, 
     job = dataclasses.replace(TYPE_BACKFILL, name=f"test-{uuid.uuid4()}")
     async with app.state.session_factory() as session:
         kept = (await session.execute(text(TYPE_STORED), window)).all()
-        await session.execute(text("TRUNCATE analytics.stay_daily_type"))
+        await session.execute(text("TRUNCATE analytics.stay_daily_type_star"))
 
         def cut_then_resumed(s) -> tuple[int, int]:
             first = backfill.run(s.connection(), job, batch_rows=3, max_batches=2)
@@ -113,15 +120,16 @@ async def test_published_tourism_answers_are_the_same_from_either_rollup(
     police = bearer(signer.token(role="police_admin"))
     questions = []
     for date_from, date_to, granularity in periods(d):
-        for types in ([], ["hotel"]):
+        for types, stars in (([], []), (["hotel"], []), ([], [3, 4])):
             params = {
                 "date_from": date_from.isoformat(),
                 "date_to": date_to.isoformat(),
                 "granularity": granularity,
                 "facility_type": types,
+                "star_rating": stars,
             }
             questions.append(("/v1/feeds/tourism", params))
-            for by in ("facility_type", "domestic"):
+            for by in ("facility_type", "star_rating", "domestic"):
                 questions.append(("/v1/feeds/tourism/breakdown", {**params, "by": by}))
 
     async def answers() -> list[dict]:
@@ -148,20 +156,20 @@ async def test_published_tourism_answers_are_the_same_from_either_rollup(
 
 
 TYPE_STORED = """
-SELECT day, facility_type, arrivals, nights, departures, occupied_rooms, arrival_keys,
+SELECT day, facility_type, star_rating, arrivals, nights, departures, occupied_rooms, arrival_keys,
   night_keys, departure_keys
-FROM analytics.stay_daily_type
+FROM analytics.stay_daily_type_star
 WHERE day BETWEEN :date_from AND :date_to
   AND (arrivals, nights, departures, occupied_rooms, arrival_keys, night_keys, departure_keys)
     <> (0, 0, 0, 0, 0, 0, 0)
-ORDER BY 1, 2"""
+ORDER BY 1, 2, 3"""
 
 TYPE_SUMMED = """
-SELECT day, facility_type, sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms),
+SELECT day, facility_type, star_rating, sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms),
   sum(arrival_keys), sum(night_keys), sum(departure_keys)
 FROM analytics.stay_daily_area
 WHERE day BETWEEN :date_from AND :date_to
-GROUP BY 1, 2
+GROUP BY 1, 2, 3
 HAVING (sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms), sum(arrival_keys),
   sum(night_keys), sum(departure_keys)) <> (0, 0, 0, 0, 0, 0, 0)
-ORDER BY 1, 2"""
+ORDER BY 1, 2, 3"""

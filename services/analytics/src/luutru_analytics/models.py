@@ -170,16 +170,16 @@ class StayDailyArea(Base):
     departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
-class StayDailyType(Base):
-    """`stay_daily_area` summed over communes and star ratings: one row per day and facility
-    type, so the tourism feed of the whole province reads a few rows a day instead of one per
-    type, commune and star rating. Kept in step in the same transaction
-    (rollup.apply_changes)."""
+class StayDailyTypeStar(Base):
+    """`stay_daily_area` summed over communes: one row per day, facility type and star rating,
+    so the tourism feed of the whole province reads a few rows a day instead of one per type,
+    commune and star rating. Kept in step in the same transaction (rollup.apply_changes)."""
 
-    __tablename__ = "stay_daily_type"
+    __tablename__ = "stay_daily_type_star"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
+    star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = no stars
     arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
     nights: Mapped[int] = mapped_column(Integer, server_default="0")
     departures: Mapped[int] = mapped_column(Integer, server_default="0")
@@ -416,7 +416,7 @@ PROJECTION_TABLES = (
     "stays_awaiting_facility",
     "stay_daily",
     "stay_daily_area",
-    "stay_daily_type",
+    "stay_daily_type_star",
     "stay_daily_breakdown",
     "stay_daily_province",
     "room_nights",

@@ -145,25 +145,29 @@ ROLLUP_GROUPS: dict[str, tuple[str, str, str | None]] = {
     "zone": ("stay_daily", "coalesce(fa.zone, 'none')", None),
 }
 
-# The rollups summed over communes and star ratings: `stay_daily_breakdown` per guest
-# dimension, day, type and value; `stay_daily_area` per day and type. A question of the
-# whole province (no commune or star filter) whose key is neither reads these: a few rows a
-# day instead of one per commune and star rating. The feeds benchmark empties this to time
-# the same questions without them.
-PROVINCE_TABLES = {
-    "stay_daily_breakdown": "stay_daily_province",
-    "stay_daily_area": "stay_daily_type",
+# The rollups summed over the whole province, and what each sums over:
+# `stay_daily_breakdown` per guest dimension, day, type and value (over communes and star
+# ratings); `stay_daily_area` per day, type and star rating (over communes). A question that
+# neither filters nor breaks down by what a sum drops reads it: a few rows a day instead of
+# one per commune (and star rating). The feeds benchmark empties this to time the same
+# questions without them.
+PROVINCE_TABLES: dict[str, tuple[str, frozenset[str]]] = {
+    "stay_daily_breakdown": ("stay_daily_province", frozenset({"commune", "star_rating"})),
+    "stay_daily_area": ("stay_daily_type_star", frozenset({"commune"})),
 }
-# Breakdown keys the province tables do not keep.
-AREA_GROUPS = frozenset({"commune", "star_rating"})
 
 
 def rollup_table(table: str, q: FeedQuery, group: str = "none") -> str:
-    """The rollup a question reads: the province's sum of `table` when the question spans
-    every commune and star rating and does not break down by them, else `table`."""
-    if q.communes is None and q.star_ratings is None and group not in AREA_GROUPS:
-        return PROVINCE_TABLES.get(table, table)
-    return table
+    """The rollup a question reads: the province's sum of `table` when the question asks
+    nothing of what that sum drops (a commune or star filter, a breakdown by them), else
+    `table`."""
+    summed, dropped = PROVINCE_TABLES.get(table, (table, frozenset()))
+    asked = {group}
+    if q.communes is not None:
+        asked.add("commune")
+    if q.star_ratings is not None:
+        asked.add("star_rating")
+    return table if asked & dropped else summed
 
 
 async def rollup_cells(
@@ -275,7 +279,7 @@ async def area_days(
 ) -> dict[date, tuple[int, ...]]:
     """Per day: arrivals, guest-nights, departures, occupied room-nights and the record-key
     sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`, or its sum
-    per type, `stay_daily_type`, for the whole province)."""
+    per type, `stay_daily_type_star`, for the whole province)."""
     where = ["a.day BETWEEN :date_from AND :date_to", *q.conditions("a")]
     sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
   sum(a.occupied_rooms), sum(a.arrival_keys), sum(a.night_keys)

@@ -116,7 +116,7 @@ async def apply_changes(
     await conn.execute(ADD_TO_AREA, *_columns([(*k, *v) for k, v in area], 11))
     types = sorted(_type_cells(area).items())
     if types:
-        await conn.execute(ADD_TO_TYPE, *_columns([(*k, *v) for k, v in types], 9))
+        await conn.execute(ADD_TO_TYPE, *_columns([(*k, *v) for k, v in types], 10))
     await conn.execute(
         ADD_TO_DAILY,
         *_columns([(d, f, *counts.attrs[f], *values) for d, f, *values in rows], 12),
@@ -214,12 +214,12 @@ def _area_cells(rows: list[tuple], attrs: dict[uuid.UUID, tuple]) -> dict[tuple,
 
 
 def _type_cells(area: list[tuple[tuple, list[int]]]) -> dict[tuple, list[int]]:
-    """The area cells summed per (day, type): `stay_daily_type`. Cells whose changes cancel
-    out (a stay moved between communes of the same type) are left out, so a run takes no
-    lock on them."""
+    """The area cells summed per (day, type, star rating): `stay_daily_type_star`. Cells whose
+    changes cancel out (a stay moved between communes) are left out, so a run takes no lock
+    on them."""
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 7)
-    for (day, ftype, _commune, _star), values in area:
-        cell = cells[(day, ftype)]
+    for (day, ftype, _commune, star), values in area:
+        cell = cells[(day, ftype, star)]
         for i, v in enumerate(values):
             cell[i] += v
     return {k: v for k, v in cells.items() if any(v)}
@@ -348,9 +348,9 @@ ADD_TO_AREA = _cell_upsert(
     "int int int int bigint bigint bigint",
 )
 ADD_TO_TYPE = _cell_upsert(
-    "stay_daily_type",
-    "day facility_type",
-    "date text",
+    "stay_daily_type_star",
+    "day facility_type star_rating",
+    "date text int",
     f"{_COUNTS} occupied_rooms {_KEYS}",
     "int int int int bigint bigint bigint",
 )

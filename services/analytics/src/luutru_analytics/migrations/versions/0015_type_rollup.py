@@ -1,5 +1,5 @@
-"""the tourism feed's rollups keyed for its questions: `stay_daily_type` (`stay_daily_area`
-summed over communes and star ratings, filled from it) for the whole province, and
+"""the tourism feed's rollups keyed for its questions: `stay_daily_type_star`
+(`stay_daily_area` summed over communes, filled from it) for the whole province, and
 `stay_daily_area` indexed by commune and day for one commune
 
 Revision ID: 0015
@@ -22,19 +22,19 @@ down_revision = "0014"
 # day's rows are the sums of that day's area rows, all written by one batch, so a rerun
 # after a kill carries on with the next day.
 BACKFILL = Backfill(
-    name="0015_stay_daily_type",
+    name="0015_stay_daily_type_star",
     schema="analytics",
     table="stay_daily_area",
     key="day",
     key_type="date",
     work="""
-INSERT INTO analytics.stay_daily_type (day, facility_type, arrivals, nights, departures,
-  occupied_rooms, arrival_keys, night_keys, departure_keys)
-SELECT day, facility_type, sum(arrivals), sum(nights), sum(departures), sum(occupied_rooms),
-  sum(arrival_keys), sum(night_keys), sum(departure_keys)
+INSERT INTO analytics.stay_daily_type_star (day, facility_type, star_rating, arrivals,
+  nights, departures, occupied_rooms, arrival_keys, night_keys, departure_keys)
+SELECT day, facility_type, star_rating, sum(arrivals), sum(nights), sum(departures),
+  sum(occupied_rooms), sum(arrival_keys), sum(night_keys), sum(departure_keys)
 FROM analytics.stay_daily_area
 WHERE day IN (SELECT k FROM batch)
-GROUP BY 1, 2
+GROUP BY 1, 2, 3
 """,
 )
 # A month of a province's area rows (a few hundred a day) per batch.
@@ -44,10 +44,11 @@ DAYS_PER_BATCH = 31
 def upgrade() -> None:
     # Idempotent: after a kill during the backfill below, the migration runs again.
     op.create_table(
-        "stay_daily_type",
+        "stay_daily_type_star",
         *columns(
             "day date not null",
             "facility_type text not null",
+            "star_rating integer not null",
             "arrivals integer not null default 0",
             "nights integer not null default 0",
             "departures integer not null default 0",
@@ -56,7 +57,9 @@ def upgrade() -> None:
             "night_keys bigint not null default 0",
             "departure_keys bigint not null default 0",
         ),
-        sa.PrimaryKeyConstraint("day", "facility_type", name=op.f("pk_stay_daily_type")),
+        sa.PrimaryKeyConstraint(
+            "day", "facility_type", "star_rating", name=op.f("pk_stay_daily_type_star")
+        ),
         schema="analytics",
         if_not_exists=True,
     )
@@ -78,4 +81,4 @@ def downgrade() -> None:
     op.drop_index(
         "ix_stay_daily_area_commune_day", table_name="stay_daily_area", schema="analytics"
     )
-    op.drop_table("stay_daily_type", schema="analytics")
+    op.drop_table("stay_daily_type_star", schema="analytics")
