@@ -196,6 +196,10 @@ class StayDailyBreakdown(Base):
     Kept in step with `stay_facts` in the same transaction (rollup.apply_changes)."""
 
     __tablename__ = "stay_daily_breakdown"
+    # One commune's days of a dimension (the key leads with the dimension and the day).
+    __table_args__ = (
+        Index("ix_stay_daily_breakdown_commune_day", "dimension", "commune_code", "day"),
+    )
 
     dimension: Mapped[str] = mapped_column(Text, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
