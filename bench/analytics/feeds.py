@@ -169,6 +169,20 @@ VACUUM ANALYZE analytics.facilities;
 """
 )
 
+# A tourism year by month broken down by `key`, in DuckDB over the raw rows.
+YEAR_BY = """
+        WITH s AS (SELECT * FROM stays WHERE facility_type IN ('hotel','motel',
+          'boarding_house','homestay') AND check_in_date <= DATE '2025-06-30'
+          AND night_end > DATE '2024-07-01' {where}),
+        n AS (SELECT {key} AS k, date_trunc('month',
+                unnest(generate_series(greatest(check_in_date, DATE '2024-07-01'),
+                least(night_end - 1, DATE '2025-06-30'), INTERVAL 1 DAY))) AS m FROM s)
+        SELECT k, m, count(*) FROM n GROUP BY ALL
+        UNION ALL
+        SELECT {key}, date_trunc('month', check_in_date), count(*)
+        FROM s WHERE check_in_date >= DATE '2024-07-01' GROUP BY ALL
+        """
+
 # (name, feed path, query parameters, the same question in DuckDB over the raw rows)
 QUESTIONS = [
     (
@@ -291,6 +305,40 @@ QUESTIONS = [
         SELECT nationality, date_trunc('month', check_in_date), count(*)
         FROM s WHERE check_in_date >= DATE '2024-07-01' GROUP BY ALL
         """,
+    ),
+    (
+        "tourism by star rating, 1 year by month, whole province",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "star_rating",
+        },
+        YEAR_BY.format(key="coalesce(star_rating, 0)", where=""),
+    ),
+    (
+        "tourism by commune, 1 year by month, whole province",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "commune",
+        },
+        YEAR_BY.format(key="commune_code", where=""),
+    ),
+    (
+        "tourism by nationality, 1 year by month, one commune",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "nationality",
+            "commune": 26007,
+        },
+        YEAR_BY.format(key="nationality", where="AND commune_code = 26007"),
     ),
     (
         "health, 1 week by facility and day",
