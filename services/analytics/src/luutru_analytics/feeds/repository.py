@@ -278,8 +278,8 @@ async def area_days(
     session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
 ) -> dict[date, tuple[int, ...]]:
     """Per day: arrivals, guest-nights, departures, occupied room-nights and the record-key
-    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`, or its sum
-    per type, `stay_daily_type_star`, for the whole province)."""
+    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`, or without
+    a commune filter its sum per type and star rating, `stay_daily_type_star`)."""
     where = ["a.day BETWEEN :date_from AND :date_to", *q.conditions("a")]
     sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
   sum(a.occupied_rooms), sum(a.arrival_keys), sum(a.night_keys)
