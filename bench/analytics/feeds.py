@@ -5,8 +5,9 @@ the raw rows (what an analyst would do with an export instead).
 
 1. A database of its own is filled in SQL (generate_series): 2,000 facilities in 50
    communes, N stays over two years (1–5 nights), then the daily rollup the projections
-   keep (`stay_daily`, `stay_daily_area`, `stay_daily_breakdown`, `stay_daily_province`) is
-   built from them. Stays carry no room number here, so each is a room of its own.
+   keep (`stay_daily`, `stay_daily_area`, `stay_daily_type_star`, `stay_daily_breakdown`,
+   `stay_daily_province`) is built from them. Stays carry no room number here, so each is
+   a room of its own.
 2. Each feed question is asked through the real API (in-process ASGI app, police token, so
    no suppression) `--reps` times; p50/p95 of the whole HTTP answer.
 3. The raw rows go to DuckDB (an in-memory table loaded from a CSV export); the same
@@ -33,7 +34,8 @@ from luutru_analytics.app import create_app
 from luutru_analytics.feeds import repository
 from luutru_analytics.settings import AnalyticsSettings
 
-DB = "luutru_bench_feeds"
+# A second database (LUUTRU_BENCH_FEEDS_DB) keeps one fill while another is made.
+DB = os.environ.get("LUUTRU_BENCH_FEEDS_DB", "luutru_bench_feeds")
 START = date(2024, 1, 1)
 
 # The breakdown rollup from the stays, one guest dimension at a time: stays alike in
@@ -76,6 +78,16 @@ INSERT INTO analytics.stay_daily_province (dimension, day, facility_type, value,
 SELECT dimension, day, facility_type, value, sum(arrivals), sum(nights), sum(departures)
 FROM analytics.stay_daily_breakdown
 GROUP BY 1, 2, 3, 4;
+"""
+
+# The type and star rollup from the area rollup (what migration 0015's backfill does in batches).
+TYPE = """
+INSERT INTO analytics.stay_daily_type_star (day, facility_type, star_rating, arrivals, nights,
+  departures, occupied_rooms)
+SELECT day, facility_type, star_rating, sum(arrivals), sum(nights), sum(departures),
+  sum(occupied_rooms)
+FROM analytics.stay_daily_area
+GROUP BY 1, 2, 3;
 """
 
 FILL = (
@@ -138,6 +150,7 @@ FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
 """
     + BREAKDOWN
     + PROVINCE
+    + TYPE
     + """
 -- In production rows arrive in time order; the bulk fill above does not keep that order.
 CLUSTER analytics.stay_facts USING ix_stay_facts_day_type;
@@ -145,14 +158,30 @@ CLUSTER analytics.stay_daily USING pk_stay_daily;
 CLUSTER analytics.stay_daily_area USING pk_stay_daily_area;
 CLUSTER analytics.stay_daily_breakdown USING pk_stay_daily_breakdown;
 CLUSTER analytics.stay_daily_province USING pk_stay_daily_province;
+CLUSTER analytics.stay_daily_type_star USING pk_stay_daily_type_star;
 VACUUM ANALYZE analytics.stay_daily_breakdown;
 VACUUM ANALYZE analytics.stay_daily_province;
 VACUUM ANALYZE analytics.stay_daily_area;
+VACUUM ANALYZE analytics.stay_daily_type_star;
 VACUUM ANALYZE analytics.stay_facts;
 VACUUM ANALYZE analytics.stay_daily;
 VACUUM ANALYZE analytics.facilities;
 """
 )
+
+# A tourism year by month broken down by `key`, in DuckDB over the raw rows.
+YEAR_BY = """
+        WITH s AS (SELECT * FROM stays WHERE facility_type IN ('hotel','motel',
+          'boarding_house','homestay') AND check_in_date <= DATE '2025-06-30'
+          AND night_end > DATE '2024-07-01' {where}),
+        n AS (SELECT {key} AS k, date_trunc('month',
+                unnest(generate_series(greatest(check_in_date, DATE '2024-07-01'),
+                least(night_end - 1, DATE '2025-06-30'), INTERVAL 1 DAY))) AS m FROM s)
+        SELECT k, m, count(*) FROM n GROUP BY ALL
+        UNION ALL
+        SELECT {key}, date_trunc('month', check_in_date), count(*)
+        FROM s WHERE check_in_date >= DATE '2024-07-01' GROUP BY ALL
+        """
 
 # (name, feed path, query parameters, the same question in DuckDB over the raw rows)
 QUESTIONS = [
@@ -278,6 +307,40 @@ QUESTIONS = [
         """,
     ),
     (
+        "tourism by star rating, 1 year by month, whole province",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "star_rating",
+        },
+        YEAR_BY.format(key="coalesce(star_rating, 0)", where=""),
+    ),
+    (
+        "tourism by commune, 1 year by month, whole province",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "commune",
+        },
+        YEAR_BY.format(key="commune_code", where=""),
+    ),
+    (
+        "tourism by nationality, 1 year by month, one commune",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-01",
+            "date_to": "2025-06-30",
+            "granularity": "month",
+            "by": "nationality",
+            "commune": 26007,
+        },
+        YEAR_BY.format(key="nationality", where="AND commune_code = 26007"),
+    ),
+    (
         "health, 1 week by facility and day",
         "/v1/feeds/health",
         {"date_from": "2025-05-05", "date_to": "2025-05-11", "granularity": "day"},
@@ -324,6 +387,10 @@ def catch_up() -> None:
     if before < "0011":
         psql(DB, "CLUSTER analytics.stay_daily_province USING pk_stay_daily_province")
         psql(DB, "VACUUM ANALYZE analytics.stay_daily_province")
+    if before < "0015":
+        psql(DB, "CLUSTER analytics.stay_daily_type_star USING pk_stay_daily_type_star")
+        psql(DB, "VACUUM ANALYZE analytics.stay_daily_type_star")
+        psql(DB, "ANALYZE analytics.stay_daily_area")
 
 
 async def ours(reps: int) -> list[tuple[float, float]]:
@@ -389,7 +456,8 @@ def main() -> None:
     parser.add_argument(
         "--without-province-rollup",
         action="store_true",
-        help="whole-province breakdowns read stay_daily_breakdown, as before migration 0011",
+        help="whole-province questions read stay_daily_breakdown and stay_daily_area, as "
+        "before migrations 0011 and 0015",
     )
     args = parser.parse_args()
     print(machine(), datetime.now(UTC).isoformat(timespec="seconds"))
@@ -406,9 +474,11 @@ def main() -> None:
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_breakdown"),
         "province rows:",
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_province"),
+        "type rows:",
+        psql(DB, "SELECT count(*) FROM analytics.stay_daily_type_star"),
     )
     if args.without_province_rollup:
-        repository.PROVINCE_BREAKDOWN = "stay_daily_breakdown"
+        repository.PROVINCE_TABLES = {}
     a = asyncio.run(ours(args.reps))
     nan = (float("nan"), float("nan"))
     b = [nan] * len(QUESTIONS) if args.skip_duckdb else theirs(max(5, args.reps // 3))

@@ -217,6 +217,9 @@ def test_killed_rollup_backfills_resume_to_what_one_shot_gave(monkeypatch):
         _query("SELECT count(DISTINCT day) FROM analytics.stay_daily_breakdown")
     )
     assert days > 2 * DAYS
+    [(area_days,)] = asyncio.run(
+        _query("SELECT count(DISTINCT day) FROM analytics.stay_daily_area")
+    )
     run = backfill.run
     calls = []
 
@@ -267,6 +270,7 @@ def test_killed_rollup_backfills_resume_to_what_one_shot_gave(monkeypatch):
         ("0012_stay_daily_area_keys", 0),
         ("0012_stay_daily_breakdown_keys", STAYS - 2 * BATCH),
         ("0012_stay_daily_province_keys", days),
+        ("0015_stay_daily_type_star", area_days),
     ]
     assert asyncio.run(_query("SELECT to_regclass(:i) IS NULL", {"i": DAY_INDEX})) == [(True,)]
 

@@ -153,6 +153,8 @@ class StayDailyArea(Base):
     thousands of rows, not millions. Kept in step in the same transaction."""
 
     __tablename__ = "stay_daily_area"
+    # One commune's days (a commune officer's feeds; the key leads with the day).
+    __table_args__ = (Index("ix_stay_daily_area_commune_day", "commune_code", "day"),)
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
@@ -168,6 +170,25 @@ class StayDailyArea(Base):
     departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
+class StayDailyTypeStar(Base):
+    """`stay_daily_area` summed over communes: one row per day, facility type and star rating,
+    so the tourism feed of the whole province reads a few rows a day instead of one per type,
+    commune and star rating. Kept in step in the same transaction (rollup.apply_changes)."""
+
+    __tablename__ = "stay_daily_type_star"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
+    star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = no stars
+    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
+    nights: Mapped[int] = mapped_column(Integer, server_default="0")
+    departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
 class StayDailyBreakdown(Base):
     """Arrivals, guest-nights and departures per day, area and the value of one guest
     dimension (`nationality`, `residence`, `age_group`, `gender`, `origin_province`): the
@@ -175,6 +196,10 @@ class StayDailyBreakdown(Base):
     Kept in step with `stay_facts` in the same transaction (rollup.apply_changes)."""
 
     __tablename__ = "stay_daily_breakdown"
+    # One commune's days of a dimension (the key leads with the dimension and the day).
+    __table_args__ = (
+        Index("ix_stay_daily_breakdown_commune_day", "dimension", "commune_code", "day"),
+    )
 
     dimension: Mapped[str] = mapped_column(Text, primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
@@ -395,6 +420,7 @@ PROJECTION_TABLES = (
     "stays_awaiting_facility",
     "stay_daily",
     "stay_daily_area",
+    "stay_daily_type_star",
     "stay_daily_breakdown",
     "stay_daily_province",
     "room_nights",

@@ -145,9 +145,29 @@ ROLLUP_GROUPS: dict[str, tuple[str, str, str | None]] = {
     "zone": ("stay_daily", "coalesce(fa.zone, 'none')", None),
 }
 
-# `stay_daily_breakdown` summed over communes and star ratings. The feeds benchmark points
-# this back at `stay_daily_breakdown` to time the same question without it.
-PROVINCE_BREAKDOWN = "stay_daily_province"
+# The rollups summed over the whole province, and what each sums over:
+# `stay_daily_breakdown` per guest dimension, day, type and value (over communes and star
+# ratings); `stay_daily_area` per day, type and star rating (over communes). A question that
+# neither filters nor breaks down by what a sum drops reads it: a few rows a day instead of
+# one per commune (and star rating). The feeds benchmark empties this to time the same
+# questions without them.
+PROVINCE_TABLES: dict[str, tuple[str, frozenset[str]]] = {
+    "stay_daily_breakdown": ("stay_daily_province", frozenset({"commune", "star_rating"})),
+    "stay_daily_area": ("stay_daily_type_star", frozenset({"commune"})),
+}
+
+
+def rollup_table(table: str, q: FeedQuery, group: str = "none") -> str:
+    """The rollup a question reads: the province's sum of `table` when the question asks
+    nothing of what that sum drops (a commune or star filter, a breakdown by them), else
+    `table`."""
+    summed, dropped = PROVINCE_TABLES.get(table, (table, frozenset()))
+    asked = {group}
+    if q.communes is not None:
+        asked.add("commune")
+    if q.star_ratings is not None:
+        asked.add("star_rating")
+    return table if asked & dropped else summed
 
 
 async def rollup_cells(
@@ -158,10 +178,7 @@ async def rollup_cells(
     stay touches [start, stop] when it arrives by `stop` and its night_end is not before
     `start`), so `stays` = arrivals of the bucket + guest-nights of the day before."""
     table, key, dimension = ROLLUP_GROUPS[group]
-    if table == "stay_daily_breakdown" and q.communes is None and q.star_ratings is None:
-        # The whole province: the same cells summed over communes and star ratings, a few
-        # thousand rows a year instead of hundreds of thousands (bench/README.md).
-        table = PROVINCE_BREAKDOWN
+    table = rollup_table(table, q, group)
     where = [
         "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)",
         *q.conditions("r"),
@@ -261,11 +278,12 @@ async def area_days(
     session: AsyncSession, q: FeedQuery, date_from: date, date_to: date
 ) -> dict[date, tuple[int, ...]]:
     """Per day: arrivals, guest-nights, departures, occupied room-nights and the record-key
-    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`)."""
+    sums of arrivals and guest-nights, from the area rollup (`stay_daily_area`, or without
+    a commune filter its sum per type and star rating, `stay_daily_type_star`)."""
     where = ["a.day BETWEEN :date_from AND :date_to", *q.conditions("a")]
     sql = f"""SELECT a.day, sum(a.arrivals), sum(a.nights), sum(a.departures),
   sum(a.occupied_rooms), sum(a.arrival_keys), sum(a.night_keys)
-FROM analytics.stay_daily_area a WHERE {" AND ".join(where)}
+FROM analytics.{rollup_table("stay_daily_area", q)} a WHERE {" AND ".join(where)}
 GROUP BY a.day"""
     params = {"date_from": date_from, "date_to": date_to, **q.params()}
     rows = (await session.execute(text(sql), params)).all()

@@ -1,4 +1,5 @@
-"""Keeping `stay_daily` and `room_nights` in step with `stay_facts`.
+"""Keeping `stay_daily`, its sums by area, type and guest dimension, and `room_nights` in
+step with `stay_facts`.
 
 A stay contributes an arrival on its arrival day, one guest-night on every night from
 arrival up to `night_end`, a departure on its check-out day and its room on each of those
@@ -113,6 +114,9 @@ async def apply_changes(
         return
     area = sorted(_area_cells(rows, counts.attrs).items())
     await conn.execute(ADD_TO_AREA, *_columns([(*k, *v) for k, v in area], 11))
+    types = sorted(_type_cells(area).items())
+    if types:
+        await conn.execute(ADD_TO_TYPE, *_columns([(*k, *v) for k, v in types], 10))
     await conn.execute(
         ADD_TO_DAILY,
         *_columns([(d, f, *counts.attrs[f], *values) for d, f, *values in rows], 12),
@@ -207,6 +211,18 @@ def _area_cells(rows: list[tuple], attrs: dict[uuid.UUID, tuple]) -> dict[tuple,
         for i, v in enumerate(values):
             cell[i] += v
     return area
+
+
+def _type_cells(area: list[tuple[tuple, list[int]]]) -> dict[tuple, list[int]]:
+    """The area cells summed per (day, type, star rating): `stay_daily_type_star`. Cells whose
+    changes cancel out (a stay moved between communes) are left out, so a run takes no lock
+    on them."""
+    cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 7)
+    for (day, ftype, _commune, star), values in area:
+        cell = cells[(day, ftype, star)]
+        for i, v in enumerate(values):
+            cell[i] += v
+    return {k: v for k, v in cells.items() if any(v)}
 
 
 async def _apply_breakdown(conn: asyncpg.Connection, signed: Signed) -> None:
@@ -328,6 +344,13 @@ ADD_TO_AREA = _cell_upsert(
     "stay_daily_area",
     "day facility_type commune_code star_rating",
     "date text int int",
+    f"{_COUNTS} occupied_rooms {_KEYS}",
+    "int int int int bigint bigint bigint",
+)
+ADD_TO_TYPE = _cell_upsert(
+    "stay_daily_type_star",
+    "day facility_type star_rating",
+    "date text int",
     f"{_COUNTS} occupied_rooms {_KEYS}",
     "int int int int bigint bigint bigint",
 )
