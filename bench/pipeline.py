@@ -72,6 +72,26 @@ def kafka_pid() -> int | None:
     return None
 
 
+def postgres_pid() -> int | None:
+    """The postmaster of infra/local.sh's cluster (the first line of postmaster.pid)."""
+    path = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local")) / "pg" / "data"
+    with contextlib.suppress(OSError, ValueError):
+        return int((path / "postmaster.pid").read_text().split()[0])
+    return None
+
+
+def cluster_cpu_seconds(postmaster: int) -> float:
+    """CPU of a PostgreSQL cluster so far: the postmaster with the backends it has reaped
+    (cutime/cstime) and those alive now. Backends come and go with the services' pools."""
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+    for child in children.read_text().split():
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(int(child))
+    return total
+
+
 @dataclass
 class Sample:
     t: float
@@ -95,6 +115,7 @@ class Pipeline:
     serial: int = 0
     tokens: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)
     relayed_before: int = 0  # the warm-up's events
+    cpu_before: dict[str, float] = field(default_factory=dict)  # at the end of the warm-up
     not_accepted: dict = field(default_factory=lambda: {"duplicates": 0, "rejected": 0})
 
     async def warm_up(self) -> None:
@@ -110,6 +131,7 @@ class Pipeline:
                 break
             await asyncio.sleep(0.1)
         self.relayed_before = relayed
+        self.cpu_before = self.cpu_so_far()
 
     def guests(self, n: int) -> list[dict]:
         out = []
@@ -202,7 +224,25 @@ class Pipeline:
                 "FROM analytics.alerts a JOIN analytics.outbox o "
                 "ON o.key = a.alert_id::text WHERE o.published_at IS NOT NULL"
             )
+            # Where the time went, stay by stay: the request until its transaction began
+            # (the outbox row's created_at), until Kafka acknowledged it (published_at, the
+            # relay's round: commit, wake-up, fetch, produce), until the projection committed.
+            stages = await conn.fetchrow(
+                "SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM o.created_at - f.received_at)) AS accepted, "
+                "percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM o.published_at - o.created_at)) AS relayed, "
+                "percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM b.seen_at - o.published_at)) AS projected "
+                "FROM analytics.bench_seen b JOIN analytics.stay_facts f USING (stay_id) "
+                "JOIN ingest.outbox o ON o.event_type = 'GuestCheckedIn' "
+                "AND (o.payload -> 'data' ->> 'stay_id')::uuid = b.stay_id"
+            )
         return {
+            "stage_p50_p95_s": {
+                k: [round(x, 3) for x in stages[k]] if stages[k] else None
+                for k in ("accepted", "relayed", "projected")
+            },
             "visible_p50_s": round(visible[0], 3),
             "visible_p95_s": round(visible[1], 3),
             "visible_p99_s": round(visible[2], 3),
@@ -219,8 +259,26 @@ class Pipeline:
             peaks["kafka"] = memory_mb(pid)
         return {k: round(v) for k, v in peaks.items()}
 
+    def cpu_so_far(self) -> dict[str, float]:
+        """CPU seconds of each process since it started: the services, PostgreSQL (every
+        backend, the benchmark's own few queries included) and Kafka's JVM."""
+        spent = {name: cpu_seconds(p.pid) for name, p in self.processes.items()}
+        if (pid := postgres_pid()) is not None:
+            spent["postgresql"] = cluster_cpu_seconds(pid)
+        if (pid := kafka_pid()) is not None:
+            spent["kafka"] = cpu_seconds(pid)
+        return spent
+
     def cpu(self) -> dict[str, float]:
-        return {name: round(cpu_seconds(p.pid), 1) for name, p in self.processes.items()}
+        """CPU seconds of each process since the warm-up: the run's own work."""
+        now = self.cpu_so_far()
+        return {k: round(v - self.cpu_before.get(k, 0.0), 1) for k, v in now.items()}
+
+    def cpu_per_registration_ms(self, registrations: int) -> dict[str, float]:
+        spent = self.cpu()
+        per = {k: round(1000 * v / registrations, 3) for k, v in spent.items()}
+        per["total"] = round(sum(per.values()), 3)
+        return per
 
 
 @contextlib.asynccontextmanager

@@ -90,6 +90,7 @@ async def run(args) -> dict:
             "largest_projection_lag": max(s.projection_lag for s in p.samples),
             **await p.latencies(),
             "cpu_s": p.cpu(),
+            "cpu_ms_per_registration": p.cpu_per_registration_ms(accepted),
             "peak_memory_mb": p.memory(),
             "load_average_end": f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}",
         }

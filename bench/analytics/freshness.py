@@ -267,6 +267,7 @@ async def run_through_api(rate: int, seconds: int, batch: int, port: int) -> dic
             "largest_outbox_backlog": max(s.outbox_backlog for s in p.samples),
             "largest_projection_lag": max(s.projection_lag for s in p.samples),
             "cpu_s": p.cpu(),
+            "cpu_ms_per_registration": p.cpu_per_registration_ms(total),
             "peak_memory_mb": p.memory(),
         }
 
