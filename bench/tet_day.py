@@ -4,6 +4,7 @@ single check-ins — relayed to Kafka by ingest's outbox relay and projected by
 
     uv run python -m bench.tet_day [--registrations 2000000] [--batch 250]
                                    [--batch-clients 3] [--single-clients 16]
+                                   [--separate-workers]
 
 Reports the wall time from the first request to the last stay projected, the sustained
 end-to-end rate, the API's rates for batches and single check-ins, the largest outbox
@@ -27,7 +28,7 @@ from bench.pipeline import pipeline
 async def run(args) -> dict:
     singles_total = args.registrations // 5
     batched_total = args.registrations - singles_total
-    async with pipeline(port=args.port) as p:
+    async with pipeline(port=args.port, separate_workers=args.separate_workers) as p:
         started = time.monotonic()
         sampler = asyncio.create_task(p.sample_forever(started))
         left = {"batched": batched_total, "single": singles_total}
@@ -80,6 +81,7 @@ async def run(args) -> dict:
             "accepted": done,
             "not_accepted": p.not_accepted,
             "batch_size": args.batch,
+            "separate_workers": args.separate_workers,
             "clients": {"batch": args.batch_clients, "single": args.single_clients},
             "api_seconds": round(api_done, 1),
             "batched_per_s": round(done["batched"] / finished["batched"]),
@@ -103,6 +105,11 @@ def main() -> None:
     parser.add_argument("--batch-clients", type=int, default=3)
     parser.add_argument("--single-clients", type=int, default=16)
     parser.add_argument("--port", type=int, default=32300)
+    parser.add_argument(
+        "--separate-workers",
+        action="store_true",
+        help="ingest's relay in a `luutru-ingest worker` process, as deployed",
+    )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
