@@ -61,6 +61,23 @@ async def run(args) -> dict:
                     flush=True,
                 )
 
+        async def mark_singles_alone() -> None:
+            """CPU and count once the batched guests are through the whole pipeline: what
+            follows is single check-ins alone, which splits each process's CPU between the
+            two kinds of registration."""
+            while "batched" not in finished:
+                await asyncio.sleep(1)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                s = p.samples[-1]
+                if s.outbox_backlog < 50 and s.projection_lag < 50:
+                    break
+                await asyncio.sleep(1)
+            singles_alone["cpu"] = p.cpu()
+            singles_alone["singles_before"] = done["single"]
+
+        singles_alone: dict = {}
+        marker = asyncio.create_task(mark_singles_alone())
         reporter = asyncio.create_task(progress())
         await asyncio.gather(
             *[batch_client() for _ in range(args.batch_clients)],
@@ -73,6 +90,8 @@ async def run(args) -> dict:
         await p.wait_alerts()
         sampler.cancel()
         reporter.cancel()
+        marker.cancel()
+        split = cpu_split(p.cpu(), singles_alone, done)
         load = os.getloadavg()
         return {
             "machine": machine(),
@@ -93,9 +112,27 @@ async def run(args) -> dict:
             **await p.latencies(),
             "cpu_s": p.cpu(),
             "cpu_ms_per_registration": p.cpu_per_registration_ms(accepted),
+            **split,
             "peak_memory_mb": p.memory(),
             "load_average_end": f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}",
         }
+
+
+def cpu_split(total: dict[str, float], alone: dict, done: dict[str, int]) -> dict:
+    """CPU ms a single check-in (from the stretch where they ran alone) and a batched guest
+    (the rest, less the singles that ran alongside), per process."""
+    if "cpu" not in alone or done["single"] <= alone["singles_before"]:
+        return {"cpu_split": "singles never ran alone"}
+    singles_after = done["single"] - alone["singles_before"]
+    single = {k: (total[k] - alone["cpu"][k]) / singles_after for k in total}
+    batched = {
+        k: (alone["cpu"][k] - alone["singles_before"] * single[k]) / done["batched"] for k in total
+    }
+    return {
+        "cpu_ms_per_single": {k: round(1000 * v, 3) for k, v in single.items()},
+        "cpu_ms_per_batched": {k: round(1000 * v, 3) for k, v in batched.items()},
+        "singles_alone": singles_after,
+    }
 
 
 def main() -> None:
