@@ -49,6 +49,7 @@ from luutru_common.settings import runtime_role
 
 DB = "luutru_bench_pipeline"
 DAY = date(2026, 2, 16)  # the first day of Tết 2026
+LOAD_GENERATOR = "load generator (this process)"
 
 
 def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
@@ -70,6 +71,40 @@ def kafka_pid() -> int | None:
     with contextlib.suppress(OSError, ValueError):
         return int(path.read_text().strip())
     return None
+
+
+def postgres_pid() -> int | None:
+    """The postmaster of infra/local.sh's cluster (the first line of postmaster.pid)."""
+    path = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local")) / "pg" / "data"
+    with contextlib.suppress(OSError, ValueError):
+        return int((path / "postmaster.pid").read_text().split()[0])
+    return None
+
+
+def cluster_cpu_seconds(postmaster: int) -> float:
+    """CPU of a PostgreSQL cluster so far: the postmaster with the backends it has reaped
+    (cutime/cstime) and those alive now. Backends come and go with the services' pools."""
+    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
+    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
+    for child in children.read_text().split():
+        with contextlib.suppress(OSError):
+            total += cpu_seconds(int(child))
+    return total
+
+
+# When each outbox row's transaction committed (created_at is when it began): splits the
+# request's time in its transaction from the relay's.
+COMMITTED = """
+CREATE TABLE ingest.bench_committed (id bigint PRIMARY KEY, committed_at timestamptz NOT NULL);
+CREATE FUNCTION ingest.bench_committed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO ingest.bench_committed VALUES (NEW.id, clock_timestamp());
+  RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER bench_committed AFTER INSERT ON ingest.outbox
+  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ingest.bench_committed();
+"""
 
 
 @dataclass
@@ -95,6 +130,7 @@ class Pipeline:
     serial: int = 0
     tokens: dict[uuid.UUID, dict[str, str]] = field(default_factory=dict)
     relayed_before: int = 0  # the warm-up's events
+    cpu_before: dict[str, float] = field(default_factory=dict)  # at the end of the warm-up
     not_accepted: dict = field(default_factory=lambda: {"duplicates": 0, "rejected": 0})
 
     async def warm_up(self) -> None:
@@ -110,6 +146,7 @@ class Pipeline:
                 break
             await asyncio.sleep(0.1)
         self.relayed_before = relayed
+        self.cpu_before = self.cpu_so_far()
 
     def guests(self, n: int) -> list[dict]:
         out = []
@@ -155,12 +192,17 @@ class Pipeline:
 
     async def counts(self) -> tuple[int, int, int]:
         """(outbox backlog, relayed, projected) now."""
+        # Relayed = rows written (the outbox's ids run from 1 without gaps in a run with no
+        # failed transaction) less those waiting: both from indexes, so the sampling costs
+        # the database little — counting the published rows read the whole table every
+        # second, ~2 s of PostgreSQL time in a 20 s run.
         async with self.admin.acquire() as conn:
-            return await conn.fetchrow(
+            backlog, written, seen = await conn.fetchrow(
                 "SELECT (SELECT count(*) FROM ingest.outbox WHERE published_at IS NULL), "
-                "(SELECT count(*) FROM ingest.outbox WHERE published_at IS NOT NULL), "
+                "(SELECT coalesce(max(id), 0) FROM ingest.outbox), "
                 "(SELECT count(*) FROM analytics.bench_seen)"
             )
+        return backlog, written - backlog, seen
 
     async def sample_forever(self, started: float) -> None:
         while True:
@@ -202,7 +244,29 @@ class Pipeline:
                 "FROM analytics.alerts a JOIN analytics.outbox o "
                 "ON o.key = a.alert_id::text WHERE o.published_at IS NOT NULL"
             )
+            # Where the time went, stay by stay: the request until its transaction began
+            # (the outbox row's created_at), until it committed, until Kafka acknowledged it
+            # (published_at: the relay's wake-up, fetch, produce), until the projection
+            # committed (Kafka's delivery, the consumer's fetch wait and transaction).
+            stages = await conn.fetchrow(
+                "SELECT percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM o.created_at - f.received_at)) AS began, "
+                "percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM c.committed_at - o.created_at)) AS committed, "
+                "percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM o.published_at - c.committed_at)) AS relayed, "
+                "percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
+                "(ORDER BY extract(epoch FROM b.seen_at - o.published_at)) AS projected "
+                "FROM analytics.bench_seen b JOIN analytics.stay_facts f USING (stay_id) "
+                "JOIN ingest.outbox o ON o.event_type = 'GuestCheckedIn' "
+                "AND (o.payload -> 'data' ->> 'stay_id')::uuid = b.stay_id "
+                "JOIN ingest.bench_committed c ON c.id = o.id"
+            )
         return {
+            "stage_p50_p95_s": {
+                k: [round(x, 3) for x in stages[k]] if stages[k] else None
+                for k in ("began", "committed", "relayed", "projected")
+            },
             "visible_p50_s": round(visible[0], 3),
             "visible_p95_s": round(visible[1], 3),
             "visible_p99_s": round(visible[2], 3),
@@ -214,20 +278,54 @@ class Pipeline:
     def memory(self) -> dict[str, float]:
         """Peak resident memory (MB) of each process, this one and Kafka's JVM included."""
         peaks = {name: memory_mb(p.pid) for name, p in self.processes.items()}
-        peaks["load generator (this process)"] = memory_mb(os.getpid())
+        peaks[LOAD_GENERATOR] = memory_mb(os.getpid())
         if (pid := kafka_pid()) is not None:
             peaks["kafka"] = memory_mb(pid)
         return {k: round(v) for k, v in peaks.items()}
 
+    def cpu_so_far(self) -> dict[str, float]:
+        """CPU seconds of each process since it started: the services, PostgreSQL (every
+        backend, the benchmark's own few queries included) and Kafka's JVM."""
+        spent = {name: cpu_seconds(p.pid) for name, p in self.processes.items()}
+        if (pid := postgres_pid()) is not None:
+            spent["postgresql"] = cluster_cpu_seconds(pid)
+        if (pid := kafka_pid()) is not None:
+            spent["kafka"] = cpu_seconds(pid)
+        spent[LOAD_GENERATOR] = cpu_seconds(os.getpid())
+        return spent
+
     def cpu(self) -> dict[str, float]:
-        return {name: round(cpu_seconds(p.pid), 1) for name, p in self.processes.items()}
+        """CPU seconds of each process since the warm-up: the run's own work."""
+        now = self.cpu_so_far()
+        return {k: round(v - self.cpu_before.get(k, 0.0), 1) for k, v in now.items()}
+
+    def cpu_per_registration_ms(self, registrations: int) -> dict[str, float]:
+        spent = self.cpu()
+        per = {k: round(1000 * v / registrations, 3) for k, v in spent.items()}
+        # The pipeline's own: the benchmark's client is not part of it.
+        per["total"] = round(sum(v for k, v in per.items() if k != LOAD_GENERATOR), 3)
+        return per
 
 
 @contextlib.asynccontextmanager
-async def pipeline(*, port: int, facilities: int = 200, extra_env: dict | None = None):
+async def pipeline(
+    *,
+    port: int,
+    facilities: int = 200,
+    extra_env: dict | None = None,
+    separate_workers: bool = False,
+):
     """Fresh database, facilities in both services, 200 watched documents, both processes
-    started and ready."""
-    recreate_database(DB)
+    started and ready. `separate_workers`: ingest's relay in a `luutru-ingest worker`
+    process (port + 2), as deployed, instead of in the API's."""
+    for attempt in range(5):  # the previous run's backends may still be closing
+        try:
+            recreate_database(DB)
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 4:
+                raise
+            await asyncio.sleep(3)
     rng = random.Random(7)
     fids = [uuid.uuid4() for _ in range(facilities)]
     kinds = facility_types(facilities, rng)
@@ -255,6 +353,8 @@ async def pipeline(*, port: int, facilities: int = 200, extra_env: dict | None =
             [(uuid.uuid4(), p["id_number"]) for p in watched],
         )
         await conn.execute(SEEN)
+        await conn.execute(COMMITTED)
+        await conn.execute(f"GRANT INSERT ON ingest.bench_committed TO {runtime_role('ingest')}")
         # The trigger runs as analytics' runtime role.
         await conn.execute(f"GRANT INSERT ON analytics.bench_seen TO {runtime_role('analytics')}")
     signer = TestSigner()
@@ -276,10 +376,14 @@ async def pipeline(*, port: int, facilities: int = 200, extra_env: dict | None =
         "ingest": ["luutru_ingest", "serve", "--port", str(port)],
         "analytics": ["luutru_analytics", "worker", "--port", str(port + 1)],
     }
+    if separate_workers:
+        # As deployed (deploy/k8s): ingest's relay in a process of its own, off the API's loop.
+        env["LUUTRU_EMBEDDED_WORKERS"] = "false"
+        commands["ingest relay"] = ["luutru_ingest", "worker", "--port", str(port + 2)]
     processes = {
         name: subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
             [sys.executable, "-m", *argv],
-            env={**env, **service_database_env(DB, name)},
+            env={**env, **service_database_env(DB, name.split()[0])},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=None,
@@ -311,3 +415,27 @@ async def pipeline(*, port: int, facilities: int = 200, extra_env: dict | None =
             except subprocess.TimeoutExpired:
                 p.kill()
         await admin.close()
+
+
+async def idle(seconds: int, port: int, separate_workers: bool) -> dict[str, float]:
+    """CPU each process spends a second with nothing to do (polls, heartbeats, the relay's
+    and the consumers' waits): the part of a slow stream's CPU that is not per registration."""
+    async with pipeline(port=port, separate_workers=separate_workers) as p:
+        await asyncio.sleep(seconds)
+        return {k: round(1000 * v / seconds, 1) for k, v in p.cpu().items()}
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="The pipeline at rest: CPU ms a second.")
+    parser.add_argument("--idle", type=int, default=60, help="seconds to measure")
+    parser.add_argument("--port", type=int, default=32400)
+    parser.add_argument("--separate-workers", action="store_true")
+    args = parser.parse_args()
+    spent = asyncio.run(idle(args.idle, args.port, args.separate_workers))
+    print(json.dumps({"idle_cpu_ms_per_s": spent, "load": os.getloadavg()}, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,6 +4,7 @@ single check-ins — relayed to Kafka by ingest's outbox relay and projected by
 
     uv run python -m bench.tet_day [--registrations 2000000] [--batch 250]
                                    [--batch-clients 3] [--single-clients 16]
+                                   [--separate-workers]
 
 Reports the wall time from the first request to the last stay projected, the sustained
 end-to-end rate, the API's rates for batches and single check-ins, the largest outbox
@@ -27,7 +28,7 @@ from bench.pipeline import pipeline
 async def run(args) -> dict:
     singles_total = args.registrations // 5
     batched_total = args.registrations - singles_total
-    async with pipeline(port=args.port) as p:
+    async with pipeline(port=args.port, separate_workers=args.separate_workers) as p:
         started = time.monotonic()
         sampler = asyncio.create_task(p.sample_forever(started))
         left = {"batched": batched_total, "single": singles_total}
@@ -60,6 +61,23 @@ async def run(args) -> dict:
                     flush=True,
                 )
 
+        async def mark_singles_alone() -> None:
+            """CPU and count once the batched guests are through the whole pipeline: what
+            follows is single check-ins alone, which splits each process's CPU between the
+            two kinds of registration."""
+            while "batched" not in finished:
+                await asyncio.sleep(1)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                s = p.samples[-1]
+                if s.outbox_backlog < 50 and s.projection_lag < 50:
+                    break
+                await asyncio.sleep(1)
+            singles_alone["cpu"] = p.cpu()
+            singles_alone["singles_before"] = done["single"]
+
+        singles_alone: dict = {}
+        marker = asyncio.create_task(mark_singles_alone())
         reporter = asyncio.create_task(progress())
         await asyncio.gather(
             *[batch_client() for _ in range(args.batch_clients)],
@@ -72,6 +90,8 @@ async def run(args) -> dict:
         await p.wait_alerts()
         sampler.cancel()
         reporter.cancel()
+        marker.cancel()
+        split = cpu_split(p.cpu(), singles_alone, done)
         load = os.getloadavg()
         return {
             "machine": machine(),
@@ -80,6 +100,7 @@ async def run(args) -> dict:
             "accepted": done,
             "not_accepted": p.not_accepted,
             "batch_size": args.batch,
+            "separate_workers": args.separate_workers,
             "clients": {"batch": args.batch_clients, "single": args.single_clients},
             "api_seconds": round(api_done, 1),
             "batched_per_s": round(done["batched"] / finished["batched"]),
@@ -90,9 +111,28 @@ async def run(args) -> dict:
             "largest_projection_lag": max(s.projection_lag for s in p.samples),
             **await p.latencies(),
             "cpu_s": p.cpu(),
+            "cpu_ms_per_registration": p.cpu_per_registration_ms(accepted),
+            **split,
             "peak_memory_mb": p.memory(),
             "load_average_end": f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}",
         }
+
+
+def cpu_split(total: dict[str, float], alone: dict, done: dict[str, int]) -> dict:
+    """CPU ms a single check-in (from the stretch where they ran alone) and a batched guest
+    (the rest, less the singles that ran alongside), per process."""
+    if "cpu" not in alone or done["single"] <= alone["singles_before"]:
+        return {"cpu_split": "singles never ran alone"}
+    singles_after = done["single"] - alone["singles_before"]
+    single = {k: (total[k] - alone["cpu"][k]) / singles_after for k in total}
+    batched = {
+        k: (alone["cpu"][k] - alone["singles_before"] * single[k]) / done["batched"] for k in total
+    }
+    return {
+        "cpu_ms_per_single": {k: round(1000 * v, 3) for k, v in single.items()},
+        "cpu_ms_per_batched": {k: round(1000 * v, 3) for k, v in batched.items()},
+        "singles_alone": singles_after,
+    }
 
 
 def main() -> None:
@@ -102,6 +142,11 @@ def main() -> None:
     parser.add_argument("--batch-clients", type=int, default=3)
     parser.add_argument("--single-clients", type=int, default=16)
     parser.add_argument("--port", type=int, default=32300)
+    parser.add_argument(
+        "--separate-workers",
+        action="store_true",
+        help="ingest's relay in a `luutru-ingest worker` process, as deployed",
+    )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, ensure_ascii=False, indent=2))
 

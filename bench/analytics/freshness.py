@@ -1,7 +1,8 @@
 """Freshness: how long from a registration to (a) the stay being visible in the feeds'
 tables and (b) its watchlist alert being published on alert.v1, at a steady rate.
 
-    uv run python -m bench.analytics.freshness --rate 1000 --seconds 30 [--through-api]
+    uv run python -m bench.analytics.freshness --rate 1000 --seconds 30 [--through-api
+                                               [--separate-workers]]
 
 `--through-api`: the registrations go through the ingest API (PMS batches of `--batch`
 guests, sent on schedule whatever the previous ones are doing) while it takes that load, are
@@ -222,11 +223,13 @@ async def run(rate: int, seconds: int) -> dict:
     }
 
 
-async def run_through_api(rate: int, seconds: int, batch: int, port: int) -> dict:
+async def run_through_api(
+    rate: int, seconds: int, batch: int, port: int, separate_workers: bool
+) -> dict:
     """Registrations through the ingest API at `rate` a second, in batches of `batch`."""
     from bench.pipeline import pipeline
 
-    async with pipeline(port=port) as p:
+    async with pipeline(port=port, separate_workers=separate_workers) as p:
         started = time.monotonic()
         sampler = asyncio.create_task(p.sample_forever(started))
         sent = total = 0
@@ -261,12 +264,14 @@ async def run_through_api(rate: int, seconds: int, batch: int, port: int) -> dic
             "registrations_accepted": total,
             "not_accepted": p.not_accepted,
             "batch": batch,
+            "separate_workers": separate_workers,
             "batch_answer_p50_s": round(answers[len(answers) // 2], 3),
             "batch_answer_p95_s": round(answers[int(len(answers) * 0.95)], 3),
             **await p.latencies(),
             "largest_outbox_backlog": max(s.outbox_backlog for s in p.samples),
             "largest_projection_lag": max(s.projection_lag for s in p.samples),
             "cpu_s": p.cpu(),
+            "cpu_ms_per_registration": p.cpu_per_registration_ms(total),
             "peak_memory_mb": p.memory(),
         }
 
@@ -278,9 +283,16 @@ def main() -> None:
     parser.add_argument("--through-api", action="store_true")
     parser.add_argument("--batch", type=int, default=100, help="guests per API batch")
     parser.add_argument("--port", type=int, default=32200)
+    parser.add_argument(
+        "--separate-workers",
+        action="store_true",
+        help="with --through-api: ingest's relay in a `worker` process, as deployed",
+    )
     args = parser.parse_args()
     if args.through_api:
-        result = asyncio.run(run_through_api(args.rate, args.seconds, args.batch, args.port))
+        result = asyncio.run(
+            run_through_api(args.rate, args.seconds, args.batch, args.port, args.separate_workers)
+        )
     else:
         result = asyncio.run(run(args.rate, args.seconds))
     load = os.getloadavg()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import uuid
 from datetime import UTC, date, datetime
 
@@ -13,7 +14,7 @@ from prometheus_client import REGISTRY
 from sqlalchemy import text
 
 from luutru_analytics.models import processed_events
-from luutru_analytics.projections.handlers import build_handlers
+from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.consumer import ConsumerRunner, ensure_topics
 from luutru_common.db import make_engine, make_session_factory
@@ -127,3 +128,74 @@ async def test_duplicates_count_once_and_poison_is_dead_lettered(test_database, 
 
 async def _assigned(runner: ConsumerRunner) -> bool:
     return runner.running and bool(runner.assignment())
+
+
+def on_partition(record, partition: int):
+    return dataclasses.replace(record, partition=partition)
+
+
+async def test_a_fetch_over_partitions_is_one_transaction_and_poison_stays_in_its_own(
+    test_database, group_prefix, db
+):
+    """Records of several partitions fetched together are handled in one transaction (a
+    duplicate across them counted once); a partition with an undecodable message is handled
+    on its own, the message dead-lettered, and the other partitions' records still count."""
+    engine = make_engine(test_database, pool_size=2)
+    factory = make_session_factory(engine)
+    opened = []
+
+    def counting_factory():
+        opened.append(1)
+        return factory()
+
+    group = f"{group_prefix}analytics"
+    runner = ConsumerRunner(
+        topics=["test"],
+        group_id=group,
+        kafka=KAFKA,
+        session_factory=counting_factory,
+        processed_events=processed_events,
+        handlers=build_handlers(AnalyticsSettings(database_url=test_database)),
+        batch_handlers=build_batch_handlers(AnalyticsSettings(database_url=test_database)),
+    )
+    dead = []
+
+    class Dlq:  # stands in for the producer: the Kafka side is the test above's
+        async def send_and_wait(self, topic, *, value, key, headers):
+            dead.append((topic, value, dict(headers)))
+
+    runner._dlq = Dlq()
+    first, second = facility(commune=unique_commune()), facility(commune=unique_commune())
+    await runner.process([handmade(envelope(first)), handmade(envelope(second))])
+    a1, a2, b1, b2 = (checked_in(f.facility_id) for f in (first, first, second, second))
+    env_a1, env_a2, env_b1, env_b2 = envelopes_for([a1, a2, b1, b2], producer="test")
+    try:
+        opened.clear()
+        await runner.process_fetch(
+            [
+                [handmade(env_a1), handmade(env_a2)],
+                # The same event again on another partition (a producer's retry): once.
+                [on_partition(handmade(env_b1), 1), on_partition(handmade(env_a1), 1)],
+            ]
+        )
+        assert len(opened) == 1
+        poison = on_partition(dataclasses.replace(handmade(env_b2), value=b"\x00 not json"), 2)
+        await runner.process_fetch([[handmade(env_b2)], [poison]])
+        async with db.connect() as conn:
+            facts = await conn.scalar(
+                text("SELECT count(*) FROM analytics.stay_facts WHERE stay_id = ANY(:s)"),
+                {"s": [a1.stay_id, a2.stay_id, b1.stay_id, b2.stay_id]},
+            )
+            seen = await conn.scalar(
+                text(
+                    "SELECT count(*) FROM analytics.processed_events "
+                    "WHERE consumer_group = :g AND event_id = :e"
+                ),
+                {"g": group, "e": env_a1.event_id},
+            )
+        assert (facts, seen) == (4, 1)
+        assert [(t, v, h["dlq_reason"]) for t, v, h in dead] == [
+            (dead_letter_topic("test", group), b"\x00 not json", b"invalid-envelope")
+        ]
+    finally:
+        await engine.dispose()

@@ -36,7 +36,7 @@ from luutru_common.kafka_access import KafkaAccess
 from luutru_common.logging import KAFKA_CORRELATION_HEADER, bind_correlation_id
 from luutru_common.settings import ServiceSettings
 from luutru_common.shutdown import finish_when_cancelled
-from luutru_common.tracing import process_span
+from luutru_common.tracing import fetch_span
 
 log = structlog.get_logger()
 
@@ -262,11 +262,11 @@ class ConsumerRunner:
     async def _handle_and_commit(
         self, consumer: AIOKafkaConsumer, batches: dict[TopicPartition, list[ConsumerRecord]]
     ) -> None:
-        for tp, records in batches.items():
-            # One span per partition's batch, linked to the requests that produced it.
-            with process_span(self.group_id, tp.topic, tp.partition, (r.headers for r in records)):
-                await self.process(records)
-            await consumer.commit({tp: records[-1].offset + 1})
+        # One span for the fetch, linked to the requests that produced its records.
+        parts = {(tp.topic, tp.partition): [r.headers for r in rs] for tp, rs in batches.items()}
+        with fetch_span(self.group_id, parts):
+            await self.process_fetch(list(batches.values()))
+        await consumer.commit({tp: records[-1].offset + 1 for tp, records in batches.items()})
 
     async def report_lag(self, consumer: AIOKafkaConsumer) -> dict[TopicPartition, int]:
         """Set the lag gauge of every assigned partition whose end offset is known."""
@@ -282,6 +282,34 @@ class ConsumerRunner:
 
     # ---- processing, public so tests can drive it with hand-made records -----------------
 
+    async def process_fetch(self, partitions: list[list[ConsumerRecord]]) -> None:
+        """Handle a fetch — the records of several partitions, each list in its partition's
+        order — in one transaction: under load a fetch spreads over every partition, and a
+        transaction per partition multiplied the statements of each run by their number
+        (bench/README.md). Order matters within a partition only (a stay's events share its
+        facility's key), so the lists are simply joined. A partition holding a message that
+        cannot be decoded goes through `process` on its own, which dead-letters it in order."""
+        decoded: list[Decoded] = []
+        for records in partitions:
+            try:
+                decoded.extend(self._wanted(records))
+            except Poison:
+                await self.process(records)
+        await self._handle_batch(decoded)
+
+    def _wanted(self, records: list[ConsumerRecord]) -> list[Decoded]:
+        """The records this consumer handles, decoded; raises `Poison` at the first bad one."""
+        wanted = []
+        for record in records:
+            item = decode(record)
+            if item is not None and self._handles(item):
+                wanted.append(item)
+        return wanted
+
+    def _handles(self, item: Decoded) -> bool:
+        kind = item.envelope.event_type
+        return kind in self.handlers or kind in self.batch_handlers
+
     async def process(self, records: list[ConsumerRecord]) -> None:
         """Handle records of one partition, in order. Returns when all are handled or
         dead-lettered; raises only for transient failures that outlasted the retries."""
@@ -295,10 +323,7 @@ class ConsumerRunner:
                 decoded = []
                 await self._dead_letter(record, poison.reason, poison.error)
                 continue
-            if item is not None and (
-                item.envelope.event_type in self.handlers
-                or item.envelope.event_type in self.batch_handlers
-            ):
+            if item is not None and self._handles(item):
                 decoded.append(item)
         await self._handle_batch(decoded)
 

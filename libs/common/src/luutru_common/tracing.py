@@ -192,6 +192,35 @@ def process_span(
     )
 
 
+def fetch_span(
+    group: str, parts: Mapping[tuple[str, int], Iterable[Iterable[tuple[str, bytes]]]]
+) -> contextlib.AbstractContextManager[Any]:
+    """A consumer's span for one fetch handled in one transaction, over several partitions
+    (``parts``: each record's headers by (topic, partition)), linked to the producing requests.
+    With one partition it is that partition's `process_span`."""
+    if len(parts) == 1:
+        ((topic, partition), headers) = next(iter(parts.items()))
+        return process_span(group, topic, partition, headers)
+    if _tracer is None:
+        return contextlib.nullcontext()
+    headers = [h for part in parts.values() for h in part]
+    topics = sorted({topic for topic, _ in parts})
+    attributes = {
+        "messaging.system": "kafka",
+        "messaging.operation.type": "process",
+        "messaging.consumer.group.name": group,
+        "messaging.batch.message_count": len(headers),
+    }
+    if len(topics) == 1:
+        attributes["messaging.destination.name"] = topics[0]
+    return _batch_span(
+        f"{' '.join(topics)} process",
+        "CONSUMER",
+        (_traceparent_header(h) for h in headers),
+        attributes,
+    )
+
+
 def _traceparent_header(headers: Iterable[tuple[str, bytes]]) -> str | None:
     for key, value in headers or ():
         if key == TRACEPARENT and value:

@@ -9,14 +9,16 @@ transaction as the projection — nothing of it goes back to ingest or the facil
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from difflib import SequenceMatcher
 
 from sqlalchemy import Date, Text, any_, bindparam, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from luutru_analytics.models import Alert, WatchlistEntry, outbox
+from luutru_analytics.models import SCHEMA, WatchlistEntry, outbox
+from luutru_common.db import raw_connection
 from luutru_common.events import WatchlistHit
 from luutru_common.identity import normalize_passport
 from luutru_common.outbox import record_events
@@ -91,56 +93,92 @@ class WatchlistMatcher:
         ).all()
         if not entries:
             return
+        found = []
         for record in records:
             for entry in entries:
                 verdict = judge(entry, record, self.threshold)
                 if verdict is not None:
-                    await raise_alert(session, entry, record, *verdict)
+                    found.append(Match(entry, record, *verdict))
+        await raise_alerts(session, found)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One registration found to match one watchlist entry."""
+
+    entry: WatchlistEntry
+    record: dict
+    kind: str
+    score: float
+
+
+# A run's alerts in one statement whatever their number (arrays, as the projection's); a pair
+# alerted before (a replayed or corrected registration) is skipped by the unique constraint.
+INSERT_ALERTS = f"""
+INSERT INTO {SCHEMA}.alerts (alert_id, entry_id, record_id, match_kind, score, subject_name,
+    subject_document, stay_id, trip_id, facility_id, commune_code, status, registered_at,
+    detected_at, updated_at)
+SELECT a, e, r, k, s, n, d, st, tr, f, c, 'new', reg, $13, $13
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::float8[], $6::text[],
+    $7::text[], $8::uuid[], $9::uuid[], $10::uuid[], $11::int[], $12::timestamptz[])
+    AS x(a, e, r, k, s, n, d, st, tr, f, c, reg)
+ON CONFLICT (entry_id, record_id) DO NOTHING
+RETURNING alert_id
+"""
 
 
 async def raise_alert(
     session: AsyncSession, entry: WatchlistEntry, record: dict, kind: str, score: float
 ) -> uuid.UUID | None:
     """Store the alert and its WatchlistHit; nothing if this pair was alerted before."""
+    raised = await raise_alerts(session, [Match(entry, record, kind, score)])
+    return raised[0] if raised else None
+
+
+async def raise_alerts(session: AsyncSession, matches: list[Match]) -> list[uuid.UUID]:
+    """Store the alerts of many matches and their WatchlistHits, in two statements; the ids of
+    those raised now (a pair alerted before raises nothing)."""
+    by_pair = {(m.entry.entry_id, m.record["record_id"]): m for m in matches}
+    if not by_pair:
+        return []
     now = datetime.now(UTC)
-    alert_id = uuid.uuid4()
-    subject_document = record.get("document_number")
-    stmt = (
-        insert(Alert)
-        .values(
-            alert_id=alert_id,
-            entry_id=entry.entry_id,
-            record_id=record["record_id"],
-            match_kind=kind,
-            score=score,
-            subject_name=record["full_name"],
-            subject_document=subject_document,
-            stay_id=record.get("stay_id"),
-            trip_id=record.get("trip_id"),
-            facility_id=record["facility_id"],
-            commune_code=record["commune_code"],
-            status="new",
-            registered_at=record.get("registered_at"),
-            detected_at=now,
-            updated_at=now,
+    ids = {pair: uuid.uuid4() for pair in by_pair}
+    rows = [
+        (
+            ids[pair],
+            m.entry.entry_id,
+            m.record["record_id"],
+            m.kind,
+            m.score,
+            m.record["full_name"],
+            m.record.get("document_number"),
+            m.record.get("stay_id"),
+            m.record.get("trip_id"),
+            m.record["facility_id"],
+            m.record["commune_code"],
+            m.record.get("registered_at"),
         )
-        .on_conflict_do_nothing(index_elements=[Alert.entry_id, Alert.record_id])
-        .returning(Alert.alert_id)
-    )
-    if (await session.execute(stmt)).first() is None:
-        return None
-    hit = WatchlistHit(
-        alert_id=alert_id,
-        watchlist_entry_id=entry.entry_id,
-        match_kind=kind,
-        score=score,
-        subject_name=record["full_name"],
-        subject_document=subject_document,
-        stay_id=record.get("stay_id"),
-        trip_id=record.get("trip_id"),
-        facility_id=record["facility_id"],
-        commune_code=record["commune_code"],
-        detected_at=now,
-    )
-    await record_events(session, outbox, [hit], producer=PRODUCER)
-    return alert_id
+        for pair, m in by_pair.items()
+    ]
+    columns = [list(c) for c in zip(*rows, strict=True)]
+    conn = await raw_connection(session)
+    raised = {r["alert_id"] for r in await conn.fetch(INSERT_ALERTS, *columns, now)}
+    hits = [
+        WatchlistHit(
+            alert_id=ids[pair],
+            watchlist_entry_id=m.entry.entry_id,
+            match_kind=m.kind,
+            score=m.score,
+            subject_name=m.record["full_name"],
+            subject_document=m.record.get("document_number"),
+            stay_id=m.record.get("stay_id"),
+            trip_id=m.record.get("trip_id"),
+            facility_id=m.record["facility_id"],
+            commune_code=m.record["commune_code"],
+            detected_at=now,
+        )
+        for pair, m in by_pair.items()
+        if ids[pair] in raised
+    ]
+    await record_events(session, outbox, hits, producer=PRODUCER)
+    return [hit.alert_id for hit in hits]
