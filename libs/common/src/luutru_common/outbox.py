@@ -250,6 +250,7 @@ class OutboxRelay:
         self.retention_hours = retention_hours
         self.is_leader = False
         self._table = f"{schema}.outbox"
+        self._partitioner = KeyedPartitioner()
 
     @classmethod
     def for_service(cls, settings: ServiceSettings, schema: str) -> OutboxRelay:
@@ -366,7 +367,7 @@ class OutboxRelay:
             producer = AIOKafkaProducer(
                 **self.kafka.client_options(),
                 **self.producer_settings,
-                partitioner=KeyedPartitioner(),
+                partitioner=self._partitioner,
                 client_id=f"{self.service}-outbox",
             )
             try:
@@ -388,23 +389,9 @@ class OutboxRelay:
         if not rows:
             return 0
         with publish_span(self.service, (r["traceparent"] for r in rows), messages=len(rows)):
-            futures = []
-            for row in rows:
-                headers = []
-                if row["correlation_id"]:
-                    headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
-                if row["traceparent"]:
-                    headers.append((TRACEPARENT, row["traceparent"].encode()))
-                futures.append(
-                    await producer.send(
-                        row["topic"],
-                        value=row["payload"].encode(),
-                        key=row["key"].encode(),
-                        headers=headers,
-                    )
-                )
-            # Every send must be acknowledged by the broker (acks=all) before rows count as
-            # sent.
+            futures = await self._send(producer, rows)
+            # Every batch must be acknowledged by the broker (acks=all) before its rows count
+            # as sent.
             await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
         await conn.execute(
             f"UPDATE {self._table} SET published_at = now() WHERE id = ANY($1::bigint[])",
@@ -413,6 +400,40 @@ class OutboxRelay:
         for topic, count in collections.Counter(r["topic"] for r in rows).items():
             OUTBOX_PUBLISHED.labels(self.service, topic).inc(count)
         return len(rows)
+
+    async def _send(self, producer: AIOKafkaProducer, rows: list) -> list[asyncio.Future]:
+        """Queue the rows, each to its key's partition, as record batches built here: one per
+        partition a round (more when one fills up), in id order within each partition. Per
+        event that is one append instead of aiokafka's whole `send` (a future, a size check,
+        the partition list copied): the relay's CPU per event fell by ~40 % (bench/README.md).
+        """
+        partitions: dict[str, list[int]] = {}
+        by_partition: dict[tuple[str, int], list] = {}
+        for row in rows:
+            topic = row["topic"]
+            if topic not in partitions:
+                partitions[topic] = sorted(await producer.partitions_for(topic))
+            key = row["key"].encode()
+            partition = self._partitioner(key, partitions[topic], partitions[topic])
+            by_partition.setdefault((topic, partition), []).append((key, row))
+        futures = []
+        for (topic, partition), keyed in by_partition.items():
+            batch = producer.create_batch()
+            for key, row in keyed:
+                headers = []
+                if row["correlation_id"]:
+                    headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
+                if row["traceparent"]:
+                    headers.append((TRACEPARENT, row["traceparent"].encode()))
+                value = row["payload"].encode()
+                if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                    # Full (max_batch_size): send it and start the next; the first record of a
+                    # batch always fits.
+                    futures.append(await producer.send_batch(batch, topic, partition=partition))
+                    batch = producer.create_batch()
+                    batch.append(key=key, value=value, timestamp=None, headers=headers)
+            futures.append(await producer.send_batch(batch, topic, partition=partition))
+        return futures
 
     async def _purge(self, conn: asyncpg.Connection) -> None:
         await conn.execute(
