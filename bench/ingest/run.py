@@ -63,9 +63,15 @@ PORT = 18290
 def recreate(name: str, *, migrate: bool = True) -> None:
     env = {**os.environ, "PGPASSWORD": "luutru"}
     psql = ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-q"]
-    subprocess.run(
-        [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env=env, check=True
-    )
+    drop = [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)']
+    # Right after a run, a background session of the database (autovacuum) may still be
+    # there, which FORCE may not end: wait for it a little.
+    for _ in range(10):
+        if subprocess.run(drop, env=env).returncode == 0:
+            break
+        time.sleep(2)
+    else:
+        subprocess.run(drop, env=env, check=True)
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"'], env=env, check=True)
     if not migrate:
         return
