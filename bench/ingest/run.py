@@ -11,7 +11,7 @@ own database against the local PostgreSQL and Kafka, then measures:
 2. single check-ins with wrk (`wrk`, closed loop at 4/16/64 connections) — throughput and
    latency percentiles; `single` is an open-loop Python generator at `--rate` req/s (on this
    2-core machine the Python client itself becomes the bottleneck);
-3. a 100,000-row XLSX upload (`upload`) — time to done, and the server's memory;
+3. a 100,000-row XLSX upload (`upload`) — time to done, each ingest process's CPU and memory;
 4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table, with
    its CPU per row (asyncpg's encoding and PostgreSQL's side): the batch's fraction of COPY is
    given by rate and by CPU, the latter what a loaded machine moves least.
@@ -63,9 +63,15 @@ PORT = 18290
 def recreate(name: str, *, migrate: bool = True) -> None:
     env = {**os.environ, "PGPASSWORD": "luutru"}
     psql = ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-q"]
-    subprocess.run(
-        [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], env=env, check=True
-    )
+    drop = [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)']
+    # Right after a run, a background session of the database (autovacuum) may still be
+    # there, which FORCE may not end: wait for it a little.
+    for _ in range(10):
+        if subprocess.run(drop, env=env).returncode == 0:
+            break
+        time.sleep(2)
+    else:
+        subprocess.run(drop, env=env, check=True)
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"'], env=env, check=True)
     if not migrate:
         return
@@ -91,7 +97,7 @@ def serve_jwks(signer: TestSigner) -> str:
 
 
 def peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of a process and its children (uvicorn runs the app in-process)."""
+    """Peak resident memory of a process (uvicorn runs the app in-process)."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
             if line.startswith("VmHWM:"):
@@ -388,15 +394,21 @@ def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
     return buffer.getvalue(), guests
 
 
-async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> dict:
+async def bench_upload(client, signer, fid, raw: bytes, rows: int, pids: dict[str, int]) -> dict:
+    """From the upload's POST to its status "done" (every row registered and its result
+    stored), polled every 0.25 s; the CPU and the memory of each ingest process (the API, and
+    with --separate-workers the worker that reads the file)."""
     headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
-    before, cpu_before = rss_mb(pid), cpu_seconds(pid)
+    before = {name: rss_mb(pid) for name, pid in pids.items()}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
     start = time.perf_counter()
     r = await client.post("/v1/uploads", files={"file": ("khach.xlsx", raw)}, headers=headers)
     r.raise_for_status()
     upload_id = r.json()["upload_id"]
+    polls = 0
     while True:
         s = (await client.get(f"/v1/uploads/{upload_id}?limit=1", headers=headers)).json()
+        polls += 1
         if s["status"] in ("done", "failed"):
             break
         await asyncio.sleep(0.25)
@@ -409,11 +421,14 @@ async def bench_upload(client, signer, fid, raw: bytes, rows: int, pid: int) -> 
         "rejected": s["rejected"],
         "seconds": round(elapsed, 1),
         "rows_per_s": round(rows / elapsed),
-        # The server's CPU for it (relay included): about the wall time on an idle machine.
-        "server_cpu_s": round(cpu_seconds(pid) - cpu_before, 1),
-        "rss_before_mb": round(before),
-        "rss_after_mb": round(rss_mb(pid)),
-        "peak_rss_mb": round(peak_rss_mb(pid)),
+        "status_polls": polls,
+        # Each process's CPU for it (relay included): about the wall time on an idle machine.
+        "cpu_s": {
+            name: round(cpu_seconds(pid) - cpu_before[name], 1) for name, pid in pids.items()
+        },
+        "rss_before_mb": {name: round(mb) for name, mb in before.items()},
+        "rss_after_mb": {name: round(rss_mb(pid)) for name, pid in pids.items()},
+        "peak_rss_mb": {name: round(peak_rss_mb(pid)) for name, pid in pids.items()},
     }
 
 
@@ -663,9 +678,11 @@ async def main(args) -> None:
                         peer.wait(timeout=20)
             if "upload" in args.parts:
                 raw, _ = xlsx_file(args.xlsx_rows, rng)
+                pids = {"serve": server.pid} | ({"worker": worker.pid} if worker else {})
                 results["upload"] = await bench_upload(
-                    client, signer, facilities[0], raw, args.xlsx_rows, server.pid
+                    client, signer, facilities[0], raw, args.xlsx_rows, pids
                 )
+                results["upload"]["load_average"] = os.getloadavg()[0]
                 print(json.dumps(results["upload"]), flush=True)
                 if "copy" in results:
                     results["upload_fraction_of_copy"] = round(

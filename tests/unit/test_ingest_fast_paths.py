@@ -1,6 +1,7 @@
 """The batch path's shortcuts must give exactly what the plain code gives: the stay events'
 one serialiser (core.stay.event_row) writes what the contract models write and validates
-against them, and the cached name key equals the whole-string folding."""
+against them, the cached name key equals the whole-string folding, and the relay's remembered
+partition is Kafka's default one."""
 
 import json
 import unicodedata
@@ -8,6 +9,7 @@ import uuid
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from aiokafka.partitioner import DefaultPartitioner
 from asyncpg.pgproto.pgproto import UUID as PgUUID
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from luutru_common.events import (
     new_envelope,
 )
 from luutru_common.identity import name_match_key
+from luutru_common.outbox import KeyedPartitioner
 from luutru_ingest.core import stay
 
 
@@ -128,3 +131,14 @@ def test_stay_corrected_goes_through_the_same_serialiser():
 def test_uuids_are_version_4_and_distinct():
     ids = stay.uuids(1000)
     assert len(set(ids)) == 1000 and all(u.version == 4 for u in ids)
+
+
+@given(st.binary(max_size=64), st.integers(min_value=1, max_value=64))
+def test_remembered_partition_is_kafkas_default(key, partitions):
+    # The relay's partitioner must put every key where the Java clients and aiokafka's
+    # default put it: consumers rely on one facility's events staying in order.
+    all_partitions = list(range(partitions))
+    keyed = KeyedPartitioner(keys=8)
+    expected = DefaultPartitioner()(key, all_partitions, all_partitions)
+    assert keyed(key, all_partitions, all_partitions) == expected
+    assert keyed(key, all_partitions, all_partitions) == expected  # remembered

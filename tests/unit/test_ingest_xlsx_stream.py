@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import unicodedata
 import zipfile
 from datetime import date, datetime, time
@@ -261,3 +262,20 @@ def test_broken_sheet_is_unreadable():
     with pytest.raises(Problem) as refused:
         list(files.iter_lines(b"PK\x03\x04 not really a zip", "xlsx"))
     assert refused.value.code == "file-unreadable"
+
+
+def test_strings_longer_than_a_block_and_across_blocks():
+    # The spilled strings are read back a block at a time: a string may start in one block
+    # and end in the next, or be longer than a block (a cell holds up to 32,767 characters).
+    letters = "ăâđêôơưễếờảọ "
+    rng = random.Random(3)  # varied text: a repeated letter would look like a zip bomb
+
+    def fill(sheet):
+        for r in range(40):
+            text = "".join(rng.choices(letters, k=r * 997 % 32_000))
+            sheet.write_row(r, 0, [f"{r} {text}", f"Khách {r}"])
+
+    raw = workbook(fill=fill)
+    rows = stream_rows(raw)
+    assert rows == calamine_rows(raw)
+    assert max(len(row[0].encode()) for row in rows) > xlsx_stream.BLOCK

@@ -8,13 +8,16 @@ import io
 import json
 import random
 import unicodedata
+import uuid
 import zipfile
 
 import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 from sqlalchemy import text
+from sqlalchemy.exc import InvalidRequestError
 
+from luutru_ingest.core import upload_store
 from luutru_ingest.upload_worker import UploadWorker
 from tests.integration.conftest import add_facility_view
 from tests.integration.ingest_helpers import SHEET_HEADER as HEADER
@@ -189,6 +192,25 @@ async def test_uploads_are_private_to_their_facility(app, signer, db, facility):
         f"/v1/uploads/{response.json()['upload_id']}", headers=staff(signer, other)
     )
     assert peek.status_code == 404
+
+
+async def test_progress_is_read_without_the_stored_file(app, signer, facility):
+    # A client polls the progress of a large file every second or so: the poll must not load
+    # the stored file (up to 20 MB) each time, while the worker still reads it.
+    client, headers = app.state.client, staff(signer, facility)
+    raw = as_csv(rows(6)).encode()
+    response = await client.post("/v1/uploads", files={"file": ("a.csv", raw)}, headers=headers)
+    upload_id = uuid.UUID(response.json()["upload_id"])
+    async with app.state.session_factory() as session:
+        polled = await upload_store.get(session, upload_id, with_file=False)
+        assert polled is not None and polled.status == "pending"
+        with pytest.raises(InvalidRequestError):
+            _ = polled.raw
+    async with app.state.session_factory() as session:
+        stored = await upload_store.get(session, upload_id)
+        assert stored is not None and stored.raw == raw
+    status = await client.get(f"/v1/uploads/{upload_id}", headers=headers)
+    assert status.status_code == 200 and status.json()["status"] == "pending"
 
 
 async def test_machine_clients_need_the_stays_scope_to_upload(app, signer, facility):

@@ -14,6 +14,7 @@ wrote it and the relay sends it on as the Kafka header of that name.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import functools
 import re
@@ -24,6 +25,7 @@ from typing import ClassVar
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.partitioner import DefaultPartitioner, murmur2
 from prometheus_client import Counter, Gauge
 from sqlalchemy import (
     BigInteger,
@@ -194,6 +196,25 @@ WAKE_GATHER_S = 0.02
 PURGE_RANGE = 10_000
 
 
+class KeyedPartitioner:
+    """Kafka's default partitioner (murmur2 of the key, as the Java clients: the same key
+    lands on the same partition), with each key's partition remembered. The relay sends the
+    events of a few hundred facilities thousands of times a second, and aiokafka's hash is
+    pure Python: ~3 % of a batched registration's CPU (bench/README.md)."""
+
+    def __init__(self, keys: int = 4096) -> None:
+        self._index = functools.lru_cache(maxsize=keys)(_key_index)
+
+    def __call__(self, key: bytes | None, all_partitions: list[int], available: list[int]) -> int:
+        if key is None:
+            return DefaultPartitioner()(key, all_partitions, available)
+        return all_partitions[self._index(key, len(all_partitions))]
+
+
+def _key_index(key: bytes, partitions: int) -> int:
+    return (murmur2(key) & 0x7FFFFFFF) % partitions
+
+
 class OutboxRelay:
     # Idempotent and acknowledged by every in-sync replica: a row is marked published only
     # once Kafka holds it durably. The rest is throughput (bench/README.md, "the relay").
@@ -233,6 +254,7 @@ class OutboxRelay:
         self.retention_hours = retention_hours
         self.is_leader = False
         self._table = f"{schema}.outbox"
+        self._partitioner = KeyedPartitioner()
 
     @classmethod
     def for_service(cls, settings: ServiceSettings, schema: str) -> OutboxRelay:
@@ -349,6 +371,7 @@ class OutboxRelay:
             producer = AIOKafkaProducer(
                 **self.kafka.client_options(),
                 **self.producer_settings,
+                partitioner=self._partitioner,
                 client_id=f"{self.service}-outbox",
             )
             try:
@@ -370,31 +393,51 @@ class OutboxRelay:
         if not rows:
             return 0
         with publish_span(self.service, (r["traceparent"] for r in rows), messages=len(rows)):
-            futures = []
-            for row in rows:
-                headers = []
-                if row["correlation_id"]:
-                    headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
-                if row["traceparent"]:
-                    headers.append((TRACEPARENT, row["traceparent"].encode()))
-                futures.append(
-                    await producer.send(
-                        row["topic"],
-                        value=row["payload"].encode(),
-                        key=row["key"].encode(),
-                        headers=headers,
-                    )
-                )
-            # Every send must be acknowledged by the broker (acks=all) before rows count as
-            # sent.
+            futures = await self._send(producer, rows)
+            # Every batch must be acknowledged by the broker (acks=all) before its rows count
+            # as sent.
             await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
         await conn.execute(
             f"UPDATE {self._table} SET published_at = now() WHERE id = ANY($1::bigint[])",
             [r["id"] for r in rows],
         )
-        for row in rows:
-            OUTBOX_PUBLISHED.labels(self.service, row["topic"]).inc()
+        for topic, count in collections.Counter(r["topic"] for r in rows).items():
+            OUTBOX_PUBLISHED.labels(self.service, topic).inc(count)
         return len(rows)
+
+    async def _send(self, producer: AIOKafkaProducer, rows: list) -> list[asyncio.Future]:
+        """Queue the rows, each to its key's partition, as record batches built here: one per
+        partition a round (more when one fills up), in id order within each partition. Per
+        event that is one append instead of aiokafka's whole `send` (a future, a size check,
+        the partition list copied): the relay's CPU per event fell by ~40 % (bench/README.md).
+        """
+        partitions: dict[str, list[int]] = {}
+        by_partition: dict[tuple[str, int], list] = {}
+        for row in rows:
+            topic = row["topic"]
+            if topic not in partitions:
+                partitions[topic] = sorted(await producer.partitions_for(topic))
+            key = row["key"].encode()
+            partition = self._partitioner(key, partitions[topic], partitions[topic])
+            by_partition.setdefault((topic, partition), []).append((key, row))
+        futures = []
+        for (topic, partition), keyed in by_partition.items():
+            batch = producer.create_batch()
+            for key, row in keyed:
+                headers = []
+                if row["correlation_id"]:
+                    headers.append((KAFKA_CORRELATION_HEADER, row["correlation_id"].encode()))
+                if row["traceparent"]:
+                    headers.append((TRACEPARENT, row["traceparent"].encode()))
+                value = row["payload"].encode()
+                if batch.append(key=key, value=value, timestamp=None, headers=headers) is None:
+                    # Full (max_batch_size): send it and start the next; the first record of a
+                    # batch always fits.
+                    futures.append(await producer.send_batch(batch, topic, partition=partition))
+                    batch = producer.create_batch()
+                    batch.append(key=key, value=value, timestamp=None, headers=headers)
+            futures.append(await producer.send_batch(batch, topic, partition=partition))
+        return futures
 
     async def _purge(self, conn: asyncpg.Connection) -> int:
         """Delete the rows published more than ``retention_hours`` ago; how many went.

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from luutru_common.db import jsonb_text, raw_connection
 from luutru_ingest.models import Upload, UploadMapping, UploadRow
@@ -26,8 +27,14 @@ async def claim_next(session: AsyncSession, lease_s: float) -> uuid.UUID | None:
     )
 
 
-async def get(session: AsyncSession, upload_id: uuid.UUID) -> Upload | None:
-    return await session.get(Upload, upload_id)
+async def get(
+    session: AsyncSession, upload_id: uuid.UUID, *, with_file: bool = True
+) -> Upload | None:
+    """An upload; ``with_file=False`` leaves its stored file (up to 20 MB) in the database:
+    a progress poll does not read it, and loading it on every poll of a 100,000-row file was
+    most of the poll's cost (bench/README.md). Reading ``raw`` then raises."""
+    options = [] if with_file else [defer(Upload.raw, raiseload=True)]
+    return await session.get(Upload, upload_id, options=options)
 
 
 async def advance(

@@ -118,8 +118,10 @@ async def preview(
         )
 
 
-async def _own_upload(uow, principal: Principal, upload_id: uuid.UUID) -> Upload:
-    upload = await upload_store.get(uow.session, upload_id)
+async def _own_upload(
+    uow, principal: Principal, upload_id: uuid.UUID, *, with_file: bool = True
+) -> Upload:
+    upload = await upload_store.get(uow.session, upload_id, with_file=with_file)
     if upload is None or upload.facility_id != principal.facility_id:
         raise Problem(404, "upload-not-found", "Upload not found", "Không tìm thấy tệp tải lên")
     return upload
@@ -139,7 +141,7 @@ async def upload_status(
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> UploadStatus:
     async with uow:
-        upload = await _own_upload(uow, principal, upload_id)
+        upload = await _own_upload(uow, principal, upload_id, with_file=False)
         rows = await upload_store.row_results(
             uow.session, upload_id, after_row=after_row, limit=limit
         )
