@@ -53,7 +53,10 @@ async def capacity_warnings(
     """More guests than declared beds is a warning on each guest beyond the beds."""
     if not facility.beds or not prepared:
         return
-    held = await store.in_house_count(conn, facility.id, today, timezone=timezone)
+    # Past the beds every new guest is over: a count up to the beds decides the same.
+    held = await store.in_house_count(
+        conn, facility.id, today, timezone=timezone, at_most=facility.beds
+    )
     if held + len(prepared) <= facility.beds:
         return
     warning = field_error(
