@@ -53,7 +53,8 @@ _STAY_ARRAYS = ", ".join(
     f"CAST(:s{i} AS {'text' if t == 'jsonb' else t}[])" for i, t in enumerate(COLUMNS.values())
 )
 # A few guests (a single check-in): stays, their events and the relay's wake-up in one round
-# trip. An event is written only for a stay the statement actually inserted.
+# trip. An event is written only for a stay the statement actually inserted. `wake` false:
+# no NOTIFY in the transaction, the caller wakes the relay after its commit (RelayWakeup).
 INSERT_SMALL = text(
     f"WITH s AS (INSERT INTO {SCHEMA}.stays ({_cols}) "
     f"SELECT {_select} FROM unnest({_STAY_ARRAYS}) AS t({_cols}) "
@@ -61,7 +62,8 @@ INSERT_SMALL = text(
     f"o AS (INSERT INTO {SCHEMA}.outbox ({', '.join(OUTBOX_COLUMNS)}, {TRACE_COLUMN}) "
     f"SELECT e, t, k, et, CAST(p AS jsonb), c, CAST(:otp AS text) FROM {_OUTBOX_ARRAYS} "
     "WHERE x.sid IN (SELECT id FROM s) RETURNING 1) "
-    f"SELECT s.id, pg_notify('{notify_channel(SCHEMA)}', '') FROM s"
+    f"SELECT s.id, CASE WHEN CAST(:wake AS boolean) THEN pg_notify('{notify_channel(SCHEMA)}', '') "
+    "END FROM s"
 )
 _INSERT_SMALL = Compiled(INSERT_SMALL)
 
@@ -85,11 +87,15 @@ async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.U
 
 
 async def insert_small(
-    conn: asyncpg.Connection, rows: list[dict], events: list[tuple[uuid.UUID, OutboxRow]]
+    conn: asyncpg.Connection,
+    rows: list[dict],
+    events: list[tuple[uuid.UUID, OutboxRow]],
+    *,
+    wake: bool = True,
 ) -> set[uuid.UUID]:
     """Insert new stays and, for those inserted, their events; returns the ids created.
 
-    events: (stay_id, outbox row) pairs.
+    events: (stay_id, outbox row) pairs. wake: NOTIFY the relay in this transaction.
     """
     params: dict = {}
     for i, (c, t) in enumerate(COLUMNS.items()):
@@ -101,6 +107,7 @@ async def insert_small(
         params[key] = [row[n] for row in outbox_rows]
     params["os"] = [stay_id for stay_id, _ in events]
     params["otp"] = current_traceparent()
+    params["wake"] = wake
     return {r[0] for r in await conn.fetch(_INSERT_SMALL.sql, *_INSERT_SMALL.args(**params))}
 
 
