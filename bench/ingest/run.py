@@ -554,7 +554,7 @@ async def main(args) -> None:
         "LUUTRU_CONSUMER_GROUP_PREFIX": f"bench{TEST_TAG}-",
         "LUUTRU_JWKS_URL": serve_jwks(signer),
         "LUUTRU_LOG_LEVEL": "WARNING",
-        "LUUTRU_DATABASE_POOL_SIZE": "20",
+        "LUUTRU_DATABASE_POOL_SIZE": str(args.pool_size),
         "LUUTRU_EMBEDDED_WORKERS": "false" if args.separate_workers else "true",
         **({"LUUTRU_UPLOAD_CHUNK_ROWS": str(args.chunk_rows)} if args.chunk_rows else {}),
     }
@@ -660,7 +660,7 @@ async def main(args) -> None:
                 else:
                     print(f"no yardstick at {args.peer}: ratios left out", flush=True)
                 try:
-                    for connections in (4, 16, 64):
+                    for connections in args.connections:
                         result = bench_wrk(token, PORT, connections, args.seconds, server.pid)
                         if peer is not None:
                             result["peer"] = bench_wrk(
@@ -705,6 +705,15 @@ if __name__ == "__main__":
     parser.add_argument("--xlsx-rows", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--chunk-rows", type=int, default=0)
+    parser.add_argument(
+        "--pool-size", type=int, default=20, help="the server's database pool (each of its two)"
+    )
+    parser.add_argument(
+        "--connections",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[4, 16, 64],
+        help="wrk's runs, e.g. 4,16,64",
+    )
     parser.add_argument(
         "--separate-workers",
         action="store_true",

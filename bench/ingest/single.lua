@@ -7,8 +7,18 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer " .. token
 
+-- Each thread its own seed: unseeded, every thread's Lua state draws the same first number,
+-- so seeding with os.time() + math.random() gave both threads one sequence and sent every
+-- guest twice, at the same moment — half the check-ins were duplicates waiting on their
+-- twin's row lock (yardstick and ours alike).
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("thread_number", threads)
+end
+
 function init(args)
-  math.randomseed(os.time() + math.random(1, 100000))
+  math.randomseed(os.time() * 1000 + thread_number)
 end
 
 request = function()

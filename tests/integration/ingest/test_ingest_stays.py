@@ -374,6 +374,54 @@ async def test_an_overstayer_never_checked_out_still_fills_a_bed(client, signer,
     ]
 
 
+async def test_past_its_beds_every_new_guest_is_over(client, signer, db):
+    """The count stops at the beds (a facility's whole history is not read on every
+    check-in): a facility already past them still warns each guest, single or batched."""
+    small = await add_facility_view(db, beds=2)
+    headers = staff(signer, small)
+    singles = [
+        (await client.post("/v1/stays", json=guest(), headers=headers)).json() for _ in range(4)
+    ]
+    assert [[w["code"] for w in s["warnings"]] for s in singles] == [
+        [],
+        [],
+        ["over-capacity"],
+        ["over-capacity"],
+    ]
+    body = (
+        await client.post("/v1/stays/batch", json={"guests": [guest(), guest()]}, headers=headers)
+    ).json()
+    assert [[w["code"] for w in r["warnings"]] for r in body["results"]] == [
+        ["over-capacity"],
+        ["over-capacity"],
+    ]
+
+
+async def test_the_in_house_count_stops_where_asked(client, signer, db, service_env):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import asyncpg
+
+    from luutru_common.db import asyncpg_dsn
+    from luutru_ingest.core import store
+
+    fid = await add_facility_view(db, beds=None)
+    for _ in range(3):
+        assert (
+            await client.post("/v1/stays", json=guest(), headers=staff(signer, fid))
+        ).status_code == 201
+    conn = await asyncpg.connect(asyncpg_dsn(service_env["database_url"]))
+    try:
+        zone = "Asia/Ho_Chi_Minh"
+        today = datetime.now(ZoneInfo(zone)).date()
+        assert await store.in_house_count(conn, fid, today, timezone=zone) == 3
+        assert await store.in_house_count(conn, fid, today, timezone=zone, at_most=2) == 2
+        assert await store.in_house_count(conn, fid, today, timezone=zone, at_most=5) == 3
+    finally:
+        await conn.close()
+
+
 async def test_coach_cannot_register_guests_and_clients_need_the_scope(client, signer, db):
     coach = await add_facility_view(db, facility_type="coach")
     refused = await client.post("/v1/stays", json=guest(), headers=staff(signer, coach))

@@ -21,7 +21,7 @@ from luutru_common.health import MetricsMiddleware
 from luutru_common.health import router as health_router
 from luutru_common.json_guard import JsonGuardMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
-from luutru_common.outbox import OutboxRelay
+from luutru_common.outbox import OutboxRelay, RelayWakeup
 from luutru_common.problems import install_problem_handlers
 from luutru_common.retention import Rule, retention_loop
 from luutru_common.revocation import RevocationList, polling
@@ -51,6 +51,18 @@ class BackgroundWorkers:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
         self.tasks = []
+
+
+@asynccontextmanager
+async def running(coro: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """A coroutine run as a task for the length of the block, cancelled when it ends."""
+    task = asyncio.create_task(coro)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
 
 
 def settle_heap() -> None:
@@ -122,6 +134,11 @@ def create_service_app(
                 await on_startup(app)
             revocations = app.state.token_verifier.revocations
             await stack.enter_async_context(polling(revocations))
+            if outbox_schema is not None:
+                # Wherever the relay runs (here or in the worker process), this process's
+                # hot paths wake it through here rather than a NOTIFY in each transaction.
+                app.state.relay_wakeup = RelayWakeup(app.state.pool, outbox_schema)
+                await stack.enter_async_context(running(app.state.relay_wakeup.run()))
             if settings.embedded_workers:
                 coros = []
                 if outbox_schema is not None:

@@ -215,6 +215,40 @@ def _key_index(key: bytes, partitions: int) -> int:
     return (murmur2(key) & 0x7FFFFFFF) % partitions
 
 
+class RelayWakeup:
+    """Wakes the relay after commits that carry no NOTIFY of their own.
+
+    A transaction that NOTIFYs makes PostgreSQL serialise its commit: it takes one lock for
+    the whole cluster and holds it through its WAL flush, so concurrent check-ins committed
+    one after another instead of sharing a flush — the main wait of a check-in at 16
+    connections (bench/README.md). A hot path leaves NOTIFY out of its transaction and calls
+    `after_commit()` once that has committed; one task per process (`run`) then sends a
+    single NOTIFY for every commit of the last `gather_s`, always after them, so the relay's
+    read finds their rows. Should the NOTIFY fail, the relay's poll still finds the rows.
+    """
+
+    def __init__(self, pool: asyncpg.Pool, schema: str, *, gather_s: float = WAKE_GATHER_S):
+        self._pool = pool
+        self._channel = notify_channel(schema)
+        self._gather_s = gather_s
+        self._pending = asyncio.Event()
+
+    def after_commit(self) -> None:
+        """Ask for a wake-up: outbox rows were committed without a NOTIFY."""
+        self._pending.set()
+
+    async def run(self) -> None:
+        """Send the wake-ups until cancelled: at most one NOTIFY per `gather_s`."""
+        while True:
+            await self._pending.wait()
+            self._pending.clear()
+            try:
+                await self._pool.execute("SELECT pg_notify($1, '')", self._channel)
+            except Exception as exc:  # the relay's poll finds the rows a little later
+                log.warning("outbox_wakeup_failed", error=repr(exc))
+            await asyncio.sleep(self._gather_s)
+
+
 class OutboxRelay:
     # Idempotent and acknowledged by every in-sync replica: a row is marked published only
     # once Kafka holds it durably. The rest is throughput (bench/README.md, "the relay").

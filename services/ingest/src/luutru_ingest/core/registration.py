@@ -53,7 +53,10 @@ async def capacity_warnings(
     """More guests than declared beds is a warning on each guest beyond the beds."""
     if not facility.beds or not prepared:
         return
-    held = await store.in_house_count(conn, facility.id, today, timezone=timezone)
+    # Past the beds every new guest is over: a count up to the beds decides the same.
+    held = await store.in_house_count(
+        conn, facility.id, today, timezone=timezone, at_most=facility.beds
+    )
     if held + len(prepared) <= facility.beds:
         return
     warning = field_error(
@@ -78,11 +81,14 @@ async def register(
     pointer: Callable[[int], str],
     dry_run: bool = False,
     upload_id: uuid.UUID | None = None,
+    wake_relay: bool = True,
 ) -> list[RecordResult]:
     """Validate and store guests (raw objects or CheckIn); a result per item, in order.
 
     Accepted guests are inserted with one statement, their events with another; guests whose
     natural key already exists get their original receipt with status `duplicate`.
+    wake_relay false: no NOTIFY in the transaction; the caller wakes the relay after its
+    commit (luutru_common.outbox.RelayWakeup).
     """
     results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
     refused = await rooms.place_all(
@@ -110,7 +116,7 @@ async def register(
                 index=item.index, status="valid", warnings=item.warnings
             )
     else:
-        created, existing = await store_new(conn, facility, prepared)
+        created, existing = await store_new(conn, facility, prepared, wake_relay=wake_relay)
         for item in prepared:
             # Plain construction: pydantic's core checks these few fields faster than
             # model_construct sets them in Python (see stay.receipt).
@@ -176,7 +182,11 @@ def judge(
 
 
 async def store_new(
-    conn: asyncpg.Connection, facility: FacilityView, prepared: list[Prepared]
+    conn: asyncpg.Connection,
+    facility: FacilityView,
+    prepared: list[Prepared],
+    *,
+    wake_relay: bool = True,
 ) -> tuple[set[uuid.UUID], dict]:
     """Insert the guests whose natural key is new, with their GuestCheckedIn events. Returns
     the ids created and, by natural key, the stored stays the others duplicate."""
@@ -201,6 +211,7 @@ async def store_new(
                 conn,
                 [p.values for p in pending],
                 [(p.values["id"], events[p.values["id"]]) for p in pending],
+                wake=wake_relay,
             )
         else:
             inserted = await store.insert_stays(conn, [p.values for p in pending])
