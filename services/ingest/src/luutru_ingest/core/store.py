@@ -77,7 +77,9 @@ async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.U
     if not rows:
         return set()
     await conn.execute(CREATE_STAGING)
-    await conn.execute("TRUNCATE stays_in")
+    # Empty already unless a caller stages twice in one transaction. DELETE, not TRUNCATE:
+    # TRUNCATE gives the table a new file each time (0.7 ms quiet, 14 ms a batch under load).
+    await conn.execute("DELETE FROM stays_in")
     records = [
         tuple(jsonb_text(row[c]) if t == "jsonb" else row[c] for c, t in COLUMNS.items())
         for row in rows
