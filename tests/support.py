@@ -53,6 +53,16 @@ def kafka_access(
 KAFKA = kafka_access()
 
 
+# accounts hashes new passwords at this argon2 cost in the tests (milliseconds instead of a
+# quarter of a second of CPU; it refuses it outside the test environment). Only
+# test_passwords_are_hashed_at_the_production_cost (tests/integration/accounts) keeps the
+# production cost.
+TEST_PASSWORD_HASHING = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
+TEST_PASSWORD_HASHING_ENV = {
+    f"LUUTRU_{key.upper()}": str(value) for key, value in TEST_PASSWORD_HASHING.items()
+}
+
+
 def kafka_settings(access: KafkaAccess = KAFKA) -> dict[str, str]:
     """Settings overrides of an in-process service that connects as `access`."""
     return {
