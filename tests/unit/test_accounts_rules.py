@@ -8,8 +8,8 @@ import unicodedata
 import pytest
 
 from luutru_accounts.core.passwords import one_time_password, policy_errors
-from luutru_accounts.settings import AccountsSettings
 from luutru_accounts.facilities import importer
+from luutru_accounts.settings import AccountsSettings
 from luutru_common import paging
 from luutru_common.problems import Problem
 
