@@ -21,7 +21,7 @@ import sys
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.support import PG_PORT, ROOT, SERVICES, TEST_TAG, recreate_database
+from tests.support import PG_PORT, ROOT, SERVICES, TEST_TAG, migrate_fresh
 
 SNAPSHOT = ROOT / "tests" / "fixtures" / "schema_catalogue.sql"
 DATABASE = f"luutru_catalogue{TEST_TAG}"
@@ -85,7 +85,7 @@ def catalogue(database: str) -> str:
 
 def fresh_catalogue(database: str = DATABASE) -> str:
     """The catalogue of an empty database after every service's `migrate`."""
-    recreate_database(database)
+    migrate_fresh(database)
     return catalogue(database)
 
 

@@ -53,6 +53,16 @@ def kafka_access(
 KAFKA = kafka_access()
 
 
+# accounts hashes new passwords at this argon2 cost in the tests (milliseconds instead of a
+# quarter of a second of CPU; it refuses it outside the test environment). Only
+# test_passwords_are_hashed_at_the_production_cost (tests/integration/accounts) keeps the
+# production cost.
+TEST_PASSWORD_HASHING = {"password_hash_memory_kib": 1024, "password_hash_time_cost": 1}
+TEST_PASSWORD_HASHING_ENV = {
+    f"LUUTRU_{key.upper()}": str(value) for key, value in TEST_PASSWORD_HASHING.items()
+}
+
+
 def kafka_settings(access: KafkaAccess = KAFKA) -> dict[str, str]:
     """Settings overrides of an in-process service that connects as `access`."""
     return {
@@ -105,21 +115,43 @@ def _psql(user: str, database: str) -> list[str]:
     ]
 
 
-def recreate_database(name: str) -> None:
+def migrate_fresh(name: str) -> None:
     """Drop and create a database, give the service roles their rights on it (roles are
     cluster-wide: infra/db-roles.sql creates them once and is idempotent), then migrate every
     service into it with its own CLI, as its owner role."""
+    _create(name)
+    for service in SERVICES:
+        env = {**os.environ, **service_database_env(name, service)}
+        subprocess.run([sys.executable, "-m", f"luutru_{service}", "migrate"], check=True, env=env)
+
+
+def _create(name: str, template: str | None = None) -> None:
     psql = _psql("luutru", "postgres")
     subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
-    subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}" OWNER luutru'], check=True)
+    copy = f' TEMPLATE "{template}"' if template else ""
+    subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"{copy} OWNER luutru'], check=True)
+    # The database-level grants (CONNECT, CREATE) are not copied with a template.
     subprocess.run(
         [*_psql("postgres", name), "-v", f"database={name}", "-f", str(ROLES_SQL)],
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    for service in SERVICES:
-        env = {**os.environ, **service_database_env(name, service)}
-        subprocess.run([sys.executable, "-m", f"luutru_{service}", "migrate"], check=True, env=env)
+
+
+# One database per test run migrated the way `migrate_fresh` does, the first time a test
+# database is asked for on a PostgreSQL (by its port): every later test database is a copy of
+# it (CREATE DATABASE … TEMPLATE, a file copy), not three migrate processes again.
+MIGRATED_TEMPLATE = f"luutru_migrated{TEST_TAG}"
+_templates_made: set[int] = set()
+
+
+def recreate_database(name: str) -> None:
+    """A fresh database with every service's schema as `migrate` makes it (and the service
+    roles' rights on it): a copy of this run's migrated template."""
+    if PG_PORT not in _templates_made:
+        migrate_fresh(MIGRATED_TEMPLATE)
+        _templates_made.add(PG_PORT)
+    _create(name, template=MIGRATED_TEMPLATE)
 
 
 class TestSigner:

@@ -21,6 +21,7 @@ from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
     E2E_PORT_BASE,
     ROOT,
+    TEST_PASSWORD_HASHING_ENV,
     TEST_TAG,
     kafka_env,
     recreate_database,
@@ -64,6 +65,7 @@ def running_platform(
         "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
         "LUUTRU_OUTBOX_POLL_INTERVAL_S": "0.5",
         "LUUTRU_ENVIRONMENT": "test",
+        **TEST_PASSWORD_HASHING_ENV,
         **(extra_env or {}),
     }
     # The Kafka is shared by every earlier run (and benchmarks): analytics of this platform

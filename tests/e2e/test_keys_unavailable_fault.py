@@ -102,6 +102,7 @@ class Services:
             "LUUTRU_BOOTSTRAP_ADMIN_PASSWORD": ADMIN[1],
             "LUUTRU_OUTBOX_POLL_INTERVAL_S": "0.5",
             "LUUTRU_ENVIRONMENT": "test",
+            **support.TEST_PASSWORD_HASHING_ENV,
         }
 
     def start(self, service: str) -> None:

@@ -83,7 +83,7 @@ def accounts_settings(test_database: str, **overrides):
     """accounts settings on the test database, workers off (the outbox is checked in SQL)."""
     from luutru_accounts.settings import AccountsSettings
     from luutru_common.settings import runtime_role
-    from tests.support import kafka_settings
+    from tests.support import TEST_PASSWORD_HASHING, kafka_settings
 
     # accounts' runtime role on the same database, as in production
     admin = "//luutru:luutru@"
@@ -93,6 +93,7 @@ def accounts_settings(test_database: str, **overrides):
         database_url=test_database.replace(admin, f"//{role}:{role}@"),
         **kafka_settings(),
         environment="test",
+        **TEST_PASSWORD_HASHING,
         embedded_workers=False,
         jwks_url="http://127.0.0.1:9/unused",
         # Every test client signs in from one address: only the lockout tests, with

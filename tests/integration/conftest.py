@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from tests.support import (
     SERVICES,
+    TEST_PASSWORD_HASHING,
     TEST_TAG,
     TestSigner,
     database_url,
@@ -67,6 +68,7 @@ def service_env(request, test_database, group_prefix) -> dict:
         **kafka_settings(),
         "consumer_group_prefix": group_prefix,
         "environment": "test",
+        **TEST_PASSWORD_HASHING,
         "outbox_poll_interval_s": 0.2,
         "jwks_url": "http://127.0.0.1:9/unused",
     }
@@ -79,6 +81,7 @@ def shared_env(test_database) -> dict:
         "database_url": test_database,
         **kafka_settings(),
         "environment": "test",
+        **TEST_PASSWORD_HASHING,
         "jwks_url": "http://127.0.0.1:9/unused",
     }
 

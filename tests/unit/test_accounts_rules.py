@@ -9,6 +9,7 @@ import pytest
 
 from luutru_accounts.core.passwords import one_time_password, policy_errors
 from luutru_accounts.facilities import importer
+from luutru_accounts.settings import AccountsSettings
 from luutru_common import paging
 from luutru_common.problems import Problem
 
@@ -115,3 +116,22 @@ def test_bad_cursor_is_a_problem(cursor):
     with pytest.raises(Problem) as bad:
         paging.decode(cursor)
     assert bad.value.errors[0].pointer == "/query:cursor"
+
+
+# What production needs besides the hashing cost, so only the cost is refused.
+PRODUCTION = {
+    "environment": "prod",
+    "database_url": "postgresql+asyncpg://luutru_accounts:Xk9-real-secret@db:5432/luutru",
+    "kafka_password": "a-real-kafka-password-2026",
+    "bootstrap_admin_password": "a-real-admin-password-2026",
+}
+
+
+@pytest.mark.parametrize("environment", [{"environment": "dev"}, PRODUCTION])
+@pytest.mark.parametrize(
+    "cheaper", [{"password_hash_memory_kib": 1024}, {"password_hash_time_cost": 1}]
+)
+def test_a_cheaper_password_hash_is_for_the_test_environment_only(environment, cheaper):
+    with pytest.raises(ValueError, match="test environment only"):
+        AccountsSettings(**environment, **cheaper)
+    assert AccountsSettings(environment="test", **cheaper)

@@ -91,6 +91,28 @@ async def test_first_login_token_is_good_only_for_changing_the_password(client):
     assert old.status_code == 401
 
 
+# The one test at the production argon2 cost (the others hash at tests/support.py's cheap
+# one): the one-time password, the changed password, and logins that check them.
+@pytest.mark.app_settings(
+    login_lockout_threshold=3, password_hash_memory_kib=65536, password_hash_time_cost=3
+)
+async def test_passwords_are_hashed_at_the_production_cost(client, db):
+    admin = await admin_token(client)
+    created = await new_facility(client, admin, name="Khách sạn Giá Thật")
+    again = await login(client, created["manager"], NEW_PASSWORD)
+    assert claims(again["access_token"])["aud"] == "luutru"
+    async with db.connect() as conn:
+        stored = await conn.scalar(
+            text("SELECT password_hash FROM accounts.users WHERE username = :u"),
+            {"u": created["manager"]},
+        )
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored[:40]
+    wrong = await client.post(
+        "/v1/auth/token", json={"username": created["manager"], "password": "Sai-Mật-Khẩu-1"}
+    )
+    assert wrong.status_code == 401
+
+
 async def test_refresh_rotates_and_reuse_revokes_the_whole_family(client):
     admin = await admin_token(client)
     facility = await new_facility(client, admin)

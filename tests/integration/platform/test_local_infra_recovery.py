@@ -24,15 +24,20 @@ from aiokafka.structs import TopicPartition
 
 from luutru_common.kafka_access import KafkaAccess
 from tests.support import E2E_PORT_BASE, ROOT, kafka_access
+from tests.support import LOCAL_DIR as TESTED_LOCAL_DIR
 
 pytestmark = pytest.mark.infra_crash
 
 PORT_BASE = int(os.environ.get("LUUTRU_RECOVERY_PORT_BASE", str(E2E_PORT_BASE + 500)))
 PG_PORT, KAFKA_PORT, CONTROLLER_PORT = PORT_BASE, PORT_BASE + 1, PORT_BASE + 2
 LOCAL_DIR = ROOT / ".local" / f"recovery-test-{PORT_BASE}"
+# The one topic these tests use: what `up` does with topics is the same for one as for all of
+# infra/topics.txt, and each topic made is a JVM start of its own.
+TOPICS_FILE = LOCAL_DIR / "topics.txt"
 ENV = {
     **os.environ,
     "LUUTRU_LOCAL_DIR": str(LOCAL_DIR),
+    "LUUTRU_TOPICS_FILE": str(TOPICS_FILE),
     "LUUTRU_PG_PORT": str(PG_PORT),
     "LUUTRU_KAFKA_PORT": str(KAFKA_PORT),
     "LUUTRU_KAFKA_CONTROLLER_PORT": str(CONTROLLER_PORT),
@@ -104,8 +109,20 @@ async def kafka_round_trip(payload: bytes, access: KafkaAccess = KAFKA) -> bytes
         await consumer.stop()
 
 
+def seed_kafka_jars() -> None:
+    """The Kafka jars of the infrastructure under test, if it has them, so the first `up`
+    here copies files instead of running Maven (its fingerprint file comes along: `up`
+    fetches again if infra/kafka/pom.xml changed since)."""
+    jars, own = TESTED_LOCAL_DIR / "kafka" / "libs", LOCAL_DIR / "kafka" / "libs"
+    if jars.is_dir() and not own.exists():
+        shutil.copytree(jars, own)
+
+
 @pytest.fixture(scope="module")
 def own_infra():
+    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
+    TOPICS_FILE.write_text("alert.v1  3  delete\n")
+    seed_kafka_jars()
     up_once()
     yield
     infra("down")

@@ -10,6 +10,7 @@ from luutru_accounts.auth.endpoints import router as auth_router
 from luutru_accounts.auth.revocations import revoked
 from luutru_accounts.auth.service import PASSWORD_CHANGE_AUDIENCE
 from luutru_accounts.clients.endpoints import router as clients_router
+from luutru_accounts.core import passwords
 from luutru_accounts.core.keys import ensure_signing_key, install_sealer, jwks
 from luutru_accounts.core.sealing import LocalKek
 from luutru_accounts.facilities.endpoints import router as facilities_router
@@ -40,6 +41,9 @@ def create_app(settings: AccountsSettings | None = None, *, force_workers: bool 
     """
     settings = settings or AccountsSettings()
     install_sealer(LocalKek.from_values(settings.signing_keks()))
+    passwords.install_cost(
+        memory_kib=settings.password_hash_memory_kib, time_cost=settings.password_hash_time_cost
+    )
 
     async def on_startup(app: FastAPI) -> None:
         async with UnitOfWork(app.state.session_factory) as uow:

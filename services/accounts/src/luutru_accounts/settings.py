@@ -4,6 +4,7 @@ from pathlib import Path
 
 from pydantic import model_validator
 
+from luutru_accounts.core.passwords import PRODUCTION_MEMORY_KIB, PRODUCTION_TIME_COST
 from luutru_accounts.core.sealing import DEV_SIGNING_KEK
 from luutru_common.settings import ServiceSettings
 
@@ -33,6 +34,11 @@ class AccountsSettings(ServiceSettings):
     login_delay_base_s: int = 30
     login_lockout_s: int = 15 * 60
     password_min_length: int = 10
+    # The argon2id cost of new password hashes: memory in KiB and passes. Only the test
+    # environment may go below the production cost (the test suite hashes and checks a few
+    # thousand passwords; one test keeps the production cost).
+    password_hash_memory_kib: int = PRODUCTION_MEMORY_KIB
+    password_hash_time_cost: int = PRODUCTION_TIME_COST
     import_max_rows: int = 5000
     import_max_bytes: int = 10 * 1024 * 1024
     # The key-encryption key that seals the token signing keys in the database: a file (a
@@ -50,6 +56,15 @@ class AccountsSettings(ServiceSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> AccountsSettings:
+        cheaper = (
+            self.password_hash_memory_kib < PRODUCTION_MEMORY_KIB
+            or self.password_hash_time_cost < PRODUCTION_TIME_COST
+        )
+        if cheaper and self.environment != "test":
+            raise ValueError(
+                "LUUTRU_PASSWORD_HASH_MEMORY_KIB / LUUTRU_PASSWORD_HASH_TIME_COST below the"
+                " production cost are for the test environment only"
+            )
         if self.environment == "prod" and self.bootstrap_admin_password == DEV_ADMIN_PASSWORD:
             raise ValueError("set LUUTRU_BOOTSTRAP_ADMIN_PASSWORD: the default is for dev only")
         if self.environment == "prod" and DEV_SIGNING_KEK in self.signing_keks():

@@ -12,7 +12,20 @@ from passlib.hash import argon2
 
 from luutru_common.problems import FieldError, field_error
 
-_hasher = argon2.using(type="ID")
+# The production cost (64 MiB, 3 passes, 4 lanes): every hash is made with it unless the test
+# environment installs a cheaper one (`install_cost`). A stored hash carries its own
+# parameters, so verifying follows whatever cost it was made with.
+PRODUCTION_MEMORY_KIB = 65536
+PRODUCTION_TIME_COST = 3
+_hasher = argon2.using(type="ID", memory_cost=PRODUCTION_MEMORY_KIB, rounds=PRODUCTION_TIME_COST)
+
+
+def install_cost(*, memory_kib: int, time_cost: int) -> None:
+    """Make new hashes (and the dummy hash) at this argon2 cost; at start, from the settings,
+    which allow less than the production cost only in the test environment."""
+    global _hasher
+    _hasher = argon2.using(type="ID", memory_cost=memory_kib, rounds=time_cost)
+    _dummy_hash.cache_clear()
 
 
 @cache
