@@ -160,8 +160,10 @@ export function BoardPage() {
   const opener = useRef(/** @type {HTMLElement | null} */ (null));
   const noRegistry = data && !data.rooms.length;
   useEffect(() => {
-    // No registry: the day's guests are the home page, as before rooms existed.
-    if (noRegistry) location.replace("#/guests");
+    // No registry: the day's guests are the home page, as before rooms existed. Only while
+    // the board is still what the address shows: someone who went on to another page before
+    // the board answered stays there.
+    if (noRegistry && /^#\/rooms(\?|$)/.test(location.hash)) location.replace("#/guests");
   }, [noRegistry]);
   /** @type {BoardRoom[]} */
   const rooms = data?.rooms || [];
