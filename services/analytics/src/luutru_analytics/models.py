@@ -123,7 +123,20 @@ class StayFact(Base):
     voided: Mapped[bool] = mapped_column(Boolean, server_default="false")
 
 
-class StayDaily(Base):
+class DailyCounts:
+    """The counts every daily rollup keeps: arrivals, guest-nights (guests that night) and
+    departures, with the sums of the record keys behind each (core/perturbation.py: the cell
+    keys, so a cell rounds the same whichever rollup answers)."""
+
+    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
+    nights: Mapped[int] = mapped_column(Integer, server_default="0")
+    departures: Mapped[int] = mapped_column(Integer, server_default="0")
+    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
+
+
+class StayDaily(DailyCounts, Base):
     """Pre-aggregated per day and facility, kept in step with `stay_facts` by the stay
     handlers (each change adds the new stay's contribution and takes away the old one), so
     feeds over millions of stays read a few thousand rows. `occupied_rooms` counts rooms with
@@ -137,17 +150,10 @@ class StayDaily(Base):
     facility_type: Mapped[str] = mapped_column(Text)
     commune_code: Mapped[int] = mapped_column(Integer)
     star_rating: Mapped[int | None] = mapped_column(Integer)
-    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
-    nights: Mapped[int] = mapped_column(Integer, server_default="0")  # guests that night
-    departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
-    # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
-    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
-class StayDailyArea(Base):
+class StayDailyArea(DailyCounts, Base):
     """`stay_daily` summed over facilities of the same type, commune and star rating (0 = no
     stars): a few hundred rows a day for a province, so a year of the tourism feed reads
     thousands of rows, not millions. Kept in step in the same transaction."""
@@ -160,17 +166,10 @@ class StayDailyArea(Base):
     facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
     commune_code: Mapped[int] = mapped_column(Integer, primary_key=True)
     star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)
-    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
-    nights: Mapped[int] = mapped_column(Integer, server_default="0")
-    departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
-    # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
-    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
-class StayDailyTypeStar(Base):
+class StayDailyTypeStar(DailyCounts, Base):
     """`stay_daily_area` summed over communes: one row per day, facility type and star rating,
     so the tourism feed of the whole province reads a few rows a day instead of one per type,
     commune and star rating. Kept in step in the same transaction (rollup.apply_changes)."""
@@ -180,16 +179,10 @@ class StayDailyTypeStar(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
     star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = no stars
-    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
-    nights: Mapped[int] = mapped_column(Integer, server_default="0")
-    departures: Mapped[int] = mapped_column(Integer, server_default="0")
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
-    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
-class StayDailyBreakdown(Base):
+class StayDailyBreakdown(DailyCounts, Base):
     """Arrivals, guest-nights and departures per day, area and the value of one guest
     dimension (`nationality`, `residence`, `age_group`, `gender`, `origin_province`): the
     breakdown feeds read a few thousand of these rows instead of every stay of the period.
@@ -207,16 +200,9 @@ class StayDailyBreakdown(Base):
     commune_code: Mapped[int] = mapped_column(Integer, primary_key=True)
     star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)  # 0 = no stars
     value: Mapped[str] = mapped_column(Text, primary_key=True)
-    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
-    nights: Mapped[int] = mapped_column(Integer, server_default="0")
-    departures: Mapped[int] = mapped_column(Integer, server_default="0")
-    # Sums of the record keys behind the counts (core/perturbation.py: the cell keys).
-    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
-class StayDailyProvince(Base):
+class StayDailyProvince(DailyCounts, Base):
     """`stay_daily_breakdown` summed over communes and star ratings: the breakdowns of the
     whole province read a few thousand rows a year instead of a quarter of a million. Kept
     in step in the same transaction (rollup.apply_changes)."""
@@ -227,12 +213,6 @@ class StayDailyProvince(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
     value: Mapped[str] = mapped_column(Text, primary_key=True)
-    arrivals: Mapped[int] = mapped_column(Integer, server_default="0")
-    nights: Mapped[int] = mapped_column(Integer, server_default="0")
-    departures: Mapped[int] = mapped_column(Integer, server_default="0")
-    arrival_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    night_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
-    departure_keys: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class RoomNight(Base):
