@@ -3,6 +3,7 @@ it, the cache stays bounded, and `forget` takes entries out (the revocation hook
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 
@@ -75,3 +76,41 @@ def test_forget_drops_the_matching_principals_or_all():
     assert cache.get("t1") is None and cache.get("t2") is not None
     cache.forget()
     assert cache.get("t2") is None
+
+
+async def test_a_key_made_just_after_a_fetch_is_not_refused():
+    """A rotation right after the verifier fetched the key set: the new key's first token
+    waits for the next allowed fetch instead of being refused as unknown (accounts refused
+    its own new tokens for up to a second after rotating)."""
+    old, new = TestSigner(), TestSigner()
+    verifier = verifier_for(old)
+    published = [old.jwks["keys"]]
+
+    async def fetch_jwks() -> dict:
+        return {"keys": [k for keys in published for k in keys]}
+
+    verifier.fetch_jwks = fetch_jwks
+    await verifier._refresh()  # the key set, fetched just now: without the new key
+    published.append(new.jwks["keys"])  # accounts rotates
+    started = time.monotonic()
+    principal = await verifier.verify(new.token(role="facility_staff", sub="le-tan"))
+    assert principal.subject == "le-tan"
+    assert time.monotonic() - started < 1.5  # one more fetch, once the second was up
+
+
+async def test_an_unknown_key_still_costs_at_most_one_fetch_a_second():
+    signer = TestSigner()
+    verifier = verifier_for(signer)
+    fetches = []
+
+    async def fetch_jwks() -> dict:
+        fetches.append(time.monotonic())
+        return signer.jwks
+
+    verifier.fetch_jwks = fetch_jwks
+    stranger = TestSigner().token(role="facility_staff")
+    for _ in range(3):
+        with pytest.raises(Problem) as refused:
+            await verifier.verify(stranger)
+        assert refused.value.status == 401
+    assert all(b - a >= 1.0 for a, b in itertools.pairwise(fetches)), fetches

@@ -212,6 +212,12 @@ class TokenVerifier:
             raise _unauthenticated("token has no key id")
         if kid not in self._keys:
             await self._refresh()
+        if kid not in self._keys and not self._last_fetch_failed:
+            # Fetched less than a second ago, maybe just before accounts made this key (a
+            # rotation): fetch once more when the second is up, so a new key is never refused.
+            # Garbage kids still cost at most one fetch a second.
+            await asyncio.sleep(max(0.0, 1.01 - (time.monotonic() - self._last_fetch)))
+            await self._refresh()
         key = self._keys.get(kid)
         if key is None:
             if self._last_fetch_failed:
