@@ -659,6 +659,10 @@ def can_connect(objs, source, destination, port) -> bool:
         (PROMETHEUS, pod("worker", "analytics"), 9000, True),
         (OTHER_NS, pod("worker", "ingest"), 9000, False),
         (NGINX, pod("worker", "accounts"), 9000, False),
+        # ... and the console's, whose web port is public.
+        (PROMETHEUS, pod("web", "console"), 9000, True),
+        (NGINX, pod("web", "console"), 9000, False),
+        (OTHER_NS, pod("web", "console"), 9000, False),
         # Traces go to the OpenTelemetry collector's OTLP/HTTP port, and only there.
         (pod("api", "ingest"), COLLECTOR, 4318, True),
         (pod("worker", "analytics"), COLLECTOR, 4318, True),
@@ -723,7 +727,13 @@ def test_the_console_is_a_locked_down_stateless_web_deployment(objects, overlay,
         "0.0.0.0",
         "--port",
         "8000",
+        "--metrics-port",
+        "9000",
     ]
+    # The metrics port is the pod's own, not the Service's: the Gateway cannot send it there.
+    assert {p["name"]: p["containerPort"] for p in c["ports"]} == {"http": 8000, "metrics": 9000}
+    service_ports = one(objs, "Service", "luutru-console")["spec"]["ports"]
+    assert [p["targetPort"] for p in service_ports] == ["http"]
     assert c["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert c["securityContext"]["readOnlyRootFilesystem"] is True
     assert deployment["spec"]["template"]["spec"]["securityContext"]["runAsUser"] == 10001

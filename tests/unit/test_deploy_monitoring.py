@@ -71,6 +71,14 @@ def test_monitors_scrape_ports_the_pods_have(prod):
     for deployment in selected:
         ports = {p["name"] for p in container(deployment)["ports"]}
         assert workers["spec"]["podMetricsEndpoints"][0]["port"] in ports
+    console = one(prod, "PodMonitor", "luutru-console")
+    web = one(prod, "Deployment", "luutru-console")
+    assert console["spec"]["selector"]["matchLabels"].items() <= (
+        web["spec"]["template"]["metadata"]["labels"].items()
+    )
+    assert console["spec"]["podMetricsEndpoints"][0]["port"] in {
+        p["name"] for p in container(web)["ports"]
+    }
     apis = one(prod, "ServiceMonitor", "luutru-apis")
     wanted = set(apis["spec"]["selector"]["matchExpressions"][0]["values"])
     services = [
