@@ -76,14 +76,37 @@ def processed_events_table(metadata: MetaData) -> Table:
     )
 
 
+# PostgreSQL rolled the transaction back to let another one through: a deadlock (40P01) or a
+# serialization failure (40001). The same work succeeds when run again.
+_ROLLED_BACK_FOR_ANOTHER = frozenset({"40P01", "40001"})
+
+
 def is_transient(exc: BaseException) -> bool:
-    """Whether ``exc`` is PostgreSQL or Kafka being away, which a retry later cures (a
-    consumer keeps its batch, a request answers 503), rather than a fault that it does not."""
+    """Whether ``exc`` is PostgreSQL or Kafka being away, or PostgreSQL giving way to another
+    transaction, which a retry later cures (a consumer keeps its batch, a request answers 503),
+    rather than a fault that it does not."""
     if isinstance(exc, OSError | asyncpg.PostgresConnectionError | TimeoutError):
         return True
     if isinstance(exc, OperationalError | InterfaceError):
         return True
-    return isinstance(exc, DBAPIError) and bool(exc.connection_invalidated)
+    if isinstance(exc, DBAPIError) and bool(exc.connection_invalidated):
+        return True
+    return _rolled_back_for_another(exc)
+
+
+def _rolled_back_for_another(exc: BaseException) -> bool:
+    # One fetch is one transaction over many facilities' rollup rows, and two consumers (KEDA
+    # runs several) may lock two of them in opposite orders: the deadlock victim must retry
+    # its fetch, not be split up and dead-lettered. asyncpg's error carries the SQLSTATE;
+    # SQLAlchemy wraps it (DBAPIError.orig, itself with a sqlstate).
+    seen: BaseException | None = exc
+    for _ in range(4):
+        if seen is None:
+            return False
+        if getattr(seen, "sqlstate", None) in _ROLLED_BACK_FOR_ANOTHER:
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False
 
 
 @dataclass(frozen=True)
