@@ -108,7 +108,7 @@ async def test_monthly_cells_equal_the_daily_rollup_and_the_stays(app, feeder):
     assert split == 4  # every period but the one inside a month read the monthly rollup
     assert checked > 200
     assert stored == summed
-    assert len(stored) > 10
+    assert len(stored) > 5
 
 
 def test_the_split_of_a_monthly_question():
@@ -154,7 +154,7 @@ async def test_monthly_backfill_killed_and_resumed_gives_the_kept_rows(app, feed
         await session.rollback()
     assert (first, first + rest) == (6, days)
     assert backfilled == kept
-    assert len(kept) > 10
+    assert len(kept) > 5
 
 
 async def test_published_answers_are_the_same_with_the_monthly_rollup(

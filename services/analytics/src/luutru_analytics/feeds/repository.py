@@ -233,27 +233,7 @@ async def rollup_cells(
         if "fa." in key
         else ""
     )
-    sums = """sum(r.arrivals) AS a, sum(r.nights) AS n, sum(r.departures) AS dep,
-    sum(r.arrival_keys) AS ka, sum(r.night_keys) AS kn, sum(r.departure_keys) AS kd"""
-    if split is None:
-        d = f"""
-  SELECT r.day, {key} AS key, false AS edge, {sums}
-  FROM analytics.{table} r {join}
-  WHERE {" AND ".join(["r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)", *where])}
-  GROUP BY 1, 2"""
-    else:
-        # A month's row is dated its first day: never the night before a bucket (that would
-        # be a bucket starting on the 2nd, i.e. the period's first, whose month is not whole).
-        d = f"""
-  SELECT r.month AS day, {key} AS key, false AS edge, {sums}
-  FROM analytics.{MONTHLY_TABLES[table]} r {join}
-  WHERE {" AND ".join(["r.month = ANY(CAST(:months AS date[]))", *where])}
-  GROUP BY 1, 2
-  UNION ALL
-  SELECT r.day, {key} AS key, r.day = ANY(CAST(:edges AS date[])) AS edge, {sums}
-  FROM analytics.{table} r {join}
-  WHERE {" AND ".join(["r.day = ANY(CAST(:days AS date[]))", *where])}
-  GROUP BY 1, 2"""
+    d = _day_rows(table, key, join, where, split)
     # The buckets as arrays (cut by `buckets`, as BUCKETS cuts them): the planner then knows
     # there are a dozen, not the thousand it guesses for a generate_series, which had it
     # plan a year by commune as 0.5 M joined rows, in parallel workers.
@@ -289,6 +269,36 @@ ORDER BY 1, 3"""
         params.update(months=split.months, days=split.days, edges=split.edges)
     rows = (await session.execute(text(sql), params)).all()
     return [StayCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
+
+
+# The counts of a rollup row summed, as `rollup_cells` reads them.
+_SUMS = """sum(r.arrivals) AS a, sum(r.nights) AS n, sum(r.departures) AS dep,
+    sum(r.arrival_keys) AS ka, sum(r.night_keys) AS kn, sum(r.departure_keys) AS kd"""
+
+
+def _day_rows(table: str, key: str, join: str, where: list[str], split: MonthSplit | None) -> str:
+    """The rows (day, key, edge, counts) `rollup_cells` sums per bucket: every day of the
+    period and the one before from `table`, or with a month split the whole months from
+    the monthly rollup (dated their first day) and the other days from `table`."""
+    if split is None:
+        days = "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)"
+        return f"""
+  SELECT r.day, {key} AS key, false AS edge, {_SUMS}
+  FROM analytics.{table} r {join}
+  WHERE {" AND ".join([days, *where])}
+  GROUP BY 1, 2"""
+    # A month's row is dated its first day: never the night before a bucket (that would be a
+    # bucket starting on the 2nd, i.e. the period's first, whose month is not whole).
+    return f"""
+  SELECT r.month AS day, {key} AS key, false AS edge, {_SUMS}
+  FROM analytics.{MONTHLY_TABLES[table]} r {join}
+  WHERE {" AND ".join(["r.month = ANY(CAST(:months AS date[]))", *where])}
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT r.day, {key} AS key, r.day = ANY(CAST(:edges AS date[])) AS edge, {_SUMS}
+  FROM analytics.{table} r {join}
+  WHERE {" AND ".join(["r.day = ANY(CAST(:days AS date[]))", *where])}
+  GROUP BY 1, 2"""
 
 
 async def longest_stay(session: AsyncSession) -> int:
