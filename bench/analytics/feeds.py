@@ -5,9 +5,9 @@ the raw rows (what an analyst would do with an export instead).
 
 1. A database of its own is filled in SQL (generate_series): 2,000 facilities in 50
    communes, N stays over two years (1–5 nights), then the daily rollup the projections
-   keep (`stay_daily`, `stay_daily_area`, `stay_daily_type_star`, `stay_daily_breakdown`,
-   `stay_daily_province`) is built from them. Stays carry no room number here, so each is
-   a room of its own.
+   keep (`stay_daily`, `stay_daily_area`, `stay_daily_type_star`, `stay_monthly_area`,
+   `stay_daily_breakdown`, `stay_daily_province`) is built from them. Stays carry no room
+   number here, so each is a room of its own.
 2. Each feed question is asked through the real API (in-process ASGI app, police token, so
    no suppression) `--reps` times; p50/p95 of the whole HTTP answer.
 3. The raw rows go to DuckDB (an in-memory table loaded from a CSV export); the same
@@ -90,6 +90,16 @@ FROM analytics.stay_daily_area
 GROUP BY 1, 2, 3;
 """
 
+# The monthly area rollup from the area rollup (what migration 0016's backfill does in batches).
+MONTHLY = """
+INSERT INTO analytics.stay_monthly_area (month, facility_type, commune_code, star_rating,
+  arrivals, nights, departures, occupied_rooms)
+SELECT date_trunc('month', day)::date, facility_type, commune_code, star_rating, sum(arrivals),
+  sum(nights), sum(departures), sum(occupied_rooms)
+FROM analytics.stay_daily_area
+GROUP BY 1, 2, 3, 4;
+"""
+
 FILL = (
     """
 \\timing on
@@ -151,6 +161,7 @@ FROM analytics.stay_daily GROUP BY 1, 2, 3, 4;
     + BREAKDOWN
     + PROVINCE
     + TYPE
+    + MONTHLY
     + """
 -- In production rows arrive in time order; the bulk fill above does not keep that order.
 CLUSTER analytics.stay_facts USING ix_stay_facts_day_type;
@@ -163,6 +174,7 @@ VACUUM ANALYZE analytics.stay_daily_breakdown;
 VACUUM ANALYZE analytics.stay_daily_province;
 VACUUM ANALYZE analytics.stay_daily_area;
 VACUUM ANALYZE analytics.stay_daily_type_star;
+VACUUM ANALYZE analytics.stay_monthly_area;
 VACUUM ANALYZE analytics.stay_facts;
 VACUUM ANALYZE analytics.stay_daily;
 VACUUM ANALYZE analytics.facilities;
@@ -329,6 +341,19 @@ QUESTIONS = [
         YEAR_BY.format(key="commune_code", where=""),
     ),
     (
+        "tourism by commune, 1 year by month from mid-month, whole province",
+        "/v1/feeds/tourism/breakdown",
+        {
+            "date_from": "2024-07-15",
+            "date_to": "2025-07-14",
+            "granularity": "month",
+            "by": "commune",
+        },
+        YEAR_BY.format(key="commune_code", where="")
+        .replace("2024-07-01", "2024-07-15")
+        .replace("2025-06-30", "2025-07-14"),
+    ),
+    (
         "tourism by nationality, 1 year by month, one commune",
         "/v1/feeds/tourism/breakdown",
         {
@@ -391,6 +416,8 @@ def catch_up() -> None:
         psql(DB, "CLUSTER analytics.stay_daily_type_star USING pk_stay_daily_type_star")
         psql(DB, "VACUUM ANALYZE analytics.stay_daily_type_star")
         psql(DB, "ANALYZE analytics.stay_daily_area")
+    if before < "0016":
+        psql(DB, "VACUUM ANALYZE analytics.stay_monthly_area")
 
 
 async def ours(reps: int) -> list[tuple[float, float]]:
@@ -459,6 +486,11 @@ def main() -> None:
         help="whole-province questions read stay_daily_breakdown and stay_daily_area, as "
         "before migrations 0011 and 0015",
     )
+    parser.add_argument(
+        "--without-monthly-rollup",
+        action="store_true",
+        help="monthly questions read every day of stay_daily_area, as before migration 0016",
+    )
     args = parser.parse_args()
     print(machine(), datetime.now(UTC).isoformat(timespec="seconds"))
     if args.skip_fill:
@@ -476,9 +508,13 @@ def main() -> None:
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_province"),
         "type rows:",
         psql(DB, "SELECT count(*) FROM analytics.stay_daily_type_star"),
+        "monthly area rows:",
+        psql(DB, "SELECT count(*) FROM analytics.stay_monthly_area"),
     )
     if args.without_province_rollup:
         repository.PROVINCE_TABLES = {}
+    if args.without_monthly_rollup:
+        repository.MONTHLY_TABLES = {}
     a = asyncio.run(ours(args.reps))
     nan = (float("nan"), float("nan"))
     b = [nan] * len(QUESTIONS) if args.skip_duckdb else theirs(max(5, args.reps // 3))

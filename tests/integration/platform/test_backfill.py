@@ -271,6 +271,7 @@ def test_killed_rollup_backfills_resume_to_what_one_shot_gave(monkeypatch):
         ("0012_stay_daily_breakdown_keys", STAYS - 2 * BATCH),
         ("0012_stay_daily_province_keys", days),
         ("0015_stay_daily_type_star", area_days),
+        ("0016_stay_monthly_area", area_days),
     ]
     assert asyncio.run(_query("SELECT to_regclass(:i) IS NULL", {"i": DAY_INDEX})) == [(True,)]
 

@@ -182,6 +182,23 @@ class StayDailyTypeStar(DailyCounts, Base):
     occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
 
 
+class StayMonthlyArea(DailyCounts, Base):
+    """`stay_daily_area` summed per calendar month: one row per month, facility type, commune
+    and star rating (0 = no stars), so a year broken down by commune reads a dozen rows per
+    area instead of one per day. `nights` and `occupied_rooms` are the month's guest-nights
+    and room-nights; the stays touching a month are not kept here (the feeds take the nights
+    before it from the daily rollup). Kept in step in the same transaction
+    (rollup.apply_changes)."""
+
+    __tablename__ = "stay_monthly_area"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    facility_type: Mapped[str] = mapped_column(Text, primary_key=True)
+    commune_code: Mapped[int] = mapped_column(Integer, primary_key=True)
+    star_rating: Mapped[int] = mapped_column(Integer, primary_key=True)
+    occupied_rooms: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
 class StayDailyBreakdown(DailyCounts, Base):
     """Arrivals, guest-nights and departures per day, area and the value of one guest
     dimension (`nationality`, `residence`, `age_group`, `gender`, `origin_province`): the
@@ -401,6 +418,7 @@ PROJECTION_TABLES = (
     "stay_daily",
     "stay_daily_area",
     "stay_daily_type_star",
+    "stay_monthly_area",
     "stay_daily_breakdown",
     "stay_daily_province",
     "room_nights",

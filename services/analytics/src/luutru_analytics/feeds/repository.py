@@ -170,19 +170,62 @@ def rollup_table(table: str, q: FeedQuery, group: str = "none") -> str:
     return table if asked & dropped else summed
 
 
+# The rollups summed per calendar month, for the days of a question's whole-month buckets:
+# `stay_daily_area` per month, type, commune and star rating. A year by commune then reads a
+# dozen rows per area instead of one per day. The feeds benchmark empties this to time the
+# same questions without it.
+MONTHLY_TABLES: dict[str, str] = {"stay_daily_area": "stay_monthly_area"}
+
+
+@dataclass(frozen=True)
+class MonthSplit:
+    """Where a question's days are read from when some of its buckets are whole calendar
+    months: those months from the monthly rollup, the other days from the daily one, and the
+    night before each bucket (the stays touching it) from the daily one too."""
+
+    months: list[date]  # first days of the whole-month buckets
+    days: list[date]  # days read from the daily rollup
+    # Of those, the nights before a bucket that lie inside a whole month: read only for the
+    # stays touching the next bucket, their counts already in the month's row.
+    edges: list[date]
+
+
+def month_split(f: FeedFilters) -> MonthSplit | None:
+    """The split of a monthly question that has whole months; None when it has none (by day
+    or week, or a period within one month): the daily rollup answers it all."""
+    if f.granularity != "month":
+        return None
+    cut = buckets(f.date_from, f.date_to, "month")
+    months = [start for start, stop in cut if start.day == 1 and (stop + timedelta(1)).day == 1]
+    if not months:
+        return None
+    whole = set(months)
+    days, day = [], f.date_from - timedelta(1)
+    while day <= f.date_to:
+        if day.replace(day=1) not in whole:
+            days.append(day)
+        day += timedelta(1)
+    edges = [start - timedelta(1) for start, _ in cut]
+    edges = [e for e in edges if e.replace(day=1) in whole]
+    return MonthSplit(months, days + edges, edges)
+
+
 async def rollup_cells(
     session: AsyncSession, f: FeedFilters, q: FeedQuery, *, group: str = "none"
 ) -> list[StayCell]:
     """The same cells as `stay_cells`, read from the daily rollups. Stays that touch a
     bucket are those that arrive in it plus those staying the night before it starts (a
     stay touches [start, stop] when it arrives by `stop` and its night_end is not before
-    `start`), so `stays` = arrivals of the bucket + guest-nights of the day before."""
+    `start`), so `stays` = arrivals of the bucket + guest-nights of the day before.
+
+    A bucket that is a whole calendar month reads its counts from the monthly rollup where
+    there is one (`MONTHLY_TABLES`), as one row dated the month's first day; the night before
+    it still comes from the daily rollup (an `edge` row when that night lies in another
+    whole month, whose own counts are in its monthly row)."""
     table, key, dimension = ROLLUP_GROUPS[group]
     table = rollup_table(table, q, group)
-    where = [
-        "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)",
-        *q.conditions("r"),
-    ]
+    split = month_split(f) if table in MONTHLY_TABLES else None
+    where = [*q.conditions("r")]
     if dimension is not None:
         where.append("r.dimension = :dimension")
     join = (
@@ -190,34 +233,72 @@ async def rollup_cells(
         if "fa." in key
         else ""
     )
+    d = _day_rows(table, key, join, where, split)
+    # The buckets as arrays (cut by `buckets`, as BUCKETS cuts them): the planner then knows
+    # there are a dozen, not the thousand it guesses for a generate_series, which had it
+    # plan a year by commune as 0.5 M joined rows, in parallel workers.
     sql = f"""
-WITH {BUCKETS},
-d AS (
-  SELECT r.day, {key} AS key, sum(r.arrivals) AS a, sum(r.nights) AS n,
-    sum(r.departures) AS dep, sum(r.arrival_keys) AS ka, sum(r.night_keys) AS kn,
-    sum(r.departure_keys) AS kd
-  FROM analytics.{table} r {join}
-  WHERE {" AND ".join(where)}
-  GROUP BY 1, 2
+WITH b AS (
+  SELECT * FROM unnest(CAST(:starts AS date[]), CAST(:stops AS date[])) AS b(start, stop)
+),
+d AS ({d}
 ),
 c AS (
   SELECT b.start, b.stop, d.key,
-    coalesce(sum(d.a) FILTER (WHERE d.day >= b.start), 0) AS arrivals,
-    coalesce(sum(d.n) FILTER (WHERE d.day >= b.start), 0) AS nights,
-    coalesce(sum(d.dep) FILTER (WHERE d.day >= b.start), 0) AS departures,
+    coalesce(sum(d.a) FILTER (WHERE d.day >= b.start AND NOT d.edge), 0) AS arrivals,
+    coalesce(sum(d.n) FILTER (WHERE d.day >= b.start AND NOT d.edge), 0) AS nights,
+    coalesce(sum(d.dep) FILTER (WHERE d.day >= b.start AND NOT d.edge), 0) AS departures,
     coalesce(sum(d.n) FILTER (WHERE d.day = b.start - 1), 0) AS staying,
-    coalesce(sum(d.ka) FILTER (WHERE d.day >= b.start), 0) AS ka,
-    coalesce(sum(d.kn) FILTER (WHERE d.day >= b.start), 0) AS kn,
-    coalesce(sum(d.kd) FILTER (WHERE d.day >= b.start), 0) AS kd
+    coalesce(sum(d.ka) FILTER (WHERE d.day >= b.start AND NOT d.edge), 0) AS ka,
+    coalesce(sum(d.kn) FILTER (WHERE d.day >= b.start AND NOT d.edge), 0) AS kn,
+    coalesce(sum(d.kd) FILTER (WHERE d.day >= b.start AND NOT d.edge), 0) AS kd
   FROM b JOIN d ON d.day BETWEEN b.start - 1 AND b.stop
   GROUP BY 1, 2, 3
 )
 SELECT start, stop, key, arrivals, nights, departures, arrivals + staying AS stays, ka, kn, kd
 FROM c WHERE arrivals + staying > 0
 ORDER BY 1, 3"""
-    params = {**_params(f, q), "dimension": dimension}
+    cut = buckets(f.date_from, f.date_to, f.granularity)
+    params = {
+        **_params(f, q),
+        "dimension": dimension,
+        "starts": [start for start, _ in cut],
+        "stops": [stop for _, stop in cut],
+    }
+    if split is not None:
+        params.update(months=split.months, days=split.days, edges=split.edges)
     rows = (await session.execute(text(sql), params)).all()
     return [StayCell(r[0], r[1], r[2], *(int(v) for v in r[3:])) for r in rows]
+
+
+# The counts of a rollup row summed, as `rollup_cells` reads them.
+_SUMS = """sum(r.arrivals) AS a, sum(r.nights) AS n, sum(r.departures) AS dep,
+    sum(r.arrival_keys) AS ka, sum(r.night_keys) AS kn, sum(r.departure_keys) AS kd"""
+
+
+def _day_rows(table: str, key: str, join: str, where: list[str], split: MonthSplit | None) -> str:
+    """The rows (day, key, edge, counts) `rollup_cells` sums per bucket: every day of the
+    period and the one before from `table`, or with a month split the whole months from
+    the monthly rollup (dated their first day) and the other days from `table`."""
+    if split is None:
+        days = "r.day BETWEEN CAST(:date_from AS date) - 1 AND CAST(:date_to AS date)"
+        return f"""
+  SELECT r.day, {key} AS key, false AS edge, {_SUMS}
+  FROM analytics.{table} r {join}
+  WHERE {" AND ".join([days, *where])}
+  GROUP BY 1, 2"""
+    # A month's row is dated its first day: never the night before a bucket (that would be a
+    # bucket starting on the 2nd, i.e. the period's first, whose month is not whole).
+    return f"""
+  SELECT r.month AS day, {key} AS key, false AS edge, {_SUMS}
+  FROM analytics.{MONTHLY_TABLES[table]} r {join}
+  WHERE {" AND ".join(["r.month = ANY(CAST(:months AS date[]))", *where])}
+  GROUP BY 1, 2
+  UNION ALL
+  SELECT r.day, {key} AS key, r.day = ANY(CAST(:edges AS date[])) AS edge, {_SUMS}
+  FROM analytics.{table} r {join}
+  WHERE {" AND ".join(["r.day = ANY(CAST(:days AS date[]))", *where])}
+  GROUP BY 1, 2"""
 
 
 async def longest_stay(session: AsyncSession) -> int:

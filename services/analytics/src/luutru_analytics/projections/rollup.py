@@ -1,5 +1,5 @@
-"""Keeping `stay_daily`, its sums by area, type and guest dimension, and `room_nights` in
-step with `stay_facts`.
+"""Keeping `stay_daily`, its sums by area, type, month and guest dimension, and `room_nights`
+in step with `stay_facts`.
 
 A stay contributes an arrival on its arrival day, one guest-night on every night from
 arrival up to `night_end`, a departure on its check-out day and its room on each of those
@@ -117,6 +117,9 @@ async def apply_changes(
     types = sorted(_type_cells(area).items())
     if types:
         await conn.execute(ADD_TO_TYPE, *_columns([(*k, *v) for k, v in types], 10))
+    months = sorted(_month_cells(area).items())
+    if months:
+        await conn.execute(ADD_TO_MONTH, *_columns([(*k, *v) for k, v in months], 11))
     await conn.execute(
         ADD_TO_DAILY,
         *_columns([(d, f, *counts.attrs[f], *values) for d, f, *values in rows], 12),
@@ -217,9 +220,24 @@ def _type_cells(area: list[tuple[tuple, list[int]]]) -> dict[tuple, list[int]]:
     """The area cells summed per (day, type, star rating): `stay_daily_type_star`. Cells whose
     changes cancel out (a stay moved between communes) are left out, so a run takes no lock
     on them."""
+    return _summed(area, lambda day, ftype, _commune, star: (day, ftype, star))
+
+
+def _month_cells(area: list[tuple[tuple, list[int]]]) -> dict[tuple, list[int]]:
+    """The area cells summed per (first day of the month, type, commune, star rating):
+    `stay_monthly_area`. Cells whose changes cancel out (a stay moved within its month) are
+    left out."""
+    return _summed(
+        area, lambda day, ftype, commune, star: (day.replace(day=1), ftype, commune, star)
+    )
+
+
+def _summed(area: list[tuple[tuple, list[int]]], key: Any) -> dict[tuple, list[int]]:
+    """The area cells summed per `key(day, type, commune, star)`, those summing to nothing
+    left out."""
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0] * 7)
-    for (day, ftype, _commune, star), values in area:
-        cell = cells[(day, ftype, star)]
+    for area_key, values in area:
+        cell = cells[key(*area_key)]
         for i, v in enumerate(values):
             cell[i] += v
     return {k: v for k, v in cells.items() if any(v)}
@@ -351,6 +369,13 @@ ADD_TO_TYPE = _cell_upsert(
     "stay_daily_type_star",
     "day facility_type star_rating",
     "date text int",
+    f"{_COUNTS} occupied_rooms {_KEYS}",
+    "int int int int bigint bigint bigint",
+)
+ADD_TO_MONTH = _cell_upsert(
+    "stay_monthly_area",
+    "month facility_type commune_code star_rating",
+    "date text int int",
     f"{_COUNTS} occupied_rooms {_KEYS}",
     "int int int int bigint bigint bigint",
 )
