@@ -163,29 +163,32 @@ def row_values(stay: Stay) -> dict:
     return {c.key: getattr(stay, c.key) for c in Stay.__table__.columns}
 
 
-def receipt(values: dict, warnings: list[FieldError] | None = None) -> Receipt:
-    """The facility's receipt for a stay (row or values); never the police-only flags.
+def receipt_fields(values: dict) -> dict:
+    """The receipt of a stay (row or values) as plain values, in `Receipt`'s order, without
+    its warnings; never the police-only flags."""
+    return {
+        "stay_id": values["id"],
+        "receipt_number": values["receipt_number"],
+        "facility_id": values["facility_id"],
+        "received_at": values["received_at"],
+        "due_at": values["due_at"],
+        "on_time": values["late_minutes"] == 0,
+        "late_minutes": values["late_minutes"],
+        "status": values["status"],
+        "version": values["version"],
+    }
 
-    ``warnings``: the new stay's own (already models); otherwise read from the row. Validated
-    by pydantic's core, which is faster than `model_construct` (a loop in Python) now that no
-    field is dumped and read again (bench/README.md)."""
+
+def receipt(values: dict, warnings: list[FieldError] | None = None) -> Receipt:
+    """The facility's receipt for a stay (row or values) as the model.
+
+    ``warnings``: the new stay's own (already models); otherwise read from the row."""
     if warnings is None:
         stored = values["warnings"]
         if isinstance(stored, str):  # a raw asyncpg row carries jsonb as text
             stored = json.loads(stored)
         warnings = [FieldError.model_validate(w) for w in stored or []]
-    return Receipt(
-        stay_id=values["id"],
-        receipt_number=values["receipt_number"],
-        facility_id=values["facility_id"],
-        received_at=values["received_at"],
-        due_at=values["due_at"],
-        on_time=values["late_minutes"] == 0,
-        late_minutes=values["late_minutes"],
-        status=values["status"],
-        version=values["version"],
-        warnings=warnings,
-    )
+    return Receipt(**receipt_fields(values), warnings=warnings)
 
 
 def checkin_of(stay: Stay) -> CheckIn:
@@ -287,6 +290,12 @@ def _id_text(value: object) -> str:
     if isinstance(value, uuid.UUID):
         return str(value)
     raise TypeError(f"{type(value).__name__} is not part of a stay event")
+
+
+def to_json(value: object) -> bytes:
+    """JSON as the contract and the API write it (pydantic's forms: UTC times with "Z", ids
+    as text), by orjson."""
+    return orjson.dumps(value, default=_id_text, option=_EVENT_JSON)
 
 
 def event_row(
