@@ -131,6 +131,10 @@ def test_stay_corrected_goes_through_the_same_serialiser():
 def test_uuids_are_version_4_and_distinct():
     ids = stay.uuids(1000)
     assert len(set(ids)) == 1000 and all(u.version == 4 for u in ids)
+    assert all(u.variant == uuid.RFC_4122 for u in ids)
+    # Equal to (and hashed like) the standard type: ids read back from the database or
+    # written by other code compare with them.
+    assert all(uuid.UUID(str(u)) == u and hash(uuid.UUID(str(u))) == hash(u) for u in ids)
 
 
 @given(st.binary(max_size=64), st.integers(min_value=1, max_value=64))

@@ -236,12 +236,14 @@ async def store_new(
     cid = get_correlation_id()
     occurred_at = stay.json_time(datetime.now(UTC))
     event_ids = stay.uuids(len(prepared))
+    key = str(facility.id)  # every event's key: written once, not once a guest
     events = {
         item.values["id"]: stay.checked_in_row(
             item.values,
             event_id=event_id,
             occurred_at=occurred_at,
             correlation_id=cid,
+            key=key,
         )
         for item, event_id in zip(prepared, event_ids, strict=True)
     }

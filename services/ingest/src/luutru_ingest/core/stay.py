@@ -17,12 +17,14 @@ reads a stay's fields reads them here, once:
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import uuid
 from datetime import UTC, datetime
 
 import orjson
+from asyncpg.pgproto.pgproto import UUID as PgUUID
 
 from luutru_common.events import GuestCheckedIn, GuestIdentity, StayState
 from luutru_common.identity import name_match_key, normalize_name
@@ -92,10 +94,22 @@ KEPT_BY_CORRECTION = frozenset(
 )
 
 
+# Version 4 (random) UUIDs: byte 6 carries the version, byte 8 the variant.
+_VERSION_4 = bytes((b & 0x0F) | 0x40 for b in range(256))
+_VARIANT = bytes((b & 0x3F) | 0x80 for b in range(256))
+
+
 def uuids(n: int) -> list[uuid.UUID]:
-    """n random (version 4) UUIDs from one read of the system's random source."""
-    raw = os.urandom(16 * n)
-    return [uuid.UUID(bytes=raw[i : i + 16], version=4) for i in range(0, 16 * n, 16)]
+    """n random (version 4) UUIDs from one read of the system's random source.
+
+    asyncpg's own UUID type (a `uuid.UUID`, what it returns for every uuid column) is built
+    and written as text in C: ~7x cheaper than `uuid.UUID(bytes=…)` for the batch's two ids
+    a guest. The version and variant bits are set for all n at once."""
+    raw = bytearray(os.urandom(16 * n))
+    raw[6::16] = raw[6::16].translate(_VERSION_4)
+    raw[8::16] = raw[8::16].translate(_VARIANT)
+    data = bytes(raw)
+    return [PgUUID(data[i : i + 16]) for i in range(0, 16 * n, 16)]
 
 
 def aware(moment: datetime, rule: DeadlineRule) -> datetime:
@@ -298,6 +312,11 @@ def to_json(value: object) -> bytes:
     return orjson.dumps(value, default=_id_text, option=_EVENT_JSON)
 
 
+@functools.cache
+def _topic(event: type[StayState]) -> str:
+    return str(event.topic)
+
+
 def event_row(
     event: type[StayState],
     state: dict,
@@ -305,9 +324,11 @@ def event_row(
     event_id: uuid.UUID,
     occurred_at: str,
     correlation_id: str | None,
+    key: str | None = None,
 ) -> OutboxRow:
     """The one serialiser of stay events: the outbox row of ``event`` (GuestCheckedIn or
-    StayCorrected) with ``state`` (`event_state`, plus the event's own fields) as its data."""
+    StayCorrected) with ``state`` (`event_state`, plus the event's own fields) as its data.
+    ``key``: the facility id as text, when the caller wrote it once for many events."""
     envelope = {
         "event_id": str(event_id),
         "event_type": event.event_type,
@@ -319,8 +340,8 @@ def event_row(
     }
     return (
         event_id,
-        str(event.topic),
-        str(state["facility_id"]),
+        _topic(event),
+        key or str(state["facility_id"]),
         event.event_type,
         orjson.dumps(envelope, default=_id_text, option=_EVENT_JSON).decode(),
         correlation_id,
@@ -333,6 +354,7 @@ def checked_in_row(
     event_id: uuid.UUID,
     occurred_at: str,
     correlation_id: str | None,
+    key: str | None = None,
 ) -> OutboxRow:
     """The GuestCheckedIn outbox row of a new stay."""
     return event_row(
@@ -341,4 +363,5 @@ def checked_in_row(
         event_id=event_id,
         occurred_at=occurred_at,
         correlation_id=correlation_id,
+        key=key,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import uuid
 from datetime import date
 
@@ -27,6 +28,12 @@ from luutru_ingest.core.stay import COLUMNS
 from luutru_ingest.models import SCHEMA, FacilityView, Stay
 
 _cols = ", ".join(COLUMNS)
+# A row's COPY record: its values in column order, the warnings (the one jsonb column) as
+# text. Read by itemgetter (in C): a generator over the columns took 4.7 µs a guest.
+_WARNINGS = list(COLUMNS).index("warnings")
+_BEFORE_WARNINGS = operator.itemgetter(*list(COLUMNS)[:_WARNINGS])
+_AFTER_WARNINGS = operator.itemgetter(*list(COLUMNS)[_WARNINGS + 1 :])
+assert [c for c, t in COLUMNS.items() if t == "jsonb"] == ["warnings"]
 # jsonb travels as text (asyncpg has no default jsonb[] codec) and is cast in the SELECT.
 _select = ", ".join(f"{c}::jsonb" if t == "jsonb" else c for c, t in COLUMNS.items())
 SELECT_BY_NATURAL_KEYS = (
@@ -80,10 +87,7 @@ async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.U
     # Empty already unless a caller stages twice in one transaction. DELETE, not TRUNCATE:
     # TRUNCATE gives the table a new file each time (0.7 ms quiet, 14 ms a batch under load).
     await conn.execute("DELETE FROM stays_in")
-    records = [
-        tuple(jsonb_text(row[c]) if t == "jsonb" else row[c] for c, t in COLUMNS.items())
-        for row in rows
-    ]
+    records = [(*_BEFORE_WARNINGS(r), jsonb_text(r["warnings"]), *_AFTER_WARNINGS(r)) for r in rows]
     await conn.copy_records_to_table("stays_in", records=records, columns=list(COLUMNS))
     return {r["id"] for r in await conn.fetch(MOVE_STAGED)}
 
