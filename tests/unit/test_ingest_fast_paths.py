@@ -1,7 +1,8 @@
 """The batch path's shortcuts must give exactly what the plain code gives: the stay events'
 one serialiser (core.stay.event_row) writes what the contract models write and validates
-against them, the cached name key equals the whole-string folding, and the relay's remembered
-partition is Kafka's default one."""
+against them, the cached name key equals the whole-string folding, the relay's remembered
+partition is Kafka's default one, the batch's ids are proper version-4 UUIDs, and the batch's
+answer written by orjson equals the models' answer."""
 
 import json
 import unicodedata
