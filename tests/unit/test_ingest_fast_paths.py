@@ -1,7 +1,8 @@
 """The batch path's shortcuts must give exactly what the plain code gives: the stay events'
 one serialiser (core.stay.event_row) writes what the contract models write and validates
-against them, the cached name key equals the whole-string folding, and the relay's remembered
-partition is Kafka's default one."""
+against them, the cached name key equals the whole-string folding, the relay's remembered
+partition is Kafka's default one, the batch's ids are proper version-4 UUIDs, and the batch's
+answer written by orjson equals the models' answer."""
 
 import json
 import unicodedata
@@ -131,6 +132,10 @@ def test_stay_corrected_goes_through_the_same_serialiser():
 def test_uuids_are_version_4_and_distinct():
     ids = stay.uuids(1000)
     assert len(set(ids)) == 1000 and all(u.version == 4 for u in ids)
+    assert all(u.variant == uuid.RFC_4122 for u in ids)
+    # Equal to (and hashed like) the standard type: ids read back from the database or
+    # written by other code compare with them.
+    assert all(uuid.UUID(str(u)) == u and hash(uuid.UUID(str(u))) == hash(u) for u in ids)
 
 
 @given(st.binary(max_size=64), st.integers(min_value=1, max_value=64))
@@ -142,3 +147,39 @@ def test_remembered_partition_is_kafkas_default(key, partitions):
     expected = DefaultPartitioner()(key, all_partitions, all_partitions)
     assert keyed(key, all_partitions, all_partitions) == expected
     assert keyed(key, all_partitions, all_partitions) == expected  # remembered
+
+
+def test_batch_answer_equals_the_models_answer():
+    # The batch writes its BatchResult with orjson from plain values; it must be what the
+    # models (RecordResult, Receipt) write, for every kind of result.
+    from luutru_common.problems import field_error
+    from luutru_ingest.core.registration import Outcome
+    from luutru_ingest.stays.endpoints import _batch_answer
+    from luutru_ingest.stays.schemas import BatchResult
+
+    warning = field_error("/guests/0/id_number", "id-province-unknown", "Ba số đầu", "Digits")
+    error = field_error("/guests/2/full_name", "required", "Thiếu họ tên", "The name")
+    new = {
+        **values(receipt_number="K7M-4QX-9PA", status="checked_in"),
+        "warnings": [warning.model_dump(mode="json")],
+    }
+    # A duplicate repeats the stored row: asyncpg's id types, jsonb as text, late.
+    stored = {
+        **values(id=PgUUID(str(uuid.uuid4())), facility_id=PgUUID(str(uuid.uuid4()))),
+        "receipt_number": "ABC-DEF-GHJ",
+        "status": "checked_out",
+        "version": 3,
+        "late_minutes": 75,
+        "warnings": json.dumps([warning.model_dump(mode="json")]),
+    }
+    outcomes = [
+        Outcome(0, "accepted", new, warnings=[warning]),
+        Outcome(1, "duplicate", stored),
+        Outcome(2, "rejected", None, [error], [warning]),
+        Outcome(3, "valid", warnings=[warning]),
+        Outcome(4, "accepted", {**new, "warnings": []}),
+    ]
+    expected = BatchResult(
+        accepted=3, duplicates=1, rejected=1, results=[o.result() for o in outcomes]
+    )
+    assert json.loads(_batch_answer(outcomes)) == json.loads(expected.model_dump_json())

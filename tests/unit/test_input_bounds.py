@@ -4,16 +4,25 @@ what used to be 500s into 4xx problems, and the check-in-in-future rule."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from fastapi import FastAPI, Request
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.exc import DBAPIError
 
-from luutru_common.bounds import BoundedDate, CommuneCode, Moment, ProvinceCode, StarRating
+from luutru_common.bounds import (
+    BoundedDate,
+    CommuneCode,
+    Moment,
+    ProvinceCode,
+    StarRating,
+    moment_in_range,
+)
 from luutru_common.json_guard import (
     MAX_JSON_DEPTH,
     JsonGuardMiddleware,
@@ -105,6 +114,32 @@ def test_moments_out_of_the_years(value):
         "Thời điểm phải trong các năm 1900–2100",
         "Times must be within the years 1900–2100",
     )
+
+
+def _in_range_by_conversion(value: datetime) -> bool:
+    first, last, slack = datetime(1900, 1, 1), datetime(2100, 12, 31, 23, 59, 59, 999999), 1
+    wall = value.replace(tzinfo=None)
+    if value.utcoffset() is None:
+        return first <= wall <= last
+    if not first - timedelta(days=slack) <= wall <= last + timedelta(days=slack):
+        return False
+    instant = value.astimezone(UTC).replace(tzinfo=None)
+    return first - timedelta(days=slack) <= instant <= last + timedelta(days=slack)
+
+
+@given(
+    st.datetimes(min_value=datetime(1890, 1, 1), max_value=datetime(2110, 12, 31)),
+    st.none() | st.integers(min_value=-14 * 60, max_value=14 * 60),
+)
+def test_the_years_shortcut_decides_like_the_conversion(wall, offset_minutes):
+    # moment_in_range answers from the year alone for nearly every value: the same answer
+    # as converting the time, whatever its zone.
+    value = (
+        wall
+        if offset_minutes is None
+        else wall.replace(tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    )
+    assert moment_in_range(value) == _in_range_by_conversion(value)
 
 
 def test_bounds_are_in_the_json_schema():

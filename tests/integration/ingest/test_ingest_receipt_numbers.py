@@ -153,6 +153,42 @@ async def test_a_number_drawn_twice_is_drawn_again(app, signer, facility, monkey
     assert stay.json()["receipt_number"] == second.json()["receipt_number"]
 
 
+async def test_a_large_list_with_known_guests_and_a_number_taken(
+    app, signer, facility, db, monkeypatch
+):
+    # A list larger than SMALL_BATCH goes in by COPY straight into the table; a guest already
+    # registered or a number drawn twice fails that COPY, and the list goes in again through
+    # the staging table: the known guests are duplicates with their receipts, the clash is
+    # drawn again, nothing is stored twice.
+    client, headers = app.state.client, staff(signer, facility)
+    known = [guest() for _ in range(registration.SMALL_BATCH + 5)]
+    first = (await client.post("/v1/stays/batch", json={"guests": known}, headers=headers)).json()
+    assert first["accepted"] == len(known)
+    taken = first["results"][0]["receipt"]["receipt_number"]
+    real = receipt_numbers.new_numbers
+    clashed = []
+
+    def clashing(n: int) -> list[str]:
+        if clashed:
+            return real(n)
+        clashed.append(n)
+        return [*real(n - 1), taken]  # the first guest of the list draws a taken number
+
+    monkeypatch.setattr(receipt_numbers, "new_numbers", clashing)
+    fresh = [guest() for _ in range(registration.SMALL_BATCH + 1)]
+    mixed = [*fresh, *known[:10]]
+    body = (await client.post("/v1/stays/batch", json={"guests": mixed}, headers=headers)).json()
+    assert (body["accepted"], body["duplicates"], body["rejected"]) == (len(fresh), 10, 0)
+    results = body["results"]
+    assert results[0]["status"] == "accepted"
+    assert results[0]["receipt"]["receipt_number"] != taken
+    assert [r["receipt"]["receipt_number"] for r in results[len(fresh) :]] == [
+        r["receipt"]["receipt_number"] for r in first["results"][:10]
+    ]
+    stored = await numbers_of(db, facility)
+    assert len(stored) == len(set(stored)) == len(known) + len(fresh)
+
+
 async def test_uploaded_guests_get_numbers(app, signer, facility, db):
     client, headers = app.state.client, staff(signer, facility)
     response = await client.post(

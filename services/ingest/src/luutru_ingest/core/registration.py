@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import asyncpg
+import orjson
 
 from luutru_common.logging import get_correlation_id
 from luutru_common.outbox import insert_outbox
@@ -24,13 +25,73 @@ from luutru_ingest import receipt_numbers
 from luutru_ingest.core import rooms, stay, store
 from luutru_ingest.core.checking import partial_verdict
 from luutru_ingest.core.guest import CheckIn
-from luutru_ingest.core.receipts import RecordResult
+from luutru_ingest.core.receipts import Receipt, RecordResult
 from luutru_ingest.core.validation import check_in_rules
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import SCHEMA, FacilityView
 
 # Below this many guests one statement does stays, events and wake-up; above, COPY wins.
 SMALL_BATCH = 20
+
+
+class Outcome:
+    """One guest's result (RecordResult's fields), kept as plain values: a batch answers a
+    thousand of them with one orjson call (`as_json`), and the models are built only for
+    whoever reads them (the single check-in's receipt, an upload's stay id)."""
+
+    __slots__ = ("errors", "index", "status", "stay", "warnings")
+
+    def __init__(
+        self,
+        index: int,
+        status: str,
+        stay: dict | None = None,
+        errors: list[FieldError] | None = None,
+        warnings: list[FieldError] | None = None,
+    ) -> None:
+        self.index = index
+        self.status = status
+        self.stay = stay  # the new stay's values, or the stored row a duplicate repeats
+        self.errors = errors or []
+        self.warnings = warnings or []
+
+    @property
+    def receipt(self) -> Receipt | None:
+        if self.stay is None:
+            return None
+        return stay.receipt(self.stay, self.warnings if self.status == "accepted" else None)
+
+    def result(self) -> RecordResult:
+        return RecordResult(
+            index=self.index,
+            status=self.status,
+            receipt=self.receipt,
+            errors=self.errors,
+            warnings=self.warnings,
+        )
+
+    def answer(self) -> tuple[int, Receipt]:
+        """As the single check-in answers it (RecordResult.answer)."""
+        return self.result().answer()
+
+    def as_json(self) -> dict:
+        """The RecordResult as JSON values, for `stay.to_json`. A new stay's warnings are
+        already in JSON form in its row; a stored row's are jsonb text, embedded as is."""
+        receipt = None
+        warnings: object = [w.model_dump(mode="json") for w in self.warnings]
+        if self.stay is not None:
+            receipt = stay.receipt_fields(self.stay)
+            stored = self.stay["warnings"]
+            receipt["warnings"] = orjson.Fragment(stored) if isinstance(stored, str) else stored
+            if self.status == "accepted":
+                warnings = receipt["warnings"]
+        return {
+            "index": self.index,
+            "status": self.status,
+            "receipt": receipt,
+            "errors": [e.model_dump(mode="json") for e in self.errors],
+            "warnings": warnings,
+        }
 
 
 @dataclass
@@ -82,7 +143,7 @@ async def register(
     dry_run: bool = False,
     upload_id: uuid.UUID | None = None,
     wake_relay: bool = True,
-) -> list[RecordResult]:
+) -> list[Outcome]:
     """Validate and store guests (raw objects or CheckIn); a result per item, in order.
 
     Accepted guests are inserted with one statement, their events with another; guests whose
@@ -101,9 +162,7 @@ async def register(
     )
     for item in prepared:
         if item.index in refused:
-            results[item.index] = RecordResult(
-                index=item.index, status="rejected", errors=refused[item.index]
-            )
+            results[item.index] = Outcome(item.index, "rejected", errors=refused[item.index])
     prepared = [item for item in prepared if item.index not in refused]
     for item in prepared:
         item.values["upload_id"] = upload_id
@@ -112,31 +171,17 @@ async def register(
     )
     if dry_run:
         for item in prepared:
-            results[item.index] = RecordResult(
-                index=item.index, status="valid", warnings=item.warnings
-            )
+            results[item.index] = Outcome(item.index, "valid", warnings=item.warnings)
     else:
         created, existing = await store_new(conn, facility, prepared, wake_relay=wake_relay)
         for item in prepared:
-            # Plain construction: pydantic's core checks these few fields faster than
-            # model_construct sets them in Python (see stay.receipt).
             if item.values["id"] in created:
-                results[item.index] = RecordResult(
-                    index=item.index,
-                    status="accepted",
-                    receipt=stay.receipt(item.values, item.warnings),
-                    errors=[],
-                    warnings=item.warnings,
+                results[item.index] = Outcome(
+                    item.index, "accepted", item.values, warnings=item.warnings
                 )
             else:
                 original = existing[(item.values["document_number"], item.values["check_in_date"])]
-                results[item.index] = RecordResult(
-                    index=item.index,
-                    status="duplicate",
-                    receipt=stay.receipt(dict(original)),
-                    errors=[],
-                    warnings=[],
-                )
+                results[item.index] = Outcome(item.index, "duplicate", dict(original))
     return [results[i] for i, _ in items]
 
 
@@ -147,11 +192,11 @@ def judge(
     rule: DeadlineRule,
     now: datetime,
     pointer: Callable[[int], str],
-) -> tuple[dict[int, RecordResult], list[Prepared]]:
+) -> tuple[dict[int, Outcome], list[Prepared]]:
     """Read and judge each guest: the refused ones' results, and the rows of the others."""
     today = rule.local_date(now)
     local_now = now.astimezone(rule.timezone)  # naive check-in times are local wall time
-    results: dict[int, RecordResult] = {}
+    results: dict[int, Outcome] = {}
     prepared: list[Prepared] = []
     stay_ids = stay.uuids(len(items))
     numbers = receipt_numbers.new_numbers(len(items))
@@ -165,9 +210,7 @@ def judge(
             else partial_verdict(raw, p, now=now, today=today, refuse_future=True)
         )
         if verdict.errors:
-            results[index] = RecordResult(
-                index=index, status="rejected", errors=verdict.errors, warnings=verdict.warnings
-            )
+            results[index] = Outcome(index, "rejected", None, verdict.errors, verdict.warnings)
             continue
         values = stay.new_values(
             verdict,
@@ -193,12 +236,14 @@ async def store_new(
     cid = get_correlation_id()
     occurred_at = stay.json_time(datetime.now(UTC))
     event_ids = stay.uuids(len(prepared))
+    key = str(facility.id)  # every event's key: written once, not once a guest
     events = {
         item.values["id"]: stay.checked_in_row(
             item.values,
             event_id=event_id,
             occurred_at=occurred_at,
             correlation_id=cid,
+            key=key,
         )
         for item, event_id in zip(prepared, event_ids, strict=True)
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import uuid
 from datetime import date
 
@@ -27,6 +28,12 @@ from luutru_ingest.core.stay import COLUMNS
 from luutru_ingest.models import SCHEMA, FacilityView, Stay
 
 _cols = ", ".join(COLUMNS)
+# A row's COPY record: its values in column order, the warnings (the one jsonb column) as
+# text. Read by itemgetter (in C): a generator over the columns took 4.7 µs a guest.
+_WARNINGS = list(COLUMNS).index("warnings")
+_BEFORE_WARNINGS = operator.itemgetter(*list(COLUMNS)[:_WARNINGS])
+_AFTER_WARNINGS = operator.itemgetter(*list(COLUMNS)[_WARNINGS + 1 :])
+assert [c for c, t in COLUMNS.items() if t == "jsonb"] == ["warnings"]
 # jsonb travels as text (asyncpg has no default jsonb[] codec) and is cast in the SELECT.
 _select = ", ".join(f"{c}::jsonb" if t == "jsonb" else c for c, t in COLUMNS.items())
 SELECT_BY_NATURAL_KEYS = (
@@ -73,17 +80,29 @@ async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityVie
 
 
 async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.UUID]:
-    """Insert the rows whose natural key is new; returns the ids created."""
+    """Insert the rows whose natural key is new; returns the ids created.
+
+    A list seen for the first time (the usual case) goes straight into the table by COPY, in
+    a savepoint: PostgreSQL writes each row once. A key already there (a retry, a guest sent
+    twice) or a receipt number drawn twice fails that COPY; the savepoint undoes it and the
+    rows go through the staging table, where the natural key decides row by row."""
     if not rows:
         return set()
+    records = [(*_BEFORE_WARNINGS(r), jsonb_text(r["warnings"]), *_AFTER_WARNINGS(r)) for r in rows]
+    await conn.execute("SAVEPOINT stays_copy")
+    try:
+        await conn.copy_records_to_table(
+            "stays", schema_name=SCHEMA, records=records, columns=list(COLUMNS)
+        )
+    except asyncpg.UniqueViolationError:
+        await conn.execute("ROLLBACK TO SAVEPOINT stays_copy")
+    else:
+        await conn.execute("RELEASE SAVEPOINT stays_copy")
+        return {r["id"] for r in rows}
     await conn.execute(CREATE_STAGING)
     # Empty already unless a caller stages twice in one transaction. DELETE, not TRUNCATE:
     # TRUNCATE gives the table a new file each time (0.7 ms quiet, 14 ms a batch under load).
     await conn.execute("DELETE FROM stays_in")
-    records = [
-        tuple(jsonb_text(row[c]) if t == "jsonb" else row[c] for c, t in COLUMNS.items())
-        for row in rows
-    ]
     await conn.copy_records_to_table("stays_in", records=records, columns=list(COLUMNS))
     return {r["id"] for r in await conn.fetch(MOVE_STAGED)}
 

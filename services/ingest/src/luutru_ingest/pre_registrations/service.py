@@ -235,7 +235,7 @@ async def confirm(
         [(0, fields)], facility=facility, rule=rule, now=now, pointer=lambda _: ""
     )
     if results:
-        return results[0]
+        return results[0].result()
     [item] = prepared
     item.values["source"] = SOURCE
     conn = await raw_connection(session)
