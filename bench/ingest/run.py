@@ -261,6 +261,25 @@ def runqueue_seconds(pid: int) -> float:
     return total / 1e9
 
 
+def cluster_io() -> dict[str, float]:
+    """The cluster's checkpoints so far (timed or requested: a DROP DATABASE, a full WAL),
+    their sync time and the WAL flushes: a checkpoint's fsyncs during a run hold every commit
+    of every database of the cluster, the tail of any check-in's latency."""
+    query = (
+        "SELECT checkpoints_timed + checkpoints_req, checkpoint_sync_time, "
+        "(SELECT wal_sync FROM pg_stat_wal) FROM pg_stat_bgwriter"
+    )
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-Atc", query],
+        env={**os.environ, "PGPASSWORD": "luutru"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    checkpoints, sync_ms, wal_syncs = (float(v) for v in out.strip().split("|"))
+    return {"checkpoints": checkpoints, "checkpoint_sync_ms": sync_ms, "wal_syncs": wal_syncs}
+
+
 def bench_wrk(tokens: list[str], port: int, connections: int, seconds: float, pid: int) -> dict:
     """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
     check-ins and the latency at that load, and the server's CPU time per request — the
@@ -268,6 +287,7 @@ def bench_wrk(tokens: list[str], port: int, connections: int, seconds: float, pi
     facility each), drawn at random."""
     tokens_file = Path(tempfile.mkstemp(prefix="luutru-wrk-tokens-", suffix=".txt")[1])
     tokens_file.write_text("\n".join(tokens) + "\n")
+    io_before = cluster_io()
     cpu_before, queued_before = cpu_seconds(pid), runqueue_seconds(pid)
     out = subprocess.run(
         [
@@ -288,7 +308,11 @@ def bench_wrk(tokens: list[str], port: int, connections: int, seconds: float, pi
     tokens_file.unlink()
     cpu = cpu_seconds(pid) - cpu_before
     queued = runqueue_seconds(pid) - queued_before
-    result: dict = {"connections": connections}
+    io_after = cluster_io()
+    # The whole cluster's (other databases' work included), during this run.
+    result: dict = {"connections": connections} | {
+        f"cluster_{k}": round(io_after[k] - io_before[k]) for k in io_before
+    }
     for line in out.splitlines():
         parts = line.split()
         if len(parts) > 2 and parts[1:3] == ["requests", "in"]:
