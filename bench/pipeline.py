@@ -36,6 +36,7 @@ from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
     KAFKA,
     ROOT,
+    TEST_TAG,
     TestSigner,
     bearer,
     database_url,
@@ -47,7 +48,8 @@ from tests.support import (
 from luutru_common.consumer import ensure_topics
 from luutru_common.settings import runtime_role
 
-DB = "luutru_bench_pipeline"
+# Suffixed like the tests' databases, so two people's runs on one cluster never share one.
+DB = f"luutru_bench_pipeline{TEST_TAG}"
 DAY = date(2026, 2, 16)  # the first day of Tết 2026
 LOAD_GENERATOR = "load generator (this process)"
 

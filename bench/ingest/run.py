@@ -9,7 +9,8 @@ own database against the local PostgreSQL and Kafka, then measures:
 1. batch ingest (`batch`) — guests/s accepted and durable (each answer comes after its commit),
    and the CPU per guest of the server and of its PostgreSQL backends;
 2. single check-ins with wrk (`wrk`, closed loop at 4/16/64 connections) — throughput and
-   latency percentiles; `single` is an open-loop Python generator at `--rate` req/s (on this
+   latency percentiles; from one facility and its token, or with `--facilities N` from N
+   facilities, each request's drawn at random, each with its own token (real traffic); `single` is an open-loop Python generator at `--rate` req/s (on this
    2-core machine the Python client itself becomes the bottleneck);
 3. a 100,000-row XLSX upload (`upload`) — time to done, each ingest process's CPU and memory;
 4. the ceiling (`copy`) — asyncpg COPY of the same rows into a copy of the stays table, with
@@ -39,6 +40,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -259,10 +261,33 @@ def runqueue_seconds(pid: int) -> float:
     return total / 1e9
 
 
-def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int) -> dict:
+def cluster_io() -> dict[str, float]:
+    """The cluster's checkpoints so far (timed or requested: a DROP DATABASE, a full WAL),
+    their sync time and the WAL flushes: a checkpoint's fsyncs during a run hold every commit
+    of every database of the cluster, the tail of any check-in's latency."""
+    query = (
+        "SELECT checkpoints_timed + checkpoints_req, checkpoint_sync_time, "
+        "(SELECT wal_sync FROM pg_stat_wal) FROM pg_stat_bgwriter"
+    )
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-Atc", query],
+        env={**os.environ, "PGPASSWORD": "luutru"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    checkpoints, sync_ms, wal_syncs = (float(v) for v in out.strip().split("|"))
+    return {"checkpoints": checkpoints, "checkpoint_sync_ms": sync_ms, "wal_syncs": wal_syncs}
+
+
+def bench_wrk(tokens: list[str], port: int, connections: int, seconds: float, pid: int) -> dict:
     """Closed loop with wrk (C, out of the Python process): the server's ceiling for single
     check-ins and the latency at that load, and the server's CPU time per request — the
-    measure a busy machine moves least."""
+    measure a busy machine moves least. Each request comes from one of ``tokens`` (a
+    facility each), drawn at random."""
+    tokens_file = Path(tempfile.mkstemp(prefix="luutru-wrk-tokens-", suffix=".txt")[1])
+    tokens_file.write_text("\n".join(tokens) + "\n")
+    io_before = cluster_io()
     cpu_before, queued_before = cpu_seconds(pid), runqueue_seconds(pid)
     out = subprocess.run(
         [
@@ -275,14 +300,19 @@ def bench_wrk(token: str, port: int, connections: int, seconds: float, pid: int)
             str(Path(__file__).with_name("single.lua")),
             f"http://127.0.0.1:{port}",
         ],
-        env={**os.environ, "TOKEN": token},
+        env={**os.environ, "TOKENS_FILE": str(tokens_file)},
         capture_output=True,
         text=True,
         check=True,
     ).stdout
+    tokens_file.unlink()
     cpu = cpu_seconds(pid) - cpu_before
     queued = runqueue_seconds(pid) - queued_before
-    result: dict = {"connections": connections}
+    io_after = cluster_io()
+    # The whole cluster's (other databases' work included), during this run.
+    result: dict = {"connections": connections} | {
+        f"cluster_{k}": round(io_after[k] - io_before[k]) for k in io_before
+    }
     for line in out.splitlines():
         parts = line.split()
         if len(parts) > 2 and parts[1:3] == ["requests", "in"]:
@@ -323,8 +353,9 @@ async def drain_outbox(dsn: str, timeout_s: float = 600) -> float:
     return round(time.perf_counter() - start, 1)
 
 
-def start_peer(path: Path, port: int) -> tuple[subprocess.Popen, str]:
-    """The yardstick on a database of its own; returns the process and a token it accepts."""
+def start_peer(path: Path, port: int, facilities: int) -> tuple[subprocess.Popen, list[str]]:
+    """The yardstick on a database of its own; returns the process and a token it accepts
+    for each of ``facilities`` facilities (signed with its key, as its own `token()`)."""
     spec = importlib.util.spec_from_file_location("peer_checkin", path)
     assert spec is not None and spec.loader is not None
     peer = importlib.util.module_from_spec(spec)
@@ -347,7 +378,23 @@ def start_peer(path: Path, port: int) -> tuple[subprocess.Popen, str]:
             break
         except httpx.HTTPError:
             time.sleep(0.2)
-    return process, peer.token()
+    if facilities == 1:
+        return process, [peer.token()]
+    now = int(time.time())
+    return process, [
+        peer.jwt.encode(
+            {
+                "sub": f"u{i}",
+                "facility_id": str(uuid.UUID(int=i + 1)),
+                "role": "facility_staff",
+                "iat": now,
+                "exp": now + 3600,
+            },
+            peer.KEY,
+            algorithm="ES256",
+        )
+        for i in range(facilities)
+    ]
 
 
 def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
@@ -542,7 +589,7 @@ async def main(args) -> None:
     recreate(DB)
     dsn = database_url(DB).replace("+asyncpg", "")
     conn = await asyncpg.connect(dsn)
-    facilities = await add_facilities(conn, 200, rng)
+    facilities = await add_facilities(conn, max(200, args.facilities), rng)
     await conn.close()
     signer = TestSigner()
     env = {
@@ -653,18 +700,24 @@ async def main(args) -> None:
                 # own events to send, as the yardstick's work is the check-ins alone.
                 results["outbox_drained_s"] = await drain_outbox(dsn)
                 print(json.dumps({"outbox_drained_s": results["outbox_drained_s"]}), flush=True)
-                token = signer.token(role="facility_staff", facility_id=facilities[2], ttl=3600)
+                # One facility (the default, as every run before) or the first N, each with
+                # its own token.
+                chosen = facilities[2:3] if args.facilities == 1 else facilities[: args.facilities]
+                tokens = [
+                    signer.token(role="facility_staff", facility_id=fid, ttl=3600) for fid in chosen
+                ]
+                results["wrk_facilities"] = len(tokens)
                 peer = None
                 if args.peer.exists():
-                    peer, peer_token = start_peer(args.peer, PORT + 1)
+                    peer, peer_tokens = start_peer(args.peer, PORT + 1, args.facilities)
                 else:
                     print(f"no yardstick at {args.peer}: ratios left out", flush=True)
                 try:
                     for connections in args.connections:
-                        result = bench_wrk(token, PORT, connections, args.seconds, server.pid)
+                        result = bench_wrk(tokens, PORT, connections, args.seconds, server.pid)
                         if peer is not None:
                             result["peer"] = bench_wrk(
-                                peer_token, PORT + 1, connections, args.seconds, peer.pid
+                                peer_tokens, PORT + 1, connections, args.seconds, peer.pid
                             )
                             result["ratio_to_peer"] = round(
                                 result["rps"] / result["peer"]["rps"], 3
@@ -713,6 +766,13 @@ if __name__ == "__main__":
         type=lambda text: [int(n) for n in text.split(",")],
         default=[4, 16, 64],
         help="wrk's runs, e.g. 4,16,64",
+    )
+    parser.add_argument(
+        "--facilities",
+        type=int,
+        default=1,
+        help="wrk's check-ins come from this many facilities, each with its own token, drawn "
+        "at random per request (default 1: one facility and one token, as earlier runs)",
     )
     parser.add_argument(
         "--separate-workers",

@@ -11,7 +11,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from luutru_common.auth import Principal, require_scope
-from luutru_common.db import UnitOfWork
 from luutru_common.facility_types import BY_CODE
 from luutru_common.problems import Problem
 from luutru_ingest.core import store
@@ -85,8 +84,7 @@ async def facility_for(
     facility_id = principal.facility_id
 
     async def load() -> FacilityView | None:
-        async with UnitOfWork(request.app.state.session_factory) as uow:
-            return await store.facility(uow.session, facility_id)
+        return await store.facility_outside_session(request.app.state.pool, facility_id)
 
     return checked(await _cached_facility(facility_id, load), takes_guests=takes_guests)
 

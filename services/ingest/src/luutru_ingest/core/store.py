@@ -79,6 +79,22 @@ async def facility(session: AsyncSession, facility_id: uuid.UUID) -> FacilityVie
     return await session.get(FacilityView, facility_id)
 
 
+_FACILITY = Compiled(
+    select(*FacilityView.__table__.columns).where(FacilityView.id == bindparam("id"))
+)
+
+
+async def facility_outside_session(
+    db: asyncpg.Pool | asyncpg.Connection, facility_id: uuid.UUID
+) -> FacilityView | None:
+    """`facility` in one statement without an ORM session, detached: what a request checks
+    before its transaction. From thousands of facilities nearly every check-in reads its
+    facility again (the copy lives seconds), and a session's checkout, BEGIN, identity map
+    and ROLLBACK around that one row cost more CPU than the check-in's own insert."""
+    row = await db.fetchrow(_FACILITY.sql, *_FACILITY.args(id=facility_id))
+    return None if row is None else FacilityView(**dict(row))
+
+
 async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.UUID]:
     """Insert the rows whose natural key is new; returns the ids created.
 
