@@ -91,6 +91,37 @@ async def register(
     commit (luutru_common.outbox.RelayWakeup).
     """
     results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
+    await store_judged(
+        conn,
+        results,
+        prepared,
+        facility=facility,
+        rule=rule,
+        now=now,
+        pointer=pointer,
+        dry_run=dry_run,
+        upload_id=upload_id,
+        wake_relay=wake_relay,
+    )
+    return [results[i] for i, _ in items]
+
+
+async def store_judged(
+    conn: asyncpg.Connection,
+    results: dict[int, RecordResult],
+    prepared: list[Prepared],
+    *,
+    facility: FacilityView,
+    rule: DeadlineRule,
+    now: datetime,
+    pointer: Callable[[int], str],
+    dry_run: bool = False,
+    upload_id: uuid.UUID | None = None,
+    wake_relay: bool = True,
+) -> None:
+    """`register`'s second half, for guests already judged (`judge`): their rooms, the
+    capacity warning, and the stays with their events; fills ``results`` in for ``prepared``.
+    An upload judges its next chunk in a thread while this stores the current one."""
     refused = await rooms.place_all(
         conn,
         facility.id,
@@ -137,7 +168,6 @@ async def register(
                     errors=[],
                     warnings=[],
                 )
-    return [results[i] for i, _ in items]
 
 
 def judge(
