@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 import uuid
 from datetime import date
 
@@ -40,6 +41,12 @@ CREATE_STAGING = (
     "CREATE TEMPORARY TABLE IF NOT EXISTS stays_in "
     f"(LIKE {SCHEMA}.stays INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
 )
+# COPY takes the columns in any order: the one jsonb column (as text) last, the others picked
+# from a row in C (a generator over the 33 columns was ~6 % of a 100,000-row upload's CPU).
+_PLAIN = [c for c, t in COLUMNS.items() if t != "jsonb"]
+(_JSON,) = (c for c, t in COLUMNS.items() if t == "jsonb")
+_COPY_COLUMNS = [*_PLAIN, _JSON]
+_plain_values = operator.itemgetter(*_PLAIN)
 MOVE_STAGED = (
     f"INSERT INTO {SCHEMA}.stays ({_cols}) SELECT {_cols} FROM stays_in "
     "ON CONFLICT DO NOTHING RETURNING id"
@@ -80,11 +87,8 @@ async def insert_stays(conn: asyncpg.Connection, rows: list[dict]) -> set[uuid.U
     # Empty already unless a caller stages twice in one transaction. DELETE, not TRUNCATE:
     # TRUNCATE gives the table a new file each time (0.7 ms quiet, 14 ms a batch under load).
     await conn.execute("DELETE FROM stays_in")
-    records = [
-        tuple(jsonb_text(row[c]) if t == "jsonb" else row[c] for c, t in COLUMNS.items())
-        for row in rows
-    ]
-    await conn.copy_records_to_table("stays_in", records=records, columns=list(COLUMNS))
+    records = [(*_plain_values(row), jsonb_text(row[_JSON])) for row in rows]
+    await conn.copy_records_to_table("stays_in", records=records, columns=_COPY_COLUMNS)
     return {r["id"] for r in await conn.fetch(MOVE_STAGED)}
 
 
