@@ -118,10 +118,14 @@ async def store_judged(
     dry_run: bool = False,
     upload_id: uuid.UUID | None = None,
     wake_relay: bool = True,
-) -> None:
+    receipts: bool = True,
+) -> dict[int, uuid.UUID]:
     """`register`'s second half, for guests already judged (`judge`): their rooms, the
-    capacity warning, and the stays with their events; fills ``results`` in for ``prepared``.
-    An upload judges its next chunk in a thread while this stores the current one."""
+    capacity warning, and the stays with their events; fills ``results`` in for ``prepared``
+    and returns, by index, the id of each guest's stay (new, or the original's).
+    An upload judges its next chunk in a thread while this stores the current one, and keeps
+    only the stay ids (``receipts`` false: the results carry no receipt)."""
+    stay_ids: dict[int, uuid.UUID] = {}
     refused = await rooms.place_all(
         conn,
         facility.id,
@@ -152,22 +156,25 @@ async def store_judged(
             # Plain construction: pydantic's core checks these few fields faster than
             # model_construct sets them in Python (see stay.receipt).
             if item.values["id"] in created:
+                stay_ids[item.index] = item.values["id"]
                 results[item.index] = RecordResult(
                     index=item.index,
                     status="accepted",
-                    receipt=stay.receipt(item.values, item.warnings),
+                    receipt=stay.receipt(item.values, item.warnings) if receipts else None,
                     errors=[],
                     warnings=item.warnings,
                 )
             else:
                 original = existing[(item.values["document_number"], item.values["check_in_date"])]
+                stay_ids[item.index] = original["id"]
                 results[item.index] = RecordResult(
                     index=item.index,
                     status="duplicate",
-                    receipt=stay.receipt(dict(original)),
+                    receipt=stay.receipt(dict(original)) if receipts else None,
                     errors=[],
                     warnings=[],
                 )
+    return stay_ids
 
 
 def judge(

@@ -191,7 +191,7 @@ async def _store(
     transaction; returns the next row to read."""
     new_next = chunk.last_line + 1
     async with UnitOfWork(factory) as uow:
-        await store_judged(
+        stay_ids = await store_judged(
             await raw_connection(uow.session),
             chunk.results,
             chunk.prepared,
@@ -200,6 +200,7 @@ async def _store(
             now=chunk.now,
             pointer=_pointer,
             upload_id=upload_id,
+            receipts=False,
         )
         results = [chunk.results[line] for line in chunk.lines]
         counts = {"accepted": 0, "duplicate": 0, "rejected": len(chunk.early)}
@@ -213,7 +214,7 @@ async def _store(
                 (
                     r.index,
                     r.status,
-                    r.receipt.stay_id if r.receipt else None,
+                    stay_ids.get(r.index),
                     [e.model_dump(mode="json") for e in errors],
                     [w.model_dump(mode="json") for w in warnings],
                 )
