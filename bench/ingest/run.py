@@ -441,13 +441,16 @@ def xlsx_file(rows: int, rng) -> tuple[bytes, list[dict]]:
     return buffer.getvalue(), guests
 
 
-async def bench_upload(client, signer, fid, raw: bytes, rows: int, pids: dict[str, int]) -> dict:
+async def bench_upload(
+    client, signer, fid, raw: bytes, rows: int, pids: dict[str, int], dsn: str
+) -> dict:
     """From the upload's POST to its status "done" (every row registered and its result
     stored), polled every 0.25 s; the CPU and the memory of each ingest process (the API, and
-    with --separate-workers the worker that reads the file)."""
+    with --separate-workers the worker that reads the file), and PostgreSQL's CPU."""
     headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
     before = {name: rss_mb(pid) for name, pid in pids.items()}
     cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    backends_before = await backends_cpu(dsn)
     start = time.perf_counter()
     r = await client.post("/v1/uploads", files={"file": ("khach.xlsx", raw)}, headers=headers)
     r.raise_for_status()
@@ -460,6 +463,7 @@ async def bench_upload(client, signer, fid, raw: bytes, rows: int, pids: dict[st
             break
         await asyncio.sleep(0.25)
     elapsed = time.perf_counter() - start
+    backends = cpu_used(backends_before, await backends_cpu(dsn))
     return {
         "rows": rows,
         "file_mb": round(len(raw) / 2**20, 1),
@@ -473,6 +477,7 @@ async def bench_upload(client, signer, fid, raw: bytes, rows: int, pids: dict[st
         "cpu_s": {
             name: round(cpu_seconds(pid) - cpu_before[name], 1) for name, pid in pids.items()
         },
+        "postgres_cpu_s": round(backends, 1),
         "rss_before_mb": {name: round(mb) for name, mb in before.items()},
         "rss_after_mb": {name: round(rss_mb(pid)) for name, pid in pids.items()},
         "peak_rss_mb": {name: round(peak_rss_mb(pid)) for name, pid in pids.items()},
@@ -733,7 +738,7 @@ async def main(args) -> None:
                 raw, _ = xlsx_file(args.xlsx_rows, rng)
                 pids = {"serve": server.pid} | ({"worker": worker.pid} if worker else {})
                 results["upload"] = await bench_upload(
-                    client, signer, facilities[0], raw, args.xlsx_rows, pids
+                    client, signer, facilities[0], raw, args.xlsx_rows, pids, dsn
                 )
                 results["upload"]["load_average"] = os.getloadavg()[0]
                 print(json.dumps(results["upload"]), flush=True)

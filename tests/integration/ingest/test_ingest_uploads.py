@@ -78,6 +78,10 @@ async def test_upload_in_each_encoding(app, signer, db, facility, filename):
     assert (status["accepted"], status["rejected"]) == (4, 2)
     by_row = {r["row"]: r for r in status["results"]}
     assert by_row[3]["errors"][0]["pointer"] == "/rows/3/id_number"
+    # Each accepted row names its stay; a refused one none.
+    first_ids = {r["row"]: r["stay_id"] for r in status["results"] if r["status"] == "accepted"}
+    assert set(first_ids.values()) == set(await _stay_ids(db, facility))
+    assert by_row[3]["stay_id"] is None
     # 31/02 can be read but does not exist.
     assert by_row[5]["errors"][0]["code"] == "date-invalid"
     # No column is dropped silently: "Ghi chú" is recognised and said not to be stored.
@@ -117,6 +121,21 @@ async def test_upload_in_each_encoding(app, signer, db, facility, filename):
     status = (await client.get(f"/v1/uploads/{again.json()['upload_id']}", headers=headers)).json()
     assert (status["accepted"], status["duplicates"], status["rejected"]) == (2, 4, 0)
     assert len(await _names(db, facility)) == 6
+    # A duplicate names the stay its row registered the first time.
+    again_ids = {r["row"]: r["stay_id"] for r in status["results"]}
+    assert {row: again_ids[row] for row in first_ids} == first_ids
+
+
+async def _stay_ids(db, facility) -> list[str]:
+    async with db.connect() as conn:
+        return [
+            str(i)
+            for i in (
+                await conn.execute(
+                    text("SELECT id FROM ingest.stays WHERE facility_id = :f"), {"f": facility}
+                )
+            ).scalars()
+        ]
 
 
 async def _names(db, facility) -> list[str]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from luutru_common.intake.cells import is_empty
 from luutru_common.intake.files import file_problem, is_blank
 from luutru_common.intake.vocabulary import Vocabulary, header_key
 from luutru_common.problems import Problem, field_error
@@ -196,6 +197,8 @@ _PERSON_LIKE = re.compile(r"[0-9]{9}|[A-Z][0-9]{6}|^[0-9]{1,2}[/.-][0-9]{1,2}[/.
 def is_footer(cells: list[Any]) -> bool:
     """A total or a signature block under the list ("Tổng cộng: 12 khách", "Người lập biểu
     (Ký, ghi rõ họ tên)", "Biên Hòa, ngày 27 tháng 11 năm 2026"), not a person."""
+    if len(cells) - cells.count("") > 3 and sum(1 for c in cells if not is_empty(c)) > 3:
+        return False  # a person's row (most rows of a sheet): decided without reading it
     if any(isinstance(c, date) for c in cells):
         return False
     texts = [t for c in cells if (t := _text(c))]

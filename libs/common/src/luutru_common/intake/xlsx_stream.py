@@ -400,18 +400,154 @@ def _sheet_rows(stream: IO[bytes], strings: SharedStrings, dates: set[int]) -> I
 
 
 # The fast path: the cells of the sheets that Excel, LibreOffice and xlsxwriter write, matched
-# a whole row at a time by one compiled pattern (in C), instead of three expat callbacks per
-# element. A row that holds anything else (formulas with attributes, escaped text, rich
-# text, other attribute orders...) goes through expat, so the result never depends on it.
+# by one compiled pattern (in C) over each 64 KB piece of the sheet at once — the row comes
+# from each cell's own reference — instead of three expat callbacks per element. A piece that
+# holds anything else (formulas with attributes, escaped text, rich text, other attribute
+# orders, cells without a reference...) is read row by row, and a row the pattern does not
+# cover goes through expat, so the result never depends on it.
 _ROW = re.compile(r"<row\b([^>]*?)(?:/>|>(.*?)</row>)", re.S)
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
-_CELL = re.compile(
-    r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(s|n|b|str|inlineStr)")?'
+_CELL_PARTS = (
+    r'(?: s="(\d+)")?(?: t="(s|n|b|str|inlineStr)")?'
     r"(?:/>|>(?:<f>[^<&]*</f>)?(?:<v>([^<&]*)</v>"
     r'|<is><t( xml:space="preserve")?>([^<&]*)</t></is>)?</c>)'
 )
+_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"' + _CELL_PARTS)
+_CELL_WITH_ROW = re.compile(r'<c r="([A-Z]{1,3})(\d+)"' + _CELL_PARTS)
 _HEAD_END = re.compile(r"<sheetData\s*(/?)>")
 _DECLARED_ENCODING = re.compile(r'encoding="([^"]+)"')
+
+
+class _Rows:
+    """The rows of the fast path as they come out: a sheet's blank lines put back, and its
+    width (declared, then the widest row up to MAX_PAD) carried from row to row."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.emitted = 0  # the last line handed out
+        self.out: list[list[Any]] = []
+
+    def add(self, number: int, row: list[Any]) -> None:
+        """A row with at least one value, at sheet line ``number``; its length is the
+        sheet's width or more."""
+        while self.emitted < number - 1:  # rows the file leaves out are blank lines
+            self.emitted += 1
+            self.out.append([""] * self.width)
+        if len(row) <= MAX_PAD:
+            self.width = len(row)
+        self.out.append(row)
+        self.emitted = max(self.emitted, number)
+
+
+_NO_VALUE = object()  # a cell that only carries a style
+
+
+def _cell_value(
+    style: str, kind: str, value: str, preserve: str, inline: str, shared: Any, dates: set[int]
+) -> Any:
+    """One matched cell's value, or _NO_VALUE."""
+    if kind == "s":
+        return shared(int(value)) if value else _NO_VALUE
+    if kind == "" or kind == "n":
+        if not value:
+            return _NO_VALUE
+        if style and dates and int(style) in dates:
+            return excel_date(float(value))
+        return float(value)
+    if kind == "inlineStr":
+        return inline if preserve else inline.strip()
+    if kind == "str":
+        return value
+    if kind == "b" and value:
+        return value.strip() in ("1", "true")
+    return _NO_VALUE
+
+
+def _piece_by_cells(
+    piece: str, rows: _Rows, last_row: int, columns: dict[str, int], shared: Any, dates: set[int]
+) -> int | None:
+    """The rows of a piece of complete rows from one pass of the cell pattern; returns the
+    last row number seen, or None (nothing added) when some cell is not matched or the rows
+    do not go down the sheet in order."""
+    if piece.count("<row") != piece.count("</row>"):
+        return None  # a row left open (refused by the row path), or an empty <row/>
+    found = _CELL_WITH_ROW.findall(piece)
+    if len(found) != piece.count("<c"):
+        return None
+    out, width, emitted = len(rows.out), rows.width, rows.emitted
+    current = ""
+    last = 0
+    row: list[Any] = []
+    filled = False
+    for letters, number, style, kind, value, preserve, inline in found:
+        if number != current:
+            if filled:
+                rows.add(last, row)
+            current = number
+            n = int(number)
+            if n <= last:  # rows out of order, or one row's cells split: read it row by row
+                del rows.out[out:]
+                rows.width, rows.emitted = width, emitted
+                return None
+            last = n
+            row = [""] * rows.width
+            filled = False
+        col = columns.get(letters)
+        if col is None:
+            col = columns[letters] = column_index(letters)
+        if kind == "s" and value:  # most cells of a sheet: shared text
+            cell: Any = shared(int(value))
+        else:
+            cell = _cell_value(style, kind, value, preserve, inline, shared, dates)
+            if cell is _NO_VALUE:
+                continue
+        if col >= len(row):
+            row.extend([""] * (col + 1 - len(row)))
+        row[col] = cell
+        filled = True
+    if filled:
+        rows.add(last, row)
+    return max(last, last_row)
+
+
+def _piece_by_rows(
+    piece: str,
+    rows: _Rows,
+    last_row: int,
+    columns: dict[str, int],
+    strings: SharedStrings,
+    dates: set[int],
+) -> int:
+    """The rows of a piece one `<row>` at a time (a row the cell pattern does not cover goes
+    through expat); returns the last row number seen."""
+    matches = list(_ROW.finditer(piece))
+    if len(matches) != piece.count("<row"):
+        raise XlsxError("a row is not closed")
+    for match in matches:
+        attrs, body = match.groups()
+        number = _ROW_NUMBER.search(attrs)
+        last_row = int(number.group(1)) if number else last_row + 1
+        if not body:
+            continue
+        cells: dict[int, Any] = {}
+        found_cells = _CELL.findall(body)
+        if len(found_cells) != body.count("<c"):
+            cells = _slow_row(body, strings, dates)
+            found_cells = []
+        for letters, style, kind, value, preserve, inline in found_cells:
+            col = columns.get(letters)
+            if col is None:
+                col = columns[letters] = column_index(letters)
+            cell = _cell_value(style, kind, value, preserve, inline, strings.get, dates)
+            if cell is not _NO_VALUE:
+                cells[col] = cell
+        if not cells:
+            continue
+        row: list[Any] = [""] * max(rows.width, max(cells) + 1)
+        for col, value in cells.items():
+            row[col] = value
+        rows.add(last_row, row)
+    return last_row
 
 
 def _fast_sheet_rows(
@@ -432,14 +568,12 @@ def _fast_sheet_rows(
     decoder = codecs.getincrementaldecoder("utf-8")()
     text = decoder.decode(head)
     dimension = re.search(r'<dimension ref="[^"]*?([A-Z]+)\d+"', text[: found.start()])
-    width = min(column_index(dimension.group(1)) + 1, MAX_PAD) if dimension else 0
+    rows = _Rows(min(column_index(dimension.group(1)) + 1, MAX_PAD) if dimension else 0)
     if found.group(1):  # <sheetData/>: no rows
         return
     buffer = text[found.end() :]
     columns: dict[str, int] = {}
-    shared = strings.get
-    emitted = 0
-    last_row = 0
+    last_row = 0  # the last row number seen (a <row> without one follows it)
     finished = False
     while True:
         cut = buffer.rfind("</row>")
@@ -449,52 +583,15 @@ def _fast_sheet_rows(
         elif cut != -1:
             cut += len("</row>")
         if cut > 0:
-            matches = list(_ROW.finditer(buffer, 0, cut))
-            if len(matches) != buffer.count("<row", 0, cut):
-                raise XlsxError("a row is not closed")
-            for match in matches:
-                attrs, body = match.groups()
-                number = _ROW_NUMBER.search(attrs)
-                last_row = int(number.group(1)) if number else last_row + 1
-                if not body:
-                    continue
-                cells: dict[int, Any] = {}
-                found_cells = _CELL.findall(body)
-                if len(found_cells) != body.count("<c"):
-                    cells = _slow_row(body, strings, dates)
-                    found_cells = []
-                for letters, style, kind, value, preserve, inline in found_cells:
-                    col = columns.get(letters)
-                    if col is None:
-                        col = columns[letters] = column_index(letters)
-                    if kind == "s":
-                        if value:
-                            cells[col] = shared(int(value))
-                    elif kind == "" or kind == "n":
-                        if value:
-                            if style and dates and int(style) in dates:
-                                cells[col] = excel_date(float(value))
-                            else:
-                                cells[col] = float(value)
-                    elif kind == "inlineStr":
-                        cells[col] = inline if preserve else inline.strip()
-                    elif kind == "str":
-                        cells[col] = value
-                    elif kind == "b" and value:
-                        cells[col] = value.strip() in ("1", "true")
-                if not cells:
-                    continue
-                while emitted < last_row - 1:  # rows the file leaves out are blank lines
-                    emitted += 1
-                    yield [""] * width
-                size = max(width, max(cells) + 1)
-                if size <= MAX_PAD:
-                    width = size
-                row: list[Any] = [""] * size
-                for col, value in cells.items():
-                    row[col] = value
-                yield row
-                emitted = max(emitted, last_row)
+            piece = buffer[:cut]
+            seen = _piece_by_cells(piece, rows, last_row, columns, strings.get, dates)
+            last_row = (
+                _piece_by_rows(piece, rows, last_row, columns, strings, dates)
+                if seen is None
+                else seen
+            )
+            yield from rows.out
+            rows.out.clear()
             buffer = buffer[cut:]
         if finished:
             return

@@ -152,6 +152,40 @@ async def register(
     commit (luutru_common.outbox.RelayWakeup).
     """
     results, prepared = judge(items, facility=facility, rule=rule, now=now, pointer=pointer)
+    await store_judged(
+        conn,
+        results,
+        prepared,
+        facility=facility,
+        rule=rule,
+        now=now,
+        pointer=pointer,
+        dry_run=dry_run,
+        upload_id=upload_id,
+        wake_relay=wake_relay,
+    )
+    return [results[i] for i, _ in items]
+
+
+async def store_judged(
+    conn: asyncpg.Connection,
+    results: dict[int, Outcome],
+    prepared: list[Prepared],
+    *,
+    facility: FacilityView,
+    rule: DeadlineRule,
+    now: datetime,
+    pointer: Callable[[int], str],
+    dry_run: bool = False,
+    upload_id: uuid.UUID | None = None,
+    wake_relay: bool = True,
+) -> dict[int, uuid.UUID]:
+    """`register`'s second half, for guests already judged (`judge`): their rooms, the
+    capacity warning, and the stays with their events; fills ``results`` in for ``prepared``
+    and returns, by index, the id of each guest's stay (new, or the original's).
+    An upload judges its next chunk in a thread while this stores the current one, and keeps
+    only the stay ids (an `Outcome` builds its receipt only when read)."""
+    stay_ids: dict[int, uuid.UUID] = {}
     refused = await rooms.place_all(
         conn,
         facility.id,
@@ -176,13 +210,15 @@ async def register(
         created, existing = await store_new(conn, facility, prepared, wake_relay=wake_relay)
         for item in prepared:
             if item.values["id"] in created:
+                stay_ids[item.index] = item.values["id"]
                 results[item.index] = Outcome(
                     item.index, "accepted", item.values, warnings=item.warnings
                 )
             else:
                 original = existing[(item.values["document_number"], item.values["check_in_date"])]
+                stay_ids[item.index] = original["id"]
                 results[item.index] = Outcome(item.index, "duplicate", dict(original))
-    return [results[i] for i, _ in items]
+    return stay_ids
 
 
 def judge(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -19,7 +19,7 @@ from luutru_common import intake
 from luutru_common.db import UnitOfWork, raw_connection
 from luutru_common.problems import FieldError, Problem
 from luutru_ingest.core import checking, sheets, upload_parsing, upload_store
-from luutru_ingest.core.registration import register
+from luutru_ingest.core.registration import Outcome, Prepared, judge, store_judged
 from luutru_ingest.core.upload_intake import finish
 from luutru_ingest.deadline import DeadlineRule
 from luutru_ingest.models import FacilityView, Upload
@@ -52,8 +52,8 @@ async def process_guests(
 ) -> None:
     """Register a guest list's rows from where the upload stopped, a chunk per transaction.
 
-    The next chunk is read and parsed in a thread while the current one is judged and
-    stored: the reading is a third of an upload's CPU, and it overlaps the waits on
+    The next chunk is read, parsed and judged by the rules in a thread while the current
+    one is stored: that is two thirds of an upload's CPU, and it overlaps the waits on
     PostgreSQL instead of adding to them (bench/README.md)."""
     upload_id, next_row = upload.id, upload.next_row
     try:
@@ -61,7 +61,9 @@ async def process_guests(
         layout = sheet.layout(
             upload_parsing.GUESTS, mapping=upload.mapping, header_line=upload.header_row
         )
-        reader = _ChunkReader(sheet, layout, next_row=next_row, size=settings.upload_chunk_rows)
+        reader = _ChunkReader(
+            sheet, layout, facility, next_row=next_row, size=settings.upload_chunk_rows
+        )
         chunk = await asyncio.to_thread(reader.next, rule)
         while chunk is not None:
             ahead = asyncio.ensure_future(asyncio.to_thread(reader.next, rule))
@@ -96,22 +98,34 @@ class _LeaseLost(Exception):
 
 @dataclass
 class _Chunk:
-    """Rows of the file read and judged cell by cell (no database yet)."""
+    """Rows of the file read and judged by the rules, not stored yet."""
 
     last_line: int
-    items: list[tuple[int, object]]  # (line, record) of the rows whose cells all read
+    now: datetime  # when it was judged: the rows' time of receipt
+    lines: list[int]  # the rows whose cells all read, in order
     early: dict[int, list]  # line → errors of the rows refused by their cells
     cell_warnings: dict[int, list[FieldError]]
     absent: list[str]  # the foreign-guest columns the file does not have
+    results: dict[int, Outcome] = field(default_factory=dict)  # refused by the rules
+    prepared: list[Prepared] = field(default_factory=list)  # the rows to store
 
 
 class _ChunkReader:
     """The file's rows from ``next_row`` on, ``size`` at a time. One chunk is read at a time
     (the caller awaits each before asking for the next), so a thread may do the reading."""
 
-    def __init__(self, sheet: intake.Sheet, layout: intake.Layout, *, next_row: int, size: int):
+    def __init__(
+        self,
+        sheet: intake.Sheet,
+        layout: intake.Layout,
+        facility: FacilityView,
+        *,
+        next_row: int,
+        size: int,
+    ):
         self._rows = sheet.data_rows(layout)
         self._layout = layout
+        self._facility = facility
         self._next_row = next_row
         self._size = size
         self.total = 0  # every data row of the file, once it has been read to the end
@@ -132,7 +146,9 @@ class _ChunkReader:
         now = datetime.now(UTC)
         on_day = arrival_on(rule, now)
         layout = self._layout
-        chunk = _Chunk(lines[-1][0], [], {}, {}, upload_parsing.absent_foreign_columns(layout))
+        absent = upload_parsing.absent_foreign_columns(layout)
+        chunk = _Chunk(lines[-1][0], now, [], {}, {}, absent)
+        items: list[tuple[int, object]] = []  # (line, record) of the rows whose cells all read
         for line, row in lines:
             pointer = f"/rows/{line}"
             record, errors, warnings = upload_parsing.record_of(
@@ -142,7 +158,7 @@ class _ChunkReader:
                 # Every violation at once: the rules still judge the cells that could be read.
                 errors = checking.all_violations(record, errors, pointer=pointer, now=now)
             else:
-                chunk.items.append((line, record))
+                items.append((line, record))
             if errors:
                 chunk.early[line] = [
                     e.model_dump(mode="json")
@@ -150,7 +166,15 @@ class _ChunkReader:
                 ]
             if warnings:
                 chunk.cell_warnings[line] = warnings
+        chunk.lines = [line for line, _ in items]
+        chunk.results, chunk.prepared = judge(
+            items, facility=self._facility, rule=rule, now=now, pointer=_pointer
+        )
         return chunk
+
+
+def _pointer(line: int) -> str:
+    return f"/rows/{line}"
 
 
 async def _store(
@@ -162,20 +186,21 @@ async def _store(
     settings: IngestSettings,
     rule: DeadlineRule,
 ) -> int:
-    """Judge and store one chunk with its results and the upload's progress mark, in one
+    """Store one judged chunk with its results and the upload's progress mark, in one
     transaction; returns the next row to read."""
-    now = datetime.now(UTC)
     new_next = chunk.last_line + 1
     async with UnitOfWork(factory) as uow:
-        results = await register(
+        stay_ids = await store_judged(
             await raw_connection(uow.session),
+            chunk.results,
+            chunk.prepared,
             facility=facility,
-            items=chunk.items,
             rule=rule,
-            now=now,
-            pointer=lambda n: f"/rows/{n}",
+            now=chunk.now,
+            pointer=_pointer,
             upload_id=upload_id,
         )
+        results = [chunk.results[line] for line in chunk.lines]
         counts = {"accepted": 0, "duplicate": 0, "rejected": len(chunk.early)}
         rows = [(line, "rejected", None, errs, []) for line, errs in chunk.early.items()]
         for r in results:
@@ -187,7 +212,7 @@ async def _store(
                 (
                     r.index,
                     r.status,
-                    r.receipt.stay_id if r.receipt else None,
+                    stay_ids.get(r.index),
                     [e.model_dump(mode="json") for e in errors],
                     [w.model_dump(mode="json") for w in warnings],
                 )
