@@ -57,13 +57,23 @@ async def process_guests(
     PostgreSQL instead of adding to them (bench/README.md)."""
     upload_id, next_row = upload.id, upload.next_row
     try:
-        sheet = intake.Sheet(upload.raw, upload.file_format)
-        layout = sheet.layout(
-            upload_parsing.GUESTS, mapping=upload.mapping, header_line=upload.header_row
-        )
-        reader = _ChunkReader(
-            sheet, layout, facility, next_row=next_row, size=settings.upload_chunk_rows
-        )
+
+        def open_sheet() -> tuple[intake.Sheet, intake.Layout, _ChunkReader]:
+            # In the thread too: opening an XLSX reads its shared strings, seconds for a big
+            # list, which would hold the worker's event loop (and the relay sharing it).
+            sheet = intake.Sheet(upload.raw, upload.file_format)
+            layout = sheet.layout(
+                upload_parsing.GUESTS, mapping=upload.mapping, header_line=upload.header_row
+            )
+            return (
+                sheet,
+                layout,
+                _ChunkReader(
+                    sheet, layout, facility, next_row=next_row, size=settings.upload_chunk_rows
+                ),
+            )
+
+        sheet, layout, reader = await asyncio.to_thread(open_sheet)
         chunk = await asyncio.to_thread(reader.next, rule)
         while chunk is not None:
             ahead = asyncio.ensure_future(asyncio.to_thread(reader.next, rule))
