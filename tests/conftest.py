@@ -34,6 +34,8 @@ def infrastructure() -> None:
 TEST_ORDER = os.environ.get("LUUTRU_TEST_ORDER", "")
 if TEST_ORDER == "shuffle":
     TEST_ORDER = f"shuffle:{random.randrange(10**6)}"  # said at the end, to run it again
+    # pytest-xdist's workers inherit this environment and must collect the same order.
+    os.environ["LUUTRU_TEST_ORDER"] = TEST_ORDER
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
