@@ -53,3 +53,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         raise pytest.UsageError(
             f"LUUTRU_TEST_ORDER={TEST_ORDER}: reverse, shuffle or shuffle:<seed>"
         )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    workers = getattr(item.config, "workerinput", {}).get("workercount", 1)
+    if workers > 1 and item.get_closest_marker("infra_disruptive"):
+        pytest.fail(
+            "this test stops the PostgreSQL or Kafka the other pytest-xdist workers use: run it"
+            " alone (`-m infra_disruptive` without -n, as scripts/test's second pass does)"
+        )
