@@ -7,10 +7,12 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 import uuid
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
@@ -128,23 +130,36 @@ def migrate_fresh(name: str) -> None:
     """Drop and create a database, give the service roles their rights on it (roles are
     cluster-wide: infra/db-roles.sql creates them once and is idempotent), then migrate every
     service into it with its own CLI, as its owner role."""
-    _create(name)
+    create_database(name)
     for service in SERVICES:
         env = {**os.environ, **service_database_env(name, service)}
         subprocess.run([sys.executable, "-m", f"luutru_{service}", "migrate"], check=True, env=env)
 
 
-def _create(name: str, template: str | None = None) -> None:
+def create_database(name: str, template: str | None = None) -> None:
+    """Drop and create a database (empty, or a copy of `template`) with the service roles'
+    rights on it (infra/db-roles.sql)."""
     psql = _psql("luutru", "postgres")
     subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
     copy = f' TEMPLATE "{template}"' if template else ""
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"{copy} OWNER luutru'], check=True)
-    # The database-level grants (CONNECT, CREATE) are not copied with a template.
-    subprocess.run(
-        [*_psql("postgres", name), "-v", f"database={name}", "-f", str(ROLES_SQL)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    # The database-level grants (CONNECT, CREATE) are not copied with a template. The script
+    # also updates the cluster-wide roles: one run at a time on this PostgreSQL, whichever
+    # test process (xdist worker, other test run) asks.
+    with _machine_lock(f"luutru-db-roles-{PG_PORT}"):
+        subprocess.run(
+            [*_psql("postgres", name), "-v", f"database={name}", "-f", str(ROLES_SQL)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+@contextmanager
+def _machine_lock(name: str) -> Iterator[None]:
+    """An exclusive lock of every process on this machine (a file lock under /tmp)."""
+    with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 # One database per test run migrated the way `migrate_fresh` does, the first time a test
@@ -177,9 +192,7 @@ def _template_run_id() -> str:
 def _ensure_migrated_template() -> None:
     if PG_PORT in _templates_made:
         return
-    LOCAL_DIR.mkdir(parents=True, exist_ok=True)
-    with open(LOCAL_DIR / f"test-template{RUN_TAG}-{PG_PORT}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+    with _machine_lock(f"luutru-test-template{RUN_TAG}-{PG_PORT}"):
         if _template_run_id() != TEST_RUN_ID:
             migrate_fresh(MIGRATED_TEMPLATE)
             subprocess.run(
@@ -197,7 +210,7 @@ def recreate_database(name: str) -> None:
     """A fresh database with every service's schema as `migrate` makes it (and the service
     roles' rights on it): a copy of this run's migrated template."""
     _ensure_migrated_template()
-    _create(name, template=MIGRATED_TEMPLATE)
+    create_database(name, template=MIGRATED_TEMPLATE)
 
 
 class TestSigner:
