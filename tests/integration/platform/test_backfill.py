@@ -7,7 +7,6 @@ short and resumed, they store what the one-shot statements they replaced compute
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from luutru_common.db import make_engine
 from luutru_common.migrations import upgrade
 from luutru_common.settings import owner_role
 from tests.integration.analytics.test_analytics_breakdown_rollup import RECOUNT, STORED
-from tests.support import ROLES_SQL, TEST_TAG, _psql, database_url
+from tests.support import TEST_TAG, create_database, database_url
 
 DATABASE = f"luutru_backfill{TEST_TAG}"
 MIGRATIONS = Path(luutru_analytics.__file__).parent / "migrations"
@@ -41,17 +40,6 @@ FROM generate_series(1, {STAYS}) i
 """
 
 
-def _recreate() -> None:
-    psql = _psql("luutru", "postgres")
-    subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)'], check=True)
-    subprocess.run([*psql, "-c", f'CREATE DATABASE "{DATABASE}" OWNER luutru'], check=True)
-    subprocess.run(
-        [*_psql("postgres", DATABASE), "-v", f"database={DATABASE}", "-f", str(ROLES_SQL)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
 async def _query(sql: str, params: dict | None = None) -> list:
     engine = make_engine(database_url(DATABASE), pool_size=1)
     try:
@@ -63,7 +51,7 @@ async def _query(sql: str, params: dict | None = None) -> list:
 
 
 def test_a_killed_backfill_resumes_and_counts_every_stay_once(monkeypatch):
-    _recreate()
+    create_database(DATABASE)
     owner = database_url(DATABASE, owner_role("analytics"))
     upgrade(MIGRATIONS, owner, "0006")
     asyncio.run(_query(STAY_FACTS))
@@ -206,7 +194,7 @@ async def _rollups(one_shot: bool = False) -> dict[str, list]:
 
 
 def test_killed_rollup_backfills_resume_to_what_one_shot_gave(monkeypatch):
-    _recreate()
+    create_database(DATABASE)
     owner = database_url(DATABASE, owner_role("analytics"))
     upgrade(MIGRATIONS, owner, "0006")
     asyncio.run(_query(STAY_FACTS))

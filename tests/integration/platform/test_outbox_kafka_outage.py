@@ -15,7 +15,7 @@ from tests.integration.conftest import add_facility_view
 from tests.integration.kafka_helpers import end_offsets, eventually, wait_for_message
 from tests.support import ROOT, bearer, running_app
 
-pytestmark = pytest.mark.kafka_outage
+pytestmark = [pytest.mark.kafka_outage, pytest.mark.infra_disruptive]
 
 
 def infra(command: str) -> None:
