@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from luutru_accounts.app import create_app as accounts_app
-from luutru_common.db import make_engine, make_session_factory
+from luutru_common.db import make_engine, make_pool, make_session_factory
 from luutru_ingest.app import create_app as ingest_app
 from luutru_ingest.settings import IngestSettings
 from tests.integration.accounts_helpers import accounts_settings, admin_token, new_facility
@@ -43,8 +43,12 @@ def ingest_settings(test_database, cache, **change) -> IngestSettings:
     )
 
 
-def database_down(app) -> None:
+async def database_down(app) -> None:
+    """Every way the app reaches PostgreSQL leads nowhere from now on: the ORM's sessions and
+    the hot path's pool (a check-in reads its facility and writes its stay through it)."""
     app.state.session_factory = make_session_factory(make_engine(UNREACHABLE_DB))
+    reachable, app.state.pool = app.state.pool, await make_pool(UNREACHABLE_DB)
+    await reachable.close()
 
 
 @pytest.fixture
@@ -86,7 +90,7 @@ async def test_keys_unavailable_is_503_then_the_cached_keys_serve_after_a_restar
 
     # accounts' database goes down; its JWKS is still served, from memory.
     published = await from_accounts()
-    database_down(app)
+    await database_down(app)
     during = await client.get("/.well-known/jwks.json")
     assert (during.status_code, during.json()) == (200, published)
 
@@ -109,7 +113,7 @@ async def test_a_service_whose_database_is_down_answers_503(test_database, tmp_p
     app = ingest_app(ingest_settings(test_database, tmp_path / "jwks.json"))
     app.state.token_verifier.add_jwks(signer.jwks)
     async with running_app(app) as ingest:
-        database_down(app)
+        await database_down(app)
         response = await ingest.post(
             "/v1/stays",
             json=guest(),
