@@ -140,7 +140,13 @@ def create_database(name: str, template: str | None = None) -> None:
     """Drop and create a database (empty, or a copy of `template`) with the service roles'
     rights on it (infra/db-roles.sql)."""
     psql = _psql("luutru", "postgres")
-    subprocess.run([*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'], check=True)
+    # Dropped by the superuser: FORCE ends the sessions still on it, and one may belong to a
+    # service role (a migration the test killed, whose backend has not noticed yet), which
+    # the luutru role may not signal.
+    subprocess.run(
+        [*_psql("postgres", "postgres"), "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+        check=True,
+    )
     copy = f' TEMPLATE "{template}"' if template else ""
     subprocess.run([*psql, "-c", f'CREATE DATABASE "{name}"{copy} OWNER luutru'], check=True)
     # The database-level grants (CONNECT, CREATE) are not copied with a template. The script
