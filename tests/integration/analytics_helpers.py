@@ -11,10 +11,12 @@ from itertools import count
 from zoneinfo import ZoneInfo
 
 from aiokafka.structs import ConsumerRecord
+from sqlalchemy import text
 
 from luutru_analytics.models import processed_events
 from luutru_analytics.projections.handlers import build_batch_handlers, build_handlers
 from luutru_analytics.settings import AnalyticsSettings
+from luutru_common import backfill
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.events import (
     Envelope,
@@ -201,3 +203,25 @@ def published(stays: list[GuestCheckedIn], *, base: int = 5) -> int:
     if rest == 0:
         return n
     return n - rest + (base if (key % 2**24) / 2**24 < rest / base else 0)
+
+
+async def backfill_cut_then_resumed(session_factory, job, table: str, stored_sql: str, window):
+    """A rollup backfill (`job`, into `table`) cut after two batches of three days, as a Job
+    killed at its deadline, then run again to the end — all rolled back. Returns the rows
+    `stored_sql` reads before (what the stay handlers kept) and after, how many days the
+    first run did, and how many days there were (the area rollup's)."""
+    async with session_factory() as session:
+        kept = (await session.execute(text(stored_sql), window)).all()
+        await session.execute(text(f"TRUNCATE analytics.{table}"))
+
+        def cut_then_resumed(s) -> tuple[int, int]:
+            first = backfill.run(s.connection(), job, batch_rows=3, max_batches=2)
+            return first, backfill.run(s.connection(), job, batch_rows=3)
+
+        first, rest = await session.run_sync(cut_then_resumed)
+        days = await session.scalar(
+            text("SELECT count(DISTINCT day) FROM analytics.stay_daily_area")
+        )
+        backfilled = (await session.execute(text(stored_sql), window)).all()
+        await session.rollback()
+    return kept, backfilled, first, first + rest, days

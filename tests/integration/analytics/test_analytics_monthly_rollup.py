@@ -19,13 +19,17 @@ from sqlalchemy import text
 from luutru_analytics.core.filters import FeedFilters
 from luutru_analytics.core.query import FeedQuery
 from luutru_analytics.feeds import repository
-from luutru_common import backfill
 from tests.integration.analytics.test_analytics_breakdown_rollup import (
     TYPES,
     communes,
     feed_mixed_stays,
 )
-from tests.integration.analytics_helpers import check_in, facility, unique_commune
+from tests.integration.analytics_helpers import (
+    backfill_cut_then_resumed,
+    check_in,
+    facility,
+    unique_commune,
+)
 from tests.support import bearer
 
 MONTHLY_BACKFILL = importlib.import_module(
@@ -138,21 +142,10 @@ async def test_monthly_backfill_killed_and_resumed_gives_the_kept_rows(app, feed
     await feed_month_ends(feeder, d)
     window = {"date_from": month_start(d, -3), "date_to": month_start(d, 4)}
     job = dataclasses.replace(MONTHLY_BACKFILL, name=f"test-{uuid.uuid4()}")
-    async with app.state.session_factory() as session:
-        kept = (await session.execute(text(MONTHLY_STORED), window)).all()
-        await session.execute(text("TRUNCATE analytics.stay_monthly_area"))
-
-        def cut_then_resumed(s) -> tuple[int, int]:
-            first = backfill.run(s.connection(), job, batch_rows=3, max_batches=2)
-            return first, backfill.run(s.connection(), job, batch_rows=3)
-
-        first, rest = await session.run_sync(cut_then_resumed)
-        days = await session.scalar(
-            text("SELECT count(DISTINCT day) FROM analytics.stay_daily_area")
-        )
-        backfilled = (await session.execute(text(MONTHLY_STORED), window)).all()
-        await session.rollback()
-    assert (first, first + rest) == (6, days)
+    kept, backfilled, first, total, days = await backfill_cut_then_resumed(
+        app.state.session_factory, job, "stay_monthly_area", MONTHLY_STORED, window
+    )
+    assert (first, total) == (6, days)
     assert backfilled == kept
     assert len(kept) > 5
 
