@@ -8,7 +8,7 @@ offline, its page opens from what the service worker kept, with its user still s
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -32,11 +32,14 @@ def lodging(platform: Platform) -> Account:
     return known_to_ingest(platform, account)
 
 
-def stays_of(platform: Platform, account: Account, numbers: list[str]) -> list[dict]:
-    today = datetime.now(VN).date().isoformat()
+def stays_of(
+    platform: Platform, account: Account, numbers: list[str], day: date | None = None
+) -> list[dict]:
+    """The facility's stays of `day` (today in Vietnam) with these ID numbers."""
+    day = day or datetime.now(VN).date()
     items = httpx.get(
         platform.url("ingest", "/v1/stays"),
-        params={"date": today},
+        params={"date": day.isoformat()},
         headers=account.headers(platform),
         timeout=30,
     ).json()["items"]
@@ -69,11 +72,12 @@ def test_three_guests_offline_then_online_make_exactly_three_stays(
         kept.get_by_role("button", name="Khai báo khách tiếp theo").click()
         expect(page.get_by_label("Họ và tên")).to_have_value("")
     shot(page, "offline-three-waiting")
-    assert stays_of(platform, lodging, numbers) == []  # nothing reached the server
+    # Their arrival's day: 40 minutes ago is yesterday in the first 40 minutes after midnight.
+    assert stays_of(platform, lodging, numbers, arrived.date()) == []  # nothing reached the server
 
     page.context.set_offline(False)
     expect(page.get_by_test_id("outbox-count")).to_have_count(0, timeout=30_000)
-    stays = stays_of(platform, lodging, numbers)
+    stays = stays_of(platform, lodging, numbers, arrived.date())
     assert sorted(s["document_number"] for s in stays) == sorted(numbers)  # once each
     for stay in stays:
         assert stay["receipt_number"]
@@ -93,7 +97,7 @@ def test_three_guests_offline_then_online_make_exactly_three_stays(
     page.reload()
     expect(page.get_by_test_id("who")).to_contain_text(lodging.username)
     page.wait_for_timeout(1500)
-    assert len(stays_of(platform, lodging, numbers)) == 3
+    assert len(stays_of(platform, lodging, numbers, arrived.date())) == 3
 
 
 def test_a_refused_record_comes_back_with_the_servers_message(
