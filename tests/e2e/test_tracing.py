@@ -184,17 +184,22 @@ def test_one_check_in_makes_one_connected_trace(traced_platform: Platform, colle
     request = poll(request_span, timeout=20)
     produced_by_request = (request.trace_id, request.span_id)
 
-    def linked(service: str, name: str) -> ReceivedSpan | None:
+    def linked(service: str, named) -> ReceivedSpan | None:
         for span in received.snapshot():
-            if span.service == service and span.name == name and produced_by_request in span.links:
+            if span.service == service and named(span.name) and produced_by_request in span.links:
                 return span
         return None
 
-    publish = poll(lambda: linked("luutru-ingest", "ingest outbox publish"), timeout=20)
+    publish = poll(lambda: linked("luutru-ingest", "ingest outbox publish".__eq__), timeout=20)
     assert publish.kind == ProtoSpan.SPAN_KIND_PRODUCER
-    consume = poll(lambda: linked("luutru-analytics", "stay.v1 process"), timeout=20)
+    # The facility's own event may come in the same fetch as the stay's (on a loaded machine):
+    # that fetch's span is named after both topics, "facility.v1 stay.v1 process".
+    consume = poll(
+        lambda: linked("luutru-analytics", lambda name: name.endswith(" process")), timeout=20
+    )
     assert consume.kind == ProtoSpan.SPAN_KIND_CONSUMER
-    assert consume.attributes["messaging.destination.name"] == "stay.v1"
+    assert "stay.v1" in consume.name.removesuffix(" process").split()
+    assert consume.attributes.get("messaging.destination.name", "stay.v1") == "stay.v1"
     assert str(consume.attributes["messaging.consumer.group.name"]).endswith("analytics")
     # Three processes' spans, one trace: each batch span points at the request's span.
     assert {request.trace_id} == {t for t, _ in publish.links & consume.links}
