@@ -317,6 +317,20 @@ def test_each_service_has_api_worker_migration_service_and_pdb(objects, overlay,
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_rollups_are_recounted_after_each_rollout(objects, overlay):
+    """A post-deploy hook (Argo CD PostSync), as the runtime role: it repairs what the old
+    release's workers projected while a migration filled a new rollup."""
+    job = one(objects[overlay], "Job", "luutru-analytics-recount")
+    assert container(job)["command"][2:] == ["luutru-analytics", "recount"]
+    notes = job["metadata"]["annotations"]
+    assert notes["argocd.argoproj.io/hook"] == "PostSync"
+    assert notes["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
+    env = environment(objects[overlay], container(job))
+    assert env["LUUTRU_DATABASE_URL"].split("//")[1].startswith("luutru_analytics:")
+    assert "LUUTRU_MIGRATE_DATABASE_URL" not in env
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
 @pytest.mark.parametrize("service", SETTINGS)
 def test_the_environment_is_made_of_real_settings(objects, overlay, service, monkeypatch):
     objs = objects[overlay]
