@@ -23,6 +23,7 @@ from datetime import date
 
 import asyncpg
 
+from luutru_analytics.projections.rollup import DIMENSIONS
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.db import asyncpg_dsn
 
@@ -51,22 +52,28 @@ class Derived:
     # The key column holding the day or month: a month of the source's days is the derived
     # rows whose period lies in that month.
     period: str = "day"
+    # A key column before the day in both tables' primary keys, and its values: a batch is
+    # then a month of one value, read through the keys (by month alone it read the whole
+    # breakdown rollup once a month: 17 s instead of 1 s on 10 M stays).
+    lead: tuple[str, tuple[str, ...]] | None = None
 
     def recount_sql(self) -> str:
-        """One month of the source's days ($1, $2: its first day and the next month's): the
-        derived rows that differ from the source's sums, set to them; returns how many."""
+        """One month of the source's days ($1, $2: its first day and the next month's; $3: the
+        lead column's value): the derived rows that differ from the source's sums, set to
+        them; returns how many."""
         keys = ", ".join(self.keys)
         key_exprs = ", ".join(f"{expr} AS {key}" for key, expr in self.keys.items())
         sums = ", ".join(f"sum({c}) AS {c}" for c in self.counts)
         expected = ", ".join(f"coalesce(e.{c}, 0)" for c in self.counts)
         stored = ", ".join(f"coalesce(s.{c}, 0)" for c in self.counts)
+        lead = f" AND {self.lead[0]} = $3" if self.lead else ""
         return f"""
 WITH expected AS (
   SELECT {key_exprs}, {sums} FROM {SCHEMA}.{self.source}
-  WHERE day >= $1 AND day < $2 GROUP BY {keys}
+  WHERE day >= $1 AND day < $2{lead} GROUP BY {keys}
 ), stored AS (
   SELECT {keys}, {", ".join(self.counts)} FROM {SCHEMA}.{self.table}
-  WHERE {self.period} >= $1 AND {self.period} < $2
+  WHERE {self.period} >= $1 AND {self.period} < $2{lead}
 ), fixed AS (
   INSERT INTO {SCHEMA}.{self.table} AS r ({keys}, {", ".join(self.counts)})
   SELECT {keys}, {expected} FROM expected e FULL JOIN stored s USING ({keys})
@@ -104,29 +111,43 @@ DERIVED = (
             "value": "value",
         },
         BREAKDOWN_COUNTS,
+        lead=("dimension", tuple(DIMENSIONS)),
     ),
 )
 
 
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+def months(first: date, last: date) -> list[tuple[date, date]]:
+    """The calendar months from `first`'s to `last`'s: (first day, next month's first day)."""
+    n, end = first.year * 12 + first.month - 1, last.year * 12 + last.month
+    return [
+        (date(m // 12, m % 12 + 1, 1), date((m + 1) // 12, (m + 1) % 12 + 1, 1))
+        for m in range(n, end)
+    ]
 
 
 async def recount(conn: asyncpg.Connection, derived: Derived) -> int:
-    """Recount `derived` from its source, a month per transaction; returns the rows changed.
-    The months are those holding a row of either table (a derived row with no source left
-    is set to zero)."""
-    months = await conn.fetch(
-        f"SELECT date_trunc('month', day)::date FROM {SCHEMA}.{derived.source} "
-        f"UNION SELECT date_trunc('month', {derived.period})::date FROM {SCHEMA}.{derived.table} "
-        "ORDER BY 1"
-    )
+    """Recount `derived` from its source, a month (of one lead value) per transaction;
+    returns the rows changed. The months run from the first to the last day found in either
+    table (a derived row with no source left is set to zero)."""
     sql = derived.recount_sql()
+    column, values = derived.lead or ("true", (True,))
     changed = 0
-    for (month,) in months:
-        async with conn.transaction():
-            await conn.execute(f"LOCK TABLE {SCHEMA}.{derived.source} IN SHARE MODE")
-            changed += await conn.fetchval(sql, month, next_month(month))
+    for value in values:
+        first, last = await conn.fetchrow(
+            f"SELECT least(s.first, d.first), greatest(s.last, d.last) FROM"
+            f" (SELECT min(day) AS first, max(day) AS last FROM {SCHEMA}.{derived.source}"
+            f" WHERE {column} = $1) s,"
+            f" (SELECT min({derived.period}) AS first, max({derived.period}) AS last"
+            f" FROM {SCHEMA}.{derived.table} WHERE {column} = $1) d",
+            value,
+        )
+        if first is None:
+            continue
+        for start, end in months(first, last):
+            async with conn.transaction():
+                await conn.execute(f"LOCK TABLE {SCHEMA}.{derived.source} IN SHARE MODE")
+                args = (start, end, value) if derived.lead else (start, end)
+                changed += await conn.fetchval(sql, *args)
     return changed
 
 
