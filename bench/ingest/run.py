@@ -635,7 +635,9 @@ async def main(args) -> None:
     # As deployed (deploy/k8s): the relay and the upload worker in a process of their own.
     worker = (
         subprocess.Popen(  # noqa: ASYNC220 — started once, before the clock
-            [sys.executable, "-m", "luutru_ingest", "worker"],
+            # Its probe port beside ours: the default (9002) is every worktree's, and a
+            # worker that cannot bind exits, leaving the outbox unpublished.
+            [sys.executable, "-m", "luutru_ingest", "worker", "--port", str(PORT + 2)],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
