@@ -261,7 +261,7 @@ class Pipeline:
                 "(ORDER BY extract(epoch FROM b.seen_at - o.published_at)) AS projected "
                 "FROM analytics.bench_seen b JOIN analytics.stay_facts f USING (stay_id) "
                 "JOIN ingest.outbox o ON o.event_type = 'GuestCheckedIn' "
-                "AND (o.payload -> 'data' ->> 'stay_id')::uuid = b.stay_id "
+                "AND (o.payload::jsonb -> 'data' ->> 'stay_id')::uuid = b.stay_id "
                 "JOIN ingest.bench_committed c ON c.id = o.id"
             )
         return {

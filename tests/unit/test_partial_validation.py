@@ -8,10 +8,19 @@ from datetime import UTC, date, datetime
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from luutru_common.problems import validation_errors
-from luutru_ingest.core.checking import field_of, parse_partial, partial_verdict, validate_partial
+from luutru_ingest.core.checking import (
+    LOCAL_TIMEZONE,
+    field_of,
+    parse_partial,
+    partial_verdict,
+    validate_partial,
+    verdict_in_parts,
+)
 from luutru_ingest.core.guest import CheckIn
 from luutru_ingest.core.validation import check_in_rules
 from luutru_ingest.trips.schemas import TripIn
@@ -299,3 +308,83 @@ async def test_the_exception_path_reports_the_recheck_with_the_other_parameters(
 
 def found_json(problem: dict) -> set[tuple[str, str]]:
     return {(e["pointer"], e["code"]) for e in problem["errors"]}
+
+
+# Messy guests: each field drawn from good values, blanks, wrong types and odd forms, and now
+# and then an unknown field or not an object at all.
+_TEXT = st.sampled_from(["", "  ", "Nguyễn Văn An", " Lê Thị Hoa ", "x" * 201, "a\u0301"])
+_DAY = st.sampled_from(
+    ["1990-05-01", "2026-11-27", "2026-11-30", "2026-12-31", "1995-02-31", "1899-12-31",
+     "2999-01-01", "01/05/1990", "", "2026-11-27T00:00:00", "2015-06-01", "2010-11-28"]
+)  # fmt: skip
+_MOMENT = st.sampled_from(
+    ["2026-11-27T14:00:00+07:00", "2026-11-27T14:00:00", "2026-11-27T07:00:00Z",
+     "2026-11-27T09:00:00+07:00", "2026-11-26T20:00:00Z", "2026-02-30T14:00:00",
+     "27/11/2026 14:00", "1899-12-31T23:00:00", "2100-12-31T23:59:59-12:00", "", "2026-11-27"]
+)  # fmt: skip
+_ID = st.sampled_from(
+    ["075090001234", "075190001234", "999090001234", "075 090 001 234", "07509000123",
+     "０７５０９０００１２３４", "12345", "", "1" * 41, "075290001234", "001199012345"]
+)  # fmt: skip
+_COUNTRY = st.sampled_from(["VNM", "vnm", "KOR", "D<<", "ZZZ", "VN1", "", "USAA", "D"])
+_WRONG = st.one_of(st.none(), st.integers(-5, 20_000_000), st.booleans(), st.just(["a"]))
+_FIELDS = {
+    "full_name": _TEXT,
+    "date_of_birth": _DAY,
+    "gender": st.sampled_from(["male", "female", "other", "nam", ""]),
+    "id_number": _ID,
+    "legacy_id_number": st.sampled_from(["123456789", "12345678", "12345678a", ""]),
+    "passport_number": st.sampled_from(["B1234567", "b 123 4567", "AB", "", "Ü12345"]),
+    "nationality": _COUNTRY,
+    "country_of_residence": _COUNTRY,
+    "visa_type": st.sampled_from(["exempt", "EXEMPT", "DL", ""]),
+    "visa_number": st.sampled_from(["V123", ""]),
+    "entry_date": _DAY,
+    "entry_port": st.sampled_from(["Nội Bài", ""]),
+    "accompanying_adult_document": st.sampled_from(["075090001234", ""]),
+    "relationship": st.sampled_from(["mẹ", ""]),
+    "room": st.sampled_from(["101", "x" * 51, ""]),
+    "room_id": st.sampled_from(["8c2f3a0e-1b2c-4d5e-8f90-123456789abc", "not-a-uuid"]),
+    "reason": _TEXT,
+    "check_in_at": _MOMENT,
+    "expected_check_out": _DAY,
+    "qr": st.sampled_from(["075090001234||Phạm Minh Tuấn|01051990|Nam|Biên Hòa", "nonsense"]),
+}
+_MESSY_GUEST = st.one_of(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            **{k: st.one_of(v, v, _WRONG) for k, v in _FIELDS.items()},
+            "rooom": st.just("101"),
+        },
+    ),
+    st.fixed_dictionaries(  # a guest that reads whole, its values still varied
+        {k: _FIELDS[k] for k in ("full_name", "date_of_birth", "gender", "check_in_at")},
+        optional={k: _FIELDS[k] for k in ("id_number", "passport_number", "nationality")},
+    ),
+    _WRONG,
+    st.text(max_size=3),
+)
+
+
+def _judgement(verdict) -> tuple:
+    return (
+        [e.model_dump() for e in verdict.errors],
+        [w.model_dump() for w in verdict.warnings],
+        verdict.document_type,
+        verdict.document_number,
+        verdict.guest.model_dump() if verdict.guest is not None else None,
+        verdict.source,
+        verdict.unaccompanied_minor,
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MESSY_GUEST, st.booleans())
+def test_the_whole_record_shortcut_judges_as_field_by_field(raw, refuse_future):
+    """`partial_verdict` reads a whole record in one validation; a record of any shape gets
+    exactly the verdict of the field-by-field reading (errors, warnings, document, row)."""
+    local_now = NOW.astimezone(LOCAL_TIMEZONE) if refuse_future else None
+    fast = partial_verdict(raw, "/guests/4", now=NOW, today=TODAY, refuse_future=refuse_future)
+    slow = verdict_in_parts(raw, "/guests/4", now=NOW, today=TODAY, local_now=local_now)
+    assert _judgement(fast) == _judgement(slow)

@@ -30,7 +30,10 @@ async def test_police_admin_registers_facility_with_event_and_manager(client, db
     async with db.connect() as conn:
         events = (
             await conn.execute(
-                text("SELECT event_type, topic, payload FROM accounts.outbox WHERE key = :k"),
+                text(
+                    "SELECT event_type, topic, payload::jsonb AS payload FROM accounts.outbox "
+                    "WHERE key = :k"
+                ),
                 {"k": facility["id"]},
             )
         ).all()

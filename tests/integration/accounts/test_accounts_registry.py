@@ -21,7 +21,8 @@ async def events_of(db, facility_id: str) -> list:
         return (
             await conn.execute(
                 text(
-                    "SELECT event_type, topic, payload FROM accounts.outbox WHERE key = :k "
+                    "SELECT event_type, topic, payload::jsonb AS payload FROM accounts.outbox "
+                    "WHERE key = :k "
                     "ORDER BY id"
                 ),
                 {"k": facility_id},

@@ -66,7 +66,10 @@ async def test_document_hit_raises_alert_and_watchlist_hit_in_outbox(app, feeder
     async with db.connect() as conn:
         hit = (
             await conn.execute(
-                text("SELECT topic, key, payload FROM analytics.outbox WHERE key = :k"),
+                text(
+                    "SELECT topic, key, payload::jsonb AS payload FROM analytics.outbox "
+                    "WHERE key = :k"
+                ),
                 {"k": str(alert["alert_id"])},
             )
         ).one()

@@ -42,8 +42,8 @@ async def test_check_in_stores_stay_and_outbox_event_together(client, signer, db
         events = (
             await conn.execute(
                 text(
-                    "SELECT event_type, key, payload FROM ingest.outbox "
-                    "WHERE payload->'data'->>'stay_id' = :id"
+                    "SELECT event_type, key, payload::jsonb AS payload FROM ingest.outbox "
+                    "WHERE payload::jsonb->'data'->>'stay_id' = :id"
                 ),
                 {"id": receipt["stay_id"]},
             )

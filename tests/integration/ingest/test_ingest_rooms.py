@@ -180,7 +180,7 @@ async def test_edit_out_of_service_retire_keep_the_history(client, signer, db, f
     events = await rows(
         db,
         "SELECT event_type FROM ingest.outbox WHERE topic = 'room.v1' AND key = :f "
-        "AND payload->'data'->>'room_id' = :r ORDER BY id",
+        "AND payload::jsonb->'data'->>'room_id' = :r ORDER BY id",
         f=str(facility),
         r=room,
     )
@@ -304,8 +304,8 @@ async def test_a_move_is_a_correction_at_the_time_of_the_move(client, signer, db
     assert before == "201" and "201" in reason
     [(data,)] = await rows(
         db,
-        "SELECT payload->'data' FROM ingest.outbox WHERE event_type = 'StayCorrected' "
-        "AND payload->'data'->>'stay_id' = :s",
+        "SELECT payload::jsonb->'data' FROM ingest.outbox WHERE event_type = 'StayCorrected' "
+        "AND payload::jsonb->'data'->>'stay_id' = :s",
         s=stay_id,
     )
     assert (data["room"], data["room_id"]) == ("202", rooms["202"]["room_id"])

@@ -146,7 +146,7 @@ async def test_racing_duplicates_register_once(client, signer, db, facility, wit
     )
     events = await count(
         db,
-        "SELECT count(*) FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s",
+        "SELECT count(*) FROM ingest.outbox WHERE payload::jsonb->'data'->>'stay_id' = :s",
         s=responses[0].json()["stay_id"],
     )
     assert (stays, events) == (1, 1)
@@ -228,7 +228,8 @@ async def test_life_of_a_stay(client, signer, db, facility):
             (
                 await conn.execute(
                     text(
-                        "SELECT event_type FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s "
+                        "SELECT event_type FROM ingest.outbox "
+                        "WHERE payload::jsonb->'data'->>'stay_id' = :s "
                         "ORDER BY id"
                     ),
                     {"s": stay_id},
@@ -310,7 +311,10 @@ async def test_unaccompanied_minor_is_a_police_only_flag(client, signer, db, fac
     assert "minor" not in response.text
     async with db.connect() as conn:
         payload = await conn.scalar(
-            text("SELECT payload FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s"),
+            text(
+                "SELECT payload::jsonb FROM ingest.outbox "
+                "WHERE payload::jsonb->'data'->>'stay_id' = :s"
+            ),
             {"s": response.json()["stay_id"]},
         )
     assert payload["data"]["unaccompanied_minor"] is True
@@ -326,7 +330,10 @@ async def test_qr_check_in_marks_the_source(client, signer, db, facility):
     assert response.status_code == 201, response.text
     async with db.connect() as conn:
         payload = await conn.scalar(
-            text("SELECT payload FROM ingest.outbox WHERE payload->'data'->>'stay_id' = :s"),
+            text(
+                "SELECT payload::jsonb FROM ingest.outbox "
+                "WHERE payload::jsonb->'data'->>'stay_id' = :s"
+            ),
             {"s": response.json()["stay_id"]},
         )
     assert payload["data"]["guest"]["source"] == "qr"

@@ -25,7 +25,7 @@ async def events(db, trip_id) -> list[str]:
                 await conn.execute(
                     text(
                         "SELECT event_type FROM ingest.outbox WHERE topic = 'trip.v1' AND "
-                        "payload->'data'->>'trip_id' = :t ORDER BY id"
+                        "payload::jsonb->'data'->>'trip_id' = :t ORDER BY id"
                     ),
                     {"t": trip_id},
                 )

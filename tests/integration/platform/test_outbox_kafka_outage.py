@@ -45,7 +45,7 @@ async def test_check_in_survives_kafka_outage(service_env, signer, db):
                 published = await conn.scalar(
                     text(
                         "SELECT published_at FROM ingest.outbox "
-                        "WHERE payload->'data'->>'stay_id' = :s"
+                        "WHERE payload::jsonb->'data'->>'stay_id' = :s"
                     ),
                     {"s": stay_id},
                 )
@@ -71,7 +71,7 @@ async def test_check_in_survives_kafka_outage(service_env, signer, db):
                 return await conn.scalar(
                     text(
                         "SELECT published_at FROM ingest.outbox "
-                        "WHERE payload->'data'->>'stay_id' = :s"
+                        "WHERE payload::jsonb->'data'->>'stay_id' = :s"
                     ),
                     {"s": stay_id},
                 )

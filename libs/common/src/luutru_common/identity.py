@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Số định danh cá nhân / CCCD: 12 digits, no check digit. The hard rule.
 ID_NUMBER_RE = re.compile(r"^[0-9]{12}$")  # ASCII digits: \d would take "０" and "٣" too
@@ -73,9 +73,10 @@ LEGACY_BIRTH_PROVINCES: dict[str, str] = {
 }  # fmt: skip
 
 
-@dataclass(frozen=True)
-class IdNumberParts:
-    """What the digits of a 12-digit personal ID number say about its holder."""
+class IdNumberParts(NamedTuple):
+    """What the digits of a 12-digit personal ID number say about its holder. A named tuple:
+    every batched guest's ID is decoded, and a frozen dataclass took three times as long to
+    build."""
 
     province_code: str
     province_known: bool

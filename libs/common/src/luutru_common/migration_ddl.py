@@ -162,6 +162,25 @@ def traceparent_revision(schema: str) -> tuple[Callable[[], None], Callable[[], 
     return upgrade, downgrade
 
 
+def payload_text_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """``upgrade`` and ``downgrade`` of the revision by which a service's outbox keeps each
+    event's payload as the JSON text its writer serialised, not jsonb: nothing reads inside
+    it in the database, and PostgreSQL's jsonb parse on every insert and its text output on
+    every relay read were a fifth of the batch check-in's database CPU (bench/README.md).
+    The relay publishes the text as written. Rewrites the table (its rows' text is jsonb's
+    rendering from then on)."""
+
+    def upgrade() -> None:
+        op.execute(f"ALTER TABLE {schema}.{OUTBOX} ALTER COLUMN payload TYPE text")
+
+    def downgrade() -> None:
+        op.execute(
+            f"ALTER TABLE {schema}.{OUTBOX} ALTER COLUMN payload TYPE jsonb USING payload::jsonb"
+        )
+
+    return upgrade, downgrade
+
+
 def create_processed_events(schema: str) -> None:
     """The inbox of a consumer: one row per event a consumer group has handled, so a
     redelivered event is skipped (luutru_common.consumer)."""

@@ -67,7 +67,7 @@ INSERT_SMALL = text(
     f"SELECT {_select} FROM unnest({_STAY_ARRAYS}) AS t({_cols}) "
     "ON CONFLICT DO NOTHING RETURNING id), "
     f"o AS (INSERT INTO {SCHEMA}.outbox ({', '.join(OUTBOX_COLUMNS)}, {TRACE_COLUMN}) "
-    f"SELECT e, t, k, et, CAST(p AS jsonb), c, CAST(:otp AS text) FROM {_OUTBOX_ARRAYS} "
+    f"SELECT e, t, k, et, p, c, CAST(:otp AS text) FROM {_OUTBOX_ARRAYS} "
     "WHERE x.sid IN (SELECT id FROM s) RETURNING 1) "
     f"SELECT s.id, CASE WHEN CAST(:wake AS boolean) THEN pg_notify('{notify_channel(SCHEMA)}', '') "
     "END FROM s"
