@@ -167,10 +167,18 @@ def payload_text_revision(schema: str) -> tuple[Callable[[], None], Callable[[],
     event's payload as the JSON text its writer serialised, not jsonb: nothing reads inside
     it in the database, and PostgreSQL's jsonb parse on every insert and its text output on
     every relay read were a fifth of the batch check-in's database CPU (bench/README.md).
-    The relay publishes the text as written. Rewrites the table (its rows' text is jsonb's
-    rendering from then on)."""
+    The relay publishes the text as written; the old release's statements still work on
+    it (jsonb is assigned to text, text read as text).
+
+    The type change rewrites the table under its ACCESS EXCLUSIVE lock, while the old
+    release writes events: so the rows already published (kept a day for nothing but the
+    purge; they are in Kafka) are deleted first, leaving the rewrite the unpublished backlog
+    alone, and the lock is not waited for long — queued behind a long transaction it would
+    hold every writer up; the Job's retry tries again."""
 
     def upgrade() -> None:
+        op.execute(f"DELETE FROM {schema}.{OUTBOX} WHERE published_at IS NOT NULL")
+        op.execute("SET LOCAL lock_timeout = '10s'")
         op.execute(f"ALTER TABLE {schema}.{OUTBOX} ALTER COLUMN payload TYPE text")
 
     def downgrade() -> None:
