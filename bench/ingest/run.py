@@ -270,7 +270,19 @@ def cluster_io() -> dict[str, float]:
         "(SELECT wal_sync FROM pg_stat_wal) FROM pg_stat_bgwriter"
     )
     out = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "luutru", "-d", "postgres", "-Atc", query],
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PG_PORT),
+            "-U",
+            "luutru",
+            "-d",
+            "postgres",
+            "-Atc",
+            query,
+        ],
         env={**os.environ, "PGPASSWORD": "luutru"},
         capture_output=True,
         text=True,
