@@ -52,7 +52,7 @@ import asyncpg
 import httpx
 import xlsxwriter
 from bench.ingest.data import facility_types, guest
-from tests.support import ROOT, TEST_TAG, TestSigner, bearer, database_url, kafka_env
+from tests.support import PG_PORT, ROOT, TEST_TAG, TestSigner, bearer, database_url, kafka_env
 
 from luutru_common.intake.vocabulary import PERSON
 from luutru_ingest import receipt_numbers
@@ -64,7 +64,7 @@ PORT = 18290
 
 def recreate(name: str, *, migrate: bool = True) -> None:
     env = {**os.environ, "PGPASSWORD": "luutru"}
-    psql = ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-q"]
+    psql = ["psql", "-h", "127.0.0.1", "-p", str(PG_PORT), "-U", "luutru", "-d", "postgres", "-q"]
     drop = [*psql, "-c", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)']
     # Right after a run, a background session of the database (autovacuum) may still be
     # there, which FORCE may not end: wait for it a little.
@@ -276,7 +276,19 @@ def cluster_io() -> dict[str, float]:
         "(SELECT wal_sync FROM pg_stat_wal) FROM pg_stat_bgwriter"
     )
     out = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", "55432", "-U", "luutru", "-d", "postgres", "-Atc", query],
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(PG_PORT),
+            "-U",
+            "luutru",
+            "-d",
+            "postgres",
+            "-Atc",
+            query,
+        ],
         env={**os.environ, "PGPASSWORD": "luutru"},
         capture_output=True,
         text=True,

@@ -4,6 +4,8 @@ through the ingest API on the real PostgreSQL (workers off)."""
 from __future__ import annotations
 
 import asyncio
+import itertools
+import json
 import random
 import uuid
 
@@ -427,6 +429,85 @@ async def test_the_in_house_count_stops_where_asked(client, signer, db, service_
         assert await store.in_house_count(conn, fid, today, timezone=zone, at_most=5) == 3
     finally:
         await conn.close()
+
+
+# Other facilities' stays first, then one facility's at the table's end: how a facility's
+# stays lie after a large batch. Copies of one checked-in stay, removed afterwards.
+_CLONE_STAYS = """
+INSERT INTO ingest.stays
+SELECT (jsonb_populate_record(s, jsonb_build_object(
+    'id', gen_random_uuid(), 'facility_id', coalesce($2, gen_random_uuid()),
+    'document_number', 'PLAN' || g, 'receipt_number', 'PLAN-' || gen_random_uuid(),
+    'check_in_date', s.check_in_date - g % 28, 'expected_check_out', null))).*
+FROM ingest.stays s, generate_series(1, $3) g WHERE s.id = $1
+"""
+
+
+_BY_FACILITY = {"ix_stays_facility_day", "uq_stays_facility_id_document_number_check_in_date"}
+
+
+async def test_the_in_house_count_reads_its_index_whatever_the_statistics(
+    client, signer, db, service_env
+):
+    """The count's plan once followed the statistics: after an autoanalyze that saw the
+    facility's thousands of stays, a sequential scan of the whole table looked cheap for its
+    LIMIT (60–130 ms a check-in, bench/README.md). It must read the facility's part of its
+    index, for the statement's own plans and for the generic one alike."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    import asyncpg
+
+    from luutru_common.db import asyncpg_dsn
+    from luutru_ingest.core import store
+
+    fid = await add_facility_view(db, beds=None)
+    answer = await client.post("/v1/stays", json=guest(), headers=staff(signer, fid))
+    template = uuid.UUID(answer.json()["stay_id"])
+    conn = await asyncpg.connect(asyncpg_dsn(service_env["database_url"]))
+    try:
+        await conn.execute(_CLONE_STAYS, template, None, 20_000)
+        await conn.execute(_CLONE_STAYS, template, fid, 3_000)
+        await conn.execute("VACUUM (ANALYZE) ingest.stays")
+        zone = "Asia/Ho_Chi_Minh"
+        today = datetime.now(ZoneInfo(zone)).date()
+        query = store._in_house_count_query(zone)
+        # A prepared statement, as asyncpg runs it: its plans are custom or generic.
+        await conn.execute(f"PREPARE in_house_count AS {query.sql}")
+        for at_most in (200, 2000):
+            args = query.args(facility_id=fid, day=today, at_most=at_most)
+            # EXECUTE takes literals: facility, 'voided', day, zone twice, bound.
+            values = ", ".join(str(a) if isinstance(a, int) else f"'{a}'" for a in args)
+            # The statement's own plans and the generic one; with index reads priced as the
+            # statistics might make them look, up to ten times dearer than by default.
+            for mode, page_cost in itertools.product(
+                ("force_custom_plan", "force_generic_plan"), (4, 40)
+            ):
+                await conn.execute(f"SET plan_cache_mode = {mode}")
+                await conn.execute(f"SET random_page_cost = {page_cost}")
+                plan = await conn.fetchval(
+                    f"EXPLAIN (FORMAT JSON) EXECUTE in_house_count({values})"
+                )
+                scans = _scans(json.loads(plan)[0]["Plan"])
+                # The facility's part of an index led by it, never the whole table.
+                assert "Seq Scan" not in [kind for kind, _ in scans], (mode, page_cost, scans)
+                assert {index for _, index in scans} - {None} <= _BY_FACILITY, scans
+            await conn.execute("RESET random_page_cost")
+            counted = await store.in_house_count(conn, fid, today, timezone=zone, at_most=at_most)
+            assert counted == at_most
+    finally:
+        await conn.execute(
+            "DELETE FROM ingest.stays WHERE document_number LIKE 'PLAN%' AND id <> $1", template
+        )
+        await conn.close()
+
+
+def _scans(node: dict) -> list[tuple[str, str | None]]:
+    """Every scan of a JSON plan: (node type, index name)."""
+    found = [(node["Node Type"], node.get("Index Name"))] if "Scan" in node["Node Type"] else []
+    for child in node.get("Plans", []):
+        found += _scans(child)
+    return found
 
 
 async def test_coach_cannot_register_guests_and_clients_need_the_scope(client, signer, db):

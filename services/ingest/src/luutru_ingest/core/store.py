@@ -207,6 +207,15 @@ def _in_house_count_query(timezone: str) -> Compiled:
     # Compiled once per time zone, with the facility and the day as parameters: building
     # this expression anew took more CPU than the rest of a single check-in's statements.
     # LIMIT NULL is no limit.
+    #
+    # Newest arrivals first, in the order of ix_stays_facility_day, so the plan is always
+    # that index read backwards and stopped at the beds. Without an order PostgreSQL chose
+    # by its statistics: once an autoanalyze saw a facility with thousands of stays, a LIMIT
+    # looked cheap to fill from a sequential scan — but a facility's stays are not spread
+    # through the table, they sit where they arrived (after a large batch, at its end) — and
+    # every check-in read the whole table: 60–130 ms each, until the next analyze
+    # (bench/README.md, "the stall after an autoanalyze"). Those still in the house are the
+    # recent arrivals, so newest first is also where the count fills soonest.
     held = (
         select(literal_column("1"))
         .where(
@@ -214,6 +223,7 @@ def _in_house_count_query(timezone: str) -> Compiled:
             Stay.status != "voided",
             held_on(bindparam("day", type_=Date), timezone),
         )
+        .order_by(Stay.check_in_date.desc(), Stay.id.desc())
         .limit(bindparam("at_most", type_=Integer))
         .subquery()
     )
