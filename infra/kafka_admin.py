@@ -182,17 +182,19 @@ async def create_topics(admin: AIOKafkaAdminClient, path: Path) -> None:
 
 
 async def apply_acls(admin: AIOKafkaAdminClient, path: Path, revoke: Path | None) -> None:
+    # aiokafka's admin client has no ACL calls; its _send_request sends our requests to a
+    # broker (which forwards them to the controller), after the version negotiation.
     grant = read_acls(path)
     if revoke is not None:
         # Those of the previously applied file no longer granted: a line taken out is revoked.
         gone = [acl for acl in read_acls(revoke) if acl not in set(grant)]
         if gone:
-            response = await admin._send_request(DeleteAcls(gone))  # noqa: SLF001 (no public call)
+            response = await admin._send_request(DeleteAcls(gone))
             failed = refusals(response.filter_responses, [describe(a) for a in gone])
             if failed:
                 raise SetupError("revoking ACLs failed: " + "; ".join(failed))
             print(f"revoked {len(gone)} ACLs")
-    response = await admin._send_request(CreateAcls(grant))  # noqa: SLF001 (no public call)
+    response = await admin._send_request(CreateAcls(grant))
     failed = refusals(response.creation_responses, [describe(a) for a in grant])
     if failed:
         raise SetupError("granting ACLs failed: " + "; ".join(failed))

@@ -43,9 +43,21 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(f"test order: LUUTRU_TEST_ORDER={TEST_ORDER}")
 
 
+def long_files_first(items: list[pytest.Item]) -> None:
+    """The files marked `runs_long` (minutes each) before all others, each file's tests kept
+    together and in order. scripts/test hands whole files to its two pytest-xdist workers in
+    collection order (--dist loadfile --no-loadscope-reorder): a long file handed out last
+    keeps one worker busy for minutes while the other has nothing left to do; handed out
+    first, the short files fill in around it (longest first is the classic schedule)."""
+    long = {item.path for item in items if item.get_closest_marker("runs_long")}
+    items.sort(key=lambda item: item.path not in long)  # stable: same order otherwise
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     kind, _, seed = TEST_ORDER.partition(":")
-    if kind == "reverse":
+    if not kind:
+        long_files_first(items)
+    elif kind == "reverse":
         items.reverse()
     elif kind == "shuffle":
         random.Random(seed).shuffle(items)
