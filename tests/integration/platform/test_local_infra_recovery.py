@@ -23,10 +23,9 @@ from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 from aiokafka.structs import TopicPartition
 
 from luutru_common.kafka_access import KafkaAccess
-from tests.support import E2E_PORT_BASE, ROOT, kafka_access
-from tests.support import LOCAL_DIR as TESTED_LOCAL_DIR
+from tests.support import E2E_PORT_BASE, ROOT, kafka_access, seed_kafka_jars
 
-pytestmark = pytest.mark.infra_crash
+pytestmark = [pytest.mark.infra_crash, pytest.mark.runs_long(120)]
 
 PORT_BASE = int(os.environ.get("LUUTRU_RECOVERY_PORT_BASE", str(E2E_PORT_BASE + 500)))
 PG_PORT, KAFKA_PORT, CONTROLLER_PORT = PORT_BASE, PORT_BASE + 1, PORT_BASE + 2
@@ -109,20 +108,11 @@ async def kafka_round_trip(payload: bytes, access: KafkaAccess = KAFKA) -> bytes
         await consumer.stop()
 
 
-def seed_kafka_jars() -> None:
-    """The Kafka jars of the infrastructure under test, if it has them, so the first `up`
-    here copies files instead of running Maven (its fingerprint file comes along: `up`
-    fetches again if infra/kafka/pom.xml changed since)."""
-    jars, own = TESTED_LOCAL_DIR / "kafka" / "libs", LOCAL_DIR / "kafka" / "libs"
-    if jars.is_dir() and not own.exists():
-        shutil.copytree(jars, own)
-
-
 @pytest.fixture(scope="module")
 def own_infra():
     LOCAL_DIR.mkdir(parents=True, exist_ok=True)
     TOPICS_FILE.write_text("alert.v1  3  delete\n")
-    seed_kafka_jars()
+    seed_kafka_jars(LOCAL_DIR)
     up_once()
     yield
     infra("down")
