@@ -31,7 +31,7 @@ PORT_BASE = int(os.environ.get("LUUTRU_RECOVERY_PORT_BASE", str(E2E_PORT_BASE + 
 PG_PORT, KAFKA_PORT, CONTROLLER_PORT = PORT_BASE, PORT_BASE + 1, PORT_BASE + 2
 LOCAL_DIR = ROOT / ".local" / f"recovery-test-{PORT_BASE}"
 # The one topic these tests use: what `up` does with topics is the same for one as for all of
-# infra/topics.txt, and each topic made is a JVM start of its own.
+# infra/topics.txt, and the plaintext-era script below still makes each with a JVM of its own.
 TOPICS_FILE = LOCAL_DIR / "topics.txt"
 ENV = {
     **os.environ,
