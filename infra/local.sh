@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # Real PostgreSQL and Apache Kafka for development and tests, without Docker.
 #
-#   infra/local.sh up|prepare|down|status|pg-start|pg-stop|kafka-start|kafka-stop|topics|reset
+#   infra/local.sh up|down|status|pg-start|pg-stop|kafka-start|kafka-stop|topics|reset
 #
 #   up           provision what is missing, start both, create the topics in infra/topics.txt
-#   prepare      what of `up` needs no Python environment: PostgreSQL started, Kafka's jars and
-#                certificates fetched and made (scripts/test runs it while uv syncs)
 #   down         stop both (postgres: fast shutdown; kafka: SIGTERM, wait for exit)
 #   status       one line per service; exits non-zero unless both are up
 #   pg-start / pg-stop / kafka-start / kafka-stop   one service only
@@ -823,7 +821,7 @@ cmd_reset() {
 }
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 main() {
@@ -836,14 +834,6 @@ main() {
       kafka_start
       kafka_topics
       log "up ($((SECONDS - t0))s): postgres $PG_HOST:$PG_PORT, kafka $KAFKA_BOOTSTRAP"
-      ;;
-    prepare)
-      with_lock
-      pg_start
-      ensure_java
-      mkdir -p "$KAFKA_DIR"
-      kafka_ensure_libs
-      kafka_ensure_tls
       ;;
     down)        with_lock; kafka_stop; pg_stop ;;
     status)      cmd_status ;;
