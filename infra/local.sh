@@ -596,8 +596,12 @@ kafka_format() {
   kafka_reformat_if_plaintext
   [[ -f "$KAFKA_DATA/meta.properties" ]] && return 0
   if [[ ! -s "$KAFKA_CLUSTER_ID_FILE" ]]; then
-    kafka_tool kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$KAFKA_CLUSTER_ID_FILE.tmp"
-    [[ -s "$KAFKA_CLUSTER_ID_FILE.tmp" ]] || die "kafka.tools.StorageTool random-uuid gave no id"
+    # What `StorageTool random-uuid` prints (a random UUID in URL-safe base64, never starting
+    # with '-'), without starting a JVM for it.
+    python3 -c 'import base64, uuid
+while (i := base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")).startswith("-"): pass
+print(i)' >"$KAFKA_CLUSTER_ID_FILE.tmp"
+    [[ -s "$KAFKA_CLUSTER_ID_FILE.tmp" ]] || die "could not make a Kafka cluster id"
     mv -f "$KAFKA_CLUSTER_ID_FILE.tmp" "$KAFKA_CLUSTER_ID_FILE"
   fi
   local cid
@@ -614,44 +618,29 @@ kafka_format() {
   printf '%s\n' "${KAFKA_USERS[@]}" >"$KAFKA_SECURED_MARKER"
 }
 
-# Add (--add) or remove (--remove) the ACLs of an ACL file, four tool JVMs at a time.
-kafka_acl_lines() {
-  local file="$1" action="$2" outdir="$KAFKA_LOGS/acls.d"
-  local principal resource pattern name ops op p i=0 failed=0
-  local -a pids=() args
-  rm -rf "$outdir"
-  mkdir -p "$outdir"
-  while read -r principal resource pattern name ops; do
-    [[ -z "$principal" || "$principal" == \#* ]] && continue
-    [[ "$resource" =~ ^(topic|group)$ && "$pattern" =~ ^(literal|prefixed)$ && -n "$ops" ]] \
-      || die "bad line in $file: $principal $resource $pattern $name $ops"
-    args=("$action" --force --allow-principal "User:$principal" --resource-pattern-type "$pattern" "--$resource" "$name")
-    for op in ${ops//,/ }; do args+=(--operation "$op"); done
-    i=$((i + 1))
-    kafka_tool org.apache.kafka.tools.AclCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
-      --command-config "$KAFKA_DIR/admin.properties" "${args[@]}" >"$outdir/$i.log" 2>&1 &
-    pids+=("$!")
-    if ((${#pids[@]} == 4)); then
-      for p in "${pids[@]}"; do wait "$p" || failed=1; done
-      pids=()
-    fi
-  done <"$file"
-  for p in "${pids[@]}"; do wait "$p" || failed=1; done
-  if ((failed != 0)); then
-    grep -h -i -e error -e exception "$outdir"/*.log | head -n 20 >&2 || true
-    die "kafka-acls $action failed for $file (logs in $outdir)"
+# infra/kafka_admin.py with the admin user: one process and one request for all the topics,
+# or all the ACLs, where Kafka's tools take a JVM for each (27 of them, 37 s on a quiet
+# machine, up to three minutes on a loaded one). Its Python is the project's (uv.lock: aiokafka).
+kafka_admin() {
+  local python="$ROOT/.venv/bin/python"
+  if [[ ! -x "$python" ]]; then
+    command -v uv >/dev/null || die "no $python and no uv: run scripts/bootstrap.sh first"
+    (cd "$ROOT" && uv sync --frozen --quiet) || die "uv sync failed in $ROOT"
   fi
-  rm -rf "$outdir"
+  timeout 120 "$python" "$ROOT/infra/kafka_admin.py" --bootstrap "$KAFKA_BOOTSTRAP" \
+    --ca "$KAFKA_CA" --user "$KAFKA_ADMIN_USER" "$@"
 }
 
-# The ACLs of infra/kafka-acls.txt, applied when the file changed since the last time: the
-# ACLs of the previously applied copy are removed first, so a line taken out is revoked.
+# The ACLs of infra/kafka-acls.txt, applied when the file changed since the last time: those
+# of the previously applied copy that it no longer has are revoked, so a line taken out is.
 kafka_acls() {
   [[ -f "$KAFKA_ACLS_FILE" ]] || die "no ACL file $KAFKA_ACLS_FILE"
   cmp -s "$KAFKA_ACLS_FILE" "$KAFKA_ACLS_MARKER" && return 0
   log "kafka: applying the ACLs of ${KAFKA_ACLS_FILE#"$ROOT"/}"
-  [[ -f "$KAFKA_ACLS_MARKER" ]] && kafka_acl_lines "$KAFKA_ACLS_MARKER" --remove
-  kafka_acl_lines "$KAFKA_ACLS_FILE" --add
+  local -a revoke=()
+  [[ -f "$KAFKA_ACLS_MARKER" ]] && revoke=(--revoke "$KAFKA_ACLS_MARKER")
+  kafka_admin acls "$KAFKA_ACLS_FILE" "${revoke[@]}" >"$KAFKA_LOGS/acls.log" 2>&1 \
+    || die_with_log "$KAFKA_LOGS/acls.log" "applying the ACLs of $KAFKA_ACLS_FILE failed"
   cp "$KAFKA_ACLS_FILE" "$KAFKA_ACLS_MARKER"
 }
 
@@ -686,18 +675,9 @@ kafka_pid() {
   return 1
 }
 
-KAFKA_TOPIC_LIST=""   # output of the last successful --list, reused by kafka_topics
-
-kafka_list_topics() {
-  local out
-  out="$(timeout 60 java -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto \
-    -Dlog4j.configuration="file:$KAFKA_TOOLS_LOG4J" -cp "$KAFKA_LIBS/*" \
-    org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
-    --command-config "$KAFKA_DIR/admin.properties" --list 2>&1)" || {
-    echo "$out" >&2
-    return 1
-  }
-  KAFKA_TOPIC_LIST="$out"
+# Does the broker answer an admin request (metadata, as the admin user)?
+kafka_answers() {
+  kafka_admin list >/dev/null
 }
 
 kafka_wait_ready() {
@@ -709,7 +689,7 @@ kafka_wait_ready() {
     sleep 0.2
   done
   # The port is open; make sure the broker answers requests.
-  until kafka_list_topics 2>>"$KAFKA_LOGS/tools.err"; do
+  until kafka_answers 2>>"$KAFKA_LOGS/tools.err"; do
     kill -0 "$pid" 2>/dev/null || die_with_log "$KAFKA_LOGS/server.log" "kafka exited during start-up"
     ((SECONDS < deadline)) || die_with_log "$KAFKA_LOGS/server.log" "kafka did not answer on $KAFKA_BOOTSTRAP after ${KAFKA_START_TIMEOUT}s"
     sleep 1
@@ -810,61 +790,14 @@ kafka_status() {
 kafka_topics() {
   [[ -f "$TOPICS_FILE" ]] || die "no topics file $TOPICS_FILE"
   kafka_pid >/dev/null || die "kafka is not running (infra/local.sh kafka-start)"
-  if [[ "${1:-}" != --check && -z "$KAFKA_TOPIC_LIST" ]] && cmp -s "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"; then
+  if [[ "${1:-}" != --check ]] && cmp -s "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"; then
     log "kafka: the topics of ${TOPICS_FILE#"$ROOT"/} exist (made on this data directory)"
     return 0
   fi
-  if [[ -z "$KAFKA_TOPIC_LIST" ]]; then
-    kafka_list_topics || die "could not list topics on $KAFKA_BOOTSTRAP"
-  fi
-  local -a missing=()
-  local name parts policy rest total=0
-  while read -r name parts policy rest; do
-    [[ -z "$name" || "$name" == \#* ]] && continue
-    [[ "$parts" =~ ^[0-9]+$ && -n "$policy" ]] || die "bad line in $TOPICS_FILE: $name $parts $policy $rest"
-    total=$((total + 1))
-    if ! grep -qxF -- "$name" <<<"$KAFKA_TOPIC_LIST"; then
-      missing+=("$name $parts $policy")
-    fi
-  done <"$TOPICS_FILE"
-  if ((${#missing[@]} == 0)); then
-    cp "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"
-    log "kafka: all $total topics exist"
-    return 0
-  fi
-  log "kafka: creating ${#missing[@]} topic(s): $(printf '%s\n' "${missing[@]}" | cut -d' ' -f1 | tr '\n' ' ')"
-  # One JVM per topic (TopicCommand takes one --topic), up to 4 at a time.
-  local outdir="$KAFKA_LOGS/topics.d" line failed=0 i
-  local -a pids=() names=()
-  rm -rf "$outdir"
-  mkdir -p "$outdir"
-  for line in "${missing[@]}" ""; do
-    if [[ -n "$line" ]]; then
-      read -r name parts policy <<<"$line"
-      kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$KAFKA_BOOTSTRAP" \
-        --command-config "$KAFKA_DIR/admin.properties" \
-        --create --if-not-exists --topic "$name" --partitions "$parts" --replication-factor 1 \
-        --config "cleanup.policy=$policy" >"$outdir/$name.log" 2>&1 &
-      pids+=("$!")
-      names+=("$name")
-    fi
-    if ((${#pids[@]} == 4)) || [[ -z "$line" ]]; then
-      for i in "${!pids[@]}"; do
-        if ! wait "${pids[$i]}"; then
-          failed=1
-          echo "[infra] ERROR: creating topic ${names[$i]} failed ($outdir/${names[$i]}.log):" >&2
-          grep -v -e ' WARN ' -e '^WARNING: Due to limitations' "$outdir/${names[$i]}.log" | tail -n 5 >&2 || true
-        fi
-      done
-      pids=()
-      names=()
-    fi
-  done
-  ((failed == 0)) || exit 1
-  rm -rf "$outdir"
-  KAFKA_TOPIC_LIST=""
+  local out
+  out="$(kafka_admin topics "$TOPICS_FILE" 2>&1)" || { echo "$out" >&2; die "creating the topics of $TOPICS_FILE failed"; }
   cp "$TOPICS_FILE" "$KAFKA_TOPICS_MARKER"
-  log "kafka: topics ready"
+  log "kafka: topics: $out"
 }
 
 # ------------------------------------------------------------------- commands

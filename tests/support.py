@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,16 @@ def kafka_access(
 
 
 KAFKA = kafka_access()
+
+
+def seed_kafka_jars(own_local_dir: Path) -> None:
+    """For a test that runs infra/local.sh on a directory of its own: the Kafka jars of the
+    infrastructure under test, if it has them, so its first `up` copies files instead of
+    running Maven (the fingerprint file comes along: `up` fetches again if
+    infra/kafka/pom.xml changed since)."""
+    jars, own = LOCAL_DIR / "kafka" / "libs", own_local_dir / "kafka" / "libs"
+    if jars.is_dir() and not own.exists():
+        shutil.copytree(jars, own)
 
 
 # accounts hashes new passwords at this argon2 cost in the tests (milliseconds instead of a

@@ -36,7 +36,7 @@ from tests.e2e.console.helpers import Account, api_token, new_facility
 from tests.support import E2E_PORT_BASE, ROOT, TEST_TAG
 
 # Starting a PostgreSQL and a Kafka of its own, twice, takes minutes on a busy machine.
-pytestmark = [pytest.mark.infra_crash, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.infra_crash, pytest.mark.timeout(1200), pytest.mark.runs_long(90)]
 
 PG_PORT = int(os.environ.get("LUUTRU_FAULT_PG_PORT", str(E2E_PORT_BASE + 520)))
 KAFKA_PORT = int(os.environ.get("LUUTRU_FAULT_KAFKA_PORT", str(E2E_PORT_BASE + 521)))
@@ -163,6 +163,7 @@ def own_platform(tmp_path_factory):
     support.PG_PORT = PG_PORT  # recreate_database and the service URLs: the own PostgreSQL
     services = Services(tmp_path_factory.mktemp("keys-fault-logs"))
     try:
+        support.seed_kafka_jars(LOCAL_DIR)
         infra("up")
         support.recreate_database(DB)
         for service in PORTS:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.runs_long(50)  # seconds, about: handed to a worker first
+
 CONSOLE = Path(__file__).resolve().parents[2] / "services" / "console"
 MODULES = CONSOLE / "src" / "luutru_console" / "static" / "js"
 TSC = CONSOLE / "node_modules" / "typescript" / "bin" / "tsc"

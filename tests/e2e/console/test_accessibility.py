@@ -15,6 +15,8 @@ from tests.e2e.console.conftest import shot
 from tests.e2e.console.helpers import new_facility, new_user, sign_in
 from tests.support import ROOT
 
+pytestmark = pytest.mark.runs_long(100)  # seconds, about: handed to a worker first
+
 AXE = ROOT / "services" / "console" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 860}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import Platform
@@ -19,6 +20,8 @@ from tests.e2e.console.helpers import (
     pick,
     sign_in,
 )
+
+pytestmark = pytest.mark.runs_long(35)  # seconds, about: handed to a worker first
 
 
 def one_time_login(platform: Platform, username: str, password: str) -> dict:

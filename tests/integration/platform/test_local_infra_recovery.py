@@ -23,16 +23,15 @@ from aiokafka.errors import KafkaConnectionError, TopicAuthorizationFailedError
 from aiokafka.structs import TopicPartition
 
 from luutru_common.kafka_access import KafkaAccess
-from tests.support import E2E_PORT_BASE, ROOT, kafka_access
-from tests.support import LOCAL_DIR as TESTED_LOCAL_DIR
+from tests.support import E2E_PORT_BASE, ROOT, kafka_access, seed_kafka_jars
 
-pytestmark = pytest.mark.infra_crash
+pytestmark = [pytest.mark.infra_crash, pytest.mark.runs_long(120)]
 
 PORT_BASE = int(os.environ.get("LUUTRU_RECOVERY_PORT_BASE", str(E2E_PORT_BASE + 500)))
 PG_PORT, KAFKA_PORT, CONTROLLER_PORT = PORT_BASE, PORT_BASE + 1, PORT_BASE + 2
 LOCAL_DIR = ROOT / ".local" / f"recovery-test-{PORT_BASE}"
 # The one topic these tests use: what `up` does with topics is the same for one as for all of
-# infra/topics.txt, and each topic made is a JVM start of its own.
+# infra/topics.txt, and the plaintext-era script below still makes each with a JVM of its own.
 TOPICS_FILE = LOCAL_DIR / "topics.txt"
 ENV = {
     **os.environ,
@@ -109,20 +108,11 @@ async def kafka_round_trip(payload: bytes, access: KafkaAccess = KAFKA) -> bytes
         await consumer.stop()
 
 
-def seed_kafka_jars() -> None:
-    """The Kafka jars of the infrastructure under test, if it has them, so the first `up`
-    here copies files instead of running Maven (its fingerprint file comes along: `up`
-    fetches again if infra/kafka/pom.xml changed since)."""
-    jars, own = TESTED_LOCAL_DIR / "kafka" / "libs", LOCAL_DIR / "kafka" / "libs"
-    if jars.is_dir() and not own.exists():
-        shutil.copytree(jars, own)
-
-
 @pytest.fixture(scope="module")
 def own_infra():
     LOCAL_DIR.mkdir(parents=True, exist_ok=True)
     TOPICS_FILE.write_text("alert.v1  3  delete\n")
-    seed_kafka_jars()
+    seed_kafka_jars(LOCAL_DIR)
     up_once()
     yield
     infra("down")

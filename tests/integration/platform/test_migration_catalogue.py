@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 
 from luutru_common.migrations import alembic_config
@@ -25,6 +26,8 @@ from tests.support import (
     recreate_database,
     service_database_env,
 )
+
+pytestmark = pytest.mark.runs_long(40)  # seconds, about: handed to a worker first
 
 
 def _same_as_snapshot(actual: str) -> None:
