@@ -9,7 +9,7 @@ import importlib
 
 import httpx
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from luutru_console.app import VENDOR_FILES, create_app
@@ -48,6 +48,8 @@ def upstream_app() -> FastAPI:
                     yield f"id: {n}\nevent: alert\ndata: {n}\n\n"
 
             return StreamingResponse(events(), media_type="text/event-stream")
+        if path == "watchlist/gone":  # FastAPI's 204: no body, but a JSON media type
+            return Response(status_code=204, media_type="application/json")
         if path == "stays/list":  # a long answer
             return JSONResponse([{"n": n, "full_name": "Nguyễn Văn A"} for n in range(500)])
         body = await request.body()
@@ -109,6 +111,15 @@ async def test_request_passes_through_with_token_query_and_body(console):
     assert "connection" not in response.headers
 
 
+async def test_an_answer_without_a_body_is_not_compressed(console):
+    """A 204 (a watchlist entry removed) passes as it is: gzip's 20 bytes of an empty stream
+    would be a body where none may be, and the server broke the answer off."""
+    response = await console.delete("/v1/watchlist/gone", headers={"accept-encoding": "gzip"})
+    assert response.status_code == 204
+    assert "content-encoding" not in response.headers
+    assert response.content == b""
+
+
 async def test_event_stream_is_relayed_event_by_event(console):
     async with console.stream("GET", "/v1/alerts/stream") as response:
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -159,6 +170,23 @@ async def test_service_down_is_a_502_problem():
     assert response.status_code == 502
     assert response.json()["code"] == "upstream-unavailable"
     assert "ingest" in response.json()["detail"]
+
+
+async def test_accounts_down_at_sign_in_is_a_502_problem():
+    """The sign-in goes to accounts through the console's own cookie route, not the proxy:
+    a dropped connection there is the same 502, not a 500 ("Lỗi hệ thống")."""
+    settings = ConsoleSettings(accounts_url="http://127.0.0.1:9")
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://console") as client:
+            response = await asyncio.wait_for(
+                client.post("/console/auth/token", json={"username": "a", "password": "b"}),
+                timeout=10,
+            )
+    assert response.status_code == 502
+    assert response.json()["code"] == "upstream-unavailable"
+    assert "accounts" in response.json()["detail"]
 
 
 async def test_page_vendor_files_and_readiness(console):

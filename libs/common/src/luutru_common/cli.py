@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from luutru_common import partitions
 from luutru_common.audit_chain import verify_chain
 from luutru_common.db import make_engine
+from luutru_common.forwarded import SERVER_KEEP_ALIVE_S
 from luutru_common.retention import AnyRule, Partitions, run_rules
 from luutru_common.settings import ServiceSettings
 
@@ -113,6 +114,7 @@ def run_cli(
             http="httptools",
             access_log=False,  # requests are measured by MetricsMiddleware, not logged
             proxy_headers=False,  # luutru_common.forwarded decides whom to believe
+            timeout_keep_alive=SERVER_KEEP_ALIVE_S,
         )
     elif args.command == "worker":
         from luutru_common.worker import run_worker

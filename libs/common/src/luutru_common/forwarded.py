@@ -17,6 +17,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
+# How long an API keeps an idle connection for the proxy in front of it (the console, a
+# Gateway), and how long the console reuses one: shorter, so the console never sends a
+# request down a connection the API is closing that instant. With both at 5 s (uvicorn's and
+# httpx's defaults) a sign-in through the console failed now and then with a read error.
+SERVER_KEEP_ALIVE_S = 30
+PROXY_KEEP_ALIVE_S = 10
+
 
 def parse_networks(spec: str | Iterable[str]) -> tuple[Network, ...]:
     """Networks from a comma-separated setting or a list; blank items ignored, host bits allowed."""

@@ -16,7 +16,7 @@ import httpx
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from luutru_common.forwarded import TrustedProxyMiddleware
+from luutru_common.forwarded import PROXY_KEEP_ALIVE_S, TrustedProxyMiddleware
 from luutru_common.health import MetricsMiddleware
 from luutru_common.logging import CorrelationIdMiddleware, configure_logging
 from luutru_common.problems import Problem, install_problem_handlers
@@ -90,7 +90,8 @@ def create_app(settings: ConsoleSettings | None = None) -> FastAPI:
         timeout = httpx.Timeout(settings.console_upstream_timeout_s, connect=5.0)
         # Read and gzip every file once now, not during the first visitor's page load.
         assets.page((STATIC / "index.html").read_text(encoding="utf-8"))
-        async with httpx.AsyncClient(timeout=timeout) as client:
+        limits = httpx.Limits(keepalive_expiry=PROXY_KEEP_ALIVE_S)
+        async with httpx.AsyncClient(timeout=timeout, limits=limits) as client:
             app.state.http = client
             yield
 

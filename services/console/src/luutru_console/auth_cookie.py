@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from luutru_common.problems import Problem
+from luutru_console.proxy import upstream_unavailable
 
 COOKIE = "luutru_refresh"
 PATH = "/console/auth"
@@ -40,9 +41,12 @@ async def _accounts(request: Request, path: str, body: dict[str, Any]) -> httpx.
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
     if request.client:  # the client's address, replacing any it sent (luutru_common.forwarded)
         headers["X-Forwarded-For"] = request.client.host
-    return await request.app.state.http.post(
-        settings.upstream("accounts") + path, json=body, headers=headers
-    )
+    try:
+        return await request.app.state.http.post(
+            settings.upstream("accounts") + path, json=body, headers=headers
+        )
+    except httpx.TransportError as exc:
+        raise upstream_unavailable("accounts", exc) from exc
 
 
 def _answer(upstream: httpx.Response, *, keep_refresh: bool) -> Response:

@@ -40,6 +40,7 @@ _ENCODED = ("%2e", "%2f", "%5c", "\\")
 # which must reach the browser event by event, nor what is compressed already (XLSX, gzip).
 _COMPRESSIBLE = ("application/json", "application/problem+json", "text/csv", "text/plain")
 _MIN_COMPRESS = 1024
+_NO_BODY = (204, 304)
 
 
 def _compressible(request: Request, response: httpx.Response) -> bool:
@@ -47,6 +48,10 @@ def _compressible(request: Request, response: httpx.Response) -> bool:
     length = response.headers.get("content-length")
     return (
         media in _COMPRESSIBLE
+        # No body may follow a 204 or 304 (FastAPI's 204 still names JSON): an empty gzip
+        # stream is 20 bytes, and the server would break the answer off.
+        and response.status_code not in _NO_BODY
+        and request.method != "HEAD"
         and "content-encoding" not in response.headers
         and accepts_gzip(request.headers.get("accept-encoding", ""))
         and not (length is not None and length.isdigit() and int(length) < _MIN_COMPRESS)
@@ -75,6 +80,17 @@ def safe_path(raw_path: bytes) -> str | None:
     return path
 
 
+def upstream_unavailable(service: str, exc: httpx.TransportError) -> Problem:
+    """502 when a service did not answer the console (down, restarting, a dropped connection)."""
+    return Problem(
+        502,
+        "upstream-unavailable",
+        "Service unavailable",
+        f"Dịch vụ {service} không phản hồi / The {service} service did not answer "
+        f"({type(exc).__name__})",
+    )
+
+
 async def forward(
     request: Request, client: httpx.AsyncClient, base_url: str, service: str, path: str
 ) -> StreamingResponse:
@@ -86,18 +102,14 @@ async def forward(
         base_url + path,
         params=request.query_params.multi_items(),
         headers=headers,
-        content=request.stream(),
+        # A GET has no body to stream: reading one anyway raised ClientDisconnect when the
+        # browser closed an event stream (logged as an unhandled error).
+        content=None if request.method in ("GET", "HEAD") else request.stream(),
     )
     try:
         response = await client.send(upstream, stream=True)
     except httpx.TransportError as exc:
-        raise Problem(
-            502,
-            "upstream-unavailable",
-            "Service unavailable",
-            f"Dịch vụ {service} không phản hồi / The {service} service did not answer "
-            f"({type(exc).__name__})",
-        ) from exc
+        raise upstream_unavailable(service, exc) from exc
     answer = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
     body = response.aiter_raw()
     if _compressible(request, response):
