@@ -23,21 +23,13 @@ from datetime import date
 
 import asyncpg
 
-from luutru_analytics.projections.rollup import DIMENSIONS
+from luutru_analytics.models import SCHEMA
+from luutru_analytics.projections.rollup import CELL_COLUMNS, DIMENSIONS
 from luutru_analytics.settings import AnalyticsSettings
 from luutru_common.db import asyncpg_dsn
 
-SCHEMA = "analytics"
-AREA_COUNTS = (
-    "arrivals",
-    "nights",
-    "departures",
-    "occupied_rooms",
-    "arrival_keys",
-    "night_keys",
-    "departure_keys",
-)
-BREAKDOWN_COUNTS = tuple(c for c in AREA_COUNTS if c != "occupied_rooms")
+AREA_COUNTS = CELL_COLUMNS
+BREAKDOWN_COUNTS = tuple(c for c in CELL_COLUMNS if c != "occupied_rooms")
 
 
 @dataclass(frozen=True)
@@ -57,6 +49,20 @@ class Derived:
     # breakdown rollup once a month: 17 s instead of 1 s on 10 M stays).
     lead: tuple[str, tuple[str, ...]] | None = None
 
+    def lead_condition(self, n: int) -> str:
+        """`AND <lead column> = $n`, or nothing without a lead column."""
+        return f" AND {self.lead[0]} = ${n}" if self.lead else ""
+
+    def bounds_sql(self) -> str:
+        """The first and last day (or month) in either table ($1: the lead value, if any)."""
+        lead = self.lead_condition(1).replace(" AND ", " WHERE ", 1)
+        return (
+            "SELECT least(s.first, d.first), greatest(s.last, d.last) FROM"
+            f" (SELECT min(day) AS first, max(day) AS last FROM {SCHEMA}.{self.source}{lead}) s,"
+            f" (SELECT min({self.period}) AS first, max({self.period}) AS last"
+            f" FROM {SCHEMA}.{self.table}{lead}) d"
+        )
+
     def recount_sql(self) -> str:
         """One month of the source's days ($1, $2: its first day and the next month's; $3: the
         lead column's value): the derived rows that differ from the source's sums, set to
@@ -66,7 +72,7 @@ class Derived:
         sums = ", ".join(f"sum({c}) AS {c}" for c in self.counts)
         expected = ", ".join(f"coalesce(e.{c}, 0)" for c in self.counts)
         stored = ", ".join(f"coalesce(s.{c}, 0)" for c in self.counts)
-        lead = f" AND {self.lead[0]} = $3" if self.lead else ""
+        lead = self.lead_condition(3)
         return f"""
 WITH expected AS (
   SELECT {key_exprs}, {sums} FROM {SCHEMA}.{self.source}
@@ -129,25 +135,17 @@ async def recount(conn: asyncpg.Connection, derived: Derived) -> int:
     """Recount `derived` from its source, a month (of one lead value) per transaction;
     returns the rows changed. The months run from the first to the last day found in either
     table (a derived row with no source left is set to zero)."""
-    sql = derived.recount_sql()
-    column, values = derived.lead or ("true", (True,))
+    sql, bounds = derived.recount_sql(), derived.bounds_sql()
     changed = 0
-    for value in values:
-        first, last = await conn.fetchrow(
-            f"SELECT least(s.first, d.first), greatest(s.last, d.last) FROM"
-            f" (SELECT min(day) AS first, max(day) AS last FROM {SCHEMA}.{derived.source}"
-            f" WHERE {column} = $1) s,"
-            f" (SELECT min({derived.period}) AS first, max({derived.period}) AS last"
-            f" FROM {SCHEMA}.{derived.table} WHERE {column} = $1) d",
-            value,
-        )
+    # One pass per value of the lead column, or one pass (no argument) without one.
+    for lead in [(v,) for v in derived.lead[1]] if derived.lead else [()]:
+        first, last = await conn.fetchrow(bounds, *lead)
         if first is None:
             continue
         for start, end in months(first, last):
             async with conn.transaction():
                 await conn.execute(f"LOCK TABLE {SCHEMA}.{derived.source} IN SHARE MODE")
-                args = (start, end, value) if derived.lead else (start, end)
-                changed += await conn.fetchval(sql, *args)
+                changed += await conn.fetchval(sql, start, end, *lead)
     return changed
 
 

@@ -292,6 +292,8 @@ def _cell_upsert(table: str, keys: str, key_types: str, counts: str, count_types
 
 _COUNTS = "arrivals nights departures"
 _KEYS = "arrival_keys night_keys departure_keys"
+# A cell's columns in the area rollups (the breakdowns have no rooms): what `recount` sums.
+CELL_COLUMNS = (*_COUNTS.split(), "occupied_rooms", *_KEYS.split())
 # The signed stay rows of `_apply_breakdown` → the cells they change: (dimension, day, type,
 # commune, star rating, value) → arrivals (kind 0: the arrival day), guest-nights (kind 1:
 # every night from arrival up to night_end), departures (kind 2: the check-out day) and the
