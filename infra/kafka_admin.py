@@ -187,7 +187,8 @@ async def apply_acls(admin: AIOKafkaAdminClient, path: Path, revoke: Path | None
     grant = read_acls(path)
     if revoke is not None:
         # Those of the previously applied file no longer granted: a line taken out is revoked.
-        gone = [acl for acl in read_acls(revoke) if acl not in set(grant)]
+        granted = set(grant)
+        gone = [acl for acl in read_acls(revoke) if acl not in granted]
         if gone:
             response = await admin._send_request(DeleteAcls(gone))
             failed = refusals(response.filter_responses, [describe(a) for a in gone])

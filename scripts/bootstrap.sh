@@ -254,11 +254,22 @@ ensure_chromium() {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 }
 
+# What scripts/run needs; `bootstrap --test-tools` (scripts/test) also the browser and the
+# deploy tools (kustomize, kubeconform, docker-compose, hadolint, schemas:
+# tests/unit/test_deploy_*), made in the background while the rest is set up.
 bootstrap() {
+  local test_tools=""
+  [[ "${1:-}" == "--test-tools" ]] && test_tools=1
   ensure_uv
+  [[ -z $test_tools ]] || start_kubeconform_build  # compiles meanwhile
   ensure_python_deps
+  [[ -z $test_tools ]] || start_deploy_tools  # needs the project's Python (its schema script)
   ensure_console_vendor
   bash "$ROOT/infra/local.sh" up
+  if [[ -n $test_tools ]]; then
+    ensure_chromium  # the console's browser tests
+    wait_deploy_tools
+  fi
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
