@@ -111,9 +111,27 @@ CREATE CONSTRAINT TRIGGER bench_seen AFTER INSERT ON analytics.stay_facts
 """
 
 
+def published_sql(schema: str) -> str:
+    """When each of the schema's outbox rows was published: the relay deletes a row once
+    Kafka acknowledged its event, and this benchmark's own trigger keeps what it deleted with
+    the time (`published_at`). One statement-level insert per relay round."""
+    return f"""
+CREATE TABLE {schema}.bench_published (id bigint, key text, event_type text, payload text,
+  created_at timestamptz, published_at timestamptz);
+CREATE FUNCTION {schema}.bench_published() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {schema}.bench_published
+  SELECT id, key, event_type, payload, created_at, clock_timestamp() FROM gone;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER bench_published AFTER DELETE ON {schema}.outbox REFERENCING OLD TABLE AS gone
+  FOR EACH STATEMENT EXECUTE FUNCTION {schema}.bench_published();
+"""
+
+
 async def run(rate: int, seconds: int) -> dict:
     url = fresh_database("luutru_bench_freshness")
-    psql("luutru_bench_freshness", SEEN)
+    psql("luutru_bench_freshness", SEEN + published_sql("analytics"))
     prefix = f"bench{uuid.uuid4().hex[:6]}-"
     settings = AnalyticsSettings(
         database_url=url,
@@ -180,9 +198,7 @@ async def run(rate: int, seconds: int) -> dict:
         deadline = time.monotonic() + 60
         while True:
             async with factory() as s:
-                published = await s.scalar(
-                    text("SELECT count(*) FROM analytics.outbox WHERE published_at IS NOT NULL")
-                )
+                published = await s.scalar(text("SELECT count(*) FROM analytics.bench_published"))
             if published >= hits or time.monotonic() > deadline:
                 break
             await asyncio.sleep(0.5)
@@ -202,8 +218,8 @@ async def run(rate: int, seconds: int) -> dict:
                     text(
                         "SELECT count(*), percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP "
                         "(ORDER BY extract(epoch FROM o.published_at - a.registered_at)) "
-                        "FROM analytics.alerts a JOIN analytics.outbox o "
-                        "ON o.key = a.alert_id::text WHERE o.published_at IS NOT NULL"
+                        "FROM analytics.alerts a JOIN analytics.bench_published o "
+                        "ON o.key = a.alert_id::text"
                     )
                 )
             ).one()

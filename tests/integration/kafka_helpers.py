@@ -48,6 +48,34 @@ async def wait_for_message(topic: str, since: dict[TopicPartition, int], predica
         await consumer.stop()
 
 
+async def messages_with_keys(
+    since: dict[TopicPartition, int], keys: set[str], expected: int, timeout: float = 30.0
+) -> list[tuple[str, dict]]:
+    """(key, JSON value) of the messages from the offsets ``since`` on whose key is one of
+    ``keys``, in offset order within each partition: once ``expected`` of them arrived, with
+    whatever else comes in 2 s more (a duplicate would)."""
+    consumer = AIOKafkaConsumer(**KAFKA.client_options(), enable_auto_commit=False)
+    await consumer.start()
+    found: list[tuple[str, dict]] = []
+    try:
+        consumer.assign(list(since))
+        for tp, offset in since.items():
+            consumer.seek(tp, offset)
+        deadline = time.monotonic() + timeout
+        settled_at = None
+        while time.monotonic() < (settled_at or deadline):
+            for records in (await consumer.getmany(timeout_ms=300)).values():
+                for record in records:
+                    key = record.key.decode() if record.key else ""
+                    if key in keys:
+                        found.append((key, json.loads(record.value)))
+            if settled_at is None and len(found) >= expected:
+                settled_at = time.monotonic() + 2.0
+        return found
+    finally:
+        await consumer.stop()
+
+
 async def start_group_at_end(group_id: str, topic: str) -> None:
     """Commit a new consumer group's offsets at the end of a topic, so a runner under test
     starts with the messages the test sends, not the whole history."""

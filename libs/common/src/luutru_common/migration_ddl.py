@@ -25,6 +25,7 @@ OUTBOX = "outbox"
 PROCESSED_EVENTS = "processed_events"
 # The relay reads the unpublished rows in order; published ones drop out of the index.
 UNPUBLISHED = "published_at IS NULL"
+PUBLISHED = "published_at IS NOT NULL"
 
 # The column types the migrations use, by their name in PostgreSQL.
 TYPES = {
@@ -177,13 +178,45 @@ def payload_text_revision(schema: str) -> tuple[Callable[[], None], Callable[[],
     hold every writer up; the Job's retry tries again."""
 
     def upgrade() -> None:
-        op.execute(f"DELETE FROM {schema}.{OUTBOX} WHERE published_at IS NOT NULL")
+        op.execute(f"DELETE FROM {schema}.{OUTBOX} WHERE {PUBLISHED}")
         op.execute("SET LOCAL lock_timeout = '10s'")
         op.execute(f"ALTER TABLE {schema}.{OUTBOX} ALTER COLUMN payload TYPE text")
 
     def downgrade() -> None:
         op.execute(
             f"ALTER TABLE {schema}.{OUTBOX} ALTER COLUMN payload TYPE jsonb USING payload::jsonb"
+        )
+
+    return upgrade, downgrade
+
+
+def delete_on_publish_revision(schema: str) -> tuple[Callable[[], None], Callable[[], None]]:
+    """``upgrade`` and ``downgrade`` of the revision from which the relay deletes a row once
+    Kafka holds its event, instead of marking it published and purging it a day later: the
+    outbox is the backlog alone, so neither the index on unpublished rows nor a unique index
+    on the event id (a fresh UUID each; consumers deduplicate by it) is needed any more.
+    Each cost every event an index write, and marking cost a new row version
+    (bench/README.md).
+
+    Expand only: ``published_at`` stays, because the previous release's relay still marks
+    rows during the rollout (the new relay deletes what it marked: luutru_common.outbox); the
+    next release drops it. Dropping an index takes the table's lock for a moment, so the lock
+    is not waited for long (the Job's retry tries again)."""
+
+    def upgrade() -> None:
+        op.execute(f"DELETE FROM {schema}.{OUTBOX} WHERE {PUBLISHED}")
+        op.execute("SET LOCAL lock_timeout = '10s'")
+        op.drop_index("ix_outbox_unpublished", table_name=OUTBOX, schema=schema)
+        op.drop_constraint(op.f("uq_outbox_event_id"), OUTBOX, schema=schema, type_="unique")
+
+    def downgrade() -> None:
+        op.create_unique_constraint(op.f("uq_outbox_event_id"), OUTBOX, ["event_id"], schema=schema)
+        op.create_index(
+            "ix_outbox_unpublished",
+            OUTBOX,
+            ["id"],
+            schema=schema,
+            postgresql_where=sa.text(UNPUBLISHED),
         )
 
     return upgrade, downgrade

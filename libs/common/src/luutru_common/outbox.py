@@ -3,9 +3,10 @@
 A state change and the rows describing its events commit in one transaction
 (`record_events`). The relay — one active per service, elected with a PostgreSQL advisory
 lock — wakes on NOTIFY or every poll interval, publishes unsent rows in id order with an
-idempotent producer (acks=all) and only then marks them published. Kafka being down never
-fails a request: rows wait in the table until the broker is back. A crash between publishing
-and marking re-publishes a few events; consumers deduplicate by event id.
+idempotent producer (acks=all) and only then deletes them: the table holds the events not yet
+on Kafka and nothing else. Kafka being down never fails a request: rows wait in the table
+until the broker is back. A crash between publishing and deleting re-publishes a few events;
+consumers deduplicate by event id.
 
 With tracing on (luutru_common.tracing), a row keeps the W3C traceparent of the request that
 wrote it and the relay sends it on as the Kafka header of that name.
@@ -31,7 +32,6 @@ from sqlalchemy import (
     BigInteger,
     Column,
     DateTime,
-    Index,
     MetaData,
     Table,
     Text,
@@ -69,7 +69,9 @@ def outbox_table(metadata: MetaData) -> Table:
         "outbox",
         metadata,
         Column("id", BigInteger, primary_key=True, autoincrement=True),
-        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        # Not unique in the database: every event's id is a fresh UUID, and consumers
+        # deduplicate by it anyway; the unique index cost each event two index writes.
+        Column("event_id", UUID(as_uuid=True), nullable=False),
         Column("topic", Text, nullable=False),
         Column("key", Text, nullable=False),
         Column("event_type", Text, nullable=False),
@@ -81,12 +83,10 @@ def outbox_table(metadata: MetaData) -> Table:
         # The W3C trace context of the request that recorded the event (NULL: tracing off).
         Column("traceparent", Text),
         Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        # Set by the previous release's relay, which marked published rows instead of
+        # deleting them: still read during a rolling upgrade (`OutboxRelay`), dropped by the
+        # next release's migrations.
         Column("published_at", DateTime(timezone=True)),
-    )
-    Index(
-        "ix_outbox_unpublished",
-        table.c.id,
-        postgresql_where=table.c.published_at.is_(None),
     )
     return table
 
@@ -194,10 +194,6 @@ _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
 # an event's way to Kafka, against a round trip per single check-in under load.
 WAKE_GATHER_S = 0.02
 
-# Ids per DELETE of the relay's purge: ~0.1–0.2 s of PostgreSQL work per range at most, so
-# publishing (same connection) pauses briefly however large a day was.
-PURGE_RANGE = 10_000
-
 
 class KeyedPartitioner:
     """Kafka's default partitioner (murmur2 of the key, as the Java clients: the same key
@@ -278,7 +274,6 @@ class OutboxRelay:
         service: str,
         batch_size: int = 1000,
         poll_interval: float = 1.0,
-        retention_hours: int = 24,
     ) -> None:
         if not _IDENT.match(schema):
             raise ValueError(f"bad schema name {schema!r}")
@@ -288,7 +283,6 @@ class OutboxRelay:
         self.service = service
         self.batch_size = batch_size
         self.poll_interval = poll_interval
-        self.retention_hours = retention_hours
         self.is_leader = False
         self._table = f"{schema}.outbox"
         self._partitioner = KeyedPartitioner()
@@ -337,8 +331,8 @@ class OutboxRelay:
     async def report_backlog(self, conn: asyncpg.Connection) -> tuple[int, float]:
         """Set the backlog gauges from the table now and return them: rows waiting, age in seconds
         of the oldest."""
-        # Both come from the partial index on unpublished rows: cheap however large the
-        # table, proportional to the backlog itself.
+        # The table holds the backlog alone (published rows are deleted): reading it all is
+        # proportional to the backlog itself.
         row = await conn.fetchrow(
             "SELECT count(*) AS n, "
             "coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age "
@@ -374,10 +368,10 @@ class OutboxRelay:
                 await asyncio.sleep(self.poll_interval * 5)
             self.is_leader = True
             log.info("outbox_relay_leader", schema=self.schema)
+            await self._delete_marked(conn)
             wake = asyncio.Event()
             await conn.add_listener(notify_channel(self.schema), lambda *_: wake.set())
             producer = await self._start_producer()
-            rounds = 0
             while True:
                 wake.clear()
                 # A batch sent to Kafka is marked published even when shutdown comes
@@ -385,9 +379,6 @@ class OutboxRelay:
                 published = await finish_when_cancelled(
                     self._publish_batch(conn, producer), grace_s=20.0
                 )
-                rounds += 1
-                if rounds % 600 == 0:
-                    await self._purge(conn)
                 if published < self.batch_size:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), self.poll_interval)
@@ -422,6 +413,8 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 5.0)
 
     async def _publish_batch(self, conn: asyncpg.Connection, producer: AIOKafkaProducer) -> int:
+        # `published_at IS NULL`: rows an older relay marked during a rolling upgrade, while
+        # it held the lock, are not sent again (`_delete_marked` takes them away).
         rows = await conn.fetch(
             "SELECT id, topic, key, payload, correlation_id, traceparent "
             f"FROM {self._table} WHERE published_at IS NULL ORDER BY id LIMIT $1",
@@ -434,9 +427,11 @@ class OutboxRelay:
             # Every batch must be acknowledged by the broker (acks=all) before its rows count
             # as sent.
             await asyncio.wait_for(asyncio.gather(*futures), timeout=60)
+        # Deleted, not marked: a published event's row has no further use (the event is in
+        # Kafka), and a DELETE writes no new row version and no index entry — marking it cost
+        # PostgreSQL twice the row's insert, then a purge and two vacuums (bench/README.md).
         await conn.execute(
-            f"UPDATE {self._table} SET published_at = now() WHERE id = ANY($1::bigint[])",
-            [r["id"] for r in rows],
+            f"DELETE FROM {self._table} WHERE id = ANY($1::bigint[])", [r["id"] for r in rows]
         )
         for topic, count in collections.Counter(r["topic"] for r in rows).items():
             OUTBOX_PUBLISHED.labels(self.service, topic).inc(count)
@@ -476,34 +471,9 @@ class OutboxRelay:
             futures.append(await producer.send_batch(batch, topic, partition=partition))
         return futures
 
-    async def _purge(self, conn: asyncpg.Connection) -> int:
-        """Delete the rows published more than ``retention_hours`` ago; how many went.
-
-        Ids grow with time, so what is old sits at the low end of the primary key: the purge
-        walks it from the oldest row in ranges of ``PURGE_RANGE`` ids (an index range scan
-        each) and stops at the first row recorded within the retention. No index has
-        ``published_at``: a plain ``DELETE … WHERE published_at < …`` read the whole table on
-        every purge — a Tết day's outbox is ~2.7 GB (bench/partitions/outbox_purge.sql).
-        Unpublished rows are never deleted, whatever their age.
-        """
-        cutoff = await conn.fetchval(
-            "SELECT now() - make_interval(hours => $1)", self.retention_hours
-        )
-        start = await conn.fetchval(f"SELECT min(id) FROM {self._table}")
-        deleted = 0
-        while start is not None:
-            status = await conn.execute(
-                f"DELETE FROM {self._table} WHERE id >= $1 AND id < $2 AND published_at < $3",
-                start,
-                start + PURGE_RANGE,
-                cutoff,
-            )
-            deleted += int(status.split()[-1])
-            following = await conn.fetchrow(
-                f"SELECT id, created_at FROM {self._table} WHERE id >= $1 ORDER BY id LIMIT 1",
-                start + PURGE_RANGE,
-            )
-            if following is None or following["created_at"] >= cutoff:
-                break  # the rest is younger than the retention
-            start = following["id"]
-        return deleted
+    async def _delete_marked(self, conn: asyncpg.Connection) -> int:
+        """Delete the rows the previous release's relay marked published instead of deleting
+        them (during a rolling upgrade it may hold the lock a while); how many went. None
+        once that release is gone: a scan of the backlog at each election."""
+        status = await conn.execute(f"DELETE FROM {self._table} WHERE published_at IS NOT NULL")
+        return int(status.split()[-1])

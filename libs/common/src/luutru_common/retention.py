@@ -75,15 +75,6 @@ def processed_events_rule(schema: str, days: int) -> Rule:
     )
 
 
-def outbox_rule(schema: str, days: int) -> Rule:
-    """Published outbox rows (their payload is the event, personal data included)."""
-    return Rule(
-        "published outbox rows",
-        days,
-        delete_older(f"{schema}.outbox", "published_at", "AND published_at IS NOT NULL"),
-    )
-
-
 AnyRule = Rule | MonthDrop | Partitions
 
 

@@ -112,7 +112,6 @@ class ServiceSettings(BaseSettings):
     retention_batch: int = 1000
     # Periods, in days, of the classes every service has.
     processed_events_retention_days: int = 30
-    outbox_retention_days: int = 7
     # OpenTelemetry traces go to this OTLP/HTTP collector (base URL, e.g.
     # http://otel-collector:4318); empty: the standard OTEL_EXPORTER_OTLP_ENDPOINT, and with
     # neither, tracing is off (luutru_common.tracing).

@@ -1,13 +1,14 @@
 """analytics' retention rules (docs/privacy.md): the identities in the police-only guest
-records and alerts anonymised after their periods; processed event ids and published outbox
-rows deleted. The projections that feed the statistics (stay_facts, the daily roll-ups) hold
-no identity and are never touched, so every aggregate stays exactly as it was. The access log
+records and alerts anonymised after their periods; processed event ids deleted (an outbox row
+goes as soon as its event is on Kafka: luutru_common.outbox). The projections that feed the
+statistics (stay_facts, the daily roll-ups) hold no identity and are never touched, so every
+aggregate stays exactly as it was. The access log
 is append-only and kept (its period is longer than the records it talks about)."""
 
 from __future__ import annotations
 
 from luutru_analytics.settings import AnalyticsSettings
-from luutru_common.retention import Rule, outbox_rule, processed_events_rule
+from luutru_common.retention import Rule, processed_events_rule
 
 
 def rules(settings: AnalyticsSettings) -> list[Rule]:
@@ -30,5 +31,4 @@ def rules(settings: AnalyticsSettings) -> list[Rule]:
             " WHERE subject_name <> '' AND updated_at < :cutoff LIMIT :batch)",
         ),
         processed_events_rule("analytics", settings.processed_events_retention_days),
-        outbox_rule("analytics", settings.outbox_retention_days),
     ]

@@ -1,6 +1,6 @@
 """ingest's retention rules (docs/privacy.md): guest identities of old stays and trips
 anonymised, earlier versions of stays, raw upload files and their rows, idempotency keys,
-processed event ids, published outbox rows, pending pre-registrations (after 72 h) and
+processed event ids, pending pre-registrations (after 72 h) and
 expired pre-registration links deleted. Counts and dates stay: a stay keeps its
 facility, days, nationality, gender and year of birth, so nothing counted changes."""
 
@@ -12,7 +12,6 @@ from luutru_common.retention import (
     Partitions,
     Rule,
     delete_older,
-    outbox_rule,
     processed_events_rule,
 )
 from luutru_ingest.settings import IngestSettings
@@ -100,5 +99,4 @@ def rules(settings: IngestSettings) -> list[AnyRule]:
             delete_older("ingest.pre_registration_links", "expires_at"),
         ),
         processed_events_rule("ingest", settings.processed_events_retention_days),
-        outbox_rule("ingest", settings.outbox_retention_days),
     ]
