@@ -1,9 +1,10 @@
 """The analytics projection alone: CPU per registration of stay.v1 → facts, rollups, alerts.
 
-    uv run python -m bench.analytics.projection --stays 20000 [--batch 500]
+    uv run python -m bench.analytics.projection --stays 20000 [--batch 500] [--watchlist 0]
 
 Feeds realistic GuestCheckedIn envelopes (bench/ingest/data.py's guests, 200 facilities of
-the plan's mix, 1–4 nights, ~10 % foreigners, 1 % of them on the watchlist) to the real
+the plan's mix, 1–4 nights, ~10 % foreigners, 1 % of them on the watchlist, with
+`--watchlist N` N more wanted persons matching nobody) to the real
 consumer runner — processed_events, the batch handlers, real PostgreSQL — in runs of
 `--batch` records of one partition, as the Kafka consumer hands them over, without Kafka.
 Reports the Python process's CPU (user + system) and the PostgreSQL backend's CPU per
@@ -76,6 +77,29 @@ def registrations(
     return stays
 
 
+async def _wanted_elsewhere(engine, rng: random.Random, n: int) -> None:
+    first = date(1950, 1, 1)
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "n": f"Người Bị Truy Nã {i}",
+            "k": name_match_key(f"Người Bị Truy Nã {i}"),
+            "b": first + timedelta(days=rng.randrange(55 * 365)),
+            "d": f"9{i:011d}",
+        }
+        for i in range(n)
+    ]
+    async with engine.begin() as conn:
+        await conn.execute(
+            text(
+                "INSERT INTO analytics.watchlist_entries (entry_id, full_name, name_key, "
+                "date_of_birth, document_number, reason, active, created_at, created_by) "
+                "VALUES (:id, :n, :k, :b, :d, 'bench', true, now(), 'bench')"
+            ),
+            rows,
+        )
+
+
 async def main(args: argparse.Namespace) -> None:
     url = fresh_database("luutru_bench_projection")
     settings = AnalyticsSettings(database_url=url)
@@ -117,6 +141,10 @@ async def main(args: argparse.Namespace) -> None:
                     "d": s.guest.id_number or s.guest.passport_number,
                 },
             )
+    if args.watchlist:
+        # A province's list of wanted persons beside them: nobody here, born any day of
+        # 55 years (so most runs' birth dates have a few), names of the same alphabet.
+        await _wanted_elsewhere(engine, rng, args.watchlist)
     runs = [
         [record(new_envelope(s, producer="bench")) for s in stays[i : i + args.batch]]
         for i in range(0, len(stays), args.batch)
@@ -158,5 +186,8 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stays", type=int, default=20_000)
     parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument(
+        "--watchlist", type=int, default=0, help="more wanted persons, matching nobody here"
+    )
     parser.add_argument("--profile", type=float, default=0, help="seconds to wait for py-spy")
     asyncio.run(main(parser.parse_args()))

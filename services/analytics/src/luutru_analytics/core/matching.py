@@ -9,8 +9,9 @@ transaction as the projection — nothing of it goes back to ingest or the facil
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from difflib import SequenceMatcher
 
 from sqlalchemy import Date, Text, any_, bindparam, or_, select
@@ -91,15 +92,34 @@ class WatchlistMatcher:
         entries = (
             await session.scalars(CANDIDATES, {"births": list(births), "docs": list(docs)})
         ).all()
-        if not entries:
-            return
-        found = []
-        for record in records:
-            for entry in entries:
-                verdict = judge(entry, record, self.threshold)
-                if verdict is not None:
-                    found.append(Match(entry, record, *verdict))
-        await raise_alerts(session, found)
+        if entries:
+            await raise_alerts(session, matches(entries, records, self.threshold))
+
+
+def matches(entries: list[WatchlistEntry], records: list[dict], threshold: float) -> list[Match]:
+    """Every (entry, record) pair `judge` finds a match, record by record and in the entries'
+    order within each — judging only the entries that share the record's document or date of
+    birth, the only pairs that can match. Judging every pair made a run's cost grow with its
+    size times the watchlist's: the candidates are the entries born on any of the run's birth
+    dates, which on a long list is most of it (bench/README.md)."""
+    by_document: dict[str, list[int]] = defaultdict(list)
+    by_birth: dict[date, list[int]] = defaultdict(list)
+    for position, entry in enumerate(entries):
+        if entry.document_number:
+            by_document[entry.document_number].append(position)
+        if entry.name_key and entry.date_of_birth is not None:
+            by_birth[entry.date_of_birth].append(position)
+    found = []
+    for record in records:
+        doc = normalize_document(record.get("document_number"))
+        sharing = by_birth.get(record["date_of_birth"], [])
+        if doc in by_document:
+            sharing = sorted({*sharing, *by_document[doc]})
+        for position in sharing:
+            verdict = judge(entries[position], record, threshold)
+            if verdict is not None:
+                found.append(Match(entries[position], record, *verdict))
+    return found
 
 
 @dataclass(frozen=True)
