@@ -29,6 +29,7 @@ from pathlib import Path
 
 import asyncpg
 import httpx
+from bench.analytics.common import add_wanted_elsewhere
 from bench.analytics.freshness import SEEN, published_sql
 from bench.ingest.data import facility_types, guest
 from bench.ingest.run import serve_jwks
@@ -317,10 +318,12 @@ async def pipeline(
     facilities: int = 200,
     extra_env: dict | None = None,
     separate_workers: bool = False,
+    watchlist: int = 0,
 ):
     """Fresh database, facilities in both services, 200 watched documents, both processes
     started and ready. `separate_workers`: ingest's relay in a `luutru-ingest worker`
-    process (port + 2), as deployed, instead of in the API's."""
+    process (port + 2), as deployed, instead of in the API's. `watchlist`: that many more
+    wanted persons, with names and birth dates, matching nobody (a province's real list)."""
     for attempt in range(5):  # the previous run's backends may still be closing
         try:
             recreate_database(DB)
@@ -357,6 +360,9 @@ async def pipeline(
         )
         await conn.execute(SEEN)
         await conn.execute(COMMITTED)
+    if watchlist:
+        await add_wanted_elsewhere(database_url(DB).replace("+asyncpg", ""), watchlist)
+    async with admin.acquire() as conn:
         await conn.execute(f"GRANT INSERT ON ingest.bench_committed TO {runtime_role('ingest')}")
         for service in ("ingest", "analytics"):  # the relays' triggers run as their roles
             await conn.execute(published_sql(service))

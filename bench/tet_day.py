@@ -4,7 +4,7 @@ single check-ins — relayed to Kafka by ingest's outbox relay and projected by
 
     uv run python -m bench.tet_day [--registrations 2000000] [--batch 250]
                                    [--batch-clients 3] [--single-clients 16]
-                                   [--separate-workers]
+                                   [--separate-workers] [--watchlist 0]
 
 Reports the wall time from the first request to the last stay projected, the sustained
 end-to-end rate, the API's rates for batches and single check-ins, the largest outbox
@@ -28,7 +28,9 @@ from bench.pipeline import pipeline
 async def run(args) -> dict:
     singles_total = args.registrations // 5
     batched_total = args.registrations - singles_total
-    async with pipeline(port=args.port, separate_workers=args.separate_workers) as p:
+    async with pipeline(
+        port=args.port, separate_workers=args.separate_workers, watchlist=args.watchlist
+    ) as p:
         started = time.monotonic()
         sampler = asyncio.create_task(p.sample_forever(started))
         left = {"batched": batched_total, "single": singles_total}
@@ -146,6 +148,9 @@ def main() -> None:
         "--separate-workers",
         action="store_true",
         help="ingest's relay in a `luutru-ingest worker` process, as deployed",
+    )
+    parser.add_argument(
+        "--watchlist", type=int, default=0, help="more wanted persons, matching nobody"
     )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, ensure_ascii=False, indent=2))

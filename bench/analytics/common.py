@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import os
 import platform
+import random
 import subprocess
 import sys
+import uuid
+from datetime import date, timedelta
 from pathlib import Path
+
+import asyncpg
 
 # The Kafka super user of infra/local.sh, from the one place the tests take it.
 from tests.support import KAFKA  # noqa: F401
+
+from luutru_common.identity import name_match_key
 
 PG = ["psql", "-h", "127.0.0.1", "-p", os.environ.get("LUUTRU_PG_PORT", "55432"), "-U", "luutru"]
 
@@ -65,3 +72,28 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+async def add_wanted_elsewhere(dsn: str, n: int, seed: int = 55) -> None:
+    """``n`` wanted persons on the watchlist of the database at ``dsn`` (plain asyncpg DSN)
+    whom no registration of the benchmarks matches: names and documents of their own, born on
+    any day of 55 years, so most runs of registrations share birth dates with some of them —
+    what a province's real list does to the matching (the benchmarks' own watched guests are
+    a few hundred)."""
+    rng = random.Random(seed)
+    first = date(1950, 1, 1)
+    rows = []
+    for i in range(n):
+        name = f"Người Bị Truy Nã {i}"
+        born = first + timedelta(days=rng.randrange(55 * 365))
+        rows.append((uuid.uuid4(), name, name_match_key(name), born, f"9{i:011d}"))
+    conn = await asyncpg.connect(dsn)
+    try:
+        await conn.executemany(
+            "INSERT INTO analytics.watchlist_entries (entry_id, full_name, name_key, "
+            "date_of_birth, document_number, reason, active, created_at, created_by) "
+            "VALUES ($1, $2, $3, $4, $5, 'bench', true, now(), 'bench')",
+            rows,
+        )
+    finally:
+        await conn.close()

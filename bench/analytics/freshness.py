@@ -240,12 +240,12 @@ async def run(rate: int, seconds: int) -> dict:
 
 
 async def run_through_api(
-    rate: int, seconds: int, batch: int, port: int, separate_workers: bool
+    rate: int, seconds: int, batch: int, port: int, separate_workers: bool, watchlist: int = 0
 ) -> dict:
     """Registrations through the ingest API at `rate` a second, in batches of `batch`."""
     from bench.pipeline import pipeline
 
-    async with pipeline(port=port, separate_workers=separate_workers) as p:
+    async with pipeline(port=port, separate_workers=separate_workers, watchlist=watchlist) as p:
         started = time.monotonic()
         sampler = asyncio.create_task(p.sample_forever(started))
         sent = total = 0
@@ -304,10 +304,20 @@ def main() -> None:
         action="store_true",
         help="with --through-api: ingest's relay in a `worker` process, as deployed",
     )
+    parser.add_argument(
+        "--watchlist", type=int, default=0, help="with --through-api: more wanted persons"
+    )
     args = parser.parse_args()
     if args.through_api:
         result = asyncio.run(
-            run_through_api(args.rate, args.seconds, args.batch, args.port, args.separate_workers)
+            run_through_api(
+                args.rate,
+                args.seconds,
+                args.batch,
+                args.port,
+                args.separate_workers,
+                args.watchlist,
+            )
         )
     else:
         result = asyncio.run(run(args.rate, args.seconds))

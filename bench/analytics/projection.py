@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.analytics.common import fresh_database, machine, percentile
+from bench.analytics.common import add_wanted_elsewhere, fresh_database, machine, percentile
 from bench.ingest.data import FACILITY_MIX, guest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -77,29 +77,6 @@ def registrations(
     return stays
 
 
-async def _wanted_elsewhere(engine, rng: random.Random, n: int) -> None:
-    first = date(1950, 1, 1)
-    rows = [
-        {
-            "id": uuid.uuid4(),
-            "n": f"Người Bị Truy Nã {i}",
-            "k": name_match_key(f"Người Bị Truy Nã {i}"),
-            "b": first + timedelta(days=rng.randrange(55 * 365)),
-            "d": f"9{i:011d}",
-        }
-        for i in range(n)
-    ]
-    async with engine.begin() as conn:
-        await conn.execute(
-            text(
-                "INSERT INTO analytics.watchlist_entries (entry_id, full_name, name_key, "
-                "date_of_birth, document_number, reason, active, created_at, created_by) "
-                "VALUES (:id, :n, :k, :b, :d, 'bench', true, now(), 'bench')"
-            ),
-            rows,
-        )
-
-
 async def main(args: argparse.Namespace) -> None:
     url = fresh_database("luutru_bench_projection")
     settings = AnalyticsSettings(database_url=url)
@@ -144,7 +121,7 @@ async def main(args: argparse.Namespace) -> None:
     if args.watchlist:
         # A province's list of wanted persons beside them: nobody here, born any day of
         # 55 years (so most runs' birth dates have a few), names of the same alphabet.
-        await _wanted_elsewhere(engine, rng, args.watchlist)
+        await add_wanted_elsewhere(url.replace("+asyncpg", ""), args.watchlist)
     runs = [
         [record(new_envelope(s, producer="bench")) for s in stays[i : i + args.batch]]
         for i in range(0, len(stays), args.batch)
