@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     Text,
     UniqueConstraint,
+    and_,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -93,13 +94,31 @@ class Stay(Base):
     room_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
-# Carries what the in-house count reads (0010): that count is an index-only scan.
+# A facility's stays of a day (the day list, by id); its INCLUDE columns (0010) let the
+# in-house list and the board filter the facility's stays without their rows.
 Index(
     "ix_stays_facility_day",
     Stay.facility_id,
     Stay.check_in_date,
     Stay.id,
     postgresql_include=["status", "check_out_at", "expected_check_out"],
+)
+# Held on a day is still open or checked out since (core.store.held_on): the in-house counts
+# read these two (0011), index-only, instead of the facility's whole history. A new stay
+# enters only the first; its check-out moves it to the second.
+Index(
+    "ix_stays_open",
+    Stay.facility_id,
+    Stay.check_in_date,
+    postgresql_include=["expected_check_out", "check_out_at", "room_id"],
+    postgresql_where=and_(Stay.check_out_at.is_(None), Stay.status != "voided"),
+)
+Index(
+    "ix_stays_checked_out",
+    Stay.facility_id,
+    Stay.check_out_at,
+    postgresql_include=["check_in_date", "expected_check_out", "status", "room_id"],
+    postgresql_where=Stay.check_out_at.is_not(None),
 )
 
 

@@ -18,7 +18,19 @@ import uuid
 from datetime import date
 
 import asyncpg
-from sqlalchemy import Date, Integer, and_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import Compiled, jsonb_text
@@ -194,37 +206,54 @@ async def in_house_count(
     """Guests held on ``day``, voided records aside; counted no further than ``at_most``.
 
     The over-capacity warning needs the count only up to the declared beds: past them every
-    new guest is over. Bounded, the count reads at most that many stays instead of every
-    stay a facility never checked out — which grew with its history and, at a few thousand,
-    cost PostgreSQL more than the rest of a check-in (bench/README.md)."""
+    new guest is over. It reads only stays that can be in the house — those still open and
+    those checked out since the day began — never the facility's history, which grows with
+    every year (bench/README.md, "Issue 14 target 1")."""
     query = _in_house_count_query(timezone)
     args = query.args(facility_id=facility_id, day=day, at_most=at_most)
     return int(await conn.fetchval(query.sql, *args) or 0)
+
+
+# Written as SQL literals, not parameters: a generic plan uses a partial index only when the
+# statement's own conditions imply the index's predicate (migration 0011).
+_NOT_VOIDED = Stay.status != literal_column("'voided'")
+
+
+def still_open():
+    """Never checked out nor voided: the stays of ix_stays_open."""
+    return and_(Stay.check_out_at.is_(None), _NOT_VOIDED)
+
+
+def checked_out_since(day, timezone: str):
+    """Checked out (not voided) late enough for the local check-out date to be ``day`` or
+    later: a range of ix_stays_checked_out, which held_on's `timezone(…)::date >= day` is not.
+    The range begins a day early because a local midnight is not always one moment: where the
+    clocks go back at midnight, PostgreSQL reads `day AT TIME ZONE` as the later of the two.
+    held_on, beside it, keeps the count exact."""
+    start = func.timezone(timezone, cast(day - literal_column("1"), DateTime))
+    return and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= start, _NOT_VOIDED)
 
 
 @functools.cache
 def _in_house_count_query(timezone: str) -> Compiled:
     # Compiled once per time zone, with the facility and the day as parameters: building
     # this expression anew took more CPU than the rest of a single check-in's statements.
-    # LIMIT NULL is no limit.
     #
-    # Newest arrivals first, in the order of ix_stays_facility_day, so the plan is always
-    # that index read backwards and stopped at the beds. Without an order PostgreSQL chose
-    # by its statistics: once an autoanalyze saw a facility with thousands of stays, a LIMIT
-    # looked cheap to fill from a sequential scan — but a facility's stays are not spread
-    # through the table, they sit where they arrived (after a large batch, at its end) — and
-    # every check-in read the whole table: 60–130 ms each, until the next analyze
-    # (bench/README.md, "the stall after an autoanalyze"). Those still in the house are the
-    # recent arrivals, so newest first is also where the count fills soonest.
-    held = (
-        select(literal_column("1"))
-        .where(
-            Stay.facility_id == bindparam("facility_id"),
-            Stay.status != "voided",
-            held_on(bindparam("day", type_=Date), timezone),
+    # Held on a day (not voided) is one of two parts that never overlap: still open, or
+    # checked out on or after the day. Each is counted from its own partial index, no
+    # further than the beds; their sum, no further than the beds either. LIMIT NULL is no
+    # limit, and least() passes over a NULL.
+    day = bindparam("day", type_=Date)
+    at_most = bindparam("at_most", type_=Integer)
+
+    def counted(part):
+        held = (
+            select(literal_column("1"))
+            .where(Stay.facility_id == bindparam("facility_id"), part, held_on(day, timezone))
+            .limit(at_most)
+            .subquery()
         )
-        .order_by(Stay.check_in_date.desc(), Stay.id.desc())
-        .limit(bindparam("at_most", type_=Integer))
-        .subquery()
-    )
-    return Compiled(select(func.count()).select_from(held))
+        return select(func.count()).select_from(held).scalar_subquery()
+
+    total = counted(still_open()) + counted(checked_out_since(day, timezone))
+    return Compiled(select(func.least(total, at_most)))
