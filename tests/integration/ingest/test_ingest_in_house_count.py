@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Date, bindparam, func, select
 
 from luutru_common.db import Compiled, asyncpg_dsn
-from luutru_ingest.core import store
+from luutru_ingest.core import rooms, store
 from luutru_ingest.models import Stay
 
 ZONE = "Asia/Ho_Chi_Minh"  # UTC+7: local midnight is 17:00 UTC the day before
@@ -26,10 +26,11 @@ VN = ZoneInfo(ZONE)
 _INSERT = """
 INSERT INTO ingest.stays (id, facility_id, document_type, document_number, full_name, name_key,
     date_of_birth, gender, nationality, country_of_residence, check_in_at, check_in_date,
-    expected_check_out, due_at, late_minutes, status, warnings, check_out_at, receipt_number)
+    expected_check_out, due_at, late_minutes, status, warnings, check_out_at, receipt_number,
+    room_id)
 SELECT gen_random_uuid(), $1, 'passport', 'COUNT-' || gen_random_uuid(), 'Khách', 'khach',
     date '1990-01-01', 'male', 'VNM', 'VNM', a, timezone($2, a)::date, e, a, 0, s, '[]',
-    o, 'COUNT-' || gen_random_uuid()
+    o, 'COUNT-' || gen_random_uuid(), $7
 FROM unnest($3::timestamptz[], $4::date[], $5::text[], $6::timestamptz[]) AS t(a, e, s, o)
 """
 
@@ -49,22 +50,27 @@ def local(day: date, at: time = time(14)) -> datetime:
     return datetime.combine(day, at, VN)
 
 
-async def add_stays(conn, facility_id: uuid.UUID, stays: list[tuple]) -> None:
-    """(arrival, expected check-out, status, check-out) per stay."""
+async def add_stays(conn, facility_id: uuid.UUID, stays: list[tuple], room_id=None) -> None:
+    """(arrival, expected check-out, status, check-out) per stay, all in ``room_id``."""
     columns = list(zip(*stays, strict=True)) if stays else [[], [], [], []]
-    await conn.execute(_INSERT, facility_id, ZONE, *map(list, columns))
+    await conn.execute(_INSERT, facility_id, ZONE, *map(list, columns), room_id)
 
 
-@pytest.fixture(scope="module")
-def by_definition() -> Compiled:
+def definition(*narrower) -> Compiled:
     """The count as held_on defines it, read however the planner likes: the yardstick."""
     return Compiled(
         select(func.count()).where(
             Stay.facility_id == bindparam("facility_id"),
             Stay.status != "voided",
             store.held_on(bindparam("day", type_=Date), ZONE),
+            *narrower,
         )
     )
+
+
+@pytest.fixture(scope="module")
+def by_definition() -> Compiled:
+    return definition()
 
 
 async def assert_same_count(conn, facility_id, day: date, by_definition, at_most=None) -> None:
@@ -200,4 +206,41 @@ async def test_the_count_reads_what_can_be_in_the_house_not_the_history(conn):
     finally:
         await conn.execute("RESET plan_cache_mode")
         # Other tests' plans are theirs: the history goes.
+        await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)
+
+
+async def test_a_room_counts_as_held_on_defines_and_reads_its_facility_only(conn):
+    """The per-room count (core.rooms.held_in_rooms) reads the same two parts, narrowed to
+    the rooms: each room's count is the facility's definition for that room alone, and a
+    long history in another room of the facility is not read."""
+    now = today()
+    facility_id = uuid.uuid4()
+    room, other, busy = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    await add_stays(conn, facility_id, every_kind(now), room_id=room)
+    await add_stays(conn, facility_id, every_kind(now)[:3], room_id=other)
+    history = [
+        (local(now - timedelta(days=3 + i % 360)), None, "checked_out", local(now - timedelta(2)))
+        for i in range(3000)
+    ]
+    await add_stays(conn, facility_id, history, room_id=busy)
+    in_room = definition(Stay.room_id == bindparam("room_id"))
+    try:
+        for offset in (-5, -1, 0, 1, 3):
+            day = now + timedelta(days=offset)
+            held = await rooms.held_in_rooms(conn, facility_id, [room, other], day, timezone=ZONE)
+            for room_id in (room, other):
+                expected = await conn.fetchval(
+                    in_room.sql, *in_room.args(facility_id=facility_id, day=day, room_id=room_id)
+                )
+                assert held.get(room_id, 0) == expected, (day, room_id)
+        await conn.execute("ANALYZE ingest.stays")
+        query = rooms._held_in_rooms_query(ZONE)
+        args = query.args(facility_id=facility_id, room_ids=[room, busy], day=now)
+        for mode in ("force_custom_plan", "force_generic_plan"):
+            await conn.execute(f"SET plan_cache_mode = {mode}")
+            explain = await conn.prepare(f"EXPLAIN (ANALYZE, FORMAT JSON) {query.sql}")
+            plan = json.loads(await explain.fetchval(*args))[0]["Plan"]
+            assert rows_read(plan) < 20, (mode, plan)
+    finally:
+        await conn.execute("RESET plan_cache_mode")
         await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)

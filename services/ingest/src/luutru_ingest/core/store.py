@@ -234,26 +234,31 @@ def checked_out_since(day, timezone: str):
     return and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= start, _NOT_VOIDED)
 
 
+def in_house_parts(day, timezone: str) -> tuple:
+    """Held on ``day`` and not voided, as two parts that never overlap, each a range of its
+    own partial index: still open, or checked out on or after the day. What the facility's
+    count and the per-room count (core.rooms) read, instead of every stay up to the day."""
+    held = held_on(day, timezone)
+    return and_(still_open(), held), and_(checked_out_since(day, timezone), held)
+
+
 @functools.cache
 def _in_house_count_query(timezone: str) -> Compiled:
     # Compiled once per time zone, with the facility and the day as parameters: building
     # this expression anew took more CPU than the rest of a single check-in's statements.
     #
-    # Held on a day (not voided) is one of two parts that never overlap: still open, or
-    # checked out on or after the day. Each is counted from its own partial index, no
-    # further than the beds; their sum, no further than the beds either. LIMIT NULL is no
-    # limit, and least() passes over a NULL.
-    day = bindparam("day", type_=Date)
+    # Each part is counted no further than the beds, and their sum no further than the
+    # beds either. LIMIT NULL is no limit, and least() passes over a NULL.
     at_most = bindparam("at_most", type_=Integer)
 
     def counted(part):
         held = (
             select(literal_column("1"))
-            .where(Stay.facility_id == bindparam("facility_id"), part, held_on(day, timezone))
+            .where(Stay.facility_id == bindparam("facility_id"), part)
             .limit(at_most)
             .subquery()
         )
         return select(func.count()).select_from(held).scalar_subquery()
 
-    total = counted(still_open()) + counted(checked_out_since(day, timezone))
-    return Compiled(select(func.least(total, at_most)))
+    open_, checked_out = in_house_parts(bindparam("day", type_=Date), timezone)
+    return Compiled(select(func.least(counted(open_) + counted(checked_out), at_most)))
