@@ -19,6 +19,7 @@ from sqlalchemy import Date, bindparam, func, select
 from luutru_common.db import Compiled, asyncpg_dsn
 from luutru_ingest.core import rooms, store
 from luutru_ingest.models import Stay
+from luutru_ingest.rooms import board
 
 ZONE = "Asia/Ho_Chi_Minh"  # UTC+7: local midnight is 17:00 UTC the day before
 VN = ZoneInfo(ZONE)
@@ -243,4 +244,23 @@ async def test_a_room_counts_as_held_on_defines_and_reads_its_facility_only(conn
             assert rows_read(plan) < 20, (mode, plan)
     finally:
         await conn.execute("RESET plan_cache_mode")
+        await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)
+
+
+async def test_the_board_reads_the_open_stays_not_the_history(conn):
+    """The room board's guests in house now (rooms.board): the facility's open stays only."""
+    now = today()
+    facility_id = uuid.uuid4()
+    history = [
+        (local(now - timedelta(days=3 + i % 360)), None, "checked_out", local(now - timedelta(2)))
+        for i in range(3000)
+    ]
+    in_house = [(local(now - timedelta(days=i)), None, "checked_in", None) for i in range(4)]
+    await add_stays(conn, facility_id, history + in_house)
+    sql = str(board._IN_HOUSE).replace(":f", "$1")
+    try:
+        await conn.execute("ANALYZE ingest.stays")
+        plan = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", facility_id))
+        assert rows_read(plan[0]["Plan"]) == len(in_house), plan
+    finally:
         await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)
