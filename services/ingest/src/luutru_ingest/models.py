@@ -48,7 +48,9 @@ class Stay(Base):
     __tablename__ = "stays"
     __table_args__ = (
         # The natural key: one registration per guest document per facility per arrival day.
-        UniqueConstraint("facility_id", "document_number", "check_in_date"),
+        # Led by the day and the facility (0011): the day list's index, and none of a
+        # facility's history (the in-house counts read their own two, below).
+        UniqueConstraint("check_in_date", "facility_id", "document_number"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -94,15 +96,6 @@ class Stay(Base):
     room_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
-# A facility's stays of a day (the day list, by id); its INCLUDE columns (0010) let the
-# in-house list and the board filter the facility's stays without their rows.
-Index(
-    "ix_stays_facility_day",
-    Stay.facility_id,
-    Stay.check_in_date,
-    Stay.id,
-    postgresql_include=["status", "check_out_at", "expected_check_out"],
-)
 # Held on a day is still open or checked out since (core.store.held_on): the in-house counts
 # read these two (0011), index-only, instead of the facility's whole history. A new stay
 # enters only the first; its check-out moves it to the second.

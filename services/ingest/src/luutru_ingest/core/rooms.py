@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
-from sqlalchemy import Date, bindparam, func, select, text, union_all
+from sqlalchemy import bindparam, func, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import Compiled, raw_connection
 from luutru_common.problems import FieldError, field_error
-from luutru_ingest.core.store import in_house_parts
+from luutru_ingest.core.store import in_house_parts, in_house_values
 from luutru_ingest.models import SCHEMA, Stay
 
 _SPACES = re.compile(r"\s+")
@@ -78,7 +78,8 @@ async def held_in_rooms(
     if not ids:
         return {}
     query = _held_in_rooms_query(timezone)
-    rows = await conn.fetch(query.sql, *query.args(facility_id=facility_id, room_ids=ids, day=day))
+    values = in_house_values(day, timezone)
+    rows = await conn.fetch(query.sql, *query.args(facility_id=facility_id, room_ids=ids, **values))
     return {r[0]: int(r[1]) for r in rows}
 
 
@@ -95,7 +96,7 @@ def _held_in_rooms_query(timezone: str) -> Compiled:
             part,
         )
 
-    parts = in_house_parts(bindparam("day", type_=Date), timezone)
+    parts = in_house_parts(timezone)
     held = union_all(*map(in_rooms, parts)).subquery()
     return Compiled(select(held.c.room_id, func.count()).group_by(held.c.room_id))
 

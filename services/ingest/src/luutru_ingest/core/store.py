@@ -15,7 +15,8 @@ import functools
 import json
 import operator
 import uuid
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import asyncpg
 from sqlalchemy import (
@@ -24,7 +25,6 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
-    cast,
     func,
     literal_column,
     or_,
@@ -210,13 +210,14 @@ async def in_house_count(
     those checked out since the day began — never the facility's history, which grows with
     every year (bench/README.md, "Issue 14 target 1")."""
     query = _in_house_count_query(timezone)
-    args = query.args(facility_id=facility_id, day=day, at_most=at_most)
+    args = query.args(facility_id=facility_id, at_most=at_most, **in_house_values(day, timezone))
     return int(await conn.fetchval(query.sql, *args) or 0)
 
 
 # Written as SQL literals, not parameters: a generic plan uses a partial index only when the
 # statement's own conditions imply the index's predicate (migration 0011).
 _NOT_VOIDED = Stay.status != literal_column("'voided'")
+_A_DAY = timedelta(days=1)
 
 
 def still_open():
@@ -224,22 +225,28 @@ def still_open():
     return and_(Stay.check_out_at.is_(None), _NOT_VOIDED)
 
 
-def checked_out_since(day, timezone: str):
-    """Checked out (not voided) late enough for the local check-out date to be ``day`` or
-    later: a range of ix_stays_checked_out, which held_on's `timezone(…)::date >= day` is not.
-    The range begins a day early because a local midnight is not always one moment: where the
-    clocks go back at midnight, PostgreSQL reads `day AT TIME ZONE` as the later of the two.
-    held_on, beside it, keeps the count exact."""
-    start = func.timezone(timezone, cast(day - literal_column("1"), DateTime))
-    return and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= start, _NOT_VOIDED)
+def checked_out_since(since):
+    """Checked out (not voided) at ``since`` or later: a range of ix_stays_checked_out."""
+    return and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= since, _NOT_VOIDED)
 
 
-def in_house_parts(day, timezone: str) -> tuple:
-    """Held on ``day`` and not voided, as two parts that never overlap, each a range of its
-    own partial index: still open, or checked out on or after the day. What the facility's
-    count and the per-room count (core.rooms) read, instead of every stay up to the day."""
-    held = held_on(day, timezone)
-    return and_(still_open(), held), and_(checked_out_since(day, timezone), held)
+def in_house_parts(timezone: str) -> tuple:
+    """Held on the day (bind parameter "day") and not voided, as two parts that never
+    overlap, each a range of its own partial index: still open, or checked out since the
+    day began (bind parameter "since", from `in_house_values`). What the facility's count
+    and the per-room count (core.rooms) read, instead of every stay up to the day."""
+    held = held_on(bindparam("day", type_=Date), timezone)
+    since = bindparam("since", type_=DateTime(timezone=True))
+    return and_(still_open(), held), and_(checked_out_since(since), held)
+
+
+def in_house_values(day: date, timezone: str) -> dict:
+    """The parameters of `in_house_parts`. "since" is a moment, not an expression of the
+    day, so that the planner sees how recent it is (a day's check-outs, not a default
+    third of them): held_on's `timezone(…)::date >= day` is no range of an index at all. It
+    is a day early because a local midnight is not always one moment (where the clocks go
+    back or jump at it); held_on, beside it, keeps the count exact."""
+    return {"day": day, "since": datetime.combine(day - _A_DAY, time(0), ZoneInfo(timezone))}
 
 
 @functools.cache
@@ -249,16 +256,25 @@ def _in_house_count_query(timezone: str) -> Compiled:
     #
     # Each part is counted no further than the beds, and their sum no further than the
     # beds either. LIMIT NULL is no limit, and least() passes over a NULL.
+    #
+    # Each part in the order of its index, so that its plan is that index read and stopped
+    # at the beds. Without an order, once the statistics saw thousands of open stays a LIMIT
+    # looked cheap to fill from a sequential scan of the whole table (bench/README.md, "the
+    # stall after an autoanalyze"); with one, any other plan must sort them all first.
     at_most = bindparam("at_most", type_=Integer)
 
-    def counted(part):
+    def counted(part, order):
         held = (
             select(literal_column("1"))
             .where(Stay.facility_id == bindparam("facility_id"), part)
+            .order_by(order)
             .limit(at_most)
             .subquery()
         )
         return select(func.count()).select_from(held).scalar_subquery()
 
-    open_, checked_out = in_house_parts(bindparam("day", type_=Date), timezone)
-    return Compiled(select(func.least(counted(open_) + counted(checked_out), at_most)))
+    open_, checked_out = in_house_parts(timezone)
+    total = counted(open_, Stay.check_in_date.desc()) + counted(
+        checked_out, Stay.check_out_at.desc()
+    )
+    return Compiled(select(func.least(total, at_most)))

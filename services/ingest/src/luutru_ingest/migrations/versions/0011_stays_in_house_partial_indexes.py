@@ -1,5 +1,6 @@
 """the in-house count reads only the stays that can be in the house: an index of the stays
-still open and one of the stays checked out, each by facility
+still open and one of the stays checked out, each by facility; the natural key, led by the
+day and the facility, takes the place of the facility/day index
 
 Revision ID: 0011
 Revises: 0010
@@ -11,13 +12,19 @@ large hotel, 40–60 ms on every check-in and growing (bench/README.md, "Issue 1
 Held on a day is either still open (never checked out, not voided) or checked out on or
 after that day: the first index holds only the open stays, a few beds' worth; the second is
 ordered by check-out time, so a day's count reads the check-outs since then. Each carries
-what the count and the per-room count filter on, so both are index-only scans.
+what the counts (the facility's, the per-room one) filter on, so they are index-only scans.
 
-A new stay enters the open index (one more index written per arrival); it enters the
-checked-out one only at its check-out, an update that already writes every index.
-ix_stays_facility_day stays: the day list (arrivals of a day, by id) and the board read it.
+A new stay enters the open index; it enters the checked-out one only at its check-out, an
+update that writes every index anyway. So that an arrival still writes as many indexes as
+before, ix_stays_facility_day goes: the natural key (facility, document, day) becomes (day,
+facility, document) — the same uniqueness — and serves the day list (a facility's arrivals
+of a day, sorted by id) as the old index did. Led by the day, it is no index of a
+facility's history: the only indexes led by the facility are the two above, so the counts
+read them whatever the statistics say of the facility (with statistics that knew nothing
+of it, a facility-led key was read from end to end — the history again).
 
-Built CONCURRENTLY: check-ins keep writing while a large stays table is indexed.
+Built CONCURRENTLY, the key swapped in one statement: check-ins keep writing while a large
+stays table is indexed.
 """
 
 from alembic import op
@@ -27,7 +34,7 @@ down_revision = "0010"
 branch_labels = None
 depends_on = None
 
-_INDEXES = {
+_IN_HOUSE = {
     "ix_stays_open": "(facility_id, check_in_date) "
     "INCLUDE (expected_check_out, check_out_at, room_id) "
     "WHERE check_out_at IS NULL AND status <> 'voided'",
@@ -35,17 +42,40 @@ _INDEXES = {
     "INCLUDE (check_in_date, expected_check_out, status, room_id) "
     "WHERE check_out_at IS NOT NULL",
 }
+_KEY = "uq_stays_check_in_date_facility_id_document_number"
+_OLD_KEY = "uq_stays_facility_id_document_number_check_in_date"
+_FACILITY_DAY = (
+    "(facility_id, check_in_date, id) INCLUDE (status, check_out_at, expected_check_out)"
+)
+
+
+def _build(name: str, definition: str, unique: bool = False) -> None:
+    # An interrupted concurrent build leaves an invalid index of the name behind.
+    op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS ingest.{name}")
+    kind = "UNIQUE INDEX" if unique else "INDEX"
+    op.execute(f"CREATE {kind} CONCURRENTLY {name} ON ingest.stays {definition}")
+
+
+def _natural_key(old: str, new: str, columns: str) -> None:
+    """The natural key's constraint moved onto an index of ``columns`` built beside it."""
+    _build(new, f"({columns})", unique=True)
+    op.execute(
+        f"ALTER TABLE ingest.stays DROP CONSTRAINT {old}, "
+        f"ADD CONSTRAINT {new} UNIQUE USING INDEX {new}"
+    )
 
 
 def upgrade() -> None:
     with op.get_context().autocommit_block():
-        for name, definition in _INDEXES.items():
-            # An interrupted concurrent build leaves an invalid index of the name behind.
-            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS ingest.{name}")
-            op.execute(f"CREATE INDEX CONCURRENTLY {name} ON ingest.stays {definition}")
+        for name, definition in _IN_HOUSE.items():
+            _build(name, definition)
+        _natural_key(_OLD_KEY, _KEY, "check_in_date, facility_id, document_number")
+        op.execute("DROP INDEX CONCURRENTLY ingest.ix_stays_facility_day")
 
 
 def downgrade() -> None:
     with op.get_context().autocommit_block():
-        for name in _INDEXES:
+        _build("ix_stays_facility_day", _FACILITY_DAY)
+        _natural_key(_KEY, _OLD_KEY, "facility_id, document_number, check_in_date")
+        for name in _IN_HOUSE:
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS ingest.{name}")
