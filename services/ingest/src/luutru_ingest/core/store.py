@@ -208,7 +208,7 @@ async def in_house_count(
     The over-capacity warning needs the count only up to the declared beds: past them every
     new guest is over. It reads only stays that can be in the house — those still open and
     those checked out since the day began — never the facility's history, which grows with
-    every year (bench/README.md, "Issue 14 target 1")."""
+    every year (bench/README.md, "the in-house count reads only what can be in the house")."""
     query = _in_house_count_query(timezone)
     args = query.args(facility_id=facility_id, at_most=at_most, **in_house_values(day, timezone))
     return int(await conn.fetchval(query.sql, *args) or 0)
