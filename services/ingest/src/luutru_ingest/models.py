@@ -15,6 +15,7 @@ from sqlalchemy import (
     LargeBinary,
     Text,
     UniqueConstraint,
+    and_,
     func,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
@@ -47,7 +48,9 @@ class Stay(Base):
     __tablename__ = "stays"
     __table_args__ = (
         # The natural key: one registration per guest document per facility per arrival day.
-        UniqueConstraint("facility_id", "document_number", "check_in_date"),
+        # Led by the day and the facility (0012): the day list's index, and none of a
+        # facility's history (the in-house counts read their own two, below).
+        UniqueConstraint("check_in_date", "facility_id", "document_number"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -93,13 +96,22 @@ class Stay(Base):
     room_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
-# Carries what the in-house count reads (0010): that count is an index-only scan.
+# Held on a day is still open or checked out since (core.store.held_on): the in-house counts
+# read these two (0012), index-only, instead of the facility's whole history. A new stay
+# enters only the first; its check-out moves it to the second.
 Index(
-    "ix_stays_facility_day",
+    "ix_stays_open",
     Stay.facility_id,
     Stay.check_in_date,
-    Stay.id,
-    postgresql_include=["status", "check_out_at", "expected_check_out"],
+    postgresql_include=["expected_check_out", "check_out_at", "room_id"],
+    postgresql_where=and_(Stay.check_out_at.is_(None), Stay.status != "voided"),
+)
+Index(
+    "ix_stays_checked_out",
+    Stay.facility_id,
+    Stay.check_out_at,
+    postgresql_include=["check_in_date", "expected_check_out", "status", "room_id"],
+    postgresql_where=Stay.check_out_at.is_not(None),
 )
 
 

@@ -8,6 +8,7 @@ shows. The capacity warning then works per room as well: more guests than the ro
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
@@ -16,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
-from sqlalchemy import Date, bindparam, func, select, text
+from sqlalchemy import bindparam, func, select, text, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import Compiled, raw_connection
 from luutru_common.problems import FieldError, field_error
-from luutru_ingest.core.store import held_on
+from luutru_ingest.core.store import in_house_parts, in_house_values
 from luutru_ingest.models import SCHEMA, Stay
 
 _SPACES = re.compile(r"\s+")
@@ -64,33 +65,40 @@ async def registry(conn: asyncpg.Connection, facility_id: uuid.UUID) -> list[Reg
 
 
 async def held_in_rooms(
-    conn: asyncpg.Connection, room_ids: Iterable[uuid.UUID], day: date, *, timezone: str
+    conn: asyncpg.Connection,
+    facility_id: uuid.UUID,
+    room_ids: Iterable[uuid.UUID],
+    day: date,
+    *,
+    timezone: str,
 ) -> dict[uuid.UUID, int]:
-    """Guests held on ``day`` per room (core.store.held_on: the same definition as the
-    facility's count), voided records aside."""
+    """Guests held on ``day`` per room of the facility (core.store.held_on: the same
+    definition as the facility's count), voided records aside."""
     ids = list(set(room_ids))
     if not ids:
         return {}
     query = _held_in_rooms_query(timezone)
-    rows = await conn.fetch(query.sql, *query.args(room_ids=ids, day=day))
+    values = in_house_values(day, timezone)
+    rows = await conn.fetch(query.sql, *query.args(facility_id=facility_id, room_ids=ids, **values))
     return {r[0]: int(r[1]) for r in rows}
 
 
-_QUERIES: dict[str, Compiled] = {}
-
-
+@functools.cache
 def _held_in_rooms_query(timezone: str) -> Compiled:
-    if timezone not in _QUERIES:
-        _QUERIES[timezone] = Compiled(
-            select(Stay.room_id, func.count())
-            .where(
-                Stay.room_id == func.any(bindparam("room_ids")),
-                Stay.status != "voided",
-                held_on(bindparam("day", type_=Date), timezone),
-            )
-            .group_by(Stay.room_id)
+    # The facility's two in-house parts (core.store.in_house_parts), narrowed to the rooms:
+    # both indexes carry room_id, so this reads the facility's open stays and its check-outs
+    # since the day began. By room alone no index applied and every check-in into a registry
+    # room read the whole stays table, every facility's.
+    def in_rooms(part):
+        return select(Stay.room_id).where(
+            Stay.facility_id == bindparam("facility_id"),
+            Stay.room_id == func.any(bindparam("room_ids")),
+            part,
         )
-    return _QUERIES[timezone]
+
+    parts = in_house_parts(timezone)
+    held = union_all(*map(in_rooms, parts)).subquery()
+    return Compiled(select(held.c.room_id, func.count()).group_by(held.c.room_id))
 
 
 def _unknown_room(pointer: str) -> FieldError:
@@ -202,7 +210,9 @@ async def place_all(
         elif room is not None:
             placed.append((p, room))
         p.warnings += warnings
-    held = await held_in_rooms(conn, (room.id for _, room in placed), today, timezone=timezone)
+    held = await held_in_rooms(
+        conn, facility_id, (room.id for _, room in placed), today, timezone=timezone
+    )
     arriving: dict[uuid.UUID, int] = {}
     for p, room in placed:
         arriving[room.id] = arriving.get(room.id, 0) + 1

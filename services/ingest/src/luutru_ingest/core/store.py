@@ -15,10 +15,22 @@ import functools
 import json
 import operator
 import uuid
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import asyncpg
-from sqlalchemy import Date, Integer, and_, bindparam, func, literal_column, or_, select, text
+from sqlalchemy import (
+    Date,
+    DateTime,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import Compiled, jsonb_text
@@ -194,37 +206,75 @@ async def in_house_count(
     """Guests held on ``day``, voided records aside; counted no further than ``at_most``.
 
     The over-capacity warning needs the count only up to the declared beds: past them every
-    new guest is over. Bounded, the count reads at most that many stays instead of every
-    stay a facility never checked out — which grew with its history and, at a few thousand,
-    cost PostgreSQL more than the rest of a check-in (bench/README.md)."""
+    new guest is over. It reads only stays that can be in the house — those still open and
+    those checked out since the day began — never the facility's history, which grows with
+    every year (bench/README.md, "the in-house count reads only what can be in the house")."""
     query = _in_house_count_query(timezone)
-    args = query.args(facility_id=facility_id, day=day, at_most=at_most)
+    args = query.args(facility_id=facility_id, at_most=at_most, **in_house_values(day, timezone))
     return int(await conn.fetchval(query.sql, *args) or 0)
+
+
+# Written as SQL literals, not parameters: a generic plan uses a partial index only when the
+# statement's own conditions imply the index's predicate (migration 0012).
+_NOT_VOIDED = Stay.status != literal_column("'voided'")
+_A_DAY = timedelta(days=1)
+
+
+def still_open():
+    """Never checked out nor voided: the stays of ix_stays_open."""
+    return and_(Stay.check_out_at.is_(None), _NOT_VOIDED)
+
+
+def checked_out_since(since):
+    """Checked out (not voided) at ``since`` or later: a range of ix_stays_checked_out."""
+    return and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= since, _NOT_VOIDED)
+
+
+def in_house_parts(timezone: str) -> tuple:
+    """Held on the day (bind parameter "day") and not voided, as two parts that never
+    overlap, each a range of its own partial index: still open, or checked out since the
+    day began (bind parameter "since", from `in_house_values`). What the facility's count
+    and the per-room count (core.rooms) read, instead of every stay up to the day."""
+    held = held_on(bindparam("day", type_=Date), timezone)
+    since = bindparam("since", type_=DateTime(timezone=True))
+    return and_(still_open(), held), and_(checked_out_since(since), held)
+
+
+def in_house_values(day: date, timezone: str) -> dict:
+    """The parameters of `in_house_parts`. "since" is a moment, not an expression of the
+    day, so that the planner sees how recent it is (a day's check-outs, not a default
+    third of them): held_on's `timezone(…)::date >= day` is no range of an index at all. It
+    is a day early because a local midnight is not always one moment (where the clocks go
+    back or jump at it); held_on, beside it, keeps the count exact."""
+    return {"day": day, "since": datetime.combine(day - _A_DAY, time(0), ZoneInfo(timezone))}
 
 
 @functools.cache
 def _in_house_count_query(timezone: str) -> Compiled:
     # Compiled once per time zone, with the facility and the day as parameters: building
     # this expression anew took more CPU than the rest of a single check-in's statements.
-    # LIMIT NULL is no limit.
     #
-    # Newest arrivals first, in the order of ix_stays_facility_day, so the plan is always
-    # that index read backwards and stopped at the beds. Without an order PostgreSQL chose
-    # by its statistics: once an autoanalyze saw a facility with thousands of stays, a LIMIT
-    # looked cheap to fill from a sequential scan — but a facility's stays are not spread
-    # through the table, they sit where they arrived (after a large batch, at its end) — and
-    # every check-in read the whole table: 60–130 ms each, until the next analyze
-    # (bench/README.md, "the stall after an autoanalyze"). Those still in the house are the
-    # recent arrivals, so newest first is also where the count fills soonest.
-    held = (
-        select(literal_column("1"))
-        .where(
-            Stay.facility_id == bindparam("facility_id"),
-            Stay.status != "voided",
-            held_on(bindparam("day", type_=Date), timezone),
+    # Each part is counted no further than the beds, and their sum no further than the
+    # beds either. LIMIT NULL is no limit, and least() passes over a NULL.
+    #
+    # Each part in the order of its index, so that its plan is that index read and stopped
+    # at the beds. Without an order, once the statistics saw thousands of open stays a LIMIT
+    # looked cheap to fill from a sequential scan of the whole table (bench/README.md, "the
+    # stall after an autoanalyze"); with one, any other plan must sort them all first.
+    at_most = bindparam("at_most", type_=Integer)
+
+    def counted(part, order):
+        held = (
+            select(literal_column("1"))
+            .where(Stay.facility_id == bindparam("facility_id"), part)
+            .order_by(order)
+            .limit(at_most)
+            .subquery()
         )
-        .order_by(Stay.check_in_date.desc(), Stay.id.desc())
-        .limit(bindparam("at_most", type_=Integer))
-        .subquery()
+        return select(func.count()).select_from(held).scalar_subquery()
+
+    open_, checked_out = in_house_parts(timezone)
+    total = counted(open_, Stay.check_in_date.desc()) + counted(
+        checked_out, Stay.check_out_at.desc()
     )
-    return Compiled(select(func.count()).select_from(held))
+    return Compiled(select(func.least(total, at_most)))
