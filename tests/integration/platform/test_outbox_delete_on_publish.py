@@ -17,7 +17,7 @@ from alembic import command
 from sqlalchemy import MetaData, text
 
 from luutru_common.db import asyncpg_dsn
-from luutru_common.events import Topic
+from luutru_common.consumer import ensure_topics
 from luutru_common.migrations import alembic_config
 from luutru_common.outbox import OutboxRelay, outbox_table
 from luutru_common.settings import owner_role
@@ -29,6 +29,9 @@ from tests.support import KAFKA, TEST_TAG, database_url, recreate_database
 async def test_the_relay_deletes_what_kafka_holds_and_never_resends_marked_rows(test_database, db):
     schema = f"relay_{uuid.uuid4().hex[:8]}"
     keys = {f"{schema}-{k}" for k in "abc"}
+    # A topic of its own: these are no stay events for the consumers of stay.v1 under test.
+    topic = f"test.{schema}"
+    await ensure_topics(KAFKA, [topic], partitions=3)
     async with db.begin() as setup:
         await setup.execute(text(f"CREATE SCHEMA {schema}"))
         await setup.run_sync(lambda sync: outbox_table(MetaData(schema=schema)).create(sync))
@@ -40,9 +43,9 @@ async def test_the_relay_deletes_what_kafka_holds_and_never_resends_marked_rows(
                 "(ARRAY['a', 'b', 'c'])[g % 3 + 1], 'X', json_build_object('n', g)::text, "
                 "CASE WHEN g < 5 THEN now() END FROM generate_series(0, 34) AS g"
             ),
-            {"topic": str(Topic.STAY), "prefix": schema},
+            {"topic": topic, "prefix": schema},
         )
-    since = await end_offsets(Topic.STAY)
+    since = await end_offsets(topic)
     relay = OutboxRelay(
         dsn=asyncpg_dsn(test_database),
         schema=schema,

@@ -107,10 +107,14 @@ async def test_consumer_stopped_mid_batch_commits_it(test_database, group_prefix
     await start_group_at_end(group, Topic.STAY)
     engine = make_engine(test_database, pool_size=2)
     in_handler = asyncio.Event()
+    [envelope] = envelopes_for([checked_in(uuid.uuid4())], producer="test")
 
-    async def slow_handler(session, event, envelope):
-        in_handler.set()
-        await asyncio.sleep(1.5)  # SIGTERM arrives while the batch is being handled
+    async def slow_handler(session, event, envelope_in_hand):
+        # Other tests publish to the same topic meanwhile: only this test's event is slow,
+        # or a batch of theirs at 1.5 s each outlasts the grace and the test's own timeout.
+        if envelope_in_hand.event_id == envelope.event_id:
+            in_handler.set()
+            await asyncio.sleep(1.5)  # SIGTERM arrives while the batch is being handled
 
     runner = ConsumerRunner(
         topics=[Topic.STAY],
@@ -122,7 +126,6 @@ async def test_consumer_stopped_mid_batch_commits_it(test_database, group_prefix
         stop_grace_s=10,
     )
     task = asyncio.create_task(runner.run())
-    [envelope] = envelopes_for([checked_in(uuid.uuid4())], producer="test")
     producer = AIOKafkaProducer(**KAFKA.client_options())
     await producer.start()
     try:

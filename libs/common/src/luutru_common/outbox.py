@@ -249,8 +249,8 @@ class RelayWakeup:
 
 
 class OutboxRelay:
-    # Idempotent and acknowledged by every in-sync replica: a row is marked published only
-    # once Kafka holds it durably. The rest is throughput (bench/README.md, "the relay").
+    # Idempotent and acknowledged by every in-sync replica: a row is deleted only once Kafka
+    # holds its event durably. The rest is throughput (bench/README.md, "the relay").
     producer_settings: ClassVar[dict] = {
         "enable_idempotence": True,
         "acks": "all",
@@ -374,8 +374,8 @@ class OutboxRelay:
             producer = await self._start_producer()
             while True:
                 wake.clear()
-                # A batch sent to Kafka is marked published even when shutdown comes
-                # meanwhile, so a restart does not send it twice.
+                # A batch sent to Kafka is deleted even when shutdown comes meanwhile, so a
+                # restart does not send it twice.
                 published = await finish_when_cancelled(
                     self._publish_batch(conn, producer), grace_s=20.0
                 )

@@ -18,7 +18,7 @@ async def finish_when_cancelled(work: Awaitable[T], grace_s: float) -> T:
     """Await ``work``; if the caller is cancelled meanwhile (SIGTERM stops the workers by
     cancelling them), let ``work`` run to its end for up to ``grace_s`` seconds before passing
     the cancellation on — a consumer batch is then committed and a published outbox batch
-    marked, instead of being rolled back and handled again by the next owner."""
+    deleted, instead of being rolled back and handled again by the next owner."""
     task = asyncio.ensure_future(work)
     try:
         return await asyncio.shield(task)

@@ -3,7 +3,7 @@ without the public API, plus a small HTTP server in the same process for Kuberne
 Prometheus: ``/livez``, ``/readyz`` and ``/metrics``.
 
 SIGTERM (uvicorn's handler) shuts the server down and runs the service's lifespan exit: each
-consumer finishes and commits the batch in hand, then leaves its group; the relay marks what
+consumer finishes and commits the batch in hand, then leaves its group; the relay deletes what
 it has sent (see ``luutru_common.shutdown``)."""
 
 from __future__ import annotations
