@@ -16,8 +16,8 @@ import asyncpg
 from alembic import command
 from sqlalchemy import MetaData, text
 
-from luutru_common.db import asyncpg_dsn
 from luutru_common.consumer import ensure_topics
+from luutru_common.db import asyncpg_dsn
 from luutru_common.migrations import alembic_config
 from luutru_common.outbox import OutboxRelay, outbox_table
 from luutru_common.settings import owner_role
