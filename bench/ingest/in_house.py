@@ -11,8 +11,9 @@ facilities, in three states of the statistics:
 - import: the other facilities analysed, then the hotel's history arrives at once.
 
 For each, EXPLAIN (ANALYZE, BUFFERS) of the facility's count (core.store.in_house_count, bounded
-by the beds), the per-room count over its 100 rooms (core.rooms.held_in_rooms) and the room
-board's guests (rooms.board), as custom and generic plans: time, buffers, the indexes read and
+by the beds), the per-room count over its 100 rooms (core.rooms.held_in_rooms), the room
+board's guests (rooms.board) and the in-house list's first page (stays.repository), as custom
+and generic plans: time, buffers, the indexes read and
 the entries they went through (returned or filtered out).
 """
 
@@ -29,8 +30,10 @@ import asyncpg
 from bench.ingest.run import recreate
 from tests.support import TEST_TAG, database_url
 
+from luutru_common.db import Compiled
 from luutru_ingest.core import rooms, store
 from luutru_ingest.rooms import board
+from luutru_ingest.stays import repository
 
 DB = f"luutru_bench_in_house{TEST_TAG}"
 ZONE = "Asia/Ho_Chi_Minh"
@@ -125,6 +128,7 @@ async def main(args) -> None:
     values = store.in_house_values(today, ZONE)
     count = store._in_house_count_query(ZONE)
     per_room = rooms._held_in_rooms_query(ZONE)
+    held_page = Compiled(repository.held_page_query(HOTEL, [], 1000, ZONE))
     room_ids = [uuid.UUID(f"00000000-0000-0000-0000-{n:012d}") for n in range(100)]
     for state in ("fresh", "stale", "import"):
         recreate(DB)
@@ -138,6 +142,8 @@ async def main(args) -> None:
                     per_room.args(facility_id=HOTEL, room_ids=room_ids, **values),
                 ),
                 "board": (str(board._IN_HOUSE).replace(":f", "$1"), [HOTEL]),
+                # The in-house list's first page, as the console asks for it (1,000).
+                "list": (held_page.sql, held_page.args(**values)),
             }
             for name, (sql, sql_args) in statements.items():
                 result = await explain(conn, sql, sql_args)

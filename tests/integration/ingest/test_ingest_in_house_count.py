@@ -16,10 +16,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Date, bindparam, func, select
 
-from luutru_common.db import Compiled, asyncpg_dsn
+from luutru_common.db import Compiled, asyncpg_dsn, make_engine, make_session_factory
 from luutru_ingest.core import rooms, store
 from luutru_ingest.models import Stay
 from luutru_ingest.rooms import board
+from luutru_ingest.stays import repository
 
 ZONE = "Asia/Ho_Chi_Minh"  # UTC+7: local midnight is 17:00 UTC the day before
 VN = ZoneInfo(ZONE)
@@ -29,7 +30,7 @@ INSERT INTO ingest.stays (id, facility_id, document_type, document_number, full_
     date_of_birth, gender, nationality, country_of_residence, check_in_at, check_in_date,
     expected_check_out, due_at, late_minutes, status, warnings, check_out_at, receipt_number,
     room_id)
-SELECT gen_random_uuid(), $1, 'passport', 'COUNT-' || gen_random_uuid(), 'Khách', 'khach',
+SELECT gen_random_uuid(), $1, 'passport', 'COUNT-' || gen_random_uuid(), 'Khách', 'KHACH',
     date '1990-01-01', 'male', 'VNM', 'VNM', a, timezone($2, a)::date, e, a, 0, s, '[]',
     o, 'COUNT-' || gen_random_uuid(), $7
 FROM unnest($3::timestamptz[], $4::date[], $5::text[], $6::timestamptz[]) AS t(a, e, s, o)
@@ -265,5 +266,95 @@ async def test_the_board_reads_the_open_stays_not_the_history(conn):
         plan = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", facility_id))
         # The four (twice over in a bitmap scan), not the 3,000.
         assert rows_read(plan[0]["Plan"]) <= 2 * len(in_house), plan
+    finally:
+        await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)
+
+
+@pytest.fixture
+async def session(test_database):
+    engine = make_engine(test_database, pool_size=1)
+    async with make_session_factory(engine)() as s:
+        yield s
+    await engine.dispose()
+
+
+def with_voided(now: date) -> list[tuple]:
+    """`every_kind`, and the voided records the in-house list shows with their status."""
+    arrived = local(now - timedelta(days=5))
+    return [
+        *every_kind(now),
+        (arrived, now - timedelta(days=3), "voided", None),  # expected gone, never checked out
+        (arrived, now + timedelta(days=2), "voided", None),
+        (local(now + timedelta(days=1)), None, "voided", None),  # arriving tomorrow
+        (arrived, now, "voided", local(now, time(0)) - timedelta(seconds=1)),  # out yesterday
+    ]
+
+
+async def test_the_in_house_list_is_held_on_voided_records_included(conn, session):
+    """The list's three index-backed parts (stays.repository `_held_page`) page through
+    exactly the stays held_on defines, voided ones included, in id order, on days around
+    today; a text query narrows every part."""
+    now = today()
+    facility_id = uuid.uuid4()
+    await add_stays(conn, facility_id, with_voided(now))
+    defined = Compiled(
+        select(Stay.id)
+        .where(Stay.facility_id == bindparam("f"), store.held_on(bindparam("day"), ZONE))
+        .order_by(Stay.id)
+    )
+    for offset in (-6, -5, -1, 0, 1, 2, 3):
+        day = now + timedelta(days=offset)
+        expected = [
+            r[0] for r in await conn.fetch(defined.sql, *defined.args(f=facility_id, day=day))
+        ]
+        listed, after = [], None
+        while True:  # pages of three, as the console's cursor walks them
+            page = await repository.stays_on(
+                session, facility_id, day, after=after, limit=3, in_house=True, timezone=ZONE
+            )
+            listed += [s.id for s in page]
+            if len(page) < 3:
+                break
+            after = page[-1].id
+        assert listed == expected, day
+    named = await repository.stays_on(
+        session,
+        facility_id,
+        now,
+        after=None,
+        limit=100,
+        in_house=True,
+        timezone=ZONE,
+        text_query="KHÁCH",
+    )
+    assert len(named) == len(await conn.fetch(defined.sql, *defined.args(f=facility_id, day=now)))
+    nobody = await repository.stays_on(
+        session,
+        facility_id,
+        now,
+        after=None,
+        limit=100,
+        in_house=True,
+        timezone=ZONE,
+        text_query="Trần Thị Không Có",
+    )
+    assert nobody == []
+
+
+async def test_the_in_house_list_reads_what_can_be_in_the_house_not_the_history(conn):
+    now = today()
+    facility_id = uuid.uuid4()
+    history = [
+        (local(now - timedelta(days=3 + i % 360)), None, "checked_out", local(now - timedelta(2)))
+        for i in range(3000)
+    ]
+    await add_stays(conn, facility_id, history + with_voided(now))
+    query = Compiled(repository.held_page_query(facility_id, [], 1000, ZONE))
+    args = query.args(**store.in_house_values(now, ZONE))
+    try:
+        await conn.execute("ANALYZE ingest.stays")
+        plan = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query.sql}", *args))
+        # The stays of with_voided (19), index and table, not the 3,000 of the history.
+        assert rows_read(plan[0]["Plan"]) < 100, plan
     finally:
         await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)

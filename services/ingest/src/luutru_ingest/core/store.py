@@ -225,9 +225,16 @@ def still_open():
     return and_(Stay.check_out_at.is_(None), _NOT_VOIDED)
 
 
-def checked_out_since(since):
-    """Checked out (not voided) at ``since`` or later: a range of ix_stays_checked_out."""
-    return and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= since, _NOT_VOIDED)
+def checked_out_since(since, *, voided_too: bool = False):
+    """Checked out (not voided, unless ``voided_too``) at ``since`` or later: a range of
+    ix_stays_checked_out."""
+    since_then = and_(Stay.check_out_at.is_not(None), Stay.check_out_at >= since)
+    return since_then if voided_too else and_(since_then, _NOT_VOIDED)
+
+
+def voided_open():
+    """Voided and never checked out: the stays of ix_stays_voided_open (0013)."""
+    return and_(Stay.check_out_at.is_(None), Stay.status == literal_column("'voided'"))
 
 
 def in_house_parts(timezone: str) -> tuple:
@@ -238,6 +245,20 @@ def in_house_parts(timezone: str) -> tuple:
     held = held_on(bindparam("day", type_=Date), timezone)
     since = bindparam("since", type_=DateTime(timezone=True))
     return and_(still_open(), held), and_(checked_out_since(since), held)
+
+
+def held_parts(timezone: str) -> tuple:
+    """Held on the day, voided records included (the in-house list shows what the facility
+    cancelled, with its status), as three parts that never overlap, each a range of its own
+    partial index: still open, checked out since the day began, voided and never checked out.
+    Parameters as `in_house_parts`."""
+    held = held_on(bindparam("day", type_=Date), timezone)
+    since = bindparam("since", type_=DateTime(timezone=True))
+    return (
+        and_(still_open(), held),
+        and_(checked_out_since(since, voided_too=True), held),
+        and_(voided_open(), held),
+    )
 
 
 def in_house_values(day: date, timezone: str) -> dict:
