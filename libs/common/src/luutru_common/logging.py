@@ -35,6 +35,20 @@ def bind_correlation_id(value: str | None) -> str:
     return value
 
 
+class _CurrentStderr:
+    """The process's standard error as it is when a line is written, not as it was when
+    logging was set up: a logger is made once per module (cached on first use), and a stream
+    replaced since — a test runner's capture, closed after its test — made every later line
+    fail with "I/O operation on closed file", in whatever task logged it (a consumer
+    restarted on it and left its group mid-test)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(*, service: str, level: str = "INFO", json: bool = False) -> None:
     """structlog for the service: JSON lines or console, personal fields masked, correlation id and
     service on every line."""
@@ -54,7 +68,7 @@ def configure_logging(*, service: str, level: str = "INFO", json: bool = False) 
             masking_renderer(renderer),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level.upper())),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_CurrentStderr()),
         cache_logger_on_first_use=True,
     )
     structlog.contextvars.clear_contextvars()
