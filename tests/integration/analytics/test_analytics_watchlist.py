@@ -122,6 +122,52 @@ async def test_new_entry_is_matched_against_guests_staying_now(app, feeder, admi
     assert alert["stay_id"] == here.stay_id
 
 
+async def test_an_uploaded_list_is_matched_against_guests_staying_now_row_by_row(
+    app, feeder, admin, db
+):
+    """The rows of an upload are stored and matched together (one query for every row's
+    candidates): each readable row says how many alerts it raised, the unreadable ones why
+    they were refused, in the file's order."""
+    doc, born = rare_document(), rare_birthday()
+    h = facility(commune=unique_commune())
+    today = datetime.now(VN).date()
+    by_document = check_in(h, today, who=guest(id_number=doc))
+    by_name = check_in(h, today, who=guest(name="Hoàng Thị Tải Lên", born=born))
+    await feeder.send(h, by_document, by_name)
+    csv_text = (
+        "Số giấy tờ,Họ tên,Ngày sinh,Lý do\n"
+        f",Ai Đó Khác,{born:%d/%m/%Y},không khớp tên\n"
+        f"{doc},,,Truy nã\n"
+        ",Chỉ Có Tên,,thiếu ngày sinh\n"
+        f",HOANG THI TAI LEN,{born:%d/%m/%Y},Truy nã\n"
+        f"{doc},Hoàng Thị Tải Lên,{born:%d/%m/%Y},cả hai\n"
+    )
+    answer = await app.state.client.post(
+        "/v1/watchlist/upload",
+        headers=admin,
+        files={"file": ("ds.csv", csv_text.encode(), "text/csv")},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [(r["row"], r["alerts_raised"], bool(r["errors"])) for r in body["rows"]] == [
+        (2, 0, False),
+        (3, 1, False),
+        (4, 0, True),
+        (5, 1, False),
+        (6, 2, False),  # its document finds one guest, its name and birth date the other
+    ]
+    assert (body["accepted"], body["rejected"], body["alerts_raised"]) == (4, 1, 4)
+    alerts = await alerts_for(db, facility_id=h.facility_id)
+    assert sorted((a["stay_id"], a["match_kind"]) for a in alerts) == sorted(
+        [
+            (by_document.stay_id, "document"),
+            (by_name.stay_id, "name_dob"),
+            (by_document.stay_id, "document"),
+            (by_name.stay_id, "name_dob"),
+        ]
+    )
+
+
 async def test_alert_moves_new_acknowledged_closed_with_notes(app, feeder, admin, signer, db):
     doc = rare_document()
     await app.state.client.post("/v1/watchlist", json={"document_number": doc}, headers=admin)

@@ -147,20 +147,12 @@ RETURNING alert_id
 """
 
 
-async def raise_alert(
-    session: AsyncSession, entry: WatchlistEntry, record: dict, kind: str, score: float
-) -> uuid.UUID | None:
-    """Store the alert and its WatchlistHit; nothing if this pair was alerted before."""
-    raised = await raise_alerts(session, [Match(entry, record, kind, score)])
-    return raised[0] if raised else None
-
-
-async def raise_alerts(session: AsyncSession, matches: list[Match]) -> list[uuid.UUID]:
+async def raise_alerts(session: AsyncSession, matches: list[Match]) -> dict[uuid.UUID, Match]:
     """Store the alerts of many matches and their WatchlistHits, in two statements; the ids of
-    those raised now (a pair alerted before raises nothing)."""
+    those raised now, with their match (a pair alerted before raises nothing)."""
     by_pair = {(m.entry.entry_id, m.record["record_id"]): m for m in matches}
     if not by_pair:
-        return []
+        return {}
     now = datetime.now(UTC)
     ids = {pair: uuid.uuid4() for pair in by_pair}
     rows = [
@@ -201,4 +193,4 @@ async def raise_alerts(session: AsyncSession, matches: list[Match]) -> list[uuid
         if ids[pair] in raised
     ]
     await record_events(session, outbox, hits, producer=PRODUCER)
-    return [hit.alert_id for hit in hits]
+    return {ids[pair]: m for pair, m in by_pair.items() if ids[pair] in raised}

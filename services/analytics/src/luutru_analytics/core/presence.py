@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import ColumnElement, cast, func, or_, select
+from sqlalchemy import ColumnElement, Text, any_, cast, func, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Date
 
@@ -26,15 +27,16 @@ def present(today: date) -> list[ColumnElement[bool]]:
 
 
 async def present_with(
-    session: AsyncSession, today: date, *, document: str | None, date_of_birth: date | None
+    session: AsyncSession, today: date, *, documents: list[str], births: list[date]
 ) -> Sequence[GuestRecord]:
-    """Guests staying now with this document number or this date of birth (the candidates
-    of a new watchlist entry)."""
+    """Guests staying now with any of these document numbers or dates of birth (the
+    candidates of new watchlist entries). Arrays, not IN lists: a list of thousands of
+    entries would pass PostgreSQL's limit of bind parameters."""
     conditions = []
-    if document:
-        conditions.append(GuestRecord.document_number == document)
-    if date_of_birth is not None:
-        conditions.append(GuestRecord.date_of_birth == date_of_birth)
+    if documents:
+        conditions.append(GuestRecord.document_number == any_(cast(documents, ARRAY(Text))))
+    if births:
+        conditions.append(GuestRecord.date_of_birth == any_(cast(births, ARRAY(Date))))
     if not conditions:
         return []
     stmt = select(GuestRecord).where(or_(*conditions), *present(today))

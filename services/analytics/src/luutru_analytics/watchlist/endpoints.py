@@ -18,7 +18,7 @@ from luutru_analytics.watchlist.schemas import (
     WatchlistEntryIn,
     WatchlistEntryOut,
 )
-from luutru_analytics.watchlist.service import add_entry
+from luutru_analytics.watchlist.service import add_entries, add_entry
 from luutru_common import intake
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import Principal, Role, require_roles
@@ -108,27 +108,28 @@ async def upload(
     # The whole file is read before anything is stored: a file damaged halfway is refused
     # whole, not half-imported.
     rows = list(files.read_rows(sheet, layout))
-    results: list[UploadRowResult] = []
     threshold = request.app.state.settings.name_match_threshold
+    readable = [row for row in rows if row.entry is not None]
     async with uow:
-        for row in rows:
-            if row.entry is None:
-                results.append(
-                    UploadRowResult(row=row.line, errors=row.errors, warnings=row.warnings)
-                )
-                continue
-            entry, raised = await add_entry(
-                uow.session, row.entry, created_by=principal.subject, threshold=threshold
-            )
-            results.append(
-                UploadRowResult(
-                    row=row.line,
-                    entry_id=entry.entry_id,
-                    alerts_raised=raised,
-                    warnings=row.warnings,
-                )
-            )
+        added = await add_entries(
+            uow.session,
+            [row.entry for row in readable],  # type: ignore[misc]
+            created_by=principal.subject,
+            threshold=threshold,
+        )
         await uow.commit()
+    stored = {row.line: result for row, result in zip(readable, added, strict=True)}
+    results: list[UploadRowResult] = []
+    for row in rows:
+        if row.line not in stored:
+            results.append(UploadRowResult(row=row.line, errors=row.errors, warnings=row.warnings))
+            continue
+        entry, raised = stored[row.line]
+        results.append(
+            UploadRowResult(
+                row=row.line, entry_id=entry.entry_id, alerts_raised=raised, warnings=row.warnings
+            )
+        )
     accepted = sum(1 for r in results if r.entry_id)
     return UploadResult(
         accepted=accepted,
