@@ -142,11 +142,7 @@ async def test_an_uploaded_list_is_matched_against_guests_staying_now_row_by_row
         f",HOANG THI TAI LEN,{born:%d/%m/%Y},Truy nã\n"
         f"{doc},Hoàng Thị Tải Lên,{born:%d/%m/%Y},cả hai\n"
     )
-    answer = await app.state.client.post(
-        "/v1/watchlist/upload",
-        headers=admin,
-        files={"file": ("ds.csv", csv_text.encode(), "text/csv")},
-    )
+    answer = await upload_watchlist(app, admin, csv_text.encode(), "ds.csv")
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert [(r["row"], r["alerts_raised"], bool(r["errors"])) for r in body["rows"]] == [
@@ -213,11 +209,7 @@ async def test_upload_csv_and_xlsx_with_per_row_results(app, admin, db):
         ",Chỉ Có Tên,,thiếu ngày sinh\n"
         ",Ngày Sai,31/02/1990,\n"
     )
-    answer = await app.state.client.post(
-        "/v1/watchlist/upload",
-        headers=admin,
-        files={"file": ("ds.csv", csv_text.encode(), "text/csv")},
-    )
+    answer = await upload_watchlist(app, admin, csv_text.encode(), "ds.csv")
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert (body["accepted"], body["rejected"]) == (2, 2)
@@ -237,9 +229,7 @@ async def test_upload_csv_and_xlsx_with_per_row_results(app, admin, db):
     sheet.write_row(0, 0, ["Số giấy tờ", "Họ tên", "Ngày sinh"])
     sheet.write_row(1, 0, ["", "Võ Thị Sáu", (born - date(1899, 12, 30)).days])  # Excel serial
     book.close()
-    answer = await app.state.client.post(
-        "/v1/watchlist/upload", headers=admin, files={"file": ("ds.xlsx", buffer.getvalue())}
-    )
+    answer = await upload_watchlist(app, admin, buffer.getvalue(), "ds.xlsx")
     assert answer.json()["accepted"] == 1
     async with db.connect() as conn:
         stored = await conn.scalar(
@@ -397,9 +387,7 @@ async def test_upload_of_a_legacy_windows_1258_csv(app, admin, db):
     """The list police keep on an old office PC: Windows-1258, semicolons, names in NFC after."""
     born = rare_birthday()
     content = cp1258(f"Số giấy tờ;Họ tên;Ngày sinh\n;Nguyễn Thị Định;{born:%d/%m/%Y}\n")
-    answer = await app.state.client.post(
-        "/v1/watchlist/upload", headers=admin, files={"file": ("ds.csv", content, "text/csv")}
-    )
+    answer = await upload_watchlist(app, admin, content, "ds.csv")
     assert answer.status_code == 200, answer.text
     assert answer.json()["accepted"] == 1
     async with db.connect() as conn:

@@ -166,6 +166,30 @@ async def test_any_history_counts_as_held_on_defines(conn, by_definition, stays,
         await assert_same_count(conn, facility_id, day(offset), by_definition, at_most)
 
 
+def a_year_gone(now: date, n: int = 3000) -> list[tuple]:
+    """``n`` stays checked out over the past year (each the day after its arrival, the last
+    two days ago): a history that can no longer be in the house."""
+    return [
+        (
+            local(now - timedelta(days=3 + i % 360)),
+            None,
+            "checked_out",
+            local(now - timedelta(days=2 + i % 360), time(11)),
+        )
+        for i in range(n)
+    ]
+
+
+def four_in_house(now: date) -> list[tuple]:
+    return [(local(now - timedelta(days=i)), None, "checked_in", None) for i in range(4)]
+
+
+async def plan_of(conn, sql: str, args: list) -> dict:
+    """The executed plan (EXPLAIN ANALYZE) of ``sql`` with ``args``, as the session plans it."""
+    explain = await conn.prepare(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+    return json.loads(await explain.fetchval(*args))[0]["Plan"]
+
+
 def rows_read(node: dict) -> int:
     """Index and table entries a plan's scans went through: those they returned and those
     their filters threw away (a bitmap scan's entries count twice: index, then table)."""
@@ -182,16 +206,7 @@ async def test_the_count_reads_what_can_be_in_the_house_not_the_history(conn):
     statistics of before the history arrived and with fresh ones, in either plan."""
     now = today()
     facility_id = uuid.uuid4()
-    history = [
-        (
-            local(now - timedelta(days=3 + i % 360)),
-            None,
-            "checked_out",
-            local(now - timedelta(days=2 + i % 360), time(11)),
-        )
-        for i in range(3000)
-    ]
-    in_house = [(local(now - timedelta(days=i)), None, "checked_in", None) for i in range(4)]
+    history, in_house = a_year_gone(now), four_in_house(now)
     gone = [(local(now - timedelta(days=1)), now, "checked_out", local(now, time(0, 30)))] * 2
     await add_stays(conn, facility_id, history + in_house + gone)
     query = store._in_house_count_query(ZONE)
@@ -202,8 +217,7 @@ async def test_the_count_reads_what_can_be_in_the_house_not_the_history(conn):
                 await conn.execute("ANALYZE ingest.stays")
             for mode in ("force_custom_plan", "force_generic_plan"):
                 await conn.execute(f"SET plan_cache_mode = {mode}")
-                explain = await conn.prepare(f"EXPLAIN (ANALYZE, FORMAT JSON) {query.sql}")
-                plan = json.loads(await explain.fetchval(*args))[0]["Plan"]
+                plan = await plan_of(conn, query.sql, args)
                 assert rows_read(plan) < 20, (analysed, mode, plan)
     finally:
         await conn.execute("RESET plan_cache_mode")
@@ -220,11 +234,7 @@ async def test_a_room_counts_as_held_on_defines_and_reads_its_facility_only(conn
     room, other, busy = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     await add_stays(conn, facility_id, every_kind(now), room_id=room)
     await add_stays(conn, facility_id, every_kind(now)[:3], room_id=other)
-    history = [
-        (local(now - timedelta(days=3 + i % 360)), None, "checked_out", local(now - timedelta(2)))
-        for i in range(3000)
-    ]
-    await add_stays(conn, facility_id, history, room_id=busy)
+    await add_stays(conn, facility_id, a_year_gone(now), room_id=busy)
     in_room = definition(Stay.room_id == bindparam("room_id"))
     try:
         for offset in (-5, -1, 0, 1, 3):
@@ -241,8 +251,7 @@ async def test_a_room_counts_as_held_on_defines_and_reads_its_facility_only(conn
         args = query.args(facility_id=facility_id, room_ids=[room, busy], **values)
         for mode in ("force_custom_plan", "force_generic_plan"):
             await conn.execute(f"SET plan_cache_mode = {mode}")
-            explain = await conn.prepare(f"EXPLAIN (ANALYZE, FORMAT JSON) {query.sql}")
-            plan = json.loads(await explain.fetchval(*args))[0]["Plan"]
+            plan = await plan_of(conn, query.sql, args)
             # The few stays of the facility besides the history (18), not its 3,000.
             assert rows_read(plan) < 100, (mode, plan)
     finally:
@@ -254,18 +263,14 @@ async def test_the_board_reads_the_open_stays_not_the_history(conn):
     """The room board's guests in house now (rooms.board): the facility's open stays only."""
     now = today()
     facility_id = uuid.uuid4()
-    history = [
-        (local(now - timedelta(days=3 + i % 360)), None, "checked_out", local(now - timedelta(2)))
-        for i in range(3000)
-    ]
-    in_house = [(local(now - timedelta(days=i)), None, "checked_in", None) for i in range(4)]
-    await add_stays(conn, facility_id, history + in_house)
+    in_house = four_in_house(now)
+    await add_stays(conn, facility_id, a_year_gone(now) + in_house)
     sql = str(board._IN_HOUSE).replace(":f", "$1")
     try:
         await conn.execute("ANALYZE ingest.stays")
-        plan = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", facility_id))
+        plan = await plan_of(conn, sql, [facility_id])
         # The four (twice over in a bitmap scan), not the 3,000.
-        assert rows_read(plan[0]["Plan"]) <= 2 * len(in_house), plan
+        assert rows_read(plan) <= 2 * len(in_house), plan
     finally:
         await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)
 
@@ -317,44 +322,34 @@ async def test_the_in_house_list_is_held_on_voided_records_included(conn, sessio
                 break
             after = page[-1].id
         assert listed == expected, day
-    named = await repository.stays_on(
-        session,
-        facility_id,
-        now,
-        after=None,
-        limit=100,
-        in_house=True,
-        timezone=ZONE,
-        text_query="KHÁCH",
-    )
-    assert len(named) == len(await conn.fetch(defined.sql, *defined.args(f=facility_id, day=now)))
-    nobody = await repository.stays_on(
-        session,
-        facility_id,
-        now,
-        after=None,
-        limit=100,
-        in_house=True,
-        timezone=ZONE,
-        text_query="Trần Thị Không Có",
-    )
-    assert nobody == []
+
+    async def found(text_query: str) -> list:
+        return await repository.stays_on(
+            session,
+            facility_id,
+            now,
+            after=None,
+            limit=100,
+            in_house=True,
+            timezone=ZONE,
+            text_query=text_query,
+        )
+
+    every = await conn.fetch(defined.sql, *defined.args(f=facility_id, day=now))
+    assert len(await found("KHÁCH")) == len(every)
+    assert await found("Trần Thị Không Có") == []
 
 
 async def test_the_in_house_list_reads_what_can_be_in_the_house_not_the_history(conn):
     now = today()
     facility_id = uuid.uuid4()
-    history = [
-        (local(now - timedelta(days=3 + i % 360)), None, "checked_out", local(now - timedelta(2)))
-        for i in range(3000)
-    ]
-    await add_stays(conn, facility_id, history + with_voided(now))
+    await add_stays(conn, facility_id, a_year_gone(now) + with_voided(now))
     query = Compiled(repository.held_page_query(facility_id, [], 1000, ZONE))
     args = query.args(**store.in_house_values(now, ZONE))
     try:
         await conn.execute("ANALYZE ingest.stays")
-        plan = json.loads(await conn.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query.sql}", *args))
+        plan = await plan_of(conn, query.sql, args)
         # The stays of with_voided (19), index and table, not the 3,000 of the history.
-        assert rows_read(plan[0]["Plan"]) < 100, plan
+        assert rows_read(plan) < 100, plan
     finally:
         await conn.execute("DELETE FROM ingest.stays WHERE facility_id = $1", facility_id)

@@ -3,25 +3,21 @@ unpublished row (not one fetch) with the age of the oldest; consumer lag is per 
 
 from __future__ import annotations
 
-import uuid
-
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from prometheus_client import REGISTRY
-from sqlalchemy import MetaData, text
+from sqlalchemy import text
 
 from luutru_common.consumer import ConsumerRunner
 from luutru_common.db import asyncpg_dsn
 from luutru_common.events import Topic
-from luutru_common.outbox import OutboxRelay, outbox_table
+from luutru_common.outbox import OutboxRelay
 from tests.support import KAFKA
 
 
-async def test_outbox_backlog_counts_every_row_and_the_oldest_age(test_database, db):
-    schema = f"ops_{uuid.uuid4().hex[:8]}"
+async def test_outbox_backlog_counts_every_row_and_the_oldest_age(test_database, db, own_outbox):
+    schema = own_outbox
     async with db.begin() as conn:
-        await conn.execute(text(f"CREATE SCHEMA {schema}"))
-        await conn.run_sync(lambda sync: outbox_table(MetaData(schema=schema)).create(sync))
         # More rows than one relay fetch (1,000), the oldest 90 s old, one already published
         # by the previous release's relay (marked, not deleted: not waiting).
         await conn.execute(
@@ -51,7 +47,6 @@ async def test_outbox_backlog_counts_every_row_and_the_oldest_age(test_database,
         await conn.execute(f"DELETE FROM {schema}.outbox WHERE published_at IS NULL")
         assert await relay.report_backlog(conn) == (0, 0)
     finally:
-        await conn.execute(f"DROP SCHEMA {schema} CASCADE")
         await conn.close()
 
 

@@ -10,31 +10,30 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import uuid
 
 import asyncpg
 from alembic import command
-from sqlalchemy import MetaData, text
+from sqlalchemy import text
 
 from luutru_common.consumer import ensure_topics
 from luutru_common.db import asyncpg_dsn
 from luutru_common.migrations import alembic_config
-from luutru_common.outbox import OutboxRelay, outbox_table
+from luutru_common.outbox import OutboxRelay
 from luutru_common.settings import owner_role
 from tests.integration.kafka_helpers import end_offsets, messages_with_keys
 from tests.integration.platform.test_migration_catalogue import _migrations
 from tests.support import KAFKA, TEST_TAG, database_url, recreate_database
 
 
-async def test_the_relay_deletes_what_kafka_holds_and_never_resends_marked_rows(test_database, db):
-    schema = f"relay_{uuid.uuid4().hex[:8]}"
+async def test_the_relay_deletes_what_kafka_holds_and_never_resends_marked_rows(
+    test_database, db, own_outbox
+):
+    schema = own_outbox
     keys = {f"{schema}-{k}" for k in "abc"}
     # A topic of its own: these are no stay events for the consumers of stay.v1 under test.
     topic = f"test.{schema}"
     await ensure_topics(KAFKA, [topic], partitions=3)
     async with db.begin() as setup:
-        await setup.execute(text(f"CREATE SCHEMA {schema}"))
-        await setup.run_sync(lambda sync: outbox_table(MetaData(schema=schema)).create(sync))
         # 30 events waiting, 10 a key; 5 more the old release's relay published and marked.
         await setup.execute(
             text(
@@ -65,7 +64,6 @@ async def test_the_relay_deletes_what_kafka_holds_and_never_resends_marked_rows(
     finally:
         running.cancel()
         await asyncio.gather(running, return_exceptions=True)
-        await conn.execute(f"DROP SCHEMA {schema} CASCADE")
         await conn.close()
     numbers = sorted(value["n"] for _, value in sent)
     assert numbers == list(range(5, 35))  # each waiting event once; none of the marked ones

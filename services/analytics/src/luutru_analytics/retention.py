@@ -2,8 +2,8 @@
 records and alerts anonymised after their periods; processed event ids deleted (an outbox row
 goes as soon as its event is on Kafka: luutru_common.outbox). The projections that feed the
 statistics (stay_facts, the daily roll-ups) hold no identity and are never touched, so every
-aggregate stays exactly as it was. The access log
-is append-only and kept (its period is longer than the records it talks about)."""
+aggregate stays exactly as it was. The access log is append-only and kept (its period is
+longer than the records it talks about)."""
 
 from __future__ import annotations
 

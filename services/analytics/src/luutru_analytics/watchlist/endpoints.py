@@ -118,13 +118,14 @@ async def upload(
             threshold=threshold,
         )
         await uow.commit()
-    stored = {row.line: result for row, result in zip(readable, added, strict=True)}
+    # In the file's order: the stored entries come back in the order of the readable rows.
+    stored = iter(added)
     results: list[UploadRowResult] = []
     for row in rows:
-        if row.line not in stored:
+        if row.entry is None:
             results.append(UploadRowResult(row=row.line, errors=row.errors, warnings=row.warnings))
             continue
-        entry, raised = stored[row.line]
+        entry, raised = next(stored)
         results.append(
             UploadRowResult(
                 row=row.line, entry_id=entry.entry_id, alerts_raised=raised, warnings=row.warnings

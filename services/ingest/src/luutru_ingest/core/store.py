@@ -237,28 +237,20 @@ def voided_open():
     return and_(Stay.check_out_at.is_(None), Stay.status == literal_column("'voided'"))
 
 
-def in_house_parts(timezone: str) -> tuple:
-    """Held on the day (bind parameter "day") and not voided, as two parts that never
-    overlap, each a range of its own partial index: still open, or checked out since the
-    day began (bind parameter "since", from `in_house_values`). What the facility's count
-    and the per-room count (core.rooms) read, instead of every stay up to the day."""
+def in_house_parts(timezone: str, *, voided_too: bool = False) -> tuple:
+    """Held on the day (bind parameter "day"), as parts that never overlap, each a range of
+    its own partial index: still open, or checked out since the day began (bind parameter
+    "since", from `in_house_values`) — what the facility's count and the per-room count
+    (core.rooms) read, instead of every stay up to the day. ``voided_too`` (the in-house
+    list, which shows what the facility cancelled with its status): voided records as well,
+    those never checked out being a third part."""
     held = held_on(bindparam("day", type_=Date), timezone)
     since = bindparam("since", type_=DateTime(timezone=True))
-    return and_(still_open(), held), and_(checked_out_since(since), held)
-
-
-def held_parts(timezone: str) -> tuple:
-    """Held on the day, voided records included (the in-house list shows what the facility
-    cancelled, with its status), as three parts that never overlap, each a range of its own
-    partial index: still open, checked out since the day began, voided and never checked out.
-    Parameters as `in_house_parts`."""
-    held = held_on(bindparam("day", type_=Date), timezone)
-    since = bindparam("since", type_=DateTime(timezone=True))
-    return (
+    parts = (
         and_(still_open(), held),
-        and_(checked_out_since(since, voided_too=True), held),
-        and_(voided_open(), held),
+        and_(checked_out_since(since, voided_too=voided_too), held),
     )
+    return (*parts, and_(voided_open(), held)) if voided_too else parts
 
 
 def in_house_values(day: date, timezone: str) -> dict:

@@ -80,7 +80,7 @@ async def _held_page(
 ) -> list[Stay]:
     """A page of the stays held on ``day``, voided records included with their status (the
     facility sees what it cancelled). The page's ids come from the three parts of
-    `store.held_parts`, each read from its own partial index — the stays that can be in the
+    `store.in_house_parts`, each read from its own partial index — the stays that can be in the
     house — and only then sorted: `held_on` over the facility's stays read its whole
     history, 180–260 ms a page for a hotel's three years (bench/README.md)."""
     query = held_page_query(facility_id, narrower, limit, timezone)
@@ -92,7 +92,7 @@ def held_page_query(facility_id, narrower: list, limit: int, timezone: str):
     ids = union_all(
         *(
             select(Stay.id).where(Stay.facility_id == facility_id, part, *narrower)
-            for part in store.held_parts(timezone)
+            for part in store.in_house_parts(timezone, voided_too=True)
         )
     ).subquery()
     page = select(ids.c.id).order_by(ids.c.id).limit(limit).subquery()
