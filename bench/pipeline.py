@@ -32,7 +32,7 @@ import httpx
 from bench.analytics.common import add_wanted_elsewhere
 from bench.analytics.freshness import SEEN, published_sql
 from bench.ingest.data import facility_types, guest
-from bench.ingest.run import serve_jwks
+from bench.ingest.run import cpu_seconds, kafka_pid, serve_jwks
 from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
     KAFKA,
@@ -62,18 +62,6 @@ def memory_mb(pid: int, field_name: str = "VmHWM") -> float:
             if line.startswith(field_name + ":"):
                 return int(line.split()[1]) / 1024
     return 0.0
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def kafka_pid() -> int | None:
-    path = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local")) / "kafka" / "kafka.pid"
-    with contextlib.suppress(OSError, ValueError):
-        return int(path.read_text().strip())
-    return None
 
 
 def postgres_pid() -> int | None:

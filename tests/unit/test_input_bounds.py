@@ -176,6 +176,29 @@ def test_json_depth():
     assert not json_too_deep(batch.encode())
 
 
+def _depth(value) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+# Text full of what could fool the scan: brackets, quotes, backslashes, empty strings, accents.
+_TRICKY_TEXT = st.text(alphabet='[]{}"\\:, aăễ', max_size=6)
+_JSON_VALUES = st.recursive(
+    st.none() | st.integers() | _TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TRICKY_TEXT, inner, max_size=4),
+    max_leaves=40,
+)
+
+
+@given(_JSON_VALUES, st.integers(min_value=0, max_value=8), st.booleans())
+def test_json_depth_is_the_nesting_of_the_parsed_value(value, limit, ascii_only):
+    body = json.dumps(value, ensure_ascii=ascii_only).encode()
+    assert json_too_deep(body, limit) == (_depth(value) > limit)
+
+
 def test_surrogates_are_found_by_pointer():
     body = (
         b'{"full_name": "An\\ud800", "ok": "\\ud83d\\ude00", "guests": [{"room": "\\udc00"}],'
