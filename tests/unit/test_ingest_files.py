@@ -8,9 +8,11 @@ from datetime import date, datetime, time
 
 import pytest
 import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
 
 from luutru_common import intake
-from luutru_common.intake import cells
+from luutru_common.intake import cells, legacy
 from luutru_common.intake.header import find_header
 from luutru_common.intake.person import person_record, route_document
 from luutru_common.problems import Problem
@@ -29,6 +31,17 @@ def csv_bytes(rows, encode=lambda t: t.encode("utf-8"), delimiter=",", end="\r\n
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator=end).writerows(rows)
     return encode(buffer.getvalue())
+
+
+def xlsx_bytes(rows) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            sheet.write_string(r, c, text)
+    workbook.close()
+    return buffer.getvalue()
 
 
 def lines_of(raw: bytes, filename="x.csv"):
@@ -381,12 +394,74 @@ def test_a_sheet_typed_in_tcvn3_is_read_once_its_header_says_so():
     assert [cells[0] for _, cells in opened.data_rows(layout)] == ["Nguyễn Thị Hằng", "Đỗ Hữu Lộc"]
 
 
-def test_latin_letters_of_a_unicode_sheet_are_never_taken_for_tcvn3():
-    rows = [ROWS[0], ["Tá Hà", "01/05/1990", "Nữ", "075190001234", "27/11/2026 14:00"]]
+def vni(text: str) -> str:
+    """Text as a VNI-Times font stores it (the inverse of the intake's table)."""
+    from luutru_common.intake.legacy import _VNI
+
+    back = {u: c for c, u in _VNI.items()}
+    return "".join(back.get(ch, ch) for ch in text)
+
+
+# Every letter of Vietnamese, both cases, and what else a name or a header holds.
+_VIETNAMESE = (
+    "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+)
+_NAME_TEXT = st.text(alphabet=_VIETNAMESE + _VIETNAMESE.upper() + " .-()0123456789fjwz")
+
+
+@pytest.mark.parametrize(
+    ("stored", "text"),
+    [
+        # As VNI-Times files hold them (and VNI keyboards' converters write them).
+        ("Xin chaøo caùc baïn", "Xin chào các bạn"),
+        ("Nguyeãn Vaên Ñoâng", "Nguyễn Văn Đông"),
+        ("Giôùi tính, Quoác tòch, Ñòa chæ", "Giới tính, Quốc tịch, Địa chỉ"),
+        ("Tröôøng, Thuûy, Löu truù, ngaøy ñeán", "Trường, Thủy, Lưu trú, ngày đến"),
+        (
+            "caàu, saét, ngaõ, naëng, chuù yù, kyõ, löïc, ñoù",
+            "cầu, sắt, ngã, nặng, chú ý, kỹ, lực, đó",
+        ),
+        ("AÙ AØ AÛ AÕ AÏ AÂ AÁ AÀ AÅ AÃ AÄ", "Á À Ả Ã Ạ Â Ấ Ầ Ẩ Ẫ Ậ"),
+        ("AÊ AÉ AÈ AÚ AÜ AË EÂ EÁ EÀ EÅ EÃ EÄ", "Ă Ắ Ằ Ẳ Ẵ Ặ Ê Ế Ề Ể Ễ Ệ"),
+        ("Í Ì Æ Ó Ò OÂ OÁ OÀ OÅ OÃ OÄ", "Í Ì Ỉ Ĩ Ị Ô Ố Ồ Ổ Ỗ Ộ"),
+        ("Ô ÔÙ ÔØ ÔÛ ÔÕ ÔÏ Ö ÖÙ ÖØ ÖÛ ÖÕ ÖÏ", "Ơ Ớ Ờ Ở Ỡ Ợ Ư Ứ Ừ Ử Ữ Ự"),
+        ("YÙ YØ YÛ YÕ Î Ñ", "Ý Ỳ Ỷ Ỹ Ỵ Đ"),
+    ],
+)
+def test_vni_letters(stored, text):
+    assert legacy.vni_to_unicode(stored) == text
+
+
+@given(_NAME_TEXT)
+def test_vni_text_comes_back_as_it_was_typed(text):
+    assert legacy.vni_to_unicode(vni(text)) == text
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_sheet_typed_in_vni_is_read_once_its_header_says_so(kind):
+    rows = [[vni(c) for c in row] for row in ROWS]
+    assert rows[0][0] == "Hoï vaø teân"
+    raw = csv_bytes(rows, lambda t: t.encode("cp1252")) if kind == "csv" else xlsx_bytes(rows)
+    opened = intake.open_sheet(raw, f"vni.{kind}")
+    layout = opened.layout(parsing.GUESTS)
+    assert opened.encoding == "vni"
+    assert [c.header for c in layout.columns] == ROWS[0]
+    assert [cells[0] for _, cells in opened.data_rows(layout)] == ["Nguyễn Thị Hằng", "Đỗ Hữu Lộc"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Tá Hà",  # Latin-1 letters: TCVN3 codes
+        "Hoà Thị Toàn",  # "oà" is VNI's ồ: the old spelling stays as typed
+    ],
+)
+def test_latin_letters_of_a_unicode_sheet_are_never_taken_for_a_legacy_encoding(name):
+    rows = [ROWS[0], [name, "01/05/1990", "Nữ", "075190001234", "27/11/2026 14:00"]]
     opened = intake.open_sheet(csv_bytes(rows), "x.csv")
     layout = opened.layout(parsing.GUESTS)
     assert opened.encoding is None
-    assert [cells[0] for _, cells in opened.data_rows(layout)] == ["Tá Hà"]
+    assert [cells[0] for _, cells in opened.data_rows(layout)] == [name]
 
 
 def test_birth_date_written_under_nam_or_nu_gives_the_gender_too():

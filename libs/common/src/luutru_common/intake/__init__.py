@@ -38,7 +38,7 @@ from luutru_common.intake.header import (
     require,
     validate_mapping,
 )
-from luutru_common.intake.legacy import convert_cells
+from luutru_common.intake.legacy import CONVERSIONS, convert_cells
 from luutru_common.intake.vocabulary import PERSON, Field, Vocabulary, header_key
 
 __all__ = [
@@ -73,13 +73,15 @@ class Sheet:
         self._raw = raw
         self._lines = iter_lines(raw, fmt)
         self.head: list[tuple[int, list[Any]]] = list(islice(self._lines, HEADER_SCAN + 2))
-        self.encoding: str | None = None  # "tcvn3" when the text is in that legacy encoding
+        # "tcvn3" or "vni" when the text is in that legacy encoding (legacy.CONVERSIONS)
+        self.encoding: str | None = None
         self.skipped: list[int] = []  # footer lines set aside by data_rows
         self._decided = False
 
     def _decide_encoding(self, target: Target) -> None:
-        """TCVN3 text ("Hä vµ tªn") is converted when, and only when, the header is known
-        after conversion and was not before."""
+        """Text in a legacy encoding (TCVN3 "Hä vµ tªn", VNI "Hoï vaø teân") is converted
+        when, and only when, the header is known after conversion and was not before; of the
+        two, the one that knows more of the header."""
         if self._decided:
             return
         self._decided = True
@@ -93,10 +95,13 @@ class Sheet:
             else self._lines
         )
         head = self.head if self.format != "csv" else list(islice(lines, HEADER_SCAN + 2))
-        converted = [(n, convert_cells(c)) for n, c in head]
-        found = layout(converted, target)
-        if found.recognised and len(found.fields) > len(as_is.fields):
-            self.head, self._lines, self.encoding = converted, lines, "tcvn3"
+        known = len(as_is.fields)
+        for encoding in CONVERSIONS:
+            converted = [(n, convert_cells(c, encoding)) for n, c in head]
+            found = layout(converted, target)
+            if found.recognised and len(found.fields) > known:
+                self.head, self._lines, self.encoding = converted, lines, encoding
+                known = len(found.fields)
 
     def layout(
         self,
@@ -126,7 +131,7 @@ class Sheet:
         for line, cells in self._lines:
             if line > after and not is_blank(cells):
                 if self.encoding:
-                    cells = convert_cells(cells)
+                    cells = convert_cells(cells, self.encoding)
                 if is_footer(cells):
                     self.skipped.append(line)
                     continue

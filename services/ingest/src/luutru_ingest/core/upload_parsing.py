@@ -146,20 +146,28 @@ def foreign_notice(count: int, absent: list[str]) -> dict:
     )
 
 
+_LEGACY_ENCODING_NOTICES = {
+    "tcvn3": (
+        "Tệp gõ bằng bảng mã TCVN3 (ABC, phông .VnTime): đã chuyển sang Unicode; hãy kiểm "
+        "tra tên khách trong kết quả (chữ hoa của phông .VnTimeH thành chữ thường)",
+        "The file is typed in the legacy TCVN3 (ABC) encoding: converted to Unicode; check "
+        "the guests' names in the result (capitals of the .VnTimeH font come out lower case)",
+    ),
+    "vni": (
+        "Tệp gõ bằng bảng mã VNI (phông VNI-Times): đã chuyển sang Unicode; hãy kiểm tra tên "
+        "khách trong kết quả",
+        "The file is typed in the legacy VNI encoding (VNI-Times fonts): converted to "
+        "Unicode; check the guests' names in the result",
+    ),
+}
+
+
 def encoding_notices(sheet: intake.Sheet) -> list[dict]:
-    """A notice when the sheet was typed in TCVN3 and converted to Unicode."""
-    if sheet.encoding != "tcvn3":
+    """A notice when the sheet was typed in a legacy encoding and converted to Unicode."""
+    if sheet.encoding is None:
         return []
-    return [
-        notices.notice(
-            "legacy-encoding",
-            None,
-            "Tệp gõ bằng bảng mã TCVN3 (ABC, phông .VnTime): đã chuyển sang Unicode; hãy kiểm "
-            "tra tên khách trong kết quả (chữ hoa của phông .VnTimeH thành chữ thường)",
-            "The file is typed in the legacy TCVN3 (ABC) encoding: converted to Unicode; check "
-            "the guests' names in the result (capitals of the .VnTimeH font come out lower case)",
-        )
-    ]
+    vi, en = _LEGACY_ENCODING_NOTICES[sheet.encoding]
+    return [notices.notice("legacy-encoding", None, vi, en)]
 
 
 def column_notices(layout: intake.Layout) -> list[dict]:
