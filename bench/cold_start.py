@@ -33,16 +33,11 @@ from pathlib import Path
 
 import httpx
 from bench.analytics.common import machine, percentile
+from bench.procs import cpu_seconds
 from tests.support import kafka_env, recreate_database, service_database_env
 
 DB = "luutru_bench_cold"
 SERVICES = ("accounts", "ingest", "analytics", "console")
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime
 
 
 def import_time(service: str) -> tuple[float, float]:

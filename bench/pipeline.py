@@ -32,7 +32,8 @@ import httpx
 from bench.analytics.common import add_wanted_elsewhere
 from bench.analytics.freshness import SEEN, published_sql
 from bench.ingest.data import facility_types, guest
-from bench.ingest.run import cpu_seconds, kafka_pid, serve_jwks
+from bench.ingest.run import serve_jwks
+from bench.procs import cpu_seconds, kafka_pid
 from tests.integration.kafka_helpers import start_group_at_end
 from tests.support import (
     KAFKA,
@@ -70,18 +71,6 @@ def postgres_pid() -> int | None:
     with contextlib.suppress(OSError, ValueError):
         return int((path / "postmaster.pid").read_text().split()[0])
     return None
-
-
-def cluster_cpu_seconds(postmaster: int) -> float:
-    """CPU of a PostgreSQL cluster so far: the postmaster with the backends it has reaped
-    (cutime/cstime) and those alive now. Backends come and go with the services' pools."""
-    fields = Path(f"/proc/{postmaster}/stat").read_text().rsplit(")", 1)[1].split()
-    total = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-    children = Path(f"/proc/{postmaster}/task/{postmaster}/children")
-    for child in children.read_text().split():
-        with contextlib.suppress(OSError):
-            total += cpu_seconds(int(child))
-    return total
 
 
 # When each outbox row's transaction committed (created_at is when it began): splits the
@@ -280,7 +269,9 @@ class Pipeline:
         backend, the benchmark's own few queries included) and Kafka's JVM."""
         spent = {name: cpu_seconds(p.pid) for name, p in self.processes.items()}
         if (pid := postgres_pid()) is not None:
-            spent["postgresql"] = cluster_cpu_seconds(pid)
+            # The postmaster with the backends alive now and those it has reaped: backends come
+            # and go with the services' pools.
+            spent["postgresql"] = cpu_seconds(pid, reaped=True)
         if (pid := kafka_pid()) is not None:
             spent["kafka"] = cpu_seconds(pid)
         spent[LOAD_GENERATOR] = cpu_seconds(os.getpid())

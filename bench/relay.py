@@ -20,7 +20,7 @@ import time
 
 import asyncpg
 from bench.analytics.common import database_url, psql
-from bench.analytics.projection import cpu_seconds
+from bench.procs import cpu_seconds
 from sqlalchemy import MetaData
 from sqlalchemy.ext.asyncio import create_async_engine
 from tests.support import KAFKA

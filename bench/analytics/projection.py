@@ -23,11 +23,11 @@ import random
 import time
 import uuid
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.analytics.common import add_wanted_elsewhere, fresh_database, machine, percentile
 from bench.ingest.data import FACILITY_MIX, guest
+from bench.procs import cpu_seconds
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from tests.integration.analytics_helpers import facility, record
@@ -43,12 +43,6 @@ from luutru_common.kafka_access import KafkaAccess
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 IDENTITY_FIELDS = set(GuestIdentity.model_fields)
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU of a process (utime + stime of /proc/<pid>/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def registrations(

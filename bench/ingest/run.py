@@ -53,6 +53,7 @@ import asyncpg
 import httpx
 import xlsxwriter
 from bench.ingest.data import facility_types, guest
+from bench.procs import cpu_seconds, kafka_pid
 from tests.support import PG_PORT, ROOT, TEST_TAG, TestSigner, bearer, database_url, kafka_env
 
 from luutru_common.intake.vocabulary import PERSON
@@ -285,28 +286,6 @@ async def bench_single(client, signer, facilities, rate: int, seconds: float, rn
         "p99_ms": round(q[98], 1),
         "max_ms": round(latencies[-1], 1),
     }
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process and its live children (uvicorn's `--workers`) have
-    used so far."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # a process that ended meanwhile
-            continue
-        if stat.parent.name == str(pid) or fields[1] == str(pid):  # itself, or its parent is
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
-
-
-def kafka_pid() -> int | None:
-    """The broker infra/local.sh started (its pid file), if there is one."""
-    path = Path(os.environ.get("LUUTRU_LOCAL_DIR", ROOT / ".local")) / "kafka" / "kafka.pid"
-    with contextlib.suppress(OSError, ValueError):
-        return int(path.read_text().strip())
-    return None
 
 
 def runqueue_seconds(pid: int) -> float:
