@@ -483,3 +483,66 @@ def test_birth_date_written_under_nam_or_nu_gives_the_gender_too():
 @pytest.mark.parametrize("value", ["01-May-1990", "May 1, 1990", "1 May 1990"])
 def test_month_names_of_english_exports(value):
     assert cells.parse_date(value) == date(1990, 5, 1)
+
+
+# --- cells as receptionists send them --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ngày 5 tháng 3 năm 1990",  # as Vietnamese documents write a date
+        "Ngày 05 tháng 03 năm 1990",
+        "5 tháng 3 năm 1990",
+        "ngay 5 thang 3 nam 1990",
+        "05 / 03 / 1990",  # spaces around the slashes
+        "\u200b05/03/1990",  # a zero-width space pasted in front
+        "'05/03/1990",  # Excel's text apostrophe
+    ],
+)
+def test_dates_written_out_or_pasted_are_read(value):
+    # "5 tháng 3 năm 1990" was read as Excel's day 5: 4 January 1900, stored without an error.
+    assert cells.parse_date(value) == date(1990, 3, 5)
+
+
+@pytest.mark.parametrize("value", ["5/3/90", "05-03-90", "5-Mar-90", "ngày 5 tháng 3 năm 90"])
+def test_a_two_digit_year_is_refused_saying_so(value):
+    with pytest.raises(cells.CellError) as refused:
+        cells.parse_date(value)
+    assert refused.value.code == "date-format"
+    assert "2 chữ số" in refused.value.vi and "2 digits" in refused.value.en
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("'075090001234", ("075090001234", False)),  # Excel's text apostrophe
+        ("\u200b075090001234", ("075090001234", False)),  # a zero-width space
+        ("075090001234\u2060", ("075090001234", False)),  # a word joiner
+        # A number cell written out as a decimal: not "750900012340".
+        ("75090001234.0", ("075090001234", True)),
+        ("075090001234.0", ("075090001234", False)),
+        ("123456789012.0", ("123456789012", False)),
+    ],
+)
+def test_id_numbers_behind_invisible_marks_or_as_decimals(value, expected):
+    assert cells.identity_number(value) == expected
+
+
+def test_text_drops_what_no_one_sees():
+    assert cells.text("Nguyễn\u200b Văn\u00ad An") == "Nguyễn Văn An"
+    assert cells.text("'C1234567") == "C1234567"
+
+
+def test_the_letter_o_for_a_zero_is_refused_not_taken_for_a_passport():
+    with pytest.raises(cells.CellError) as refused:
+        route_document(None, "O75090001234")
+    assert refused.value.code == "id-number-format"
+    assert "O" in refused.value.vi and "letter O" in refused.value.en
+    # Said to be a passport, it is one.
+    assert route_document("passport", "O75090001234")[0] == "passport_number"
+    assert route_document(None, "O1234567") == ("passport_number", "O1234567", False)
+    lines = [(1, ["Họ và tên", "Số CCCD"]), (2, ["An", "0750900O1234"])]
+    layout = intake.layout(lines, parsing.PASSENGERS)
+    _, errors, _ = person_record(lines[1][1], layout, "/rows/2")
+    assert [(e.pointer, e.code) for e in errors] == [("/rows/2/id_number", "id-number-format")]

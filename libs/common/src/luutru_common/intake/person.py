@@ -51,6 +51,8 @@ def route_document(kind: str | None, raw: Any) -> tuple[str, str, bool]:
         kind = kind or prefix
         raw = rest
     number, restored = cells.identity_number(raw)
+    if kind != "passport":
+        cells.digit_lookalikes(number)
     digits = number.isascii() and number.isdigit()
     if kind == "passport" or (kind is None and not digits):
         return "passport_number", number, False
@@ -97,6 +99,7 @@ def person_record(
                 record[key] = _country(key, value, pointer, warnings)
             elif key in ("id_number", "legacy_id_number"):
                 number, restored = cells.identity_number(value)
+                cells.digit_lookalikes(number)
                 record[key] = number
                 if restored:
                     warnings.append(_zero_restored(pointer, key))
