@@ -546,3 +546,21 @@ def test_the_letter_o_for_a_zero_is_refused_not_taken_for_a_passport():
     layout = intake.layout(lines, parsing.PASSENGERS)
     _, errors, _ = person_record(lines[1][1], layout, "/rows/2")
     assert [(e.pointer, e.code) for e in errors] == [("/rows/2/id_number", "id-number-format")]
+
+
+@pytest.mark.parametrize("header", ["Số CCCD/CMND", "CCCD/CMND", "Số CCCD/CMND/Hộ chiếu"])
+def test_the_document_header_either_way_round(header):
+    assert intake.PERSON.match(header) == "document_number"
+
+
+def test_a_cover_sheet_first_is_named_in_the_refusal():
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.add_worksheet("Bìa").write(0, 0, "BÁO CÁO KHÁCH LƯU TRÚ")
+    workbook.add_worksheet("Danh sách").write_row(0, 0, ["Họ và tên", "Ngày sinh", "Giới tính"])
+    workbook.close()
+    with pytest.raises(Problem) as refused:
+        intake.open_sheet(buffer.getvalue(), "khach.xlsx").layout(parsing.GUESTS)
+    assert refused.value.code == "headers-unknown"
+    assert "“Bìa”" in refused.value.detail and "“Danh sách”" in refused.value.detail
+    assert "Only the first sheet" in refused.value.detail

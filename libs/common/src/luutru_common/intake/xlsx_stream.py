@@ -99,6 +99,12 @@ def first_sheet_path(archive: zipfile.ZipFile) -> str:
     raise XlsxError("first sheet not found")
 
 
+def sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The workbook's sheets by name, in workbook order (the first is the one read)."""
+    workbook = _read_xml(archive, "xl/workbook.xml")
+    return [] if workbook is None else [s.get("name", "") for s in _children(workbook, "sheet")]
+
+
 def _is_date_format(code: str) -> bool:
     stripped = _IGNORED_IN_FORMAT.sub("", code).lower()
     return any(ch in stripped for ch in "dmyhs") and "general" not in stripped
