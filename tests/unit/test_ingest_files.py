@@ -480,6 +480,22 @@ def test_birth_date_written_under_nam_or_nu_gives_the_gender_too():
     assert record["gender"] == "female"
 
 
+def test_gender_ticked_under_nam_or_nu_beside_a_date_of_birth_column():
+    """A "Giới tính" over "Nam" | "Nữ" holding an "x", the date in "Ngày sinh" after them: the
+    tick was read as a date of birth ("the date cannot be read") and every line refused."""
+    lines = [
+        (1, ["Họ và tên", "Giới tính", "", "Ngày sinh", "Số CCCD", "Ngày đến"]),
+        (2, ["", "Nam", "Nữ", "", "", ""]),
+        (3, ["An", "x", "", "01/05/1990", "075090001234", "27/11/2026 14:00"]),
+        (4, ["Mai", "", "X", "", "075192001234", "27/11/2026 14:00"]),
+    ]
+    layout = intake.require(intake.layout(lines, parsing.GUESTS), parsing.GUESTS)
+    record, errors, _ = person_record(lines[2][1], layout, "/rows/3")
+    assert (record["date_of_birth"], record["gender"], errors) == ("1990-05-01", "male", [])
+    record, errors, _ = person_record(lines[3][1], layout, "/rows/4")
+    assert (record["gender"], "date_of_birth" in record, errors) == ("female", False, [])
+
+
 @pytest.mark.parametrize("value", ["01-May-1990", "May 1, 1990", "1 May 1990"])
 def test_month_names_of_english_exports(value):
     assert cells.parse_date(value) == date(1990, 5, 1)
