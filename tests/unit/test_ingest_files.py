@@ -514,6 +514,7 @@ def test_month_names_of_english_exports(value):
         "05 / 03 / 1990",  # spaces around the slashes
         "\u200b05/03/1990",  # a zero-width space pasted in front
         "'05/03/1990",  # Excel's text apostrophe
+        '="05/03/1990"',  # a CSV's way to keep it text
     ],
 )
 def test_dates_written_out_or_pasted_are_read(value):
@@ -535,6 +536,7 @@ def test_a_two_digit_year_is_refused_saying_so(value):
         ("'075090001234", ("075090001234", False)),  # Excel's text apostrophe
         ("\u200b075090001234", ("075090001234", False)),  # a zero-width space
         ("075090001234\u2060", ("075090001234", False)),  # a word joiner
+        ('="075090001234"', ("075090001234", False)),  # a CSV keeping the leading 0
         # A number cell written out as a decimal: not "750900012340".
         ("75090001234.0", ("075090001234", True)),
         ("075090001234.0", ("075090001234", False)),

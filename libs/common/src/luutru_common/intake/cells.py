@@ -58,8 +58,9 @@ _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 def text(value: Any) -> str:
     """A cell as a person reads it: whole numbers without '.0', dates as dd/mm/yyyy, Unicode NFC,
-    spaces folded, invisible characters dropped, and the apostrophe that tells Excel "this is
-    text" ('075090001234) taken off — Excel never shows it as part of the value."""
+    spaces folded, invisible characters dropped, and the marks that tell Excel "this is text"
+    taken off — Excel shows neither as part of the value: the apostrophe ('075090001234) and,
+    in a CSV, the formula ="075090001234" that keeps a number's leading 0."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, datetime):
@@ -70,6 +71,8 @@ def text(value: Any) -> str:
     if not shown.isascii():
         shown = unicodedata.normalize("NFC", shown.translate(_INVISIBLE))
     shown = " ".join(shown.split())
+    if shown.startswith('="') and shown.endswith('"') and shown.count('"') == 2:
+        return shown[2:-1].strip()
     return shown[1:].lstrip() if shown.startswith("'") else shown
 
 
