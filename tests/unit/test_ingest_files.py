@@ -213,6 +213,9 @@ def test_date_that_does_not_exist_differs_from_one_that_cannot_be_read(value, co
         ("27/11/2026 2:30 PM", datetime(2026, 11, 27, 14, 30)),
         ("27/11/2026 14h30", datetime(2026, 11, 27, 14, 30)),
         ("2026-11-27T14:00", datetime(2026, 11, 27, 14, 0)),
+        # A PMS export in English: the month as a word, with a time (alone it was read)
+        ("27-Nov-2026 14:00", datetime(2026, 11, 27, 14, 0)),
+        ("27-Nov-2026 2:30 PM", datetime(2026, 11, 27, 14, 30)),
         ("27/11/2026", date(2026, 11, 27)),
         (46353.25, datetime(2026, 11, 27, 6, 0)),
     ],

@@ -297,7 +297,11 @@ def parse_moment(value: Any) -> datetime | date:
             (parts[0], " ".join(parts[1:])),
             (parts[-1], " ".join(parts[:-1])),
         ):
-            if _NUMERIC_DATE.match(day_text) or (_ascii_digits(day_text) and len(day_text) == 8):
+            if (
+                _NUMERIC_DATE.match(day_text)
+                or (_ascii_digits(day_text) and len(day_text) == 8)
+                or ("-" in day_text and _month_named(day_text) is not None)  # "27-Nov-2026"
+            ):
                 day = parse_date(day_text)
                 try:
                     return datetime.combine(day, parse_time(time_text))
