@@ -160,3 +160,13 @@ def test_birth_more_than_130_years_before_today():
     verdict = check_in_rules(data, today=date(2031, 6, 1))
     assert [(e.pointer, e.code) for e in verdict.errors] == [("/date_of_birth", "birth-too-early")]
     assert check_in_rules(data, today=TODAY).errors == []
+
+
+def test_an_old_cmnd_alone_is_told_as_such():
+    """A guest with only the 9-digit CMND: the operator sees a number in the row, so the error
+    says why that number is not enough."""
+    data = CheckIn.model_validate({**BASE, "id_number": None, "legacy_id_number": "123456789"})
+    errors = check_in_rules(data, today=TODAY).errors
+    assert [(e.pointer, e.code) for e in errors] == [("/id_number", "document-missing")]
+    assert "CMND" in errors[0].message.vi and "31/12/2024" in errors[0].message.vi
+    assert "CMND" in errors[0].message.en

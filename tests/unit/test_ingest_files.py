@@ -213,6 +213,9 @@ def test_date_that_does_not_exist_differs_from_one_that_cannot_be_read(value, co
         ("27/11/2026 2:30 PM", datetime(2026, 11, 27, 14, 30)),
         ("27/11/2026 14h30", datetime(2026, 11, 27, 14, 30)),
         ("2026-11-27T14:00", datetime(2026, 11, 27, 14, 0)),
+        # A PMS export in English: the month as a word, with a time (alone it was read)
+        ("27-Nov-2026 14:00", datetime(2026, 11, 27, 14, 0)),
+        ("27-Nov-2026 2:30 PM", datetime(2026, 11, 27, 14, 30)),
         ("27/11/2026", date(2026, 11, 27)),
         (46353.25, datetime(2026, 11, 27, 6, 0)),
     ],
@@ -480,6 +483,105 @@ def test_birth_date_written_under_nam_or_nu_gives_the_gender_too():
     assert record["gender"] == "female"
 
 
+def test_gender_ticked_under_nam_or_nu_beside_a_date_of_birth_column():
+    """A "Giới tính" over "Nam" | "Nữ" holding an "x", the date in "Ngày sinh" after them: the
+    tick was read as a date of birth ("the date cannot be read") and every line refused."""
+    lines = [
+        (1, ["Họ và tên", "Giới tính", "", "Ngày sinh", "Số CCCD", "Ngày đến"]),
+        (2, ["", "Nam", "Nữ", "", "", ""]),
+        (3, ["An", "x", "", "01/05/1990", "075090001234", "27/11/2026 14:00"]),
+        (4, ["Mai", "", "X", "", "075192001234", "27/11/2026 14:00"]),
+    ]
+    layout = intake.require(intake.layout(lines, parsing.GUESTS), parsing.GUESTS)
+    record, errors, _ = person_record(lines[2][1], layout, "/rows/3")
+    assert (record["date_of_birth"], record["gender"], errors) == ("1990-05-01", "male", [])
+    record, errors, _ = person_record(lines[3][1], layout, "/rows/4")
+    assert (record["gender"], "date_of_birth" in record, errors) == ("female", False, [])
+
+
 @pytest.mark.parametrize("value", ["01-May-1990", "May 1, 1990", "1 May 1990"])
 def test_month_names_of_english_exports(value):
     assert cells.parse_date(value) == date(1990, 5, 1)
+
+
+# --- cells as receptionists send them --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "ngày 5 tháng 3 năm 1990",  # as Vietnamese documents write a date
+        "Ngày 05 tháng 03 năm 1990",
+        "5 tháng 3 năm 1990",
+        "ngay 5 thang 3 nam 1990",
+        "05 / 03 / 1990",  # spaces around the slashes
+        "\u200b05/03/1990",  # a zero-width space pasted in front
+        "'05/03/1990",  # Excel's text apostrophe
+        '="05/03/1990"',  # a CSV's way to keep it text
+    ],
+)
+def test_dates_written_out_or_pasted_are_read(value):
+    # "5 tháng 3 năm 1990" was read as Excel's day 5: 4 January 1900, stored without an error.
+    assert cells.parse_date(value) == date(1990, 3, 5)
+
+
+@pytest.mark.parametrize("value", ["5/3/90", "05-03-90", "5-Mar-90", "ngày 5 tháng 3 năm 90"])
+def test_a_two_digit_year_is_refused_saying_so(value):
+    with pytest.raises(cells.CellError) as refused:
+        cells.parse_date(value)
+    assert refused.value.code == "date-format"
+    assert "2 chữ số" in refused.value.vi and "2 digits" in refused.value.en
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("'075090001234", ("075090001234", False)),  # Excel's text apostrophe
+        ("\u200b075090001234", ("075090001234", False)),  # a zero-width space
+        ("075090001234\u2060", ("075090001234", False)),  # a word joiner
+        ('="075090001234"', ("075090001234", False)),  # a CSV keeping the leading 0
+        # A number cell written out as a decimal: not "750900012340".
+        ("75090001234.0", ("075090001234", True)),
+        ("075090001234.0", ("075090001234", False)),
+        ("123456789012.0", ("123456789012", False)),
+    ],
+)
+def test_id_numbers_behind_invisible_marks_or_as_decimals(value, expected):
+    assert cells.identity_number(value) == expected
+
+
+def test_text_drops_what_no_one_sees():
+    assert cells.text("Nguyễn\u200b Văn\u00ad An") == "Nguyễn Văn An"
+    assert cells.text("'C1234567") == "C1234567"
+
+
+def test_the_letter_o_for_a_zero_is_refused_not_taken_for_a_passport():
+    with pytest.raises(cells.CellError) as refused:
+        route_document(None, "O75090001234")
+    assert refused.value.code == "id-number-format"
+    assert "O" in refused.value.vi and "letter O" in refused.value.en
+    # Said to be a passport, it is one.
+    assert route_document("passport", "O75090001234")[0] == "passport_number"
+    assert route_document(None, "O1234567") == ("passport_number", "O1234567", False)
+    lines = [(1, ["Họ và tên", "Số CCCD"]), (2, ["An", "0750900O1234"])]
+    layout = intake.layout(lines, parsing.PASSENGERS)
+    _, errors, _ = person_record(lines[1][1], layout, "/rows/2")
+    assert [(e.pointer, e.code) for e in errors] == [("/rows/2/id_number", "id-number-format")]
+
+
+@pytest.mark.parametrize("header", ["Số CCCD/CMND", "CCCD/CMND", "Số CCCD/CMND/Hộ chiếu"])
+def test_the_document_header_either_way_round(header):
+    assert intake.PERSON.match(header) == "document_number"
+
+
+def test_a_cover_sheet_first_is_named_in_the_refusal():
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook.add_worksheet("Bìa").write(0, 0, "BÁO CÁO KHÁCH LƯU TRÚ")
+    workbook.add_worksheet("Danh sách").write_row(0, 0, ["Họ và tên", "Ngày sinh", "Giới tính"])
+    workbook.close()
+    with pytest.raises(Problem) as refused:
+        intake.open_sheet(buffer.getvalue(), "khach.xlsx").layout(parsing.GUESTS)
+    assert refused.value.code == "headers-unknown"
+    assert "“Bìa”" in refused.value.detail and "“Danh sách”" in refused.value.detail
+    assert "Only the first sheet" in refused.value.detail

@@ -92,6 +92,26 @@ def test_rows_equal_calamine(options):
     assert rows[5] == [True, False, -2.5, time(18), 2.0]
 
 
+def test_a_workbook_in_the_1904_date_system_gives_the_dates_it_shows():
+    """Excel for Mac's 1904 date system counts serials from 1 January 1904: read from 1900,
+    every date came out four years and a day early (a guest born 05/03/1990 stored as born
+    04/03/1986, an arrival in 2022) — without an error."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "date_1904": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Họ và tên", "Ngày sinh", "Ngày đến", "Giờ đến"])
+    sheet.write(1, 0, NAME_NFC)
+    sheet.write_datetime(1, 1, datetime(1990, 3, 5), book.add_format({"num_format": "dd/mm/yyyy"}))
+    at = book.add_format({"num_format": "dd/mm/yyyy hh:mm"})
+    sheet.write_datetime(1, 2, datetime(2026, 11, 27, 14, 30), at)
+    sheet.write_datetime(1, 3, time(14, 30), book.add_format({"num_format": "hh:mm"}))
+    book.close()
+    raw = buffer.getvalue()
+    rows = stream_rows(raw)
+    assert rows[1][1:] == [date(1990, 3, 5), datetime(2026, 11, 27, 14, 30), time(14, 30)]
+    assert rows == calamine_rows(raw)
+
+
 def test_constant_memory_file_uses_inline_strings():
     raw = workbook({"constant_memory": True})
     with zipfile.ZipFile(io.BytesIO(raw)) as archive:

@@ -4,6 +4,8 @@ row, partial acceptance, each accepted row created whole, nothing half-created."
 from __future__ import annotations
 
 import io
+import random
+import unicodedata
 import uuid
 import zipfile
 
@@ -149,6 +151,42 @@ async def test_xlsx_with_english_headers(client):
     assert first["status"] == "created"
     assert second["status"] == "rejected"
     assert {e["pointer"] for e in second["errors"]} == {"/vehicles", "/seats"}
+
+
+async def test_numbers_excel_kept_as_numbers_keep_their_leading_zero(client, db):
+    """A police clerk's XLSX: the phone and the enterprise code (business licence) typed into
+    General cells, so Excel kept them as numbers without their leading 0; a name typed on a
+    Mac (NFD). They are stored as the clerk reads them (0903…, 03…, NFC), and the same
+    licence typed as text is the same licence, not a second facility."""
+    admin = await admin_token(client)
+    tag = uuid.uuid4().hex[:6]
+    licence = f"3{random.randrange(10**8):08d}"  # 9 digits: 03… lost its 0
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, ["Tên cơ sở", "Loại hình", "Mã tỉnh", "Mã xã", "Số phòng",
+                           "Số giấy phép kinh doanh", "Điện thoại"])  # fmt: skip
+    name = unicodedata.normalize("NFD", f"Nhà nghỉ Hoa Sen {tag}")
+    sheet.write_row(1, 0, [name, "Nhà nghỉ", 75, 26068, 12, int(licence), 903123456])
+    sheet.write_row(2, 0, [f"Nhà nghỉ trùng {tag}", "Nhà nghỉ", 75, 26068, 5, "'0" + licence,
+                           2513822001])  # fmt: skip
+    book.close()
+    response = await upload(client, admin, buffer.getvalue(), "co-so.xlsx")
+    assert response.status_code == 200, response.text
+    rows = response.json()["rows"]
+    assert [r["status"] for r in rows] == ["created", "rejected"]
+    assert [e["code"] for e in rows[1]["errors"]] == ["licence-number-exists"]
+    async with db.connect() as conn:
+        stored = (
+            await conn.execute(
+                text(
+                    "SELECT name, business_licence_number, contact_phone"
+                    " FROM accounts.facilities WHERE id = :id"
+                ),
+                {"id": rows[0]["facility_id"]},
+            )
+        ).one()
+    assert tuple(stored) == (f"Nhà nghỉ Hoa Sen {tag}", "0" + licence, "0903123456")
 
 
 def zip_bomb() -> bytes:

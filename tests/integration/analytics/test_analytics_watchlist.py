@@ -481,6 +481,28 @@ async def test_upload_under_a_title_with_the_sheets_line_numbers(app, admin, db)
     )
 
 
+async def test_upload_stores_the_numbers_people_see_not_the_marks_they_do_not(app, admin, db):
+    """A clerk's list pasted together: a number behind Excel's text apostrophe, one behind a
+    zero-width space, one a script wrote out as a decimal ("75090001234.0"). Each is stored as
+    its 12 digits — kept as typed, none would ever match a guest's ID number."""
+    docs = [rare_document() for _ in range(3)]
+    lines = [
+        "Số CCCD,Lý do",
+        f"'{docs[0]},QĐ 1",
+        f"\u200b{docs[1]},QĐ 2",
+        f"{docs[2][1:]}.0,QĐ 3",
+    ]
+    answer = await upload_watchlist(app, admin, "\n".join(lines).encode(), "truy-na.csv")
+    assert answer.status_code == 200, answer.text
+    rows = {r["row"]: r for r in answer.json()["rows"]}
+    assert [rows[line]["errors"] for line in (2, 3, 4)] == [[], [], []]
+    assert [w["code"] for w in rows[4]["warnings"]] == ["id-leading-zero-restored"]
+    stored = [
+        (await stored_entry(db, rows[line]["entry_id"]))["document_number"] for line in (2, 3, 4)
+    ]
+    assert stored == docs
+
+
 async def test_upload_of_an_xlsx_under_a_title(app, admin, db):
     born = rare_birthday()
     buffer = io.BytesIO()

@@ -23,6 +23,7 @@ from luutru_common.intake.files import (
     file_problem,
     is_blank,
     iter_lines,
+    sheet_names,
     sniff_format,
 )
 from luutru_common.intake.header import (
@@ -115,7 +116,13 @@ class Sheet:
         headers-unknown) a sheet whose required columns are not all there."""
         self._decide_encoding(target)
         found = layout(self.head, target, mapping=mapping, header_line=header_line)
-        return require(found, target) if strict else found
+        return self.require(found, target) if strict else found
+
+    def require(self, found: Layout, target: Target) -> Layout:
+        """`intake.require`, telling a workbook of several sheets that only its first is read."""
+        if found.recognised and not found.missing:
+            return found
+        return require(found, target, sheet_names(self._raw, self.format))
 
     def data_rows(self, found: Layout) -> Iterator[tuple[int, list[Any]]]:
         """(line number, cells) of every non-blank row under the header; the total and

@@ -16,6 +16,7 @@ from typing import Any
 
 import pycountry
 
+from luutru_common.identity import name_match_key
 from luutru_common.intake.vocabulary import header_key
 from luutru_common.names import countries
 
@@ -48,16 +49,31 @@ def is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+# Characters a cell can hold that no one sees: zero-width spaces and joiners, the word joiner,
+# a stray byte-order mark, the soft hyphen — pasted in from web pages, chat apps and PDFs. Left
+# in, a zero-width space before "075090001234" makes it not 12 digits and before "05/03/1990"
+# not a date, and the operator, who sees neither, cannot tell why.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def text(value: Any) -> str:
     """A cell as a person reads it: whole numbers without '.0', dates as dd/mm/yyyy, Unicode NFC,
-    spaces folded."""
+    spaces folded, invisible characters dropped, and the marks that tell Excel "this is text"
+    taken off — Excel shows neither as part of the value: the apostrophe ('075090001234) and,
+    in a CSV, the formula ="075090001234" that keeps a number's leading 0."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     elif isinstance(value, datetime):
         value = value.strftime("%d/%m/%Y %H:%M") if value.time() != time() else value.date()
     if isinstance(value, date) and not isinstance(value, datetime):
         value = value.strftime("%d/%m/%Y")
-    return " ".join(unicodedata.normalize("NFC", str(value)).split())
+    shown = str(value)
+    if not shown.isascii():
+        shown = unicodedata.normalize("NFC", shown.translate(_INVISIBLE))
+    shown = " ".join(shown.split())
+    if shown.startswith('="') and shown.endswith('"') and shown.count('"') == 2:
+        return shown[2:-1].strip()
+    return shown[1:].lstrip() if shown.startswith("'") else shown
 
 
 def _date_format() -> CellError:
@@ -65,6 +81,18 @@ def _date_format() -> CellError:
         "date-format",
         "Không đọc được ngày; ghi dd/mm/yyyy (ví dụ 05/01/1990) hoặc dùng ô ngày của Excel",
         "The date cannot be read; write dd/mm/yyyy (e.g. 05/01/1990) or use an Excel date cell",
+    )
+
+
+def _two_digit_year(shown: str) -> CellError:
+    # "5/3/90": 1990 or 2090? For a child's birth or a passport's dates both can be right, so
+    # the year is asked for, not guessed.
+    return CellError(
+        "date-format",
+        f"Năm trong “{shown}” chỉ có 2 chữ số: ghi đủ 4 chữ số của năm (dd/mm/yyyy, ví dụ "
+        "05/03/1990)",
+        f"The year in “{shown}” has only 2 digits: write the year in full (dd/mm/yyyy, e.g. "
+        "05/03/1990)",
     )
 
 
@@ -90,6 +118,12 @@ def _serial(number: float) -> date:
 
 
 _NUMERIC_DATE = re.compile(r"^([0-9]{1,4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,4})$")
+# "05 / 03 / 1990": spaces around the separators, as some typists leave them.
+_SPACED_DATE = re.compile(r"^([0-9]{1,4})\s*([/.\-])\s*([0-9]{1,2})\s*\2\s*([0-9]{1,4})$")
+# The way Vietnamese documents write a date: "ngày 5 tháng 3 năm 1990" (accents folded).
+_VIETNAMESE_DATE = re.compile(
+    r"^(?:ngay\s*)?([0-9]{1,2})\s*(?:thang\s*)([0-9]{1,2})\s*(?:nam\s*)([0-9]{2,4})$"
+)
 
 
 def _make(year: int, month: int, day: int, shown: str) -> date:
@@ -116,6 +150,9 @@ def parse_date(value: Any) -> date:
         if len(parts) == 3 and len(parts[2]) == 4 and all(_ascii_digits(p) for p in parts):
             return _make(int(parts[2]), int(parts[1]), int(parts[0]), value)
     shown = _compatible(value)
+    if spaced := _SPACED_DATE.match(shown):
+        a, sep, b, c = spaced.groups()
+        shown = f"{a}{sep}{b}{sep}{c}"
     day_part = shown.split(" ", 1)[0].split("T", 1)[0]
     match = _NUMERIC_DATE.match(day_part)
     if match:
@@ -124,10 +161,12 @@ def parse_date(value: Any) -> date:
             return _make(int(a), int(b), int(c), day_part)
         if len(c) == 4:  # dd/mm/yyyy
             return _make(int(c), int(b), int(a), day_part)
-        raise _date_format()  # a two-digit year: 1920 or 2020? refuse to guess
+        raise _two_digit_year(day_part)
     if (named := _month_named(shown)) is not None:
         return named
-    if _ascii_digits(day_part):
+    # Digits alone are a serial or ddmmyyyy only when they are the whole cell: the "5" of
+    # "5 tháng 3 năm 1990" is not Excel's day 5 (4 January 1900).
+    if _ascii_digits(day_part) and day_part == shown:
         if len(day_part) <= 6:
             return _serial(int(day_part))
         if len(day_part) == 8:
@@ -141,15 +180,32 @@ def parse_date(value: Any) -> date:
 _MONTH_NAMED = ("%d-%b-%Y", "%d %b %Y", "%d/%b/%Y", "%b %d %Y", "%d %B %Y", "%B %d %Y")
 
 
+_MONTH_NAMED_SHORT_YEAR = tuple(f.replace("%Y", "%y") for f in _MONTH_NAMED)
+
+
 def _month_named(shown: str) -> date | None:
+    """A date whose month is a word: "01-May-1990", "May 1, 1990", "ngày 1 tháng 5 năm 1990";
+    None when the text is no such date."""
     if not any(c.isalpha() for c in shown):
         return None
+    folded = name_match_key(shown).lower()
+    if vietnamese := _VIETNAMESE_DATE.match(folded):
+        day, month, year = vietnamese.groups()
+        if len(year) != 4:
+            raise _two_digit_year(shown)
+        return _make(int(year), int(month), int(day), shown)
     plain = " ".join(shown.replace(",", " ").split())
     for fmt in _MONTH_NAMED:
         try:
             return datetime.strptime(plain, fmt).date()
         except ValueError:
             continue
+    for fmt in _MONTH_NAMED_SHORT_YEAR:  # "5-Mar-90": readable but for its century
+        try:
+            datetime.strptime(plain, fmt)
+        except ValueError:
+            continue
+        raise _two_digit_year(shown)
     return None
 
 
@@ -241,7 +297,11 @@ def parse_moment(value: Any) -> datetime | date:
             (parts[0], " ".join(parts[1:])),
             (parts[-1], " ".join(parts[:-1])),
         ):
-            if _NUMERIC_DATE.match(day_text) or (_ascii_digits(day_text) and len(day_text) == 8):
+            if (
+                _NUMERIC_DATE.match(day_text)
+                or (_ascii_digits(day_text) and len(day_text) == 8)
+                or ("-" in day_text and _month_named(day_text) is not None)  # "27-Nov-2026"
+            ):
                 day = parse_date(day_text)
                 try:
                     return datetime.combine(day, parse_time(time_text))
@@ -412,6 +472,7 @@ def country_code(value: Any) -> str | None:
 
 
 _SCIENTIFIC = re.compile(r"^[0-9]+([.,][0-9]+)?[eE]\+?[0-9]+$")
+_NUMBER_AS_DECIMAL = re.compile(r"^[0-9]{6,15}\.0{1,2}$")
 MAX_DOCUMENT = 20  # longer is no identity document: said as its format, not as a length
 
 
@@ -429,6 +490,12 @@ def identity_number(value: Any) -> tuple[str, bool]:
     shown = _compatible(value)
     if _SCIENTIFIC.match(shown):
         raise _excel_mangled()
+    if _NUMBER_AS_DECIMAL.match(shown):
+        # "75090001234.0": a number cell written out as a decimal (a CSV made by a script, a
+        # PMS export). Its dot is no digit group's: read it as the number it is, or the ".0"
+        # would become a last digit ("750900012340", twelve digits, someone else's number).
+        whole = shown.partition(".")[0]
+        return (whole, False) if whole.startswith("0") else identity_number(int(whole))
     if re.fullmatch(r"[0-9\s.\-]+", shown):
         shown = re.sub(r"[\s.\-]", "", shown)
     if len(shown) > MAX_DOCUMENT:
@@ -450,3 +517,18 @@ def _excel_mangled() -> CellError:
         "Excel turned the ID number into scientific notation (7.5E+10) and lost digits; "
         "format the column as Text and type it again",
     )
+
+
+def digit_lookalikes(number: str) -> None:
+    """Refuse an ID number typed with the letter O for the digit 0 ("O75090001234"): with the
+    Os read as zeros it is a 12-digit personal ID, which no passport looks like — yet taken as
+    it is, it would be kept as a passport number and never match the person. Not corrected
+    silently: the operator checks the card and types it again."""
+    zeros_as_letters = "O" in number or "o" in number
+    if len(number) == 12 and zeros_as_letters and not number.strip("0123456789Oo"):
+        raise CellError(
+            "id-number-format",
+            f"Số giấy tờ “{number}” có chữ O thay cho số 0: kiểm tra giấy tờ và gõ lại bằng chữ số",
+            f"The document number “{number}” has the letter O for the digit 0: check the "
+            "document and type it again in digits",
+        )

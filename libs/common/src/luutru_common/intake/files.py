@@ -20,6 +20,7 @@ from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from luutru_common.intake import xlsx_stream
 from luutru_common.intake.xlsx_stream import XlsxError, iter_sheet_rows
 from luutru_common.problems import Problem, field_error
 
@@ -225,6 +226,20 @@ def iter_lines(
         yield from _calamine_lines(raw)
     else:
         yield from csv_lines(decode_text(raw, single_byte))
+
+
+def sheet_names(raw: bytes, fmt: str) -> list[str]:
+    """A workbook's sheet names in order ([] for a CSV, or when they cannot be read): what to
+    name when the first sheet, the one read, is not the list."""
+    try:
+        if fmt == "xlsx":
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                return xlsx_stream.sheet_names(archive)
+        if fmt in ("xls", "ods"):
+            return list(CalamineWorkbook.from_filelike(io.BytesIO(raw)).sheet_names)
+    except (CalamineError, XlsxError, zipfile.BadZipFile, ValueError, OSError):
+        pass
+    return []
 
 
 def is_blank(cells: list[Any]) -> bool:

@@ -279,11 +279,12 @@ def layout(
     return result
 
 
-def require(found: Layout, target: Target) -> Layout:
+def require(found: Layout, target: Target, sheets: list[str] | None = None) -> Layout:
     """422 headers-unknown, naming what was found and what is missing, unless every required
-    column is there."""
+    column is there; ``sheets``: the workbook's sheet names, when it has them."""
     if found.missing or not found.recognised:
-        raise headers_unknown(target, [c.header for c in found.columns if c.header], found.missing)
+        headers = [c.header for c in found.columns if c.header]
+        raise headers_unknown(target, headers, found.missing, sheets=sheets)
     return found
 
 
@@ -359,8 +360,16 @@ def requirement_label(need: tuple[str, ...], vocabulary: Vocabulary, lang: str) 
     return (" hoặc " if lang == "vi" else " or ").join(f"“{n}”" for n in names)
 
 
-def headers_unknown(target: Target, found: list[str], missing: list[tuple[str, ...]]) -> Problem:
-    """422 headers-unknown: what was found, and what is missing — before anything is stored."""
+def headers_unknown(
+    target: Target,
+    found: list[str],
+    missing: list[tuple[str, ...]],
+    *,
+    sheets: list[str] | None = None,
+) -> Problem:
+    """422 headers-unknown: what was found, and what is missing — before anything is stored.
+    A workbook of several sheets is told that only the first is read: a cover or summary sheet
+    put before the list is why its header was not found."""
     vocabulary = target.vocabulary
     if not missing:
         missing = list(target.required)
@@ -374,11 +383,20 @@ def headers_unknown(target: Target, found: list[str], missing: list[tuple[str, .
         )
         for need in missing
     ]
-    return file_problem(
-        "headers-unknown",
-        f"các cột tìm thấy: {shown}; thiếu "
-        + ", ".join(requirement_label(n, vocabulary, "vi") for n in missing),
-        f"columns found: {shown}; missing "
-        + ", ".join(requirement_label(n, vocabulary, "en") for n in missing),
-        errors=errors,
+    vi = f"các cột tìm thấy: {shown}; thiếu " + ", ".join(
+        requirement_label(n, vocabulary, "vi") for n in missing
     )
+    en = f"columns found: {shown}; missing " + ", ".join(
+        requirement_label(n, vocabulary, "en") for n in missing
+    )
+    if sheets and len(sheets) > 1:
+        others = ", ".join(f"“{name}”" for name in sheets[1:6])
+        vi += (
+            f". Chỉ đọc trang tính đầu tiên (“{sheets[0]}”); tệp còn có {others}: đưa trang "
+            "danh sách lên đầu hoặc xóa các trang khác"
+        )
+        en += (
+            f". Only the first sheet (“{sheets[0]}”) is read; the file also has {others}: "
+            "move the list's sheet to the front or delete the others"
+        )
+    return file_problem("headers-unknown", vi, en, errors=errors)

@@ -51,6 +51,8 @@ def route_document(kind: str | None, raw: Any) -> tuple[str, str, bool]:
         kind = kind or prefix
         raw = rest
     number, restored = cells.identity_number(raw)
+    if kind != "passport":
+        cells.digit_lookalikes(number)
     digits = number.isascii() and number.isdigit()
     if kind == "passport" or (kind is None and not digits):
         return "passport_number", number, False
@@ -81,13 +83,16 @@ def person_record(
     record: dict[str, Any] = {}
     errors: list[FieldError] = []
     warnings: list[FieldError] = []
+    # With a "Ngày sinh" column of its own, "Nam" | "Nữ" (under a merged "Giới tính") hold a
+    # tick ("x"), not the date: they give the gender only.
+    gender_ticks = layout.has("date_of_birth")
 
     for key, value in values.items():
         try:
             if key in BIRTH_BY_GENDER:
                 # The column it is written in says the gender, even when the date is bad.
                 record.setdefault("gender", BIRTH_BY_GENDER[key])
-                if "date_of_birth" not in record:
+                if not gender_ticks and "date_of_birth" not in record:
                     record["date_of_birth"] = cells.parse_date(value).isoformat()
             elif key in DATE_FIELDS:
                 record[key] = cells.parse_date(value).isoformat()
@@ -97,6 +102,7 @@ def person_record(
                 record[key] = _country(key, value, pointer, warnings)
             elif key in ("id_number", "legacy_id_number"):
                 number, restored = cells.identity_number(value)
+                cells.digit_lookalikes(number)
                 record[key] = number
                 if restored:
                     warnings.append(_zero_restored(pointer, key))

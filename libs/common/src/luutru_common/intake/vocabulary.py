@@ -195,6 +195,13 @@ PERSON = Vocabulary(
                 "cmnd cccd ho chieu",
                 "so cmnd cccd",
                 "cmnd cccd",
+                # the same two words the other way round, as often
+                "so cccd cmnd",
+                "cccd cmnd",
+                "so cccd cmnd ho chieu",
+                "cccd cmnd ho chieu",
+                "so cccd cmnd hc",
+                "so cccd cmt",
                 "so cmt cccd",
                 "so cmnd can cuoc",
                 "so dinh danh ho chieu",

@@ -99,13 +99,46 @@ def first_sheet_path(archive: zipfile.ZipFile) -> str:
     raise XlsxError("first sheet not found")
 
 
+def sheet_names(archive: zipfile.ZipFile) -> list[str]:
+    """The workbook's sheets by name, in workbook order (the first is the one read)."""
+    workbook = _read_xml(archive, "xl/workbook.xml")
+    return [] if workbook is None else [s.get("name", "") for s in _children(workbook, "sheet")]
+
+
 def _is_date_format(code: str) -> bool:
     stripped = _IGNORED_IN_FORMAT.sub("", code).lower()
     return any(ch in stripped for ch in "dmyhs") and "general" not in stripped
 
 
-def date_styles(archive: zipfile.ZipFile) -> set[int]:
-    """Indexes of the cell formats (cellXfs) whose number format shows a date or time."""
+class DateStyles(frozenset[int]):
+    """The indexes of the cell formats (cellXfs) that show a date or time, and the day the
+    workbook's serial numbers count from."""
+
+    epoch: datetime = _EPOCH
+
+
+# A workbook in the 1904 date system (the default of Excel for Mac before 2011, and an option
+# of every Excel since) counts its serials from 1 January 1904: 1,462 days fewer for the same
+# day, so a date of birth read with the 1900 epoch comes out four years and a day early.
+_EPOCH_1904 = datetime(1904, 1, 1)
+
+
+def _date_1904(archive: zipfile.ZipFile) -> bool:
+    workbook = _read_xml(archive, "xl/workbook.xml")
+    found = [] if workbook is None else _children(workbook, "workbookPr")
+    return bool(found) and found[0].get("date1904", "").lower() in ("1", "true")
+
+
+def date_styles(archive: zipfile.ZipFile) -> DateStyles:
+    """The cell formats (cellXfs) whose number format shows a date or time, and the workbook's
+    date system."""
+    found = DateStyles(_date_style_indexes(archive))
+    if _date_1904(archive):
+        found.epoch = _EPOCH_1904
+    return found
+
+
+def _date_style_indexes(archive: zipfile.ZipFile) -> set[int]:
     styles = _read_xml(archive, "xl/styles.xml")
     if styles is None:
         return set()
@@ -123,10 +156,10 @@ def date_styles(archive: zipfile.ZipFile) -> set[int]:
     return found
 
 
-def excel_date(serial: float) -> date | datetime | time:
+def excel_date(serial: float, epoch: datetime = _EPOCH) -> date | datetime | time:
     """A serial as calamine shows it: a day, a moment, or a time of day."""
     ms = round(serial * 86_400_000)
-    moment = _EPOCH + timedelta(milliseconds=ms)
+    moment = epoch + timedelta(milliseconds=ms)
     if 0 <= serial < 1:
         return moment.time()
     if ms % 86_400_000 == 0:
@@ -265,7 +298,9 @@ def iter_sheet_rows(archive: zipfile.ZipFile, *, fast: bool = True) -> Iterator[
         strings.close()
 
 
-def _sheet_rows(stream: IO[bytes], strings: SharedStrings, dates: set[int]) -> Iterator[list[Any]]:
+def _sheet_rows(
+    stream: IO[bytes], strings: SharedStrings, dates: DateStyles
+) -> Iterator[list[Any]]:
     """expat over <sheetData>: the callbacks collect a row's cells and hand complete rows out.
 
     Written as closures over local state (not methods) because they run once per XML element,
@@ -356,7 +391,7 @@ def _sheet_rows(stream: IO[bytes], strings: SharedStrings, dates: set[int]) -> I
                 number = float(value)
                 style = cell[2]
                 if style is not None and dates and int(style) in dates:
-                    cells[col] = excel_date(number)
+                    cells[col] = excel_date(number, dates.epoch)
                 else:
                     cells[col] = number
         elif kind == "inlineStr" or kind == "str" or kind == "e":
@@ -443,7 +478,7 @@ _NO_VALUE = object()  # a cell that only carries a style
 
 
 def _cell_value(
-    style: str, kind: str, value: str, preserve: str, inline: str, shared: Any, dates: set[int]
+    style: str, kind: str, value: str, preserve: str, inline: str, shared: Any, dates: DateStyles
 ) -> Any:
     """One matched cell's value, or _NO_VALUE."""
     if kind == "s":
@@ -452,7 +487,7 @@ def _cell_value(
         if not value:
             return _NO_VALUE
         if style and dates and int(style) in dates:
-            return excel_date(float(value))
+            return excel_date(float(value), dates.epoch)
         return float(value)
     if kind == "inlineStr":
         return inline if preserve else inline.strip()
@@ -464,7 +499,7 @@ def _cell_value(
 
 
 def _piece_by_cells(
-    piece: str, rows: _Rows, last_row: int, columns: dict[str, int], shared: Any, dates: set[int]
+    piece: str, rows: _Rows, last_row: int, columns: dict[str, int], shared: Any, dates: DateStyles
 ) -> int | None:
     """The rows of a piece of complete rows from one pass of the cell pattern; returns the
     last row number seen, or None (nothing added) when some cell is not matched or the rows
@@ -516,7 +551,7 @@ def _piece_by_rows(
     last_row: int,
     columns: dict[str, int],
     strings: SharedStrings,
-    dates: set[int],
+    dates: DateStyles,
 ) -> int:
     """The rows of a piece one `<row>` at a time (a row the cell pattern does not cover goes
     through expat); returns the last row number seen."""
@@ -551,7 +586,7 @@ def _piece_by_rows(
 
 
 def _fast_sheet_rows(
-    stream: IO[bytes], strings: SharedStrings, dates: set[int]
+    stream: IO[bytes], strings: SharedStrings, dates: DateStyles
 ) -> Iterator[list[Any]]:
     head = stream.read(CHUNK)
     found = _HEAD_END.search(head.decode("utf-8", "replace"))
@@ -601,7 +636,7 @@ def _fast_sheet_rows(
         buffer += decoder.decode(chunk)
 
 
-def _slow_row(body: str, strings: SharedStrings, dates: set[int]) -> dict[int, Any]:
+def _slow_row(body: str, strings: SharedStrings, dates: DateStyles) -> dict[int, Any]:
     """One row the pattern does not cover, read by the expat reader (its cells by column)."""
     fragment = f"<worksheet><sheetData><row>{body}</row></sheetData></worksheet>"
     rows = list(_sheet_rows(io.BytesIO(fragment.encode("utf-8")), strings, dates))

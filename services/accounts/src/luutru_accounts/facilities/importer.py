@@ -28,6 +28,7 @@ from luutru_common import intake
 from luutru_common.facility_types import FACILITY_TYPES
 from luutru_common.identity import name_match_key
 from luutru_common.intake import notices
+from luutru_common.intake.cells import text as cell_text
 from luutru_common.intake.notices import Notice
 from luutru_common.problems import FieldError, Problem, validation_errors
 
@@ -106,7 +107,8 @@ DESCRIPTION = (
     )
     + ". Bắt buộc có các cột tên, loại hình, mã tỉnh, mã xã; thiếu thì cả tệp bị từ chối (422 "
     "headers-unknown, nêu các cột tìm thấy và cột thiếu). Loại hình theo mã (hotel) hoặc tên "
-    "(Khách sạn). Mỗi dòng một kết quả, `row` là số dòng như bảng tính hiển thị; dòng lỗi bị "
+    "(Khách sạn). Số điện thoại, số giấy phép Excel lưu dạng số (mất số 0 đầu) được thêm lại "
+    "số 0. Mỗi dòng một kết quả, `row` là số dòng như bảng tính hiển thị; dòng lỗi bị "
     "bỏ qua, dòng hợp lệ được tạo đầy đủ (tài khoản quản lý, sự kiện). Số giấy phép đã có thì "
     "dòng bị từ chối, nên nhập lại cùng tệp không tạo trùng. Cột không đọc được nêu trong "
     "`notices`. Lỗi tệp: 413 file-too-large, 413 archive-too-large (nghi zip bomb), 413 "
@@ -117,7 +119,8 @@ DESCRIPTION = (
     "blank rows above it are fine); headers in Vietnamese or English, whatever their case and "
     "accents (listed above by field). The name, type, province code and commune code columns "
     "are required, or the whole file is refused (422 headers-unknown, naming the columns found "
-    "and those missing). The type is a code (hotel) or a name (Khách sạn). One result per "
+    "and those missing). The type is a code (hotel) or a name (Khách sạn). A phone or "
+    "licence number Excel kept as a number (its leading 0 lost) gets the 0 back. One result per "
     "row, `row` being the line number the spreadsheet shows; bad rows are skipped, good rows "
     "are created whole (manager account, event). A row whose licence number already exists "
     "is refused, so importing the same file twice creates no duplicates. Columns not read "
@@ -160,14 +163,31 @@ class FacilitySheet:
     rows: list[tuple[int, dict[str, str]]]  # (line as the sheet shows it, {field: text})
 
 
-def _cell(value: object) -> str:
+# Identifiers whose first digit is always 0 at these lengths, so that a number cell (which
+# keeps no leading 0) holding one digit less lost it: a mobile number (0 + 9 digits), a
+# landline (02x… : 0 + 10 digits), an enterprise code as business licence number (10 digits,
+# the province first: 0301234567 for Hồ Chí Minh City).
+_LEADING_ZERO = {
+    "contact_phone": lambda digits: len(digits) == 9 or (len(digits) == 10 and digits[0] == "2"),
+    "business_licence_number": lambda digits: len(digits) == 9,
+}
+
+
+def _cell(value: object, field: str = "") -> str:
+    """A cell as the clerk sees it (the intake's reading: NFC, no invisible characters nor
+    Excel's text apostrophe); a phone or licence number that Excel stored as a number gets back
+    the leading 0 it lost — kept without it, it is someone else's number, and the same
+    facility's licence typed as text would not be seen as already imported."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    shown = cell_text(value)
+    lost_zero = _LEADING_ZERO.get(field)
+    number_cell = isinstance(value, int | float) and not isinstance(value, bool)
+    if lost_zero and number_cell and shown.isdigit() and lost_zero(shown):
+        return "0" + shown
+    return shown
 
 
 def read_sheet(content: bytes, *, filename: str | None, max_rows: int) -> FacilitySheet:
@@ -187,7 +207,7 @@ def read_sheet(content: bytes, *, filename: str | None, max_rows: int) -> Facili
         values = {
             field: text
             for index, field in layout.fields.items()
-            if index < len(cells) and (text := _cell(cells[index])) != ""
+            if index < len(cells) and (text := _cell(cells[index], field)) != ""
         }
         rows.append((line, values))
     return FacilitySheet(layout, rows)

@@ -64,7 +64,7 @@ def open_watchlist(raw: bytes, filename: str) -> tuple[intake.Sheet, intake.Layo
     if not found.recognised:
         # A header row names at least two fields; a list of document numbers alone has one.
         found = _one_column_header(sheet) or found
-    return sheet, intake.require(found, WATCHLIST)
+    return sheet, sheet.require(found, WATCHLIST)
 
 
 def _one_column_header(sheet: intake.Sheet) -> intake.Layout | None:
