@@ -272,3 +272,80 @@ async def test_two_officers_acknowledging_the_same_alert_at_once(app, signer, db
             )
         ).scalars()
         assert [len(n) for n in notes] == [1, 1, 1, 1]
+
+
+async def stream_alerts(app, headers: dict, *, last_event_id: int, wanted: int) -> list[int]:
+    """The live stream as a console reads it, driven through ASGI (a streamed answer never
+    ends, so not through the test client): the ids of the first `wanted` alert events, then
+    the console goes away."""
+    events: list[int] = []
+    gone = asyncio.Event()
+    requested = False
+
+    async def receive():
+        nonlocal requested
+        if not requested:
+            requested = True
+            return {"type": "http.request", "body": b"", "more_body": False}
+        await gone.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            assert message["status"] == 200
+        elif message["type"] == "http.response.body":
+            for block in message.get("body", b"").decode().split("\n\n"):
+                if "event: alert" in block:
+                    events.append(int(block.split("id: ")[1].split("\n")[0]))
+            if len(events) >= wanted:
+                gone.set()
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/v1/alerts/stream",
+        "raw_path": b"/v1/alerts/stream",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"test"),
+            (b"authorization", headers["Authorization"].encode()),
+            (b"last-event-id", str(last_event_id).encode()),
+        ],
+        "client": ("127.0.0.1", 40000),
+        "server": ("test", 80),
+    }
+    await asyncio.wait_for(app(scope, receive, send), timeout=20)
+    return events
+
+
+async def test_alerts_sent_on_the_live_stream_are_in_the_access_log(app, signer, db):
+    """The stream shows names and documents as they arrive: each delivery is logged with the
+    alerts it showed, not only the stream's opening (which shows nothing)."""
+    commune = unique_commune()
+    async with db.connect() as conn:
+        start = (await conn.execute(text("SELECT max(seq) FROM analytics.alerts"))).scalar() or 0
+    await raise_hits(db, commune, people(3))
+    subject = f"officer-{uuid.uuid4().hex[:8]}"
+    officer = bearer(signer.token(role="police_officer", communes=[commune], sub=subject))
+    shown = await stream_alerts(app, officer, last_event_id=start, wanted=3)
+    assert len(shown) == 3
+    async with db.connect() as conn:
+        logged = (
+            await conn.execute(
+                text(
+                    "SELECT action, query, result_count FROM analytics.access_log"
+                    " WHERE subject = :s ORDER BY id"
+                ),
+                {"s": subject},
+            )
+        ).all()
+    assert logged[0].action == "alerts-stream" and logged[0].result_count == 0
+    sent = [row for row in logged if row.action == "alerts-stream-sent"]
+    assert sum(row.result_count for row in sent) == 3
+    assert "".join(row.query["seqs"] for row in sent).count(",") + len(sent) == 3
+    for seq in shown:
+        assert any(str(seq) in row.query["seqs"] for row in sent)

@@ -300,6 +300,19 @@ async def stream(
         while not await request.is_disconnected():
             async with factory() as session:
                 found = await repository.after(session, cursor, scope.communes)
+                if found:
+                    # Each delivery shows the officer names and documents: a read of personal
+                    # data like any list, logged before it is sent (the opening's entry says
+                    # only that the stream was opened, with no result).
+                    await log_access(
+                        session,
+                        principal,
+                        action="alerts-stream-sent",
+                        query={"seqs": [a.seq for a in found]},
+                        purpose=PURPOSE,
+                        result_count=len(found),
+                    )
+                    await session.commit()
             for alert in found:
                 cursor = alert.seq
                 payload = AlertOut.model_validate(alert).model_dump(mode="json")
