@@ -204,6 +204,56 @@ def test_one_card_per_person_with_counts_pages_and_filters(
     shot(page, "police-alerts-people-en")
 
 
+def test_working_the_new_ones_page_by_page_skips_nobody(page: Page, platform: Platform):
+    """An officer works the new alerts one person a page: acknowledging the person shown and
+    going to the next page shows the next person. Pages counted from the top skipped them:
+    the acknowledged person left the filter, so page 2 began one person further down."""
+    headers = admin_headers(platform)
+    commune = random.choice([c for c, _ in communes_of(75) if c not in (26068, 26041)])
+    account = new_facility(platform, commune_code=commune, street=STREET)
+    names = []
+    for label in "XYZ":
+        doc, name = doc_number(), f"Lê Văn Hàng{label} {uuid.uuid4().hex[:4].upper()}"
+        added = httpx.post(
+            platform.url("analytics", "/v1/watchlist"),
+            headers=headers,
+            json={"document_number": doc, "reason": f"Lệnh {label}"},
+            timeout=30,
+        )
+        assert added.status_code == 201, added.text
+        check_in(
+            platform,
+            account,
+            {
+                "full_name": name,
+                "date_of_birth": birthday().isoformat(),
+                "gender": "male",
+                "id_number": doc,
+                "check_in_at": datetime.now(VN).replace(microsecond=0).isoformat(),
+            },
+        )
+        names.append(name)
+    params = {"commune": commune, "status": "new", "page_size": 100}
+    poll(
+        lambda: (
+            len(analytics(platform, "/v1/alerts/people", headers, params)["items"]) == 3 or None
+        ),
+        timeout=30,
+        interval=0.5,
+    )
+    sign_in(page, *platform.admin)
+    page.goto(f"/#/police/alerts?commune={commune}&status=new&page_size=1")
+    cards = page.get_by_test_id("alert-person")
+    for name in reversed(names):  # newest first
+        expect(cards).to_have_count(1)
+        expect(cards.first.get_by_role("heading", level=2)).to_have_text(name)
+        cards.first.get_by_role("button", name="Tiếp nhận", exact=True).click()
+        expect(cards.first).to_contain_text("Đã chuyển sang: Đã tiếp nhận")
+        if name != names[0]:
+            page.get_by_role("button", name="Trang sau").click()
+    assert analytics(platform, "/v1/alerts/people", headers, params)["total_people"] == 0
+
+
 def test_compliance_lateness_in_days_and_hours(page: Page, platform: Platform):
     headers = admin_headers(platform)
     account = new_facility(platform)

@@ -369,6 +369,10 @@ class Alert(Base):
         # One alert per watchlist entry and registration, however often the event is replayed.
         UniqueConstraint("entry_id", "record_id"),
         Index("ix_alerts_seq", "seq"),
+        # The officer's queue (migration 0019): a person's hits, the open ones, a commune's.
+        Index("ix_alerts_record_commune_seq", "record_id", "commune_code", "seq"),
+        Index("ix_alerts_status_commune_seq", "status", "commune_code", "seq"),
+        Index("ix_alerts_commune_seq", "commune_code", "seq"),
     )
 
     alert_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)

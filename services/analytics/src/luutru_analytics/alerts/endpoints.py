@@ -26,6 +26,7 @@ from luutru_analytics.alerts.schemas import (
 from luutru_analytics.alerts.service import NEXT
 from luutru_analytics.core.access_log import log_access
 from luutru_analytics.core.scope import require_police
+from luutru_common import paging
 from luutru_common.admin_units import commune_name
 from luutru_common.app import UnitOfWorkDep
 from luutru_common.auth import CurrentPrincipal
@@ -78,14 +79,16 @@ async def list_alerts(
         "Mỗi người (lượt đăng ký được khớp: khách của một lượt lưu trú, hành khách của một "
         "chuyến) là một mục với mọi cảnh báo của họ và các mục danh sách truy nã (lý do, họ "
         "tên), tên và địa chỉ cơ sở, phòng; người có cảnh báo mới nhất trước; tổng số người và "
-        "số cảnh báo của họ; phân trang bằng `page` và `page_size`. Bộ lọc (trạng thái, xã lặp "
-        "lại được, kiểu khớp) chọn người có ít nhất một cảnh báo thỏa mãn. Công an xã chỉ thấy "
+        "số cảnh báo của họ; phân trang bằng `page` và `page_size`, hoặc bằng `cursor` "
+        "(`next_cursor` của trang trước: không lặp, không sót ai khi có cảnh báo mới). Bộ lọc "
+        "(trạng thái, xã lặp lại được, kiểu khớp) chọn người có ít nhất một cảnh báo thỏa mãn. Công an xã chỉ thấy "
         "xã của mình; ghi nhật ký truy cập. / One item per person (the matched registration: a "
         "guest of a stay, a passenger of a trip) with all their hits and the watchlist entries "
         "they match (by reason and name), the facility's name and address and the room; the "
         "person with the newest matching hit first; totals of those people and their hits; "
-        "paged by `page` and `page_size`. The filters (status, commune — repeatable —, match "
-        "kind) pick the people with at least one hit that passes them. Commune police see "
+        "paged by `page` and `page_size`, or by `cursor` (the previous page's `next_cursor`: "
+        "nobody repeated or skipped while alerts arrive). The filters (status, commune — "
+        "repeatable —, match kind) pick the people with at least one hit that passes them. Commune police see "
         "their communes only; logged in the access log."
     ),
     responses=problem_responses(401, 403, 422),
@@ -105,15 +108,32 @@ async def list_people(
     ] = None,
     page: Annotated[int, Query(ge=1, le=10_000, description="Trang, từ 1 / Page, from 1")] = 1,
     page_size: Annotated[int, Query(ge=1, le=100, description="Số người mỗi trang")] = 20,
+    cursor: Annotated[
+        str | None,
+        Query(
+            description=(
+                "`next_cursor` của trang trước: trang tiếp theo không lặp lại hay bỏ sót ai khi "
+                "có cảnh báo mới hoặc được tiếp nhận trong lúc xem (`page` khi đó chỉ để đánh "
+                "số) / The previous page's `next_cursor`: the next page neither repeats nor "
+                "skips anyone while alerts arrive or are acknowledged (`page` then only numbers "
+                "the page)"
+            )
+        ),
+    ] = None,
 ) -> AlertPeoplePage:
     scope = require_police(principal)
     chosen = repository.PeopleFilter(
         scope.communes, status=status, match_kind=match_kind, chosen_communes=commune
     )
+    before = paging.decode(cursor, int)
     async with uow:
         session = uow.session
         total_people, total_hits = await repository.people_totals(session, chosen)
-        record_ids = await repository.people_page(session, chosen, page=page, page_size=page_size)
+        placed = await repository.people_page(
+            session, chosen, page_size=page_size, before=before, page=page
+        )
+        placed, next_cursor = paging.page(placed, page_size, key=lambda p: paging.encode(p[1]))
+        record_ids = [record_id for record_id, _ in placed]
         items = await service.people(session, record_ids, scope.communes)
         communes = await repository.people_per_commune(session, chosen)
         await log_access(
@@ -126,6 +146,7 @@ async def list_people(
                 "match_kind": match_kind,
                 "page": page,
                 "page_size": page_size,
+                "cursor": cursor,
             },
             purpose=PURPOSE,
             result_count=len(items),
@@ -141,6 +162,7 @@ async def list_people(
         pages=max(1, -(-total_people // page_size)),
         communes=named,
         items=items,
+        next_cursor=next_cursor,
     )
 
 
@@ -278,6 +300,19 @@ async def stream(
         while not await request.is_disconnected():
             async with factory() as session:
                 found = await repository.after(session, cursor, scope.communes)
+                if found:
+                    # Each delivery shows the officer names and documents: a read of personal
+                    # data like any list, logged before it is sent (the opening's entry says
+                    # only that the stream was opened, with no result).
+                    await log_access(
+                        session,
+                        principal,
+                        action="alerts-stream-sent",
+                        query={"seqs": [a.seq for a in found]},
+                        purpose=PURPOSE,
+                        result_count=len(found),
+                    )
+                    await session.commit()
             for alert in found:
                 cursor = alert.seq
                 payload = AlertOut.model_validate(alert).model_dump(mode="json")

@@ -7,15 +7,19 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from luutru_analytics.models import Alert, FacilityFact, GuestRecord, WatchlistEntry
 
+# The statuses of the officers' queue: the alerts still to work, a few thousand at most.
+OPEN = ("new", "acknowledged")
 
-def in_scope(communes: Sequence[int]) -> list[ColumnElement[bool]]:
+
+def in_scope(communes: Sequence[int], alert: type[Alert] = Alert) -> list[ColumnElement[bool]]:
     """The condition of the reader's scope (none when it is every commune)."""
-    return [Alert.commune_code.in_(communes)] if communes else []
+    return [alert.commune_code.in_(communes)] if communes else []
 
 
 async def latest(
@@ -38,51 +42,95 @@ class PeopleFilter:
     match_kind: str | None = None
     chosen_communes: Sequence[int] | None = None
 
-    def base(self) -> list[ColumnElement[bool]]:
+    def base(self, alert: type[Alert] = Alert) -> list[ColumnElement[bool]]:
         """The scope and the status and match-kind filters (the commune counts use these)."""
-        where = in_scope(self.communes)
+        where = in_scope(self.communes, alert)
         if self.status:
-            where.append(Alert.status == self.status)
+            where.append(alert.status == self.status)
         if self.match_kind:
-            where.append(Alert.match_kind == self.match_kind)
+            where.append(alert.match_kind == self.match_kind)
         return where
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        where = self.base()
+    def conditions(self, alert: type[Alert] = Alert) -> list[ColumnElement[bool]]:
+        where = self.base(alert)
         if self.chosen_communes:
-            where.append(Alert.commune_code.in_(self.chosen_communes))
+            where.append(alert.commune_code.in_(self.chosen_communes))
         return where
+
+    def narrowed(self) -> bool:
+        """Whether anything but the scope picks the people."""
+        return bool(self.status or self.match_kind or self.chosen_communes)
+
+
+def newest_matching_hits(f: PeopleFilter) -> Select:
+    """Each listed person's newest hit among those that pass the filter — one row a person,
+    whose `seq` is their place in the list. Found as the passing hits that are the newest
+    passing hit of their registration: a probe of ix_alerts_record_commune_seq per hit
+    walked, written as a correlated max so that it stays a probe and the planner cannot
+    make it a join over every hit of the filter (it did, misled by stale statistics). So a
+    page walks the newest hits down an index (by status, by commune, or by seq) and stops
+    when it is full, where grouping by person read every alert ever raised per request."""
+    newer = aliased(Alert)
+    newest = (
+        select(func.max(newer.seq))
+        .where(newer.record_id == Alert.record_id, *f.conditions(newer))
+        .scalar_subquery()
+    )
+    return select(Alert.record_id, Alert.seq).where(*f.conditions(), Alert.seq == newest)
 
 
 async def people_totals(session: AsyncSession, f: PeopleFilter) -> tuple[int, int]:
     """The people listed and all their hits in the scope."""
-    listed = select(Alert.record_id).where(*f.conditions()).distinct().scalar_subquery()
-    people, hits = (
-        await session.execute(
-            select(func.count(func.distinct(Alert.record_id)), func.count()).where(
-                Alert.record_id.in_(listed), *in_scope(f.communes)
-            )
+    if f.status in OPEN:
+        # The queue (a few thousand open hits, through the status index): each person's hits
+        # counted by a probe of the person index. A correlated count, so that the planner,
+        # misled by statistics older than the history, cannot join the people to every
+        # alert of the scope instead (it did: a scan of the commune's history per request).
+        listed = select(Alert.record_id).where(*f.conditions()).distinct().subquery()
+        theirs = aliased(Alert)
+        hits = (
+            select(func.count())
+            .where(theirs.record_id == listed.c.record_id, *in_scope(f.communes, theirs))
+            .scalar_subquery()
         )
-    ).one()
-    return people, hits
+        stmt = select(func.count(), func.coalesce(func.sum(hits), 0)).select_from(listed)
+    elif f.narrowed():
+        # A filter over the history (closed, a match kind, a commune): one pass joined,
+        # cheaper than a probe per person when they are many.
+        listed = select(Alert.record_id).where(*f.conditions()).distinct().scalar_subquery()
+        stmt = select(func.count(func.distinct(Alert.record_id)), func.count()).where(
+            Alert.record_id.in_(listed), *in_scope(f.communes)
+        )
+    else:
+        # Everyone in the scope: their hits are the scope's, one pass and no join.
+        stmt = select(func.count(func.distinct(Alert.record_id)), func.count()).where(
+            *in_scope(f.communes)
+        )
+    people, hits = (await session.execute(stmt)).one()
+    return people, int(hits)
 
 
 async def people_page(
-    session: AsyncSession, f: PeopleFilter, *, page: int, page_size: int
-) -> list[uuid.UUID]:
-    """The registrations of one page, the one with the newest matching hit first."""
-    return list(
-        (
-            await session.scalars(
-                select(Alert.record_id)
-                .where(*f.conditions())
-                .group_by(Alert.record_id)
-                .order_by(func.max(Alert.seq).desc())
-                .limit(page_size)
-                .offset((page - 1) * page_size)
-            )
-        ).all()
-    )
+    session: AsyncSession,
+    f: PeopleFilter,
+    *,
+    page_size: int,
+    before: int | None = None,
+    page: int = 1,
+) -> list[tuple[uuid.UUID, int]]:
+    """The registrations of one page with their place in the list (the seq of their newest
+    passing hit), the newest first; `page_size + 1` rows when another page follows.
+    After a cursor (`before`: the last place of the previous page) the page is the people
+    placed below it, so alerts raised or moved meanwhile neither repeat a person nor skip
+    one (a person hit again moves above the first page, where the live stream announces
+    them); without it, `page` counts pages from the top (OFFSET: shifts when alerts
+    arrive, and when the people of the page before leave the filter)."""
+    stmt = newest_matching_hits(f).order_by(Alert.seq.desc()).limit(page_size + 1)
+    if before is not None:
+        stmt = stmt.where(Alert.seq < before)
+    else:
+        stmt = stmt.offset((page - 1) * page_size)
+    return [(record_id, seq) for record_id, seq in await session.execute(stmt)]
 
 
 async def people_per_commune(session: AsyncSession, f: PeopleFilter) -> list[tuple[int, int]]:

@@ -104,3 +104,10 @@ class AlertPeoplePage(BaseModel):
         )
     )
     items: list[AlertPerson]
+    next_cursor: str | None = Field(
+        default=None,
+        description=(
+            "Con trỏ của trang sau (tham số `cursor`), null ở trang cuối / The next page's "
+            "`cursor`, null on the last page"
+        ),
+    )

@@ -107,8 +107,8 @@ messages({
  * @property {string} arrived_at
  */
 /**
- * One page of people, the totals and the communes they are in.
- * @typedef {{items: Person[], page: number, pages: number, total_people: number, total_hits: number, communes: {code: number | string, name?: string | null, people: number}[]}} PeoplePage
+ * One page of people, the totals and the communes they are in; `next_cursor` asks for the next.
+ * @typedef {{items: Person[], page: number, pages: number, total_people: number, total_hits: number, next_cursor?: string | null, communes: {code: number | string, name?: string | null, people: number}[]}} PeoplePage
  */
 /** @typedef {import("../../types.js").Choice} Choice */
 
@@ -154,26 +154,30 @@ function AlertsView({ params }) {
     match_kind: params?.match_kind && MATCH_KINDS.includes(params.match_kind) ? params.match_kind : "",
   });
   const [page, setPage] = useState(1);
+  // The cursor of each page after the first (cursors[n - 1] for page n): pages follow the
+  // previous page's last person, so acknowledging a page, or new hits arriving, neither
+  // repeats anyone on the next page nor skips anyone (pages counted from the top did both).
+  const [cursors, setCursors] = useState(/** @type {(string | undefined)[]} */ ([]));
   const size = Math.min(100, Math.max(1, Number.parseInt(params?.page_size ?? "", 10) || PAGE_SIZE));
   const [data, setData] = useState(/** @type {PeoplePage | null} */ (null));
   const [error, setError] = useState(/** @type {unknown} */ (null));
   const [live, setLive] = useState(/** @type {string} */ ("connecting"));
   const [fresh, setFresh] = useState(/** @type {() => Set<string>} */ () => new Set());
   const [announcement, setAnnouncement] = useState("");
-  const wanted = useRef({ filters, page, size });
-  wanted.current = { filters, page, size };
+  const wanted = useRef({ filters, page, size, cursors });
+  wanted.current = { filters, page, size, cursors };
   const seq = useRef(0);
 
   const load = useCallback(async () => {
     const mine = ++seq.current;
-    const { filters: f, page: p, size: n } = wanted.current;
+    const { filters: f, page: p, size: n, cursors: c } = wanted.current;
     try {
       /** @type {PeoplePage} */
-      const body = await api(`/v1/alerts/people${query({ ...f, page: p, page_size: n })}`);
+      const body = await api(`/v1/alerts/people${query({ ...f, page: p, page_size: n, cursor: c[p - 1] })}`);
       if (mine !== seq.current) return;
-      // Past the last page (people closed or filtered away): go to the last one there is.
-      if (body.page > body.pages) {
-        setPage(body.pages);
+      // Nobody left after the previous page (people closed or filtered away): go back one.
+      if (p > 1 && !body.items.length) {
+        setPage(p - 1);
         return;
       }
       setData(body);
@@ -229,17 +233,25 @@ function AlertsView({ params }) {
   /** @type {(key: keyof typeof filters) => (value: string) => void} */
   const setFilter = (key) => (value) => {
     setFilters({ ...filters, [key]: value });
+    setCursors([]);
     setPage(1);
+  };
+  const nextPage = () => {
+    if (!data?.next_cursor) return;
+    const next = [...cursors];
+    next[page] = data.next_cursor;
+    setCursors(next);
+    setPage(page + 1);
   };
   /** @param {Person} person */
   const changed = (person) =>
     setData((prev) => prev && { ...prev, items: prev.items.map((p) => (p.record_id === person.record_id ? person : p)) });
   const communes = data?.communes || [];
-  const pager = data && data.pages > 1
+  const pager = data && (page > 1 || data.next_cursor)
     ? html`<nav class="pager" aria-label=${t("police.alerts.pages")} data-testid="alert-pager">
         <button type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>${t("police.alerts.prev")}</button>
-        <span>${t("police.alerts.page", { page: fmtNumber(data.page), pages: fmtNumber(data.pages) })}</span>
-        <button type="button" disabled=${page >= data.pages} onClick=${() => setPage(page + 1)}>${t("police.alerts.next")}</button>
+        <span>${t("police.alerts.page", { page: fmtNumber(page), pages: fmtNumber(Math.max(page, data.pages)) })}</span>
+        <button type="button" disabled=${!data.next_cursor} onClick=${nextPage}>${t("police.alerts.next")}</button>
       </nav>`
     : null;
 
@@ -269,7 +281,7 @@ function AlertsView({ params }) {
     ${data
       ? html`<p class="alert-totals" data-testid="alert-totals">
           ${t("police.alerts.totals", { people: fmtNumber(data.total_people), hits: fmtNumber(data.total_hits) })}
-          ${data.pages > 1 ? html` · ${t("police.alerts.page", { page: fmtNumber(data.page), pages: fmtNumber(data.pages) })}` : null}
+          ${pager ? html` · ${t("police.alerts.page", { page: fmtNumber(page), pages: fmtNumber(Math.max(page, data.pages)) })}` : null}
         </p>`
       : null}
     ${data === null

@@ -69,6 +69,7 @@ const ACTIONS = new Set([
   "watchlist-list",
   "alerts-list",
   "alerts-stream",
+  "alerts-stream-sent",
   "alert-transition",
   "alerts-people",
 ]);
