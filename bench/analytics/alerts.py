@@ -23,7 +23,14 @@ import time
 from datetime import UTC, datetime
 
 import httpx
-from bench.analytics.common import database_url, fresh_database, machine, percentile, psql
+from bench.analytics.common import (
+    database_url,
+    fresh_database,
+    machine,
+    percentile,
+    psql,
+    timed_get,
+)
 from tests.support import TestSigner
 
 from luutru_analytics.app import create_app
@@ -127,15 +134,7 @@ async def ask(reps: int) -> list[tuple[str, float, float]]:
                     if params["cursor"] is None:  # a release without cursors
                         results.append((label, float("nan"), float("nan")))
                         continue
-                times = []
-                for i in range(reps + 2):
-                    t = time.perf_counter()
-                    answer = await client.get(path, params=params, headers=headers)
-                    elapsed = time.perf_counter() - t
-                    assert answer.status_code == 200, answer.text
-                    if i >= 2:  # two warm-ups
-                        times.append(elapsed)
-                results.append((label, percentile(times, 50), percentile(times, 95)))
+                results.append((label, *await timed_get(client, path, params, headers, reps)))
             # Acknowledging: a new person each time (the newest first), then one hit alone.
             for label, kind in (("acknowledge a person", "people"), ("acknowledge a hit", "hit")):
                 times = []

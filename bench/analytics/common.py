@@ -7,6 +7,7 @@ import platform
 import random
 import subprocess
 import sys
+import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
@@ -72,6 +73,22 @@ def percentile(values: list[float], p: float) -> float:
         return float("nan")
     k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[k]
+
+
+async def timed_get(
+    client, path: str, params: dict, headers: dict, reps: int
+) -> tuple[float, float]:
+    """p50 and p95 (seconds) of ``reps`` GETs of one question through the API, after two
+    warm-ups; every answer must be a 200."""
+    times = []
+    for i in range(reps + 2):
+        t = time.perf_counter()
+        answer = await client.get(path, params=params, headers=headers)
+        elapsed = time.perf_counter() - t
+        assert answer.status_code == 200, answer.text
+        if i >= 2:  # two warm-ups
+            times.append(elapsed)
+    return percentile(times, 50), percentile(times, 95)
 
 
 async def add_wanted_elsewhere(dsn: str, n: int, seed: int = 55) -> None:

@@ -27,7 +27,15 @@ from datetime import UTC, date, datetime
 
 import duckdb
 import httpx
-from bench.analytics.common import PG, database_url, fresh_database, machine, percentile, psql
+from bench.analytics.common import (
+    PG,
+    database_url,
+    fresh_database,
+    machine,
+    percentile,
+    psql,
+    timed_get,
+)
 from tests.support import TestSigner
 
 from luutru_analytics.app import create_app
@@ -431,15 +439,7 @@ async def ours(reps: int) -> list[tuple[float, float]]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://b") as client:
             for _, path, params, _ in QUESTIONS:
-                times = []
-                for i in range(reps + 2):
-                    t = time.perf_counter()
-                    answer = await client.get(path, params=params, headers=headers)
-                    elapsed = time.perf_counter() - t
-                    assert answer.status_code == 200, answer.text
-                    if i >= 2:  # two warm-ups
-                        times.append(elapsed)
-                results.append((percentile(times, 50), percentile(times, 95)))
+                results.append(await timed_get(client, path, params, headers, reps))
     return results
 
 
