@@ -19,6 +19,7 @@ messages({
     "police.alerts.hits": "{n} cảnh báo",
     "police.alerts.open": "{n} chưa đóng",
     "police.alerts.page": "Trang {page}/{pages}",
+    "police.alerts.page_alone": "Trang {page}",
     "police.alerts.prev": "Trang trước",
     "police.alerts.next": "Trang sau",
     "police.alerts.pages": "Phân trang",
@@ -47,6 +48,7 @@ messages({
     "police.alerts.hits": "{n} alerts",
     "police.alerts.open": "{n} not closed",
     "police.alerts.page": "Page {page} of {pages}",
+    "police.alerts.page_alone": "Page {page}",
     "police.alerts.prev": "Previous page",
     "police.alerts.next": "Next page",
     "police.alerts.pages": "Pages",
@@ -247,10 +249,15 @@ function AlertsView({ params }) {
   const changed = (person) =>
     setData((prev) => prev && { ...prev, items: prev.items.map((p) => (p.record_id === person.record_id ? person : p)) });
   const communes = data?.communes || [];
+  // The page count holds while nobody leaves the filter; once the officer has worked people
+  // off the pages before, this page is further on than the count of those left says.
+  const pageLabel = data && (page <= data.pages
+    ? t("police.alerts.page", { page: fmtNumber(page), pages: fmtNumber(data.pages) })
+    : t("police.alerts.page_alone", { page: fmtNumber(page) }));
   const pager = data && (page > 1 || data.next_cursor)
     ? html`<nav class="pager" aria-label=${t("police.alerts.pages")} data-testid="alert-pager">
         <button type="button" disabled=${page <= 1} onClick=${() => setPage(page - 1)}>${t("police.alerts.prev")}</button>
-        <span>${t("police.alerts.page", { page: fmtNumber(page), pages: fmtNumber(Math.max(page, data.pages)) })}</span>
+        <span>${pageLabel}</span>
         <button type="button" disabled=${!data.next_cursor} onClick=${nextPage}>${t("police.alerts.next")}</button>
       </nav>`
     : null;
@@ -281,7 +288,7 @@ function AlertsView({ params }) {
     ${data
       ? html`<p class="alert-totals" data-testid="alert-totals">
           ${t("police.alerts.totals", { people: fmtNumber(data.total_people), hits: fmtNumber(data.total_hits) })}
-          ${pager ? html` · ${t("police.alerts.page", { page: fmtNumber(page), pages: fmtNumber(Math.max(page, data.pages)) })}` : null}
+          ${pager ? html` · ${pageLabel}` : null}
         </p>`
       : null}
     ${data === null
