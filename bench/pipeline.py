@@ -271,7 +271,7 @@ class Pipeline:
         if (pid := postgres_pid()) is not None:
             # The postmaster with the backends alive now and those it has reaped: backends come
             # and go with the services' pools.
-            spent["postgresql"] = cpu_seconds(pid, reaped=True)
+            spent["postgresql"] = cpu_seconds(pid, children=True, reaped=True)
         if (pid := kafka_pid()) is not None:
             spent["kafka"] = cpu_seconds(pid)
         spent[LOAD_GENERATOR] = cpu_seconds(os.getpid())

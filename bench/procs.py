@@ -10,18 +10,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def cpu_seconds(pid: int, *, reaped: bool = False) -> float:
-    """CPU time (user + system) a process and its live children (uvicorn's `--workers`) have
-    used so far; ``reaped``: with the children it has already waited for (a postmaster's
-    ended backends)."""
+def cpu_seconds(pid: int, *, children: bool = False, reaped: bool = False) -> float:
+    """CPU time (user + system) a process has used so far; ``children``: with its live
+    children (uvicorn's `--workers`, a postmaster's backends); ``reaped``: with the children it
+    has already waited for (a postmaster's ended backends)."""
     proc = Path(f"/proc/{pid}")
     fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(f) for f in fields[11 : 15 if reaped else 13])
-    with contextlib.suppress(OSError):
-        for child in (proc / "task" / str(pid) / "children").read_text().split():
-            with contextlib.suppress(OSError):  # ended meanwhile
-                child_fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
-                ticks += int(child_fields[11]) + int(child_fields[12])
+    if children:
+        with contextlib.suppress(OSError):
+            for child in (proc / "task" / str(pid) / "children").read_text().split():
+                with contextlib.suppress(OSError):  # ended meanwhile
+                    stat = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                    ticks += int(stat[11]) + int(stat[12])
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

@@ -202,7 +202,7 @@ async def bench_batch(
     queue = list(batches)
     beside = {name: p for name, p in beside.items() if p is not None}
     beside_before = {name: cpu_seconds(p) for name, p in beside.items()}
-    server_before, backends_before = cpu_seconds(pid), await backends_cpu(dsn)
+    server_before, backends_before = cpu_seconds(pid, children=True), await backends_cpu(dsn)
     generator_before = time.process_time()
     start = time.perf_counter()
 
@@ -217,7 +217,7 @@ async def bench_batch(
     # outbox are part of each guest's database work, and a relay a few batches behind left
     # them out of the figure (by how much changed from run to run).
     drained = await drain_outbox(dsn)
-    server = cpu_seconds(pid) - server_before
+    server = cpu_seconds(pid, children=True) - server_before
     backends = cpu_used(backends_before, await backends_cpu(dsn))
     elsewhere = {
         f"{name}_cpu_us_per_guest": round(
@@ -335,7 +335,7 @@ def bench_wrk(tokens: list[str], port: int, connections: int, seconds: float, pi
     tokens_file = Path(tempfile.mkstemp(prefix="luutru-wrk-tokens-", suffix=".txt")[1])
     tokens_file.write_text("\n".join(tokens) + "\n")
     io_before = cluster_io()
-    cpu_before, queued_before = cpu_seconds(pid), runqueue_seconds(pid)
+    cpu_before, queued_before = cpu_seconds(pid, children=True), runqueue_seconds(pid)
     out = subprocess.run(
         [
             "wrk",
@@ -353,7 +353,7 @@ def bench_wrk(tokens: list[str], port: int, connections: int, seconds: float, pi
         check=True,
     ).stdout
     tokens_file.unlink()
-    cpu = cpu_seconds(pid) - cpu_before
+    cpu = cpu_seconds(pid, children=True) - cpu_before
     queued = runqueue_seconds(pid) - queued_before
     io_after = cluster_io()
     # The whole cluster's (other databases' work included), during this run.
@@ -496,7 +496,7 @@ async def bench_upload(
     with --separate-workers the worker that reads the file), and PostgreSQL's CPU."""
     headers = bearer(signer.token(role="facility_staff", facility_id=fid, ttl=3600))
     before = {name: rss_mb(pid) for name, pid in pids.items()}
-    cpu_before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+    cpu_before = {name: cpu_seconds(pid, children=True) for name, pid in pids.items()}
     backends_before = await backends_cpu(dsn)
     start = time.perf_counter()
     r = await client.post("/v1/uploads", files={"file": ("khach.xlsx", raw)}, headers=headers)
@@ -522,7 +522,8 @@ async def bench_upload(
         "status_polls": polls,
         # Each process's CPU for it (relay included): about the wall time on an idle machine.
         "cpu_s": {
-            name: round(cpu_seconds(pid) - cpu_before[name], 1) for name, pid in pids.items()
+            name: round(cpu_seconds(pid, children=True) - cpu_before[name], 1)
+            for name, pid in pids.items()
         },
         "postgres_cpu_s": round(backends, 1),
         "rss_before_mb": {name: round(mb) for name, mb in before.items()},

@@ -224,6 +224,13 @@ def test_arrivals(value, expected):
     assert cells.parse_moment(value) == expected
 
 
+def test_a_chip_card_date_with_a_time_after_it_is_still_a_date():
+    # ddmmyyyy as on the QR, with a time: the whole-cell rule is a serial's alone.
+    assert cells.parse_date("05031990 14:00") == date(1990, 3, 5)
+    with pytest.raises(cells.CellError):
+        cells.parse_date("5 14:00")  # not Excel's day 5
+
+
 def test_times():
     assert cells.parse_time("14g30") == time(14, 30)
     assert cells.parse_time(0.75) == time(18, 0)
@@ -563,6 +570,8 @@ def test_the_letter_o_for_a_zero_is_refused_not_taken_for_a_passport():
     # Said to be a passport, it is one.
     assert route_document("passport", "O75090001234")[0] == "passport_number"
     assert route_document(None, "O1234567") == ("passport_number", "O1234567", False)
+    with pytest.raises(cells.CellError):  # grouped as on the card
+        route_document(None, "O75 090 001 234")
     lines = [(1, ["Họ và tên", "Số CCCD"]), (2, ["An", "0750900O1234"])]
     layout = intake.layout(lines, parsing.PASSENGERS)
     _, errors, _ = person_record(lines[1][1], layout, "/rows/2")

@@ -23,7 +23,8 @@ from sqlalchemy.dialects import postgresql
 
 OUTBOX = "outbox"
 PROCESSED_EVENTS = "processed_events"
-# The relay reads the unpublished rows in order; published ones drop out of the index.
+# The outbox's unpublished and published rows, as the old relay marked them (its index on the
+# unpublished rows is history: delete_on_publish_revision dropped it).
 UNPUBLISHED = "published_at IS NULL"
 PUBLISHED = "published_at IS NOT NULL"
 
@@ -220,6 +221,31 @@ def delete_on_publish_revision(schema: str) -> tuple[Callable[[], None], Callabl
         )
 
     return upgrade, downgrade
+
+
+def build_index_concurrently(
+    schema: str, table: str, name: str, definition: str, *, unique: bool = False
+) -> None:
+    """An index built while the table keeps being written (inside
+    ``op.get_context().autocommit_block()``). A build interrupted (or timed out, or killed
+    with its Job) leaves an invalid index of the name behind, so it is dropped first: a retry,
+    or a migration run again after it stopped past this point, builds it anew."""
+    op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema}.{name}")
+    kind = "UNIQUE INDEX" if unique else "INDEX"
+    op.execute(f"CREATE {kind} CONCURRENTLY {name} ON {schema}.{table} {definition}")
+
+
+def constraint_exists(schema: str, name: str) -> bool:
+    """Whether ``schema`` has a constraint of that name: what a migration run outside one
+    transaction has already done, when it runs again after stopping half-way."""
+    found = op.get_bind().execute(
+        sa.text(
+            "SELECT 1 FROM pg_constraint WHERE conname = :name "
+            "AND connamespace = CAST(:schema AS regnamespace)"
+        ),
+        {"name": name, "schema": schema},
+    )
+    return found.first() is not None
 
 
 def create_processed_events(schema: str) -> None:

@@ -70,7 +70,7 @@ def outbox_table(metadata: MetaData) -> Table:
         metadata,
         Column("id", BigInteger, primary_key=True, autoincrement=True),
         # Not unique in the database: every event's id is a fresh UUID, and consumers
-        # deduplicate by it anyway; the unique index cost each event two index writes.
+        # deduplicate by it anyway; the unique index cost each event an index write.
         Column("event_id", UUID(as_uuid=True), nullable=False),
         Column("topic", Text, nullable=False),
         Column("key", Text, nullable=False),

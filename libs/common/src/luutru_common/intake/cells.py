@@ -164,10 +164,10 @@ def parse_date(value: Any) -> date:
         raise _two_digit_year(day_part)
     if (named := _month_named(shown)) is not None:
         return named
-    # Digits alone are a serial or ddmmyyyy only when they are the whole cell: the "5" of
-    # "5 tháng 3 năm 1990" is not Excel's day 5 (4 January 1900).
-    if _ascii_digits(day_part) and day_part == shown:
-        if len(day_part) <= 6:
+    if _ascii_digits(day_part):
+        # A few digits are a serial only when they are the whole cell: the "5" of
+        # "5 tháng 3 năm 1990" is not Excel's day 5 (4 January 1900).
+        if len(day_part) <= 6 and day_part == shown:
             return _serial(int(day_part))
         if len(day_part) == 8:
             if day_part[:2] in ("19", "20") and int(day_part[4:6]) <= 12:
@@ -297,12 +297,13 @@ def parse_moment(value: Any) -> datetime | date:
             (parts[0], " ".join(parts[1:])),
             (parts[-1], " ".join(parts[:-1])),
         ):
+            named = _month_named(day_text) if "-" in day_text else None  # "27-Nov-2026"
             if (
-                _NUMERIC_DATE.match(day_text)
+                named is not None
+                or _NUMERIC_DATE.match(day_text)
                 or (_ascii_digits(day_text) and len(day_text) == 8)
-                or ("-" in day_text and _month_named(day_text) is not None)  # "27-Nov-2026"
             ):
-                day = parse_date(day_text)
+                day = named or parse_date(day_text)
                 try:
                     return datetime.combine(day, parse_time(time_text))
                 except CellError:
@@ -524,8 +525,9 @@ def digit_lookalikes(number: str) -> None:
     Os read as zeros it is a 12-digit personal ID, which no passport looks like — yet taken as
     it is, it would be kept as a passport number and never match the person. Not corrected
     silently: the operator checks the card and types it again."""
-    zeros_as_letters = "O" in number or "o" in number
-    if len(number) == 12 and zeros_as_letters and not number.strip("0123456789Oo"):
+    compact = re.sub(r"[\s.\-]", "", number)  # as typed: "O75 090 001 234"
+    zeros_as_letters = "O" in compact or "o" in compact
+    if len(compact) == 12 and zeros_as_letters and not compact.strip("0123456789Oo"):
         raise CellError(
             "id-number-format",
             f"Số giấy tờ “{number}” có chữ O thay cho số 0: kiểm tra giấy tờ và gõ lại bằng chữ số",

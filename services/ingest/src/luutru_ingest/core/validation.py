@@ -138,29 +138,30 @@ def _required_rules(v: Verdict, data: CheckIn, p: str) -> None:
             v.error(f"{p}/{name}", "required", f"Thiếu {vi}", f"The {en} is required")
 
 
+_NO_DOCUMENT = (
+    "Cần số định danh cá nhân hoặc số hộ chiếu",
+    "A personal ID number or a passport number is required",
+)
+_ONLY_CMND = (
+    "Chỉ có số CMND cũ (9 số), không còn giá trị từ 31/12/2024: cần số định danh cá nhân (12 "
+    "số, trên thẻ căn cước) hoặc số hộ chiếu",
+    "Only an old 9-digit ID card (CMND) number, no longer valid since 31/12/2024: the "
+    "personal ID number (12 digits, on the citizen ID card) or a passport number is required",
+)
+
+
 def _document_rules(v: Verdict, data: CheckIn, p: str) -> str:
     """The identity document: an ID number or a passport, well formed; sets the verdict's
     document. Returns the normalised passport number ("" without one)."""
     id_number = (data.id_number or "").replace(" ", "")
     passport = normalize_passport(data.passport_number or "")
-    if not id_number and not passport and data.legacy_id_number:
-        # Only the old 9-digit CMND: the operator sees a number and needs to be told why it
+    if not id_number and not passport:
+        # With only the old 9-digit CMND the operator sees a number and must be told why it
         # is not enough.
         v.error(
             f"{p}/id_number",
             "document-missing",
-            "Chỉ có số CMND cũ (9 số), không còn giá trị từ 31/12/2024: cần số định danh cá "
-            "nhân (12 số, trên thẻ căn cước) hoặc số hộ chiếu",
-            "Only an old 9-digit ID card (CMND) number, no longer valid since 31/12/2024: the "
-            "personal ID number (12 digits, on the citizen ID card) or a passport number is "
-            "required",
-        )
-    elif not id_number and not passport:
-        v.error(
-            f"{p}/id_number",
-            "document-missing",
-            "Cần số định danh cá nhân hoặc số hộ chiếu",
-            "A personal ID number or a passport number is required",
+            *(_ONLY_CMND if data.legacy_id_number else _NO_DOCUMENT),
         )
     if id_number:
         if ID_NUMBER_RE.match(id_number):

@@ -25,6 +25,8 @@ nothing measurable. Built CONCURRENTLY: the projection keeps raising alerts duri
 
 from alembic import op
 
+from luutru_common.migration_ddl import build_index_concurrently
+
 revision = "0019"
 down_revision = "0018"
 
@@ -37,14 +39,10 @@ INDEXES = {
 
 def upgrade() -> None:
     with op.get_context().autocommit_block():
-        # A concurrent build waits for the transactions under way; queued behind a long one
-        # it would hold the next writers up, so it gives up and the Job's retry tries again.
-        op.execute("SET lock_timeout = '10s'")
+        # A concurrent build holds no writer up, so it waits for the transactions under way
+        # as long as they last: no lock_timeout, which would abort it behind a long report.
         for name, columns in INDEXES.items():
-            # An interrupted concurrent build leaves an invalid index of the name behind.
-            op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS analytics.{name}")
-            op.execute(f"CREATE INDEX CONCURRENTLY {name} ON analytics.alerts {columns}")
-        op.execute("RESET lock_timeout")
+            build_index_concurrently("analytics", "alerts", name, columns)
 
 
 def downgrade() -> None:

@@ -30,6 +30,8 @@ stays table is indexed.
 
 from alembic import op
 
+from luutru_common.migration_ddl import build_index_concurrently, constraint_exists
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
@@ -50,16 +52,13 @@ _FACILITY_DAY = (
 )
 
 
-def _build(name: str, definition: str, unique: bool = False) -> None:
-    # An interrupted concurrent build leaves an invalid index of the name behind.
-    op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS ingest.{name}")
-    kind = "UNIQUE INDEX" if unique else "INDEX"
-    op.execute(f"CREATE {kind} CONCURRENTLY {name} ON ingest.stays {definition}")
-
-
 def _natural_key(old: str, new: str, columns: str) -> None:
     """The natural key's constraint moved onto an index of ``columns`` built beside it."""
-    _build(new, f"({columns})", unique=True)
+    if constraint_exists("ingest", new):
+        # Moved by an earlier run that stopped before its end: this migration is no single
+        # transaction, so a retry starts again from the top.
+        return
+    build_index_concurrently("ingest", "stays", new, f"({columns})", unique=True)
     # The swap takes the table's exclusive lock for a moment: not waited for long behind a
     # long transaction, which would hold every check-in up meanwhile (the Job retries).
     op.execute("SET lock_timeout = '10s'")
@@ -73,14 +72,14 @@ def _natural_key(old: str, new: str, columns: str) -> None:
 def upgrade() -> None:
     with op.get_context().autocommit_block():
         for name, definition in _IN_HOUSE.items():
-            _build(name, definition)
+            build_index_concurrently("ingest", "stays", name, definition)
         _natural_key(_OLD_KEY, _KEY, "check_in_date, facility_id, document_number")
-        op.execute("DROP INDEX CONCURRENTLY ingest.ix_stays_facility_day")
+        op.execute("DROP INDEX CONCURRENTLY IF EXISTS ingest.ix_stays_facility_day")
 
 
 def downgrade() -> None:
     with op.get_context().autocommit_block():
-        _build("ix_stays_facility_day", _FACILITY_DAY)
+        build_index_concurrently("ingest", "stays", "ix_stays_facility_day", _FACILITY_DAY)
         _natural_key(_KEY, _OLD_KEY, "facility_id, document_number, check_in_date")
         for name in _IN_HOUSE:
             op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS ingest.{name}")

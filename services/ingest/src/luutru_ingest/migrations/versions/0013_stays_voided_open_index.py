@@ -14,6 +14,8 @@ index anyway — so no arrival writes one more index. Built CONCURRENTLY.
 
 from alembic import op
 
+from luutru_common.migration_ddl import build_index_concurrently
+
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
@@ -24,11 +26,11 @@ NAME = "ix_stays_voided_open"
 
 def upgrade() -> None:
     with op.get_context().autocommit_block():
-        # An interrupted concurrent build leaves an invalid index of the name behind.
-        op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS ingest.{NAME}")
-        op.execute(
-            f"CREATE INDEX CONCURRENTLY {NAME} ON ingest.stays (facility_id, check_in_date) "
-            "WHERE check_out_at IS NULL AND status = 'voided'"
+        build_index_concurrently(
+            "ingest",
+            "stays",
+            NAME,
+            "(facility_id, check_in_date) WHERE check_out_at IS NULL AND status = 'voided'",
         )
 
 
