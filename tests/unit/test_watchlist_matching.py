@@ -11,7 +11,7 @@ from datetime import date
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from luutru_analytics.core.matching import judge, matches
+from luutru_analytics.core.matching import judge, matches, normalize_document
 from luutru_analytics.models import WatchlistEntry
 
 BIRTHS = [date(1990, 1, 1), date(1990, 1, 2), date(1985, 6, 30)]
@@ -53,7 +53,9 @@ def every_pair(entries, records, threshold):
     found = []
     for record in records:
         for entry in entries:
-            verdict = judge(entry, record, threshold)
+            verdict = judge(
+                entry, record, threshold, normalize_document(record.get("document_number"))
+            )
             if verdict is not None:
                 found.append((entry.entry_id, record["record_id"], *verdict))
     return found

@@ -81,9 +81,14 @@ def _read_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element | None
         raise XlsxError(f"{name}: {exc}") from exc
 
 
-def first_sheet_path(archive: zipfile.ZipFile) -> str:
-    """The first sheet in workbook order, found through the workbook's relationships."""
-    workbook = _read_xml(archive, "xl/workbook.xml")
+def _workbook(archive: zipfile.ZipFile) -> ElementTree.Element | None:
+    return _read_xml(archive, "xl/workbook.xml")
+
+
+def first_sheet_path(archive: zipfile.ZipFile, workbook: ElementTree.Element | None = None) -> str:
+    """The first sheet in workbook order, found through the workbook's relationships
+    (``workbook``: its xl/workbook.xml, when the caller has read it already)."""
+    workbook = _workbook(archive) if workbook is None else workbook
     rels = _read_xml(archive, "xl/_rels/workbook.xml.rels")
     if workbook is None or rels is None:
         raise XlsxError("no workbook")
@@ -101,7 +106,7 @@ def first_sheet_path(archive: zipfile.ZipFile) -> str:
 
 def sheet_names(archive: zipfile.ZipFile) -> list[str]:
     """The workbook's sheets by name, in workbook order (the first is the one read)."""
-    workbook = _read_xml(archive, "xl/workbook.xml")
+    workbook = _workbook(archive)
     return [] if workbook is None else [s.get("name", "") for s in _children(workbook, "sheet")]
 
 
@@ -123,17 +128,16 @@ class DateStyles(frozenset[int]):
 _EPOCH_1904 = datetime(1904, 1, 1)
 
 
-def _date_1904(archive: zipfile.ZipFile) -> bool:
-    workbook = _read_xml(archive, "xl/workbook.xml")
+def _date_1904(workbook: ElementTree.Element | None) -> bool:
     found = [] if workbook is None else _children(workbook, "workbookPr")
     return bool(found) and found[0].get("date1904", "").lower() in ("1", "true")
 
 
-def date_styles(archive: zipfile.ZipFile) -> DateStyles:
-    """The cell formats (cellXfs) whose number format shows a date or time, and the workbook's
-    date system."""
+def date_styles(archive: zipfile.ZipFile, workbook: ElementTree.Element | None) -> DateStyles:
+    """The cell formats (cellXfs) whose number format shows a date or time, and the date
+    system of the workbook (its xl/workbook.xml)."""
     found = DateStyles(_date_style_indexes(archive))
-    if _date_1904(archive):
+    if _date_1904(workbook):
         found.epoch = _EPOCH_1904
     return found
 
@@ -278,8 +282,9 @@ def _feed(parser: Any, stream: IO[bytes], after_each: Any) -> None:
 
 def iter_sheet_rows(archive: zipfile.ZipFile, *, fast: bool = True) -> Iterator[list[Any]]:
     """Rows of the first sheet, from row 1, each a list of cell values (see module doc)."""
-    path = first_sheet_path(archive)
-    dates = date_styles(archive)
+    workbook = _workbook(archive)
+    path = first_sheet_path(archive, workbook)
+    dates = date_styles(archive, workbook)
     strings = SharedStrings()
     try:
         try:

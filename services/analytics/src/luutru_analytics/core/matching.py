@@ -48,9 +48,11 @@ def name_score(a: str, b: str) -> float:
     return round(max(dice, ratio), 3)
 
 
-def judge(entry: WatchlistEntry, record: dict, threshold: float) -> tuple[str, float] | None:
-    """Whether one entry matches one registration, how and with what score."""
-    doc = normalize_document(record.get("document_number"))
+def judge(
+    entry: WatchlistEntry, record: dict, threshold: float, doc: str | None
+) -> tuple[str, float] | None:
+    """Whether one entry matches one registration (``doc``: its document number normalised,
+    `normalize_document`), how and with what score."""
     if entry.document_number and doc and entry.document_number == doc:
         return "document", 1.0
     if (
@@ -116,7 +118,7 @@ def matches(entries: list[WatchlistEntry], records: list[dict], threshold: float
         if doc in by_document:
             sharing = sorted({*sharing, *by_document[doc]})
         for position in sharing:
-            verdict = judge(entries[position], record, threshold)
+            verdict = judge(entries[position], record, threshold, doc)
             if verdict is not None:
                 found.append(Match(entries[position], record, *verdict))
     return found

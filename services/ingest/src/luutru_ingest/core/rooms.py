@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import asyncpg
-from sqlalchemy import bindparam, func, select, text, union_all
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.db import Compiled, raw_connection
 from luutru_common.problems import FieldError, field_error
-from luutru_ingest.core.store import in_house_parts, in_house_values
+from luutru_ingest.core.store import in_house_union, in_house_values
 from luutru_ingest.models import SCHEMA, Stay
 
 _SPACES = re.compile(r"\s+")
@@ -89,15 +89,12 @@ def _held_in_rooms_query(timezone: str) -> Compiled:
     # both indexes carry room_id, so this reads the facility's open stays and its check-outs
     # since the day began. By room alone no index applied and every check-in into a registry
     # room read the whole stays table, every facility's.
-    def in_rooms(part):
-        return select(Stay.room_id).where(
-            Stay.facility_id == bindparam("facility_id"),
-            Stay.room_id == func.any(bindparam("room_ids")),
-            part,
-        )
-
-    parts = in_house_parts(timezone)
-    held = union_all(*map(in_rooms, parts)).subquery()
+    held = in_house_union(
+        Stay.room_id,
+        bindparam("facility_id"),
+        timezone,
+        Stay.room_id == func.any(bindparam("room_ids")),
+    ).subquery()
     return Compiled(select(held.c.room_id, func.count()).group_by(held.c.room_id))
 
 

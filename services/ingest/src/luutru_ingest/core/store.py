@@ -30,6 +30,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -251,6 +252,18 @@ def in_house_parts(timezone: str, *, voided_too: bool = False) -> tuple:
         and_(checked_out_since(since, voided_too=voided_too), held),
     )
     return (*parts, and_(voided_open(), held)) if voided_too else parts
+
+
+def in_house_union(column, facility_id, timezone: str, *narrower, voided_too: bool = False):
+    """``column`` of a facility's stays held on the day (bind parameters of
+    `in_house_values`), ``narrower`` conditions added: a union of `in_house_parts`, each a
+    range of its own index — the stays that can be in the house, never the history."""
+    return union_all(
+        *(
+            select(column).where(Stay.facility_id == facility_id, part, *narrower)
+            for part in in_house_parts(timezone, voided_too=voided_too)
+        )
+    )
 
 
 def in_house_values(day: date, timezone: str) -> dict:

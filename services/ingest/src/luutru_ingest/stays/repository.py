@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from sqlalchemy import func, or_, select, union_all
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from luutru_common.identity import name_match_key
@@ -89,11 +89,8 @@ async def _held_page(
 
 def held_page_query(facility_id, narrower: list, limit: int, timezone: str):
     """`_held_page`'s statement; bind parameters "day" and "since" (`store.in_house_values`)."""
-    ids = union_all(
-        *(
-            select(Stay.id).where(Stay.facility_id == facility_id, part, *narrower)
-            for part in store.in_house_parts(timezone, voided_too=True)
-        )
+    ids = store.in_house_union(
+        Stay.id, facility_id, timezone, *narrower, voided_too=True
     ).subquery()
     page = select(ids.c.id).order_by(ids.c.id).limit(limit).subquery()
     return select(Stay).join(page, Stay.id == page.c.id).order_by(Stay.id)

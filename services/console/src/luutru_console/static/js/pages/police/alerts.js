@@ -157,8 +157,9 @@ function AlertsView({ params }) {
   });
   const [page, setPage] = useState(1);
   // The cursor of each page after the first (cursors[n - 1] for page n): pages follow the
-  // previous page's last person, so acknowledging a page, or new hits arriving, neither
-  // repeats anyone on the next page nor skips anyone (pages counted from the top did both).
+  // previous page's last person, so acknowledging the people of a page, or new hits arriving,
+  // neither repeats anyone on the next page nor skips anyone (pages counted from the top did
+  // both; moving a single hit can still move its person, docs/analytics.md).
   const [cursors, setCursors] = useState(/** @type {(string | undefined)[]} */ ([]));
   const size = Math.min(100, Math.max(1, Number.parseInt(params?.page_size ?? "", 10) || PAGE_SIZE));
   const [data, setData] = useState(/** @type {PeoplePage | null} */ (null));
